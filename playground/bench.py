@@ -1,0 +1,117 @@
+"""Benchmarks that print numbers: ``python -m playground.bench engine|training|ui``.
+
+Timings are medians of repeated runs in one process; the machine is shared, so
+read them as figures, not as pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Callable
+
+import numpy as np
+
+
+def median_ms(fn: Callable[[], object], repeats: int = 7, inner: int = 50) -> float:
+    """Median over ``repeats`` runs of the mean time of ``inner`` calls, in milliseconds."""
+    fn()  # warm up caches and lazy imports
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        times.append((time.perf_counter() - start) / inner * 1e3)
+    return float(np.median(times))
+
+
+def two_spirals(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved spirals, n points, labels 0/1 (independent of the data layer)."""
+    rng = np.random.default_rng(seed)
+    t = np.sqrt(rng.random(n)) * 3 * np.pi
+    y = np.arange(n) % 2
+    r = t / (3 * np.pi) * 5
+    X = np.c_[r * np.cos(t + np.pi * y), r * np.sin(t + np.pi * y)] + rng.normal(0, 0.1, (n, 2))
+    return X, y.astype(np.float64)
+
+
+class NumpyMLP:
+    """The same tanh MLP with a sigmoid cross-entropy output, forward and backward by hand.
+
+    The baseline the engine is measured against: what one would write with no
+    autograd at all, every step fused as far as numpy allows.
+    """
+
+    def __init__(self, sizes: list[int], dtype: np.dtype, seed: int = 0) -> None:
+        rng = np.random.default_rng(seed)
+        self.W = [rng.uniform(-1, 1, (a, b)).astype(dtype) * np.sqrt(6 / (a + b)).astype(dtype)
+                  for a, b in zip(sizes[:-1], sizes[1:])]
+        self.b = [np.zeros(b, dtype=dtype) for b in sizes[1:]]
+
+    def epoch(self, X: np.ndarray, y: np.ndarray, lr: float) -> float:
+        acts = [X]
+        for W, b in zip(self.W[:-1], self.b[:-1]):
+            acts.append(np.tanh(acts[-1] @ W + b))
+        z = (acts[-1] @ self.W[-1] + self.b[-1])[:, 0]
+        n = z.size
+        loss = (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).sum() / n
+        delta = ((0.5 + 0.5 * np.tanh(0.5 * z)) - y)[:, None] / n
+        for i in range(len(self.W) - 1, -1, -1):
+            gW, gb = acts[i].T @ delta, delta.sum(0)
+            if i:
+                delta = (delta @ self.W[i].T) * (1 - acts[i] * acts[i])
+            self.W[i] -= lr * gW
+            self.b[i] -= lr * gb
+        return float(loss)
+
+
+def engine_epoch_fn(X: np.ndarray, y: np.ndarray, sizes: list[int], dtype: np.dtype) -> Callable[[], float]:
+    """One full-batch epoch (forward, backward, SGD update) through the engine."""
+    from . import nn
+    from .engine import Tensor
+
+    model = nn.MLP(sizes[0], sizes[1:-1], sizes[-1], "tanh", seed=0, dtype=dtype)
+    optimizer = nn.make_optimizer("sgd", model.params, lr=0.1)
+    head = nn.get_head("sigmoid")
+    x, target = Tensor(X.astype(dtype)), y.astype(dtype)
+
+    def epoch() -> float:
+        model.zero_grad()
+        loss = head.loss(model(x), target)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return epoch
+
+
+def bench_engine() -> None:
+    print("Full-batch epoch (forward, backward, SGD update), tanh MLP, sigmoid cross-entropy, two spirals")
+    print(f"{'case':<22}{'dtype':<9}{'engine ms':>10}{'numpy ms':>10}{'ratio':>8}")
+    for n, sizes in ((200, [2, 8, 8, 1]), (1000, [2, 16, 16, 1])):
+        X, y = two_spirals(n)
+        for dtype in (np.float32, np.float64):
+            engine = engine_epoch_fn(X, y, sizes, dtype)
+            baseline = NumpyMLP(sizes, dtype)
+            Xd, yd = X.astype(dtype), y.astype(dtype)
+            t_engine = median_ms(engine, repeats=9, inner=200)
+            t_numpy = median_ms(lambda: baseline.epoch(Xd, yd, 0.1), repeats=9, inner=200)
+            case = f"n={n} {'-'.join(map(str, sizes))}"
+            print(f"{case:<22}{np.dtype(dtype).name:<9}{t_engine:>10.3f}{t_numpy:>10.3f}"
+                  f"{t_engine / t_numpy:>8.2f}")
+
+
+BENCHMARKS = {"engine": bench_engine}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m playground.bench", description=__doc__)
+    parser.add_argument("which", choices=sorted(BENCHMARKS), help="what to measure")
+    args = parser.parse_args(argv)
+    BENCHMARKS[args.which]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Fused operations: several elementwise steps as one node with a hand-derived gradient.
+
+Each one could be written with the Tensor operators, but then a layer or a loss
+would be five to ten graph nodes and as many temporary arrays. Fused, it is one
+node, and the losses are numerically safe where the naive composition is not
+(``log(sigmoid(z))`` is ``log(0) = -inf`` once ``z`` is below about -40).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+def _constant(values: object, like: Tensor, name: str, op: str) -> np.ndarray:
+    """Targets are constants: a plain array in the dtype of the prediction."""
+    array = values.data if isinstance(values, Tensor) else np.asarray(values)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{op}: {name} must be numeric, got dtype {array.dtype}")
+    return array.astype(like.dtype, copy=False)
+
+
+def _same_shape(target: np.ndarray, pred: Tensor, name: str, op: str) -> np.ndarray:
+    """Accept targets of the prediction's shape, or of the same size ((n,) for (n, 1))."""
+    if target.shape != pred.shape:
+        if target.size != pred.data.size:
+            raise ValueError(f"{op}: {name} has shape {target.shape} but the prediction has "
+                             f"shape {pred.shape}")
+        target = target.reshape(pred.shape)
+    return target
+
+
+def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
+    """``z = x @ W + b``: one layer of a network, for a batch of rows ``x`` (n, in).
+
+    ``W`` has shape (in, out) so that the batch is a plain row-major matmul;
+    ``b`` has shape (out,). Gradients: ``dx = g W^T``, ``dW = x^T g``, ``db = sum_rows g``.
+    """
+    if x.ndim != 2 or W.ndim != 2 or x.shape[1] != W.shape[0]:
+        raise ValueError(f"linear: input of shape {x.shape} does not fit weights of shape "
+                         f"{W.shape} (need (n, {W.shape[0] if W.ndim == 2 else 'in'}) )")
+    if b is not None and b.shape != (W.shape[1],):
+        raise ValueError(f"linear: bias of shape {b.shape} does not fit weights of shape "
+                         f"{W.shape} (need ({W.shape[1]},))")
+    xd, Wd = x.data, W.data
+    z = xd @ Wd
+    if b is not None:
+        z += b.data
+    parents = (x, W) if b is None else (x, W, b)
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        # Skip the products nobody asked for: the input batch never needs one.
+        dx = g @ Wd.T if x.requires_grad else None
+        dW = xd.T @ g if W.requires_grad else None
+        if b is None:
+            return dx, dW
+        return dx, dW, (g.sum(axis=0) if b.requires_grad else None)
+
+    return x._make(z, parents, "linear", backward)
+
+
+def bce_with_logits(z: Tensor, y: object) -> Tensor:
+    """Mean binary cross-entropy of ``sigmoid(z)`` against 0/1 targets ``y``.
+
+    Written as ``max(z, 0) - z y + log(1 + e^{-|z|})``, which is finite for every
+    finite ``z``. Its gradient is the famous ``(sigmoid(z) - y) / n``.
+    """
+    target = _same_shape(_constant(y, z, "targets", "bce_with_logits"), z, "targets",
+                         "bce_with_logits")
+    zd = z.data
+    n = max(zd.size, 1)
+    loss = (np.maximum(zd, 0.0) - zd * target + np.log1p(np.exp(-np.abs(zd)))).sum() / n
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray]:
+        p = 0.5 + 0.5 * np.tanh(0.5 * zd)
+        return (g * (p - target) / n,)
+
+    return z._make(np.asarray(loss, dtype=z.dtype), (z,), "bce_with_logits", backward)
+
+
+def softmax_cross_entropy(z: Tensor, labels: object) -> Tensor:
+    """Mean cross-entropy of ``softmax(z)`` (n, k) against integer class ``labels`` (n,).
+
+    The log-sum-exp subtracts each row's maximum first, so large logits cannot
+    overflow. The gradient is ``(softmax(z) - onehot(labels)) / n``.
+    """
+    if z.ndim != 2:
+        raise ValueError(f"softmax_cross_entropy: logits must be (n, k), got shape {z.shape}")
+    classes = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    n, k = z.shape
+    if classes.shape != (n,):
+        raise ValueError(f"softmax_cross_entropy: labels have shape {classes.shape}, "
+                         f"expected ({n},) for logits of shape {z.shape}")
+    if classes.dtype.kind == "f":
+        if not np.all(classes == np.round(classes)):
+            raise ValueError("softmax_cross_entropy: labels must be whole class numbers")
+        classes = classes.astype(np.int64)
+    elif classes.dtype.kind not in "iu":
+        raise TypeError(f"softmax_cross_entropy: labels must be integers, got {classes.dtype}")
+    if n and (classes.min() < 0 or classes.max() >= k):
+        raise ValueError(f"softmax_cross_entropy: labels must lie in 0..{k - 1}, "
+                         f"got {classes.min()}..{classes.max()}")
+    zd = z.data
+    shifted = zd - zd.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)
+    rows = np.arange(n)
+    loss = (np.log(total[:, 0]) - shifted[rows, classes]).sum() / max(n, 1)
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray]:
+        grad = exp / total
+        grad[rows, classes] -= 1.0
+        grad *= g / max(n, 1)
+        return (grad,)
+
+    return z._make(np.asarray(loss, dtype=z.dtype), (z,), "softmax_cross_entropy", backward)
+
+
+def mse(pred: Tensor, target: object) -> Tensor:
+    """Mean squared error ``mean((pred - target)^2)``; gradient ``2 (pred - target) / n``."""
+    t = _same_shape(_constant(target, pred, "target", "mse"), pred, "target", "mse")
+    diff = pred.data - t
+    n = max(diff.size, 1)
+    loss = np.asarray((diff * diff).sum() / n, dtype=pred.dtype)
+    return pred._make(loss, (pred,), "mse", lambda g: (g * (2.0 / n) * diff,))

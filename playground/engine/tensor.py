@@ -1,0 +1,340 @@
+"""The autograd engine: a Tensor over a numpy array and the chain rule over its graph.
+
+The idea is micrograd's: every operation computes its output and says, right
+beside it, how a gradient flowing into that output splits onto its inputs (its
+local derivative). ``backward()`` sorts the graph topologically and applies the
+chain rule node by node. The difference is that a node holds a whole numpy array,
+so a dataset flows through a handful of operations instead of millions of scalars.
+
+Conventions:
+
+* A backward closure receives ``g`` (dLoss/dOutput, shaped like the output) and
+  returns one gradient per parent, or ``None`` for a parent that needs none.
+  Gradients may come back in the broadcast shape; the engine sums them back to
+  each parent's shape (``unbroadcast``) and checks the result.
+* The first gradient stored on a node is never a view of another node's gradient,
+  so later accumulation (``+=``) cannot leak into a neighbour.
+* ``no_grad()`` is per thread: the GUI can probe a grid while a worker thread
+  trains the same model.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+
+Backward = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
+
+_state = threading.local()
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations on this thread currently record a graph."""
+    return getattr(_state, "grad_enabled", True)
+
+
+@contextlib.contextmanager
+def no_grad() -> Iterator[None]:
+    """Run the block without recording a graph (predictions, probes, updates)."""
+    previous = is_grad_enabled()
+    _state.grad_enabled = False
+    try:
+        yield
+    finally:
+        _state.grad_enabled = previous
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``grad`` back to ``shape``, undoing numpy broadcasting.
+
+    Broadcasting adds leading axes and stretches axes of size 1; the gradient of
+    a stretched input is the sum over everything it was stretched across.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, size in enumerate(shape) if size == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+def _as_float_array(data: object, dtype: np.dtype | None = None) -> np.ndarray:
+    """Floats stay as they are (float32 stays float32); anything else becomes float64."""
+    array = np.asarray(data, dtype=dtype)
+    if array.dtype.kind != "f":
+        array = array.astype(np.float64)
+    return array
+
+
+class Tensor:
+    """An n-dimensional array that remembers how it was computed.
+
+    ``data`` is the value, ``grad`` the gradient of the last ``backward()`` root
+    with respect to it (or None), ``op`` the label of the operation that made it
+    (``""`` for a leaf) and ``parents`` the tensors it was made from.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "op", "parents", "_backward", "name")
+    __array_priority__ = 1000  # make ``ndarray * Tensor`` call Tensor.__rmul__
+
+    def __init__(self, data: object, requires_grad: bool = False, name: str = "") -> None:
+        self.data: np.ndarray = data if isinstance(data, np.ndarray) and data.dtype.kind == "f" \
+            else _as_float_array(data)
+        self.grad: np.ndarray | None = None
+        self.requires_grad = bool(requires_grad)
+        self.op = ""
+        self.parents: tuple[Tensor, ...] = ()
+        self._backward: Backward | None = None
+        self.name = name
+
+    # ----------------------------------------------------------------- basics
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python float."""
+        return float(self.data)
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (not a copy)."""
+        return self.data
+
+    def detach(self) -> Tensor:
+        """The same values, cut off from the graph."""
+        return Tensor(self.data)
+
+    def __repr__(self) -> str:
+        label = f", op={self.op!r}" if self.op else ""
+        name = f", name={self.name!r}" if self.name else ""
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        return f"Tensor(shape={self.shape}, dtype={self.dtype}{label}{name}{grad})"
+
+    def _lift(self, other: object) -> Tensor:
+        """Wrap a number or array in a constant Tensor of this tensor's dtype.
+
+        Python floats follow the tensor's dtype, so ``float32 * 0.5`` stays float32.
+        """
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, np.ndarray) and other.dtype.kind == "f":
+            return Tensor(other)
+        return Tensor(np.asarray(other, dtype=self.data.dtype))
+
+    def _make(self, data: np.ndarray, parents: tuple[Tensor, ...], op: str,
+              backward: Backward) -> Tensor:
+        """The output of an op: joined to the graph only when some parent needs a gradient."""
+        out = Tensor(data)
+        out.op = op
+        if is_grad_enabled() and any(p.requires_grad for p in parents):
+            out.requires_grad = True
+            out.parents = parents
+            out._backward = backward
+        return out
+
+    # ------------------------------------------------------------- arithmetic
+    def __add__(self, other: object) -> Tensor:
+        other = self._lift(other)
+        return self._make(self.data + other.data, (self, other), "add",
+                          lambda g: (g, g))
+
+    def __mul__(self, other: object) -> Tensor:
+        other = self._lift(other)
+        a, b = self.data, other.data
+        return self._make(a * b, (self, other), "mul",
+                          lambda g: (g * b, g * a))
+
+    def __neg__(self) -> Tensor:
+        return self._make(-self.data, (self,), "neg", lambda g: (-g,))
+
+    def __sub__(self, other: object) -> Tensor:
+        other = self._lift(other)
+        return self._make(self.data - other.data, (self, other), "sub",
+                          lambda g: (g, -g))
+
+    def __truediv__(self, other: object) -> Tensor:
+        other = self._lift(other)
+        a, b = self.data, other.data
+        return self._make(a / b, (self, other), "div",
+                          lambda g: (g / b, -g * a / (b * b)))
+
+    def __pow__(self, exponent: float) -> Tensor:
+        if isinstance(exponent, Tensor) or not np.isscalar(exponent):
+            raise TypeError(f"pow: the exponent must be a Python number, got {type(exponent).__name__}")
+        p = float(exponent)
+        x = self.data
+        return self._make(x ** p, (self,), f"pow {p:g}",
+                          lambda g: (g * p * x ** (p - 1.0),))
+
+    def __radd__(self, other: object) -> Tensor:
+        return self._lift(other) + self
+
+    def __rsub__(self, other: object) -> Tensor:
+        return self._lift(other) - self
+
+    def __rmul__(self, other: object) -> Tensor:
+        return self._lift(other) * self
+
+    def __rtruediv__(self, other: object) -> Tensor:
+        return self._lift(other) / self
+
+    def __matmul__(self, other: object) -> Tensor:
+        other = self._lift(other)
+        a, b = self.data, other.data
+        if a.ndim not in (1, 2) or b.ndim not in (1, 2) or a.shape[-1] != b.shape[0]:
+            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not fit "
+                             f"(need (m, k) @ (k, n) with 1 or 2 dimensions each)")
+        # Treat vectors as a row (left) or a column (right) so one rule serves all cases.
+        a2 = a if a.ndim == 2 else a[None, :]
+        b2 = b if b.ndim == 2 else b[:, None]
+
+        def backward(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            g2 = g.reshape(a2.shape[0], b2.shape[1])
+            return (g2 @ b2.T).reshape(a.shape), (a2.T @ g2).reshape(b.shape)
+
+        return self._make(a @ b, (self, other), "matmul", backward)
+
+    def __rmatmul__(self, other: object) -> Tensor:
+        return self._lift(other) @ self
+
+    # ------------------------------------------------------------ reductions
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        shape = self.shape
+
+        def backward(g: np.ndarray) -> tuple[np.ndarray]:
+            if axis is not None and not keepdims:
+                g = np.expand_dims(g, axis)
+            return (np.broadcast_to(g, shape),)
+
+        return self._make(self.data.sum(axis=axis, keepdims=keepdims), (self,), "sum", backward)
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        count = self.data.size if axis is None else int(np.prod([self.shape[i] for i in np.atleast_1d(axis)]))
+        out = self.sum(axis=axis, keepdims=keepdims) * (1.0 / max(count, 1))
+        out.op = "mean"
+        return out
+
+    # ---------------------------------------------------- elementwise functions
+    def exp(self) -> Tensor:
+        out = np.exp(self.data)
+        return self._make(out, (self,), "exp", lambda g: (g * out,))
+
+    def log(self) -> Tensor:
+        x = self.data
+        return self._make(np.log(x), (self,), "log", lambda g: (g / x,))
+
+    def tanh(self) -> Tensor:
+        out = np.tanh(self.data)
+        return self._make(out, (self,), "tanh", lambda g: (g * (1.0 - out * out),))
+
+    def sigmoid(self) -> Tensor:
+        # 0.5 * (1 + tanh(x / 2)) equals 1 / (1 + e^-x) and never overflows.
+        out = 0.5 + 0.5 * np.tanh(0.5 * self.data)
+        return self._make(out, (self,), "sigmoid", lambda g: (g * out * (1.0 - out),))
+
+    def relu(self) -> Tensor:
+        x = self.data
+        # The derivative at exactly 0 is taken as 0, as PyTorch does.
+        return self._make(np.maximum(x, 0.0), (self,), "relu", lambda g: (g * (x > 0),))
+
+    def leaky_relu(self, slope: float = 0.01) -> Tensor:
+        x = self.data
+        slope = float(slope)
+        positive = x > 0
+        return self._make(np.where(positive, x, slope * x), (self,), f"leaky_relu {slope:g}",
+                          lambda g: (np.where(positive, g, slope * g),))
+
+    # ---------------------------------------------------------------- shapes
+    def reshape(self, *shape: int | tuple[int, ...]) -> Tensor:
+        new_shape = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple) else shape
+        old_shape = self.shape
+        try:
+            out = self.data.reshape(new_shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape {old_shape} into {new_shape}") from None
+        return self._make(out, (self,), "reshape", lambda g: (g.reshape(old_shape),))
+
+    @property
+    def T(self) -> Tensor:
+        return self._make(self.data.T, (self,), "transpose", lambda g: (g.T,))
+
+    # -------------------------------------------------------------- backward
+    def backward(self, grad: np.ndarray | float | None = None) -> None:
+        """Apply the chain rule from this tensor to every tensor it depends on.
+
+        ``grad`` is dRoot/dSelf; it defaults to ones (so a scalar loss needs none).
+        Gradients accumulate: calling ``backward`` twice adds them twice.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward: this tensor does not require a gradient "
+                               "(no input had requires_grad=True, or it was made under no_grad)")
+        seed = np.ones_like(self.data) if grad is None else np.array(grad, dtype=self.dtype)
+        if seed.shape != self.shape:
+            raise ValueError(f"backward: seed gradient has shape {seed.shape}, tensor has {self.shape}")
+        _accumulate(self, seed, None, "backward")
+        for node in reversed(_topological_order(self)):
+            if node._backward is None or node.grad is None:
+                continue
+            incoming = node.grad
+            grads = node._backward(incoming)
+            for parent, g in zip(node.parents, grads):
+                if g is not None and parent.requires_grad:
+                    _accumulate(parent, unbroadcast(g, parent.shape), incoming, node.op)
+
+
+def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray | None, op: str) -> None:
+    """Add ``g`` into ``node.grad``; the first write is a private copy unless ``g`` is fresh.
+
+    ``g`` may be the very array the child received (``add`` passes it through) or
+    a view of it; storing it as is would let a later ``+=`` change the child's
+    gradient too, so those are copied.
+    """
+    if g.shape != node.data.shape:
+        raise ValueError(f"backward of {op!r}: gradient shape {g.shape} does not match "
+                         f"its input's shape {node.data.shape}")
+    if node.grad is None:
+        shared = g is incoming or g.base is not None or not g.flags.writeable
+        node.grad = g.astype(node.data.dtype, copy=shared)
+    else:
+        node.grad += g
+
+
+def _topological_order(root: Tensor) -> list[Tensor]:
+    """Every node that needs a gradient, each after all of its parents.
+
+    Iterative (an explicit stack) so that a 10,000-op chain cannot hit Python's
+    recursion limit.
+    """
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node.parents:
+            if parent.requires_grad and id(parent) not in visited:
+                stack.append((parent, False))
+    return order

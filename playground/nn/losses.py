@@ -1,0 +1,70 @@
+"""Output heads: how the last layer's logits become predictions, and the loss that fits them.
+
+* ``sigmoid``: two classes, one logit, binary cross-entropy.
+* ``softmax``: k classes, k logits, cross-entropy.
+* ``identity``: regression, one value, mean squared error.
+
+Each loss is one fused engine op, so it is both fast and safe for large logits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ..engine import Tensor, bce_with_logits, mse, softmax_cross_entropy
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 + 0.5 * np.tanh(0.5 * z)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class Head:
+    """An output activation together with its matching loss."""
+
+    name: str
+    loss_name: str
+    loss: Callable[[Tensor, np.ndarray], Tensor]
+    activate: Callable[[np.ndarray], np.ndarray]
+
+    def n_outputs(self, n_classes: int) -> int:
+        """Number of output units: k for softmax, else 1."""
+        return n_classes if self.name == "softmax" else 1
+
+
+def _loss_on_column(loss: Callable[[Tensor, np.ndarray], Tensor]) -> Callable[[Tensor, np.ndarray], Tensor]:
+    """Single-output losses take (n,) targets against (n, 1) logits."""
+    return lambda z, y: loss(z, np.asarray(y).reshape(z.shape))
+
+
+HEADS: dict[str, Head] = {
+    "sigmoid": Head("sigmoid", "binary cross-entropy", _loss_on_column(bce_with_logits), _sigmoid),
+    "softmax": Head("softmax", "cross-entropy", softmax_cross_entropy, _softmax),
+    "identity": Head("identity", "mean squared error", _loss_on_column(mse), lambda z: z),
+}
+
+
+def get_head(name: str) -> Head:
+    """The head called ``name``; ValueError lists the known ones."""
+    if name not in HEADS:
+        raise ValueError(f"unknown output head {name!r}; choose one of {', '.join(HEADS)}")
+    return HEADS[name]
+
+
+def head_for_task(task: str, n_classes: int) -> Head:
+    """Sigmoid for two classes, softmax for more, identity for regression."""
+    if task == "regression":
+        return HEADS["identity"]
+    if task != "classification":
+        raise ValueError(f"unknown task {task!r}; expected 'classification' or 'regression'")
+    if n_classes < 2:
+        raise ValueError(f"classification needs at least 2 classes, got {n_classes}")
+    return HEADS["sigmoid"] if n_classes == 2 else HEADS["softmax"]

@@ -1,0 +1,128 @@
+"""The multilayer perceptron: a stack of ``Linear`` layers with activations between them.
+
+In the chapter's notation, layer ``l`` computes ``z(l) = W(l) a(l-1) + b(l)`` and
+``a(l) = sigma(z(l))``, with ``a(0)`` the input. The last layer's ``z`` is the
+logits; the output head (sigmoid, softmax or identity, see ``losses``) turns it
+into a prediction. With no hidden layers the model is logistic regression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ..engine import Tensor
+from .activations import activate, check_activation
+from .init import check_init
+from .layers import Linear
+from .parameters import FlatParameters
+
+
+@dataclass
+class LayerTrace:
+    """One layer's pre-activation ``z`` and activation ``a`` for a batch (the output's ``a`` is ``z``)."""
+
+    z: Tensor
+    a: Tensor
+
+
+class MLP:
+    """``MLP(n_in, hidden, n_out, activation)``: ``hidden`` may be empty.
+
+    ``activation`` is one name for every hidden layer or one name per hidden
+    layer. All parameters live in one flat buffer (``self.params``).
+    """
+
+    def __init__(self, n_in: int, hidden: Sequence[int], n_out: int,
+                 activation: str | Sequence[str] = "tanh", init: str = "xavier",
+                 seed: int | np.random.Generator = 0, dtype: np.dtype = np.float64) -> None:
+        hidden = list(hidden)
+        for i, size in enumerate(hidden):
+            if not isinstance(size, (int, np.integer)) or size < 1:
+                raise ValueError(f"MLP: hidden layer {i + 1} must have a positive whole number "
+                                 f"of units, got {size!r}")
+        names = [activation] * len(hidden) if isinstance(activation, str) else list(activation)
+        if len(names) != len(hidden):
+            raise ValueError(f"MLP: {len(names)} activations given for {len(hidden)} hidden layers")
+        self.activations = [check_activation(name) for name in names]
+        self.init = check_init(init)
+        self.dtype = np.dtype(dtype)
+        if self.dtype.kind != "f":
+            raise TypeError(f"MLP: dtype must be a float type, got {self.dtype}")
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        sizes = [n_in, *hidden, n_out]
+        self.sizes = [int(s) for s in sizes]
+        self.layers = [Linear(a, b, init, rng, self.dtype) for a, b in zip(sizes[:-1], sizes[1:])]
+        tensors = [t for layer in self.layers for t in layer.parameters()]
+        self.params = FlatParameters(tensors, [t is layer.W for layer in self.layers
+                                               for t in layer.parameters()])
+
+    # ---------------------------------------------------------------- forward
+    def forward(self, x: Tensor | np.ndarray, trace: list[LayerTrace] | None = None,
+                dropout: float = 0.0, rng: np.random.Generator | None = None) -> Tensor:
+        """The logits for a batch ``x`` (n, n_in).
+
+        Pass a list as ``trace`` to have every layer's ``LayerTrace`` appended to it
+        (hidden layers first, the output layer last). ``dropout`` > 0 applies
+        inverted dropout to hidden activations (training only; needs ``rng``).
+        """
+        a = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=self.dtype))
+        if a.ndim != 2 or a.shape[1] != self.sizes[0]:
+            raise ValueError(f"MLP: input must have shape (n, {self.sizes[0]}), got {a.shape}")
+        keep = 1.0 - dropout
+        for layer, name in zip(self.layers[:-1], self.activations):
+            z = layer(a)
+            a = activate(name, z)
+            if dropout > 0.0:
+                # Inverted dropout: scale the survivors now so inference needs no change.
+                mask = (rng.random(a.shape) < keep).astype(self.dtype) * (1.0 / keep)
+                a = a * mask
+            if trace is not None:
+                trace.append(LayerTrace(z, a))
+        logits = self.layers[-1](a)
+        if trace is not None:
+            trace.append(LayerTrace(logits, logits))
+        return logits
+
+    __call__ = forward
+
+    # ------------------------------------------------------------- parameters
+    def parameters(self) -> list[Tensor]:
+        """Weights and biases, layer by layer: W1, b1, W2, b2, ..."""
+        return self.params.tensors
+
+    def zero_grad(self) -> None:
+        """Clear every parameter's gradient before the next ``backward()``."""
+        self.params.zero_grad()
+
+    def grad_norms(self) -> np.ndarray:
+        """(layers, 2) array: L2 norm of each layer's weight gradient and bias gradient."""
+        return self.params.segment_norms(self.params.grad).reshape(-1, 2)
+
+    def weight_norms(self) -> np.ndarray:
+        """(layers,) array: L2 norm of each layer's weights."""
+        return self.params.segment_norms(self.params.data).reshape(-1, 2)[:, 0]
+
+    def layer_labels(self) -> list[str]:
+        """Human names of the layers, e.g. ``["layer 1: 8 tanh", "output: 1"]``."""
+        hidden = [f"layer {i + 1}: {layer.n_out} {name}"
+                  for i, (layer, name) in enumerate(zip(self.layers, self.activations))]
+        return [*hidden, f"output: {self.sizes[-1]}"]
+
+    @property
+    def n_in(self) -> int:
+        return self.sizes[0]
+
+    @property
+    def hidden(self) -> list[int]:
+        return self.sizes[1:-1]
+
+    @property
+    def n_out(self) -> int:
+        return self.sizes[-1]
+
+    def __repr__(self) -> str:
+        acts = ", ".join(self.activations)
+        return f"MLP({' -> '.join(map(str, self.sizes))}, activations=[{acts}], init={self.init!r})"

@@ -1,0 +1,169 @@
+"""Optimisers that update a model's flat parameter buffer in place.
+
+All arithmetic uses Python floats for the hyperparameters so a float32 model
+stays float32 (NumPy 2 would promote ``f32 * np.float64(lr)``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .parameters import FlatParameters
+
+
+def _check_finite(name: str, value: float, low: float = 0.0, high: float = math.inf,
+                  open_low: bool = False) -> float:
+    value = float(value)
+    too_low = value <= low if open_low else value < low
+    if not math.isfinite(value) or too_low or value > high:
+        bracket = "(" if open_low else "["
+        raise ValueError(f"{name} must be a finite number in {bracket}{low:g}, {high:g}], got {value!r}")
+    return value
+
+
+class Optimizer:
+    """Base: holds the learning rate and decoupled weight decay (weights only)."""
+
+    name = "optimizer"
+
+    def __init__(self, params: FlatParameters, lr: float, weight_decay: float = 0.0) -> None:
+        self.params = params
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.steps = 0
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = _check_finite("lr", value, 0.0, 1e3, open_low=True)
+
+    @property
+    def weight_decay(self) -> float:
+        return self._weight_decay
+
+    @weight_decay.setter
+    def weight_decay(self, value: float) -> None:
+        self._weight_decay = _check_finite("weight_decay", value, 0.0, 1.0)
+
+    def step(self) -> None:
+        """Apply one update from the current gradients."""
+        self.steps += 1
+        if self._weight_decay:
+            # Decoupled (AdamW-style): shrink the weights directly, not through the gradient.
+            self.params.data -= (self._lr * self._weight_decay) * self.params.weight_mask * self.params.data
+        self._update(self.params.data, self.params.grad)
+
+    def _update(self, data: np.ndarray, grad: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def state_dict(self) -> dict[str, object]:
+        """The optimiser's running state (copies), for snapshots and session files."""
+        return {"steps": self.steps}
+
+    def load_state_dict(self, state: dict[str, object]) -> None:
+        """Restore what ``state_dict`` returned."""
+        self.steps = int(state["steps"])
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional (Nesterov) momentum.
+
+    ``v = momentum * v + g``; the step is ``v``, or ``g + momentum * v`` with Nesterov.
+    """
+
+    name = "sgd"
+
+    def __init__(self, params: FlatParameters, lr: float = 0.03, momentum: float = 0.0,
+                 nesterov: bool = False, weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.momentum = momentum
+        self.nesterov = bool(nesterov)
+        self.velocity = np.zeros_like(params.data)
+
+    @property
+    def momentum(self) -> float:
+        return self._momentum
+
+    @momentum.setter
+    def momentum(self, value: float) -> None:
+        self._momentum = _check_finite("momentum", value, 0.0, 0.999)
+
+    def _update(self, data: np.ndarray, grad: np.ndarray) -> None:
+        if not self._momentum:
+            data -= self._lr * grad
+            return
+        v = self.velocity
+        v *= self._momentum
+        v += grad
+        if self.nesterov:
+            data -= self._lr * (grad + self._momentum * v)
+        else:
+            data -= self._lr * v
+
+    def state_dict(self) -> dict[str, object]:
+        return {"steps": self.steps, "velocity": self.velocity.copy()}
+
+    def load_state_dict(self, state: dict[str, object]) -> None:
+        super().load_state_dict(state)
+        np.copyto(self.velocity, np.asarray(state["velocity"]))
+
+
+class Adam(Optimizer):
+    """Adam: per-parameter steps scaled by running averages of g and g^2, bias-corrected."""
+
+    name = "adam"
+
+    def __init__(self, params: FlatParameters, lr: float = 0.01, beta1: float = 0.9,
+                 beta2: float = 0.999, eps: float = 1e-8, weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.beta1 = _check_finite("beta1", beta1, 0.0, 0.9999)
+        self.beta2 = _check_finite("beta2", beta2, 0.0, 0.99999)
+        self.eps = _check_finite("eps", eps, 0.0, 1.0, open_low=True)
+        self.m = np.zeros_like(params.data)
+        self.v = np.zeros_like(params.data)
+
+    def _update(self, data: np.ndarray, grad: np.ndarray) -> None:
+        b1, b2, t = self.beta1, self.beta2, self.steps
+        self.m *= b1
+        self.m += (1.0 - b1) * grad
+        self.v *= b2
+        self.v += (1.0 - b2) * grad * grad
+        # Fold both bias corrections into one scalar step size (Kingma & Ba, section 2).
+        correction2 = math.sqrt(1.0 - b2 ** t)
+        step = self._lr * correction2 / (1.0 - b1 ** t)
+        denom = np.sqrt(self.v)
+        denom += self.eps * correction2
+        data -= step * self.m / denom
+
+    def state_dict(self) -> dict[str, object]:
+        return {"steps": self.steps, "m": self.m.copy(), "v": self.v.copy()}
+
+    def load_state_dict(self, state: dict[str, object]) -> None:
+        super().load_state_dict(state)
+        np.copyto(self.m, np.asarray(state["m"]))
+        np.copyto(self.v, np.asarray(state["v"]))
+
+
+OPTIMIZERS: dict[str, str] = {
+    "sgd": "plain gradient descent: w -= lr * gradient",
+    "momentum": "gradient descent with momentum: keeps moving in the recent average direction",
+    "nesterov": "momentum that looks one step ahead before correcting",
+    "adam": "per-weight step sizes from running averages of the gradient and its square",
+}
+
+
+def make_optimizer(name: str, params: FlatParameters, lr: float, momentum: float = 0.9,
+                   weight_decay: float = 0.0) -> Optimizer:
+    """Build the optimiser called ``name`` (one of OPTIMIZERS)."""
+    if name == "sgd":
+        return SGD(params, lr, 0.0, weight_decay=weight_decay)
+    if name in ("momentum", "nesterov"):
+        return SGD(params, lr, momentum, nesterov=name == "nesterov", weight_decay=weight_decay)
+    if name == "adam":
+        return Adam(params, lr, weight_decay=weight_decay)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")

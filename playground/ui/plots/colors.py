@@ -1,0 +1,124 @@
+"""Colour maps for the plots, as plain numpy (no Qt), so they are cheap and testable.
+
+Maps are turned into RGBA ``uint8`` images through 256-entry lookup tables: the
+value at each pixel is quantised to one byte and used as an index, which costs
+one fancy-indexing pass per frame (see DESIGN.md, "Qt and pyqtgraph rules").
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from playground.data.palette import hex_to_rgb
+
+# How far a pixel may move from the background toward its class colour at full
+# confidence. Below 1 so that points drawn in the full class colour stay visible
+# on a region of their own class.
+MAP_STRENGTH = 0.65
+
+# Diverging map for regression values: orange below the centre, blue above,
+# both ends darker than the palette colours so lightness grows monotonically
+# toward the (background-coloured) centre, which keeps the map perceptually ordered.
+_NEGATIVE_RAMP = ("#E69F00", "#A35200")  # palette orange, then a dark burnt orange
+_POSITIVE_RAMP = ("#56B4E9", "#0A5A8C")  # palette sky blue, then a dark blue
+
+_LUT_SIZE = 256
+
+
+def class_rgb(colors_hex: Sequence[str]) -> np.ndarray:
+    """``["#E69F00", ...]`` -> ``(k, 3)`` uint8 array of RGB rows."""
+    return np.array([hex_to_rgb(c) for c in colors_hex], dtype=np.uint8).reshape(-1, 3)
+
+
+def _rgba(rgb: np.ndarray) -> np.ndarray:
+    """Float RGB rows -> opaque uint8 RGBA rows."""
+    out = np.empty(rgb.shape[:-1] + (4,), dtype=np.uint8)
+    out[..., :3] = np.clip(np.rint(rgb), 0, 255)
+    out[..., 3] = 255
+    return out
+
+
+def probability_lut(
+    class_colors: np.ndarray, background_rgb: Sequence[int], strength: float = MAP_STRENGTH
+) -> np.ndarray:
+    """``(k, 256, 4)`` uint8: entry ``[c, q]`` is class ``c`` at confidence ``q / 255``."""
+    bg = np.asarray(background_rgb, dtype=np.float64)
+    target = np.asarray(class_colors, dtype=np.float64)[:, None, :]
+    t = np.linspace(0.0, 1.0, _LUT_SIZE)[:, None]
+    return _rgba(bg + (target - bg) * (strength * t))
+
+
+def probability_image(
+    P: np.ndarray,
+    class_colors: np.ndarray,
+    background_rgb: Sequence[int],
+    strength: float = MAP_STRENGTH,
+) -> np.ndarray:
+    """Colour a map of class probabilities.
+
+    ``P`` is ``(h, w, k)`` (or ``(h, w)``: the probability of class 1 of two).
+    Each pixel takes the colour of its most probable class, blended toward the
+    background by the confidence ``(p_max - 1/k) / (1 - 1/k)``: a pixel where all
+    classes are equally likely is the background, a certain one is ``strength``
+    of the class colour. Pixels with a non-finite probability are background.
+    Returns ``(h, w, 4)`` uint8 RGBA, C-contiguous, same row order as ``P``.
+    """
+    P = np.asarray(P, dtype=np.float64)
+    if P.ndim == 2:
+        P = np.stack([1.0 - P, P], axis=-1)
+    k = P.shape[-1]
+    finite = np.isfinite(P).all(axis=-1)
+    safe = np.where(finite[..., None], P, 0.0)
+    winner = safe.argmax(axis=-1)
+    p_max = np.take_along_axis(safe, winner[..., None], axis=-1)[..., 0]
+    confidence = np.clip((p_max - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0) if k > 1 else np.ones_like(p_max)
+    confidence[~finite] = 0.0
+    index = np.rint(confidence * (_LUT_SIZE - 1)).astype(np.intp)
+    lut = probability_lut(class_colors[:k], background_rgb, strength)
+    return np.ascontiguousarray(lut[winner, index])
+
+
+def value_lut(background_rgb: Sequence[int] = (255, 255, 255), strength: float = 1.0) -> np.ndarray:
+    """``(256, 4)`` uint8 diverging table: index 0 is the low end, 255 the high end.
+
+    The centre (index 127.5) is the background colour, so values near the middle of
+    the range fade into the plot like uncertain class regions do.
+    """
+    bg = np.asarray(background_rgb, dtype=np.float64)
+    t = np.linspace(0.0, 1.0, _LUT_SIZE // 2)[:, None]
+
+    def side(ramp: tuple[str, str]) -> np.ndarray:
+        # background -> palette colour over the first half of the side, then -> dark end.
+        mid, end = (np.asarray(hex_to_rgb(c), dtype=np.float64) for c in ramp)
+        near = bg + (mid - bg) * np.clip(2 * t, 0, 1)
+        far = mid + (end - mid) * np.clip(2 * t - 1, 0, 1)
+        return np.where(t <= 0.5, near, far)
+
+    rgb = np.concatenate([side(_NEGATIVE_RAMP)[::-1], side(_POSITIVE_RAMP)])
+    return _rgba(bg + (rgb - bg) * strength)
+
+
+def value_index(V: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
+    """Quantise values to LUT indices 0..255 over ``[vmin, vmax]`` (clipped); NaN -> centre."""
+    V = np.asarray(V, dtype=np.float64)
+    span = vmax - vmin if vmax > vmin else 1.0
+    u = np.clip((V - vmin) / span, 0.0, 1.0)
+    u = np.where(np.isfinite(V), u, 0.5)
+    return np.rint(u * (_LUT_SIZE - 1)).astype(np.intp)
+
+
+def value_image(
+    V: np.ndarray,
+    vmin: float,
+    vmax: float,
+    background_rgb: Sequence[int] = (255, 255, 255),
+    strength: float = MAP_STRENGTH,
+) -> np.ndarray:
+    """Colour a ``(h, w)`` map of regression values with the diverging orange-blue map.
+
+    Values are clipped to ``[vmin, vmax]``; the middle of that range is the
+    background colour; non-finite values are drawn as the middle. Returns
+    ``(h, w, 4)`` uint8 RGBA, C-contiguous.
+    """
+    return np.ascontiguousarray(value_lut(background_rgb, strength)[value_index(V, vmin, vmax)])

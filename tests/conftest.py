@@ -1,0 +1,4 @@
+"""Test-wide setup: Qt renders offscreen, before any QApplication exists."""
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
