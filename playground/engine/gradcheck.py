@@ -31,7 +31,7 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 
 
     def scalar_output() -> Tensor:
         out = fn(*inputs)
-        return out if out.data.size == 1 else out.sum()
+        return out if out.ndim == 0 else out.sum()  # (1, 1) too: float() needs 0-d
 
     for t in inputs:
         t.grad = None
@@ -50,7 +50,8 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 
             minus = float(scalar_output().data)
             flat[j] = original
             flat_numeric[j] = (plus - minus) / (2 * eps)
-        bad = np.abs(analytic - numeric) > atol + rtol * np.abs(numeric)
+        # Written as 'not within' so that a NaN on either side counts as a mismatch.
+        bad = ~(np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric))
         if bad.any():
             where = np.unravel_index(int(np.argmax(bad)), t.shape) if t.shape else ()
             raise GradcheckError(

@@ -58,6 +58,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     extra = grad.ndim - len(shape)
     if extra > 0:
         grad = grad.sum(axis=tuple(range(extra)))
+    if grad.ndim != len(shape):  # fewer axes than the target: leave it to the shape check
+        return grad
     stretched = tuple(i for i, size in enumerate(shape) if size == 1 and grad.shape[i] != 1)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
@@ -111,7 +113,7 @@ class Tensor:
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
-        return float(self.data)
+        return float(self.data.item())  # float() of a (1, 1) array is an error in NumPy 2
 
     def numpy(self) -> np.ndarray:
         """The underlying array (not a copy)."""
@@ -242,12 +244,28 @@ class Tensor:
 
     def tanh(self) -> Tensor:
         out = np.tanh(self.data)
-        return self._make(out, (self,), "tanh", lambda g: (g * (1.0 - out * out),))
+
+        def backward(g: np.ndarray) -> tuple[np.ndarray]:
+            # 1 - tanh^2, built in one buffer: fewer allocations. The buffer is an
+            # ndarray even for a 0-d input (np.tanh of a 0-d array is a numpy scalar).
+            slope = np.multiply(out, out, out=np.empty_like(self.data))
+            np.subtract(1.0, slope, out=slope)
+            slope *= g
+            return (slope,)
+
+        return self._make(out, (self,), "tanh", backward)
 
     def sigmoid(self) -> Tensor:
         # 0.5 * (1 + tanh(x / 2)) equals 1 / (1 + e^-x) and never overflows.
         out = 0.5 + 0.5 * np.tanh(0.5 * self.data)
-        return self._make(out, (self,), "sigmoid", lambda g: (g * out * (1.0 - out),))
+
+        def backward(g: np.ndarray) -> tuple[np.ndarray]:
+            slope = 1.0 - out  # sigma (1 - sigma), built in one buffer
+            slope *= out
+            slope *= g
+            return (slope,)
+
+        return self._make(out, (self,), "sigmoid", backward)
 
     def relu(self) -> Tensor:
         x = self.data
@@ -288,8 +306,14 @@ class Tensor:
         seed = np.ones_like(self.data) if grad is None else np.array(grad, dtype=self.dtype)
         if seed.shape != self.shape:
             raise ValueError(f"backward: seed gradient has shape {seed.shape}, tensor has {self.shape}")
+        order = _topological_order(self)
+        for node in order:
+            if node._backward is not None:
+                # An inner node's grad is this pass's only; left over from an earlier
+                # backward it would be pushed down again and leaves would get too much.
+                node.grad = None
         _accumulate(self, seed, None, "backward")
-        for node in reversed(_topological_order(self)):
+        for node in reversed(order):
             if node._backward is None or node.grad is None:
                 continue
             incoming = node.grad
@@ -311,7 +335,9 @@ def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray | None, op: st
                          f"its input's shape {node.data.shape}")
     if node.grad is None:
         shared = g is incoming or g.base is not None or not g.flags.writeable
-        node.grad = g.astype(node.data.dtype, copy=shared)
+        # np.array, not astype: a 0-d result of a ufunc is a numpy scalar, and the
+        # gradient must be an ndarray that later ``+=`` updates in place.
+        node.grad = np.array(g, dtype=node.data.dtype, copy=True if shared else None)
     else:
         node.grad += g
 

@@ -43,7 +43,9 @@ class MLP:
             if not isinstance(size, (int, np.integer)) or size < 1:
                 raise ValueError(f"MLP: hidden layer {i + 1} must have a positive whole number "
                                  f"of units, got {size!r}")
-        names = [activation] * len(hidden) if isinstance(activation, str) else list(activation)
+        # check_activation here too: with no hidden layer a misspelt name would pass unseen.
+        names = [check_activation(activation)] * len(hidden) if isinstance(activation, str) \
+            else list(activation)
         if len(names) != len(hidden):
             raise ValueError(f"MLP: {len(names)} activations given for {len(hidden)} hidden layers")
         self.activations = [check_activation(name) for name in names]
@@ -71,6 +73,10 @@ class MLP:
         a = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=self.dtype))
         if a.ndim != 2 or a.shape[1] != self.sizes[0]:
             raise ValueError(f"MLP: input must have shape (n, {self.sizes[0]}), got {a.shape}")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"MLP: dropout must be in [0, 1), got {dropout!r}")
+        if dropout and rng is None:
+            raise ValueError("MLP: dropout needs a random generator (rng) for its masks")
         keep = 1.0 - dropout
         for layer, name in zip(self.layers[:-1], self.activations):
             z = layer(a)
