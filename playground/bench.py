@@ -126,7 +126,92 @@ def bench_training() -> None:
             print(f"  2-{'-'.join(map(str, hidden))}-1 {resolution}x{resolution}: {t:.2f} ms")
 
 
-BENCHMARKS = {"engine": bench_engine, "training": bench_training}
+def _window(n: int):
+    """An offscreen MainWindow on a preset of ``n`` points, laid out and shown."""
+    import os
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from .data import make_dataset
+    from .ui.main_window import DEFAULT_CONFIG, MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(make_dataset("spiral", n=n, noise=0.1, seed=0, test_fraction=0.3),
+                        DEFAULT_CONFIG.replace(hidden=(8, 8)))
+    window.show()
+    for _ in range(20):
+        app.processEvents()
+    return app, window
+
+
+def _frame_ms(n: int) -> float:
+    """Median cost of drawing one new frame on all four plots and repainting the window."""
+    from .ui.worker import make_frame
+
+    app, window = _window(n)
+    window.session.pause()
+    trainer = window.session.trainer
+    frames = []
+    for _ in range(5):
+        trainer.step(1)
+        frames.append(make_frame(trainer, True, trainer.last_stats()))
+    index = iter(range(10**9))
+
+    def draw() -> None:
+        window.draw_frame(frames[next(index) % len(frames)])
+        window.repaint()
+
+    ms = median_ms(draw, repeats=7, inner=10)
+    window.close()
+    return ms
+
+
+def _playing_rates(seconds: float = 5.0) -> tuple[float, float]:
+    """Epochs per second and frames drawn per second while playing at full speed."""
+    app, window = _window(500)
+    drawn = []
+    original = window.draw_frame
+    window.draw_frame = lambda frame: (drawn.append(frame.epoch), original(frame))
+    start_epoch = window.session.trainer.epoch
+    window.session.set_speed(0)
+    window.session.play()
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        app.processEvents()
+        time.sleep(0.001)
+    window.session.pause()
+    elapsed = time.perf_counter() - start
+    epochs = (drawn[-1] if drawn else start_epoch) - start_epoch
+    window.close()
+    return epochs / elapsed, len(drawn) / elapsed
+
+
+def _startup_seconds(repeats: int = 3) -> float:
+    """Median time from starting a Python process to the window shown and painted."""
+    import subprocess
+    script = ("import os, sys; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen');"
+              "from PySide6.QtWidgets import QApplication;"
+              "from playground.ui.main_window import MainWindow;"
+              "app = QApplication([]); w = MainWindow(); w.show(); app.processEvents();"
+              "w.grab(); print('shown', flush=True); w.close()")
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def bench_ui() -> None:
+    print("UI (offscreen)")
+    for n in (1000, 10000):
+        print(f"  frame (all four plots + window repaint), {n} points: {_frame_ms(n):.1f} ms")
+    epochs, frames = _playing_rates()
+    print(f"  playing n=500, 2-8-8-1 at full speed: {epochs:.0f} epochs/s, {frames:.0f} frames/s drawn")
+    print(f"  start-up to the window shown (includes process exit): {_startup_seconds():.2f} s")
+
+
+BENCHMARKS = {"engine": bench_engine, "training": bench_training, "ui": bench_ui}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -145,10 +145,13 @@ class Tensor:
         """The output of an op: joined to the graph only when some parent needs a gradient."""
         out = Tensor(data)
         out.op = op
-        if is_grad_enabled() and any(p.requires_grad for p in parents):
-            out.requires_grad = True
-            out.parents = parents
-            out._backward = backward
+        if is_grad_enabled():
+            for parent in parents:  # a plain loop: any() with a generator costs more here
+                if parent.requires_grad:
+                    out.requires_grad = True
+                    out.parents = parents
+                    out._backward = backward
+                    break
         return out
 
     # ------------------------------------------------------------- arithmetic
@@ -307,11 +310,6 @@ class Tensor:
         if seed.shape != self.shape:
             raise ValueError(f"backward: seed gradient has shape {seed.shape}, tensor has {self.shape}")
         order = _topological_order(self)
-        for node in order:
-            if node._backward is not None:
-                # An inner node's grad is this pass's only; left over from an earlier
-                # backward it would be pushed down again and leaves would get too much.
-                node.grad = None
         _accumulate(self, seed, None, "backward")
         for node in reversed(order):
             if node._backward is None or node.grad is None:
@@ -346,7 +344,9 @@ def _topological_order(root: Tensor) -> list[Tensor]:
     """Every node that needs a gradient, each after all of its parents.
 
     Iterative (an explicit stack) so that a 10,000-op chain cannot hit Python's
-    recursion limit.
+    recursion limit. Inner nodes' gradients are cleared on the way: left over
+    from an earlier backward they would be pushed down again and the leaves
+    would get too much.
     """
     order: list[Tensor] = []
     visited: set[int] = set()
@@ -354,6 +354,8 @@ def _topological_order(root: Tensor) -> list[Tensor]:
     while stack:
         node, parents_done = stack.pop()
         if parents_done:
+            if node._backward is not None:
+                node.grad = None
             order.append(node)
             continue
         if id(node) in visited:

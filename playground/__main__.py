@@ -1,0 +1,20 @@
+"""``python -m playground``: the window; ``train`` and ``render`` run headless."""
+
+from __future__ import annotations
+
+import sys
+from typing import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Dispatch to a headless command, or open the window."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "train":
+        from .cli import train_command
+        return train_command(args[1:])
+    from .ui.app import run_app
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
