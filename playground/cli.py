@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from typing import Sequence
@@ -65,6 +66,20 @@ def build_trainer(args: argparse.Namespace):
     return Trainer(dataset, config)
 
 
+# Fields of make_dataset and TrainingConfig, as the options that set them are spelt.
+_OPTION_OF = {"n": "--points", "noise": "--noise", "seed": "--seed", "test_fraction": "--test-fraction",
+              "classes": "--classes", "hidden": "--hidden", "activation": "--activation",
+              "features": "--features", "init": "--init", "optimizer": "--optimizer", "lr": "--lr",
+              "batch_size": "--batch-size", "l2": "--l2", "schedule": "--schedule"}
+
+
+def _option_error(exc: ValueError) -> str:
+    """``exc``'s message, led by the option that caused it (``--points: n: expected ...``)."""
+    message = str(exc)
+    field = message.split(":", 1)[0].removeprefix("TrainingConfig.")
+    return f"{_OPTION_OF[field]}: {message}" if field in _OPTION_OF else message
+
+
 def _progress(done: int, total: int, text: str, width: int = 30) -> None:
     filled = int(width * done / total)
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text}")
@@ -90,10 +105,12 @@ def train_command(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
+    if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        parser.error(f"--out: the folder of {args.out!r} does not exist")
     try:
         trainer = build_trainer(args)
     except ValueError as exc:
-        parser.error(str(exc))
+        parser.error(f"--session: {exc}" if args.session else _option_error(exc))
     start = time.perf_counter()
     chunk = max(1, args.epochs // 100)
     done, stats = 0, None
@@ -110,6 +127,10 @@ def train_command(argv: Sequence[str]) -> int:
         print(f"{stats.status}: {stats.message}")
     if args.out:
         from .training import save_session
-        save_session(args.out, trainer)
+        try:
+            save_session(args.out, trainer)
+        except OSError as exc:
+            print(f"--out: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         print(f"saved {args.out}")
     return 0 if stats.status != "diverged" else 1

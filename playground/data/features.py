@@ -61,8 +61,11 @@ class Standardizer:
     """
 
     def __init__(self, mean: Sequence[float], std: Sequence[float]) -> None:
-        self.mean = np.asarray(mean, dtype=np.float64)
-        self.std = np.asarray(std, dtype=np.float64)
+        try:
+            self.mean = np.asarray(mean, dtype=np.float64)
+            self.std = np.asarray(std, dtype=np.float64)
+        except OverflowError:  # a whole number too large for a float
+            raise ValueError("standardizer: mean and std must be finite numbers") from None
         if self.mean.ndim != 1 or self.mean.shape != self.std.shape:
             raise ValueError(f"standardizer: mean {self.mean.shape} and std {self.std.shape} "
                              f"must be equal-length lists")

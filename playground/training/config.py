@@ -144,10 +144,11 @@ class TrainingConfig:
 
     def architecture_changes(self, other: TrainingConfig) -> list[str]:
         """Names of the fields that make ``other`` a different network from this one."""
-        # "tanh" and ("tanh", "tanh") are the same network, so compare per-layer names.
+        # "tanh" and ("tanh", "tanh") are the same network, so compare per-layer names;
+        # but an unchanged "tanh" with a new layer count is a change of hidden only.
         return [name for name in ARCHITECTURE_FIELDS
-                if (self.activations != other.activations if name == "activation"
-                    else getattr(self, name) != getattr(other, name))]
+                if (self.activation != other.activation and self.activations != other.activations
+                    if name == "activation" else getattr(self, name) != getattr(other, name))]
 
     def replace(self, **changes: object) -> TrainingConfig:
         """A copy with ``changes`` applied (and validated)."""

@@ -67,7 +67,7 @@ def load_session(path: str | os.PathLike[str]) -> Trainer:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         raise ValueError(f"{path.name}: {exc}") from None
     try:
         return session_from_dict(data)
@@ -104,7 +104,10 @@ def _float_array(values: Any, where: str, size: int | None = None) -> np.ndarray
     if not isinstance(values, list) or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         raise ValueError(f"{where}: expected a list of numbers")
-    array = np.asarray(values, dtype=np.float64)
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except OverflowError:  # a whole number too large for a float
+        raise ValueError(f"{where}: contains a number too large for a float") from None
     if size is not None and array.size != size:
         raise ValueError(f"{where}: expected {size} numbers, got {array.size}")
     if not np.all(np.isfinite(array)):
@@ -130,6 +133,8 @@ def session_from_dict(data: Any) -> Trainer:
     for key, value in _field(state, "optimizer", dict, "state").items():
         if key == "steps":
             optimizer[key] = _field(state["optimizer"], "steps", int, "state.optimizer")
+            if optimizer[key] < 0:
+                raise ValueError(f"state.optimizer.steps: expected a count >= 0, got {optimizer[key]}")
         else:
             optimizer[key] = _float_array(value, f"state.optimizer.{key}", trainer.model.params.size)
     expected = set(trainer.optimizer.state_dict())
@@ -145,6 +150,8 @@ def session_from_dict(data: Any) -> Trainer:
     epoch = _field(state, "epoch", int, "state")
     if epoch != len(history):
         raise ValueError(f"state.epoch: {epoch} does not match the history's {len(history)} epochs")
+    if not np.array_equal(history.array("epoch"), np.arange(1, epoch + 1)):
+        raise ValueError(f"history.epoch: expected the epochs 1..{epoch} in order")
     rng_state = _field(state, "rng", dict, "state")
     snapshot = Snapshot(epoch, params.astype(trainer.dtype), optimizer, rng_state,
                         math.inf if best is None else float(best),
@@ -152,7 +159,7 @@ def session_from_dict(data: Any) -> Trainer:
     trainer.history = history
     try:
         trainer.restore(snapshot)
-    except (TypeError, KeyError) as exc:
+    except (TypeError, KeyError, ValueError, OverflowError) as exc:
         raise ValueError(f"state.rng: not a valid random-generator state ({exc})") from None
     if standardizer is not None:
         trainer.set_standardizer(Standardizer.from_dict(standardizer))

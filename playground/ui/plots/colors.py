@@ -68,35 +68,48 @@ def probability_image(
     if P.ndim == 2:
         P = np.stack([1.0 - P, P], axis=-1)
     k = P.shape[-1]
-    finite = np.isfinite(P).all(axis=-1)
-    safe = np.where(finite[..., None], P, 0.0)
-    winner = safe.argmax(axis=-1)
-    p_max = np.take_along_axis(safe, winner[..., None], axis=-1)[..., 0]
-    confidence = np.clip((p_max - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0) if k > 1 else np.ones_like(p_max)
-    confidence[~finite] = 0.0
-    index = np.rint(confidence * (_LUT_SIZE - 1)).astype(np.intp)
-    lut = probability_lut(class_colors[:k], background_rgb, strength)
-    return np.ascontiguousarray(lut[winner, index])
+    if len(class_colors) < k:
+        raise ValueError(f"{k} classes in the map but only {len(class_colors)} class colours")
+    # argmax treats NaN as the largest value, so a row holding a NaN (or +inf)
+    # yields a non-finite p_max: one check covers all classes.
+    winner = P.argmax(axis=-1)
+    p_max = np.take_along_axis(P, winner[..., None], axis=-1)[..., 0]
+    with np.errstate(invalid="ignore"):
+        confidence = (p_max - 1.0 / k) / (1.0 - 1.0 / k) if k > 1 else np.ones_like(p_max)
+    confidence = np.where(np.isfinite(p_max), np.clip(confidence, 0.0, 1.0), 0.0)
+    index = winner * _LUT_SIZE + (confidence * (_LUT_SIZE - 1) + 0.5).astype(np.intp)
+    return _lookup(probability_lut(class_colors[:k], background_rgb, strength), index)
 
 
-def value_lut(background_rgb: Sequence[int] = (255, 255, 255), strength: float = 1.0) -> np.ndarray:
+def _lookup(lut: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Gather RGBA rows of ``lut`` (any leading shape, flattened) at ``index`` -> ``index.shape + (4,)``.
+
+    Viewing each RGBA row as one uint32 makes the gather a single ``take`` on a
+    flat array, several times faster than indexing a 2D table.
+    """
+    packed = np.ascontiguousarray(lut).reshape(-1, 4).view(np.uint32).ravel()
+    return packed.take(index).view(np.uint8).reshape(index.shape + (4,))
+
+
+def value_lut(centre_rgb: Sequence[int] = (255, 255, 255), strength: float = 1.0) -> np.ndarray:
     """``(256, 4)`` uint8 diverging table: index 0 is the low end, 255 the high end.
 
-    The centre (index 127.5) is the background colour, so values near the middle of
-    the range fade into the plot like uncertain class regions do.
+    The centre (index 127.5) is ``centre_rgb``. Maps use the plot background there,
+    so values near the middle of the range fade into the plot like uncertain class
+    regions do; ``strength`` < 1 keeps every colour that much closer to the centre.
     """
-    bg = np.asarray(background_rgb, dtype=np.float64)
+    centre = np.asarray(centre_rgb, dtype=np.float64)
     t = np.linspace(0.0, 1.0, _LUT_SIZE // 2)[:, None]
 
     def side(ramp: tuple[str, str]) -> np.ndarray:
-        # background -> palette colour over the first half of the side, then -> dark end.
+        # centre -> palette colour over the first half of the side, then -> dark end.
         mid, end = (np.asarray(hex_to_rgb(c), dtype=np.float64) for c in ramp)
-        near = bg + (mid - bg) * np.clip(2 * t, 0, 1)
+        near = centre + (mid - centre) * np.clip(2 * t, 0, 1)
         far = mid + (end - mid) * np.clip(2 * t - 1, 0, 1)
         return np.where(t <= 0.5, near, far)
 
     rgb = np.concatenate([side(_NEGATIVE_RAMP)[::-1], side(_POSITIVE_RAMP)])
-    return _rgba(bg + (rgb - bg) * strength)
+    return _rgba(centre + (rgb - centre) * strength)
 
 
 def value_index(V: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
@@ -105,7 +118,7 @@ def value_index(V: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
     span = vmax - vmin if vmax > vmin else 1.0
     u = np.clip((V - vmin) / span, 0.0, 1.0)
     u = np.where(np.isfinite(V), u, 0.5)
-    return np.rint(u * (_LUT_SIZE - 1)).astype(np.intp)
+    return (u * (_LUT_SIZE - 1) + 0.5).astype(np.intp)
 
 
 def value_image(
@@ -121,4 +134,4 @@ def value_image(
     background colour; non-finite values are drawn as the middle. Returns
     ``(h, w, 4)`` uint8 RGBA, C-contiguous.
     """
-    return np.ascontiguousarray(value_lut(background_rgb, strength)[value_index(V, vmin, vmax)])
+    return _lookup(value_lut(background_rgb, strength), value_index(V, vmin, vmax))

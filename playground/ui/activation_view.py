@@ -1,0 +1,144 @@
+"""The hidden-layer activation space: the data and the input plane's grid, as a layer sees them.
+
+Like ConvNetJS's classify2d demo: pick a hidden layer and two of its units (or
+a PCA projection of all of them); the data points move to their images and the
+grid lines of the input plane bend with the network. For the last hidden layer
+with two units, the output unit's decision line is drawn: in that space the
+classes have become linearly separable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from .plots.activation_space import ActivationSpacePlot, pca_2d
+from .worker import GRID_RESOLUTION, Frame
+
+GRID_LINES = 11  # lines per direction drawn from the probe grid
+PCA = -1
+
+
+class ActivationView(QWidget):
+    """Layer / z-or-a / unit selectors above an ``ActivationSpacePlot``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = ActivationSpacePlot()
+        self.layer_box = QComboBox(objectName="activationLayer")
+        self.layer_box.setToolTip("Which hidden layer's space to show.")
+        self.kind_box = QComboBox(objectName="activationKind")
+        self.kind_box.addItem("a (activation)", "a")
+        self.kind_box.addItem("z (pre-activation)", "z")
+        self.kind_box.setToolTip("a = sigma(z) is what the next layer sees; z = W a + b is before the squashing.")
+        self.x_box = QComboBox(objectName="activationUnitX")
+        self.y_box = QComboBox(objectName="activationUnitY")
+        self.x_box.setToolTip("Unit on the horizontal axis, or PCA to project every unit of the layer.")
+        self.y_box.setToolTip("Unit on the vertical axis (ignored for PCA).")
+        controls = QHBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        for label, box in (("layer", self.layer_box), ("", self.kind_box), ("x", self.x_box), ("y", self.y_box)):
+            if label:
+                controls.addWidget(QLabel(label))
+            controls.addWidget(box)
+        controls.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot, 1)
+        self._frame: Frame | None = None
+        self._layer_labels: list[str] = []
+        for box in (self.layer_box, self.kind_box, self.x_box, self.y_box):
+            box.currentIndexChanged.connect(self._selection_changed)
+
+    # ------------------------------------------------------------ selection
+    def _sync_choices(self, frame: Frame) -> None:
+        """Offer the frame's hidden layers and their units; keep the selection when possible."""
+        hidden = frame.layer_labels[:-1]
+        if hidden == self._layer_labels:
+            return
+        self._layer_labels = hidden
+        boxes = (self.layer_box, self.x_box, self.y_box)
+        for box in boxes:
+            box.blockSignals(True)
+        previous = self.layer_box.currentIndex()
+        self.layer_box.clear()
+        for label in hidden:
+            self.layer_box.addItem(label)
+        self.layer_box.setCurrentIndex(min(max(previous, 0), len(hidden) - 1) if hidden else -1)
+        self._fill_units(frame)
+        for box in boxes:
+            box.blockSignals(False)
+        self.plot.reset_range()
+
+    def _fill_units(self, frame: Frame) -> None:
+        layer = self.layer_box.currentIndex()
+        units = frame.point_a[layer].shape[1] if layer >= 0 and frame.point_a else \
+            (frame.grid_a[layer].shape[1] if layer >= 0 else 0)
+        for box in (self.x_box, self.y_box):
+            box.blockSignals(True)
+            box.clear()
+        self.x_box.addItem("PCA", PCA)
+        for unit in range(units):
+            self.x_box.addItem(f"unit {unit + 1}", unit)
+            self.y_box.addItem(f"unit {unit + 1}", unit)
+        # Two units: show them as they are; more: PCA of all of them by default.
+        self.x_box.setCurrentIndex(1 if units == 2 else 0)
+        self.y_box.setCurrentIndex(min(1, units - 1))
+        self.y_box.setEnabled(units >= 2 and self.x_box.currentData() != PCA)
+        for box in (self.x_box, self.y_box):
+            box.blockSignals(False)
+
+    def _selection_changed(self) -> None:
+        if self.sender() is self.layer_box and self._frame is not None:
+            self._fill_units(self._frame)
+        self.y_box.setEnabled(self.x_box.currentData() != PCA)
+        self.plot.reset_range()
+        if self._frame is not None:
+            self.show_frame(self._frame)
+
+    # -------------------------------------------------------------- drawing
+    def show_frame(self, frame: Frame) -> None:
+        """Draw the chosen layer's space for ``frame``."""
+        self._frame = frame
+        self._sync_choices(frame)
+        layer = self.layer_box.currentIndex()
+        if layer < 0 or not frame.grid_a:
+            self.plot.update_space(np.empty((0, 2)), np.empty(0), frame.dataset.task,
+                                   frame.dataset.class_colors, axis_labels=("no hidden layer", ""))
+            return
+        kind = self.kind_box.currentData()
+        grid_values = (frame.grid_a if kind == "a" else frame.grid_z)[layer]
+        point_values = (frame.point_a if kind == "a" else frame.point_z)[layer] if frame.point_a else \
+            np.empty((0, grid_values.shape[1]))
+        x_unit = self.x_box.currentData()
+        if x_unit == PCA or grid_values.shape[1] < 2:
+            # The projection is fitted on the grid so that it does not jump as points are added.
+            _, components, mean = pca_2d(grid_values)
+            project = lambda values: (values - mean) @ components.T  # noqa: E731
+            labels = ("PC 1", "PC 2")
+            decision = None
+        else:
+            y_unit = self.y_box.currentData()
+            project = lambda values: values[:, [x_unit, y_unit]]  # noqa: E731
+            labels = (f"unit {x_unit + 1} ({kind})", f"unit {y_unit + 1} ({kind})")
+            decision = self._decision_line(frame, layer, kind, grid_values.shape[1], x_unit, y_unit)
+        grid = project(grid_values).reshape(GRID_RESOLUTION, GRID_RESOLUTION, 2)
+        rows = np.linspace(0, GRID_RESOLUTION - 1, GRID_LINES).round().astype(int)
+        lines = [grid[i] for i in rows] + [grid[:, j] for j in rows]
+        dataset = frame.dataset
+        self.plot.update_space(project(point_values), dataset.y, dataset.task, dataset.class_colors,
+                               grid_lines=lines, decision_line=decision, axis_labels=labels,
+                               is_test=dataset.is_test)
+
+    @staticmethod
+    def _decision_line(frame: Frame, layer: int, kind: str, units: int, x_unit: int,
+                       y_unit: int) -> tuple[np.ndarray, float] | None:
+        """The output unit's line ``w . h + b = 0``: exact only in the last hidden layer's
+        activation space, with two units and one output logit."""
+        last_hidden = layer == len(frame.weights) - 2
+        W, b = frame.weights[-1]
+        if not last_hidden or kind != "a" or units != 2 or W.shape[1] != 1:
+            return None
+        return W[[x_unit, y_unit], 0], float(b[0])

@@ -1,0 +1,213 @@
+"""The playground window: panels on the left, four live plots, the transport bar below."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow,
+                               QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+
+from ..data import make_dataset
+from ..training import TrainingConfig
+from .activation_view import ActivationView
+from .canvas import CanvasController
+from .panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
+from .plots.boundary import BoundaryPlot
+from .plots.gradients import GradientPlot
+from .plots.loss import LossPlot
+from .session_model import SessionModel
+from .tools import ToolState
+from .worker import GRID_RESOLUTION, Frame
+
+DRAW_INTERVAL_MS = 16  # at most ~60 redraws a second, whatever the training speed
+
+DEFAULT_PRESET = "spiral"
+DEFAULT_NOISE = 0.1
+DEFAULT_CONFIG = TrainingConfig(hidden=(8, 8), activation="tanh", optimizer="adam", lr=0.03,
+                                batch_size=10, seed=0)
+
+
+def default_session() -> tuple:
+    """The first screen: a preset with a default network, so the window starts alive."""
+    dataset = make_dataset(DEFAULT_PRESET, n=300, noise=DEFAULT_NOISE, seed=0, test_fraction=0.3)
+    return dataset, DEFAULT_CONFIG
+
+
+class MainWindow(QMainWindow):
+    """The playground. ``session`` is the SessionModel (its ``dataset`` and ``trainer``
+    are the headless objects)."""
+
+    def __init__(self, dataset=None, config: TrainingConfig | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("Playground")
+        if dataset is None:
+            dataset, default_config = default_session()
+            config = config or default_config
+        self.session = SessionModel(dataset, config or DEFAULT_CONFIG, self)
+        self.tools = ToolState(self)
+
+        self.boundary_plot = BoundaryPlot()
+        self.activation_view = ActivationView()
+        self.activation_plot = self.activation_view.plot
+        self.loss_plot = LossPlot()
+        self.gradient_plot = GradientPlot()
+        self.canvas = CanvasController(self.boundary_plot, self.session, self.tools)
+
+        self.data_panel = DataPanel(self.session, self.tools, preset=DEFAULT_PRESET, noise=DEFAULT_NOISE)
+        self.network_panel = NetworkPanel(self.session)
+        self.training_panel = TrainingPanel(self.session)
+        self.transport = TransportBar(self.session)
+        self.banner = QLabel(objectName="banner", wordWrap=True)
+        self.banner.setStyleSheet("QLabel#banner { background: #FDECEA; color: #8A1C12; padding: 6px;"
+                                  " border: 1px solid #D55E00; border-radius: 3px; }")
+        self.banner.hide()
+        self.log_loss = QCheckBox("log scale", objectName="logLossCheck")
+        self.log_loss.setToolTip("Show the loss on a logarithmic axis, to see progress late in training.")
+        self.log_loss.toggled.connect(self.loss_plot.set_log)
+        self._build_layout()
+        self._build_actions()
+
+        self._drawn: Frame | None = None
+        self._timer = QTimer(self, interval=DRAW_INTERVAL_MS)
+        self._timer.timeout.connect(self._draw_latest)
+        self._timer.start()
+        self.session.datasetChanged.connect(self._draw_points)
+        self.session.message.connect(self._show_message)
+        self.session.playingChanged.connect(self._playing_changed)
+        self.tools.changed.connect(self._draw_points)
+        self._draw_points()
+        self.resize(1280, 720)
+
+    # -------------------------------------------------------------- layout
+    def _build_layout(self) -> None:
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 4, 4, 4)
+        for panel in (self.data_panel, self.network_panel, self.training_panel):
+            side_layout.addWidget(panel)
+        side_layout.addStretch(1)
+        scroll = QScrollArea(objectName="sidePanels")
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(side.sizeHint().width() + 20)
+        scroll.setMaximumWidth(side.sizeHint().width() + 40)
+
+        loss_box = QWidget()
+        loss_layout = QVBoxLayout(loss_box)
+        loss_layout.setContentsMargins(0, 0, 0, 0)
+        loss_layout.setSpacing(2)
+        header = QHBoxLayout()
+        header.addStretch(1)
+        header.addWidget(self.log_loss)
+        loss_layout.addLayout(header)
+        loss_layout.addWidget(self.loss_plot, 1)
+
+        plots = QGridLayout()
+        plots.setContentsMargins(0, 0, 0, 0)
+        plots.setSpacing(6)
+        plots.addWidget(self.boundary_plot, 0, 0)
+        plots.addWidget(self.activation_view, 0, 1)
+        plots.addWidget(loss_box, 1, 0)
+        plots.addWidget(self.gradient_plot, 1, 1)
+        # The boundary plot is where people click and what a tutorial films: give it the most room.
+        plots.setRowStretch(0, 3)
+        plots.setRowStretch(1, 2)
+        plots.setColumnStretch(0, 3)
+        plots.setColumnStretch(1, 2)
+        for widget in (self.boundary_plot, self.activation_view, self.loss_plot, self.gradient_plot):
+            widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            widget.setMinimumSize(160, 120)
+
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.banner)
+        right.addLayout(plots, 1)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(scroll)
+        top.addLayout(right, 1)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.addLayout(top, 1)
+        outer.addWidget(self.transport)
+        self.setCentralWidget(central)
+
+    def _build_actions(self) -> None:
+        edit = self.menuBar().addMenu("&Edit")
+        undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        train = self.menuBar().addMenu("&Train")
+        for text, key, slot in (("Play / Pause", "Space", self.session.toggle_play),
+                                ("Step one epoch", "Right", self.session.step),
+                                ("Reset weights", "R", self.session.reset)):
+            action = QAction(text, self, shortcut=QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda checked=False, slot=slot: slot())
+            train.addAction(action)
+        for index in range(8):
+            action = QAction(f"Class {index + 1}", self, shortcut=QKeySequence(str(index + 1)))
+            action.triggered.connect(lambda checked=False, i=index: self._choose_class(i))
+            self.addAction(action)
+
+    def _choose_class(self, index: int) -> None:
+        if index < self.session.dataset.n_classes:
+            self.tools.current_class = index
+
+    # ------------------------------------------------------------- drawing
+    def _draw_points(self, *_: object) -> None:
+        """Points come from the session's dataset at once, not from the (later) frame."""
+        dataset = self.session.dataset
+        self.boundary_plot.set_classes(dataset.class_colors)
+        self.boundary_plot.set_points(dataset.X, dataset.y, dataset.is_test, dataset.task,
+                                      show_test=self.tools.show_test)
+
+    def _draw_latest(self) -> None:
+        frame = self.session.latest_frame
+        if frame is None or frame is self._drawn:
+            return
+        self._drawn = frame
+        self.draw_frame(frame)
+
+    def draw_frame(self, frame: Frame) -> None:
+        """Apply one frame to all four plots."""
+        dataset = frame.dataset
+        r = GRID_RESOLUTION
+        output = frame.grid_output
+        if dataset.task == "regression":
+            self.boundary_plot.set_map(output.reshape(r, r), "regression")
+        else:
+            self.boundary_plot.set_map(output.reshape(r, r, -1), "classification")
+        self.activation_view.show_frame(frame)
+        history = frame.history
+        regression = dataset.task == "regression"
+        scale = 1.0 if regression else 100.0
+        has_test = bool(dataset.is_test.any())
+        self.loss_plot.update_history(
+            history["epoch"], history["train_loss"], history["test_loss"] if has_test else None,
+            history["train_metric"] * scale, history["test_metric"] * scale if has_test else None,
+            "RMSE" if regression else "accuracy (%)")
+        self.gradient_plot.update_history(history["epoch"], history["grad_norms"], frame.layer_labels)
+
+    # ------------------------------------------------------------ messages
+    def _show_message(self, level: str, text: str) -> None:
+        self.statusBar().showMessage(text, 0 if level == "error" else 8000)
+        if level == "error":
+            self.banner.setText(text)
+            self.banner.show()
+
+    def _playing_changed(self, playing: bool) -> None:
+        if playing:
+            self.banner.hide()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._timer.stop()
+        self.session.shutdown()
+        super().closeEvent(event)

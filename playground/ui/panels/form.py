@@ -1,0 +1,238 @@
+"""Shared pieces of the side panels: titled form sections, tooltips, quiet syncing, spin boxes.
+
+Every panel is a stack of :class:`Section` group boxes whose rows are a label
+and a control, both carrying the same one-sentence tooltip. Panels render the
+session model; when the model changes they re-sync their controls inside
+:func:`blocked`, so a sync never echoes back as an edit.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, QSignalBlocker, Qt
+from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QSpinBox, QStyle, QToolButton, QWidget)
+
+MIN_POINT_SIZE = 10.0  # the design's smallest readable text, also in screen recordings
+MAX_SEED = 2**31 - 1  # a QSpinBox holds a signed 32-bit int
+
+W = TypeVar("W", bound=QWidget)
+S = TypeVar("S", bound=QAbstractSpinBox)
+
+
+def tip(widget: W, text: str) -> W:
+    """Give ``widget`` its tooltip and return it, so a control is built in one expression."""
+    widget.setToolTip(text)
+    return widget
+
+
+@contextmanager
+def blocked(*objects: QObject) -> Iterator[None]:
+    """Silence the signals of ``objects`` while they are set from the model."""
+    blockers = [QSignalBlocker(obj) for obj in objects]
+    try:
+        yield
+    finally:
+        for blocker in blockers:
+            blocker.unblock()
+
+
+def readable(widget: W) -> W:
+    """Raise ``widget``'s font to at least ``MIN_POINT_SIZE`` (children inherit it)."""
+    font = widget.font()
+    if font.pointSizeF() < MIN_POINT_SIZE:
+        font.setPointSizeF(MIN_POINT_SIZE)
+        widget.setFont(font)
+    return widget
+
+
+def hbox(*widgets: QWidget, spacing: int = 4) -> QWidget:
+    """Several controls side by side in one form field (no margins, so rows stay aligned)."""
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(spacing)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return box
+
+
+# A checked toggle must read as "on" at a glance (and in a recording), which the native
+# sunken look does not: on is filled with the highlight colour.
+_TOGGLE_STYLE = """
+QToolButton { border: 1px solid palette(mid); border-radius: 3px; padding: 2px 3px;
+              background: palette(button); }
+QToolButton:hover:!checked { background: palette(midlight); }
+QToolButton:checked { background: palette(highlight); color: palette(highlighted-text);
+                      border-color: palette(highlight); }
+"""
+
+
+def toggle(text: str, tooltip: str) -> QToolButton:
+    """A checkable button whose checked state is filled with the highlight colour."""
+    button = tip(QToolButton(text=text), tooltip)
+    button.setCheckable(True)
+    button.setStyleSheet(_TOGGLE_STYLE)
+    return button
+
+
+def icon_button(parent: QWidget, text: str, icon: QStyle.StandardPixmap, tooltip: str) -> QToolButton:
+    """A button with the style's standard ``icon`` beside ``text``.
+
+    Parented at once, so its size is measured in the parent's (readable) font.
+    """
+    button = tip(QToolButton(parent, text=text), tooltip)
+    button.setIcon(parent.style().standardIcon(icon))
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    return button
+
+
+def pretty(name: str) -> str:
+    """A config name as shown to people: ``"leaky_relu"`` -> ``"leaky relu"``."""
+    return name.replace("_", " ")
+
+
+def choice_combo(options: Mapping[str, str], tooltip: str) -> QComboBox:
+    """A combo box of ``options`` (name -> one-sentence description), the name as item data.
+
+    Each item's tooltip is its description, and the closed combo's tooltip adds
+    the current choice's description, so hovering explains what is selected.
+    """
+    combo = QComboBox()
+    for name, description in options.items():
+        combo.addItem(pretty(name), name)
+        combo.setItemData(combo.count() - 1, _sentence(f"{pretty(name)}: {description}"),
+                          Qt.ItemDataRole.ToolTipRole)
+
+    def explain() -> None:
+        current = combo.currentData(Qt.ItemDataRole.ToolTipRole)
+        combo.setToolTip(f"{tooltip}\n{current}" if current else tooltip)
+
+    combo.currentIndexChanged.connect(explain)
+    explain()
+    return combo
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    """Show the item whose data is ``value`` (unknown values leave the combo as it is)."""
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def spin(low: int, high: int, tooltip: str, *, step: int = 1, suffix: str = "",
+         special: str = "") -> QSpinBox:
+    """An integer spin box that reports only finished edits; ``special`` names the minimum."""
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setSuffix(suffix)
+    box.setSpecialValueText(special)
+    return _commit_on_finish(box, tooltip)
+
+
+def fraction_spin(low: float, high: float, tooltip: str, *, step: float, decimals: int = 2,
+                  special: str = "") -> QDoubleSpinBox:
+    """A decimal spin box that reports only finished edits; ``special`` names the minimum."""
+    box = QDoubleSpinBox()
+    box.setDecimals(decimals)
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setSpecialValueText(special)
+    return _commit_on_finish(box, tooltip)
+
+
+def _commit_on_finish(box: S, tooltip: str) -> S:
+    # Typing "0.03" passes through "0" and "0.0": only Enter, focus-out and arrows commit.
+    box.setKeyboardTracking(False)
+    box.setAccelerated(True)
+    box.setToolTip(tooltip)
+    return box
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."
+
+
+class LadderSpinBox(QDoubleSpinBox):
+    """A spin box whose arrows climb a ladder of round values and that accepts any typed number.
+
+    Learning rates and penalties matter on a log scale: the arrows go
+    0.001 -> 0.003 -> 0.01 (as in TensorFlow Playground's menus), while typing
+    still reaches any value in range. Trailing zeros are not shown.
+    """
+
+    def __init__(self, ladder: Sequence[float], low: float, high: float, tooltip: str,
+                 decimals: int = 6, special: str = "") -> None:
+        super().__init__()
+        self._ladder = sorted(ladder)
+        self.setDecimals(decimals)
+        self.setRange(low, high)
+        self.setSpecialValueText(special)
+        _commit_on_finish(self, tooltip)
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt's name
+        value = self.value()
+        tolerance = 1e-12 + abs(value) * 1e-9  # a typed 0.0300000001 still counts as 0.03
+        if steps > 0:
+            index = bisect.bisect_right(self._ladder, value + tolerance) + steps - 1
+        else:
+            index = bisect.bisect_left(self._ladder, value - tolerance) + steps
+        self.setValue(self._ladder[min(max(index, 0), len(self._ladder) - 1)])
+        self.selectAll()
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:  # noqa: N802 - Qt's name
+        flags = QAbstractSpinBox.StepEnabledFlag.StepNone
+        if self.value() < self._ladder[-1]:
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
+        if self.value() > self._ladder[0]:
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
+        return flags
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
+        locale = self.locale()
+        text = locale.toString(value, "f", self.decimals())
+        point = locale.decimalPoint()
+        return text.rstrip("0").rstrip(point) if point in text else text
+
+
+class Section(QGroupBox):
+    """A titled group box (DATA, NETWORK, TRAINING) holding a compact two-column form."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        readable(self)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(6, 6, 6, 6)
+        self.form.setHorizontalSpacing(6)
+        self.form.setVerticalSpacing(4)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def add_row(self, label: str, field: W, tooltip: str = "") -> W:
+        """Add ``label`` and ``field``, both explaining themselves on hover.
+
+        ``tooltip`` goes on the field unless it already has its own; the label
+        gets the field's first line (a combo's later lines describe its current item).
+        """
+        if tooltip and not field.toolTip():
+            field.setToolTip(tooltip)
+        caption = QLabel(label)
+        caption.setBuddy(field)
+        caption.setToolTip(tooltip or field.toolTip().split("\n")[0])
+        self.form.addRow(caption, field)
+        return field
+
+    def add_wide(self, field: W) -> W:
+        """Add ``field`` across both columns (button rows, check boxes)."""
+        self.form.addRow(field)
+        return field
+
+    def show_row(self, field: QWidget, visible: bool) -> None:
+        """Show or hide the row holding ``field`` (controls that matter only sometimes)."""
+        self.form.setRowVisible(field, visible)

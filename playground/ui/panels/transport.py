@@ -1,0 +1,139 @@
+"""The transport bar under the plots: reset, step, play/pause, speed, and the live numbers."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
+
+from ..session_model import SessionModel
+from ..worker import Frame
+from .form import blocked, icon_button, readable, tip
+
+SPEEDS = (1, 2, 5, 10, 30, 60, 120, 300, 0)  # epochs per second; 0 is as fast as it goes
+DEFAULT_SPEED = 60  # about one epoch per drawn frame, as TensorFlow Playground animates
+MISSING = "–"  # NaN: no test points yet, or nothing trained
+
+TIPS = {
+    "reset": "Re-initialise the weights (same seed) and start again at epoch 0.",
+    "step": "Train one epoch (one pass over the training points), then stop.",
+    "play": "Train continuously at the chosen speed, or pause.",
+    "speed": "Training speed in epochs per second while playing (max: as fast as the computer goes).",
+    "speed_value": "Epochs trained per second while playing.",
+    "epoch": "Epochs trained so far: one epoch is one pass over every training point.",
+    "loss": "Loss on the training points and on the held-out test points; a test loss that rises "
+            "while the training loss falls is overfitting.",
+    "metric": "Share of points classified correctly (RMSE, the typical error, for regression), "
+              "on training and test points.",
+}
+
+
+class TransportBar(QWidget):
+    """Reset / Step / Play-Pause buttons, a speed slider, the epoch and the current losses.
+
+    The play button follows ``model.playingChanged`` (training also stops by
+    itself when it diverges or early stopping fires); the numbers follow
+    ``model.frameReady``. On creation the bar sets the model's speed to
+    ``DEFAULT_SPEED`` so the slider and the worker agree.
+    """
+
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("transportBar")
+        readable(self)
+        self.model = model
+        pixmaps = QStyle.StandardPixmap
+        self.reset_button = self._button("resetButton", "Reset", pixmaps.SP_MediaSkipBackward, TIPS["reset"])
+        self.step_button = self._button("stepButton", "Step", pixmaps.SP_MediaSeekForward, TIPS["step"])
+        self.play_button = self._button("playButton", "Pause", pixmaps.SP_MediaPlay, TIPS["play"])
+        self.play_button.setCheckable(True)
+        # Sized for the wider caption, "Pause", so the bar never shifts when it switches.
+        self.play_button.setMinimumWidth(self.play_button.sizeHint().width())
+        self.reset_button.clicked.connect(model.reset)
+        self.step_button.clicked.connect(self._on_step)
+        self.play_button.clicked.connect(self._on_play_clicked)
+
+        self.speed = tip(QSlider(Qt.Orientation.Horizontal), TIPS["speed"])
+        self.speed.setRange(0, len(SPEEDS) - 1)
+        self.speed.setPageStep(1)
+        self.speed.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.speed.setFixedWidth(120)
+        self.speed_label = self._label("speedLabel", "300 epochs/s", TIPS["speed_value"])
+        self.speed.valueChanged.connect(self._on_speed)
+        self.speed.setValue(SPEEDS.index(DEFAULT_SPEED))
+
+        # Each label reserves its widest usual text, so the bar does not jitter as numbers change.
+        self.epoch_label = self._label("epochLabel", "epoch 00000", TIPS["epoch"])
+        self.loss_label = self._label("lossLabel", "loss: train 0.0000 · test 0.0000", TIPS["loss"])
+        self.metric_label = self._label("metricLabel", "accuracy: train 100.0% · test 100.0%",
+                                        TIPS["metric"])
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        for widget in (self.reset_button, self.step_button, self.play_button):
+            layout.addWidget(widget)
+        layout.addSpacing(12)
+        layout.addWidget(tip(QLabel("speed"), self.speed.toolTip()))
+        layout.addWidget(self.speed)
+        layout.addWidget(self.speed_label)
+        layout.addStretch(1)
+        for label in (self.epoch_label, self.loss_label, self.metric_label):
+            layout.addSpacing(12)
+            layout.addWidget(label)
+
+        model.playingChanged.connect(self._on_playing_changed)
+        model.frameReady.connect(self._on_frame)
+        self._on_playing_changed(model.playing)
+        self._show_numbers(0, math.nan, math.nan, math.nan, math.nan, model.dataset.task)
+        if model.latest_frame is not None:
+            self._on_frame(model.latest_frame)
+
+    # ---------------------------------------------------------------- building
+    def _button(self, name: str, text: str, icon: QStyle.StandardPixmap, tooltip: str) -> QToolButton:
+        button = icon_button(self, text, icon, tooltip)
+        button.setObjectName(name)
+        return button
+
+    def _label(self, name: str, widest: str, tooltip: str) -> QLabel:
+        label = tip(QLabel(self), tooltip)  # parented, so it is measured in the bar's font
+        label.setObjectName(name)
+        label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest))
+        return label
+
+    # ------------------------------------------------------------------ events
+    def _on_step(self) -> None:
+        self.model.step(1)
+
+    def _on_play_clicked(self, checked: bool) -> None:
+        self.model.play() if checked else self.model.pause()
+
+    def _on_speed(self, index: int) -> None:
+        speed = SPEEDS[index]
+        self.speed_label.setText(f"{speed} epochs/s" if speed else "max")
+        self.model.set_speed(speed)
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        with blocked(self.play_button):
+            self.play_button.setChecked(playing)
+        self.play_button.setText("Pause" if playing else "Play")
+        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+
+    def _on_frame(self, frame: Frame) -> None:
+        s = frame.stats
+        self._show_numbers(frame.epoch, s.train_loss, s.test_loss, s.train_metric, s.test_metric,
+                           frame.dataset.task)
+
+    def _show_numbers(self, epoch: int, train_loss: float, test_loss: float, train_metric: float,
+                      test_metric: float, task: str) -> None:
+        self.epoch_label.setText(f"epoch {epoch}")
+        self.loss_label.setText(f"loss: train {_number(train_loss, '.4f')} · "
+                                f"test {_number(test_loss, '.4f')}")
+        name, spec = ("RMSE", ".4f") if task == "regression" else ("accuracy", ".1%")
+        self.metric_label.setText(f"{name}: train {_number(train_metric, spec)} · "
+                                  f"test {_number(test_metric, spec)}")
+
+
+def _number(value: float, spec: str) -> str:
+    return MISSING if math.isnan(value) else format(value, spec)

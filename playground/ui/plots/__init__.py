@@ -1,0 +1,12 @@
+"""The live plots of the window, each a ``pyqtgraph.PlotWidget`` fed plain numpy arrays.
+
+- ``boundary.BoundaryPlot``: the model's map over the input plane and the data; the click/paint canvas.
+- ``activation_space.ActivationSpacePlot``: a hidden layer's view of the data (and ``pca_2d``).
+- ``loss.LossPlot``: training and test loss, with accuracy or RMSE on a second axis.
+- ``gradients.GradientPlot``: gradient norm per layer, log scale.
+
+Helpers: ``colors`` and ``contour`` (numpy only: colour maps, marching squares),
+``points`` (class-coloured scatter), ``history`` (per-epoch plot base) and
+``style`` (themes, fonts, axis labels). Nothing here is imported eagerly, so
+``colors`` and ``contour`` can be used without loading Qt.
+"""

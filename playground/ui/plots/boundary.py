@@ -1,0 +1,253 @@
+"""The decision-boundary plot: the model's map over the input plane, the data, and the canvas.
+
+This is the largest plot on screen and the one people click into, so its view is
+fixed (the data domain with a little padding, equal aspect) and the mouse paints
+instead of panning or zooming.
+
+Map orientation: ``set_map`` takes values sampled on :func:`map_grid`, i.e.
+``values[i, j]`` is the model at ``x1 = linspace(lo, hi, w)[j]`` and
+``x2 = linspace(lo, hi, h)[i]``. Row 0 is the *bottom* of the plot (smallest
+x2) and column 0 its left edge: exactly ``model(map_grid(n)).reshape(n, n, ...)``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsEllipseItem
+
+from playground.data.palette import OKABE_ITO
+from playground.ui.plots.colors import class_rgb, probability_image, value_image
+from playground.ui.plots.contour import class_boundary_segments, contour_segments
+from playground.ui.plots.points import PointLayer, value_range
+from playground.ui.plots.style import ThemedPlot, with_alpha
+
+DOMAIN = (-6.0, 6.0)
+# Phases of a drag, as reported by sigDragged.
+DRAG_START, DRAG_MOVE, DRAG_FINISH = "start", "move", "finish"
+_PADDING = 0.03  # fraction of the domain shown beyond each edge
+_CANVAS_BUTTONS = (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton)
+
+
+def map_grid(resolution: int, domain: tuple[float, float] = DOMAIN) -> np.ndarray:
+    """The ``(resolution**2, 2)`` input points at which :meth:`BoundaryPlot.set_map` expects the model.
+
+    x1 varies fastest, so the model's outputs reshape to ``(resolution, resolution, ...)``
+    with rows along x2 and columns along x1.
+    """
+    axis = np.linspace(domain[0], domain[1], resolution)
+    x1, x2 = np.meshgrid(axis, axis)
+    return np.column_stack([x1.ravel(), x2.ravel()])
+
+
+class CanvasViewBox(pg.ViewBox):
+    """A ViewBox that reports clicks and drags in data coordinates instead of panning or zooming.
+
+    Only left and right buttons are reported; other buttons and the wheel are
+    ignored, and there is no context menu.
+    """
+
+    sigClicked = Signal(float, float, object, object)
+    sigDragged = Signal(float, float, str, object, object)
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False)
+        self.setMouseEnabled(x=False, y=False)
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt naming)
+        if ev.button() not in _CANVAS_BUTTONS:
+            ev.ignore()
+            return
+        ev.accept()
+        p = self.mapToView(ev.pos())
+        self.sigClicked.emit(p.x(), p.y(), ev.button(), ev.modifiers())
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802
+        if axis is not None or ev.button() not in _CANVAS_BUTTONS:
+            ev.ignore()  # drags on the axes would otherwise pan
+            return
+        ev.accept()
+        button, modifiers = ev.button(), ev.modifiers()
+        if ev.isStart():
+            # The drag is only recognised after a few pixels: start where the button went down.
+            down = self.mapToView(ev.buttonDownPos())
+            self.sigDragged.emit(down.x(), down.y(), DRAG_START, button, modifiers)
+        p = self.mapToView(ev.pos())
+        phase = DRAG_FINISH if ev.isFinish() else DRAG_MOVE
+        self.sigDragged.emit(p.x(), p.y(), phase, button, modifiers)
+
+    def wheelEvent(self, ev, axis=None) -> None:  # noqa: N802
+        ev.ignore()
+
+
+class BoundaryPlot(ThemedPlot):
+    """Decision boundary (or regression surface) over the fixed input domain, with the data points.
+
+    Signals (coordinates are data coordinates x1, x2; they may lie a little
+    outside the domain, in the padding, and the receiver decides what to do):
+
+    - ``sigClicked(x, y, button, modifiers)``: a left or right click.
+    - ``sigDragged(x, y, phase, button, modifiers)``: a left or right drag;
+      ``phase`` is ``DRAG_START`` (where the button went down), then
+      ``DRAG_MOVE`` for each move, and ``DRAG_FINISH`` at the release point.
+      A click never produces drag events and a drag never produces a click.
+
+    ``button`` is a ``Qt.MouseButton``, ``modifiers`` a ``Qt.KeyboardModifier``
+    flag set (e.g. shift-drag to erase). Slots may take fewer arguments.
+    """
+
+    # The module's drag phases, also reachable from the class.
+    DRAG_START, DRAG_MOVE, DRAG_FINISH = DRAG_START, DRAG_MOVE, DRAG_FINISH
+
+    sigClicked = Signal(float, float, object, object)
+    sigDragged = Signal(float, float, str, object, object)
+
+    def __init__(self, parent=None, domain: tuple[float, float] = DOMAIN) -> None:
+        self._canvas = CanvasViewBox()
+        super().__init__("boundaryPlot", {"bottom": "x1", "left": "x2"}, parent=parent, viewBox=self._canvas)
+        self.domain = domain
+        self._class_colors: tuple[str, ...] = OKABE_ITO[:2]
+        self._map: tuple[np.ndarray, str] | None = None  # last map, re-coloured on theme/class changes
+        self._value_range: tuple[float, float] | None = None
+
+        vb = self._canvas
+        vb.setAspectLocked(True, ratio=1.0)
+        vb.disableAutoRange()
+        vb.setRange(xRange=domain, yRange=domain, padding=_PADDING)
+
+        self._image = pg.ImageItem(axisOrder="row-major")
+        self._image.setZValue(-10)
+        self._faint = pg.PlotCurveItem(connect="pairs", antialias=True)
+        self._line = pg.PlotCurveItem(connect="pairs", antialias=True)
+        for item in (self._image, self._faint, self._line):
+            self.addItem(item, ignoreBounds=True)
+        self._points = PointLayer(self.getPlotItem())
+
+        self._cursor = QGraphicsEllipseItem()
+        self._cursor.setZValue(20)
+        self._cursor.hide()
+        vb.addItem(self._cursor, ignoreBounds=True)
+        self._cursor_radius: float | None = None
+
+        vb.sigClicked.connect(self.sigClicked)
+        vb.sigDragged.connect(self.sigDragged)
+        self.scene().sigMouseMoved.connect(self._follow_mouse)
+        self._theme_changed()
+
+    # -- content -------------------------------------------------------------------------
+
+    def set_classes(self, colors_hex: Sequence[str]) -> None:
+        """Set the class colours (``#RRGGBB``, one per class) used by the map and the points."""
+        if tuple(colors_hex) == self._class_colors:
+            return  # called with every dataset change; re-colouring the map is not free
+        self._class_colors = tuple(colors_hex)
+        self._points.restyle(self._class_colors, self.theme)
+        self._redraw_map()
+
+    def set_map(self, values: np.ndarray, task: str) -> None:
+        """Show the model's output over the domain (see the module docstring for the grid).
+
+        Classification: ``values`` is ``(h, w, k)`` class probabilities (or ``(h, w)``,
+        the probability of class 1 of two). The most probable class colours each
+        pixel, paler where the model is unsure; with two classes the p = 0.5 line is
+        drawn solid and p = 0.25 / 0.75 faint; with more, the lines where the
+        most probable class changes. Regression: ``values`` is ``(h, w)`` predictions
+        on a diverging map over the targets' range (from :meth:`set_points`) with
+        faint lines at its quarters.
+        """
+        self._map = (np.asarray(values, dtype=np.float64), task)
+        self._redraw_map()
+
+    def clear_map(self) -> None:
+        """Remove the map and its lines (e.g. while there is no model)."""
+        self._map = None
+        self._image.clear()
+        self._faint.setData([], [])
+        self._line.setData([], [])
+
+    def set_points(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        is_test: np.ndarray | None,
+        task: str,
+        show_test: bool = True,
+    ) -> None:
+        """Draw the dataset: ``X`` (n, 2), labels or targets ``y`` (n,), ``is_test`` (n,) bool.
+
+        Training points are filled with their colour, test points are hollow rings
+        (hidden when ``show_test`` is False).
+        """
+        if task == "regression":
+            new_range = value_range(y)
+            if new_range != self._value_range:
+                self._value_range = new_range
+                self._redraw_map()
+        self._points.set_points(X, y, is_test, task, self._class_colors, self.theme, show_test=show_test)
+
+    def points_drawn(self) -> int:
+        """Number of data points currently drawn."""
+        return self._points.count()
+
+    def set_brush_cursor(self, radius: float | None) -> None:
+        """Show a circle of ``radius`` (data units) around the mouse, e.g. for an eraser; None hides it."""
+        self._cursor_radius = radius
+        if radius is None:
+            self._cursor.hide()
+            return
+        self._cursor.setRect(QRectF(-radius, -radius, 2 * radius, 2 * radius))
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def _redraw_map(self) -> None:
+        if self._map is None:
+            return
+        values, task = self._map
+        h, w = values.shape[:2]
+        lo, hi = self.domain
+        bg = self.theme.background_rgb
+        if task == "regression":
+            vmin, vmax = self._value_range or value_range(values)
+            rgba = value_image(values, vmin, vmax, bg)
+            levels = [vmin + q * (vmax - vmin) for q in (0.25, 0.5, 0.75)]
+            faint = [contour_segments(values, level, self.domain, self.domain) for level in levels]
+            line = np.empty((0, 2))
+        else:
+            rgba = probability_image(values, class_rgb(self._class_colors), bg)
+            if values.ndim == 2 or values.shape[-1] == 2:
+                p1 = values if values.ndim == 2 else values[..., 1]
+                faint = [contour_segments(p1, level, self.domain, self.domain) for level in (0.25, 0.75)]
+                line = contour_segments(p1, 0.5, self.domain, self.domain)
+            else:
+                faint = []
+                line = class_boundary_segments(values, self.domain, self.domain)
+
+        self._image.setImage(rgba, autoLevels=False)
+        # Pixel centres sit on the grid points, so the image reaches half a cell past the domain.
+        dx, dy = (hi - lo) / max(w - 1, 1), (hi - lo) / max(h - 1, 1)
+        self._image.setRect(QRectF(lo - dx / 2, lo - dy / 2, hi - lo + dx, hi - lo + dy))
+        faint_xy = np.concatenate(faint) if faint else np.empty((0, 2))
+        self._faint.setData(faint_xy[:, 0], faint_xy[:, 1])
+        self._line.setData(line[:, 0], line[:, 1])
+
+    def _follow_mouse(self, scene_pos: QPointF) -> None:
+        if self._cursor_radius is None:
+            return
+        inside = self._canvas.sceneBoundingRect().contains(scene_pos)
+        self._cursor.setVisible(inside)
+        if inside:
+            self._cursor.setPos(self._canvas.mapSceneToView(scene_pos))
+
+    def leaveEvent(self, ev) -> None:  # noqa: N802
+        self._cursor.hide()
+        super().leaveEvent(ev)
+
+    def _theme_changed(self) -> None:
+        t = self.theme
+        self._faint.setPen(pg.mkPen(with_alpha(t.boundary, 110), width=1, style=Qt.PenStyle.DashLine))
+        self._line.setPen(pg.mkPen(t.boundary, width=2))
+        self._cursor.setPen(pg.mkPen(t.foreground, width=1, style=Qt.PenStyle.DashLine))
+        self._points.restyle(self._class_colors, t)
+        self._redraw_map()

@@ -1,0 +1,100 @@
+"""Base of the plots that show a quantity per epoch (loss, gradient norms).
+
+It owns what they share: named curves registered in a legend, a finite-only
+(optionally log-safe) way of setting their data, the timeline marker, and the
+point counts the tests read.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+
+from playground.ui.plots.style import ThemedPlot
+
+LOG_FLOOR = 1e-12  # zeros would vanish from a log axis (log10(0) = -inf); clip them here
+
+
+def finite_series(x: Sequence[float], y: Sequence[float], log: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` as float arrays without the pairs where either is NaN or infinite.
+
+    With ``log``, values are raised to at least :data:`LOG_FLOOR` so that zeros stay on the plot.
+    """
+    x = np.asarray(x, dtype=np.float64).ravel()
+    y = np.asarray(y, dtype=np.float64).ravel()
+    n = min(len(x), len(y))
+    x, y = x[:n], y[:n]
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    if log:
+        y = np.maximum(y, LOG_FLOOR)
+    return x, y
+
+
+class HistoryPlot(ThemedPlot):
+    """A per-epoch plot: curves by name, a legend, an optional vertical epoch marker."""
+
+    def __init__(self, object_name: str, labels: dict[str, str], parent=None, legend_column_step: int = 1) -> None:
+        super().__init__(object_name, labels, parent=parent)
+        item = self.getPlotItem()
+        # No axis grid: pyqtgraph's grid costs ~15 ms a repaint here, 30x the curves themselves.
+        # The view follows the data; a manual zoom would switch that off for good.
+        item.getViewBox().setMouseEnabled(x=False, y=False)
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._legend_entries: list[tuple[pg.PlotDataItem, str]] = []
+        self._legend = self._add_legend(legend_column_step)
+        self._marker = pg.InfiniteLine(angle=90, movable=False)
+        self._marker.setZValue(5)
+        self._marker.hide()
+        item.addItem(self._marker, ignoreBounds=True)
+
+    def set_marker(self, epoch: float | None) -> None:
+        """Draw a vertical line at ``epoch`` (e.g. the timeline position); None removes it."""
+        if epoch is None or not np.isfinite(epoch):
+            self._marker.hide()
+            return
+        self._marker.setValue(float(epoch))
+        self._marker.show()
+
+    def curve_point_count(self) -> dict[str, int]:
+        """Points drawn per curve, by curve name (curves without data count 0)."""
+        return {name: len(curve.xData if curve.xData is not None else ()) for name, curve in self._curves.items()}
+
+    def _new_curve(self, name: str, view: pg.ViewBox | None = None) -> pg.PlotDataItem:
+        """A curve registered under ``name``, added to ``view`` (default: the main view)."""
+        curve = pg.PlotDataItem(antialias=True)
+        # Long runs have thousands of epochs: draw only what is visible, downsampled to the pixels.
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setClipToView(True)
+        if view is None:
+            self.getPlotItem().addItem(curve)
+        else:
+            view.addItem(curve)
+        self._curves[name] = curve
+        return curve
+
+    def _remove_curve(self, name: str) -> None:
+        curve = self._curves.pop(name)
+        item = self.getPlotItem()
+        (item if curve in item.items else curve.getViewBox()).removeItem(curve)
+
+    def _set_series(self, curve: pg.PlotDataItem, x, y, log: bool = False) -> None:
+        """Give ``curve`` the finite points of ``(x, y)``; ``y=None`` empties it."""
+        if y is None:
+            curve.setData([], [])
+            return
+        curve.setData(*finite_series(x, y, log))
+
+    def _set_legend(self, entries: list[tuple[pg.PlotDataItem, str]]) -> None:
+        """Show exactly ``entries`` (curve, label) in the legend, rebuilding it only when they change."""
+        if entries == self._legend_entries:
+            return
+        self._legend_entries = list(entries)
+        self._legend.clear()
+        for curve, label in entries:
+            self._legend.addItem(curve, label)
+        self._fit_legend()
+
+    def _theme_changed(self) -> None:
+        self._marker.setPen(pg.mkPen(self.theme.marker, width=1))

@@ -1,0 +1,136 @@
+"""Data points drawn in class (or value) colours, shared by the boundary and activation plots.
+
+Points are grouped by style, one ``ScatterPlotItem`` per style with a single
+pre-built pen and brush: measured here, that is about 3x faster than one item
+with a brush per point (1.4 ms vs 4 ms at 1,000 points) and stays usable at
+10,000 points (see DESIGN.md, "Qt and pyqtgraph rules").
+
+Styles: a training point is filled with its colour and has a thin dark outline,
+so it stays visible on a region of its own class; a test point is hollow, a ring
+in its colour. In regression the colour is the target value on the diverging
+orange-blue map, binned into a few pre-built brushes.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+
+from playground.ui.plots.colors import value_index, value_lut
+from playground.ui.plots.style import Theme
+
+POINT_SIZE = 9  # px
+VALUE_BINS = 16  # distinct point colours in regression
+# Centre of the value map for points: a light grey rather than the background,
+# so a mid-value test ring is still visible on a white plot.
+_POINT_VALUE_CENTRE = (190, 190, 190)
+
+
+def value_range(y: np.ndarray) -> tuple[float, float]:
+    """The ``(min, max)`` of the finite values of ``y``; ``(-1, 1)`` when there are none or all are equal."""
+    y = np.asarray(y, dtype=np.float64)
+    finite = y[np.isfinite(y)]
+    if finite.size == 0 or finite.min() == finite.max():
+        return (-1.0, 1.0)
+    return (float(finite.min()), float(finite.max()))
+
+
+def _colors(task: str, class_colors: Sequence[str]) -> list[str]:
+    """One colour per group: the class colours, or the centres of the value bins."""
+    if task != "regression":
+        return list(class_colors)
+    lut = value_lut(_POINT_VALUE_CENTRE)
+    centres = value_index((np.arange(VALUE_BINS) + 0.5) / VALUE_BINS, 0.0, 1.0)
+    return ["#{:02X}{:02X}{:02X}".format(*lut[i, :3]) for i in centres]
+
+
+class PointLayer:
+    """The points of a dataset on ``plot``: one scatter item per (colour group, train/test)."""
+
+    def __init__(self, plot: pg.PlotItem, size: int = POINT_SIZE) -> None:
+        self._plot = plot
+        self._size = size
+        self._items: list[pg.ScatterPlotItem] = []
+        self._style_key: tuple | None = None
+
+    def set_points(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        is_test: np.ndarray | None,
+        task: str,
+        class_colors: Sequence[str],
+        theme: Theme,
+        show_test: bool = True,
+    ) -> None:
+        """Draw points ``X`` (n, 2) with labels or targets ``y`` (n,).
+
+        ``is_test`` (n,) bool marks held-out points (None: all training points);
+        they are left out when ``show_test`` is False. Rows with a non-finite
+        coordinate are skipped. In regression, colours span the range of ``y``.
+        """
+        X = np.asarray(X, dtype=np.float64).reshape(-1, 2)
+        y = np.asarray(y)
+        test = np.zeros(len(X), dtype=bool) if is_test is None else np.asarray(is_test, dtype=bool)
+        self._ensure_styles(task, class_colors, theme)
+        if task == "regression":
+            lo, hi = value_range(y)
+            group = np.minimum(((y.astype(np.float64) - lo) / (hi - lo) * VALUE_BINS), VALUE_BINS - 1)
+            group = np.nan_to_num(group, nan=VALUE_BINS // 2).astype(np.intp).clip(0, VALUE_BINS - 1)
+        else:
+            group = y.astype(np.intp)
+        style = 2 * group + test
+        keep = np.isfinite(X).all(axis=1) & (style >= 0) & (style < len(self._items))
+        if not show_test:
+            keep &= ~test
+        X, style = X[keep], style[keep]
+
+        order = np.argsort(style, kind="stable")
+        bounds = np.searchsorted(style[order], np.arange(len(self._items) + 1))
+        for s, item in enumerate(self._items):
+            rows = order[bounds[s] : bounds[s + 1]]
+            if rows.size or len(item.data):  # skip empty -> empty: setData is not free
+                item.setData(x=X[rows, 0], y=X[rows, 1])
+
+    def count(self) -> int:
+        """Number of points currently drawn."""
+        return sum(len(item.data) for item in self._items)
+
+    def restyle(self, class_colors: Sequence[str], theme: Theme) -> None:
+        """Re-colour the points already drawn for new class colours or a new theme."""
+        if self._style_key is not None:
+            self._ensure_styles(self._style_key[0], class_colors, theme)
+
+    def _ensure_styles(self, task: str, class_colors: Sequence[str], theme: Theme) -> None:
+        colors = tuple(_colors(task, class_colors))
+        key = (task, colors, theme)
+        if key == self._style_key:
+            return
+        self._style_key = key
+        while len(self._items) < 2 * len(colors):
+            item = _DecorativeScatter(size=self._size, pxMode=True)
+            item.setZValue(10 + len(self._items) % 2)  # test rings above training points
+            self._plot.addItem(item, ignoreBounds=True)
+            self._items.append(item)
+        while len(self._items) > 2 * len(colors):
+            self._plot.removeItem(self._items.pop())
+        self._apply_styles(colors, theme)
+
+    def _apply_styles(self, colors: Sequence[str], theme: Theme) -> None:
+        outline = pg.mkPen(theme.outline, width=1)
+        hollow = pg.mkBrush(theme.background)
+        for k, color in enumerate(colors):
+            train, test = self._items[2 * k], self._items[2 * k + 1]
+            train.setPen(outline)
+            train.setBrush(pg.mkBrush(color))
+            test.setPen(pg.mkPen(color, width=2))
+            test.setBrush(hollow)
+
+
+class _DecorativeScatter(pg.ScatterPlotItem):
+    """A scatter that lets clicks through: on the canvas a click on a point must
+    reach the view (to add or erase there), not select the point."""
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph naming)
+        ev.ignore()

@@ -1,0 +1,228 @@
+"""Shared look of the plots: light and dark themes, fonts, axis labels, legends.
+
+Every plot derives from :class:`ThemedPlot`, so fonts, axis styling and theme
+switching live here once. A plot that colours its own items (curves, points,
+contours) re-applies them in :meth:`ThemedPlot._theme_changed`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+
+from playground.data.palette import hex_to_rgb
+
+FONT_PT = 10  # tick labels and legends: the design's minimum
+LABEL_PT = 11  # axis titles, a little larger than the ticks they explain
+_LEGEND_GAP = 12  # px kept free between legend entries when choosing the number of columns
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours of one theme, as ``#RRGGBB`` strings."""
+
+    background: str
+    foreground: str  # axes, ticks, axis titles, legend text
+    faint: str  # secondary lines: the warped input grid
+    outline: str  # the thin outline around data points
+    boundary: str  # the decision boundary line
+    loss: str  # loss curves
+    metric: str  # accuracy / RMSE curves
+    marker: str  # the timeline marker
+    sequence: tuple[str, ...]  # anchors of the sequential per-layer palette
+
+    @property
+    def background_rgb(self) -> tuple[int, int, int]:
+        """The background as an ``(r, g, b)`` tuple, for the numpy colour maps."""
+        return hex_to_rgb(self.background)
+
+
+LIGHT = Theme(
+    background="#FFFFFF",
+    foreground="#262626",
+    faint="#8C8C8C",
+    outline="#262626",
+    boundary="#1A1A1A",
+    loss="#1F3A5F",
+    metric="#8E3B8E",
+    marker="#D55E00",
+    # Dark to mid-light, all readable on white; hues (indigo, purple, rose) that
+    # the Okabe-Ito class colours do not use.
+    sequence=("#1B1446", "#51127C", "#8C2981", "#C43C75", "#E8645A"),
+)
+
+DARK = Theme(
+    background="#1E1F22",
+    foreground="#E2E2E2",
+    faint="#8A8A8A",
+    outline="#101010",
+    boundary="#F2F2F2",
+    loss="#9CC3EE",
+    metric="#E2A6E2",
+    marker="#F0A050",
+    sequence=("#B493E8", "#D07FC8", "#EC7FA0", "#F99C7C", "#FCC98E"),
+)
+
+
+def theme_for(dark: bool) -> Theme:
+    """The dark or the light theme."""
+    return DARK if dark else LIGHT
+
+
+def with_alpha(color: str, alpha: int) -> QColor:
+    """``color`` with an alpha channel 0..255."""
+    c = QColor(color)
+    c.setAlpha(alpha)
+    return c
+
+
+def sequential_colors(anchors: tuple[str, ...], n: int) -> list[QColor]:
+    """``n`` colours spread evenly along the piecewise-linear ramp through ``anchors``."""
+    rgb = np.array([hex_to_rgb(a) for a in anchors], dtype=np.float64)
+    stops = np.linspace(0.0, 1.0, len(anchors))
+    at = np.linspace(0.0, 1.0, n) if n > 1 else np.zeros(1)
+    channels = [np.interp(at, stops, rgb[:, c]) for c in range(3)]
+    return [QColor(*(int(round(ch[i])) for ch in channels)) for i in range(n)]
+
+
+def plot_font(point_size: int = FONT_PT) -> QFont:
+    """The application font at ``point_size``."""
+    font = QFont()
+    font.setPointSize(point_size)
+    return font
+
+
+class LogFriendlyAxis(pg.AxisItem):
+    """An axis whose log mode labels only the readable ticks.
+
+    pyqtgraph labels every minor tick (2..9 x 10^n) when few decades are shown,
+    and the labels pile on top of each other. Here minor ticks keep a label only
+    at 2 and 5 x 10^n, and only when the labelled ticks span at most two decades.
+    """
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph naming)
+        strings = super().logTickStrings(values, scale, spacing)
+        if not len(values):
+            return strings
+        v = np.asarray(values, dtype=np.float64)
+        mantissa = np.rint(10 ** (v - np.floor(v + 1e-9))).astype(int)
+        few_decades = v.max() - v.min() <= 2.0
+        keep = (mantissa == 1) | (few_decades & np.isin(mantissa, (2, 5)))
+        return [text if k else "" for text, k in zip(strings, keep)]
+
+
+class ThemedPlot(pg.PlotWidget):
+    """A ``PlotWidget`` with the project's fonts, labelled axes and a light/dark theme.
+
+    ``labels`` maps axis names (``"left"``, ``"bottom"``, ``"right"``) to titles.
+    Subclasses colour their own items in :meth:`_theme_changed`, and call it once
+    at the end of their ``__init__``, when the items exist.
+    """
+
+    _AXES = ("left", "bottom", "right", "top")
+    # A class attribute: the base PlotWidget resizes (and so fits the legend) during __init__.
+    _legend: pg.LegendItem | None = None
+    _legend_step = 1
+
+    def __init__(self, object_name: str, labels: dict[str, str], parent=None, **plot_item_kwargs) -> None:
+        axes = {name: LogFriendlyAxis(name) for name in ("left", "right")}
+        super().__init__(parent=parent, axisItems=axes, **plot_item_kwargs)
+        self.setObjectName(object_name)
+        self.theme = LIGHT
+        self._labels = dict(labels)
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)  # the plot menu offers log/FFT/... that would fight our updates
+        item.hideButtons()  # the "A" auto-range button: ranges are managed by each plot
+        # pyqtgraph sizes a right-axis title flush with the widget edge; leave room for its glyphs.
+        item.setContentsMargins(4, 4, 10, 4)
+        for name in self._AXES:
+            axis = item.getAxis(name)
+            axis.setTickFont(plot_font())
+            # Without units pyqtgraph still rescales tiny ranges and appends "(x1e-06)".
+            axis.enableAutoSIPrefix(False)
+            item.showAxis(name, name in labels)  # custom axis items would otherwise all show
+        self._style_axes()
+
+    def set_axis_label(self, axis: str, text: str) -> None:
+        """Set the title of ``axis`` (``"left"``, ``"bottom"`` or ``"right"``)."""
+        self._labels[axis] = text
+        self._style_label(axis)
+
+    def axis_label(self, axis: str) -> str:
+        """The current title of ``axis``."""
+        return self._labels.get(axis, "")
+
+    def apply_theme(self, dark: bool) -> None:
+        """Switch between the light (default) and the dark colours."""
+        self.theme = theme_for(dark)
+        self._style_axes()
+        self._theme_changed()
+
+    def _style_axes(self) -> None:
+        self.setBackground(self.theme.background)
+        for name in self._AXES:
+            axis = self.getPlotItem().getAxis(name)
+            axis.setPen(self.theme.foreground)
+            axis.setTextPen(self.theme.foreground)
+        for name in self._labels:
+            self._style_label(name)
+        if self._legend is not None:
+            self._style_legend(self._legend)
+
+    def _style_label(self, axis: str) -> None:
+        self.getPlotItem().setLabel(
+            axis, self._labels[axis], color=self.theme.foreground, **{"font-size": f"{LABEL_PT}pt"}
+        )
+
+    def _style_legend(self, legend: pg.LegendItem) -> None:
+        legend.setLabelTextColor(self.theme.foreground)
+
+    def _add_legend(self, column_step: int = 1) -> pg.LegendItem:
+        """A legend in a header row above the view, so it never hides data; created once.
+
+        Its entries flow into as many columns as the width allows, a multiple of
+        ``column_step`` so that entries meant to pair up stay in one row (see :meth:`_fit_legend`).
+        """
+        self._legend_step = column_step
+        if self._legend is None:
+            item = self.getPlotItem()
+            # Negative spacing: pyqtgraph's legend rows are much taller than 10 pt text.
+            self._legend = pg.LegendItem(labelTextSize=f"{FONT_PT}pt", frame=False, verSpacing=-10)
+            # These plots have no title; the legend takes the title's row.
+            item.layout.removeItem(item.titleLabel)
+            item.titleLabel.hide()
+            item.layout.addItem(self._legend, 0, 1, alignment=Qt.AlignmentFlag.AlignCenter)
+            self._style_legend(self._legend)
+        return self._legend
+
+    def _fit_legend(self) -> None:
+        """Reflow the legend into the columns that fit the view's width and size its row."""
+        legend = self._legend
+        if legend is None:
+            return
+        item = self.getPlotItem()
+        if not legend.items:
+            item.layout.setRowFixedHeight(0, 0)
+            return
+        preferred = Qt.SizeHint.PreferredSize
+        entry = _LEGEND_GAP + max(
+            sample.effectiveSizeHint(preferred).width() + label.effectiveSizeHint(preferred).width()
+            for sample, label in legend.items
+        )
+        columns = int(max(1, min(len(legend.items), item.getViewBox().width() // entry)))
+        if columns > self._legend_step:
+            columns -= columns % self._legend_step
+        legend.setColumnCount(columns)
+        item.layout.setRowFixedHeight(0, legend.effectiveSizeHint(preferred).height())
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(ev)
+        # close() clears the scene and then resizes: the legend's items are gone by then.
+        if not self.closed:
+            self._fit_legend()
+
+    def _theme_changed(self) -> None:
+        """Re-colour plot-specific items after a theme switch (override)."""

@@ -1,0 +1,157 @@
+"""The session model: the one truth about data, config and training that widgets observe.
+
+Widgets never hold data or weights; they call the model's methods and redraw on
+its signals. The dataset and config live here (GUI thread) and are handed to
+the worker, which owns the Trainer, as immutable values.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..data import Dataset, make_dataset
+from ..training import Trainer, TrainingConfig
+from .commands import EditCommand, ReplaceDatasetCommand
+from .worker import Frame, TrainingWorker
+
+
+class SessionModel(QObject):
+    """Dataset, config, undo stack and training worker of the open session.
+
+    Signals: ``datasetChanged(Dataset)``, ``configChanged(TrainingConfig)``,
+    ``frameReady(Frame)`` (newest training state, from the worker),
+    ``playingChanged(bool)``, ``message(str level, str text)`` for the status line
+    (level ``"info"``, ``"warning"`` or ``"error"``).
+    """
+
+    datasetChanged = Signal(object)
+    configChanged = Signal(object)
+    frameReady = Signal(object)
+    playingChanged = Signal(bool)
+    message = Signal(str, str)
+
+    def __init__(self, dataset: Dataset, config: TrainingConfig, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._dataset = dataset
+        self._config = config
+        self.undo_stack = QUndoStack(self)
+        self._strokes = itertools.count(1)
+        self.latest_frame: Frame | None = None
+        self.worker = TrainingWorker(Trainer(dataset, config))
+        self.worker.frameReady.connect(self._on_frame)
+        self.worker.playingChanged.connect(self.playingChanged)
+        self.worker.start()
+        self.worker.submit(lambda trainer: None)  # draw the first frame
+
+    # ------------------------------------------------------------ the truth
+    @property
+    def dataset(self) -> Dataset:
+        return self._dataset
+
+    @property
+    def config(self) -> TrainingConfig:
+        return self._config
+
+    @property
+    def trainer(self) -> Trainer:
+        """The headless trainer (read it only while the worker is idle)."""
+        return self.worker.trainer
+
+    @property
+    def playing(self) -> bool:
+        return self.worker.playing
+
+    def shutdown(self) -> None:
+        """Stop the training thread; call before the window closes."""
+        self.worker.stop()
+
+    # ---------------------------------------------------------------- data
+    def replace_dataset(self, dataset: Dataset) -> None:
+        """Make ``dataset`` current (used by undo commands; push an edit to make it undoable)."""
+        self._dataset = dataset
+        self.worker.submit(lambda trainer: trainer.set_dataset(dataset))
+        self.datasetChanged.emit(dataset)
+
+    def new_stroke(self) -> int:
+        """An id that makes the edits of one mouse drag merge into one undo step."""
+        return next(self._strokes)
+
+    def apply_edit(self, edit: Any, text: str, stroke: int = 0) -> bool:
+        """Apply a data edit as an undoable step; False (and a message) if it is invalid."""
+        try:
+            edit.apply(self._dataset)
+        except ValueError as exc:
+            self.message.emit("error", f"{text}: {exc}")
+            return False
+        self.undo_stack.push(EditCommand(self, edit, text, stroke))
+        return True
+
+    def set_dataset(self, dataset: Dataset, text: str) -> None:
+        """Replace the whole dataset as one undoable step."""
+        self.undo_stack.push(ReplaceDatasetCommand(self, dataset, text))
+
+    def generate(self, name: str, **options: Any) -> bool:
+        """Replace the data with a generated preset (undoable); False on bad options."""
+        try:
+            dataset = make_dataset(name, **options)
+        except ValueError as exc:
+            self.message.emit("error", f"Generate {name}: {exc}")
+            return False
+        self.set_dataset(dataset, f"Generate {name}")
+        return True
+
+    # -------------------------------------------------------------- config
+    def update_config(self, **changes: Any) -> bool:
+        """Change settings; they apply from the next epoch. False (and a message) if invalid."""
+        try:
+            config = self._config.replace(**changes)
+        except (ValueError, TypeError) as exc:
+            self.message.emit("error", str(exc))
+            return False
+        if config == self._config:
+            return True
+        rebuild = self._config.architecture_changes(config)
+        self._config = config
+        self.worker.submit(lambda trainer: trainer.set_config(config))
+        self.configChanged.emit(config)
+        if rebuild:
+            self.message.emit("info", f"Network rebuilt ({', '.join(rebuild)} changed): "
+                                      f"weights re-initialised with seed {config.seed}.")
+        return True
+
+    # ----------------------------------------------------------- transport
+    def step(self, epochs: int = 1) -> None:
+        """Train ``epochs`` epochs now (pauses playing first)."""
+        self.pause()
+        self.worker.submit(lambda trainer: trainer.step(epochs))
+
+    def play(self) -> None:
+        self.worker.set_playing(True)
+
+    def pause(self) -> None:
+        if self.worker.playing:
+            self.worker.set_playing(False)
+
+    def toggle_play(self) -> None:
+        self.pause() if self.worker.playing else self.play()
+
+    def reset(self) -> None:
+        """Re-initialise the weights (same seed) and clear the history."""
+        self.pause()
+        self.worker.submit(lambda trainer: trainer.reset())
+
+    def set_speed(self, epochs_per_second: float) -> None:
+        self.worker.set_speed(epochs_per_second)
+
+    # ------------------------------------------------------------ frames
+    def _on_frame(self, frame: Frame) -> None:
+        self.latest_frame = frame
+        if frame.stats.status == "diverged":
+            self.message.emit("error", frame.stats.message)
+        elif frame.stats.status == "stopped":
+            self.message.emit("warning", frame.stats.message)
+        self.frameReady.emit(frame)

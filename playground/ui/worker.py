@@ -1,0 +1,173 @@
+"""Training off the GUI thread.
+
+The worker owns the ``Trainer``: every call on it happens in the worker's
+thread, so no array is ever touched by two threads. The GUI sends commands
+(``submit``) and receives ``Frame`` values: copies of everything the plots draw,
+made in the worker thread. While playing, the worker trains as many epochs as
+the chosen speed allows and emits at most ``FRAME_RATE`` frames a second; the
+GUI keeps only the newest frame and draws it on its own timer.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal
+
+from ..data import DOMAIN, Dataset
+from ..training import EpochStats, Trainer, TrainingConfig, grid_points
+
+FRAME_RATE = 60.0
+GRID_RESOLUTION = 100
+MAX_SPEED = 0.0  # epochs per second; 0 means as fast as it goes
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One picture's worth of training state, owned by the GUI once emitted."""
+
+    epoch: int
+    stats: EpochStats
+    dataset: Dataset
+    config: TrainingConfig
+    grid_axis: np.ndarray          # (r,) cell centres along x1 and x2
+    grid_z: list[np.ndarray]       # per layer, (r*r, units) pre-activations over the grid
+    grid_a: list[np.ndarray]       # per layer, activations; the last is the head's output
+    grid_output: np.ndarray        # (r*r, k) probabilities, or (r*r,) regression values
+    point_z: list[np.ndarray]      # per layer, for every data point
+    point_a: list[np.ndarray]
+    history: dict[str, np.ndarray]  # copies of the history columns
+    layer_labels: list[str]
+    weights: list[tuple[np.ndarray, np.ndarray]]  # (W, b) per layer, copies
+    grads: list[tuple[np.ndarray, np.ndarray]]    # (dL/dW, dL/db) of the last batch, copies
+    playing: bool
+    notice: str = ""
+
+
+HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr",
+                   "grad_norms", "weight_norms")
+
+
+def make_frame(trainer: Trainer, playing: bool, stats: EpochStats, notice: str = "") -> Frame:
+    """Probe the grid and the points and copy what the plots need."""
+    points, axis = grid_points(GRID_RESOLUTION, DOMAIN)
+    grid = trainer.probe(points)
+    dataset = trainer.dataset
+    if dataset.n:
+        at_points = trainer.probe(dataset.X)
+        point_z, point_a = at_points.z, at_points.a
+    else:
+        point_z = point_a = []
+    history = {name: trainer.history.array(name).copy() for name in HISTORY_COLUMNS}
+    weights = [(layer.W.data.copy(), layer.b.data.copy()) for layer in trainer.model.layers]
+    grads = [(layer.W.grad.copy(), layer.b.grad.copy()) for layer in trainer.model.layers]
+    return Frame(trainer.epoch, stats, dataset, trainer.config, axis, grid.z, grid.a, grid.output,
+                 point_z, point_a, history, trainer.model.layer_labels(), weights, grads, playing, notice)
+
+
+@dataclass
+class _Inbox:
+    """Commands from the GUI, guarded by one condition variable."""
+
+    condition: threading.Condition = field(default_factory=threading.Condition)
+    commands: deque = field(default_factory=deque)
+    playing: bool = False
+    speed: float = MAX_SPEED
+    running: bool = True
+
+
+class TrainingWorker(QObject):
+    """Runs a Trainer in a QThread; ``frameReady`` carries each new ``Frame``."""
+
+    frameReady = Signal(object)
+    playingChanged = Signal(bool)
+
+    def __init__(self, trainer: Trainer) -> None:
+        super().__init__()
+        self._trainer = trainer
+        self._inbox = _Inbox()
+        self._thread = QThread()
+        self._thread.setObjectName("training")
+        self.moveToThread(self._thread)
+        self._thread.started.connect(self._loop)
+
+    # ------------------------------------------------------- GUI-thread API
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the loop to end and wait for the thread (never ``terminate()``)."""
+        with self._inbox.condition:
+            self._inbox.running = False
+            self._inbox.condition.notify()
+        self._thread.quit()
+        self._thread.wait(5000)
+
+    def submit(self, command: Callable[[Trainer], object], redraw: bool = True) -> None:
+        """Run ``command(trainer)`` in the worker thread before the next epoch."""
+        with self._inbox.condition:
+            self._inbox.commands.append((command, redraw))
+            self._inbox.condition.notify()
+
+    def set_playing(self, playing: bool) -> None:
+        with self._inbox.condition:
+            self._inbox.playing = playing
+            self._inbox.condition.notify()
+        self.playingChanged.emit(playing)
+
+    def set_speed(self, epochs_per_second: float) -> None:
+        """Epochs per second while playing; 0 for as fast as it goes."""
+        with self._inbox.condition:
+            self._inbox.speed = max(0.0, float(epochs_per_second))
+            self._inbox.condition.notify()
+
+    @property
+    def playing(self) -> bool:
+        return self._inbox.playing
+
+    @property
+    def trainer(self) -> Trainer:
+        """The trainer, for reading when the worker is idle (tests, saving)."""
+        return self._trainer
+
+    # ---------------------------------------------------- worker-thread loop
+    def _loop(self) -> None:
+        inbox = self._inbox
+        last_frame = 0.0
+        next_epoch = time.perf_counter()
+        stats = self._trainer.last_stats()
+        while True:
+            with inbox.condition:
+                while inbox.running and not inbox.commands and not inbox.playing:
+                    inbox.condition.wait()
+                if not inbox.running:
+                    return
+                commands = list(inbox.commands)
+                inbox.commands.clear()
+                playing, speed = inbox.playing, inbox.speed
+            redraw = False
+            for command, wants_redraw in commands:
+                result = command(self._trainer)
+                if isinstance(result, EpochStats):
+                    stats = result
+                redraw = redraw or wants_redraw
+            if playing:
+                now = time.perf_counter()
+                if speed and now < next_epoch:
+                    time.sleep(min(next_epoch - now, 1.0 / FRAME_RATE))
+                    continue
+                stats = self._trainer.step(1)
+                next_epoch = max(next_epoch + (1.0 / speed if speed else 0.0), now - 0.1)
+                if stats.status != "ok":
+                    self.set_playing(False)
+                    redraw = True
+            now = time.perf_counter()
+            if redraw or (playing and now - last_frame >= 1.0 / FRAME_RATE):
+                last_frame = now
+                self.frameReady.emit(make_frame(self._trainer, self._inbox.playing, stats,
+                                                self._trainer.notice))

@@ -1,0 +1,195 @@
+"""The window driven like a person would: clicks, erases, undo, step, play, rebuilds, pixels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel, QAbstractButton
+
+from playground.data import make_dataset
+from playground.training import TrainingConfig
+from playground.ui import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    ds = make_dataset("xor", n=120, noise=0.0, seed=0, test_fraction=0.25)
+    w = MainWindow(ds, TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05,
+                                      batch_size=20, seed=0))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
+    qtbot.wait(50)
+    yield w
+    w.close()
+
+
+def _pixel(plot, x: float, y: float):
+    vb = plot.getPlotItem().getViewBox()
+    return plot.mapFromScene(vb.mapViewToScene(QPointF(x, y)))
+
+
+def _click(qtbot, plot, x, y, button=Qt.MouseButton.LeftButton, modifier=Qt.KeyboardModifier.NoModifier):
+    pos = _pixel(plot, x, y)
+    qtbot.mouseMove(plot.viewport(), pos)
+    qtbot.mouseClick(plot.viewport(), button, modifier, pos)
+
+
+def _vb_scale(plot) -> float:
+    """Data units per pixel, to state 'within a pixel' in data coordinates."""
+    a, b = _pixel(plot, 0.0, 0.0), _pixel(plot, 1.0, 0.0)
+    return 1.0 / max(abs(b.x() - a.x()), 1)
+
+
+def test_named_widgets_exist(window):
+    for name in ("boundaryPlot", "activationPlot", "lossPlot", "gradientPlot"):
+        assert window.findChild(pg.PlotWidget, name) is not None
+    for name in ("stepButton", "playButton", "resetButton"):
+        assert window.findChild(QAbstractButton, name) is not None
+    assert window.session.dataset.n == 120
+    assert window.session.trainer.epoch == 0
+
+
+def test_click_adds_point_of_current_class_at_coordinate(window, qtbot):
+    plot = window.boundary_plot
+    before = window.session.dataset.n
+    window.tools.current_class = 1
+    _click(qtbot, plot, 2.5, -3.0)
+    ds = window.session.dataset
+    assert ds.n == before + 1
+    assert ds.y[-1] == 1
+    tolerance = 1.5 * _vb_scale(plot)
+    np.testing.assert_allclose(ds.X[-1], [2.5, -3.0], atol=tolerance)
+    assert plot.points_drawn() == ds.n
+
+
+def test_right_click_adds_other_class(window, qtbot):
+    window.tools.current_class = 0
+    _click(qtbot, window.boundary_plot, -2.0, 4.0, Qt.MouseButton.RightButton)
+    assert window.session.dataset.y[-1] == 1
+
+
+def test_erase_then_undo_redo(window, qtbot):
+    plot = window.boundary_plot
+    ds = window.session.dataset
+    target = ds.X[0]
+    radius = 0.8
+    window.tools.brush_radius = radius
+    window.tools.tool = "erase"
+    _click(qtbot, plot, float(target[0]), float(target[1]))
+    inside = np.hypot(*(ds.X - target).T) <= radius
+    after = window.session.dataset
+    assert after.n == ds.n - inside.sum()
+    assert plot.points_drawn() == after.n
+    window.session.undo_stack.undo()
+    assert window.session.dataset == ds
+    assert plot.points_drawn() == ds.n
+    window.session.undo_stack.redo()
+    assert window.session.dataset == after
+
+
+def test_shift_click_erases_with_add_tool(window, qtbot):
+    ds = window.session.dataset
+    window.tools.brush_radius = 0.6
+    _click(qtbot, window.boundary_plot, float(ds.X[3, 0]), float(ds.X[3, 1]),
+           modifier=Qt.KeyboardModifier.ShiftModifier)
+    assert window.session.dataset.n < ds.n
+
+
+def test_drag_paints_one_undo_step(window, qtbot):
+    plot = window.boundary_plot
+    before = window.session.dataset
+    window.tools.brush_radius = 0.4
+    start, end = _pixel(plot, -4.0, -4.0), _pixel(plot, 4.0, -4.0)
+    qtbot.mouseMove(plot.viewport(), start)
+    qtbot.mousePress(plot.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for t in np.linspace(0, 1, 25)[1:]:
+        qtbot.wait(15)  # pyqtgraph drops mouse moves closer than 10 ms apart
+        qtbot.mouseMove(plot.viewport(), start + (end - start) * t)
+    qtbot.mouseRelease(plot.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    added = window.session.dataset.n - before.n
+    assert added >= 5
+    window.session.undo_stack.undo()
+    assert window.session.dataset == before
+
+
+def test_step_adds_one_epoch_and_one_curve_point(window, qtbot):
+    window.findChild(QAbstractButton, "stepButton").click()
+    qtbot.waitUntil(lambda: window.session.latest_frame.epoch == 1, timeout=5000)
+    qtbot.waitUntil(lambda: window._drawn is window.session.latest_frame, timeout=2000)
+    assert window.session.trainer.epoch == 1
+    counts = window.loss_plot.curve_point_count()
+    assert counts["train loss"] == 1
+    assert all(count == 1 for count in window.gradient_plot.curve_point_count().values())
+    assert "1" in window.findChild(QLabel, "epochLabel").text()
+
+
+def test_play_pause_and_reset(window, qtbot):
+    play = window.findChild(QAbstractButton, "playButton")
+    play.click()
+    qtbot.waitUntil(lambda: window.session.latest_frame.epoch >= 5, timeout=10000)
+    play.click()
+    qtbot.waitUntil(lambda: not window.session.playing, timeout=2000)
+    qtbot.wait(100)
+    stopped_at = window.session.latest_frame.epoch
+    qtbot.wait(200)
+    assert window.session.latest_frame.epoch == stopped_at
+    window.findChild(QAbstractButton, "resetButton").click()
+    qtbot.waitUntil(lambda: window.session.latest_frame.epoch == 0, timeout=5000)
+    assert len(window.session.trainer.history) == 0
+
+
+def test_architecture_change_rebuilds_and_activation_plot_follows(window, qtbot):
+    window.session.update_config(hidden=(3, 2), activation=("relu", "tanh"), features=("x1", "x2", "x1*x2"))
+    qtbot.waitUntil(lambda: window.session.latest_frame.config.hidden == (3, 2), timeout=5000)
+    trainer = window.session.trainer
+    assert trainer.model.sizes == [3, 3, 2, 1]
+    assert trainer.model.activations == ["relu", "tanh"]
+    qtbot.waitUntil(lambda: window._drawn is window.session.latest_frame, timeout=2000)
+    view = window.activation_view
+    assert view.layer_box.count() == 2
+    assert window.activation_plot.points_drawn() == window.session.dataset.n
+
+
+def test_boundary_pixels_match_model(qtbot):
+    """After training on a linear split, the heatmap's colour on each side is that side's class."""
+    ds = make_dataset("linear", n=200, noise=0.0, seed=1)
+    w = MainWindow(ds, TrainingConfig(hidden=(), optimizer="adam", lr=0.1, batch_size=200, seed=0))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.session.step(60)
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None and w.session.latest_frame.epoch == 60,
+                    timeout=10000)
+    qtbot.waitUntil(lambda: w._drawn is w.session.latest_frame, timeout=2000)
+    w.tools.show_test = False
+    w.boundary_plot.set_points(np.empty((0, 2)), np.empty(0, dtype=int), None, "classification")
+    qtbot.wait(50)
+    image = w.boundary_plot.grab().toImage().convertToFormat(QImage.Format.Format_RGBA8888)
+    ratio = w.boundary_plot.devicePixelRatioF()
+    raw = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    pixels = raw[:, : image.width() * 4].reshape(image.height(), image.width(), 4)
+    colours = [np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)]) for c in ds.class_colors]
+    probe_points = np.array([[x, y] for x in (-4.5, -2.0, 2.0, 4.5) for y in (-4.5, 0.0, 4.5)])
+    probabilities = w.session.trainer.predict(probe_points)
+    checked = 0
+    for point, p in zip(probe_points, probabilities):
+        if p.max() < 0.8:
+            continue  # near the boundary the colour is pale by design
+        pos = _pixel(w.boundary_plot, *point)
+        rgb = pixels[int(pos.y() * ratio), int(pos.x() * ratio), :3].astype(float)
+        distances = [np.linalg.norm(rgb - _blend(c, p.max())) for c in colours]
+        assert int(np.argmin(distances)) == int(p.argmax()), (point, p, rgb)
+        checked += 1
+    assert checked >= 6
+    w.close()
+
+
+def _blend(colour: np.ndarray, confidence: float) -> np.ndarray:
+    """Roughly where the heatmap puts a confident pixel: between white and the class colour."""
+    strength = 0.6 * (2 * confidence - 1)
+    return 255 * (1 - strength) + colour * strength
