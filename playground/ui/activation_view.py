@@ -10,9 +10,10 @@ classes have become linearly separable.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from .plots.activation_space import ActivationSpacePlot, pca_2d
+from .titled import titled
 from .worker import GRID_RESOLUTION, Frame
 
 GRID_LINES = 11  # lines per direction drawn from the probe grid
@@ -28,25 +29,20 @@ class ActivationView(QWidget):
         self.layer_box = QComboBox(objectName="activationLayer")
         self.layer_box.setToolTip("Which hidden layer's space to show.")
         self.kind_box = QComboBox(objectName="activationKind")
-        self.kind_box.addItem("a (activation)", "a")
-        self.kind_box.addItem("z (pre-activation)", "z")
+        self.kind_box.addItem("a", "a")
+        self.kind_box.addItem("z", "z")
         self.kind_box.setToolTip("a = sigma(z) is what the next layer sees; z = W a + b is before the squashing.")
         self.x_box = QComboBox(objectName="activationUnitX")
         self.y_box = QComboBox(objectName="activationUnitY")
         self.x_box.setToolTip("Unit on the horizontal axis, or PCA to project every unit of the layer.")
         self.y_box.setToolTip("Unit on the vertical axis (ignored for PCA).")
-        controls = QHBoxLayout()
-        controls.setContentsMargins(0, 0, 0, 0)
-        for label, box in (("layer", self.layer_box), ("", self.kind_box), ("x", self.x_box), ("y", self.y_box)):
-            if label:
-                controls.addWidget(QLabel(label))
-            controls.addWidget(box)
-        controls.addStretch(1)
+        for box in (self.layer_box, self.kind_box, self.x_box, self.y_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(controls)
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(titled("Activation space", self.plot, self.layer_box, self.kind_box, QLabel("x"),
+                                self.x_box, QLabel("y"), self.y_box,
+                                tooltip="The data and the input grid as the chosen hidden layer sees them."))
         self._frame: Frame | None = None
         self._layer_labels: list[str] = []
         for box in (self.layer_box, self.kind_box, self.x_box, self.y_box):

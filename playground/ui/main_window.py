@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow,
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from ..data import make_dataset
@@ -16,6 +18,7 @@ from .plots.boundary import BoundaryPlot
 from .plots.gradients import GradientPlot
 from .plots.loss import LossPlot
 from .session_model import SessionModel
+from .titled import titled
 from .tools import ToolState
 from .worker import GRID_RESOLUTION, Frame
 
@@ -64,6 +67,8 @@ class MainWindow(QMainWindow):
         self.log_loss = QCheckBox("log scale", objectName="logLossCheck")
         self.log_loss.setToolTip("Show the loss on a logarithmic axis, to see progress late in training.")
         self.log_loss.toggled.connect(self.loss_plot.set_log)
+        self._menus: dict[str, QMenu] = {}
+        self._frame_views: list[Callable[[Frame], None]] = []
         self._build_layout()
         self._build_actions()
 
@@ -77,6 +82,31 @@ class MainWindow(QMainWindow):
         self.tools.changed.connect(self._draw_points)
         self._draw_points()
         self.resize(1280, 720)
+        self._install_features()
+
+    def _install_features(self) -> None:
+        """Features that build on the window add their menus, docks and views here,
+        each from its own module (one line per feature)."""
+
+    # ------------------------------------------------------ extension points
+    MENU_ORDER = ("&File", "&Edit", "&View", "&Train", "&Help")
+
+    def menu(self, title: str) -> QMenu:
+        """The top-level menu ``title`` (e.g. ``"&File"``), kept in MENU_ORDER."""
+        if title not in self._menus:
+            menu = QMenu(title, self)
+            rank = self.MENU_ORDER.index(title) if title in self.MENU_ORDER else len(self.MENU_ORDER)
+            later = [self._menus[t].menuAction() for t in self.MENU_ORDER[rank + 1:] if t in self._menus]
+            if later:
+                self.menuBar().insertMenu(later[0], menu)
+            else:
+                self.menuBar().addMenu(menu)
+            self._menus[title] = menu
+        return self._menus[title]
+
+    def add_frame_view(self, draw: Callable[[Frame], None]) -> None:
+        """Call ``draw(frame)`` whenever a new frame is drawn (at most at the display rate)."""
+        self._frame_views.append(draw)
 
     # -------------------------------------------------------------- layout
     def _build_layout(self) -> None:
@@ -93,28 +123,25 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(side.sizeHint().width() + 20)
         scroll.setMaximumWidth(side.sizeHint().width() + 40)
 
-        loss_box = QWidget()
-        loss_layout = QVBoxLayout(loss_box)
-        loss_layout.setContentsMargins(0, 0, 0, 0)
-        loss_layout.setSpacing(2)
-        header = QHBoxLayout()
-        header.addStretch(1)
-        header.addWidget(self.log_loss)
-        loss_layout.addLayout(header)
-        loss_layout.addWidget(self.loss_plot, 1)
-
         plots = QGridLayout()
         plots.setContentsMargins(0, 0, 0, 0)
         plots.setSpacing(6)
-        plots.addWidget(self.boundary_plot, 0, 0)
+        plots.addWidget(titled("Decision boundary", self.boundary_plot,
+                               tooltip="Click to add a point of the current class, right-click for "
+                                       "the second class, Shift+drag to erase."), 0, 0)
         plots.addWidget(self.activation_view, 0, 1)
-        plots.addWidget(loss_box, 1, 0)
-        plots.addWidget(self.gradient_plot, 1, 1)
+        plots.addWidget(titled("Loss", self.loss_plot, self.log_loss,
+                               tooltip="Loss per epoch (solid: training, dashed: test) and accuracy or "
+                                       "RMSE on the right axis."), 1, 0)
+        plots.addWidget(titled("Gradient norms", self.gradient_plot,
+                               tooltip="Size of each layer's weight gradient: falling far below the "
+                                       "output layer's means vanishing gradients."), 1, 1)
         # The boundary plot is where people click and what a tutorial films: give it the most room.
         plots.setRowStretch(0, 3)
         plots.setRowStretch(1, 2)
-        plots.setColumnStretch(0, 3)
-        plots.setColumnStretch(1, 2)
+        # Equal columns: the boundary plot keeps its aspect ratio, so height is what it needs.
+        plots.setColumnStretch(0, 1)
+        plots.setColumnStretch(1, 1)
         for widget in (self.boundary_plot, self.activation_view, self.loss_plot, self.gradient_plot):
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             widget.setMinimumSize(160, 120)
@@ -133,18 +160,22 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.addLayout(top, 1)
+        # Features add rows here (a timeline slider, say) between the plots and the transport bar.
+        self.bottom_rows = QVBoxLayout()
+        self.bottom_rows.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.bottom_rows)
         outer.addWidget(self.transport)
         self.setCentralWidget(central)
 
     def _build_actions(self) -> None:
-        edit = self.menuBar().addMenu("&Edit")
+        edit = self.menu("&Edit")
         undo = self.session.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.session.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
         edit.addAction(undo)
         edit.addAction(redo)
-        train = self.menuBar().addMenu("&Train")
+        train = self.menu("&Train")
         for text, key, slot in (("Play / Pause", "Space", self.session.toggle_play),
                                 ("Step one epoch", "Right", self.session.step),
                                 ("Reset weights", "R", self.session.reset)):
@@ -195,6 +226,8 @@ class MainWindow(QMainWindow):
             history["train_metric"] * scale, history["test_metric"] * scale if has_test else None,
             "RMSE" if regression else "accuracy (%)")
         self.gradient_plot.update_history(history["epoch"], history["grad_norms"], frame.layer_labels)
+        for draw in self._frame_views:
+            draw(frame)
 
     # ------------------------------------------------------------ messages
     def _show_message(self, level: str, text: str) -> None:

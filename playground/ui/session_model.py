@@ -8,7 +8,7 @@ the worker, which owns the Trainer, as immutable values.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -25,7 +25,9 @@ class SessionModel(QObject):
     Signals: ``datasetChanged(Dataset)``, ``configChanged(TrainingConfig)``,
     ``frameReady(Frame)`` (newest training state, from the worker),
     ``playingChanged(bool)``, ``message(str level, str text)`` for the status line
-    (level ``"info"``, ``"warning"`` or ``"error"``).
+    (level ``"info"``, ``"warning"`` or ``"error"``), ``sessionReplaced()`` when a
+    whole session was loaded, and ``changed()`` after anything that a save would
+    keep (data, settings, training).
     """
 
     datasetChanged = Signal(object)
@@ -33,6 +35,8 @@ class SessionModel(QObject):
     frameReady = Signal(object)
     playingChanged = Signal(bool)
     message = Signal(str, str)
+    sessionReplaced = Signal()
+    changed = Signal()
 
     def __init__(self, dataset: Dataset, config: TrainingConfig, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,12 +73,28 @@ class SessionModel(QObject):
         """Stop the training thread; call before the window closes."""
         self.worker.stop()
 
+    def run_in_worker(self, function: Callable[[Trainer], object]) -> object:
+        """``function(trainer)`` run in the training thread, its result returned here."""
+        return self.worker.call(function)
+
+    def replace_session(self, trainer: Trainer) -> None:
+        """Make a loaded trainer (with its dataset and config) the open session."""
+        self.pause()
+        self._dataset = trainer.dataset
+        self._config = trainer.config
+        self.undo_stack.clear()
+        self.worker.replace_trainer(trainer)
+        self.datasetChanged.emit(self._dataset)
+        self.configChanged.emit(self._config)
+        self.sessionReplaced.emit()
+
     # ---------------------------------------------------------------- data
     def replace_dataset(self, dataset: Dataset) -> None:
         """Make ``dataset`` current (used by undo commands; push an edit to make it undoable)."""
         self._dataset = dataset
         self.worker.submit(lambda trainer: trainer.set_dataset(dataset))
         self.datasetChanged.emit(dataset)
+        self.changed.emit()
 
     def new_stroke(self) -> int:
         """An id that makes the edits of one mouse drag merge into one undo step."""
@@ -118,6 +138,7 @@ class SessionModel(QObject):
         self._config = config
         self.worker.submit(lambda trainer: trainer.set_config(config))
         self.configChanged.emit(config)
+        self.changed.emit()
         if rebuild:
             self.message.emit("info", f"Network rebuilt ({', '.join(rebuild)} changed): "
                                       f"weights re-initialised with seed {config.seed}.")
@@ -149,6 +170,8 @@ class SessionModel(QObject):
 
     # ------------------------------------------------------------ frames
     def _on_frame(self, frame: Frame) -> None:
+        if self.latest_frame is not None and frame.epoch != self.latest_frame.epoch:
+            self.changed.emit()
         self.latest_frame = frame
         if frame.stats.status == "diverged":
             self.message.emit("error", frame.stats.message)

@@ -114,6 +114,40 @@ class TrainingWorker(QObject):
             self._inbox.commands.append((command, redraw))
             self._inbox.condition.notify()
 
+    def call(self, function: Callable[[Trainer], object], timeout: float = 10.0) -> object:
+        """Run ``function(trainer)`` in the worker thread and wait for its result.
+
+        For the rare reads that must be consistent (saving a session); raises
+        the function's exception, or TimeoutError if the worker does not answer.
+        """
+        done = threading.Event()
+        outcome: dict[str, object] = {}
+
+        def run(trainer: Trainer) -> None:
+            try:
+                outcome["value"] = function(trainer)
+            except Exception as exc:  # handed to the caller's thread below
+                outcome["error"] = exc
+            finally:
+                done.set()
+
+        self.submit(run, redraw=False)
+        if not done.wait(timeout):
+            raise TimeoutError("the training thread did not answer in time")
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        return outcome.get("value")
+
+    def replace_trainer(self, trainer: Trainer) -> None:
+        """Train ``trainer`` from now on (a loaded session); pauses first."""
+        self.set_playing(False)
+
+        def swap(_: Trainer) -> EpochStats:
+            self._trainer = trainer
+            return trainer.last_stats()
+
+        self.submit(swap)
+
     def set_playing(self, playing: bool) -> None:
         with self._inbox.condition:
             self._inbox.playing = playing
