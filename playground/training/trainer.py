@@ -181,10 +181,13 @@ class Trainer:
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ValueError(f"step: epochs must be a whole number >= 1, got {epochs!r}")
         stats = self.last_stats()
-        for _ in range(epochs):
-            stats = self._run_epoch()
-            if stats.status != "ok":
-                break
+        # Overflow on the way to divergence is expected and handled (the weights are
+        # restored and the status says so), so numpy need not warn about it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(epochs):
+                stats = self._run_epoch()
+                if stats.status != "ok":
+                    break
         return stats
 
     def last_stats(self, status: str = "ok", message: str = "") -> EpochStats:
@@ -333,7 +336,7 @@ class Trainer:
         """
         F = self.features(X)
         trace: list[nn.LayerTrace] = []
-        with no_grad():
+        with no_grad(), np.errstate(over="ignore", invalid="ignore"):
             self.model(Tensor(F), trace=trace)
         z = [t.z.data for t in trace]
         a = [t.a.data for t in trace[:-1]]

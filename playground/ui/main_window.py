@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
 
         self._drawn: Frame | None = None
+        self._map_kind: tuple[str, int] | None = None
         self._timer = QTimer(self, interval=DRAW_INTERVAL_MS)
         self._timer.timeout.connect(self._draw_latest)
         self._timer.start()
@@ -196,6 +197,11 @@ class MainWindow(QMainWindow):
     def _draw_points(self, *_: object) -> None:
         """Points come from the session's dataset at once, not from the (later) frame."""
         dataset = self.session.dataset
+        if _map_kind(dataset) != self._map_kind:
+            # The map on screen belongs to a model of another task or class count;
+            # it goes until the first frame of the new one arrives.
+            self.boundary_plot.clear_map()
+            self._map_kind = None
         self.boundary_plot.set_classes(dataset.class_colors)
         self.boundary_plot.set_points(dataset.X, dataset.y, dataset.is_test, dataset.task,
                                       show_test=self.tools.show_test)
@@ -212,10 +218,12 @@ class MainWindow(QMainWindow):
         dataset = frame.dataset
         r = GRID_RESOLUTION
         output = frame.grid_output
-        if dataset.task == "regression":
-            self.boundary_plot.set_map(output.reshape(r, r), "regression")
-        else:
-            self.boundary_plot.set_map(output.reshape(r, r, -1), "classification")
+        if _map_kind(dataset) == _map_kind(self.session.dataset):
+            self._map_kind = _map_kind(dataset)
+            if dataset.task == "regression":
+                self.boundary_plot.set_map(output.reshape(r, r), "regression")
+            else:
+                self.boundary_plot.set_map(output.reshape(r, r, -1), "classification")
         self.activation_view.show_frame(frame)
         history = frame.history
         regression = dataset.task == "regression"
@@ -244,3 +252,8 @@ class MainWindow(QMainWindow):
         self._timer.stop()
         self.session.shutdown()
         super().closeEvent(event)
+
+
+def _map_kind(dataset) -> tuple[str, int]:
+    """What a boundary map's shape depends on: the task and the number of classes."""
+    return dataset.task, dataset.n_classes
