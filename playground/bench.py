@@ -126,7 +126,7 @@ def bench_training() -> None:
             print(f"  2-{'-'.join(map(str, hidden))}-1 {resolution}x{resolution}: {t:.2f} ms")
 
 
-def _window(n: int):
+def _window(n: int, batch_size: int | None = None):
     """An offscreen MainWindow on a preset of ``n`` points, laid out and shown."""
     import os
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -136,8 +136,10 @@ def _window(n: int):
     from .ui.main_window import DEFAULT_CONFIG, MainWindow
 
     app = QApplication.instance() or QApplication([])
-    window = MainWindow(make_dataset("spiral", n=n, noise=0.1, seed=0, test_fraction=0.3),
-                        DEFAULT_CONFIG.replace(hidden=(8, 8)))
+    config = DEFAULT_CONFIG.replace(hidden=(8, 8))
+    if batch_size:
+        config = config.replace(batch_size=batch_size)
+    window = MainWindow(make_dataset("spiral", n=n, noise=0.1, seed=0, test_fraction=0.3), config)
     window.show()
     for _ in range(20):
         app.processEvents()
@@ -166,9 +168,9 @@ def _frame_ms(n: int) -> float:
     return ms
 
 
-def _playing_rates(seconds: float = 5.0) -> tuple[float, float]:
+def _playing_rates(batch_size: int, seconds: float = 5.0) -> tuple[float, float]:
     """Epochs per second and frames drawn per second while playing at full speed."""
-    app, window = _window(500)
+    app, window = _window(500, batch_size)
     drawn = []
     original = window.draw_frame
     window.draw_frame = lambda frame: (drawn.append(frame.epoch), original(frame))
@@ -208,8 +210,11 @@ def bench_ui() -> None:
     print("UI (offscreen)")
     for n in (1000, 10000):
         print(f"  frame (all four plots + window repaint), {n} points: {_frame_ms(n):.1f} ms")
-    epochs, frames = _playing_rates()
-    print(f"  playing n=500, 2-8-8-1 at full speed: {epochs:.0f} epochs/s, {frames:.0f} frames/s drawn")
+    from .ui.main_window import DEFAULT_CONFIG
+    for batch in sorted({DEFAULT_CONFIG.batch_size, 10}, reverse=True):
+        epochs, frames = _playing_rates(batch)
+        print(f"  playing n=500 (350 training points), 2-8-8-1, batch {batch}, full speed: "
+              f"{epochs:.0f} epochs/s, {frames:.0f} frames/s drawn")
     print(f"  start-up, process start to the window shown and painted: {_startup_seconds():.2f} s")
 
 

@@ -21,6 +21,7 @@ Conventions:
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 from typing import Callable, Iterator, Sequence
 
@@ -29,6 +30,7 @@ import numpy as np
 Backward = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
 
 _state = threading.local()
+_creation_counter = itertools.count()  # orders the graph's nodes; next() is atomic in CPython
 
 
 def is_grad_enabled() -> bool:
@@ -82,7 +84,7 @@ class Tensor:
     (``""`` for a leaf) and ``parents`` the tensors it was made from.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "op", "parents", "_backward", "name")
+    __slots__ = ("data", "grad", "requires_grad", "op", "parents", "_backward", "name", "_order")
     __array_priority__ = 1000  # make ``ndarray * Tensor`` call Tensor.__rmul__
 
     def __init__(self, data: object, requires_grad: bool = False, name: str = "") -> None:
@@ -151,6 +153,7 @@ class Tensor:
                     out.requires_grad = True
                     out.parents = parents
                     out._backward = backward
+                    out._order = next(_creation_counter)
                     break
         return out
 
@@ -309,16 +312,24 @@ class Tensor:
         seed = np.ones_like(self.data) if grad is None else np.array(grad, dtype=self.dtype)
         if seed.shape != self.shape:
             raise ValueError(f"backward: seed gradient has shape {seed.shape}, tensor has {self.shape}")
-        order = _topological_order(self)
+        nodes = _inner_nodes(self)
+        for node in nodes:
+            # Left over from an earlier backward, an inner node's gradient would be
+            # pushed down again and the leaves would get too much.
+            node.grad = None
         _accumulate(self, seed, None, "backward")
-        for node in reversed(order):
-            if node._backward is None or node.grad is None:
-                continue
+        # Creation order is a topological order (an op's inputs exist before it),
+        # so newest first visits every node before any of its parents.
+        nodes.sort(key=_creation_order, reverse=True)
+        for node in nodes:
             incoming = node.grad
-            grads = node._backward(incoming)
-            for parent, g in zip(node.parents, grads):
+            if incoming is None:
+                continue
+            for parent, g in zip(node.parents, node._backward(incoming)):
                 if g is not None and parent.requires_grad:
-                    _accumulate(parent, unbroadcast(g, parent.shape), incoming, node.op)
+                    if g.shape != parent.data.shape:
+                        g = unbroadcast(g, parent.data.shape)
+                    _accumulate(parent, g, incoming, node.op)
 
 
 def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray | None, op: str) -> None:
@@ -340,29 +351,26 @@ def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray | None, op: st
         node.grad += g
 
 
-def _topological_order(root: Tensor) -> list[Tensor]:
-    """Every node that needs a gradient, each after all of its parents.
+def _inner_nodes(root: Tensor) -> list[Tensor]:
+    """Every node below ``root`` that has a backward (ops, not leaves), ``root`` included.
 
     Iterative (an explicit stack) so that a 10,000-op chain cannot hit Python's
-    recursion limit. Inner nodes' gradients are cleared on the way: left over
-    from an earlier backward they would be pushed down again and the leaves
-    would get too much.
+    recursion limit.
     """
-    order: list[Tensor] = []
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    seen = {root}
+    stack = [root]
+    inner: list[Tensor] = []
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            if node._backward is not None:
-                node.grad = None
-            order.append(node)
+        node = stack.pop()
+        if node._backward is None:
             continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
+        inner.append(node)
         for parent in node.parents:
-            if parent.requires_grad and id(parent) not in visited:
-                stack.append((parent, False))
-    return order
+            if parent.requires_grad and parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return inner
+
+
+def _creation_order(node: Tensor) -> int:
+    return node._order

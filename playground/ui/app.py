@@ -1,26 +1,136 @@
-"""Start the application: ``run_app(argv)`` builds the QApplication and the window."""
+"""Start the application: ``run_app(argv)`` parses the command line, builds the window,
+offers to restore a session autosaved before a crash, and runs until the window closes.
+
+    playground [FILE] [--preset NAME] [--seed N] [--presentation] [--restore | --no-restore]
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
+
+from ..data import DATASET_NAMES
+
+if TYPE_CHECKING:
+    from .files import FileController
+    from .main_window import MainWindow
+
+DEFAULT_PRESET, DEFAULT_SEED = "spiral", 0  # what the app starts on without FILE or options
+
+
+def _seed(text: str) -> int:
+    # Imported here so that --help and argument errors never load Qt.
+    from .panels.form import MAX_SEED
+
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected 0 to {MAX_SEED}, got {seed}")
+    return seed
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The window's command line (``python -m playground train --help`` covers headless training)."""
+    parser = argparse.ArgumentParser(
+        prog="playground",
+        description="Playground: watch a neural network learn. Click points of two or more classes "
+                    "into the plane, choose a network, and train it step by step.",
+        epilog="Headless training without a window: python -m playground train --help")
+    parser.add_argument("file", nargs="?", metavar="FILE",
+                        help="a session to open (.playground.json) or a dataset to import (.csv or .json)")
+    parser.add_argument("--preset", metavar="NAME", choices=DATASET_NAMES, default=None,
+                        help=f"the dataset to start with, one of: {', '.join(DATASET_NAMES)} "
+                             f"(default: {DEFAULT_PRESET})")
+    parser.add_argument("--seed", metavar="N", type=_seed, default=None,
+                        help="seed of the starting dataset: the same preset and seed draw the same "
+                             f"points (default: {DEFAULT_SEED})")
+    parser.add_argument("--presentation", action="store_true",
+                        help="start in presentation mode: larger text and lines for screen recordings")
+    restore = parser.add_mutually_exclusive_group()
+    restore.add_argument("--restore", dest="restore", action="store_true", default=None,
+                         help="restore a session autosaved before a crash without asking")
+    restore.add_argument("--no-restore", dest="restore", action="store_false",
+                         help="start without restoring an autosaved session; it is kept and offered "
+                              "at the next start")
+    return parser
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """Parsed options; exits with argparse's message (status 2) on bad arguments."""
+    parser = build_parser()
+    options = parser.parse_args(list(argv))
+    if options.file is not None and (options.preset is not None or options.seed is not None):
+        parser.error("FILE and --preset/--seed both choose the starting data; give one of them")
+    return options
 
 
 def run_app(argv: Sequence[str]) -> int:
     """Open the playground window and run the event loop until it closes."""
-    # Imported here so that ``python -m playground train`` never loads Qt.
+    options = parse_arguments(argv)
+    # Imported here so that ``python -m playground train`` and --help never load Qt.
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
+    from .autosave import recover
+    from .driver import Driver
     from .main_window import MainWindow
+    from .settings import APPLICATION, ORGANIZATION, Settings
 
     # A shorter switch interval lets the GUI thread take the GIL back from the
     # training thread quickly, so the window stays responsive while it trains.
     sys.setswitchinterval(0.001)
     pg.setConfigOptions(antialias=True, useOpenGL=False)
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
-    app.setApplicationName("Playground")
-    app.setOrganizationName("Playground")
-    window = MainWindow()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANIZATION)
+    driver = Driver.from_environment()  # a test hook: None unless $PLAYGROUND_TEST_DRIVER is set
+
+    settings = Settings()
+    window = MainWindow(preset=options.preset or DEFAULT_PRESET,
+                        seed=DEFAULT_SEED if options.seed is None else options.seed)
+    window.files.confirm_unsaved = True
+    if not settings.geometry.isEmpty():
+        window.restoreGeometry(settings.geometry)
     window.show()
-    return app.exec()
+    autosaver = _start_autosave(window.files, settings.autosave_seconds)
+    if options.file is not None:
+        window.files.open_path(options.file)  # a bad file says why; the default session stays
+    elif autosaver is not None:
+        recover(autosaver, options.restore)
+    if options.presentation:
+        _present(window)
+    if driver is not None:
+        driver.start(window)
+
+    code = app.exec()
+    settings.geometry = window.saveGeometry()
+    settings.sync()
+    if autosaver is not None:
+        autosaver.discard()  # a clean exit: nothing to recover next time
+    return code
+
+
+def _start_autosave(files: FileController, seconds: float):
+    """The window's Autosaver, or None (with a warning) if its folder cannot be written."""
+    from .autosave import Autosaver, autosave_dir
+
+    folder = autosave_dir()
+    try:
+        return Autosaver(files, folder, seconds)
+    except OSError as exc:
+        files.session.message.emit("warning", f"Autosave is off: {folder} cannot be written "
+                                              f"({exc.strerror or exc}).")
+        return None
+
+
+def _present(window: MainWindow) -> None:
+    """Presentation mode, from the presentation feature's module."""
+    try:
+        from .presentation import set_presentation
+    except ImportError:
+        window.session.message.emit("warning", "Presentation mode is not available in this version.")
+        return
+    set_presentation(window, True)

@@ -37,6 +37,8 @@ class CanvasController(QObject):
 
     # ---------------------------------------------------------------- mouse
     def _on_click(self, x: float, y: float, button: object, modifiers: object) -> None:
+        if self._tools.tool == "inspect":
+            return  # the chain-rule panel takes these clicks; inspecting never edits
         erase = self._tools.tool == "erase" or _shift(modifiers)
         if erase:
             self._erase(x, y, stroke=0)
@@ -44,6 +46,8 @@ class CanvasController(QObject):
             self._add(x, y, _second(button), stroke=0)
 
     def _on_drag(self, x: float, y: float, phase: str, button: object, modifiers: object) -> None:
+        if self._tools.tool == "inspect":
+            return
         if phase == BoundaryPlot.DRAG_START:
             self._stroke = self._model.new_stroke()
             self._erasing = self._tools.tool == "erase" or _shift(modifiers)

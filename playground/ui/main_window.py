@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer
@@ -13,11 +14,14 @@ from ..data import make_dataset
 from ..training import TrainingConfig
 from .activation_view import ActivationView
 from .canvas import CanvasController
+from .chain_rule import install_chain_rule
+from .files import install_files
 from .panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
 from .plots.boundary import BoundaryPlot
 from .plots.gradients import GradientPlot
 from .plots.loss import LossPlot
 from .session_model import SessionModel
+from .timeline import install_timeline
 from .titled import titled
 from .tools import ToolState
 from .worker import GRID_RESOLUTION, Frame
@@ -27,24 +31,25 @@ DRAW_INTERVAL_MS = 16  # at most ~60 redraws a second, whatever the training spe
 DEFAULT_PRESET = "spiral"
 DEFAULT_NOISE = 0.1
 DEFAULT_CONFIG = TrainingConfig(hidden=(8, 8), activation="tanh", optimizer="adam", lr=0.03,
-                                batch_size=10, seed=0)
+                                batch_size=32, seed=0)
 
 
-def default_session() -> tuple:
+def default_session(preset: str = DEFAULT_PRESET, seed: int = 0) -> tuple:
     """The first screen: a preset with a default network, so the window starts alive."""
-    dataset = make_dataset(DEFAULT_PRESET, n=300, noise=DEFAULT_NOISE, seed=0, test_fraction=0.3)
+    dataset = make_dataset(preset, n=300, noise=DEFAULT_NOISE, seed=seed, test_fraction=0.3)
     return dataset, DEFAULT_CONFIG
 
 
 class MainWindow(QMainWindow):
     """The playground. ``session`` is the SessionModel (its ``dataset`` and ``trainer``
-    are the headless objects)."""
+    are the headless objects). Without a dataset it starts on ``preset`` drawn with ``seed``."""
 
-    def __init__(self, dataset=None, config: TrainingConfig | None = None) -> None:
+    def __init__(self, dataset=None, config: TrainingConfig | None = None, *,
+                 preset: str = DEFAULT_PRESET, seed: int = 0) -> None:
         super().__init__()
         self.setWindowTitle("Playground")
         if dataset is None:
-            dataset, default_config = default_session()
+            dataset, default_config = default_session(preset, seed)
             config = config or default_config
         self.session = SessionModel(dataset, config or DEFAULT_CONFIG, self)
         self.tools = ToolState(self)
@@ -56,7 +61,7 @@ class MainWindow(QMainWindow):
         self.gradient_plot = GradientPlot()
         self.canvas = CanvasController(self.boundary_plot, self.session, self.tools)
 
-        self.data_panel = DataPanel(self.session, self.tools, preset=DEFAULT_PRESET, noise=DEFAULT_NOISE)
+        self.data_panel = DataPanel(self.session, self.tools, preset=preset, noise=DEFAULT_NOISE, seed=seed)
         self.network_panel = NetworkPanel(self.session)
         self.training_panel = TrainingPanel(self.session)
         self.transport = TransportBar(self.session)
@@ -73,10 +78,12 @@ class MainWindow(QMainWindow):
         self._build_actions()
 
         self._drawn: Frame | None = None
+        self._drawn_at = 0.0
         self._map_kind: tuple[str, int] | None = None
         self._timer = QTimer(self, interval=DRAW_INTERVAL_MS)
         self._timer.timeout.connect(self._draw_latest)
         self._timer.start()
+        self.session.frameReady.connect(self._frame_arrived)
         self.session.datasetChanged.connect(self._draw_points)
         self.session.message.connect(self._show_message)
         self.session.playingChanged.connect(self._playing_changed)
@@ -88,6 +95,9 @@ class MainWindow(QMainWindow):
     def _install_features(self) -> None:
         """Features that build on the window add their menus, docks and views here,
         each from its own module (one line per feature)."""
+        self.chain_rule = install_chain_rule(self)
+        install_files(self)
+        self.timeline_row = install_timeline(self)
 
     # ------------------------------------------------------ extension points
     MENU_ORDER = ("&File", "&Edit", "&View", "&Train", "&Help")
@@ -206,12 +216,23 @@ class MainWindow(QMainWindow):
         self.boundary_plot.set_points(dataset.X, dataset.y, dataset.is_test, dataset.task,
                                       show_test=self.tools.show_test)
 
+    def _frame_arrived(self, _: Frame) -> None:
+        # Draw at once unless the last drawing was under an interval ago; then the
+        # timer draws the newest frame, so a burst of frames is drawn once.
+        if time.perf_counter() - self._drawn_at >= DRAW_INTERVAL_MS / 1000:
+            self._draw_latest()
+
     def _draw_latest(self) -> None:
         frame = self.session.latest_frame
         if frame is None or frame is self._drawn:
             return
         self._drawn = frame
         self.draw_frame(frame)
+        # Paint now, not later in the event loop: the worker resumes training when
+        # told the frame is done, and painting alongside it would fight for the GIL.
+        self.repaint()
+        self._drawn_at = time.perf_counter()
+        self.session.worker.frame_taken()
 
     def draw_frame(self, frame: Frame) -> None:
         """Apply one frame to all four plots."""

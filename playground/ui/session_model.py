@@ -28,6 +28,10 @@ class SessionModel(QObject):
     (level ``"info"``, ``"warning"`` or ``"error"``), ``sessionReplaced()`` when a
     whole session was loaded, and ``changed()`` after anything that a save would
     keep (data, settings, training).
+
+    The timeline: ``view_epoch`` shows a past epoch (frames then have
+    ``viewing`` set), ``back_to_live`` returns, ``continue_from`` trains on
+    from a past epoch and drops what came after it.
     """
 
     datasetChanged = Signal(object)
@@ -45,6 +49,7 @@ class SessionModel(QObject):
         self.undo_stack = QUndoStack(self)
         self._strokes = itertools.count(1)
         self.latest_frame: Frame | None = None
+        self._live_epoch: int | None = None  # of the latest live frame: viewing the past changes nothing
         self.worker = TrainingWorker(Trainer(dataset, config))
         self.worker.frameReady.connect(self._on_frame)
         self.worker.playingChanged.connect(self.playingChanged)
@@ -68,6 +73,11 @@ class SessionModel(QObject):
     @property
     def playing(self) -> bool:
         return self.worker.playing
+
+    @property
+    def viewing(self) -> bool:
+        """True while the plots show a past epoch from the timeline instead of the live one."""
+        return self.latest_frame is not None and self.latest_frame.viewing
 
     def shutdown(self) -> None:
         """Stop the training thread; call before the window closes."""
@@ -148,7 +158,7 @@ class SessionModel(QObject):
     def step(self, epochs: int = 1) -> None:
         """Train ``epochs`` epochs now (pauses playing first)."""
         self.pause()
-        self.worker.submit(lambda trainer: trainer.step(epochs))
+        self.worker.step(epochs)
 
     def play(self) -> None:
         self.worker.set_playing(True)
@@ -168,10 +178,27 @@ class SessionModel(QObject):
     def set_speed(self, epochs_per_second: float) -> None:
         self.worker.set_speed(epochs_per_second)
 
+    # ------------------------------------------------------------ timeline
+    def view_epoch(self, epoch: int) -> None:
+        """Show the network as it was at the kept epoch nearest ``epoch`` (pauses training)."""
+        self.pause()
+        self.worker.view(epoch)
+
+    def back_to_live(self) -> None:
+        """Show the live network again."""
+        self.worker.go_live()
+
+    def continue_from(self, epoch: int) -> None:
+        """Drop the epochs after the kept epoch nearest ``epoch`` and train on from there."""
+        self.pause()
+        self.worker.continue_from(epoch)
+
     # ------------------------------------------------------------ frames
     def _on_frame(self, frame: Frame) -> None:
-        if self.latest_frame is not None and frame.epoch != self.latest_frame.epoch:
-            self.changed.emit()
+        if not frame.viewing:
+            if self._live_epoch is not None and frame.epoch != self._live_epoch:
+                self.changed.emit()
+            self._live_epoch = frame.epoch
         self.latest_frame = frame
         if frame.stats.status == "diverged":
             self.message.emit("error", frame.stats.message)

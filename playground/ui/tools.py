@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 TOOLS = {
     "add": "Click or drag to add points of the current class (right click: the second class)",
     "erase": "Click or drag to remove the points under the brush (Shift+drag erases with any tool)",
+    "inspect": "Click a data point to see the chain rule for it: every z, a and gradient for that point alone",
 }
 
 

@@ -6,10 +6,16 @@ thread, so no array is ever touched by two threads. The GUI sends commands
 made in the worker thread. While playing, the worker trains as many epochs as
 the chosen speed allows and emits at most ``FRAME_RATE`` frames a second; the
 GUI keeps only the newest frame and draws it on its own timer.
+
+The worker also keeps the ``Timeline`` of weight snapshots (one per epoch,
+thinned), and can show a past epoch instead of the live one: a view frame,
+built from a snapshot without disturbing the live trainer.
 """
 
 from __future__ import annotations
 
+import sys
+import dataclasses
 import threading
 import time
 from collections import deque
@@ -20,9 +26,11 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
 from ..data import DOMAIN, Dataset
-from ..training import EpochStats, Trainer, TrainingConfig, grid_points
+from ..training import EpochStats, Snapshot, Trainer, TrainingConfig, grid_points
+from ..training.timeline import Timeline, epoch_stats
 
-FRAME_RATE = 60.0
+FRAME_RATE = 30.0  # frames a second while playing; more would take time from training
+DRAW_WAIT = 0.1  # seconds the worker waits for the GUI to draw a frame (none may)
 GRID_RESOLUTION = 100
 MAX_SPEED = 0.0  # epochs per second; 0 means as fast as it goes
 
@@ -47,13 +55,18 @@ class Frame:
     grads: list[tuple[np.ndarray, np.ndarray]]    # (dL/dW, dL/db) of the last batch, copies
     playing: bool
     notice: str = ""
+    # The timeline's kept epochs (increasing; the last is the live epoch), and whether
+    # this frame shows one of them instead of the live network (training is paused).
+    timeline: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    viewing: bool = False
 
 
 HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr",
                    "grad_norms", "weight_norms")
 
 
-def make_frame(trainer: Trainer, playing: bool, stats: EpochStats, notice: str = "") -> Frame:
+def make_frame(trainer: Trainer, playing: bool, stats: EpochStats, notice: str = "",
+               timeline: np.ndarray | None = None) -> Frame:
     """Probe the grid and the points and copy what the plots need."""
     points, axis = grid_points(GRID_RESOLUTION, DOMAIN)
     grid = trainer.probe(points)
@@ -66,8 +79,27 @@ def make_frame(trainer: Trainer, playing: bool, stats: EpochStats, notice: str =
     history = {name: trainer.history.array(name).copy() for name in HISTORY_COLUMNS}
     weights = [(layer.W.data.copy(), layer.b.data.copy()) for layer in trainer.model.layers]
     grads = [(layer.W.grad.copy(), layer.b.grad.copy()) for layer in trainer.model.layers]
-    return Frame(trainer.epoch, stats, dataset, trainer.config, axis, grid.z, grid.a, grid.output,
-                 point_z, point_a, history, trainer.model.layer_labels(), weights, grads, playing, notice)
+    frame = Frame(trainer.epoch, stats, dataset, trainer.config, axis, grid.z, grid.a, grid.output,
+                  point_z, point_a, history, trainer.model.layer_labels(), weights, grads, playing, notice)
+    return frame if timeline is None else dataclasses.replace(frame, timeline=timeline)
+
+
+def make_view_frame(trainer: Trainer, snapshot: Snapshot, timeline: np.ndarray | None = None) -> Frame:
+    """A frame of the network as it was at ``snapshot``, with the whole history.
+
+    The snapshot's weights stand in for the live ones during the probe and the
+    live ones are put back exactly, so call it in the thread that owns ``trainer``.
+    Snapshots keep no gradients: the frame's ``grads`` are zeros.
+    """
+    params = trainer.model.params
+    live = params.copy_data()
+    params.load_data(snapshot.params)
+    try:
+        frame = make_frame(trainer, False, epoch_stats(trainer.history, snapshot.epoch), timeline=timeline)
+    finally:
+        params.load_data(live)
+    grads = [(np.zeros_like(W), np.zeros_like(b)) for W, b in frame.weights]
+    return dataclasses.replace(frame, epoch=snapshot.epoch, grads=grads, viewing=True)
 
 
 @dataclass
@@ -82,7 +114,12 @@ class _Inbox:
 
 
 class TrainingWorker(QObject):
-    """Runs a Trainer in a QThread; ``frameReady`` carries each new ``Frame``."""
+    """Runs a Trainer in a QThread; ``frameReady`` carries each new ``Frame``.
+
+    ``timeline`` records a snapshot after every epoch (touch it only in the
+    worker thread, e.g. from ``call``); ``view``, ``go_live`` and
+    ``continue_from`` scrub through it.
+    """
 
     frameReady = Signal(object)
     playingChanged = Signal(bool)
@@ -91,6 +128,10 @@ class TrainingWorker(QObject):
         super().__init__()
         self._trainer = trainer
         self._inbox = _Inbox()
+        self.timeline = Timeline()
+        self._viewing: int | None = None  # the kept epoch shown instead of the live one
+        self._frame_taken = threading.Event()
+        self._frame_taken.set()
         self._thread = QThread()
         self._thread.setObjectName("training")
         self.moveToThread(self._thread)
@@ -98,7 +139,14 @@ class TrainingWorker(QObject):
 
     # ------------------------------------------------------- GUI-thread API
     def start(self) -> None:
+        # Both threads run Python: a short switch interval lets the GUI thread take
+        # the GIL back within a millisecond instead of five, so it keeps drawing.
+        sys.setswitchinterval(0.001)
         self._thread.start()
+
+    def frame_taken(self) -> None:
+        """Tell the worker the GUI thread has drawn the last frame (call from the GUI)."""
+        self._frame_taken.set()
 
     def stop(self) -> None:
         """Ask the loop to end and wait for the thread (never ``terminate()``)."""
@@ -148,6 +196,37 @@ class TrainingWorker(QObject):
 
         self.submit(swap)
 
+    def step(self, epochs: int) -> None:
+        """Train ``epochs`` epochs one at a time, so the timeline keeps every one of them."""
+        def train(trainer: Trainer) -> EpochStats:
+            stats = trainer.last_stats()
+            for _ in range(epochs):
+                stats = trainer.step(1)
+                self._follow()
+                if stats.status != "ok":
+                    break
+            return stats
+
+        self.submit(train)
+
+    def view(self, epoch: int) -> None:
+        """Show the network at the kept epoch nearest ``epoch`` until training moves on
+        or ``go_live``; the latest epoch is the live network. Pause first."""
+        self.submit(lambda _: self._view(epoch))
+
+    def go_live(self) -> None:
+        """Show the live network again."""
+        self.submit(lambda _: self._view(None))
+
+    def continue_from(self, epoch: int) -> None:
+        """Put the trainer back to the kept epoch nearest ``epoch``, dropping the later
+        history and snapshots, so training continues from there. Pause first."""
+        def restore(trainer: Trainer) -> EpochStats:
+            trainer.restore(self.timeline.nearest(epoch))
+            return trainer.last_stats()
+
+        self.submit(restore)
+
     def set_playing(self, playing: bool) -> None:
         with self._inbox.condition:
             self._inbox.playing = playing
@@ -170,11 +249,27 @@ class TrainingWorker(QObject):
         return self._trainer
 
     # ---------------------------------------------------- worker-thread loop
+    def _view(self, epoch: int | None) -> None:
+        shown = None if epoch is None else self.timeline.nearest_epoch(epoch)
+        self._viewing = None if shown == self.timeline.latest_epoch else shown
+
+    def _follow(self) -> None:
+        """Record the trainer's new epoch in the timeline; a moved trainer is shown live."""
+        if self.timeline.follow(self._trainer):
+            self._viewing = None
+
+    def _frame(self, stats: EpochStats) -> Frame:
+        epochs = self.timeline.epochs
+        if self._viewing is not None:
+            return make_view_frame(self._trainer, self.timeline.nearest(self._viewing), epochs)
+        return make_frame(self._trainer, self._inbox.playing, stats, self._trainer.notice, epochs)
+
     def _loop(self) -> None:
         inbox = self._inbox
         last_frame = 0.0
         next_epoch = time.perf_counter()
         stats = self._trainer.last_stats()
+        self._follow()  # epoch 0: the initial weights
         while True:
             with inbox.condition:
                 while inbox.running and not inbox.commands and not inbox.playing:
@@ -190,12 +285,15 @@ class TrainingWorker(QObject):
                 if isinstance(result, EpochStats):
                     stats = result
                 redraw = redraw or wants_redraw
+                self._follow()
             if playing:
+                self._viewing = None  # playing shows the network as it trains
                 now = time.perf_counter()
                 if speed and now < next_epoch:
                     time.sleep(min(next_epoch - now, 1.0 / FRAME_RATE))
                     continue
                 stats = self._trainer.step(1)
+                self._follow()
                 next_epoch = max(next_epoch + (1.0 / speed if speed else 0.0), now - 0.1)
                 if stats.status != "ok":
                     self.set_playing(False)
@@ -203,5 +301,10 @@ class TrainingWorker(QObject):
             now = time.perf_counter()
             if redraw or (playing and now - last_frame >= 1.0 / FRAME_RATE):
                 last_frame = now
-                self.frameReady.emit(make_frame(self._trainer, self._inbox.playing, stats,
-                                                self._trainer.notice))
+                self._frame_taken.clear()
+                self.frameReady.emit(self._frame(stats))
+                if playing:
+                    # Lockstep: while the GUI thread draws, this thread waits instead of
+                    # competing for the GIL, which would make every Qt call of the
+                    # drawing wait its turn (measured: 7 frames/s instead of 30).
+                    self._frame_taken.wait(DRAW_WAIT)

@@ -193,3 +193,35 @@ def _blend(colour: np.ndarray, confidence: float) -> np.ndarray:
     """Roughly where the heatmap puts a confident pixel: between white and the class colour."""
     strength = 0.6 * (2 * confidence - 1)
     return 255 * (1 - strength) + colour * strength
+
+
+def test_divergence_pauses_and_explains(window, qtbot):
+    window.session.update_config(optimizer="sgd", lr=10.0, hidden=(8, 8), activation="linear")
+    window.session.play()
+    qtbot.waitUntil(lambda: window.session.latest_frame.stats.status == "diverged", timeout=20000)
+    qtbot.waitUntil(lambda: not window.session.playing, timeout=2000)
+    assert window.banner.isVisible()
+    text = window.banner.text()
+    assert "diverged" in text and "learning rate" in text and "Reset" in text
+    # The weights were restored to the last finite ones, and every plot still draws.
+    assert np.all(np.isfinite(window.session.trainer.model.params.data))
+    qtbot.waitUntil(lambda: window._drawn is window.session.latest_frame, timeout=2000)
+    window.grab()
+
+
+def test_many_points_keep_the_window_responsive(qtbot):
+    """10,000 points: playing, the GUI thread still answers and draws every point."""
+    w = MainWindow(make_dataset("spiral", n=10_000, noise=0.1, seed=0, test_fraction=0.2),
+                   TrainingConfig(hidden=(8, 8), batch_size=64, seed=0))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.session.play()
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None and w.session.latest_frame.epoch >= 1,
+                    timeout=20000)
+    w.tools.current_class = 1
+    _click(qtbot, w.boundary_plot, 1.0, 1.0)  # handled while the worker trains
+    assert w.session.dataset.n == 10_001
+    assert w.boundary_plot.points_drawn() == 10_001
+    w.session.pause()
+    w.close()

@@ -41,8 +41,13 @@ def pca_2d(H: np.ndarray, reference: np.ndarray | None = None) -> tuple[np.ndarr
     mean = H[finite].mean(axis=0) if finite.any() else np.zeros(d)
     components = np.zeros((2, d))
     if finite.sum() >= 2:
-        _, _, vt = np.linalg.svd(H[finite] - mean, full_matrices=False)
-        components[: min(2, len(vt))] = vt[:2]
+        # Eigenvectors of the small d x d covariance, not an SVD of the (n, d)
+        # data: the same directions at a fraction of the cost (10,000 grid rows
+        # every frame took 30 ms as an SVD).
+        centred = H[finite] - mean
+        values, vectors = np.linalg.eigh(centred.T @ centred)
+        top = vectors[:, np.argsort(values)[::-1][:2]].T
+        components[: len(top)] = top
     for i in range(2):
         if reference is not None and reference.shape == components.shape:
             flip = components[i] @ reference[i] < 0

@@ -1,0 +1,410 @@
+"""The chain rule for one point: every number of its forward and backward pass, read from the engine.
+
+``snapshot_point`` copies what is needed (the weights, the point's network input,
+its target, the head) inside the training thread. ``inspect_point`` rebuilds a
+scratch MLP from those copies, so the live model's parameters and gradient
+buffers are never touched, pushes the one point through it as a (1, n_in)
+batch, takes the head's loss and calls ``backward()``. Everything is then read
+off the graph the engine built:
+
+* ``z`` and ``a`` of every layer from the trace tensors' ``.data``,
+* ``∂L/∂z`` and ``∂L/∂a`` from the same tensors' ``.grad`` (the engine clears an
+  inner node's gradient at the start of ``backward`` and fills it on the way, so
+  after one call it holds exactly this point's gradient),
+* ``∂L/∂W`` and ``∂L/∂b`` from the scratch model's parameters' ``.grad``,
+* the ops (``z.op``, ``a.op``, ``loss.op``) and which tensors fed them (``.parents``).
+
+``explain`` then writes one weight's gradient out as the product the chapter
+teaches, ``∂L/∂w = ∂z/∂w · ∂a/∂z · ∂L/∂a``, with ``∂L/∂a`` of a hidden unit as
+the sum over the paths through the next layer, and checks it against the
+engine's own ``∂L/∂w``.
+
+Layer numbers in this module are 0-based indices into ``MLP.layers``; the
+chapter's superscript ``(l)`` is the index + 1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from ..data.features import FEATURES
+from ..engine import Tensor
+from ..nn import MLP, LayerTrace, get_head
+from ..nn.activations import activate
+
+if TYPE_CHECKING:  # only for annotations: the trainer imports nothing from here
+    from .trainer import Trainer
+
+PICK_RADIUS = 0.3
+"""How far (data units) from a data point a click may land and still pick it."""
+
+GraphRef = tuple[str, int]
+"""A tensor of the graph named as the chapter does: ``("x", 0)``, ``("a", l)``, ``("z", l)``,
+``("W", l)``, ``("b", l)``, with ``l`` the chapter's 1-based layer number."""
+
+
+# ---------------------------------------------------------------- the input
+@dataclass(frozen=True, eq=False)  # holds arrays: compare the fields you mean
+class PointSnapshot:
+    """Copies of everything one point's pass needs; safe to use on any thread."""
+
+    point: np.ndarray                    # (2,) the point's coordinates x1, x2
+    inputs: np.ndarray                   # (n_in,) what the network sees: features, standardised if set
+    target: float                        # class id, or the regression value
+    head: str                            # "sigmoid" | "softmax" | "identity"
+    activations: tuple[str, ...]         # one per hidden layer
+    weights: tuple[tuple[np.ndarray, np.ndarray], ...]  # (W, b) per layer, W of shape (n_in, n_out)
+    feature_labels: tuple[str, ...] = ()  # e.g. ("x₁", "x₂"), one per input
+    standardized: bool = False           # whether the inputs were standardised before the network
+    epoch: int = 0
+    training_extras: tuple[str, ...] = ()  # what a training step adds that this pass leaves out
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.weights[0][0].dtype
+
+    @property
+    def sizes(self) -> list[int]:
+        return [self.weights[0][0].shape[0], *(W.shape[1] for W, _ in self.weights)]
+
+
+def snapshot_model(model: MLP, head: str, inputs: np.ndarray, target: float, *,
+                   point: Sequence[float] = (np.nan, np.nan), feature_labels: Sequence[str] = (),
+                   standardized: bool = False, epoch: int = 0,
+                   training_extras: Sequence[str] = ()) -> PointSnapshot:
+    """A ``PointSnapshot`` of ``model``'s current weights (copied) for one input row."""
+    inputs = np.array(inputs, dtype=model.dtype).reshape(-1)
+    if inputs.size != model.n_in:
+        raise ValueError(f"inspect: the network takes {model.n_in} inputs, got {inputs.size}")
+    get_head(head)  # a misspelt head fails here, not later on another thread
+    weights = tuple((layer.W.data.copy(), layer.b.data.copy()) for layer in model.layers)
+    return PointSnapshot(np.array(point, dtype=np.float64), inputs, float(target), head,
+                         tuple(model.activations), weights, tuple(feature_labels), bool(standardized),
+                         int(epoch), tuple(training_extras))
+
+
+def snapshot_point(trainer: Trainer, point: Sequence[float], target: float) -> PointSnapshot:
+    """The snapshot of ``trainer``'s network for the data point at ``point`` with ``target``.
+
+    Call it in the training thread (``SessionModel.run_in_worker``): it reads the
+    live weights and the input standardisation, and copies them.
+    """
+    point = np.asarray(point, dtype=np.float64).reshape(2)
+    cfg = trainer.config
+    extras = [f"{label} {value:g}" for label, value in
+              (("dropout", cfg.dropout), ("L1", cfg.l1), ("L2", cfg.l2), ("weight decay", cfg.weight_decay))
+              if value]
+    labels = [FEATURES[name][0] for name in cfg.features]
+    return snapshot_model(trainer.model, trainer.head.name, trainer.features(point[None, :])[0], target,
+                          point=point, feature_labels=labels,
+                          standardized=trainer.standardizer is not None, epoch=trainer.epoch,
+                          training_extras=extras)
+
+
+def nearest_point(X: np.ndarray, at: Sequence[float], radius: float = PICK_RADIUS,
+                  candidates: np.ndarray | None = None) -> int | None:
+    """Index of the point of ``X`` (n, 2) nearest to ``at`` within ``radius``, or None.
+
+    ``candidates`` (n,) bool limits the choice (e.g. to the points that are drawn).
+    """
+    X = np.asarray(X, dtype=np.float64).reshape(-1, 2)
+    distance = np.hypot(X[:, 0] - at[0], X[:, 1] - at[1])
+    if candidates is not None:
+        distance = np.where(candidates, distance, np.inf)
+    if not len(distance):
+        return None
+    index = int(np.argmin(distance))
+    return index if distance[index] <= radius else None
+
+
+# --------------------------------------------------------------- the result
+@dataclass(frozen=True)
+class WeightId:
+    """One parameter: ``W⁽ˡ⁾[source, unit]``, or the bias ``b⁽ˡ⁾[unit]`` when ``source`` is None."""
+
+    layer: int            # 0-based index into the model's layers
+    source: int | None    # the unit of layer l−1 (input i for the first layer); None: the bias
+    unit: int             # the unit j of layer l the weight feeds
+
+    @property
+    def is_bias(self) -> bool:
+        return self.source is None
+
+
+@dataclass(frozen=True, eq=False)
+class LayerInspection:
+    """One layer for one point. Hidden layers hold the engine's ``a`` and its gradient;
+    the output layer's ``a`` is the head's prediction (see ``HeadStep`` for its gradient)."""
+
+    index: int                     # 0-based; the chapter's layer number is index + 1
+    activation: str                # hidden: the activation's name; output: the head's name
+    is_output: bool
+    inputs: np.ndarray             # a⁽ˡ⁻¹⁾, the values this layer's weights multiply
+    W: np.ndarray                  # (n_in, n_out)
+    b: np.ndarray
+    z: np.ndarray                  # (n_out,)
+    a: np.ndarray
+    dL_dz: np.ndarray
+    dL_dW: np.ndarray
+    dL_db: np.ndarray
+    da_dz: np.ndarray | None       # hidden: the activation's local slope at z; output: None
+    dL_da: np.ndarray | None       # hidden: the engine's ∂L/∂a; output: None (the loss is fused)
+    z_op: str                      # "linear"
+    z_parents: tuple[GraphRef, ...]
+    a_op: str                      # "tanh", ...; "" when a is z itself (linear activation) or the head
+
+    @property
+    def number(self) -> int:
+        """The chapter's layer number ``l``."""
+        return self.index + 1
+
+    @property
+    def units(self) -> int:
+        return len(self.z)
+
+
+@dataclass(frozen=True)
+class HeadStep:
+    """An output unit's ``∂L/∂z`` written as ``∂L/∂a · ∂a/∂z``: the step the fused loss takes in one go.
+
+    sigmoid + cross-entropy: ``∂L/∂p · ∂p/∂z = (−y/p + (1−y)/(1−p)) · p(1−p) = p − y``;
+    softmax + cross-entropy (true class c): ``∂L/∂p_c · ∂p_c/∂z_j = (−1/p_c) · p_c(δ_cj − p_j) = p_j − δ_cj``;
+    identity + squared error: ``∂L/∂ŷ · ∂ŷ/∂z = 2(ŷ − y) · 1``.
+    """
+
+    head: str
+    unit: int           # j
+    via: int            # the output whose ∂L/∂a is used: c for softmax, else j
+    prediction: float   # a_j: p, p_j or ŷ
+    target: float       # y_j: 0/1, the one-hot entry δ_cj, or the value
+    dL_da: float        # ∂L/∂a_via
+    da_dz: float        # ∂a_via/∂z_j
+    closed_form: float  # p − y, p_j − δ_cj, 2(ŷ − y)
+    engine: float       # the engine's ∂L/∂z_j
+
+    @property
+    def product(self) -> float:
+        return self.dL_da * self.da_dz
+
+    @property
+    def value(self) -> float:
+        """The written-out ∂L/∂z_j; the closed form where a saturated p makes the product ∞ · 0."""
+        product = self.product
+        return product if math.isfinite(product) else self.closed_form
+
+
+@dataclass(frozen=True, eq=False)
+class PointInspection:
+    """The whole pass for one point: layers in order (the output last), the loss and its op."""
+
+    snapshot: PointSnapshot
+    layers: tuple[LayerInspection, ...]
+    loss: float
+    loss_op: str
+    loss_parents: tuple[GraphRef, ...]
+    head_steps: tuple[HeadStep, ...]   # one per output unit
+
+    @property
+    def output(self) -> LayerInspection:
+        return self.layers[-1]
+
+    def has(self, weight: WeightId) -> bool:
+        """Whether this network has the parameter ``weight``."""
+        if not 0 <= weight.layer < len(self.layers):
+            return False
+        layer = self.layers[weight.layer]
+        return 0 <= weight.unit < layer.units and (weight.source is None or 0 <= weight.source < len(layer.inputs))
+
+
+def inspect_point(snapshot: PointSnapshot) -> PointInspection:
+    """Run the engine on the snapshot's one point and collect every number from its graph."""
+    head = get_head(snapshot.head)
+    model = _scratch_model(snapshot)
+    x = Tensor(snapshot.inputs.reshape(1, -1))
+    trace: list[LayerTrace] = []
+    logits = model.forward(x, trace=trace)
+    loss = head.loss(logits, _targets(snapshot))
+    loss.backward()
+
+    names: dict[int, GraphRef] = {id(x): ("x", 0)}
+    layers = []
+    for index, (layer, step) in enumerate(zip(model.layers, trace)):
+        number, is_output = index + 1, index == len(trace) - 1
+        names.update({id(layer.W): ("W", number), id(layer.b): ("b", number), id(step.z): ("z", number)})
+        inputs = step.z.parents[0].data[0]  # the linear op's first parent: a⁽ˡ⁻¹⁾ (or x)
+        if is_output:
+            a, da_dz, dL_da, a_op = head.activate(step.z.data)[0], None, None, ""
+            activation = head.name
+        else:
+            activation = model.activations[index]
+            # A linear activation returns z itself: one node, so its .grad is both ∂L/∂z and ∂L/∂a.
+            a, dL_da = step.a.data[0], _grad(step.a)[0]
+            da_dz, a_op = local_slope(activation, step.z.data[0]), step.a.op
+            names.setdefault(id(step.a), ("a", number))
+        layers.append(LayerInspection(
+            index, activation, is_output, inputs, layer.W.data.copy(), layer.b.data.copy(),
+            step.z.data[0], a, _grad(step.z)[0], _grad(layer.W), _grad(layer.b), da_dz, dL_da,
+            step.z.op, tuple(names[id(p)] for p in step.z.parents), a_op))
+    output = layers[-1]
+    steps = tuple(_head_step(snapshot.head, output, snapshot.target, j) for j in range(output.units))
+    return PointInspection(snapshot, tuple(layers), loss.item(), loss.op,
+                           tuple(names[id(p)] for p in loss.parents), steps)
+
+
+def local_slope(activation: str, z: np.ndarray) -> np.ndarray:
+    """``∂a/∂z`` of ``activation`` at ``z``, elementwise, from the engine's own derivative.
+
+    A tiny graph ``a = activation(z)`` seeded with ones: the engine's backward
+    closure for that op is what the network's backward used.
+    """
+    node = Tensor(np.array(z, copy=True), requires_grad=True)
+    activate(activation, node).backward(np.ones_like(node.data))
+    return node.grad
+
+
+def _scratch_model(snapshot: PointSnapshot) -> MLP:
+    """A fresh MLP with the snapshot's weights, so nothing of the live model is touched."""
+    sizes = snapshot.sizes
+    model = MLP(sizes[0], sizes[1:-1], sizes[-1], list(snapshot.activations), dtype=snapshot.dtype)
+    model.params.load_data(np.concatenate([part.reshape(-1) for pair in snapshot.weights for part in pair]))
+    return model
+
+
+def _targets(snapshot: PointSnapshot) -> np.ndarray:
+    """The target as a one-point batch, typed as the head's loss wants it."""
+    if snapshot.head == "softmax":
+        return np.array([int(snapshot.target)])
+    return np.array([snapshot.target], dtype=snapshot.dtype)
+
+
+def _grad(node: Tensor) -> np.ndarray:
+    """A copy of the gradient ``backward()`` left on ``node``."""
+    if node.grad is None:
+        raise RuntimeError(f"inspect: the {node.op or 'parameter'} node got no gradient from backward()")
+    return node.grad.copy()
+
+
+def _head_step(head: str, output: LayerInspection, target: float, unit: int) -> HeadStep:
+    """Unit ``unit``'s ``∂L/∂z`` written out through the head, next to the engine's value."""
+    p, z, engine = output.a, output.z, float(output.dL_dz[unit])
+    # A probability that rounded to exactly 0 or 1 has an infinite ∂L/∂p: the reason the loss is fused.
+    if head == "sigmoid":
+        y, pj = float(target), float(p[unit])
+        dL_da = -y / pj + (1.0 - y) / (1.0 - pj) if 0.0 < pj < 1.0 else math.inf
+        da_dz = float(local_slope("sigmoid", z)[unit])
+        return HeadStep(head, unit, unit, pj, y, dL_da, da_dz, pj - y, engine)
+    if head == "softmax":
+        c = int(target)
+        delta = 1.0 if unit == c else 0.0
+        pc, pj = float(p[c]), float(p[unit])
+        dL_da = -1.0 / pc if pc > 0.0 else -math.inf
+        return HeadStep(head, unit, c, pj, delta, dL_da, pc * (delta - pj), pj - delta, engine)
+    y_hat, y = float(p[unit]), float(target)
+    return HeadStep(head, unit, unit, y_hat, y, 2.0 * (y_hat - y), float(local_slope("linear", z)[unit]),
+                    2.0 * (y_hat - y), engine)
+
+
+# ------------------------------------------------------------ the chain rule
+@dataclass(frozen=True)
+class PathTerm:
+    """One path from unit j to the loss through unit k of the next layer:
+    ``∂z_k/∂a_j · ∂a_k/∂z_k · ∂L/∂a_k`` (with ``∂z_k/∂a_j = w_jk``).
+
+    When the next layer is the output, its ``∂a_k/∂z_k · ∂L/∂a_k`` is the head's
+    fused ``∂L/∂z_k``: then ``local`` is None and ``upstream`` is that ``∂L/∂z_k``.
+    """
+
+    unit: int
+    weight: float
+    local: float | None
+    upstream: float
+
+    @property
+    def value(self) -> float:
+        return self.weight * (1.0 if self.local is None else self.local) * self.upstream
+
+
+@dataclass(frozen=True)
+class WeightChain:
+    """One parameter's ``∂L/∂w`` written out as the chain rule, with the engine's value beside it."""
+
+    weight: WeightId
+    value: float                  # w itself
+    dz_dw: float                  # ∂z_j/∂w: a_i⁽ˡ⁻¹⁾, or 1 for a bias
+    dL_dz: float                  # the engine's ∂L/∂z_j
+    engine: float                 # the engine's ∂L/∂w
+    da_dz: float | None = None    # hidden unit: ∂a_j/∂z_j
+    dL_da: float | None = None    # hidden unit: the engine's ∂L/∂a_j
+    paths: tuple[PathTerm, ...] = ()  # hidden unit: the terms whose sum is ∂L/∂a_j
+    head: HeadStep | None = None  # output unit: ∂L/∂z_j = ∂L/∂a · ∂a/∂z
+    rounding: float = 0.0         # relative rounding allowed between written-out and engine values
+
+    @property
+    def is_output(self) -> bool:
+        return self.head is not None
+
+    @property
+    def paths_sum(self) -> float:
+        """``Σ_k`` of the path terms: ∂L/∂a_j written out (hidden units only)."""
+        return math.fsum(term.value for term in self.paths)
+
+    @property
+    def written_dL_dz(self) -> float:
+        """∂L/∂z_j from the written-out pieces."""
+        if self.head is not None:
+            return self.head.value
+        return self.da_dz * self.paths_sum
+
+    @property
+    def written(self) -> float:
+        """∂L/∂w from the written-out pieces: ``∂z/∂w · ∂a/∂z · ∂L/∂a``."""
+        return self.dz_dw * self.written_dL_dz
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the written-out product equals the engine's ∂L/∂w up to rounding."""
+        scale = abs(self.dz_dw * self.written_dL_dz) if self.head is not None else \
+            sum(abs(self.dz_dw * self.da_dz * term.value) for term in self.paths)
+        return abs(self.written - self.engine) <= self.rounding * (scale + abs(self.engine))
+
+    @property
+    def paths_agree(self) -> bool:
+        """Whether the sum over paths equals the engine's ∂L/∂a_j up to rounding (hidden units)."""
+        scale = sum(abs(term.value) for term in self.paths) + abs(self.dL_da or 0.0)
+        return self.dL_da is not None and abs(self.paths_sum - self.dL_da) <= self.rounding * scale
+
+
+def weights_of(inspection: PointInspection) -> list[WeightId]:
+    """Every parameter, layer by layer, unit by unit: its incoming weights, then its bias."""
+    return [WeightId(layer.index, source, unit) for layer in inspection.layers for unit in range(layer.units)
+            for source in (*range(len(layer.inputs)), None)]
+
+
+def explain(inspection: PointInspection, weight: WeightId) -> WeightChain:
+    """The chain rule for one parameter, every factor taken from ``inspection``."""
+    if not inspection.has(weight):
+        raise ValueError(f"inspect: the network ({' → '.join(map(str, inspection.snapshot.sizes))}) "
+                         f"has no parameter {weight}")
+    layers = inspection.layers
+    layer = layers[weight.layer]
+    j, i = weight.unit, weight.source
+    if i is None:
+        value, dz_dw, engine = layer.b[j], 1.0, layer.dL_db[j]
+    else:
+        value, dz_dw, engine = layer.W[i, j], layer.inputs[i], layer.dL_dW[i, j]
+    # Each factor and term carries a few ulps of the network's dtype, so the written-out
+    # value may differ from the engine's by that much of the terms' size.
+    base = dict(weight=weight, value=float(value), dz_dw=float(dz_dw), dL_dz=float(layer.dL_dz[j]),
+                engine=float(engine), rounding=64.0 * float(np.finfo(inspection.snapshot.dtype).eps))
+    if layer.is_output:
+        return WeightChain(**base, head=inspection.head_steps[j])
+    after = layers[weight.layer + 1]
+    paths = tuple(PathTerm(k, float(after.W[j, k]),
+                           None if after.is_output else float(after.da_dz[k]),
+                           inspection.head_steps[k].value if after.is_output else float(after.dL_da[k]))
+                  for k in range(after.units))
+    return WeightChain(**base, da_dz=float(layer.da_dz[j]), dL_da=float(layer.dL_da[j]), paths=paths)

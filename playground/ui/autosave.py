@@ -1,0 +1,217 @@
+"""Autosave and crash recovery.
+
+While the app runs, a session with unsaved changes is written every few seconds
+to ``<data dir>/autosave/autosave-<id>.playground.json`` (an ordinary session
+file). Each running window holds a lock file beside its autosave, so an
+autosave whose lock nobody holds belongs to a run that ended abruptly: the next
+start offers to restore it. A clean exit, or saving to a file, removes it.
+
+The trainer is read in the training thread (consistent, between epochs, a few
+milliseconds); turning it into JSON and writing it happens in a background
+thread, so a long history never stalls the window or the training.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QLockFile, QObject, QTimer
+
+from ..data.io import write_text_atomic
+from ..training import load_session
+from ..training.sessions import SUFFIX, session_to_dict
+from . import dialogs
+from .settings import data_dir
+
+if TYPE_CHECKING:
+    from .files import FileController
+
+PREFIX = "autosave-"
+UNREADABLE = ".unreadable"
+
+
+def autosave_dir() -> Path:
+    """Where autosaves live: ``<data dir>/autosave``."""
+    return data_dir() / "autosave"
+
+
+def _lock_for(session_file: Path) -> QLockFile:
+    lock = QLockFile(str(session_file.with_name(session_file.name.removesuffix(SUFFIX) + ".lock")))
+    # 0: a lock is stale only when its process is gone. Qt's default (30 s) would
+    # also call a live window's lock stale once it is 30 s old.
+    lock.setStaleLockTime(0)
+    return lock
+
+
+def _mtime(path: Path) -> float:
+    """Modification time, 0 for a file another window removed a moment ago."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    write_text_atomic(path, json.dumps(data, allow_nan=False, separators=(",", ":")))
+
+
+class Autosaver(QObject):
+    """Writes the session of ``files``' window to its own autosave file while it has
+    unsaved changes, every ``seconds``; ``discard()`` removes the file (clean exit)."""
+
+    def __init__(self, files: FileController, folder: Path, seconds: float) -> None:
+        super().__init__(files)
+        self.files = files
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"{PREFIX}{uuid.uuid4().hex[:12]}{SUFFIX}"
+        self._lock = _lock_for(self.path)
+        if not self._lock.tryLock(0):
+            raise OSError(f"cannot create the autosave lock in {folder}")
+        self._pending = False
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
+        self._job: Future | None = None
+        self._failed = False
+        self._timer = QTimer(self, interval=max(1, round(seconds * 1000)))
+        self._timer.timeout.connect(self.write_if_changed)
+        files.session.changed.connect(self._on_changed)
+        files.modifiedChanged.connect(self._on_modified)
+        self._timer.start()
+
+    def _on_changed(self) -> None:
+        self._pending = True
+
+    def _on_modified(self, modified: bool) -> None:
+        if not modified:  # saved to (or opened from) a file: the file holds everything
+            self._pending = False
+            self._remove_file()
+
+    def write_if_changed(self) -> None:
+        """Autosave now if the session changed since the last autosave."""
+        self._report_failure()
+        if not (self._pending and self.files.modified) or (self._job and not self._job.done()):
+            return  # nothing new, or the previous write is still going: try on the next tick
+        try:
+            data = self.files.session.run_in_worker(session_to_dict)
+        except TimeoutError:
+            return  # the training thread is busy with a long command; next tick
+        self._pending = False
+        self._job = self._writer.submit(_write_json, self.path, data)
+
+    def _report_failure(self) -> None:
+        """Say once (in the status line) that autosaving fails, e.g. on a full disk."""
+        if self._job is None or not self._job.done() or self._job.exception() is None:
+            return
+        error, self._job = self._job.exception(), None
+        self._pending = True  # the write did not happen: try again
+        if not self._failed:
+            self._failed = True
+            self.files.session.message.emit("warning", f"Autosave to {self.path.parent} failed: {error}")
+
+    def _remove_file(self) -> None:
+        if self._job is not None:
+            self._job.exception()  # wait for a write in flight, so it cannot re-create the file
+            self._job = None
+        self.path.unlink(missing_ok=True)
+
+    def adopt(self, orphan: Orphan) -> None:
+        """Take over ``orphan``'s file as this window's autosave (its session was just
+        restored here), so that it stays on disk until a save or a clean exit."""
+        self._remove_file()
+        orphan.path.replace(self.path)
+        orphan.lock.unlock()
+
+    def discard(self) -> None:
+        """Stop autosaving and remove the autosave and its lock (a clean exit)."""
+        self._timer.stop()
+        self._remove_file()
+        self._writer.shutdown(wait=True)
+        self._lock.unlock()
+
+
+@dataclass
+class Orphan:
+    """An autosave left by a run that ended abruptly; we hold its lock while deciding."""
+
+    path: Path
+    lock: QLockFile
+
+    @property
+    def saved_at(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(_mtime(self.path)))
+
+    def release(self) -> None:
+        """Leave the autosave for a later start."""
+        self.lock.unlock()
+
+    def remove(self) -> None:
+        """Delete the autosave (restored or declined)."""
+        self.path.unlink(missing_ok=True)
+        self.lock.unlock()
+
+    def set_aside(self) -> None:
+        """Rename an unreadable autosave so that it is kept but not offered again."""
+        try:
+            self.path.replace(self.path.with_name(self.path.name + UNREADABLE))
+        except FileNotFoundError:
+            pass  # removed meanwhile: nothing to keep
+        self.lock.unlock()
+
+
+def _sweep_stale_locks(folder: Path) -> None:
+    """Remove the locks of runs that ended before their first autosave."""
+    for lock_path in folder.glob(f"{PREFIX}*.lock"):
+        if not lock_path.with_name(lock_path.stem + SUFFIX).exists():
+            lock = QLockFile(str(lock_path))
+            lock.setStaleLockTime(0)
+            if lock.tryLock(0):
+                lock.unlock()  # unlocking deletes the file
+
+
+def find_orphan(folder: Path) -> Orphan | None:
+    """The newest autosave in ``folder`` whose window is gone (locked for us), or None."""
+    _sweep_stale_locks(folder)
+    candidates = sorted(folder.glob(f"{PREFIX}*{SUFFIX}"), key=_mtime, reverse=True)
+    for path in candidates:
+        lock = _lock_for(path)
+        if lock.tryLock(0):  # its owner is gone (a live window holds its lock)
+            return Orphan(path, lock)
+    return None
+
+
+def recover(autosaver: Autosaver, answer: bool | None = None) -> bool:
+    """Offer the newest orphaned autosave beside ``autosaver``'s; True if it was restored
+    into ``autosaver``'s window (whose autosave it then becomes).
+
+    ``answer`` True restores and False skips without asking (the autosave is kept
+    for a later start); None asks (``dialogs.ask_restore``), where declining
+    deletes it. Other orphans, if several runs crashed, are offered at later starts.
+    """
+    files = autosaver.files
+    orphan = find_orphan(autosaver.path.parent)
+    if orphan is None:
+        return False
+    if answer is False:
+        orphan.release()
+        return False
+    if answer is None and not dialogs.ask_restore(files.window, orphan.saved_at):
+        orphan.remove()
+        return False
+    saved_at = orphan.saved_at
+    try:
+        trainer = load_session(orphan.path)
+    except ValueError as exc:
+        orphan.set_aside()
+        dialogs.show_error(files.window, "Restore session",
+                           f"The autosaved session could not be restored: {exc}\n"
+                           f"It was kept as {orphan.path.name}{UNREADABLE}.")
+        return False
+    files.take_session(trainer, None, modified=True)
+    autosaver.adopt(orphan)
+    files.session.message.emit("info", f"Restored the session autosaved at {saved_at}.")
+    return True

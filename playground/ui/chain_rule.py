@@ -1,0 +1,289 @@
+"""The inspect tool and the chain-rule panel: one data point's forward and backward pass.
+
+With the inspect tool (key I, the View menu, or the button in the panel) a click
+on the decision-boundary plot picks the nearest data point within
+``PICK_RADIUS``. The weights and the point's network input are copied in the
+training thread (``SessionModel.run_in_worker``); the engine then runs on a
+scratch copy of the network (``playground.training.inspect``), so training is
+never disturbed. The panel shows the whole pass in a table tied to the network
+and writes the chosen weight's gradient out as the chain rule.
+
+``install_chain_rule(window)`` adds it all to a ``MainWindow``: the action, a
+dock on the right (tabbed with any dock already there; hidden until the tool is
+first used), a ring around the inspected point, and a refresh after each
+training step while training is paused.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QSplitter, QTextBrowser, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from ..data import Dataset
+from ..training.inspect import (PICK_RADIUS, PointInspection, WeightChain, WeightId, explain, inspect_point,
+                                nearest_point, snapshot_point)
+from .chain_rule_table import NetworkTable
+from .chain_rule_text import chain_html, extras_note, num, summary_html
+from .plots.boundary import BoundaryPlot
+from .worker import Frame
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+DOCK_WIDTH = 440  # px when first shown: the table's three columns fit, the plots keep most of the width
+HINT = ("Click a data point on the decision-boundary plot to see, for that point alone, every z, a and "
+        "gradient of the network, and one weight's gradient written out as the chain rule.")
+
+
+class ChainRulePanel(QWidget):
+    """A summary line, the network table and the written-out chain rule for the chosen weight."""
+
+    def __init__(self, tool_action: QAction, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chainRulePanel")
+        self.inspection: PointInspection | None = None
+        self.chain: WeightChain | None = None
+        self._description = ""
+
+        tool = QToolButton(objectName="inspectToolButton")
+        tool.setDefaultAction(tool_action)
+        tool.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.summary = QLabel(HINT, objectName="chainRuleSummary", wordWrap=True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.status = QLabel(objectName="chainRuleStatus", wordWrap=True)
+        self.status.setStyleSheet("QLabel#chainRuleStatus { color: #8A1C12; }")
+        self.status.hide()
+        self.table = NetworkTable()
+        self.text = QTextBrowser(objectName="chainRuleText")
+        self.text.setOpenLinks(False)
+        font = self.text.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10.5))
+        self.text.setFont(font)
+
+        top = QHBoxLayout()
+        top.addWidget(tool, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.summary, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.text)
+        split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
+        self.table.weightChosen.connect(self.choose_weight)
+
+    def show_inspection(self, inspection: PointInspection, description: str) -> None:
+        """Show a new pass; the chosen weight stays chosen if the network still has it."""
+        self.inspection = inspection
+        self._description = description
+        self.status.hide()
+        self.summary.setText(summary_html(inspection, description))
+        self.table.show_inspection(inspection)
+        if self.chain is not None and inspection.has(self.chain.weight):
+            self.choose_weight(self.chain.weight)
+        else:  # a last-layer weight: the shortest chain to start with
+            self.choose_weight(WeightId(len(inspection.layers) - 1, 0, 0))
+
+    def choose_weight(self, weight: WeightId) -> None:
+        """Write out the chain rule for ``weight`` of the shown point."""
+        if self.inspection is None:
+            return
+        self.chain = explain(self.inspection, weight)
+        self.table.select(weight)
+        self.text.setHtml(chain_html(self.inspection, self.chain) + extras_note(self.inspection))
+
+    def show_message(self, text: str) -> None:
+        """A one-line notice above the table (what is shown stays as it was)."""
+        self.status.setText(text)
+        self.status.show()
+
+    def clear(self, text: str) -> None:
+        """Forget the inspected point and say why."""
+        self.inspection = self.chain = None
+        self.summary.setText(HINT)
+        self.table.clear_rows()
+        self.text.clear()
+        self.show_message(text)
+
+
+class PointRing:
+    """A ring around the inspected point on the boundary plot: a dark ring on a light halo,
+    visible on either theme and on any class colour."""
+
+    SIZE = 22  # px: clears the point (9 px) and its outline
+
+    def __init__(self, plot: BoundaryPlot) -> None:
+        self._items = [pg.ScatterPlotItem(size=self.SIZE, symbol="o", brush=None, pen=pg.mkPen(color, width=width),
+                                          pxMode=True)
+                       for color, width in (("#FFFFFF", 5), ("#1A1A1A", 2))]
+        for z, item in enumerate(self._items):
+            item.setZValue(30 + z)  # above the points and the boundary lines
+            plot.addItem(item, ignoreBounds=True)
+        self.hide()
+
+    def show_at(self, point: np.ndarray) -> None:
+        for item in self._items:
+            item.setData([float(point[0])], [float(point[1])])
+            item.show()
+
+    def hide(self) -> None:
+        for item in self._items:
+            item.hide()
+
+    @property
+    def visible(self) -> bool:
+        return self._items[0].isVisible()
+
+
+class ChainRuleInspector(QObject):
+    """The inspect tool on ``window``: its action, dock, panel and ring, and the clicks."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._session = window.session
+        self._tools = window.tools
+        self._point: np.ndarray | None = None
+        self._target = 0.0
+        self._description = ""
+
+        self.action = QAction("&Inspect a point (chain rule)", window, objectName="inspectAction",
+                              checkable=True, shortcut=QKeySequence("I"))
+        self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.action.setToolTip("Inspect tool (I): click a data point to see the chain rule for it")
+        self.action.setIconText("Inspect")
+        self.panel = ChainRulePanel(self.action)
+        self.dock = QDockWidget("Chain rule for one point", window, objectName="chainRuleDock")
+        self.dock.setWidget(self.panel)
+        self.ring = PointRing(window.boundary_plot)
+        self._place_dock()
+        view = window.menu("&View")
+        view.addAction(self.action)
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("Chain-rule panel")
+        view.addAction(toggle)
+
+        self.action.toggled.connect(self._tool_toggled)
+        toggle.toggled.connect(self._dock_toggled)
+        self._tools.changed.connect(self._tool_changed)
+        window.boundary_plot.sigClicked.connect(self._clicked)
+        window.add_frame_view(self._frame_drawn)
+        self._session.datasetChanged.connect(self._dataset_changed)
+        self._session.playingChanged.connect(self._playing_changed)
+
+    def _place_dock(self) -> None:
+        window = self._window
+        others = [d for d in window.findChildren(QDockWidget)
+                  if d is not self.dock and window.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea]
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        if others:  # share the right side with the network diagram: a tab each
+            window.tabifyDockWidget(others[0], self.dock)
+        self.dock.hide()
+
+    # ----------------------------------------------------------------- tool
+    def _tool_toggled(self, on: bool) -> None:
+        if on:
+            self._tools.tool = "inspect"
+            if self.dock.isHidden():
+                self.dock.show()
+                self._window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+            self.dock.raise_()
+        elif self._tools.tool == "inspect":
+            self._tools.tool = "add"
+
+    def _tool_changed(self) -> None:
+        self.action.setChecked(self._tools.tool == "inspect")
+
+    def _dock_toggled(self, shown: bool) -> None:
+        if shown:
+            if self._point is not None:
+                self.ring.show_at(self._point)
+            return
+        self.ring.hide()
+        self.action.setChecked(False)  # a closed panel leaves no tool that shows nothing
+
+    # ---------------------------------------------------------------- click
+    def _clicked(self, x: float, y: float, *_: object) -> None:
+        if self._tools.tool == "inspect":
+            self.inspect_at(x, y)
+
+    def inspect_at(self, x: float, y: float) -> bool:
+        """Inspect the data point nearest to (x, y) within PICK_RADIUS; False (and a message) if none."""
+        dataset = self._session.dataset
+        shown = None if self._tools.show_test else ~dataset.is_test
+        index = nearest_point(dataset.X, (x, y), PICK_RADIUS, shown)
+        if index is None:
+            text = (f"No data point within {PICK_RADIUS:g} of ({num(x)}, {num(y)}): "
+                    f"click on a point to inspect it.")
+            self.panel.show_message(text)
+            self._session.message.emit("info", text)
+            return False
+        self._point = dataset.X[index].copy()
+        self._target, self._description = _label(dataset, index)
+        self.refresh()
+        return True
+
+    def refresh(self) -> None:
+        """Run the pass again for the inspected point with the current weights."""
+        if self._point is None:
+            return
+        point, target = self._point, self._target
+        try:
+            snapshot = self._session.run_in_worker(lambda trainer: snapshot_point(trainer, point, target))
+        except TimeoutError as exc:
+            self.panel.show_message(f"Could not read the network: {exc}.")
+            return
+        self.panel.show_inspection(inspect_point(snapshot), self._description)
+        if not self.dock.isHidden():
+            self.ring.show_at(point)
+
+    # ------------------------------------------------------------- updates
+    def _frame_drawn(self, frame: Frame) -> None:
+        # While playing the numbers would change faster than anyone reads them; a
+        # step, a reset or a new setting arrives as a frame of a paused trainer.
+        if not frame.playing and not self.dock.isHidden():
+            self.refresh()
+
+    def _playing_changed(self, playing: bool) -> None:
+        if not playing and not self.dock.isHidden():
+            self.refresh()
+
+    def _dataset_changed(self, dataset: Dataset) -> None:
+        if self._point is None:
+            return
+        same = np.flatnonzero(np.all(dataset.X == self._point, axis=1))
+        if not len(same):
+            self._point = None
+            self.ring.hide()
+            self.panel.clear("The inspected point was removed.")
+            return
+        # Its label may have changed; the frame that follows refreshes the numbers.
+        self._target, self._description = _label(dataset, int(same[0]))
+
+    @property
+    def point(self) -> np.ndarray | None:
+        """The inspected point's coordinates, or None."""
+        return None if self._point is None else self._point.copy()
+
+
+def _label(dataset: Dataset, index: int) -> tuple[float, str]:
+    """The target of point ``index`` and a few words about it."""
+    role = "test point" if dataset.is_test[index] else "training point"
+    if dataset.task == "regression":
+        value = float(dataset.y[index])
+        return value, f"target y = {num(value)}, {role}"
+    label = int(dataset.y[index])
+    return float(label), f"{dataset.class_names[label]} (y = {label}), {role}"
+
+
+def install_chain_rule(window: MainWindow) -> ChainRuleInspector:
+    """Add the inspect tool and the chain-rule panel to ``window``."""
+    return ChainRuleInspector(window)

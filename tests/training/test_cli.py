@@ -1,0 +1,110 @@
+"""``python -m playground train``: the headless command, run as a person runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from playground.training import load_session
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env.pop("QT_QPA_PLATFORM", None)
+    return subprocess.run([sys.executable, "-m", "playground", "train", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_train_xor_prints_metrics_and_saves_a_session(tmp_path):
+    out = tmp_path / "s.playground.json"
+    result = run("--preset", "xor", "--hidden", "4", "--epochs", "50", "--points", "200", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "epoch 50" in result.stdout
+    assert "loss" in result.stdout and "accuracy" in result.stdout
+    assert "train" in result.stdout and "test" in result.stdout
+    assert f"saved {out}" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert "50/50" in result.stderr  # the progress bar ends full
+
+    trainer = load_session(out)
+    assert trainer.epoch == 50 and len(trainer.history) == 50
+    assert trainer.config.hidden == (4,)
+    assert trainer.config.optimizer == "adam" and trainer.config.lr == 0.01  # the documented defaults
+    assert trainer.dataset.n == 200
+    # The printed numbers are the session's last epoch.
+    stats = trainer.last_stats()
+    line = next(l for l in result.stdout.splitlines() if l.startswith("epoch 50"))
+    assert f"loss {stats.train_loss:.4f} train / {stats.test_loss:.4f} test" in line
+    assert f"{stats.train_metric * 100:.4g}% train" in line
+
+
+def test_continuing_a_session_from_the_command_line(tmp_path):
+    first, second = tmp_path / "a.playground.json", tmp_path / "b.playground.json"
+    assert run("--preset", "gaussians", "--hidden", "3", "--epochs", "5", "--points", "60",
+               "--out", str(first)).returncode == 0
+    result = run("--session", str(first), "--epochs", "7", "--out", str(second))
+    assert result.returncode == 0, result.stderr
+    assert "epoch 12" in result.stdout
+    assert load_session(second).epoch == 12
+
+
+def test_regression_preset_reports_rmse(tmp_path):
+    result = run("--preset", "plane", "--hidden", "0", "--epochs", "3", "--points", "50")
+    assert result.returncode == 0, result.stderr
+    assert "epoch 3" in result.stdout and "RMSE" in result.stdout
+
+
+def test_help_mentions_every_option():
+    result = run("--help")
+    assert result.returncode == 0
+    for option in ("--session", "--epochs", "--out", "--preset", "--points", "--noise", "--test-fraction",
+                   "--classes", "--hidden", "--activation", "--features", "--init", "--optimizer", "--lr",
+                   "--batch-size", "--l2", "--schedule", "--seed"):
+        assert option in result.stdout, option
+    for preset in ("xor", "spiral", "vshape", "blobs", "plane", "bumps"):
+        assert preset in result.stdout
+
+
+@pytest.mark.parametrize("args,named", [
+    (["--lr", "nan"], "--lr"),
+    (["--lr", "-1"], "--lr"),
+    (["--lr", "fast"], "--lr"),
+    (["--preset", "nope"], "--preset"),
+    (["--points", "0"], "--points"),
+    (["--noise", "2"], "--noise"),
+    (["--test-fraction", "1"], "--test-fraction"),
+    (["--hidden", "abc"], "--hidden"),
+    (["--hidden", "100"], "--hidden"),
+    (["--features", "x1,foo"], "--features"),
+    (["--activation", "swish"], "--activation"),
+    (["--batch-size", "0"], "--batch-size"),
+    (["--epochs", "0"], "--epochs"),
+    (["--classes", "9", "--preset", "blobs"], "--classes"),
+    (["--seed", "-1"], "--seed"),
+    (["--bogus"], "--bogus"),
+    (["--session", "/nonexistent/s.playground.json"], "--session"),
+    (["--out", "/nonexistent/dir/s.playground.json"], "--out"),
+])
+def test_bad_option_values_fail_cleanly(args, named):
+    result = run("--epochs", "1", "--points", "20", *args)  # the option under test comes last and wins
+    assert result.returncode != 0
+    # The error line itself names the option (the usage text above it names them all).
+    error = [line for line in result.stderr.splitlines() if "error:" in line or line.startswith("--")]
+    assert len(error) == 1 and named in error[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert "epoch 1" not in result.stdout  # nothing was trained
+
+
+def test_a_bad_session_file_fails_cleanly(tmp_path):
+    bad = tmp_path / "bad.playground.json"
+    bad.write_text('{"format": "playground-session", "version": 1}', encoding="utf-8")
+    result = run("--session", str(bad), "--epochs", "1")
+    assert result.returncode != 0
+    assert "bad.playground.json" in result.stderr and "dataset: missing" in result.stderr
+    assert "Traceback" not in result.stderr

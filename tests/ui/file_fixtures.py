@@ -1,0 +1,98 @@
+"""Shared by the file, autosave and hostile-file tests: a window whose settings and
+autosaves live in a temp folder, dialogs answered by the test, and a snapshot of
+everything that must survive a failed open."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from playground.data import make_dataset
+from playground.training import TrainingConfig
+from playground.ui import dialogs
+from playground.ui.settings import DATA_DIR_ENV
+
+CONFIG = TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
+
+
+class Dialogs:
+    """Stands in for ``playground.ui.dialogs``: records errors, answers questions."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[str, str]] = []
+        self.open_path = ""
+        self.save_path = ("", "")
+        self.save_changes = dialogs.CANCEL
+        self.restore = False
+        self.asked: list[tuple] = []
+
+    def install(self, monkeypatch) -> None:
+        monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: self.errors.append((title, text)))
+        monkeypatch.setattr(dialogs, "ask_save_changes", self._ask_save_changes)
+        monkeypatch.setattr(dialogs, "ask_restore", self._ask_restore)
+        monkeypatch.setattr(dialogs, "choose_open_path", self._choose_open)
+        monkeypatch.setattr(dialogs, "choose_save_path", self._choose_save)
+
+    def _ask_save_changes(self, parent, name):
+        self.asked.append(("save_changes", name))
+        return self.save_changes
+
+    def _ask_restore(self, parent, saved_at):
+        self.asked.append(("restore", saved_at))
+        return self.restore
+
+    def _choose_open(self, parent, caption, folder, filters):
+        self.asked.append(("open", caption, folder))
+        return str(self.open_path)
+
+    def _choose_save(self, parent, caption, suggestion, filters):
+        self.asked.append(("save", caption, suggestion))
+        return str(self.save_path[0]), self.save_path[1]
+
+
+@pytest.fixture
+def answers(monkeypatch, tmp_path) -> Dialogs:
+    """Dialog answers, and settings and autosaves in ``tmp_path/data``, never the user's."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    fake = Dialogs()
+    fake.install(monkeypatch)
+    return fake
+
+
+@pytest.fixture
+def window(qtbot, answers):
+    """A small window, shown, with its first frame drawn."""
+    from playground.ui import MainWindow
+
+    w = MainWindow(make_dataset("xor", n=60, noise=0.0, seed=0, test_fraction=0.25), CONFIG)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
+    yield w
+    w.files.confirm_unsaved = False  # a test may leave "cancel" as the answer
+    w.close()
+
+
+def wait_idle(qtbot, window) -> None:
+    """Until the worker has run everything submitted so far and its frame is here."""
+    epoch = window.session.run_in_worker(lambda trainer: trainer.epoch)
+    qtbot.waitUntil(lambda: window.session.latest_frame.epoch == epoch, timeout=5000)
+
+
+def session_state(window) -> dict:
+    """Everything a failed open must leave alone, as comparable values."""
+    session = window.session
+    params, epoch, history = session.run_in_worker(
+        lambda t: (t.model.params.data.copy(), t.epoch, json.dumps(t.history.to_dict())))
+    stack = session.undo_stack
+    return {"dataset": session.dataset, "config": session.config, "params": params.tolist(),
+            "epoch": epoch, "history": history, "undo": (stack.count(), stack.index(), stack.undoText()),
+            "title": window.windowTitle(), "modified": window.isWindowModified(),
+            "path": window.files.path}
+
+
+def assert_same_state(before: dict, after: dict) -> None:
+    for key in before:
+        assert before[key] == after[key], key

@@ -1,0 +1,171 @@
+"""The timeline row driven like a person would: step, scrub back, see the past on every
+plot, continue from there, and land exactly where training straight would have."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from playground.data import DOMAIN, make_dataset
+from playground.training import Trainer, TrainingConfig, grid_points
+from playground.training.timeline import Timeline
+from playground.ui import MainWindow
+from playground.ui.worker import GRID_RESOLUTION, make_view_frame
+
+CONFIG = TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
+
+
+@pytest.fixture
+def dataset():
+    return make_dataset("xor", n=120, noise=0.0, seed=0, test_fraction=0.25)
+
+
+@pytest.fixture
+def window(qtbot, dataset):
+    w = MainWindow(dataset, CONFIG)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
+    w.drawn = []  # every frame drawn on the plots, in order
+    w.add_frame_view(w.drawn.append)
+    yield w
+    w.close()
+
+
+def drawn_is(window, epoch: int, viewing: bool):
+    """A waitUntil condition: the plots show ``epoch``, from the past or live."""
+    return lambda: bool(window.drawn) and (window.drawn[-1].epoch, window.drawn[-1].viewing) == (epoch, viewing)
+
+
+def train(qtbot, window, epochs: int) -> None:
+    target = window.session.trainer.epoch + epochs
+    window.session.step(epochs)
+    qtbot.waitUntil(drawn_is(window, target, False), timeout=10000)
+
+
+def reference(dataset, epochs: int) -> Trainer:
+    trainer = Trainer(dataset, CONFIG)
+    if epochs:
+        trainer.step(epochs)
+    return trainer
+
+
+def test_scrub_shows_the_past_and_continue_equals_training_straight(window, qtbot, dataset):
+    row = window.timeline_row
+    train(qtbot, window, 12)
+    assert row.slider.maximum() == 12 and row.slider.value() == 12
+    assert row.label.text() == "epoch 12 (live)"
+    assert not row.continue_button.isEnabled()
+
+    row.slider.setValue(5)
+    qtbot.waitUntil(drawn_is(window, 5, True), timeout=5000)
+    frame = window.drawn[-1]
+    past = reference(dataset, 5)
+    r = GRID_RESOLUTION
+    points, _ = grid_points(r, DOMAIN)
+    assert np.array_equal(frame.grid_output, past.probe(points).output)
+    drawn_map, task = window.boundary_plot._map
+    assert task == "classification"
+    assert np.array_equal(drawn_map, frame.grid_output.reshape(r, r, -1))
+    assert np.array_equal(frame.weights[0][0], past.model.layers[0].W.data)
+    assert frame.stats.train_loss == past.last_stats().train_loss
+    # The whole history stays on the curves, with a marker at the epoch shown.
+    assert len(frame.history["epoch"]) == 12
+    for plot in (window.loss_plot, window.gradient_plot):
+        assert plot._marker.isVisible() and plot._marker.value() == 5
+    assert row.label.text() == "epoch 5 of 12 (viewing history)"
+    assert window.transport.epoch_label.text() == "epoch 5"
+    assert window.session.viewing and not window.session.playing
+    # Looking back did not disturb the live network.
+    live = window.session.run_in_worker(lambda t: t.model.params.data.copy())
+    assert np.array_equal(live, reference(dataset, 12).model.params.data)
+
+    qtbot.mouseClick(row.continue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(drawn_is(window, 5, False), timeout=5000)
+    assert window.drawn[-1].timeline.tolist() == list(range(6))
+    assert len(window.drawn[-1].history["epoch"]) == 5
+    assert not window.loss_plot._marker.isVisible()
+    assert row.label.text() == "epoch 5 (live)" and row.slider.maximum() == 5
+
+    train(qtbot, window, 3)
+    live = window.session.trainer
+    past.step(3)
+    assert np.array_equal(live.model.params.data, past.model.params.data)
+    assert np.array_equal(live.optimizer.state_dict()["m"], past.optimizer.state_dict()["m"])
+    assert np.array_equal(live.history.array("train_loss"), past.history.array("train_loss"))
+
+
+def test_scrubbing_pauses_and_back_to_live_returns(window, qtbot):
+    window.session.set_speed(0)
+    window.session.play()
+    qtbot.waitUntil(lambda: bool(window.drawn) and window.drawn[-1].epoch >= 4, timeout=10000)
+    window.timeline_row.slider.setValue(2)
+    qtbot.waitUntil(drawn_is(window, 2, True), timeout=5000)
+    assert not window.session.playing
+    live = window.timeline_row.live_epoch
+    assert window.session.trainer.epoch == live
+    assert window.timeline_row.label.text() == f"epoch 2 of {live} (viewing history)"
+
+    qtbot.mouseClick(window.timeline_row.live_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(drawn_is(window, live, False), timeout=5000)
+    assert window.timeline_row.slider.value() == live
+    assert not window.gradient_plot._marker.isVisible()
+    # Play from a past view trains on from the live end, not from the past.
+    window.timeline_row.slider.setValue(1)
+    qtbot.waitUntil(drawn_is(window, 1, True), timeout=5000)
+    train(qtbot, window, 1)
+    assert window.session.trainer.epoch == live + 1
+
+
+def test_thinned_epoch_snaps_to_the_nearest_kept(window, qtbot, dataset):
+    worker = window.session.worker
+    # A small timeline, swapped in the training thread, thins after a few dozen epochs.
+    window.session.run_in_worker(lambda trainer: setattr(worker, "timeline", Timeline(max_snapshots=16)))
+    train(qtbot, window, 60)
+    kept = window.drawn[-1].timeline.tolist()
+    assert len(kept) <= 16 and kept[0] == 0 and kept[-1] == 60
+    start, end = next((a, b) for a, b in zip(kept, kept[1:]) if b - a >= 4)
+    row = window.timeline_row
+
+    row.slider.setSliderDown(True)  # a drag to an epoch whose snapshot was thinned away
+    row.slider.setValue(start + 1)
+    row.slider.setSliderDown(False)
+    qtbot.waitUntil(drawn_is(window, start, True), timeout=5000)
+    assert row.slider.value() == start
+    assert row.label.text() == f"epoch {start} of 60 (viewing history): nearest kept snapshot to {start + 1}"
+    assert np.array_equal(window.drawn[-1].weights[0][0], reference(dataset, start).model.layers[0].W.data)
+
+    row.slider.setValue(start + 1)  # the arrow key: on to the next kept epoch
+    qtbot.waitUntil(drawn_is(window, end, True), timeout=5000)
+    assert row.slider.value() == end and row.label.text() == f"epoch {end} of 60 (viewing history)"
+    row.slider.setValue(end - 1)  # and back
+    qtbot.waitUntil(drawn_is(window, start, True), timeout=5000)
+
+
+def test_reset_and_rebuild_start_a_new_timeline(window, qtbot):
+    train(qtbot, window, 4)
+    assert window.drawn[-1].timeline.tolist() == [0, 1, 2, 3, 4]
+    window.session.reset()
+    qtbot.waitUntil(lambda: window.drawn[-1].timeline.tolist() == [0], timeout=5000)
+    assert not window.timeline_row.slider.isEnabled()
+    train(qtbot, window, 2)
+    window.session.update_config(hidden=(3,))
+    qtbot.waitUntil(lambda: window.drawn[-1].timeline.tolist() == [0], timeout=5000)
+    assert window.drawn[-1].epoch == 0
+
+
+def test_view_frame_leaves_the_live_trainer_untouched(dataset):
+    trainer, timeline = Trainer(dataset, CONFIG), Timeline()
+    timeline.follow(trainer)
+    for _ in range(6):
+        trainer.step(1)
+        timeline.follow(trainer)
+    before = trainer.snapshot()
+    frame = make_view_frame(trainer, timeline.nearest(2), timeline.epochs)
+    assert frame.viewing and frame.epoch == 2 and frame.stats.epoch == 2
+    assert frame.timeline.tolist() == list(range(7))
+    assert np.array_equal(frame.weights[0][0], reference(dataset, 2).model.layers[0].W.data)
+    assert all(not W.any() and not b.any() for W, b in frame.grads)  # snapshots keep no gradients
+    assert np.array_equal(trainer.model.params.data, before.params) and trainer.epoch == 6
