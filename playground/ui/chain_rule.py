@@ -36,7 +36,8 @@ from .worker import Frame
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-DOCK_WIDTH = 440  # px when first shown: the table's three columns fit, the plots keep most of the width
+DOCK_HEIGHT = 210  # px when first shown: the plots keep most of the height at 1280x720
+MIN_PICK_PIXELS = 6  # a click this close to a point picks it even where PICK_RADIUS is fewer pixels
 HINT = ("Click a data point on the decision-boundary plot to see, for that point alone, every z, a and "
         "gradient of the network, and one weight's gradient written out as the chain rule.")
 
@@ -69,10 +70,11 @@ class ChainRulePanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(tool, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.summary, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.text)
         split.setChildrenCollapsible(False)
+        split.setSizes([5, 6])  # proportions: the table and the text side by side
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -180,11 +182,12 @@ class ChainRuleInspector(QObject):
         self._session.playingChanged.connect(self._playing_changed)
 
     def _place_dock(self) -> None:
-        window = self._window
-        others = [d for d in window.findChildren(QDockWidget)
-                  if d is not self.dock and window.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea]
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        if others:  # share the right side with the network diagram: a tab each
+        # Below the plots, across the whole window: at 1280 wide the plots' own minimum
+        # widths leave no room beside them for a table and a derivation.
+        window, area = self._window, Qt.DockWidgetArea.BottomDockWidgetArea
+        others = [d for d in window.findChildren(QDockWidget) if d is not self.dock and window.dockWidgetArea(d) == area]
+        window.addDockWidget(area, self.dock)
+        if others:
             window.tabifyDockWidget(others[0], self.dock)
         self.dock.hide()
 
@@ -194,7 +197,7 @@ class ChainRuleInspector(QObject):
             self._tools.tool = "inspect"
             if self.dock.isHidden():
                 self.dock.show()
-                self._window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+                self._window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
             self.dock.raise_()
         elif self._tools.tool == "inspect":
             self._tools.tool = "add"
@@ -216,12 +219,15 @@ class ChainRuleInspector(QObject):
             self.inspect_at(x, y)
 
     def inspect_at(self, x: float, y: float) -> bool:
-        """Inspect the data point nearest to (x, y) within PICK_RADIUS; False (and a message) if none."""
+        """Inspect the data point nearest to (x, y) within PICK_RADIUS (or a few pixels, if that is
+        more); False, with a message and nothing else changed, if there is none."""
         dataset = self._session.dataset
         shown = None if self._tools.show_test else ~dataset.is_test
-        index = nearest_point(dataset.X, (x, y), PICK_RADIUS, shown)
+        pixel = max(self._window.boundary_plot.getPlotItem().getViewBox().viewPixelSize())
+        radius = max(PICK_RADIUS, MIN_PICK_PIXELS * pixel)
+        index = nearest_point(dataset.X, (x, y), radius, shown)
         if index is None:
-            text = (f"No data point within {PICK_RADIUS:g} of ({num(x)}, {num(y)}): "
+            text = (f"No data point within {num(radius)} of ({num(x)}, {num(y)}): "
                     f"click on a point to inspect it.")
             self.panel.show_message(text)
             self._session.message.emit("info", text)

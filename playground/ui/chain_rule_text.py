@@ -168,21 +168,23 @@ def chain_html(inspection: PointInspection, chain: WeightChain) -> str:
     l, j = layer.number, weight.unit
     z = unit_symbol("z", l, j)
     w = weight_symbol(weight)
+    # The parameter is named once in the heading; the formulas call it plain w (or b).
+    p = "b" if weight.is_bias else "w"
     if weight.is_bias:
-        source, dz_text = "the bias", f"∂{z}/∂{w} = 1 (z adds b once)"
+        source, dz_text = "the bias", f"∂{z}/∂b = 1 &nbsp;(<i>{z_citation(layer)}</i> adds b once)"
     else:
         source = input_symbol(inspection, weight.layer, weight.source)
-        dz_text = (f"∂{z}/∂{w} = {source} = {num(chain.dz_dw)} &nbsp;(<i>{z_citation(layer)}</i> adds "
+        dz_text = (f"∂{z}/∂w = {source} = {num(chain.dz_dw)} &nbsp;(<i>{z_citation(layer)}</i> adds "
                    f"{source} · w, so its slope along w is {source})")
     target = "output unit" if layer.is_output else f"unit {j + 1} of layer {l}"
     if layer.is_output:
         a = output_symbol(layer.activation, j, layer.units)
     else:
         a = unit_symbol("a", l, j)
-    parts = [f"<p><b>{w} = {num(chain.value)}</b> &nbsp;"
+    parts = [f"<p><b>{p} = {w} = {num(chain.value)}</b> &nbsp;"
              f"({'bias of' if weight.is_bias else f'from {source} to'} {target}"
              f"{'' if not layer.is_output or layer.units == 1 else f' {j + 1}'})</p>",
-             f"<p style='font-size:11pt'>∂L/∂{w} = ∂{z}/∂{w} · ∂{a}/∂{z} · ∂L/∂{a}</p>",
+             f"<p style='font-size:11pt'>∂L/∂{p} = ∂{z}/∂{p} · ∂{a}/∂{z} · ∂L/∂{a}</p>",
              f"<ul><li>{dz_text}</li>"]
     if layer.is_output:
         step = chain.head
@@ -194,7 +196,7 @@ def chain_html(inspection: PointInspection, chain: WeightChain) -> str:
                      f"{num(chain.da_dz)} &nbsp;(<i>{a_citation(layer)}</i>)</li>")
         parts.append(f"<li>{_paths_html(inspection, chain)}</li></ul>")
         product = f"{factor(chain.dz_dw)} · {factor(chain.da_dz)} · {factor(chain.paths_sum)}"
-    parts.append(f"<p style='font-size:11pt'><b>∂L/∂{w} = {product} = {num(chain.written)}</b></p>")
+    parts.append(f"<p style='font-size:11pt'><b>∂L/∂{p} = {product} = {num(chain.written)}</b></p>")
     parts.append(f"<p>{_check(chain.written, chain.engine, chain.agrees, _engine_index(weight))}</p>")
     return "".join(parts)
 

@@ -324,7 +324,8 @@ class FileController(QObject):
         self._set_modified(True)
 
     def _on_frame(self, frame) -> None:
-        return
+        if self._settling is None:
+            return
         dataset, epoch, modified = self._settling
         if frame.dataset is dataset and frame.epoch == epoch:
             self._settling = None

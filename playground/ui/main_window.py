@@ -30,7 +30,7 @@ DRAW_INTERVAL_MS = 16  # at most ~60 redraws a second, whatever the training spe
 
 DEFAULT_PRESET = "spiral"
 DEFAULT_NOISE = 0.1
-DEFAULT_CONFIG = TrainingConfig(hidden=(8, 8), activation="tanh", optimizer="adam", lr=0.03,
+DEFAULT_CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03,
                                 batch_size=32, seed=0)
 
 
