@@ -108,18 +108,21 @@ class ActivationView(QWidget):
         grid_values = (frame.grid_a if kind == "a" else frame.grid_z)[layer]
         point_values = (frame.point_a if kind == "a" else frame.point_z)[layer] if frame.point_a else \
             np.empty((0, grid_values.shape[1]))
+        # Every view is a plane in the layer's space: origin + h @ basis, h in 2D.
         x_unit = self.x_box.currentData()
         if x_unit == PCA or grid_values.shape[1] < 2:
-            # The projection is fitted on the grid so that it does not jump as points are added.
-            _, components, mean = pca_2d(grid_values)
-            project = lambda values: (values - mean) @ components.T  # noqa: E731
+            # Fitted on the grid so that the projection does not jump as points are added.
+            _, basis, origin = pca_2d(grid_values)
             labels = ("PC 1", "PC 2")
-            decision = None
         else:
             y_unit = self.y_box.currentData()
-            project = lambda values: values[:, [x_unit, y_unit]]  # noqa: E731
+            basis = np.eye(grid_values.shape[1])[[x_unit, y_unit]]
+            # The other units are held at their mean over the plane.
+            origin = grid_values.mean(axis=0)
+            origin[[x_unit, y_unit]] = 0.0
             labels = (f"unit {x_unit + 1} ({kind})", f"unit {y_unit + 1} ({kind})")
-            decision = self._decision_line(frame, layer, kind, grid_values.shape[1], x_unit, y_unit)
+        project = lambda values: (values - origin) @ basis.T  # noqa: E731
+        decision = self._decision_line(frame, layer, kind, basis, origin)
         grid = project(grid_values).reshape(GRID_RESOLUTION, GRID_RESOLUTION, 2)
         rows = np.linspace(0, GRID_RESOLUTION - 1, GRID_LINES).round().astype(int)
         lines = [grid[i] for i in rows] + [grid[:, j] for j in rows]
@@ -129,12 +132,17 @@ class ActivationView(QWidget):
                                is_test=dataset.is_test)
 
     @staticmethod
-    def _decision_line(frame: Frame, layer: int, kind: str, units: int, x_unit: int,
-                       y_unit: int) -> tuple[np.ndarray, float] | None:
-        """The output unit's line ``w . h + b = 0``: exact only in the last hidden layer's
-        activation space, with two units and one output logit."""
-        last_hidden = layer == len(frame.weights) - 2
+    def _decision_line(frame: Frame, layer: int, kind: str, basis: np.ndarray,
+                       origin: np.ndarray) -> tuple[np.ndarray, float] | None:
+        """Where the output unit's boundary ``w . a + b = 0`` cuts the shown plane.
+
+        Only the last hidden layer's activations feed the output directly, so only
+        there is the boundary a straight line: ``h . (basis w) + (origin . w + b) = 0``.
+        With two units the plane is the whole space and the line is exact for every
+        point; with more it is the boundary's trace in this slice.
+        """
         W, b = frame.weights[-1]
-        if not last_hidden or kind != "a" or units != 2 or W.shape[1] != 1:
+        if layer != len(frame.weights) - 2 or kind != "a" or W.shape[1] != 1:
             return None
-        return W[[x_unit, y_unit], 0], float(b[0])
+        w = W[:, 0]
+        return basis @ w, float(origin @ w + b[0])

@@ -225,3 +225,29 @@ def test_many_points_keep_the_window_responsive(qtbot):
     assert w.boundary_plot.points_drawn() == 10_001
     w.session.pause()
     w.close()
+
+
+def test_last_hidden_layer_shows_a_separating_decision_line(qtbot):
+    """The chapter's Figure 12: in the 2-unit last hidden layer the output's line splits the
+    point images exactly as the network classifies them."""
+    ds = make_dataset("vshape", n=200, noise=0.05, seed=0)
+    w = MainWindow(ds, TrainingConfig(hidden=(4, 2), activation="relu", optimizer="sgd", lr=0.2,
+                                      batch_size=50, seed=0))
+    qtbot.addWidget(w)
+    w.show()
+    w.session.step(300)
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None and w.session.latest_frame.epoch == 300,
+                    timeout=20000)
+    qtbot.waitUntil(lambda: w._drawn is w.session.latest_frame, timeout=2000)
+    view = w.activation_view
+    view.layer_box.setCurrentIndex(1)
+    frame = w.session.latest_frame
+    assert view.x_box.currentData() == 0 and view.y_box.currentData() == 1  # two units: shown as they are
+    basis, origin = np.eye(2), np.zeros(2)
+    normal, offset = view._decision_line(frame, 1, "a", basis, origin)
+    images = frame.point_a[1]
+    predicted = w.session.trainer.predict(ds.X).argmax(axis=1)
+    side = (images @ normal + offset > 0).astype(int)
+    np.testing.assert_array_equal(side, predicted)
+    assert (predicted == ds.y).mean() > 0.9
+    w.close()
