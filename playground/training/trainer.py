@@ -180,7 +180,6 @@ class Trainer:
         """Train ``epochs`` epochs (stopping early on divergence or a stop rule)."""
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ValueError(f"step: epochs must be a whole number >= 1, got {epochs!r}")
-        stats = self.last_stats()
         # Overflow on the way to divergence is expected and handled (the weights are
         # restored and the status says so), so numpy need not warn about it.
         with np.errstate(over="ignore", invalid="ignore"):
@@ -188,7 +187,7 @@ class Trainer:
                 stats = self._run_epoch()
                 if stats.status != "ok":
                     break
-        return stats
+        return stats  # epochs >= 1, so the loop ran
 
     def last_stats(self, status: str = "ok", message: str = "") -> EpochStats:
         """The newest epoch's stats from the history (NaNs before the first epoch)."""
