@@ -131,16 +131,24 @@ class Tensor:
         grad = ", requires_grad=True" if self.requires_grad else ""
         return f"Tensor(shape={self.shape}, dtype={self.dtype}{label}{name}{grad})"
 
-    def _lift(self, other: object) -> Tensor:
+    def _lift(self, other: object, op: str = "") -> Tensor:
         """Wrap a number or array in a constant Tensor of this tensor's dtype.
 
         Python floats follow the tensor's dtype, so ``float32 * 0.5`` stays float32.
+        For an elementwise ``op`` the shapes must broadcast; the error names the op.
         """
-        if isinstance(other, Tensor):
-            return other
-        if isinstance(other, np.ndarray) and other.dtype.kind == "f":
-            return Tensor(other)
-        return Tensor(np.asarray(other, dtype=self.data.dtype))
+        if not isinstance(other, Tensor):
+            if isinstance(other, np.ndarray) and other.dtype.kind == "f":
+                other = Tensor(other)
+            else:
+                other = Tensor(np.asarray(other, dtype=self.data.dtype))
+        if op and other.data.shape != self.data.shape:
+            try:
+                np.broadcast_shapes(self.data.shape, other.data.shape)
+            except ValueError:
+                raise ValueError(f"{op}: shapes {self.data.shape} and {other.data.shape} do not "
+                                 f"broadcast together") from None
+        return other
 
     def _make(self, data: np.ndarray, parents: tuple[Tensor, ...], op: str,
               backward: Backward) -> Tensor:
@@ -159,12 +167,12 @@ class Tensor:
 
     # ------------------------------------------------------------- arithmetic
     def __add__(self, other: object) -> Tensor:
-        other = self._lift(other)
+        other = self._lift(other, "add")
         return self._make(self.data + other.data, (self, other), "add",
                           lambda g: (g, g))
 
     def __mul__(self, other: object) -> Tensor:
-        other = self._lift(other)
+        other = self._lift(other, "mul")
         a, b = self.data, other.data
         return self._make(a * b, (self, other), "mul",
                           lambda g: (g * b, g * a))
@@ -173,12 +181,12 @@ class Tensor:
         return self._make(-self.data, (self,), "neg", lambda g: (-g,))
 
     def __sub__(self, other: object) -> Tensor:
-        other = self._lift(other)
+        other = self._lift(other, "sub")
         return self._make(self.data - other.data, (self, other), "sub",
                           lambda g: (g, -g))
 
     def __truediv__(self, other: object) -> Tensor:
-        other = self._lift(other)
+        other = self._lift(other, "div")
         a, b = self.data, other.data
         return self._make(a / b, (self, other), "div",
                           lambda g: (g / b, -g * a / (b * b)))

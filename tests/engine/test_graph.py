@@ -366,3 +366,11 @@ def test_item():
     assert Tensor(2.5).item() == 2.5
     assert Tensor([[1.5]]).item() == 1.5
     assert isinstance(Tensor(np.float32(1.0)).item(), float)
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
+def test_elementwise_shape_mismatch_names_the_op_and_shapes(op):
+    a, b = Tensor(np.ones((2, 3))), Tensor(np.ones(4))
+    apply = {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b, "div": lambda: a / b}[op]
+    with pytest.raises(ValueError, match=rf"{op}: shapes \(2, 3\) and \(4,\)"):
+        apply()
