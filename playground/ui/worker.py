@@ -14,8 +14,8 @@ built from a snapshot without disturbing the live trainer.
 
 from __future__ import annotations
 
-import sys
 import dataclasses
+import sys
 import threading
 import time
 from collections import deque
@@ -31,6 +31,7 @@ from ..training.timeline import Timeline, epoch_stats
 
 FRAME_RATE = 30.0  # frames a second while playing; more would take time from training
 DRAW_WAIT = 0.1  # seconds the worker waits for the GUI to draw a frame (none may)
+MIN_TRAIN_SHARE = 0.5  # of each frame period, left to training however long drawing takes
 GRID_RESOLUTION = 100
 MAX_SPEED = 0.0  # epochs per second; 0 means as fast as it goes
 
@@ -267,6 +268,7 @@ class TrainingWorker(QObject):
     def _loop(self) -> None:
         inbox = self._inbox
         last_frame = 0.0
+        train_slice = 1.0 / FRAME_RATE
         next_epoch = time.perf_counter()
         stats = self._trainer.last_stats()
         self._follow()  # epoch 0: the initial weights
@@ -299,8 +301,7 @@ class TrainingWorker(QObject):
                     self.set_playing(False)
                     redraw = True
             now = time.perf_counter()
-            if redraw or (playing and now - last_frame >= 1.0 / FRAME_RATE):
-                last_frame = now
+            if redraw or (playing and now - last_frame >= train_slice):
                 self._frame_taken.clear()
                 self.frameReady.emit(self._frame(stats))
                 if playing:
@@ -308,3 +309,8 @@ class TrainingWorker(QObject):
                     # competing for the GIL, which would make every Qt call of the
                     # drawing wait its turn (measured: 7 frames/s instead of 30).
                     self._frame_taken.wait(DRAW_WAIT)
+                # Train for what is left of the frame period after that frame, but
+                # never less than MIN_TRAIN_SHARE of it, however slow drawing gets.
+                last_frame = time.perf_counter()
+                spent = last_frame - now
+                train_slice = max(1.0 / FRAME_RATE - spent, MIN_TRAIN_SHARE / FRAME_RATE)
