@@ -43,7 +43,10 @@ def _flags(is_test: Any, m: int) -> np.ndarray:
 
 
 def _indices(indices: Any, field: str = "indices") -> np.ndarray:
-    idx = np.array(indices, dtype=np.int64).reshape(-1)
+    raw = np.asarray(indices).reshape(-1)
+    if raw.size and (raw.dtype.kind not in "iuf" or not np.all(raw == np.round(raw))):
+        raise ValueError(f"{field}: expected whole-number point indices")  # 1.7 must not become 1
+    idx = raw.astype(np.int64)
     if len(idx) and (idx.min() < 0 or len(np.unique(idx)) != len(idx)):
         raise ValueError(f"{field}: expected distinct non-negative point indices")
     idx.flags.writeable = False
@@ -69,7 +72,7 @@ class AddPoints:
         object.__setattr__(self, "is_test", _flags(self.is_test, len(self.X)))
 
     def apply(self, ds: Dataset) -> Dataset:
-        return ds.with_points(np.concatenate([ds.X, self.X]), np.concatenate([ds.y, self.y.astype(ds.y.dtype)]),
+        return ds.with_points(np.concatenate([ds.X, self.X]), np.concatenate([ds.y, self.y]),
                               np.concatenate([ds.is_test, self.is_test]))
 
     def inverse(self) -> RemoveAdded:
@@ -157,7 +160,7 @@ class InsertPoints:
         inserted[self.indices] = True
         X = np.empty((n, 2))
         X[inserted], X[~inserted] = self.X, ds.X
-        y = np.empty(n, dtype=ds.y.dtype)
+        y = np.empty(n, dtype=np.result_type(ds.y, self.y))  # no silent cast of labels
         y[inserted], y[~inserted] = self.y, ds.y
         flags = np.empty(n, dtype=bool)
         flags[inserted], flags[~inserted] = self.is_test, ds.is_test
@@ -228,7 +231,7 @@ class SetLabels:
 
     def apply(self, ds: Dataset) -> Dataset:
         _check_in_range(self.indices, ds.n)
-        y = ds.y.copy()
+        y = ds.y.astype(np.result_type(ds.y, self.new_y))  # a copy; 1.5 is not cast to 1 (Dataset rejects it)
         y[self.indices] = self.new_y
         return ds.with_points(ds.X, y, ds.is_test)
 

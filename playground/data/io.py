@@ -134,6 +134,8 @@ def _parse_csv(text: str, name: str) -> Dataset:
             values = [_number(cell, column, name, line) for cell, column in zip(row[:3], columns)]
             if task == "classification" and values[2] != int(values[2]):
                 raise ValueError(f"{name}, line {line}: label {row[2].strip()!r} is not a whole number")
+            if task == "classification" and not 0 <= values[2] < 8:
+                raise ValueError(f"{name}, line {line}: label {int(values[2])} is outside 0..7")
             X.append(values[:2])
             y.append(int(values[2]) if task == "classification" else values[2])
             if len(columns) == 4:
@@ -145,25 +147,10 @@ def _parse_csv(text: str, name: str) -> Dataset:
         raise ValueError(f"{name}, line {rows.line_num}: {exc}") from None
     if not X:
         raise ValueError(f"{name}: no points after the header")
-    if task == "classification":
-        bad = next((i for i, label in enumerate(y) if not 0 <= label < 8), None)
-        if bad is not None:
-            raise ValueError(f"{name}, line {_data_line(text, bad)}: label {y[bad]} is outside 0..7")
     try:
         return Dataset(np.array(X), np.array(y), task, np.array(flags) if flags else None)
     except ValueError as exc:
         raise ValueError(f"{name}: {exc}") from None
-
-
-def _data_line(text: str, index: int) -> int:
-    """The file line of data row ``index`` (skipping the header and blank lines)."""
-    count = -1
-    for number, line in enumerate(text.splitlines(), start=1):
-        if number > 1 and line.strip():
-            count += 1
-            if count == index:
-                return number
-    return number
 
 
 def _number(cell: str, column: str, name: str, line: int) -> float:

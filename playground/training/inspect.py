@@ -169,10 +169,11 @@ class LayerInspection:
 
 @dataclass(frozen=True)
 class HeadStep:
-    """An output unit's ``∂L/∂z`` written as ``∂L/∂a · ∂a/∂z``: the step the fused loss takes in one go.
+    """An output unit's ``∂L/∂z`` written as ``∂L/∂a · ∂a/∂z``, the step the fused loss takes at once.
 
     sigmoid + cross-entropy: ``∂L/∂p · ∂p/∂z = (−y/p + (1−y)/(1−p)) · p(1−p) = p − y``;
-    softmax + cross-entropy (true class c): ``∂L/∂p_c · ∂p_c/∂z_j = (−1/p_c) · p_c(δ_cj − p_j) = p_j − δ_cj``;
+    softmax + cross-entropy, true class c: ``∂L/∂p_c · ∂p_c/∂z_j = (−1/p_c) · p_c(δ_cj − p_j)
+    = p_j − δ_cj``;
     identity + squared error: ``∂L/∂ŷ · ∂ŷ/∂z = 2(ŷ − y) · 1``.
     """
 
@@ -217,7 +218,8 @@ class PointInspection:
         if not 0 <= weight.layer < len(self.layers):
             return False
         layer = self.layers[weight.layer]
-        return 0 <= weight.unit < layer.units and (weight.source is None or 0 <= weight.source < len(layer.inputs))
+        source_ok = weight.source is None or 0 <= weight.source < len(layer.inputs)
+        return source_ok and 0 <= weight.unit < layer.units
 
 
 def inspect_point(snapshot: PointSnapshot) -> PointInspection:
@@ -243,7 +245,8 @@ def inspect_point(snapshot: PointSnapshot) -> PointInspection:
             activation = model.activations[index]
             # A linear activation returns z itself: one node, so its .grad is both ∂L/∂z and ∂L/∂a.
             a, dL_da = step.a.data[0], _grad(step.a)[0]
-            da_dz, a_op = local_slope(activation, step.z.data[0]), step.a.op
+            da_dz = local_slope(activation, step.z.data[0])
+            a_op = "" if step.a is step.z else step.a.op  # z's own op is the layer's "linear"
             names.setdefault(id(step.a), ("a", number))
         layers.append(LayerInspection(
             index, activation, is_output, inputs, layer.W.data.copy(), layer.b.data.copy(),
@@ -294,18 +297,25 @@ def _head_step(head: str, output: LayerInspection, target: float, unit: int) -> 
     # A probability that rounded to exactly 0 or 1 has an infinite ∂L/∂p: the reason the loss is fused.
     if head == "sigmoid":
         y, pj = float(target), float(p[unit])
-        dL_da = -y / pj + (1.0 - y) / (1.0 - pj) if 0.0 < pj < 1.0 else math.inf
+        dL_da = _ratio(-y, pj) + _ratio(1.0 - y, 1.0 - pj)
         da_dz = float(local_slope("sigmoid", z)[unit])
         return HeadStep(head, unit, unit, pj, y, dL_da, da_dz, pj - y, engine)
     if head == "softmax":
         c = int(target)
         delta = 1.0 if unit == c else 0.0
         pc, pj = float(p[c]), float(p[unit])
-        dL_da = -1.0 / pc if pc > 0.0 else -math.inf
+        dL_da = _ratio(-1.0, pc)
         return HeadStep(head, unit, c, pj, delta, dL_da, pc * (delta - pj), pj - delta, engine)
     y_hat, y = float(p[unit]), float(target)
     return HeadStep(head, unit, unit, y_hat, y, 2.0 * (y_hat - y), float(local_slope("linear", z)[unit]),
                     2.0 * (y_hat - y), engine)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    """``numerator / denominator`` where a zero numerator wins and a zero denominator gives ±∞."""
+    if numerator == 0.0:
+        return 0.0
+    return numerator / denominator if denominator else math.copysign(math.inf, numerator)
 
 
 # ------------------------------------------------------------ the chain rule

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Sequence
 from ..data import DATASET_NAMES
 
 if TYPE_CHECKING:
+    from .autosave import Autosaver
     from .files import FileController
     from .main_window import MainWindow
+    from .settings import Settings
 
 DEFAULT_PRESET, DEFAULT_SEED = "spiral", 0  # what the app starts on without FILE or options
 
@@ -77,6 +79,7 @@ def run_app(argv: Sequence[str]) -> int:
     from .autosave import recover
     from .driver import Driver
     from .main_window import MainWindow
+    from .presentation import presentation, set_presentation
     from .settings import APPLICATION, ORGANIZATION, Settings
 
     # A shorter switch interval lets the GUI thread take the GIL back from the
@@ -94,6 +97,7 @@ def run_app(argv: Sequence[str]) -> int:
     window.files.confirm_unsaved = True
     if not settings.geometry.isEmpty():
         window.restoreGeometry(settings.geometry)
+    remember_theme(window, settings)  # before showing, so a dark theme never flashes light
     window.show()
     autosaver = _start_autosave(window.files, settings.autosave_seconds)
     if options.file is not None:
@@ -101,19 +105,20 @@ def run_app(argv: Sequence[str]) -> int:
     elif autosaver is not None:
         recover(autosaver, options.restore)
     if options.presentation:
-        _present(window)
+        set_presentation(window, True)
     if driver is not None:
         driver.start(window)
 
     code = app.exec()
-    settings.geometry = window.saveGeometry()
+    if not presentation(window).enabled:  # its recording size is not the window's own size
+        settings.geometry = window.saveGeometry()
     settings.sync()
     if autosaver is not None:
         autosaver.discard()  # a clean exit: nothing to recover next time
     return code
 
 
-def _start_autosave(files: FileController, seconds: float):
+def _start_autosave(files: FileController, seconds: float) -> Autosaver | None:
     """The window's Autosaver, or None (with a warning) if its folder cannot be written."""
     from .autosave import Autosaver, autosave_dir
 
@@ -126,11 +131,15 @@ def _start_autosave(files: FileController, seconds: float):
         return None
 
 
-def _present(window: MainWindow) -> None:
-    """Presentation mode, from the presentation feature's module."""
-    try:
-        from .presentation import set_presentation
-    except ImportError:
-        window.session.message.emit("warning", "Presentation mode is not available in this version.")
-        return
-    set_presentation(window, True)
+def remember_theme(window: MainWindow, settings: Settings) -> None:
+    """Start in the theme chosen last time, and remember each new choice."""
+    from .theme import THEMES, apply_theme, theme_state
+
+    state = theme_state(window)
+    if settings.theme in THEMES and settings.theme != state.theme:
+        apply_theme(window, settings.theme)
+
+    def remember(theme: str, palette: str) -> None:
+        settings.theme = theme
+
+    state.changed.connect(remember)

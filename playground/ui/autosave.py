@@ -94,6 +94,8 @@ class Autosaver(QObject):
     def write_if_changed(self) -> None:
         """Autosave now if the session changed since the last autosave."""
         self._report_failure()
+        if not self.files.window.isVisible():
+            return  # closed: its training thread is gone, and the exit removes the file
         if not (self._pending and self.files.modified) or (self._job and not self._job.done()):
             return  # nothing new, or the previous write is still going: try on the next tick
         try:
@@ -123,7 +125,10 @@ class Autosaver(QObject):
         """Take over ``orphan``'s file as this window's autosave (its session was just
         restored here), so that it stays on disk until a save or a clean exit."""
         self._remove_file()
-        orphan.path.replace(self.path)
+        try:
+            orphan.path.replace(self.path)
+        except OSError:
+            self._pending = True  # it could not be moved: write the restored session afresh
         orphan.lock.unlock()
 
     def discard(self) -> None:
@@ -143,7 +148,11 @@ class Orphan:
 
     @property
     def saved_at(self) -> str:
-        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(_mtime(self.path)))
+        """When it was written, as a person says it: "today at 14:05:31" or "on 2026-11-21 at 09:12"."""
+        stamp = time.localtime(_mtime(self.path))
+        if time.strftime("%Y-%m-%d", stamp) == time.strftime("%Y-%m-%d"):
+            return time.strftime("today at %H:%M:%S", stamp)
+        return time.strftime("on %Y-%m-%d at %H:%M", stamp)
 
     def release(self) -> None:
         """Leave the autosave for a later start."""
@@ -213,5 +222,5 @@ def recover(autosaver: Autosaver, answer: bool | None = None) -> bool:
         return False
     files.take_session(trainer, None, modified=True)
     autosaver.adopt(orphan)
-    files.session.message.emit("info", f"Restored the session autosaved at {saved_at}.")
+    files.session.message.emit("info", f"Restored the session autosaved {saved_at}.")
     return True

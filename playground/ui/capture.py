@@ -87,9 +87,3 @@ def grab(widget: QWidget, rect: QRect | None = None) -> QImage:
     image.setDevicePixelRatio(1.0)
     return image
 
-
-def background(widget: QWidget) -> tuple[int, int, int]:
-    """The widget's window colour as ``(r, g, b)``, to pad frames with."""
-    color = widget.palette().window().color()
-    return color.red(), color.green(), color.blue()
-

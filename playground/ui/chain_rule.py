@@ -22,8 +22,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QSplitter, QTextBrowser, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QStyle,
+                               QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
 from ..data import Dataset
 from ..training.inspect import (PICK_RADIUS, PointInspection, WeightChain, WeightId, explain, inspect_point,
@@ -36,58 +36,73 @@ from .worker import Frame
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-DOCK_HEIGHT = 210  # px when first shown: the plots keep most of the height at 1280x720
+DOCK_HEIGHT = 190  # px when first shown: the plots keep most of the height at 1280x720
 MIN_PICK_PIXELS = 6  # a click this close to a point picks it even where PICK_RADIUS is fewer pixels
 HINT = ("Click a data point on the decision-boundary plot to see, for that point alone, every z, a and "
         "gradient of the network, and one weight's gradient written out as the chain rule.")
 
 
 class ChainRulePanel(QWidget):
-    """A summary line, the network table and the written-out chain rule for the chosen weight."""
+    """The network table and the written-out chain rule side by side, under a one-line ``header``.
+
+    The header (title, the inspect tool's button, a summary of the point, notices
+    and a close button) is meant as the dock's title bar, so the panel costs the
+    plots no extra row.
+    """
 
     def __init__(self, tool_action: QAction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chainRulePanel")
         self.inspection: PointInspection | None = None
         self.chain: WeightChain | None = None
-        self._description = ""
 
+        self.header = QWidget(objectName="chainRuleHeader")
+        title = QLabel("<b>Chain rule</b>")
         tool = QToolButton(objectName="inspectToolButton")
         tool.setDefaultAction(tool_action)
         tool.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.summary = QLabel(HINT, objectName="chainRuleSummary", wordWrap=True)
+        self.summary = QLabel(HINT, objectName="chainRuleSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.status = QLabel(objectName="chainRuleStatus", wordWrap=True)
+        self.status = QLabel(objectName="chainRuleStatus")
         self.status.setStyleSheet("QLabel#chainRuleStatus { color: #8A1C12; }")
         self.status.hide()
+        for label in (self.summary, self.status):
+            # One line that may be cut at the right edge rather than a taller header or a wider
+            # window; the tooltip keeps the whole text.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.close_button = QToolButton(objectName="chainRuleClose", autoRaise=True)
+        self.close_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
+        self.close_button.setToolTip("Close the chain-rule panel (View menu or I to bring it back)")
+        top = QHBoxLayout(self.header)
+        top.setContentsMargins(4, 2, 2, 2)
+        top.addWidget(title)
+        top.addWidget(tool)
+        top.addWidget(self.summary, 2)
+        top.addWidget(self.status, 1)
+        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+
         self.table = NetworkTable()
         self.text = QTextBrowser(objectName="chainRuleText")
         self.text.setOpenLinks(False)
         font = self.text.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         self.text.setFont(font)
-
-        top = QHBoxLayout()
-        top.addWidget(tool, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.summary, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.text)
         split.setChildrenCollapsible(False)
         split.setSizes([5, 6])  # proportions: the table and the text side by side
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addWidget(self.status)
-        layout.addWidget(split, 1)
+        layout.setContentsMargins(4, 0, 4, 4)
+        layout.addWidget(split)
         self.table.weightChosen.connect(self.choose_weight)
 
     def show_inspection(self, inspection: PointInspection, description: str) -> None:
         """Show a new pass; the chosen weight stays chosen if the network still has it."""
         self.inspection = inspection
-        self._description = description
         self.status.hide()
         self.summary.setText(summary_html(inspection, description))
+        self.summary.setToolTip(self.summary.text())
         self.table.show_inspection(inspection)
         if self.chain is not None and inspection.has(self.chain.weight):
             self.choose_weight(self.chain.weight)
@@ -103,8 +118,9 @@ class ChainRulePanel(QWidget):
         self.text.setHtml(chain_html(self.inspection, self.chain) + extras_note(self.inspection))
 
     def show_message(self, text: str) -> None:
-        """A one-line notice above the table (what is shown stays as it was)."""
+        """A notice in the header (what is shown stays as it was)."""
         self.status.setText(text)
+        self.status.setToolTip(text)
         self.status.show()
 
     def clear(self, text: str) -> None:
@@ -123,8 +139,8 @@ class PointRing:
     SIZE = 22  # px: clears the point (9 px) and its outline
 
     def __init__(self, plot: BoundaryPlot) -> None:
-        self._items = [pg.ScatterPlotItem(size=self.SIZE, symbol="o", brush=None, pen=pg.mkPen(color, width=width),
-                                          pxMode=True)
+        self._items = [pg.ScatterPlotItem(size=self.SIZE, symbol="o", brush=None,
+                                          pen=pg.mkPen(color, width=width), pxMode=True)
                        for color, width in (("#FFFFFF", 5), ("#1A1A1A", 2))]
         for z, item in enumerate(self._items):
             item.setZValue(30 + z)  # above the points and the boundary lines
@@ -165,6 +181,8 @@ class ChainRuleInspector(QObject):
         self.panel = ChainRulePanel(self.action)
         self.dock = QDockWidget("Chain rule for one point", window, objectName="chainRuleDock")
         self.dock.setWidget(self.panel)
+        self.dock.setTitleBarWidget(self.panel.header)
+        self.panel.close_button.clicked.connect(self.dock.close)
         self.ring = PointRing(window.boundary_plot)
         self._place_dock()
         view = window.menu("&View")
@@ -175,6 +193,7 @@ class ChainRuleInspector(QObject):
 
         self.action.toggled.connect(self._tool_toggled)
         toggle.toggled.connect(self._dock_toggled)
+        self.dock.visibilityChanged.connect(self._dock_visible)
         self._tools.changed.connect(self._tool_changed)
         window.boundary_plot.sigClicked.connect(self._clicked)
         window.add_frame_view(self._frame_drawn)
@@ -185,7 +204,8 @@ class ChainRuleInspector(QObject):
         # Below the plots, across the whole window: at 1280 wide the plots' own minimum
         # widths leave no room beside them for a table and a derivation.
         window, area = self._window, Qt.DockWidgetArea.BottomDockWidgetArea
-        others = [d for d in window.findChildren(QDockWidget) if d is not self.dock and window.dockWidgetArea(d) == area]
+        others = [dock for dock in window.findChildren(QDockWidget)
+                  if dock is not self.dock and window.dockWidgetArea(dock) == area]
         window.addDockWidget(area, self.dock)
         if others:
             window.tabifyDockWidget(others[0], self.dock)
@@ -211,7 +231,7 @@ class ChainRuleInspector(QObject):
                 self.ring.show_at(self._point)
             return
         self.ring.hide()
-        self.action.setChecked(False)  # a closed panel leaves no tool that shows nothing
+        self.action.setChecked(False)  # closing the panel ends the tool: its clicks would show nothing
 
     # ---------------------------------------------------------------- click
     def _clicked(self, x: float, y: float, *_: object) -> None:
@@ -252,15 +272,21 @@ class ChainRuleInspector(QObject):
             self.ring.show_at(point)
 
     # ------------------------------------------------------------- updates
+    # Only a panel on screen is refreshed: not one closed, behind another tab, or in a
+    # closed window (whose training thread has stopped and would never answer).
     def _frame_drawn(self, frame: Frame) -> None:
         # While playing the numbers would change faster than anyone reads them; a
         # step, a reset or a new setting arrives as a frame of a paused trainer.
-        if not frame.playing and not self.dock.isHidden():
+        if not frame.playing and self.dock.isVisible():
             self.refresh()
 
     def _playing_changed(self, playing: bool) -> None:
-        if not playing and not self.dock.isHidden():
+        if not playing and self.dock.isVisible():
             self.refresh()
+
+    def _dock_visible(self, visible: bool) -> None:
+        if visible and self.panel.inspection is not None:
+            self.refresh()  # it may have missed steps while it was closed or behind a tab
 
     def _dataset_changed(self, dataset: Dataset) -> None:
         if self._point is None:

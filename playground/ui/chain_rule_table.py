@@ -106,9 +106,9 @@ class NetworkTable(QTreeWidget):
                 a = self._row(group, ("a", l, j), "")
                 z = self._row(a, ("z", l, j), unit_symbol("z", l, j))
                 for i in range(len(layer.inputs)):
+                    weight = WeightId(layer.index, i, j)
                     source = input_symbol(inspection, layer.index, i)
-                    self._row(z, ("w", l, i, j), f"{weight_symbol(WeightId(layer.index, i, j))}  ← {source}",
-                              weight=WeightId(layer.index, i, j))
+                    self._row(z, ("w", l, i, j), f"{weight_symbol(weight)}  ← {source}", weight=weight)
                 self._row(z, ("b", l, j), unit_symbol("b", l, j), weight=WeightId(layer.index, None, j))
                 a.setExpanded(True)
                 z.setExpanded(len(layer.inputs) <= EXPAND_LIMIT)
@@ -165,8 +165,8 @@ class NetworkTable(QTreeWidget):
                               tip=f"layers[{index}].W .data / .grad [{i}, {j}]")
                 self._set(("b", l, j), None, layer.b[j], layer.dL_db[j],
                           tip=f"layers[{index}].b .data / .grad [{j}]")
-        self._set(("loss",), f"Loss · {loss_citation(inspection)}, y = {num(snap.target)}", inspection.loss, 1.0,
-                  tip="loss.data; ∂L/∂L = 1 is the seed backward() starts from")
+        self._set(("loss",), f"Loss · {loss_citation(inspection)}, y = {num(snap.target)}", inspection.loss,
+                  1.0, tip="loss.data; ∂L/∂L = 1 is the seed backward() starts from")
 
     def _set(self, key: Key, name: str | None, value: float | None = None, grad: float | str = NO_GRAD,
              tip: str = "") -> None:

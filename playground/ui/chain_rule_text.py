@@ -26,6 +26,11 @@ SLOPES = {  # ∂a/∂z of each activation, written in terms of z and a
     "leaky_relu": f"1 if z > 0, else {LEAKY_SLOPE:g}",
     "linear": "1 (a is z itself: the same node)",
 }
+FUSED_DZ = {  # ∂L/∂z_k of an output unit as the fused loss computes it, by head
+    "sigmoid": "p − y",
+    "softmax": "p<sub>k</sub> − δ<sub>ck</sub>",
+    "identity": "2(ŷ − y)",
+}
 LOSSES = {  # the loss of one point, by head
     "sigmoid": "L = −y log p − (1 − y) log(1 − p)",
     "softmax": "L = −log p<sub>c</sub>",
@@ -134,27 +139,26 @@ def _engine_index(weight: WeightId) -> str:
 def head_step_html(step: HeadStep, layer: LayerInspection, loss_op: str) -> str:
     """∂L/∂z of an output unit as ∂L/∂a · ∂a/∂z, and why the engine needs only its fused form."""
     z = unit_symbol("z", layer.number, step.unit)
-    units = layer.units
-    a = output_symbol(step.head, step.via, units)
+    a = output_symbol(step.head, step.via, layer.units)
+    closed = f"{num(step.prediction)} − {factor(step.target)}"
     if step.head == "identity":
         formula = f"∂L/∂{z} = ∂L/∂ŷ · ∂ŷ/∂{z} = 2(ŷ − y) · 1"
-        closed = f"2({num(step.prediction)} − {factor(step.target)})"
+        closed = f"2({closed})"
         why = f"<code>{loss_op}</code> takes ŷ = z directly, so ∂L/∂z is its gradient."
     elif step.head == "sigmoid":
         formula = f"∂L/∂{z} = ∂L/∂p · ∂p/∂{z} = (−y/p + (1 − y)/(1 − p)) · p(1 − p) = p − y"
-        closed = f"{num(step.prediction)} − {num(step.target)}"
         why = (f"<code>{loss_op}</code> fuses the sigmoid into the cross-entropy, so the engine goes "
                f"from L to z in one step, ∂L/∂z = p − y.")
     else:
-        c = step.via + 1
-        pj = output_symbol(step.head, step.unit, units)
-        formula = (f"∂L/∂{z} = ∂L/∂{a} · ∂{a}/∂{z} = (−1/p{sub(c)}) · p{sub(c)}(δ{sub(c)}{sub(step.unit + 1)}"
-                   f" − {pj}) = {pj} − δ{sub(c)}{sub(step.unit + 1)}")
-        closed = f"{num(step.prediction)} − {num(step.target)}"
-        why = (f"<code>{loss_op}</code> fuses the softmax into the cross-entropy (true class c = {c}), "
-               f"so the engine goes from L to z in one step, ∂L/∂z<sub>j</sub> = p<sub>j</sub> − δ<sub>cj</sub>.")
-    product = f"{factor(step.dL_da)} · {factor(step.da_dz)} = {num(step.product)}"
-    if not math.isfinite(step.product):
+        c, pj = sub(step.via + 1), output_symbol(step.head, step.unit, layer.units)
+        delta = f"δ{c}{sub(step.unit + 1)}"
+        formula = f"∂L/∂{z} = ∂L/∂{a} · ∂{a}/∂{z} = (−1/p{c}) · p{c}({delta} − {pj}) = {pj} − {delta}"
+        why = (f"<code>{loss_op}</code> fuses the softmax into the cross-entropy (true class c = "
+               f"{step.via + 1}; the label y = {step.via} counts from 0), so the engine goes from L to z "
+               f"in one step, ∂L/∂z<sub>j</sub> = p<sub>j</sub> − δ<sub>cj</sub>.")
+    if math.isfinite(step.product):
+        product = f"{factor(step.dL_da)} · {factor(step.da_dz)} = {num(step.product)}"
+    else:
         product = (f"{factor(step.dL_da)} · {factor(step.da_dz)}: p rounded to exactly 0 or 1, "
                    f"the very case the fused op exists for")
     return (f"{why} For one point {LOSSES[step.head]}.<br>{formula}<br>"
@@ -167,29 +171,27 @@ def chain_html(inspection: PointInspection, chain: WeightChain) -> str:
     layer = inspection.layers[weight.layer]
     l, j = layer.number, weight.unit
     z = unit_symbol("z", l, j)
-    w = weight_symbol(weight)
     # The parameter is named once in the heading; the formulas call it plain w (or b).
     p = "b" if weight.is_bias else "w"
+    unit = f"output unit {j + 1}" if layer.is_output else f"unit {j + 1} of layer {l}"
     if weight.is_bias:
-        source, dz_text = "the bias", f"∂{z}/∂b = 1 &nbsp;(<i>{z_citation(layer)}</i> adds b once)"
+        role = f"bias of {unit}"
+        dz_text = f"∂{z}/∂b = 1 &nbsp;(<i>{z_citation(layer)}</i> adds b once)"
     else:
         source = input_symbol(inspection, weight.layer, weight.source)
+        role = f"from {source} to {unit}"
         dz_text = (f"∂{z}/∂w = {source} = {num(chain.dz_dw)} &nbsp;(<i>{z_citation(layer)}</i> adds "
                    f"{source} · w, so its slope along w is {source})")
-    target = "output unit" if layer.is_output else f"unit {j + 1} of layer {l}"
-    if layer.is_output:
-        a = output_symbol(layer.activation, j, layer.units)
-    else:
-        a = unit_symbol("a", l, j)
-    parts = [f"<p><b>{p} = {w} = {num(chain.value)}</b> &nbsp;"
-             f"({'bias of' if weight.is_bias else f'from {source} to'} {target}"
-             f"{'' if not layer.is_output or layer.units == 1 else f' {j + 1}'})</p>",
+    # Cross-entropy depends on the true class's p_c alone, so softmax's chain runs through p_c.
+    a = output_symbol(layer.activation, chain.head.via, layer.units) if layer.is_output \
+        else unit_symbol("a", l, j)
+    parts = [f"<p><b>{p} = {weight_symbol(weight)} = {num(chain.value)}</b> &nbsp;({role})</p>",
              f"<p style='font-size:11pt'>∂L/∂{p} = ∂{z}/∂{p} · ∂{a}/∂{z} · ∂L/∂{a}</p>",
              f"<ul><li>{dz_text}</li>"]
     if layer.is_output:
         step = chain.head
-        parts.append(f"<li>∂{a}/∂{z} · ∂L/∂{a} = ∂L/∂{z}: {head_step_html(step, layer, inspection.loss_op)}"
-                     "</li></ul>")
+        parts.append(f"<li>∂{a}/∂{z} · ∂L/∂{a} = ∂L/∂{z}: "
+                     f"{head_step_html(step, layer, inspection.loss_op)}</li></ul>")
         product = f"{factor(chain.dz_dw)} · {factor(step.value)}"
     else:
         parts.append(f"<li>∂{a}/∂{z} = {layer.activation}′(z) = {SLOPES[layer.activation]} = "
@@ -206,35 +208,34 @@ def _paths_html(inspection: PointInspection, chain: WeightChain) -> str:
     weight = chain.weight
     after = inspection.layers[weight.layer + 1]
     a = unit_symbol("a", weight.layer + 1, weight.unit)
-    n = after.number
-    count = len(chain.paths)
-    lead = (f"∂L/∂{a}: {a} reaches the loss along {count} path{'s' if count > 1 else ''}, one through each "
-            f"unit k of {'the output' if after.is_output else f'layer {n}'}; the chain rule adds them:<br>")
-    if after.is_output:
-        formula = f"∂L/∂{a} = Σ<sub>k</sub> ∂z<sub>k</sub>{sup(n)}/∂{a} · ∂L/∂z<sub>k</sub>{sup(n)}"
-        header = ["k", f"∂z<sub>k</sub>/∂{a} = w", "∂L/∂z<sub>k</sub> (fused, as above)", "term"]
-        note = ("each ∂a<sub>k</sub>/∂z<sub>k</sub> · ∂L/∂a<sub>k</sub> of the output is the fused step "
-                f"∂L/∂z<sub>k</sub>: {'p − y' if after.activation != 'identity' else '2(ŷ − y)'}"
-                f"{'<sub>k</sub>' if after.activation == 'softmax' else ''}.")
+    n = sup(after.number)
+    zk, ak = f"z<sub>k</sub>{n}", f"a<sub>k</sub>{n}"
+    where = "the output" if after.is_output else f"layer {after.number}"
+    if len(chain.paths) == 1:
+        lead = f"∂L/∂{a}: {a} reaches the loss along one path, through the one unit of {where}:"
     else:
-        formula = (f"∂L/∂{a} = Σ<sub>k</sub> ∂z<sub>k</sub>{sup(n)}/∂{a} · ∂a<sub>k</sub>{sup(n)}/∂z<sub>k</sub>{sup(n)}"
-                   f" · ∂L/∂a<sub>k</sub>{sup(n)}")
-        header = ["k", f"∂z<sub>k</sub>/∂{a} = w", "∂a<sub>k</sub>/∂z<sub>k</sub>", "∂L/∂a<sub>k</sub> (engine)", "term"]
-        note = (f"each ∂L/∂a<sub>k</sub>{sup(n)} is read from the engine and is itself a sum over the paths "
-                f"through the next layer: pick a weight of layer {n} to see it written out.")
+        lead = (f"∂L/∂{a}: {a} reaches the loss along {len(chain.paths)} paths, one through each unit k "
+                f"of {where}; the chain rule adds them:")
+    if after.is_output:
+        formula = f"∂L/∂{a} = Σ<sub>k</sub> ∂{zk}/∂{a} · ∂L/∂{zk}"
+        header = ["k", f"∂{zk}/∂{a} = w", f"∂L/∂{zk} (fused)", "term"]
+        note = (f"each ∂{ak}/∂{zk} · ∂L/∂{ak} of the output is the fused step "
+                f"∂L/∂{zk} = {FUSED_DZ[after.activation]}.")
+    else:
+        formula = f"∂L/∂{a} = Σ<sub>k</sub> ∂{zk}/∂{a} · ∂{ak}/∂{zk} · ∂L/∂{ak}"
+        header = ["k", f"∂{zk}/∂{a} = w", f"∂{ak}/∂{zk}", f"∂L/∂{ak} (engine)", "term"]
+        note = (f"each ∂L/∂{ak} is read from the engine and is itself a sum over the paths through the "
+                f"next layer: pick a weight of layer {after.number} to see it written out.")
     rows = ["<tr>" + "".join(f"<th align='right'>{h}</th>" for h in header) + "</tr>"]
     for term in chain.paths:
-        cells = [str(term.unit + 1), num(term.weight)]
-        if term.local is not None:
-            cells.append(num(term.local))
-        cells += [num(term.upstream), num(term.value)]
+        local = [] if term.local is None else [num(term.local)]
+        cells = [str(term.unit + 1), num(term.weight), *local, num(term.upstream), num(term.value)]
         rows.append("<tr>" + "".join(f"<td align='right'>{c}</td>" for c in cells) + "</tr>")
-    n_cols = len(header)
-    rows.append(f"<tr><td colspan='{n_cols - 1}' align='right'><b>Σ</b></td>"
+    rows.append(f"<tr><td colspan='{len(header) - 1}' align='right'><b>Σ</b></td>"
                 f"<td align='right'><b>{num(chain.paths_sum)}</b></td></tr>")
-    where = f"trace[{weight.layer}].a.grad[0, {weight.unit}]"
-    check = _check(chain.paths_sum, chain.dL_da, chain.paths_agree, where)
-    return (f"{lead}{formula}<table cellspacing='0' cellpadding='3'>{''.join(rows)}</table>"
+    check = _check(chain.paths_sum, chain.dL_da, chain.paths_agree,
+                   f"trace[{weight.layer}].a.grad[0, {weight.unit}]")
+    return (f"{lead}<br>{formula}<table cellspacing='0' cellpadding='3'>{''.join(rows)}</table>"
             f"<small>{note}</small><br>{check}")
 
 
@@ -259,5 +260,5 @@ def extras_note(inspection: PointInspection) -> str:
     extras = inspection.snapshot.training_extras
     if not extras:
         return ""
-    return (f"<p><small>Training also uses {escape(', '.join(extras))}. They are left out here: this is "
+    return (f"<p><small>Training also uses {escape(', '.join(extras))}, left out here: this is "
             f"the loss of this one point as the network predicts it.</small></p>")

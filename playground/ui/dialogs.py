@@ -17,29 +17,40 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 
 
-def ask_save_changes(parent: QWidget | None, name: str) -> str:
-    """Unsaved changes are about to be lost: SAVE, DISCARD or CANCEL."""
+def save_changes_box(parent: QWidget | None, name: str) -> QMessageBox:
+    """The Save / Discard / Cancel question about ``name``'s unsaved changes."""
     box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
                       f"Save the changes to {name}?", parent=parent)
     box.setInformativeText("Your changes are lost if you don't save them.")
     buttons = QMessageBox.StandardButton
     box.setStandardButtons(buttons.Save | buttons.Discard | buttons.Cancel)
     box.setDefaultButton(buttons.Save)
-    answer = box.exec()
-    return {buttons.Save: SAVE, buttons.Discard: DISCARD}.get(QMessageBox.StandardButton(answer), CANCEL)
+    return box
 
 
-def ask_restore(parent: QWidget | None, saved_at: str) -> bool:
-    """A session from a run that ended abruptly was autosaved: restore it (True) or discard it?"""
+def ask_save_changes(parent: QWidget | None, name: str) -> str:
+    """Unsaved changes are about to be lost: SAVE, DISCARD or CANCEL."""
+    answer = QMessageBox.StandardButton(save_changes_box(parent, name).exec())
+    buttons = QMessageBox.StandardButton
+    return {buttons.Save: SAVE, buttons.Discard: DISCARD}.get(answer, CANCEL)
+
+
+def restore_box(parent: QWidget | None, saved_at: str) -> QMessageBox:
+    """The Restore / Discard question about a session autosaved ``saved_at`` ("today at 14:05")."""
     box = QMessageBox(QMessageBox.Icon.Question, "Restore session",
                       "Playground did not close properly last time.", parent=parent)
-    box.setInformativeText(f"Restore the session autosaved at {saved_at}?\n"
+    box.setInformativeText(f"Your session was autosaved {saved_at}. Restore it?\n\n"
                            "Discard deletes the autosave.")
     buttons = QMessageBox.StandardButton
     box.setStandardButtons(buttons.Yes | buttons.Discard)
     box.button(buttons.Yes).setText("Restore")
     box.setDefaultButton(buttons.Yes)
-    return QMessageBox.StandardButton(box.exec()) == buttons.Yes
+    return box
+
+
+def ask_restore(parent: QWidget | None, saved_at: str) -> bool:
+    """A session from a run that ended abruptly was autosaved: restore it (True) or discard it?"""
+    return QMessageBox.StandardButton(restore_box(parent, saved_at).exec()) == QMessageBox.StandardButton.Yes
 
 
 def choose_open_path(parent: QWidget | None, caption: str, folder: str, filters: str) -> str:

@@ -32,6 +32,8 @@ from PySide6.QtCore import QTimer
 from ..data import AddPoints
 from ..training import save_session
 from . import dialogs
+from .presentation import presentation
+from .theme import theme_state
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -120,7 +122,8 @@ class Driver:
         return {"title": window.windowTitle().replace("[*]", "*" if modified else ""), "modified": modified,
                 "points": window.session.dataset.n,
                 "epoch": window.session.run_in_worker(lambda trainer: trainer.epoch),
-                "preset": panel.preset.currentData(), "seed": panel.seed.value()}
+                "preset": panel.preset.currentData(), "seed": panel.seed.value(),
+                "presentation": presentation(window).enabled, "theme": theme_state(window).theme}
 
     def _quit(self, _: bool) -> None:
         self.window.close()

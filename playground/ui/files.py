@@ -71,11 +71,10 @@ class FileController(QObject):
     there are unsaved changes. The app turns it on; windows that scripts and tests
     make close without asking.
 
-    Signals: ``modifiedChanged(bool)``, ``saved(str path)``.
+    Signal: ``modifiedChanged(bool)``.
     """
 
     modifiedChanged = Signal(bool)
-    saved = Signal(str)
 
     def __init__(self, window: MainWindow, settings: Settings | None = None) -> None:
         super().__init__(window)
@@ -233,7 +232,6 @@ class FileController(QObject):
         self._show_title()
         self._remember(path, recent=True)
         self.session.message.emit("info", f"Saved {path.name}.")
-        self.saved.emit(str(path))
         return True
 
     def maybe_save(self) -> bool:

@@ -24,6 +24,7 @@ from .session_model import SessionModel
 from .timeline import install_timeline
 from .titled import titled
 from .tools import ToolState
+from .tutorial import install_tutorial_features
 from .worker import GRID_RESOLUTION, Frame
 
 DRAW_INTERVAL_MS = 16  # at most ~60 redraws a second, whatever the training speed
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.chain_rule = install_chain_rule(self)
         install_files(self)
         self.timeline_row = install_timeline(self)
+        install_tutorial_features(self)
 
     # ------------------------------------------------------ extension points
     MENU_ORDER = ("&File", "&Edit", "&View", "&Train", "&Help")

@@ -85,11 +85,8 @@ class TimelineRow(QWidget):
     # ------------------------------------------------------------ rendering
     @property
     def live_epoch(self) -> int:
+        """The live network's epoch: the newest kept one."""
         return int(self._kept[-1])
-
-    @property
-    def shown_epoch(self) -> int:
-        return self._shown
 
     def show_frame(self, frame: Frame) -> None:
         """Follow a drawn frame: the live epoch, or the past epoch it shows."""

@@ -5,12 +5,16 @@ everything that must survive a failed open."""
 from __future__ import annotations
 
 import json
+import os
+import sys
+from pathlib import Path
 
 import pytest
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
 from playground.ui import dialogs
+from playground.ui.driver import DRIVER_ENV, PREFIX as DRIVER_PREFIX
 from playground.ui.settings import DATA_DIR_ENV
 
 CONFIG = TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
@@ -96,3 +100,32 @@ def session_state(window) -> dict:
 def assert_same_state(before: dict, after: dict) -> None:
     for key in before:
         assert before[key] == after[key], key
+
+
+# ------------------------------------------------------------- the real app, in a subprocess
+def app_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "playground", *args]
+
+
+def app_env(data_dir: Path, driver: Path | None = None, autosave_seconds: float | None = None) -> dict:
+    """The environment of an app subprocess: offscreen, its files in ``data_dir``,
+    driven by the script ``driver`` (see playground.ui.driver)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if autosave_seconds is not None:
+        (data_dir / "settings.ini").write_text(f"[autosave]\ninterval={autosave_seconds}\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{DATA_DIR_ENV: str(data_dir)})
+    env.pop(DRIVER_ENV, None)
+    if driver is not None:
+        env[DRIVER_ENV] = str(driver)
+    return env
+
+
+def write_driver(path: Path, steps: list[dict], answers: dict | None = None) -> Path:
+    path.write_text(json.dumps({"steps": steps, "answers": answers or {}}))
+    return path
+
+
+def driver_records(stdout: str) -> list[dict]:
+    """The driver's output lines, decoded."""
+    return [json.loads(line[len(DRIVER_PREFIX):]) for line in stdout.splitlines()
+            if line.startswith(DRIVER_PREFIX + " ")]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QKeySequence
 
 from playground.data import AddPoints, load_dataset, make_dataset
@@ -33,12 +33,20 @@ def _saved_file(tmp_path, name="demo", epochs=7):
     return path, trainer
 
 
-def test_shortcuts_and_menu_order(window):
+def test_shortcuts_and_menu_order(window, qtbot, answers, tmp_path):
     files = window.files
     expected = {files.new_action: "Ctrl+N", files.open_action: "Ctrl+O",
                 files.save_action: "Ctrl+S", files.save_as_action: "Ctrl+Shift+S"}
     for action, key in expected.items():
         assert action.shortcut() == QKeySequence(key)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    answers.save_path = (str(tmp_path / "keys"), "")
+    qtbot.keyClick(window, Qt.Key.Key_S, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    assert (tmp_path / "keys.playground.json").is_file()
+    qtbot.keyClick(window, Qt.Key.Key_O, ctrl)
+    assert answers.asked[-1] == ("open", "Open session", str(tmp_path))
     titles = [action.text() for action in window.menuBar().actions()]
     assert titles[0] == "&File"
     texts = [a.text() for a in window.menu("&File").actions() if a.text()]

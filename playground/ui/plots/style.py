@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QPen
 
 from playground.data.palette import hex_to_rgb
 
@@ -95,6 +95,34 @@ def plot_font(point_size: int = FONT_PT) -> QFont:
     return font
 
 
+def _scale_pen(item, pen, factor: float) -> None:
+    """Set ``item``'s pen to its unscaled width times ``factor`` (see ThemedPlot.rescale_items)."""
+    if not isinstance(pen, QPen) or pen.style() == Qt.PenStyle.NoPen:
+        return
+    width = pen.widthF()
+    base, given = getattr(item, "_unscaled_pen", (width, width))
+    if width != given:  # restyled by its plot since we scaled it
+        base = width
+    target = max(base, 1.0) * factor if factor != 1.0 else base
+    item._unscaled_pen = (base, target)
+    if target != width:
+        scaled = QPen(pen)
+        scaled.setWidthF(target)
+        item.setPen(scaled)
+
+
+def _scale_marker(item: pg.ScatterPlotItem, factor: float) -> None:
+    """Set a scatter's marker size to its unscaled size times ``factor``."""
+    size = item.opts["size"]
+    base, given = getattr(item, "_unscaled_size", (size, size))
+    if size != given:
+        base = size
+    target = base * factor
+    item._unscaled_size = (base, target)
+    if target != size:
+        item.setSize(target)
+
+
 class LogFriendlyAxis(pg.AxisItem):
     """An axis whose log mode labels only the readable ticks.
 
@@ -126,6 +154,7 @@ class ThemedPlot(pg.PlotWidget):
     # A class attribute: the base PlotWidget resizes (and so fits the legend) during __init__.
     _legend: pg.LegendItem | None = None
     _legend_step = 1
+    _presentation_scale = 1.0
 
     def __init__(self, object_name: str, labels: dict[str, str], parent=None, **plot_item_kwargs) -> None:
         axes = {name: LogFriendlyAxis(name) for name in ("left", "right")}
@@ -160,6 +189,47 @@ class ThemedPlot(pg.PlotWidget):
         self.theme = theme_for(dark)
         self._style_axes()
         self._theme_changed()
+        self.rescale_items()  # _theme_changed re-created the pens at their normal widths
+
+    @property
+    def presentation_scale(self) -> float:
+        """The factor set by :meth:`set_presentation_scale` (1 is the normal look)."""
+        return self._presentation_scale
+
+    def set_presentation_scale(self, factor: float) -> None:
+        """Scale text, line widths and marker sizes by ``factor`` (e.g. 1.4 for a recording); 1 restores.
+
+        Fonts change here. Pens and markers belong to each plot's items, which
+        restyle themselves (new classes, a rebuilt network): call
+        :meth:`rescale_items` after such a change to scale them again.
+        """
+        self._presentation_scale = float(factor)
+        item = self.getPlotItem()
+        for name in self._AXES:
+            item.getAxis(name).setTickFont(plot_font(round(FONT_PT * factor)))
+        for name in self._labels:
+            self._style_label(name)
+        if self._legend is not None:
+            self._style_legend(self._legend)
+            self._fit_legend()
+        self.rescale_items()
+
+    def rescale_items(self) -> None:
+        """Give every curve, line and marker its own width and size times the presentation scale.
+
+        Each item remembers its unscaled width and the width it was given here; a
+        width that differs from the one given was set by the plot since, and
+        becomes the new unscaled width. Cheap when nothing changed.
+        """
+        for graphics_item in self.scene().items():
+            if isinstance(graphics_item.parentItem(), pg.PlotDataItem):
+                continue  # a PlotDataItem restyles its curve from its own pen on every setData
+            if isinstance(graphics_item, (pg.PlotDataItem, pg.PlotCurveItem, pg.ScatterPlotItem)):
+                _scale_pen(graphics_item, graphics_item.opts.get("pen"), self._presentation_scale)
+            elif isinstance(graphics_item, pg.InfiniteLine):
+                _scale_pen(graphics_item, graphics_item.pen, self._presentation_scale)
+            if isinstance(graphics_item, pg.ScatterPlotItem):
+                _scale_marker(graphics_item, self._presentation_scale)
 
     def _style_axes(self) -> None:
         self.setBackground(self.theme.background)
@@ -174,11 +244,16 @@ class ThemedPlot(pg.PlotWidget):
 
     def _style_label(self, axis: str) -> None:
         self.getPlotItem().setLabel(
-            axis, self._labels[axis], color=self.theme.foreground, **{"font-size": f"{LABEL_PT}pt"}
+            axis, self._labels[axis], color=self.theme.foreground,
+            **{"font-size": f"{LABEL_PT * self._presentation_scale:g}pt"}
         )
 
     def _style_legend(self, legend: pg.LegendItem) -> None:
         legend.setLabelTextColor(self.theme.foreground)
+        legend.setLabelTextSize(f"{FONT_PT * self._presentation_scale:g}pt")
+        # pyqtgraph stores the new colour and size but draws existing labels with the old ones.
+        for _, label in legend.items:
+            label.setText(label.text)
 
     def _add_legend(self, column_step: int = 1) -> pg.LegendItem:
         """A legend in a header row above the view, so it never hides data; created once.

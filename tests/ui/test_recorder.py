@@ -1,0 +1,105 @@
+"""Recording: a fixed frame rate from the wall clock, MP4 and GIF that decode, the Record controls."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QImage
+
+from playground.ui import recorder as recorder_module
+from playground.ui.capture import plots_area
+from playground.ui.recorder import Recorder, RecordingControls
+from playground.ui.video import VideoWriter
+
+from tutorial_window import window  # noqa: F401 - the fixture
+
+
+def _frames(path: str) -> np.ndarray:
+    plugin = "FFMPEG" if path.endswith(".mp4") else None
+    return np.stack(list(iio.imiter(path, plugin=plugin) if plugin else iio.imiter(path)))
+
+
+@pytest.mark.parametrize("fmt", ["mp4", "gif"])
+def test_two_seconds_at_10_fps(window, qtbot, tmp_path, fmt):
+    controls = window.findChild(RecordingControls)
+    controls.format, controls.fps = fmt, 10
+    path = str(tmp_path / f"rec.{fmt}")
+    began = time.perf_counter()
+    assert controls.start(path)
+    started = time.perf_counter()
+    assert controls.indicator.isVisible() and controls.indicator.text() == "● REC 00:00"
+    qtbot.wait(1000)
+    window.session.step(30)  # the picture changes while recording
+    qtbot.wait(1000)
+    assert controls.indicator.text() in ("● REC 00:01", "● REC 00:02")
+    stopping = time.perf_counter()
+    assert controls.stop() == path
+    stopped = time.perf_counter()
+    frames = controls.recorder.frames
+    # Frame i shows the screen at i/fps s, so a recording of d s holds floor(d * fps) + 1 frames:
+    # 21 for 2 s (20 when Qt's wait returns a hair early), one more for each 0.1 s it overshoots.
+    assert 20 <= frames
+    assert math.floor((stopping - started) * 10) + 1 <= frames <= math.floor((stopped - began) * 10) + 1
+    video = _frames(path)
+    _, rect = plots_area(window)
+    assert video.shape == (frames, rect.height() - rect.height() % 2, rect.width() - rect.width() % 2, 3)
+    assert not controls.indicator.isVisible()
+    assert path in window.statusBar().currentMessage()
+    # The picture moved: training changed the plots between the first and the last frame.
+    assert np.abs(video[0].astype(int) - video[-1].astype(int)).mean() > 0.5
+
+
+def test_frames_repeat_when_the_timer_is_late(qtbot, tmp_path, monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(recorder_module.time, "perf_counter", lambda: clock[0])
+    image = QImage(QSize(65, 33), QImage.Format.Format_RGB32)  # odd sizes: cropped to 64x32
+    image.fill(QColor("#E69F00"))
+    rec = Recorder(lambda: image)
+    path = str(tmp_path / "late.gif")
+    rec.start(path, 10)
+    clock[0] += 0.55  # no tick for 0.55 s: frames at 0.1 ... 0.5 s are due
+    rec._tick()
+    assert rec.frames == 6
+    clock[0] += 0.02
+    rec._tick()  # nothing new is due
+    assert rec.frames == 6
+    rec.stop()
+    video = _frames(path)
+    assert video.shape == (6, 32, 64, 3)
+    np.testing.assert_allclose(video[3, 5, 5], (0xE6, 0x9F, 0x00), atol=6)
+
+
+def test_writer_rejects_odd_sizes_and_other_extensions(tmp_path):
+    with pytest.raises(ValueError, match="even"):
+        VideoWriter(str(tmp_path / "a.mp4"), (641, 360), 10)
+    with pytest.raises(ValueError, match=".mp4 or .gif"):
+        VideoWriter(str(tmp_path / "a.avi"), (640, 360), 10)
+
+
+def test_missing_ffmpeg_says_how_to_install(window, monkeypatch, tmp_path):
+    monkeypatch.setattr(recorder_module, "missing_video_support", lambda: "pip install \"playground[video]\"")
+    controls = window.findChild(RecordingControls)
+    assert not controls.start(str(tmp_path / "x.mp4"))
+    assert "playground[video]" in window.banner.text()
+    assert not controls.action.isChecked()
+    assert not os.path.exists(tmp_path / "x.mp4")
+
+
+def test_ctrl_r_toggles_recording_of_the_whole_window(window, qtbot, tmp_path):
+    controls = window.findChild(RecordingControls)
+    controls.area, controls.format, controls.folder = "window", "gif", str(tmp_path)
+    window.activateWindow()
+    window.setFocus()
+    qtbot.keyClick(window, "r", modifier=recorder_module.Qt.KeyboardModifier.ControlModifier)
+    assert controls.recorder.recording and controls.action.isChecked()
+    qtbot.wait(150)
+    qtbot.keyClick(window, "r", modifier=recorder_module.Qt.KeyboardModifier.ControlModifier)
+    assert not controls.recorder.recording
+    (path,) = [str(p) for p in tmp_path.glob("playground-window-*.gif")]
+    assert _frames(path).shape[1:] == (window.height() // 2 * 2, window.width() // 2 * 2, 3)
