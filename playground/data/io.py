@@ -34,8 +34,8 @@ def read_text_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise ValueError(f"{name}: the file is {size / 1e6:.1f} MB, more than the "
-                             f"{max_bytes / 1e6:.0f} MB this playground reads")
+            raise ValueError(f"{name}: the file is {size:,} bytes, more than the "
+                             f"{max_bytes:,} bytes ({max_bytes / 2**20:.0f} MiB) this playground reads")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ValueError(f"{name}: no such file") from None
@@ -50,6 +50,22 @@ def read_text_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ValueError(f"{name}, line {line}: not UTF-8 text") from None
+
+
+def parse_json(text: str, name: str) -> Any:
+    """Decode JSON strictly: NaN and Infinity are refused, and every failure is a
+    ValueError that starts with the file's ``name``."""
+    def reject(constant: str) -> None:
+        raise ValueError(f"{constant} is not a number this playground accepts")
+
+    try:
+        return json.loads(text, parse_constant=reject)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise ValueError(f"{name}: the JSON is nested too deeply to be a playground file") from None
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -165,15 +181,7 @@ def _number(cell: str, column: str, name: str, line: int) -> float:
 
 
 def _parse_json(text: str, name: str) -> Dataset:
-    def reject(constant: str) -> None:
-        raise ValueError(f"{constant} is not a number this playground accepts")
-
-    try:
-        data = json.loads(text, parse_constant=reject)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except (ValueError, RecursionError) as exc:
-        raise ValueError(f"{name}: {exc}") from None
+    data = parse_json(text, name)
     if type(data) is not dict:
         raise ValueError(f"{name}: expected a JSON object with format, version and dataset")
     if data.get("format") != FORMAT:

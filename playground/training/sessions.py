@@ -19,7 +19,7 @@ import numpy as np
 
 from ..data import Dataset
 from ..data.features import Standardizer
-from ..data.io import read_text_file, write_text_atomic
+from ..data.io import parse_json, read_text_file, write_text_atomic
 from .config import TrainingConfig
 from .history import History
 from .trainer import Snapshot, Trainer
@@ -63,20 +63,11 @@ def load_session(path: str | os.PathLike[str]) -> Trainer:
     """Read a session file and return a new Trainer in exactly the saved state."""
     path = Path(path)
     text = read_text_file(path, MAX_BYTES)
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-        raise ValueError(f"{path.name}: {exc}") from None
+    data = parse_json(text, path.name)
     try:
         return session_from_dict(data)
     except ValueError as exc:
         raise ValueError(f"{path.name}: {exc}") from None
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not allowed in a session file")
 
 
 def _field(data: Any, name: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -139,8 +130,8 @@ def session_from_dict(data: Any) -> Trainer:
             optimizer[key] = _float_array(value, f"state.optimizer.{key}", trainer.model.params.size)
     expected = set(trainer.optimizer.state_dict())
     if set(optimizer) != expected:
-        raise ValueError(f"state.optimizer: expected the fields {sorted(expected)} of a "
-                         f"{config.optimizer} optimiser, got {sorted(optimizer)}")
+        raise ValueError(f"state.optimizer: expected the fields {sorted(expected)} of the "
+                         f"{config.optimizer!r} optimiser, got {sorted(optimizer)}")
     best = _field(state, "best_loss", (int, float, type(None)), "state")
     standardizer = _field(state, "standardizer", (dict, type(None)), "state")
     history = History.from_dict(_field(data, "history", dict, ""))

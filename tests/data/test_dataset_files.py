@@ -189,8 +189,8 @@ CORPUS: dict[str, tuple] = {
     "empty.csv": (b"", ["the file is empty"]),
     "too_many_rows.csv": (HEADER + b"1,2,0\n" * 100_001, ["line 100002", "more than 100,000 points"]),
     # Bytes that are not text
-    "huge.csv": (_sparse(MAX_FILE_BYTES + 1), ["MB this playground reads"]),
-    "huge.json": (_sparse(MAX_FILE_BYTES + 1), ["MB this playground reads"]),
+    "huge.csv": (_sparse(MAX_FILE_BYTES + 1), ["MiB) this playground reads"]),
+    "huge.json": (_sparse(MAX_FILE_BYTES + 1), ["MiB) this playground reads"]),
     "nul_bytes.csv": (HEADER + b"1,2,0\n3,\x004,1\n", ["is a binary file"]),
     "not_utf8.csv": (HEADER + b"1,2,0\n3,4,1 caf\xe9\n", ["line 3", "not UTF-8"]),
     "not_utf8.json": (b'{\n"format":\n "caf\xe9"}', ["line 3", "not UTF-8"]),
@@ -206,7 +206,7 @@ CORPUS: dict[str, tuple] = {
     "list.json": (b"[1, 2, 3]", ["expected a JSON object"]),
     "number.json": (b"42", ["expected a JSON object"]),
     "null.json": (b"null", ["expected a JSON object"]),
-    "deep.json": (b"[" * 100_000 + b"]" * 100_000, ["recursion"]),
+    "deep.json": (b"[" * 100_000 + b"]" * 100_000, ["nested too deeply"]),
     "wrong_format.json": (_json(format="playground-session"), ["format is 'playground-session'"]),
     "no_format.json": (_without("format"), ["format is None"]),
     "wrong_version.json": (_json(version=2), ["version 2 is not supported"]),
@@ -318,11 +318,12 @@ def test_a_file_at_the_size_limit_is_read_and_one_byte_more_is_not(tmp_path):
     body = HEADER + b"1,2,0\n"
     path.write_bytes(body + b"\n" * (1000 - len(body)))
     assert read_text_file(path, max_bytes=1000) == path.read_text()
-    with pytest.raises(ValueError, match=r"^padded\.csv: the file is 0\.0 MB, more than"):
+    with pytest.raises(ValueError, match=r"^padded\.csv: the file is 1,000 bytes, more than the 999 bytes"):
         read_text_file(path, max_bytes=999)
     with open(path, "r+b") as out:
         out.truncate(MAX_FILE_BYTES + 1)
-    with pytest.raises(ValueError, match="MB this playground reads"):
+    with pytest.raises(ValueError, match=rf"{MAX_FILE_BYTES + 1:,} bytes, more than the "
+                                         rf"{MAX_FILE_BYTES:,} bytes \(20 MiB\) this playground reads"):
         load_dataset(path)
 
 

@@ -273,8 +273,8 @@ BAD_FILES = [
     ("a pickle file's bytes", lambda good: pickle.dumps(good), "binary"),
     ("a pickle of numpy arrays", content(pickle.dumps({"params": np.zeros(3)})), "binary"),
     ("deeply nested", content("[" * 100_000 + "]" * 100_000), "recursion|nest|depth"),
-    ("NaN literal", replaced_by_literal("state.params.0", "NaN"), "NaN is not allowed"),
-    ("Infinity literal", replaced_by_literal("history.train_loss.0", "-Infinity"), "Infinity is not allowed"),
+    ("NaN literal", replaced_by_literal("state.params.0", "NaN"), "NaN is not a number this playground accepts"),
+    ("Infinity literal", replaced_by_literal("history.train_loss.0", "-Infinity"), "-Infinity is not a number this playground accepts"),
     # JSON, but not a session
     ("not an object", content("[1, 2, 3]"), "expected an object, got list"),
     ("a bare number", content("42"), "expected an object"),

@@ -85,12 +85,13 @@ class DataPanel(Section):
         self._add_heading("Paint on the plot")
         self.classes = self.add_row("Class", ClassSelector(model, tools), TIPS["class"])
         self.value = self.add_row("Value", fraction_spin(-3.0, 3.0, TIPS["value"], step=0.1))
-        self.add_tool, self.erase_tool = (self._tool_button(name, text) for name, text in
-                                          (("add", "Add"), ("erase", "Erase")))
+        self.add_tool, self.erase_tool, self.inspect_tool = (
+            self._tool_button(name, text)
+            for name, text in (("add", "Add"), ("erase", "Erase"), ("inspect", "Inspect")))
         self._tool_group = QButtonGroup(self)
-        for button in (self.add_tool, self.erase_tool):
+        for button in (self.add_tool, self.erase_tool, self.inspect_tool):
             self._tool_group.addButton(button)
-        self.add_row("Tool", hbox(self.add_tool, self.erase_tool))
+        self.add_row("Tool", hbox(self.add_tool, self.erase_tool, self.inspect_tool))
         self.brush = self.add_row("Brush", fraction_spin(0.1, 3.0, TIPS["brush"], step=0.1, decimals=1))
         self.show_test = self.add_wide(tip(QCheckBox("Show test points"), TIPS["show_test"]))
         self.add_as_test = self.add_wide(tip(QCheckBox("Add clicks as test points"), TIPS["add_as_test"]))
@@ -171,7 +172,7 @@ class DataPanel(Section):
             self.brush.setValue(tools.brush_radius)
             self.show_test.setChecked(tools.show_test)
             self.add_as_test.setChecked(tools.add_as_test)
-        (self.add_tool if tools.tool == "add" else self.erase_tool).setChecked(True)
+        {"add": self.add_tool, "erase": self.erase_tool, "inspect": self.inspect_tool}[tools.tool].setChecked(True)
         self.classes.show_current(tools.current_class)
 
     # These take the stack's signal values instead of asking the stack: the stack

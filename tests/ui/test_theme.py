@@ -1,0 +1,79 @@
+"""Themes: the whole window switches (plots' pixels, Qt palette); the class palette recolours the data."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from playground.data.palette import OKABE_ITO
+from playground.ui.plots.style import DARK, LIGHT
+from playground.ui.theme import TOL_BRIGHT, apply_class_palette, apply_theme, theme_state
+
+from tutorial_window import window  # noqa: F401 - the fixture
+
+
+def _corner(plot) -> QColor:
+    """A pixel of the plot's background, outside the axes."""
+    image = plot.grab().toImage()
+    return image.pixelColor(image.width() - 3, 3)
+
+
+@pytest.fixture
+def light_again(window):
+    yield window
+    apply_theme(window, "light")  # the palette is the application's: leave it as found
+
+
+def test_dark_theme_switches_every_plot_and_the_palette(light_again, qtbot):
+    window = light_again
+    plots = (window.boundary_plot, window.activation_plot, window.loss_plot, window.gradient_plot)
+    assert all(_corner(p).name().upper() == LIGHT.background for p in plots)
+    seen = []
+    theme_state(window).changed.connect(lambda theme, palette: seen.append(theme))
+    apply_theme(window, "dark")
+    qtbot.wait(20)
+    assert all(_corner(p).name().upper() == DARK.background for p in plots)
+    assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80
+    assert window.findChild(type(window.menu("&View").menuAction()), "theme-dark").isChecked()
+    assert seen == ["dark"]
+    apply_theme(window, "light")
+    qtbot.wait(20)
+    assert all(_corner(p).name().upper() == LIGHT.background for p in plots)
+    assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 180
+
+
+def test_unknown_theme_is_refused(window):
+    with pytest.raises(ValueError, match="light, dark"):
+        apply_theme(window, "blue")
+
+
+def test_high_contrast_palette_recolours_data_and_new_presets(window):
+    apply_class_palette(window, "tol-bright")
+    assert window.session.dataset.class_colors == TOL_BRIGHT[:2]
+    undo_steps = window.session.undo_stack.count()
+    # A new preset arrives in the default colours and is recoloured; the recolouring is no undo step.
+    window.session.generate("blobs", n=60, noise=0.1, seed=1, classes=3)
+    assert window.session.dataset.class_colors == TOL_BRIGHT[:3]
+    assert window.session.undo_stack.count() == undo_steps + 1
+    apply_class_palette(window, "okabe-ito")
+    assert window.session.dataset.class_colors == OKABE_ITO[:3]
+
+
+def test_boundary_pixels_follow_the_palette(window, qtbot):
+    plot = window.boundary_plot
+    dataset = window.session.dataset
+    x, y = dataset.X[dataset.y == 0][0]
+    pos = plot.mapFromScene(plot.getPlotItem().getViewBox().mapViewToScene(QPointF(x, y)))
+
+    def hue_at() -> int:
+        return plot.grab().toImage().pixelColor(pos.x(), pos.y()).hue()
+
+    okabe = hue_at()
+    apply_class_palette(window, "tol-bright")
+    qtbot.wait(60)
+    assert abs(hue_at() - okabe) > 20  # orange became blue
+    apply_class_palette(window, "okabe-ito")
+    qtbot.wait(60)
+    assert abs(hue_at() - okabe) <= 5
