@@ -73,14 +73,14 @@ _OPTION_OF = {"n": "--points", "noise": "--noise", "seed": "--seed", "test_fract
               "batch_size": "--batch-size", "l2": "--l2", "schedule": "--schedule"}
 
 
-def _option_error(exc: ValueError) -> str:
+def option_error(exc: ValueError) -> str:
     """``exc``'s message, led by the option that caused it (``--points: n: expected ...``)."""
     message = str(exc)
     field = message.split(":", 1)[0].removeprefix("TrainingConfig.")
     return f"{_OPTION_OF[field]}: {message}" if field in _OPTION_OF else message
 
 
-def _progress(done: int, total: int, text: str, width: int = 30) -> None:
+def progress_bar(done: int, total: int, text: str, width: int = 30) -> None:
     filled = int(width * done / total)
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text}")
     sys.stderr.flush()
@@ -110,14 +110,14 @@ def train_command(argv: Sequence[str]) -> int:
     try:
         trainer = build_trainer(args)
     except ValueError as exc:
-        parser.error(f"--session: {exc}" if args.session else _option_error(exc))
+        parser.error(f"--session: {exc}" if args.session else option_error(exc))
     start = time.perf_counter()
     chunk = max(1, args.epochs // 100)
     done, stats = 0, None
     while done < args.epochs:
         stats = trainer.step(min(chunk, args.epochs - done))
         done += chunk
-        _progress(min(done, args.epochs), args.epochs, f"loss {stats.train_loss:.4f}")
+        progress_bar(min(done, args.epochs), args.epochs, f"loss {stats.train_loss:.4f}")
         if stats.status != "ok":
             break
     sys.stderr.write("\n")

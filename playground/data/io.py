@@ -3,7 +3,7 @@
 Reading parses the whole file first and builds the Dataset last, so a bad file
 loads nothing; every error is a ValueError naming the file, the line (CSV) or
 the field (JSON), and what is wrong. Nothing in a file is ever executed: the
-csv and json modules only, no pickle, no eval.
+csv and json modules only, nothing unpickled or evaluated.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 optimiser state, the history and the random state, so that loading and continuing
 gives the same numbers as never having stopped.
 
-Reading is strict and never runs anything from the file (``json`` only, no
-pickle, no eval). Any problem raises ValueError saying where; the caller's
+Reading is strict and never runs anything from the file (the ``json`` module
+only: nothing is unpickled or evaluated). Any problem raises ValueError saying where; the caller's
 current session is untouched because a new ``Trainer`` is built and returned.
 """
 

@@ -7,9 +7,9 @@ grouped by the menu that holds them; numbered runs (Class 1 … Class 8 on keys
 
 Shortcuts and text fields: Qt lets a focused text field (a spin box, a line
 edit) keep the keys it types (Space, digits, R, ?), so typing a value never
-plays, resets or changes the class; Esc or a click on a plot leaves the field.
-Everything else (buttons, sliders, combo boxes, the plots) leaves the keys to
-the shortcuts.
+plays, resets or changes the class; a click on a plot takes the focus (plots
+accept it) and gives the keys back to the shortcuts. Everything else (buttons,
+sliders, combo boxes, the plots) leaves the keys to the shortcuts.
 """
 
 from __future__ import annotations

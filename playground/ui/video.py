@@ -3,9 +3,16 @@
 ``imageio-ffmpeg`` (the optional ``video`` extra) carries an ffmpeg binary.
 Both formats go through it, because both stream: each frame is piped to ffmpeg
 as it comes and nothing is kept in memory (imageio's GIF writer keeps every
-frame until the file is closed). GIFs get a palette per frame
-(``palettegen=stats_mode=single``), computed by ffmpeg from that frame alone, so
-they stream too and keep the class colours exact.
+frame until the file is closed). A GIF's palette is either
+
+- ``"frame"``: one per frame, from that frame alone (``palettegen=stats_mode=single``).
+  It streams and keeps the colours right whatever happens on screen (a theme
+  switch mid-recording), but every frame is stored whole: about 55 kB a frame at
+  640x360. The recorder uses it.
+- ``"global"``: one for the whole video, from every frame's changes, and frames
+  store only the rectangle that changed: about half the size. ffmpeg must see
+  the last frame before it writes the first, so it holds them all (in its own
+  process); the renderer uses it when it knows they are few.
 
 The caller's thread only puts frames on a short queue; a writer thread feeds
 ffmpeg, which encodes in its own process. A full queue (an encoder slower than
@@ -29,8 +36,13 @@ QUEUE_FRAMES = 8  # frames waiting for ffmpeg at most: 22 MB at 1280x720
 _ENCODING = {
     # x264 "veryfast" keeps up with 1280x720 at 30 fps on a 2-core machine; crf 20 keeps text crisp.
     "mp4": ("libx264", "yuv420p", ["-crf", "20", "-preset", "veryfast", "-movflags", "+faststart"]),
-    "gif": ("gif", "pal8", ["-vf", "split[a][b];[a]palettegen=stats_mode=single[p];[b][p]paletteuse=new=1",
-                            "-loop", "0"]),
+    "gif": ("gif", "pal8", ["-loop", "0"]),
+}
+GIF_PALETTES = {
+    "frame": "split[a][b];[a]palettegen=stats_mode=single[p];[b][p]paletteuse=new=1",
+    # Bayer dithering: smooth heatmaps without banding, and it compresses far better than error diffusion.
+    "global": "split[a][b];[a]palettegen=stats_mode=diff[p];"
+              "[b][p]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle",
 }
 
 
@@ -52,15 +64,21 @@ def missing_video_support() -> str | None:
 
 
 class VideoWriter:
-    """Write ``(height, width, 3)`` uint8 frames of one even ``size`` (width, height) at ``fps``."""
+    """Write ``(height, width, 3)`` uint8 frames of one even ``size`` (width, height) at ``fps``.
 
-    def __init__(self, path: str, size: tuple[int, int], fps: float) -> None:
+    ``gif_palette`` is ``"frame"`` or ``"global"`` (see the module docstring); MP4 ignores it.
+    """
+
+    def __init__(self, path: str, size: tuple[int, int], fps: float, gif_palette: str = "frame") -> None:
         import imageio_ffmpeg  # the optional extra: checked by missing_video_support()
 
         width, height = size
         if width % 2 or height % 2 or width < 2 or height < 2:
             raise ValueError(f"video size {width}x{height}: width and height must be even")
-        codec, pixels, options = _ENCODING[video_format(path)]
+        fmt = video_format(path)
+        codec, pixels, options = _ENCODING[fmt]
+        if fmt == "gif":
+            options = ["-vf", GIF_PALETTES[gif_palette], *options]
         self.path = path
         self.size = (width, height)
         self.frames = 0  # frames handed to ffmpeg so far

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from playground.__main__ import main
-from playground.render import build_parser, frame_epochs
+from playground.ui.render import build_parser, frame_epochs
 from playground.ui.settings import DATA_DIR_ENV
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtWidgets import QGraphicsEllipseItem
+from PySide6.QtWidgets import QGraphicsEllipseItem, QToolButton
 
 from playground.data.palette import OKABE_ITO
 from playground.ui.plots.colors import class_rgb, probability_image, value_image
@@ -29,6 +29,7 @@ DOMAIN = (-6.0, 6.0)
 DRAG_START, DRAG_MOVE, DRAG_FINISH = "start", "move", "finish"
 _PADDING = 0.03  # fraction of the domain shown beyond each edge
 _CANVAS_BUTTONS = (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton)
+_BADGE_MARGIN = 6  # px between the view's top-left corner and the "showing: ..." badge
 
 
 def map_grid(resolution: int, domain: tuple[float, float] = DOMAIN) -> np.ndarray:
@@ -93,6 +94,8 @@ class BoundaryPlot(ThemedPlot):
       ``phase`` is ``DRAG_START`` (where the button went down), then
       ``DRAG_MOVE`` for each move, and ``DRAG_FINISH`` at the release point.
       A click never produces drag events and a drag never produces a click.
+    - ``sigUnitMapClosed()``: the plot went back from one unit's map
+      (:meth:`show_unit_map`) to the model's output map.
 
     ``button`` is a ``Qt.MouseButton``, ``modifiers`` a ``Qt.KeyboardModifier``
     flag set (e.g. shift-drag to erase). Slots may take fewer arguments.
@@ -103,6 +106,7 @@ class BoundaryPlot(ThemedPlot):
 
     sigClicked = Signal(float, float, object, object)
     sigDragged = Signal(float, float, str, object, object)
+    sigUnitMapClosed = Signal()
 
     def __init__(self, parent=None, domain: tuple[float, float] = DOMAIN) -> None:
         self._canvas = CanvasViewBox()
@@ -111,6 +115,9 @@ class BoundaryPlot(ThemedPlot):
         self._class_colors: tuple[str, ...] = OKABE_ITO[:2]
         self._map: tuple[np.ndarray, str] | None = None  # last map, re-coloured on theme/class changes
         self._value_range: tuple[float, float] | None = None
+        # One unit's map shown instead of the output: (values, vmin, vmax, line values, level).
+        self._unit_map: tuple[np.ndarray, float, float, np.ndarray, float] | None = None
+        self._unit_label = ""
 
         vb = self._canvas
         vb.setAspectLocked(True, ratio=1.0)
@@ -130,6 +137,15 @@ class BoundaryPlot(ThemedPlot):
         self._cursor.hide()
         vb.addItem(self._cursor, ignoreBounds=True)
         self._cursor_radius: float | None = None
+
+        # Says which unit's map is on show, and is the way back: a widget over the view,
+        # so its clicks never reach the canvas (where they would add points).
+        self._badge = QToolButton(self, objectName="unitMapBadge")
+        self._badge.setToolTip("Click to go back to the model's output map.")
+        self._badge.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._badge.clicked.connect(self.show_output_map)
+        self._badge.hide()
+        vb.sigResized.connect(self._place_badge)
 
         vb.sigClicked.connect(self.sigClicked)
         vb.sigDragged.connect(self.sigDragged)
@@ -158,11 +174,53 @@ class BoundaryPlot(ThemedPlot):
         faint lines at its quarters.
         """
         self._map = (np.asarray(values, dtype=np.float64), task)
+        if self._unit_map is None:  # else kept for show_output_map, not drawn
+            self._redraw_map()
+
+    def show_unit_map(self, values: np.ndarray, vmin: float, vmax: float, level: float, label: str,
+                      line_values: np.ndarray | None = None) -> None:
+        """Show one unit's ``(h, w)`` map (same grid as :meth:`set_map`) instead of the output.
+
+        Coloured with the diverging map over ``[vmin, vmax]`` (its middle is the
+        background), with a solid line where ``line_values`` (default ``values``)
+        crosses ``level``, e.g. a tanh unit's ``a = 0`` or a sigmoid unit's ``a = 0.5``.
+        A badge in the corner reads ``"showing: " + label`` and returns to the
+        output map when clicked. Call again with new values to follow training.
+        """
+        values = np.asarray(values, dtype=np.float64)
+        line = values if line_values is None else np.asarray(line_values, dtype=np.float64)
+        self._unit_map = (values, float(vmin), float(vmax), line, float(level))
+        self._unit_label = label
+        self._badge.setText(f"showing: {label}   ✕")
+        self._badge.adjustSize()
+        self._badge.show()
+        self._badge.raise_()
+        self._place_badge()
         self._redraw_map()
 
+    def show_output_map(self) -> None:
+        """Go back from a unit's map to the model's output map (no-op when already there)."""
+        if self._unit_map is None:
+            return
+        self._unit_map = None
+        self._badge.hide()
+        if self._map is None:
+            self._erase()
+        else:
+            self._redraw_map()
+        self.sigUnitMapClosed.emit()
+
+    def unit_map_label(self) -> str:
+        """The label of the unit whose map is shown; ``""`` while the output map is shown."""
+        return self._unit_label if self._unit_map is not None else ""
+
     def clear_map(self) -> None:
-        """Remove the map and its lines (e.g. while there is no model)."""
+        """Remove the map and its lines (e.g. while there is no model); a unit's map goes too."""
         self._map = None
+        self.show_output_map()
+        self._erase()
+
+    def _erase(self) -> None:
         self._image.clear()
         self._faint.setData([], [])
         self._line.setData([], [])
@@ -202,11 +260,25 @@ class BoundaryPlot(ThemedPlot):
     # -- drawing --------------------------------------------------------------------------
 
     def _redraw_map(self) -> None:
-        if self._map is None:
+        if self._unit_map is not None:
+            rgba, faint, line = self._unit_layers()
+        elif self._map is not None:
+            rgba, faint, line = self._output_layers()
+        else:
             return
-        values, task = self._map
-        h, w = values.shape[:2]
+        h, w = rgba.shape[:2]
         lo, hi = self.domain
+        self._image.setImage(rgba, autoLevels=False)
+        # Pixel centres sit on the grid points, so the image reaches half a cell past the domain.
+        dx, dy = (hi - lo) / max(w - 1, 1), (hi - lo) / max(h - 1, 1)
+        self._image.setRect(QRectF(lo - dx / 2, lo - dy / 2, hi - lo + dx, hi - lo + dy))
+        faint_xy = np.concatenate(faint) if faint else np.empty((0, 2))
+        self._faint.setData(faint_xy[:, 0], faint_xy[:, 1])
+        self._line.setData(line[:, 0], line[:, 1])
+
+    def _output_layers(self) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+        """The model's map: its image, faint contour segments and the boundary line."""
+        values, task = self._map
         bg = self.theme.background_rgb
         if task == "regression":
             vmin, vmax = self._value_range or value_range(values)
@@ -223,14 +295,17 @@ class BoundaryPlot(ThemedPlot):
             else:
                 faint = []
                 line = class_boundary_segments(values, self.domain, self.domain)
+        return rgba, faint, line
 
-        self._image.setImage(rgba, autoLevels=False)
-        # Pixel centres sit on the grid points, so the image reaches half a cell past the domain.
-        dx, dy = (hi - lo) / max(w - 1, 1), (hi - lo) / max(h - 1, 1)
-        self._image.setRect(QRectF(lo - dx / 2, lo - dy / 2, hi - lo + dx, hi - lo + dy))
-        faint_xy = np.concatenate(faint) if faint else np.empty((0, 2))
-        self._faint.setData(faint_xy[:, 0], faint_xy[:, 1])
-        self._line.setData(line[:, 0], line[:, 1])
+    def _unit_layers(self) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+        """One unit's map: its image and its dividing line (no faint lines)."""
+        values, vmin, vmax, line_values, level = self._unit_map
+        rgba = value_image(values, vmin, vmax, self.theme.background_rgb)
+        return rgba, [], contour_segments(line_values, level, self.domain, self.domain)
+
+    def _place_badge(self) -> None:
+        corner = self.mapFromScene(self._canvas.sceneBoundingRect().topLeft())
+        self._badge.move(corner.x() + _BADGE_MARGIN, corner.y() + _BADGE_MARGIN)
 
     def _follow_mouse(self, scene_pos: QPointF) -> None:
         if self._cursor_radius is None:
@@ -250,4 +325,7 @@ class BoundaryPlot(ThemedPlot):
         self._line.setPen(pg.mkPen(t.boundary, width=2))
         self._cursor.setPen(pg.mkPen(t.foreground, width=1, style=Qt.PenStyle.DashLine))
         self._points.restyle(self._class_colors, t)
+        self._badge.setStyleSheet(
+            f"QToolButton#unitMapBadge {{ background: {t.background}; color: {t.foreground};"
+            f" border: 1px solid {t.foreground}; border-radius: 3px; padding: 2px 6px; font-weight: bold; }}")
         self._redraw_map()

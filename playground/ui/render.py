@@ -21,11 +21,12 @@ import sys
 import time
 from typing import Sequence
 
-from .cli import _option_error, _progress, add_model_arguments, build_trainer
+from ..cli import add_model_arguments, build_trainer, option_error, progress_bar
 
 VIEWS = {"window": "the window without its menu and status bars: panels, plots and transport bar",
          "plots": "the grid of the four plots"}
 FRAME_TIMEOUT = 120.0  # seconds to wait for the training thread to deliver one frame
+GLOBAL_PALETTE_BYTES = 512 * 2**20  # raw frames ffmpeg may hold to give a GIF one palette
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -96,7 +97,7 @@ def render_command(argv: Sequence[str]) -> int:
     """Parse ``argv``, render the video, report on stdout; 0 on success."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from .ui.video import missing_video_support, video_format
+    from .video import missing_video_support, video_format
 
     try:
         video_format(args.out)
@@ -117,7 +118,7 @@ def render_command(argv: Sequence[str]) -> int:
     try:
         trainer = build_trainer(args)
     except ValueError as exc:
-        parser.error(f"--session: {exc}" if args.session else _option_error(exc))
+        parser.error(f"--session: {exc}" if args.session else option_error(exc))
     except OSError as exc:
         parser.error(f"--session: cannot read {args.session}: {exc.strerror or exc}")
     schedule = frame_epochs(args.epochs, args.fps, args.epochs_per_frame, args.duration)
@@ -142,11 +143,11 @@ def _render(args: argparse.Namespace, trainer, schedule: list[int], hold: int) -
     from PySide6.QtCore import QSize
     from PySide6.QtWidgets import QApplication
 
-    from .ui.capture import rgb_array
-    from .ui.main_window import MainWindow
-    from .ui.presentation import set_presentation
-    from .ui.theme import apply_class_palette, apply_theme
-    from .ui.video import VideoWriter
+    from .capture import rgb_array
+    from .main_window import MainWindow
+    from .presentation import set_presentation
+    from .theme import apply_class_palette, apply_theme
+    from .video import VideoWriter
 
     pg.setConfigOptions(antialias=True, useOpenGL=False)
     app = QApplication.instance() or QApplication(["playground-render"])
@@ -162,8 +163,10 @@ def _render(args: argparse.Namespace, trainer, schedule: list[int], hold: int) -
         session.replace_session(trainer)
         frame = _current_frame(app, session)
         widget, rect = _fit(app, window, args.view, args.size)
-        writer = VideoWriter(args.out, args.size, args.fps)
         total = len(schedule) + hold
+        # One palette for the whole GIF halves its size, but ffmpeg holds every frame until the end.
+        few = total * args.size[0] * args.size[1] * 3 <= GLOBAL_PALETTE_BYTES
+        writer = VideoWriter(args.out, args.size, args.fps, gif_palette="global" if few else "frame")
         done = 0
         try:
             image = None
@@ -177,11 +180,11 @@ def _render(args: argparse.Namespace, trainer, schedule: list[int], hold: int) -
                 writer.write(image)
                 done += 1
                 loss = frame.stats.train_loss
-                _progress(done, total, f"epoch {frame.epoch}" + (f", loss {loss:.4f}" if loss == loss else ""))
+                progress_bar(done, total, f"epoch {frame.epoch}" + (f", loss {loss:.4f}" if loss == loss else ""))
             for _ in range(hold):
                 writer.write(image)
                 done += 1
-                _progress(done, total, "holding the last frame")
+                progress_bar(done, total, "holding the last frame")
         finally:
             sys.stderr.write("\n")
             writer.close()
@@ -217,7 +220,7 @@ def _picture(widget, rect, size):
     """
     from PySide6.QtCore import Qt
 
-    from .ui.capture import grab
+    from .capture import grab
 
     image = grab(widget, rect)
     if image.size() == size:
@@ -233,7 +236,7 @@ def _fit(app, window, view: str, size: tuple[int, int]):
     """
     from PySide6.QtCore import QSize
 
-    from .ui.capture import plots_area
+    from .capture import plots_area
 
     def area():
         if view == "plots":

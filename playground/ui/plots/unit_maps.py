@@ -1,0 +1,101 @@
+"""Maps of single units over the input plane: the network diagram's thumbnails and their scales.
+
+Plain numpy (no Qt), like ``colors``. Every map comes from the frame's one grid
+probe (``Frame.grid_a``: ``(r*r, units)`` per layer, row-major with rows along
+x2), so the thumbnails, the full-size unit map and the boundary agree.
+
+Colours are the diverging orange-blue map of ``colors.value_image``: the plot
+background at the unit's *neutral* value (0 for tanh, linear and leaky ReLU;
+0.5 for sigmoid; 0 for ReLU, whose maps therefore only go from background to
+blue), orange below it and blue above, so "blue = on" reads the same on every
+unit and matches the boundary plot's regression map.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from playground.data.features import compute_features
+from playground.ui.plots.colors import (MAP_STRENGTH, class_rgb, probability_image, probability_lut,
+                                        value_image)
+
+THUMBNAIL_STEP = 4  # a 100 x 100 probe grid becomes 25 x 25 thumbnails
+_BOUNDED = {"tanh": (-1.0, 1.0, 0.0), "sigmoid": (0.0, 1.0, 0.5)}
+
+
+def unit_scale(activation: str, values: np.ndarray) -> tuple[float, float, float]:
+    """``(vmin, vmax, neutral)`` for colouring a layer's maps of ``activation``.
+
+    Bounded activations use their whole range; unbounded ones (ReLU, leaky ReLU,
+    linear, input features) a range symmetric about 0 out to the largest
+    ``|value|`` of the layer, so units of one layer are comparable: a faint unit
+    is one with small activations.
+    """
+    if activation in _BOUNDED:
+        return _BOUNDED[activation]
+    finite = np.abs(values[np.isfinite(values)])
+    reach = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    return -reach, reach, 0.0
+
+
+def thumbnail_samples(resolution: int, step: int = THUMBNAIL_STEP) -> np.ndarray:
+    """Grid indices (along each axis) that a thumbnail samples: the middle of each ``step`` block."""
+    return np.arange(step // 2, resolution, step)
+
+
+def to_image_rows(maps: np.ndarray) -> np.ndarray:
+    """``(..., r*r)`` grid values -> ``(..., r, r)`` images with row 0 at the *top* (largest x2).
+
+    The probe grid has row 0 at the bottom; Qt images have it at the top.
+    """
+    r = int(round(np.sqrt(maps.shape[-1])))
+    return maps.reshape(maps.shape[:-1] + (r, r))[..., ::-1, :]
+
+
+def layer_thumbnails(values: np.ndarray, vmin: float, vmax: float, background: Sequence[int],
+                     step: int = THUMBNAIL_STEP) -> np.ndarray:
+    """``(units, h, w, 4)`` uint8 thumbnails (row 0 at the top) of a layer's ``(r*r, units)`` grid values."""
+    r = int(round(np.sqrt(values.shape[0])))
+    picks = thumbnail_samples(r, step)
+    grid = values.T.reshape(-1, r, r)[:, picks[:, None], picks[None, :]]
+    return np.ascontiguousarray(value_image(grid, vmin, vmax, background)[:, ::-1])
+
+
+def output_maps(grid_output: np.ndarray, task: str, class_colors: Sequence[str], background: Sequence[int],
+                value_span: tuple[float, float], step: int = THUMBNAIL_STEP) -> np.ndarray:
+    """``(outputs, h, w, 4)`` thumbnails of the output units.
+
+    Two classes: one node, coloured exactly like the decision-boundary map.
+    More classes: one node per class, from the background (p = 0) to that
+    class's colour (p = 1). Regression: the value map over ``value_span``.
+    """
+    out = np.asarray(grid_output, dtype=np.float64)
+    r = int(round(np.sqrt(out.shape[0])))
+    picks = thumbnail_samples(r, step)
+    small = out.reshape((r, r) + out.shape[1:])[picks[:, None], picks[None, :]][::-1]
+    if task == "regression":
+        return value_image(small, *value_span, background)[None]
+    colors = class_rgb(class_colors)
+    if small.shape[-1] == 2:
+        return probability_image(small, colors, background)[None]
+    ramps = probability_lut(colors[:small.shape[-1]], background, MAP_STRENGTH)
+    index = (np.clip(np.nan_to_num(small), 0.0, 1.0) * 255 + 0.5).astype(np.intp)
+    return np.stack([ramps[c][index[..., c]] for c in range(small.shape[-1])])
+
+
+def feature_values(axis: np.ndarray, features: Sequence[str]) -> np.ndarray:
+    """``(r*r, features)``: each input feature over the probe grid whose cell centres are ``axis``."""
+    x1, x2 = np.meshgrid(axis, axis)
+    return compute_features(np.column_stack([x1.ravel(), x2.ravel()]), features)
+
+
+def unit_line(activation: str, a: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, float]:
+    """The values and level of a unit's dividing line: ``a = 0.5`` for sigmoid, ``a = 0`` otherwise.
+
+    ReLU's ``a`` is flat zero on one side, so its line is traced on ``z = 0``,
+    the same place, where the contour has a slope to interpolate.
+    """
+    if activation == "sigmoid":
+        return a, 0.5
+    return (z if activation == "relu" else a), 0.0
