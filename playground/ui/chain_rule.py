@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QS
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
 from ..data import Dataset
+from ..training import Trainer
 from ..training.inspect import (PICK_RADIUS, PointInspection, WeightChain, WeightId, explain, inspect_point,
                                 nearest_point, snapshot_point)
 from .chain_rule_table import NetworkTable
 from .chain_rule_text import chain_html, extras_note, num, summary_html
 from .plots.boundary import BoundaryPlot
-from .worker import Frame
+from .worker import Frame, weights_of
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -172,6 +173,7 @@ class ChainRuleInspector(QObject):
         self._point: np.ndarray | None = None
         self._target = 0.0
         self._description = ""
+        self._viewing: int | None = None  # the past epoch the timeline shows, if any
 
         self.action = QAction("&Inspect a point (chain rule)", window, objectName="inspectAction",
                               checkable=True, shortcut=QKeySequence("I"))
@@ -261,9 +263,18 @@ class ChainRuleInspector(QObject):
         """Run the pass again for the inspected point with the current weights."""
         if self._point is None:
             return
-        point, target = self._point, self._target
+        point, target, viewing = self._point, self._target, self._viewing
+        worker = self._session.worker
+
+        def read(trainer: Trainer) -> object:
+            if viewing is None:
+                return snapshot_point(trainer, point, target)
+            # The timeline shows a past epoch: explain the network as it was then.
+            with weights_of(trainer, worker.timeline.nearest(viewing)):
+                return snapshot_point(trainer, point, target)
+
         try:
-            snapshot = self._session.run_in_worker(lambda trainer: snapshot_point(trainer, point, target))
+            snapshot = self._session.run_in_worker(read)
         except TimeoutError as exc:
             self.panel.show_message(f"Could not read the network: {exc}.")
             return
@@ -277,7 +288,10 @@ class ChainRuleInspector(QObject):
     def _frame_drawn(self, frame: Frame) -> None:
         # While playing the numbers would change faster than anyone reads them; a
         # step, a reset or a new setting arrives as a frame of a paused trainer.
-        if not frame.playing and self.dock.isVisible():
+        viewing = frame.epoch if frame.viewing else None
+        moved = viewing != self._viewing
+        self._viewing = viewing
+        if not frame.playing and self.dock.isVisible() and (moved or viewing is None):
             self.refresh()
 
     def _playing_changed(self, playing: bool) -> None:

@@ -14,13 +14,14 @@ built from a snapshot without disturbing the live trainer.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
@@ -85,6 +86,19 @@ def make_frame(trainer: Trainer, playing: bool, stats: EpochStats, notice: str =
     return frame if timeline is None else dataclasses.replace(frame, timeline=timeline)
 
 
+@contextlib.contextmanager
+def weights_of(trainer: Trainer, snapshot: Snapshot) -> Iterator[Trainer]:
+    """Let ``snapshot``'s weights stand in for the live ones inside the block, then put
+    the live ones back exactly (call it in the thread that owns ``trainer``)."""
+    params = trainer.model.params
+    live = params.copy_data()
+    params.load_data(snapshot.params)
+    try:
+        yield trainer
+    finally:
+        params.load_data(live)
+
+
 def make_view_frame(trainer: Trainer, snapshot: Snapshot, timeline: np.ndarray | None = None) -> Frame:
     """A frame of the network as it was at ``snapshot``, with the whole history.
 
@@ -92,13 +106,8 @@ def make_view_frame(trainer: Trainer, snapshot: Snapshot, timeline: np.ndarray |
     live ones are put back exactly, so call it in the thread that owns ``trainer``.
     Snapshots keep no gradients: the frame's ``grads`` are zeros.
     """
-    params = trainer.model.params
-    live = params.copy_data()
-    params.load_data(snapshot.params)
-    try:
+    with weights_of(trainer, snapshot):
         frame = make_frame(trainer, False, epoch_stats(trainer.history, snapshot.epoch), timeline=timeline)
-    finally:
-        params.load_data(live)
     grads = [(np.zeros_like(W), np.zeros_like(b)) for W, b in frame.weights]
     return dataclasses.replace(frame, epoch=snapshot.epoch, grads=grads, viewing=True)
 

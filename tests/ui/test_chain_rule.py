@@ -226,3 +226,24 @@ def test_key_i_switches_the_inspect_tool_on_and_off(window, qtbot):
     assert window.tools.tool == "inspect" and window.chain_rule.dock.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_I)
     assert window.tools.tool == "add" and window.chain_rule.dock.isVisible()  # the panel stays
+
+
+def test_panel_explains_the_epoch_the_timeline_shows(qtbot, window):
+    """Scrubbed back, the panel's numbers are those of the network at that epoch."""
+    window.session.step(12)
+    qtbot.waitUntil(lambda: window.session.latest_frame.epoch == 12, timeout=10000)
+    start_inspecting(qtbot, window)
+    x1, x2 = window.session.dataset.X[0]
+    click(qtbot, window, float(x1), float(x2))
+    qtbot.waitUntil(lambda: window.chain_rule.panel.inspection is not None, timeout=5000)
+    window.session.view_epoch(5)
+    qtbot.waitUntil(lambda: window.session.latest_frame.viewing and window.session.latest_frame.epoch == 5,
+                    timeout=5000)
+    qtbot.waitUntil(lambda: window.chain_rule.panel.inspection.snapshot.weights[0][0].tolist()
+                    == window.session.latest_frame.weights[0][0].tolist(), timeout=5000)
+    shown = window.chain_rule.panel.inspection.snapshot
+    for (W, b), (W5, b5) in zip(shown.weights, window.session.latest_frame.weights):
+        np.testing.assert_array_equal(W, W5)
+        np.testing.assert_array_equal(b, b5)
+    live = window.session.run_in_worker(lambda t: t.model.layers[0].W.data.copy())
+    assert not np.array_equal(live, shown.weights[0][0])  # the live network was left as it is
