@@ -57,6 +57,8 @@ def _frame_ms(n: int) -> float:
 
 def _playing_rates(batch_size: int, seconds: float = 5.0) -> tuple[float, float]:
     """Epochs per second and frames drawn per second while playing at full speed."""
+    from PySide6.QtCore import QTimer
+
     app, window = _window(500, batch_size)
     drawn = []
     original = window.draw_frame
@@ -64,10 +66,12 @@ def _playing_rates(batch_size: int, seconds: float = 5.0) -> tuple[float, float]
     start_epoch = window.session.trainer.epoch
     window.session.set_speed(0)
     window.session.play()
+    # The real event loop, as in the app: it sleeps in Qt until something happens.
+    # (A processEvents() polling loop wakes the GUI thread a thousand times a second
+    # and takes the GIL from the training thread each time.)
     start = time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        app.processEvents()
-        time.sleep(0.001)
+    QTimer.singleShot(int(seconds * 1000), app.quit)
+    app.exec()
     window.session.pause()
     elapsed = time.perf_counter() - start
     epochs = (drawn[-1] if drawn else start_epoch) - start_epoch

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QMenu,
+from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from ..data import make_dataset
@@ -15,6 +15,7 @@ from ..training import TrainingConfig
 from .activation_view import ActivationView
 from .canvas import CanvasController
 from .chain_rule import install_chain_rule
+from .diagram import install_network_view
 from .files import install_files
 from .panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
 from .plots.boundary import BoundaryPlot
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
 
         self._drawn: Frame | None = None
         self._drawn_at = 0.0
+        self._drawing = False
         self._map_kind: tuple[str, int] | None = None
         self._timer = QTimer(self, interval=DRAW_INTERVAL_MS)
         self._timer.timeout.connect(self._draw_latest)
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         install_files(self)
         self.timeline_row = install_timeline(self)
         install_tutorial_features(self)
+        self.network_view = install_network_view(self)
 
     # ------------------------------------------------------ extension points
     MENU_ORDER = ("&File", "&Edit", "&View", "&Train", "&Help")
@@ -168,6 +171,8 @@ class MainWindow(QMainWindow):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(scroll)
         top.addLayout(right, 1)
+        # Features add columns here, right of the plots and above the transport bar (the network diagram).
+        self.right_columns = top
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -226,13 +231,18 @@ class MainWindow(QMainWindow):
 
     def _draw_latest(self) -> None:
         frame = self.session.latest_frame
-        if frame is None or frame is self._drawn:
+        if frame is None or frame is self._drawn or self._drawing:
             return
         self._drawn = frame
-        self.draw_frame(frame)
-        # Paint now, not later in the event loop: the worker resumes training when
-        # told the frame is done, and painting alongside it would fight for the GIL.
-        self.repaint()
+        self._drawing = True
+        try:
+            self.draw_frame(frame)
+            # Paint now, not later in the event loop: the worker resumes training when
+            # told the frame is done, and painting alongside it would fight for the GIL.
+            # The plots' scenes post their repaints, so deliver those (not user input).
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            self._drawing = False
         self._drawn_at = time.perf_counter()
         self.session.worker.frame_taken()
 
