@@ -35,11 +35,11 @@ VANISHING, EXPLODING = "vanishing", "exploding"
 # What usually helps, by problem and by the layer's activation: (short hint, full advice).
 ADVICE = {
     (VANISHING, "saturating"): ("try ReLU + He init",
-                                "use ReLU instead of sigmoid/tanh in deep stacks, with He initialisation, "
+                                "ReLU instead of sigmoid/tanh in deep stacks, with He initialisation, "
                                 "or fewer layers"),
     (VANISHING, "relu"): ("lower the learning rate",
-                          "dead ReLU units pass no gradient: a lower learning rate, leaky ReLU, "
-                          "He initialisation"),
+                          "a lower learning rate, leaky ReLU or He initialisation (dead ReLU units "
+                          "pass no gradient)"),
     (VANISHING, "other"): ("try fewer layers", "fewer layers, or ReLU with He initialisation"),
     (EXPLODING, "any"): ("lower the learning rate",
                          "a lower learning rate, gradient clipping, or a smaller initialisation (Xavier)"),
@@ -56,12 +56,15 @@ class LayerFlag:
     hint: str       # a few words for a plot's status line
     advice: str     # the full advice, for tooltips
 
-    def describe(self, name: str) -> str:
-        """One sentence for a tooltip, e.g. ``"layer 1: vanishing gradient (2e-05 x the output layer's)"``."""
+    def describe(self, label: str) -> str:
+        """Two lines for a tooltip; ``label`` is the layer's history label ("layer 1: 8 sigmoid")."""
+        name = readable(label)
         if self.kind == VANISHING:
-            return f"{name}: vanishing gradient ({self.value:.1g} × the output layer's). Try {self.advice}."
-        size = "not finite" if not np.isfinite(self.value) else f"‖∂L/∂W‖ ≈ {self.value:.3g}"
-        return f"{name}: exploding gradient ({size}). Try {self.advice}."
+            problem = f"{name}: vanishing gradient ({self.value:.1g} × the output layer's)."
+        else:
+            size = "not finite" if not np.isfinite(self.value) else f"‖∂L/∂W‖ ≈ {self.value:.3g}"
+            problem = f"{name}: exploding gradient ({size})."
+        return f"{problem}\nWhat usually helps: {self.advice}."
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,9 @@ class GradientHealth:
             if kind == VANISHING:
                 worst = min(f.value for f in flagged)
                 parts.append(f"Vanishing gradients in {where} (down to {worst:.0e} × the output layer's). "
-                             f"Try {flagged[0].advice}.")
+                             f"What usually helps: {flagged[0].advice}.")
             else:
-                parts.append(f"Exploding gradients in {where}. Try {flagged[0].advice}.")
+                parts.append(f"Exploding gradients in {where}. What usually helps: {flagged[0].advice}.")
         return " ".join(parts)
 
     def headline(self, names: Sequence[str]) -> str:
@@ -176,6 +179,12 @@ def _family(activations: Sequence[str], layer: int) -> str:
     if name in ("sigmoid", "tanh"):
         return "saturating"
     return "relu" if name == "relu" else "other"
+
+
+def readable(label: str) -> str:
+    """``"layer 1: 8 sigmoid"`` -> ``"layer 1 (8 sigmoid)"``, for use inside a sentence."""
+    name, _, detail = label.partition(": ")
+    return f"{name} ({detail})" if detail else name
 
 
 def _short(label: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
 from playground.training.health import (EXPLODING, VANISHING, VANISHING_RATIO, assess_gradients,
-                                        dead_units)
+                                        dead_units, layer_list)
 from playground.training.presets import NETWORK_PRESETS, apply_preset
 
 
@@ -35,6 +35,17 @@ def test_vanishing_is_relative_to_the_output_layer_over_the_last_epochs():
     assert "He initialisation" in health.flag(0).advice
     summary = health.summary(["layer 1: 8 sigmoid", "layer 2: 8 sigmoid", "output: 1"])
     assert summary.startswith("Vanishing gradients in layer 1 ")
+
+
+def test_headline_names_runs_of_layers_with_a_short_hint():
+    names = ["layer 1: 8 sigmoid", "layer 2: 8 sigmoid", "layer 3: 8 sigmoid", "layer 4: 8 sigmoid",
+             "output: 1"]
+    norms = _norms([1e-6] * 5, [1e-6] * 5, [0.1] * 5, [1e-6] * 5, [0.1] * 5)
+    health = assess_gradients(norms, ("sigmoid",) * 4)
+    assert health.headline(names) == "Vanishing gradients in layers 1–2, 4: try ReLU + He init"
+    assert layer_list([0, 1, 2, 4], names) == "layers 1–3, output"
+    assert layer_list([4], names) == "output"
+    assert layer_list([2], names) == "layer 3"
 
 
 def test_a_single_small_epoch_does_not_flag():

@@ -214,6 +214,10 @@ class BoundaryPlot(ThemedPlot):
         """The label of the unit whose map is shown; ``""`` while the output map is shown."""
         return self._unit_label if self._unit_map is not None else ""
 
+    def map_image(self) -> np.ndarray | None:
+        """The ``(h, w, 4)`` RGBA image on show (output or unit map; row 0 at the bottom), or None."""
+        return self._image.image
+
     def clear_map(self) -> None:
         """Remove the map and its lines (e.g. while there is no model); a unit's map goes too."""
         self._map = None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPen
 
 from playground.data.palette import hex_to_rgb
@@ -270,6 +270,11 @@ class ThemedPlot(pg.PlotWidget):
             item.layout.removeItem(item.titleLabel)
             item.titleLabel.hide()
             item.layout.addItem(self._legend, 0, 1, alignment=Qt.AlignmentFlag.AlignCenter)
+            # Axes widen with their tick labels without resizing the widget: refit then too,
+            # once the layout has settled (during the resize the geometry is half updated).
+            self._refit = QTimer(self, singleShot=True, interval=0)
+            self._refit.timeout.connect(self._fit_legend)
+            item.getViewBox().sigResized.connect(self._refit.start)
             self._style_legend(self._legend)
         return self._legend
 
@@ -287,11 +292,21 @@ class ThemedPlot(pg.PlotWidget):
             sample.effectiveSizeHint(preferred).width() + label.effectiveSizeHint(preferred).width()
             for sample, label in legend.items
         )
-        columns = int(max(1, min(len(legend.items), item.getViewBox().width() // entry)))
+        # The view's width without the legend's say: a legend wider than the view holds the
+        # view (and the whole plot) at its own width, so measuring the view would never drop a column.
+        width = self.width() - (item.width() - item.getViewBox().width())
+        columns = int(max(1, min(len(legend.items), width // entry)))
         if columns > self._legend_step:
             columns -= columns % self._legend_step
         legend.setColumnCount(columns)
+        # The estimate leaves out the legend's own margins: drop columns until it really fits.
+        while columns > self._legend_step and legend.effectiveSizeHint(preferred).width() > width:
+            columns -= self._legend_step
+            legend.setColumnCount(columns)
         item.layout.setRowFixedHeight(0, legend.effectiveSizeHint(preferred).height())
+        if item.width() > self.width():
+            # An earlier, wider legend pushed the plot past the widget; it does not shrink back by itself.
+            pg.GraphicsView.setRange(self, self.range, padding=0, disableAutoPixel=False)
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(ev)

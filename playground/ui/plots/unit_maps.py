@@ -13,14 +13,17 @@ unit and matches the boundary plot's regression map.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from playground.data.features import compute_features
 from playground.ui.plots.colors import (MAP_STRENGTH, class_rgb, probability_image, probability_lut,
-                                        value_image)
+                                        value_image, value_index, value_lut)
 
 THUMBNAIL_STEP = 4  # a 100 x 100 probe grid becomes 25 x 25 thumbnails
+REACH_PERCENTILE = 98.0  # of |a| over a layer: where an unbounded layer's colours saturate
+_SCALE_STRIDE = 7
 _BOUNDED = {"tanh": (-1.0, 1.0, 0.0), "sigmoid": (0.0, 1.0, 0.5)}
 
 
@@ -28,14 +31,20 @@ def unit_scale(activation: str, values: np.ndarray) -> tuple[float, float, float
     """``(vmin, vmax, neutral)`` for colouring a layer's maps of ``activation``.
 
     Bounded activations use their whole range; unbounded ones (ReLU, leaky ReLU,
-    linear, input features) a range symmetric about 0 out to the largest
-    ``|value|`` of the layer, so units of one layer are comparable: a faint unit
-    is one with small activations.
+    linear, input features) a range symmetric about 0 out to the layer's
+    ``REACH_PERCENTILE`` of ``|value|``, so units of one layer are comparable (a
+    faint unit is one with small activations). A percentile, not the maximum:
+    a ReLU unit grows without bound toward the plane's corners, and the largest
+    value there would leave the rest of every map pale.
     """
     if activation in _BOUNDED:
         return _BOUNDED[activation]
-    finite = np.abs(values[np.isfinite(values)])
-    reach = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    # Every 7th grid point (7 and the grid's 100 share no factor, so the sample spreads over
+    # the plane) gives the same percentile to the colour's precision, at a seventh of the sort.
+    sample = values[::_SCALE_STRIDE]
+    finite = np.abs(sample[np.isfinite(sample)])
+    reach = float(np.percentile(finite, REACH_PERCENTILE)) if finite.size else 0.0
+    reach = reach if reach > 0 else (float(finite.max()) if finite.size and finite.max() > 0 else 1.0)
     return -reach, reach, 0.0
 
 
@@ -59,7 +68,13 @@ def layer_thumbnails(values: np.ndarray, vmin: float, vmax: float, background: S
     r = int(round(np.sqrt(values.shape[0])))
     picks = thumbnail_samples(r, step)
     grid = values.T.reshape(-1, r, r)[:, picks[:, None], picks[None, :]]
-    return np.ascontiguousarray(value_image(grid, vmin, vmax, background)[:, ::-1])
+    # value_image's colours from a table built once per background (every layer, every frame).
+    return _value_table(tuple(background))[value_index(grid[:, ::-1], vmin, vmax)]
+
+
+@lru_cache(maxsize=4)
+def _value_table(background: tuple[int, ...]) -> np.ndarray:
+    return value_lut(background, MAP_STRENGTH)
 
 
 def output_maps(grid_output: np.ndarray, task: str, class_colors: Sequence[str], background: Sequence[int],
