@@ -10,7 +10,8 @@ classes have become linearly separable.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from .plots.activation_space import ActivationSpacePlot, pca_2d
 from .titled import titled
@@ -40,8 +41,8 @@ class ActivationView(QWidget):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(titled("Activation space", self.plot, self.layer_box, self.kind_box, QLabel("x"),
-                                self.x_box, QLabel("y"), self.y_box,
+        layout.addWidget(titled("Activation space", self.plot, self.layer_box, self.kind_box,
+                                self.x_box, self.y_box, controls_below=True,
                                 tooltip="The data and the input grid as the chosen hidden layer sees them."))
         self._frame: Frame | None = None
         self._layer_labels: list[str] = []
@@ -60,8 +61,11 @@ class ActivationView(QWidget):
             box.blockSignals(True)
         previous = self.layer_box.currentIndex()
         self.layer_box.clear()
-        for label in hidden:
-            self.layer_box.addItem(label)
+        for index, label in enumerate(hidden):
+            # Short in the header (the units and activation are in the tooltip and the
+            # gradient plot's legend): at 1280 px the header shares its row with four boxes.
+            self.layer_box.addItem(f"layer {index + 1}")
+            self.layer_box.setItemData(index, label, Qt.ItemDataRole.ToolTipRole)
         self.layer_box.setCurrentIndex(min(max(previous, 0), len(hidden) - 1) if hidden else -1)
         self._fill_units(frame)
         for box in boxes:
@@ -75,10 +79,10 @@ class ActivationView(QWidget):
         for box in (self.x_box, self.y_box):
             box.blockSignals(True)
             box.clear()
-        self.x_box.addItem("PCA", PCA)
+        self.x_box.addItem("x: PCA", PCA)
         for unit in range(units):
-            self.x_box.addItem(f"unit {unit + 1}", unit)
-            self.y_box.addItem(f"unit {unit + 1}", unit)
+            self.x_box.addItem(f"x: unit {unit + 1}", unit)
+            self.y_box.addItem(f"y: unit {unit + 1}", unit)
         # Two units: show them as they are; more: PCA of all of them by default.
         self.x_box.setCurrentIndex(1 if units == 2 else 0)
         self.y_box.setCurrentIndex(min(1, units - 1))
