@@ -73,19 +73,16 @@ def run_app(argv: Sequence[str]) -> int:
     """Open the playground window and run the event loop until it closes."""
     options = parse_arguments(argv)
     # Imported here so that ``python -m playground train`` and --help never load Qt.
-    import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
     from .autosave import recover
     from .driver import Driver
     from .main_window import MainWindow
+    from .plots.style import configure_pyqtgraph
     from .presentation import presentation, set_presentation
     from .settings import APPLICATION, ORGANIZATION, Settings
 
-    # A shorter switch interval lets the GUI thread take the GIL back from the
-    # training thread quickly, so the window stays responsive while it trains.
-    sys.setswitchinterval(0.001)
-    pg.setConfigOptions(antialias=True, useOpenGL=False)
+    configure_pyqtgraph()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)

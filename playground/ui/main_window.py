@@ -29,6 +29,8 @@ from .tutorial import install_tutorial_features
 from .worker import GRID_RESOLUTION, Frame
 
 DRAW_INTERVAL_MS = 16  # at most ~60 redraws a second, whatever the training speed
+CURVES_INTERVAL_S = 0.1  # loss and gradient curves: at most 10 redraws a second while playing
+SPACE_INTERVAL_S = 0.05  # the activation space: at most 20 redraws a second while playing
 
 DEFAULT_PRESET = "spiral"
 DEFAULT_NOISE = 0.1
@@ -82,6 +84,8 @@ class MainWindow(QMainWindow):
         self._drawn: Frame | None = None
         self._drawn_at = 0.0
         self._drawing = False
+        self._curves_drawn_at = 0.0
+        self._space_drawn_at = 0.0
         self._map_kind: tuple[str, int] | None = None
         self._timer = QTimer(self, interval=DRAW_INTERVAL_MS)
         self._timer.timeout.connect(self._draw_latest)
@@ -257,7 +261,18 @@ class MainWindow(QMainWindow):
                 self.boundary_plot.set_map(output.reshape(r, r), "regression")
             else:
                 self.boundary_plot.set_map(output.reshape(r, r, -1), "classification")
-        self.activation_view.show_frame(frame)
+        # The activation space and the curves change more slowly than the boundary:
+        # while playing they are redrawn less often, which leaves more of each
+        # frame's time to training.
+        now = time.perf_counter()
+        if not frame.playing or now - self._space_drawn_at >= SPACE_INTERVAL_S:
+            self._space_drawn_at = now
+            self.activation_view.show_frame(frame)
+        if frame.playing and now - self._curves_drawn_at < CURVES_INTERVAL_S:
+            for draw in self._frame_views:
+                draw(frame)
+            return
+        self._curves_drawn_at = now
         history = frame.history
         regression = dataset.task == "regression"
         scale = 1.0 if regression else 100.0

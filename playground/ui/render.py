@@ -139,17 +139,17 @@ def _render(args: argparse.Namespace, trainer, schedule: list[int], hold: int) -
     """Drive the offscreen window through ``schedule`` and write every frame; a note on how training ended."""
     # Offscreen whatever the machine has: rendering must never open a window.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    import pyqtgraph as pg
     from PySide6.QtCore import QSize
     from PySide6.QtWidgets import QApplication
 
     from .capture import rgb_array
     from .main_window import MainWindow
+    from .plots.style import configure_pyqtgraph
     from .presentation import set_presentation
     from .theme import apply_class_palette, apply_theme
     from .video import VideoWriter
 
-    pg.setConfigOptions(antialias=True, useOpenGL=False)
+    configure_pyqtgraph()
     app = QApplication.instance() or QApplication(["playground-render"])
     # Built on the trainer's data and settings, so the panels show them from the start.
     window = MainWindow(trainer.dataset, trainer.config)

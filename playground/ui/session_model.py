@@ -166,6 +166,9 @@ class SessionModel(QObject):
     def pause(self) -> None:
         if self.worker.playing:
             self.worker.set_playing(False)
+            # One more frame, of the paused state: views that skip some frames while
+            # playing (the curves) then show the very last epoch.
+            self.worker.submit(lambda trainer: None)
 
     def toggle_play(self) -> None:
         self.pause() if self.worker.playing else self.play()

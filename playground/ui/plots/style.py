@@ -20,6 +20,12 @@ LABEL_PT = 11  # axis titles, a little larger than the ticks they explain
 _LEGEND_GAP = 12  # px kept free between legend entries when choosing the number of columns
 
 
+def configure_pyqtgraph() -> None:
+    """The global pyqtgraph options every entry point uses (app, render, benchmark):
+    smooth curves and points, and no OpenGL (DESIGN.md: it is not needed and not reliable)."""
+    pg.setConfigOptions(antialias=True, useOpenGL=False)
+
+
 @dataclass(frozen=True)
 class Theme:
     """Colours of one theme, as ``#RRGGBB`` strings."""
