@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from ..session_model import SessionModel
@@ -98,8 +98,17 @@ class TransportBar(QWidget):
     def _label(self, name: str, widest: str, tooltip: str) -> QLabel:
         label = tip(QLabel(self), tooltip)  # parented, so it is measured in the bar's font
         label.setObjectName(name)
-        label.setMinimumWidth(label.fontMetrics().horizontalAdvance(widest))
+        label.setProperty("widest", widest)
+        _fit_width(label)
         return label
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        # A larger font (presentation mode) needs wider labels, or the numbers clip.
+        if event.type() == QEvent.Type.FontChange:
+            for label in self.findChildren(QLabel):
+                if label.property("widest"):
+                    _fit_width(label)
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ events
     def _on_step(self) -> None:
@@ -137,3 +146,8 @@ class TransportBar(QWidget):
 
 def _number(value: float, spec: str) -> str:
     return MISSING if math.isnan(value) else format(value, spec)
+
+
+def _fit_width(label: QLabel) -> None:
+    """Room for the widest text the label will show, in its current font."""
+    label.setMinimumWidth(label.fontMetrics().horizontalAdvance(label.property("widest")))
