@@ -335,11 +335,13 @@ class Trainer:
         """
         F = self.features(X)
         trace: list[nn.LayerTrace] = []
+        # Weights on their way to diverging may overflow here; the plots show NaN as
+        # background, so numpy need not warn.
         with no_grad(), np.errstate(over="ignore", invalid="ignore"):
             self.model(Tensor(F), trace=trace)
+            out = self.head.activate(trace[-1].z.data)
         z = [t.z.data for t in trace]
         a = [t.a.data for t in trace[:-1]]
-        out = self.head.activate(z[-1])
         a.append(out)
         if self.head.name == "sigmoid":
             output = np.concatenate([1.0 - out, out], axis=1)
