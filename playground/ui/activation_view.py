@@ -18,6 +18,7 @@ from .titled import titled
 from .worker import GRID_RESOLUTION, Frame
 
 GRID_LINES = 11  # lines per direction drawn from the probe grid
+MAX_POINTS = 5000  # data points drawn in the activation space (DESIGN.md: subsample above ~5k)
 PCA = -1
 
 
@@ -133,9 +134,12 @@ class ActivationView(QWidget):
         rows = np.linspace(0, GRID_RESOLUTION - 1, GRID_LINES).round().astype(int)
         lines = [grid[i] for i in rows] + [grid[:, j] for j in rows]
         dataset = frame.dataset
-        self.plot.update_space(project(point_values), dataset.y, dataset.task, dataset.class_colors,
-                               grid_lines=lines, decision_line=decision, axis_labels=labels,
-                               is_test=dataset.is_test)
+        # Above MAX_POINTS an even subsample (the same every frame) shows the cloud
+        # as well at a fraction of the painting; the canvas still draws every point.
+        shown = slice(None, None, -(-dataset.n // MAX_POINTS) or 1)
+        self.plot.update_space(project(point_values[shown]), dataset.y[shown], dataset.task,
+                               dataset.class_colors, grid_lines=lines, decision_line=decision,
+                               axis_labels=labels, is_test=dataset.is_test[shown])
 
     @staticmethod
     def _decision_line(frame: Frame, layer: int, kind: str, basis: np.ndarray,

@@ -84,6 +84,7 @@ class GradientPlot(HistoryPlot):
             self._rebuild(labels)
         for layer, label in enumerate(labels):
             self._set_series(self._curves[label], epochs, norms[:, layer], log=True)
+        self._follow(epochs, [norms] if norms is not None else [], log=True)
 
     def set_health(self, flagged: Sequence[int], text: str, details: str = "") -> None:
         """Mark the layers ``flagged`` (indices into the labels) and show ``text`` under the plot.

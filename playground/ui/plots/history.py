@@ -32,6 +32,15 @@ def finite_series(x: Sequence[float], y: Sequence[float], log: bool = False) -> 
     return x, y
 
 
+_STEPS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def round_up(value: float) -> float:
+    """The smallest number of the form step x 10^k (steps about 25% apart) that is >= value > 0."""
+    scale = 10.0 ** float(np.floor(np.log10(value)))
+    return next(step * scale for step in _STEPS if step * scale >= value * (1 - 1e-12))
+
+
 class HistoryPlot(ThemedPlot):
     """A per-epoch plot: curves by name, a legend, an optional vertical epoch marker."""
 
@@ -41,6 +50,9 @@ class HistoryPlot(ThemedPlot):
         # No axis grid: pyqtgraph's grid costs ~15 ms a repaint here, 30x the curves themselves.
         # The view follows the data; a manual zoom would switch that off for good.
         item.getViewBox().setMouseEnabled(x=False, y=False)
+        # Both axes are set by _follow, in round steps (see there).
+        item.getViewBox().disableAutoRange()
+        self._shown_range: tuple[float, float, float, float] | None = None
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._legend_entries: list[tuple[pg.PlotDataItem, str]] = []
         self._legend = self._add_legend(legend_column_step)
@@ -56,6 +68,31 @@ class HistoryPlot(ThemedPlot):
             return
         self._marker.setValue(float(epoch))
         self._marker.show()
+
+    def _follow(self, epochs: Sequence[float], values: Sequence[np.ndarray], log: bool) -> None:
+        """Show epochs 0 to a round number just past the newest, and the values in round bounds.
+
+        The view then changes every few dozen epochs instead of every frame, and so
+        do the axis labels, whose layout is the dearest part of a repaint. With
+        ``log`` the value bounds are whole decades (view coordinates are log10).
+        """
+        newest = float(np.nanmax(epochs)) if len(epochs) else 0.0
+        finite = np.concatenate([np.ravel(v) for v in values]) if len(values) else np.zeros(0)
+        finite = finite[np.isfinite(finite)]
+        if log:
+            finite = np.log10(np.maximum(finite, LOG_FLOOR))
+            low, high = (np.floor(finite.min()), np.ceil(finite.max())) if len(finite) else (-1.0, 0.0)
+            high = max(high, low + 1.0)
+        elif len(finite):
+            low = 0.0 if finite.min() >= 0 else -round_up(-finite.min())
+            high = round_up(finite.max()) if finite.max() > 0 else 1.0
+        else:
+            low, high = 0.0, 1.0
+        shown = (0.0, round_up(max(newest, 10.0)), float(low), float(high))
+        if shown != self._shown_range:
+            self._shown_range = shown
+            view = self.getPlotItem().getViewBox()
+            view.setRange(xRange=shown[:2], yRange=shown[2:], padding=0.03)
 
     def curve_point_count(self) -> dict[str, int]:
         """Points drawn per curve, by curve name (curves without data count 0)."""

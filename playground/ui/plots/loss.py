@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
@@ -71,6 +72,8 @@ class LossPlot(HistoryPlot):
         self._set_series(self._test, epochs, test_loss, self._log)
         self._set_series(self._metric_train, epochs, metric_train)
         self._set_series(self._metric_test, epochs, metric_test)
+        self._follow(epochs, [np.asarray(v, dtype=np.float64) for v in (train_loss, test_loss) if v is not None],
+                     self._log)
         metric = metric_name.split(" (")[0]  # the unit is on the axis; keep legend entries short
         self._set_legend(
             [
