@@ -6,7 +6,9 @@ from PySide6.QtGui import QImage
 
 from playground.data.palette import OKABE_ITO, hex_to_rgb
 from playground.ui.plots.activation_space import ActivationSpacePlot, pca_2d
-from playground.ui.plots.boundary import BoundaryPlot, map_grid
+from playground.data import DOMAIN
+from playground.training import grid_points
+from playground.ui.plots.boundary import BoundaryPlot
 from playground.ui.plots.colors import MAP_STRENGTH
 from playground.ui.plots.gradients import GradientPlot
 from playground.ui.plots.loss import LossPlot
@@ -54,7 +56,7 @@ def map_colour(hex_color, bg=LIGHT.background):
 
 def step_map(axis):
     """Class 1 is certain where input ``axis`` > 0, class 0 elsewhere."""
-    G = map_grid(N)
+    G = grid_points(N, DOMAIN)[0]
     p1 = (G[:, axis] > 0).astype(float)
     return np.stack([1 - p1, p1], axis=-1).reshape(N, N, 2)
 
@@ -104,7 +106,7 @@ def test_view_is_fixed_on_the_domain(boundary):
 
 def test_k_class_map_and_boundary_lines(boundary):
     boundary.set_classes(OKABE_ITO[:3])
-    G = map_grid(N)
+    G = grid_points(N, DOMAIN)[0]
     logits = np.stack([G[:, 0], -G[:, 0], G[:, 1] - 3], axis=-1) * 4
     P = np.exp(logits - logits.max(axis=1, keepdims=True))
     P = (P / P.sum(axis=1, keepdims=True)).reshape(N, N, 3)
@@ -117,7 +119,7 @@ def test_k_class_map_and_boundary_lines(boundary):
 
 
 def test_regression_map_and_points(boundary):
-    G = map_grid(N)
+    G = grid_points(N, DOMAIN)[0]
     boundary.set_points(np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([-1.0, 1.0]), None, "regression")
     boundary.set_map(G[:, 0].reshape(N, N) / 6, "regression")
     left, right = pixel(boundary, -5.0, 2.0), pixel(boundary, 5.0, 2.0)
@@ -387,3 +389,15 @@ def test_every_plot_switches_theme_and_keeps_readable_fonts(qtbot):
             axis = plot.getPlotItem().getAxis(name)
             assert axis.style["tickFont"].pointSize() >= 10
             assert "11pt" in axis.label.toHtml() or axis.labelStyle.get("font-size") == "11pt"
+
+
+def test_the_half_line_lies_where_the_model_is_half(boundary):
+    """Sampled at the cell centres of grid_points, a map whose p = 0.5 at x1 = 1.3 draws its
+    0.5 line at x1 = 1.3, and the image covers exactly the domain."""
+    G = grid_points(40, DOMAIN)[0]
+    p1 = 1.0 / (1.0 + np.exp(-(G[:, 0] - 1.3)))
+    boundary.set_map(np.stack([1 - p1, p1], axis=1).reshape(40, 40, 2), "classification")
+    x, _ = boundary._line.getData()
+    assert len(x) and np.allclose(x, 1.3, atol=1e-2)
+    rect = boundary._image.mapRectToParent(boundary._image.boundingRect())
+    assert (rect.left(), rect.right(), rect.top(), rect.bottom()) == pytest.approx((-6, 6, -6, 6))

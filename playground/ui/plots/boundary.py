@@ -4,10 +4,12 @@ This is the largest plot on screen and the one people click into, so its view is
 fixed (the data domain with a little padding, equal aspect) and the mouse paints
 instead of panning or zooming.
 
-Map orientation: ``set_map`` takes values sampled on :func:`map_grid`, i.e.
-``values[i, j]`` is the model at ``x1 = linspace(lo, hi, w)[j]`` and
-``x2 = linspace(lo, hi, h)[i]``. Row 0 is the *bottom* of the plot (smallest
-x2) and column 0 its left edge: exactly ``model(map_grid(n)).reshape(n, n, ...)``.
+Map orientation: ``set_map`` takes values sampled at the cell centres of an
+``h x w`` grid over the domain (``playground.training.grid_points``), i.e.
+``values[i, j]`` is the model at the centre of cell column ``j`` (x1) and cell
+row ``i`` (x2). Row 0 is the *bottom* of the plot (smallest x2) and column 0 its
+left edge: exactly ``model(grid_points(n, domain)[0]).reshape(n, n, ...)``, each
+pixel of the image one cell of the domain.
 """
 from __future__ import annotations
 
@@ -18,29 +20,18 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsEllipseItem, QToolButton
 
+from playground.data import DOMAIN
 from playground.data.palette import OKABE_ITO
 from playground.ui.plots.colors import class_rgb, probability_image, value_image
 from playground.ui.plots.contour import class_boundary_segments, contour_segments
 from playground.ui.plots.points import PointLayer, value_range
 from playground.ui.plots.style import ThemedPlot, with_alpha
 
-DOMAIN = (-6.0, 6.0)
 # Phases of a drag, as reported by sigDragged.
 DRAG_START, DRAG_MOVE, DRAG_FINISH = "start", "move", "finish"
 _PADDING = 0.03  # fraction of the domain shown beyond each edge
 _CANVAS_BUTTONS = (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton)
 _BADGE_MARGIN = 6  # px between the view's top-left corner and the "showing: ..." badge
-
-
-def map_grid(resolution: int, domain: tuple[float, float] = DOMAIN) -> np.ndarray:
-    """The ``(resolution**2, 2)`` input points at which :meth:`BoundaryPlot.set_map` expects the model.
-
-    x1 varies fastest, so the model's outputs reshape to ``(resolution, resolution, ...)``
-    with rows along x2 and columns along x1.
-    """
-    axis = np.linspace(domain[0], domain[1], resolution)
-    x1, x2 = np.meshgrid(axis, axis)
-    return np.column_stack([x1.ravel(), x2.ravel()])
 
 
 class CanvasViewBox(pg.ViewBox):
@@ -270,12 +261,10 @@ class BoundaryPlot(ThemedPlot):
             rgba, faint, line = self._output_layers()
         else:
             return
-        h, w = rgba.shape[:2]
         lo, hi = self.domain
         self._image.setImage(rgba, autoLevels=False)
-        # Pixel centres sit on the grid points, so the image reaches half a cell past the domain.
-        dx, dy = (hi - lo) / max(w - 1, 1), (hi - lo) / max(h - 1, 1)
-        self._image.setRect(QRectF(lo - dx / 2, lo - dy / 2, hi - lo + dx, hi - lo + dy))
+        # One pixel per grid cell: the image covers the domain exactly.
+        self._image.setRect(QRectF(lo, lo, hi - lo, hi - lo))
         faint_xy = np.concatenate(faint) if faint else np.empty((0, 2))
         self._faint.setData(faint_xy[:, 0], faint_xy[:, 1])
         self._line.setData(line[:, 0], line[:, 1])
@@ -288,24 +277,31 @@ class BoundaryPlot(ThemedPlot):
             vmin, vmax = self._value_range or value_range(values)
             rgba = value_image(values, vmin, vmax, bg)
             levels = [vmin + q * (vmax - vmin) for q in (0.25, 0.5, 0.75)]
-            faint = [contour_segments(values, level, self.domain, self.domain) for level in levels]
+            faint = [contour_segments(values, level, *self._centres(values)) for level in levels]
             line = np.empty((0, 2))
         else:
             rgba = probability_image(values, class_rgb(self._class_colors), bg)
             if values.ndim == 2 or values.shape[-1] == 2:
                 p1 = values if values.ndim == 2 else values[..., 1]
-                faint = [contour_segments(p1, level, self.domain, self.domain) for level in (0.25, 0.75)]
-                line = contour_segments(p1, 0.5, self.domain, self.domain)
+                faint = [contour_segments(p1, level, *self._centres(p1)) for level in (0.25, 0.75)]
+                line = contour_segments(p1, 0.5, *self._centres(p1))
             else:
                 faint = []
-                line = class_boundary_segments(values, self.domain, self.domain)
+                line = class_boundary_segments(values, *self._centres(values))
         return rgba, faint, line
+
+    def _centres(self, values: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The x1 and x2 ranges of the first and last cell centres of ``values``' grid."""
+        lo, hi = self.domain
+        h, w = values.shape[:2]
+        return ((lo + (hi - lo) / (2 * w), hi - (hi - lo) / (2 * w)),
+                (lo + (hi - lo) / (2 * h), hi - (hi - lo) / (2 * h)))
 
     def _unit_layers(self) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
         """One unit's map: its image and its dividing line (no faint lines)."""
         values, vmin, vmax, line_values, level = self._unit_map
         rgba = value_image(values, vmin, vmax, self.theme.background_rgb)
-        return rgba, [], contour_segments(line_values, level, self.domain, self.domain)
+        return rgba, [], contour_segments(line_values, level, *self._centres(line_values))
 
     def _place_badge(self) -> None:
         corner = self.mapFromScene(self._canvas.sceneBoundingRect().topLeft())

@@ -53,15 +53,6 @@ def thumbnail_samples(resolution: int, step: int = THUMBNAIL_STEP) -> np.ndarray
     return np.arange(step // 2, resolution, step)
 
 
-def to_image_rows(maps: np.ndarray) -> np.ndarray:
-    """``(..., r*r)`` grid values -> ``(..., r, r)`` images with row 0 at the *top* (largest x2).
-
-    The probe grid has row 0 at the bottom; Qt images have it at the top.
-    """
-    r = int(round(np.sqrt(maps.shape[-1])))
-    return maps.reshape(maps.shape[:-1] + (r, r))[..., ::-1, :]
-
-
 def layer_thumbnails(values: np.ndarray, vmin: float, vmax: float, background: Sequence[int],
                      step: int = THUMBNAIL_STEP) -> np.ndarray:
     """``(units, h, w, 4)`` uint8 thumbnails (row 0 at the top) of a layer's ``(r*r, units)`` grid values."""
