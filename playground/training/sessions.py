@@ -154,4 +154,8 @@ def session_from_dict(data: Any) -> Trainer:
         raise ValueError(f"state.rng: not a valid random-generator state ({exc})") from None
     if standardizer is not None:
         trainer.set_standardizer(Standardizer.from_dict(standardizer))
+    status = state.get("status", "ok")
+    if status not in ("ok", "diverged", "stopped"):
+        raise ValueError(f"state.status: expected ok, diverged or stopped, got {status!r}")
+    trainer.status = status
     return trainer

@@ -206,6 +206,10 @@ class Trainer:
         cfg = self._config
         if cfg.max_epochs and self.epoch >= cfg.max_epochs:
             return self._stop(f"reached the epoch limit ({cfg.max_epochs})")
+        if cfg.patience and self._epochs_since_best >= cfg.patience:
+            # Stopped early stays stopped until the patience changes or a reset.
+            return self._stop(f"early stopping: no improvement for {cfg.patience} epochs "
+                              f"(best {self._best_loss:.4g}); raise the patience or Reset to go on")
         n = len(self._F_train)
         if n == 0:
             return self._stop("there are no training points to learn from")

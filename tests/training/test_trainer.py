@@ -735,3 +735,15 @@ def test_float32_config_trains_and_stays_float32():
     double = Trainer(ds, small_config(dropout=0.1, l2=0.001, weight_decay=0.001))
     double.step(15)
     assert stats.train_loss == pytest.approx(double.last_stats().train_loss, rel=1e-3)
+
+
+def test_early_stopping_stays_stopped_until_the_patience_changes():
+    ds = xor_data()
+    tr = Trainer(ds, small_config(patience=3))
+    stats = tr.step(1000)
+    assert stats.status == "stopped" and "early stopping" in stats.message
+    stopped_at = tr.epoch
+    again = tr.step(5)
+    assert again.status == "stopped" and tr.epoch == stopped_at  # no further epoch trained
+    tr.set_config(tr.config.replace(patience=0))
+    assert tr.step(2).status == "ok" and tr.epoch == stopped_at + 2
