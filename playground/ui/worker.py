@@ -4,8 +4,9 @@ The worker owns the ``Trainer``: every call on it happens in the worker's
 thread, so no array is ever touched by two threads. The GUI sends commands
 (``submit``) and receives ``Frame`` values: copies of everything the plots draw,
 made in the worker thread. While playing, the worker trains as many epochs as
-the chosen speed allows and emits at most ``FRAME_RATE`` frames a second; the
-GUI keeps only the newest frame and draws it on its own timer.
+the chosen speed allows and emits about ``FRAME_RATE`` frames a second, each
+time waiting while the GUI draws it (lockstep: the two threads never compete
+for the GIL); the GUI keeps only the newest frame.
 
 The worker also keeps the ``Timeline`` of weight snapshots (one per epoch,
 thinned), and can show a past epoch instead of the live one: a view frame,
