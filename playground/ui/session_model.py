@@ -49,6 +49,7 @@ class SessionModel(QObject):
         self.undo_stack = QUndoStack(self)
         self._strokes = itertools.count(1)
         self.latest_frame: Frame | None = None
+        self._last_notice = ""
         self._live_epoch: int | None = None  # of the latest live frame: viewing the past changes nothing
         self.worker = TrainingWorker(Trainer(dataset, config))
         self.worker.frameReady.connect(self._on_frame)
@@ -207,4 +208,8 @@ class SessionModel(QObject):
             self.message.emit("error", frame.stats.message)
         elif frame.stats.status == "stopped":
             self.message.emit("warning", frame.stats.message)
+        if frame.notice and frame.notice != self._last_notice:
+            # The trainer's own word on a rebuild it made (a new class count, say).
+            self.message.emit("info", frame.notice[0].upper() + frame.notice[1:] + ".")
+        self._last_notice = frame.notice
         self.frameReady.emit(frame)

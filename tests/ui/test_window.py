@@ -251,3 +251,10 @@ def test_last_hidden_layer_shows_a_separating_decision_line(qtbot):
     np.testing.assert_array_equal(side, predicted)
     assert (predicted == ds.y).mean() > 0.9
     w.close()
+
+
+def test_a_new_class_rebuilds_the_network_and_says_so(window, qtbot):
+    session = window.session
+    session.set_dataset(session.dataset.with_classes(3), "Add class")
+    qtbot.waitUntil(lambda: session.trainer.model.n_out == 3, timeout=5000)
+    qtbot.waitUntil(lambda: "number of classes changed" in window.statusBar().currentMessage(), timeout=5000)
