@@ -38,6 +38,16 @@ GRID_RESOLUTION = 100
 MAX_SPEED = 0.0  # epochs per second; 0 means as fast as it goes
 
 
+def _fixed_grid() -> tuple[np.ndarray, np.ndarray]:
+    """The probe grid, built once: every frame probes the same points."""
+    points, axis = grid_points(GRID_RESOLUTION, DOMAIN)
+    points.flags.writeable = axis.flags.writeable = False
+    return points, axis
+
+
+_GRID = _fixed_grid()
+
+
 @dataclass(frozen=True)
 class Frame:
     """One picture's worth of training state, owned by the GUI once emitted."""
@@ -71,7 +81,7 @@ HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_metric", "test_met
 def make_frame(trainer: Trainer, playing: bool, stats: EpochStats, notice: str = "",
                timeline: np.ndarray | None = None) -> Frame:
     """Probe the grid and the points and copy what the plots need."""
-    points, axis = grid_points(GRID_RESOLUTION, DOMAIN)
+    points, axis = _GRID
     grid = trainer.probe(points)
     dataset = trainer.dataset
     if dataset.n:
