@@ -13,7 +13,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .cli import train_command
         return train_command(args[1:])
     if args and args[0] == "render":
-        from .ui.render import render_command
+        from .ui.media.render import render_command
         return render_command(args[1:])
     from .ui.app import run_app
     return run_app(args)

@@ -128,7 +128,7 @@ def bench_training() -> None:
 
 def bench_ui() -> None:
     # The UI benchmark lives with the UI, the only layer that may import Qt.
-    from .ui.bench_ui import bench_ui as run
+    from .ui.devtools.bench_ui import bench_ui as run
     run()
 
 

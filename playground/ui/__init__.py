@@ -9,6 +9,6 @@ def __getattr__(name: str):
     # ``playground.ui.MainWindow`` is imported on first use, so that the numpy-only
     # helpers below ``ui`` (plots.colors, plots.contour) load without Qt.
     if name == "MainWindow":
-        from .main_window import MainWindow
+        from .shell.main_window import MainWindow
         return MainWindow
     raise AttributeError(f"module 'playground.ui' has no attribute {name!r}")

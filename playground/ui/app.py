@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Sequence
 from ..data import DATASET_NAMES
 
 if TYPE_CHECKING:
-    from .autosave import Autosaver
-    from .files import FileController
-    from .main_window import MainWindow
-    from .settings import Settings
+    from .files.autosave import Autosaver
+    from .files.file_controller import FileController
+    from .shell.main_window import MainWindow
+    from .shell.settings import Settings
 
 DEFAULT_PRESET, DEFAULT_SEED = "spiral", 0  # what the app starts on without FILE or options
 
@@ -75,12 +75,12 @@ def run_app(argv: Sequence[str]) -> int:
     # Imported here so that ``python -m playground train`` and --help never load Qt.
     from PySide6.QtWidgets import QApplication
 
-    from .autosave import recover
-    from .driver import Driver
-    from .main_window import MainWindow
+    from .files.autosave import recover
+    from .devtools.driver import Driver
+    from .shell.main_window import MainWindow
     from .plots.style import configure_pyqtgraph
-    from .presentation import presentation, set_presentation
-    from .settings import APPLICATION, ORGANIZATION, Settings
+    from .shell.presentation import presentation, set_presentation
+    from .shell.settings import APPLICATION, ORGANIZATION, Settings
 
     configure_pyqtgraph()
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -117,7 +117,7 @@ def run_app(argv: Sequence[str]) -> int:
 
 def _start_autosave(files: FileController, seconds: float) -> Autosaver | None:
     """The window's Autosaver, or None (with a warning) if its folder cannot be written."""
-    from .autosave import Autosaver, autosave_dir
+    from .files.autosave import Autosaver, autosave_dir
 
     folder = autosave_dir()
     try:
@@ -130,7 +130,7 @@ def _start_autosave(files: FileController, seconds: float) -> Autosaver | None:
 
 def remember_theme(window: MainWindow, settings: Settings) -> None:
     """Start in the theme chosen last time, and remember each new choice."""
-    from .theme import THEMES, apply_theme, theme_state
+    from .shell.theme import THEMES, apply_theme, theme_state
 
     state = theme_state(window)
     if settings.theme in THEMES and settings.theme != state.theme:

@@ -13,15 +13,15 @@ import pytest
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
-from playground.ui import dialogs
-from playground.ui.driver import DRIVER_ENV, PREFIX as DRIVER_PREFIX
-from playground.ui.settings import DATA_DIR_ENV
+from playground.ui.shell import dialogs
+from playground.ui.devtools.driver import DRIVER_ENV, PREFIX as DRIVER_PREFIX
+from playground.ui.shell.settings import DATA_DIR_ENV
 
 CONFIG = TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
 
 
 class Dialogs:
-    """Stands in for ``playground.ui.dialogs``: records errors, answers questions."""
+    """Stands in for ``playground.ui.shell.dialogs``: records errors, answers questions."""
 
     def __init__(self) -> None:
         self.errors: list[tuple[str, str]] = []
@@ -109,7 +109,7 @@ def app_command(*args: str) -> list[str]:
 
 def app_env(data_dir: Path, driver: Path | None = None, autosave_seconds: float | None = None) -> dict:
     """The environment of an app subprocess: offscreen, its files in ``data_dir``,
-    driven by the script ``driver`` (see playground.ui.driver)."""
+    driven by the script ``driver`` (see playground.ui.devtools.driver)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     if autosave_seconds is not None:
         (data_dir / "settings.ini").write_text(f"[autosave]\ninterval={autosave_seconds}\n")

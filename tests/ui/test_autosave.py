@@ -13,7 +13,7 @@ import pytest
 
 from playground.data import AddPoints, make_dataset
 from playground.training import Trainer, load_session, save_session
-from playground.ui.autosave import PREFIX, UNREADABLE, Autosaver, find_orphan, recover
+from playground.ui.files.autosave import PREFIX, UNREADABLE, Autosaver, find_orphan, recover
 
 from file_fixtures import (CONFIG, answers, app_command, app_env, driver_records, session_state,  # noqa: F401
                            wait_idle, window, write_driver)

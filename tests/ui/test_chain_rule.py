@@ -12,7 +12,7 @@ from playground.nn import MLP
 from playground.training import TrainingConfig
 from playground.training.inspect import WeightId
 from playground.ui import MainWindow
-from playground.ui.chain_rule_table import GRAD
+from playground.ui.inspection.chain_rule_table import GRAD
 
 
 def open_window(qtbot, dataset, config) -> MainWindow:

@@ -12,8 +12,8 @@ import pytest
 from playground.data import DATASET_NAMES, load_dataset, make_dataset, save_dataset
 from playground.training import Trainer, load_session, save_session
 from playground.ui.app import parse_arguments, remember_theme
-from playground.ui.settings import Settings
-from playground.ui.theme import apply_theme, theme_state
+from playground.ui.shell.settings import Settings
+from playground.ui.shell.theme import apply_theme, theme_state
 
 from file_fixtures import (CONFIG, answers, app_command, app_env, driver_records, window,  # noqa: F401
                            write_driver)

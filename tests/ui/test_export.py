@@ -10,8 +10,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMenu, QToolButton
 
-from playground.ui import export
-from playground.ui.capture import plots_area
+from playground.ui.media import export
+from playground.ui.media.capture import plots_area
 
 from tutorial_window import window  # noqa: F401 - the fixture
 

@@ -12,8 +12,8 @@ from playground.training import TrainingConfig
 from playground.ui.panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
 from playground.ui.panels.form import MIN_POINT_SIZE, select_data
 from playground.ui.panels.training_panel import FULL_BATCH
-from playground.ui.session_model import SessionModel
-from playground.ui.tools import ToolState
+from playground.ui.session.session_model import SessionModel
+from playground.ui.session.tools import ToolState
 
 PREVIEW = Path("/tmp/panels_preview")
 COLUMN = 280  # px: the left column at 1280x720

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QScrollArea
 
 from playground.ui.plots.style import LABEL_PT
-from playground.ui.presentation import SCALE, presentation, set_presentation
+from playground.ui.shell.presentation import SCALE, presentation, set_presentation
 
 from tutorial_window import window  # noqa: F401 - the fixture
 

@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 
-from playground.ui import recorder as recorder_module
-from playground.ui.capture import plots_area
-from playground.ui.recorder import Recorder, RecordingControls
-from playground.ui.video import VideoWriter
+from playground.ui.media import recorder as recorder_module
+from playground.ui.media.capture import plots_area
+from playground.ui.media.recorder import Recorder, RecordingControls
+from playground.ui.media.video import VideoWriter
 
 from tutorial_window import window  # noqa: F401 - the fixture
 

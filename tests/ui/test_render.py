@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from playground.__main__ import main
-from playground.ui.render import build_parser, frame_epochs
-from playground.ui.settings import DATA_DIR_ENV
+from playground.ui.media.render import build_parser, frame_epochs
+from playground.ui.shell.settings import DATA_DIR_ENV
 
 
 def test_frame_schedule():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox
 
-from playground.ui.shortcuts import ShortcutOverlay, shortcut_rows
+from playground.ui.shell.shortcuts import ShortcutOverlay, shortcut_rows
 
 from tutorial_window import window  # noqa: F401 - the fixture
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground.data.palette import OKABE_ITO
 from playground.ui.plots.style import DARK, LIGHT
-from playground.ui.theme import TOL_BRIGHT, apply_class_palette, apply_theme, theme_state
+from playground.ui.shell.theme import TOL_BRIGHT, apply_class_palette, apply_theme, theme_state
 
 from tutorial_window import window  # noqa: F401 - the fixture
 

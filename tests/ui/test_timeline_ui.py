@@ -11,7 +11,7 @@ from playground.data import DOMAIN, make_dataset
 from playground.training import Trainer, TrainingConfig, grid_points
 from playground.training.timeline import Timeline
 from playground.ui import MainWindow
-from playground.ui.worker import GRID_RESOLUTION, make_view_frame
+from playground.ui.session.worker import GRID_RESOLUTION, make_view_frame
 
 CONFIG = TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
 

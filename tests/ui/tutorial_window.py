@@ -8,7 +8,7 @@ import pytest
 from playground.data import make_dataset
 from playground.training import TrainingConfig
 from playground.ui import MainWindow
-from playground.ui.settings import DATA_DIR_ENV
+from playground.ui.shell.settings import DATA_DIR_ENV
 
 
 @pytest.fixture

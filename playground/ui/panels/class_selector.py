@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QToolButton, QWidget
 from ...data import Dataset
 from ...data.dataset import MIN_CLASSES
 from ...data.palette import MAX_CLASSES, hex_to_rgb
-from ..session_model import SessionModel
-from ..tools import ToolState
+from ..session.session_model import SessionModel
+from ..session.tools import ToolState
 from .form import blocked, tip
 
 SWATCH = 26  # px: big enough to hit and to read the class number on

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 
 from ...training import TrainingConfig
-from ..session_model import SessionModel
+from ..session.session_model import SessionModel
 from .form import Section, W, blocked, select_data
 
 

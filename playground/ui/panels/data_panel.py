@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFrame, QLabel, QPushBut
 from ...data import Dataset
 from ...data.edits import Clear
 from ...data.generators import DATASET_NAMES, describe, takes_classes, task_of
-from ..session_model import SessionModel
-from ..tools import TOOLS, ToolState
+from ..session.session_model import SessionModel
+from ..session.tools import TOOLS, ToolState
 from .class_selector import ClassSelector
 from .form import (MAX_SEED, Section, blocked, choice_combo, fraction_spin, hbox, icon_button, select_data,
                    spin, tip, toggle)

@@ -9,7 +9,7 @@ from ...data.features import FEATURES
 from ...nn import ACTIVATIONS, INITS
 from ...training import TrainingConfig
 from ...training.config import MAX_HIDDEN_LAYERS
-from ..session_model import SessionModel
+from ..session.session_model import SessionModel
 from .config_form import ConfigSection
 from .form import MAX_SEED, blocked, choice_combo, hbox, select_data, spin, tip, toggle
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 from ...data import Dataset
 from ...nn import OPTIMIZERS, SCHEDULES
 from ...training import TrainingConfig
-from ..session_model import SessionModel
+from ..session.session_model import SessionModel
 from .config_form import ConfigSection
 from .form import LadderSpinBox, blocked, choice_combo, fraction_spin, hbox, spin, tip
 

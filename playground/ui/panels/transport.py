@@ -7,8 +7,8 @@ import math
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
-from ..session_model import SessionModel
-from ..worker import Frame
+from ..session.session_model import SessionModel
+from ..session.worker import Frame
 from .form import blocked, icon_button, readable, tip
 
 SPEEDS = (1, 2, 5, 10, 30, 60, 120, 300, 0)  # epochs per second; 0 is as fast as it goes

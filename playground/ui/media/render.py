@@ -21,7 +21,7 @@ import sys
 import time
 from typing import Sequence
 
-from ..cli import add_model_arguments, build_trainer, option_error, progress_bar
+from ...cli import add_model_arguments, build_trainer, option_error, progress_bar
 
 VIEWS = {"window": "the window without its menu and status bars: panels, plots and transport bar",
          "plots": "the grid of the four plots"}
@@ -143,10 +143,10 @@ def _render(args: argparse.Namespace, trainer, schedule: list[int], hold: int) -
     from PySide6.QtWidgets import QApplication
 
     from .capture import rgb_array
-    from .main_window import MainWindow
-    from .plots.style import configure_pyqtgraph
-    from .presentation import set_presentation
-    from .theme import apply_class_palette, apply_theme
+    from ..shell.main_window import MainWindow
+    from ..plots.style import configure_pyqtgraph
+    from ..shell.presentation import set_presentation
+    from ..shell.theme import apply_class_palette, apply_theme
     from .video import VideoWriter
 
     configure_pyqtgraph()

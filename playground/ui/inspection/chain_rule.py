@@ -25,17 +25,17 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QStyle,
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
-from ..data import Dataset
-from ..training import Trainer
-from ..training.inspect import (PICK_RADIUS, PointInspection, WeightChain, WeightId, explain, inspect_point,
+from ...data import Dataset
+from ...training import Trainer
+from ...training.inspect import (PICK_RADIUS, PointInspection, WeightChain, WeightId, explain, inspect_point,
                                 nearest_point, snapshot_point)
 from .chain_rule_table import NetworkTable
 from .chain_rule_text import chain_html, extras_note, num, summary_html
-from .plots.boundary import BoundaryPlot
-from .worker import Frame, weights_of
+from ..plots.boundary import BoundaryPlot
+from ..session.worker import Frame, weights_of
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from ..shell.main_window import MainWindow
 
 DOCK_HEIGHT = 190  # px when first shown: the plots keep most of the height at 1280x720
 MIN_PICK_PIXELS = 6  # a click this close to a point picks it even where PICK_RADIUS is fewer pixels

@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLockFile, QObject, QTimer
 
-from ..data.io import write_text_atomic
-from ..training import load_session
-from ..training.sessions import SUFFIX, session_to_dict
-from . import dialogs
-from .settings import data_dir
+from ...data.io import write_text_atomic
+from ...training import load_session
+from ...training.sessions import SUFFIX, session_to_dict
+from ..shell import dialogs
+from ..shell.settings import data_dir
 
 if TYPE_CHECKING:
-    from .files import FileController
+    from .file_controller import FileController
 
 PREFIX = "autosave-"
 UNREADABLE = ".unreadable"

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from ..data import Dataset
+from ...data import Dataset
 
 
 class DatasetOwner(Protocol):

@@ -10,23 +10,23 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
-from ..data import make_dataset
-from ..training import TrainingConfig
-from .activation_view import ActivationView
-from .canvas import CanvasController
-from .chain_rule import install_chain_rule
-from .diagram import install_network_view
-from .files import install_files
-from .panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
-from .plots.boundary import BoundaryPlot
-from .plots.gradients import GradientPlot
-from .plots.loss import LossPlot
-from .session_model import SessionModel
-from .timeline import install_timeline
+from ...data import make_dataset
+from ...training import TrainingConfig
+from ..plots.activation_view import ActivationView
+from ..session.canvas import CanvasController
+from ..inspection.chain_rule import install_chain_rule
+from ..diagram.network_diagram import install_network_view
+from ..files.file_controller import install_files
+from ..panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
+from ..plots.boundary import BoundaryPlot
+from ..plots.gradients import GradientPlot
+from ..plots.loss import LossPlot
+from ..session.session_model import SessionModel
+from ..timeline.timeline_row import install_timeline
 from .titled import titled
-from .tools import ToolState
+from ..session.tools import ToolState
 from .tutorial import install_tutorial_features
-from .worker import GRID_RESOLUTION, Frame
+from ..session.worker import GRID_RESOLUTION, Frame
 
 DRAW_INTERVAL_MS = 16  # at most ~60 redraws a second, whatever the training speed
 CURVES_INTERVAL_S = 0.1  # loss and gradient curves: at most 10 redraws a second while playing

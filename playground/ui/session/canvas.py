@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Qt
 
-from ..data import DOMAIN, AddPoints, remove_within
-from .plots.boundary import BoundaryPlot
+from ...data import DOMAIN, AddPoints, remove_within
+from ..plots.boundary import BoundaryPlot
 from .session_model import SessionModel
 from .tools import ToolState
 

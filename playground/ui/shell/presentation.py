@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QScrollArea, QWidget
 
-from .plots.style import ThemedPlot
+from ..plots.style import ThemedPlot
 
 SCALE = 1.4
 RECORDING_SIZES = (QSize(1280, 720), QSize(1920, 1080))

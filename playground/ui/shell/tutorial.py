@@ -6,9 +6,9 @@ each lives in its own module.
 
 from __future__ import annotations
 
-from .export import install_export
+from ..media.export import install_export
 from .presentation import install_presentation
-from .recorder import install_recorder
+from ..media.recorder import install_recorder
 from .shortcuts import install_shortcut_overlay
 from .theme import install_theme_menu
 

@@ -13,10 +13,10 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
-from ..training.timeline import nearest_kept
-from .panels.form import blocked, icon_button, readable, tip
-from .session_model import SessionModel
-from .worker import Frame
+from ...training.timeline import nearest_kept
+from ..panels.form import blocked, icon_button, readable, tip
+from ..session.session_model import SessionModel
+from ..session.worker import Frame
 
 TIPS = {
     "slider": "Drag to look back at the network as it was at an earlier epoch (training pauses). "

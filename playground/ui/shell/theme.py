@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from ..data.palette import OKABE_ITO
-from .plots.style import DARK, ThemedPlot
+from ...data.palette import OKABE_ITO
+from ..plots.style import DARK, ThemedPlot
 
 THEMES = ("light", "dark")
 

@@ -13,9 +13,9 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
-from .plots.activation_space import ActivationSpacePlot, pca_2d
-from .titled import titled
-from .worker import GRID_RESOLUTION, Frame
+from .activation_space import ActivationSpacePlot, pca_2d
+from ..shell.titled import titled
+from ..session.worker import GRID_RESOLUTION, Frame
 
 GRID_LINES = 11  # lines per direction drawn from the probe grid
 MAX_POINTS = 5000  # data points drawn in the activation space (DESIGN.md: subsample above ~5k)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from ..training.inspect import PointInspection, WeightId
+from ...training.inspect import PointInspection, WeightId
 from .chain_rule_text import (a_citation, input_symbol, loss_citation, num, output_symbol, sup, unit_symbol,
                               weight_symbol, z_citation)
 

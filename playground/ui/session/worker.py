@@ -27,9 +27,9 @@ from typing import Callable, Iterator
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
-from ..data import DOMAIN, Dataset
-from ..training import EpochStats, Snapshot, Trainer, TrainingConfig, grid_points
-from ..training.timeline import Timeline, epoch_stats
+from ...data import DOMAIN, Dataset
+from ...training import EpochStats, Snapshot, Trainer, TrainingConfig, grid_points
+from ...training.timeline import Timeline, epoch_stats
 
 FRAME_RATE = 33.0  # frames a second aimed at while playing (30 reached after overheads)
 DRAW_WAIT = 0.1  # seconds the worker waits for the GUI to draw a frame (none may)

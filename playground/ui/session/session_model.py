@@ -13,8 +13,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from ..data import Dataset, make_dataset
-from ..training import Trainer, TrainingConfig
+from ...data import Dataset, make_dataset
+from ...training import Trainer, TrainingConfig
 from .commands import EditCommand, ReplaceDatasetCommand
 from .worker import Frame, TrainingWorker
 

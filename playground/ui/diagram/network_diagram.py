@@ -29,15 +29,15 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPathIt
                                QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
                                QToolButton, QToolTip, QWidget)
 
-from ..data.features import FEATURES
-from ..training.health import GradientHealth, assess_gradients, dead_units, readable
-from .diagram_layout import ROWS, Geometry, diagram_geometry
-from .plots.points import value_range
-from .plots.style import FONT_PT, theme_for
-from .plots.unit_maps import (feature_values, layer_thumbnails, output_maps, unit_line, unit_scale)
+from ...data.features import FEATURES
+from ...training.health import GradientHealth, assess_gradients, dead_units, readable
+from .layout import ROWS, Geometry, diagram_geometry
+from ..plots.points import value_range
+from ..plots.style import FONT_PT, theme_for
+from ..plots.unit_maps import (feature_values, layer_thumbnails, output_maps, unit_line, unit_scale)
 from .preset_menu import install_network_presets
-from .titled import titled
-from .worker import Frame
+from ..shell.titled import titled
+from ..session.worker import Frame
 
 REDRAW_BUDGET = 0.010     # s: a diagram redraw costing more than this is done less often...
 BUSY_SHARE = 0.3          # ...so that it takes at most this share of the time (8 layers of 16 units)

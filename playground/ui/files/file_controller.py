@@ -16,14 +16,14 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from ..data import Dataset, load_dataset, save_dataset
-from ..training import Trainer, load_session, save_session
-from ..training.sessions import SUFFIX as SESSION_SUFFIX
-from . import dialogs
-from .settings import Settings
+from ...data import Dataset, load_dataset, save_dataset
+from ...training import Trainer, load_session, save_session
+from ...training.sessions import SUFFIX as SESSION_SUFFIX
+from ..shell import dialogs
+from ..shell.settings import Settings
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from ..shell.main_window import MainWindow
 
 APP_NAME = "Playground"
 UNTITLED = "untitled"
@@ -151,7 +151,7 @@ class FileController(QObject):
     def new_session(self) -> bool:
         """Replace the session with the default one (asks about unsaved changes first)."""
         # Imported here: the window module installs this one.
-        from .main_window import default_session
+        from ..shell.main_window import default_session
 
         if not self.maybe_save():
             return False

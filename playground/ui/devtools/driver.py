@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PySide6.QtCore import QTimer
 
-from ..data import AddPoints
-from ..training import save_session
-from . import dialogs
-from .presentation import presentation
-from .theme import theme_state
+from ...data import AddPoints
+from ...training import save_session
+from ..shell import dialogs
+from ..shell.presentation import presentation
+from ..shell.theme import theme_state
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from ..shell.main_window import MainWindow
 
 DRIVER_ENV = "PLAYGROUND_TEST_DRIVER"
 PREFIX = "playground-driver"

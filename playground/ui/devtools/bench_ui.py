@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from ..bench import median_ms
+from ...bench import median_ms
 
 
 def _window(n: int, batch_size: int | None = None):
@@ -19,9 +19,9 @@ def _window(n: int, batch_size: int | None = None):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from ..data import make_dataset
-    from .main_window import DEFAULT_CONFIG, MainWindow
-    from .plots.style import configure_pyqtgraph
+    from ...data import make_dataset
+    from ..shell.main_window import DEFAULT_CONFIG, MainWindow
+    from ..plots.style import configure_pyqtgraph
 
     configure_pyqtgraph()  # as the app does
 
@@ -42,7 +42,7 @@ def _frame_ms(n: int, diagram: bool = True) -> float:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
-    from .worker import make_frame
+    from ..session.worker import make_frame
 
     app, window = _window(n)
     window.network_view.panel.setVisible(diagram)
@@ -110,7 +110,7 @@ def bench_ui() -> None:
     for n in (1000, 10000):
         print(f"  frame, the four plots updated and the window painted, {n} points: "
               f"{_frame_ms(n, diagram=False):.1f} ms; with the network diagram too: {_frame_ms(n):.1f} ms")
-    from .main_window import DEFAULT_CONFIG
+    from ..shell.main_window import DEFAULT_CONFIG
     for batch in sorted({DEFAULT_CONFIG.batch_size, 10}, reverse=True):
         epochs, frames = _playing_rates(batch)
         print(f"  playing n=500 (350 training points), 2-8-8-1, batch {batch}, full speed: "

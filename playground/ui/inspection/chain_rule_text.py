@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-from ..nn.activations import LEAKY_SLOPE
-from ..training.inspect import GraphRef, HeadStep, LayerInspection, PointInspection, WeightChain, WeightId
+from ...nn.activations import LEAKY_SLOPE
+from ...training.inspect import GraphRef, HeadStep, LayerInspection, PointInspection, WeightChain, WeightId
 
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

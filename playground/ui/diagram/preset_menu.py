@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
-from ..training.presets import NETWORK_PRESETS, PRESET_TIPS
+from ...training.presets import NETWORK_PRESETS, PRESET_TIPS
 
 
 def install_network_presets(window) -> None:

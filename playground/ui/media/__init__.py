@@ -1,0 +1,1 @@
+"""Media: export pictures, record videos, and the headless render command."""
