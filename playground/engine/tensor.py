@@ -196,8 +196,15 @@ class Tensor:
             raise TypeError(f"pow: the exponent must be a Python number, got {type(exponent).__name__}")
         p = float(exponent)
         x = self.data
-        return self._make(x ** p, (self,), f"pow {p:g}",
-                          lambda g: (g * p * x ** (p - 1.0),))
+
+        def backward(g: np.ndarray) -> tuple[np.ndarray]:
+            if p == 0.0:
+                # x ** 0 is constant. The general rule would give 0 * 0 ** -1 = 0 * inf = NaN
+                # at x = 0; the derivative is 0 everywhere, as in PyTorch.
+                return (np.zeros_like(g),)
+            return (g * p * x ** (p - 1.0),)
+
+        return self._make(x ** p, (self,), f"pow {p:g}", backward)
 
     def __radd__(self, other: object) -> Tensor:
         return self._lift(other) + self

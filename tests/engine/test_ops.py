@@ -106,6 +106,34 @@ def test_pow_integer_exponent_on_negative_inputs():
     check(lambda t: t ** 3, x)
 
 
+@pytest.mark.parametrize("p,expected", [
+    (0, 0.0),  # constant: 0, as in PyTorch (the general rule gives 0 * inf = NaN)
+    (1, 1.0),
+    (2, 0.0),
+    (3, 0.0),
+    (0.5, np.inf),  # a vertical tangent: PyTorch gives inf too
+])
+def test_pow_gradient_at_zero(p, expected):
+    x = leaf(np.zeros(3))
+    with np.errstate(divide="ignore"):  # 0 ** -0.5 is the inf we expect
+        (x ** p).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.full(3, expected))
+
+
+def test_pow_zero_gradient_is_zero_everywhere_and_keeps_the_upstream_shape():
+    x = leaf(np.array([[-2.0, 0.0, 3.0]]))
+    out = x ** 0
+    np.testing.assert_array_equal(out.data, np.ones((1, 3)))
+    (out * np.array([1.0, 2.0, 3.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros((1, 3)))
+    check(lambda t: t ** 0, np.array([-1.5, 0.0, 2.0]))  # at 0 too: the function is constant
+
+
+def test_pow_half_away_from_zero_and_one_across_zero():
+    check(lambda t: t ** 0.5, rand(2, 3, low=0.2, high=3.0))
+    check(lambda t: t ** 1, np.array([-1.0, 0.0, 1.0]))
+
+
 def test_pow_rejects_tensor_exponent():
     with pytest.raises(TypeError, match="pow"):
         Tensor(np.ones(2)) ** Tensor(np.ones(2))
