@@ -9,6 +9,9 @@ from typing import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch to a headless command, or open the window."""
     args = list(sys.argv[1:] if argv is None else argv)
+    # Process-wide, so the application opts in here rather than the engine on import.
+    from .engine.allocator import tune_allocator
+    tune_allocator()
     if args and args[0] == "train":
         from .cli import train_command
         return train_command(args[1:])
