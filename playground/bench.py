@@ -8,22 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from typing import Callable
 
 import numpy as np
 
-
-def median_ms(fn: Callable[[], object], repeats: int = 7, inner: int = 50) -> float:
-    """Median over ``repeats`` runs of the mean time of ``inner`` calls, in milliseconds."""
-    fn()  # warm up caches and lazy imports
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        times.append((time.perf_counter() - start) / inner * 1e3)
-    return float(np.median(times))
+from .timing import median_ms
 
 
 def two_spirals(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Sequence
 
 from ..data import DATASET_NAMES
+from ..training.defaults import DEFAULT_PRESET, DEFAULT_SEED
 
 if TYPE_CHECKING:
     from .files.autosave import Autosaver
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from .shell.main_window import MainWindow
     from .shell.settings import Settings
 
-DEFAULT_PRESET, DEFAULT_SEED = "spiral", 0  # what the app starts on without FILE or options
 
 
 def _seed(text: str) -> int:

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from ...bench import median_ms
+from ...timing import median_ms
 
 
 def _window(n: int, batch_size: int | None = None):
@@ -20,7 +20,8 @@ def _window(n: int, batch_size: int | None = None):
     from PySide6.QtWidgets import QApplication
 
     from ...data import make_dataset
-    from ..shell.main_window import DEFAULT_CONFIG, MainWindow
+    from ...training.defaults import DEFAULT_CONFIG
+    from ..shell.main_window import MainWindow
     from ..plots.style import configure_pyqtgraph
 
     configure_pyqtgraph()  # as the app does
@@ -92,7 +93,7 @@ def _startup_seconds(repeats: int = 5) -> float:
     import subprocess
     script = ("import os; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen');"
               "from PySide6.QtWidgets import QApplication;"
-              "from playground.ui.main_window import MainWindow;"
+              "from playground.ui.shell.main_window import MainWindow;"
               "app = QApplication([]); w = MainWindow(); w.show(); app.processEvents();"
               "w.grab(); print('shown', flush=True); w.close()")
     times = []
@@ -110,7 +111,7 @@ def bench_ui() -> None:
     for n in (1000, 10000):
         print(f"  frame, the four plots updated and the window painted, {n} points: "
               f"{_frame_ms(n, diagram=False):.1f} ms; with the network diagram too: {_frame_ms(n):.1f} ms")
-    from ..shell.main_window import DEFAULT_CONFIG
+    from ...training.defaults import DEFAULT_CONFIG
     for batch in sorted({DEFAULT_CONFIG.batch_size, 10}, reverse=True):
         epochs, frames = _playing_rates(batch)
         print(f"  playing n=500 (350 training points), 2-8-8-1, batch {batch}, full speed: "

@@ -530,7 +530,7 @@ class NetworkView(QObject):
                             tooltip="Every unit's activation over the input plane. Hover a unit or a "
                                     "weight for its value and gradient; click a unit to see its map full size.")
         self.panel.setObjectName("networkColumn")
-        window.right_columns.addWidget(self.panel)  # no stretch: the plots take what is left
+        window.add_column(self.panel)
         window.installEventFilter(self)
         self._fit_width()
         self.action = QAction("&Network diagram", window, checkable=True, checked=True,

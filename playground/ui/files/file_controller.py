@@ -18,12 +18,13 @@ from PySide6.QtWidgets import QMenu
 
 from ...data import Dataset, load_dataset, save_dataset
 from ...training import Trainer, load_session, save_session
+from ...training.defaults import default_session
 from ...training.sessions import SUFFIX as SESSION_SUFFIX
 from ..shell import dialogs
 from ..shell.settings import Settings
 
 if TYPE_CHECKING:
-    from ..shell.main_window import MainWindow
+    from ..shell.host import WindowHost
 
 APP_NAME = "Playground"
 UNTITLED = "untitled"
@@ -76,7 +77,7 @@ class FileController(QObject):
 
     modifiedChanged = Signal(bool)
 
-    def __init__(self, window: MainWindow, settings: Settings | None = None) -> None:
+    def __init__(self, window: WindowHost, settings: Settings | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.session = window.session
@@ -150,9 +151,6 @@ class FileController(QObject):
     # ------------------------------------------------------------- sessions
     def new_session(self) -> bool:
         """Replace the session with the default one (asks about unsaved changes first)."""
-        # Imported here: the window module installs this one.
-        from ..shell.main_window import default_session
-
         if not self.maybe_save():
             return False
         self.take_session(Trainer(*default_session()), None, modified=False)
@@ -337,7 +335,6 @@ class FileController(QObject):
         return False
 
 
-def install_files(window: MainWindow) -> FileController:
-    """Give ``window`` its File menu; the controller is ``window.files``."""
-    window.files = FileController(window)
-    return window.files
+def install_files(window: WindowHost) -> FileController:
+    """Give ``window`` its File menu; the window keeps the controller as ``window.files``."""
+    return FileController(window)

@@ -35,7 +35,7 @@ from ..plots.boundary import BoundaryPlot
 from ..session.worker import Frame, weights_of
 
 if TYPE_CHECKING:
-    from ..shell.main_window import MainWindow
+    from ..shell.host import WindowHost
 
 DOCK_HEIGHT = 190  # px when first shown: the plots keep most of the height at 1280x720
 MIN_PICK_PIXELS = 6  # a click this close to a point picks it even where PICK_RADIUS is fewer pixels
@@ -165,7 +165,7 @@ class PointRing:
 class ChainRuleInspector(QObject):
     """The inspect tool on ``window``: its action, dock, panel and ring, and the clicks."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self._window = window
         self._session = window.session
@@ -205,12 +205,7 @@ class ChainRuleInspector(QObject):
     def _place_dock(self) -> None:
         # Below the plots, across the whole window: at 1280 wide the plots' own minimum
         # widths leave no room beside them for a table and a derivation.
-        window, area = self._window, Qt.DockWidgetArea.BottomDockWidgetArea
-        others = [dock for dock in window.findChildren(QDockWidget)
-                  if dock is not self.dock and window.dockWidgetArea(dock) == area]
-        window.addDockWidget(area, self.dock)
-        if others:
-            window.tabifyDockWidget(others[0], self.dock)
+        self._window.add_dock(self.dock, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock.hide()
 
     # ----------------------------------------------------------------- tool
@@ -330,6 +325,6 @@ def _label(dataset: Dataset, index: int) -> tuple[float, str]:
     return float(label), f"{dataset.class_names[label]} (y = {label}), {role}"
 
 
-def install_chain_rule(window: MainWindow) -> ChainRuleInspector:
+def install_chain_rule(window: WindowHost) -> ChainRuleInspector:
     """Add the inspect tool and the chain-rule panel to ``window``."""
     return ChainRuleInspector(window)

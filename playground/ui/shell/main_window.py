@@ -7,22 +7,23 @@ from typing import Callable
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QCheckBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QMenu,
+from PySide6.QtWidgets import (QApplication, QCheckBox, QDockWidget, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
-from ...data import make_dataset
+from ...data import MAX_CLASSES
 from ...training import TrainingConfig
+from ...training.defaults import DEFAULT_CONFIG, DEFAULT_NOISE, DEFAULT_PRESET, default_session
 from ..plots.activation_view import ActivationView
 from ..session.canvas import CanvasController
-from ..inspection.chain_rule import install_chain_rule
-from ..diagram.network_diagram import install_network_view
-from ..files.file_controller import install_files
+from ..inspection.chain_rule import ChainRuleInspector, install_chain_rule
+from ..diagram.network_diagram import NetworkView, install_network_view
+from ..files.file_controller import FileController, install_files
 from ..panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
 from ..plots.boundary import BoundaryPlot
 from ..plots.gradients import GradientPlot
 from ..plots.loss import LossPlot
 from ..session.session_model import SessionModel
-from ..timeline.timeline_row import install_timeline
+from ..timeline.timeline_row import TimelineRow, install_timeline
 from .titled import titled
 from ..session.tools import ToolState
 from .tutorial import install_tutorial_features
@@ -32,21 +33,19 @@ DRAW_INTERVAL_MS = 16  # at most ~60 redraws a second, whatever the training spe
 CURVES_INTERVAL_S = 0.1  # loss and gradient curves: at most 10 redraws a second while playing
 SPACE_INTERVAL_S = 0.05  # the activation space: at most 20 redraws a second while playing
 
-DEFAULT_PRESET = "spiral"
-DEFAULT_NOISE = 0.1
-DEFAULT_CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03,
-                                batch_size=32, seed=0)
-
-
-def default_session(preset: str = DEFAULT_PRESET, seed: int = 0) -> tuple:
-    """The first screen: a preset with a default network, so the window starts alive."""
-    dataset = make_dataset(preset, n=300, noise=DEFAULT_NOISE, seed=seed, test_fraction=0.3)
-    return dataset, DEFAULT_CONFIG
 
 
 class MainWindow(QMainWindow):
     """The playground. ``session`` is the SessionModel (its ``dataset`` and ``trainer``
-    are the headless objects). Without a dataset it starts on ``preset`` drawn with ``seed``."""
+    are the headless objects). Without a dataset it starts on ``preset`` drawn with ``seed``.
+
+    It is the ``WindowHost`` (shell/host.py) that features install themselves on."""
+
+    # Set by _install_features: each feature's controller (its menus, tests and the driver use them).
+    chain_rule: ChainRuleInspector
+    files: FileController
+    timeline_row: TimelineRow
+    network_view: NetworkView
 
     def __init__(self, dataset=None, config: TrainingConfig | None = None, *,
                  preset: str = DEFAULT_PRESET, seed: int = 0) -> None:
@@ -103,7 +102,7 @@ class MainWindow(QMainWindow):
         """Features that build on the window add their menus, docks and views here,
         each from its own module (one line per feature)."""
         self.chain_rule = install_chain_rule(self)
-        install_files(self)
+        self.files = install_files(self)
         self.timeline_row = install_timeline(self)
         install_tutorial_features(self)
         self.network_view = install_network_view(self)
@@ -127,6 +126,22 @@ class MainWindow(QMainWindow):
     def add_frame_view(self, draw: Callable[[Frame], None]) -> None:
         """Call ``draw(frame)`` whenever a new frame is drawn (at most at the display rate)."""
         self._frame_views.append(draw)
+
+    def add_column(self, widget: QWidget) -> None:
+        """Put ``widget`` in a column right of the plots (no stretch: the plots take what is left)."""
+        self._columns.addWidget(widget)
+
+    def add_bottom_row(self, widget: QWidget) -> None:
+        """Put ``widget`` in a row between the plots and the transport bar."""
+        self._bottom_rows.addWidget(widget)
+
+    def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
+        """Add ``dock`` at ``area``, tabified with the first dock already there."""
+        others = [other for other in self.findChildren(QDockWidget)
+                  if other is not dock and self.dockWidgetArea(other) == area]
+        self.addDockWidget(area, dock)
+        if others:
+            self.tabifyDockWidget(others[0], dock)
 
     # -------------------------------------------------------------- layout
     def _build_layout(self) -> None:
@@ -175,17 +190,15 @@ class MainWindow(QMainWindow):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(scroll)
         top.addLayout(right, 1)
-        # Features add columns here, right of the plots and above the transport bar (the network diagram).
-        self.right_columns = top
+        self._columns = top  # add_column: right of the plots, above the transport bar
 
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.addLayout(top, 1)
-        # Features add rows here (a timeline slider, say) between the plots and the transport bar.
-        self.bottom_rows = QVBoxLayout()
-        self.bottom_rows.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(self.bottom_rows)
+        self._bottom_rows = QVBoxLayout()  # add_bottom_row: between the plots and the transport bar
+        self._bottom_rows.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self._bottom_rows)
         outer.addWidget(self.transport)
         self.setCentralWidget(central)
 
@@ -205,7 +218,7 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda checked=False, slot=slot: slot())
             train.addAction(action)
-        for index in range(8):
+        for index in range(MAX_CLASSES):
             action = QAction(f"Class {index + 1}", self, shortcut=QKeySequence(str(index + 1)))
             action.triggered.connect(lambda checked=False, i=index: self._choose_class(i))
             self.addAction(action)

@@ -153,7 +153,7 @@ def install_timeline(window) -> TimelineRow:
     """Add the timeline row under the plots of ``window`` (a MainWindow), with the
     loss and gradient plots marking the epoch shown while viewing history."""
     row = TimelineRow(window.session, window)
-    window.bottom_rows.addWidget(row)
+    window.add_bottom_row(row)
     window.add_frame_view(row.show_frame)
 
     def mark(frame: Frame) -> None:
