@@ -6,6 +6,15 @@ from .gradcheck import GradcheckError, gradcheck
 from .tensor import Tensor, is_grad_enabled, no_grad, unbroadcast
 
 __all__ = [
-    "Tensor", "no_grad", "is_grad_enabled", "unbroadcast", "gradcheck", "GradcheckError",
-    "linear", "bce_with_logits", "softmax_cross_entropy", "mse", "tune_allocator",
+    "GradcheckError",
+    "Tensor",
+    "bce_with_logits",
+    "gradcheck",
+    "is_grad_enabled",
+    "linear",
+    "mse",
+    "no_grad",
+    "softmax_cross_entropy",
+    "tune_allocator",
+    "unbroadcast",
 ]

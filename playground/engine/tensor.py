@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import numbers
 import threading
-from typing import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -84,8 +85,9 @@ class Tensor:
     (``""`` for a leaf) and ``parents`` the tensors it was made from.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "op", "parents", "_backward", "name", "_order")
+    __slots__ = ("_backward", "_order", "data", "grad", "name", "op", "parents", "requires_grad")
     __array_priority__ = 1000  # make ``ndarray * Tensor`` call Tensor.__rmul__
+    _order: int  # creation order; set only on nodes that join the graph (see _make)
 
     def __init__(self, data: object, requires_grad: bool = False, name: str = "") -> None:
         self.data: np.ndarray = data if isinstance(data, np.ndarray) and data.dtype.kind == "f" \
@@ -115,7 +117,9 @@ class Tensor:
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
-        return float(self.data.item())  # float() of a (1, 1) array is an error in NumPy 2
+        if self.data.size != 1:
+            raise ValueError(f"item: only a one-element tensor has a value, this one has shape {self.shape}")
+        return float(self.data.reshape(()))  # float() of a (1, 1) array is an error in NumPy 2
 
     def numpy(self) -> np.ndarray:
         """The underlying array (not a copy)."""
@@ -192,7 +196,7 @@ class Tensor:
                           lambda g: (g / b, -g * a / (b * b)))
 
     def __pow__(self, exponent: float) -> Tensor:
-        if isinstance(exponent, Tensor) or not np.isscalar(exponent):
+        if not isinstance(exponent, numbers.Real):  # int, float, numpy scalars; not a Tensor or str
             raise TypeError(f"pow: the exponent must be a Python number, got {type(exponent).__name__}")
         p = float(exponent)
         x = self.data
@@ -302,12 +306,17 @@ class Tensor:
 
     # ---------------------------------------------------------------- shapes
     def reshape(self, *shape: int | tuple[int, ...]) -> Tensor:
-        new_shape = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple) else shape
+        dims = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple) else shape
+        new_shape: list[int] = []
+        for d in dims:
+            if not isinstance(d, (int, np.integer)):
+                raise TypeError(f"reshape: the new shape must be whole numbers, got {shape}")
+            new_shape.append(int(d))
         old_shape = self.shape
         try:
             out = self.data.reshape(new_shape)
         except ValueError:
-            raise ValueError(f"reshape: cannot reshape {old_shape} into {new_shape}") from None
+            raise ValueError(f"reshape: cannot reshape {old_shape} into {tuple(new_shape)}") from None
         return self._make(out, (self,), "reshape", lambda g: (g.reshape(old_shape),))
 
     @property
@@ -337,10 +346,10 @@ class Tensor:
         # so newest first visits every node before any of its parents.
         nodes.sort(key=_creation_order, reverse=True)
         for node in nodes:
-            incoming = node.grad
-            if incoming is None:
+            incoming, backward = node.grad, node._backward
+            if incoming is None or backward is None:  # backward: every inner node has one
                 continue
-            for parent, g in zip(node.parents, node._backward(incoming)):
+            for parent, g in zip(node.parents, backward(incoming)):
                 if g is not None and parent.requires_grad:
                     if g.shape != parent.data.shape:
                         g = unbroadcast(g, parent.data.shape)

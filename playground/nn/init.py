@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 INITS: dict[str, str] = {
     "xavier": "Glorot uniform, limit sqrt(6 / (fan_in + fan_out)): suits tanh and sigmoid",
@@ -19,7 +20,7 @@ def check_init(name: str) -> str:
 
 
 def init_weights(scheme: str, fan_in: int, fan_out: int, rng: np.random.Generator,
-                 dtype: np.dtype = np.float64) -> np.ndarray:
+                 dtype: DTypeLike = np.float64) -> np.ndarray:
     """A (fan_in, fan_out) weight matrix for the scheme ``scheme``. Biases start at zero."""
     check_init(scheme)
     if scheme == "xavier":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from ..engine import Tensor, linear
 from .init import init_weights
@@ -17,7 +18,7 @@ class Linear:
     """
 
     def __init__(self, n_in: int, n_out: int, init: str = "xavier",
-                 rng: np.random.Generator | None = None, dtype: np.dtype = np.float64) -> None:
+                 rng: np.random.Generator | None = None, dtype: DTypeLike = np.float64) -> None:
         for label, value in (("n_in", n_in), ("n_out", n_out)):
             if not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"Linear: {label} must be a positive integer, got {value!r}")

@@ -8,10 +8,12 @@ into a prediction. With no hidden layers the model is logistic regression.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from ..engine import Tensor
 from .activations import activate, check_activation
@@ -37,7 +39,7 @@ class MLP:
 
     def __init__(self, n_in: int, hidden: Sequence[int], n_out: int,
                  activation: str | Sequence[str] = "tanh", init: str = "xavier",
-                 seed: int | np.random.Generator = 0, dtype: np.dtype = np.float64) -> None:
+                 seed: int | np.random.Generator = 0, dtype: DTypeLike = np.float64) -> None:
         hidden = list(hidden)
         for i, size in enumerate(hidden):
             if not isinstance(size, (int, np.integer)) or size < 1:
@@ -56,7 +58,7 @@ class MLP:
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         sizes = [n_in, *hidden, n_out]
         self.sizes = [int(s) for s in sizes]
-        self.layers = [Linear(a, b, init, rng, self.dtype) for a, b in zip(sizes[:-1], sizes[1:])]
+        self.layers = [Linear(a, b, init, rng, self.dtype) for a, b in itertools.pairwise(sizes)]
         tensors = [t for layer in self.layers for t in layer.parameters()]
         self.params = FlatParameters(tensors, [t is layer.W for layer in self.layers
                                                for t in layer.parameters()])
@@ -81,7 +83,7 @@ class MLP:
         for layer, name in zip(self.layers[:-1], self.activations):
             z = layer(a)
             a = activate(name, z)
-            if dropout > 0.0:
+            if dropout > 0.0 and rng is not None:  # rng is not None: checked above
                 # Inverted dropout: scale the survivors now so inference needs no change.
                 mask = (rng.random(a.shape) < keep).astype(self.dtype) * (1.0 / keep)
                 a = a * mask

@@ -67,7 +67,11 @@ class Optimizer:
 
     def load_state_dict(self, state: dict[str, object]) -> None:
         """Restore what ``state_dict`` returned."""
-        self.steps = int(state["steps"])
+        steps = state["steps"]
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+            raise ValueError(f"{type(self).__name__}.load_state_dict: steps must be a whole number "
+                             f">= 0, got {steps!r}")
+        self.steps = int(steps)
 
 
 class SGD(Optimizer):

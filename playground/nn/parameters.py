@@ -8,7 +8,7 @@ one copy, and per-layer gradient norms are one ``np.add.reduceat``.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -368,6 +368,11 @@ def test_item():
     assert isinstance(Tensor(np.float32(1.0)).item(), float)
 
 
+def test_item_of_several_elements_names_the_shape():
+    with pytest.raises(ValueError, match=r"item: only a one-element tensor.*\(2, 1\)"):
+        Tensor(np.ones((2, 1))).item()
+
+
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
 def test_elementwise_shape_mismatch_names_the_op_and_shapes(op):
     a, b = Tensor(np.ones((2, 3))), Tensor(np.ones(4))

@@ -134,9 +134,15 @@ def test_pow_half_away_from_zero_and_one_across_zero():
     check(lambda t: t ** 1, np.array([-1.0, 0.0, 1.0]))
 
 
-def test_pow_rejects_tensor_exponent():
-    with pytest.raises(TypeError, match="pow"):
-        Tensor(np.ones(2)) ** Tensor(np.ones(2))
+@pytest.mark.parametrize("bad", [Tensor(np.ones(2)), "2", np.ones(2), 1j])
+def test_pow_rejects_an_exponent_that_is_not_a_real_number(bad):
+    with pytest.raises(TypeError, match="pow: the exponent must be a Python number"):
+        Tensor(np.ones(2)) ** bad
+
+
+@pytest.mark.parametrize("p", [np.float64(2.0), np.int32(2), 2])
+def test_pow_accepts_numpy_scalar_exponents(p):
+    np.testing.assert_array_equal((Tensor(np.array([3.0])) ** p).data, [9.0])
 
 
 # --------------------------------------------------------------- matmul
@@ -282,6 +288,17 @@ def test_reshape():
     weights = rand(3, 2)
     check(lambda t: t.reshape(3, 2) * weights, x)
     check(lambda t: t.reshape((6,)) * weights.reshape(6), x)
+
+
+@pytest.mark.parametrize("bad", [(2.0, 3), ("2", 3)])
+def test_reshape_rejects_a_shape_that_is_not_whole_numbers(bad):
+    with pytest.raises(TypeError, match="reshape: the new shape must be whole numbers"):
+        Tensor(np.ones(6)).reshape(*bad)
+
+
+def test_reshape_accepts_numpy_integers_and_minus_one():
+    t = Tensor(np.arange(6.0)).reshape(np.int64(2), -1)
+    assert t.shape == (2, 3)
 
 
 def test_reshape_error_names_shapes():

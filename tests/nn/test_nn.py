@@ -584,6 +584,24 @@ def test_state_dict_round_trip(name):
     assert again.steps == 2
 
 
+@pytest.mark.parametrize("bad", [-1, 2.5, "3", True, None])
+def test_load_state_dict_rejects_bad_steps_and_keeps_the_state(bad):
+    model = flat_model()
+    sgd = nn.SGD(model.params, 0.1, momentum=0.5)
+    model.params.grad[:] = 1.0
+    sgd.step()
+    state = {**sgd.state_dict(), "steps": bad}
+    with pytest.raises(ValueError, match=r"SGD.load_state_dict: steps must be a whole number >= 0"):
+        sgd.load_state_dict(state)
+    assert sgd.steps == 1
+
+
+def test_load_state_dict_accepts_numpy_integer_steps():
+    adam = nn.Adam(flat_model().params, 0.1)
+    adam.load_state_dict({**adam.state_dict(), "steps": np.int64(4)})
+    assert adam.steps == 4 and type(adam.steps) is int
+
+
 def test_state_dict_contents():
     model = flat_model()
     sgd = nn.SGD(model.params, 0.1, momentum=0.5)
