@@ -1,7 +1,7 @@
 """The Qt user interface: the main window, its panels and the live plots.
 
 This is the only package that imports Qt; everything it shows comes from the
-numpy-only layers below (see DESIGN.md).
+numpy-only layers below (see ARCHITECTURE.md).
 """
 
 

@@ -1,4 +1,4 @@
-"""The core below ``ui`` imports no Qt (DESIGN.md: "Nothing below ui imports Qt. A test enforces this")."""
+"""The core below ``ui`` imports no Qt (ARCHITECTURE.md, "Layers": the core runs with numpy alone)."""
 
 from __future__ import annotations
 

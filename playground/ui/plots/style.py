@@ -22,7 +22,8 @@ _LEGEND_GAP = 12  # px kept free between legend entries when choosing the number
 
 def configure_pyqtgraph() -> None:
     """The global pyqtgraph options every entry point uses (app, render, benchmark):
-    smooth curves and points, and no OpenGL (DESIGN.md: it is not needed and not reliable)."""
+    smooth curves and points, and no OpenGL (not needed at these sizes, and unreliable
+    under Xvfb and offscreen)."""
     pg.setConfigOptions(antialias=True, useOpenGL=False)
 
 
