@@ -13,7 +13,7 @@ from ..session.session_model import SessionModel
 from ..session.tools import TOOLS, ToolState
 from .class_selector import ClassSelector
 from .form import (MAX_SEED, Section, blocked, choice_combo, fraction_spin, hbox, icon_button, select_data,
-                   spin, tip, toggle)
+                   spin, tip, toggle, wheel_safe)
 
 TIPS = {
     "preset": "Dataset preset: the shape the points are drawn from (plane and bumps are regression).",
@@ -61,7 +61,7 @@ class DataPanel(Section):
         self.preset = self.add_row("Preset", choice_combo(presets, TIPS["preset"]))
         select_data(self.preset, preset)
         self.task_label = self.add_row("Task", QLabel(), TIPS["task"])
-        self.noise = tip(QSlider(Qt.Orientation.Horizontal), TIPS["noise"])
+        self.noise = wheel_safe(tip(QSlider(Qt.Orientation.Horizontal), TIPS["noise"]))
         self.noise.setRange(0, 100)
         self.noise.setSingleStep(5)
         self.noise.setPageStep(10)

@@ -13,9 +13,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, QSignalBlocker, Qt
-from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QSpinBox, QStyle, QToolButton, QWidget)
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSignalBlocker, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSlider, QAbstractSpinBox, QComboBox,
+                               QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSpinBox,
+                               QStyle, QToolButton, QWidget)
 
 MIN_POINT_SIZE = 10.0  # the design's smallest readable text, also in screen recordings
 MAX_SEED = 2**31 - 1  # a QSpinBox holds a signed 32-bit int
@@ -39,6 +41,51 @@ def blocked(*objects: QObject) -> Iterator[None]:
     finally:
         for blocker in blockers:
             blocker.unblock()
+
+
+class _WheelGuard(QObject):
+    """Keeps a wheel that merely passes over a control from editing it.
+
+    A notch over an unfocused spin box or combo box scrolls the panel instead
+    (it is sent to the enclosing scroll area); once the control has the focus
+    (a click or Tab), the wheel edits it as usual.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget) or watched.hasFocus():
+            return False
+        area = _scroll_area_of(watched)
+        if area is not None:
+            QCoreApplication.sendEvent(area.viewport(), QWheelEvent(
+                event.position(), event.globalPosition(), event.pixelDelta(), event.angleDelta(),
+                event.buttons(), event.modifiers(), event.phase(), event.inverted()))
+        # Accepted and consumed: Qt neither edits the control nor sends the event on again.
+        event.accept()
+        return True
+
+
+_WHEEL_GUARD = _WheelGuard()
+
+
+def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        parent = parent.parentWidget()
+    return parent
+
+
+C = TypeVar("C", QAbstractSpinBox, QComboBox, QAbstractSlider)
+
+
+def wheel_safe(control: C) -> C:
+    """Make ``control`` take the wheel only once it has the focus (see :class:`_WheelGuard`).
+
+    Qt's default, ``WheelFocus``, lets a passing wheel both focus and edit a
+    control: one notch turned "16 units" into 1 and rebuilt the network.
+    """
+    control.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    control.installEventFilter(_WHEEL_GUARD)
+    return control
 
 
 def readable(widget: W) -> W:
@@ -102,7 +149,7 @@ def choice_combo(options: Mapping[str, str], tooltip: str) -> QComboBox:
     Each item's tooltip is its description, and the closed combo's tooltip adds
     the current choice's description, so hovering explains what is selected.
     """
-    combo = QComboBox()
+    combo = wheel_safe(QComboBox())
     for name, description in options.items():
         combo.addItem(pretty(name), name)
         combo.setItemData(combo.count() - 1, _sentence(f"{pretty(name)}: {description}"),
@@ -150,6 +197,7 @@ def _commit_on_finish(box: S, tooltip: str) -> S:
     # Typing "0.03" passes through "0" and "0.0": only Enter, focus-out and arrows commit.
     box.setKeyboardTracking(False)
     box.setAccelerated(True)
+    wheel_safe(box)
     box.setToolTip(tooltip)
     return box
 

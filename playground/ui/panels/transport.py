@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
 
 from ..session.session_model import SessionModel
 from ..session.worker import Frame
-from .form import blocked, icon_button, readable, tip
+from .form import blocked, icon_button, readable, tip, wheel_safe
 
 SPEEDS = (1, 2, 5, 10, 30, 60, 120, 300, 0)  # epochs per second; 0 is as fast as it goes
 DEFAULT_SPEED = 60  # about one epoch per drawn frame, as TensorFlow Playground animates
@@ -54,7 +54,7 @@ class TransportBar(QWidget):
         self.step_button.clicked.connect(self._on_step)
         self.play_button.clicked.connect(self._on_play_clicked)
 
-        self.speed = tip(QSlider(Qt.Orientation.Horizontal), TIPS["speed"])
+        self.speed = wheel_safe(tip(QSlider(Qt.Orientation.Horizontal), TIPS["speed"]))
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setPageStep(1)
         self.speed.setTickPosition(QSlider.TickPosition.TicksBelow)
