@@ -4,7 +4,7 @@ from .dataset import DOMAIN, MAX_POINTS, Dataset
 from .edits import AddPoints, Clear, InsertPoints, MovePoints, RemoveAdded, RemovePoints, Restore, SetLabels, remove_within
 from .features import FEATURES, Standardizer, compute_features
 from .generators import DATASET_NAMES, describe, make_dataset, takes_classes, task_of
-from .io import load_dataset, save_dataset
+from .io import ImportNotice, LoadedDataset, load_dataset, read_dataset, save_dataset
 from .palette import MAX_CLASSES, OKABE_ITO
 
 __all__ = [
@@ -13,4 +13,5 @@ __all__ = [
     "AddPoints", "RemovePoints", "RemoveAdded", "InsertPoints", "MovePoints", "SetLabels", "Clear",
     "Restore", "remove_within",
     "FEATURES", "Standardizer", "compute_features", "load_dataset", "save_dataset",
+    "read_dataset", "LoadedDataset", "ImportNotice",
 ]

@@ -30,6 +30,8 @@ TASKS: tuple[str, ...] = ("classification", "regression")
 MIN_CLASSES = 2
 MAX_POINTS = 100_000
 """The most points a generator makes or a file may hold (a Dataset in memory is not limited)."""
+MAX_CLASS_NAME = 100
+"""The longest class name, in characters: names are shown in menus and legends."""
 
 _FIELDS = ("task", "n_classes", "class_names", "class_colors", "X", "y", "is_test")
 
@@ -418,6 +420,9 @@ def _class_names(names: Any, k: int) -> tuple[str, ...]:
     for i, name in enumerate(names):
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"class_names[{i}]: expected a non-empty string, got {_brief(name)}")
+        if len(name) > MAX_CLASS_NAME:
+            raise ValueError(f"class_names[{i}]: {len(name):,} characters, more than the "
+                             f"{MAX_CLASS_NAME} a class name may have")
     return names
 
 

@@ -3,7 +3,10 @@
 Reading parses the whole file first and builds the Dataset last, so a bad file
 loads nothing; every error is a ValueError naming the file, the line (CSV) or
 the field (JSON), and what is wrong. Nothing in a file is ever executed: the
-csv and json modules only, nothing unpickled or evaluated.
+csv and json modules only, nothing unpickled or evaluated. CSV is read as
+spreadsheets write it (see ``csv_reader``); how it was read is told in notices:
+``read_dataset`` returns them, ``load_dataset`` issues them as ``ImportNotice``
+warnings.
 """
 
 from __future__ import annotations
@@ -11,79 +14,36 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
-import tempfile
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-
+from .csv_reader import APP_HEADER, parse_csv
 from .dataset import MAX_POINTS, Dataset
+from .files import MAX_FILE_BYTES, parse_json, read_text_file, remove_stale_temp_files, write_text_atomic
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+__all__ = ["FORMAT", "VERSION", "MAX_FILE_BYTES", "ImportNotice", "LoadedDataset", "dataset_to_csv",
+           "load_dataset", "parse_json", "read_dataset", "read_text_file", "remove_stale_temp_files",
+           "save_dataset", "write_text_atomic"]
+
 FORMAT = "playground-dataset"
 VERSION = 1
-SPLITS = {"train": False, "test": True}
+# A dataset of MAX_POINTS points is about 5 JSON values and one list a point.
+MAX_JSON_ITEMS = 6 * MAX_POINTS + 10_000
+MAX_JSON_CONTAINERS = MAX_POINTS + 1_000
 
 
-# ------------------------------------------------------------------ plumbing
-def read_text_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """The file's text, refusing missing, huge, binary and non-UTF-8 files with a clear message."""
-    name = path.name
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ValueError(f"{name}: the file is {size:,} bytes, more than the "
-                             f"{max_bytes:,} bytes ({max_bytes / 2**20:.0f} MiB) this playground reads")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ValueError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise ValueError(f"{name}: is a folder, not a file") from None
-    except OSError as exc:
-        raise ValueError(f"{name}: cannot be read ({exc.strerror})") from None
-    if b"\0" in raw:
-        raise ValueError(f"{name}: is a binary file, not text")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ValueError(f"{name}, line {line}: not UTF-8 text") from None
+class ImportNotice(UserWarning):
+    """How a file was read when that is not obvious (labels renumbered, no header)."""
 
 
-def parse_json(text: str, name: str) -> Any:
-    """Decode JSON strictly: NaN and Infinity are refused, and every failure is a
-    ValueError that starts with the file's ``name``."""
-    def reject(constant: str) -> None:
-        raise ValueError(f"{constant} is not a number this playground accepts")
+@dataclass(frozen=True)
+class LoadedDataset:
+    """A dataset read from a file, and the notices about how it was read (often none)."""
 
-    try:
-        return json.loads(text, parse_constant=reject)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    except RecursionError:
-        raise ValueError(f"{name}: the JSON is nested too deeply to be a playground file") from None
-    except ValueError as exc:
-        raise ValueError(f"{name}: {exc}") from None
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and rename it over ``path``.
-
-    A crash mid-write leaves the previous file intact.
-    """
-    path = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    dataset: Dataset
+    notices: tuple[str, ...] = ()
 
 
 def _kind(path: Path) -> str:
@@ -98,15 +58,21 @@ def dataset_to_csv(ds: Dataset) -> str:
     """The CSV text of ``ds``: header, then one row per point."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["x1", "x2", "label" if ds.task == "classification" else "value", "split"])
+    writer.writerow(APP_HEADER if ds.task == "classification" else ("x1", "x2", "value", "split"))
     for (x1, x2), y, test in zip(ds.X.tolist(), ds.y.tolist(), ds.is_test.tolist()):
         writer.writerow([repr(x1), repr(x2), repr(y), "test" if test else "train"])
     return out.getvalue()
 
 
 def save_dataset(path: str | os.PathLike[str], ds: Dataset) -> None:
-    """Write ``ds`` as CSV or JSON, chosen by the extension, atomically."""
+    """Write ``ds`` as CSV or JSON, chosen by the extension, atomically.
+
+    A dataset the readers would refuse (more than ``MAX_POINTS`` points) is not
+    written: ValueError, and the file stays as it was.
+    """
     path = Path(path)
+    if ds.n > MAX_POINTS:
+        raise ValueError(f"{path.name}: {ds.n:,} points is more than the {MAX_POINTS:,} a dataset file holds")
     if _kind(path) == "csv":
         write_text_atomic(path, dataset_to_csv(ds))
     else:
@@ -115,73 +81,33 @@ def save_dataset(path: str | os.PathLike[str], ds: Dataset) -> None:
 
 
 # ----------------------------------------------------------------------- load
-def load_dataset(path: str | os.PathLike[str]) -> Dataset:
-    """Read a dataset from a .csv or .json file; ValueError says where and what is wrong."""
+def read_dataset(path: str | os.PathLike[str]) -> LoadedDataset:
+    """Read a dataset from a .csv or .json file, with the notices about how it was read.
+
+    ValueError says where (file, line or field) and what is wrong.
+    """
     path = Path(path)
     kind = _kind(path)
     text = read_text_file(path)
-    return _parse_csv(text, path.name) if kind == "csv" else _parse_json(text, path.name)
+    if kind == "csv":
+        dataset, notices = parse_csv(text, path.name)
+        return LoadedDataset(dataset, notices)
+    return LoadedDataset(_parse_json(text, path.name))
 
 
-def _parse_csv(text: str, name: str) -> Dataset:
-    rows = csv.reader(io.StringIO(text))
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise ValueError(f"{name}: the file is empty; expected a header x1,x2,label[,split]") from None
-    except csv.Error as exc:
-        raise ValueError(f"{name}, line 1: {exc}") from None
-    columns = [cell.strip().lower() for cell in header]
-    if columns[:2] != ["x1", "x2"] or len(columns) not in (3, 4) or columns[2] not in ("label", "value") \
-            or (len(columns) == 4 and columns[3] != "split"):
-        raise ValueError(f"{name}, line 1: header {','.join(header)!r} is not x1,x2,label[,split] "
-                         f"or x1,x2,value[,split]")
-    task = "classification" if columns[2] == "label" else "regression"
-    X, y, flags = [], [], []
-    try:
-        for row in rows:
-            line = rows.line_num
-            if not row or all(not cell.strip() for cell in row):
-                continue  # blank lines (a trailing newline) carry no point
-            if len(row) != len(columns):
-                raise ValueError(f"{name}, line {line}: {len(row)} columns, expected {len(columns)}")
-            if len(X) >= MAX_POINTS:
-                raise ValueError(f"{name}, line {line}: more than {MAX_POINTS:,} points")
-            values = [_number(cell, column, name, line) for cell, column in zip(row[:3], columns)]
-            if task == "classification" and values[2] != int(values[2]):
-                raise ValueError(f"{name}, line {line}: label {row[2].strip()!r} is not a whole number")
-            if task == "classification" and not 0 <= values[2] < 8:
-                raise ValueError(f"{name}, line {line}: label {int(values[2])} is outside 0..7")
-            X.append(values[:2])
-            y.append(int(values[2]) if task == "classification" else values[2])
-            if len(columns) == 4:
-                split = row[3].strip().lower()
-                if split not in SPLITS:
-                    raise ValueError(f"{name}, line {line}: split {row[3]!r} is neither train nor test")
-                flags.append(SPLITS[split])
-    except csv.Error as exc:
-        raise ValueError(f"{name}, line {rows.line_num}: {exc}") from None
-    if not X:
-        raise ValueError(f"{name}: no points after the header")
-    try:
-        return Dataset(np.array(X), np.array(y), task, np.array(flags) if flags else None)
-    except ValueError as exc:
-        raise ValueError(f"{name}: {exc}") from None
+def load_dataset(path: str | os.PathLike[str]) -> Dataset:
+    """Read a dataset from a .csv or .json file; ValueError says where and what is wrong.
 
-
-def _number(cell: str, column: str, name: str, line: int) -> float:
-    text = cell.strip()
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{name}, line {line}: {text!r} in column {column} is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{name}, line {line}: {text!r} in column {column} is not a finite number")
-    return value
+    Notices (see ``read_dataset``) are issued as ``ImportNotice`` warnings.
+    """
+    loaded = read_dataset(path)
+    for notice in loaded.notices:
+        warnings.warn(notice, ImportNotice, stacklevel=2)
+    return loaded.dataset
 
 
 def _parse_json(text: str, name: str) -> Dataset:
-    data = parse_json(text, name)
+    data = parse_json(text, name, MAX_JSON_ITEMS, MAX_JSON_CONTAINERS)
     if type(data) is not dict:
         raise ValueError(f"{name}: expected a JSON object with format, version and dataset")
     if data.get("format") != FORMAT:

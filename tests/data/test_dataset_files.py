@@ -82,8 +82,10 @@ def test_the_csv_reader_is_lenient_about_layout_but_not_content(tmp_path):
     assert ds.y.tolist() == [0, 1, 1] and ds.y.dtype == np.int64
     assert ds.is_test.tolist() == [True, False, False]
     path.write_text("x1,x2,label\n1,2,3\n")  # no split column: all training points
-    ds = load_dataset(path)
-    assert ds.is_test.tolist() == [False] and ds.n_classes == 4
+    with pytest.warns(dio.ImportNotice, match="do not include 0"):
+        ds = load_dataset(path)  # a label without 0 is renumbered, not an empty class 0 (and said so)
+    assert ds.is_test.tolist() == [False] and ds.n_classes == 2 and ds.y.tolist() == [0]
+    assert ds.class_names == ("class 3", "other")
 
 
 # -- atomic writing -------------------------------------------------------------------------
@@ -160,7 +162,7 @@ def _sparse(size: int):
 CORPUS: dict[str, tuple] = {
     # CSV: the header
     "bad_header.csv": (b"a,b,c\n1,2,0\n", ["line 1", "header 'a,b,c'"]),
-    "header_unknown_target.csv": (b"x1,x2,class\n1,2,0\n", ["line 1", "header"]),
+    "header_unknown_target.csv": (b"x1,x2,colour\n1,2,0\n", ["line 1", "header column 'colour'"]),
     "header_two_columns.csv": (b"x1,x2\n1,2\n", ["line 1", "header"]),
     "header_five_columns.csv": (b"x1,x2,label,split,extra\n1,2,0,train,x\n", ["line 1", "header"]),
     "header_not_split.csv": (b"x1,x2,label,fold\n1,2,0,1\n", ["line 1", "header"]),
@@ -172,13 +174,14 @@ CORPUS: dict[str, tuple] = {
     "split_missing.csv": (SPLIT_HEADER + b"1,2,0\n", ["line 2", "3 columns, expected 4"]),
     "not_a_number.csv": (HEADER + b"1,2,0\n1,abc,0\n", ["line 3", "'abc' in column x2 is not a number"]),
     "empty_cell.csv": (HEADER + b"1,2,0\n\n3,4,1\n,4,1\n", ["line 5", "'' in column x1 is not a number"]),
-    "label_as_word.csv": (HEADER + b"1,2,one\n", ["line 2", "column label is not a number"]),
+    "label_too_long.csv": (HEADER + b"1,2,cat\n3,4," + b"d" * 101 + b"\n", ["line 3", "at most 100"]),
+    "nine_label_names.csv": (HEADER + b"".join(b"1,2,%c\n" % c for c in b"abcdefghi"), ["line 10", "9 different"]),
     "nan.csv": (HEADER + b"1,2,0\n3,4,1\nnan,2,0\n", ["line 4", "'nan' in column x1 is not a finite number"]),
     "inf.csv": (HEADER + b"1,-inf,0\n", ["line 2", "'-inf' in column x2 is not a finite number"]),
     "overflow.csv": (HEADER + b"1,2,0\n1e999,2,0\n", ["line 3", "not a finite number"]),
     "nan_value.csv": (b"x1,x2,value\n1,2,0.5\n1,2,NaN\n", ["line 3", "column value is not a finite number"]),
     "label_too_big.csv": (HEADER + b"1,2,0\n3,4,1\n5,6,9\n", ["line 4", "label 9 is outside 0..7"]),
-    "label_negative.csv": (HEADER + b"1,2,-1\n", ["line 2", "label -1 is outside 0..7"]),
+    "label_negative.csv": (HEADER + b"1,2,0\n1,2,-1\n", ["line 3", "label -1 is outside 0..7"]),
     "label_after_odd_lines.csv": (HEADER + b"1,2,0\n , , \n\n\"3\n\",4,1\n5,6,8\n",
                                   ["line 7", "label 8 is outside 0..7"]),
     "label_fraction.csv": (HEADER + b"1,2,0\n3,4,1.5\n", ["line 3", "label '1.5' is not a whole number"]),
