@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QStyle,
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
@@ -163,7 +163,14 @@ class PointRing:
 
 
 class ChainRuleInspector(QObject):
-    """The inspect tool on ``window``: its action, dock, panel and ring, and the clicks."""
+    """The inspect tool on ``window``: its action, dock, panel and ring, and the clicks.
+
+    ``highlightChanged(point)``: the point other views should mark as inspected
+    changed; ``point`` is its input coordinates (a ``(2,)`` array, a row of the
+    dataset's ``X``) or None when nothing is (the ring went, e.g. the panel closed).
+    """
+
+    highlightChanged = Signal(object)
 
     def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
@@ -174,6 +181,7 @@ class ChainRuleInspector(QObject):
         self._target = 0.0
         self._description = ""
         self._viewing: int | None = None  # the past epoch the timeline shows, if any
+        self._ringed: np.ndarray | None = None  # the point last announced by highlightChanged
 
         self.action = QAction("&Inspect a point (chain rule)", window, objectName="inspectAction",
                               checkable=True, shortcut=QKeySequence("I"))
@@ -198,6 +206,7 @@ class ChainRuleInspector(QObject):
         self.dock.visibilityChanged.connect(self._dock_visible)
         self._tools.changed.connect(self._tool_changed)
         window.boundary_plot.sigClicked.connect(self._clicked)
+        self.highlightChanged.connect(window.activation_view.set_highlight)  # the ring there too
         window.add_frame_view(self._frame_drawn)
         self._session.datasetChanged.connect(self._dataset_changed)
         self._session.playingChanged.connect(self._playing_changed)
@@ -225,9 +234,9 @@ class ChainRuleInspector(QObject):
     def _dock_toggled(self, shown: bool) -> None:
         if shown:
             if self._point is not None:
-                self.ring.show_at(self._point)
+                self._show_ring(self._point)
             return
-        self.ring.hide()
+        self._show_ring(None)
         self.action.setChecked(False)  # closing the panel ends the tool: its clicks would show nothing
 
     # ---------------------------------------------------------------- click
@@ -275,7 +284,7 @@ class ChainRuleInspector(QObject):
             return
         self.panel.show_inspection(inspect_point(snapshot), self._description)
         if not self.dock.isHidden():
-            self.ring.show_at(point)
+            self._show_ring(point)
 
     # ------------------------------------------------------------- updates
     # Only a panel on screen is refreshed: not one closed, behind another tab, or in a
@@ -303,11 +312,23 @@ class ChainRuleInspector(QObject):
         same = np.flatnonzero(np.all(dataset.X == self._point, axis=1))
         if not len(same):
             self._point = None
-            self.ring.hide()
+            self._show_ring(None)
             self.panel.clear("The inspected point was removed.")
             return
         # Its label may have changed; the frame that follows refreshes the numbers.
         self._target, self._description = _label(dataset, int(same[0]))
+
+    def _show_ring(self, point: np.ndarray | None) -> None:
+        """Ring ``point`` on the boundary plot (None: remove the ring) and tell the other views."""
+        if point is None:
+            self.ring.hide()
+        else:
+            self.ring.show_at(point)
+        same = (point is None and self._ringed is None) or (
+            point is not None and self._ringed is not None and np.array_equal(point, self._ringed))
+        if not same:
+            self._ringed = None if point is None else np.array(point, dtype=np.float64)
+            self.highlightChanged.emit(None if point is None else self._ringed.copy())
 
     @property
     def point(self) -> np.ndarray | None:

