@@ -65,6 +65,13 @@ class UnitMap:
     label: str
 
 
+def unit_exists(frame: Frame, column: int, unit: int) -> bool:
+    """Whether diagram ``column`` of ``frame``'s network has a unit ``unit`` with a map
+    (inputs and hidden units; the outputs' map is the boundary plot's own)."""
+    sizes = [len(frame.config.features), *frame.config.hidden]
+    return 0 <= column < len(sizes) and 0 <= unit < sizes[column]
+
+
 def unit_map(frame: Frame, column: int, unit: int) -> UnitMap:
     """The map of input feature or hidden unit ``unit`` of diagram ``column`` in ``frame``.
 
@@ -575,8 +582,9 @@ class NetworkView(QObject):
         self._next_draw = start + (cost / BUSY_SHARE if cost > REDRAW_BUDGET else 0.0)
 
     def _unit_clicked(self, column: int, unit: int) -> None:
-        last = len(self._frame.config.hidden) + 1
-        if column == last or self.diagram.selected == (column, unit):
+        if self._frame is None:
+            return
+        if not unit_exists(self._frame, column, unit) or self.diagram.selected == (column, unit):
             self.window.boundary_plot.show_output_map()
             return
         self.diagram.set_selected((column, unit))
@@ -585,6 +593,12 @@ class NetworkView(QObject):
     def _show_selected(self) -> None:
         selected = self.diagram.selected
         if selected is None or self._frame is None:
+            return
+        if not unit_exists(self._frame, *selected):
+            # The network changed under the selection (fewer layers, units or
+            # features): the unit is gone, so its map goes and the output map returns.
+            self.diagram.set_selected(None)
+            self.window.boundary_plot.show_output_map()
             return
         m = unit_map(self._frame, *selected)
         self.window.boundary_plot.show_unit_map(m.values, m.vmin, m.vmax, m.level, m.label, m.line_values)
