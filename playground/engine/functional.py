@@ -8,6 +8,8 @@ node, and the losses are numerically safe where the naive composition is not
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .tensor import Tensor
@@ -31,19 +33,27 @@ def _same_shape(target: np.ndarray, pred: Tensor, name: str, op: str) -> np.ndar
     return target
 
 
+@functools.lru_cache(maxsize=32)
+def _ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of ``n`` ones, kept: batches repeat the same few sizes."""
+    ones = np.ones(n, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
+
+
 def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
     """``z = x @ W + b``: one layer of a network, for a batch of rows ``x`` (n, in).
 
     ``W`` has shape (in, out) so that the batch is a plain row-major matmul;
     ``b`` has shape (out,). Gradients: ``dx = g W^T``, ``dW = x^T g``, ``db = sum_rows g``.
     """
-    if x.ndim != 2 or W.ndim != 2 or x.shape[1] != W.shape[0]:
+    xd, Wd = x.data, W.data
+    if xd.ndim != 2 or Wd.ndim != 2 or xd.shape[1] != Wd.shape[0]:
         raise ValueError(f"linear: input of shape {x.shape} does not fit weights of shape "
                          f"{W.shape} (need (n, {W.shape[0] if W.ndim == 2 else 'in'}) )")
-    if b is not None and b.shape != (W.shape[1],):
+    if b is not None and b.data.shape != (Wd.shape[1],):
         raise ValueError(f"linear: bias of shape {b.shape} does not fit weights of shape "
                          f"{W.shape} (need ({W.shape[1]},))")
-    xd, Wd = x.data, W.data
     z = xd @ Wd
     if b is not None:
         z += b.data
@@ -57,7 +67,7 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
             return dx, dW
         # A row of ones times g sums the columns; numpy's axis-0 reduction of a
         # narrow (n, k) array is several times slower than this matmul.
-        db = np.ones(len(g), dtype=g.dtype) @ g if b.requires_grad else None
+        db = _ones(len(g), g.dtype) @ g if b.requires_grad else None
         return dx, dW, db
 
     return x._make(z, parents, "linear", backward)
@@ -66,18 +76,27 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
 def bce_with_logits(z: Tensor, y: object) -> Tensor:
     """Mean binary cross-entropy of ``sigmoid(z)`` against 0/1 targets ``y``.
 
-    Written as ``max(z, 0) - z y + log(1 + e^{-|z|})``, which is finite for every
-    finite ``z``. Its gradient is the famous ``(sigmoid(z) - y) / n``.
+    Written as ``softplus(z) - z y`` with ``softplus(z) = log(1 + e^z)`` computed by
+    ``np.logaddexp(0, z)`` (that is ``max(z, 0) + log(1 + e^{-|z|})``), which is
+    finite for every finite ``z``. Its gradient is the famous ``(sigmoid(z) - y) / n``.
     """
     target = _same_shape(_constant(y, z, "targets", "bce_with_logits"), z, "targets",
                          "bce_with_logits")
     zd = z.data
     n = max(zd.size, 1)
-    loss = (np.maximum(zd, 0.0) - zd * target + np.log1p(np.exp(-np.abs(zd)))).sum() / n
+    per_point = np.logaddexp(0.0, zd)
+    per_point -= zd * target
+    loss = per_point.sum() / n
 
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
-        p = 0.5 + 0.5 * np.tanh(0.5 * zd)
-        return (g * (p - target) / n,)
+        # sigmoid(z) = 0.5 + 0.5 tanh(z / 2), built in one buffer; g is the loss's 0-d seed.
+        grad = np.multiply(zd, 0.5)
+        np.tanh(grad, out=grad)
+        grad *= 0.5
+        grad += 0.5
+        grad -= target
+        grad *= g * (1.0 / n)
+        return (grad,)
 
     return z._make(np.asarray(loss, dtype=z.dtype), (z,), "bce_with_logits", backward)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import numbers
+import operator
 import threading
 from collections.abc import Callable, Iterator, Sequence
 
@@ -30,24 +31,30 @@ import numpy as np
 
 Backward = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
 
-_state = threading.local()
+class _GradMode(threading.local):
+    """Per-thread switch; the class attribute is every new thread's default."""
+
+    enabled = True
+
+
+_grad_mode = _GradMode()
 _creation_counter = itertools.count()  # orders the graph's nodes; next() is atomic in CPython
 
 
 def is_grad_enabled() -> bool:
     """Whether operations on this thread currently record a graph."""
-    return getattr(_state, "grad_enabled", True)
+    return _grad_mode.enabled
 
 
 @contextlib.contextmanager
 def no_grad() -> Iterator[None]:
     """Run the block without recording a graph (predictions, probes, updates)."""
-    previous = is_grad_enabled()
-    _state.grad_enabled = False
+    previous = _grad_mode.enabled
+    _grad_mode.enabled = False
     try:
         yield
     finally:
-        _state.grad_enabled = previous
+        _grad_mode.enabled = previous
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -159,7 +166,7 @@ class Tensor:
         """The output of an op: joined to the graph only when some parent needs a gradient."""
         out = Tensor(data)
         out.op = op
-        if is_grad_enabled():
+        if _grad_mode.enabled:
             for parent in parents:  # a plain loop: any() with a generator costs more here
                 if parent.requires_grad:
                     out.requires_grad = True
@@ -333,15 +340,22 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("backward: this tensor does not require a gradient "
                                "(no input had requires_grad=True, or it was made under no_grad)")
-        seed = np.ones_like(self.data) if grad is None else np.array(grad, dtype=self.dtype)
-        if seed.shape != self.shape:
-            raise ValueError(f"backward: seed gradient has shape {seed.shape}, tensor has {self.shape}")
+        if grad is None:
+            seed = np.empty_like(self.data)  # ones; empty + fill is two C calls, np.ones_like more
+            seed.fill(1.0)
+        else:
+            seed = np.array(grad, dtype=self.dtype)
+            if seed.shape != self.data.shape:
+                raise ValueError(f"backward: seed gradient has shape {seed.shape}, tensor has {self.shape}")
         nodes = _inner_nodes(self)
         for node in nodes:
             # Left over from an earlier backward, an inner node's gradient would be
             # pushed down again and the leaves would get too much.
             node.grad = None
-        _accumulate(self, seed, None, "backward")
+        if self.grad is None:
+            self.grad = seed  # a fresh array: nobody else holds it
+        else:  # a leaf keeps accumulating (and a parameter's grad stays a view of its buffer)
+            self.grad += seed
         # Creation order is a topological order (an op's inputs exist before it),
         # so newest first visits every node before any of its parents.
         nodes.sort(key=_creation_order, reverse=True)
@@ -351,26 +365,30 @@ class Tensor:
                 continue
             for parent, g in zip(node.parents, backward(incoming)):
                 if g is not None and parent.requires_grad:
-                    if g.shape != parent.data.shape:
-                        g = unbroadcast(g, parent.data.shape)
                     _accumulate(parent, g, incoming, node.op)
 
 
-def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray | None, op: str) -> None:
-    """Add ``g`` into ``node.grad``; the first write is a private copy unless ``g`` is fresh.
+def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray, op: str) -> None:
+    """Add ``g`` (summed back to ``node``'s shape) into ``node.grad``.
 
-    ``g`` may be the very array the child received (``add`` passes it through) or
-    a view of it; storing it as is would let a later ``+=`` change the child's
-    gradient too, so those are copied.
+    The first write is a private copy unless ``g`` is fresh: ``g`` may be the very
+    array the child received (``add`` passes it through) or a view of it, and
+    storing it as is would let a later ``+=`` change the child's gradient too.
     """
-    if g.shape != node.data.shape:
-        raise ValueError(f"backward of {op!r}: gradient shape {g.shape} does not match "
-                         f"its input's shape {node.data.shape}")
+    shape = node.data.shape
+    if g.shape != shape:
+        g = unbroadcast(g, shape)
+        if g.shape != shape:
+            raise ValueError(f"backward of {op!r}: gradient shape {g.shape} does not match "
+                             f"its input's shape {shape}")
     if node.grad is None:
-        shared = g is incoming or g.base is not None or not g.flags.writeable
-        # np.array, not astype: a 0-d result of a ufunc is a numpy scalar, and the
-        # gradient must be an ndarray that later ``+=`` updates in place.
-        node.grad = np.array(g, dtype=node.data.dtype, copy=True if shared else None)
+        if type(g) is np.ndarray and g.dtype == node.data.dtype and g is not incoming \
+                and g.base is None and g.flags.writeable:
+            node.grad = g  # fresh: the op made it for this parent alone
+        else:
+            # np.array, not astype: a 0-d result of a ufunc is a numpy scalar, and the
+            # gradient must be an ndarray that later ``+=`` updates in place.
+            node.grad = np.array(g, dtype=node.data.dtype)
     else:
         node.grad += g
 
@@ -379,22 +397,18 @@ def _inner_nodes(root: Tensor) -> list[Tensor]:
     """Every node below ``root`` that has a backward (ops, not leaves), ``root`` included.
 
     Iterative (an explicit stack) so that a 10,000-op chain cannot hit Python's
-    recursion limit.
+    recursion limit. Leaves are never pushed: they have nothing to visit.
     """
+    if root._backward is None:
+        return []
     seen = {root}
     stack = [root]
-    inner: list[Tensor] = []
     while stack:
-        node = stack.pop()
-        if node._backward is None:
-            continue
-        inner.append(node)
-        for parent in node.parents:
-            if parent.requires_grad and parent not in seen:
+        for parent in stack.pop().parents:
+            if parent._backward is not None and parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
-    return inner
+    return list(seen)
 
 
-def _creation_order(node: Tensor) -> int:
-    return node._order
+_creation_order = operator.attrgetter("_order")  # a C-level sort key
