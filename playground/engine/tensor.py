@@ -21,9 +21,9 @@ Conventions:
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
 import numbers
-import operator
 import threading
 from collections.abc import Callable, Iterator, Sequence
 
@@ -347,23 +347,31 @@ class Tensor:
             seed = np.array(grad, dtype=self.dtype)
             if seed.shape != self.data.shape:
                 raise ValueError(f"backward: seed gradient has shape {seed.shape}, tensor has {self.shape}")
-        nodes = _inner_nodes(self)
-        for node in nodes:
-            # Left over from an earlier backward, an inner node's gradient would be
-            # pushed down again and the leaves would get too much.
-            node.grad = None
-        if self.grad is None:
-            self.grad = seed  # a fresh array: nobody else holds it
-        else:  # a leaf keeps accumulating (and a parameter's grad stays a view of its buffer)
-            self.grad += seed
-        # Creation order is a topological order (an op's inputs exist before it),
-        # so newest first visits every node before any of its parents.
-        nodes.sort(key=_creation_order, reverse=True)
-        for node in nodes:
+        if self._backward is None:  # a leaf: nothing to propagate, its gradient accumulates
+            if self.grad is None:
+                self.grad = seed
+            else:
+                self.grad += seed  # in place: a parameter's grad is a view of its buffer
+            return
+        self.grad = seed  # the root's own earlier gradient would be stale
+        # Newest node first: creation order is a topological order (an op's inputs
+        # exist before it), so a node is popped only after every node that feeds
+        # it a gradient. A heap keyed on that order walks and sorts in one pass
+        # (PyTorch's engine does the same with its sequence numbers).
+        queue: list[tuple[int, Tensor]] = [(-self._order, self)]
+        seen = {self}
+        while queue:
+            node = heapq.heappop(queue)[1]
             incoming, backward = node.grad, node._backward
-            if incoming is None or backward is None:  # backward: every inner node has one
-                continue
-            for parent, g in zip(node.parents, backward(incoming)):
+            grads = backward(incoming) if incoming is not None and backward is not None \
+                else itertools.repeat(None)
+            for parent, g in zip(node.parents, grads):
+                if parent._backward is not None and parent.requires_grad and parent not in seen:
+                    seen.add(parent)
+                    # Left over from an earlier backward, an inner node's gradient
+                    # would be pushed down again and the leaves would get too much.
+                    parent.grad = None
+                    heapq.heappush(queue, (-parent._order, parent))
                 if g is not None and parent.requires_grad:
                     _accumulate(parent, g, incoming, node.op)
 
@@ -391,24 +399,3 @@ def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray, op: str) -> N
             node.grad = np.array(g, dtype=node.data.dtype)
     else:
         node.grad += g
-
-
-def _inner_nodes(root: Tensor) -> list[Tensor]:
-    """Every node below ``root`` that has a backward (ops, not leaves), ``root`` included.
-
-    Iterative (an explicit stack) so that a 10,000-op chain cannot hit Python's
-    recursion limit. Leaves are never pushed: they have nothing to visit.
-    """
-    if root._backward is None:
-        return []
-    seen = {root}
-    stack = [root]
-    while stack:
-        for parent in stack.pop().parents:
-            if parent._backward is not None and parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return list(seen)
-
-
-_creation_order = operator.attrgetter("_order")  # a C-level sort key

@@ -72,6 +72,45 @@ def test_backward_twice_doubles_through_a_deep_graph():
     np.testing.assert_allclose(W.grad, 3 * once, rtol=1e-12)
 
 
+def test_backward_on_a_leaf_accumulates_in_place():
+    buffer = np.zeros(4)
+    a = Tensor(np.ones(2), requires_grad=True)
+    a.grad = buffer[1:3]  # a parameter's grad is a view of a flat buffer
+    a.backward()
+    a.backward(np.array([2.0, 3.0]))
+    np.testing.assert_array_equal(buffer, [0.0, 3.0, 4.0, 0.0])
+    assert a.grad.base is buffer
+
+
+def test_a_reused_intermediate_waits_for_every_consumer():
+    # b feeds c directly and through a long side path created later; b must be
+    # processed only after both have added their share.
+    a = leaf([1.0, 2.0])
+    b = a * 3.0
+    side = b
+    for _ in range(5):
+        side = side + 1.0
+    c = (b * side).sum()  # d/db = side + b = 2b + 5; d/da = 3 (2 * 3a + 5)
+    c.backward()
+    np.testing.assert_allclose(b.grad, 2 * b.data + 5)
+    np.testing.assert_allclose(a.grad, 3 * (6 * a.data + 5))
+
+
+def test_stale_gradients_of_a_cut_off_branch_are_cleared():
+    # An inner node that gets no gradient in this backward must not keep the last one.
+    def blocked(t: Tensor) -> Tensor:
+        return t._make(t.data * 2.0, (t,), "blocked", lambda g: (None,))
+
+    a = leaf([1.0, 2.0])
+    inner = a * 2.0
+    (inner * 1.0).sum().backward()
+    assert inner.grad is not None
+    a.grad = None
+    blocked(inner).sum().backward()
+    assert inner.grad is None
+    assert a.grad is None
+
+
 def test_explicit_seed_gradient():
     a = leaf([1.0, 2.0, 3.0])
     out = a * 2.0
