@@ -376,7 +376,7 @@ class Tensor:
                     _accumulate(parent, g, incoming, node.op)
 
 
-def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray, op: str) -> None:
+def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray | None, op: str) -> None:
     """Add ``g`` (summed back to ``node``'s shape) into ``node.grad``.
 
     The first write is a private copy unless ``g`` is fresh: ``g`` may be the very
