@@ -1,7 +1,8 @@
-"""What the app remembers between runs (QSettings), and the folder it keeps its files in.
+"""What the app remembers between runs, and the folder it keeps its files in.
 
-Settings live in an INI file: ``~/.config/Playground/Playground.ini`` on Linux,
-the platform's equivalent elsewhere. When the environment variable
+Settings live in an INI file in QSettings' format: ``~/.config/Playground/Playground.ini``
+on Linux, the platform's equivalent elsewhere (read and written by ``ini.py``, never
+by QSettings, which unpickles what it finds). When the environment variable
 ``PLAYGROUND_DATA_DIR`` names a folder, the settings (``settings.ini``) and the
 autosaves both go there instead, which is how tests and portable installs keep
 the user's own files untouched.
@@ -12,10 +13,14 @@ reads as the default.
 
 from __future__ import annotations
 
+import math
 import os
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QStandardPaths
+
+from .ini import Value, read_ini, write_ini
 
 DATA_DIR_ENV = "PLAYGROUND_DATA_DIR"
 ORGANIZATION = APPLICATION = "Playground"
@@ -43,37 +48,76 @@ def settings_file() -> Path | None:
     return Path(override) / "settings.ini" if override else None
 
 
+def default_settings_file() -> Path:
+    """Where QSettings keeps an INI file for this organisation and application:
+    ``%APPDATA%/Playground/Playground.ini`` on Windows, ``$XDG_CONFIG_HOME`` (or
+    ``~/.config``) ``/Playground/Playground.ini`` elsewhere, so files written by
+    earlier versions (which used QSettings) are still found."""
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        base = Path(os.environ["APPDATA"])
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / ORGANIZATION / f"{APPLICATION}.ini"
+
+
 class Settings:
-    """Typed access to the app's QSettings: theme, presentation, geometry, last folder,
-    recent sessions and the autosave interval. Cheap to create; all instances on the
-    same file see the same values."""
+    """Typed access to the app's settings file: theme, presentation, geometry, last
+    folder, recent sessions and the autosave interval. Cheap to create; every
+    change is written at once, and every read sees the file as it is now, so all
+    instances on the same file see the same values.
+
+    The file is read as data (``ini.read_ini``): only text, lists of text and the
+    geometry bytes are taken from it, and only those are written, so a tampered
+    file can at worst reset a preference.
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         path = path if path is not None else settings_file()
-        if path is not None:
-            self._store = QSettings(str(path), QSettings.Format.IniFormat)
-        else:
-            self._store = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                                    ORGANIZATION, APPLICATION)
+        self._path = Path(path) if path is not None else default_settings_file()
+        self._cache: tuple[tuple[int, ...] | None, dict[str, Value]] = (None, {})
 
     @property
     def file_name(self) -> str:
-        return self._store.fileName()
+        return str(self._path)
 
     def sync(self) -> None:
-        """Write pending changes to disk now (QSettings otherwise writes them lazily)."""
-        self._store.sync()
+        """Kept for callers of the QSettings era: every change is already on disk."""
 
     # ------------------------------------------------------------ plumbing
+    def _values(self) -> dict[str, Value]:
+        try:
+            info = self._path.stat()
+            # Every write replaces the file, so a new inode means new contents.
+            stamp: tuple[int, ...] | None = (info.st_ino, info.st_mtime_ns, info.st_size)
+        except OSError:
+            stamp = None
+        if stamp is None or stamp != self._cache[0]:
+            self._cache = (stamp, read_ini(self._path) if stamp is not None else {})
+        return self._cache[1]
+
+    def _get(self, key: str) -> Value | None:
+        return self._values().get(key)
+
+    def _set(self, key: str, value: Value) -> None:
+        values = dict(self._values())
+        values[key] = value
+        try:
+            write_ini(self._path, values)
+        except OSError:
+            pass  # a read-only settings folder: the preference holds for this run only
+        self._cache = (None, values)
+        try:
+            info = self._path.stat()
+            self._cache = ((info.st_ino, info.st_mtime_ns, info.st_size), values)
+        except OSError:
+            pass
+
     def _text(self, key: str, default: str) -> str:
-        value = self._store.value(key, default)
+        value = self._get(key)
         return value if isinstance(value, str) else default
 
     def _flag(self, key: str, default: bool) -> bool:
-        value = self._store.value(key, default)
-        if isinstance(value, bool):
-            return value
-        return {"true": True, "false": False}.get(str(value).strip().lower(), default)
+        return {"true": True, "false": False}.get(self._text(key, "").strip().lower(), default)
 
     # ------------------------------------------------------------ appearance
     @property
@@ -83,7 +127,7 @@ class Settings:
 
     @theme.setter
     def theme(self, name: str) -> None:
-        self._store.setValue("appearance/theme", str(name))
+        self._set("appearance/theme", str(name))
 
     @property
     def presentation(self) -> bool:
@@ -92,17 +136,17 @@ class Settings:
 
     @presentation.setter
     def presentation(self, on: bool) -> None:
-        self._store.setValue("appearance/presentation", bool(on))
+        self._set("appearance/presentation", "true" if on else "false")
 
     @property
     def geometry(self) -> QByteArray:
         """The main window's saved geometry (empty if none), for ``restoreGeometry``."""
-        value = self._store.value("window/geometry", QByteArray())
-        return value if isinstance(value, QByteArray) else QByteArray()
+        value = self._get("window/geometry")
+        return QByteArray(value) if isinstance(value, bytes) else QByteArray()
 
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
-        self._store.setValue("window/geometry", QByteArray(value))
+        self._set("window/geometry", bytes(QByteArray(value).data()))
 
     # ----------------------------------------------------------------- files
     @property
@@ -114,44 +158,46 @@ class Settings:
 
     @last_folder.setter
     def last_folder(self, folder: str | os.PathLike[str]) -> None:
-        self._store.setValue("files/last_folder", str(folder))
+        self._set("files/last_folder", str(folder))
 
     def recent_files(self) -> list[str]:
         """Recently opened or saved sessions, newest first (at most MAX_RECENT)."""
-        value = self._store.value("files/recent", [])
+        value = self._get("files/recent")
         if isinstance(value, str):  # an INI list of one item reads back as a plain string
-            value = [value]
+            value = [value] if value else []
         if not isinstance(value, list):
             return []
         # add_recent stores absolute paths: anything else was not written by us.
-        return [item for item in value if isinstance(item, str) and Path(item).is_absolute()][:MAX_RECENT]
+        return [item for item in value if Path(item).is_absolute()][:MAX_RECENT]
 
     def add_recent(self, path: str | os.PathLike[str]) -> None:
         """Put ``path`` first in the recent files (absolute, without duplicates)."""
         path = str(Path(path).absolute())
         recent = [path] + [item for item in self.recent_files() if item != path]
-        self._store.setValue("files/recent", recent[:MAX_RECENT])
+        self._set("files/recent", recent[:MAX_RECENT])
 
     def remove_recent(self, path: str | os.PathLike[str]) -> None:
+        """Forget ``path`` (a file that is gone)."""
         path = str(Path(path).absolute())
-        self._store.setValue("files/recent", [item for item in self.recent_files() if item != path])
+        self._set("files/recent", [item for item in self.recent_files() if item != path])
 
     def clear_recent(self) -> None:
-        self._store.setValue("files/recent", [])
+        """Forget every recent file."""
+        self._set("files/recent", [])
 
     # -------------------------------------------------------------- autosave
     @property
     def autosave_seconds(self) -> float:
         """How often a changed session is autosaved, in seconds."""
         try:
-            seconds = float(self._store.value("autosave/interval", DEFAULT_AUTOSAVE_SECONDS))
-        except (TypeError, ValueError):
+            seconds = float(self._text("autosave/interval", ""))
+        except ValueError:
             return DEFAULT_AUTOSAVE_SECONDS
-        if seconds != seconds:  # NaN
+        if not math.isfinite(seconds):
             return DEFAULT_AUTOSAVE_SECONDS
         low, high = AUTOSAVE_RANGE
         return min(max(seconds, low), high)
 
     @autosave_seconds.setter
     def autosave_seconds(self, seconds: float) -> None:
-        self._store.setValue("autosave/interval", float(seconds))
+        self._set("autosave/interval", repr(float(seconds)))

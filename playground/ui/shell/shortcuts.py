@@ -33,24 +33,55 @@ def _label(action: QAction) -> str:
 
 
 def _keys(action: QAction) -> str:
-    return " or ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+    return " or ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in distinct_keys(action.shortcuts()))
+
+
+def distinct_keys(sequences) -> list[QKeySequence]:
+    """``sequences`` without repeats, in order. A key given twice to one action (say
+    Ctrl+Shift+Z and the platform's Redo, which is Ctrl+Shift+Z on X11) makes Qt call
+    the key ambiguous and ignore it."""
+    seen: set[str] = set()
+    kept = []
+    for sequence in sequences:
+        sequence = QKeySequence(sequence)
+        text = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+        if text and text not in seen:
+            seen.add(text)
+            kept.append(sequence)
+    return kept
+
+
+def _submenus(window) -> dict[int, QMenu]:
+    """Every menu of the window, by the address of its menu action.
+
+    ``QAction.menu()`` is avoided on purpose: in PySide6 6.10 the menu it returns
+    is tied to the Python wrapper of that action, and when the wrapper goes the
+    menu is deleted with it (File > Open Recent vanished after one look at the
+    overlay). ``QMenu.menuAction()`` hands over nothing.
+    """
+    return {shiboken6.getCppPointer(menu.menuAction())[0]: menu for menu in window.findChildren(QMenu)}
 
 
 def _menu_sections(window) -> list[tuple[str, list[QAction]]]:
     """``(menu title, actions in it and its submenus)`` for each menu of the menu bar, in order."""
+    menus = _submenus(window)
+
+    def submenu(action: QAction) -> QMenu | None:
+        return menus.get(shiboken6.getCppPointer(action)[0])
+
     sections = []
     for top in window.menuBar().actions():
-        if top.menu() is None:
+        first = submenu(top)
+        if first is None:
             continue
         found: list[QAction] = []
-        pending = [top.menu()]
+        pending = [first]
         while pending:
             menu = pending.pop(0)
-            if not shiboken6.isValid(menu):
-                continue  # a submenu rebuilt on demand (Open Recent) may be gone
             for action in menu.actions():
-                if action.menu() is not None:
-                    pending.append(action.menu())
+                inner = submenu(action)
+                if inner is not None:
+                    pending.append(inner)
                 else:
                     found.append(action)
         sections.append((_label(top), found))
