@@ -24,6 +24,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .numbers import format_number
+
 VANISHING_RATIO = 1e-3
 EXPLODING_NORM = 1e3
 EXPLODING_GROWTH = 1e2
@@ -58,11 +60,11 @@ class LayerFlag:
 
     def describe(self, label: str) -> str:
         """Two lines for a tooltip; ``label`` is the layer's history label ("layer 1: 8 sigmoid")."""
-        name = readable(label)
+        name = inline_layer_label(label)
         if self.kind == VANISHING:
-            problem = f"{name}: vanishing gradient ({self.value:.1g} × the output layer's)."
+            problem = f"{name}: vanishing gradient ({format_number(self.value, 1)} × the output layer's)."
         else:
-            size = "not finite" if not np.isfinite(self.value) else f"‖∂L/∂W‖ ≈ {self.value:.3g}"
+            size = "not finite" if not np.isfinite(self.value) else f"‖∂L/∂W‖ ≈ {format_number(self.value, 3)}"
             problem = f"{name}: exploding gradient ({size})."
         return f"{problem}\nWhat usually helps: {self.advice}."
 
@@ -88,7 +90,7 @@ class GradientHealth:
             where = layer_list([f.layer for f in flagged], names)
             if kind == VANISHING:
                 worst = min(f.value for f in flagged)
-                parts.append(f"Vanishing gradients in {where} (down to {worst:.0e} × the output layer's). "
+                parts.append(f"Vanishing gradients in {where} (down to {format_number(worst, 1)} × the output layer's). "
                              f"What usually helps: {flagged[0].advice}.")
             else:
                 parts.append(f"Exploding gradients in {where}. What usually helps: {flagged[0].advice}.")
@@ -181,10 +183,14 @@ def _family(activations: Sequence[str], layer: int) -> str:
     return "relu" if name == "relu" else "other"
 
 
-def readable(label: str) -> str:
+def inline_layer_label(label: str) -> str:
     """``"layer 1: 8 sigmoid"`` -> ``"layer 1 (8 sigmoid)"``, for use inside a sentence."""
     name, _, detail = label.partition(": ")
     return f"{name} ({detail})" if detail else name
+
+
+# The old name, until the window's callers move to ``inline_layer_label``; remove then.
+readable = inline_layer_label
 
 
 def _short(label: str) -> str:

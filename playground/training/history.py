@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 SCALARS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr")
-PER_LAYER = ("grad_norms", "bias_grad_norms", "weight_norms")
+PER_LAYER = ("grad_norms", "bias_grad_norms", "weight_norms", "dead_units")
+# Columns that histories written before they existed lack: read as NaN ("not known").
+OPTIONAL = ("dead_units",)
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,11 @@ class EpochStats:
     the L2 norm of dLoss/dW and dLoss/db, averaged over the epoch's mini-batches.
     ``status`` is ``"ok"``, ``"diverged"`` (weights restored to the last finite
     ones) or ``"stopped"`` (early stopping or the epoch limit); ``message`` says
-    why in words, and also notes a re-initialised network.
+    why in words, and also notes a re-initialised network. ``dead_units`` counts,
+    per layer, the units whose bias got exactly zero gradient in every
+    mini-batch of the epoch, so that none of their weights learned from any
+    point (dead ReLU units, or units saturated beyond float precision); NaN
+    where not known.
     """
 
     epoch: int
@@ -34,6 +40,7 @@ class EpochStats:
     weight_norms: np.ndarray
     status: str = "ok"
     message: str = ""
+    dead_units: np.ndarray | None = None
 
 
 @dataclass
@@ -66,7 +73,8 @@ class History:
         for name in SCALARS:
             self._columns[name][row] = getattr(stats, name)
         for name in PER_LAYER:
-            self._columns[name][row] = getattr(stats, name)
+            value = getattr(stats, name)
+            self._columns[name][row] = np.nan if value is None else value
         self._size += 1
 
     def array(self, name: str) -> np.ndarray:
@@ -81,6 +89,15 @@ class History:
         """Forget everything after the first ``n_epochs`` rows (used when scrubbing back)."""
         self._size = max(0, min(self._size, int(n_epochs)))
 
+    def copy(self) -> History:
+        """An independent copy (no array shared with this history)."""
+        twin = History(self.n_layers)
+        twin._allocate(max(256, self._size))
+        for name, values in self._columns.items():
+            twin._columns[name][: self._size] = values[: self._size]
+        twin._size = self._size
+        return twin
+
     def to_dict(self) -> dict[str, object]:
         """JSON-safe columns; NaN (no test points) is written as null."""
         def clean(values: np.ndarray) -> list:
@@ -93,10 +110,13 @@ class History:
         """Rebuild from ``to_dict`` output; ValueError on inconsistent columns."""
         try:
             n_layers = int(data["n_layers"])  # type: ignore[arg-type]
-            columns = {name: np.asarray(data[name], dtype=np.float64) for name in (*SCALARS, *PER_LAYER)}
+            columns = {name: np.asarray(data[name], dtype=np.float64)
+                       for name in (*SCALARS, *PER_LAYER) if name in data or name not in OPTIONAL}
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"history: missing or malformed column ({exc})") from None
         size = len(columns["epoch"])
+        for name in OPTIONAL:
+            columns.setdefault(name, np.full((size, n_layers), np.nan))
         for name in SCALARS:
             if columns[name].shape != (size,):
                 raise ValueError(f"history.{name}: expected {size} numbers, got shape {columns[name].shape}")

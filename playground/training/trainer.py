@@ -5,12 +5,22 @@ trainer owns the model, the optimiser, the random stream for shuffling and
 dropout, and the history. Changes arrive between epochs, as a person expects
 while training runs: hyperparameters apply from the next step with the weights
 kept; a new architecture rebuilds the network (seeded) and says so.
+
+``step`` trains whole epochs; ``epoch_steps`` trains one epoch a mini-batch at a
+time, so that a caller with a long epoch (100,000 points) can answer commands
+between mini-batches. Both run the same generator, ``_epoch``. An epoch either
+completes or leaves no trace: abandoned half-way, or failing with an error
+(``TrainingError``), the trainer is put back exactly where the epoch began.
 """
 
 from __future__ import annotations
 
+import contextvars
+import copy
 import dataclasses
 import math
+import numbers
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +33,7 @@ from ..engine import Tensor, no_grad
 from ..nn.regularization import add_penalty_gradient
 from .config import TrainingConfig
 from .history import EpochStats, History
+from .numbers import format_number
 
 
 @dataclass(frozen=True)
@@ -53,12 +64,97 @@ class Snapshot:
     epochs_since_best: int
 
 
+@dataclass(frozen=True)
+class EpochProgress:
+    """How far the epoch ``Trainer.epoch_steps`` is training has got.
+
+    ``points`` of the ``total`` training points have been trained on; the last
+    item of an epoch carries its ``stats`` (and ``done`` is true).
+    """
+
+    points: int
+    total: int
+    stats: EpochStats | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.stats is not None
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Why training stopped on non-finite numbers: in ``epoch``, at learning rate ``lr``."""
+
+    epoch: int    # the epoch that failed; the weights are those after epoch - 1
+    cause: str    # in words, e.g. "the loss became inf"
+    lr: float
+
+
+@dataclass(frozen=True)
+class TrainerState:
+    """The whole trainer, for undoing a change of configuration (``Trainer.capture``).
+
+    Unlike a ``Snapshot`` (one network's weights along its own training), this
+    holds the network itself: its configuration, weights, optimiser, random
+    stream, history, epoch, input standardisation, stop-rule counters and
+    status. The arrays are private read-only copies, so one state can be
+    restored any number of times.
+    """
+
+    config: TrainingConfig
+    task: str
+    n_classes: int
+    params: np.ndarray
+    grad: np.ndarray
+    optimizer: dict[str, Any]
+    optimizer_lr: float
+    rng_state: dict[str, Any]
+    history: History
+    epoch: int
+    standardizer: Standardizer | None
+    best_loss: float
+    epochs_since_best: int
+    status: str
+    notice: str
+    divergence: Divergence | None
+
+
+class TrainingError(RuntimeError):
+    """A failure inside an epoch (an overflow, a corrupt optimiser state, ...).
+
+    The trainer was put back exactly where the epoch began, so it can be shown,
+    saved or reset; ``epoch`` is the epoch that failed, ``batch`` its mini-batch
+    (1-based) of ``batches``, and ``__cause__`` the original exception.
+    """
+
+    def __init__(self, epoch: int, batch: int, batches: int, error: BaseException) -> None:
+        self.epoch, self.batch, self.batches, self.error = epoch, batch, batches, error
+        detail = str(error) or "no details"
+        super().__init__(f"training failed in epoch {epoch} (mini-batch {batch} of {batches}): "
+                         f"{type(error).__name__}: {detail}. The network is as it was after epoch "
+                         f"{epoch - 1}; change the settings or press Reset.")
+
+
+@dataclass(frozen=True)
+class _EpochStart:
+    """What an epoch changes before it completes, as it was when the epoch began."""
+
+    params: np.ndarray
+    grad: np.ndarray
+    optimizer: dict[str, Any]
+    optimizer_lr: float
+    rng_state: dict[str, Any]
+
+
 class Trainer:
     """Trains an MLP on a ``Dataset`` according to a ``TrainingConfig``.
 
     ``step(epochs)`` trains and returns the last epoch's ``EpochStats``;
-    ``predict`` and ``probe`` evaluate without building a graph; ``history``
-    holds every epoch.
+    ``epoch_steps()`` trains one epoch a mini-batch at a time; ``predict`` and
+    ``probe`` evaluate without building a graph; ``history`` holds every epoch.
+    ``snapshot``/``restore`` move along one network's training, ``capture``/
+    ``restore_state`` swap whole networks (undo of a configuration change), and
+    ``set_parameter`` edits one weight or bias by hand.
     """
 
     def __init__(self, dataset: Dataset, config: TrainingConfig | None = None) -> None:
@@ -69,6 +165,8 @@ class Trainer:
         if not isinstance(self._config, TrainingConfig):
             raise TypeError(f"Trainer: config must be a TrainingConfig, got {type(config).__name__}")
         self.notice = ""
+        self._open_epoch: Generator[EpochProgress, None, EpochStats] | None = None
+        self._open_start: _EpochStart | None = None
         self.reset()
 
     # ------------------------------------------------------------ properties
@@ -89,30 +187,77 @@ class Trainer:
         """The input standardisation in use (None when the config does not standardise)."""
         return self._standardizer
 
+    @property
+    def n_train(self) -> int:
+        """The number of training points an epoch passes over."""
+        return len(self._F_train)
+
+    def baseline_loss(self) -> float:
+        """The training loss of the best constant guess: the class frequencies, or
+        the mean target. A network that learned nothing from the inputs scores
+        this; doing worse means training is making things worse. NaN without
+        training points."""
+        if self._baseline is None:
+            self._baseline = self._constant_loss()
+        return self._baseline
+
+    def _constant_loss(self) -> float:
+        y, n = self._y_train, self.n_train
+        if n == 0:
+            return float("nan")
+        if self.head.name == "sigmoid":
+            p = min(max(float(np.mean(y)), 1e-12), 1.0 - 1e-12)
+            logits = np.full((n, 1), math.log(p / (1.0 - p)))
+        elif self.head.name == "softmax":
+            share = np.bincount(y, minlength=self._dataset.n_classes) / n
+            logits = np.tile(np.log(np.maximum(share, 1e-12)), (n, 1))
+        else:
+            logits = np.full((n, 1), float(np.mean(y)))
+        with no_grad():
+            return float(self.head.loss(Tensor(logits.astype(self.model.dtype)), y).item())
+
+    @property
+    def in_epoch(self) -> bool:
+        """True while an ``epoch_steps`` epoch is under way (begun, neither finished nor abandoned)."""
+        return self._open_start is not None
+
     def set_standardizer(self, standardizer: Standardizer | None) -> None:
         """Use a given standardisation (a loaded session's) instead of fitting one."""
+        self._abandon_epoch()
         self._standardizer = standardizer if self._config.standardize else None
         self._prepare_data()
 
     # ---------------------------------------------------------------- set-up
     def reset(self) -> None:
         """Re-initialise the network (seeded), the optimiser and the history; epoch 0."""
+        self._abandon_epoch()
+        self._build_network()
+        # Shuffling and dropout draw from their own stream, so the initial weights
+        # depend on the seed alone.
+        self.rng = np.random.default_rng([self._config.seed, 1])
+        self.history = History(len(self.model.layers))
+        self.epoch = 0
+        self.status = "ok"
+        self.divergence: Divergence | None = None
+        self._best_loss = math.inf
+        self._epochs_since_best = 0
+        self._standardizer: Standardizer | None = None
+        self._prepare_data()
+
+    def _build_network(self) -> None:
+        """The head, the model (initial weights from the seed) and a fresh optimiser for the config."""
         cfg, ds = self._config, self._dataset
         self.head = nn.head_for_task(ds.task, ds.n_classes)
         self.model = nn.MLP(len(cfg.features), cfg.hidden, self.head.n_outputs(ds.n_classes),
                             cfg.activations, cfg.init, seed=cfg.seed, dtype=np.dtype(cfg.dtype))
         self.optimizer = nn.make_optimizer(cfg.optimizer, self.model.params, cfg.lr,
                                            cfg.momentum, cfg.weight_decay)
-        # Shuffling and dropout draw from their own stream, so the initial weights
-        # depend on the seed alone.
-        self.rng = np.random.default_rng([cfg.seed, 1])
-        self.history = History(len(self.model.layers))
-        self.epoch = 0
-        self.status = "ok"
-        self._best_loss = math.inf
-        self._epochs_since_best = 0
-        self._standardizer: Standardizer | None = None
-        self._prepare_data()
+        # Where each layer's biases sit in the flat gradient: a unit whose bias gets no
+        # gradient in a whole epoch learned nothing from any point (a dead ReLU).
+        offsets = self.model.params.offsets
+        self._bias_index = np.concatenate([np.arange(offsets[k], offsets[k + 1])
+                                           for k in range(1, len(offsets) - 1, 2)])
+        self._bias_starts = np.concatenate([[0], np.cumsum(self.model.sizes[1:-1])]).astype(np.intp)
 
     def _prepare_data(self) -> None:
         """Compute the training and test inputs once per dataset or feature change."""
@@ -132,6 +277,7 @@ class Trainer:
             targets = ds.y.astype(self.model.dtype)
         train = ~ds.is_test
         self._F_train, self._y_train = F[train], targets[train]
+        self._baseline: float | None = None  # computed when first asked for
         self._F_test, self._y_test = F[ds.is_test], targets[ds.is_test]
 
     def set_config(self, config: TrainingConfig) -> None:
@@ -142,6 +288,7 @@ class Trainer:
         """
         if not isinstance(config, TrainingConfig):
             raise TypeError(f"set_config: expected a TrainingConfig, got {type(config).__name__}")
+        self._abandon_epoch()
         old, self._config = self._config, config
         changed = old.architecture_changes(config)
         if changed:
@@ -167,6 +314,7 @@ class Trainer:
         """
         if not isinstance(dataset, Dataset):
             raise TypeError(f"set_dataset: expected a Dataset, got {type(dataset).__name__}")
+        self._abandon_epoch()
         old, self._dataset = self._dataset, dataset
         if (old.task, old.n_classes) != (dataset.task, dataset.n_classes):
             self.reset()
@@ -177,17 +325,44 @@ class Trainer:
 
     # -------------------------------------------------------------- training
     def step(self, epochs: int = 1) -> EpochStats:
-        """Train ``epochs`` epochs (stopping early on divergence or a stop rule)."""
+        """Train ``epochs`` epochs (stopping early on divergence or a stop rule).
+
+        Raises ``TrainingError`` if an epoch fails with an exception; the trainer
+        is then as it was before that epoch.
+        """
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ValueError(f"step: epochs must be a whole number >= 1, got {epochs!r}")
-        # Overflow on the way to divergence is expected and handled (the weights are
-        # restored and the status says so), so numpy need not warn about it.
-        with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(epochs):
-                stats = self._run_epoch()
-                if stats.status != "ok":
-                    break
+        self._abandon_epoch()
+        for _ in range(epochs):
+            # Without pauses the epoch yields once, at its end, with its stats.
+            stats = next(self._epoch(pause=False)).stats
+            if stats.status != "ok":
+                break
         return stats  # epochs >= 1, so the loop ran
+
+    def epoch_steps(self) -> Generator[EpochProgress, None, EpochStats]:
+        """Train one epoch, yielding an ``EpochProgress`` after every mini-batch.
+
+        The last item carries the epoch's stats (``progress.done``), which are
+        also the generator's return value (``stats = yield from ...``). Between
+        items the caller may read the trainer (``probe``, ``predict`` see the
+        weights so far; ``snapshot`` and ``capture`` describe the epoch's start)
+        or abandon the epoch with ``close()``: the trainer is then exactly as it
+        was before the epoch (weights, gradients, optimiser, random stream,
+        counters), as if it had never begun. Changing the trainer (``set_config``,
+        ``step``, ``set_parameter``, ...) abandons it the same way. The numbers
+        are those of ``step(1)``, bit for bit.
+        """
+        self._abandon_epoch()
+        run = _in_private_context(self._epoch(pause=True))
+        self._open_epoch = run
+        return run
+
+    def _abandon_epoch(self) -> None:
+        """Roll back an ``epoch_steps`` epoch under way, if any (a change arrives between epochs)."""
+        run, self._open_epoch = self._open_epoch, None
+        if run is not None:
+            run.close()
 
     def last_stats(self, status: str = "ok", message: str = "") -> EpochStats:
         """The newest epoch's stats from the history (NaNs before the first epoch)."""
@@ -195,71 +370,127 @@ class Trainer:
         if not len(self.history):
             nan = float("nan")
             return EpochStats(self.epoch, nan, nan, nan, nan, self._config.lr, np.full(layers, nan),
-                              np.full(layers, nan), self.model.weight_norms(), status, message)
+                              np.full(layers, nan), self.model.weight_norms(), status, message,
+                              np.full(layers, nan))
         h = self.history
         return EpochStats(int(h.array("epoch")[-1]), *(float(h.array(name)[-1]) for name in
                           ("train_loss", "test_loss", "train_metric", "test_metric", "lr")),
                           h.array("grad_norms")[-1].copy(), h.array("bias_grad_norms")[-1].copy(),
-                          h.array("weight_norms")[-1].copy(), status, message)
+                          h.array("weight_norms")[-1].copy(), status, message,
+                          h.array("dead_units")[-1].copy())
 
-    def _run_epoch(self) -> EpochStats:
+    def _epoch(self, pause: bool) -> Generator[EpochProgress, None, EpochStats]:
+        """One epoch; the last item yielded (and the return value) holds its stats.
+
+        With ``pause`` it also yields after every mini-batch but the last.
+        """
+        stats = self._refusal()
+        if stats is None:
+            stats = yield from self._train_epoch(pause)
+        yield EpochProgress(self.n_train, self.n_train, stats)
+        return stats
+
+    def _refusal(self) -> EpochStats | None:
+        """The stats of an epoch that must not run (a stop rule, no points), else None."""
         cfg = self._config
         if cfg.max_epochs and self.epoch >= cfg.max_epochs:
             return self._stop(f"reached the epoch limit ({cfg.max_epochs})")
         if cfg.patience and self._epochs_since_best >= cfg.patience:
             # Stopped early stays stopped until the patience changes or a reset.
             return self._stop(f"early stopping: no improvement for {cfg.patience} epochs "
-                              f"(best {self._best_loss:.4g}); raise the patience or Reset to go on")
-        n = len(self._F_train)
-        if n == 0:
+                              f"(best {format_number(self._best_loss)}); raise the patience or Reset to go on")
+        if self.n_train == 0:
             return self._stop("there are no training points to learn from")
-        lr = nn.Schedule(cfg.schedule, cfg.schedule_gamma, cfg.schedule_every).lr_at(cfg.lr, self.epoch)
-        self.optimizer.lr = lr
-        params = self.model.params
-        before, optimizer_before = params.copy_data(), self.optimizer.state_dict()
+        return None
 
+    def _train_epoch(self, pause: bool) -> Generator[EpochProgress, None, EpochStats]:
+        """The mini-batches of one epoch, then its bookkeeping; rolls back unless it completes."""
+        cfg = self._config
+        n = self.n_train
         batch = min(cfg.batch_size, n)
-        order = self.rng.permutation(n) if batch < n else None
-        layers = len(self.model.layers)
-        grad_sum, bias_grad_sum = np.zeros(layers), np.zeros(layers)
-        loss_sum = metric_sum = 0.0
+        batches_total = -(-n // batch)
+        lr = nn.Schedule(cfg.schedule, cfg.schedule_gamma, cfg.schedule_every).lr_at(cfg.lr, self.epoch)
+        start = self._open_start = self._mark()
         batches = 0
-        for start in range(0, n, batch):
-            if order is None:
-                xb, yb = self._F_train, self._y_train
-            else:
-                rows = order[start:start + batch]
-                xb, yb = self._F_train[rows], self._y_train[rows]
-            self.model.zero_grad()
-            logits = self.model(Tensor(xb), dropout=cfg.dropout, rng=self.rng)
-            loss = self.head.loss(logits, yb)
-            value = loss.item()
-            if not math.isfinite(value):
-                return self._diverged(before, optimizer_before, f"the loss became {value}", lr)
-            loss.backward()
-            norms = self.model.grad_norms()
-            grad_sum += norms[:, 0]
-            bias_grad_sum += norms[:, 1]
-            add_penalty_gradient(params, cfg.l1, cfg.l2)
-            self.optimizer.step()
-            loss_sum += value * len(xb)
-            metric_sum += self._metric_sum(logits.data, yb)
-            batches += 1
+        try:
+            # Overflow on the way to divergence is expected and handled (the weights
+            # are restored and the status says so), so numpy need not warn about it.
+            with np.errstate(over="ignore", invalid="ignore"):
+                self.optimizer.lr = lr
+                params = self.model.params
+                order = self.rng.permutation(n) if batch < n else None
+                layers = len(self.model.layers)
+                grad_sum, bias_grad_sum = np.zeros(layers), np.zeros(layers)
+                alive = np.zeros(self._bias_index.size, dtype=bool)
+                loss_sum = metric_sum = 0.0
+                for begin in range(0, n, batch):
+                    if order is None:
+                        xb, yb = self._F_train, self._y_train
+                    else:
+                        rows = order[begin:begin + batch]
+                        xb, yb = self._F_train[rows], self._y_train[rows]
+                    self.model.zero_grad()
+                    logits = self.model(Tensor(xb), dropout=cfg.dropout, rng=self.rng)
+                    loss = self.head.loss(logits, yb)
+                    value = loss.item()
+                    if not math.isfinite(value):
+                        return self._diverged(start, f"the loss became {format_number(value)}", lr)
+                    loss.backward()
+                    norms = self.model.grad_norms()
+                    grad_sum += norms[:, 0]
+                    bias_grad_sum += norms[:, 1]
+                    alive |= params.grad[self._bias_index] != 0.0
+                    add_penalty_gradient(params, cfg.l1, cfg.l2)
+                    self.optimizer.step()
+                    loss_sum += value * len(xb)
+                    metric_sum += self._metric_sum(logits.data, yb)
+                    batches += 1
+                    if pause and batches < batches_total:
+                        yield EpochProgress(begin + batch, n)
 
-        weight_norms = self.model.weight_norms()
-        if not np.all(np.isfinite(weight_norms)):
-            return self._diverged(before, optimizer_before, "a weight became NaN or infinite", lr)
+                weight_norms = self.model.weight_norms()
+                if not np.all(np.isfinite(weight_norms)):
+                    return self._diverged(start, "a weight became NaN or infinite", lr)
+                train_loss = loss_sum / n
+                train_metric = self._finish_metric(metric_sum, n)
+                test_loss, test_metric = self._evaluate(self._F_test, self._y_test)
+                dead = np.add.reduceat(~alive, self._bias_starts).astype(np.float64)
+        except GeneratorExit:
+            self._rollback(start)  # abandoned: leave no trace
+            raise
+        except Exception as error:
+            self._rollback(start)
+            raise TrainingError(self.epoch + 1, min(batches + 1, batches_total), batches_total,
+                                error) from error
+        finally:
+            self._open_start = None
+        # Only bookkeeping from here on, so an epoch either completes or rolls back whole.
         self.epoch += 1
-        train_loss = loss_sum / n
-        train_metric = self._finish_metric(metric_sum, n)
-        test_loss, test_metric = self._evaluate(self._F_test, self._y_test)
         stats = EpochStats(self.epoch, train_loss, test_loss, train_metric, test_metric, lr,
                            grad_sum / batches, bias_grad_sum / batches, weight_norms,
-                           "ok", self.notice)
+                           "ok", self.notice, dead)
         self.notice = ""
+        self.divergence = None
         self.history.append(stats)
         self.status = "ok"
         return self._apply_stop_rules(stats)
+
+    def _mark(self) -> _EpochStart:
+        """Copies of what an epoch changes before it completes."""
+        params = self.model.params
+        return _EpochStart(params.copy_data(), params.grad.copy(), self.optimizer.state_dict(),
+                           self.optimizer.lr, self.rng.bit_generator.state)
+
+    def _rollback(self, start: _EpochStart) -> None:
+        """Put back what ``_mark`` copied (the counters only change once an epoch completes)."""
+        self._restore_weights(start)
+        self.rng.bit_generator.state = start.rng_state
+
+    def _restore_weights(self, start: _EpochStart) -> None:
+        self.model.params.load_data(start.params)
+        np.copyto(self.model.params.grad, start.grad)
+        self.optimizer.load_state_dict(_copy_state(start.optimizer))
+        self.optimizer.lr = start.optimizer_lr
 
     def _metric_sum(self, logits: np.ndarray, y: np.ndarray) -> float:
         """Correct predictions (classification) or squared error (regression), summed."""
@@ -295,7 +526,7 @@ class Trainer:
             self._epochs_since_best += 1
         if cfg.patience and self._epochs_since_best >= cfg.patience:
             reason = (f"early stopping: the {'test' if math.isfinite(stats.test_loss) else 'training'} "
-                      f"loss has not improved for {cfg.patience} epochs (best {self._best_loss:.4g})")
+                      f"loss has not improved for {cfg.patience} epochs (best {format_number(self._best_loss)})")
         elif cfg.max_epochs and self.epoch >= cfg.max_epochs:
             reason = f"reached the epoch limit ({cfg.max_epochs})"
         else:
@@ -307,14 +538,18 @@ class Trainer:
         self.status = "stopped"
         return self.last_stats("stopped", reason)
 
-    def _diverged(self, params: np.ndarray, optimizer_state: dict[str, Any], cause: str,
-                  lr: float) -> EpochStats:
-        """Put back the last finite weights and report what happened and what helps."""
-        self.model.params.load_data(params)
-        self.optimizer.load_state_dict(optimizer_state)
+    def _diverged(self, start: _EpochStart, cause: str, lr: float) -> EpochStats:
+        """Put back the last finite weights and report what happened and what helps.
+
+        The random stream stays where the failed epoch left it, so pressing Step
+        again tries other mini-batches (as it always has).
+        """
+        self._restore_weights(start)
         self.status = "diverged"
+        self.divergence = Divergence(self.epoch + 1, cause, lr)
         message = (f"training diverged in epoch {self.epoch + 1}: {cause}. The weights were "
-                   f"restored to epoch {self.epoch}. Lower the learning rate (now {lr:g}) or press Reset.")
+                   f"restored to epoch {self.epoch}. Lower the learning rate (now "
+                   f"{format_number(lr)}) or press Reset.")
         return self.last_stats("diverged", message)
 
     # ------------------------------------------------------------ evaluation
@@ -357,9 +592,14 @@ class Trainer:
 
     # -------------------------------------------------------------- snapshots
     def snapshot(self) -> Snapshot:
-        """A copy of the parameters, optimiser state, random state and stop-rule counters."""
-        return Snapshot(self.epoch, self.model.params.copy_data(), _copy_state(self.optimizer.state_dict()),
-                        self.rng.bit_generator.state, self._best_loss, self._epochs_since_best)
+        """A copy of the parameters, optimiser state, random state and stop-rule counters.
+
+        During an ``epoch_steps`` epoch it describes the epoch's start (the last
+        completed epoch), so that what is saved is always a whole epoch.
+        """
+        start = self._open_start or self._mark()
+        return Snapshot(self.epoch, start.params.copy(), _copy_state(start.optimizer),
+                        copy.deepcopy(start.rng_state), self._best_loss, self._epochs_since_best)
 
     def restore(self, snapshot: Snapshot) -> None:
         """Put the trainer back exactly as it was at ``snapshot``; later history is dropped."""
@@ -369,6 +609,7 @@ class Trainer:
         if snapshot.epoch > len(self.history):
             raise ValueError(f"restore: snapshot epoch {snapshot.epoch} is beyond the history "
                              f"({len(self.history)} epochs)")
+        self._abandon_epoch()
         self.model.params.load_data(snapshot.params)
         self.optimizer.load_state_dict(_copy_state(snapshot.optimizer))
         self.rng.bit_generator.state = snapshot.rng_state
@@ -376,6 +617,130 @@ class Trainer:
         self._best_loss, self._epochs_since_best = snapshot.best_loss, snapshot.epochs_since_best
         self.history.truncate(snapshot.epoch)
         self.status = "ok"
+        self.divergence = None
+
+    def capture(self) -> TrainerState:
+        """The whole trainer as a ``TrainerState``, for ``restore_state`` (undo of a config change).
+
+        Deep copies: training on changes nothing in the state. During an
+        ``epoch_steps`` epoch it describes the epoch's start.
+        """
+        start = self._open_start or self._mark()
+        std = self._standardizer
+        return TrainerState(
+            config=self._config, task=self._dataset.task, n_classes=self._dataset.n_classes,
+            params=_frozen(start.params), grad=_frozen(start.grad),
+            optimizer={key: _frozen(value) if isinstance(value, np.ndarray) else value
+                       for key, value in start.optimizer.items()},
+            optimizer_lr=start.optimizer_lr, rng_state=copy.deepcopy(start.rng_state),
+            history=self.history.copy(), epoch=self.epoch,
+            standardizer=None if std is None else Standardizer(std.mean.copy(), std.std.copy()),
+            best_loss=self._best_loss, epochs_since_best=self._epochs_since_best,
+            status=self.status, notice=self.notice, divergence=self.divergence)
+
+    def restore_state(self, state: TrainerState) -> None:
+        """Bring back everything ``capture`` recorded: the network's architecture and
+        weights, optimiser, random stream, history, epoch, standardisation, counters.
+
+        The dataset stays the current one; it must have the task and number of
+        classes the state's network was built for (ValueError otherwise, and
+        nothing changes). Continuing then trains exactly as the captured trainer
+        would have.
+        """
+        if not isinstance(state, TrainerState):
+            raise TypeError(f"restore_state: expected a TrainerState, got {type(state).__name__}")
+        ds = self._dataset
+        if (state.task, state.n_classes) != (ds.task, ds.n_classes):
+            raise ValueError(f"restore_state: the state's network is for {state.task} with "
+                             f"{state.n_classes} classes, the dataset is {ds.task} with {ds.n_classes}")
+        cfg = state.config
+        sizes = [len(cfg.features), *cfg.hidden, nn.head_for_task(ds.task, ds.n_classes).n_outputs(ds.n_classes)]
+        expected = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        if state.params.shape != (expected,):
+            raise ValueError(f"restore_state: the state has {state.params.size} parameters, its "
+                             f"configuration needs {expected}")
+        self._abandon_epoch()
+        self._config = cfg
+        self._build_network()
+        self._restore_weights(_EpochStart(state.params, state.grad, dict(state.optimizer),
+                                          state.optimizer_lr, state.rng_state))
+        self.rng = np.random.default_rng()
+        self.rng.bit_generator.state = copy.deepcopy(state.rng_state)
+        self.history = state.history.copy()
+        self.epoch = state.epoch
+        self._best_loss, self._epochs_since_best = state.best_loss, state.epochs_since_best
+        self.status, self.notice, self.divergence = state.status, state.notice, state.divergence
+        std = state.standardizer
+        self._standardizer = None if std is None else Standardizer(std.mean.copy(), std.std.copy())
+        self._prepare_data()
+
+    # ------------------------------------------------------------ hand edits
+    def set_parameter(self, layer: int, kind: str, index: int | tuple[int, int], value: float) -> float:
+        """Set one weight or bias of the network by hand; returns the value it had.
+
+        ``layer`` counts weight layers from 0 (the first hidden layer) to the
+        output layer, as the history's per-layer columns do. ``kind`` "weight"
+        takes ``index`` ``(i, j)``, the weight from input (or unit) ``i`` of the
+        layer below to unit ``j``; "bias" takes ``index`` ``j``. A bad kind, a
+        layer or index out of range, or a value that is not a finite number in
+        the network's dtype is a ValueError naming it, and nothing changes. The
+        optimiser's running averages and the history are kept.
+        """
+        layers = self.model.layers
+        if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(layers):
+            raise ValueError(f"set_parameter: layer must be a whole number in 0..{len(layers) - 1} "
+                             f"(0 = first hidden layer, {len(layers) - 1} = output), got {layer!r}")
+        target = layers[int(layer)]
+        if kind == "weight":
+            if not isinstance(index, (tuple, list)) or len(index) != 2:
+                raise ValueError(f"set_parameter: a weight's index is a pair (i, j), got {index!r}")
+            i = _check_index("i", index[0], target.n_in, layer)
+            j = _check_index("j", index[1], target.n_out, layer)
+            tensor, where = target.W, (i, j)
+        elif kind == "bias":
+            tensor, where = target.b, (_check_index("j", index, target.n_out, layer),)
+        else:
+            raise ValueError(f"set_parameter: kind must be 'weight' or 'bias', got {kind!r}")
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(f"set_parameter: value must be a number, got {value!r}")
+        with np.errstate(over="ignore"):
+            cast = np.asarray(value, dtype=self.model.dtype)
+        if not np.isfinite(cast):
+            raise ValueError(f"set_parameter: value must be a finite {self.model.dtype} number, "
+                             f"got {format_number(value)}")
+        self._abandon_epoch()
+        old = float(tensor.data[where])
+        tensor.data[where] = cast  # a view into the flat buffer the optimiser updates
+        return old
+
+
+def _check_index(name: str, value: object, size: int, layer: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:
+        raise ValueError(f"set_parameter: index {name} must be a whole number in 0..{size - 1} "
+                         f"for layer {layer}, got {value!r}")
+    return int(value)
+
+
+def _in_private_context(run: Generator[EpochProgress, None, EpochStats]) -> Generator[EpochProgress, None, EpochStats]:
+    """Drive ``run`` in a context of its own, so that settings it makes (numpy's
+    error state) while suspended never reach the code between its items."""
+    context = contextvars.copy_context()
+    try:
+        while True:
+            try:
+                item = context.run(next, run)
+            except StopIteration as end:
+                return end.value
+            yield item
+    finally:
+        context.run(run.close)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """A read-only copy, so a state cannot be changed through its arrays."""
+    out = np.array(array, copy=True)
+    out.flags.writeable = False
+    return out
 
 
 def _copy_state(state: dict[str, Any]) -> dict[str, Any]:
