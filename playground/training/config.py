@@ -24,14 +24,18 @@ ARCHITECTURE_FIELDS = ("hidden", "activation", "features", "standardize", "init"
 
 
 def _fail(name: str, message: str, value: object) -> None:
-    raise ValueError(f"TrainingConfig.{name}: {message}, got {value!r}")
+    text = repr(value)  # a file may hold a huge value: quote only its start
+    raise ValueError(f"TrainingConfig.{name}: {message}, got {text if len(text) <= 60 else text[:57] + '...'}")
 
 
 def _number(name: str, value: object, low: float, high: float, *, open_low: bool = False,
             open_high: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         _fail(name, "must be a number", value)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a whole number beyond any float, such as 10**400 from a file
+        number = math.inf
     below = number <= low if open_low else number < low
     above = number >= high if open_high else number > high
     if not math.isfinite(number) or below or above:

@@ -44,6 +44,12 @@ def snapshot_nbytes(snapshot: Snapshot) -> int:
     return SNAPSHOT_OVERHEAD + sum(int(a.nbytes) for a in arrays)
 
 
+def capacity_for(snapshot_bytes: int, max_snapshots: int = MAX_SNAPSHOTS,
+                 memory_budget: int = MEMORY_BUDGET) -> int:
+    """How many snapshots of ``snapshot_bytes`` each a timeline keeps (see the module docstring)."""
+    return max(MIN_SNAPSHOTS, min(max_snapshots, memory_budget // max(1, snapshot_bytes)))
+
+
 def initial_snapshot(trainer: Trainer) -> Snapshot:
     """The epoch-0 state of ``trainer``'s network: the initial weights depend only on the
     config (architecture and seed), so a fresh trainer built from it has them."""
@@ -129,6 +135,45 @@ class Timeline:
         """The kept snapshot whose epoch is closest to ``epoch``."""
         return self._snapshots[bisect.bisect_left(self._epochs, self.nearest_epoch(epoch))]
 
+    def snapshots(self) -> list[Snapshot]:
+        """The kept snapshots, oldest first (a new list of the shared, unchanging snapshots)."""
+        return list(self._snapshots)
+
+    def snapshots_of(self, trainer: Trainer) -> list[Snapshot]:
+        """The kept snapshots that belong to ``trainer``'s run up to its current epoch.
+
+        Empty when the timeline follows another network (a reset or rebuild it has
+        not seen yet), and without the snapshots after ``trainer.epoch`` (a restore
+        to an earlier epoch it has not seen yet): what a session file should keep.
+        """
+        if trainer.model is not self._model:
+            return []
+        return self._snapshots[:bisect.bisect_right(self._epochs, trainer.epoch)]
+
+    # ------------------------------------------------------------ rebuilding
+    @classmethod
+    def rebuilt(cls, trainer: Trainer, snapshots: Sequence[Snapshot], per_level: int | None = None,
+                max_snapshots: int = MAX_SNAPSHOTS, memory_budget: int = MEMORY_BUDGET) -> Timeline:
+        """The timeline of ``trainer``'s run from its saved ``snapshots`` (oldest first,
+        all before ``trainer.epoch``), ending at the trainer's current state.
+
+        Kept exactly as saved when they fit (a saved timeline always does), and with
+        the saved ``per_level`` the thinning goes on as if never interrupted. Without
+        snapshots it starts as ``follow`` does: the initial weights and the current ones.
+        """
+        timeline = cls(max_snapshots, memory_budget)
+        for snapshot in snapshots:
+            timeline.record(snapshot)
+        if timeline.latest_epoch is None or timeline.latest_epoch < trainer.epoch:
+            if timeline.latest_epoch is None and trainer.epoch > 0:
+                timeline.record(initial_snapshot(trainer))
+            timeline.record(trainer.snapshot())
+        if per_level is not None and 1 <= per_level <= timeline.capacity:
+            timeline.per_level = int(per_level)
+            timeline._thin()
+        timeline._model = trainer.model
+        return timeline
+
     # ------------------------------------------------------------ writing
     def clear(self) -> None:
         self._epochs.clear()
@@ -141,8 +186,8 @@ class Timeline:
         """Keep ``snapshot`` as the newest, then thin older ones down to ``capacity``."""
         if not self._snapshots:
             # All snapshots of one network have the same size: fix the bound once.
-            fitting = self.memory_budget // snapshot_nbytes(snapshot)
-            self.capacity = self.per_level = max(MIN_SNAPSHOTS, min(self.max_snapshots, fitting))
+            self.capacity = self.per_level = capacity_for(snapshot_nbytes(snapshot), self.max_snapshots,
+                                                          self.memory_budget)
         else:
             gap = snapshot.epoch - self._epochs[-1]
             if gap <= 0:

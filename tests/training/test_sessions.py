@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import math
@@ -16,6 +17,7 @@ import pytest
 from playground.data import AddPoints, Dataset, make_dataset
 from playground.training import Trainer, TrainingConfig, load_session, save_session
 from playground.training.sessions import FORMAT, VERSION, session_from_dict, session_to_dict
+from playground.training.timeline import Timeline
 
 HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr",
                    "grad_norms", "bias_grad_norms", "weight_norms")
@@ -72,7 +74,7 @@ def test_save_then_load_gives_the_same_session(tmp_path, name):
     # A str path works too, and the file is plain JSON with the documented header.
     assert_same_state(tr, load_session(str(path)))
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["format"] == FORMAT == "playground-session" and data["version"] == VERSION == 1
+    assert data["format"] == FORMAT == "playground-session" and data["version"] == VERSION == 2
     assert data["state"]["epoch"] == tr.epoch
 
 
@@ -136,8 +138,7 @@ def test_session_without_test_points_round_trips_nan_columns(tmp_path):
     assert np.all(np.isnan(tr.history.array("test_loss")))
     path = tmp_path / "n.playground.json"
     save_session(path, tr)
-    text = path.read_text(encoding="utf-8")
-    assert "NaN" not in text and "Infinity" not in text  # strict JSON: NaN is written as null
+    json.loads(path.read_text(encoding="utf-8"), parse_constant=pytest.fail)  # strict JSON: no NaN literal
     loaded = load_session(path)
     assert_same_state(tr, loaded)
 
@@ -201,8 +202,35 @@ def test_save_is_atomic(tmp_path, monkeypatch, where):
 def good_session() -> dict:
     tr = Trainer(make_dataset("xor", n=30, noise=0.1, seed=0, test_fraction=0.2),
                  TrainingConfig(hidden=(3,), optimizer="adam", lr=0.05, batch_size=8, seed=0))
-    tr.step(3)
-    return session_to_dict(tr)
+    timeline = Timeline()
+    timeline.follow(tr)
+    for _ in range(3):
+        tr.step(1)
+        timeline.follow(tr)
+    return session_to_dict(tr, timeline)
+
+
+def as_version_1(data: dict) -> dict:
+    """A version 2 session dict as version 1 wrote it: history columns as JSON lists, no timeline."""
+    data = copy.deepcopy(data)
+    history = data["history"]
+    rows, layers = history.pop("epochs"), history["n_layers"]
+    for name, value in history.items():
+        if isinstance(value, str):
+            array = np.frombuffer(base64.b64decode(value), dtype="<f8").reshape(rows, -1)
+            array = array[:, 0] if array.shape[1] == 1 and name in ("train_loss", "test_loss", "train_metric",
+                                                                      "test_metric", "lr") else array
+            history[name] = np.where(np.isnan(array), None, array).tolist()
+    history["epoch"] = list(range(1, rows + 1))
+    assert all(len(history[name][0]) == layers for name in ("grad_norms", "weight_norms"))
+    data["version"] = 1
+    data.pop("timeline", None)
+    return data
+
+
+def v1(make):
+    """The bad file ``make`` makes, from the version 1 form of the good session."""
+    return lambda good: make(as_version_1(good))
 
 
 def mutated(change):
@@ -274,13 +302,13 @@ BAD_FILES = [
     ("a pickle of numpy arrays", content(pickle.dumps({"params": np.zeros(3)})), "binary"),
     ("deeply nested", content("[" * 100_000 + "]" * 100_000), "recursion|nest|depth"),
     ("NaN literal", replaced_by_literal("state.params.0", "NaN"), "NaN is not a number this playground accepts"),
-    ("Infinity literal", replaced_by_literal("history.train_loss.0", "-Infinity"), "-Infinity is not a number this playground accepts"),
+    ("Infinity literal", v1(replaced_by_literal("history.train_loss.0", "-Infinity")), "-Infinity is not a number this playground accepts"),
     # JSON, but not a session
     ("not an object", content("[1, 2, 3]"), "expected an object, got list"),
     ("a bare number", content("42"), "expected an object"),
     ("wrong format", set_at("format", "playground-dataset"), "format: expected 'playground-session'"),
     ("no format", drop("format"), "format: missing"),
-    ("unknown version", set_at("version", 2), "version: this playground reads version 1, the file is version 2"),
+    ("unknown version", set_at("version", 3), "version: this playground reads versions 1 and 2, the file is version 3"),
     ("version as text", set_at("version", "1"), "version: expected a whole number"),
     ("version as boolean", set_at("version", True), "version: expected a whole number, got a boolean"),
     # missing parts
@@ -315,13 +343,13 @@ BAD_FILES = [
     ("optimiser array too short", mutated(lambda d: d["state"]["optimizer"]["m"].pop() and None),
      r"state\.optimizer\.m"),
     # history and epochs
-    ("history column of wrong length", mutated(lambda d: d["history"]["train_loss"].pop() and None),
+    ("history column of wrong length", v1(mutated(lambda d: d["history"]["train_loss"].pop() and None)),
      r"history\.train_loss"),
-    ("ragged history column", set_at("history.grad_norms.0", [1.0]), "history"),
-    ("text in a history column", set_at("history.lr.1", "fast"), "history"),
+    ("ragged history column", v1(set_at("history.grad_norms.0", [1.0])), "history"),
+    ("text in a history column", v1(set_at("history.lr.1", "fast")), "history"),
     ("history n_layers mismatch", set_at("history.n_layers", 3), r"history\.(n_layers|grad_norms)"),
-    ("epochs out of order", mutated(_swap_first_epochs), r"history\.epoch"),
-    ("null in the epoch column", set_at("history.epoch.2", None), r"history\.epoch"),
+    ("epochs out of order", v1(mutated(_swap_first_epochs)), r"history\.epoch"),
+    ("null in the epoch column", v1(set_at("history.epoch.2", None)), r"history\.epoch"),
     ("epoch mismatch", set_at("state.epoch", 7), "state.epoch: 7 does not match"),
     # random state and standardisation
     ("rng for another generator", set_at("state.rng.bit_generator", "MT19937"), r"state\.rng"),
@@ -332,6 +360,71 @@ BAD_FILES = [
     ("bad standardizer", set_at("state.standardizer", {"mean": [0.0], "std": [0.0]}), "standardizer"),
     ("standardizer with a huge integer", set_at("state.standardizer", {"mean": [10 ** 400], "std": [1]}),
      "standardizer"),
+    # every number is checked for type, finiteness and range, naming the field
+    ("Adam step count beyond any float", set_at("state.optimizer.steps", 10 ** 400),
+     r"state\.optimizer\.steps: expected a whole number in 0\.\.9,007,199,254,740,992"),
+    ("step count as boolean", set_at("state.optimizer.steps", True), r"state\.optimizer\.steps: .*boolean"),
+    ("step count as float", set_at("state.optimizer.steps", 3.0), r"state\.optimizer\.steps"),
+    ("epoch beyond any float", set_at("state.epoch", 10 ** 400), r"state\.epoch: expected a whole number in"),
+    ("epoch null", set_at("state.epoch", None), "state.epoch: expected a whole number, got null"),
+    ("epoch true", set_at("state.epoch", True), "state.epoch: expected a whole number, got a boolean"),
+    ("negative epoch", set_at("state.epoch", -1), "state.epoch"),
+    ("best loss 1e309", replaced_by_literal("state.best_loss", "1e309"), "state.best_loss: expected a finite"),
+    ("best loss beyond any float", set_at("state.best_loss", 10 ** 400), "state.best_loss: .*too large"),
+    ("negative best loss", set_at("state.best_loss", -1.0), "state.best_loss: expected a number >= 0"),
+    ("epochs since best beyond the epoch", set_at("state.epochs_since_best", 99), "state.epochs_since_best"),
+    ("epochs since best null", set_at("state.epochs_since_best", None), "state.epochs_since_best"),
+    ("learning rate beyond any float", set_at("config.lr", 10 ** 400), r"TrainingConfig\.lr: must be a finite"),
+    ("learning rate 1e309", replaced_by_literal("config.lr", "1e309"), r"TrainingConfig\.lr: must be a finite"),
+    ("batch size null", set_at("config.batch_size", None), r"TrainingConfig\.batch_size"),
+    ("layer size true", set_at("config.hidden", [True]), r"TrainingConfig\.hidden"),
+    ("seed beyond any float", set_at("config.seed", 10 ** 400), r"TrainingConfig\.seed"),
+    ("rng counter beyond 128 bits", set_at("state.rng.state.state", 10 ** 400), r"state\.rng\.state\.state"),
+    ("rng increment even", set_at("state.rng.state.inc", 2), r"state\.rng\.state\.inc: .*odd"),
+    ("rng has_uint32 of 5", set_at("state.rng.has_uint32", 5), r"state\.rng\.has_uint32"),
+    ("rng uinteger beyond 32 bits", set_at("state.rng.uinteger", 2 ** 40), r"state\.rng\.uinteger"),
+    ("rng extra field", set_at("state.rng.extra", 1), r"state\.rng: expected the fields"),
+    ("unknown status", set_at("state.status", "exploded"), "state.status: expected one of ok"),
+    ("standardizer of other features", set_at("state.standardizer", {"mean": [0.0] * 5, "std": [1.0] * 5}),
+     "state.standardizer: 5 features"),
+    # the compact history (version 2)
+    ("history epochs beyond any float", set_at("history.epochs", 10 ** 400), r"history\.epochs: expected a whole"),
+    ("history epochs not the epoch", set_at("history.epochs", 2), "state.epoch: 3 does not match the history's 2"),
+    ("history column too short", set_at("history.train_loss", "AAAA"),
+     r"history\.train_loss: expected base64 text of 3 numbers \(32 characters\), got 4"),
+    ("history column not base64", set_at("history.train_loss", "!" * 32), r"history\.train_loss: not valid base64"),
+    ("history column with infinity", set_at("history.lr", base64.b64encode(np.array([1, np.inf, 1], "<f8")).decode()),
+     r"history\.lr\[1\]: infinity is not allowed"),
+    ("history column as a number", set_at("history.lr", 0.5), r"history\.lr: expected base64 text or a list"),
+    ("history n_layers beyond any float", set_at("history.n_layers", 10 ** 400), r"history\.n_layers"),
+    # version 1 histories
+    ("version 1 history with a huge integer", v1(set_at("history.lr.0", 10 ** 400)), r"history\.lr: .*too large"),
+    ("version 1 history with 1e309", v1(replaced_by_literal("history.lr.0", "1e309")), r"history\.lr: .*infinity"),
+    ("version 1 history with a boolean", v1(set_at("history.lr.0", True)), r"history\.lr: expected numbers or null"),
+    ("version 1 per-layer row of text", v1(set_at("history.weight_norms.1", "ab")), r"history\.weight_norms"),
+    # the timeline
+    ("timeline as a list", set_at("timeline", []), "timeline: expected an object"),
+    ("timeline per_level 0", set_at("timeline.per_level", 0), r"timeline\.per_level"),
+    ("timeline snapshots as text", set_at("timeline.snapshots", "all"), r"timeline\.snapshots: expected a list"),
+    ("snapshot at the current epoch", set_at("timeline.snapshots.2.epoch", 3), r"timeline\.snapshots\[2\]\.epoch"),
+    ("snapshots out of order", set_at("timeline.snapshots.1.epoch", 0),
+     r"timeline\.snapshots\[1\]\.epoch: 0 is not after the previous snapshot's 0"),
+    ("snapshot epoch as float", set_at("timeline.snapshots.1.epoch", 1.0), r"timeline\.snapshots\[1\]\.epoch"),
+    ("snapshot weights too short", set_at("timeline.snapshots.1.params", "AAAA"), r"timeline\.snapshots\[1\]\.params"),
+    ("snapshot weights as a list", set_at("timeline.snapshots.1.params", [0.0]), r"timeline\.snapshots\[1\]\.params"),
+    ("snapshot weights with NaN", mutated(lambda d: d["timeline"]["snapshots"][1].__setitem__(
+        "params", base64.b64encode(np.full(len(d["state"]["params"]), np.nan, "<f8")).decode())),
+     r"timeline\.snapshots\[1\]\.params\[0\]: NaN or infinity"),
+    ("snapshot step count beyond any float", set_at("timeline.snapshots.1.optimizer.steps", 10 ** 400),
+     r"timeline\.snapshots\[1\]\.optimizer\.steps"),
+    ("snapshot optimiser of another kind", set_at("timeline.snapshots.1.optimizer", {"steps": 1}),
+     r"timeline\.snapshots\[1\]\.optimizer"),
+    ("snapshot rng as text", set_at("timeline.snapshots.1.rng", "x"), r"timeline\.snapshots\[1\]\.rng"),
+    ("snapshot best loss 1e309", replaced_by_literal("timeline.snapshots.1.best_loss", "1e309"),
+     r"timeline\.snapshots\[1\]\.best_loss"),
+    ("more snapshots than the timeline keeps",
+     mutated(lambda d: d["timeline"].__setitem__("snapshots", d["timeline"]["snapshots"][:1] * 600)),
+     r"timeline\.snapshots: 600 snapshots, more than the 511"),
 ]
 
 
@@ -357,6 +450,9 @@ def test_the_corpus_is_large_and_its_base_is_good(tmp_path, good_session):
     path = tmp_path / "good.playground.json"
     path.write_text(json.dumps(good_session), encoding="utf-8")
     assert load_session(path).epoch == 3
+    old = tmp_path / "version1.playground.json"  # the base of the version 1 cases, as version 1 wrote it
+    old.write_text(json.dumps(as_version_1(good_session)), encoding="utf-8")
+    assert_same_state(load_session(old), load_session(path))
 
 
 def test_missing_file_and_folder(tmp_path):
