@@ -7,6 +7,7 @@ offers to restore a session autosaved before a crash, and runs until the window 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from typing import TYPE_CHECKING, Sequence
 
@@ -106,7 +107,11 @@ def run_app(argv: Sequence[str]) -> int:
     if driver is not None:
         driver.start(window)
 
-    code = app.exec()
+    previous = close_on_interrupt(window)
+    try:
+        code = app.exec()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     if not presentation(window).enabled:  # its recording size is not the window's own size
         settings.geometry = window.saveGeometry()
     settings.sync()
@@ -117,15 +122,53 @@ def run_app(argv: Sequence[str]) -> int:
 
 def _start_autosave(files: FileController, seconds: float) -> Autosaver | None:
     """The window's Autosaver, or None (with a warning) if its folder cannot be written."""
+    from ..data.files import remove_stale_temp_files
     from .files.autosave import Autosaver, autosave_dir
 
     folder = autosave_dir()
+    # Writes cut short by a kill or a power cut leave their temporary files behind.
+    for leftovers in (folder, folder.parent):
+        remove_stale_temp_files(leftovers)
     try:
         return Autosaver(files, folder, seconds)
     except OSError as exc:
         files.session.message.emit("warning", f"Autosave is off: {folder} cannot be written "
                                               f"({exc.strerror or exc}).")
         return None
+
+
+INTERRUPT_POLL_MS = 200  # how soon Ctrl+C is noticed while Qt's event loop waits
+
+
+def close_on_interrupt(window: MainWindow):
+    """Make Ctrl+C (SIGINT) in the terminal close ``window`` as its close button does,
+    asking about unsaved work first; returns the previous SIGINT handler.
+
+    Python runs a signal handler only between bytecodes of the main thread, and
+    Qt's event loop runs none while it waits, so a timer wakes it regularly.
+    """
+    from PySide6.QtCore import QTimer
+
+    asking = False
+
+    def close() -> None:
+        nonlocal asking
+        if asking:  # a second Ctrl+C while the "save changes?" question is up
+            return
+        asking = True
+        try:
+            window.close()
+        finally:
+            asking = False
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        QTimer.singleShot(0, close)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    poll = QTimer(window, objectName="interruptPoll", interval=INTERRUPT_POLL_MS)
+    poll.timeout.connect(lambda: None)
+    poll.start()
+    return previous
 
 
 def remember_theme(window: MainWindow, settings: Settings) -> None:

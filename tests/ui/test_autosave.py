@@ -186,3 +186,26 @@ def test_sigkill_then_restore_brings_back_what_was_autosaved(tmp_path):
     np.testing.assert_array_equal(restored.model.params.data, autosaved.model.params.data)
     # A clean exit leaves nothing to recover.
     assert list(autosaves.iterdir()) == []
+
+
+def test_start_removes_stale_temporary_files_of_killed_autosaves(tmp_path):
+    """A kill in the middle of an autosave leaves ``.autosave-<id>.playground.json.<hex>.tmp``."""
+    import os
+    import time
+
+    from test_cli_app import _run
+
+    folder = tmp_path / "data" / "autosave"
+    folder.mkdir(parents=True)
+    stale = [folder / f".{PREFIX}{n}.playground.json.{n:08x}.tmp" for n in range(3)]
+    fresh = folder / f".{PREFIX}live.playground.json.0badcafe.tmp"  # another window's write in flight
+    other = folder / "notes.tmp"  # not the app's own
+    for path in (*stale, fresh, other):
+        path.write_text("{")
+    an_hour_ago = time.time() - 3600
+    for path in (*stale, other):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    report, errors, _ = _run(tmp_path)
+    assert errors == []
+    assert [path.exists() for path in stale] == [False, False, False]
+    assert fresh.exists() and other.exists()
