@@ -10,6 +10,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 from PySide6.QtCore import QSize
+from PIL import Image, ImageSequence
 from PySide6.QtGui import QColor, QImage
 
 from playground.ui.media import recorder as recorder_module
@@ -23,6 +24,12 @@ from tutorial_window import window  # noqa: F401 - the fixture
 def _frames(path: str) -> np.ndarray:
     plugin = "FFMPEG" if path.endswith(".mp4") else None
     return np.stack(list(iio.imiter(path, plugin=plugin) if plugin else iio.imiter(path)))
+
+
+def _gif_durations(path: str) -> list[int]:
+    """Each GIF frame's display time in ms (a merged repeat lengthens the frame before it)."""
+    with Image.open(path) as image:
+        return [frame.info["duration"] for frame in ImageSequence.Iterator(image)]
 
 
 @pytest.mark.parametrize("fmt", ["mp4", "gif"])
@@ -41,6 +48,7 @@ def test_two_seconds_at_10_fps(window, qtbot, tmp_path, fmt):
     stopping = time.perf_counter()
     assert controls.stop() == path
     stopped = time.perf_counter()
+    assert controls.recorder.wait_saved(30)
     frames = controls.recorder.frames
     # Frame i shows the screen at i/fps s, so a recording of d s holds floor(d * fps) + 1 frames:
     # 21 for 2 s (20 when Qt's wait returns a hair early), one more for each 0.1 s it overshoots.
@@ -48,7 +56,12 @@ def test_two_seconds_at_10_fps(window, qtbot, tmp_path, fmt):
     assert math.floor((stopping - started) * 10) + 1 <= frames <= math.floor((stopped - began) * 10) + 1
     video = _frames(path)
     _, rect = plots_area(window)
-    assert video.shape == (frames, rect.height() - rect.height() % 2, rect.width() - rect.width() % 2, 3)
+    size = (rect.height() - rect.height() % 2, rect.width() - rect.width() % 2, 3)
+    if fmt == "mp4":
+        assert video.shape == (frames, *size)
+    else:  # repeated pictures are merged into longer frames: the length is what counts
+        assert video.shape[1:] == size and len(video) <= frames
+        assert sum(_gif_durations(path)) == pytest.approx(frames * 100, abs=10 * len(video))
     assert not controls.indicator.isVisible()
     assert path in window.statusBar().currentMessage()
     # The picture moved: training changed the plots between the first and the last frame.
@@ -70,9 +83,12 @@ def test_frames_repeat_when_the_timer_is_late(qtbot, tmp_path, monkeypatch):
     rec._tick()  # nothing new is due
     assert rec.frames == 6
     rec.stop()
+    assert rec.wait_saved(30)
     video = _frames(path)
-    assert video.shape == (6, 32, 64, 3)
-    np.testing.assert_allclose(video[3, 5, 5], (0xE6, 0x9F, 0x00), atol=6)
+    # One picture for 0.6 s: merged into one frame, plus the last one (nudged so the merge keeps its time).
+    assert video.shape[1:] == (32, 64, 3)
+    assert sum(_gif_durations(path)) == 600
+    np.testing.assert_allclose(video[0, 5, 5], (0xE6, 0x9F, 0x00), atol=6)
 
 
 def test_writer_rejects_odd_sizes_and_other_extensions(tmp_path):
@@ -101,5 +117,6 @@ def test_ctrl_r_toggles_recording_of_the_whole_window(window, qtbot, tmp_path):
     qtbot.wait(150)
     qtbot.keyClick(window, "r", modifier=recorder_module.Qt.KeyboardModifier.ControlModifier)
     assert not controls.recorder.recording
+    assert controls.recorder.wait_saved(30)
     (path,) = [str(p) for p in tmp_path.glob("playground-window-*.gif")]
     assert _frames(path).shape[1:] == (window.height() // 2 * 2, window.width() // 2 * 2, 3)

@@ -1,11 +1,18 @@
 """Record the plots area or the whole window to MP4 or GIF at a fixed frame rate.
 
 A timer grabs the screen at the chosen rate, whatever the training speed, and
-hands each frame to a :class:`~playground.ui.video.VideoWriter` (ffmpeg, fed
-from a background thread; frames are streamed, never collected). Video time
-follows the wall clock: frame ``i`` shows the screen at ``i / fps`` seconds, so
-when the timer fires late (a busy moment) the frame is repeated to catch up,
-and a recording of ``d`` seconds holds ``floor(d * fps) + 1`` frames.
+offers each frame to a :class:`~playground.ui.media.video.VideoWriter`, which
+feeds ffmpeg from its own thread. The GUI thread never waits on the encoder:
+when the writer's short queue is full (an encoder slower than the screen, a
+GIF of the whole window), the frame is dropped, counted, and not even grabbed.
+
+Video time follows the wall clock: frame ``i`` shows the screen at ``i / fps``
+seconds, and a recording of ``d`` seconds holds ``floor(d * fps) + 1`` frames.
+A position without a fresh picture (a dropped frame, a late timer) shows the
+picture before it, which is what the screen showed then: the writer thread
+repeats it (in MP4), or makes it last longer (in GIF, where the repeat costs
+nothing to encode). :meth:`Recorder.stop` returns at once; the writer thread
+finishes the file and ``finished`` is emitted when it is saved.
 """
 
 from __future__ import annotations
@@ -26,19 +33,24 @@ from .video import VideoWriter, missing_video_support
 FRAME_RATES = (10, 15, 24, 30)
 AREAS = {"plots": "Plots area", "window": "Whole window"}
 FORMAT_TITLES = {"mp4": "MP4 video", "gif": "GIF animation"}
+CLOSE_WAIT_S = 10.0  # closing the window waits this long at most for recordings to be saved
 
 
 class Recorder(QObject):
     """Grabs ``capture()`` at ``fps`` into a video file between :meth:`start` and :meth:`stop`.
 
-    Signals: ``started(path)``, ``finished(path, frames)``, ``failed(message)``
-    and ``ticked(seconds)`` after every grab, for a running clock.
+    Signals: ``started(path)``; ``stopping(path)`` when :meth:`stop` has ended
+    the recording and the file is being finished; ``finished(path, frames,
+    seconds)`` once it is saved; ``failed(message)``; and ``ticked(seconds)``
+    after every frame position, for a running clock.
     """
 
     started = Signal(str)
-    finished = Signal(str, int)
+    stopping = Signal(str)
+    finished = Signal(str, int, float)
     failed = Signal(str)
     ticked = Signal(float)
+    _writer_done = Signal(object)  # emitted from the writer thread, delivered here (queued)
 
     def __init__(self, capture: Callable[[], QImage], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,20 +59,34 @@ class Recorder(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
         self._writer: VideoWriter | None = None
+        self._finishing: dict[VideoWriter, float] = {}  # stopped, being finished: their fps
+        self._writer_done.connect(self._on_writer_done)
         self._size = QSize()
         self._fill = (255, 255, 255)
         self._fps = 0.0
         self._start = 0.0
         self._frames = 0
+        self._captures = 0
 
     @property
     def recording(self) -> bool:
         return self._writer is not None
 
     @property
+    def finishing(self) -> bool:
+        """True while a stopped recording's file is still being written."""
+        return bool(self._finishing)
+
+    @property
     def frames(self) -> int:
-        """Frames written so far in the current (or last) recording."""
+        """Frames (positions of the video) so far in the current (or last) recording."""
         return self._frames
+
+    @property
+    def dropped(self) -> int:
+        """Frames of the current (or last) recording that repeat the picture before them because
+        the encoder was busy or the timer late."""
+        return self._frames - self._captures
 
     @property
     def elapsed(self) -> float:
@@ -74,16 +100,20 @@ class Recorder(QObject):
         first = self.capture()
         self._size = even_size(first.size())
         self._fill = background_of(first)
-        self._writer = VideoWriter(path, (self._size.width(), self._size.height()), fps)
+        self._writer = VideoWriter(path, (self._size.width(), self._size.height()), fps,
+                                   merge_repeats=True, on_done=self._writer_done.emit)
         self._fps = float(fps)
-        self._frames = 0
+        self._frames = self._captures = 0
         self._start = time.perf_counter()
-        self._write(first, 1)
+        self._offer(0, first)
+        self._frames = 1
         self._timer.start(max(1, round(1000 / fps)))
         self.started.emit(path)
 
     def stop(self) -> str | None:
-        """Write the frames due until now, finish the file; its path (None if it failed)."""
+        """End the recording with the frame due now; its path (None if it had failed).
+
+        Returns at once: the file is finished in the writer thread (``finished`` says when)."""
         if not self.recording:
             return None
         self._tick()
@@ -91,31 +121,55 @@ class Recorder(QObject):
         self._timer.stop()
         if writer is None:  # the last tick failed
             return None
-        try:
-            writer.close()
-        except OSError as exc:
-            self.failed.emit(str(exc))
-            return None
-        self.finished.emit(writer.path, self._frames)
+        self._finishing[writer] = self._fps
+        writer.finish(self._frames)
+        self.stopping.emit(writer.path)
         return writer.path
+
+    def wait_saved(self, timeout: float | None = None) -> bool:
+        """Wait until every stopped recording is saved (``finished`` or ``failed`` emitted);
+        False if ``timeout`` seconds passed first."""
+        deadline = None if timeout is None else time.perf_counter() + timeout
+        for writer in list(self._finishing):
+            left = None if deadline is None else max(0.0, deadline - time.perf_counter())
+            if not writer.wait(left):
+                return False
+            self._on_writer_done(writer)
+        return True
 
     def _tick(self) -> None:
         due = math.floor((time.perf_counter() - self._start) * self._fps) + 1
-        if self._writer is None or due <= self._frames:
+        writer = self._writer
+        if writer is None or due <= self._frames:
             return
-        self._write(self.capture(), due - self._frames)
+        if writer.has_room():  # else drop the frame: no grab, no wait
+            self._offer(due - 1, self.capture())
+        self._frames = due
         self.ticked.emit(self.elapsed)
 
-    def _write(self, image: QImage, copies: int) -> None:
+    def _offer(self, index: int, image: QImage) -> None:
         frame = fit_frame(rgb_array(image), self._size, self._fill)
         try:
-            for _ in range(copies):
-                self._writer.write(frame)
-                self._frames += 1
+            if self._writer is not None and self._writer.offer(frame, index):
+                self._captures += 1
         except (OSError, ValueError) as exc:
-            self._timer.stop()
-            self._writer = None
-            self.failed.emit(str(exc))
+            self._fail(str(exc))
+
+    def _fail(self, message: str) -> None:
+        self._timer.stop()
+        self._writer = None
+        self.failed.emit(message)
+
+    def _on_writer_done(self, writer: VideoWriter) -> None:
+        """A writer thread has ended: the file is saved, or writing failed (also mid-recording)."""
+        if writer is self._writer:  # failed while recording
+            self._fail(f"writing {writer.path} failed: {writer.error}")
+        elif writer in self._finishing:
+            fps = self._finishing.pop(writer)
+            if writer.error is not None:
+                self.failed.emit(f"writing {writer.path} failed: {writer.error}")
+            else:
+                self.finished.emit(writer.path, writer.frames, writer.frames / fps)
 
 
 def background_of(image: QImage) -> tuple[int, int, int]:
@@ -127,6 +181,24 @@ def background_of(image: QImage) -> tuple[int, int, int]:
 def default_video_name(area: str, fmt: str, when: _dt.datetime | None = None) -> str:
     """``"playground-plots-2026-11-22-093105.mp4"``: what and when, to the second."""
     return f"playground-{area}-{(when or _dt.datetime.now()).strftime('%Y-%m-%d-%H%M%S')}.{fmt}"
+
+
+def reserve_path(folder: str, name: str) -> str:
+    """A new, empty file in ``folder`` named ``name``, or ``name`` with ``-2``, ``-3``, ... before
+    the extension when that exists; its path.
+
+    Created exclusively (``O_EXCL``), so a file nobody chose is never
+    overwritten, even by two recordings started in the same second. OSError if
+    the folder cannot be written."""
+    stem, ext = os.path.splitext(name)
+    for number in range(1, 10_000):
+        path = os.path.join(folder, name if number == 1 else f"{stem}-{number}{ext}")
+        try:
+            with open(path, "xb"):
+                return path
+        except FileExistsError:
+            continue
+    raise OSError(f"{folder}: no free name for {name}")
 
 
 class RecordingControls(QObject):
@@ -142,6 +214,7 @@ class RecordingControls(QObject):
         self.folder = movies if movies and os.path.isdir(movies) else os.path.expanduser("~")
         self.recorder = Recorder(self.grab_area, self)
         self.recorder.ticked.connect(self._show_clock)
+        self.recorder.stopping.connect(self._stopping)
         self.recorder.finished.connect(self._finished)
         self.recorder.failed.connect(self._failed)
 
@@ -180,11 +253,14 @@ class RecordingControls(QObject):
             self.window.session.message.emit("error", f"Cannot record: {hint}")
             self._show_state()
             return False
-        path = path or os.path.join(self.folder, default_video_name(self.area, self.format))
+        chosen = path is not None
         try:
+            path = path if chosen else reserve_path(self.folder, default_video_name(self.area, self.format))
             self.recorder.start(path, self.fps)
         except (OSError, ValueError) as exc:
-            self.window.session.message.emit("error", f"Cannot record to {path}: {exc}")
+            if not chosen and path is not None:
+                _remove_quietly(path)  # the empty file reserve_path made for this recording
+            self.window.session.message.emit("error", f"Cannot record to {path or self.folder}: {exc}")
             self._show_state()
             return False
         self._show_state()
@@ -192,14 +268,17 @@ class RecordingControls(QObject):
         return True
 
     def stop(self) -> str | None:
-        """Stop and finish the file; its path."""
+        """Stop recording; its path. The file is finished in the background (the status bar
+        says when it is saved)."""
         path = self.recorder.stop()
         self._show_state()
         return path
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Close and self.recorder.recording:
-            self.stop()  # closing the window still leaves a playable file
+        if event.type() == QEvent.Type.Close and (self.recorder.recording or self.recorder.finishing):
+            self.stop()
+            # Closing the window still leaves a playable file: only a few queued frames are left to encode.
+            self.recorder.wait_saved(CLOSE_WAIT_S)
         return False
 
     # ------------------------------------------------------------ display
@@ -217,8 +296,10 @@ class RecordingControls(QObject):
         if self.indicator.text() != text:
             self.indicator.setText(text)
 
-    def _finished(self, path: str, frames: int) -> None:
-        seconds = frames / self.fps
+    def _stopping(self, path: str) -> None:
+        self.window.statusBar().showMessage(f"Finishing the recording {path}…")
+
+    def _finished(self, path: str, frames: int, seconds: float) -> None:
         self.window.statusBar().showMessage(f"Recording saved: {path} ({frames} frames, {seconds:.1f} s)", 30000)
 
     def _failed(self, message: str) -> None:
@@ -252,6 +333,13 @@ class RecordingControls(QObject):
         if folder:
             self.folder = folder
             self.window.statusBar().showMessage(f"Recordings go to {folder}", 8000)
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
 
 
 def install_recorder(window) -> RecordingControls:
