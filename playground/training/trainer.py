@@ -703,8 +703,11 @@ class Trainer:
             raise ValueError(f"set_parameter: kind must be 'weight' or 'bias', got {kind!r}")
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ValueError(f"set_parameter: value must be a number, got {value!r}")
-        with np.errstate(over="ignore"):
-            cast = np.asarray(value, dtype=self.model.dtype)
+        try:
+            with np.errstate(over="ignore"):
+                cast = np.asarray(value, dtype=self.model.dtype)
+        except OverflowError:  # a whole number beyond any float, such as 10**400
+            cast = np.asarray(np.inf)
         if not np.isfinite(cast):
             raise ValueError(f"set_parameter: value must be a finite {self.model.dtype} number, "
                              f"got {format_number(value)}")
