@@ -14,6 +14,7 @@ pixel of the image one cell of the domain.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -22,16 +23,38 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QToolButton
 
 from playground.data import DOMAIN
 from playground.data.palette import OKABE_ITO
-from playground.ui.plots.colors import class_rgb, probability_image, value_image
+from playground.ui.plots.colors import (MAP_STRENGTH, class_region_image, class_rgb, probability_image,
+                                        value_image, winning_class)
 from playground.ui.plots.contour import class_boundary_segments, contour_segments
 from playground.ui.plots.points import PointLayer, value_range
-from playground.ui.plots.style import ThemedPlot, with_alpha
+from playground.ui.plots.style import Theme, ThemedPlot, with_alpha
 
 # Phases of a drag, as reported by sigDragged.
 DRAG_START, DRAG_MOVE, DRAG_FINISH = "start", "move", "finish"
 _PADDING = 0.03  # fraction of the domain shown beyond each edge
 _CANVAS_BUTTONS = (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton)
 _BADGE_MARGIN = 6  # px between the view's top-left corner and the "showing: ..." badge
+
+
+@dataclass(frozen=True)
+class MapScale:
+    """What the colours and lines of the map on show mean: everything its key needs.
+
+    ``kind``: ``"confidence"`` (class colour, pale at chance ``low``, full at 1),
+    ``"classes"`` (hard class regions), ``"values"`` (the diverging map over
+    ``[low, high]``, pale at its middle) or ``"none"`` (no map). ``solid`` and
+    ``faint`` name the solid and the faint dashed lines (``""``: none drawn).
+    """
+
+    kind: str
+    theme: Theme
+    colors: tuple[str, ...] = ()
+    low: float = 0.0
+    high: float = 1.0
+    strength: float = MAP_STRENGTH
+    solid: str = ""
+    faint: str = ""
+    label: str = ""  # what the values are: "prediction", or the unit whose map is shown
 
 
 class CanvasViewBox(pg.ViewBox):
@@ -87,6 +110,8 @@ class BoundaryPlot(ThemedPlot):
       A click never produces drag events and a drag never produces a click.
     - ``sigUnitMapClosed()``: the plot went back from one unit's map
       (:meth:`show_unit_map`) to the model's output map.
+    - ``sigScaleChanged(MapScale)``: what the map's colours mean changed (another
+      task, class count, value range, unit map, theme or :meth:`set_discrete`).
 
     ``button`` is a ``Qt.MouseButton``, ``modifiers`` a ``Qt.KeyboardModifier``
     flag set (e.g. shift-drag to erase). Slots may take fewer arguments.
@@ -98,6 +123,7 @@ class BoundaryPlot(ThemedPlot):
     sigClicked = Signal(float, float, object, object)
     sigDragged = Signal(float, float, str, object, object)
     sigUnitMapClosed = Signal()
+    sigScaleChanged = Signal(object)
 
     def __init__(self, parent=None, domain: tuple[float, float] = DOMAIN) -> None:
         self._canvas = CanvasViewBox()
@@ -109,6 +135,8 @@ class BoundaryPlot(ThemedPlot):
         # One unit's map shown instead of the output: (values, vmin, vmax, line values, level).
         self._unit_map: tuple[np.ndarray, float, float, np.ndarray, float] | None = None
         self._unit_label = ""
+        self._discrete = False  # hard class regions instead of confidence shades
+        self._scale: MapScale | None = None
 
         vb = self._canvas
         vb.setAspectLocked(True, ratio=1.0)
@@ -168,6 +196,21 @@ class BoundaryPlot(ThemedPlot):
         if self._unit_map is None:  # else kept for show_output_map, not drawn
             self._redraw_map()
 
+    def set_discrete(self, discrete: bool) -> None:
+        """Show a classification map as hard class regions (each pixel its most probable class, at
+        full strength) instead of confidence shades; regression maps are unaffected."""
+        if bool(discrete) != self._discrete:
+            self._discrete = bool(discrete)
+            self._redraw_map()
+
+    def is_discrete(self) -> bool:
+        """Whether classification maps are drawn as hard class regions."""
+        return self._discrete
+
+    def map_scale(self) -> MapScale:
+        """What the map on show means (see :class:`MapScale`)."""
+        return self._scale or MapScale("none", self.theme)
+
     def show_unit_map(self, values: np.ndarray, vmin: float, vmax: float, level: float, label: str,
                       line_values: np.ndarray | None = None) -> None:
         """Show one unit's ``(h, w)`` map (same grid as :meth:`set_map`) instead of the output.
@@ -219,6 +262,12 @@ class BoundaryPlot(ThemedPlot):
         self._image.clear()
         self._faint.setData([], [])
         self._line.setData([], [])
+        self._announce(MapScale("none", self.theme))
+
+    def _announce(self, scale: MapScale) -> None:
+        if scale != self._scale:
+            self._scale = scale
+            self.sigScaleChanged.emit(scale)
 
     def set_points(
         self,
@@ -256,11 +305,12 @@ class BoundaryPlot(ThemedPlot):
 
     def _redraw_map(self) -> None:
         if self._unit_map is not None:
-            rgba, faint, line = self._unit_layers()
+            rgba, faint, line, scale = self._unit_layers()
         elif self._map is not None:
-            rgba, faint, line = self._output_layers()
+            rgba, faint, line, scale = self._output_layers()
         else:
             return
+        self._announce(scale)
         lo, hi = self.domain
         self._image.setImage(rgba, autoLevels=False)
         # One pixel per grid cell: the image covers the domain exactly.
@@ -269,8 +319,8 @@ class BoundaryPlot(ThemedPlot):
         self._faint.setData(faint_xy[:, 0], faint_xy[:, 1])
         self._line.setData(line[:, 0], line[:, 1])
 
-    def _output_layers(self) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
-        """The model's map: its image, faint contour segments and the boundary line."""
+    def _output_layers(self) -> tuple[np.ndarray, list[np.ndarray], np.ndarray, MapScale]:
+        """The model's map: its image, faint contour segments, the boundary line and its scale."""
         values, task = self._map
         bg = self.theme.background_rgb
         if task == "regression":
@@ -278,17 +328,27 @@ class BoundaryPlot(ThemedPlot):
             rgba = value_image(values, vmin, vmax, bg)
             levels = [vmin + q * (vmax - vmin) for q in (0.25, 0.5, 0.75)]
             faint = [contour_segments(values, level, *self._centres(values)) for level in levels]
-            line = np.empty((0, 2))
+            scale = MapScale("values", self.theme, low=vmin, high=vmax, faint="quarters", label="prediction")
+            return rgba, faint, np.empty((0, 2)), scale
+        colors = class_rgb(self._class_colors)
+        k = 2 if values.ndim == 2 else values.shape[-1]
+        two = k == 2
+        if self._discrete:
+            rgba = class_region_image(winning_class(values), colors, bg)
+            scale = MapScale("classes", self.theme, self._class_colors[:k], solid="class edge")
         else:
-            rgba = probability_image(values, class_rgb(self._class_colors), bg)
-            if values.ndim == 2 or values.shape[-1] == 2:
-                p1 = values if values.ndim == 2 else values[..., 1]
+            rgba = probability_image(values, colors, bg)
+            scale = MapScale("confidence", self.theme, self._class_colors[:k], low=1.0 / k,
+                             solid="50%" if two else "class edge", faint="75%" if two else "")
+        faint: list[np.ndarray] = []
+        if two:
+            p1 = values if values.ndim == 2 else values[..., 1]
+            if not self._discrete:  # the confidence lines mean nothing on hard regions
                 faint = [contour_segments(p1, level, *self._centres(p1)) for level in (0.25, 0.75)]
-                line = contour_segments(p1, 0.5, *self._centres(p1))
-            else:
-                faint = []
-                line = class_boundary_segments(values, *self._centres(values))
-        return rgba, faint, line
+            line = contour_segments(p1, 0.5, *self._centres(p1))
+        else:
+            line = class_boundary_segments(values, *self._centres(values))
+        return rgba, faint, line, scale
 
     def _centres(self, values: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
         """The x1 and x2 ranges of the first and last cell centres of ``values``' grid."""
@@ -297,11 +357,13 @@ class BoundaryPlot(ThemedPlot):
         return ((lo + (hi - lo) / (2 * w), hi - (hi - lo) / (2 * w)),
                 (lo + (hi - lo) / (2 * h), hi - (hi - lo) / (2 * h)))
 
-    def _unit_layers(self) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
-        """One unit's map: its image and its dividing line (no faint lines)."""
+    def _unit_layers(self) -> tuple[np.ndarray, list[np.ndarray], np.ndarray, MapScale]:
+        """One unit's map: its image, its dividing line (no faint lines) and its scale."""
         values, vmin, vmax, line_values, level = self._unit_map
         rgba = value_image(values, vmin, vmax, self.theme.background_rgb)
-        return rgba, [], contour_segments(line_values, level, *self._centres(line_values))
+        scale = MapScale("values", self.theme, low=vmin, high=vmax, solid="dividing line",
+                         label=self._unit_label)
+        return rgba, [], contour_segments(line_values, level, *self._centres(line_values)), scale
 
     def _place_badge(self) -> None:
         corner = self.mapFromScene(self._canvas.sceneBoundingRect().topLeft())

@@ -19,7 +19,7 @@ from ..inspection.chain_rule import ChainRuleInspector, install_chain_rule
 from ..diagram.network_diagram import NetworkView, install_network_view
 from ..files.file_controller import FileController, install_files
 from ..panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
-from ..plots.boundary import BoundaryPlot
+from ..plots.boundary_view import BoundaryView
 from ..plots.gradients import GradientPlot
 from ..plots.loss import LossPlot
 from ..session.session_model import SessionModel
@@ -57,7 +57,8 @@ class MainWindow(QMainWindow):
         self.session = SessionModel(dataset, config or DEFAULT_CONFIG, self)
         self.tools = ToolState(self)
 
-        self.boundary_plot = BoundaryPlot()
+        self.boundary_view = BoundaryView()  # the plot under its title, colour key and Discretize
+        self.boundary_plot = self.boundary_view.plot
         self.activation_view = ActivationView()
         self.activation_plot = self.activation_view.plot
         self.loss_plot = LossPlot()
@@ -161,9 +162,7 @@ class MainWindow(QMainWindow):
         plots = QGridLayout()
         plots.setContentsMargins(0, 0, 0, 0)
         plots.setSpacing(6)
-        plots.addWidget(titled("Decision boundary", self.boundary_plot,
-                               tooltip="Click to add a point of the current class, right-click for "
-                                       "the second class, Shift+drag to erase."), 0, 0)
+        plots.addWidget(self.boundary_view, 0, 0)
         plots.addWidget(self.activation_view, 0, 1)
         plots.addWidget(titled("Loss", self.loss_plot, self.log_loss,
                                tooltip="Loss per epoch (solid: training, dashed: test) and accuracy or "
@@ -212,6 +211,7 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit.addAction(undo)
         edit.addAction(redo)
+        self.menu("&View").addAction(self.boundary_view.discretize_action)
         train = self.menu("&Train")
         for text, key, slot in (("Play / Pause", "Space", self.session.toggle_play),
                                 ("Step one epoch", "Right", self.session.step),
