@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .csv_reader import APP_HEADER, parse_csv
-from .dataset import MAX_POINTS, Dataset
+from .dataset import MAX_POINTS, Dataset, _brief
 from .files import MAX_FILE_BYTES, parse_json, read_text_file, remove_stale_temp_files, write_text_atomic
 
 __all__ = ["FORMAT", "VERSION", "MAX_FILE_BYTES", "ImportNotice", "LoadedDataset", "dataset_to_csv",
@@ -111,9 +111,10 @@ def _parse_json(text: str, name: str) -> Dataset:
     if type(data) is not dict:
         raise ValueError(f"{name}: expected a JSON object with format, version and dataset")
     if data.get("format") != FORMAT:
-        raise ValueError(f"{name}: format is {data.get('format')!r}, expected {FORMAT!r}")
-    if data.get("version") != VERSION:
-        raise ValueError(f"{name}: version {data.get('version')!r} is not supported (this playground reads {VERSION})")
+        raise ValueError(f"{name}: format is {_brief(data.get('format'))}, expected {FORMAT!r}")
+    if data.get("version") != VERSION or type(data.get("version")) is not int:
+        raise ValueError(f"{name}: version {_brief(data.get('version'))} is not supported "
+                         f"(this playground reads {VERSION})")
     if "dataset" not in data:
         raise ValueError(f"{name}: missing field 'dataset'")
     try:
