@@ -13,9 +13,9 @@ import pytest
 from playground.data import make_dataset
 from playground.data.palette import hex_to_rgb
 from playground.training import Trainer, TrainingConfig
-from playground.ui.plots.activation_view import OUTPUT_ALIGNED, PCA, ActivationView
 from playground.ui.plots.activation_space import REGION_STRENGTH
-from playground.ui.plots.projection import output_plane, is_exact, unit_plane, Plane
+from playground.ui.plots.activation_view import OUTPUT_ALIGNED, PCA, ActivationView
+from playground.ui.plots.projection import Plane, is_exact, output_plane, unit_plane
 from playground.ui.plots.style import LIGHT
 from playground.ui.session.worker import make_frame
 
@@ -285,3 +285,19 @@ def test_output_plane_second_axis_is_the_main_remaining_direction():
 def test_unit_plane_rejects_units_outside_the_layer():
     with pytest.raises(ValueError, match="x_unit = 5 .* 3-unit layer"):
         unit_plane(np.zeros((4, 3)), 5, 0, "a")
+
+
+def test_class_edges_are_exactly_where_two_classes_tie_and_beat_the_rest():
+    from playground.ui.plots.projection import class_edges_in_plane, classes_in_plane, classes_on_grid
+
+    rng = np.random.default_rng(3)
+    A, c = rng.normal(size=(2, 4)), rng.normal(size=4)
+    segments = class_edges_in_plane(A, c, (-3.0, -3.0, 3.0, 3.0))
+    assert len(segments) >= 4 and len(segments) % 2 == 0
+    for p in segments.reshape(-1, 2, 2).mean(axis=1):  # each segment's midpoint
+        logits = np.sort(p @ A + c)
+        assert logits[-1] - logits[-2] < 1e-9  # two classes tie there, and no third beats them
+        assert (np.abs(p) <= 3.0 + 1e-9).all()
+    xs, ys = np.linspace(-3, 3, 7), np.linspace(-2, 2, 5)
+    uv = np.stack(np.meshgrid(xs, ys), axis=-1)
+    np.testing.assert_array_equal(classes_on_grid(A, c, xs, ys), classes_in_plane(A, c, uv))

@@ -11,8 +11,8 @@ from playground.data.palette import OKABE_ITO, hex_to_rgb
 from playground.training import TrainingConfig, grid_points
 from playground.ui import MainWindow
 from playground.ui.plots.boundary_view import BoundaryView
-from playground.ui.plots.colors import MAP_STRENGTH
 from playground.ui.plots.color_key import key_strip, key_texts
+from playground.ui.plots.colors import MAP_STRENGTH
 from playground.ui.plots.points import value_range
 from playground.ui.plots.style import DARK, LIGHT
 

@@ -96,3 +96,19 @@ def test_value_lut_lightness_grows_toward_the_centre():
     lightness = lut[:, :3] @ np.array([0.2126, 0.7152, 0.0722])
     assert (np.diff(lightness[:128]) >= -1e-9).all()  # dark orange -> white
     assert (np.diff(lightness[128:]) <= 1e-9).all()  # white -> dark blue
+
+
+def test_class_region_image_is_the_full_class_colour_or_background():
+    from playground.ui.plots.colors import class_region_image, winning_class
+
+    P = np.array([[[0.55, 0.45], [0.1, 0.9], [np.nan, 0.5]]])
+    classes = winning_class(P)
+    assert classes.tolist() == [[0, 1, -1]]
+    img = class_region_image(classes, class_rgb(OKABE_ITO[:2]), WHITE)
+    assert img.shape == (1, 3, 4) and img.dtype == np.uint8
+    np.testing.assert_array_equal(img[0, 0, :3], blend(ORANGE))  # however unsure: the full colour
+    np.testing.assert_array_equal(img[0, 1, :3], blend(SKY))
+    np.testing.assert_array_equal(img[0, 2, :3], WHITE)  # no finite probability: background
+    np.testing.assert_array_equal(winning_class(np.array([[0.2, 0.7]])), [[0, 1]])  # (h, w): p of class 1
+    with pytest.raises(ValueError, match="class 2 in the regions but only 2 class colours"):
+        class_region_image(np.array([[2]]), class_rgb(OKABE_ITO[:2]), WHITE)

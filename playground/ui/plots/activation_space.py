@@ -18,9 +18,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 
 from playground.ui.plots.colors import class_region_image, class_rgb
-from playground.ui.plots.contour import class_boundary_segments
 from playground.ui.plots.points import PointLayer, RingMarker
-from playground.ui.plots.projection import classes_in_plane, pca_2d  # noqa: F401 (pca_2d: re-exported)
+from playground.ui.plots.projection import class_edges_in_plane, classes_on_grid, pca_2d  # noqa: F401 (pca_2d: re-exported)
 from playground.ui.plots.style import FONT_PT, ThemedPlot, with_alpha
 
 _PADDING = 0.08  # fraction of the data span added on each side when fitting the view
@@ -28,7 +27,7 @@ _HEADROOM = 0.25  # when the data outgrows the view, grow by more so it need not
 # The view shrinks back only when the data fills less than this fraction of it,
 # so it does not jump at every frame while training wiggles the points.
 _SHRINK_BELOW = 0.35
-REGION_RESOLUTION = 160  # cells per side of the shaded decision regions over the visible view
+REGION_RESOLUTION = 120  # cells per side of the shaded regions over the view (the exact line is drawn on top)
 # How far the shaded regions move from the background toward the class colour: pale, so the
 # points (drawn in the full class colour) and the grid stay readable on top.
 REGION_STRENGTH = 0.22
@@ -215,8 +214,7 @@ class ActivationSpacePlot(ThemedPlot):
         n = REGION_RESOLUTION
         xs = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n
         ys = y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
-        uv = np.stack(np.meshgrid(xs, ys), axis=-1)  # row i along y (row 0 at the bottom)
-        classes = classes_in_plane(A, c, uv)
+        classes = classes_on_grid(A, c, xs, ys)  # row i along y (row 0 at the bottom)
         colors = class_rgb(self._class_colors)
         classes = np.where(classes < len(colors), classes, -1)
         self._regions.setImage(class_region_image(classes, colors, self.theme.background_rgb, REGION_STRENGTH),
@@ -224,8 +222,7 @@ class ActivationSpacePlot(ThemedPlot):
         self._regions.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self._regions.show()
         if A.shape[1] > 1:
-            # Logit margins are piecewise linear in the plane: the traced lines sit where they are.
-            segments = class_boundary_segments(uv @ A + c, (xs[0], xs[-1]), (ys[0], ys[-1]))
+            segments = class_edges_in_plane(A, c, (x0, y0, x1, y1))
             self._class_lines.setData(segments[:, 0], segments[:, 1])
         else:
             self._class_lines.setData([], [])

@@ -15,10 +15,10 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
+from ..session.worker import GRID_RESOLUTION, Frame
+from ..shell.titled import titled
 from .activation_space import ActivationSpacePlot
 from .projection import Plane, is_exact, logits_in_plane, output_plane, pca_plane, unit_plane
-from ..shell.titled import titled
-from ..session.worker import GRID_RESOLUTION, Frame
 
 GRID_LINES = 11  # lines per direction drawn from the probe grid
 MAX_POINTS = 5000  # data points drawn in the activation space; above, an even subsample (painting cost)

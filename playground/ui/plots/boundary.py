@@ -23,8 +23,14 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QToolButton
 
 from playground.data import DOMAIN
 from playground.data.palette import OKABE_ITO
-from playground.ui.plots.colors import (MAP_STRENGTH, class_region_image, class_rgb, probability_image,
-                                        value_image, winning_class)
+from playground.ui.plots.colors import (
+    MAP_STRENGTH,
+    class_region_image,
+    class_rgb,
+    probability_image,
+    value_image,
+    winning_class,
+)
 from playground.ui.plots.contour import class_boundary_segments, contour_segments
 from playground.ui.plots.points import PointLayer, value_range
 from playground.ui.plots.style import Theme, ThemedPlot, with_alpha

@@ -109,7 +109,7 @@ def class_region_image(
     bg = np.asarray(background_rgb, dtype=np.float64)
     rgb = np.asarray(class_colors, dtype=np.float64).reshape(-1, 3)
     table = _rgba(np.vstack([bg + (rgb - bg) * strength, bg]))  # the last row: background, for -1
-    return np.ascontiguousarray(table[classes])
+    return _lookup(table, np.where(classes < 0, len(rgb), classes))
 
 
 def _lookup(lut: np.ndarray, index: np.ndarray) -> np.ndarray:

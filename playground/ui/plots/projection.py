@@ -177,10 +177,62 @@ def classes_in_plane(A: np.ndarray, c: np.ndarray, uv: np.ndarray) -> np.ndarray
     One output unit is a sigmoid: class 1 where its logit is positive. Several
     are a softmax: the largest logit wins.
     """
-    logits = uv @ A + c
-    if A.shape[1] == 1:
+    return _winner(np.asarray(uv, dtype=np.float64) @ A + c)
+
+
+def classes_on_grid(A: np.ndarray, c: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """:func:`classes_in_plane` at every ``(xs[j], ys[i])``, as ``(len(ys), len(xs))``: the logits of
+    a grid are an outer sum of a row and a column, several times cheaper than a product per point."""
+    logits = (ys[:, None, None] * A[1] + c)[:, :, :] + (xs[:, None] * A[0])[None]
+    return _winner(logits)
+
+
+def _winner(logits: np.ndarray) -> np.ndarray:
+    if logits.shape[-1] == 1:
         return (logits[..., 0] > 0).astype(np.intp)
     return logits.argmax(axis=-1)
+
+
+def class_edges_in_plane(A: np.ndarray, c: np.ndarray, rect: tuple[float, float, float, float]) -> np.ndarray:
+    """The edges between the classes' regions on the plane, inside ``rect = (x0, y0, x1, y1)``.
+
+    For logits ``(u, v) @ A + c`` with ``A`` (2, k), k >= 2: the edge between
+    classes ``i`` and ``j`` is the part of the line ``logit_i = logit_j`` where
+    both beat every other class, found exactly by clipping the line's parameter
+    interval to each constraint (no sampling). Returns ``(m * 2, 2)`` endpoint
+    pairs, the layout of ``PlotCurveItem(connect="pairs")``.
+    """
+    A, c = np.asarray(A, dtype=np.float64), np.asarray(c, dtype=np.float64)
+    x0, y0, x1, y1 = rect
+    k = A.shape[1]
+    out = []
+    for i in range(k):
+        for j in range(i + 1, k):
+            normal, offset = A[:, i] - A[:, j], c[i] - c[j]
+            norm2 = float(normal @ normal)
+            if not np.isfinite(norm2) or norm2 < 1e-24:
+                continue  # the two classes never part on this plane
+            start = -offset * normal / norm2
+            direction = np.array([-normal[1], normal[0]])
+            # Constraints alpha * t + beta >= 0: i beats each other class, and inside the rectangle.
+            others = [m for m in range(k) if m not in (i, j)]
+            alpha = [(A[:, i] - A[:, m]) @ direction for m in others]
+            beta = [(A[:, i] - A[:, m]) @ start + c[i] - c[m] for m in others]
+            for axis, lo, hi in ((0, x0, x1), (1, y0, y1)):
+                alpha += [direction[axis], -direction[axis]]
+                beta += [start[axis] - lo, hi - start[axis]]
+            t_lo, t_hi = -np.inf, np.inf
+            for a, b in zip(alpha, beta):
+                if abs(a) < 1e-300:
+                    if b < 0:
+                        t_lo, t_hi = 1.0, 0.0  # never satisfied
+                elif a > 0:
+                    t_lo = max(t_lo, -b / a)
+                else:
+                    t_hi = min(t_hi, -b / a)
+            if t_lo < t_hi:
+                out += [start + t_lo * direction, start + t_hi * direction]
+    return np.array(out).reshape(-1, 2)
 
 
 def _finite_mean(values: np.ndarray) -> np.ndarray:
