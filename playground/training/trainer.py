@@ -455,13 +455,14 @@ class Trainer:
                 train_metric = self._finish_metric(metric_sum, n)
                 test_loss, test_metric = self._evaluate(self._F_test, self._y_test)
                 dead = np.add.reduceat(~alive, self._bias_starts).astype(np.float64)
-        except GeneratorExit:
-            self._rollback(start)  # abandoned: leave no trace
-            raise
         except Exception as error:
             self._rollback(start)
             raise TrainingError(self.epoch + 1, min(batches + 1, batches_total), batches_total,
                                 error) from error
+        except BaseException:
+            # Abandoned (GeneratorExit from close()) or interrupted (Ctrl+C): leave no trace.
+            self._rollback(start)
+            raise
         finally:
             self._open_start = None
         # Only bookkeeping from here on, so an epoch either completes or rolls back whole.

@@ -287,3 +287,23 @@ def test_an_error_after_a_few_mini_batches_names_the_mini_batch(spiral, monkeypa
     with pytest.raises(TrainingError, match=r"epoch 2 \(mini-batch 4 of 7\): FloatingPointError"):
         tr.step(1)
     assert_same(fingerprint(tr), before)
+
+
+def test_an_interrupt_inside_an_epoch_rolls_back_and_is_not_wrapped(spiral, monkeypatch):
+    """Ctrl+C in the middle of a headless epoch: KeyboardInterrupt as such, nothing half done."""
+    tr = Trainer(spiral, WINDOW_CONFIG)
+    tr.step(1)
+    before = fingerprint(tr)
+    calls = {"n": 0}
+    real = tr.optimizer.step
+
+    def interrupted() -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        real()
+
+    monkeypatch.setattr(tr.optimizer, "step", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        tr.step(1)
+    assert_same(fingerprint(tr), before)
