@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Sequence
+
+COMMANDS = ("train", "render")
+
+
+def unknown_command(word: str) -> bool:
+    """Whether ``word``, the first argument, reads as a mistyped command rather than a FILE to open:
+    no option, no file or folder of that name, no extension and no folder in it."""
+    return (not word.startswith("-") and not os.path.exists(word)
+            and not os.path.splitext(word)[1] and os.sep not in word)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,6 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and args[0] == "render":
         from .ui.media.render import render_command
         return render_command(args[1:])
+    if args and unknown_command(args[0]):
+        # One line, argparse's status 2, and no window: a typo must not open the app.
+        sys.stderr.write(f"playground: error: unknown command {args[0]!r} (commands: {', '.join(COMMANDS)}; "
+                         "or give a session or dataset FILE to open)\n")
+        return 2
     from .ui.app import run_app
     return run_app(args)
 

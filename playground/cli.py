@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from .data import DATASET_NAMES, make_dataset
 from .nn import ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULES
@@ -25,28 +26,75 @@ def _hidden(text: str) -> list[int]:
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by the headless commands: data preset and network settings."""
     data = parser.add_argument_group("data")
-    data.add_argument("--preset", default="spiral", choices=DATASET_NAMES,
-                      help="generated dataset to train on (default: spiral)")
-    data.add_argument("--points", type=int, default=400, help="number of points (default: 400)")
-    data.add_argument("--noise", type=float, default=0.1, help="noise, 0 to 1 (default: 0.1)")
-    data.add_argument("--test-fraction", type=float, default=0.3,
+    data.add_argument("--preset", default="spiral", choices=DATASET_NAMES, metavar="NAME",
+                      help=f"generated dataset to train on: {', '.join(DATASET_NAMES)} (default: spiral)")
+    data.add_argument("--points", type=int, default=400, metavar="N", help="number of points (default: 400)")
+    data.add_argument("--noise", type=float, default=0.1, metavar="AMOUNT", help="noise, 0 to 1 (default: 0.1)")
+    data.add_argument("--test-fraction", type=float, default=0.3, metavar="SHARE",
                       help="share of points held out as test points (default: 0.3)")
-    data.add_argument("--classes", type=int, default=None,
+    data.add_argument("--classes", type=int, default=None, metavar="K",
                       help="number of classes, for the blobs and spiral presets")
     net = parser.add_argument_group("network and training")
-    net.add_argument("--hidden", type=_hidden, default=[8, 8],
+    net.add_argument("--hidden", type=_hidden, default=[8, 8], metavar="SIZES",
                      help="hidden layer sizes, comma-separated; 0 for none (default: 8,8)")
-    net.add_argument("--activation", default="tanh", choices=list(ACTIVATIONS),
-                     help="hidden-layer activation (default: tanh)")
-    net.add_argument("--features", default="x1,x2",
-                     help="input features, comma-separated, from x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)")
-    net.add_argument("--init", default="xavier", choices=list(INITS), help="weight initialisation")
-    net.add_argument("--optimizer", default="adam", choices=list(OPTIMIZERS), help="optimiser (default: adam)")
-    net.add_argument("--lr", type=float, default=0.01, help="learning rate (default: 0.01)")
-    net.add_argument("--batch-size", type=int, default=32, help="mini-batch size (default: 32)")
-    net.add_argument("--l2", type=float, default=0.0, help="L2 penalty strength (default: 0)")
-    net.add_argument("--schedule", default="constant", choices=list(SCHEDULES), help="learning-rate schedule")
-    net.add_argument("--seed", type=int, default=0, help="seed for data, weights and shuffling (default: 0)")
+    net.add_argument("--activation", default="tanh", choices=list(ACTIVATIONS), metavar="NAME",
+                     help=f"hidden-layer activation: {', '.join(ACTIVATIONS)} (default: tanh)")
+    net.add_argument("--features", default="x1,x2", metavar="LIST",
+                     help="input features, comma-separated, from x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2) "
+                          "(default: x1,x2)")
+    net.add_argument("--init", default="xavier", choices=list(INITS), metavar="NAME",
+                     help=f"weight initialisation: {', '.join(INITS)} (default: xavier)")
+    net.add_argument("--optimizer", default="adam", choices=list(OPTIMIZERS), metavar="NAME",
+                     help=f"optimiser: {', '.join(OPTIMIZERS)} (default: adam)")
+    net.add_argument("--lr", type=float, default=0.01, metavar="RATE", help="learning rate (default: 0.01)")
+    net.add_argument("--batch-size", type=int, default=32, metavar="N", help="mini-batch size (default: 32)")
+    net.add_argument("--l2", type=float, default=0.0, metavar="STRENGTH", help="L2 penalty strength (default: 0)")
+    net.add_argument("--schedule", default="constant", choices=list(SCHEDULES), metavar="NAME",
+                     help=f"learning-rate schedule: {', '.join(SCHEDULES)} (default: constant)")
+    net.add_argument("--seed", type=int, default=0, metavar="N",
+                     help="seed for data, weights and shuffling (default: 0)")
+
+
+def fail(prog: str, message: str) -> NoReturn:
+    """Exit with ``prog: error: message`` on one line and status 2 (argparse's convention).
+
+    For problems with files, where argparse's usage text would not help."""
+    one_line = " ".join(str(message).split())
+    sys.stderr.write(f"{prog}: error: {one_line}\n")
+    raise SystemExit(2)
+
+
+def output_folder_problem(path: str, option: str = "--out") -> str | None:
+    """Why ``path`` cannot be written (its folder is missing or not writable, it is a folder), or None.
+
+    Tried by creating (and removing) a file in the folder, because permission
+    bits do not tell: root may write anywhere they forbid, a read-only mount
+    refuses whatever they allow."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return f"{option}: the folder of {path!r} does not exist"
+    if os.path.isdir(path):
+        return f"{option}: {path!r} is a folder; give a file name"
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".playground-write-check-")
+    except OSError as exc:
+        return f"{option}: cannot write in {folder}: {exc.strerror or exc}"
+    os.close(handle)
+    os.remove(probe)
+    return None
+
+
+# What a damaged or hostile session file can raise while it is read.
+SESSION_ERRORS = (ValueError, OSError, OverflowError, TypeError)
+
+
+def session_problem(path: str, exc: BaseException) -> str:
+    """One line naming the session file and what is wrong with it."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"--session: cannot read {path}: {exc.strerror}"
+    text = str(exc) or type(exc).__name__
+    named = str(path) in text or os.path.basename(path) in text  # the readers name the file already
+    return f"--session: {text}" if named else f"--session: {path}: {text}"
 
 
 def build_trainer(args: argparse.Namespace):
@@ -80,6 +128,18 @@ def option_error(exc: ValueError) -> str:
     return f"{_OPTION_OF[field]}: {message}" if field in _OPTION_OF else message
 
 
+def trainer_or_exit(parser: argparse.ArgumentParser, args: argparse.Namespace):
+    """:func:`build_trainer`, or exit with one line naming the bad option or session file."""
+    try:
+        return build_trainer(args)
+    except SESSION_ERRORS as exc:
+        if args.session:
+            fail(parser.prog, session_problem(args.session, exc))
+        if isinstance(exc, ValueError):
+            parser.error(option_error(exc))
+        raise
+
+
 def progress_bar(done: int, total: int, text: str, width: int = 30) -> None:
     filled = int(width * done / total)
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text}")
@@ -98,28 +158,35 @@ def train_command(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m playground train",
         description="Train a network headless, with a progress bar, and print the final metrics.")
-    parser.add_argument("--session", help="continue a saved session (.playground.json) instead of a preset")
-    parser.add_argument("--epochs", type=int, default=500, help="epochs to train (default: 500)")
-    parser.add_argument("--out", help="save the session to this file when done")
+    parser.add_argument("--session", metavar="FILE",
+                        help="continue a saved session (.playground.json) instead of a preset")
+    parser.add_argument("--epochs", type=int, default=500, metavar="N", help="epochs to train (default: 500)")
+    parser.add_argument("--out", metavar="FILE",
+                        help="save the session to this file when done (its folder is checked first)")
     add_model_arguments(parser)
     args = parser.parse_args(argv)
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
-    if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
-        parser.error(f"--out: the folder of {args.out!r} does not exist")
-    try:
-        trainer = build_trainer(args)
-    except ValueError as exc:
-        parser.error(f"--session: {exc}" if args.session else option_error(exc))
+    problem = args.out and output_folder_problem(args.out)
+    if problem:  # before training, so that no work is lost to a folder that cannot take the result
+        fail(parser.prog, problem)
+    trainer = trainer_or_exit(parser, args)
     start = time.perf_counter()
     chunk = max(1, args.epochs // 100)
     done, stats = 0, None
-    while done < args.epochs:
-        stats = trainer.step(min(chunk, args.epochs - done))
-        done += chunk
-        progress_bar(min(done, args.epochs), args.epochs, f"loss {stats.train_loss:.4f}")
-        if stats.status != "ok":
-            break
+    try:
+        while done < args.epochs:
+            stats = trainer.step(min(chunk, args.epochs - done))
+            done += chunk
+            progress_bar(min(done, args.epochs), args.epochs, f"loss {stats.train_loss:.4f}")
+            if stats.status != "ok":
+                break
+    except (ArithmeticError, ValueError) as exc:  # e.g. a session's optimiser state beyond float range
+        sys.stderr.write("\n")
+        fail(parser.prog, f"training stopped at epoch {trainer.epoch}: {exc}")
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\ninterrupted at epoch {trainer.epoch}; nothing saved\n")
+        return 130  # 128 + SIGINT, as the shell reports a program stopped by Ctrl+C
     sys.stderr.write("\n")
     elapsed = time.perf_counter() - start
     print(f"epoch {trainer.epoch}: {_format_metrics(trainer, stats)} ({elapsed:.1f} s)")

@@ -49,7 +49,7 @@ def test_render_writes_a_video_that_decodes(tmp_path, capsys, monkeypatch, fmt, 
 @pytest.mark.parametrize("args, message", [
     (["--out", "x.avi"], ".mp4 or .gif"),
     (["--out", "x.mp4", "--size", "641x360"], "even"),
-    (["--out", "x.mp4", "--epochs", "0"], "--epochs must be at least 1"),
+    (["--out", "x.mp4", "--epochs", "0"], "argument --epochs: expected 1 to 1000000, got 0"),
 ])
 def test_bad_options_are_named(tmp_path, capsys, args, message):
     with pytest.raises(SystemExit):

@@ -10,6 +10,12 @@ Frames: the first shows the network before this run's training, then one frame
 per ``--epochs-per-frame`` epochs (default 1) up to ``--epochs``; with
 ``--duration`` instead, the epochs are spread evenly over that many seconds.
 ``--hold`` repeats the last frame, so a looping GIF pauses on the result.
+
+Every size and duration is bounded (``MAX_*`` below), the output folder is
+checked before any work, and Ctrl+C stops cleanly: the partial video is
+removed and the exit status is 130, as for any program stopped by SIGINT.
+The window is drawn offscreen: ``render_command`` sets ``QT_QPA_PLATFORM=offscreen``
+for the process unless it is already set (then the person chose a platform).
 """
 
 from __future__ import annotations
@@ -17,20 +23,33 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import sys
 import time
-from typing import Sequence
+from typing import Callable, Sequence
 
-from ...cli import add_model_arguments, build_trainer, option_error, progress_bar
+from ...cli import add_model_arguments, fail, output_folder_problem, progress_bar, trainer_or_exit
 
 VIEWS = {"window": "the window without its menu and status bars: panels, plots and transport bar",
          "plots": "the grid of the four plots"}
 FRAME_TIMEOUT = 120.0  # seconds to wait for the training thread to deliver one frame
 GLOBAL_PALETTE_BYTES = 512 * 2**20  # raw frames ffmpeg may hold to give a GIF one palette
+# Bounds: a 4K frame; an hour of video at 60 frames a second at most.
+MAX_WIDTH, MAX_HEIGHT = 3840, 2160
+MAX_FPS = 60.0
+MAX_DURATION_S = 3600.0
+MAX_HOLD_S = 600.0
+MAX_EPOCHS = 1_000_000
+MAX_FRAMES = round(MAX_DURATION_S * MAX_FPS)
+INTERRUPTED = 130  # the exit status of a program stopped by SIGINT (128 + 2)
+
+
+class Interrupted(Exception):
+    """Ctrl+C while rendering."""
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    """``"1280x720"`` -> ``(1280, 720)``; both even and at least 64."""
+    """``"1280x720"`` -> ``(1280, 720)``; both even, at least 64, at most 3840x2160 (or 2160x3840)."""
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
@@ -38,7 +57,40 @@ def parse_size(text: str) -> tuple[int, int]:
     if width < 64 or height < 64 or width % 2 or height % 2:
         raise argparse.ArgumentTypeError(f"{text}: width and height must be even and at least 64 "
                                          "(video encoders need even sizes)")
+    if max(width, height) > MAX_WIDTH or min(width, height) > MAX_HEIGHT:
+        raise argparse.ArgumentTypeError(f"{text}: at most {MAX_WIDTH}x{MAX_HEIGHT} "
+                                         f"(or {MAX_HEIGHT}x{MAX_WIDTH})")
     return width, height
+
+
+def bounded(kind: Callable[[str], float], low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: ``kind(text)`` (int or float), finite, from ``low`` to ``high``."""
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {_plain(low)} to {_plain(high)}, got {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in some messages
+    return parse
+
+
+def _plain(number: float) -> str:
+    """``1000000`` rather than ``1e+06``, ``0.1`` rather than ``0.100000``."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def frame_count(epochs: int, fps: float, epochs_per_frame: int | None = None,
+                duration: float | None = None) -> int:
+    """How many frames :func:`frame_epochs` gives, without building the list."""
+    if duration is not None:
+        return max(2, round(duration * fps))
+    return math.ceil(epochs / (epochs_per_frame or 1)) + 1
 
 
 def frame_epochs(epochs: int, fps: float, epochs_per_frame: int | None = None,
@@ -50,36 +102,46 @@ def frame_epochs(epochs: int, fps: float, epochs_per_frame: int | None = None,
     several); otherwise there is a frame every ``epochs_per_frame`` epochs (default 1),
     the last one at ``epochs``.
     """
+    frames = frame_count(epochs, fps, epochs_per_frame, duration)
     if duration is not None:
-        frames = max(2, round(duration * fps))
         return [round(epochs * i / (frames - 1)) for i in range(frames)]
     step = epochs_per_frame or 1
-    return [min(i * step, epochs) for i in range(math.ceil(epochs / step) + 1)]
+    return [min(i * step, epochs) for i in range(frames)]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m playground render",
-        description="Train a network headless and write a video (MP4 or GIF) of the window, one frame "
-                    "per few epochs, with no screen needed.",
-        epilog="Example: python -m playground render --preset spiral --hidden 8,8 --epochs 300 "
-               "--fps 30 --out spiral.mp4")
+        usage="%(prog)s --out FILE [options]",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Train a network headless and write a video (MP4 or GIF) of the window, one\n"
+                    "frame per few epochs, with no screen needed.",
+        epilog="The window is drawn offscreen: this command sets QT_QPA_PLATFORM=offscreen\n"
+               "unless you have set QT_QPA_PLATFORM yourself. Ctrl+C stops rendering and removes\n"
+               "the unfinished video (exit status 130).\n\n"
+               "Example:\n"
+               "  python -m playground render --preset spiral --hidden 8,8 --epochs 300 \\\n"
+               "      --fps 30 --hold 2 --out spiral.mp4")
     video = parser.add_argument_group("video")
-    video.add_argument("--out", required=True,
+    video.add_argument("--out", required=True, metavar="FILE",
                        help="video file to write; .mp4 (H.264) or .gif, chosen by the extension")
-    video.add_argument("--epochs", type=int, default=300, help="epochs to train (default: 300)")
-    video.add_argument("--fps", type=float, default=30.0, help="frames per second of the video (default: 30)")
+    video.add_argument("--epochs", type=bounded(int, 1, MAX_EPOCHS), default=300, metavar="N",
+                       help=f"epochs to train, 1 to {MAX_EPOCHS} (default: 300)")
+    video.add_argument("--fps", type=bounded(float, 1, MAX_FPS), default=30.0, metavar="N",
+                       help=f"frames per second of the video, 1 to {MAX_FPS:g} (default: 30)")
     pace = video.add_mutually_exclusive_group()
-    pace.add_argument("--epochs-per-frame", type=int, default=None,
+    pace.add_argument("--epochs-per-frame", type=bounded(int, 1, MAX_EPOCHS), default=None, metavar="N",
                       help="epochs trained between two frames (default: 1)")
-    pace.add_argument("--duration", type=float, default=None,
-                      help="length of the training part in seconds; the epochs are spread over it "
-                           "(instead of --epochs-per-frame)")
-    video.add_argument("--hold", type=float, default=0.0,
-                       help="seconds to keep showing the last frame at the end (default: 0)")
-    video.add_argument("--size", type=parse_size, default=(1280, 720),
-                       help="frame size WIDTHxHEIGHT, even numbers (default: 1280x720); a window that "
-                            "cannot be that small is laid out larger and scaled down")
+    pace.add_argument("--duration", type=bounded(float, 0.1, MAX_DURATION_S), default=None, metavar="SECONDS",
+                      help="length of the training part in seconds, 0.1 to "
+                           f"{MAX_DURATION_S:g}; the epochs are spread over it (instead of --epochs-per-frame)")
+    video.add_argument("--hold", type=bounded(float, 0, MAX_HOLD_S), default=0.0, metavar="SECONDS",
+                       help=f"seconds to keep showing the last frame at the end, 0 to {MAX_HOLD_S:g} "
+                            "(default: 0)")
+    video.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH",
+                       help=f"frame size in pixels, like 1280x720 (the default): even numbers, from 64 "
+                            f"up to {MAX_WIDTH}x{MAX_HEIGHT}; a window that cannot be that small is laid "
+                            "out larger and scaled down")
     video.add_argument("--view", choices=list(VIEWS), default="window",
                        help="what to film: " + "; ".join(f"{k}: {v}" for k, v in VIEWS.items())
                             + " (default: window)")
@@ -88,13 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="class colours; both are colour-blind safe (default: okabe-ito)")
     video.add_argument("--presentation", action="store_true",
                        help="presentation mode: larger text, thicker lines, no side panels")
-    parser.add_argument("--session", help="start from a saved session (.playground.json) instead of a preset")
+    parser.add_argument("--session", metavar="FILE",
+                        help="start from a saved session (.playground.json) instead of a preset")
     add_model_arguments(parser)
     return parser
 
 
 def render_command(argv: Sequence[str]) -> int:
-    """Parse ``argv``, render the video, report on stdout; 0 on success."""
+    """Parse ``argv``, render the video, report on stdout; 0 on success, 130 if interrupted."""
     parser = build_parser()
     args = parser.parse_args(argv)
     from .video import missing_video_support, video_format
@@ -103,29 +166,29 @@ def render_command(argv: Sequence[str]) -> int:
         video_format(args.out)
     except ValueError as exc:
         parser.error(f"--out: {exc}")
-    if not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
-        parser.error(f"--out: the folder of {args.out!r} does not exist")
-    for option, value, low in (("--epochs", args.epochs, 1), ("--fps", args.fps, 1),
-                               ("--epochs-per-frame", args.epochs_per_frame or 1, 1),
-                               ("--duration", args.duration if args.duration is not None else 1, 0.1),
-                               ("--hold", args.hold, 0)):
-        if value < low:
-            parser.error(f"{option} must be at least {low}")
+    frames = frame_count(args.epochs, args.fps, args.epochs_per_frame, args.duration) + round(args.hold * args.fps)
+    if frames > MAX_FRAMES:
+        parser.error(f"these options make a video of {frames} frames, more than the {MAX_FRAMES} of an hour "
+                     f"at {MAX_FPS:g} frames a second: raise --epochs-per-frame, or give --duration")
+    problem = output_folder_problem(args.out)
+    if problem:
+        fail(parser.prog, problem)
     hint = missing_video_support()
     if hint:
         print(f"render: {hint}", file=sys.stderr)
         return 2
-    try:
-        trainer = build_trainer(args)
-    except ValueError as exc:
-        parser.error(f"--session: {exc}" if args.session else option_error(exc))
-    except OSError as exc:
-        parser.error(f"--session: cannot read {args.session}: {exc.strerror or exc}")
     schedule = frame_epochs(args.epochs, args.fps, args.epochs_per_frame, args.duration)
     hold = round(args.hold * args.fps)
     start = time.perf_counter()
+    # The window is drawn offscreen unless the person chose a platform: explicit, and only here.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        status = _render(args, trainer, schedule, hold)
+        with _stop_on_sigint() as interrupted:
+            trainer = trainer_or_exit(parser, args)
+            status = _render(args, trainer, schedule, hold, interrupted)
+    except Interrupted:
+        print(f"\nrender: interrupted; no video written ({args.out} removed)", file=sys.stderr)
+        return INTERRUPTED
     except OSError as exc:
         print(f"\nrender: {exc}", file=sys.stderr)
         return 1
@@ -135,66 +198,106 @@ def render_command(argv: Sequence[str]) -> int:
     return 0
 
 
-def _render(args: argparse.Namespace, trainer, schedule: list[int], hold: int) -> str:
-    """Drive the offscreen window through ``schedule`` and write every frame; a note on how training ended."""
-    # Offscreen whatever the machine has: rendering must never open a window.
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import QSize
+class _stop_on_sigint:  # noqa: N801 - used as a context manager, named like one
+    """While active, Ctrl+C (SIGINT) only sets a flag that the render loop checks between
+    frames: a KeyboardInterrupt raised inside a Qt call, with the training thread running,
+    crashed the process. Outside the main thread (no signals there) it does nothing."""
+
+    def __init__(self) -> None:
+        self.flag: list[bool] = [False]
+        self._previous = None
+
+    def __enter__(self) -> list[bool]:
+        try:
+            self._previous = signal.signal(signal.SIGINT, lambda *_: self.flag.__setitem__(0, True))
+        except ValueError:  # not the main thread
+            self._previous = None
+        return self.flag
+
+    def __exit__(self, *exc_info) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _render(args: argparse.Namespace, trainer, schedule: list[int], hold: int, interrupted: list[bool]) -> str:
+    """Drive the offscreen window through ``schedule`` and write every frame; a note on how training ended.
+
+    Raises Interrupted (after removing the partial file) once ``interrupted[0]`` is set."""
     from PySide6.QtWidgets import QApplication
 
-    from .capture import rgb_array
-    from ..shell.main_window import MainWindow
     from ..plots.style import configure_pyqtgraph
-    from ..shell.presentation import set_presentation
-    from ..shell.theme import apply_class_palette, apply_theme
-    from .video import VideoWriter
+    from ..shell.main_window import MainWindow
 
     configure_pyqtgraph()
     app = QApplication.instance() or QApplication(["playground-render"])
-    # Built on the trainer's data and settings, so the panels show them from the start.
-    window = MainWindow(trainer.dataset, trainer.config)
+    # Built on the trainer's data and settings, and on the options that drew the data, so the
+    # panels show the session's real state (a session file's data has no preset to show).
+    generated = {} if args.session else {"preset": args.preset, "seed": args.seed, "noise": args.noise}
+    window = MainWindow(trainer.dataset, trainer.config, **generated)
     try:
-        window.show()
-        apply_theme(window, args.theme)
-        apply_class_palette(window, args.palette)
-        if args.presentation:
-            set_presentation(window, True)
-        session = window.session
-        session.replace_session(trainer)
-        frame = _current_frame(app, session)
-        widget, rect = _fit(app, window, args.view, args.size)
-        total = len(schedule) + hold
-        # One palette for the whole GIF halves its size, but ffmpeg holds every frame until the end.
-        few = total * args.size[0] * args.size[1] * 3 <= GLOBAL_PALETTE_BYTES
-        writer = VideoWriter(args.out, args.size, args.fps, gif_palette="global" if few else "frame")
-        done = 0
-        try:
-            image = None
-            for index, epochs in enumerate(schedule):
-                if index and epochs > schedule[index - 1]:
-                    session.step(epochs - schedule[index - 1])
-                    frame = _current_frame(app, session)
-                window.draw_frame(frame)
-                app.processEvents()  # lay out the labels the frame changed before painting
-                image = rgb_array(_picture(widget, rect, QSize(*args.size)))
-                writer.write(image)
-                done += 1
-                loss = frame.stats.train_loss
-                progress_bar(done, total, f"epoch {frame.epoch}" + (f", loss {loss:.4f}" if loss == loss else ""))
-            for _ in range(hold):
-                writer.write(image)
-                done += 1
-                progress_bar(done, total, "holding the last frame")
-        finally:
-            sys.stderr.write("\n")
-            writer.close()
-        stats = frame.stats
-        return "" if stats.status == "ok" else f"; training {stats.status} at epoch {frame.epoch}: {stats.message}"
+        return _film(app, window, args, trainer, schedule, hold, interrupted)
     finally:
         window.close()
 
 
-def _current_frame(app, session):
+def _film(app, window, args: argparse.Namespace, trainer, schedule: list[int], hold: int,
+          interrupted: list[bool]) -> str:
+    from PySide6.QtCore import QSize
+
+    from ..shell.presentation import set_presentation
+    from ..shell.theme import apply_class_palette, apply_theme
+    from .capture import rgb_array
+    from .video import VideoWriter
+
+    window.show()
+    apply_theme(window, args.theme)
+    apply_class_palette(window, args.palette)
+    if args.presentation:
+        set_presentation(window, True)
+    session = window.session
+    session.replace_session(trainer)
+    frame = _current_frame(app, session, interrupted)
+    widget, rect = _fit(app, window, args.view, args.size)
+    total = len(schedule) + hold
+    # One palette for the whole GIF halves its size, but ffmpeg holds every frame until the end.
+    few = total * args.size[0] * args.size[1] * 3 <= GLOBAL_PALETTE_BYTES
+    writer = VideoWriter(args.out, args.size, args.fps, gif_palette="global" if few else "frame")
+    done = 0
+    try:
+        image = None
+        for index, epochs in enumerate(schedule):
+            if index and epochs > schedule[index - 1]:
+                session.step(epochs - schedule[index - 1])
+                frame = _current_frame(app, session, interrupted)
+            window.draw_frame(frame)
+            app.processEvents()  # lay out the labels the frame changed before painting
+            image = rgb_array(_picture(widget, rect, QSize(*args.size)))
+            _check(interrupted)
+            writer.write(image)
+            done += 1
+            loss = frame.stats.train_loss
+            progress_bar(done, total, f"epoch {frame.epoch}" + (f", loss {loss:.4f}" if loss == loss else ""))
+        for _ in range(hold):
+            _check(interrupted)
+            writer.write(image)
+            done += 1
+            progress_bar(done, total, "holding the last frame")
+    except BaseException:
+        writer.abort()  # no half-written video left behind
+        raise
+    finally:
+        sys.stderr.write("\n")
+    writer.close()
+    stats = frame.stats
+    return "" if stats.status == "ok" else f"; training {stats.status} at epoch {frame.epoch}: {stats.message}"
+
+
+def _check(interrupted: list[bool]) -> None:
+    if interrupted[0]:
+        raise Interrupted
+
+
+def _current_frame(app, session, interrupted: list[bool]):
     """The newest frame once it shows the training thread's trainer as it is now."""
     epoch, config, dataset = session.run_in_worker(lambda tr: (tr.epoch, tr.config, tr.dataset))
 
@@ -207,6 +310,7 @@ def _current_frame(app, session):
     while not current():
         if time.perf_counter() > deadline:
             raise OSError("the training thread sent no frame in time")
+        _check(interrupted)
         app.processEvents()
         time.sleep(0.001)
     return session.latest_frame
