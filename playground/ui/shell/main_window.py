@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
     network_view: NetworkView
 
     def __init__(self, dataset=None, config: TrainingConfig | None = None, *,
-                 preset: str = DEFAULT_PRESET, seed: int = 0) -> None:
+                 preset: str = DEFAULT_PRESET, seed: int = 0, noise: float = DEFAULT_NOISE) -> None:
         super().__init__()
         self.setWindowTitle("Playground")
         if dataset is None:
@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.gradient_plot = GradientPlot()
         self.canvas = CanvasController(self.boundary_plot, self.session, self.tools)
 
-        self.data_panel = DataPanel(self.session, self.tools, preset=preset, noise=DEFAULT_NOISE, seed=seed)
+        self.data_panel = DataPanel(self.session, self.tools, preset=preset, noise=noise, seed=seed)
         self.network_panel = NetworkPanel(self.session)
         self.training_panel = TrainingPanel(self.session)
         self.transport = TransportBar(self.session)
