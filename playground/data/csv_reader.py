@@ -145,8 +145,9 @@ def _layout(header: list[str], name: str, line: int) -> _Layout | None:
                          f"(or value) column; expected {expected}")
     task = "classification" if "label" in where else "regression"
     ids = header == list(APP_HEADER)
-    return _Layout(where[coordinates[0]], where[coordinates[1]], where.get("label", where.get("value")),
-                   where.get("split"), task, ids, width, tuple(header[:width]))
+    target = where["label"] if "label" in where else where["value"]
+    return _Layout(where[coordinates[0]], where[coordinates[1]], target, where.get("split"), task, ids, width,
+                   tuple(header[:width]))
 
 
 def _read_rows(pending: list, rows, layout: _Layout, name: str, decimal_comma: bool):
@@ -239,14 +240,14 @@ def _classes(targets: list[tuple[int, str]], name: str, ids: bool) -> tuple[np.n
         line = next(line for (line, _), key in zip(targets, keys) if key == distinct[MAX_CLASSES])
         raise ValueError(f"{name}, line {line}: {len(distinct)} different labels; "
                          f"a dataset has at most {MAX_CLASSES} classes")
-    ids = {key: i for i, key in enumerate(distinct)}
+    class_of = {key: i for i, key in enumerate(distinct)}
     names = [f"class {key}" if numeric else str(key) for key in distinct]
     if len(names) < 2:
         names.append("other")  # a dataset has at least two classes; this one has no points yet
     shown = ", ".join(f"{_brief(key)} as class {i + 1}" for i, key in enumerate(distinct))
     reason = "do not include 0" if numeric else "are names"
     notice = f"{name}: the labels {reason}, so they were numbered in increasing order: {shown}"
-    return np.array([ids[key] for key in keys], dtype=np.int64), names, notice
+    return np.array([class_of[key] for key in keys], dtype=np.int64), names, notice
 
 
 def _brief(key: object) -> str:

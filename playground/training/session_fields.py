@@ -21,6 +21,7 @@ import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 MAX_EXACT_INT = 2**53  # beyond this a count no longer fits a float exactly
 
@@ -84,7 +85,7 @@ def real(value: Any, where: str, lo: float = -math.inf, allow_null: bool = False
     return number
 
 
-def float_list(values: Any, where: str, size: int, dtype: np.dtype | str = np.float64) -> np.ndarray:
+def float_list(values: Any, where: str, size: int, dtype: npt.DTypeLike = np.float64) -> np.ndarray:
     """A JSON list of exactly ``size`` finite numbers as an array of ``dtype``."""
     if type(values) is not list:
         raise ValueError(f"{where}: expected a list of numbers, got {_kind(values)}")
@@ -105,17 +106,18 @@ def float_list(values: Any, where: str, size: int, dtype: np.dtype | str = np.fl
 
 
 # ------------------------------------------------------------------ compact arrays
-def encode_array(array: np.ndarray, dtype: np.dtype | str = np.float64) -> str:
+def encode_array(array: np.ndarray, dtype: npt.DTypeLike = np.float64) -> str:
     """The base64 text of ``array``'s values as little-endian ``dtype``, row by row."""
-    return base64.b64encode(np.ascontiguousarray(array, dtype=np.dtype(dtype).newbyteorder("<")).tobytes()).decode("ascii")
+    little_endian = np.dtype(dtype).newbyteorder("<")
+    return base64.b64encode(np.ascontiguousarray(array, dtype=little_endian).tobytes()).decode("ascii")
 
 
-def encoded_length(count: int, dtype: np.dtype | str = np.float64) -> int:
+def encoded_length(count: int, dtype: npt.DTypeLike = np.float64) -> int:
     """How many characters ``encode_array`` writes for ``count`` values."""
     return 4 * math.ceil(count * np.dtype(dtype).itemsize / 3)
 
 
-def decode_array(value: Any, where: str, count: int, dtype: np.dtype | str = np.float64,
+def decode_array(value: Any, where: str, count: int, dtype: npt.DTypeLike = np.float64,
                  allow_nan: bool = False) -> np.ndarray:
     """``count`` values of ``dtype`` from ``encode_array`` text; infinity (and NaN unless
     ``allow_nan``) is refused. The length is checked before anything is decoded."""

@@ -192,7 +192,8 @@ def session_and_timeline_from_dict(data: Any, max_snapshots: int = MAX_SNAPSHOTS
                                    memory_budget: int = MEMORY_BUDGET) -> LoadedSession:
     """Build the Trainer and its Timeline from ``session_to_dict`` output, validating every field."""
     trainer, version = _trainer_from_dict(data)
-    snapshots, per_level = [], None
+    snapshots: list[Snapshot] = []
+    per_level = None
     if version >= 2 and "timeline" in data:
         snapshots, per_level = _timeline_from_dict(data["timeline"], trainer, max_snapshots, memory_budget)
     return LoadedSession(trainer, Timeline.rebuilt(trainer, snapshots, per_level, max_snapshots, memory_budget))

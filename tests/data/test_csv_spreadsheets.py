@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from playground.data import ImportNotice, Dataset, load_dataset, make_dataset, read_dataset, save_dataset
+from playground.data import Dataset, ImportNotice, load_dataset, make_dataset, read_dataset, save_dataset
 
 
 def _read(tmp_path, text: str, name: str = "sheet.csv"):

@@ -13,9 +13,9 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from fuzz_mutations import mutated_csv, mutated_json
 from hypothesis import HealthCheck, given, settings
 
-from fuzz_mutations import mutated_csv, mutated_json
 from playground.data import ImportNotice, load_dataset, make_dataset, read_dataset, save_dataset
 from playground.data.io import dataset_to_csv
 from playground.training import Trainer, TrainingConfig

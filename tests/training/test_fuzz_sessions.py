@@ -11,9 +11,9 @@ import json
 import tempfile
 from pathlib import Path
 
+from fuzz_mutations import mutated_json
 from hypothesis import HealthCheck, given, settings
 
-from fuzz_mutations import mutated_json
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
 from playground.training.sessions import read_session, save_session, session_to_dict

@@ -19,12 +19,16 @@ import pytest
 from playground.data import Dataset, make_dataset
 from playground.data.features import FEATURES
 from playground.data.palette import MAX_CLASSES
-from playground.training import History, Trainer, TrainingConfig, load_session, save_session
-from playground.training import sessions
+from playground.training import History, Trainer, TrainingConfig, load_session, save_session, sessions
 from playground.training.config import MAX_HIDDEN_LAYERS, MAX_UNITS
 from playground.training.history import PER_LAYER, SCALARS
-from playground.training.sessions import (MAX_BYTES, MAX_HISTORY_EPOCHS, read_session, session_from_dict,
-                                          session_to_dict, session_to_json)
+from playground.training.sessions import (
+    MAX_BYTES,
+    read_session,
+    session_from_dict,
+    session_to_dict,
+    session_to_json,
+)
 from playground.training.timeline import Timeline
 
 LARGEST = TrainingConfig(hidden=(MAX_UNITS,) * MAX_HIDDEN_LAYERS, features=tuple(FEATURES), optimizer="adam")

@@ -5,11 +5,9 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import math
 import os
 import pickle
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -302,7 +300,8 @@ BAD_FILES = [
     ("a pickle of numpy arrays", content(pickle.dumps({"params": np.zeros(3)})), "binary"),
     ("deeply nested", content("[" * 100_000 + "]" * 100_000), "recursion|nest|depth"),
     ("NaN literal", replaced_by_literal("state.params.0", "NaN"), "NaN is not a number this playground accepts"),
-    ("Infinity literal", v1(replaced_by_literal("history.train_loss.0", "-Infinity")), "-Infinity is not a number this playground accepts"),
+    ("Infinity literal", v1(replaced_by_literal("history.train_loss.0", "-Infinity")),
+     "-Infinity is not a number this playground accepts"),
     # JSON, but not a session
     ("not an object", content("[1, 2, 3]"), "expected an object, got list"),
     ("a bare number", content("42"), "expected an object"),
