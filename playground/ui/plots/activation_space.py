@@ -191,7 +191,7 @@ class ActivationSpacePlot(ThemedPlot):
         if note is None:
             self._key.hide()
             return
-        text = f"output boundary: {note}" if note else "output boundary"
+        text = f"output boundary ({note})" if note else "output boundary"
         if text != self._key_text:
             self._key_text = text
             self._key.clear()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 from ..session.worker import GRID_RESOLUTION, Frame
 from ..shell.titled import titled
 from .activation_space import ActivationSpacePlot
-from .projection import Plane, is_exact, logits_in_plane, output_plane, pca_plane, unit_plane
+from .projection import Plane, classes_in_plane, is_exact, logits_in_plane, output_plane, pca_plane, unit_plane
 
 GRID_LINES = 11  # lines per direction drawn from the probe grid
 MAX_POINTS = 5000  # data points drawn in the activation space; above, an even subsample (painting cost)
@@ -158,11 +158,12 @@ class ActivationView(QWidget):
         rows = np.linspace(0, GRID_RESOLUTION - 1, GRID_LINES).round().astype(int)
         lines = [grid[i] for i in rows] + [grid[:, j] for j in rows]
         dataset = frame.dataset
-        output, note = self._output_on(frame, layer, kind, plane)
         # Above MAX_POINTS an even subsample (the same every frame) shows the cloud
         # as well at a fraction of the painting; the canvas still draws every point.
         shown = slice(None, None, -(-dataset.n // MAX_POINTS) or 1)
-        self.plot.update_space(plane.project(point_values[shown]), dataset.y[shown], dataset.task,
+        drawn = plane.project(point_values[shown])
+        output, note = self._output_on(frame, layer, kind, plane, point_values[shown], drawn)
+        self.plot.update_space(drawn, dataset.y[shown], dataset.task,
                                dataset.class_colors, grid_lines=lines, axis_labels=plane.labels,
                                is_test=dataset.is_test[shown], output=output, boundary_note=note)
         self._draw_highlight(frame)
@@ -185,23 +186,29 @@ class ActivationView(QWidget):
         return pca_plane(grid_values[::4], self._plane)
 
     @staticmethod
-    def _output_on(frame: Frame, layer: int, kind: str,
-                   plane: Plane) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
-        """The output's logits on ``plane`` (see ``projection.logits_in_plane``) and whether they are exact.
+    def _output_on(frame: Frame, layer: int, kind: str, plane: Plane, values: np.ndarray,
+                   drawn: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
+        """The output's logits on ``plane`` (see ``projection.logits_in_plane``) and the legend's note.
 
         Only the last hidden layer's activations feed the output directly, so only
         there are the output's regions cut by straight lines; regression has no
-        classes to shade.
+        classes to shade. The note is "exact" when the regions classify every point
+        as the network does; else "slice" and the share of the drawn points
+        (``drawn``, the plane images of the layer values ``values``) that the regions
+        still put where the network does.
         """
         W, b = frame.weights[-1]
         if layer != len(frame.weights) - 2 or kind != "a" or frame.dataset.task == "regression":
             return None, ""
-        exact = is_exact(W, plane)
-        width = W.shape[0]
-        note = "exact" if exact else f"slice of the {width}-D layer (exact: output-aligned)"
-        if not exact and W.shape[1] > 3:
-            note = f"slice of the {width}-D layer ({W.shape[1]} classes need more than 2 axes)"
-        return logits_in_plane(W, b, plane), note
+        in_plane = logits_in_plane(W, b, plane)
+        if is_exact(W, plane):
+            return in_plane, "exact"
+        finite = np.isfinite(drawn).all(axis=1) & np.isfinite(values).all(axis=1)
+        if not finite.any():
+            return in_plane, "slice"
+        network = _predicted(values[finite] @ W + b)
+        shown = classes_in_plane(*in_plane, drawn[finite])
+        return in_plane, f"slice, fits {100 * np.mean(network == shown):.0f}%"
 
     @staticmethod
     def _decision_line(frame: Frame, layer: int, kind: str, basis: np.ndarray,
@@ -226,6 +233,11 @@ class ActivationView(QWidget):
             return
         _, point_values = _values(frame, layer, self.kind_box.currentData())
         self.plot.set_highlight(self._plane.project(point_values[rows[:1]])[0])
+
+
+def _predicted(logits: np.ndarray) -> np.ndarray:
+    """The network's class from its output logits (n, k): a sigmoid unit's sign, or softmax's largest."""
+    return (logits[:, 0] > 0).astype(np.intp) if logits.shape[1] == 1 else logits.argmax(axis=1)
 
 
 def _layer_width(frame: Frame, layer: int) -> int:
