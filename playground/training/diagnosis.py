@@ -185,7 +185,7 @@ class _LossCurve:
         recent = loss[-window:]
         best = int(np.argmin(loss))
         guessed = baseline is not None and math.isfinite(baseline) and baseline > 0.0
-        reference = float(baseline) if guessed else float(loss[0])
+        reference = baseline if baseline is not None and guessed else float(loss[0])
         # Losses are positive (cross-entropy, squared error); the floor keeps log finite at 0.
         logs = np.log(np.maximum(recent, 1e-300))
         return cls(len(loss), float(np.median(recent)), float(recent.min()), float(recent.max()),
@@ -241,8 +241,8 @@ def _diverged(divergence: Divergence, activations: Sequence[str]) -> Diagnosis:
 
 def _dead_units(history: HistoryLike, layer: int, size: int, units: np.ndarray | None,
                 blamed_on_lr: bool, lr: float) -> Diagnosis | None:
-    counts = _column(history, "dead_units", None)
-    counts = None if counts is None or not len(counts) else np.asarray(counts, dtype=np.float64)[:, layer]
+    column = _maybe_column(history, "dead_units")
+    counts = None if column is None or not len(column) else np.asarray(column, dtype=np.float64)[:, layer]
     if units is not None:
         dead = int(np.count_nonzero(np.all(units == 0.0, axis=0))) if len(units) else 0
     elif counts is not None and math.isfinite(counts[-1]):
@@ -328,7 +328,7 @@ def _gradient_flags(health: object, explained: set[int], curve: _LossCurve | Non
                    f"{format_number(1e-3)} of the output layer's (layer {worst.layer + 1}: "
                    f"{format_number(worst.value)} of it), so these layers barely learn.")
         stalled = curve is not None and curve.stalled
-        if stalled:
+        if curve is not None and stalled:
             message += (f" The loss has stalled at {format_number(curve.level)}, about what guessing "
                         f"the same answer for every point scores ({format_number(curve.reference)}).")
         family = ("saturating" if all(activations[f.layer] in ("sigmoid", "tanh") for f in vanishing)
@@ -342,22 +342,25 @@ def _gradient_flags(health: object, explained: set[int], curve: _LossCurve | Non
 
 
 # ----------------------------------------------------------------- helpers
-def _column(history: HistoryLike, name: str, layers: int | None = 0) -> np.ndarray | None:
-    """A history column from a ``History`` or a mapping; a missing per-layer column is
-    NaN (``layers`` wide), or None when ``layers`` is None."""
+def _column(history: HistoryLike, name: str, layers: int = 0) -> np.ndarray:
+    """A history column from a ``History`` or a mapping; a missing per-layer column
+    reads as NaN (``layers`` wide), a missing epoch or loss is a ValueError."""
+    values = _maybe_column(history, name)
+    if values is not None:
+        return values
+    if not layers:
+        raise ValueError(f"diagnose: the history needs the column {name!r}")
+    return np.full((len(_column(history, "epoch")), layers), np.nan)
+
+
+def _maybe_column(history: HistoryLike, name: str) -> np.ndarray | None:
     if isinstance(history, History):
         return history.array(name)
-    if name in history:
-        return np.asarray(history[name])
-    if layers is None:
-        return None
-    if name in ("epoch", "train_loss", "lr"):
-        raise ValueError(f"diagnose: the history needs the column {name!r}")
-    return np.full((len(np.asarray(history["epoch"])), layers), np.nan)
+    return np.asarray(history[name]) if name in history else None
 
 
 def _latest(history: HistoryLike, name: str, default: float) -> float:
-    values = _column(history, name, None)
+    values = _maybe_column(history, name)
     if values is None or not len(values) or not math.isfinite(float(values[-1])):
         return float(default)
     return float(values[-1])

@@ -90,8 +90,8 @@ class GradientHealth:
             where = layer_list([f.layer for f in flagged], names)
             if kind == VANISHING:
                 worst = min(f.value for f in flagged)
-                parts.append(f"Vanishing gradients in {where} (down to {format_number(worst, 1)} × the output layer's). "
-                             f"What usually helps: {flagged[0].advice}.")
+                parts.append(f"Vanishing gradients in {where} (down to {format_number(worst, 1)} × the output "
+                             f"layer's). What usually helps: {flagged[0].advice}.")
             else:
                 parts.append(f"Exploding gradients in {where}. What usually helps: {flagged[0].advice}.")
         return " ".join(parts)

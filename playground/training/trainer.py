@@ -20,6 +20,7 @@ import copy
 import dataclasses
 import math
 import numbers
+import typing
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
@@ -167,6 +168,8 @@ class Trainer:
         self.notice = ""
         self._open_epoch: Generator[EpochProgress, None, EpochStats] | None = None
         self._open_start: _EpochStart | None = None
+        self._standardizer: Standardizer | None = None
+        self._baseline: float | None = None
         self.reset()
 
     # ------------------------------------------------------------ properties
@@ -241,7 +244,7 @@ class Trainer:
         self.divergence: Divergence | None = None
         self._best_loss = math.inf
         self._epochs_since_best = 0
-        self._standardizer: Standardizer | None = None
+        self._standardizer = None
         self._prepare_data()
 
     def _build_network(self) -> None:
@@ -277,7 +280,7 @@ class Trainer:
             targets = ds.y.astype(self.model.dtype)
         train = ~ds.is_test
         self._F_train, self._y_train = F[train], targets[train]
-        self._baseline: float | None = None  # computed when first asked for
+        self._baseline = None  # computed when first asked for
         self._F_test, self._y_test = F[ds.is_test], targets[ds.is_test]
 
     def set_config(self, config: TrainingConfig) -> None:
@@ -335,7 +338,7 @@ class Trainer:
         self._abandon_epoch()
         for _ in range(epochs):
             # Without pauses the epoch yields once, at its end, with its stats.
-            stats = next(self._epoch(pause=False)).stats
+            stats = typing.cast(EpochStats, next(self._epoch(pause=False)).stats)
             if stats.status != "ok":
                 break
         return stats  # epochs >= 1, so the loop ran
@@ -373,11 +376,13 @@ class Trainer:
                               np.full(layers, nan), self.model.weight_norms(), status, message,
                               np.full(layers, nan))
         h = self.history
-        return EpochStats(int(h.array("epoch")[-1]), *(float(h.array(name)[-1]) for name in
-                          ("train_loss", "test_loss", "train_metric", "test_metric", "lr")),
-                          h.array("grad_norms")[-1].copy(), h.array("bias_grad_norms")[-1].copy(),
-                          h.array("weight_norms")[-1].copy(), status, message,
-                          h.array("dead_units")[-1].copy())
+        newest = {name: float(h.array(name)[-1]) for name in
+                  ("train_loss", "test_loss", "train_metric", "test_metric", "lr")}
+        return EpochStats(int(h.array("epoch")[-1]), **newest,
+                          grad_norms=h.array("grad_norms")[-1].copy(),
+                          bias_grad_norms=h.array("bias_grad_norms")[-1].copy(),
+                          weight_norms=h.array("weight_norms")[-1].copy(), status=status, message=message,
+                          dead_units=h.array("dead_units")[-1].copy())
 
     def _epoch(self, pause: bool) -> Generator[EpochProgress, None, EpochStats]:
         """One epoch; the last item yielded (and the return value) holds its stats.
@@ -480,7 +485,7 @@ class Trainer:
         """Copies of what an epoch changes before it completes."""
         params = self.model.params
         return _EpochStart(params.copy_data(), params.grad.copy(), self.optimizer.state_dict(),
-                           self.optimizer.lr, self.rng.bit_generator.state)
+                           self.optimizer.lr, dict(self.rng.bit_generator.state))
 
     def _rollback(self, start: _EpochStart) -> None:
         """Put back what ``_mark`` copied (the counters only change once an epoch completes)."""
@@ -627,7 +632,6 @@ class Trainer:
         ``epoch_steps`` epoch it describes the epoch's start.
         """
         start = self._open_start or self._mark()
-        std = self._standardizer
         return TrainerState(
             config=self._config, task=self._dataset.task, n_classes=self._dataset.n_classes,
             params=_frozen(start.params), grad=_frozen(start.grad),
@@ -635,7 +639,7 @@ class Trainer:
                        for key, value in start.optimizer.items()},
             optimizer_lr=start.optimizer_lr, rng_state=copy.deepcopy(start.rng_state),
             history=self.history.copy(), epoch=self.epoch,
-            standardizer=None if std is None else Standardizer(std.mean.copy(), std.std.copy()),
+            standardizer=copy.deepcopy(self._standardizer),
             best_loss=self._best_loss, epochs_since_best=self._epochs_since_best,
             status=self.status, notice=self.notice, divergence=self.divergence)
 
@@ -671,8 +675,7 @@ class Trainer:
         self.epoch = state.epoch
         self._best_loss, self._epochs_since_best = state.best_loss, state.epochs_since_best
         self.status, self.notice, self.divergence = state.status, state.notice, state.divergence
-        std = state.standardizer
-        self._standardizer = None if std is None else Standardizer(std.mean.copy(), std.std.copy())
+        self._standardizer = copy.deepcopy(state.standardizer)
         self._prepare_data()
 
     # ------------------------------------------------------------ hand edits
@@ -692,6 +695,7 @@ class Trainer:
             raise ValueError(f"set_parameter: layer must be a whole number in 0..{len(layers) - 1} "
                              f"(0 = first hidden layer, {len(layers) - 1} = output), got {layer!r}")
         target = layers[int(layer)]
+        where: tuple[int, ...]
         if kind == "weight":
             if not isinstance(index, (tuple, list)) or len(index) != 2:
                 raise ValueError(f"set_parameter: a weight's index is a pair (i, j), got {index!r}")

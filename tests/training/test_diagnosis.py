@@ -12,9 +12,21 @@ import pytest
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
-from playground.training.diagnosis import (DEAD_UNITS, DIVERGED, ERROR, LEARNING_RATE, NOTE, SATURATION,
-                                           VANISHING_GRADIENTS, WARNING, WINDOW, Diagnosis,
-                                           confirmed_health, diagnose, diagnose_trainer)
+from playground.training.diagnosis import (
+    DEAD_UNITS,
+    DIVERGED,
+    ERROR,
+    LEARNING_RATE,
+    NOTE,
+    SATURATION,
+    VANISHING_GRADIENTS,
+    WARNING,
+    WINDOW,
+    Diagnosis,
+    confirmed_health,
+    diagnose,
+    diagnose_trainer,
+)
 from playground.training.health import VANISHING, assess_gradients, dead_units
 from playground.training.history import PER_LAYER, SCALARS
 from playground.training.numbers import format_number

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from step_reference import REFERENCE, RUNS, run
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
 from playground.training.history import PER_LAYER, SCALARS
 from playground.training.trainer import EpochProgress, TrainingError
-
-from step_reference import REFERENCE, RUNS, run
 
 WINDOW_CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03,
                                batch_size=32, seed=0)

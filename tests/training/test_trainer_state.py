@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_epoch_steps import WINDOW_CONFIG, assert_same, fingerprint
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
 from playground.training.trainer import TrainerState
-
-from test_epoch_steps import WINDOW_CONFIG, assert_same, fingerprint
 
 
 @pytest.fixture(scope="module")
