@@ -487,6 +487,15 @@ class Trainer:
         return _EpochStart(params.copy_data(), params.grad.copy(), self.optimizer.state_dict(),
                            self.optimizer.lr, dict(self.rng.bit_generator.state))
 
+    def _last_whole_epoch(self) -> _EpochStart:
+        """Copies of the weights, optimiser and random state after the last completed
+        epoch: now, or at the start of an ``epoch_steps`` epoch under way."""
+        start = self._open_start
+        if start is None:
+            return self._mark()
+        return _EpochStart(start.params.copy(), start.grad.copy(), _copy_state(start.optimizer),
+                           start.optimizer_lr, copy.deepcopy(start.rng_state))
+
     def _rollback(self, start: _EpochStart) -> None:
         """Put back what ``_mark`` copied (the counters only change once an epoch completes)."""
         self._restore_weights(start)
@@ -603,9 +612,9 @@ class Trainer:
         During an ``epoch_steps`` epoch it describes the epoch's start (the last
         completed epoch), so that what is saved is always a whole epoch.
         """
-        start = self._open_start or self._mark()
-        return Snapshot(self.epoch, start.params.copy(), _copy_state(start.optimizer),
-                        copy.deepcopy(start.rng_state), self._best_loss, self._epochs_since_best)
+        now = self._last_whole_epoch()
+        return Snapshot(self.epoch, now.params, now.optimizer, now.rng_state, self._best_loss,
+                        self._epochs_since_best)
 
     def restore(self, snapshot: Snapshot) -> None:
         """Put the trainer back exactly as it was at ``snapshot``; later history is dropped."""
@@ -631,13 +640,13 @@ class Trainer:
         Deep copies: training on changes nothing in the state. During an
         ``epoch_steps`` epoch it describes the epoch's start.
         """
-        start = self._open_start or self._mark()
+        now = self._last_whole_epoch()
         return TrainerState(
             config=self._config, task=self._dataset.task, n_classes=self._dataset.n_classes,
-            params=_frozen(start.params), grad=_frozen(start.grad),
-            optimizer={key: _frozen(value) if isinstance(value, np.ndarray) else value
-                       for key, value in start.optimizer.items()},
-            optimizer_lr=start.optimizer_lr, rng_state=copy.deepcopy(start.rng_state),
+            params=_read_only(now.params), grad=_read_only(now.grad),
+            optimizer={key: _read_only(value) if isinstance(value, np.ndarray) else value
+                       for key, value in now.optimizer.items()},
+            optimizer_lr=now.optimizer_lr, rng_state=now.rng_state,
             history=self.history.copy(), epoch=self.epoch,
             standardizer=copy.deepcopy(self._standardizer),
             best_loss=self._best_loss, epochs_since_best=self._epochs_since_best,
@@ -744,11 +753,10 @@ def _in_private_context(run: Generator[EpochProgress, None, EpochStats]) -> Gene
         context.run(run.close)
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    """A read-only copy, so a state cannot be changed through its arrays."""
-    out = np.array(array, copy=True)
-    out.flags.writeable = False
-    return out
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """``array`` (a private copy) made read-only, so a state cannot be changed through it."""
+    array.flags.writeable = False
+    return array
 
 
 def _copy_state(state: dict[str, Any]) -> dict[str, Any]:
