@@ -12,7 +12,7 @@ at the training points, and returns what is wrong, most serious first:
 - ``DEAD_UNITS``: ReLU units that are zero on every training point, so they
   pass no gradient and never learn back; how many, in which layer and since
   which epoch.
-- ``SATURATION``: tanh or sigmoid units stuck at their limits (tanh at +-1,
+- ``SATURATION``: tanh or sigmoid units stuck at their limits (tanh at ±1,
   sigmoid at 0 or 1) on nearly every point, where their slope is about zero,
   while the network is not learning.
 - ``EXPLODING``: gradients that are huge or racing upward (``health``).
@@ -295,7 +295,7 @@ def _saturation(layer: int, size: int, name: str, units: np.ndarray | None, curv
     stuck = int(np.count_nonzero(np.mean(spread > SATURATED, axis=0) >= STUCK_SHARE))
     if 2 * stuck < size:
         return None
-    limits = "+-1" if name == "tanh" else "0 or 1"
+    limits = "±1" if name == "tanh" else "0 or 1"
     message = (f"layer {layer + 1}: {stuck} of {size} {name} units stuck at {limits}: saturated on at "
                f"least {STUCK_SHARE:.0%} of the training points, where their slope is almost zero, so "
                f"they pass almost no gradient.")

@@ -79,11 +79,11 @@ def test_tanh_at_lr_10_is_a_learning_rate_too_high_not_vanishing_gradients():
                                     f"{format_number(loss.min())}, at epoch {int(np.argmin(loss)) + 1}; ")
     assert f"scores {format_number(tr.baseline_loss())})" in first.message
     assert "The learning rate (10) is too high" in first.advice and "for example to 1," in first.advice
-    # Both layers' tanh units sit at +-1, counted here from the probe directly.
+    # Both layers' tanh units sit at ±1, counted here from the probe directly.
     for d, layer, a in zip(found[1:], (0, 1), train_activations(tr)):
         stuck = int(np.count_nonzero(np.mean(np.abs(a) > 0.99, axis=0) >= 0.95))
         assert stuck >= 8 and d.layers == (layer,)
-        assert d.message.startswith(f"layer {layer + 1}: {stuck} of 16 tanh units stuck at +-1")
+        assert d.message.startswith(f"layer {layer + 1}: {stuck} of 16 tanh units stuck at ±1")
         assert "learning rate (10) is so high" in d.advice and "Reset" in d.advice
     # The gradient rule alone still sees "vanishing" here and would advise ReLU; the
     # diagnosis does not, and the headline it confirms drops those flags.
@@ -216,7 +216,7 @@ def test_saturation_with_a_modest_learning_rate_points_at_the_inputs():
     saturated = np.sign(rng.standard_normal((100, 16)))
     found = diagnose(history, WINDOW_CONFIG, [saturated, saturated * 0.999], baseline_loss=0.693)
     assert causes(found) == [SATURATION, SATURATION]
-    assert found[0].message.startswith("layer 1: 16 of 16 tanh units stuck at +-1")
+    assert found[0].message.startswith("layer 1: 16 of 16 tanh units stuck at ±1")
     assert "standardise the inputs" in found[0].advice
     # Learning well, the same activations are no problem: nothing is said.
     learning = history_of([0.7, 0.3, 0.1, 0.05, 0.03, 0.02])
