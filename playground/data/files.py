@@ -20,6 +20,7 @@ import re
 import secrets
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,17 @@ _READ_CHUNK = 1 << 20
 
 
 # ------------------------------------------------------------------ reading
-def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> str:
+def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES,
+                   check: Callable[[bytes], None] | None = None) -> str:
     """The file's UTF-8 text; ValueError for anything that is not a regular text file
-    of at most ``max_bytes`` bytes (missing, a folder, a device, a FIFO, binary, huge)."""
+    of at most ``max_bytes`` bytes (missing, a folder, a device, a FIFO, binary, huge).
+
+    ``check``, if given, sees each chunk as it is read and may refuse the file
+    (by raising ValueError) before the rest is read.
+    """
     path = Path(path)
     name = path.name or str(path)
-    raw = _read_bytes(path, name, max_bytes)
+    raw = _read_bytes(path, name, max_bytes, check)
     if b"\0" in raw:
         raise ValueError(f"{name}: is a binary file, not text")
     try:
@@ -53,7 +59,7 @@ def _too_big(name: str, size: int | None, max_bytes: int) -> ValueError:
                       f"({max_bytes / 2**20:.0f} MiB) this playground reads")
 
 
-def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
+def _read_bytes(path: Path, name: str, max_bytes: int, check: Callable[[bytes], None] | None) -> bytes:
     # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for
     # one; fstat then tells what was really opened (after any symlinks), and only a
     # regular file is read. Regular files ignore O_NONBLOCK.
@@ -82,6 +88,8 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
             chunk = os.read(fd, min(_READ_CHUNK, max_bytes + 1 - total))
             if not chunk:
                 break
+            if check is not None:
+                check(chunk)
             chunks.append(chunk)
             total += len(chunk)
         if total > max_bytes:
@@ -103,6 +111,37 @@ def _kind_of(mode: int) -> str:
     return "not an ordinary file"
 
 
+def read_json_file(path: str | os.PathLike[str], max_bytes: int, max_items: int, max_containers: int) -> Any:
+    """The decoded JSON of a file (see ``read_text_file`` and ``parse_json``).
+
+    The values and containers are counted as the file is read (``[``, ``{`` and
+    ``,`` are single bytes in UTF-8, never part of another character), so a file
+    of empty lists is refused after reading a few megabytes, whatever its size.
+    """
+    name = Path(path).name or str(path)
+    counts = [0, 0]  # containers, commas
+
+    def count(chunk: bytes) -> None:
+        counts[0] += chunk.count(b"[") + chunk.count(b"{")
+        counts[1] += chunk.count(b",")
+        _check_counts(name, counts[0], counts[0] + counts[1] + 1, max_items, max_containers, partial=True)
+
+    text = read_text_file(path, max_bytes, count)
+    return parse_json(text, name)
+
+
+def _check_counts(name: str, containers: int, items: int, max_items: int | None, max_containers: int | None,
+                  partial: bool = False) -> None:
+    """Refuse ``containers`` lists and objects or ``items`` values beyond the bounds
+    (``partial``: counted so far, the file not yet read to its end)."""
+    for count, bound, what in ((containers, max_containers, "lists and objects"), (items, max_items, "values")):
+        if bound is not None and count > bound:
+            if partial:
+                raise ValueError(f"{name}: holds more than the {bound:,} {what} a playground file can have")
+            raise ValueError(f"{name}: holds {'about ' if what == 'values' else ''}{count:,} {what}, "
+                             f"more than the {bound:,} a playground file can have")
+
+
 def parse_json(text: str, name: str, max_items: int | None = None,
                max_containers: int | None = None) -> Any:
     """Decode JSON strictly: NaN and Infinity are refused, and every failure is a
@@ -116,13 +155,7 @@ def parse_json(text: str, name: str, max_items: int | None = None,
     """
     if max_containers is not None or max_items is not None:
         containers = text.count("[") + text.count("{")
-        if max_containers is not None and containers > max_containers:
-            raise ValueError(f"{name}: holds {containers:,} lists and objects, more than the "
-                             f"{max_containers:,} a playground file can have")
-        items = containers + text.count(",") + 1
-        if max_items is not None and items > max_items:
-            raise ValueError(f"{name}: holds about {items:,} values, more than the "
-                             f"{max_items:,} a playground file can have")
+        _check_counts(name, containers, containers + text.count(",") + 1, max_items, max_containers)
 
     def reject(constant: str) -> None:
         raise ValueError(f"{constant} is not a number this playground accepts")

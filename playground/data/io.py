@@ -18,10 +18,12 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .csv_reader import APP_HEADER, parse_csv
 from .dataset import MAX_POINTS, Dataset, _brief
-from .files import MAX_FILE_BYTES, parse_json, read_text_file, remove_stale_temp_files, write_text_atomic
+from .files import (MAX_FILE_BYTES, parse_json, read_json_file, read_text_file, remove_stale_temp_files,
+                    write_text_atomic)
 
 __all__ = ["FORMAT", "VERSION", "MAX_FILE_BYTES", "ImportNotice", "LoadedDataset", "dataset_to_csv",
            "load_dataset", "parse_json", "read_dataset", "read_text_file", "remove_stale_temp_files",
@@ -88,11 +90,11 @@ def read_dataset(path: str | os.PathLike[str]) -> LoadedDataset:
     """
     path = Path(path)
     kind = _kind(path)
-    text = read_text_file(path)
     if kind == "csv":
-        dataset, notices = parse_csv(text, path.name)
+        dataset, notices = parse_csv(read_text_file(path), path.name)
         return LoadedDataset(dataset, notices)
-    return LoadedDataset(_parse_json(text, path.name))
+    return LoadedDataset(_dataset_from_json(read_json_file(path, MAX_FILE_BYTES, MAX_JSON_ITEMS,
+                                                           MAX_JSON_CONTAINERS), path.name))
 
 
 def load_dataset(path: str | os.PathLike[str]) -> Dataset:
@@ -106,8 +108,7 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     return loaded.dataset
 
 
-def _parse_json(text: str, name: str) -> Dataset:
-    data = parse_json(text, name, MAX_JSON_ITEMS, MAX_JSON_CONTAINERS)
+def _dataset_from_json(data: Any, name: str) -> Dataset:
     if type(data) is not dict:
         raise ValueError(f"{name}: expected a JSON object with format, version and dataset")
     if data.get("format") != FORMAT:

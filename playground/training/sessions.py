@@ -35,7 +35,7 @@ import numpy as np
 
 from ..data import MAX_CLASSES, MAX_POINTS, Dataset
 from ..data.features import FEATURES, Standardizer
-from ..data.files import parse_json, read_text_file, write_text_atomic
+from ..data.files import read_json_file, write_text_atomic
 from . import history as history_module
 from . import session_fields as f
 from .config import MAX_HIDDEN_LAYERS, MAX_UNITS, TrainingConfig
@@ -169,9 +169,7 @@ def read_session(path: str | os.PathLike[str], max_snapshots: int = MAX_SNAPSHOT
     """Read a session file: a new Trainer in exactly the saved state, and its timeline
     (as saved; from a file without one, the first and the last epoch)."""
     path = Path(path)
-    text = read_text_file(path, MAX_BYTES)
-    data = parse_json(text, path.name, MAX_JSON_ITEMS, MAX_JSON_CONTAINERS)
-    del text  # the decoded values are all that is needed from here
+    data = read_json_file(path, MAX_BYTES, MAX_JSON_ITEMS, MAX_JSON_CONTAINERS)
     try:
         return session_and_timeline_from_dict(data, max_snapshots, memory_budget)
     except ValueError as exc:

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from playground.data import make_dataset, save_dataset
-from playground.data.files import parse_json, read_text_file, remove_stale_temp_files, write_text_atomic
+from playground.data.files import (parse_json, read_json_file, read_text_file, remove_stale_temp_files,
+                                   write_text_atomic)
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="devices, FIFOs and modes are POSIX")
 
@@ -87,6 +88,17 @@ def test_parse_json_counts_before_it_builds():
     with pytest.raises(ValueError, match=r"^f\.json: holds about 1,002 values, more than the 1,000"):
         parse_json("[" + "0," * 1000 + "0]", "f.json", max_items=1000)
     assert parse_json("[" + "0," * 99 + "0]", "f.json", max_items=101, max_containers=1) == [0] * 100
+
+
+def test_a_json_file_of_empty_lists_is_refused_after_reading_only_its_start(tmp_path, monkeypatch):
+    path = tmp_path / "hostile.json"
+    path.write_text("[" + "[]," * 3_000_000 + "[]]")  # 9 MB
+    read = []
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: read.append(n) or real_read(fd, n))
+    with pytest.raises(ValueError, match=r"^hostile\.json: holds more than the 100,000 lists and objects"):
+        read_json_file(path, 20 * 2**20, max_items=10**9, max_containers=100_000)
+    assert len(read) == 1  # refused after the first megabyte
 
 
 # ------------------------------------------------------------------ permissions and symlinks
