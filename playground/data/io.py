@@ -22,8 +22,14 @@ from typing import Any
 
 from .csv_reader import APP_HEADER, parse_csv
 from .dataset import MAX_POINTS, Dataset, _brief
-from .files import (MAX_FILE_BYTES, parse_json, read_json_file, read_text_file, remove_stale_temp_files,
-                    write_text_atomic)
+from .files import (
+    MAX_FILE_BYTES,
+    parse_json,
+    read_json_file,
+    read_text_file,
+    remove_stale_temp_files,
+    write_text_atomic,
+)
 
 __all__ = ["FORMAT", "VERSION", "MAX_FILE_BYTES", "ImportNotice", "LoadedDataset", "dataset_to_csv",
            "load_dataset", "parse_json", "read_dataset", "read_text_file", "remove_stale_temp_files",

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from playground.data import make_dataset, save_dataset
-from playground.data.files import (parse_json, read_json_file, read_text_file, remove_stale_temp_files,
-                                   write_text_atomic)
+from playground.data.files import parse_json, read_json_file, read_text_file, remove_stale_temp_files, write_text_atomic
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="devices, FIFOs and modes are POSIX")
 
