@@ -35,6 +35,8 @@ _COORDINATES = (("x1", "x2"), ("x", "y"))
 _LABELS = ("label", "class", "category", "group")
 _VALUES = ("value", "target", "z")
 _SPLITS = ("split", "set")
+MAX_CELLS = 16 * (MAX_POINTS + 1)
+_SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 APP_HEADER = ("x1", "x2", "label", "split")  # what dataset_to_csv writes for classification
 SPLIT_WORDS = {"train": False, "training": False, "test": True, "testing": True}
 
@@ -59,6 +61,13 @@ def parse_csv(text: str, name: str) -> tuple[Dataset, tuple[str, ...]]:
     Every problem is a ValueError naming ``name`` and the line.
     """
     delimiter = _delimiter(text)
+    # The csv module builds a whole row before it can be checked: bound the cells a
+    # file may hold (a generous 16 a point), so a line of millions of empty cells
+    # cannot cost hundreds of megabytes.
+    separators = text.count(delimiter)
+    if separators > MAX_CELLS:
+        raise ValueError(f"{name}: holds {separators:,} {_SEPARATOR_NAMES[delimiter]}, more than the "
+                         f"{MAX_CELLS:,} a dataset file of {MAX_POINTS:,} points can have")
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     notices: list[str] = []
     try:
@@ -100,7 +109,7 @@ def parse_csv(text: str, name: str) -> tuple[Dataset, tuple[str, ...]]:
 def _delimiter(text: str) -> str:
     # Decided by the header line alone: a spreadsheet writes one separator
     # throughout, and a decimal comma in the data must not vote for ",".
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in io.StringIO(text) if line.strip()), "")  # lazily: not every line
     for candidate in (";", "\t"):
         if candidate in first:
             return candidate

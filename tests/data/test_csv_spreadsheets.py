@@ -113,3 +113,9 @@ def test_what_stays_an_error(tmp_path, text, fragments):
     assert message.startswith("sheet.csv"), message
     for fragment in fragments:
         assert fragment in message, message
+
+
+def test_a_row_of_millions_of_cells_is_refused_before_it_is_built(tmp_path):
+    text = "x1;x2;label\n1;2;" + "ab;" * 2_000_000 + "0\n"  # 6 MB that would build 2 million strings
+    with pytest.raises(ValueError, match=r"^sheet\.csv: holds 2,000,004 semicolons, more than the 1,600,016"):
+        _read(tmp_path, text)
