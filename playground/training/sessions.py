@@ -65,10 +65,11 @@ HISTORY_BYTES_PER_EPOCH = f.encoded_length(len(SCALARS) - 1 + len(PER_LAYER) * _
 TIMELINE_BYTES = f.encoded_length(MEMORY_BUDGET // 8) + MAX_SNAPSHOTS * 1024  # weights + per-snapshot JSON
 MAX_BYTES = (MAX_POINTS * DATASET_BYTES_PER_POINT + _LARGEST_PARAMS * STATE_BYTES_PER_PARAM
              + MAX_HISTORY_EPOCHS * HISTORY_BYTES_PER_EPOCH + TIMELINE_BYTES + 2**20)
-# The values and containers a version 2 file may hold: the dataset's (5 values and
-# a list a point), the state's arrays, and some per snapshot. Counted on the text
-# before decoding, so a file of empty lists is refused at once. A version 1 file
-# (history as lists) beyond these, some 250,000 epochs, is refused as too large.
+# The values and containers a file may hold: a version 2 file needs about 600,000
+# values (5 and a list a point of the dataset, the state's arrays, some 20 a
+# snapshot) and 101,000 containers. Counted while the file is read, so a file of
+# empty lists is refused after its first megabytes. A version 1 file (history as
+# lists) beyond these, some 250,000 epochs, is refused as too large.
 MAX_JSON_ITEMS = 5_000_000
 MAX_JSON_CONTAINERS = 1_500_000
 
