@@ -126,6 +126,9 @@ def test_training_controls_update_config(qtbot, model):
     panel.full_batch.click()
     assert model.config.batch_size == 25
 
+    assert not visible(panel, panel.control("l2"))  # behind "Advanced"
+    panel.expander.click()
+    assert visible(panel, panel.control("l2")) and panel.expanded
     for field, value in (("l1", 0.001), ("l2", 0.03), ("weight_decay", 0.0001), ("dropout", 0.25),
                          ("patience", 20), ("max_epochs", 500)):
         panel.control(field).setValue(value)
@@ -153,6 +156,7 @@ def test_a_refused_change_shows_the_models_value(qtbot, model, monkeypatch):
 
 def test_training_resyncs_from_config_changes_elsewhere(qtbot, model):
     panel = shown(qtbot, TrainingPanel(model))
+    panel.set_expanded(True)
     model.update_config(optimizer="nesterov", lr=3.0, batch_size=FULL_BATCH, schedule="step", dropout=0.1)
     assert panel.control("optimizer").currentData() == "nesterov"
     assert panel.control("lr").text() == "3" and panel.full_batch.isChecked()
@@ -164,10 +168,11 @@ def test_training_resyncs_from_config_changes_elsewhere(qtbot, model):
 
 
 def test_generator_options_and_regenerate(qtbot, model):
-    panel = shown(qtbot, DataPanel(model, ToolState(), preset="xor", noise=0.1))
+    panel = shown(qtbot, DataPanel(model, ToolState(), preset="xor", noise=0.0))
     original = model.dataset
+    assert panel.preset.currentData() == "xor" and panel.seed.isEnabled()  # recognised
     panel.seed.setValue(5)  # any option regenerates at once, keeping the others
-    assert model.dataset == make_dataset("xor", n=200, noise=0.1, seed=5, test_fraction=0.3)
+    assert model.dataset == make_dataset("xor", n=200, noise=0.0, seed=5, test_fraction=0.3)
     panel.noise.setValue(40)
     panel.points.setValue(300)
     panel.test_share.setValue(50)
@@ -184,7 +189,7 @@ def test_generator_options_and_regenerate(qtbot, model):
 def test_a_regression_preset_switches_the_task(qtbot, model):
     panel = shown(qtbot, DataPanel(model, ToolState()))
     select_data(panel.preset, "bumps")
-    assert model.dataset.task == "regression" and "regression" in panel.task_label.text()
+    assert model.dataset.task == "regression" and "regression" in panel.title()
     assert visible(panel, panel.value) and not visible(panel, panel.classes)
     panel.value.setValue(-0.5)
     assert panel.tools.value == -0.5
@@ -289,6 +294,7 @@ def test_side_panels_fit_the_column_and_previews(qtbot, model, tools):
     PREVIEW.mkdir(parents=True, exist_ok=True)
     panels = all_panels(model, tools)
     model.update_config(optimizer="momentum", schedule="step")  # show the optional rows too
+    panels["training"].set_expanded(True)
     for name, panel in panels.items():
         width = 1280 if name == "transport" else COLUMN - SCROLLBAR
         shown(qtbot, panel, width)

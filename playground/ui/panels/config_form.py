@@ -32,12 +32,18 @@ class ConfigSection(Section):
         self._bound: dict[str, tuple[QWidget, Callable[[Any], None]]] = {}
         model.configChanged.connect(self.sync)
 
-    def bind(self, field: str, widget: W, label: str, tooltip: str = "") -> W:
-        """Add ``widget`` as a labelled row that shows and edits ``config.<field>``."""
+    def bind(self, field: str, widget: W, label: str, tooltip: str = "", *, advanced: bool = False) -> W:
+        """Add ``widget`` as a labelled row that shows and edits ``config.<field>``
+        (behind the expander if ``advanced``)."""
+        return self.add_row(label, self.bound(field, widget), tooltip, advanced=advanced)
+
+    def bound(self, field: str, widget: W) -> W:
+        """Make ``widget`` show and edit ``config.<field>``; the caller places it (several
+        controls may share a row)."""
         read, write, changed = _accessors(widget)
         self._bound[field] = (widget, write)
         changed.connect(lambda *_: self.commit(**{field: read()}))
-        return self.add_row(label, widget, tooltip)
+        return widget
 
     def control(self, field: str) -> QWidget:
         """The control that shows ``config.<field>`` (for tests and keyboard focus)."""

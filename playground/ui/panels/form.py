@@ -13,11 +13,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSignalBlocker, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSlider, QAbstractSpinBox, QComboBox,
                                QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSpinBox,
-                               QStyle, QToolButton, QWidget)
+                               QStyle, QToolButton, QVBoxLayout, QWidget)
 
 MIN_POINT_SIZE = 10.0  # the design's smallest readable text, also in screen recordings
 MAX_SEED = 2**31 - 1  # a QSpinBox holds a signed 32-bit int
@@ -182,6 +182,32 @@ def spin(low: int, high: int, tooltip: str, *, step: int = 1, suffix: str = "",
     return _commit_on_finish(box, tooltip)
 
 
+class SeedSpinBox(QSpinBox):
+    """A spin box for a seed (0..MAX_SEED) sized for ``digits`` digits rather than the ten of
+    the largest seed, so it shares a row with another control; a longer seed scrolls in
+    the box. Measured in the current font, so it grows with presentation mode's."""
+
+    def __init__(self, digits: int) -> None:
+        super().__init__()
+        self._spare = "0" * max(len(str(MAX_SEED)) - digits, 0)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self._narrowed(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self._narrowed(super().minimumSizeHint())
+
+    def _narrowed(self, size: QSize) -> QSize:
+        return QSize(size.width() - self.fontMetrics().horizontalAdvance(self._spare), size.height())
+
+
+def seed_spin(tooltip: str, digits: int = 7) -> QSpinBox:
+    """A :class:`SeedSpinBox` that reports only finished edits."""
+    box = SeedSpinBox(digits)
+    box.setRange(0, MAX_SEED)
+    return _commit_on_finish(box, tooltip)
+
+
 def fraction_spin(low: float, high: float, tooltip: str, *, step: float, decimals: int = 2,
                   special: str = "") -> QDoubleSpinBox:
     """A decimal spin box that reports only finished edits; ``special`` names the minimum."""
@@ -249,24 +275,36 @@ class LadderSpinBox(QDoubleSpinBox):
 
 
 class Section(QGroupBox):
-    """A titled group box (DATA, NETWORK, TRAINING) holding a compact two-column form."""
+    """A titled group box (DATA, NETWORK, TRAINING) holding a compact two-column form.
+
+    Rows added with ``advanced=True`` sit behind an expander (see
+    :meth:`add_expander`): hidden until it is opened, so the settings a lesson
+    changes most stay on screen. While closed, the expander lists the advanced
+    settings that differ from their defaults (:meth:`set_summary`), so a
+    hidden setting never changes a run unannounced.
+    """
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         readable(self)
         self.form = QFormLayout(self)
-        self.form.setContentsMargins(6, 6, 6, 6)
+        self.form.setContentsMargins(6, 3, 6, 3)
         self.form.setHorizontalSpacing(6)
-        self.form.setVerticalSpacing(4)
+        self.form.setVerticalSpacing(1)  # compact: the three sections fit 720 px without scrolling
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.expander: QToolButton | None = None
+        self._summary: QLabel | None = None
+        self._advanced: list[QWidget] = []
+        self._wanted: dict[QWidget, bool] = {}  # show_row's wish per row, apart from the expander
 
-    def add_row(self, label: str, field: W, tooltip: str = "") -> W:
+    def add_row(self, label: str, field: W, tooltip: str = "", *, advanced: bool = False) -> W:
         """Add ``label`` and ``field``, both explaining themselves on hover.
 
         ``tooltip`` goes on the field unless it already has its own; the label
         gets the field's first line (a combo's later lines describe its current item).
+        An ``advanced`` row shows only while the expander is open.
         """
         if tooltip and not field.toolTip():
             field.setToolTip(tooltip)
@@ -274,6 +312,9 @@ class Section(QGroupBox):
         caption.setBuddy(field)
         caption.setToolTip(tooltip or field.toolTip().split("\n")[0])
         self.form.addRow(caption, field)
+        if advanced:
+            self._advanced.append(field)
+            self._apply_visibility(field)
         return field
 
     def add_wide(self, field: W) -> W:
@@ -281,6 +322,59 @@ class Section(QGroupBox):
         self.form.addRow(field)
         return field
 
+    def add_expander(self, text: str, tooltip: str) -> QToolButton:
+        """Add the closed expander row that opens the ``advanced`` rows added after it."""
+        button = QToolButton(self, text=text)
+        button.setToolTip(tooltip)
+        button.setCheckable(True)
+        button.setAutoRaise(True)
+        button.setArrowType(Qt.ArrowType.RightArrow)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.toggled.connect(self.set_expanded)
+        self._summary = QLabel(self, wordWrap=True)
+        self._summary.setToolTip(tooltip)
+        self._summary.hide()
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(button)
+        layout.addWidget(self._summary)
+        self.add_wide(box)
+        self.expander = button
+        return button
+
+    @property
+    def expanded(self) -> bool:
+        """Whether the advanced rows are open."""
+        return self.expander is not None and self.expander.isChecked()
+
+    def set_expanded(self, expanded: bool) -> None:
+        """Open or close the advanced rows."""
+        if self.expander is None:
+            return
+        with blocked(self.expander):
+            self.expander.setChecked(expanded)
+        self.expander.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        for field in self._advanced:
+            self._apply_visibility(field)
+        self._show_summary()
+
+    def set_summary(self, text: str) -> None:
+        """What the closed expander says about its rows (e.g. the settings changed from default)."""
+        if self._summary is not None:
+            self._summary.setText(text)
+            self._show_summary()
+
+    def _show_summary(self) -> None:
+        if self._summary is not None:
+            self._summary.setVisible(bool(self._summary.text()) and not self.expanded)
+
     def show_row(self, field: QWidget, visible: bool) -> None:
         """Show or hide the row holding ``field`` (controls that matter only sometimes)."""
-        self.form.setRowVisible(field, visible)
+        self._wanted[field] = visible
+        self._apply_visibility(field)
+
+    def _apply_visibility(self, field: QWidget) -> None:
+        shown = self._wanted.get(field, True) and (field not in self._advanced or self.expanded)
+        self.form.setRowVisible(field, shown)

@@ -11,7 +11,7 @@ from ...training import TrainingConfig
 from ...training.config import MAX_HIDDEN_LAYERS
 from ..session.session_model import SessionModel
 from .config_form import ConfigSection
-from .form import MAX_SEED, blocked, choice_combo, hbox, select_data, spin, tip, toggle
+from .form import blocked, choice_combo, hbox, seed_spin, select_data, spin, tip, toggle
 
 UI_MAX_UNITS = 16  # enough to see every neuron's map; the config allows more (loaded sessions)
 NEW_LAYER_UNITS = 4  # the size of a first hidden layer added to a network without any
@@ -69,8 +69,10 @@ class NetworkPanel(ConfigSection):
         self._rows: list[tuple[QLabel, QSpinBox, QComboBox]] = []
         self.add_wide(layers_box)
 
-        self.bind("init", choice_combo(INITS, TIPS["init"]), "Init")
-        self.bind("seed", spin(0, MAX_SEED, TIPS["seed"]), "Seed")
+        # Init and seed share a row, so the TRAINING section stays above the fold at 1280x720.
+        init = self.bound("init", choice_combo(INITS, TIPS["init"]))
+        seed = self.bound("seed", seed_spin(TIPS["seed"], digits=5))
+        self.add_row("Init", hbox(init, tip(QLabel("seed"), TIPS["seed"]), seed), TIPS["init"])
         self.sync(model.config)
 
     @property

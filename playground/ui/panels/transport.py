@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
+from ...training.numbers import format_number
 from ..session.session_model import SessionModel
 from ..session.worker import Frame
 from .form import blocked, icon_button, readable, tip, wheel_safe
+from .rate import RateMeter, epochs_per_second
 
 SPEEDS = (1, 2, 5, 10, 30, 60, 120, 300, 0)  # epochs per second; 0 is as fast as it goes
 DEFAULT_SPEED = 60  # about one epoch per drawn frame, as TensorFlow Playground animates
@@ -20,7 +24,9 @@ TIPS = {
     "step": "Train one epoch (one pass over the training points), then stop.",
     "play": "Train continuously at the chosen speed, or pause.",
     "speed": "Training speed in epochs per second while playing (max: as fast as the computer goes).",
-    "speed_value": "Epochs trained per second while playing.",
+    "speed_value": "The speed setting: epochs trained per second while playing, if the computer keeps up.",
+    "measured": "The speed measured while playing: epochs actually trained per second (smoothed over "
+                "about half a second), which a busy computer keeps below the setting.",
     "epoch": "Epochs trained so far: one epoch is one pass over every training point.",
     "loss": "Loss on the training points and on the held-out test points; a test loss that rises "
             "while the training loss falls is overfitting.",
@@ -38,7 +44,8 @@ class TransportBar(QWidget):
     ``DEFAULT_SPEED`` so the slider and the worker agree.
     """
 
-    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: SessionModel, parent: QWidget | None = None, *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
         self.setObjectName("transportBar")
         readable(self)
@@ -60,12 +67,15 @@ class TransportBar(QWidget):
         self.speed.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.speed.setFixedWidth(120)
         self.speed_label = self._label("speedLabel", "300 epochs/s", TIPS["speed_value"])
+        self.measured_label = self._label("measuredLabel", "measured 000", TIPS["measured"])
+        self._meter = RateMeter(clock)
         self.speed.valueChanged.connect(self._on_speed)
         self.speed.setValue(SPEEDS.index(DEFAULT_SPEED))
 
-        # Each label reserves its widest usual text, so the bar does not jitter as numbers change.
+        # Each label reserves its widest usual text, so the bar does not jitter as numbers change
+        # (rarer, longer ones such as "1.235e90" widen it); all of it must fit 1280 px in presentation.
         self.epoch_label = self._label("epochLabel", "epoch 00000", TIPS["epoch"])
-        self.loss_label = self._label("lossLabel", "loss: train 0.0000 · test 0.0000", TIPS["loss"])
+        self.loss_label = self._label("lossLabel", "loss: train 0.6931 · test 0.6931", TIPS["loss"])
         self.metric_label = self._label("metricLabel", "accuracy: train 100.0% · test 100.0%",
                                         TIPS["metric"])
 
@@ -77,9 +87,10 @@ class TransportBar(QWidget):
         layout.addWidget(tip(QLabel("speed"), self.speed.toolTip()))
         layout.addWidget(self.speed)
         layout.addWidget(self.speed_label)
+        layout.addWidget(self.measured_label)
         layout.addStretch(1)
         for label in (self.epoch_label, self.loss_label, self.metric_label):
-            layout.addSpacing(12)
+            layout.addSpacing(8)
             layout.addWidget(label)
 
         model.playingChanged.connect(self._on_playing_changed)
@@ -119,10 +130,12 @@ class TransportBar(QWidget):
 
     def _on_speed(self, index: int) -> None:
         speed = SPEEDS[index]
-        self.speed_label.setText(f"{speed} epochs/s" if speed else "max")
+        self.speed_label.setText(epochs_per_second(speed) if speed else "max")
         self.model.set_speed(speed)
 
     def _on_playing_changed(self, playing: bool) -> None:
+        self._meter.restart()  # a pause is not slow training: measure afresh
+        self._show_measured(playing)
         with blocked(self.play_button):
             self.play_button.setChecked(playing)
         self.play_button.setText("Pause" if playing else "Play")
@@ -130,22 +143,46 @@ class TransportBar(QWidget):
         self.play_button.setIcon(self.style().standardIcon(icon))
 
     def _on_frame(self, frame: Frame) -> None:
+        if not frame.viewing:  # a past epoch from the timeline says nothing about the speed
+            if frame.playing:
+                self._meter.add(frame.epoch)
+            else:
+                self._meter.restart()
+            self._show_measured(frame.playing)
         s = frame.stats
+        if s.epoch != frame.epoch or frame.epoch == 0:
+            # Before the first epoch nothing was measured, and stats of another epoch (the
+            # network's before a rebuild) would claim what this network never did.
+            self._show_numbers(frame.epoch, math.nan, math.nan, math.nan, math.nan, frame.dataset.task)
+            return
         self._show_numbers(frame.epoch, s.train_loss, s.test_loss, s.train_metric, s.test_metric,
                            frame.dataset.task)
+
+    def _show_measured(self, playing: bool) -> None:
+        rate = self._meter.rate if playing else math.nan
+        # The unit is the setting's, just left of it: "60 epochs/s  measured 37".
+        self.measured_label.setText("measured " + (MISSING if math.isnan(rate) else f"{_whole(rate):g}"))
 
     def _show_numbers(self, epoch: int, train_loss: float, test_loss: float, train_metric: float,
                       test_metric: float, task: str) -> None:
         self.epoch_label.setText(f"epoch {epoch}")
-        self.loss_label.setText(f"loss: train {_number(train_loss, '.4f')} · "
-                                f"test {_number(test_loss, '.4f')}")
-        name, spec = ("RMSE", ".4f") if task == "regression" else ("accuracy", ".1%")
+        self.loss_label.setText(f"loss: train {_number(train_loss)} · test {_number(test_loss)}")
+        name, spec = ("RMSE", "") if task == "regression" else ("accuracy", ".1%")
         self.metric_label.setText(f"{name}: train {_number(train_metric, spec)} · "
                                   f"test {_number(test_metric, spec)}")
 
 
-def _number(value: float, spec: str) -> str:
-    return MISSING if math.isnan(value) else format(value, spec)
+def _whole(rate: float) -> float:
+    """A measured rate as shown: whole epochs from 10/s up, else one decimal (noise is not news)."""
+    return round(rate) if rate >= 10 else round(rate, 1)
+
+
+def _number(value: float, spec: str = "") -> str:
+    """``value`` for the readout: a dash for NaN, ``spec`` if given (a bounded accuracy), else
+    at most four significant digits (a diverging loss reads ``1e90``, not ninety digits)."""
+    if math.isnan(value):
+        return MISSING
+    return format(value, spec) if spec else format_number(value)
 
 
 def _fit_width(label: QLabel) -> None:

@@ -1,0 +1,95 @@
+"""Which preset, if any, made a dataset: what the DATA panel's generator controls may claim.
+
+A Dataset does not remember where it came from, so the panel keeps the recipe
+of every dataset it generated (found again by identity, which covers undo and
+redo), and recognises a dataset from elsewhere (a new or opened session) by
+regenerating a few likely recipes and comparing values. Anything else (a
+file, a painted edit) is custom: no preset claims it.
+
+Qt-free, so it is tested without a window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ...data import Dataset, make_dataset
+from ...data.dataset import MAX_POINTS
+from ...data.generators import DATASET_NAMES, takes_classes, task_of
+from ...training.defaults import DEFAULT_NOISE, DEFAULT_PRESET, DEFAULT_SEED
+
+REMEMBERED = 64  # recipes kept for undo and redo; older generated datasets count as custom
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The generator's options: ``make_dataset(preset, n, noise, seed, test_fraction, classes=...)``.
+
+    ``classes`` is None for presets that take no class count.
+    """
+
+    preset: str
+    n: int
+    noise: float
+    seed: int
+    test_fraction: float
+    classes: int | None = None
+
+    def make(self) -> Dataset:
+        """The dataset this recipe generates (ValueError for options out of range)."""
+        extra = {"classes": self.classes} if self.classes is not None else {}
+        return make_dataset(self.preset, n=self.n, noise=self.noise, seed=self.seed,
+                            test_fraction=self.test_fraction, **extra)
+
+
+class Recipes:
+    """The recipes of the datasets the panel generated, newest last (at most ``REMEMBERED``)."""
+
+    def __init__(self) -> None:
+        self._made: list[tuple[Dataset, Recipe]] = []
+
+    def remember(self, dataset: Dataset, recipe: Recipe) -> None:
+        """Note that ``recipe`` made ``dataset`` (this very object)."""
+        self._made = [(d, r) for d, r in self._made if d is not dataset][-(REMEMBERED - 1):]
+        self._made.append((dataset, recipe))
+
+    def of(self, dataset: Dataset) -> Recipe | None:
+        """The recipe that made ``dataset`` (this object, or an equal one: an edit then
+        its undo gives back equal points); None if the panel made no such dataset."""
+        for made, recipe in reversed(self._made):
+            if made is dataset:
+                return recipe
+        for made, recipe in reversed(self._made):
+            if made.n == dataset.n and made == dataset:
+                return recipe
+        return None
+
+
+def recognise(dataset: Dataset, likely: Iterable[tuple[float, int]] = ()) -> Recipe | None:
+    """The recipe that regenerates ``dataset`` exactly, trying each preset of its task with
+    the noise and seed pairs in ``likely`` and the app's defaults; None if none does.
+
+    Only the preset, noise and seed are guessed: the size, test count and class
+    count are read from the dataset, so a handful of generations settle it.
+    """
+    n, n_test = dataset.n, int(dataset.is_test.sum())
+    if not 1 <= n <= MAX_POINTS or n_test == n:
+        return None
+    pairs = list(dict.fromkeys([*likely, (DEFAULT_NOISE, DEFAULT_SEED)]))
+    names = sorted(DATASET_NAMES, key=lambda name: name != DEFAULT_PRESET)  # the likeliest first
+    for name in names:
+        if task_of(name) != dataset.task:
+            continue
+        classes = dataset.n_classes if takes_classes(name) else None
+        if classes is None and dataset.task == "classification" and dataset.n_classes != 2:
+            continue
+        for noise, seed in pairs:
+            # n_test / n gives exactly n_test test points: make_dataset holds out round(n * f).
+            recipe = Recipe(name, n, noise, seed, n_test / n, classes)
+            try:
+                if recipe.make() == dataset:
+                    return recipe
+            except ValueError:
+                continue
+    return None
