@@ -189,10 +189,6 @@ def inline_layer_label(label: str) -> str:
     return f"{name} ({detail})" if detail else name
 
 
-# The old name, until the window's callers move to ``inline_layer_label``; remove then.
-readable = inline_layer_label
-
-
 def _short(label: str) -> str:
     """``"layer 1: 8 sigmoid"`` -> ``"layer 1"`` (the part before the colon)."""
     return label.split(":")[0]

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPathIt
                                QToolButton, QToolTip, QWidget)
 
 from ...data.features import FEATURES
-from ...training.health import GradientHealth, assess_gradients, dead_units, readable
+from ...training.health import GradientHealth, assess_gradients, dead_units, inline_layer_label
 from .layout import ROWS, Geometry, diagram_geometry
 from ..plots.points import value_range
 from ..plots.style import FONT_PT, theme_for
@@ -414,7 +414,7 @@ class NetworkDiagram(QGraphicsView):
             return "The inputs: the features of each point the network sees."
         label = self._frame.layer_labels[column - 1]
         flag = self._health.flag(column - 1)
-        return readable(label) if flag is None else flag.describe(label)
+        return inline_layer_label(label) if flag is None else flag.describe(label)
 
     def _item_at(self, pos: QPoint) -> QGraphicsItem | None:
         """The unit under ``pos``, else the nearest edge within reach, else a layer name or outline."""
