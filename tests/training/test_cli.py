@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from playground.__main__ import main, unknown_command
 from playground.training import load_session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,3 +110,77 @@ def test_a_bad_session_file_fails_cleanly(tmp_path):
     assert result.returncode != 0
     assert "bad.playground.json" in result.stderr and "dataset: missing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _unwritable_folder(tmp_path) -> str:
+    """A folder nobody may create files in (as root, permission bits do not stop writes: /sys does)."""
+    if os.geteuid() == 0:
+        return "/sys"
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return str(folder)
+
+
+def test_an_unwritable_out_folder_fails_before_training(tmp_path):
+    folder = _unwritable_folder(tmp_path)
+    result = run("--epochs", "1", "--points", "20", "--out", os.path.join(folder, "s.playground.json"))
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()  # one line: no usage, no progress bar, no traceback
+    assert line == f"python -m playground train: error: --out: cannot write in {folder}: Permission denied"
+    assert "epoch" not in result.stdout  # nothing was trained
+
+
+@pytest.mark.parametrize("section, field, literal", [
+    ("config", "lr", "1e309"),
+    ("config", "batch_size", "1" + "0" * 400),
+    ("state", "epoch", "true"),
+    ("history", None, '{"epochs": 1e309}'),
+])
+def test_a_malformed_session_gives_one_line_and_exit_2(tmp_path, section, field, literal):
+    good = tmp_path / "good.playground.json"
+    assert run("--preset", "xor", "--hidden", "2", "--epochs", "2", "--points", "20",
+               "--out", str(good)).returncode == 0
+    data = json.loads(good.read_text(encoding="utf-8"))
+    if field is None:
+        data[section] = "@@"
+    else:
+        data[section][field] = "@@"
+    bad = tmp_path / "bad.playground.json"
+    bad.write_text(json.dumps(data).replace('"@@"', literal), encoding="utf-8")
+    result = run("--session", str(bad), "--epochs", "1")
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("python -m playground train: error: --session:") and "bad.playground.json" in line
+    assert "Traceback" not in result.stderr
+
+
+def test_an_error_while_training_gives_one_line(monkeypatch, capsys):
+    from playground.training import Trainer
+
+    def overflow(self, epochs=1):
+        raise OverflowError("(34, 'Numerical result out of range')")
+
+    monkeypatch.setattr(Trainer, "step", overflow)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--epochs", "3", "--points", "20"])
+    assert exit_info.value.code == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert lines[-1] == ("python -m playground train: error: training stopped at epoch 0: "
+                         "(34, 'Numerical result out of range')")
+
+
+def test_an_unknown_command_does_not_open_the_window(monkeypatch, capsys):
+    import playground.ui.app as app
+
+    monkeypatch.setattr(app, "run_app", lambda argv: pytest.fail("the window was opened"))
+    assert main(["bogus-command"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("playground: error: unknown command 'bogus-command' (commands: train, render")
+
+
+def test_unknown_command_rule():
+    assert unknown_command("bogus-command") and unknown_command("trian")
+    # Files to open, options and paths are left to the window's own parser.
+    assert not any(unknown_command(word) for word in ("lesson.playground.json", "data.csv", "--preset",
+                                                      "-h", "sub/dir", "."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 
 import imageio.v3 as iio
@@ -12,11 +13,12 @@ import pytest
 from PySide6.QtCore import QSize
 from PIL import Image, ImageSequence
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
 
 from playground.ui.media import recorder as recorder_module
 from playground.ui.media.capture import plots_area
-from playground.ui.media.recorder import Recorder, RecordingControls
-from playground.ui.media.video import VideoWriter
+from playground.ui.media.recorder import Recorder, RecordingControls, reserve_path
+from playground.ui.media.video import QUEUE_FRAMES, VideoWriter
 
 from tutorial_window import window  # noqa: F401 - the fixture
 
@@ -120,3 +122,100 @@ def test_ctrl_r_toggles_recording_of_the_whole_window(window, qtbot, tmp_path):
     assert controls.recorder.wait_saved(30)
     (path,) = [str(p) for p in tmp_path.glob("playground-window-*.gif")]
     assert _frames(path).shape[1:] == (window.height() // 2 * 2, window.width() // 2 * 2, 3)
+
+
+def _blocked_encoder(monkeypatch):
+    """The writer thread blocks before handing each frame to ffmpeg until ``release`` is set
+    (at the latest after 20 s, so that a GUI thread waiting on it cannot hang the suite)."""
+    release = threading.Event()
+    send = VideoWriter._send
+
+    def slow_send(self, frame):
+        release.wait(20)
+        send(self, frame)
+
+    monkeypatch.setattr(VideoWriter, "_send", slow_send)
+    return release
+
+
+def test_the_gui_never_waits_on_a_busy_encoder(window, tmp_path, monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(recorder_module.time, "perf_counter", lambda: clock[0])
+    release = _blocked_encoder(monkeypatch)
+    controls = window.findChild(RecordingControls)
+    controls.format, controls.fps = "mp4", 10
+    path = str(tmp_path / "busy.mp4")
+    grabs = []
+    capture = controls.recorder.capture
+    controls.recorder.capture = lambda: grabs.append(1) or capture()
+    assert controls.start(path)
+    for tick in range(1, 41):  # 4 s of frames while the encoder takes none
+        clock[0] = 100.0005 + tick / 10
+        controls.recorder._tick()
+    assert controls.stop() == path
+    # Every tick and the stop returned while the encoder was still blocked: nothing waited on it.
+    assert not release.is_set()
+    recorder = controls.recorder
+    assert recorder.frames == 41 and recorder.finishing  # 0.0, 0.1, ... 4.0 s
+    # The queue is bounded: a few frames were taken (the queue's, one the writer thread holds and one
+    # it is sending), the rest dropped (not even grabbed) and counted.
+    assert len(grabs) <= QUEUE_FRAMES + 2
+    assert recorder.dropped == recorder.frames - len(grabs)
+    assert "Finishing the recording" in window.statusBar().currentMessage()
+    release.set()
+    assert recorder.wait_saved(30) and not recorder.finishing
+    assert f"Recording saved: {path} (41 frames, 4.1 s)" in window.statusBar().currentMessage()
+    # Video time is kept: a dropped frame repeats the picture before it, so 4.1 s stay 4.1 s at 10 fps.
+    assert _frames(path).shape[0] == 41
+
+
+def test_recording_names_never_overwrite(window, tmp_path, monkeypatch):
+    monkeypatch.setattr(recorder_module, "default_video_name", lambda area, fmt: f"playground-{area}.{fmt}")
+    controls = window.findChild(RecordingControls)
+    controls.folder, controls.format = str(tmp_path), "gif"
+    kept = tmp_path / "playground-plots-2.gif"
+    kept.write_bytes(b"the person's own file")
+    paths = []
+    for _ in range(3):  # three recordings in the same second get the same name from the clock
+        assert controls.start()
+        paths.append(controls.stop())
+    assert controls.recorder.wait_saved(30)
+    names = [os.path.basename(p) for p in paths]
+    assert names == ["playground-plots.gif", "playground-plots-3.gif", "playground-plots-4.gif"]
+    assert kept.read_bytes() == b"the person's own file"
+    for path in paths:
+        assert _frames(path).shape[0] >= 1
+
+
+def test_reserve_path_creates_the_file_exclusively(tmp_path):
+    first = reserve_path(str(tmp_path), "a.mp4")
+    second = reserve_path(str(tmp_path), "a.mp4")
+    assert (os.path.basename(first), os.path.basename(second)) == ("a.mp4", "a-2.mp4")
+    assert os.path.getsize(first) == 0 and os.path.getsize(second) == 0
+    with pytest.raises(OSError):
+        reserve_path(str(tmp_path / "missing"), "a.mp4")
+
+
+def test_a_gif_merges_repeats_but_keeps_its_length(tmp_path):
+    writer = VideoWriter(str(tmp_path / "m.gif"), (64, 32), 10, merge_repeats=True)
+    for index, level in ((0, 0), (3, 80), (5, 160)):  # positions 1, 2 and 4 were dropped
+        assert writer.offer(np.full((32, 64, 3), level, np.uint8), index)
+    writer.finish(10)  # 1 s; the last picture repeats up to the end
+    assert writer.wait(30) and writer.error is None and writer.frames == 10
+    # One GIF frame per picture, each shown as long as it was on screen, and the whole second kept.
+    assert _gif_durations(str(tmp_path / "m.gif"))[:3] == [300, 200, 400]
+    assert sum(_gif_durations(str(tmp_path / "m.gif"))) == 1000
+
+
+def test_a_failing_encoder_is_reported_not_raised(window, tmp_path):
+    controls = window.findChild(RecordingControls)
+    controls.format = "mp4"
+    path = str(tmp_path / "missing-folder" / "x.mp4")  # ffmpeg cannot create it
+    assert controls.start(path)
+    assert controls.recorder.wait_saved(0)  # nothing stopped yet
+    deadline = time.perf_counter() + 30
+    while controls.recorder.recording and time.perf_counter() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    assert not controls.recorder.recording and not controls.action.isChecked()
+    assert "Recording stopped" in window.banner.text() and "x.mp4" in window.banner.text()

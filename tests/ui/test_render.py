@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import imageio.v3 as iio
 import numpy as np
 import pytest
 
 from playground.__main__ import main
+from playground.data import make_dataset
+from playground.training import Trainer, TrainingConfig, save_session
+from playground.ui.media import render
 from playground.ui.media.render import build_parser, frame_epochs
 from playground.ui.shell.settings import DATA_DIR_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_frame_schedule():
@@ -55,3 +68,149 @@ def test_bad_options_are_named(tmp_path, capsys, args, message):
     with pytest.raises(SystemExit):
         main(["render", *[str(tmp_path / a) if a.startswith("x.") else a for a in args]])
     assert message in capsys.readouterr().err
+
+
+FORKS: list[int] = []
+os.register_at_fork(before=lambda: FORKS.append(1))  # runs only for a real fork() (a preexec_fn)
+
+
+def test_render_starts_ffmpeg_without_a_fork(tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    before = len(FORKS)
+    assert main(["render", "--preset", "xor", "--points", "40", "--hidden", "3", "--epochs", "2",
+                 "--size", "160x90", "--fps", "10", "--out", str(tmp_path / "f.mp4")]) == 0
+    assert len(FORKS) == before  # a fork here deadlocked with OpenBLAS's threads
+
+
+def _error_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if "error:" in line]
+
+
+def _bad_session(tmp_path, section: str, field: str, literal: str) -> str:
+    """A valid session file with ``section.field`` replaced by the JSON text ``literal``."""
+    path = tmp_path / "s.playground.json"
+    save_session(path, Trainer(make_dataset("xor", n=20, noise=0.0, seed=0), TrainingConfig(hidden=(2,))))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data[section][field] = "@@"
+    bad = tmp_path / f"bad-{field}.playground.json"
+    bad.write_text(json.dumps(data).replace('"@@"', literal), encoding="utf-8")
+    return str(bad)
+
+
+def _unwritable_folder(tmp_path) -> str:
+    """A folder nobody may create files in (as root, permission bits do not stop writes: /sys does)."""
+    if os.geteuid() == 0:
+        return "/sys"
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return str(folder)
+
+
+@pytest.mark.parametrize("args, named", [
+    (["--size", "100000x100000"], "--size: 100000x100000: at most 3840x2160"),
+    (["--size", "4000x2000"], "--size"),
+    (["--duration", "1e9"], "--duration: expected 0.1 to 3600"),
+    (["--hold", "1e12"], "--hold: expected 0 to 600"),
+    (["--fps", "nan"], "--fps: expected a finite number"),
+    (["--fps", "inf"], "--fps: expected a finite number"),
+    (["--fps", "1000"], "--fps: expected 1 to 60"),
+    (["--duration", "nan"], "--duration: expected a finite number"),
+    (["--hold", "nan"], "--hold: expected a finite number"),
+    (["--epochs", "1e9"], "--epochs: expected a number"),
+    (["--epochs", "500000"], "more than the 216000"),
+])
+def test_sizes_durations_and_rates_are_bounded(tmp_path, capsys, args, named):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["render", "--out", str(tmp_path / "x.mp4"), *args])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(_error_lines(err)) == 1 and named in _error_lines(err)[0], err
+    assert "Traceback" not in err and not os.path.exists(tmp_path / "x.mp4")
+
+
+@pytest.mark.parametrize("section, field, literal", [
+    ("config", "lr", "1e309"),
+    ("config", "seed", "1" + "0" * 400),
+    ("config", "hidden", "[1" + "0" * 400 + "]"),
+    ("state", "epoch", "null"),
+])
+def test_malformed_sessions_give_one_line(tmp_path, capsys, section, field, literal):
+    session = _bad_session(tmp_path, section, field, literal)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["render", "--session", session, "--out", str(tmp_path / "x.mp4")])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    (line,) = err.strip().splitlines()  # one line, no usage text, no traceback
+    assert line.startswith("python -m playground render: error: --session:")
+    assert f"bad-{field}.playground.json" in line and field in line
+
+
+def test_an_unwritable_output_folder_is_refused_before_any_work(tmp_path, capsys, monkeypatch):
+    built = []
+    monkeypatch.setattr(render, "trainer_or_exit", lambda *a: built.append(1))
+    folder = _unwritable_folder(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["render", "--out", os.path.join(folder, "x.mp4")])
+    assert exit_info.value.code == 2 and not built
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert f"--out: cannot write in {folder}" in line
+    (tmp_path / "folder.mp4").mkdir()
+    with pytest.raises(SystemExit):
+        main(["render", "--out", str(tmp_path / "folder.mp4")])  # a folder, not a file
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_the_window_shows_the_options_it_renders(tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    seen = {}
+
+    def film(app, window, args, trainer, schedule, hold, interrupted):
+        panel = window.data_panel
+        seen.update(preset=panel.preset.currentData(), noise=panel.noise.value(), seed=panel.seed.value(),
+                    points=panel.points.value())
+        return ""
+
+    monkeypatch.setattr(render, "_film", film)
+    assert main(["render", "--preset", "xor", "--noise", "0.25", "--seed", "3", "--points", "120",
+                 "--epochs", "1", "--out", str(tmp_path / "x.mp4")]) == 0
+    assert seen == {"preset": "xor", "noise": 25, "seed": 3, "points": 120}
+
+
+def test_qt_platform_is_set_by_the_command_only_when_unset(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr(render, "_render", lambda *a: seen.append(os.environ.get("QT_QPA_PLATFORM")) or "")
+    out = str(tmp_path / "x.mp4")
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    assert main(["render", "--epochs", "1", "--points", "20", "--out", out]) == 0
+    monkeypatch.setenv("QT_QPA_PLATFORM", "minimal")  # the person's choice stands
+    assert main(["render", "--epochs", "1", "--points", "20", "--out", out]) == 0
+    assert seen == ["offscreen", "minimal"]
+    # Importing the module sets nothing.
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    done = subprocess.run([sys.executable, "-c", "import os, playground.ui.media.render; "
+                           "print(os.environ.get('QT_QPA_PLATFORM'))"], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "None", done.stderr
+
+
+def test_ctrl_c_removes_the_partial_video_and_exits_130(tmp_path):
+    out = tmp_path / "long.mp4"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), DATA_DIR_ENV: str(tmp_path / "data")}
+    env.pop("QT_QPA_PLATFORM")  # the command sets it itself
+    process = subprocess.Popen([sys.executable, "-m", "playground", "render", "--preset", "xor", "--points", "40",
+                                "--hidden", "3", "--epochs", "100000", "--epochs-per-frame", "1",
+                                "--size", "160x90", "--out", str(out)],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not out.exists() or out.stat().st_size == 0:  # frames are being written
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err.decode()[-1500:]
+    assert "interrupted" in err.decode() and "Traceback" not in err.decode()
+    assert not out.exists()
