@@ -41,15 +41,12 @@ class Head:
         return n_classes if self.name == "softmax" else 1
 
 
-def _loss_on_column(loss: Callable[[Tensor, np.ndarray], Tensor]) -> Callable[[Tensor, np.ndarray], Tensor]:
-    """Single-output losses take (n,) targets against (n, 1) logits."""
-    return lambda z, y: loss(z, np.asarray(y).reshape(z.shape))
-
-
+# The single-output losses take (n,) targets against (n, 1) logits themselves, and
+# name the shapes when the sizes differ.
 HEADS: dict[str, Head] = {
-    "sigmoid": Head("sigmoid", "binary cross-entropy", _loss_on_column(bce_with_logits), _sigmoid),
+    "sigmoid": Head("sigmoid", "binary cross-entropy", bce_with_logits, _sigmoid),
     "softmax": Head("softmax", "cross-entropy", softmax_cross_entropy, _softmax),
-    "identity": Head("identity", "mean squared error", _loss_on_column(mse), lambda z: z),
+    "identity": Head("identity", "mean squared error", mse, lambda z: z),
 }
 
 
