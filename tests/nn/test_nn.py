@@ -137,6 +137,16 @@ def test_unknown_optimizer_lists_options():
     assert _options_listed(str(info.value), nn.OPTIMIZERS)
 
 
+@pytest.mark.parametrize("name,loss", [("sigmoid", "bce_with_logits"), ("identity", "mse")])
+def test_single_output_heads_take_flat_targets_and_name_a_size_mismatch(name, loss):
+    head = nn.get_head(name)
+    z = Tensor(np.array([[0.5], [-1.0], [2.0]]))
+    flat, column = np.array([1.0, 0.0, 1.0]), np.array([[1.0], [0.0], [1.0]])
+    np.testing.assert_array_equal(head.loss(z, flat).data, head.loss(z, column).data)
+    with pytest.raises(ValueError, match=rf"{loss}: .*\(4,\).*\(3, 1\)"):
+        head.loss(z, np.zeros(4))
+
+
 def test_heads():
     assert nn.get_head("sigmoid").n_outputs(2) == 1
     assert nn.get_head("softmax").n_outputs(5) == 5
