@@ -8,10 +8,10 @@ import signal
 import subprocess
 import time
 
+from file_fixtures import CONFIG, app_command, app_env, driver_records, write_driver
+
 from playground.data import make_dataset
 from playground.training import Trainer, load_session, save_session
-
-from file_fixtures import CONFIG, app_command, app_env, driver_records, write_driver
 
 START_TIMEOUT = 60
 

@@ -8,6 +8,7 @@ so the same test also runs under a real X server (xcb) when Xvfb is installed.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -16,19 +17,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import shiboken6
+from file_fixtures import answers, window  # noqa: F401 - fixtures
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
-import gc
-
-import shiboken6
-
 from playground.data import AddPoints
-from playground.ui.shell import dialogs
 from playground.ui.media.recorder import RecordingControls
+from playground.ui.shell import dialogs
 from playground.ui.shell.shortcuts import ShortcutOverlay, shortcut_rows
-
-from file_fixtures import answers, window  # noqa: F401 - fixtures
 
 PORTABLE = QKeySequence.SequenceFormat.PortableText
 

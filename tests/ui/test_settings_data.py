@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QByteArray
+from test_cli_app import _run
 
 from playground.ui.shell.ini import format_ini, parse_ini, read_ini, write_ini
 from playground.ui.shell.settings import Settings
-
-from test_cli_app import _run
 
 
 def _crafted_settings(folder: Path, marker: Path) -> Path:

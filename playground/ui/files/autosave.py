@@ -6,28 +6,31 @@ file). Each running window holds a lock file beside its autosave, so an
 autosave whose lock nobody holds belongs to a run that ended abruptly: the next
 start offers to restore it. A clean exit, or saving to a file, removes it.
 
-The trainer is read in the training thread (consistent, between epochs, a few
-milliseconds); turning it into JSON and writing it happens in a background
-thread, so a long history never stalls the window or the training.
+The session is copied in the training thread (``capture``: consistent, a few
+milliseconds whatever the history's length); turning the copy into JSON and
+writing it happens in a background thread, in pieces that never hold Python's
+lock for long, so a long history stalls neither the window nor the training.
+While one write is still going, later ticks skip. The text is the one Save
+writes, timeline included, so whatever is autosaved opens again.
 """
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QTimer
 
-from ...data.io import write_text_atomic
-from ...training import load_session
-from ...training.sessions import SUFFIX, session_to_dict
+from ...data.files import write_text_atomic
+from ...training.sessions import SUFFIX, read_session
 from ..shell import dialogs
 from ..shell.settings import data_dir
+from . import background
+from .capture import SessionCapture, capture_json
 
 if TYPE_CHECKING:
     from .file_controller import FileController
@@ -57,8 +60,8 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    write_text_atomic(path, json.dumps(data, allow_nan=False, separators=(",", ":")))
+def _write_capture(path: Path, captured: SessionCapture) -> None:
+    write_text_atomic(path, capture_json(captured))
 
 
 class Autosaver(QObject):
@@ -99,11 +102,11 @@ class Autosaver(QObject):
         if not (self._pending and self.files.modified) or (self._job and not self._job.done()):
             return  # nothing new, or the previous write is still going: try on the next tick
         try:
-            data = self.files.session.run_in_worker(session_to_dict)
+            captured = self.files.capture_session()
         except TimeoutError:
             return  # the training thread is busy with a long command; next tick
         self._pending = False
-        self._job = self._writer.submit(_write_json, self.path, data)
+        self._job = self._writer.submit(_write_capture, self.path, captured)
 
     def _report_failure(self) -> None:
         """Say once (in the status line) that autosaving fails, e.g. on a full disk."""
@@ -213,14 +216,15 @@ def recover(autosaver: Autosaver, answer: bool | None = None) -> bool:
         return False
     saved_at = orphan.saved_at
     try:
-        trainer = load_session(orphan.path)
+        loaded = background.run_in_background(files.window, "Restoring the autosaved session…",
+                                              lambda: read_session(orphan.path))
     except ValueError as exc:
         orphan.set_aside()
         dialogs.show_error(files.window, "Restore session",
                            f"The autosaved session could not be restored: {exc}\n"
                            f"It was kept as {orphan.path.name}{UNREADABLE}.")
         return False
-    files.take_session(trainer, None, modified=True)
+    files.take_session(loaded.trainer, None, modified=True, timeline=loaded.timeline)
     autosaver.adopt(orphan)
     files.session.message.emit("info", f"Restored the session autosaved {saved_at}.")
     return True

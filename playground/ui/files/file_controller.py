@@ -4,7 +4,12 @@ before unsaved changes are lost.
 
 Reading a file builds new values first and swaps them in last, so a file that
 cannot be read shows its ValueError's text and leaves the open session exactly
-as it was (dataset, config, weights, epoch, undo history).
+as it was (dataset, config, weights, epoch, undo history). Reading, encoding and
+writing happen in a background thread (``background.run_in_background``): the
+window goes on drawing, with a busy indicator when a file takes a while.
+
+A session file holds the timeline too: Save writes every kept snapshot, and
+Open restores the run so that it can be scrubbed as before.
 """
 
 from __future__ import annotations
@@ -16,12 +21,18 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from ...data import Dataset, load_dataset, save_dataset
-from ...training import Trainer, load_session, save_session
+from ...data import Dataset, read_dataset, save_dataset
+from ...data.files import write_text_atomic
+from ...training import Trainer
 from ...training.defaults import default_session
 from ...training.sessions import SUFFIX as SESSION_SUFFIX
+from ...training.sessions import read_session
+from ...training.timeline import Timeline
+from ..session.commands import short_text
 from ..shell import dialogs
 from ..shell.settings import Settings
+from . import background
+from .capture import capture, capture_json
 
 if TYPE_CHECKING:
     from ..shell.host import WindowHost
@@ -167,12 +178,12 @@ class FileController(QObject):
             if not path:
                 return False
         path = Path(path)
-        trainer = self._read(path, load_session, "Open session")
-        if trainer is None:
+        loaded = self._read(path, read_session, "Open session", f"Opening {path.name}…")
+        if loaded is None:
             return False
-        self.take_session(trainer, path, modified=False)
+        self.take_session(loaded.trainer, path, modified=False, timeline=loaded.timeline)
         self._remember(path, recent=True)
-        self.session.message.emit("info", f"Opened {path.name} (epoch {trainer.epoch}).")
+        self.session.message.emit("info", f"Opened {path.name} (epoch {loaded.trainer.epoch}).")
         return True
 
     def open_recent(self, path: str | Path) -> bool:
@@ -196,10 +207,22 @@ class FileController(QObject):
             return False
         return self.open_session(path) if kind == "session" else self.import_dataset(path)
 
-    def take_session(self, trainer: Trainer, path: Path | None, modified: bool) -> None:
-        """Make ``trainer`` the window's session, belonging to ``path`` (None: untitled)."""
+    def take_session(self, trainer: Trainer, path: Path | None, modified: bool,
+                     timeline: Timeline | None = None) -> None:
+        """Make ``trainer`` the window's session, belonging to ``path`` (None: untitled),
+        with ``timeline`` (a read session's) as the run's scrubbable past."""
         self._settling = (trainer.dataset, trainer.epoch, modified)
         self.session.replace_session(trainer)
+        if timeline is not None:
+            worker = self.session.worker
+
+            def adopt(current: Trainer) -> None:
+                # Runs after the swap: the timeline follows this very network, so the
+                # worker keeps it rather than starting a new one.
+                if current is trainer:
+                    worker.timeline = timeline
+
+            worker.submit(adopt)  # and draw: the timeline row shows the kept epochs
         self.path = path
         self._set_modified(modified)
         self._show_title()
@@ -214,10 +237,19 @@ class FileController(QObject):
         chosen, _ = dialogs.choose_save_path(self.window, "Save session as", str(suggestion), SESSION_FILTER)
         return bool(chosen) and self._write(session_file_name(chosen))
 
+    def capture_session(self):
+        """A consistent copy of the session and its timeline (``capture.capture``), taken
+        in the training thread in a few milliseconds; TimeoutError if it is busy."""
+        worker = self.session.worker
+        return self.session.run_in_worker(lambda trainer: capture(trainer, worker.timeline))
+
     def _write(self, path: Path) -> bool:
-        # The trainer is read in its own thread, between epochs, so the file is consistent.
+        # The trainer is copied in its own thread, between steps, so the file is
+        # consistent; encoding and writing happen off the window's thread.
         try:
-            self.session.run_in_worker(lambda trainer: save_session(path, trainer))
+            captured = self.capture_session()
+            background.run_in_background(self.window, f"Saving {path.name}…",
+                                         lambda: write_text_atomic(path, capture_json(captured)))
         except OSError as exc:
             dialogs.show_error(self.window, "Save session", f"Could not save {path.name}: "
                                                             f"{exc.strerror or exc}.")
@@ -251,12 +283,15 @@ class FileController(QObject):
             if not path:
                 return False
         path = Path(path)
-        dataset = self._read(path, load_dataset, "Import dataset")
-        if dataset is None:
+        loaded = self._read(path, read_dataset, "Import dataset", f"Reading {path.name}…")
+        if loaded is None:
             return False
+        dataset = loaded.dataset
         self.session.set_dataset(dataset, f"Import {path.name}")
         self._remember(path)
-        self.session.message.emit("info", f"Imported {dataset.n} points from {path.name}.")
+        said = " ".join(loaded.notices)  # how the file was read, when that is not obvious
+        self.session.message.emit("info", f"Imported {dataset.n} points from {short_text(path.name)}."
+                                          + (f" {said}" if said else ""))
         return True
 
     def export_dataset(self, path: str | Path | None = None) -> bool:
@@ -284,10 +319,11 @@ class FileController(QObject):
         return True
 
     # ----------------------------------------------------------- plumbing
-    def _read(self, path: Path, reader: Callable[[Path], T], title: str) -> T | None:
-        """``reader(path)``, or None after telling the person why it failed."""
+    def _read(self, path: Path, reader: Callable[[Path], T], title: str, doing: str) -> T | None:
+        """``reader(path)`` in the background (``doing`` says what while it takes long),
+        or None after telling the person why it failed."""
         try:
-            return reader(path)
+            return background.run_in_background(self.window, doing, lambda: reader(path))
         except ValueError as exc:
             dialogs.show_error(self.window, title, str(exc))
         except Exception as exc:  # noqa: BLE001 - a reader bug must not cost the open session
@@ -329,9 +365,10 @@ class FileController(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Closing the window asks about unsaved changes first (when confirm_unsaved)."""
-        if watched is self.window and event.type() == QEvent.Type.Close and not self.maybe_save():
-            event.ignore()
-            return True
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            if background.busy() or not self.maybe_save():  # a file is being read or written
+                event.ignore()
+                return True
         return False
 
 

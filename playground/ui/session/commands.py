@@ -13,6 +13,18 @@ from PySide6.QtGui import QUndoCommand
 
 from ...data import Dataset
 
+MAX_TEXT = 60  # characters of an undo step's name in the Edit menu
+
+
+def short_text(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` cut in the middle to at most ``limit`` characters ("Add Very lo…ss point"):
+    names from files (classes, file names) may be long, and Qt measures every menu
+    entry each time the Edit menu opens."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 4
+    return text[:limit - tail - 1] + "…" + text[-tail:]
+
 
 class DatasetOwner(Protocol):
     """What a command needs from the session: read and replace the dataset."""
@@ -33,7 +45,7 @@ class EditCommand(QUndoCommand):
     MERGE_ID = 0x5EED
 
     def __init__(self, owner: DatasetOwner, edit, text: str, stroke: int = 0) -> None:
-        super().__init__(text)
+        super().__init__(short_text(text))
         self._owner = owner
         self.edit = edit
         self.stroke = stroke
@@ -61,7 +73,7 @@ class ReplaceDatasetCommand(QUndoCommand):
     """Swap in a whole new dataset (a generated preset, an import) and back."""
 
     def __init__(self, owner: DatasetOwner, new: Dataset, text: str) -> None:
-        super().__init__(text)
+        super().__init__(short_text(text))
         self._owner = owner
         self._old = owner.dataset
         self._new = new
