@@ -53,7 +53,8 @@ def _measure(fmt: str, seconds: float, area: str, fps: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, f"bench.{fmt}")
         began = time.perf_counter()
-        controls.start(path)
+        if fmt != "none":
+            controls.start(path)
         while time.perf_counter() - began < seconds:
             app.processEvents()
             time.sleep(0.002)
@@ -61,6 +62,10 @@ def _measure(fmt: str, seconds: float, area: str, fps: int) -> dict[str, float]:
         stopping = time.perf_counter()
         controls.stop()
         stop_s = time.perf_counter() - stopping
+        if fmt == "none":  # the window alone, for comparison
+            window.session.pause()
+            window.close()
+            return {"recorded s": seconds, "max GUI stall s": stall}
         wait = getattr(controls.recorder, "wait_saved", None)  # absent before background finishing
         while wait is not None and not wait(0.01):
             app.processEvents()
@@ -78,7 +83,8 @@ def _measure(fmt: str, seconds: float, area: str, fps: int) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, record once, print one line per number."""
     parser = argparse.ArgumentParser(prog="python -m playground.ui.devtools.bench_recording")
-    parser.add_argument("--format", choices=("mp4", "gif"), default="gif")
+    parser.add_argument("--format", choices=("mp4", "gif", "none"), default="gif",
+                        help="none: play without recording, for comparison")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--area", choices=("plots", "window"), default="window")
     parser.add_argument("--fps", type=int, default=30)
