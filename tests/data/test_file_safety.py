@@ -18,12 +18,12 @@ from playground.data.files import parse_json, read_json_file, read_text_file, re
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="devices, FIFOs and modes are POSIX")
 
-# Run in a child with a hard timeout and a 1.5 GiB address-space limit, so that a reader
+# Run in a child with a hard timeout and a 2 GiB address-space limit, so that a reader
 # that blocks on a FIFO or reads /dev/zero forever fails this test instead of hanging
 # the suite or eating the machine's memory.
 _CHILD = textwrap.dedent("""
     import json, resource, sys
-    resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
+    resource.setrlimit(resource.RLIMIT_AS, (2048 * 2**20, 2048 * 2**20))
     from playground.data import load_dataset
     from playground.training import load_session
     results = {}
@@ -48,8 +48,10 @@ def test_devices_and_pipes_are_refused_without_blocking_or_reading(tmp_path):
         (tmp_path / f"{device}.csv").symlink_to(f"/dev/{device}")
         (tmp_path / f"{device}.playground.json").symlink_to(f"/dev/{device}")
     paths = sorted(str(p) for p in tmp_path.iterdir())
+    # One BLAS thread: each thread reserves address space, which the limit counts.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     done = subprocess.run([sys.executable, "-c", _CHILD, *paths], capture_output=True, text=True, timeout=60,
-                          cwd=Path(__file__).resolve().parents[2])
+                          cwd=Path(__file__).resolve().parents[2], env=env)
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     for path in paths:
