@@ -45,13 +45,13 @@ class Recorder(QObject):
 
     Signals: ``started(path)``; ``stopping(path)`` when :meth:`stop` has ended
     the recording and the file is being finished; ``finished(path, frames,
-    seconds)`` once it is saved; ``failed(message)``; and ``ticked(seconds)``
-    after every frame position, for a running clock.
+    seconds, dropped)`` once it is saved; ``failed(message)``; and
+    ``ticked(seconds)`` after every frame position, for a running clock.
     """
 
     started = Signal(str)
     stopping = Signal(str)
-    finished = Signal(str, int, float)
+    finished = Signal(str, int, float, int)
     failed = Signal(str)
     ticked = Signal(float)
     _writer_done = Signal(object)  # emitted from the writer thread, delivered here (queued)
@@ -63,7 +63,7 @@ class Recorder(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
         self._writer: VideoWriter | None = None
-        self._finishing: dict[VideoWriter, float] = {}  # stopped, being finished: their fps
+        self._finishing: dict[VideoWriter, tuple[float, int]] = {}  # being finished: (fps, dropped)
         self._writer_done.connect(self._on_writer_done)
         self._size = QSize()
         self._fill = (255, 255, 255)
@@ -126,7 +126,7 @@ class Recorder(QObject):
         self._timer.stop()
         if writer is None:  # the last tick failed
             return None
-        self._finishing[writer] = self._fps
+        self._finishing[writer] = (self._fps, self.dropped)
         writer.finish(self._frames)
         self.stopping.emit(writer.path)
         return writer.path
@@ -174,11 +174,11 @@ class Recorder(QObject):
         if writer is self._writer:  # failed while recording
             self._fail(f"writing {writer.path} failed: {writer.error}")
         elif writer in self._finishing:
-            fps = self._finishing.pop(writer)
+            fps, dropped = self._finishing.pop(writer)
             if writer.error is not None:
                 self.failed.emit(f"writing {writer.path} failed: {writer.error}")
             else:
-                self.finished.emit(writer.path, writer.frames, writer.frames / fps)
+                self.finished.emit(writer.path, writer.frames, writer.frames / fps, dropped)
 
 
 def background_of(image: QImage) -> tuple[int, int, int]:
@@ -308,8 +308,10 @@ class RecordingControls(QObject):
     def _stopping(self, path: str) -> None:
         self.window.statusBar().showMessage(f"Finishing the recording {path}…")
 
-    def _finished(self, path: str, frames: int, seconds: float) -> None:
-        self.window.statusBar().showMessage(f"Recording saved: {path} ({frames} frames, {seconds:.1f} s)", 30000)
+    def _finished(self, path: str, frames: int, seconds: float, dropped: int) -> None:
+        busy = f"; {dropped} repeat the frame before, the computer was busy" if dropped else ""
+        self.window.statusBar().showMessage(f"Recording saved: {path} ({frames} frames, {seconds:.1f} s{busy})",
+                                            30000)
 
     def _failed(self, message: str) -> None:
         self._show_state()
