@@ -42,16 +42,19 @@ def field(data: Any, name: str, where: str = "") -> Any:
 
 
 def join(where: str, name: str) -> str:
+    """The path of field ``name`` below ``where`` ("state" and "epoch" give "state.epoch")."""
     return f"{where}.{name}" if where else name
 
 
 def obj(value: Any, where: str) -> dict:
+    """``value`` if it is a JSON object."""
     if type(value) is not dict:
         raise ValueError(f"{where}: expected an object, got {_kind(value)}")
     return value
 
 
 def text(value: Any, where: str, choices: tuple[str, ...] | None = None) -> str:
+    """``value`` if it is text (and one of ``choices``, when given)."""
     if type(value) is not str:
         raise ValueError(f"{where}: expected text, got {_kind(value)}")
     if choices is not None and value not in choices:
