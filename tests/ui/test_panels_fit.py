@@ -66,3 +66,12 @@ def test_advanced_opens_closes_and_lists_what_is_set(window, qtbot):
     assert not summary.isVisible()  # open, the controls say it themselves
     panel.expander.click()
     assert not panel.control("l2").isVisible() and summary.isVisible()
+
+
+def test_opening_advanced_scrolls_its_rows_into_view(window, qtbot):
+    scroll = show_at(qtbot, window, 1280, 720)
+    panel = window.training_panel
+    panel.expander.click()
+    last = panel.control("max_epochs")
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().value() > 0 and on_screen(scroll, last), timeout=2000)
+    assert on_screen(scroll, panel.expander)

@@ -11,7 +11,7 @@ from playground.training.defaults import DEFAULT_CONFIG
 from playground.ui import MainWindow
 from playground.ui.panels.data_panel import CUSTOM
 from playground.ui.panels.form import select_data
-from playground.ui.panels.recipes import Recipe, Recipes, recognise
+from playground.ui.panels.recipes import MAX_RECOGNISED, Recipe, Recipes, recognise
 from playground.ui.panels.transport import MISSING
 
 SMALL = TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
@@ -117,6 +117,9 @@ def test_recognise_and_remember():
     assert recipe == Recipe("spiral", 90, 0.3, 4, 18 / 90, 3) and recipe.make() == made
     regression = make_dataset("plane", n=50, noise=0.1, seed=0)
     assert recognise(regression).preset == "plane"
+    lopsided = made.with_points(made.X[:-1], made.y[:-1], made.is_test[:-1])  # one point erased
+    assert recognise(lopsided, [(0.3, 4)]) is None
+    assert recognise(make_dataset("xor", n=MAX_RECOGNISED + 1, noise=0.1, seed=0)) is None  # not worth it
     recipes = Recipes()
     recipes.remember(made, recipe)
     assert recipes.of(made) is recipe and recipes.of(recipe.make()) is recipe  # equal values count

@@ -227,7 +227,7 @@ class DataPanel(Section):
                 self.noise.setValue(round(100 * recipe.noise))
                 self.seed.setValue(recipe.seed)
         self._show_noise(self.noise.value())
-        for control in generator[1:] + (self.regenerate,):
+        for control in generator[1:] + (self.regenerate, self._noise_value):
             control.setEnabled(recipe is not None)
         self.regenerate.setToolTip(TIPS["regenerate"] if recipe else TIPS["regenerate_custom"])
 

@@ -13,11 +13,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSignalBlocker, QSize, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtGui import QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSlider, QAbstractSpinBox, QComboBox,
                                QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSpinBox,
-                               QStyle, QToolButton, QVBoxLayout, QWidget)
+                               QScrollArea, QStyle, QToolButton, QVBoxLayout, QWidget)
 
 MIN_POINT_SIZE = 10.0  # the design's smallest readable text, also in screen recordings
 MAX_SEED = 2**31 - 1  # a QSpinBox holds a signed 32-bit int
@@ -298,6 +298,7 @@ class Section(QGroupBox):
         self._summary: QLabel | None = None
         self._advanced: list[QWidget] = []
         self._wanted: dict[QWidget, bool] = {}  # show_row's wish per row, apart from the expander
+        self._reveal_pending = False
 
     def add_row(self, label: str, field: W, tooltip: str = "", *, advanced: bool = False) -> W:
         """Add ``label`` and ``field``, both explaining themselves on hover.
@@ -359,6 +360,30 @@ class Section(QGroupBox):
         for field in self._advanced:
             self._apply_visibility(field)
         self._show_summary()
+        # Opened near the bottom of the panel, the rows would appear below the fold: once the
+        # section has grown (resizeEvent) and placed them, they are scrolled into view.
+        self._reveal_pending = expanded and self.isVisible()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self._reveal_pending:
+            self._reveal_pending = False
+            QTimer.singleShot(0, self._reveal_advanced)
+
+    def _reveal_advanced(self) -> None:
+        area = _scroll_area_of(self)
+        shown = [field for field in self._advanced if field.isVisibleTo(self)]
+        if not isinstance(area, QScrollArea) or area.widget() is None or not shown or self.expander is None:
+            return
+        content, margin = area.widget(), 4
+        last = shown[-1]
+        bottom = last.mapTo(content, QPoint(0, last.height())).y() + margin
+        header = self.expander.mapTo(content, QPoint(0, 0)).y() - margin
+        # Down just far enough to show the last row, never so far that the header leaves the top.
+        target = min(bottom - area.viewport().height(), header)
+        bar = area.verticalScrollBar()
+        if target > bar.value():
+            bar.setValue(target)
 
     def set_summary(self, text: str) -> None:
         """What the closed expander says about its rows (e.g. the settings changed from default)."""

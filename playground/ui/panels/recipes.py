@@ -14,12 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from ...data import Dataset, make_dataset
-from ...data.dataset import MAX_POINTS
 from ...data.generators import DATASET_NAMES, takes_classes, task_of
 from ...training.defaults import DEFAULT_NOISE, DEFAULT_PRESET, DEFAULT_SEED
 
 REMEMBERED = 64  # recipes kept for undo and redo; older generated datasets count as custom
+# Recognising regenerates a few dozen candidates (about 250 ms at 10,000 points); larger data
+# is not worth the wait on opening, and the panel's presets go up to 10,000 points anyway.
+MAX_RECOGNISED = 20_000
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ def recognise(dataset: Dataset, likely: Iterable[tuple[float, int]] = ()) -> Rec
     count are read from the dataset, so a handful of generations settle it.
     """
     n, n_test = dataset.n, int(dataset.is_test.sum())
-    if not 1 <= n <= MAX_POINTS or n_test == n:
+    if not 1 <= n <= MAX_RECOGNISED or n_test == n or not _balanced(dataset):
         return None
     pairs = list(dict.fromkeys([*likely, (DEFAULT_NOISE, DEFAULT_SEED)]))
     names = sorted(DATASET_NAMES, key=lambda name: name != DEFAULT_PRESET)  # the likeliest first
@@ -93,3 +97,13 @@ def recognise(dataset: Dataset, likely: Iterable[tuple[float, int]] = ()) -> Rec
             except ValueError:
                 continue
     return None
+
+
+def _balanced(dataset: Dataset) -> bool:
+    """Whether the classes have the counts a generator gives them (equal, the first ones one
+    more): a cheap test that rules out most files and edits before anything is generated."""
+    if dataset.task != "classification":
+        return True
+    n, k = dataset.n, dataset.n_classes
+    expected = [n // k + (c < n % k) for c in range(k)]
+    return np.bincount(dataset.y, minlength=k).tolist() == expected
