@@ -81,7 +81,8 @@ def wait(app, seconds: float) -> None:
 
 def run(epochs: int) -> None:
     from playground.ui import MainWindow
-    from playground.ui.files import autosave, capture as capture_module
+    from playground.ui.files import autosave, file_controller
+    from playground.ui.files import capture as capture_module
     from playground.ui.files.autosave import Autosaver
     from playground.ui.shell import dialogs
 
@@ -98,16 +99,16 @@ def run(epochs: int) -> None:
     wait(app, 0.5)
     gaps = Gaps()
     folder = Path(tempfile.mkdtemp())
-    captures: list[float] = []
-    real_capture = window.files.capture_session
+    captures: list[float] = []  # the copy itself, timed in the training thread
+    real_capture = file_controller.capture
 
-    def timed_capture():
+    def timed_capture(trainer, timeline):
         start = time.perf_counter()
-        result = real_capture()
+        result = real_capture(trainer, timeline)
         captures.append(time.perf_counter() - start)
         return result
 
-    window.files.capture_session = timed_capture
+    file_controller.capture = timed_capture
     holds: list[float] = []
     real_json = capture_module.capture_json
 
