@@ -246,3 +246,28 @@ def test_short_text():
     assert short_text("Add point") == "Add point"
     cut = short_text("Add " + "x" * 200 + " point")
     assert len(cut) == MAX_TEXT and cut.startswith("Add xxx") and cut.endswith("x point") and "…" in cut
+
+
+def test_a_session_too_long_to_open_is_not_saved(window, qtbot, answers, tmp_path, monkeypatch):
+    """Whatever the app saves it must open: beyond the reader's limits Save says why and
+    writes nothing, and autosave says so once in the status bar."""
+    from playground.training import sessions
+
+    monkeypatch.setattr(sessions, "MAX_HISTORY_EPOCHS", 5)
+    window.session.step(8)
+    wait_idle(qtbot, window)
+    answers.save_path = (str(tmp_path / "long"), "")
+    assert not window.files.save_as()
+    assert not (tmp_path / "long.playground.json").exists()
+    assert answers.errors[-1][0] == "Save session" and "more than the 5" in answers.errors[-1][1]
+    messages = []
+    window.session.message.connect(lambda level, text: messages.append((level, text)))
+    saver = Autosaver(window.files, tmp_path / "autosave", TICK)
+    try:
+        window.session.update_config(lr=0.04)
+        qtbot.waitUntil(lambda: any("Autosave" in text for _, text in messages), timeout=5000)
+        qtbot.wait(int(5 * TICK * 1000))
+        assert [level for level, text in messages if "Autosave" in text] == ["warning"]  # said once
+        assert not saver.path.exists()
+    finally:
+        saver.discard()
