@@ -353,8 +353,9 @@ class Tensor:
             raise RuntimeError("backward: this tensor does not require a gradient "
                                "(no input had requires_grad=True, or it was made under no_grad)")
         if grad is None:
-            seed = np.empty_like(self.data)  # ones; empty + fill is two C calls, np.ones_like more
-            seed.fill(1.0)
+            # Ones. A scalar loss, the usual root, takes the one-call path: np.ones_like
+            # goes through numpy's Python-level dispatch.
+            seed = np.array(1.0, dtype=self.dtype) if self.data.ndim == 0 else np.ones_like(self.data)
         else:
             seed = np.array(grad, dtype=self.dtype)
             if seed.shape != self.data.shape:
