@@ -19,7 +19,7 @@ from playground.training import Trainer, TrainingConfig
 from playground.training.sessions import read_session, save_session, session_to_dict
 from playground.training.timeline import Timeline
 
-FUZZ = settings(max_examples=200, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
