@@ -28,7 +28,7 @@ from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QToolButton
 
 from .capture import even_size, fit_frame, grab, plots_area, rgb_array
-from .video import VideoWriter, missing_video_support
+from .video import QUEUE_FRAMES, VideoWriter, missing_video_support
 
 FRAME_RATES = (10, 15, 24, 30)
 AREAS = {"plots": "Plots area", "window": "Whole window"}
@@ -38,6 +38,7 @@ CLOSE_WAIT_S = 10.0  # closing the window waits this long at most for recordings
 # 1280x720 window here): capture at most this share of the time, so that input and drawing keep
 # the rest even when the screen cannot be grabbed at the frame rate.
 GRAB_SHARE = 0.5
+GIF_QUEUE_FRAMES = 1
 
 
 class Recorder(QObject):
@@ -105,8 +106,11 @@ class Recorder(QObject):
         first = self.capture()
         self._size = even_size(first.size())
         self._fill = background_of(first)
-        self._writer = VideoWriter(path, (self._size.width(), self._size.height()), fps,
-                                   merge_repeats=True, on_done=self._writer_done.emit)
+        # A GIF encoder is the slow one (a few frames a second at 1280x720): a queue of one keeps
+        # what is left to encode after stop, and the age of the frames it takes, small.
+        queue = GIF_QUEUE_FRAMES if path.lower().endswith(".gif") else QUEUE_FRAMES
+        self._writer = VideoWriter(path, (self._size.width(), self._size.height()), fps, merge_repeats=True,
+                                   queue_frames=queue, on_done=self._writer_done.emit)
         self._fps = float(fps)
         self._frames = self._captures = 0
         self._start = self._grab_again_at = time.perf_counter()
