@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QAction, QFontInfo
 from PySide6.QtWidgets import QScrollArea
+from tutorial_window import window  # noqa: F401 - the fixture
 
 from playground.ui.plots.style import LABEL_PT
 from playground.ui.shell.presentation import SCALE, presentation, set_presentation
-
-from tutorial_window import window  # noqa: F401 - the fixture
 
 
 def _look(window) -> dict:
@@ -52,9 +52,9 @@ def test_presentation_scales_and_restores(window, qtbot):
     assert _look(window) == normal
 
 
-def test_f11_toggles_and_pens_stay_scaled_after_a_restyle(window, qtbot):
+def test_ctrl_shift_p_toggles_and_pens_stay_scaled_after_a_restyle(window, qtbot):
     window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert presentation(window).enabled
     # A new class re-creates the points' pens at their normal width: the next draw scales them again.
     dataset = window.session.dataset
@@ -65,7 +65,7 @@ def test_f11_toggles_and_pens_stay_scaled_after_a_restyle(window, qtbot):
     widths = {i.opts["pen"].widthF() for i in window.boundary_plot.getPlotItem().items
               if isinstance(i, pg.ScatterPlotItem)}
     assert min(widths) >= SCALE
-    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert not presentation(window).enabled
 
 
@@ -74,3 +74,83 @@ def test_recording_size_menu_resizes(window, qtbot):
     action.trigger()
     assert window.size() == QSize(1920, 1080)
     assert presentation(window).size == QSize(1920, 1080)
+
+
+def test_presentation_survives_a_rebuild_of_the_panels(window, qtbot):
+    """A preset with 8 layers, presentation on, New (2 layers: 6 layer rows deleted), off: no
+    RuntimeError from a deleted row, and the side panels come back."""
+    window.findChild(QAction, "preset-vanishing gradients").trigger()
+    qtbot.waitUntil(lambda: len(window.network_panel.layer_rows) == 8, timeout=3000)
+    set_presentation(window, True)
+    qtbot.wait(20)
+    window.files.new_action.trigger()
+    qtbot.waitUntil(lambda: len(window.network_panel.layer_rows) == 2, timeout=3000)
+    qtbot.wait(50)  # the removed rows are deleted (deleteLater) by now
+    set_presentation(window, False)
+    qtbot.wait(20)
+    assert window.findChild(QScrollArea, "sidePanels").isVisible()
+    assert not presentation(window).enabled
+
+
+def test_f11_is_full_screen_and_presentation_has_its_own_toggle(window, qtbot):
+    mode = presentation(window)
+    assert mode.full_screen_action.shortcut().toString() == "F11"
+    assert mode.action.shortcut().toString() == "Ctrl+Shift+P"
+    mode.full_screen_action.trigger()
+    qtbot.waitUntil(window.isFullScreen, timeout=2000)
+    assert not mode.enabled
+    mode.action.trigger()  # presentation mode in full screen: the window stays full screen
+    assert mode.enabled and window.isFullScreen()
+    mode.full_screen_action.trigger()
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=2000)
+    assert window.size() == mode.size  # back from full screen, still presenting: the recording size
+    mode.action.trigger()
+    assert not mode.enabled
+
+
+def test_lesson_strip_edits_the_session_and_follows_it(window, qtbot):
+    mode = presentation(window)
+    strip = mode.strip
+    assert not strip.isVisible()
+    set_presentation(window, True)
+    qtbot.wait(20)
+    assert strip.isVisible()
+    strip.lr.setValue(0.3)
+    assert window.session.config.lr == 0.3
+    assert window.training_panel.control("lr").value() == 0.3  # one truth: the side panel shows it too
+    strip.layers.setValue(3)
+    assert window.session.config.hidden == (4, 4, 4)
+    strip.units.setValue(6)
+    strip.activation.setCurrentIndex(strip.activation.findData("relu"))
+    assert window.session.config.hidden == (6, 6, 6)
+    assert window.session.config.activations == ("relu",) * 3
+    window.session.update_config(lr=0.01, hidden=(2,), activation="sigmoid")  # from elsewhere: it follows
+    assert (strip.lr.value(), strip.layers.value(), strip.units.value()) == (0.01, 1, 2)
+    assert strip.activation.currentData() == "sigmoid"
+    set_presentation(window, False)
+    assert not strip.isVisible()
+
+
+def test_timeline_and_status_text_grow_in_presentation(window, qtbot):
+    label = window.timeline_row.label
+    window.statusBar().showMessage("hello")
+    normal = (QFontInfo(label.font()).pointSizeF(), QFontInfo(window.statusBar().font()).pointSizeF())
+    set_presentation(window, True)
+    qtbot.wait(20)
+    window.session.step(1)
+    qtbot.waitUntil(lambda: window.session.latest_frame.epoch == 1, timeout=5000)
+    qtbot.wait(30)  # the label restyles on every frame
+    on = (QFontInfo(label.font()).pointSizeF(), QFontInfo(window.statusBar().font()).pointSizeF())
+    assert on[0] >= normal[0] * 1.3 and on[1] >= normal[1] * 1.3
+    # Measured on screen, too: the label's text is drawn larger (its size hint grows).
+    set_presentation(window, False)
+    qtbot.wait(20)
+    assert QFontInfo(label.font()).pointSizeF() == normal[0]
+
+
+def test_window_fits_a_small_screen():
+    from playground.ui.shell.main_window import initial_size
+    assert initial_size(QRect(0, 0, 1024, 768)) == QSize(1024, 720)
+    assert initial_size(QRect(0, 0, 800, 600)) == QSize(800, 600)
+    assert initial_size(QRect(0, 0, 1920, 1080)) == QSize(1280, 720)
+    assert initial_size(QRect(0, 0, 1280, 690)) == QSize(1280, 690)

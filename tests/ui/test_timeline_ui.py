@@ -136,7 +136,7 @@ def test_thinned_epoch_snaps_to_the_nearest_kept(window, qtbot, dataset):
     row.slider.setSliderDown(False)
     qtbot.waitUntil(drawn_is(window, start, True), timeout=5000)
     assert row.slider.value() == start
-    assert row.label.text() == f"epoch {start} of 60 (viewing history): nearest kept snapshot to {start + 1}"
+    assert row.label.text() == f"epoch {start} of 60 (nearest kept to {start + 1})"
     assert np.array_equal(window.drawn[-1].weights[0][0], reference(dataset, start).model.layers[0].W.data)
 
     row.slider.setValue(start + 1)  # the arrow key: on to the next kept epoch
@@ -171,3 +171,74 @@ def test_view_frame_leaves_the_live_trainer_untouched(dataset):
     assert np.array_equal(frame.weights[0][0], reference(dataset, 2).model.layers[0].W.data)
     assert all(not W.any() and not b.any() for W, b in frame.grads)  # snapshots keep no gradients
     assert np.array_equal(trainer.model.params.data, before.params) and trainer.epoch == 6
+
+
+def test_right_arrow_on_the_focused_slider_moves_it_instead_of_training(window, qtbot):
+    train(qtbot, window, 10)
+    row = window.timeline_row
+    window.activateWindow()
+    row.slider.setFocus()
+    qtbot.keyClick(row.slider, Qt.Key.Key_Left)  # back one epoch: the slider takes the key
+    qtbot.waitUntil(drawn_is(window, 9, True), timeout=5000)
+    qtbot.keyClick(row.slider, Qt.Key.Key_Right)
+    qtbot.waitUntil(drawn_is(window, 10, False), timeout=5000)
+    qtbot.wait(50)
+    assert window.session.trainer.epoch == 10  # no epoch was trained by the window's Right
+    window.boundary_plot.setFocus()  # elsewhere, Right still steps training
+    qtbot.keyClick(window.boundary_plot, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: window.session.trainer.epoch == 11, timeout=5000)
+
+
+def test_click_on_the_groove_jumps_there(window, qtbot):
+    train(qtbot, window, 40)
+    row = window.timeline_row
+    slider = row.slider
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)
+    groove = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                           QStyle.SubControl.SC_SliderGroove, slider)
+    handle = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                           QStyle.SubControl.SC_SliderHandle, slider)
+    # A quarter along the span the handle's centre travels: epoch 10 of 40 (a page would be 2).
+    x = groove.x() + handle.width() // 2 + (groove.width() - handle.width()) // 4
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=QPoint(x, slider.height() // 2))
+    qtbot.waitUntil(lambda: window.drawn[-1].viewing, timeout=5000)
+    assert abs(window.drawn[-1].epoch - 10) <= 1
+    assert not slider.isSliderDown()
+
+
+def test_slider_keeps_its_width_when_the_label_grows(window, qtbot):
+    row = window.timeline_row
+    worker = window.session.worker
+    window.session.run_in_worker(lambda trainer: setattr(worker, "timeline", Timeline(max_snapshots=16)))
+    train(qtbot, window, 60)
+    qtbot.wait(20)
+    before = (row.slider.width(), row.label.width())
+    kept = window.drawn[-1].timeline.tolist()
+    start = next(a for a, b in zip(kept, kept[1:]) if b - a >= 4)
+    row.slider.setSliderDown(True)  # dragging onto a thinned epoch: the longest label
+    row.slider.setValue(start + 1)
+    qtbot.wait(20)
+    assert "nearest kept" in row.label.text()
+    assert (row.slider.width(), row.label.width()) == before
+    assert row.label.fontMetrics().horizontalAdvance(row.label.text()) < row.label.contentsRect().width()
+    row.slider.setSliderDown(False)
+
+
+def test_label_colours_follow_the_theme(window, qtbot):
+    from playground.ui.shell.theme import apply_theme
+    label = window.timeline_row.label
+    try:
+        apply_theme(window, "dark")
+        qtbot.wait(20)
+        image = label.grab().toImage()
+        # Live: the window's colours; the text is light on the dark background.
+        assert label.palette().color(label.foregroundRole()).lightness() > 180
+        assert label.palette().color(label.backgroundRole()).lightness() < 80
+        assert image.pixelColor(1, 1).lightness() < 80
+    finally:
+        apply_theme(window, "light")
+    qtbot.wait(20)
+    assert label.palette().color(label.foregroundRole()).lightness() < 80

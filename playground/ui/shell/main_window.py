@@ -5,33 +5,52 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QCheckBox, QDockWidget, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QMenu,
-                               QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDockWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...data import MAX_CLASSES
 from ...training import TrainingConfig
 from ...training.defaults import DEFAULT_CONFIG, DEFAULT_NOISE, DEFAULT_PRESET, default_session
-from ..plots.activation_view import ActivationView
-from ..session.canvas import CanvasController
-from ..inspection.chain_rule import ChainRuleInspector, install_chain_rule
 from ..diagram.network_diagram import NetworkView, install_network_view
 from ..files.file_controller import FileController, install_files
+from ..inspection.chain_rule import ChainRuleInspector, install_chain_rule
 from ..panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
+from ..plots.activation_view import ActivationView
 from ..plots.boundary_view import BoundaryView
 from ..plots.gradients import GradientPlot
 from ..plots.loss import LossPlot
+from ..session.canvas import CanvasController
 from ..session.session_model import SessionModel
+from ..session.tools import ToolState
+from ..session.worker import GRID_RESOLUTION, Frame
 from ..timeline.timeline_row import TimelineRow, install_timeline
 from .titled import titled
-from ..session.tools import ToolState
 from .tutorial import install_tutorial_features
-from ..session.worker import GRID_RESOLUTION, Frame
 
 DRAW_INTERVAL_MS = 16  # at most ~60 redraws a second, whatever the training speed
 CURVES_INTERVAL_S = 0.1  # loss and gradient curves: at most 10 redraws a second while playing
 SPACE_INTERVAL_S = 0.05  # the activation space: at most 20 redraws a second while playing
+DEFAULT_SIZE = QSize(1280, 720)  # the smaller recording size: what a tutorial films
+
+
+def initial_size(available: QRect) -> QSize:
+    """The window's first size: ``DEFAULT_SIZE``, shrunk to fit ``available`` (the screen
+    without its panels), so nothing starts cut off on a 1024x768 screen."""
+    return DEFAULT_SIZE.boundedTo(available.size())
 
 
 
@@ -96,7 +115,8 @@ class MainWindow(QMainWindow):
         self.session.playingChanged.connect(self._playing_changed)
         self.tools.changed.connect(self._draw_points)
         self._draw_points()
-        self.resize(1280, 720)
+        screen = self.screen() or QApplication.primaryScreen()
+        self.resize(initial_size(screen.availableGeometry()) if screen is not None else DEFAULT_SIZE)
         self._install_features()
 
     def _install_features(self) -> None:

@@ -1,39 +1,52 @@
-"""Presentation mode (F11): what a screen recording needs, and nothing else.
+"""Presentation mode (View → Presentation mode, Ctrl+Shift+P) and full screen (F11).
 
-On: text x1.4 (plot titles, axis labels and ticks, legends, the transport bar),
-lines and markers x1.4, the side panels hidden (keys 1-8 still choose the
-class, Space/Right/R still train), and the window sized to the recording size
-(View → Recording size: 1280x720 or 1920x1080). Off: everything as it was,
+Presentation mode is what a screen recording needs: text x1.4 (plot titles,
+axis labels and ticks, legends, the timeline, the transport bar, the status
+bar), lines and markers x1.4, the side panels replaced by the lesson strip
+(learning rate, activation, layers; the transport bar keeps Play, Step and
+Reset), and the window sized to the recording size (View → Recording size:
+1280x720 or 1920x1080) unless it is full screen. Off: everything as it was,
 including the window's size and place.
+
+Full screen (F11) is a separate choice: the window takes the whole screen,
+in presentation mode or not.
+
+The fonts to put back are kept on the widgets themselves (a dynamic property),
+never in a list of widgets: panels rebuild their rows while presentation mode is
+on (a New session, a preset with other layers), and a deleted row must not be
+touched on the way out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from ..plots.style import ThemedPlot
+from .lesson_strip import LessonStrip
 
 SCALE = 1.4
 RECORDING_SIZES = (QSize(1280, 720), QSize(1920, 1080))
 _MARGIN = 12  # px the transport bar keeps free at the window's edges
+_MIN_TRANSPORT_PT = 10.5  # the transport bar's text shrinks back to fit, but not below this
+_FONT = "presentationFont"  # the widget's font before presentation mode, as a dynamic property
+_OWN = "presentationOwnFont"  # whether that font was the widget's own (not inherited)
 
 
 @dataclass
 class _Saved:
-    """What presentation mode changed, to put back."""
+    """What presentation mode changed on the window, to put back."""
 
     geometry: QRect  # the window's place and size (inside the frame)
     maximized: bool
     panels_visible: bool
-    fonts: list[tuple[QWidget, QFont, bool]]  # widget, its font, whether it had its own
 
 
 class Presentation(QObject):
-    """Presentation mode of one window; ``action`` is the F11 toggle."""
+    """Presentation mode of one window; ``action`` is its toggle, ``full_screen_action`` F11's."""
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -41,19 +54,30 @@ class Presentation(QObject):
         self.window = window
         self.size = RECORDING_SIZES[0]
         self._saved: _Saved | None = None
+        self.strip = LessonStrip(window.session, window)
+        self.strip.hide()
+        window.add_bottom_row(self.strip)
         self.action = QAction("&Presentation mode", window, checkable=True, objectName="presentationAction",
-                              shortcut=QKeySequence("F11"))
-        self.action.setToolTip("Larger text, thicker lines, no side panels, window at the recording size.")
+                              shortcut=QKeySequence("Ctrl+Shift+P"))
+        self.action.setToolTip("Larger text, thicker lines, the lesson controls instead of the side panels, "
+                               "window at the recording size.")
         self.action.toggled.connect(self.set_enabled)
+        self.full_screen_action = QAction("&Full screen", window, checkable=True, objectName="fullScreenAction",
+                                          shortcut=QKeySequence("F11"))
+        self.full_screen_action.setToolTip("Fill the whole screen (F11 again: back to the window).")
+        self.full_screen_action.toggled.connect(self.set_full_screen)
+        window.installEventFilter(self)  # the window manager may leave full screen by itself
         # Plots restyle their items when data or the network change: scale the new pens too.
         window.add_frame_view(lambda frame: self._rescale_plots())
         window.session.datasetChanged.connect(self._rescale_plots)
 
     @property
     def enabled(self) -> bool:
+        """Whether presentation mode is on."""
         return self._saved is not None
 
     def set_enabled(self, enabled: bool) -> None:
+        """Switch presentation mode on or off (the action follows)."""
         if enabled == self.enabled:
             return
         if enabled:
@@ -63,70 +87,110 @@ class Presentation(QObject):
         if self.action.isChecked() != enabled:
             self.action.setChecked(enabled)
 
+    def set_full_screen(self, on: bool) -> None:
+        """Show the window full screen, or as it was before (the action follows)."""
+        window = self.window
+        if on and not window.isFullScreen():
+            window.showFullScreen()
+        elif not on and window.isFullScreen():
+            window.showNormal()
+            if self.enabled:
+                window.resize(self.size)
+        if self.full_screen_action.isChecked() != on:
+            self.full_screen_action.setChecked(on)
+
     def set_recording_size(self, size: QSize) -> None:
         """Use ``size`` for presentation mode, and resize the window to it now."""
         self.size = QSize(size)
-        if self.window.isMaximized() or self.window.isFullScreen():
-            self.window.showNormal()
-        self.window.resize(self.size)
+        window = self.window
+        if window.isMaximized() or window.isFullScreen():
+            window.showNormal()
+        window.resize(self.size)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.window and event.type() == QEvent.Type.WindowStateChange:
+            full = self.window.isFullScreen()
+            if self.full_screen_action.isChecked() != full:
+                self.full_screen_action.setChecked(full)
+        return False
 
     # ------------------------------------------------------------------ switching
     def _enter(self) -> None:
         window = self.window
         panels = window.findChild(QScrollArea, "sidePanels")
-        normal = window.normalGeometry() if window.isMaximized() else window.geometry()
-        self._saved = _Saved(QRect(normal), window.isMaximized(),
-                             panels is not None and panels.isVisible(), [])
+        normal = window.normalGeometry() if window.isMaximized() or window.isFullScreen() else window.geometry()
+        self._saved = _Saved(QRect(normal), window.isMaximized(), panels is not None and panels.isVisible())
         if panels is not None:
             panels.hide()
-        self._scale_fonts(window.centralWidget(), SCALE)
+        self.strip.show()
+        for root in (window.centralWidget(), window.statusBar()):
+            _scale_fonts(root, SCALE)
         self._fit_transport()
         for plot in window.findChildren(ThemedPlot):
             plot.set_presentation_scale(SCALE)
-        self.set_recording_size(self.size)
+        if not window.isFullScreen():
+            self.set_recording_size(self.size)
 
     def _leave(self) -> None:
         saved, self._saved = self._saved, None
         window = self.window
-        for plot in window.findChildren(ThemedPlot):
-            plot.set_presentation_scale(1.0)
-        for widget, font, own in reversed(saved.fonts):
-            widget.setFont(font if own else QFont())  # QFont(): inherit from the parent again
-            widget.setAttribute(Qt.WidgetAttribute.WA_SetFont, own)
+        # The panels first: whatever fails later, the person gets their controls back.
         panels = window.findChild(QScrollArea, "sidePanels")
         if panels is not None:
             panels.setVisible(saved.panels_visible)
+        self.strip.hide()
+        for root in (window.centralWidget(), window.statusBar()):
+            _restore_fonts(root)
+        for plot in window.findChildren(ThemedPlot):
+            plot.set_presentation_scale(1.0)
+        if window.isFullScreen():
+            return  # full screen stays; its own toggle gives the window back
+        # The minimum size still holds the large fonts until the layouts hear of the new ones.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         window.setGeometry(saved.geometry)
         if saved.maximized:
             window.showMaximized()
-
-    def _scale_fonts(self, root: QWidget, factor: float) -> None:
-        """Scale ``root``'s font and every descendant font set on its own (those do not inherit)."""
-        for widget in [root, *root.findChildren(QWidget)]:
-            own = widget.testAttribute(Qt.WidgetAttribute.WA_SetFont)
-            if widget is not root and not own:
-                continue
-            self._saved.fonts.append((widget, QFont(widget.font()), own))
-            font = QFont(widget.font())
-            font.setPointSizeF(font.pointSizeF() * factor)
-            widget.setFont(font)
 
     def _fit_transport(self) -> None:
         """Shrink the transport bar's text back until it fits the recording width without clipping."""
         transport = self.window.transport
         available = self.size.width() - _MARGIN
         font = QFont(transport.font())
-        while transport.sizeHint().width() > available and font.pointSizeF() > 10.5:
+        while transport.sizeHint().width() > available and font.pointSizeF() > _MIN_TRANSPORT_PT:
             font.setPointSizeF(font.pointSizeF() - 0.5)
-            if not any(widget is transport for widget, _, _ in self._saved.fonts):
-                self._saved.fonts.append((transport, QFont(transport.font()),
-                                          transport.testAttribute(Qt.WidgetAttribute.WA_SetFont)))
-            transport.setFont(font)
+            transport.setFont(font)  # its original font is already kept by _scale_fonts
 
     def _rescale_plots(self, *_: object) -> None:
         if self.enabled:
             for plot in self.window.findChildren(ThemedPlot):
                 plot.rescale_items()
+
+
+def _scale_fonts(root: QWidget, factor: float) -> None:
+    """Scale ``root``'s font and every descendant font set on its own (the others inherit),
+    keeping each one's font before on the widget itself."""
+    for widget in [root, *root.findChildren(QWidget)]:
+        own = widget.testAttribute(Qt.WidgetAttribute.WA_SetFont)
+        if widget is not root and not own:
+            continue
+        font = QFont(widget.font())
+        widget.setProperty(_FONT, QFont(font))
+        widget.setProperty(_OWN, own)
+        font.setPointSizeF(font.pointSizeF() * factor)
+        widget.setFont(font)
+
+
+def _restore_fonts(root: QWidget) -> None:
+    """Give the widgets under ``root`` that :func:`_scale_fonts` scaled their fonts back."""
+    for widget in [root, *root.findChildren(QWidget)]:
+        font = widget.property(_FONT)
+        if not isinstance(font, QFont):
+            continue
+        own = bool(widget.property(_OWN))
+        widget.setFont(font if own else QFont())  # QFont(): inherit from the parent again
+        widget.setAttribute(Qt.WidgetAttribute.WA_SetFont, own)
+        widget.setProperty(_FONT, None)
+        widget.setProperty(_OWN, None)
 
 
 def presentation(window) -> Presentation:
@@ -136,15 +200,16 @@ def presentation(window) -> Presentation:
 
 
 def set_presentation(window, enabled: bool) -> None:
-    """Switch presentation mode on or off (for ``--presentation`` and the F11 action)."""
+    """Switch presentation mode on or off (for ``--presentation`` and the menu action)."""
     presentation(window).set_enabled(enabled)
 
 
 def install_presentation(window) -> Presentation:
-    """View → Presentation mode (F11) and View → Recording size."""
+    """View → Presentation mode (Ctrl+Shift+P), Full screen (F11) and Recording size."""
     mode = presentation(window)
     menu = window.menu("&View")
     menu.addAction(mode.action)
+    menu.addAction(mode.full_screen_action)
     sizes = menu.addMenu("Recording si&ze")
     sizes.setObjectName("recordingSizeMenu")
     group = QActionGroup(sizes)

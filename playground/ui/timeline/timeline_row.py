@@ -10,8 +10,9 @@ their direction. The label always names the epoch shown.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QMouseEvent, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSlider, QStyle, QStyleOptionSlider, QToolButton, QWidget
 
 from ...training.timeline import nearest_kept
 from ..panels.form import blocked, icon_button, readable, tip
@@ -28,10 +29,56 @@ TIPS = {
                 "and training from here gives exactly what it gave the first time (same seed).",
 }
 
-# Viewing the past must be unmistakable, also in a recording: the label turns amber.
-_VIEWING_STYLE = ("QLabel { background: #FCEBC7; color: #6B4700; border: 1px solid #E69F00;"
-                  " border-radius: 3px; padding: 1px 6px; font-weight: bold; }")
-_LIVE_STYLE = "QLabel { padding: 1px 7px; }"
+# Viewing the past must be unmistakable, also in a recording: the label turns amber (dark
+# text on pale amber: 7.4:1). Colours through the palette, not a style sheet: a widget with
+# its own style sheet keeps the font and colours it had when the sheet was set, so it would
+# neither grow in presentation mode nor follow a theme switch.
+_VIEWING_COLORS = {QPalette.ColorRole.Window: "#FCEBC7", QPalette.ColorRole.WindowText: "#6B4700"}
+# The label's width fits the longest usual text, so the slider never shrinks as epochs grow.
+_WIDEST_TEXTS = ("epoch 0000000 of 0000000 (viewing history)", "epoch 0000000 of 0000000 (nearest kept to 0000000)")
+
+
+class _TimelineSlider(QSlider):
+    """The timeline's slider: keys go to it while it has the focus, a click on the groove
+    jumps there.
+
+    The window's Right shortcut (step one epoch) would otherwise take the arrow keys
+    from the focused slider, and a click beside the handle would only page.
+    """
+
+    _KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
+                       Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown})
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() in self._KEYS \
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            event.accept()  # "this key is mine": Qt then sends it as a key press, not a shortcut
+            return True
+        return super().event(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            control = QStyle.ComplexControl.CC_Slider
+            handle = self.style().subControlRect(control, option, QStyle.SubControl.SC_SliderHandle, self)
+            if not handle.contains(event.position().toPoint()):
+                groove = self.style().subControlRect(control, option, QStyle.SubControl.SC_SliderGroove, self)
+                # Where the handle's centre would be, over the span its centre can travel.
+                span = groove.width() - handle.width()
+                at = round(event.position().x()) - groove.x() - handle.width() // 2
+                value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), at, max(span, 1),
+                                                       option.upsideDown)
+                # Pressed first, so the jump snaps like a drag; the press below then grabs the
+                # handle now under the mouse, and a drag goes on from there.
+                self.setSliderDown(True)
+                self.setValue(value)
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        super().mouseReleaseEvent(event)
+        if self.isSliderDown():  # a jump whose press the base class did not take as a drag
+            self.setSliderDown(False)
 
 
 class TimelineRow(QWidget):
@@ -51,15 +98,16 @@ class TimelineRow(QWidget):
         self._asked: int | None = None  # the epoch the person picked, when it was thinned away
         self._viewing = False
 
-        self.slider = tip(QSlider(Qt.Orientation.Horizontal, self), TIPS["slider"])
+        self.slider = tip(_TimelineSlider(Qt.Orientation.Horizontal, self), TIPS["slider"])
         self.slider.setObjectName("timelineSlider")
         self.slider.setRange(0, 0)
         self.slider.valueChanged.connect(self._on_value)
         self.slider.sliderReleased.connect(self._show_state)
         self.label = tip(QLabel(self), TIPS["label"])
         self.label.setObjectName("timelineLabel")
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(
-            "epoch 00000 of 00000 (viewing history)") + 16)
+        self.label.setMargin(2)
+        self.label.setIndent(5)
+        self._fit_label()
         pixmaps = QStyle.StandardPixmap
         self.live_button = self._button("timelineLiveButton", "Back to live", pixmaps.SP_MediaSkipForward,
                                         TIPS["live"])
@@ -108,17 +156,39 @@ class TimelineRow(QWidget):
                 self.slider.setValue(self._shown)
         self.slider.setPageStep(max(1, live // 20))
         self.slider.setEnabled(live > 0)
-        if self._viewing:
+        if self._viewing and self._asked is not None:
+            text = f"epoch {self._shown} of {live} (nearest kept to {self._asked})"
+        elif self._viewing:
             text = f"epoch {self._shown} of {live} (viewing history)"
-            if self._asked is not None:
-                text += f": nearest kept snapshot to {self._asked}"
-            self.label.setStyleSheet(_VIEWING_STYLE)
         else:
             text = f"epoch {live} (live)"
-            self.label.setStyleSheet(_LIVE_STYLE)
+        self._paint_label(self._viewing)
         self.label.setText(text)
         self.live_button.setEnabled(self._viewing)
         self.continue_button.setEnabled(self._viewing)
+
+    def _paint_label(self, viewing: bool) -> None:
+        label = self.label
+        if viewing == label.autoFillBackground():
+            return
+        label.setAutoFillBackground(viewing)
+        label.setFrameStyle((QFrame.Shape.Box | QFrame.Shadow.Plain) if viewing else QFrame.Shape.NoFrame)
+        palette = QPalette()  # an empty palette: the application's, which follows the theme
+        if viewing:
+            palette = QPalette(label.palette())
+            for role, color in _VIEWING_COLORS.items():
+                palette.setColor(role, QColor(color))
+        label.setPalette(palette)
+
+    def _fit_label(self) -> None:
+        metrics = self.label.fontMetrics()
+        extra = 2 * (self.label.margin() + self.label.indent() + self.label.frameWidth()) + 4
+        self.label.setFixedWidth(max(metrics.horizontalAdvance(text) for text in _WIDEST_TEXTS) + extra)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "label"):
+            self._fit_label()  # presentation mode's larger text needs a wider label
 
     # --------------------------------------------------------------- events
     def _on_value(self, value: int) -> None:
