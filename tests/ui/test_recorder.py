@@ -221,3 +221,14 @@ def test_a_failing_encoder_is_reported_not_raised(window, tmp_path):
         time.sleep(0.01)
     assert not controls.recorder.recording and not controls.action.isChecked()
     assert "Recording stopped" in window.banner.text() and "x.mp4" in window.banner.text()
+
+
+def test_closing_the_window_while_recording_leaves_a_playable_file(window, qtbot, tmp_path):
+    controls = window.findChild(RecordingControls)
+    controls.format, controls.fps = "gif", 10
+    path = str(tmp_path / "closing.gif")
+    assert controls.start(path)
+    qtbot.wait(300)
+    window.close()  # stops, and waits (a little) for the file to be saved
+    assert not controls.recorder.recording and not controls.recorder.finishing
+    assert sum(_gif_durations(path)) >= 300

@@ -110,7 +110,7 @@ class Recorder(QObject):
         # what is left to encode after stop, and the age of the frames it takes, small.
         queue = GIF_QUEUE_FRAMES if path.lower().endswith(".gif") else QUEUE_FRAMES
         self._writer = VideoWriter(path, (self._size.width(), self._size.height()), fps, merge_repeats=True,
-                                   queue_frames=queue, on_done=self._writer_done.emit)
+                                   queue_frames=queue, on_done=self._report_done)
         self._fps = float(fps)
         self._frames = self._captures = 0
         self._start = self._grab_again_at = time.perf_counter()
@@ -172,6 +172,13 @@ class Recorder(QObject):
         self._timer.stop()
         self._writer = None
         self.failed.emit(message)
+
+    def _report_done(self, writer: VideoWriter) -> None:
+        """Called in the writer thread: hand the news to the GUI thread (a queued signal)."""
+        try:
+            self._writer_done.emit(writer)
+        except RuntimeError:  # the window, and this recorder with it, is gone; the file is finished
+            pass
 
     def _on_writer_done(self, writer: VideoWriter) -> None:
         """A writer thread has ended: the file is saved, or writing failed (also mid-recording)."""
