@@ -164,16 +164,17 @@ def test_an_unwritable_output_folder_is_refused_before_any_work(tmp_path, capsys
 def test_the_window_shows_the_options_it_renders(tmp_path, monkeypatch):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     seen = {}
+    fit = render._fit
 
-    def film(app, window, args, trainer, schedule, hold, interrupted):
+    def filming(app, window, view, size):  # what the data panel shows when filming starts
         panel = window.data_panel
-        seen.update(preset=panel.preset.currentData(), noise=panel.noise.value(), seed=panel.seed.value(),
+        seen.update(preset=panel.preset.currentText(), noise=panel.noise.value(), seed=panel.seed.value(),
                     points=panel.points.value())
-        return ""
+        return fit(app, window, view, size)
 
-    monkeypatch.setattr(render, "_film", film)
+    monkeypatch.setattr(render, "_fit", filming)
     assert main(["render", "--preset", "xor", "--noise", "0.25", "--seed", "3", "--points", "120",
-                 "--epochs", "1", "--out", str(tmp_path / "x.mp4")]) == 0
+                 "--hidden", "2", "--epochs", "1", "--size", "160x90", "--out", str(tmp_path / "x.mp4")]) == 0
     assert seen == {"preset": "xor", "noise": 25, "seed": 3, "points": 120}
 
 
