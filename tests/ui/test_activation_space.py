@@ -309,3 +309,16 @@ def test_class_edges_are_exactly_where_two_classes_tie_and_beat_the_rest():
     xs, ys = np.linspace(-3, 3, 7), np.linspace(-2, 2, 5)
     uv = np.stack(np.meshgrid(xs, ys), axis=-1)
     np.testing.assert_array_equal(classes_on_grid(A, c, xs, ys), classes_in_plane(A, c, uv))
+
+
+def test_planes_survive_diverging_and_non_finite_layers():
+    from playground.ui.plots.projection import pca_plane
+
+    H = np.full((50, 4), 1e200)
+    H[::2] = -1e200
+    H[3] = np.inf
+    H[5, 1] = np.nan
+    W = np.array([[1e300], [np.inf], [0.0], [1.0]])
+    for plane in (output_plane(W, H), pca_plane(H), output_plane(np.full((4, 3), np.nan), H)):
+        assert plane.basis.shape == (2, 4) and np.isfinite(plane.basis).all()
+    assert not is_exact(W, output_plane(W, H))

@@ -40,8 +40,9 @@ class Plane:
     labels: tuple[str, str]
 
     def project(self, values: np.ndarray) -> np.ndarray:
-        """``(n, d)`` layer values -> ``(n, 2)`` plane coordinates."""
-        return (np.asarray(values, dtype=np.float64) - self.origin) @ self.basis.T
+        """``(n, d)`` layer values -> ``(n, 2)`` plane coordinates (non-finite rows stay non-finite)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return (np.asarray(values, dtype=np.float64) - self.origin) @ self.basis.T
 
 
 def pca_2d(H: np.ndarray, reference: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -57,22 +58,35 @@ def pca_2d(H: np.ndarray, reference: np.ndarray | None = None) -> tuple[np.ndarr
     H = np.asarray(H, dtype=np.float64)
     d = H.shape[1]
     finite = np.isfinite(H).all(axis=1)
-    mean = H[finite].mean(axis=0) if finite.any() else np.zeros(d)
+    mean = _finite_mean(H)
     components = np.zeros((2, d))
-    top = _leading_directions(H[finite] - mean, 2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        centred = H[finite] - mean
+    top = _leading_directions(centred, 2)
     components[: len(top)] = top
     _fix_signs(components, reference)
-    return (H - mean) @ components.T, components, mean
+    with np.errstate(over="ignore", invalid="ignore"):  # non-finite rows stay so; the view skips them
+        return (H - mean) @ components.T, components, mean
 
 
 def _leading_directions(centred: np.ndarray, count: int) -> np.ndarray:
     """Up to ``count`` unit rows: the main directions of the rows of ``centred`` (m, d)."""
+    none = np.zeros((0, centred.shape[1]))
     if len(centred) < 2:
-        return np.zeros((0, centred.shape[1]))
+        return none
+    # Scaled to at most 1 first: a diverging layer's values (1e200) would overflow the
+    # scatter matrix to inf, and eigh cannot converge on that.
+    reach = float(np.abs(centred).max())
+    if not np.isfinite(reach) or reach == 0.0:
+        return none
+    centred = centred / reach
     # Eigenvectors of the small d x d scatter matrix, not an SVD of the (m, d) data:
     # the same directions at a fraction of the cost (10,000 grid rows every frame
     # took 30 ms as an SVD).
-    values, vectors = np.linalg.eigh(centred.T @ centred)
+    try:
+        values, vectors = np.linalg.eigh(centred.T @ centred)
+    except np.linalg.LinAlgError:
+        return none  # nothing sensible to show; the view draws the points at the origin
     order = np.argsort(values)[::-1][:count]
     # A direction with no spread is no direction: without this a flat layer would get an
     # arbitrary axis (and a one-unit layer its only axis twice).
@@ -134,15 +148,16 @@ def output_plane(W: np.ndarray, values: np.ndarray, reference: Plane | None = No
     values = np.asarray(values, dtype=np.float64)
     d = values.shape[1]
     origin = _finite_mean(values)
-    finite = values[np.isfinite(values).all(axis=1)] - origin
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging layer: overflow only empties the plane
+        finite = values[np.isfinite(values).all(axis=1)] - origin
+        directions = separating_directions(W)
+        norm = float(np.linalg.norm(directions[:, 0])) if W.shape[1] == 1 else 0.0
     basis = np.zeros((2, d))
-    directions = separating_directions(W)
     if W.shape[1] == 1:
-        w = directions[:, 0]
-        norm = float(np.linalg.norm(w))
         if np.isfinite(norm) and norm > 0:
-            basis[0] = w / norm
-        remaining = finite - np.outer(finite @ basis[0], basis[0])
+            basis[0] = directions[:, 0] / norm
+        with np.errstate(over="ignore", invalid="ignore"):
+            remaining = finite - np.outer(finite @ basis[0], basis[0])
         top = _leading_directions(remaining, 1)
         basis[1, :] = top[0] if len(top) else 0.0
         _fix_signs(basis, None if reference is None else reference.basis, start=1)
@@ -158,11 +173,13 @@ def output_plane(W: np.ndarray, values: np.ndarray, reference: Plane | None = No
 
 def is_exact(W: np.ndarray, plane: Plane) -> bool:
     """Whether the regions of output ``W`` drawn on ``plane`` classify every point exactly (see module doc)."""
-    D = separating_directions(W)
-    if not np.isfinite(D).all():
-        return False
-    outside = D - plane.basis.T @ (plane.basis @ D)
-    return float(np.linalg.norm(outside)) <= _EXACT_TOLERANCE * max(float(np.linalg.norm(D)), 1e-300)
+    with np.errstate(over="ignore", invalid="ignore"):
+        D = separating_directions(W)
+        if not np.isfinite(D).all():
+            return False
+        D = D / max(float(np.abs(D).max()), 1e-300)  # scaled, so that huge weights cannot overflow the norms
+        outside = D - plane.basis.T @ (plane.basis @ D)
+        return float(np.linalg.norm(outside)) <= _EXACT_TOLERANCE * max(float(np.linalg.norm(D)), 1e-300)
 
 
 def logits_in_plane(W: np.ndarray, b: np.ndarray, plane: Plane) -> tuple[np.ndarray, np.ndarray]:
@@ -238,4 +255,8 @@ def class_edges_in_plane(A: np.ndarray, c: np.ndarray, rect: tuple[float, float,
 def _finite_mean(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=np.float64)
     finite = np.isfinite(values).all(axis=1)
-    return values[finite].mean(axis=0) if finite.any() else np.zeros(values.shape[1])
+    if not finite.any():
+        return np.zeros(values.shape[1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = values[finite].mean(axis=0)
+    return np.where(np.isfinite(mean), mean, 0.0)  # values near the float limit overflow their sum
