@@ -164,3 +164,16 @@ def test_new_after_training_resets_every_panel(window, qtbot):
     assert [(u.value(), a.currentData()) for u, a in network.layer_rows] == [(16, "tanh"), (16, "tanh")]
     assert training.control("lr").value() == pytest.approx(0.03) and training.control("l2").value() == 0
     assert MISSING in window.transport.metric_label.text()
+
+
+def test_a_window_told_the_options_that_drew_its_data_shows_them(qtbot):
+    # As ``render --preset xor --noise 0.2 --seed 3`` builds its window (it filmed "Preset spiral").
+    dataset = make_dataset("xor", n=300, noise=0.2, seed=3, test_fraction=0.3)
+    w = MainWindow(dataset, SMALL, preset="xor", noise=0.2, seed=3)
+    qtbot.addWidget(w)
+    try:
+        assert generator_state(w.data_panel) == ("xor", 20, 300, 30, 3)
+        w.session.replace_session(Trainer(dataset, SMALL))  # render swaps its trainer in
+        assert generator_state(w.data_panel) == ("xor", 20, 300, 30, 3)
+    finally:
+        w.close()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QLabel, QPushButton, QSlider, QStyle,
-                               QToolButton, QWidget)
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QLabel, QPushButton, QSlider, QStyle, QToolButton, QWidget
 
 from ...data import Dataset
 from ...data.edits import Clear
@@ -13,9 +13,23 @@ from ...training.defaults import DEFAULT_POINTS
 from ..session.session_model import SessionModel
 from ..session.tools import TOOLS, ToolState
 from .class_selector import ClassSelector
+from .form import (
+    MAX_SEED,
+    STRETCH,
+    Section,
+    blocked,
+    choice_combo,
+    fraction_spin,
+    hbox,
+    icon_button,
+    seed_spin,
+    select_data,
+    spin,
+    tip,
+    toggle,
+    wheel_safe,
+)
 from .recipes import Recipe, Recipes, recognise
-from .form import (MAX_SEED, Section, blocked, choice_combo, fraction_spin, hbox, icon_button, select_data,
-                   seed_spin, spin, tip, toggle, wheel_safe)
 
 MIN_POINTS, MAX_POINTS = 10, 10_000  # what the Points box offers for a preset
 CUSTOM = "custom"  # the preset box's name for points no preset made
@@ -138,16 +152,16 @@ class DataPanel(Section):
         self.preset.addItem(CUSTOM, CUSTOM)
         index = self.preset.count() - 1
         self.preset.setItemData(index, TIPS["custom"], Qt.ItemDataRole.ToolTipRole)
-        self.preset.model().item(index).setEnabled(False)
+        items = self.preset.model()
+        assert isinstance(items, QStandardItemModel)  # a QComboBox's own model
+        items.item(index).setEnabled(False)
 
     def _add_heading(self, text: str, *buttons: QToolButton) -> None:
         heading = QLabel(text)
         font = heading.font()
         font.setBold(True)
         heading.setFont(font)
-        row = hbox(heading, *buttons)
-        row.layout().insertStretch(1, 1)
-        self.add_wide(row)
+        self.add_wide(hbox(heading, STRETCH, *buttons))
 
     def _history_button(self, text: str, icon: QStyle.StandardPixmap, tooltip: str) -> QToolButton:
         button = icon_button(self, text, icon, tooltip)

@@ -15,9 +15,22 @@ from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QWheelEvent
-from PySide6.QtWidgets import (QAbstractScrollArea, QAbstractSlider, QAbstractSpinBox, QComboBox,
-                               QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSpinBox,
-                               QScrollArea, QStyle, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 MIN_POINT_SIZE = 10.0  # the design's smallest readable text, also in screen recordings
 MAX_SEED = 2**31 - 1  # a QSpinBox holds a signed 32-bit int
@@ -52,7 +65,7 @@ class _WheelGuard(QObject):
     """
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget) or watched.hasFocus():
+        if not isinstance(event, QWheelEvent) or not isinstance(watched, QWidget) or watched.hasFocus():
             return False
         area = _scroll_area_of(watched)
         if area is not None:
@@ -74,11 +87,12 @@ def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
     return parent
 
 
-C = TypeVar("C", QAbstractSpinBox, QComboBox, QAbstractSlider)
+C = TypeVar("C", bound=QWidget)
 
 
 def wheel_safe(control: C) -> C:
-    """Make ``control`` take the wheel only once it has the focus (see :class:`_WheelGuard`).
+    """Make ``control`` (a spin box, combo box or slider) take the wheel only once it has the
+    focus (see :class:`_WheelGuard`).
 
     Qt's default, ``WheelFocus``, lets a passing wheel both focus and edit a
     control: one notch turned "16 units" into 1 and rebuilt the network.
@@ -97,14 +111,21 @@ def readable(widget: W) -> W:
     return widget
 
 
-def hbox(*widgets: QWidget, spacing: int = 4) -> QWidget:
-    """Several controls side by side in one form field (no margins, so rows stay aligned)."""
+STRETCH = None  # in hbox(): empty room that pushes the controls after it to the right
+
+
+def hbox(*widgets: QWidget | None, spacing: int = 4) -> QWidget:
+    """Several controls side by side in one form field (no margins, so rows stay aligned);
+    ``STRETCH`` among them takes up the spare width."""
     box = QWidget()
     layout = QHBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(spacing)
     for widget in widgets:
-        layout.addWidget(widget)
+        if widget is STRETCH:
+            layout.addStretch(1)
+        else:
+            layout.addWidget(widget)
     return box
 
 
@@ -372,10 +393,11 @@ class Section(QGroupBox):
 
     def _reveal_advanced(self) -> None:
         area = _scroll_area_of(self)
+        content = area.widget() if isinstance(area, QScrollArea) else None
         shown = [field for field in self._advanced if field.isVisibleTo(self)]
-        if not isinstance(area, QScrollArea) or area.widget() is None or not shown or self.expander is None:
+        if area is None or content is None or not shown or self.expander is None:
             return
-        content, margin = area.widget(), 4
+        margin = 4
         last = shown[-1]
         bottom = last.mapTo(content, QPoint(0, last.height())).y() + margin
         header = self.expander.mapTo(content, QPoint(0, 0)).y() - margin

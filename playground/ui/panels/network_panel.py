@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QSizePolicy, QSpinBox, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QSizePolicy, QSpinBox, QToolButton, QWidget
 
 from ...data.features import FEATURES
 from ...nn import ACTIVATIONS, INITS

@@ -127,7 +127,7 @@ class TrainingPanel(ConfigSection):
                 continue  # gamma and interval do nothing without a schedule
             if getattr(config, field) != getattr(defaults, field):
                 control = self.control(field)
-                text = control.currentText() if isinstance(control, QComboBox) else control.text()
+                text = control.currentText() if isinstance(control, QComboBox) else control.property("text")
                 changed.append(f"{ADVANCED[field]} {text}")
         return "set: " + " · ".join(changed) if changed else ""
 
