@@ -6,4 +6,6 @@ The package is layered (see ARCHITECTURE.md): ``engine`` (autograd on numpy), ``
 imports Qt, so the core runs from a script or a notebook with numpy alone.
 """
 
-__version__ = "0.1.0"
+from ._version import __version__
+
+__all__ = ["__version__"]
