@@ -101,10 +101,10 @@ def test_writer_rejects_odd_sizes_and_other_extensions(tmp_path):
 
 
 def test_missing_ffmpeg_says_how_to_install(window, monkeypatch, tmp_path):
-    monkeypatch.setattr(recorder_module, "missing_video_support", lambda: "pip install \"playground[video]\"")
+    monkeypatch.setattr(recorder_module, "missing_video_support", lambda: "pip install \"backprop-playground[video]\"")
     controls = window.findChild(RecordingControls)
     assert not controls.start(str(tmp_path / "x.mp4"))
-    assert "playground[video]" in window.banner.text()
+    assert "backprop-playground[video]" in window.banner.text()
     assert not controls.action.isChecked()
     assert not os.path.exists(tmp_path / "x.mp4")
 

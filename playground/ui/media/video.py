@@ -47,8 +47,8 @@ from typing import Callable
 import numpy as np
 
 VIDEO_FORMATS = ("mp4", "gif")
-INSTALL_HINT = ('Video needs the optional packages imageio and imageio-ffmpeg: '
-                'pip install "playground[video]"  (or: pip install imageio imageio-ffmpeg)')
+INSTALL_HINT = ('Video needs the optional package imageio-ffmpeg (it carries ffmpeg): '
+                'pip install "backprop-playground[video]"  (or: pip install imageio-ffmpeg)')
 QUEUE_FRAMES = 4  # frames waiting for ffmpeg at most: 11 MB at 1280x720, and little to finish at the end
 
 # ffmpeg settings per format: codec, pixel format, extra output options.
