@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from playground.__main__ import main, unknown_command
-from playground.training import load_session
+from playground.data import make_dataset
+from playground.training import Trainer, TrainingConfig, load_session, save_session
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,8 +140,9 @@ def test_an_unwritable_out_folder_fails_before_training(tmp_path):
 ])
 def test_a_malformed_session_gives_one_line_and_exit_2(tmp_path, section, field, literal):
     good = tmp_path / "good.playground.json"
-    assert run("--preset", "xor", "--hidden", "2", "--epochs", "2", "--points", "20",
-               "--out", str(good)).returncode == 0
+    trainer = Trainer(make_dataset("xor", n=20, noise=0.0, seed=0), TrainingConfig(hidden=(2,)))
+    trainer.step(2)
+    save_session(good, trainer)
     data = json.loads(good.read_text(encoding="utf-8"))
     if field is None:
         data[section] = "@@"
@@ -156,8 +158,6 @@ def test_a_malformed_session_gives_one_line_and_exit_2(tmp_path, section, field,
 
 
 def test_an_error_while_training_gives_one_line(monkeypatch, capsys):
-    from playground.training import Trainer
-
     def overflow(self, epochs=1):
         raise OverflowError("(34, 'Numerical result out of range')")
 
