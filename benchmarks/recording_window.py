@@ -1,10 +1,12 @@
-"""Recording benchmark: how the window fares while it records (offscreen, training playing).
+"""Recording in the real window (offscreen, training playing at full speed): prints numbers, asserts nothing.
 
-Run it as ``python -m playground.ui.devtools.bench_recording [--format gif] [--seconds 10]
-[--area window]``. It prints the longest GUI stall (the largest gap between two
-ticks of a 10 ms timer), how long ``stop`` kept the GUI thread, how long the
-file took to be finished after that, the frames written and dropped, and the
-file's size.
+Prints the longest GUI stall (the largest gap between two ticks of a 10 ms
+timer on the window's thread), how long ``stop`` kept the GUI thread, how long
+the file took to be saved after that, the frames of the video and how many of
+them repeat the frame before (dropped captures), and the file's size.
+``--format none`` plays without recording, for comparison.
+
+Run: ``python benchmarks/recording_window.py [--format gif|mp4|none] [--seconds 10] [--area window|plots]``.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ def _measure(fmt: str, seconds: float, area: str, fps: int) -> dict[str, float]:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ...data import make_dataset
-    from ...training.defaults import DEFAULT_CONFIG
-    from ..media.recorder import RecordingControls
-    from ..plots.style import configure_pyqtgraph
-    from ..shell.main_window import MainWindow
+    from playground.data import make_dataset
+    from playground.training.defaults import DEFAULT_CONFIG
+    from playground.ui.media.recorder import RecordingControls
+    from playground.ui.plots.style import configure_pyqtgraph
+    from playground.ui.shell.main_window import MainWindow
 
     configure_pyqtgraph()
     app = QApplication.instance() or QApplication([])
@@ -66,14 +68,13 @@ def _measure(fmt: str, seconds: float, area: str, fps: int) -> dict[str, float]:
             window.session.pause()
             window.close()
             return {"recorded s": seconds, "max GUI stall s": stall}
-        wait = getattr(controls.recorder, "wait_saved", None)  # absent before background finishing
-        while wait is not None and not wait(0.01):
+        while not controls.recorder.wait_saved(0.01):
             app.processEvents()
         saved_s = time.perf_counter() - stopping
         recorder = controls.recorder
         result = {"recorded s": seconds, "max GUI stall s": stall, "stop s": stop_s,
                   "saved after s": saved_s, "frames": recorder.frames,
-                  "dropped": getattr(recorder, "dropped", 0),
+                  "repeats (dropped)": recorder.dropped,
                   "MB": os.path.getsize(path) / 2**20}
     window.session.pause()
     window.close()
@@ -82,7 +83,7 @@ def _measure(fmt: str, seconds: float, area: str, fps: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, record once, print one line per number."""
-    parser = argparse.ArgumentParser(prog="python -m playground.ui.devtools.bench_recording")
+    parser = argparse.ArgumentParser(prog="python benchmarks/recording_window.py")
     parser.add_argument("--format", choices=("mp4", "gif", "none"), default="gif",
                         help="none: play without recording, for comparison")
     parser.add_argument("--seconds", type=float, default=10.0)
