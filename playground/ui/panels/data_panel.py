@@ -73,8 +73,10 @@ class DataPanel(Section):
     one: after undo, New or Open they show the options that made the points
     (see :mod:`.recipes`), and points no preset made (a file, a painted edit)
     show the preset "custom", their size and test share, with the generator's
-    options greyed out until a preset is chosen. ``noise`` and ``seed`` are the
-    options the panel tries first when it recognises the starting dataset.
+    options greyed out until a preset is chosen. ``noise`` and ``seed`` (the
+    options that drew ``model.dataset``, if known) are tried first when the panel
+    recognises the data; ``preset`` is kept for callers, since every preset of
+    the data's task is tried anyway.
     """
 
     def __init__(self, model: SessionModel, tools: ToolState, *, preset: str = "xor",
