@@ -2,8 +2,9 @@
 
 The idea is micrograd's: every operation computes its output and says, right
 beside it, how a gradient flowing into that output splits onto its inputs (its
-local derivative). ``backward()`` sorts the graph topologically and applies the
-chain rule node by node. The difference is that a node holds a whole numpy array,
+local derivative). ``backward()`` visits the graph in topological order (newest
+node first, from a heap on creation order) and applies the chain rule node by
+node. The difference is that a node holds a whole numpy array,
 so a dataset flows through a handful of operations instead of millions of scalars.
 
 Conventions:
