@@ -66,6 +66,24 @@ def _tooltip(qtbot, diagram, pos: QPoint) -> str:
     return QToolTip.text()
 
 
+def _point_on_edge_alone(diagram, layer: int, i: int, j: int, others: tuple[int, int]) -> QPoint:
+    """A point of edge ``(layer, i, j)`` in view coordinates that no other edge of the layer
+    passes within 6 px of (midpoints of crossing edges can coincide)."""
+    def distance(p: QPointF, line) -> float:
+        a, b = np.array([line.x1(), line.y1()]), np.array([line.x2(), line.y2()])
+        t = np.clip(np.dot([p.x(), p.y()] - a, b - a) / np.dot(b - a, b - a), 0, 1)
+        return float(np.linalg.norm(a + t * (b - a) - [p.x(), p.y()]))
+
+    line = diagram.edge_item(layer, i, j).line()
+    rest = [diagram.edge_item(layer, a, b).line() for a in range(others[0]) for b in range(others[1])
+            if (a, b) != (i, j)]
+    for t in np.linspace(0.3, 0.7, 41):
+        p = QPointF(line.x1() + t * (line.x2() - line.x1()), line.y1() + t * (line.y2() - line.y1()))
+        if min(distance(p, other) for other in rest) > 6:
+            return diagram.mapFromScene(p)
+    raise AssertionError("every point of the edge is near another edge")
+
+
 # ------------------------------------------------------------------- structure and maps
 def test_one_node_per_input_hidden_unit_and_output(window, qtbot):
     diagram = window.network_view.diagram
@@ -130,9 +148,7 @@ def test_hover_tells_weights_biases_and_their_gradients(window, qtbot):
     window.session.step(1)
     frame = _drawn(qtbot, window, 1)
     diagram = window.network_view.diagram
-    line = diagram.edge_item(2, 1, 3).line()
-    middle = diagram.mapFromScene(QPointF((line.x1() + line.x2()) / 2, (line.y1() + line.y2()) / 2))
-    text = _tooltip(qtbot, diagram, middle)
+    text = _tooltip(qtbot, diagram, _point_on_edge_alone(diagram, 2, 1, 3, others=(3, 4)))
     W, dW = frame.weights[1][0], frame.grads[1][0]
     assert text.startswith(f"w(2)[2→4] = {W[1, 3]:.3g}, ∂L/∂w = {dW[1, 3]:.3g}")
     assert "from layer 1 unit 2 to layer 2 unit 4" in text
