@@ -209,3 +209,25 @@ def test_start_removes_stale_temporary_files_of_killed_autosaves(tmp_path):
     assert errors == []
     assert [path.exists() for path in stale] == [False, False, False]
     assert fresh.exists() and other.exists()
+
+
+def test_restore_brings_back_the_timeline(window, qtbot, answers, autosaver):
+    from playground.training.sessions import read_session
+    from playground.training.timeline import Timeline
+
+    trainer = Trainer(make_dataset("gaussians", n=50, noise=0.1, seed=9, test_fraction=0.2), CONFIG)
+    timeline = Timeline()
+    timeline.follow(trainer)
+    for _ in range(25):
+        trainer.step(1)
+        timeline.follow(trainer)
+    folder = autosaver.path.parent
+    dead = folder / f"{PREFIX}timeline.playground.json"
+    save_session(dead, trainer, timeline)
+    kept = read_session(dead).timeline.epochs.tolist()
+    assert len(kept) > 2
+    answers.restore = True
+    assert recover(autosaver)
+    wait_idle(qtbot, window)
+    worker = window.session.worker
+    assert window.session.run_in_worker(lambda t: worker.timeline.epochs.tolist()) == kept
