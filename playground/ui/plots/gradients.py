@@ -21,7 +21,6 @@ FLAG_MARK = "⚠"  # starts the health line under the plot
 # Warnings in the palette's vermillion, darkened for text on white and lightened on the dark theme.
 _WARNING = {False: "#B8400A", True: "#F4A261"}
 _FLAGGED_WIDTH = 2.5  # px: a flagged layer's curve stands out from the 1 px curves
-_SHORT_LEGEND_AFTER = 4  # more layers than this: the legend says "L3", not "layer 3: 8 tanh" (as the diagram)
 
 
 class _WrappedLabel(pg.LabelItem):
@@ -60,7 +59,7 @@ class GradientPlot(HistoryPlot):
     """
 
     def __init__(self, parent=None) -> None:
-        super().__init__("gradientPlot", {"bottom": "epoch", "left": "‖∂L/∂W‖ (log)"}, parent=parent)
+        super().__init__("gradientPlot", {"bottom": "epoch", "left": "‖∂L/∂W‖"}, parent=parent)
         self.getPlotItem().setLogMode(y=True)
         self._labels_shown: list[str] = []
         self._flagged: frozenset[int] = frozenset()
@@ -123,11 +122,30 @@ class GradientPlot(HistoryPlot):
         self._mark_flagged()
 
     def _mark_flagged(self) -> None:
-        """Legend entries and pens for the current labels and flags."""
-        short = len(self._labels_shown) > _SHORT_LEGEND_AFTER
+        """Legend entries and pens for the current labels and flags.
+
+        The legend says "layer 3: 8 tanh" when every entry fits in one row, else
+        "L3" as the diagram does (the full names are the plot's tooltip), so it
+        takes as little of the plot's height as it can.
+        """
+        short = not self._fits_one_row(self._labels_shown)
         self._set_legend([(self._curves[label], _short_name(label) if short else label)
                           for label in self._labels_shown])
+        self.setToolTip("\n".join(self._labels_shown) if short else "")
         self._color_curves()
+
+    def _fits_one_row(self, labels: list[str]) -> bool:
+        return self.legend_row_width(labels) <= self.legend_room()
+
+    def _fit_legend(self) -> None:
+        # A resize may make the long names fit, or no longer fit: choose again, then flow.
+        labels = getattr(self, "_labels_shown", None)
+        if labels and self._legend_entries:
+            short = self._legend_entries[0][1] != labels[0]
+            if short == self._fits_one_row(labels):
+                self._mark_flagged()
+                return  # _set_legend has fitted the new entries
+        super()._fit_legend()
 
     def _color_curves(self) -> None:
         colors = sequential_colors(self.theme.sequence, len(self._labels_shown))

@@ -2,7 +2,8 @@
 
 Colour tells the quantity (loss vs metric), the line style tells the split
 (solid = training, dashed = test), so the four curves stay apart without
-relying on colour alone.
+relying on colour alone. The legend says just that in one row: "loss",
+"accuracy" and "dashed: test".
 """
 from __future__ import annotations
 
@@ -26,8 +27,7 @@ class LossPlot(HistoryPlot):
 
     def __init__(self, parent=None) -> None:
         labels = {"bottom": "epoch", "left": "loss", "right": "accuracy (%)"}
-        # Legend columns in pairs, so each row reads "train ..., test ...".
-        super().__init__("lossPlot", labels, parent=parent, legend_column_step=2)
+        super().__init__("lossPlot", labels, parent=parent)
         item = self.getPlotItem()
         self._log = False
         self._metric_name = "accuracy (%)"
@@ -46,6 +46,8 @@ class LossPlot(HistoryPlot):
         self._test = self._new_curve("test loss")
         self._metric_train = self._new_curve("train metric", self._metric_view)
         self._metric_test = self._new_curve("test metric", self._metric_view)
+        # Only a legend sample (never drawn in the plot): a dashed line in the axes' colour.
+        self._test_key = pg.PlotDataItem()
         self._theme_changed()
 
     def update_history(
@@ -75,18 +77,14 @@ class LossPlot(HistoryPlot):
         self._follow(epochs, [np.asarray(v, dtype=np.float64) for v in (train_loss, test_loss) if v is not None],
                      self._log)
         metric = metric_name.split(" (")[0]  # the unit is on the axis; keep legend entries short
-        self._set_legend(
-            [
-                (curve, label)
-                for curve, label, data in (
-                    (self._train, "train loss", train_loss),
-                    (self._test, "test loss", test_loss),
-                    (self._metric_train, f"train {metric}", metric_train),
-                    (self._metric_test, f"test {metric}", metric_test),
-                )
-                if data is not None
-            ]
-        )
+        # One short row: the colours name the quantities, one entry says what dashes mean
+        # (train curves are solid), so the legend leaves the plot its height.
+        entries = [(self._train, "loss")]
+        if metric_train is not None:
+            entries.append((self._metric_train, metric))
+        if test_loss is not None or metric_test is not None:
+            entries.append((self._test_key, "dashed: test"))
+        self._set_legend(entries)
 
     def set_log(self, log: bool) -> None:
         """Log scale (base 10) for the loss axis."""
@@ -123,3 +121,4 @@ class LossPlot(HistoryPlot):
         self._test.setPen(pg.mkPen(t.loss, width=1, style=dash))
         self._metric_train.setPen(pg.mkPen(t.metric, width=1))
         self._metric_test.setPen(pg.mkPen(t.metric, width=1, style=dash))
+        self._test_key.setPen(pg.mkPen(t.foreground, width=1, style=dash))

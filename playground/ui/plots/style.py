@@ -11,13 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
 
 from playground.data.palette import hex_to_rgb
 
 FONT_PT = 10  # tick labels and legends: the design's minimum
 LABEL_PT = 11  # axis titles, a little larger than the ticks they explain
 _LEGEND_GAP = 12  # px kept free between legend entries when choosing the number of columns
+_LEGEND_SAMPLE = 30  # px of a legend entry's line sample and its margin (pyqtgraph's ItemSample)
 
 
 def configure_pyqtgraph() -> None:
@@ -130,13 +131,53 @@ def _scale_marker(item: pg.ScatterPlotItem, factor: float) -> None:
         item.setSize(target)
 
 
-class LogFriendlyAxis(pg.AxisItem):
-    """An axis whose log mode labels only the readable ticks.
+_NICE_MANTISSAS = (1.0, 2.0, 5.0, 10.0)
+_TICK_GAP_LINES = 0.6  # free space between two tick labels, in text lines (vertical axes)
+_TICK_GAP_EMS = 1.5  # the same along horizontal axes, in widths of "0"
 
-    pyqtgraph labels every minor tick (2..9 x 10^n) when few decades are shown,
-    and the labels pile on top of each other. Here minor ticks keep a label only
-    at 2 and 5 x 10^n, and only when the labelled ticks span at most two decades.
+
+def next_nice_step(step: float) -> float:
+    """The next tick spacing up from ``step`` among 1, 2, 5 x 10^k."""
+    scale = 10.0 ** float(np.floor(np.log10(step) + 1e-9))
+    mantissa = step / scale
+    return next(m * scale for m in _NICE_MANTISSAS if m > mantissa * (1 + 1e-9))
+
+
+class LogFriendlyAxis(pg.AxisItem):
+    """An axis whose tick labels never run into each other.
+
+    pyqtgraph picks the tick spacing from the axis length alone, so larger text
+    (presentation mode) on a short axis piles labels on top of each other; here
+    the major spacing grows (1, 2, 5 x 10^k) until every label has room in the
+    axis's tick font. In log mode pyqtgraph also labels every minor tick
+    (2..9 x 10^n) when few decades are shown; minor ticks keep a label only at 2
+    and 5 x 10^n, and only when the labelled ticks span at most two decades.
     """
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph naming)
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not levels or size <= 0:
+            return levels
+        span = abs(maxVal - minVal)
+        low, high = min(minVal, maxVal), max(minVal, maxVal)
+        major = levels[0][0]
+        while (span / major + 1) * self._label_room(low, high, major) > size and major < span:
+            major = next_nice_step(major)
+        if major == levels[0][0]:
+            return levels
+        # Only the major level: pyqtgraph would label the minor ticks wherever its own (looser)
+        # estimate of the text says they fit, which is what crowded the axis in the first place.
+        return [(major, 0.0)]
+
+    def _label_room(self, low: float, high: float, spacing: float) -> float:
+        """Pixels one tick label (ticks ``spacing`` apart in ``[low, high]``) and the gap after it
+        take along the axis."""
+        metrics = QFontMetrics(self.style["tickFont"] or self.font())
+        if self.orientation in ("left", "right"):
+            return metrics.height() * (1 + _TICK_GAP_LINES)
+        ends = (np.ceil(low / spacing) * spacing, np.floor(high / spacing) * spacing)
+        widest = max(metrics.horizontalAdvance(self.tickStrings([end], 1.0, spacing)[0]) for end in ends)
+        return widest + metrics.horizontalAdvance("0") * _TICK_GAP_EMS
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph naming)
         strings = super().logTickStrings(values, scale, spacing)
@@ -164,7 +205,7 @@ class ThemedPlot(pg.PlotWidget):
     _presentation_scale = 1.0
 
     def __init__(self, object_name: str, labels: dict[str, str], parent=None, **plot_item_kwargs) -> None:
-        axes = {name: LogFriendlyAxis(name) for name in ("left", "right")}
+        axes = {name: LogFriendlyAxis(name) for name in self._AXES}
         super().__init__(parent=parent, axisItems=axes, **plot_item_kwargs)
         self.setObjectName(object_name)
         self.theme = LIGHT
@@ -276,7 +317,7 @@ class ThemedPlot(pg.PlotWidget):
             # These plots have no title; the legend takes the title's row.
             item.layout.removeItem(item.titleLabel)
             item.titleLabel.hide()
-            item.layout.addItem(self._legend, 0, 1, alignment=Qt.AlignmentFlag.AlignCenter)
+            item.layout.addItem(self._legend, 0, 0, 1, 3, alignment=Qt.AlignmentFlag.AlignCenter)
             # Axes widen with their tick labels without resizing the widget: refit then too,
             # once the layout has settled (during the resize the geometry is half updated).
             self._refit = QTimer(self, singleShot=True, interval=0)
@@ -284,6 +325,21 @@ class ThemedPlot(pg.PlotWidget):
             item.getViewBox().sigResized.connect(self._refit.start)
             self._style_legend(self._legend)
         return self._legend
+
+    def legend_room(self) -> float:
+        """The width the legend may take: the widget's, inside the plot's margins.
+
+        The legend spans the axes' columns too (it sits above them, in the title's row).
+        Measured on the widget, not the plot item: a legend wider than the room holds
+        the item at its own width, so measuring the item would never let the legend shrink.
+        """
+        left, _, right, _ = self.getPlotItem().getContentsMargins()
+        return self.width() - left - right
+
+    def legend_row_width(self, texts: list[str]) -> float:
+        """About how wide one legend row holding ``texts`` would be, in pixels."""
+        metrics = QFontMetrics(plot_font(round(FONT_PT * self._presentation_scale)))
+        return sum(_LEGEND_SAMPLE + _LEGEND_GAP + metrics.horizontalAdvance(text) for text in texts)
 
     def _fit_legend(self) -> None:
         """Reflow the legend into the columns that fit the view's width and size its row."""
@@ -295,18 +351,17 @@ class ThemedPlot(pg.PlotWidget):
             item.layout.setRowFixedHeight(0, 0)
             return
         preferred = Qt.SizeHint.PreferredSize
-        entry = _LEGEND_GAP + max(
+        # The narrowest entry bounds the columns from above; then the real layout decides
+        # (columns are as wide as their widest entry, so a row of short entries fits more).
+        entry = _LEGEND_GAP + min(
             sample.effectiveSizeHint(preferred).width() + label.effectiveSizeHint(preferred).width()
             for sample, label in legend.items
         )
-        # The view's width without the legend's say: a legend wider than the view holds the
-        # view (and the whole plot) at its own width, so measuring the view would never drop a column.
-        width = self.width() - (item.width() - item.getViewBox().width())
+        width = self.legend_room()
         columns = int(max(1, min(len(legend.items), width // entry)))
         if columns > self._legend_step:
             columns -= columns % self._legend_step
         legend.setColumnCount(columns)
-        # The estimate leaves out the legend's own margins: drop columns until it really fits.
         while columns > self._legend_step and legend.effectiveSizeHint(preferred).width() > width:
             columns -= self._legend_step
             legend.setColumnCount(columns)

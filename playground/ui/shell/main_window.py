@@ -5,13 +5,12 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from PySide6.QtCore import QEventLoop, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDockWidget,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -38,12 +37,14 @@ from ..session.session_model import SessionModel
 from ..session.tools import ToolState
 from ..session.worker import GRID_RESOLUTION, Frame
 from ..timeline.timeline_row import TimelineRow, install_timeline
+from .help_menu import HelpMenu, install_help_menu
 from .titled import titled
 from .tutorial import install_tutorial_features
 
 DRAW_INTERVAL_MS = 16  # at most ~60 redraws a second, whatever the training speed
 CURVES_INTERVAL_S = 0.1  # loss and gradient curves: at most 10 redraws a second while playing
 SPACE_INTERVAL_S = 0.05  # the activation space: at most 20 redraws a second while playing
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" for a widget's size
 DEFAULT_SIZE = QSize(1280, 720)  # the smaller recording size: what a tutorial films
 
 
@@ -52,6 +53,41 @@ def initial_size(available: QRect) -> QSize:
     without its panels), so nothing starts cut off on a 1024x768 screen."""
     return DEFAULT_SIZE.boundedTo(available.size())
 
+
+
+class SquareColumn(QObject):
+    """Keeps the boundary plot's column as wide as makes its view square, no wider.
+
+    The boundary plot keeps an equal aspect (circles stay round), so in a column
+    wider than its height allows the view would show far beyond the data domain
+    (x from -13 to 13 for data in -6 to 6 in presentation mode). Capping the
+    column's widgets at the width of a square view gives the rest of the row to
+    the next column, whose plots use it.
+    """
+
+    _SLACK = 2  # px: differences below this are rounding, not worth a relayout
+
+    def __init__(self, plot, column: tuple[QWidget, ...]) -> None:
+        super().__init__(plot)
+        self.plot = plot
+        self.column = column
+        self._timer = QTimer(self, singleShot=True, interval=0)
+        self._timer.timeout.connect(self.fit)
+        plot.getPlotItem().getViewBox().sigResized.connect(self._timer.start)
+
+    def fit(self) -> None:
+        """Cap the column's width so that the plot's view is square (or as near as its minimum allows)."""
+        view = self.plot.getPlotItem().getViewBox()
+        excess = view.width() - view.height()  # px the view is wider than tall
+        if abs(excess) <= self._SLACK:
+            return
+        first = self.column[0]
+        if excess < 0 and first.maximumWidth() >= QWIDGETSIZE_MAX:
+            return  # narrower than tall and not capped: nothing to give back
+        width = max(round(first.width() - excess), first.minimumSizeHint().width())
+        # A cap above the column's share of the row does not bind: the column then takes its share.
+        for widget in self.column:
+            widget.setMaximumWidth(width)
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +101,7 @@ class MainWindow(QMainWindow):
     files: FileController
     timeline_row: TimelineRow
     network_view: NetworkView
+    help_menu: HelpMenu
 
     def __init__(self, dataset=None, config: TrainingConfig | None = None, *,
                  preset: str = DEFAULT_PRESET, seed: int = 0, noise: float = DEFAULT_NOISE) -> None:
@@ -127,6 +164,7 @@ class MainWindow(QMainWindow):
         self.timeline_row = install_timeline(self)
         install_tutorial_features(self)
         self.network_view = install_network_view(self)
+        self.help_menu = install_help_menu(self)
 
     # ------------------------------------------------------ extension points
     MENU_ORDER = ("&File", "&Edit", "&View", "&Train", "&Help")
@@ -179,26 +217,29 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(side.sizeHint().width() + 20)
         scroll.setMaximumWidth(side.sizeHint().width() + 40)
 
-        plots = QGridLayout()
+        loss_box = titled("Loss", self.loss_plot, self.log_loss,
+                          tooltip="Loss per epoch (solid: training, dashed: test) and accuracy or "
+                                  "RMSE on the right axis.")
+        gradient_box = titled("Gradient norms (log scale)", self.gradient_plot,
+                              tooltip="Size of each layer's weight gradient: falling far below the "
+                                      "output layer's means vanishing gradients.")
+        # Two rows, each with its own column widths: the boundary plot takes the width of a
+        # square view (SquareColumn) and the activation space the rest, while the curves below
+        # share their row equally.
+        plots = QVBoxLayout()
         plots.setContentsMargins(0, 0, 0, 0)
         plots.setSpacing(6)
-        plots.addWidget(self.boundary_view, 0, 0)
-        plots.addWidget(self.activation_view, 0, 1)
-        plots.addWidget(titled("Loss", self.loss_plot, self.log_loss,
-                               tooltip="Loss per epoch (solid: training, dashed: test) and accuracy or "
-                                       "RMSE on the right axis."), 1, 0)
-        plots.addWidget(titled("Gradient norms", self.gradient_plot,
-                               tooltip="Size of each layer's weight gradient: falling far below the "
-                                       "output layer's means vanishing gradients."), 1, 1)
-        # The boundary plot is where people click and what a tutorial films: give it the most room.
-        plots.setRowStretch(0, 3)
-        plots.setRowStretch(1, 2)
-        # Equal columns: the boundary plot keeps its aspect ratio, so height is what it needs.
-        plots.setColumnStretch(0, 1)
-        plots.setColumnStretch(1, 1)
+        for stretch, pair in ((3, (self.boundary_view, self.activation_view)), (2, (loss_box, gradient_box))):
+            row = QHBoxLayout()
+            row.setSpacing(6)
+            for widget in pair:
+                row.addWidget(widget, 1)
+            # The boundary plot is where people click and what a tutorial films: the most height.
+            plots.addLayout(row, stretch)
         for widget in (self.boundary_plot, self.activation_view, self.loss_plot, self.gradient_plot):
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             widget.setMinimumSize(160, 120)
+        self._square = SquareColumn(self.boundary_plot, (self.boundary_view,))
 
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
