@@ -282,12 +282,15 @@ def _film(app, window, args: argparse.Namespace, trainer, schedule: list[int], h
             writer.write(image)
             done += 1
             progress_bar(done, total, "holding the last frame")
+        writer.finish()
+        while not writer.wait(0.1):  # a GIF with one palette is encoded only now: Ctrl+C still works
+            _check(interrupted)
+        writer.close()  # raises what went wrong, if anything
     except BaseException:
         writer.abort()  # no half-written video left behind
         raise
     finally:
         sys.stderr.write("\n")
-    writer.close()
     stats = frame.stats
     return "" if stats.status == "ok" else f"; training {stats.status} at epoch {frame.epoch}: {stats.message}"
 
