@@ -6,8 +6,6 @@ import os
 import sys
 from typing import Sequence
 
-COMMANDS = ("train", "render")
-
 
 def unknown_command(word: str) -> bool:
     """Whether ``word``, the first argument, reads as a mistyped command rather than a FILE to open:
@@ -22,19 +20,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Process-wide, so the application opts in here rather than the engine on import.
     from .engine.allocator import tune_allocator
     tune_allocator()
-    if args and args[0] == "train":
-        from .cli import train_command
-        return train_command(args[1:])
-    if args and args[0] == "render":
-        from .ui.media.render import render_command
-        return render_command(args[1:])
-    if args and unknown_command(args[0]):
+    from .ui.app import COMMANDS, parse_arguments
+
+    if args and args[0] not in COMMANDS and unknown_command(args[0]):
         # One line, argparse's status 2, and no window: a typo must not open the app.
         sys.stderr.write(f"playground: error: unknown command {args[0]!r} (commands: {', '.join(COMMANDS)}; "
                          "or give a session or dataset FILE to open)\n")
         return 2
-    from .ui.app import run_app
-    return run_app(args)
+    options = parse_arguments(args)  # --help, --version and bad arguments exit here
+    if options.command == "train":
+        from .cli import train_command
+        return train_command(options.arguments)
+    if options.command == "render":
+        from .ui.media.render import render_command
+        return render_command(options.arguments)
+    from .ui import app
+    return app.run_app(options)
 
 
 if __name__ == "__main__":

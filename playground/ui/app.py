@@ -1,7 +1,10 @@
-"""Start the application: ``run_app(argv)`` parses the command line, builds the window,
-offers to restore a session autosaved before a crash, and runs until the window closes.
+"""Start the application: ``run_app(options)`` builds the window, offers to restore a session
+autosaved before a crash, and runs until the window closes. ``parse_arguments`` reads the
+whole command line, the headless commands included:
 
     playground [FILE] [--preset NAME] [--seed N] [--presentation] [--restore | --no-restore]
+    playground COMMAND [options]        (train, render: headless, see playground COMMAND --help)
+    playground --version
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Sequence
 
+from .._version import __version__
 from ..data import DATASET_NAMES
 from ..training.defaults import DEFAULT_PRESET, DEFAULT_SEED
 
@@ -19,8 +23,6 @@ if TYPE_CHECKING:
     from .files.file_controller import FileController
     from .shell.main_window import MainWindow
     from .shell.settings import Settings
-
-
 
 def _seed(text: str) -> int:
     # Imported here so that --help and argument errors never load Qt.
@@ -35,13 +37,18 @@ def _seed(text: str) -> int:
     return seed
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The window's command line (``python -m playground train --help`` covers headless training)."""
-    parser = argparse.ArgumentParser(
-        prog="playground",
-        description="Playground: watch a neural network learn. Click points of two or more classes "
-                    "into the plane, choose a network, and train it step by step.",
-        epilog="Headless training without a window: python -m playground train --help")
+PROG = "playground"
+# The headless commands and their one-line help; each parses its own options (``COMMAND --help``).
+COMMANDS = {
+    "train": "train a network without a window, print its metrics and save the session",
+    "render": "train without a window and write a video (MP4 or GIF) of the window, no screen needed",
+}
+USAGE = (f"{PROG} [FILE] [--preset NAME] [--seed N] [--presentation] [--restore | --no-restore]\n"
+         f"       {PROG} COMMAND [options]   (COMMAND: {', '.join(COMMANDS)}; {PROG} COMMAND --help)\n"
+         f"       {PROG} --version")
+
+
+def _add_window_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", metavar="FILE",
                         help="a session to open (.playground.json) or a dataset to import (.csv or .json)")
     parser.add_argument("--preset", metavar="NAME", choices=DATASET_NAMES, default=None,
@@ -58,35 +65,82 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--no-restore", dest="restore", action="store_false",
                          help="start without restoring an autosaved session; it is kept and offered "
                               "at the next start")
+
+
+def _new_parser(parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser = parser_class(
+        prog=PROG, usage=USAGE,
+        description="Playground: watch a neural network learn. Click points of two or more classes "
+                    "into the plane, choose a network, and train it step by step.",
+        epilog="In a terminal on Windows, run playground-cli instead of playground: it takes the same "
+               "arguments and shows what the commands print. Headless training without a window: "
+               f"{PROG} train --help")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, as ``playground --help`` shows it: the headless commands (argparse
+    subcommands, each handing its arguments to its own parser) and the window's FILE and options."""
+    parser = _new_parser()
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    for name, text in COMMANDS.items():
+        command = commands.add_parser(name, help=text, add_help=False, prefix_chars="\0")
+        command.add_argument("arguments", nargs=argparse.REMAINDER)
+    _add_window_arguments(parser)
+    return parser
+
+
+class _WindowParser(argparse.ArgumentParser):
+    """The window's FILE and options, with the whole command line's help and usage.
+
+    argparse cannot parse an optional FILE beside subcommands in one parser: a FILE such
+    as ``lesson.csv`` would be read as an unknown command. So the window's arguments are
+    parsed on their own, and its --help still lists the commands."""
+
+    def format_help(self) -> str:
+        return build_parser().format_help()
+
+
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
-    """Parsed options; exits with argparse's message (status 2) on bad arguments."""
-    parser = build_parser()
-    options = parser.parse_args(list(argv))
+    """Parsed options: ``command`` is a headless command's name with its ``arguments``, or None
+    for the window; exits with argparse's message (status 2) on bad arguments, and after
+    --help or --version."""
+    argv = list(argv)
+    if argv and argv[0] in COMMANDS:
+        return build_parser().parse_args(argv)
+    parser = _new_parser(_WindowParser)
+    _add_window_arguments(parser)
+    options = parser.parse_args(argv)
     if options.file is not None and (options.preset is not None or options.seed is not None):
         parser.error("FILE and --preset/--seed both choose the starting data; give one of them")
+    options.command = None
     return options
 
 
-def run_app(argv: Sequence[str]) -> int:
-    """Open the playground window and run the event loop until it closes."""
-    options = parse_arguments(argv)
+def run_app(options: argparse.Namespace) -> int:
+    """Open the playground window for ``options`` (from :func:`parse_arguments`) and run the
+    event loop until it closes; 1 with one sentence on stderr when there is no display."""
+    from .display import display_problem
+
+    problem = display_problem()
+    if problem:
+        sys.stderr.write(f"{PROG}: {problem}\n")
+        return 1
     # Imported here so that ``python -m playground train`` and --help never load Qt.
     from PySide6.QtWidgets import QApplication
 
-    from .files.autosave import recover
     from .devtools.driver import Driver
-    from .shell.main_window import MainWindow
+    from .files.autosave import recover
     from .plots.style import configure_pyqtgraph
+    from .shell.identity import set_identity
+    from .shell.main_window import MainWindow
     from .shell.presentation import presentation, set_presentation
-    from .shell.settings import APPLICATION, ORGANIZATION, Settings
+    from .shell.settings import Settings
 
     configure_pyqtgraph()
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setApplicationName(APPLICATION)
-    app.setOrganizationName(ORGANIZATION)
+    set_identity(app)  # name, version, organisation, desktop file, icon, Qt's translations
     driver = Driver.from_environment()  # a test hook: None unless $PLAYGROUND_TEST_DRIVER is set
 
     settings = Settings()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import playground
 from playground.data import DATASET_NAMES, load_dataset, make_dataset, save_dataset
 from playground.training import Trainer, load_session, save_session
 from playground.ui.app import parse_arguments, remember_theme
@@ -42,9 +43,28 @@ def test_help_explains_every_option():
     for phrase in ("FILE a session to open (.playground.json) or a dataset to import (.csv or .json)",
                    "--preset NAME the dataset to start with", "--seed N seed of the starting dataset",
                    "--presentation start in presentation mode", "--restore restore a session autosaved",
-                   "--no-restore start without restoring", "python -m playground train --help"):
+                   "--no-restore start without restoring", "playground train --help",
+                   "--version show program's version number",
+                   "commands: COMMAND train train a network without a window",
+                   "render train without a window and write a video", "run playground-cli instead"):
         assert phrase in text
     assert all(name in text for name in DATASET_NAMES)
+
+
+def test_version():
+    done = subprocess.run(app_command("--version"), capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, f"playground {playground.__version__}\n")
+
+
+@pytest.mark.parametrize("argv, command, arguments", [
+    (["train", "--epochs", "3", "--help"], "train", ["--epochs", "3", "--help"]),
+    (["render", "--out", "a.gif"], "render", ["--out", "a.gif"]),
+    (["render"], "render", []),
+])
+def test_commands_are_argparse_subcommands_that_hand_on_their_arguments(argv, command, arguments):
+    options = parse_arguments(argv)
+    assert (options.command, options.arguments) == (command, arguments)
+    assert parse_arguments(["train.csv"]).command is None  # a FILE, not a command
 
 
 def test_gui_script_entry_point_and_train_dispatch():

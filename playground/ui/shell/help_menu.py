@@ -1,0 +1,119 @@
+"""Help > User guide (F1) and Help > About Playground.
+
+The guide is ``docs/guide.md``, shown inside the app (Qt reads Markdown and its pictures), so a
+teacher needs no Markdown viewer. A source checkout has it in ``docs/``; an installed wheel
+carries it in ``share/backprop-playground/docs`` of its environment (pyproject.toml's data files).
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import site
+import sys
+import sysconfig
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
+
+from ..._version import __version__
+
+GUIDE = "guide.md"
+SHARE = Path("share") / "backprop-playground" / "docs"
+LICENCE = "MIT"
+
+
+def tr(text: str) -> str:
+    """``text`` in the application's language (the source text until a translation is installed)."""
+    return QCoreApplication.translate("HelpMenu", text)
+
+
+def guide_candidates() -> list[Path]:
+    """Where the guide may be, in order: the source tree beside the package, then the
+    environment's and the user's ``share`` folders (where pip puts a wheel's data files)."""
+    package = Path(str(importlib.resources.files("playground")))
+    roots = [Path(sysconfig.get_path("data")), Path(sys.prefix), Path(site.getuserbase())]
+    return [package.parent / "docs" / GUIDE, *(root / SHARE / GUIDE for root in roots)]
+
+
+def guide_path() -> Path | None:
+    """The user guide's Markdown file, or None if this installation has none."""
+    return next((path for path in guide_candidates() if path.is_file()), None)
+
+
+def engine_lines() -> int:
+    """Lines of Python in the autograd engine (``playground/engine``), the part meant to be read."""
+    engine = importlib.resources.files("playground.engine")
+    return sum(len(entry.read_text(encoding="utf-8").splitlines())
+               for entry in engine.iterdir() if entry.name.endswith(".py"))
+
+
+def about_text() -> str:
+    """The About box: what Playground is, its version, licence and the engine's size (rich text)."""
+    return tr("<h3>Playground {version}</h3>"
+              "<p>Watch a neural network learn: click points into a plane, choose a network "
+              "and train it step by step.</p>"
+              "<p>Every number is computed by the project's own autograd engine, "
+              "{lines} lines of Python in <code>playground/engine</code>, readable in one sitting.</p>"
+              "<p>Licence: {licence}. Built with Qt (PySide6), pyqtgraph and numpy.</p>").format(
+        version=__version__, lines=engine_lines(), licence=LICENCE)
+
+
+class GuideWindow(QDialog):
+    """The user guide, rendered from its Markdown with its screenshots; links open in the browser."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="guideWindow")
+        self.setWindowTitle(tr("Playground user guide"))
+        self.browser = QTextBrowser(self, objectName="guideBrowser", openExternalLinks=True)
+        self.browser.setSource(QUrl.fromLocalFile(str(path)))  # .md: read as Markdown
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
+        self.resize(900, 700)
+
+
+class HelpMenu:
+    """The Help menu's guide and About actions on ``window``; the guide window is made once."""
+
+    def __init__(self, window: QWidget) -> None:
+        self.window = window
+        self.guide_window: GuideWindow | None = None
+        self.guide_action = QAction(tr("&User guide"), window, objectName="userGuideAction",
+                                    shortcut=QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.guide_action.setToolTip(tr("Open the guide for teachers: installing, a first lesson, recording."))
+        self.guide_action.triggered.connect(self.show_guide)
+        self.about_action = QAction(tr("&About Playground"), window, objectName="aboutAction")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS puts it in the app menu
+        self.about_action.triggered.connect(self.show_about)
+
+    def show_guide(self) -> None:
+        """Show the guide, or say where it was looked for."""
+        path = guide_path()
+        if path is None:
+            QMessageBox.warning(self.window, tr("User guide"),
+                                tr("The user guide is not installed with this copy of Playground "
+                                   "(looked in {places}).").format(
+                                    places=", ".join(str(p.parent) for p in guide_candidates())))
+            return
+        if self.guide_window is None:
+            self.guide_window = GuideWindow(path, self.window)
+        self.guide_window.show()
+        self.guide_window.raise_()
+        self.guide_window.activateWindow()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self.window, tr("About Playground"), about_text())
+
+
+def install_help_menu(window) -> HelpMenu:
+    """Add Help > User guide (F1) and Help > About Playground, below what the menu holds."""
+    help_menu = HelpMenu(window)
+    menu = window.menu("&Help")
+    menu.insertAction(menu.actions()[0] if menu.actions() else None, help_menu.guide_action)
+    menu.addSeparator()
+    menu.addAction(help_menu.about_action)
+    return help_menu

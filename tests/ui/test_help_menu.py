@@ -1,0 +1,70 @@
+"""Help > User guide and Help > About; the application's identity (name, version, icon)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+import playground
+from playground.ui.shell import help_menu as help_module
+from playground.ui.shell.help_menu import about_text, engine_lines, guide_path
+from playground.ui.shell.identity import DESKTOP_FILE_NAME, ICON_SIZES, application_icon, set_identity
+
+from file_fixtures import answers, window  # noqa: F401 - the fixtures
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_engine_lines_counts_every_engine_module():
+    expected = sum(len(path.read_text(encoding="utf-8").splitlines())
+                   for path in (ROOT / "playground" / "engine").glob("*.py"))
+    assert engine_lines() == expected > 300
+
+
+def test_about_names_version_licence_and_engine_size():
+    text = about_text()
+    assert f"Playground {playground.__version__}" in text
+    assert "Licence: MIT" in text and f"{engine_lines()} lines of Python" in text
+
+
+def test_the_guide_is_found_in_the_source_tree():
+    assert guide_path() == ROOT / "docs" / "guide.md"
+
+
+def test_help_menu_holds_guide_shortcuts_and_about(window):
+    menu = window.menu("&Help")
+    names = [action.objectName() for action in menu.actions() if not action.isSeparator()]
+    assert names == ["userGuideAction", "shortcutsAction", "aboutAction"]
+    assert window.help_menu.guide_action.shortcut().toString() == "F1"
+
+
+def test_user_guide_opens_the_guide_with_its_pictures(window, qtbot):
+    window.help_menu.guide_action.trigger()
+    guide = window.help_menu.guide_window
+    assert guide is not None and guide.isVisible()
+    document = guide.browser.document()
+    assert document.toPlainText().startswith("Playground user guide")  # the Markdown's first heading
+    assert guide.browser.source().toLocalFile() == str(ROOT / "docs" / "guide.md")
+    window.help_menu.guide_action.trigger()
+    assert window.help_menu.guide_window is guide  # made once
+
+
+def test_a_missing_guide_says_where_it_looked(window, monkeypatch, tmp_path):
+    monkeypatch.setattr(help_module, "guide_candidates", lambda: [tmp_path / "docs" / "guide.md"])
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    window.help_menu.show_guide()
+    assert shown == [f"The user guide is not installed with this copy of Playground (looked in {tmp_path / 'docs'})."]
+    assert window.help_menu.guide_window is None
+
+
+def test_identity_and_icon():
+    app = QApplication.instance()
+    set_identity(app)
+    assert (app.applicationName(), app.organizationName(), app.applicationVersion(), app.desktopFileName()) == \
+        ("Playground", "Playground", playground.__version__, DESKTOP_FILE_NAME)
+    icon = application_icon()
+    assert not icon.isNull()
+    assert {size.width() for size in icon.availableSizes()} >= set(ICON_SIZES)
+    assert not app.windowIcon().isNull()
