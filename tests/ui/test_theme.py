@@ -6,12 +6,11 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
+from tutorial_window import window  # noqa: F401 - the fixture
 
 from playground.data.palette import OKABE_ITO
 from playground.ui.plots.style import DARK, LIGHT
 from playground.ui.shell.theme import TOL_BRIGHT, apply_class_palette, apply_theme, theme_state
-
-from tutorial_window import window  # noqa: F401 - the fixture
 
 
 def _corner(plot) -> QColor:
@@ -77,3 +76,23 @@ def test_boundary_pixels_follow_the_palette(window, qtbot):
     apply_class_palette(window, "okabe-ito")
     qtbot.wait(60)
     assert abs(hue_at() - okabe) <= 5
+
+
+def test_style_sheet_widgets_follow_a_theme_switch(light_again, qtbot):
+    """The Export button (it has a style sheet of its own) took the text colour of the theme the
+    app started in; the timeline label too. Both follow a switch, either way."""
+    window = light_again
+    from PySide6.QtWidgets import QToolButton
+    export = window.findChild(QToolButton, "exportButton-boundary")
+    label = window.timeline_row.label
+
+    def text_lightness(widget) -> int:
+        return widget.palette().color(widget.foregroundRole()).lightness()
+
+    assert text_lightness(export) < 80 and text_lightness(label) < 80
+    apply_theme(window, "dark")
+    qtbot.wait(20)
+    assert text_lightness(export) > 180 and text_lightness(label) > 180
+    apply_theme(window, "light")
+    qtbot.wait(20)
+    assert text_lightness(export) < 80 and text_lightness(label) < 80

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from ...data.palette import OKABE_ITO
 from ..plots.style import DARK, ThemedPlot
@@ -103,11 +103,26 @@ def apply_theme(window, name: str) -> None:
         # Fusion draws everything from it. Switching back to light keeps Fusion, in its light palette.
         app.setStyle(QStyleFactory.create("Fusion"))
     app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    _repolish_style_sheets(window)
     for plot in window.findChildren(ThemedPlot):
         plot.apply_theme(dark)
     state = theme_state(window)
     state.theme = name
     state.changed.emit(state.theme, state.palette)
+
+
+def _repolish_style_sheets(window) -> None:
+    """Let widgets with a style sheet of their own take the new palette.
+
+    Qt resolves such a widget's palette (and font) once, when its sheet is set, and
+    keeps it through later application palette changes: the Export button's text
+    stayed black on the dark theme. Setting the same sheet again resolves them anew.
+    """
+    for widget in [window, *window.findChildren(QWidget)]:
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
 
 
 def apply_class_palette(window, name: str) -> None:
