@@ -32,6 +32,7 @@ import numpy as np
 
 Backward = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
 
+
 class _GradMode(threading.local):
     """Per-thread switch; the class attribute is every new thread's default."""
 
