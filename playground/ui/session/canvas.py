@@ -7,10 +7,12 @@ with any tool, removes the points under the brush. One drag is one undo step.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 from PySide6.QtCore import QObject, Qt
 
-from ...data import DOMAIN, AddPoints, remove_within
+from ...data import DOMAIN, AddPoints, Dataset, RemovePoints, remove_within
 from ..plots.boundary import BoundaryPlot
 from .session_model import SessionModel
 from .tools import ToolState
@@ -70,21 +72,37 @@ class CanvasController(QObject):
         dataset = self._model.dataset
         if dataset.task == "regression":
             label = -self._tools.value if second else self._tools.value
-            text = f"Add point (value {label:g})"
         else:
             label = self._tools.current_class
             if second:
                 label = 1 if label != 1 else 0
             label = min(label, dataset.n_classes - 1)
-            text = f"Add {dataset.class_names[label]} point"
         edit = AddPoints(np.array([[x, y]]), np.array([label]),
                          np.array([self._tools.add_as_test]))
-        return self._model.apply_edit(edit, text, stroke)
+        return self._model.apply_edit(edit, add_text(dataset, label), stroke)
 
     def _erase(self, x: float, y: float, stroke: int) -> None:
         edit = remove_within(self._model.dataset, (x, y), self._tools.brush_radius)
         if len(edit.indices):
-            self._model.apply_edit(edit, f"Erase {len(edit.indices)} point(s)", stroke)
+            self._model.apply_edit(edit, erase_text, stroke)
+
+
+def _points(n: int) -> str:
+    return "1 point" if n == 1 else f"{n} points"
+
+
+def erase_text(edit: RemovePoints) -> str:
+    """The undo step's name for an erase (a whole stroke once merged): "Erase 3 points"."""
+    return f"Erase {_points(len(edit.indices))}"
+
+
+def add_text(dataset: Dataset, label: float) -> Callable[[AddPoints], str]:
+    """Names an add of points labelled ``label`` in ``dataset`` by its count: "Add blue
+    point", "Add 5 blue points", "Add 2 points (value 0.5)"."""
+    if dataset.task == "regression":
+        return lambda edit: f"Add {_points(len(edit.X))} (value {label:g})"
+    name = dataset.class_names[int(label)]
+    return lambda edit: f"Add {name} point" if len(edit.X) == 1 else f"Add {len(edit.X)} {name} points"
 
 
 def _shift(modifiers: object) -> bool:

@@ -1,17 +1,29 @@
-"""Undoable dataset edits: each QUndoCommand wraps one data-layer edit value.
+"""Undoable edits: each QUndoCommand wraps one data-layer edit value or one change
+of the training configuration.
 
-The edit knows how to apply itself and its inverse (``playground.data.edits``);
+A data edit knows how to apply itself and its inverse (``playground.data.edits``);
 the command only routes them through the session model. Consecutive edits of
-one mouse stroke merge into a single undo step, as in Orange's Paint Data.
+one mouse stroke merge into a single undo step, as in Orange's Paint Data, and
+the step's text names the whole stroke ("Erase 3 points").
+
+A configuration change is undone by the previous configuration; a change that
+rebuilt the network brings the previous network back as it was (weights,
+optimiser, epoch and history: ``Trainer.capture``/``restore_state``).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import time
+from typing import Any, Callable, Protocol, Union
 
 from PySide6.QtGui import QUndoCommand
 
 from ...data import Dataset
+from ...training import TrainingConfig
+
+# A command's text: fixed, or computed from its (merged) edit.
+Text = Union[str, Callable[[Any], str]]
+CONFIG_MERGE_SECONDS = 1.5  # changes of one setting this close together (a spin box held) are one step
 
 MAX_TEXT = 60  # characters of an undo step's name in the Edit menu
 
@@ -39,13 +51,16 @@ class EditCommand(QUndoCommand):
     """Apply ``edit`` on redo and its inverse on undo.
 
     ``stroke`` identifies one mouse drag: commands with the same stroke id merge.
-    ``0`` means "never merge".
+    ``0`` means "never merge". ``text`` may be a function of the edit, so that a
+    merged step names everything it does.
     """
 
     MERGE_ID = 0x5EED
 
-    def __init__(self, owner: DatasetOwner, edit, text: str, stroke: int = 0) -> None:
-        super().__init__(short_text(text))
+    def __init__(self, owner: DatasetOwner, edit, text: Text, stroke: int = 0) -> None:
+        # A function of the edit names a merged stroke by everything it does.
+        self._describe = text if callable(text) else None
+        super().__init__(short_text(text(edit) if callable(text) else text))
         self._owner = owner
         self.edit = edit
         self.stroke = stroke
@@ -66,6 +81,8 @@ class EditCommand(QUndoCommand):
         if merged is None:
             return False
         self.edit = merged
+        if self._describe is not None:
+            self.setText(short_text(self._describe(merged)))
         return True
 
 
@@ -83,3 +100,54 @@ class ReplaceDatasetCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._owner.replace_dataset(self._old)
+
+
+class ConfigOwner(Protocol):
+    """What a configuration command needs from the session."""
+
+    def switch_config(self, config: TrainingConfig, command: ConfigCommand, side: str) -> None: ...
+
+
+class ConfigCommand(QUndoCommand):
+    """Change the configuration from ``old`` to ``new`` (redo) and back (undo).
+
+    ``states`` holds, per side (``"old"``, ``"new"``), the whole trainer as that
+    side last left it; the owner fills it in the training thread when a rebuild
+    leaves a side, and restores it when the side comes back. Consecutive changes
+    of the same hyperparameters merge (a spin box held down is one step); a
+    change that rebuilds the network never merges.
+    """
+
+    MERGE_ID = 0xC0F1
+
+    def __init__(self, owner: ConfigOwner, old: TrainingConfig, new: TrainingConfig, text: str,
+                 fields: tuple[str, ...]) -> None:
+        super().__init__(short_text(text))
+        self._owner = owner
+        self.configs = {"old": old, "new": new}
+        self.rebuilds = bool(old.architecture_changes(new))
+        self.fields = fields
+        self.states: dict[str, object] = {}
+        self.applied = 0  # how many times redo ran (the first one builds, later ones restore)
+        self._at = time.monotonic()
+
+    def redo(self) -> None:
+        self._owner.switch_config(self.configs["new"], self, "new")
+        self.applied += 1
+
+    def undo(self) -> None:
+        self._owner.switch_config(self.configs["old"], self, "old")
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return -1 if self.rebuilds else self.MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if (not isinstance(other, ConfigCommand) or other.rebuilds or other.fields != self.fields
+                or other._at - self._at > CONFIG_MERGE_SECONDS):
+            return False
+        self.configs["new"] = other.configs["new"]
+        self._at = other._at
+        self.setText(other.text())
+        if self.configs["new"] == self.configs["old"]:
+            self.setObsolete(True)  # back where it started: nothing to undo
+        return True

@@ -15,7 +15,8 @@ from PySide6.QtGui import QUndoStack
 
 from ...data import Dataset, make_dataset
 from ...training import Trainer, TrainingConfig
-from .commands import EditCommand, ReplaceDatasetCommand
+from .commands import ConfigCommand, EditCommand, ReplaceDatasetCommand, Text
+from .config_changes import changed_fields, describe_change
 from .worker import Frame, TrainingWorker
 
 
@@ -54,6 +55,7 @@ class SessionModel(QObject):
         self.worker = TrainingWorker(Trainer(dataset, config))
         self.worker.frameReady.connect(self._on_frame)
         self.worker.playingChanged.connect(self.playingChanged)
+        self.worker.failed.connect(lambda text: self.message.emit("error", text))
         self.worker.start()
         self.worker.submit(lambda trainer: None)  # draw the first frame
 
@@ -85,7 +87,12 @@ class SessionModel(QObject):
         self.worker.stop()
 
     def run_in_worker(self, function: Callable[[Trainer], object]) -> object:
-        """``function(trainer)`` run in the training thread, its result returned here."""
+        """``function(trainer)`` run in the training thread, its result returned here.
+
+        Meant for reads (saving, inspecting): while playing it may run between two
+        mini-batches of a long epoch, where ``Trainer.snapshot`` and ``capture``
+        (what a save writes) describe the last completed epoch.
+        """
         return self.worker.call(function)
 
     def replace_session(self, trainer: Trainer) -> None:
@@ -111,12 +118,15 @@ class SessionModel(QObject):
         """An id that makes the edits of one mouse drag merge into one undo step."""
         return next(self._strokes)
 
-    def apply_edit(self, edit: Any, text: str, stroke: int = 0) -> bool:
-        """Apply a data edit as an undoable step; False (and a message) if it is invalid."""
+    def apply_edit(self, edit: Any, text: Text, stroke: int = 0) -> bool:
+        """Apply a data edit as an undoable step; False (and a message) if it is invalid.
+
+        ``text`` names the step, or is a function of the edit that does (merged
+        strokes are then named by everything they do)."""
         try:
             edit.apply(self._dataset)
         except ValueError as exc:
-            self.message.emit("error", f"{text}: {exc}")
+            self.message.emit("error", f"{text(edit) if callable(text) else text}: {exc}")
             return False
         self.undo_stack.push(EditCommand(self, edit, text, stroke))
         return True
@@ -136,8 +146,9 @@ class SessionModel(QObject):
         return True
 
     # -------------------------------------------------------------- config
-    def update_config(self, **changes: Any) -> bool:
-        """Change settings; they apply from the next epoch. False (and a message) if invalid."""
+    def update_config(self, text: str | None = None, **changes: Any) -> bool:
+        """Change settings as one undoable step named ``text`` (default: what changed);
+        they apply from the next epoch. False (and a message) if invalid."""
         try:
             config = self._config.replace(**changes)
         except (ValueError, TypeError) as exc:
@@ -145,27 +156,52 @@ class SessionModel(QObject):
             return False
         if config == self._config:
             return True
+        old = self._config
+        self.undo_stack.push(ConfigCommand(self, old, config, text or describe_change(old, config),
+                                           changed_fields(old, config)))
+        return True
+
+    def switch_config(self, config: TrainingConfig, command: ConfigCommand, side: str) -> None:
+        """Make ``config`` current for ``command`` (its redo and undo).
+
+        Hyperparameters apply to the network as it is. A change of architecture
+        keeps the trainer it leaves in the command and brings back the one it kept
+        for ``side``, so undo returns the previous network with its weights, epoch
+        and history (the first time, the new network is built from its seed).
+        """
         rebuild = self._config.architecture_changes(config)
         self._config = config
-        self.worker.submit(lambda trainer: trainer.set_config(config))
+        if command.rebuilds:
+            leaving = "old" if side == "new" else "new"
+            self.worker.switch_network(config, command.states, leaving, side)
+        else:
+            self.worker.submit(lambda trainer: trainer.set_config(config))
         self.configChanged.emit(config)
         self.changed.emit()
-        if rebuild:
+        if not rebuild:
+            return
+        if side == "new" and not command.applied:
             self.message.emit("info", f"Network rebuilt ({', '.join(rebuild)} changed): "
                                       f"weights re-initialised with seed {config.seed}.")
-        return True
+        else:
+            done = "Undone" if side == "old" else "Redone"
+            self.message.emit("info", f"{done}: {command.text()}. The network is back as it was, "
+                                      f"with its trained weights, epoch and history.")
 
     # ----------------------------------------------------------- transport
     def step(self, epochs: int = 1) -> None:
-        """Train ``epochs`` epochs now (pauses playing first)."""
-        self.pause()
+        """Train ``epochs`` epochs after what was asked before (pauses playing first;
+        earlier Steps still count)."""
+        if self.worker.playing:
+            self.pause()
         self.worker.step(epochs)
 
     def play(self) -> None:
         self.worker.set_playing(True)
 
     def pause(self) -> None:
-        if self.worker.playing:
+        """Stop playing (and any epochs a Step still had to train)."""
+        if self.worker.playing or self.worker.stepping:
             self.worker.set_playing(False)
             # One more frame, of the paused state: views that skip some frames while
             # playing (the curves) then show the very last epoch.

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import sys
 import threading
 import time
 from collections import deque
@@ -29,12 +28,18 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from ...data import DOMAIN, Dataset
 from ...training import EpochStats, Snapshot, Trainer, TrainingConfig, grid_points
+from ...training.trainer import TrainingError
 from ...training.timeline import Timeline, epoch_stats
+from .policy import POLICY
 
 FRAME_RATE = 33.0  # frames a second aimed at while playing (30 reached after overheads)
 DRAW_WAIT = 0.1  # seconds the worker waits for the GUI to draw a frame (none may)
 MIN_TRAIN_SHARE = 0.4  # of each frame period, left to training however long drawing takes
 GRID_RESOLUTION = 100
+# Data points probed per frame (the activation space draws at most these; the canvas
+# draws every point from the dataset itself). Above it an even subsample: probing
+# 100,000 points cost 35 ms a frame, and every view that reads them grew with it.
+MAX_PROBED_POINTS = 5000
 MAX_SPEED = 0.0  # epochs per second; 0 means as fast as it goes
 
 
@@ -60,7 +65,7 @@ class Frame:
     grid_z: list[np.ndarray]       # per layer, (r*r, units) pre-activations over the grid
     grid_a: list[np.ndarray]       # per layer, activations; the last is the head's output
     grid_output: np.ndarray        # (r*r, k) probabilities, or (r*r,) regression values
-    point_z: list[np.ndarray]      # per layer, for every data point
+    point_z: list[np.ndarray]      # per layer, for the probed points (``point_rows``)
     point_a: list[np.ndarray]
     history: dict[str, np.ndarray]  # copies of the history columns
     layer_labels: list[str]
@@ -72,6 +77,8 @@ class Frame:
     # this frame shows one of them instead of the live network (training is paused).
     timeline: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     viewing: bool = False
+    # The dataset rows that point_z and point_a describe, increasing (``probed_rows``).
+    point_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
 
 HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr",
@@ -84,8 +91,9 @@ def make_frame(trainer: Trainer, playing: bool, stats: EpochStats, notice: str =
     points, axis = _GRID
     grid = trainer.probe(points)
     dataset = trainer.dataset
+    rows = probed_rows(dataset.n)
     if dataset.n:
-        at_points = trainer.probe(dataset.X)
+        at_points = trainer.probe(dataset.X[rows])
         point_z, point_a = at_points.z, at_points.a
     else:
         point_z = point_a = []
@@ -93,8 +101,16 @@ def make_frame(trainer: Trainer, playing: bool, stats: EpochStats, notice: str =
     weights = [(layer.W.data.copy(), layer.b.data.copy()) for layer in trainer.model.layers]
     grads = [(layer.W.grad.copy(), layer.b.grad.copy()) for layer in trainer.model.layers]
     frame = Frame(trainer.epoch, stats, dataset, trainer.config, axis, grid.z, grid.a, grid.output,
-                  point_z, point_a, history, trainer.model.layer_labels(), weights, grads, playing, notice)
+                  point_z, point_a, history, trainer.model.layer_labels(), weights, grads, playing, notice,
+                  point_rows=rows)
     return frame if timeline is None else dataclasses.replace(frame, timeline=timeline)
+
+
+def probed_rows(n: int) -> np.ndarray:
+    """The rows of an ``n``-point dataset a frame probes: all of them up to
+    ``MAX_PROBED_POINTS``, else every k-th row (the same every frame, so the
+    activation space's cloud keeps its points from frame to frame)."""
+    return np.arange(0, n, max(1, -(-n // MAX_PROBED_POINTS)), dtype=np.intp)
 
 
 @contextlib.contextmanager
@@ -123,19 +139,63 @@ def make_view_frame(trainer: Trainer, snapshot: Snapshot, timeline: np.ndarray |
     return dataclasses.replace(frame, epoch=snapshot.epoch, grads=grads, viewing=True)
 
 
+def describe_error(what: str, error: BaseException) -> str:
+    """Words for the status line: what failed, how, and that training is paused."""
+    if isinstance(error, TrainingError):
+        return f"Training paused: {error}"  # the trainer's own account names the epoch and batch
+    detail = str(error) or "no details"
+    return f"Training paused: {what} failed ({type(error).__name__}: {detail})."
+
+
+@dataclass(frozen=True)
+class _Command:
+    """``function(trainer)``; a ``read`` leaves the trainer as it found it, so while
+    playing it may run between two mini-batches (see ``TrainingWorker.call``)."""
+
+    function: Callable[[Trainer], object]
+    redraw: bool
+    read: bool
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """Train ``epochs`` epochs, in order with the commands around it; a pause made
+    after it was asked for (a newer ``generation``) cancels it."""
+
+    epochs: int
+    generation: int
+
+
 @dataclass
 class _Inbox:
-    """Commands from the GUI, guarded by one condition variable."""
+    """Commands and Step requests from the GUI, in order, guarded by one condition variable.
+
+    ``steps_left`` counts the epochs Step requests still have to train;
+    ``generation`` goes up with every pause, which cancels them.
+    """
 
     condition: threading.Condition = field(default_factory=threading.Condition)
     commands: deque = field(default_factory=deque)
     playing: bool = False
     speed: float = MAX_SPEED
+    steps_left: int = 0
+    generation: int = 0
     running: bool = True
 
 
 class TrainingWorker(QObject):
     """Runs a Trainer in a QThread; ``frameReady`` carries each new ``Frame``.
+
+    Training goes one mini-batch at a time: between two of them the worker looks
+    at its inbox, so a command never waits for an epoch to end (at 100,000 points
+    an epoch takes seconds). A command that changes the trainer abandons the
+    epoch in progress, which the trainer rolls back exactly, and the epoch starts
+    again after it; a read (``call``) runs between two mini-batches without
+    abandoning anything, and what it saves (``Trainer.snapshot``) is the last
+    completed epoch. Long epochs also send frames from their middle.
+
+    Any exception in a command, an epoch or a frame pauses training and is
+    reported by ``failed(str)``; the thread goes on serving commands.
 
     ``timeline`` records a snapshot after every epoch (touch it only in the
     worker thread, e.g. from ``call``); ``view``, ``go_live`` and
@@ -144,6 +204,7 @@ class TrainingWorker(QObject):
 
     frameReady = Signal(object)
     playingChanged = Signal(bool)
+    failed = Signal(str)
 
     def __init__(self, trainer: Trainer) -> None:
         super().__init__()
@@ -153,6 +214,13 @@ class TrainingWorker(QObject):
         self._viewing: int | None = None  # the kept epoch shown instead of the live one
         self._frame_taken = threading.Event()
         self._frame_taken.set()
+        self._holds_policy = False
+        # Worker-thread state: the stats shown, and the pacing of epochs and frames.
+        self._stats = trainer.last_stats()
+        self._next_epoch = time.perf_counter()
+        self._last_frame = 0.0
+        self._train_slice = 1.0 / FRAME_RATE
+        self._chunk_seconds = 0.0  # the longest stretch of training between two looks at the inbox
         self._thread = QThread()
         self._thread.setObjectName("training")
         self.moveToThread(self._thread)
@@ -160,9 +228,10 @@ class TrainingWorker(QObject):
 
     # ------------------------------------------------------- GUI-thread API
     def start(self) -> None:
-        # Both threads run Python: a short switch interval lets the GUI thread take
-        # the GIL back within a millisecond instead of five, so it keeps drawing.
-        sys.setswitchinterval(0.001)
+        """Start the thread, with the process-wide settings training needs (``policy``)."""
+        if not self._holds_policy:
+            POLICY.acquire()
+            self._holds_policy = True
         self._thread.start()
 
     def frame_taken(self) -> None:
@@ -170,24 +239,46 @@ class TrainingWorker(QObject):
         self._frame_taken.set()
 
     def stop(self) -> None:
-        """Ask the loop to end and wait for the thread (never ``terminate()``)."""
+        """End the thread and wait until it has (never ``terminate()``).
+
+        The loop looks at its inbox between mini-batches, so it ends within one
+        mini-batch; an epoch in progress is abandoned and rolled back.
+        """
         with self._inbox.condition:
             self._inbox.running = False
             self._inbox.condition.notify()
+        self._frame_taken.set()  # a lockstep wait for the GUI ends at once
         self._thread.quit()
-        self._thread.wait(5000)
+        self._thread.wait()
+        if self._holds_policy:
+            POLICY.release()
+            self._holds_policy = False
+
+    @property
+    def running(self) -> bool:
+        """True while the training thread runs."""
+        return self._thread.isRunning()
 
     def submit(self, command: Callable[[Trainer], object], redraw: bool = True) -> None:
-        """Run ``command(trainer)`` in the worker thread before the next epoch."""
+        """Run ``command(trainer)`` in the worker thread before the next mini-batch."""
+        self._post(command, redraw, read=False)
+
+    def _post(self, command: Callable[[Trainer], object], redraw: bool, read: bool) -> None:
         with self._inbox.condition:
-            self._inbox.commands.append((command, redraw))
+            self._inbox.commands.append(_Command(command, redraw, read))
             self._inbox.condition.notify()
 
-    def call(self, function: Callable[[Trainer], object], timeout: float = 10.0) -> object:
+    def call(self, function: Callable[[Trainer], object], timeout: float = 10.0, *,
+             read: bool = True) -> object:
         """Run ``function(trainer)`` in the worker thread and wait for its result.
 
-        For the rare reads that must be consistent (saving a session); raises
-        the function's exception, or TimeoutError if the worker does not answer.
+        For the reads that must be consistent (saving a session). A ``read`` must
+        leave the trainer as it found it; it may run between two mini-batches of
+        an epoch, where ``Trainer.snapshot`` and ``capture`` (what a save writes)
+        still describe the last completed epoch, and the epoch goes on after it.
+        Pass ``read=False`` for a function that changes the trainer (it abandons
+        an epoch in progress). Raises the function's exception, or TimeoutError if
+        the worker does not answer.
         """
         done = threading.Event()
         outcome: dict[str, object] = {}
@@ -200,7 +291,7 @@ class TrainingWorker(QObject):
             finally:
                 done.set()
 
-        self.submit(run, redraw=False)
+        self._post(run, redraw=False, read=read)
         if not done.wait(timeout):
             raise TimeoutError("the training thread did not answer in time")
         if "error" in outcome:
@@ -218,17 +309,41 @@ class TrainingWorker(QObject):
         self.submit(swap)
 
     def step(self, epochs: int) -> None:
-        """Train ``epochs`` epochs one at a time, so the timeline keeps every one of them."""
-        def train(trainer: Trainer) -> EpochStats:
-            stats = trainer.last_stats()
-            for _ in range(epochs):
-                stats = trainer.step(1)
-                self._follow()
-                if stats.status != "ok":
-                    break
-            return stats
+        """Train ``epochs`` epochs after the commands submitted so far (and before later
+        ones), then draw; the timeline keeps every one of them. A pause cancels it."""
+        inbox = self._inbox
+        with inbox.condition:
+            inbox.commands.append(_Steps(max(0, int(epochs)), inbox.generation))
+            inbox.steps_left += max(0, int(epochs))
+            inbox.condition.notify()
 
-        self.submit(train)
+    def switch_network(self, config: TrainingConfig, states: dict[str, object], leaving: str,
+                       arriving: str) -> None:
+        """Swap whole networks (undo and redo of an architecture change): keep the
+        trainer and its timeline as they are now in ``states[leaving]``, then bring
+        back ``states[arriving]``, or build ``config``'s network if there is none
+        (or if the data no longer fits it: another class count)."""
+        def switch(trainer: Trainer) -> EpochStats:
+            timeline = self.timeline
+            states[leaving] = (trainer.capture(), timeline.snapshots_of(trainer), timeline.per_level)
+            saved = states.get(arriving)
+            restored = False
+            if saved is not None:
+                state, snapshots, per_level = saved  # type: ignore[misc]
+                try:
+                    trainer.restore_state(state)
+                    restored = True
+                except ValueError:
+                    pass
+            if restored:
+                self.timeline = Timeline.rebuilt(trainer, snapshots, per_level, timeline.max_snapshots,
+                                                 timeline.memory_budget)
+                self._viewing = None
+            else:
+                trainer.set_config(config)
+            return trainer.last_stats()
+
+        self.submit(switch)
 
     def view(self, epoch: int) -> None:
         """Show the network at the kept epoch nearest ``epoch`` until training moves on
@@ -249,9 +364,14 @@ class TrainingWorker(QObject):
         self.submit(restore)
 
     def set_playing(self, playing: bool) -> None:
-        with self._inbox.condition:
-            self._inbox.playing = playing
-            self._inbox.condition.notify()
+        """Play or pause; pausing also cancels the epochs Step still had to train."""
+        inbox = self._inbox
+        with inbox.condition:
+            inbox.playing = playing
+            if not playing:
+                inbox.generation += 1
+                inbox.steps_left = 0
+            inbox.condition.notify()
         self.playingChanged.emit(playing)
 
     def set_speed(self, epochs_per_second: float) -> None:
@@ -263,6 +383,11 @@ class TrainingWorker(QObject):
     @property
     def playing(self) -> bool:
         return self._inbox.playing
+
+    @property
+    def stepping(self) -> bool:
+        """True while epochs asked for by Step are still to train."""
+        return self._inbox.steps_left > 0
 
     @property
     def trainer(self) -> Trainer:
@@ -279,63 +404,183 @@ class TrainingWorker(QObject):
         if self.timeline.follow(self._trainer):
             self._viewing = None
 
-    def _frame(self, stats: EpochStats) -> Frame:
+    def _frame(self) -> Frame:
         epochs = self.timeline.epochs
         if self._viewing is not None:
             return make_view_frame(self._trainer, self.timeline.nearest(self._viewing), epochs)
-        return make_frame(self._trainer, self._inbox.playing, stats, self._trainer.notice, epochs)
+        return make_frame(self._trainer, self._inbox.playing, self._stats, self._trainer.notice, epochs)
+
+    def _fail(self, what: str, error: BaseException) -> None:
+        """Pause and say what went wrong; the loop goes on serving commands."""
+        self.set_playing(False)
+        self.failed.emit(describe_error(what, error))
 
     def _loop(self) -> None:
-        inbox = self._inbox
-        last_frame = 0.0
-        train_slice = 1.0 / FRAME_RATE
-        epoch_seconds = 0.0
-        next_epoch = time.perf_counter()
-        stats = self._trainer.last_stats()
+        self._stats = self._trainer.last_stats()
         self._follow()  # epoch 0: the initial weights
-        while True:
-            with inbox.condition:
-                while inbox.running and not inbox.commands and not inbox.playing:
-                    inbox.condition.wait()
-                if not inbox.running:
-                    return
-                commands = list(inbox.commands)
-                inbox.commands.clear()
-                playing, speed = inbox.playing, inbox.speed
-            redraw = False
-            for command, wants_redraw in commands:
-                result = command(self._trainer)
+        while self._round():
+            pass
+
+    def _round(self) -> bool:
+        """Run the commands up to the next Step request, then that request or (playing)
+        one epoch, then send a frame if one is due. False when the worker is to stop."""
+        inbox = self._inbox
+        with inbox.condition:
+            while inbox.running and not inbox.commands and not inbox.playing:
+                inbox.condition.wait()
+            if not inbox.running:
+                return False
+            commands = []
+            while inbox.commands and isinstance(inbox.commands[0], _Command):
+                commands.append(inbox.commands.popleft())
+            steps = inbox.commands.popleft() if not commands and inbox.commands else None
+        redraw = self._run_commands(commands)
+        if steps is not None:
+            redraw = self._run_steps(steps) or redraw
+        elif inbox.running and inbox.playing and not inbox.commands:
+            redraw = self._play_epoch() or redraw
+        if inbox.running and (redraw or (inbox.playing and
+                                         time.perf_counter() - self._last_frame >= self._train_slice)):
+            self._send_frame()
+        return True
+
+    def _run_commands(self, commands: list[_Command]) -> bool:
+        """Run the GUI's commands in order; True if one of them wants a new frame."""
+        redraw = False
+        for command in commands:
+            try:
+                result = command.function(self._trainer)
                 if isinstance(result, EpochStats):
-                    stats = result
-                redraw = redraw or wants_redraw
+                    self._stats = result
                 self._follow()
-            if playing:
-                self._viewing = None  # playing shows the network as it trains
-                now = time.perf_counter()
-                if speed and now < next_epoch:
-                    time.sleep(min(next_epoch - now, 1.0 / FRAME_RATE))
-                    continue
+            except Exception as exc:
+                self._fail("a command", exc)
+                redraw = True
+                continue
+            redraw = redraw or command.redraw
+        return redraw
+
+    def _run_steps(self, steps: _Steps) -> bool:
+        """Train a Step request's epochs (unless a pause cancelled it); True: draw the result."""
+        inbox = self._inbox
+        if inbox.generation != steps.generation:
+            return False
+        for _ in range(steps.epochs):
+            try:
+                stats = self._epoch(lambda: self._steps_go_on(steps.generation))
+            except Exception as exc:
+                self._fail(f"epoch {self._trainer.epoch + 1}", exc)
+                break
+            if stats is None:
+                break  # cancelled by a pause, or the worker stops
+            self._stats = stats
+            self._follow()
+            if stats.status != "ok":
+                self.set_playing(False)  # a stop rule or divergence: the later Steps go too
+                break
+        with inbox.condition:
+            if inbox.generation == steps.generation:  # (a pause has already set it to 0)
+                inbox.steps_left -= steps.epochs
+        return steps.epochs > 0
+
+    def _steps_go_on(self, generation: int) -> bool:
+        """Between two mini-batches of a Step: go on unless paused or stopping. Later
+        commands wait for the Step, as they were asked for after it."""
+        return self._inbox.running and self._inbox.generation == generation
+
+    def _play_epoch(self) -> bool:
+        """Train one epoch (or wait for its time at a set speed); True if a frame should follow."""
+        inbox = self._inbox
+        self._viewing = None  # playing shows the network as it trains
+        now = time.perf_counter()
+        if inbox.speed and now < self._next_epoch:
+            time.sleep(min(self._next_epoch - now, 1.0 / FRAME_RATE))
+            return False
+        started = time.perf_counter()
+        try:
+            stats = self._epoch(self._play_go_on, frames=True)
+        except Exception as exc:
+            self._fail(f"epoch {self._trainer.epoch + 1}", exc)
+            return True
+        if stats is None:
+            return False  # abandoned for a command: it starts again after it
+        self._stats = stats
+        self._follow()
+        speed = inbox.speed
+        self._next_epoch = max(self._next_epoch + (1.0 / speed if speed else 0.0), started - 0.1)
+        if stats.status != "ok":
+            self.set_playing(False)
+            return True
+        return False
+
+    def _epoch(self, go_on: Callable[[], bool], frames: bool = False) -> EpochStats | None:
+        """One epoch, a mini-batch at a time, asking ``go_on()`` between two of them; None
+        if it said no (the trainer is then as the last epoch left it). With ``frames``, a
+        long epoch sends frames from its middle."""
+        steps = self._trainer.epoch_steps()
+        began = time.perf_counter()
+        try:
+            while True:
                 started = time.perf_counter()
-                stats = self._trainer.step(1)
-                epoch_seconds = time.perf_counter() - started
-                self._follow()
-                next_epoch = max(next_epoch + (1.0 / speed if speed else 0.0), now - 0.1)
-                if stats.status != "ok":
-                    self.set_playing(False)
-                    redraw = True
-            now = time.perf_counter()
-            if redraw or (playing and now - last_frame >= train_slice):
-                self._frame_taken.clear()
-                self.frameReady.emit(self._frame(stats))
-                if playing:
-                    # Lockstep: while the GUI thread draws, this thread waits instead of
-                    # competing for the GIL, which would make every Qt call of the
-                    # drawing wait its turn (measured: 7 frames/s instead of 30).
-                    self._frame_taken.wait(DRAW_WAIT)
-                # Train for what is left of the frame period after that frame, but
-                # never less than MIN_TRAIN_SHARE of it, however slow drawing gets.
-                last_frame = time.perf_counter()
-                spent = last_frame - now
-                # An epoch runs past the slice by half an epoch on average.
-                overshoot = 0.5 * epoch_seconds
-                train_slice = max(1.0 / FRAME_RATE - spent - overshoot, MIN_TRAIN_SHARE / FRAME_RATE)
+                try:
+                    progress = next(steps)
+                except StopIteration as done:
+                    return done.value
+                finally:
+                    self._chunk_seconds = time.perf_counter() - started
+                if progress.done:
+                    return progress.stats
+                if not go_on():
+                    return None
+                if frames and self._mid_epoch_frame_due(began):
+                    self._send_frame()  # a long epoch shows its progress
+        finally:
+            steps.close()  # rolls an unfinished epoch back; nothing to do for a finished one
+
+    def _mid_epoch_frame_due(self, began: float) -> bool:
+        """A frame from the middle of an epoch: only for an epoch longer than a frame period
+        (short ones end soon enough), and never of weights on their way to diverging (the
+        epoch will be rolled back, and no plot should show them)."""
+        now = time.perf_counter()
+        return (now - began >= 1.0 / FRAME_RATE and now - self._last_frame >= self._train_slice
+                and bool(np.isfinite(self._trainer.model.params.data).all()))
+
+    def _play_go_on(self) -> bool:
+        """Between two mini-batches while playing: False if the epoch must be abandoned (a
+        stop, a pause, a command that changes the trainer); reads are answered here and now."""
+        inbox = self._inbox
+        if not inbox.running or not inbox.playing:
+            return False
+        if not inbox.commands:  # the usual case, without taking the lock
+            return True
+        with inbox.condition:
+            if not all(isinstance(c, _Command) and c.read for c in inbox.commands):
+                return False
+            reads = list(inbox.commands)
+            inbox.commands.clear()
+        for read in reads:
+            read.function(self._trainer)  # ``call`` hands any exception to its caller
+        return True
+
+    def _send_frame(self) -> None:
+        """Emit a frame; while playing, wait (briefly) until the GUI has drawn it."""
+        started = time.perf_counter()
+        try:
+            frame = self._frame()
+        except Exception as exc:
+            self._fail("drawing a frame", exc)
+            return
+        self._frame_taken.clear()
+        self.frameReady.emit(frame)
+        if self._inbox.playing:
+            # Lockstep: while the GUI thread draws, this thread waits instead of
+            # competing for the GIL, which would make every Qt call of the
+            # drawing wait its turn (measured: 7 frames/s instead of 30).
+            self._frame_taken.wait(DRAW_WAIT)
+        # Train for what is left of the frame period after that frame, but
+        # never less than MIN_TRAIN_SHARE of it, however slow drawing gets.
+        self._last_frame = time.perf_counter()
+        spent = self._last_frame - started
+        # Training runs past the slice by half of its stretch between looks on average.
+        overshoot = 0.5 * self._chunk_seconds
+        self._train_slice = max(1.0 / FRAME_RATE - spent - overshoot, MIN_TRAIN_SHARE / FRAME_RATE)
