@@ -197,6 +197,7 @@ def test_qt_platform_is_set_by_the_command_only_when_unset(tmp_path, monkeypatch
 
 def test_ctrl_c_removes_the_partial_video_and_exits_130(tmp_path):
     out = tmp_path / "long.mp4"
+    out.write_bytes(b"last week's video")  # the person's file stays as it was
     env = {**os.environ, "PYTHONPATH": str(ROOT), DATA_DIR_ENV: str(tmp_path / "data")}
     env.pop("QT_QPA_PLATFORM")  # the command sets it itself
     process = subprocess.Popen([sys.executable, "-m", "playground", "render", "--preset", "xor", "--points", "40",
@@ -205,7 +206,8 @@ def test_ctrl_c_removes_the_partial_video_and_exits_130(tmp_path):
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
-        while not out.exists() or out.stat().st_size == 0:  # frames are being written
+        # Frames are being written once the hidden file beside --out has grown.
+        while not any(p.stat().st_size for p in tmp_path.glob(".long.rendering-*.mp4")):
             assert process.poll() is None and time.monotonic() < deadline
             time.sleep(0.1)
         process.send_signal(signal.SIGINT)
@@ -214,4 +216,5 @@ def test_ctrl_c_removes_the_partial_video_and_exits_130(tmp_path):
         process.kill()
     assert process.returncode == 130, err.decode()[-1500:]
     assert "interrupted" in err.decode() and "Traceback" not in err.decode()
-    assert not out.exists()
+    assert out.read_bytes() == b"last week's video"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".mp4"] == ["long.mp4"]  # no partial left

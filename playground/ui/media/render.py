@@ -12,8 +12,10 @@ per ``--epochs-per-frame`` epochs (default 1) up to ``--epochs``; with
 ``--hold`` repeats the last frame, so a looping GIF pauses on the result.
 
 Every size and duration is bounded (``MAX_*`` below), the output folder is
-checked before any work, and Ctrl+C stops cleanly: the partial video is
-removed and the exit status is 130, as for any program stopped by SIGINT.
+checked before any work, and the video is written to a hidden file beside
+``--out`` that replaces it only when complete. Ctrl+C stops cleanly: the
+unfinished file is removed and the exit status is 130, as for any program
+stopped by SIGINT.
 The window is drawn offscreen: ``render_command`` sets ``QT_QPA_PLATFORM=offscreen``
 for the process unless it is already set (then the person chose a platform).
 """
@@ -25,6 +27,7 @@ import math
 import os
 import signal
 import sys
+import tempfile
 import time
 from typing import Callable, Sequence
 
@@ -117,8 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a network headless and write a video (MP4 or GIF) of the window, one\n"
                     "frame per few epochs, with no screen needed.",
         epilog="The window is drawn offscreen: this command sets QT_QPA_PLATFORM=offscreen\n"
-               "unless you have set QT_QPA_PLATFORM yourself. Ctrl+C stops rendering and removes\n"
-               "the unfinished video (exit status 130).\n\n"
+               "unless you have set QT_QPA_PLATFORM yourself. Ctrl+C stops rendering, removes\n"
+               "the unfinished video and leaves --out as it was (exit status 130).\n\n"
                "Example:\n"
                "  python -m playground render --preset spiral --hidden 8,8 --epochs 300 \\\n"
                "      --fps 30 --hold 2 --out spiral.mp4")
@@ -187,7 +190,7 @@ def render_command(argv: Sequence[str]) -> int:
             trainer = trainer_or_exit(parser, args)
             status = _render(args, trainer, schedule, hold, interrupted)
     except Interrupted:
-        print(f"\nrender: interrupted; no video written ({args.out} removed)", file=sys.stderr)
+        print(f"\nrender: interrupted; {args.out} was not written", file=sys.stderr)
         return INTERRUPTED
     except OSError as exc:
         print(f"\nrender: {exc}", file=sys.stderr)
@@ -261,7 +264,14 @@ def _film(app, window, args: argparse.Namespace, trainer, schedule: list[int], h
     total = len(schedule) + hold
     # One palette for the whole GIF halves its size, but ffmpeg holds every frame until the end.
     few = total * args.size[0] * args.size[1] * 3 <= GLOBAL_PALETTE_BYTES
-    writer = VideoWriter(args.out, args.size, args.fps, gif_palette="global" if few else "frame")
+    # Written beside --out and renamed over it when complete: an interrupted or failed render
+    # leaves whatever file was there as it was.
+    partial = _partial_path(args.out)
+    try:
+        writer = VideoWriter(partial, args.size, args.fps, gif_palette="global" if few else "frame")
+    except BaseException:
+        os.remove(partial)
+        raise
     done = 0
     try:
         image = None
@@ -286,6 +296,7 @@ def _film(app, window, args: argparse.Namespace, trainer, schedule: list[int], h
         while not writer.wait(0.1):  # a GIF with one palette is encoded only now: Ctrl+C still works
             _check(interrupted)
         writer.close()  # raises what went wrong, if anything
+        os.replace(partial, args.out)
     except BaseException:
         writer.abort()  # no half-written video left behind
         raise
@@ -293,6 +304,15 @@ def _film(app, window, args: argparse.Namespace, trainer, schedule: list[int], h
         sys.stderr.write("\n")
     stats = frame.stats
     return "" if stats.status == "ok" else f"; training {stats.status} at epoch {frame.epoch}: {stats.message}"
+
+
+def _partial_path(out: str) -> str:
+    """A new, empty file beside ``out`` (hidden, same extension, so ffmpeg picks the same format)."""
+    folder, name = os.path.split(os.path.abspath(out))
+    stem, ext = os.path.splitext(name)
+    handle, path = tempfile.mkstemp(dir=folder, prefix=f".{stem}.rendering-", suffix=ext)
+    os.close(handle)
+    return path
 
 
 def _check(interrupted: list[bool]) -> None:
