@@ -258,3 +258,33 @@ def test_a_new_class_rebuilds_the_network_and_says_so(window, qtbot):
     session.set_dataset(session.dataset.with_classes(3), "Add class")
     qtbot.waitUntil(lambda: session.trainer.model.n_out == 3, timeout=5000)
     qtbot.waitUntil(lambda: "number of classes changed" in window.statusBar().currentMessage(), timeout=5000)
+
+
+def test_an_erasing_drag_is_named_by_all_it_erased(window, qtbot):
+    plot = window.boundary_plot
+    before = window.session.dataset
+    window.tools.brush_radius = 0.8
+    window.tools.tool = "erase"
+    start, end = _pixel(plot, -5.0, -5.0), _pixel(plot, 5.0, 5.0)
+    qtbot.mouseMove(plot.viewport(), start)
+    qtbot.mousePress(plot.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for t in np.linspace(0, 1, 30)[1:]:
+        qtbot.wait(15)  # pyqtgraph drops mouse moves closer than 10 ms apart
+        qtbot.mouseMove(plot.viewport(), start + (end - start) * t)
+    qtbot.mouseRelease(plot.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    erased = before.n - window.session.dataset.n
+    assert erased >= 3
+    stack = window.session.undo_stack
+    assert stack.count() == 1 and stack.undoText() == f"Erase {erased} points"
+
+
+def test_the_edit_menu_names_the_config_change_it_undoes(window, qtbot):
+    window.session.step(3)
+    qtbot.waitUntil(lambda: window.session.latest_frame.epoch == 3, timeout=5000)
+    assert window.session.update_config(hidden=(8,))
+    undo = next(a for a in window.menu("&Edit").actions() if a.text().startswith("&Undo"))
+    assert undo.text() == "&Undo Change layer 1 units to 8" and undo.isEnabled()
+    undo.trigger()
+    sizes, epoch = window.session.run_in_worker(lambda t: (t.model.sizes, t.epoch))
+    assert sizes == [2, 4, 1] and epoch == 3  # the trained network is back
+    assert undo.text() == "&Undo"

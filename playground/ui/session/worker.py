@@ -292,6 +292,9 @@ class TrainingWorker(QObject):
                 done.set()
 
         self._post(run, redraw=False, read=read)
+        # The calling (GUI) thread draws nothing while it waits here, so the worker
+        # must not wait in lockstep for a frame in flight (that cost 100 ms a call).
+        self._frame_taken.set()
         if not done.wait(timeout):
             raise TimeoutError("the training thread did not answer in time")
         if "error" in outcome:
