@@ -3,6 +3,7 @@ clamped, and every frame after the change draws without an exception."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -125,3 +126,39 @@ def test_the_inspected_point_goes_when_a_new_class_rebuilds(window, qtbot):
     inspection = inspector.panel.inspection
     assert inspection is not None
     assert len(inspection.layers) == 3  # two hidden layers and the new 3-class output
+
+
+def test_random_rebuilds_between_selections_raise_nothing(window, qtbot):
+    """A seeded mix of the actions from the random test that found the stale selections:
+    unit clicks, architecture, feature and class-count changes, undo and redo, the
+    timeline, play and pause. Any exception in a slot fails the test (pytest-qt)."""
+    rng = np.random.default_rng(7)
+    session = window.session
+    diagram = window.network_view.diagram
+    hiddens = [(16, 16), (4,), (8, 2), (2, 2, 2), (), (16,)]
+    features = [("x1", "x2"), ("x1", "x2", "x1*x2"), ("x1", "x2", "x1^2", "x2^2")]
+
+    def click_unit() -> None:
+        nodes = diagram._nodes  # the units drawn now
+        if nodes:
+            column = int(rng.integers(len(nodes)))
+            _click_unit(qtbot, window, column, int(rng.integers(len(nodes[column]))))
+
+    actions = [
+        click_unit, click_unit,
+        lambda: session.update_config(hidden=hiddens[rng.integers(len(hiddens))]),
+        lambda: session.update_config(features=features[rng.integers(len(features))]),
+        lambda: session.set_dataset(session.dataset.with_classes(int(rng.integers(2, 4))), "Classes"),
+        session.undo_stack.undo, session.undo_stack.redo,
+        lambda: session.step(int(rng.integers(1, 4))),
+        lambda: session.view_epoch(int(rng.integers(0, 5))),
+        session.back_to_live, session.play, session.pause,
+        lambda: window.activation_view.layer_box.setCurrentIndex(
+            int(rng.integers(max(window.activation_view.layer_box.count(), 1)))),
+    ]
+    for _ in range(80):
+        actions[int(rng.integers(len(actions)))]()
+        qtbot.wait(int(rng.integers(0, 40)))
+    session.pause()
+    qtbot.waitUntil(lambda: window._drawn is session.latest_frame, timeout=10000)
+    window.grab()
