@@ -288,3 +288,15 @@ def test_the_edit_menu_names_the_config_change_it_undoes(window, qtbot):
     sizes, epoch = window.session.run_in_worker(lambda t: (t.model.sizes, t.epoch))
     assert sizes == [2, 4, 1] and epoch == 3  # the trained network is back
     assert undo.text() == "&Undo"
+
+
+def test_a_network_preset_is_one_named_undo_step(window):
+    from PySide6.QtGui import QAction
+
+    before = window.session.config
+    window.findChild(QAction, "preset-vanishing gradients").trigger()
+    assert window.session.config != before
+    stack = window.session.undo_stack
+    assert stack.undoText() == "Apply network preset vanishing gradients"
+    stack.undo()
+    assert window.session.config == before
