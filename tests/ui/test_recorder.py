@@ -10,17 +10,16 @@ import time
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from PySide6.QtCore import QSize
 from PIL import Image, ImageSequence
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
+from tutorial_window import window  # noqa: F401 - the fixture
 
 from playground.ui.media import recorder as recorder_module
 from playground.ui.media.capture import plots_area
 from playground.ui.media.recorder import Recorder, RecordingControls, reserve_path
 from playground.ui.media.video import QUEUE_FRAMES, VideoWriter
-
-from tutorial_window import window  # noqa: F401 - the fixture
 
 
 def _frames(path: str) -> np.ndarray:

@@ -273,13 +273,14 @@ class RecordingControls(QObject):
             self.window.session.message.emit("error", f"Cannot record: {hint}")
             self._show_state()
             return False
-        chosen = path is not None
+        reserved = None
         try:
-            path = path if chosen else reserve_path(self.folder, default_video_name(self.area, self.format))
+            if path is None:
+                path = reserved = reserve_path(self.folder, default_video_name(self.area, self.format))
             self.recorder.start(path, self.fps)
         except (OSError, ValueError) as exc:
-            if not chosen and path is not None:
-                _remove_quietly(path)  # the empty file reserve_path made for this recording
+            if reserved is not None:
+                _remove_quietly(reserved)  # the empty file reserve_path made for this recording
             self.window.session.message.emit("error", f"Cannot record to {path or self.folder}: {exc}")
             self._show_state()
             return False

@@ -29,7 +29,7 @@ import signal
 import sys
 import tempfile
 import time
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ...cli import add_model_arguments, fail, output_folder_problem, progress_bar, trainer_or_exit
 
@@ -208,7 +208,7 @@ class _stop_on_sigint:  # noqa: N801 - used as a context manager, named like one
 
     def __init__(self) -> None:
         self.flag: list[bool] = [False]
-        self._previous = None
+        self._previous: Any = None  # the handler to put back
 
     def __enter__(self) -> list[bool]:
         try:
@@ -287,6 +287,7 @@ def _film(app, window, args: argparse.Namespace, trainer, schedule: list[int], h
             done += 1
             loss = frame.stats.train_loss
             progress_bar(done, total, f"epoch {frame.epoch}" + (f", loss {loss:.4f}" if loss == loss else ""))
+        assert image is not None  # the schedule has at least one frame
         for _ in range(hold):
             _check(interrupted)
             writer.write(image)

@@ -159,6 +159,8 @@ class VideoWriter:
         except OSError as exc:
             self._log.close()
             raise OSError(f"cannot start ffmpeg to write {path}: {exc.strerror or exc}") from exc
+        assert self._process.stdin is not None  # stdin=PIPE
+        self._stdin = self._process.stdin
         self._thread = threading.Thread(target=self._run, name="video-writer", daemon=True)
         self._thread.start()
 
@@ -251,7 +253,7 @@ class VideoWriter:
                 self._feed(*item)
             if not self._aborted:
                 self._pad_to_end()
-            self._process.stdin.close()
+            self._stdin.close()
             status = self._process.wait()
             if status != 0 and not self._aborted:
                 self._fail(f"ffmpeg stopped with status {status}")
@@ -296,14 +298,15 @@ class VideoWriter:
         while self.frames < self._total - 1:
             self._send(self._last)
         last = self._last
-        if self._merge and self.frames and (self.frames > self._held_at or np.array_equal(last, before)):
+        if self._merge and self.frames and (self.frames > self._held_at
+                                              or (before is not None and np.array_equal(last, before))):
             # Merged repeats at the very end would vanish with their duration: the last frame
             # differs from the one before in one pixel, so ffmpeg keeps it.
             last = _nudged(last)
         self._send(last)
 
     def _send(self, frame: np.ndarray) -> None:
-        self._process.stdin.write(memoryview(frame).cast("B"))
+        self._stdin.write(frame.data.cast("B"))  # the array's own bytes, not a copy
         self.frames += 1
         self._sent_last = frame
 
