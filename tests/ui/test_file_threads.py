@@ -11,20 +11,19 @@ import time
 
 import numpy as np
 import pytest
+from file_fixtures import CONFIG, answers, wait_idle, window  # noqa: F401 - fixtures
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QProgressDialog
+from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from playground.data import Dataset, make_dataset
 from playground.training import Trainer
 from playground.training.sessions import read_session, session_to_json
 from playground.ui.files import autosave as autosave_module
-from playground.ui.files import background, capture as capture_module
-from playground.ui.files import file_controller
+from playground.ui.files import background, file_controller
+from playground.ui.files import capture as capture_module
 from playground.ui.files.autosave import Autosaver
 from playground.ui.files.capture import PIECE, capture, capture_json, encode_json
 from playground.ui.session.commands import MAX_TEXT, short_text
-
-from file_fixtures import CONFIG, answers, wait_idle, window  # noqa: F401 - fixtures
 
 TICK = 0.05
 
@@ -271,3 +270,47 @@ def test_a_session_too_long_to_open_is_not_saved(window, qtbot, answers, tmp_pat
         assert not saver.path.exists()
     finally:
         saver.discard()
+
+
+def test_cancel_stops_waiting_for_a_slow_read(window, qtbot, answers, tmp_path, monkeypatch):
+    path = tmp_path / "stuck.playground.json"
+    path.write_text(session_to_json(Trainer(make_dataset("xor", n=20, seed=0), CONFIG)))
+    release = threading.Event()
+
+    def stuck(p, *args, **kwargs):  # a file on a network share that does not answer
+        release.wait(10)
+        return read_session(p, *args, **kwargs)
+
+    def press_cancel():
+        dialog = window.findChild(QProgressDialog, "fileProgress")
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(50, press_cancel)
+            return
+        buttons = dialog.findChildren(QPushButton)
+        assert [b.text() for b in buttons] == ["Cancel"]
+        buttons[0].click()
+
+    messages = []
+    window.session.message.connect(lambda level, text: messages.append(text))
+    monkeypatch.setattr(file_controller, "read_session", stuck)
+    before = window.session.dataset
+    QTimer.singleShot(background.SHOW_AFTER_MS + 50, press_cancel)
+    started = time.monotonic()
+    try:
+        assert not window.files.open_session(path)
+        assert time.monotonic() - started < 5  # did not wait for the read
+    finally:
+        release.set()
+    assert window.session.dataset is before and window.files.path is None and answers.errors == []
+    assert "Open session: stopped reading stuck.playground.json." in messages
+    assert not background.busy()
+
+
+def test_saving_cannot_be_cancelled(window, qtbot):
+    dialog = background.progress_dialog(window, "Saving x…", cancellable=False)
+    try:
+        dialog.show()
+        assert not any(button.isVisible() for button in dialog.findChildren(QPushButton))
+    finally:
+        dialog.close()
+        dialog.deleteLater()

@@ -1,16 +1,18 @@
 """File work (reading, encoding, writing) in a background thread while the window lives on.
 
-``run_in_background`` returns only when the work is done, like a plain call, so
-its callers stay simple; meanwhile the window's event loop keeps running
-(painting, training frames, the recording) and a busy indicator appears if the
-work takes longer than a moment. Input waits until the work is done (the
-person cannot start a second Open while the first one reads), and closing the
-window waits too (``busy`` tells the close handler).
+``run_in_background`` returns only when the work is done (or, for a read, the
+person cancelled it), like a plain call, so its callers stay simple; meanwhile
+the window's event loop keeps running (painting, training frames, the
+recording) and a busy indicator appears if the work takes longer than a moment.
+Input waits, or goes to that window-modal indicator, so the person cannot start
+a second Open while the first one reads; closing the window waits too (``busy``
+tells the close handler).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from concurrent.futures import Future
 from typing import Callable, TypeVar
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
@@ -21,8 +23,23 @@ T = TypeVar("T")
 SHOW_AFTER_MS = 400  # a busy indicator for anything slower; quicker work shows none
 POLL_MS = 15
 
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="files")
 _depth = 0
+
+
+def _start(work: Callable[[], T]) -> Future:
+    """``work()`` in a thread of its own: a read that never returns (a network share
+    that stopped answering) and was cancelled holds up no later save."""
+    future: Future = Future()
+
+    def run() -> None:
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(work())
+        except BaseException as exc:  # handed to the waiting thread
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="files", daemon=True).start()
+    return future
 
 
 def busy() -> bool:
@@ -30,12 +47,18 @@ def busy() -> bool:
     return _depth > 0
 
 
-def progress_dialog(parent: QWidget | None, text: str) -> QProgressDialog:
-    """The busy indicator: ``text`` over a bar that moves without a percentage."""
-    dialog = QProgressDialog(text, "", 0, 0, parent)
+class Cancelled(Exception):
+    """The person stopped waiting for the work (its result, when it comes, is dropped)."""
+
+
+def progress_dialog(parent: QWidget | None, text: str, cancellable: bool) -> QProgressDialog:
+    """The busy indicator: ``text`` over a bar that moves without a percentage, and
+    a Cancel button when the work may be abandoned."""
+    dialog = QProgressDialog(text, "Cancel", 0, 0, parent)
     dialog.setObjectName("fileProgress")
     dialog.setWindowTitle("Playground")
-    dialog.setCancelButton(None)  # reading cannot be stopped half-way; it is bounded instead
+    if not cancellable:
+        dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(0)
     dialog.setAutoClose(False)
@@ -43,38 +66,51 @@ def progress_dialog(parent: QWidget | None, text: str) -> QProgressDialog:
     return dialog
 
 
-def run_in_background(parent: QWidget | None, text: str, work: Callable[[], T]) -> T:
+def run_in_background(parent: QWidget | None, text: str, work: Callable[[], T], cancellable: bool = False) -> T:
     """``work()`` in the file thread; its result, or its exception raised here.
 
-    While it runs, events other than input are handled, and after SHOW_AFTER_MS
-    a dialog says ``text`` ("Opening lesson.playground.json…").
+    At first only events other than input are handled (nothing can start a
+    second file operation). After SHOW_AFTER_MS a window-modal dialog says
+    ``text`` ("Opening lesson.playground.json…"); from then on it takes the input.
+    With ``cancellable`` (reading: nothing is lost by dropping the result), its
+    Cancel button raises Cancelled here at once, however long the work goes on.
     """
     global _depth
-    future: Future = _executor.submit(work)
-    if not future.done():
-        _depth += 1
-        loop = QEventLoop()
-        dialog: list[QProgressDialog] = []
+    future = _start(work)
+    if future.done():
+        return future.result()
+    _depth += 1
+    loop = QEventLoop()
+    cancelled = False
+    poll = QTimer(interval=POLL_MS)
+    poll.timeout.connect(lambda: future.done() and loop.quit())
+    poll.start()
+    reveal = QTimer(singleShot=True, interval=SHOW_AFTER_MS)
+    reveal.timeout.connect(loop.quit)
+    reveal.start()
+    dialog: QProgressDialog | None = None
+    try:
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        if not future.done():
+            dialog = progress_dialog(parent, text, cancellable)
 
-        def show() -> None:
-            if not future.done():
-                dialog.append(progress_dialog(parent, text))
-                dialog[0].show()
+            def cancel() -> None:
+                nonlocal cancelled
+                cancelled = True
+                loop.quit()
 
-        poll = QTimer(interval=POLL_MS)
-        poll.timeout.connect(lambda: future.done() and loop.quit())
-        reveal = QTimer(singleShot=True, interval=SHOW_AFTER_MS)
-        reveal.timeout.connect(show)
-        poll.start()
-        reveal.start()
-        try:
-            if not future.done():
-                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-        finally:
-            poll.stop()
-            reveal.stop()
-            for shown in dialog:
-                shown.close()
-                shown.deleteLater()
-            _depth -= 1
+            dialog.canceled.connect(cancel)
+            dialog.show()
+            # The dialog is modal to the window: input reaches only the dialog.
+            while not future.done() and not cancelled:
+                loop.exec()
+    finally:
+        poll.stop()
+        reveal.stop()
+        if dialog is not None:
+            dialog.close()
+            dialog.deleteLater()
+        _depth -= 1
+    if cancelled and not future.done():
+        raise Cancelled(text)
     return future.result()

@@ -323,7 +323,9 @@ class FileController(QObject):
         """``reader(path)`` in the background (``doing`` says what while it takes long),
         or None after telling the person why it failed."""
         try:
-            return background.run_in_background(self.window, doing, lambda: reader(path))
+            return background.run_in_background(self.window, doing, lambda: reader(path), cancellable=True)
+        except background.Cancelled:
+            self.session.message.emit("info", f"{title}: stopped reading {short_text(path.name)}.")
         except ValueError as exc:
             dialogs.show_error(self.window, title, str(exc))
         except Exception as exc:  # noqa: BLE001 - a reader bug must not cost the open session
