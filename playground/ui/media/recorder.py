@@ -327,6 +327,8 @@ class RecordingControls(QObject):
 
     def _failed(self, message: str) -> None:
         self._show_state()
+        if self.window.statusBar().currentMessage().startswith("Finishing the recording"):
+            self.window.statusBar().clearMessage()  # it will not be saved: the banner says why
         self.window.session.message.emit("error", f"Recording stopped: {message}")
 
     # ------------------------------------------------------------ options
