@@ -140,10 +140,30 @@ def trainer_or_exit(parser: argparse.ArgumentParser, args: argparse.Namespace):
         raise
 
 
+_logged_quarter = [-1]  # the last quarter of a run that progress_bar wrote as a plain line
+
+
 def progress_bar(done: int, total: int, text: str, width: int = 30) -> None:
-    filled = int(width * done / total)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text}")
-    sys.stderr.flush()
+    """Progress on stderr: on a terminal, a bar redrawn in place; in a log or a pipe (where a
+    carriage return leaves a long line of bars), a plain line at each quarter of the run."""
+    if sys.stderr.isatty():
+        filled = int(width * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text}")
+        sys.stderr.flush()
+        return
+    quarter = 4 * done // total
+    if done <= 1 or quarter < _logged_quarter[0]:  # a new run: log its first line
+        _logged_quarter[0] = -1
+    if quarter > _logged_quarter[0]:
+        _logged_quarter[0] = quarter
+        sys.stderr.write(f"{done}/{total} {text}\n")
+        sys.stderr.flush()
+
+
+def end_progress() -> None:
+    """End the bar's line (on a terminal; logged lines end themselves)."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
 
 
 def _format_metrics(trainer, stats) -> str:
@@ -182,12 +202,12 @@ def train_command(argv: Sequence[str]) -> int:
             if stats.status != "ok":
                 break
     except (ArithmeticError, ValueError) as exc:  # e.g. a session's optimiser state beyond float range
-        sys.stderr.write("\n")
+        end_progress()
         fail(parser.prog, f"training stopped at epoch {trainer.epoch}: {exc}")
     except KeyboardInterrupt:
         sys.stderr.write(f"\ninterrupted at epoch {trainer.epoch}; nothing saved\n")
         return 130  # 128 + SIGINT, as the shell reports a program stopped by Ctrl+C
-    sys.stderr.write("\n")
+    end_progress()
     elapsed = time.perf_counter() - start
     print(f"epoch {trainer.epoch}: {_format_metrics(trainer, stats)} ({elapsed:.1f} s)")
     if stats.status != "ok":

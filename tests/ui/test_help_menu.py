@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from file_fixtures import answers, window  # noqa: F401 - the fixtures
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import playground
 from playground.ui.shell import help_menu as help_module
 from playground.ui.shell.help_menu import about_text, engine_lines, guide_path
 from playground.ui.shell.identity import DESKTOP_FILE_NAME, ICON_SIZES, application_icon, set_identity
-
-from file_fixtures import answers, window  # noqa: F401 - the fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -31,7 +31,7 @@ import tempfile
 import time
 from typing import Any, Callable, Sequence
 
-from ...cli import add_model_arguments, fail, output_folder_problem, progress_bar, trainer_or_exit
+from ...cli import add_model_arguments, end_progress, fail, output_folder_problem, progress_bar, trainer_or_exit
 
 VIEWS = {"window": "the window without its menu and status bars: panels, plots and transport bar",
          "plots": "the grid of the four plots"}
@@ -302,7 +302,7 @@ def _film(app, window, args: argparse.Namespace, trainer, schedule: list[int], h
         writer.abort()  # no half-written video left behind
         raise
     finally:
-        sys.stderr.write("\n")
+        end_progress()
     stats = frame.stats
     return "" if stats.status == "ok" else f"; training {stats.status} at epoch {frame.epoch}: {stats.message}"
 
