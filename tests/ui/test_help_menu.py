@@ -5,12 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from file_fixtures import answers, window  # noqa: F401 - the fixtures
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import playground
 from playground.ui.shell import help_menu as help_module
 from playground.ui.shell.help_menu import about_text, engine_lines, guide_path
-from playground.ui.shell.identity import DESKTOP_FILE_NAME, ICON_SIZES, application_icon, set_identity
+from playground.ui.shell.identity import (
+    DESKTOP_FILE_NAME,
+    ICON_SIZES,
+    application_icon,
+    install_qt_translations,
+    set_identity,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,3 +74,16 @@ def test_identity_and_icon():
     assert not icon.isNull()
     assert {size.width() for size in icon.availableSizes()} >= set(ICON_SIZES)
     assert not app.windowIcon().isNull()
+
+
+def test_qt_translations_follow_the_language():
+    app = QApplication.instance()
+    translator = install_qt_translations(app, QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    try:
+        assert translator is not None
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Abbrechen"
+    finally:
+        app.removeTranslator(translator)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    # A language Qt has no translation for leaves Qt's texts in English and installs nothing.
+    assert install_qt_translations(app, QLocale(QLocale.Language.Esperanto)) is None

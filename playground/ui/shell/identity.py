@@ -44,13 +44,14 @@ def application_icon() -> QIcon:
     return icon
 
 
-def install_qt_translations(app: QCoreApplication) -> QTranslator | None:
-    """Load Qt's own translations (file dialogs, standard buttons such as Save and Cancel) for the
-    system language; None when Qt has none for it (then they stay in English)."""
+def install_qt_translations(app: QCoreApplication, locale: QLocale | None = None) -> QTranslator | None:
+    """Load Qt's own translations (file dialogs, standard buttons such as Save and Cancel) for
+    ``locale``, the system's language by default; None when Qt has none for it (then they stay
+    in English). The translator is installed on ``app`` and returned."""
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    # "qtbase_de.qm" for German; QLocale.system() also tries the region (qtbase_pt_BR) first.
-    if not translator.load(QLocale.system(), "qtbase", "_", folder):
+    # "qtbase_de.qm" for German; the locale's UI languages are tried in order (pt_BR before pt).
+    if not translator.load(locale or QLocale.system(), "qtbase", "_", folder):
         return None
     app.installTranslator(translator)
     return translator
