@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from file_fixtures import answers, window  # noqa: F401 - the fixtures
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import playground
 from playground.ui.shell import help_menu as help_module
-from playground.ui.shell.help_menu import about_text, engine_lines, guide_path
+from playground.ui.shell.help_menu import about_text, engine_lines, guide_path, heading_anchor
 from playground.ui.shell.identity import (
     DESKTOP_FILE_NAME,
     ICON_SIZES,
@@ -87,3 +88,35 @@ def test_qt_translations_follow_the_language():
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     # A language Qt has no translation for leaves Qt's texts in English and installs nothing.
     assert install_qt_translations(app, QLocale(QLocale.Language.Esperanto)) is None
+
+
+def test_guide_links_jump_to_headings_and_pictures_fit_the_page(window, qtbot, monkeypatch):
+    window.help_menu.guide_action.trigger()
+    guide = window.help_menu.guide_window
+    scroll = guide.browser.verticalScrollBar()
+    assert scroll.value() == 0
+    guide.follow(QUrl("#keyboard-shortcuts"))
+    assert scroll.value() > 0
+    assert guide.browser.textCursor().block().text() == "Keyboard shortcuts"
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    guide.follow(QUrl("https://www.python.org/downloads/"))
+    assert opened == ["https://www.python.org/downloads/"]
+    widths = []
+    block = guide.browser.document().begin()
+    while block.isValid():
+        iterator = block.begin()
+        while not iterator.atEnd():
+            image = iterator.fragment().charFormat().toImageFormat()
+            if image.isValid():
+                widths.append(image.width())
+            iterator += 1
+        block = block.next()
+    assert len(widths) >= 4 and all(0 < width <= guide.PAGE_WIDTH for width in widths if width)
+    assert guide.PAGE_WIDTH in widths  # the 1280-pixel window picture was narrowed
+
+
+def test_heading_anchor_is_githubs():
+    assert heading_anchor("A first lesson: why networks need hidden layers") == \
+        "a-first-lesson-why-networks-need-hidden-layers"
+    assert heading_anchor("Without a screen: the commands") == "without-a-screen-the-commands"

@@ -14,7 +14,7 @@ import sysconfig
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QUrl
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QImageReader, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
 
 from ..._version import __version__
@@ -60,20 +60,65 @@ def about_text() -> str:
         version=__version__, lines=engine_lines(), licence=LICENCE)
 
 
+def heading_anchor(text: str) -> str:
+    """The anchor GitHub gives a heading, which the guide's links use: ``"A first lesson: why"``
+    -> ``"a-first-lesson-why"``."""
+    kept = "".join(c for c in text.strip().lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
 class GuideWindow(QDialog):
-    """The user guide, rendered from its Markdown with its screenshots; links open in the browser."""
+    """The user guide, rendered from its Markdown with its screenshots (scaled to the page);
+    links within the guide jump to their heading, other links open in the browser."""
+
+    PAGE_WIDTH = 800  # pixels: pictures wider than this are shown at this width
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="guideWindow")
         self.setWindowTitle(tr("Playground user guide"))
-        self.browser = QTextBrowser(self, objectName="guideBrowser", openExternalLinks=True)
+        self.browser = QTextBrowser(self, objectName="guideBrowser", openLinks=False)
+        self.browser.anchorClicked.connect(self.follow)
         self.browser.setSource(QUrl.fromLocalFile(str(path)))  # .md: read as Markdown
+        self._fit_pictures(path.parent)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
-        self.resize(900, 700)
+        self.resize(self.PAGE_WIDTH + 60, 700)
+
+    def _fit_pictures(self, folder: Path) -> None:
+        """Give every picture wider than PAGE_WIDTH that width (Qt keeps its aspect ratio)."""
+        cursor = QTextCursor(self.browser.document())
+        block = self.browser.document().begin()
+        while block.isValid():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                image = fragment.charFormat().toImageFormat()
+                if image.isValid():
+                    width = QImageReader(str(folder / image.name())).size().width()
+                    if width > self.PAGE_WIDTH:
+                        image.setWidth(self.PAGE_WIDTH)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                        cursor.setCharFormat(image)
+                iterator += 1
+            block = block.next()
+
+    def follow(self, url: QUrl) -> None:
+        """A link: ``#heading`` scrolls to that heading; anything else opens outside the app."""
+        if url.scheme() in ("", "file") and url.hasFragment() and url.path() in ("", self.browser.source().path()):
+            block = self.browser.document().begin()
+            while block.isValid():
+                if block.blockFormat().headingLevel() and heading_anchor(block.text()) == url.fragment():
+                    self.browser.setTextCursor(QTextCursor(block))
+                    self.browser.verticalScrollBar().setValue(
+                        round(self.browser.document().documentLayout().blockBoundingRect(block).top()))
+                    return
+                block = block.next()
+            return
+        QDesktopServices.openUrl(self.browser.source().resolved(url))
 
 
 class HelpMenu:
