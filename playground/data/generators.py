@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .dataset import DOMAIN, MAX_POINTS, MIN_CLASSES, Dataset, check_int
+from .formula import label_points
 from .palette import MAX_CLASSES
 
 _EXTENT = 5.0  # shapes fit in [-_EXTENT, _EXTENT]², leaving room for noise inside DOMAIN
@@ -201,9 +202,28 @@ def _bumps_target(X):
     return (_BUMPS[:, 2] * np.exp(-d2 / (2 * 1.2**2))).sum(axis=1)
 
 
+# -- a formula the person types ------------------------------------------------------
+
+
+def _formula(rng: np.random.Generator, n: int, noise: float, expr: Any) -> tuple[np.ndarray, np.ndarray, str, int]:
+    """Uniform points in the square labelled by ``expr`` (see ``formula.label_points``).
+
+    Noise moves classified points after labelling, so labels near the boundary
+    land on the wrong side, as with the shapes; regression noise is scaled by the
+    targets' half-range, so noise=1 means as much to ``100 * x1`` as to ``sin(x1)``.
+    """
+    X = rng.uniform(-_EXTENT, _EXTENT, size=(n, 2))
+    task, y, k = label_points(expr, X)
+    if task == _CLASSIFY:
+        return _jitter(rng, X, 1.0 * noise), y, task, k
+    half_range = float(np.ptp(y)) / 2 if n else 0.0
+    scale = _TARGET_NOISE * noise * (half_range if half_range > 0 else 1.0)
+    return X, y + rng.normal(0.0, scale, n), task, k
+
+
 # -- the catalogue --------------------------------------------------------------------
 
-_CLASSIFY, _REGRESS = "classification", "regression"
+_CLASSIFY, _REGRESS, _FORMULA = "classification", "regression", "formula"
 _GENERATORS: dict[str, _Generator] = {
     "linear": _Generator(
         _CLASSIFY,
@@ -254,10 +274,19 @@ _GENERATORS: dict[str, _Generator] = {
     "bumps": _Generator(
         _REGRESS, "Regression: three bumps and three dips in a grid.", _regression(_bumps_target)
     ),
+    # Its task is the formula's: a condition classifies, any other formula is a regression.
+    _FORMULA: _Generator(
+        _FORMULA,
+        "Points labelled by a formula you type: x2 > sin(3*x1) gives two classes, a list of "
+        "conditions one class each, sin(x1) * cos(x2) a regression.",
+        _formula,
+    ),
 }
 
-DATASET_NAMES: tuple[str, ...] = tuple(_GENERATORS)
-"""The names ``make_dataset`` accepts: classification first, then regression."""
+FORMULA = _FORMULA
+"""The generator that takes ``expr=``: ``make_dataset("formula", expr="x2 > sin(3*x1)")``."""
+DATASET_NAMES: tuple[str, ...] = tuple(name for name in _GENERATORS if name != FORMULA)
+"""The presets (generators that need no formula): classification first, then regression."""
 
 
 def describe(name: str) -> str:
@@ -266,7 +295,8 @@ def describe(name: str) -> str:
 
 
 def task_of(name: str) -> str:
-    """``"classification"`` or ``"regression"``: what dataset ``name`` is for."""
+    """``"classification"`` or ``"regression"``: what dataset ``name`` is for (``"formula"``
+    for the formula generator, whose task its formula decides)."""
     return _generator(name).task
 
 
@@ -291,6 +321,8 @@ def make_dataset(
         seed: any integer >= 0; the same arguments always give the same dataset.
         test_fraction: 0 <= f < 1; exactly ``round(n * f)`` random points become test points.
         classes: for ``spiral`` and ``blobs`` only, the number of classes (2..8).
+        expr: for ``formula`` only (and required there), a formula of x1 and x2 or a list
+            of conditions, one per class (see ``formula.label_points``).
 
     Raises ValueError naming the bad argument.
     """
@@ -305,7 +337,10 @@ def make_dataset(
     k = _classes(name, generator, kw)
 
     rng = np.random.default_rng(seed)
-    if generator.task == "classification":
+    task = generator.task
+    if task == _FORMULA:
+        X, y, task, k = generator.make(rng, n, noise, kw["expr"])
+    elif task == "classification":
         counts = [n // k + (c < n % k) for c in range(k)]
         X, y = generator.make(rng, counts, noise), np.repeat(np.arange(k), counts)
     else:
@@ -313,14 +348,14 @@ def make_dataset(
     order = rng.permutation(n)
     is_test = np.zeros(n, dtype=bool)
     is_test[rng.choice(n, size=n_test, replace=False)] = True
-    return Dataset(X[order], y[order], generator.task, is_test, n_classes=k)
+    return Dataset(X[order], y[order], task, is_test, n_classes=k)
 
 
 def _generator(name: Any) -> _Generator:
     try:
         return _GENERATORS[name]
     except (KeyError, TypeError):  # TypeError: an unhashable name
-        raise ValueError(f"name: unknown dataset {name!r}; expected one of {', '.join(DATASET_NAMES)}") from None
+        raise ValueError(f"name: unknown dataset {name!r}; expected one of {', '.join(_GENERATORS)}") from None
 
 
 def _fraction(value: Any, field: str, one_allowed: bool) -> float:
@@ -335,11 +370,15 @@ def _fraction(value: Any, field: str, one_allowed: bool) -> float:
 def _classes(name: str, generator: _Generator, kw: dict[str, Any]) -> int:
     """The number of classes: 0 for regression, else ``classes=`` or the generator's default."""
     accepted = {"classes"} if generator.default_classes is not None else set()
+    if generator.task == _FORMULA:
+        accepted = {"expr"}
+        if "expr" not in kw:
+            raise ValueError("expr: the formula dataset needs a formula, e.g. expr=\"x2 > sin(3*x1)\"")
     unknown = sorted(set(kw) - accepted)
     if unknown:
-        takes = "takes only classes=" if accepted else "takes no extra keywords"
+        takes = f"takes only {next(iter(accepted))}=" if accepted else "takes no extra keywords"
         raise ValueError(f"{unknown[0]}: unknown keyword for {name!r}, which {takes}")
-    if generator.task == "regression":
+    if generator.task in ("regression", _FORMULA):
         return 0
     if generator.default_classes is None:
         return MIN_CLASSES
