@@ -1,7 +1,17 @@
 """Datasets (no Qt): points, classes, generators, undoable edits, features and files."""
 
 from .dataset import DOMAIN, MAX_POINTS, Dataset
-from .edits import AddPoints, Clear, InsertPoints, MovePoints, RemoveAdded, RemovePoints, Restore, SetLabels, remove_within
+from .edits import (
+    AddPoints,
+    Clear,
+    InsertPoints,
+    MovePoints,
+    RemoveAdded,
+    RemovePoints,
+    Restore,
+    SetLabels,
+    remove_within,
+)
 from .features import FEATURES, Standardizer, compute_features
 from .generators import DATASET_NAMES, describe, make_dataset, takes_classes, task_of
 from .io import ImportNotice, LoadedDataset, load_dataset, read_dataset, save_dataset

@@ -24,7 +24,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -159,13 +161,14 @@ def _layout(header: list[str], name: str, line: int) -> _Layout | None:
                    tuple(header[:width]))
 
 
-def _read_rows(pending: list, rows, layout: _Layout, name: str, decimal_comma: bool):
+def _read_rows(pending: list[tuple[int, list[str]]], rows: Any, layout: _Layout, name: str,
+               decimal_comma: bool) -> tuple[list[list[float]], list[tuple[int, str | float]], list[bool]]:
     X: list[list[float]] = []
     targets: list[tuple[int, str | float]] = []  # (line, cell text or value)
     flags: list[bool] = []
     needed = 1 + max(i for i in (layout.x1, layout.x2, layout.target, layout.split) if i is not None)
 
-    def numbered():
+    def numbered() -> Iterator[tuple[int, list[str]]]:
         yield from pending
         for row in rows:
             yield rows.line_num, row
@@ -226,9 +229,10 @@ def _number(cell: str, column: str, name: str, line: int, decimal_comma: bool) -
     return value
 
 
-def _classes(targets: list[tuple[int, str]], name: str, ids: bool) -> tuple[np.ndarray, list[str] | None, str]:
+def _classes(targets: list[tuple[int, str | float]], name: str,
+             ids: bool) -> tuple[np.ndarray, list[str] | None, str]:
     """Class ids for the label cells, class names (None for the defaults), and a notice."""
-    numeric = all(_is_number(label, False) for _, label in targets)
+    numeric = all(_is_number(str(label), False) for _, label in targets)
     if numeric:
         values = []
         for line, label in targets:
@@ -241,7 +245,7 @@ def _classes(targets: list[tuple[int, str]], name: str, ids: bool) -> tuple[np.n
                 if not 0 <= value < MAX_CLASSES:
                     raise ValueError(f"{name}, line {line}: label {value} is outside 0..{MAX_CLASSES - 1}")
             return np.array(values, dtype=np.int64), None, ""
-        keys: list = values
+        keys: list[Any] = values
     else:
         keys = [label for _, label in targets]
     distinct = sorted(set(keys))

@@ -308,13 +308,14 @@ def check_int(value: Any, field: str, lo: int, hi: int | None = None) -> int:
     """``value`` as an int in ``lo..hi`` (no upper bound if ``hi`` is None); bools are refused."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{field}: expected an integer, got {_brief(value)}")
-    if value < lo or (hi is not None and value > hi):
+    number = int(value)
+    if number < lo or (hi is not None and number > hi):
         bounds = f"at least {lo}" if hi is None else f"{lo}..{hi}"
-        raise ValueError(f"{field}: expected {bounds}, got {value}")
-    return int(value)
+        raise ValueError(f"{field}: expected {bounds}, got {number}")
+    return number
 
 
-def json_list(value: Any, path: str, item_ok: Callable[[Any], bool], item: str) -> list:
+def json_list(value: Any, path: str, item_ok: Callable[[Any], bool], item: str) -> list[Any]:
     """Check that decoded JSON ``value`` is a list whose items pass ``item_ok``; return it.
 
     ``item`` names one item for the message, e.g. ``"number"`` gives
@@ -328,7 +329,7 @@ def json_list(value: Any, path: str, item_ok: Callable[[Any], bool], item: str) 
     return value
 
 
-def json_numbers(value: Any, path: str) -> list:
+def json_numbers(value: Any, path: str) -> list[Any]:
     """Check that decoded JSON ``value`` is a list of numbers (booleans are not numbers)."""
     return json_list(value, path, _is_number, "number")
 
@@ -423,7 +424,7 @@ def _class_names(names: Any, k: int) -> tuple[str, ...]:
         if len(name) > MAX_CLASS_NAME:
             raise ValueError(f"class_names[{i}]: {len(name):,} characters, more than the "
                              f"{MAX_CLASS_NAME} a class name may have")
-    return names
+    return tuple(str(name) for name in names)
 
 
 def _class_colors(colors: Any, k: int) -> tuple[str, ...]:
@@ -442,7 +443,7 @@ def _class_colors(colors: Any, k: int) -> tuple[str, ...]:
     return tuple(canonical)
 
 
-def _per_class(items: Any, k: int, field: str) -> tuple:
+def _per_class(items: Any, k: int, field: str) -> tuple[Any, ...]:
     if isinstance(items, str) or not isinstance(items, Sequence):
         raise ValueError(f"{field}: expected a list with one entry per class, got {_brief(items)}")
     if len(items) != k:

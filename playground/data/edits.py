@@ -17,21 +17,21 @@ from .dataset import Dataset
 
 
 def _points(X: Any, field: str) -> np.ndarray:
-    X = np.array(X, dtype=np.float64).reshape(-1, 2) if np.size(X) else np.empty((0, 2))
-    if not np.all(np.isfinite(X)):
+    points: np.ndarray = np.array(X, dtype=np.float64).reshape(-1, 2) if np.size(X) else np.empty((0, 2))
+    if not np.all(np.isfinite(points)):
         raise ValueError(f"{field}: coordinates must be finite numbers")
-    X.flags.writeable = False
-    return X
+    points.flags.writeable = False
+    return points
 
 
 def _values(y: Any, m: int, field: str) -> np.ndarray:
-    y = np.array(y).reshape(-1)
-    if len(y) != m:
-        raise ValueError(f"{field}: expected {m} values, got {len(y)}")
-    if y.dtype.kind not in "iuf" or (y.dtype.kind == "f" and not np.all(np.isfinite(y))):
+    values: np.ndarray = np.array(y).reshape(-1)
+    if len(values) != m:
+        raise ValueError(f"{field}: expected {m} values, got {len(values)}")
+    if values.dtype.kind not in "iuf" or (values.dtype.kind == "f" and not np.all(np.isfinite(values))):
         raise ValueError(f"{field}: values must be finite numbers")
-    y.flags.writeable = False
-    return y
+    values.flags.writeable = False
+    return values
 
 
 def _flags(is_test: Any, m: int) -> np.ndarray:

@@ -60,7 +60,7 @@ class Standardizer:
     a constant feature does not divide by zero.
     """
 
-    def __init__(self, mean: Sequence[float], std: Sequence[float]) -> None:
+    def __init__(self, mean: Sequence[float] | np.ndarray, std: Sequence[float] | np.ndarray) -> None:
         try:
             self.mean = np.asarray(mean, dtype=np.float64)
             self.std = np.asarray(std, dtype=np.float64)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,11 +66,11 @@ def _jitter(rng: np.random.Generator, X: np.ndarray, sigma: float) -> np.ndarray
 
 
 def _off_plane(X: np.ndarray) -> np.ndarray:
-    return ((X < DOMAIN[0]) | (X > DOMAIN[1])).any(axis=1)
+    return np.asarray(((X < DOMAIN[0]) | (X > DOMAIN[1])).any(axis=1))
 
 
 def _by_score(
-    rng: np.random.Generator, counts: list[int], score: Callable[[np.ndarray], np.ndarray]
+    rng: np.random.Generator, counts: Sequence[int], score: Callable[[np.ndarray], np.ndarray]
 ) -> np.ndarray:
     """Uniform points in the square, class 0 where ``score < -_GAP`` and class 1 where
     ``score > _GAP`` (rejection sampling, so each class gets exactly its count)."""
@@ -86,7 +86,7 @@ def _by_score(
 
 
 def _clouds(
-    rng: np.random.Generator, counts: list[int], centers: np.ndarray, sigma: float
+    rng: np.random.Generator, counts: Sequence[int], centers: np.ndarray, sigma: float
 ) -> np.ndarray:
     """One Gaussian cloud of std ``sigma`` per class around ``centers[class]``."""
     return _jitter(rng, np.repeat(centers, counts, axis=0), sigma)
@@ -102,35 +102,35 @@ def _ring(rng: np.random.Generator, m: int, r0: float, r1: float) -> np.ndarray:
 # -- classification -------------------------------------------------------------------
 
 
-def _linear_score(X):
+def _linear_score(X: np.ndarray) -> np.ndarray:
     # A tilted line (x2 = x1 / 2), so it is not mistaken for the diagonal of "gaussians".
     return (X[:, 1] - 0.5 * X[:, 0]) / math.hypot(1.0, 0.5)
 
 
-def _xor_score(X):
+def _xor_score(X: np.ndarray) -> np.ndarray:
     # Signed distance to the nearer axis: positive in the quadrants where x1·x2 > 0.
-    return np.sign(X[:, 0] * X[:, 1]) * np.abs(X).min(axis=1)
+    return np.asarray(np.sign(X[:, 0] * X[:, 1]) * np.abs(X).min(axis=1))
 
 
 def _regions(score: Callable[[np.ndarray], np.ndarray]) -> Callable[..., np.ndarray]:
     """A generator of two classes on either side of ``score``'s zero line, with jitter."""
 
-    def make(rng, counts, noise):
+    def make(rng: np.random.Generator, counts: Sequence[int], noise: float) -> np.ndarray:
         return _jitter(rng, _by_score(rng, counts, score), 1.0 * noise)
 
     return make
 
 
-def _circle(rng, counts, noise):
+def _circle(rng: np.random.Generator, counts: Sequence[int], noise: float) -> np.ndarray:
     points = np.concatenate([_ring(rng, counts[0], 0.0, 2.5), _ring(rng, counts[1], 3.5, _EXTENT)])
     return _jitter(rng, points, 0.8 * noise)
 
 
-def _gaussians(rng, counts, noise):
+def _gaussians(rng: np.random.Generator, counts: Sequence[int], noise: float) -> np.ndarray:
     return _clouds(rng, counts, np.array([[-2.0, -2.0], [2.0, 2.0]]), 0.5 + 1.5 * noise)
 
 
-def _spiral(rng, counts, noise):
+def _spiral(rng: np.random.Generator, counts: Sequence[int], noise: float) -> np.ndarray:
     # Evenly along each arm, as in TensorFlow Playground: 1.75 turns out to radius 5.
     k = len(counts)
     arms = []
@@ -141,7 +141,7 @@ def _spiral(rng, counts, noise):
     return _jitter(rng, np.concatenate(arms), 0.5 * noise)
 
 
-def _moons(rng, counts, noise):
+def _moons(rng: np.random.Generator, counts: Sequence[int], noise: float) -> np.ndarray:
     # scikit-learn's two moons (x in [-1, 2], y in [-0.5, 1]), centred and scaled by 2.5.
     upper = np.linspace(0.0, math.pi, counts[0])
     lower = np.linspace(0.0, math.pi, counts[1])
@@ -157,20 +157,20 @@ def _moons(rng, counts, noise):
 _V_SLOPE, _V_OFFSET = 1.5, -3.0  # class 1 where x2 > 1.5·|x1| - 3: the tip at (0, -3)
 
 
-def _vshape_score(X):
+def _vshape_score(X: np.ndarray) -> np.ndarray:
     # Two ReLUs make |x1| = relu(x1) + relu(-x1), so a [4, 2] ReLU network can draw this V.
     # Dividing by the arm's normal length turns the score into a distance: an even margin.
-    return (X[:, 1] - _V_SLOPE * np.abs(X[:, 0]) - _V_OFFSET) / math.hypot(1.0, _V_SLOPE)
+    return np.asarray((X[:, 1] - _V_SLOPE * np.abs(X[:, 0]) - _V_OFFSET) / math.hypot(1.0, _V_SLOPE))
 
 
-def _checkerboard_score(X):
+def _checkerboard_score(X: np.ndarray) -> np.ndarray:
     cell = _EXTENT / 2  # a 4 x 4 board on the square
     even = (np.floor(X[:, 0] / cell) + np.floor(X[:, 1] / cell)) % 2 == 0
     to_edge = cell * np.abs(X / cell - np.round(X / cell)).min(axis=1)
-    return np.where(even, to_edge, -to_edge)
+    return np.asarray(np.where(even, to_edge, -to_edge))
 
 
-def _blobs(rng, counts, noise):
+def _blobs(rng: np.random.Generator, counts: Sequence[int], noise: float) -> np.ndarray:
     k = len(counts)
     angle = math.pi / 2 + 2 * math.pi * np.arange(k) / k
     centers = 3.5 * np.column_stack([np.cos(angle), np.sin(angle)])
@@ -183,23 +183,23 @@ def _blobs(rng, counts, noise):
 def _regression(target: Callable[[np.ndarray], np.ndarray]) -> Callable[..., Any]:
     """A regression generator: uniform points in the square, ``target`` plus Gaussian noise."""
 
-    def make(rng, n, noise):
+    def make(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
         X = rng.uniform(-_EXTENT, _EXTENT, size=(n, 2))
         return X, target(X) + rng.normal(0.0, _TARGET_NOISE * noise, n)
 
     return make
 
 
-def _plane_target(X):
-    return (X[:, 0] + X[:, 1]) / (2 * _EXTENT)  # -1 .. 1 over the square
+def _plane_target(X: np.ndarray) -> np.ndarray:
+    return np.asarray((X[:, 0] + X[:, 1]) / (2 * _EXTENT))  # -1 .. 1 over the square
 
 
 _BUMPS = np.array([[-3.5, 2.5, 1], [0, 2.5, -1], [3.5, 2.5, 1], [-3.5, -2.5, -1], [0, -2.5, 1], [3.5, -2.5, -1]])
 
 
-def _bumps_target(X):
+def _bumps_target(X: np.ndarray) -> np.ndarray:
     d2 = ((X[:, None, :] - _BUMPS[None, :, :2]) ** 2).sum(axis=2)
-    return (_BUMPS[:, 2] * np.exp(-d2 / (2 * 1.2**2))).sum(axis=1)
+    return np.asarray((_BUMPS[:, 2] * np.exp(-d2 / (2 * 1.2**2))).sum(axis=1))
 
 
 # -- a formula the person types ------------------------------------------------------

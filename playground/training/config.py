@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Mapping, NoReturn
 
 from ..data.features import FEATURES
 from ..nn import ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULES
@@ -23,7 +23,7 @@ DTYPES = ("float64", "float32")
 ARCHITECTURE_FIELDS = ("hidden", "activation", "features", "standardize", "init", "seed", "dtype")
 
 
-def _fail(name: str, message: str, value: object) -> None:
+def _fail(name: str, message: str, value: object) -> NoReturn:
     text = repr(value)  # a file may hold a huge value: quote only its start
     raise ValueError(f"TrainingConfig.{name}: {message}, got {text if len(text) <= 60 else text[:57] + '...'}")
 
@@ -154,7 +154,7 @@ class TrainingConfig:
                 if (self.activation != other.activation and self.activations != other.activations
                     if name == "activation" else getattr(self, name) != getattr(other, name))]
 
-    def replace(self, **changes: object) -> TrainingConfig:
+    def replace(self, **changes: Any) -> TrainingConfig:
         """A copy with ``changes`` applied (and validated)."""
         return dataclasses.replace(self, **changes)
 

@@ -205,4 +205,5 @@ def dead_units(point_a: np.ndarray, train: np.ndarray, activation: str) -> np.nd
     train = np.asarray(train, dtype=bool)
     if activation != "relu" or not train.any():
         return np.zeros(a.shape[1], dtype=bool)
-    return np.all(a[train] == 0.0, axis=0)
+    dead: np.ndarray = np.all(a[train] == 0.0, axis=0)
+    return dead

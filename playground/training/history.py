@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing import Any
+
 import numpy as np
 
 SCALARS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr")
@@ -100,8 +102,9 @@ class History:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe columns; NaN (no test points) is written as null."""
-        def clean(values: np.ndarray) -> list:
-            return np.where(np.isfinite(values), values, None).tolist()
+        def clean(values: np.ndarray) -> list[Any]:
+            cleaned: list[Any] = np.where(np.isfinite(values), values.astype(object), None).tolist()
+            return cleaned
         return {"n_layers": self.n_layers,
                 **{name: clean(self.array(name)) for name in (*SCALARS, *PER_LAYER)}}
 
@@ -109,7 +112,7 @@ class History:
     def from_dict(cls, data: dict[str, object]) -> History:
         """Rebuild from ``to_dict`` output; ValueError on inconsistent columns."""
         try:
-            n_layers = int(data["n_layers"])  # type: ignore[arg-type]
+            n_layers = int(data["n_layers"])  # type: ignore[call-overload]
             columns = {name: np.asarray(data[name], dtype=np.float64)
                        for name in (*SCALARS, *PER_LAYER) if name in data or name not in OPTIONAL}
         except (KeyError, TypeError, ValueError) as exc:

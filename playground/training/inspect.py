@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -73,7 +73,7 @@ class PointSnapshot:
 
 
 def snapshot_model(model: MLP, head: str, inputs: np.ndarray, target: float, *,
-                   point: Sequence[float] = (np.nan, np.nan), feature_labels: Sequence[str] = (),
+                   point: Sequence[float] | np.ndarray = (np.nan, np.nan), feature_labels: Sequence[str] = (),
                    standardized: bool = False, epoch: int = 0,
                    training_extras: Sequence[str] = ()) -> PointSnapshot:
     """A ``PointSnapshot`` of ``model``'s current weights (copied) for one input row."""
@@ -93,14 +93,14 @@ def snapshot_point(trainer: Trainer, point: Sequence[float], target: float) -> P
     Call it in the training thread (``SessionModel.run_in_worker``): it reads the
     live weights and the input standardisation, and copies them.
     """
-    point = np.asarray(point, dtype=np.float64).reshape(2)
+    xy = np.asarray(point, dtype=np.float64).reshape(2)
     cfg = trainer.config
     extras = [f"{label} {value:g}" for label, value in
               (("dropout", cfg.dropout), ("L1", cfg.l1), ("L2", cfg.l2), ("weight decay", cfg.weight_decay))
               if value]
     labels = [FEATURES[name][0] for name in cfg.features]
-    return snapshot_model(trainer.model, trainer.head.name, trainer.features(point[None, :])[0], target,
-                          point=point, feature_labels=labels,
+    return snapshot_model(trainer.model, trainer.head.name, trainer.features(xy[None, :])[0], target,
+                          point=xy, feature_labels=labels,
                           standardized=trainer.standardizer is not None, epoch=trainer.epoch,
                           training_extras=extras)
 
@@ -266,6 +266,7 @@ def local_slope(activation: str, z: np.ndarray) -> np.ndarray:
     """
     node = Tensor(np.array(z, copy=True), requires_grad=True)
     activate(activation, node).backward(np.ones_like(node.data))
+    assert node.grad is not None  # a leaf that requires a gradient gets one from backward
     return node.grad
 
 
@@ -367,7 +368,14 @@ class WeightChain:
         """∂L/∂z_j from the written-out pieces."""
         if self.head is not None:
             return self.head.value
-        return self.da_dz * self.paths_sum
+        return self._hidden_slope * self.paths_sum
+
+    @property
+    def _hidden_slope(self) -> float:
+        """∂a_j/∂z_j of a hidden unit (an output unit's chain goes through ``head`` instead)."""
+        if self.da_dz is None:
+            raise ValueError(f"inspect: {self.weight} belongs to an output unit, which has no ∂a/∂z term")
+        return self.da_dz
 
     @property
     def written(self) -> float:
@@ -378,7 +386,7 @@ class WeightChain:
     def agrees(self) -> bool:
         """Whether the written-out product equals the engine's ∂L/∂w up to rounding."""
         scale = abs(self.dz_dw * self.written_dL_dz) if self.head is not None else \
-            sum(abs(self.dz_dw * self.da_dz * term.value) for term in self.paths)
+            math.fsum(abs(self.dz_dw * self._hidden_slope * term.value) for term in self.paths)
         return abs(self.written - self.engine) <= self.rounding * (scale + abs(self.engine))
 
     @property
@@ -408,13 +416,17 @@ def explain(inspection: PointInspection, weight: WeightId) -> WeightChain:
         value, dz_dw, engine = layer.W[i, j], layer.inputs[i], layer.dL_dW[i, j]
     # Each factor and term carries a few ulps of the network's dtype, so the written-out
     # value may differ from the engine's by that much of the terms' size.
-    base = dict(weight=weight, value=float(value), dz_dw=float(dz_dw), dL_dz=float(layer.dL_dz[j]),
+    base: dict[str, Any] = dict(weight=weight, value=float(value), dz_dw=float(dz_dw), dL_dz=float(layer.dL_dz[j]),
                 engine=float(engine), rounding=64.0 * float(np.finfo(inspection.snapshot.dtype).eps))
     if layer.is_output:
         return WeightChain(**base, head=inspection.head_steps[j])
     after = layers[weight.layer + 1]
-    paths = tuple(PathTerm(k, float(after.W[j, k]),
-                           None if after.is_output else float(after.da_dz[k]),
-                           inspection.head_steps[k].value if after.is_output else float(after.dL_da[k]))
-                  for k in range(after.units))
+    if after.is_output:
+        paths = tuple(PathTerm(k, float(after.W[j, k]), None, inspection.head_steps[k].value)
+                      for k in range(after.units))
+    else:
+        assert after.da_dz is not None and after.dL_da is not None  # a hidden layer has both
+        paths = tuple(PathTerm(k, float(after.W[j, k]), float(after.da_dz[k]), float(after.dL_da[k]))
+                      for k in range(after.units))
+    assert layer.da_dz is not None and layer.dL_da is not None  # so has this one, a hidden layer too
     return WeightChain(**base, da_dz=float(layer.da_dz[j]), dL_da=float(layer.dL_da[j]), paths=paths)

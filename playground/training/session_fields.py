@@ -46,7 +46,7 @@ def join(where: str, name: str) -> str:
     return f"{where}.{name}" if where else name
 
 
-def obj(value: Any, where: str) -> dict:
+def obj(value: Any, where: str) -> dict[str, Any]:
     """``value`` if it is a JSON object."""
     if type(value) is not dict:
         raise ValueError(f"{where}: expected an object, got {_kind(value)}")

@@ -29,7 +29,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -239,7 +239,8 @@ def _trainer_from_dict(data: Any) -> tuple[Trainer, int]:
     return trainer, version
 
 
-def _optimizer_state(value: Any, where: str, trainer: Trainer, array) -> dict[str, Any]:
+def _optimizer_state(value: Any, where: str, trainer: Trainer,
+                     array: Callable[[Any, str], np.ndarray]) -> dict[str, Any]:
     """The optimiser's state with exactly the fields of ``trainer``'s optimiser."""
     value = f.obj(value, where)
     expected = set(trainer.optimizer.state_dict())
@@ -250,7 +251,7 @@ def _optimizer_state(value: Any, where: str, trainer: Trainer, array) -> dict[st
             for key, entry in value.items()}
 
 
-def _history_from_dict(data: dict, n_layers: int, epochs: int, version: int) -> History:
+def _history_from_dict(data: dict[str, Any], n_layers: int, epochs: int, version: int) -> History:
     layers = f.whole(f.field(data, "n_layers", "history"), "history.n_layers", 0, _LARGEST_LAYERS)
     if layers != n_layers:
         raise ValueError(f"history.n_layers: the network has {n_layers} layers, the history {layers}")

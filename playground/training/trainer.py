@@ -747,7 +747,8 @@ def _in_private_context(run: Generator[EpochProgress, None, EpochStats]) -> Gene
             try:
                 item = context.run(next, run)
             except StopIteration as end:
-                return end.value
+                stats: EpochStats = end.value
+                return stats
             yield item
     finally:
         context.run(run.close)
