@@ -2,7 +2,7 @@
 
     python resources/icons/render_icons.py
 
-reads ``playground/resources/icons/playground.svg`` and writes ``playground-<N>.png``
+reads ``playground/resources/icons/backprop-playground.svg`` and writes ``playground-<N>.png``
 beside it for N in SIZES, with Qt's own SVG renderer (QtSvg, part of PySide6-Essentials),
 so no other tool is needed. Run it after editing the SVG and commit the PNGs: the wheel
 ships them and the window, the task bar and the Linux desktop file use them.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 SIZES = (16, 24, 32, 48, 64, 128, 256)
 ICONS = Path(__file__).resolve().parents[2] / "playground" / "resources" / "icons"
-SVG = ICONS / "playground.svg"
+SVG = ICONS / "backprop-playground.svg"
 
 
 def render(svg: Path, size: int):
