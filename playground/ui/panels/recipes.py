@@ -12,12 +12,12 @@ Qt-free, so it is tested without a window.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 
-from ...data import Dataset, make_dataset
+from ...data import Dataset
 from ...data.generators import DATASET_NAMES, takes_classes, task_of
+from ...data.spec import DatasetSpec
 from ...training.defaults import DEFAULT_NOISE, DEFAULT_PRESET, DEFAULT_SEED
 
 REMEMBERED = 64  # recipes kept for undo and redo; older generated datasets count as custom
@@ -26,25 +26,9 @@ REMEMBERED = 64  # recipes kept for undo and redo; older generated datasets coun
 MAX_RECOGNISED = 20_000
 
 
-@dataclass(frozen=True)
-class Recipe:
-    """The generator's options: ``make_dataset(preset, n, noise, seed, test_fraction, classes=...)``.
-
-    ``classes`` is None for presets that take no class count.
-    """
-
-    preset: str
-    n: int
-    noise: float
-    seed: int
-    test_fraction: float
-    classes: int | None = None
-
-    def make(self) -> Dataset:
-        """The dataset this recipe generates (ValueError for options out of range)."""
-        extra = {"classes": self.classes} if self.classes is not None else {}
-        return make_dataset(self.preset, n=self.n, noise=self.noise, seed=self.seed,
-                            test_fraction=self.test_fraction, **extra)
+Recipe = DatasetSpec
+"""The generator's options (``make_dataset(preset, n, noise, seed, test_fraction, ...)``):
+the data layer's ``DatasetSpec``, which a shareable recipe writes too."""
 
 
 class Recipes:
