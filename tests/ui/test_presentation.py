@@ -154,3 +154,16 @@ def test_window_fits_a_small_screen():
     assert initial_size(QRect(0, 0, 800, 600)) == QSize(800, 600)
     assert initial_size(QRect(0, 0, 1920, 1080)) == QSize(1280, 720)
     assert initial_size(QRect(0, 0, 1280, 690)) == QSize(1280, 690)
+
+
+def test_chain_rule_dock_leaves_the_plots_room(window, qtbot):
+    window.resize(1280, 720)
+    window.chain_rule.action.trigger()
+    dock = window.chain_rule.dock
+    qtbot.waitUntil(dock.isVisible, timeout=2000)
+    window.resizeDocks([dock], [650], Qt.Orientation.Vertical)  # dragged as far open as it goes
+    qtbot.wait(50)
+    assert dock.height() <= 0.3 * window.height() + 1
+    assert window.boundary_plot.height() >= 170  # 120 (its minimum) without the cap
+    for plot in (window.loss_plot, window.gradient_plot):
+        assert plot.height() >= 120, plot.objectName()

@@ -46,6 +46,7 @@ CURVES_INTERVAL_S = 0.1  # loss and gradient curves: at most 10 redraws a second
 SPACE_INTERVAL_S = 0.05  # the activation space: at most 20 redraws a second while playing
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" for a widget's size
 DEFAULT_SIZE = QSize(1280, 720)  # the smaller recording size: what a tutorial films
+DOCK_SHARE = 0.3  # the most of the window's height a dock below (or above) the plots takes
 
 
 def initial_size(available: QRect) -> QSize:
@@ -201,6 +202,20 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         if others:
             self.tabifyDockWidget(others[0], dock)
+        self._cap_docks()
+
+    def _cap_docks(self) -> None:
+        """Docks above or below the plots take at most ``DOCK_SHARE`` of the window's height,
+        so the plots never become slivers however far a dock is dragged open."""
+        limit = round(self.height() * DOCK_SHARE)
+        for dock in self.findChildren(QDockWidget):
+            if self.dockWidgetArea(dock) in (Qt.DockWidgetArea.BottomDockWidgetArea,
+                                             Qt.DockWidgetArea.TopDockWidgetArea):
+                dock.setMaximumHeight(max(limit, dock.minimumSizeHint().height()))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._cap_docks()
 
     # -------------------------------------------------------------- layout
     def _build_layout(self) -> None:
