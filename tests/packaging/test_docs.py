@@ -93,8 +93,11 @@ def test_readme_states_what_its_train_example_prints(tmp_path):
     (args,) = [a for a in playground_commands(ROOT / "README.md") if a[:1] == ["train"]]
     done = subprocess.run([sys.executable, "-m", "playground", *args], cwd=tmp_path, capture_output=True,
                           text=True, timeout=300, env=dict(os.environ, PLAYGROUND_DATA_DIR=str(tmp_path)))
-    printed = done.stdout.splitlines()[0]
-    assert printed.split(" (")[0] in text  # the README quotes it, without the timing
+    pattern = r"accuracy ([\d.]+)% train / ([\d.]+)% test"
+    quoted = [float(x) for x in re.search(pattern, text).groups()]
+    printed = [float(x) for x in re.search(pattern, done.stdout).groups()]
+    # Other numpy and BLAS builds round differently over 300 epochs: the same to a point or so.
+    assert all(abs(q - p) <= 1.5 for q, p in zip(quoted, printed)), (quoted, printed)
 
 
 def test_one_interpreter_path_in_the_readme():
