@@ -167,3 +167,19 @@ def test_chain_rule_dock_leaves_the_plots_room(window, qtbot):
     assert window.boundary_plot.height() >= 170  # 120 (its minimum) without the cap
     for plot in (window.loss_plot, window.gradient_plot):
         assert plot.height() >= 120, plot.objectName()
+
+
+def test_every_text_scales_once_and_comes_back(window, qtbot):
+    """A bold heading has a font of its own that inherits its size: it grew twice (x1.96) and
+    stayed x1.4 after leaving presentation mode."""
+    from PySide6.QtWidgets import QLabel
+    labels = [label for label in window.centralWidget().findChildren(QLabel)
+              if label.text().strip() and not window.transport.isAncestorOf(label)]
+    before = {id(label): QFontInfo(label.font()).pointSizeF() for label in labels}
+    set_presentation(window, True)
+    qtbot.wait(20)
+    grown = {label.text(): QFontInfo(label.font()).pointSizeF() / before[id(label)] for label in labels}
+    assert all(abs(ratio - SCALE) < 0.1 for ratio in grown.values()), grown
+    set_presentation(window, False)
+    qtbot.wait(20)
+    assert {id(label): QFontInfo(label.font()).pointSizeF() for label in labels} == before

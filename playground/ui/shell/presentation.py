@@ -168,16 +168,22 @@ class Presentation(QObject):
 
 def _scale_fonts(root: QWidget, factor: float) -> None:
     """Scale ``root``'s font and every descendant font set on its own (the others inherit),
-    keeping each one's font before on the widget itself."""
-    for widget in [root, *root.findChildren(QWidget)]:
-        own = widget.testAttribute(Qt.WidgetAttribute.WA_SetFont)
+    keeping each one's font before on the widget itself.
+
+    All fonts are read before any is changed: a widget's own font may set only some
+    attributes (a bold heading) and inherit its size, which scaling its parent first
+    would already have enlarged.
+    """
+    fonts = [(widget, QFont(widget.font()), widget.testAttribute(Qt.WidgetAttribute.WA_SetFont))
+             for widget in [root, *root.findChildren(QWidget)]]
+    for widget, font, own in fonts:
         if widget is not root and not own:
             continue
-        font = QFont(widget.font())
         widget.setProperty(_FONT, QFont(font))
         widget.setProperty(_OWN, own)
-        font.setPointSizeF(font.pointSizeF() * factor)
-        widget.setFont(font)
+        scaled = QFont(font)
+        scaled.setPointSizeF(font.pointSizeF() * factor)
+        widget.setFont(scaled)
 
 
 def _restore_fonts(root: QWidget) -> None:
