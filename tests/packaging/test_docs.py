@@ -117,8 +117,8 @@ def test_pictures_exist_and_install_hints_name_the_distribution(document):
         assert (document.parent / target).is_file(), target
     for hint in re.findall(r"pip install[^`\n&]*", text):
         packages = [word.strip('"') for word in hint.split()[2:] if not word.startswith("-")]
-        # Either the distribution by its name, or this source tree (".", ".[test]").
-        assert all(p.startswith(("backprop-playground", ".")) for p in packages), hint
+        # The distribution by its name, its wheel file, or a source tree (".", ".[test]").
+        assert all(p.startswith(("backprop-playground", "backprop_playground-", ".")) for p in packages), hint
     for path in re.findall(r"sh (resources/\S+)", text):
         assert (ROOT / path).is_file(), path
 
