@@ -115,7 +115,7 @@ def test_pictures_exist_and_install_hints_name_the_distribution(document):
     text = document.read_text(encoding="utf-8")
     for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):
         assert (document.parent / target).is_file(), target
-    for hint in re.findall(r"pip install[^`\n&]*", text):
+    for hint in re.findall(r"pip install(?= )[^`\n&]*", text):
         packages = [word.strip('"') for word in hint.split()[2:] if not word.startswith("-")]
         # The distribution by its name, its wheel file, or a source tree (".", ".[test]").
         assert all(p.startswith(("backprop-playground", "backprop_playground-", ".")) for p in packages), hint
