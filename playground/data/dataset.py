@@ -83,7 +83,7 @@ class Dataset:
             self._class_colors = _class_colors(class_colors, self._n_classes)
         else:
             _check_no_classes(n_classes, class_names, class_colors)
-            self._y = _frozen(values.astype(np.float64))
+            self._y = _read_only(values.astype(np.float64))
             self._n_classes = 0
             self._class_names = ()
             self._class_colors = ()
@@ -133,22 +133,22 @@ class Dataset:
     @property
     def X_train(self) -> np.ndarray:
         """The coordinates of the training points (a read-only copy)."""
-        return _frozen(self._X[~self._is_test])
+        return _read_only(self._X[~self._is_test])
 
     @property
     def y_train(self) -> np.ndarray:
         """The labels or targets of the training points (a read-only copy)."""
-        return _frozen(self._y[~self._is_test])
+        return _read_only(self._y[~self._is_test])
 
     @property
     def X_test(self) -> np.ndarray:
         """The coordinates of the test points (a read-only copy)."""
-        return _frozen(self._X[self._is_test])
+        return _read_only(self._X[self._is_test])
 
     @property
     def y_test(self) -> np.ndarray:
         """The labels or targets of the test points (a read-only copy)."""
-        return _frozen(self._y[self._is_test])
+        return _read_only(self._y[self._is_test])
 
     # -- new values from this one -------------------------------------------------
 
@@ -274,7 +274,7 @@ def as_points(value: Any, field: str) -> np.ndarray:
     if arr.ndim != 2 or arr.shape[1] != 2:
         raise ValueError(f"{field}: expected shape (n, 2), got {arr.shape}")
     _check_finite(arr, field)
-    return _frozen(arr.astype(np.float64))
+    return _read_only(arr.astype(np.float64))
 
 
 def as_values(value: Any, n: int, field: str) -> np.ndarray:
@@ -284,13 +284,13 @@ def as_values(value: Any, n: int, field: str) -> np.ndarray:
         raise ValueError(f"{field}: expected {n} values (one per point), got shape {arr.shape}")
     _check_finite(arr, field)
     dtype = np.float64 if arr.dtype.kind == "f" else np.int64
-    return _frozen(arr.astype(dtype))
+    return _read_only(arr.astype(dtype))
 
 
 def as_flags(value: Any, n: int, field: str) -> np.ndarray:
     """``value`` as a read-only (n,) bool array (a copy); ``None`` means all False."""
     if value is None:
-        return _frozen(np.zeros(n, dtype=bool))
+        return _read_only(np.zeros(n, dtype=bool))
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError):  # ragged nesting
@@ -298,10 +298,10 @@ def as_flags(value: Any, n: int, field: str) -> np.ndarray:
     if arr.shape != (n,):
         raise ValueError(f"{field}: expected {n} flags (one per point), got shape {arr.shape}")
     if n == 0:  # an empty list decodes as float64; there is nothing to check
-        return _frozen(np.zeros(0, dtype=bool))
+        return _read_only(np.zeros(0, dtype=bool))
     if arr.dtype != bool:
         raise ValueError(f"{field}: expected booleans, got {arr.dtype} values")
-    return _frozen(arr.copy())
+    return _read_only(arr.copy())
 
 
 def check_int(value: Any, field: str, lo: int, hi: int | None = None) -> int:
@@ -363,7 +363,7 @@ def _brief(value: Any) -> str:
 # -- private helpers -----------------------------------------------------------------
 
 
-def _frozen(arr: np.ndarray) -> np.ndarray:
+def _read_only(arr: np.ndarray) -> np.ndarray:
     arr.flags.writeable = False
     return arr
 
@@ -407,7 +407,7 @@ def _labels(values: np.ndarray, k: int) -> np.ndarray:
     if outside.any():
         i = int(np.argmax(outside))
         raise ValueError(f"y[{i}]: label {values[i].item()!r} is outside 0..{k - 1} (n_classes is {k})")
-    return _frozen(values.astype(np.int64))
+    return _read_only(values.astype(np.int64))
 
 
 def _default_names(k: int) -> tuple[str, ...]:

@@ -97,10 +97,10 @@ class RemovePoints:
     def __post_init__(self) -> None:
         idx = _indices(self.indices)
         order = np.argsort(idx, kind="stable")
-        object.__setattr__(self, "indices", _frozen(idx[order]))
-        object.__setattr__(self, "X", _frozen(_points(self.X, "X")[order]))
-        object.__setattr__(self, "y", _frozen(_values(self.y, len(idx), "y")[order]))
-        object.__setattr__(self, "is_test", _frozen(_flags(self.is_test, len(idx))[order]))
+        object.__setattr__(self, "indices", _read_only_copy(idx[order]))
+        object.__setattr__(self, "X", _read_only_copy(_points(self.X, "X")[order]))
+        object.__setattr__(self, "y", _read_only_copy(_values(self.y, len(idx), "y")[order]))
+        object.__setattr__(self, "is_test", _read_only_copy(_flags(self.is_test, len(idx))[order]))
 
     def apply(self, ds: Dataset) -> Dataset:
         _check_in_range(self.indices, ds.n)
@@ -274,7 +274,7 @@ class Restore:
         return None
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
+def _read_only_copy(a: np.ndarray) -> np.ndarray:
     a = np.array(a)
     a.flags.writeable = False
     return a

@@ -396,7 +396,7 @@ class WeightChain:
         return self.dL_da is not None and abs(self.paths_sum - self.dL_da) <= self.rounding * scale
 
 
-def weights_of(inspection: PointInspection) -> list[WeightId]:
+def parameter_ids(inspection: PointInspection) -> list[WeightId]:
     """Every parameter, layer by layer, unit by unit: its incoming weights, then its bias."""
     return [WeightId(layer.index, source, unit) for layer in inspection.layers for unit in range(layer.units)
             for source in (*range(len(layer.inputs)), None)]

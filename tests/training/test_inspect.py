@@ -13,8 +13,17 @@ from playground.data import make_dataset
 from playground.engine import Tensor, no_grad
 from playground.nn import MLP, get_head
 from playground.training import Trainer, TrainingConfig
-from playground.training.inspect import (PICK_RADIUS, WeightId, explain, inspect_point, local_slope,
-                                         nearest_point, snapshot_model, snapshot_point, weights_of)
+from playground.training.inspect import (
+    PICK_RADIUS,
+    WeightId,
+    explain,
+    inspect_point,
+    local_slope,
+    nearest_point,
+    parameter_ids,
+    snapshot_model,
+    snapshot_point,
+)
 
 HEADS = {"sigmoid": (1, 1.0), "softmax": (3, 2), "identity": (1, 0.7)}  # head -> (outputs, target)
 HIDDEN = [(), (4,), (4, 3)]
@@ -90,7 +99,7 @@ def test_every_gradient_equals_engine_and_central_differences(hidden, head):
     np.testing.assert_allclose(read, central_differences(model, head, target), rtol=1e-5, atol=1e-8)
     # The written-out chain rule of every parameter gives the same numbers.
     np.testing.assert_allclose(flat_chain_gradients(inspection), engine, rtol=1e-10, atol=1e-14)
-    assert all(explain(inspection, weight).agrees for weight in weights_of(inspection))
+    assert all(explain(inspection, weight).agrees for weight in parameter_ids(inspection))
     assert inspection.loss == pytest.approx(point_loss(model, head, target).item(), rel=1e-14)
 
 
@@ -195,14 +204,14 @@ def test_a_saturated_sigmoid_falls_back_to_the_fused_closed_form():
     step = inspection.head_steps[0]
     assert step.prediction == 1.0 and not np.isfinite(step.product)
     assert step.value == step.closed_form == pytest.approx(step.engine)
-    assert all(explain(inspection, weight).agrees for weight in weights_of(inspection))
+    assert all(explain(inspection, weight).agrees for weight in parameter_ids(inspection))
 
 
 def test_float32_networks_agree_within_their_rounding():
     model = MLP(3, (6, 5), 3, "tanh", seed=1, dtype=np.float32)
     inspection = inspect_point(snapshot_model(model, "softmax", INPUTS, 1))
     assert inspection.output.dL_dW.dtype == np.float32
-    assert all(explain(inspection, weight).agrees for weight in weights_of(inspection))
+    assert all(explain(inspection, weight).agrees for weight in parameter_ids(inspection))
 
 
 def test_snapshot_of_a_trainer_uses_its_features_and_leaves_it_untouched():
@@ -230,7 +239,7 @@ def test_explain_rejects_a_parameter_the_network_does_not_have():
     assert not inspection.has(WeightId(2, 0, 0)) and not inspection.has(WeightId(0, 3, 0))
     with pytest.raises(ValueError, match="no parameter"):
         explain(inspection, WeightId(1, 4, 0))
-    assert len(weights_of(inspection)) == make_model((4,), "sigmoid").params.size
+    assert len(parameter_ids(inspection)) == make_model((4,), "sigmoid").params.size
 
 
 def test_nearest_point_within_the_radius():
