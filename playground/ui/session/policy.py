@@ -1,14 +1,17 @@
 """Process-wide settings the training thread needs, applied while a worker runs and undone after.
 
 Two settings belong to the whole process, not to one thread, so they are made
-here on purpose and put back when the last worker stops:
+here on purpose and put back when the last worker stops (ARCHITECTURE.md,
+"Threads and what each owns"; ``benchmarks/training_thread.py`` measures them):
 
-- BLAS threads: 1. OpenBLAS would split even the small products of a probe
-  ((10000, 16) x (16, 16)) over both cores, and its helper thread then
-  busy-waits between calls, taking a core from the GUI and training threads
-  (measured: 46% of a core; pinned to one thread the default session played
-  2 to 4 times more epochs a second). The GUI thread and the training thread
-  already keep both cores busy, so threads inside BLAS only add contention.
+- BLAS threads: 1, for the whole process (OpenBLAS has one pool). OpenBLAS
+  would split even the small products of a probe ((10000, 16) x (16, 16)) over
+  both cores, and its helper thread then busy-waits between calls, taking a
+  core from the GUI and training threads (measured: 46% of a core; on one
+  thread the default session trains about 3 times more epochs per CPU second
+  and draws 1.5 times more frames). The GUI thread and the training thread
+  already keep both cores busy, so threads inside BLAS only add contention;
+  even a 100,000-point probe was faster on one thread here.
 - The interpreter's switch interval: 1 ms instead of 5 ms. Both threads run
   Python; a short interval lets the GUI thread take the GIL back within a
   millisecond, so it keeps drawing while training runs.
