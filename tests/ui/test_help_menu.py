@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 import playground
 from playground.ui.shell import help_menu as help_module
+from playground.ui.shell import identity
 from playground.ui.shell.help_menu import about_text, engine_lines, guide_path, heading_anchor
 from playground.ui.shell.identity import (
     DESKTOP_FILE_NAME,
@@ -66,9 +67,13 @@ def test_a_missing_guide_says_where_it_looked(window, monkeypatch, tmp_path):
     assert window.help_menu.guide_window is None
 
 
-def test_identity_and_icon():
+def test_identity_and_icon(monkeypatch):
     app = QApplication.instance()
+    installed = []
+    # The shared test application keeps Qt's English texts whatever this machine's language.
+    monkeypatch.setattr(identity, "install_qt_translations", installed.append)
     set_identity(app)
+    assert installed == [app]
     assert (app.applicationName(), app.organizationName(), app.applicationVersion(), app.desktopFileName()) == \
         ("Playground", "Playground", playground.__version__, DESKTOP_FILE_NAME)
     icon = application_icon()
