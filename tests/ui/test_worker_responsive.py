@@ -193,3 +193,10 @@ def test_commands_after_a_step_see_its_epochs(qtbot):
         assert not model.worker.stepping
     finally:
         model.shutdown()
+
+
+def test_a_call_after_stop_fails_at_once(qtbot):
+    model = SessionModel(make_dataset("xor", n=50, seed=0), TrainingConfig())
+    model.shutdown()
+    took, _ = _seconds(lambda: pytest.raises(TimeoutError, model.run_in_worker, lambda t: t.epoch))
+    assert took < BOUND  # it waited the whole 10 s timeout before

@@ -278,8 +278,12 @@ class TrainingWorker(QObject):
         still describe the last completed epoch, and the epoch goes on after it.
         Pass ``read=False`` for a function that changes the trainer (it abandons
         an epoch in progress). Raises the function's exception, or TimeoutError if
-        the worker does not answer.
+        the worker does not answer (at once if it has stopped).
         """
+        if not self._inbox.running:
+            # Stopped (a closed window): nothing would ever answer, so say so now
+            # instead of after ``timeout`` (callers handle the TimeoutError).
+            raise TimeoutError("the training thread has stopped")
         done = threading.Event()
         outcome: dict[str, object] = {}
 
