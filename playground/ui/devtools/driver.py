@@ -112,7 +112,9 @@ class Driver:
         self.window.session.step(epochs)
 
     def _save_session(self, path: str) -> None:
-        self.window.session.run_in_worker(lambda trainer: save_session(path, trainer))
+        worker = self.window.session.worker
+        # As File > Save does: the timeline's kept snapshots go into the file too.
+        self.window.session.run_in_worker(lambda trainer: save_session(path, trainer, worker.timeline))
 
     def _report(self, _: bool) -> dict:
         window = self.window
