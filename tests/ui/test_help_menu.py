@@ -125,3 +125,10 @@ def test_heading_anchor_is_githubs():
     assert heading_anchor("A first lesson: why networks need hidden layers") == \
         "a-first-lesson-why-networks-need-hidden-layers"
     assert heading_anchor("Without a screen: the commands") == "without-a-screen-the-commands"
+
+
+def test_about_opens_the_about_box(window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append((parent, title, text)))
+    window.help_menu.about_action.trigger()
+    assert shown == [(window, "About Playground", about_text())]
