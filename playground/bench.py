@@ -1,7 +1,8 @@
 """Benchmarks that print numbers: ``python -m playground.bench engine|training|ui``.
 
-Timings are medians of repeated runs in one process; the machine is shared, so
-read them as figures, not as pass/fail.
+Alternatives are timed interleaved in rounds (A, B, A, B, ...) in one process and
+reported as medians and median per-round ratios (see ``playground.timing``); the
+machine is shared, so read them as figures, not as pass/fail.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from .timing import median_ms
+from .timing import interleaved_ms, median_ratio
 
 
 def two_spirals(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -75,25 +76,29 @@ def engine_epoch_fn(X: np.ndarray, y: np.ndarray, sizes: list[int], dtype: np.dt
     return epoch
 
 
+ROUNDS = 15
+
+
 def bench_engine() -> None:
     print("Full-batch epoch (forward, backward, SGD update), tanh MLP, sigmoid cross-entropy, two spirals")
-    print(f"{'case':<22}{'dtype':<9}{'engine ms':>10}{'numpy ms':>10}{'ratio':>8}")
-    for n, sizes in ((200, [2, 8, 8, 1]), (1000, [2, 16, 16, 1])):
+    print(f"engine and hand-written numpy interleaved in {ROUNDS} rounds; medians, and the median per-round ratio")
+    print(f"{'case':<24}{'dtype':<9}{'engine ms':>10}{'numpy ms':>10}{'ratio':>8}")
+    for n, sizes in ((200, [2, 8, 8, 1]), (1000, [2, 16, 16, 1]), (10000, [2, 16, 16, 1])):
         X, y = two_spirals(n)
         for dtype in (np.float32, np.float64):
-            engine = engine_epoch_fn(X, y, sizes, dtype)
             baseline = NumpyMLP(sizes, dtype)
             Xd, yd = X.astype(dtype), y.astype(dtype)
-            t_engine = median_ms(engine, repeats=9, inner=200)
-            t_numpy = median_ms(lambda: baseline.epoch(Xd, yd, 0.1), repeats=9, inner=200)
+            times = interleaved_ms({"engine": engine_epoch_fn(X, y, sizes, dtype),
+                                    "numpy": lambda: baseline.epoch(Xd, yd, 0.1)}, rounds=ROUNDS)
             case = f"n={n} {'-'.join(map(str, sizes))}"
-            print(f"{case:<22}{np.dtype(dtype).name:<9}{t_engine:>10.3f}{t_numpy:>10.3f}"
-                  f"{t_engine / t_numpy:>8.2f}")
+            print(f"{case:<24}{np.dtype(dtype).name:<9}{np.median(times['engine']):>10.3f}"
+                  f"{np.median(times['numpy']):>10.3f}{median_ratio(times['engine'], times['numpy']):>8.2f}")
 
 
 def bench_training() -> None:
     from .data import DOMAIN, make_dataset
     from .training import Trainer, TrainingConfig, grid_points
+    from .training.defaults import default_session
 
     n = 1000
     ds = make_dataset("spiral", n=n, noise=0.1, seed=0)
@@ -102,23 +107,38 @@ def bench_training() -> None:
     trainer = Trainer(ds, cfg)
     baseline = NumpyMLP([2, 16, 16, 1], np.float64)
     X, y = ds.X.astype(np.float64), ds.y.astype(np.float64)
-    t_step = median_ms(lambda: trainer.step(1), repeats=9, inner=200)
-    t_numpy = median_ms(lambda: baseline.epoch(X, y, 0.1), repeats=9, inner=200)
-    print(f"Trainer.step() epoch, full batch, n={n}, 2-16-16-1 tanh, float64 (with all bookkeeping)")
-    print(f"  Trainer.step {t_step:.3f} ms   hand-written numpy {t_numpy:.3f} ms   ratio {t_step / t_numpy:.2f}")
-    print("Grid probe of every layer (z and a), 2-16-16-1 and 2-8-8-1")
+    times = interleaved_ms({"step": lambda: trainer.step(1), "numpy": lambda: baseline.epoch(X, y, 0.1)},
+                           rounds=ROUNDS)
+    print(f"Trainer.step() epoch, full batch, n={n}, 2-16-16-1 tanh, float64 (with all bookkeeping), "
+          f"interleaved with hand-written numpy in {ROUNDS} rounds")
+    print(f"  Trainer.step {np.median(times['step']):.3f} ms   hand-written numpy {np.median(times['numpy']):.3f} ms"
+          f"   median ratio {median_ratio(times['step'], times['numpy']):.2f}")
+
+    dataset, config = default_session()
+    print(f"The window's default session ({dataset.n} points, {len(dataset.X_train)} for training, "
+          f"2-{'-'.join(map(str, config.hidden))}-1 {config.activation}, {config.optimizer}): one epoch")
+    sessions = {f"batch {b}": Trainer(dataset, config.replace(batch_size=b)) for b in (config.batch_size, 10)}
+    times = interleaved_ms({name: lambda t=t: t.step(1) for name, t in sessions.items()}, rounds=ROUNDS)
+    for name, values in times.items():
+        ms = float(np.median(values))
+        print(f"  {name}: {ms:.3f} ms an epoch ({1000 / ms:.0f} epochs/s with nothing drawn)")
+
+    print("Grid probe of every layer (z and a), float64 against float32 weights, interleaved")
     for hidden in ((16, 16), (8, 8)):
-        probe_trainer = Trainer(ds, cfg.replace(hidden=hidden))
+        probes = {dtype: Trainer(ds, cfg.replace(hidden=hidden, dtype=dtype)) for dtype in ("float64", "float32")}
         for resolution in (100, 200):
             points, _ = grid_points(resolution, DOMAIN)
-            t = median_ms(lambda: probe_trainer.probe(points), repeats=9, inner=20)
-            print(f"  2-{'-'.join(map(str, hidden))}-1 {resolution}x{resolution}: {t:.2f} ms")
+            times = interleaved_ms({dtype: lambda t=t: t.probe(points) for dtype, t in probes.items()},
+                                   rounds=ROUNDS)
+            print(f"  2-{'-'.join(map(str, hidden))}-1 {resolution}x{resolution}: "
+                  f"float64 {np.median(times['float64']):.2f} ms, float32 {np.median(times['float32']):.2f} ms "
+                  f"(median ratio {median_ratio(times['float64'], times['float32']):.2f})")
 
 
-def bench_ui() -> None:
+def bench_ui(seconds: float = 5.0, only: list[str] | None = None) -> None:
     # The UI benchmark lives with the UI, the only layer that may import Qt.
     from .ui.devtools.bench_ui import bench_ui as run
-    run()
+    run(seconds, only)
 
 
 BENCHMARKS = {"engine": bench_engine, "training": bench_training, "ui": bench_ui}
@@ -127,8 +147,20 @@ BENCHMARKS = {"engine": bench_engine, "training": bench_training, "ui": bench_ui
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m playground.bench", description=__doc__)
     parser.add_argument("which", choices=sorted(BENCHMARKS), help="what to measure")
+    parser.add_argument("--seconds", type=float, default=5.0,
+                        help="ui: seconds of playing measured per scenario (default 5)")
+    parser.add_argument("--only", nargs="+", metavar="SCENARIO",
+                        help="ui: only these scenarios (default, batch10, 10k, 100k, deep), no start-up")
     args = parser.parse_args(argv)
-    BENCHMARKS[args.which]()
+    if args.which != "ui" and (args.only or args.seconds != 5.0):
+        parser.error("--seconds and --only are options of 'ui'")
+    # As the application's entry point does (``playground.__main__``): measure what a user runs.
+    from .engine.allocator import tune_allocator
+    tune_allocator()
+    if args.which == "ui":
+        bench_ui(args.seconds, args.only)
+    else:
+        BENCHMARKS[args.which]()
     return 0
 
 

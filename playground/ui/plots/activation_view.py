@@ -21,7 +21,6 @@ from .activation_space import ActivationSpacePlot
 from .projection import Plane, classes_in_plane, is_exact, logits_in_plane, output_plane, pca_plane, unit_plane
 
 GRID_LINES = 11  # lines per direction drawn from the probe grid
-MAX_POINTS = 5000  # data points drawn in the activation space; above, an even subsample (painting cost)
 PCA = -1
 OUTPUT_ALIGNED = -2
 
@@ -158,11 +157,12 @@ class ActivationView(QWidget):
         rows = np.linspace(0, GRID_RESOLUTION - 1, GRID_LINES).round().astype(int)
         lines = [grid[i] for i in rows] + [grid[:, j] for j in rows]
         dataset = frame.dataset
-        # Above MAX_POINTS an even subsample (the same every frame) shows the cloud
-        # as well at a fraction of the painting; the canvas still draws every point.
-        shown = slice(None, None, -(-dataset.n // MAX_POINTS) or 1)
-        drawn = plane.project(point_values[shown])
-        output, note = self._output_on(frame, layer, kind, plane, point_values[shown], drawn)
+        # Above worker.MAX_PROBED_POINTS the frame probed an even subsample (the same
+        # every frame): it shows the cloud as well at a fraction of the cost; the
+        # canvas still draws every point.
+        shown = frame.point_rows
+        drawn = plane.project(point_values)
+        output, note = self._output_on(frame, layer, kind, plane, point_values, drawn)
         self.plot.update_space(drawn, dataset.y[shown], dataset.task,
                                dataset.class_colors, grid_lines=lines, axis_labels=plane.labels,
                                is_test=dataset.is_test[shown], output=output, boundary_note=note)
@@ -227,9 +227,11 @@ class ActivationView(QWidget):
         if self._highlight is None or self._plane is None or layer < 0 or not frame.point_a:
             self.plot.set_highlight(None)
             return
-        rows = np.flatnonzero(np.all(frame.dataset.X == self._highlight, axis=1))
+        # Among the probed points (all up to worker.MAX_PROBED_POINTS): the ring marks
+        # a point the plot draws.
+        rows = np.flatnonzero(np.all(frame.dataset.X[frame.point_rows] == self._highlight, axis=1))
         if not len(rows):
-            self.plot.set_highlight(None)  # not (or no longer) a point of this frame's data
+            self.plot.set_highlight(None)  # not (or no longer) a drawn point of this frame's data
             return
         _, point_values = _values(frame, layer, self.kind_box.currentData())
         self.plot.set_highlight(self._plane.project(point_values[rows[:1]])[0])

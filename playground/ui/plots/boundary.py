@@ -155,7 +155,8 @@ class BoundaryPlot(ThemedPlot):
         self._line = pg.PlotCurveItem(connect="pairs", antialias=True)
         for item in (self._image, self._faint, self._line):
             self.addItem(item, ignoreBounds=True)
-        self._points = PointLayer(self.getPlotItem())
+        # The points change only with the data; the map under them, every frame.
+        self._points = PointLayer(self.getPlotItem(), cached=True)
 
         self._cursor = QGraphicsEllipseItem()
         self._cursor.setZValue(20)
