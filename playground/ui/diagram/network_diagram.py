@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPathIt
                                QToolButton, QToolTip, QWidget)
 
 from ...data.features import FEATURES
+from ...training.diagnosis import confirmed_health
 from ...training.health import GradientHealth, assess_gradients, dead_units, inline_layer_label
 from .layout import ROWS, Geometry, diagram_geometry
 from ..plots.points import value_range
@@ -565,9 +566,14 @@ class NetworkView(QObject):
         window.add_frame_view(self.show_frame)
 
     def show_frame(self, frame: Frame) -> None:
-        """Assess the gradients, then draw the diagram (when shown) and the chosen unit's map."""
+        """Assess the gradients, then draw the diagram (when shown) and the chosen unit's map.
+
+        Only the flags the frame's diagnosis stands by are shown: the tiny gradients of
+        units saturated by a too-high learning rate are not "vanishing" (try ReLU), and
+        the banner names their cause."""
         self._frame = frame
-        self.health = assess_gradients(frame.history["grad_norms"], frame.config.activations)
+        self.health = confirmed_health(assess_gradients(frame.history["grad_norms"], frame.config.activations),
+                                       frame.diagnoses)
         labels = frame.layer_labels
         self.window.gradient_plot.set_health([f.layer for f in self.health.flags], self.health.headline(labels),
                                              self.health.summary(labels))

@@ -28,8 +28,9 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from ...data import DOMAIN, Dataset
 from ...training import EpochStats, Snapshot, Trainer, TrainingConfig, grid_points
-from ...training.trainer import TrainingError
+from ...training.diagnosis import Diagnosis, diagnose_trainer
 from ...training.timeline import Timeline, epoch_stats
+from ...training.trainer import TrainingError
 from .policy import POLICY
 
 FRAME_RATE = 33.0  # frames a second aimed at while playing (30 reached after overheads)
@@ -41,6 +42,7 @@ GRID_RESOLUTION = 100
 # 100,000 points cost 35 ms a frame, and every view that reads them grew with it.
 MAX_PROBED_POINTS = 5000
 MAX_SPEED = 0.0  # epochs per second; 0 means as fast as it goes
+DIAGNOSIS_INTERVAL = 0.25  # s: while playing, frames carry a diagnosis at most this old (~1 ms each)
 
 
 def _fixed_grid() -> tuple[np.ndarray, np.ndarray]:
@@ -77,6 +79,9 @@ class Frame:
     # this frame shows one of them instead of the live network (training is paused).
     timeline: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     viewing: bool = False
+    # What is wrong with the live training run, most serious first (diagnosis.diagnose);
+    # a view frame carries the live run's.
+    diagnoses: tuple[Diagnosis, ...] = ()
     # The dataset rows that point_z and point_a describe, increasing (``probed_rows``).
     point_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
@@ -221,6 +226,8 @@ class TrainingWorker(QObject):
         self._last_frame = 0.0
         self._train_slice = 1.0 / FRAME_RATE
         self._chunk_seconds = 0.0  # the longest stretch of training between two looks at the inbox
+        self._diagnoses: tuple[Diagnosis, ...] = ()
+        self._diagnosed_at = -float("inf")
         self._thread = QThread()
         self._thread.setObjectName("training")
         self.moveToThread(self._thread)
@@ -413,9 +420,21 @@ class TrainingWorker(QObject):
 
     def _frame(self) -> Frame:
         epochs = self.timeline.epochs
+        diagnoses = self._diagnose()
         if self._viewing is not None:
-            return make_view_frame(self._trainer, self.timeline.nearest(self._viewing), epochs)
-        return make_frame(self._trainer, self._inbox.playing, self._stats, self._trainer.notice, epochs)
+            frame = make_view_frame(self._trainer, self.timeline.nearest(self._viewing), epochs)
+        else:
+            frame = make_frame(self._trainer, self._inbox.playing, self._stats, self._trainer.notice, epochs)
+        return dataclasses.replace(frame, diagnoses=diagnoses)
+
+    def _diagnose(self) -> tuple[Diagnosis, ...]:
+        """The live run's diagnosis: made afresh for every frame while paused (a step, a
+        reset, a new setting), at most every DIAGNOSIS_INTERVAL while playing."""
+        now = time.perf_counter()
+        if not self._inbox.playing or now - self._diagnosed_at >= DIAGNOSIS_INTERVAL:
+            self._diagnoses = tuple(diagnose_trainer(self._trainer))
+            self._diagnosed_at = now
+        return self._diagnoses
 
     def _fail(self, what: str, error: BaseException) -> None:
         """Pause and say what went wrong; the loop goes on serving commands."""

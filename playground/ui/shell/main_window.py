@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMenu,
     QScrollArea,
@@ -37,6 +36,7 @@ from ..session.session_model import SessionModel
 from ..session.tools import ToolState
 from ..session.worker import GRID_RESOLUTION, Frame
 from ..timeline.timeline_row import TimelineRow, install_timeline
+from .banner import Banner
 from .help_menu import HelpMenu, install_help_menu
 from .titled import titled
 from .tutorial import install_tutorial_features
@@ -126,10 +126,7 @@ class MainWindow(QMainWindow):
         self.network_panel = NetworkPanel(self.session)
         self.training_panel = TrainingPanel(self.session)
         self.transport = TransportBar(self.session)
-        self.banner = QLabel(objectName="banner", wordWrap=True)
-        self.banner.setStyleSheet("QLabel#banner { background: #FDECEA; color: #8A1C12; padding: 6px;"
-                                  " border: 1px solid #D55E00; border-radius: 3px; }")
-        self.banner.hide()
+        self.banner = Banner()  # errors, and the run's diagnosis: what is wrong and what helps
         self.log_loss = QCheckBox("log scale", objectName="logLossCheck")
         self.log_loss.setToolTip("Show the loss on a logarithmic axis, to see progress late in training.")
         self.log_loss.toggled.connect(self.loss_plot.set_log)
@@ -151,6 +148,7 @@ class MainWindow(QMainWindow):
         self.session.datasetChanged.connect(self._draw_points)
         self.session.message.connect(self._show_message)
         self.session.playingChanged.connect(self._playing_changed)
+        self.session.sessionReplaced.connect(self.banner.forget)  # New, Open: nothing of the old run stays
         self.tools.changed.connect(self._draw_points)
         self._draw_points()
         screen = self.screen() or QApplication.primaryScreen()
@@ -318,7 +316,8 @@ class MainWindow(QMainWindow):
         self.boundary_plot.set_points(dataset.X, dataset.y, dataset.is_test, dataset.task,
                                       show_test=self.tools.show_test)
 
-    def _frame_arrived(self, _: Frame) -> None:
+    def _frame_arrived(self, frame: Frame) -> None:
+        self.banner.show_diagnoses(frame.diagnoses)  # at once: it is cheap, and news
         # Draw at once unless the last drawing was under an interval ago; then the
         # timer draws the newest frame, so a burst of frames is drawn once.
         if time.perf_counter() - self._drawn_at >= DRAW_INTERVAL_MS / 1000:
@@ -343,6 +342,7 @@ class MainWindow(QMainWindow):
 
     def draw_frame(self, frame: Frame) -> None:
         """Apply one frame to all four plots."""
+        self.banner.show_diagnoses(frame.diagnoses)
         dataset = frame.dataset
         r = GRID_RESOLUTION
         output = frame.grid_output
@@ -379,13 +379,16 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ messages
     def _show_message(self, level: str, text: str) -> None:
         self.statusBar().showMessage(text, 0 if level == "error" else 8000)
-        if level == "error":
-            self.banner.setText(text)
-            self.banner.show()
+        frame = self.session.latest_frame
+        # The trainer's own report of a divergence: the banner shows the frame's diagnosis of
+        # it (cause and advice), which also goes when the divergence does (a reset).
+        reported = frame is not None and frame.stats.status == "diverged" and text == frame.stats.message
+        if level == "error" and not reported:
+            self.banner.show_error(text)
 
     def _playing_changed(self, playing: bool) -> None:
         if playing:
-            self.banner.hide()
+            self.banner.clear_error()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self._timer.stop()

@@ -1,0 +1,119 @@
+"""The window names what is wrong with training, by its cause, in the banner above the plots
+(issue 9): the default session (spiral, 2-16-16-1 tanh, Adam) pushed into each failure."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from playground.training.diagnosis import DEAD_UNITS, DIVERGED, ERROR, LEARNING_RATE, VANISHING_GRADIENTS, WARNING
+from playground.training.presets import NETWORK_PRESETS
+from playground.ui import MainWindow
+from playground.ui.shell import dialogs
+from playground.ui.shell.settings import DATA_DIR_ENV
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch, tmp_path):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda *args: dialogs.DISCARD)
+    w = MainWindow()  # the default session (playground.training.defaults)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
+def train(window, qtbot, epochs: int, **changes) -> None:
+    """Change the configuration, train ``epochs`` epochs and wait until their last frame is drawn."""
+    session = window.session
+    if changes:
+        session.update_config(**changes)
+    session.step(epochs)
+    settled(window, qtbot)
+
+
+def settled(window, qtbot) -> None:
+    """Wait until everything asked of the worker is done and its last frame is drawn."""
+    session = window.session
+    # The worker answers a read after the commands and steps before it, and sends their frame
+    # at the end of that round; a second read comes after that frame. The GUI thread,
+    # blocked meanwhile, receives every frame sent so far here.
+    session.run_in_worker(lambda trainer: None)
+    session.run_in_worker(lambda trainer: None)
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: window._drawn is session.latest_frame, timeout=30000)
+
+
+def test_tanh_at_lr_10_says_the_learning_rate_is_too_high_not_vanishing_gradients(window, qtbot):
+    train(window, qtbot, 100, lr=10.0)
+    banner = window.banner
+    assert banner.isVisible() and banner.severity() == WARNING
+    assert banner.diagnosis().cause == LEARNING_RATE
+    assert "The training loss jumps between" in banner.text()
+    assert "The learning rate (10) is too high: each step overshoots the minimum. Lower it, for example " \
+           "to 1" in banner.text()
+    assert "ReLU" not in banner.text()
+    # The gradient plot no longer blames vanishing gradients and advises ReLU + He init.
+    assert "ReLU" not in window.gradient_plot.health_text()
+    assert "anishing" not in window.gradient_plot.health_text()
+    # The saturated tanh layers that follow from it are named on hover.
+    assert "tanh units stuck at ±1" in banner.toolTip()
+
+    window.session.reset()  # the cause is gone with the weights and the history
+    settled(window, qtbot)
+    assert not banner.isVisible() and banner.severity() == "", (banner.text(), window.session.latest_frame.epoch)
+
+
+def test_relu_at_lr_10_names_the_dead_units_and_the_learning_rate(window, qtbot):
+    train(window, qtbot, 50, activation="relu", lr=10.0)
+    banner = window.banner
+    assert banner.severity() == WARNING and banner.diagnosis().cause == DEAD_UNITS
+    text = banner.text()
+    assert text.startswith("layer 1: ") and " of 16 ReLU units dead since epoch " in text
+    assert "A learning rate this high (10) lets one step push a unit below zero" in text
+    assert "press Reset (dead units do not revive by themselves), or use leaky ReLU" in text
+    assert "layer 2: " in banner.toolTip()  # the other layer, on hover
+
+
+def test_the_vanishing_gradients_preset_is_vanishing_gradients_with_advice_for_it(window, qtbot):
+    train(window, qtbot, 50, **NETWORK_PRESETS["vanishing gradients"])
+    banner = window.banner
+    assert banner.diagnosis().cause == VANISHING_GRADIENTS
+    assert banner.text().startswith("Vanishing gradients in layers 1")
+    assert "What helps: ReLU instead of sigmoid/tanh in deep stacks" in banner.text()
+    # Here the gradient plot's headline stands: the diagnosis confirms it.
+    assert window.gradient_plot.health_text().startswith("Vanishing gradients")
+
+
+def test_linear_at_lr_100_with_sgd_is_a_divergence_with_its_advice_and_new_clears_it(window, qtbot):
+    train(window, qtbot, 3, activation="linear", lr=100.0, optimizer="sgd")
+    banner = window.banner
+    assert window.session.latest_frame.stats.status == "diverged"
+    assert banner.severity() == ERROR and banner.diagnosis().cause == DIVERGED
+    assert banner.text().startswith("Training diverged in epoch 1: ")
+    assert "Lower the learning rate (now 100), for example to 10, then train on." in banner.text()
+    assert "With linear or ReLU units nothing limits how large the values grow" in banner.text()
+
+    window.files.new_session()  # File > New: nothing of the old run stays on screen
+    assert not banner.isVisible()
+    settled(window, qtbot)
+    assert window.session.latest_frame.config.lr != 100.0
+    assert not banner.isVisible()
+
+
+def test_a_lower_learning_rate_clears_the_banner_once_training_recovers(window, qtbot):
+    train(window, qtbot, 30, activation="linear", lr=100.0, optimizer="sgd")
+    assert window.banner.diagnosis().cause == DIVERGED
+    train(window, qtbot, 40, lr=0.03)  # the advice followed: lower it and train on
+    assert window.banner.diagnosis() is None or window.banner.diagnosis().cause != DIVERGED
+
+
+def test_a_reported_error_shows_until_training_plays(window, qtbot):
+    window.session.message.emit("error", "Cannot record to /nowhere: no such folder")
+    banner = window.banner
+    assert banner.isVisible() and banner.severity() == ERROR and "Cannot record" in banner.text()
+    window.session.play()
+    assert not banner.isVisible()
+    window.session.pause()
