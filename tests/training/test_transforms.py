@@ -1,0 +1,109 @@
+"""The plane carried through the network: stages equal the trainer's probe, planes held, morphs interpolate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground.data.generators import make_dataset
+from playground.training import Trainer, TrainingConfig
+from playground.training.forward import Network
+from playground.training.planes import output_plane
+from playground.training.transforms import (
+    StageProjector,
+    decision_line,
+    grid_lines,
+    morph,
+    network_stages,
+    trainer_stages,
+)
+
+
+def _trainer(hidden: tuple[int, ...], activation: str = "tanh", epochs: int = 3, **fields: object) -> Trainer:
+    trainer = Trainer(make_dataset("vshape", n=80, noise=0.1, seed=0),
+                      TrainingConfig(hidden=hidden, activation=activation, **fields))
+    trainer.step(epochs)
+    return trainer
+
+
+def _carried(count: int = 5, samples: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    lines = grid_lines(count, samples)
+    points = make_dataset("vshape", n=30, seed=1).X
+    return lines, np.concatenate([lines.reshape(-1, 2), points])
+
+
+def test_grid_lines_are_straight_lines_across_the_domain() -> None:
+    lines = grid_lines(3, 4, (-1.0, 1.0))
+    assert lines.shape == (6, 4, 2)
+    np.testing.assert_allclose(lines[0], [[-1, -1], [-1 / 3, -1], [1 / 3, -1], [1, -1]])
+    np.testing.assert_allclose(lines[4], [[0, -1], [0, -1 / 3], [0, 1 / 3], [0, 1]])
+    with pytest.raises(ValueError, match="count"):
+        grid_lines(1)
+
+
+def test_two_unit_stages_equal_the_probe_exactly_with_chapter_labels() -> None:
+    trainer = _trainer((4, 2))
+    _, X = _carried()
+    stages = trainer_stages(trainer, X)
+    assert [s.label for s in stages] == [
+        "a(0) = x", "z(1) = W(1) a(0) + b(1)", "a(1) = tanh(z(1))", "z(2) = W(2) a(1) + b(2)",
+        "a(2) = tanh(z(2))", "z(3) = W(3) a(2) + b(3)", "a(3) = sigmoid(z(3))"]
+    probe = trainer.probe(X)
+    expected = [probe.inputs]
+    for z, a in zip(probe.z, probe.a):
+        expected += [z, a]
+    assert len(expected) == len(stages)
+    for stage, values in zip(stages, expected):
+        np.testing.assert_allclose(stage.values, values, atol=1e-12)
+    coords = StageProjector().project(stages, Network.from_trainer(trainer))
+    # Two-unit layers are drawn as they are; the one-unit output on the horizontal axis.
+    np.testing.assert_allclose(coords[4], probe.a[1], atol=1e-12)
+    np.testing.assert_allclose(coords[5], np.column_stack([probe.z[2][:, 0], np.zeros(len(X))]), atol=1e-12)
+
+
+def test_wide_stages_are_projected_on_planes_held_across_epochs() -> None:
+    trainer = _trainer((16, 16))
+    _, X = _carried()
+    network = Network.from_trainer(trainer)
+    projector = StageProjector("output")
+    projector.project(trainer_stages(trainer, X), network)
+    planes = list(projector.planes)
+    # The stage feeding the output (a(2)) is drawn in the output-aligned plane of the first picture.
+    first_a2 = trainer.probe(X).a[1]
+    np.testing.assert_allclose(planes[4].basis, output_plane(network.weights[-1][0][:, 0], first_a2).basis)
+    trainer.step(5)
+    stages = trainer_stages(trainer, X)
+    coords = projector.project(stages, Network.from_trainer(trainer))
+    assert all(a is b for a, b in zip(projector.planes, planes))  # held, not refitted
+    probe = trainer.probe(X)
+    for coord, values, plane in ((coords[1], probe.z[0], planes[1]), (coords[4], probe.a[1], planes[4])):
+        np.testing.assert_allclose(coord, (values - plane.origin) @ plane.basis.T, atol=1e-12)
+    projector.refit()
+    projector.project(stages, Network.from_trainer(trainer))
+    assert not np.allclose(projector.planes[4].origin, planes[4].origin)
+
+
+def test_the_decision_line_is_exact_in_the_output_aligned_plane() -> None:
+    trainer = _trainer((16, 16))
+    _, X = _carried()
+    network = Network.from_trainer(trainer)
+    stages = network_stages(network, trainer.features(X))
+    projector = StageProjector("output")
+    coords = projector.project(stages, network)
+    normal, offset = decision_line(network, stages[4], projector.planes[4])
+    np.testing.assert_allclose(coords[4] @ normal + offset, trainer.probe(X).z[2][:, 0], atol=1e-10)
+    assert decision_line(network, stages[2], projector.planes[2]) is None  # a(1) does not feed the output
+
+
+def test_morph_interpolates_positions_between_consecutive_stages() -> None:
+    a, b, c = np.zeros((2, 2)), np.ones((2, 2)), np.full((2, 2), 3.0)
+    np.testing.assert_allclose(morph([a, b, c], 1.0), b)
+    np.testing.assert_allclose(morph([a, b, c], 1.25), np.full((2, 2), 1.5))
+    np.testing.assert_allclose(morph([a, b, c], 2.0), c)
+    with pytest.raises(ValueError, match=r"\[0, 2\]"):
+        morph([a, b, c], 2.5)
+
+
+def test_unknown_projection_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown projection 'tsne'"):
+        StageProjector("tsne")
