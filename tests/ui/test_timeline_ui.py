@@ -136,7 +136,7 @@ def test_thinned_epoch_snaps_to_the_nearest_kept(window, qtbot, dataset):
     row.slider.setSliderDown(False)
     qtbot.waitUntil(drawn_is(window, start, True), timeout=5000)
     assert row.slider.value() == start
-    assert row.label.text() == f"epoch {start} of 60 (nearest kept to {start + 1})"
+    assert row.label.text() == f"epoch {start} of 60 (nearest to {start + 1})"
     assert np.array_equal(window.drawn[-1].weights[0][0], reference(dataset, start).model.layers[0].W.data)
 
     row.slider.setValue(start + 1)  # the arrow key: on to the next kept epoch
@@ -221,7 +221,7 @@ def test_slider_keeps_its_width_when_the_label_grows(window, qtbot):
     row.slider.setSliderDown(True)  # dragging onto a thinned epoch: the longest label
     row.slider.setValue(start + 1)
     qtbot.wait(20)
-    assert "nearest kept" in row.label.text()
+    assert "nearest to" in row.label.text()
     assert (row.slider.width(), row.label.width()) == before
     assert row.label.fontMetrics().horizontalAdvance(row.label.text()) < row.label.contentsRect().width()
     row.slider.setSliderDown(False)
@@ -242,3 +242,11 @@ def test_label_colours_follow_the_theme(window, qtbot):
         apply_theme(window, "light")
     qtbot.wait(20)
     assert label.palette().color(label.foregroundRole()).lightness() < 80
+
+
+def test_label_text_fits_its_fixed_width_or_is_elided(window):
+    row = window.timeline_row
+    row._set_label_text("epoch 123456 of 123456 (viewing history)")
+    assert row.label.text() == "epoch 123456 of 123456 (viewing history)"
+    row._set_label_text("epoch 123456789 of 123456789 (viewing history)")
+    assert row.label.text().endswith("…") and "123456789 of 123456789" in row.label.toolTip()

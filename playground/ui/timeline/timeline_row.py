@@ -35,7 +35,8 @@ TIPS = {
 # neither grow in presentation mode nor follow a theme switch.
 _VIEWING_COLORS = {QPalette.ColorRole.Window: "#FCEBC7", QPalette.ColorRole.WindowText: "#6B4700"}
 # The label's width fits the longest usual text, so the slider never shrinks as epochs grow.
-_WIDEST_TEXTS = ("epoch 0000000 of 0000000 (viewing history)", "epoch 0000000 of 0000000 (nearest kept to 0000000)")
+# (Six-digit epochs: longer runs' text is elided, the full text is the tooltip.)
+_WIDEST_TEXTS = ("epoch 000000 of 000000 (viewing history)", "epoch 000000 of 000000 (nearest to 000000)")
 
 
 class _TimelineSlider(QSlider):
@@ -157,13 +158,13 @@ class TimelineRow(QWidget):
         self.slider.setPageStep(max(1, live // 20))
         self.slider.setEnabled(live > 0)
         if self._viewing and self._asked is not None:
-            text = f"epoch {self._shown} of {live} (nearest kept to {self._asked})"
+            text = f"epoch {self._shown} of {live} (nearest to {self._asked})"
         elif self._viewing:
             text = f"epoch {self._shown} of {live} (viewing history)"
         else:
             text = f"epoch {live} (live)"
         self._paint_label(self._viewing)
-        self.label.setText(text)
+        self._set_label_text(text)
         self.live_button.setEnabled(self._viewing)
         self.continue_button.setEnabled(self._viewing)
 
@@ -179,6 +180,14 @@ class TimelineRow(QWidget):
             for role, color in _VIEWING_COLORS.items():
                 palette.setColor(role, QColor(color))
         label.setPalette(palette)
+
+    def _set_label_text(self, text: str) -> None:
+        # The fixed width, not the current one: before the first layout the label has no width yet.
+        label = self.label
+        room = label.maximumWidth() - 2 * (label.margin() + label.indent() + label.frameWidth())
+        shown = label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(room, 1))
+        self.label.setText(shown)
+        self.label.setToolTip(TIPS["label"] if shown == text else f"{text}\n{TIPS['label']}")
 
     def _fit_label(self) -> None:
         metrics = self.label.fontMetrics()
