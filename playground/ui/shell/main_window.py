@@ -25,6 +25,7 @@ from ...training import TrainingConfig
 from ...training.defaults import DEFAULT_CONFIG, DEFAULT_NOISE, DEFAULT_PRESET, default_session
 from ..diagram.network_diagram import NetworkView, install_network_view
 from ..files.file_controller import FileController, install_files
+from ..graph.graph_feature import GraphFeature, install_graph
 from ..inspection.chain_rule import ChainRuleInspector, install_chain_rule
 from ..panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
 from ..plots.activation_view import ActivationView
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
     timeline_row: TimelineRow
     network_view: NetworkView
     help_menu: HelpMenu
+    graph: GraphFeature
 
     def __init__(self, dataset=None, config: TrainingConfig | None = None, *,
                  preset: str = DEFAULT_PRESET, seed: int = 0, noise: float = DEFAULT_NOISE) -> None:
@@ -164,6 +166,7 @@ class MainWindow(QMainWindow):
         install_tutorial_features(self)
         self.network_view = install_network_view(self)
         self.help_menu = install_help_menu(self)
+        self.graph = install_graph(self)
 
     # ------------------------------------------------------ extension points
     MENU_ORDER = ("&File", "&Edit", "&View", "&Train", "&Help")

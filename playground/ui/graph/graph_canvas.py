@@ -1,0 +1,212 @@
+"""The drawing of a ``PointGraph``: one box per node (name and op, value, gradient), edges left to right.
+
+The canvas draws what it is told: the panel (``graph_panel.py``) decides which
+node is current, which numbers are known at this step of the pass, which
+shares travel along which edges and which paths are highlighted.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QWidget,
+)
+
+from ...training.graph import PointGraph
+from ...training.graph_layout import Layout
+from .graph_text import brief, node_title, node_tooltip
+
+NODE_W, NODE_H = 156.0, 52.0   # scene units (pixels at scale 1)
+COLUMN, ROW = 186.0, 58.0      # distance between columns and between rows
+MIN_SCALE = 0.7                # below this the numbers are hard to read: scroll instead
+FILL = {"input": "#D6E9F8", "parameter": "#FBE3C4", "target": "#D8F0D2", "constant": "#E6E6E6", "op": "#FFFFFF"}
+TEXT, EDGE, DIM = QColor("#1A1A1A"), QColor("#8C8C8C"), QColor("#D0D0D0")
+CURRENT, SHARE, PATH = QColor("#D55E00"), QColor("#C0392B"), QColor("#0072B2")  # the palette's vermilion, blue
+
+
+class _NodeBox(QGraphicsRectItem):
+    def __init__(self, index: int) -> None:
+        super().__init__(0.0, 0.0, NODE_W, NODE_H)
+        self.index = index
+        self.texts: tuple[str, ...] = ()
+        self.lines = [QGraphicsSimpleTextItem(self) for _ in range(3)]
+        for row, line in enumerate(self.lines):
+            line.setPos(6.0, 3.0 + 16.0 * row)
+            line.setBrush(TEXT)
+        bold = QFont(self.lines[0].font())
+        bold.setBold(True)
+        self.lines[0].setFont(bold)
+
+    def set_lines(self, *texts: str) -> None:
+        self.texts = texts  # whole, as written; the box may cut a long one (its tooltip has every entry)
+        for line, text in zip(self.lines, texts):
+            line.setText(_elide(line, text))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def shown_text(self) -> str:
+        return "\n".join(line.text() for line in self.lines)
+
+
+def _elide(item: QGraphicsSimpleTextItem, text: str) -> str:
+    """Cut ``text`` with … to the box's width (the tooltip keeps it whole)."""
+    metrics = QFontMetricsF(item.font())
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, NODE_W - 10.0)
+
+
+class GraphCanvas(QGraphicsView):
+    """``nodeClicked(index)``: a node's box was clicked."""
+
+    nodeClicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("graphCanvas")
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.graph: PointGraph | None = None
+        self.boxes: list[_NodeBox] = []
+        self.edges: dict[tuple[int, int], QGraphicsPathItem] = {}
+        self.paths: dict[tuple[int, int], list[QPointF]] = {}
+        self.labels: list[QGraphicsSimpleTextItem] = []
+        self.current: int | None = None
+
+    # ------------------------------------------------------------- building
+    def show_graph(self, graph: PointGraph, layout: Layout) -> None:
+        """Draw ``graph`` at ``layout``'s places, every value and final gradient shown."""
+        scene = self.scene()
+        scene.clear()
+        self.graph, self.boxes, self.edges, self.labels, self.current = graph, [], {}, [], None
+        self.paths = {edge: [self._centre(x, y) for x, y in points] for edge, points in layout.paths.items()}
+        for edge, points in self.paths.items():
+            path = QPainterPath(points[0] + QPointF(NODE_W / 2, 0))
+            for point in points[1:-1]:
+                path.lineTo(point)
+            path.lineTo(points[-1] - QPointF(NODE_W / 2, 0))
+            item = QGraphicsPathItem(path)
+            item.setZValue(0)
+            scene.addItem(item)
+            self.edges[edge] = item
+        for node in graph.nodes:
+            box = _NodeBox(node.index)
+            x, y = layout.positions[node.index]
+            centre = self._centre(x, y)
+            box.setPos(centre.x() - NODE_W / 2, centre.y() - NODE_H / 2)
+            box.setBrush(QBrush(QColor(FILL[node.kind])))
+            box.setToolTip(node_tooltip(node))
+            box.setZValue(1)
+            scene.addItem(box)
+            self.boxes.append(box)
+        self.set_known(set(range(len(graph.nodes))), {n.index: n.grad for n in graph.nodes if n.grad is not None})
+        self.set_marks(None, {}, set(), set())
+        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-8, -8, 8, 8))
+        self.fit()
+
+    @staticmethod
+    def _centre(column: float, row: float) -> QPointF:
+        return QPointF(column * COLUMN + NODE_W / 2, row * ROW + NODE_H / 2)
+
+    def fit(self) -> None:
+        """Fit the height (not above 1:1, not below MIN_SCALE); a long graph scrolls sideways."""
+        rect = self.scene().sceneRect()
+        if rect.height() <= 0 or self.viewport().height() <= 0:
+            return
+        scale = min(1.0, max(MIN_SCALE, min(self.viewport().height() / rect.height(),
+                                            self.viewport().width() / rect.width())))
+        self.resetTransform()
+        self.scale(scale, scale)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit()
+
+    # ------------------------------------------------------------- marking
+    def set_known(self, values: set[int], grads: dict[int, object]) -> None:
+        """Write each node's value (if in ``values``) and gradient (if in ``grads``), else "?"."""
+        if self.graph is None:
+            return
+        for node, box in zip(self.graph.nodes, self.boxes):
+            value = brief(node.value) if node.index in values else "?"
+            if node.grad is None:
+                grad = "no gradient"
+            else:
+                grad = brief(grads[node.index]) if node.index in grads else "?"  # type: ignore[arg-type]
+            box.set_lines(node_title(node), f"= {value}", f"∂L: {grad}" if node.grad is not None else grad)
+
+    def set_marks(self, current: int | None, shares: dict[tuple[int, int], str],
+                  path_nodes: set[int], path_edges: set[tuple[int, int]]) -> None:
+        """Ring the ``current`` node, write ``shares`` (edge → text) along their edges, and
+        draw the nodes and edges of the highlighted paths in blue."""
+        scene = self.scene()
+        for label in self.labels:
+            scene.removeItem(label)
+        self.labels = []
+        self.current = current
+        for edge, item in self.edges.items():
+            if edge in shares:
+                item.setPen(QPen(SHARE, 3.0))
+                item.setZValue(0.5)
+            elif edge in path_edges:
+                item.setPen(QPen(PATH, 2.5))
+                item.setZValue(0.4)
+            else:
+                item.setPen(QPen(EDGE, 1.0))
+                item.setZValue(0)
+        for box in self.boxes:
+            if box.index == current:
+                box.setPen(QPen(CURRENT, 3.5))
+            elif box.index in path_nodes:
+                box.setPen(QPen(PATH, 2.5))
+            else:
+                box.setPen(QPen(EDGE, 1.0))
+        for edge, text in shares.items():
+            points = self.paths[edge]
+            a, b = points[-2], points[-1]
+            middle = QPointF((a.x() + b.x() - NODE_W / 2) / 2, (a.y() + b.y()) / 2)
+            label = QGraphicsSimpleTextItem(text)
+            label.setBrush(SHARE)
+            bold = QFont(label.font())
+            bold.setBold(True)
+            label.setFont(bold)
+            width = label.boundingRect().width()
+            back = QGraphicsRectItem(QRectF(-2, -1, width + 4, label.boundingRect().height() + 2), label)
+            back.setBrush(QColor(255, 255, 255, 225))
+            back.setPen(QPen(Qt.PenStyle.NoPen))
+            back.setFlag(QGraphicsRectItem.GraphicsItemFlag.ItemStacksBehindParent)
+            label.setPos(middle.x() - width / 2, middle.y() - 18)
+            label.setZValue(3)
+            scene.addItem(label)
+            self.labels.append(label)
+        if current is not None and self.boxes:
+            self.ensureVisible(self.boxes[current], 60, 20)
+
+    # ---------------------------------------------------------------- input
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        item = self.itemAt(event.position().toPoint())
+        while item is not None and not isinstance(item, _NodeBox):
+            item = item.parentItem()
+        if isinstance(item, _NodeBox) and event.button() == Qt.MouseButton.LeftButton:
+            self.nodeClicked.emit(item.index)
+        super().mousePressEvent(event)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
+        self.scale(factor, factor)
+
+    # ----------------------------------------------------------- for tests
+    def node_text(self, index: int) -> str:
+        return self.boxes[index].text
+
+    def label_texts(self) -> list[str]:
+        return [label.text() for label in self.labels]

@@ -1,0 +1,91 @@
+"""What the graph view writes: numbers, arrays in a few characters, and one sentence per step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...training.graph import GraphNode, PointGraph
+from ...training.graph_steps import BackwardStep, ForwardStep, is_elementwise, local_rule
+from ...training.numbers import format_number
+
+SHOWN_ENTRIES = 3  # a vector node shows this many entries, then "…"; its tooltip shows all
+
+
+def num(x: float) -> str:
+    """A number at display precision with a real minus sign."""
+    return format_number(float(x)).replace("-", "−")
+
+
+def brief(values: np.ndarray | None) -> str:
+    """A value in a node's width: a number, ``[a, b, c, …]`` for a row, ``2×4`` for a matrix."""
+    if values is None:
+        return "—"
+    array = np.asarray(values)
+    if array.size == 1:
+        return num(array.reshape(-1)[0])
+    flat = array.reshape(-1)
+    if array.ndim <= 1 or min(array.shape) == 1:
+        shown = ", ".join(num(v) for v in flat[:SHOWN_ENTRIES])
+        return f"[{shown}{', …' if flat.size > SHOWN_ENTRIES else ''}]"
+    return f"{'×'.join(map(str, array.shape))}, |·| {num(np.linalg.norm(array))}"
+
+
+def full(values: np.ndarray | None) -> str:
+    """Every entry, for a tooltip."""
+    if values is None:
+        return "—"
+    array = np.asarray(values)
+    if array.size == 1:
+        return num(array.reshape(-1)[0])
+    rows = array.reshape(-1, array.shape[-1]) if array.ndim > 1 else array.reshape(1, -1)
+    return "\n".join("[" + ", ".join(num(v) for v in row) + "]" for row in rows)
+
+
+KIND_WORDS = {"input": "input", "parameter": "parameter", "target": "target (a constant: no gradient)",
+              "constant": "constant (no gradient)", "op": "operation"}
+
+
+def node_title(node: GraphNode) -> str:
+    """The first line of a node: the quantity and the engine's op."""
+    return f"{node.label}   {node.op}" if node.op and node.op != node.label else node.label
+
+
+def node_tooltip(node: GraphNode) -> str:
+    return (f"{node_title(node)} ({KIND_WORDS[node.kind]}, shape {node.shape})\nvalue:\n{full(node.value)}"
+            f"\n∂L/∂{node.label}:\n{full(node.grad)}")
+
+
+def backward_sentence(graph: PointGraph, step: BackwardStep) -> str:
+    """One step of the backward pass in words and numbers."""
+    node = graph.nodes[step.node]
+    parts = [f"<b>{node.label}</b> ({node.op}): incoming ∂L/∂{node.label} = {brief(step.incoming)}"]
+    for share in step.contributions:
+        parent = graph.nodes[share.parent]
+        if node.op == "matmul":  # which factor: the row gets g Bᵀ, the matrix Aᵀ g
+            a, b = (graph.nodes[p].label for p in node.parents)
+            rule = f"incoming · {b}ᵀ" if share.parent == node.parents[0] else f"{a}ᵀ · incoming"
+            parts.append(f"∂L/∂{parent.label} += {rule} = {brief(share.value)}")
+            continue
+        if share.local is not None and is_elementwise(node.op):
+            parts.append(f"∂{node.label}/∂{parent.label} = {brief(share.local)}, product "
+                         f"{brief(step.incoming * share.local)} → ∂L/∂{parent.label} += {brief(share.value)}")
+        else:
+            rule = local_rule(node.op)
+            parts.append(f"∂L/∂{parent.label} += {brief(share.value)}" + (f" ({rule})" if rule else ""))
+    if not step.contributions:
+        parts.append("nothing upstream needs a gradient")
+    return "; ".join(parts)
+
+
+def forward_sentence(graph: PointGraph, step: ForwardStep) -> str:
+    node = graph.nodes[step.node]
+    inputs = ", ".join(f"{graph.nodes[p].label} = {brief(v)}" for p, v in zip(node.parents, step.inputs))
+    return f"<b>{node.label}</b> = {node.op}({inputs}) = {brief(step.value)}"
+
+
+def shares_sentence(graph: PointGraph, node: GraphNode, shares: list[np.ndarray]) -> str:
+    """``∂L/∂p = a + b = c`` for a node that two or more paths reach."""
+    if len(shares) < 2 or node.grad is None:
+        return ""
+    terms = " + ".join(brief(s) for s in shares)
+    return f"{node.label} is reached by {len(shares)} paths: ∂L/∂{node.label} = {terms} = {brief(node.grad)}"

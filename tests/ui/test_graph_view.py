@@ -1,0 +1,140 @@
+"""The computational-graph view: what it draws at each step of the pass, and its place in the window."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from test_chain_rule import click, open_window, start_inspecting
+
+from playground.data import make_dataset
+from playground.nn import MLP
+from playground.training import TrainingConfig
+from playground.training.graph_steps import gradients_after
+from playground.training.inspect import WeightId, snapshot_model
+from playground.ui.graph.graph_canvas import PATH, SHARE
+from playground.ui.graph.graph_panel import GraphPanel
+from playground.ui.graph.graph_text import brief
+
+
+def snapshot(hidden=(4, 2), target=0.0):
+    return snapshot_model(MLP(2, list(hidden), 1, "tanh", seed=1), "sigmoid", np.array([0.3, -0.7]), target)
+
+
+@pytest.fixture
+def panel(qtbot):
+    view = GraphPanel()
+    qtbot.addWidget(view)
+    view.resize(1280, 320)
+    view.show()
+    view.show_snapshot(snapshot())
+    return view
+
+
+def test_draws_every_node_with_its_value_and_gradient_left_to_right(panel):
+    graph, canvas = panel.graph, panel.canvas
+    assert len(canvas.boxes) == len(graph.nodes)
+    assert len(canvas.edges) == len(graph.edges)
+    root = canvas.node_text(graph.root).splitlines()
+    assert root == ["L   neg", f"= {brief(graph.nodes[graph.root].value)}", "∂L: 1"]
+    w1 = next(n for n in graph.nodes if n.label == "W⁽¹⁾")
+    assert canvas.node_text(w1.index).splitlines()[2] == f"∂L: {brief(w1.grad)}"
+    y = next(n for n in graph.nodes if n.label == "y")
+    assert canvas.node_text(y.index).splitlines()[2] == "no gradient"
+    for parent, child in graph.edges:
+        assert canvas.boxes[parent].x() < canvas.boxes[child].x()
+    assert "Loss L = " in panel.detail.text()
+
+
+def test_stepping_backward_shows_each_share_and_the_growing_gradients(panel):
+    graph, canvas, steps = panel.graph, panel.canvas, panel.backward
+    for k in range(1, len(steps) + 1):
+        panel.step_backward()
+        step = steps[k - 1]
+        assert panel.step == k and canvas.current == step.node
+        assert sorted(canvas.label_texts()) == sorted(f"+= {brief(s.value)}" for s in step.contributions)
+        for share in step.contributions:
+            assert canvas.edges[(share.parent, step.node)].pen().color() == SHARE
+        grads = gradients_after(graph, steps, k)
+        for node in graph.nodes:
+            shown = canvas.node_text(node.index).splitlines()[2]
+            if node.grad is None:
+                assert shown == "no gradient"
+            else:
+                assert shown == f"∂L: {brief(grads[node.index]) if node.index in grads else '?'}"
+    panel.step_backward()  # at the end it stays there
+    assert panel.step == len(steps)
+
+
+def test_a_node_two_paths_reach_names_both_shares(panel):
+    graph, steps = panel.graph, panel.backward
+    p = next(n for n in graph.nodes if n.label == "p")
+    last = max(k for k, s in enumerate(steps) for c in s.contributions if c.parent == p.index)
+    panel.set_step(last + 1)
+    assert "p is reached by 2 paths: ∂L/∂p = " in panel.detail.text() and f"= {brief(p.grad)}" in panel.detail.text()
+    first = min(k for k, s in enumerate(steps) for c in s.contributions if c.parent == p.index)
+    panel.set_step(first + 1)
+    assert "1 share arrived so far" in panel.detail.text()
+
+
+def test_stepping_forward_reveals_values_in_creation_order(panel):
+    graph, canvas = panel.graph, panel.canvas
+    panel.step_forward()
+    first = panel.forward[0]
+    assert canvas.current == first.node
+    assert canvas.node_text(first.node).splitlines()[1] == f"= {brief(first.value)}"
+    assert canvas.node_text(graph.root).splitlines()[1] == "= ?"
+    assert sorted(canvas.label_texts()) == sorted(f"= {brief(v)}" for v in first.inputs)
+    panel.controls.slider.setValue(len(panel.forward))
+    assert canvas.node_text(graph.root).splitlines()[1] == f"= {brief(graph.nodes[graph.root].value)}"
+    panel.step_backward()  # switches pass: the first backward step
+    assert panel.mode == "backward" and panel.step == 1
+
+
+def test_play_runs_the_whole_pass(panel, qtbot):
+    panel._timer.setInterval(5)
+    panel.controls.play.setChecked(True)
+    qtbot.waitUntil(lambda: not panel.controls.play.isChecked(), timeout=5000)
+    assert panel.mode == "backward" and panel.step == len(panel.backward)
+
+
+def test_a_chosen_weight_highlights_its_paths_and_units_expand(panel, qtbot):
+    panel.select_weight(WeightId(1, 0, 0))
+    graph = panel.graph
+    w2 = next(n.index for n in graph.nodes if n.label == "W⁽²⁾")
+    assert panel.selected == w2
+    blue = {edge for edge, item in panel.canvas.edges.items() if item.pen().color() == PATH}
+    assert blue and all(edge[0] != 0 for edge in blue)
+    assert "2 paths from <b>W⁽²⁾</b>" in panel.detail.text()  # through log p and 1 − p
+    qtbot.mouseClick(panel._unit_buttons[1], Qt.MouseButton.LeftButton)
+    assert panel.expanded == {1}
+    w = panel.graph.find_weight(WeightId(1, 0, 0))
+    assert panel.graph.nodes[w].label == "w₁₁⁽²⁾"
+    panel.select_weight(WeightId(1, 0, 0))
+    assert "2 paths from <b>w₁₁⁽²⁾</b>" in panel.detail.text()  # one unit on, then p's two paths
+    panel.canvas.nodeClicked.emit(w)  # clicking it again clears the highlight
+    assert panel.selected is None
+
+
+def test_the_window_graph_follows_the_inspected_point(qtbot):
+    ds = make_dataset("xor", n=60, noise=0.0, seed=0, test_fraction=0.25)
+    window = open_window(qtbot, ds, TrainingConfig(hidden=(4, 2), activation="tanh", batch_size=20, seed=0))
+    try:
+        dock = window.graph.dock
+        assert dock.windowTitle() == "Computational graph" and dock.isHidden()
+        assert "Computational graph" in [a.text() for a in window.menu("&View").actions()]
+        start_inspecting(qtbot, window)
+        x, y = ds.X[~ds.is_test][0]
+        click(qtbot, window, float(x), float(y))
+        inspection = window.chain_rule.panel.inspection
+        assert inspection is not None
+        dock.show()
+        qtbot.waitUntil(lambda: window.graph.panel.graph is not None, timeout=3000)
+        graph = window.graph.panel.graph
+        assert graph.loss == pytest.approx(inspection.loss, abs=1e-12)
+        for (dW, db), layer in zip(graph.parameter_grads(), inspection.layers):
+            np.testing.assert_allclose(dW, layer.dL_dW, atol=1e-12)
+        window.chain_rule.panel.table.weightChosen.emit(WeightId(0, 1, 2))
+        assert window.graph.panel.selected == graph.find_weight(WeightId(0, 1, 2))
+    finally:
+        window.close()
