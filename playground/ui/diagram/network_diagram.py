@@ -9,7 +9,8 @@ like the maps) and as wide as the weight is large next to its layer's largest.
 Hovering a unit or an edge tells its value and gradient; clicking a unit shows
 its map full size in the decision-boundary plot, and clicking it again (or the
 output, or the badge on the plot) goes back. Dead ReLU units are crossed out
-and layers whose gradients vanish or explode are outlined in red.
+and layers whose gradients vanish or explode are outlined in red. The point the
+chain-rule inspector explains is ringed on every map, where it lies in the plane.
 
 :func:`install_network_view` puts the diagram in a column right of the plots,
 with a View-menu toggle, the gradient-health line under the gradient plot and
@@ -25,10 +26,11 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
                            QPixmap)
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsPixmapItem,
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsPixmapItem,
                                QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
                                QToolButton, QToolTip, QWidget)
 
+from ...data import DOMAIN
 from ...data.features import FEATURES
 from ...training.diagnosis import confirmed_health
 from ...training.health import GradientHealth, assess_gradients, dead_units, inline_layer_label
@@ -51,6 +53,10 @@ EDGE_WIDTH = (0.5, 3.0)  # px: the thinnest and the widest edge of a layer
 _WIDTH_LEVELS = 12       # edge widths are quantised so a few pens serve every edge
 _HOVER_REACH = 4         # px around the mouse in which an edge counts as hovered
 _OUTLINE_PAD = 4.0       # px between a layer's maps and its red outline
+# The inspected point's ring on every map: a dark ring on a light halo (as on the boundary
+# plot), visible on any map colour; its radius is this share of the map's side, at least 2.5 px.
+_RING_SHARE = 0.12
+_RING_PENS = (("#FFFFFF", 3.0), ("#1A1A1A", 1.5))
 _SHORT_ACTIVATION = {"tanh": "tanh", "sigmoid": "sigm", "relu": "ReLU", "leaky_relu": "leaky", "linear": "lin"}
 
 
@@ -103,6 +109,11 @@ class _Node(QGraphicsRectItem):
         self.cross = QGraphicsPathItem(self)
         self.cross.setPen(QPen(QColor(DEAD), 2.0))
         self.cross.hide()
+        # The inspected point on this map (ChainRuleInspector.highlightChanged), halo then ring.
+        self.rings = [QGraphicsEllipseItem(self) for _ in _RING_PENS]
+        for ring, (color, width) in zip(self.rings, _RING_PENS):
+            ring.setPen(QPen(QColor(color), width))
+            ring.hide()
         self.setZValue(2)
 
     def place(self, centre: np.ndarray, side: float) -> None:
@@ -116,6 +127,22 @@ class _Node(QGraphicsRectItem):
         path.moveTo(r.topRight())
         path.lineTo(r.bottomLeft())
         self.cross.setPath(path)
+
+    def ring_at(self, point: np.ndarray | None) -> None:
+        """Ring input-plane ``point`` on the map (the map spans DOMAIN on both axes, x2 up);
+        None, or a point outside the plane, hides the ring."""
+        low, high = DOMAIN
+        inside = point is not None and bool(np.all((low <= point) & (point <= high)))
+        for ring in self.rings:
+            ring.setVisible(inside)
+        if not inside:
+            return
+        box = self.rect()
+        x = box.left() + (float(point[0]) - low) / (high - low) * box.width()
+        y = box.top() + (high - float(point[1])) / (high - low) * box.height()
+        radius = max(2.5, _RING_SHARE * box.width())
+        for ring in self.rings:
+            ring.setRect(QRectF(x - radius, y - radius, 2 * radius, 2 * radius))
 
     def set_image(self, rgba: np.ndarray) -> None:
         h, w = rgba.shape[:2]
@@ -175,6 +202,7 @@ class NetworkDiagram(QGraphicsView):
         self._inputs_key: tuple | None = None
         self._dead: list[np.ndarray] = []
         self._selected: tuple[int, int] | None = None
+        self._highlight: np.ndarray | None = None  # the inspected point, ringed on every map
         self._pens: list[QPen] = []
         self.paint_seconds = 0.0  # how long the last paint took (the edges are most of it)
         self._restyle()
@@ -201,6 +229,21 @@ class NetworkDiagram(QGraphicsView):
     @property
     def selected(self) -> tuple[int, int] | None:
         return self._selected
+
+    def set_highlight(self, point: np.ndarray | None) -> None:
+        """Ring the input-plane ``point`` (the inspected point) on every unit's map; None: no ring.
+
+        Each map shows its unit over the whole plane, so the ring says where on it the
+        point lies, and the map's colour there is the unit's value for that point."""
+        self._highlight = None if point is None else np.asarray(point, dtype=np.float64).reshape(2).copy()
+        for column in self._nodes:
+            for node in column:
+                node.ring_at(self._highlight)
+
+    def highlight_center(self, column: int, unit: int) -> QPoint | None:
+        """Where the inspected point's ring is on a unit's map, in viewport pixels (None: no ring)."""
+        ring = self._nodes[column][unit].rings[-1]
+        return self.mapFromScene(ring.rect().center()) if ring.isVisible() else None
 
     @property
     def frame(self) -> Frame | None:
@@ -297,6 +340,7 @@ class NetworkDiagram(QGraphicsView):
         for column, centres in zip(self._nodes, g.centres):
             for node, centre in zip(column, centres):
                 node.place(centre, g.thumbnail)
+                node.ring_at(self._highlight)
         for layer, edges in enumerate(self._edges, 1):
             start, end = g.edge_ends(layer)
             for edge, (x0, y0), (x1, y1) in zip(edges, start.reshape(-1, 2), end.reshape(-1, 2)):
@@ -562,6 +606,9 @@ class NetworkView(QObject):
         close.clicked.connect(lambda: self.action.setChecked(False))
         self.action.toggled.connect(self._set_shown)
         self.diagram.unitClicked.connect(self._unit_clicked)
+        chain_rule = getattr(window, "chain_rule", None)  # installed before this view
+        if chain_rule is not None:
+            chain_rule.highlightChanged.connect(self.diagram.set_highlight)
         window.boundary_plot.sigUnitMapClosed.connect(lambda: self.diagram.set_selected(None))
         window.add_frame_view(self.show_frame)
 
