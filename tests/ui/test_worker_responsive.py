@@ -85,10 +85,16 @@ def test_pause_and_a_setting_act_within_a_long_epoch(session, qtbot):
 
 def test_long_epochs_send_frames_from_their_middle(session, qtbot):
     frames = []
-    session.frameReady.connect(frames.append)
-    _mid_epoch(qtbot, session)
+
+    def drawn(frame) -> None:  # as the window does: take the frame, say it is drawn
+        frames.append(frame)
+        session.worker.frame_taken()
+
+    session.frameReady.connect(drawn)
+    session.play()
+    qtbot.waitUntil(lambda: sum(1 for f in frames if f.playing and f.epoch == 0) >= 2, timeout=10000)
     session.pause()
-    assert sum(1 for f in frames if f.playing and f.epoch == 0) >= 2
+    assert session.run_in_worker(lambda trainer: trainer.epoch) == 0, "the epoch was expected to be long"
     weights = {f.weights[0][0].tobytes() for f in frames if f.playing}
     assert len(weights) >= 2  # each shows the weights so far
 
