@@ -219,7 +219,8 @@ class _Builder:
             for i, source in enumerate(sources):
                 w = self.leaf([[W[i, j]]], "parameter", f"w{sub(i + 1)}{sub(j + 1)}{sup(number)}",
                               layer=index, unit=j, weight=WeightId(index, i, j))
-                term = self.name(source * w, "op", "·", layer=index, unit=j)
+                term = self.name(source * w, "op", f"{self.meta[id(source)].label}·{self.meta[id(w)].label}",
+                                 layer=index, unit=j)
                 total = term if total is None else self.name(total + term, "op", "Σ", layer=index, unit=j)
             bias = self.leaf([[b[j]]], "parameter", f"b{sub(j + 1)}{sup(number)}", layer=index, unit=j,
                              weight=WeightId(index, None, j))

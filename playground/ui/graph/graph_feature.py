@@ -62,10 +62,9 @@ class GraphFeature(QObject):
         if inspection is None:
             self.panel.clear()
             return
+        # Paths are highlighted only for a weight the person chooses (in the table or the graph):
+        # the panel's default choice would paint most edges blue before anyone asked.
         self.panel.show_snapshot(inspection.snapshot)
-        chain = self._inspector.panel.chain if self._inspector is not None else None
-        if chain is not None and self.panel.selected is None:
-            self.panel.select_weight(chain.weight)
 
     def _floated(self, floating: bool) -> None:
         # Docks under the plots are capped to a share of the window's height; a floating one is not.

@@ -16,6 +16,11 @@ def num(x: float) -> str:
     return format_number(float(x)).replace("-", "−")
 
 
+def wrap(label: str) -> str:
+    """A label that is a formula, in parentheses, so ``∂(1 − p)`` reads as one thing."""
+    return f"({label})" if any(c in label for c in " ·+−*/") else label
+
+
 def brief(values: np.ndarray | None) -> str:
     """A value in a node's width: a number, ``[a, b, c, …]`` for a row, ``2×4`` for a matrix."""
     if values is None:
@@ -58,20 +63,21 @@ def node_tooltip(node: GraphNode) -> str:
 def backward_sentence(graph: PointGraph, step: BackwardStep) -> str:
     """One step of the backward pass in words and numbers."""
     node = graph.nodes[step.node]
-    parts = [f"<b>{node.label}</b> ({node.op}): incoming ∂L/∂{node.label} = {brief(step.incoming)}"]
+    name = wrap(node.label)
+    parts = [f"<b>{node.label}</b> ({node.op}): incoming ∂L/∂{name} = {brief(step.incoming)}"]
     for share in step.contributions:
         parent = graph.nodes[share.parent]
         if node.op == "matmul":  # which factor: the row gets g Bᵀ, the matrix Aᵀ g
             a, b = (graph.nodes[p].label for p in node.parents)
             rule = f"incoming · {b}ᵀ" if share.parent == node.parents[0] else f"{a}ᵀ · incoming"
-            parts.append(f"∂L/∂{parent.label} += {rule} = {brief(share.value)}")
+            parts.append(f"∂L/∂{wrap(parent.label)} += {rule} = {brief(share.value)}")
             continue
         if share.local is not None and is_elementwise(node.op):
-            parts.append(f"∂{node.label}/∂{parent.label} = {brief(share.local)}, product "
-                         f"{brief(step.incoming * share.local)} → ∂L/∂{parent.label} += {brief(share.value)}")
+            parts.append(f"∂{name}/∂{wrap(parent.label)} = {brief(share.local)}, product "
+                         f"{brief(step.incoming * share.local)} → ∂L/∂{wrap(parent.label)} += {brief(share.value)}")
         else:
             rule = local_rule(node.op)
-            parts.append(f"∂L/∂{parent.label} += {brief(share.value)}" + (f" ({rule})" if rule else ""))
+            parts.append(f"∂L/∂{wrap(parent.label)} += {brief(share.value)}" + (f" ({rule})" if rule else ""))
     if not step.contributions:
         parts.append("nothing upstream needs a gradient")
     return "; ".join(parts)
