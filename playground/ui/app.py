@@ -2,7 +2,7 @@
 autosaved before a crash, and runs until the window closes. ``parse_arguments`` reads the
 whole command line, the headless commands included:
 
-    playground [FILE] [--preset NAME] [--seed N] [--presentation] [--restore | --no-restore]
+    playground [FILE] [--preset NAME] [--seed N] [--recipe TEXT] [--presentation] [--restore | --no-restore]
     playground COMMAND [options]        (train, render: headless, see playground COMMAND --help)
     playground --version
 """
@@ -43,7 +43,7 @@ COMMANDS = {
     "train": "train a network without a window, print its metrics and save the session",
     "render": "train without a window and write a video (MP4 or GIF) of the window, no screen needed",
 }
-USAGE = (f"{PROG} [FILE] [--preset NAME] [--seed N] [--presentation] [--restore | --no-restore]\n"
+USAGE = (f"{PROG} [FILE] [--preset NAME] [--seed N] [--recipe TEXT] [--presentation] [--restore | --no-restore]\n"
          f"       {PROG} COMMAND [options]   (COMMAND: {', '.join(COMMANDS)}; {PROG} COMMAND --help)\n"
          f"       {PROG} --version")
 
@@ -57,6 +57,9 @@ def _add_window_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", metavar="N", type=_seed, default=None,
                         help="seed of the starting dataset: the same preset and seed draw the same "
                              f"points (default: {DEFAULT_SEED})")
+    parser.add_argument("--recipe", metavar="TEXT", default=None,
+                        help="start with the session a recipe describes (Edit > Copy Recipe), e.g. "
+                             "\"spiral n=300 noise=0.1 seed=0 test=0.3 | 16,16 tanh | adam lr=0.03 batch=32\"")
     parser.add_argument("--presentation", action="store_true",
                         help="start in presentation mode: larger text and lines for screen recordings")
     restore = parser.add_mutually_exclusive_group()
@@ -114,6 +117,15 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     options = parser.parse_args(argv)
     if options.file is not None and (options.preset is not None or options.seed is not None):
         parser.error("FILE and --preset/--seed both choose the starting data; give one of them")
+    if options.recipe is not None:
+        if options.file is not None or options.preset is not None or options.seed is not None:
+            parser.error("--recipe and FILE or --preset/--seed both choose the starting session; give one")
+        from ..training.recipes import parse_recipe  # Qt-free: a bad recipe exits before any window
+
+        try:
+            parse_recipe(options.recipe)
+        except ValueError as exc:
+            parser.error(str(exc))
     options.command = None
     return options
 
@@ -154,6 +166,12 @@ def run_app(options: argparse.Namespace) -> int:
     autosaver = _start_autosave(window.files, settings.autosave_seconds)
     if options.file is not None:
         window.files.open_path(options.file)  # a bad file says why; the default session stays
+    elif options.recipe is not None:
+        from .recipes import controller_of
+
+        controller = controller_of(window)
+        if controller is not None:
+            controller.apply_recipe(options.recipe)  # options out of range say why; the default stays
     elif autosaver is not None:
         recover(autosaver, options.restore)
     if options.presentation:

@@ -135,3 +135,14 @@ def test_the_torch_script_gives_the_same_loss_curve(name, tmp_path):
         if trainer.step(1).status != "ok":
             break
     _assert_same_curves(curves, trainer)
+
+
+@pytest.mark.skipif(not TORCH_PYTHON, reason="torch is not installed: pip install torch==2.13.0, or set "
+                                             "PLAYGROUND_TORCH_PYTHON to a Python that has torch")
+def test_the_torch_script_continues_from_trained_weights(tmp_path):
+    dataset, config = SESSIONS["adam, mini-batches, dropout, L1, L2, decay, step schedule"]
+    trainer = Trainer(dataset, config)
+    trainer.step(25)
+    script = export_script(trainer, "torch", "trained")
+    trainer.step(30)
+    _assert_same_curves(_run(script, tmp_path, 30, TORCH_PYTHON), trainer, first_epoch=25)

@@ -32,6 +32,7 @@ from ..plots.activation_view import ActivationView
 from ..plots.boundary_view import BoundaryView
 from ..plots.gradients import GradientPlot
 from ..plots.loss import LossPlot
+from ..recipes import install_recipes
 from ..session.canvas import CanvasController
 from ..session.session_model import SessionModel
 from ..session.tools import ToolState
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         install_tutorial_features(self)
         self.network_view = install_network_view(self)
         self.help_menu = install_help_menu(self)
+        install_recipes(self)  # Copy/Paste Recipe, Dataset from Formula…, Export as Script
         self.graph = install_graph(self)
 
     # ------------------------------------------------------ extension points
