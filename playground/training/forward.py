@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from ..nn.activations import LEAKY_SLOPE, check_activation
 from .trainer import Trainer
@@ -111,13 +112,27 @@ def unflatten(params: np.ndarray, sizes: Sequence[int]) -> tuple[list[np.ndarray
 
 
 def batched_logits(inputs: np.ndarray, params: np.ndarray, sizes: Sequence[int],
-                   activations: Sequence[str]) -> np.ndarray:
+                   activations: Sequence[str], dtype: DTypeLike = np.float64) -> np.ndarray:
     """The logits (B, n, k) of the network with each of the ``B`` flat weight vectors ``params`` (B, P)
-    on the same ``inputs`` (n, n_in): one batched matrix product per layer, no loop over weight vectors."""
-    Ws, bs = unflatten(params, sizes)
-    a: np.ndarray = np.asarray(inputs, dtype=np.float64)
+    on the same ``inputs`` (n, n_in): one batched matrix product per layer, no loop over weight vectors.
+
+    ``dtype`` is the precision of the arithmetic: float32 halves the memory traffic
+    and numpy's float32 ``tanh`` is vectorised (several times faster than float64's).
+    """
+    Ws, bs = unflatten(np.asarray(params, dtype=dtype), sizes)
+    a: np.ndarray = np.asarray(inputs, dtype=dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         for k, (W, b) in enumerate(zip(Ws, bs)):
-            z = np.matmul(a, W) + b[:, None, :]  # (n, in) broadcasts against (B, in, out) on the first layer
-            a = activate(activations[k], z) if k < len(activations) else z
+            z = np.matmul(a, W)  # (n, in) broadcasts against (B, in, out) on the first layer
+            z += b[:, None, :]
+            a = _activate_in_place(activations[k], z) if k < len(activations) else z
     return a
+
+
+def _activate_in_place(name: str, z: np.ndarray) -> np.ndarray:
+    """:func:`activate` overwriting ``z`` where it can: the landscape's layers are millions of values."""
+    if name == "tanh":
+        return np.tanh(z, out=z)
+    if name == "relu":
+        return np.maximum(z, 0.0, out=z)
+    return activate(name, z)
