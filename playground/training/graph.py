@@ -86,8 +86,8 @@ class PointGraph:
 
     nodes: tuple[GraphNode, ...]
     root: int
-    snapshot: PointSnapshot
-    expanded: frozenset[int]
+    snapshot: PointSnapshot | None  # None for a typed formula's graph (``expression_graph.py``)
+    expanded: frozenset[int] = frozenset()
     note: str = ""
     # The engine's tensors, by node index: the step-through replays their backward closures.
     tensors: tuple[Tensor, ...] = field(default=(), repr=False)
@@ -121,6 +121,8 @@ class PointGraph:
 
     def parameter_grads(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """(∂L/∂W, ∂L/∂b) per layer assembled from the graph's leaves, shaped as the model's."""
+        if self.snapshot is None:
+            raise ValueError("graph: a formula's graph has no network parameters")
         out = []
         for index, (W, b) in enumerate(self.snapshot.weights):
             dW, db = np.full(W.shape, np.nan), np.full(b.shape, np.nan)
@@ -162,7 +164,9 @@ def paths_to_loss(graph: PointGraph, start: int) -> tuple[set[int], set[tuple[in
 
 # ------------------------------------------------------------------ building
 @dataclass
-class _Meta:
+class NodeMeta:
+    """How a builder names a tensor: its kind, its label, and where it belongs in the network."""
+
     kind: str
     label: str
     layer: int | None = None
@@ -177,11 +181,11 @@ class _Builder:
     def __init__(self, snapshot: PointSnapshot, expanded: frozenset[int]) -> None:
         self.snapshot, self.expanded = snapshot, expanded
         self.dtype = snapshot.dtype
-        self.meta: dict[int, _Meta] = {}
+        self.meta: dict[int, NodeMeta] = {}
         self.keep: list[Tensor] = []  # holds every named tensor so ids stay unique
 
     def name(self, tensor: Tensor, kind: str, label: str, **extra: object) -> Tensor:
-        self.meta[id(tensor)] = _Meta(kind, label, **extra)  # type: ignore[arg-type]
+        self.meta[id(tensor)] = NodeMeta(kind, label, **extra)  # type: ignore[arg-type]
         self.keep.append(tensor)
         return tensor
 
@@ -310,12 +314,13 @@ def build_point_graph(snapshot: PointSnapshot, expanded: Collection[int] = ()) -
     z = builder.as_row(a, layers)
     loss, note = builder.loss(z)
     loss.backward()
-    return _collect(builder, loss, snapshot, wanted, note)
+    return collect_graph(builder.meta, loss, snapshot, wanted, note)
 
 
-def _collect(builder: _Builder, root: Tensor, snapshot: PointSnapshot, expanded: frozenset[int],
-             note: str) -> PointGraph:
-    """Walk the engine's graph from ``root`` along ``.parents`` and copy each node."""
+def collect_graph(meta_by_id: dict[int, NodeMeta], root: Tensor, snapshot: PointSnapshot | None = None,
+                  expanded: frozenset[int] = frozenset(), note: str = "") -> PointGraph:
+    """Walk the engine's graph from ``root`` (after ``backward()``) along ``.parents`` and copy
+    each node, named by ``meta_by_id`` (``id(tensor)`` → its ``NodeMeta``)."""
     found: dict[int, Tensor] = {}
     stack = [root]
     while stack:
@@ -334,11 +339,13 @@ def _collect(builder: _Builder, root: Tensor, snapshot: PointSnapshot, expanded:
                 ordered.append(parent)
         placed.add(id(tensor))
         ordered.append(tensor)
+    if not ordered:  # the root is a leaf itself (a formula that is one variable)
+        ordered.append(root)
     index = {id(t): k for k, t in enumerate(ordered)}
     nodes = []
     for k, tensor in enumerate(ordered):
-        meta = builder.meta.get(id(tensor)) or (_Meta("op", tensor.op) if tensor.parents
-                                                else _Meta("constant", _constant_label(tensor)))
+        meta = meta_by_id.get(id(tensor)) or (NodeMeta("op", tensor.op) if tensor.parents
+                                                else NodeMeta("constant", _constant_label(tensor)))
         kind = meta.kind if tensor.parents else ("constant" if meta.kind == "op" else meta.kind)
         grad = tensor.grad.copy() if tensor.grad is not None and tensor.requires_grad else None
         nodes.append(GraphNode(k, kind, tensor.op if tensor.parents else "", meta.label, tensor.data.copy(),

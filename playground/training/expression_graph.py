@@ -1,0 +1,137 @@
+"""A typed formula's computational graph: the calculus primer's chain rule on named variables.
+
+``build_expression_graph("tanh(w1*x1 + w2*x2 + b)", values)`` parses the text
+with the project's safe parser (``data/expressions.py``: a whitelist, never
+``eval``), builds the formula out of engine ops with one leaf per variable,
+calls ``backward()`` and returns the same ``PointGraph`` the network's loss
+gives, so the graph view steps through it the same way. ``evaluate_grid``
+runs the same engine ops on whole arrays (no graph) for a height map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..data.expressions import Binary, Call, Expression, Name, Negate, Node, Number, parse
+from ..engine import Tensor, no_grad
+from ..engine.pieces import absolute, cos, sin, tan
+from .graph import NodeMeta, PointGraph, collect_graph
+
+MAX_VARIABLES = 8
+"""More names than a primer's formula needs; the variable boxes would not fit."""
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
+_SYMBOL = {"-": "−", "*": "·"}
+_FUNCTIONS = {"exp": Tensor.exp, "log": Tensor.log, "tanh": Tensor.tanh, "sin": sin, "cos": cos, "tan": tan,
+              "abs": absolute, "sqrt": lambda t: t ** 0.5}
+
+
+def parse_formula(text: str) -> Expression:
+    """Parse ``text`` as a formula of named variables; ValueError for a condition or too many names."""
+    expression = parse(text, variables=None)
+    if expression.is_condition:
+        raise ValueError("formula: a comparison is true or false and has no gradient; type a formula "
+                         "whose value is a number, such as a*b + c")
+    if not expression.names:
+        raise ValueError("formula: it has no variable, so there is nothing to take the gradient for")
+    if len(expression.names) > MAX_VARIABLES:
+        raise ValueError(f"formula: {len(expression.names)} variables; at most {MAX_VARIABLES}")
+    return expression
+
+
+def formula_text(node: Node, outer: int = 0) -> str:
+    """The part of the formula ``node`` stands for, written back with only the parentheses it needs."""
+    if isinstance(node, Number):
+        return f"{node.value:g}"
+    if isinstance(node, Name):
+        return node.name
+    if isinstance(node, Negate):
+        return f"−{formula_text(node.operand, 3)}"
+    if isinstance(node, Call):
+        return f"{node.function}({formula_text(node.argument)})"
+    if isinstance(node, Binary):
+        power = _PRECEDENCE[node.op]
+        # ** groups to the right, the others to the left: the other side needs parentheses at a tie.
+        left = formula_text(node.left, power + (1 if node.op == "**" else 0))
+        right = formula_text(node.right, power + (0 if node.op == "**" else 1))
+        text = f"{left}{node.op}{right}" if node.op == "**" else f"{left} {_SYMBOL.get(node.op, node.op)} {right}"
+        return f"({text})" if power < outer else text
+    raise ValueError(f"formula: {type(node).__name__} has no value to differentiate")
+
+
+class _Builder:
+    def __init__(self, values: Mapping[str, Tensor]) -> None:
+        self.values = values
+        self.meta: dict[int, NodeMeta] = {}
+        self.keep: list[Tensor] = []
+
+    def name(self, tensor: Tensor, node: Node, kind: str = "op") -> Tensor:
+        if id(tensor) not in self.meta:
+            self.meta[id(tensor)] = NodeMeta(kind, formula_text(node))
+            self.keep.append(tensor)
+        return tensor
+
+    def build(self, node: Node) -> Tensor:
+        if isinstance(node, Number):
+            return self.name(Tensor(np.array(node.value)), node, "constant")
+        if isinstance(node, Name):
+            return self.name(self.values[node.name], node, "input")
+        if isinstance(node, Negate):
+            return self.name(-self.build(node.operand), node)
+        if isinstance(node, Call):
+            return self.name(_FUNCTIONS[node.function](self.build(node.argument)), node)
+        if isinstance(node, Binary):
+            left = self.build(node.left)
+            if node.op == "**" and isinstance(node.right, Number):
+                return self.name(left ** node.right.value, node)
+            right = self.build(node.right)
+            if node.op == "**":  # a variable exponent: a**b = exp(b log a), defined for a > 0
+                return self.name((left.log() * right).exp(), node)
+            ops = {"+": Tensor.__add__, "-": Tensor.__sub__, "*": Tensor.__mul__, "/": Tensor.__truediv__}
+            return self.name(ops[node.op](left, right), node)
+        raise ValueError(f"formula: {type(node).__name__} has no value to differentiate")
+
+
+def _leaves(expression: Expression, values: Mapping[str, object], grad: bool) -> dict[str, Tensor]:
+    missing = [name for name in expression.names if name not in values]
+    if missing:
+        raise ValueError(f"formula: no value given for {', '.join(missing)}")
+    return {name: Tensor(np.asarray(values[name], dtype=np.float64), requires_grad=grad)
+            for name in expression.names}
+
+
+def build_expression_graph(formula: str | Expression, values: Mapping[str, float]) -> PointGraph:
+    """The graph of ``formula`` at ``values`` (one number per variable), after ``backward()``.
+
+    A value that is not finite anywhere in the graph (``log`` of a negative number,
+    a division by zero) is a ValueError naming the part of the formula.
+    """
+    expression = parse_formula(formula) if isinstance(formula, str) else formula
+    leaves = _leaves(expression, values, grad=True)
+    builder = _Builder(leaves)
+    with np.errstate(all="ignore"):
+        root = builder.build(expression.root)
+        for tensor in builder.keep:
+            if not np.all(np.isfinite(tensor.data)):
+                raise ValueError(f"formula: {builder.meta[id(tensor)].label} is not a finite number at "
+                                 + ", ".join(f"{k} = {float(v.data):g}" for k, v in leaves.items()))
+        root.backward()
+    return collect_graph(builder.meta, root)
+
+
+def gradient(graph: PointGraph) -> dict[str, float]:
+    """∂f/∂variable for each variable of a formula's graph."""
+    return {node.label: float(node.grad.reshape(())) for node in graph.nodes
+            if node.kind == "input" and node.grad is not None}
+
+
+def evaluate_grid(expression: Expression, values: Mapping[str, np.ndarray | float]) -> np.ndarray:
+    """The formula over arrays, by the same engine ops without a graph; NaN where it is undefined."""
+    leaves = _leaves(expression, values, grad=False)
+    with no_grad(), np.errstate(all="ignore"):
+        out = _Builder(leaves).build(expression.root).data
+    shape = np.broadcast_shapes(*(leaf.shape for leaf in leaves.values()))
+    result = np.broadcast_to(out, shape).astype(np.float64)
+    return np.where(np.isfinite(result), result, np.nan)
