@@ -133,7 +133,9 @@ def parse_recipe(text: str) -> tuple[DatasetSpec, TrainingConfig]:
 
 def _split_parts(text: str) -> list[str]:
     """``text`` split at each ``|`` outside double quotes."""
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for char in text:
         if char == '"':
             quoted = not quoted
