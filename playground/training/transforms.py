@@ -13,6 +13,7 @@ not jump between stages or epochs (``refit()`` chooses again on request).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -143,3 +144,24 @@ def decision_line(network: Network, stage: Stage, plane: Plane) -> tuple[np.ndar
     if W.shape[1] != 1 or not feeds_output(stage, network) or W.shape[0] != plane.dim:
         return None
     return plane.basis @ W[:, 0], float(plane.origin @ W[:, 0] + b[0])
+
+
+def network_on_features(weights: Sequence[tuple[np.ndarray, np.ndarray]], activations: Sequence[str], head: str,
+                        features: np.ndarray, z1: np.ndarray) -> Network:
+    """The network with ``weights`` as a function of the raw (unstandardised) ``features``, from a probe.
+
+    A frame carries the weights and every layer's ``z`` over the grid, but not the
+    standardisation of the inputs; that is affine, so ``z(1)`` is affine in the raw
+    features and the first layer that includes it is fitted exactly (least squares)
+    from the grid's ``features`` (n, n_in) and its ``z1`` (n, units).
+    """
+    features = np.asarray(features, dtype=np.float64)
+    z1 = np.asarray(z1, dtype=np.float64)
+    if len(features) != len(z1) or len(features) <= features.shape[1]:
+        raise ValueError(f"network_on_features: need more probed points ({len(z1)}) than inputs "
+                         f"({features.shape[1]}), one z row per features row ({len(features)})")
+    design = np.column_stack([features, np.ones(len(features))])
+    fitted, *_ = np.linalg.lstsq(design, z1, rcond=None)
+    first = (fitted[:-1], fitted[-1])
+    return Network((first, *((np.asarray(W, float), np.asarray(b, float)) for W, b in weights[1:])),
+                   tuple(activations), head)

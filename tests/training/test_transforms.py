@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from playground.data.features import compute_features
 from playground.data.generators import make_dataset
-from playground.training import Trainer, TrainingConfig
+from playground.training import Trainer, TrainingConfig, grid_points
 from playground.training.forward import Network
 from playground.training.planes import output_plane
 from playground.training.transforms import (
@@ -14,6 +15,7 @@ from playground.training.transforms import (
     decision_line,
     grid_lines,
     morph,
+    network_on_features,
     network_stages,
     trainer_stages,
 )
@@ -107,3 +109,18 @@ def test_morph_interpolates_positions_between_consecutive_stages() -> None:
 def test_unknown_projection_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown projection 'tsne'"):
         StageProjector("tsne")
+
+
+def test_a_frames_probe_gives_the_network_on_raw_features_standardisation_included() -> None:
+    trainer = _trainer((5, 3), standardize=True, features=("x1", "x2", "x1^2"))
+    grid, _ = grid_points(12, (-6.0, 6.0))
+    names = trainer.config.features
+    network = Network.from_trainer(trainer)
+    fitted = network_on_features(network.weights, network.activations, network.head,
+                                 compute_features(grid, names), trainer.probe(grid).z[0])
+    _, X = _carried()
+    stages = network_stages(fitted, compute_features(X, names))
+    probe = trainer.probe(X)
+    np.testing.assert_allclose(stages[0].values, compute_features(X, names))  # the raw features
+    np.testing.assert_allclose(stages[1].values, probe.z[0], atol=1e-9)
+    np.testing.assert_allclose(stages[-1].values, probe.a[-1], atol=1e-9)
