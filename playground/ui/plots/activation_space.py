@@ -182,7 +182,11 @@ class ActivationSpacePlot(ThemedPlot):
             return
         # The point of the line closest to the origin, and the direction along it
         # (perpendicular to w). InfiniteLine clips itself to the view.
-        x0, y0 = -b * w / norm2
+        with np.errstate(over="ignore", invalid="ignore"):
+            x0, y0 = -b * w / norm2
+        if not (np.isfinite(x0) and np.isfinite(y0)):
+            self._line.hide()  # so far out (diverging weights) that it lies beyond any view
+            return
         self._line.setPos((float(x0), float(y0)))
         self._line.setAngle(np.degrees(np.arctan2(w[0], -w[1])))
         self._line.show()

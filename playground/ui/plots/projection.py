@@ -185,7 +185,8 @@ def is_exact(W: np.ndarray, plane: Plane) -> bool:
 def logits_in_plane(W: np.ndarray, b: np.ndarray, plane: Plane) -> tuple[np.ndarray, np.ndarray]:
     """``(A (2, k), c (k,))`` with the output's logits at plane point ``(u, v)`` equal to ``(u, v) @ A + c``."""
     W = np.asarray(W, dtype=np.float64)
-    return plane.basis @ W, plane.origin @ W + np.asarray(b, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):  # diverging weights: infinite logits, drawn as no regions
+        return plane.basis @ W, plane.origin @ W + np.asarray(b, dtype=np.float64)
 
 
 def classes_in_plane(A: np.ndarray, c: np.ndarray, uv: np.ndarray) -> np.ndarray:
