@@ -8,6 +8,7 @@ machine is shared, so read them as figures, not as pass/fail.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable
 
@@ -157,6 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     # As the application's entry point does (``playground.__main__``): measure what a user runs.
     from .engine.allocator import tune_allocator
     tune_allocator()
+    if args.which != "ui":
+        # One BLAS thread, as the window trains and probes (ui/session/policy.py): on two
+        # cores a second BLAS thread busy-waits between the small products measured here.
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits=1, user_api="blas")
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        print(f"{os.cpu_count()} cores, load average {load}; one BLAS thread")
     if args.which == "ui":
         bench_ui(args.seconds, args.only)
     else:
