@@ -123,6 +123,8 @@ def test_the_window_graph_follows_the_inspected_point(qtbot):
         dock = window.graph.dock
         assert dock.windowTitle() == "Computational graph" and dock.isHidden()
         assert "Computational graph" in [a.text() for a in window.menu("&View").actions()]
+        tabs = window.graph.tabs
+        assert [tabs.tabText(i) for i in range(tabs.count())] == ["Inspected point", "Expression"]
         start_inspecting(qtbot, window)
         x, y = ds.X[~ds.is_test][0]
         click(qtbot, window, float(x), float(y))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...training.graph import PointGraph
 from ...training.graph_layout import Layout
-from .graph_text import brief, node_title, node_tooltip
+from .graph_text import brief, node_title, node_tooltip, root_name
 
 NODE_W, NODE_H = 156.0, 52.0   # scene units (pixels at scale 1)
 COLUMN, ROW = 186.0, 58.0      # distance between columns and between rows
@@ -104,7 +104,7 @@ class GraphCanvas(QGraphicsView):
             centre = self._centre(x, y)
             box.setPos(centre.x() - NODE_W / 2, centre.y() - NODE_H / 2)
             box.setBrush(QBrush(QColor(FILL[node.kind])))
-            box.setToolTip(node_tooltip(node))
+            box.setToolTip(node_tooltip(node, root_name(graph)))
             box.setZValue(1)
             scene.addItem(box)
             self.boxes.append(box)
@@ -142,7 +142,7 @@ class GraphCanvas(QGraphicsView):
                 grad = "no gradient"
             else:
                 grad = brief(grads[node.index]) if node.index in grads else "?"  # type: ignore[arg-type]
-            box.set_lines(node_title(node), f"= {value}", f"∂L: {grad}" if node.grad is not None else grad)
+            box.set_lines(node_title(node), f"= {value}", f"∂{root_name(self.graph)}: {grad}" if node.grad is not None else grad)
 
     def set_marks(self, current: int | None, shares: dict[tuple[int, int], str],
                   path_nodes: set[int], path_edges: set[tuple[int, int]]) -> None:

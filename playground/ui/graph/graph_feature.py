@@ -1,4 +1,4 @@
-"""``install_graph(window)``: the "Computational graph" dock, fed by the Inspect tool.
+"""``install_graph(window)``: the "Computational graph" dock, fed by the Inspect tool, with Expression mode.
 
 The dock shows the graph of the point the chain-rule panel inspects. It
 follows that panel: a new point or new weights rebuild the graph (checked on
@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QTabWidget
 
+from .expression_panel import ExpressionPanel
 from .graph_panel import GraphPanel
 
 if TYPE_CHECKING:
@@ -30,8 +31,14 @@ class GraphFeature(QObject):
         super().__init__(window)
         self._window = window
         self.panel = GraphPanel()
+        self.expression = ExpressionPanel()
+        self.tabs = QTabWidget(objectName="graphTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.panel, "Inspected point")
+        self.tabs.addTab(self.expression, "Expression")
+        self.tabs.setTabToolTip(1, "Type a formula of a few variables and step through its chain rule")
         self.dock = QDockWidget("Computational graph", window, objectName="graphDock")
-        self.dock.setWidget(self.panel)
+        self.dock.setWidget(self.tabs)
         window.add_dock(self.dock, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock.hide()  # until asked for: the window opens as it always did
         toggle = self.dock.toggleViewAction()

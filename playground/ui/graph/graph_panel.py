@@ -28,7 +28,7 @@ from ...training.graph_steps import (
 )
 from ...training.inspect import PointSnapshot, WeightId
 from .graph_canvas import GraphCanvas
-from .graph_text import backward_sentence, brief, forward_sentence, shares_sentence
+from .graph_text import backward_sentence, brief, forward_sentence, root_name, shares_sentence
 
 PLAY_INTERVAL = 700  # ms per step: time to read the numbers of one step
 HINT = "Inspect a data point (the Inspect tool, key I) to see the graph of its loss."
@@ -57,7 +57,8 @@ class StepControls(QWidget):
             row.addWidget(widget)
         row.addWidget(self.slider, 1)
         row.addWidget(self.position)
-        row.addWidget(QLabel("Units:"))
+        self.units_label = QLabel("Units:")
+        row.addWidget(self.units_label)
         row.addLayout(self.units)
 
 
@@ -109,11 +110,19 @@ class GraphPanel(QWidget):
         self.expanded = {i for i in self.expanded if i < len(snapshot.weights)}
         self.snapshot = snapshot
         weight = self._selected_weight()
-        self.graph = graph = build_point_graph(snapshot, self.expanded)
+        graph = build_point_graph(snapshot, self.expanded)
+        self._build_unit_buttons(len(snapshot.weights))
+        self.show_graph(graph, None if weight is None else graph.find_weight(weight))
+
+    def show_graph(self, graph: PointGraph, selected: int | None = None) -> None:
+        """Draw a graph made elsewhere (a typed formula's); the pass starts over, finished."""
+        self.graph = graph
+        if graph.snapshot is None:
+            self.snapshot = None
+            self._build_unit_buttons(0)
         self.canvas.show_graph(graph, layout_graph(len(graph.nodes), graph.edges))
         self.backward, self.forward = backward_steps(graph), forward_steps(graph)
-        self._build_unit_buttons(len(snapshot.weights))
-        self.selected = None if weight is None else graph.find_weight(weight)
+        self.selected = selected
         self._enable(True)
         self.mode, self.step = None, 0
         self._timer.stop()
@@ -132,6 +141,7 @@ class GraphPanel(QWidget):
             widget.setEnabled(on)
 
     def _build_unit_buttons(self, layers: int) -> None:
+        self.controls.units_label.setVisible(layers > 0)
         if len(self._unit_buttons) == layers:
             for index, button in enumerate(self._unit_buttons):
                 button.blockSignals(True)
@@ -256,7 +266,8 @@ class GraphPanel(QWidget):
             self.canvas.set_known(every, grads)
             if self.step == 0:
                 current = graph.root
-                lines.insert(0, "Start of the backward pass: ∂L/∂L = 1 at the loss.")
+                r = root_name(graph)
+                lines.insert(0, f"Start of the backward pass: ∂{r}/∂{r} = 1 at {'the loss' if r == 'L' else 'f'}.")
             else:
                 step = self.backward[self.step - 1]
                 current = step.node
@@ -277,7 +288,8 @@ class GraphPanel(QWidget):
                 lines.insert(0, forward_sentence(graph, step))
         else:
             self.canvas.set_known(every, {n.index: n.grad for n in graph.nodes if n.grad is not None})
-            lines.insert(0, f"Loss L = {brief(graph.nodes[graph.root].value)}; every gradient after "
+            what = "Loss L" if graph.snapshot is not None else "f"
+            lines.insert(0, f"{what} = {brief(graph.nodes[graph.root].value)}; every gradient after "
                             f"backward(). Step forward or backward to watch the pass.")
         if graph.note:
             lines.append(graph.note)

@@ -55,29 +55,35 @@ def node_title(node: GraphNode) -> str:
     return f"{node.label}   {node.op}" if node.op and node.op != node.label else node.label
 
 
-def node_tooltip(node: GraphNode) -> str:
+def node_tooltip(node: GraphNode, root: str = "L") -> str:
     return (f"{node_title(node)} ({KIND_WORDS[node.kind]}, shape {node.shape})\nvalue:\n{full(node.value)}"
-            f"\n∂L/∂{node.label}:\n{full(node.grad)}")
+            f"\n∂{root}/∂{node.label}:\n{full(node.grad)}")
+
+
+def root_name(graph: PointGraph) -> str:
+    """What the graph computes: the loss ``L`` of a network, or a formula's value ``f``."""
+    return "L" if graph.snapshot is not None else "f"
 
 
 def backward_sentence(graph: PointGraph, step: BackwardStep) -> str:
     """One step of the backward pass in words and numbers."""
+    R = root_name(graph)  # noqa: N806 - the chapter's letter
     node = graph.nodes[step.node]
     name = wrap(node.label)
-    parts = [f"<b>{node.label}</b> ({node.op}): incoming ∂L/∂{name} = {brief(step.incoming)}"]
+    parts = [f"<b>{node.label}</b> ({node.op}): incoming ∂{R}/∂{name} = {brief(step.incoming)}"]
     for share in step.contributions:
         parent = graph.nodes[share.parent]
         if node.op == "matmul":  # which factor: the row gets g Bᵀ, the matrix Aᵀ g
             a, b = (graph.nodes[p].label for p in node.parents)
             rule = f"incoming · {b}ᵀ" if share.parent == node.parents[0] else f"{a}ᵀ · incoming"
-            parts.append(f"∂L/∂{wrap(parent.label)} += {rule} = {brief(share.value)}")
+            parts.append(f"∂{R}/∂{wrap(parent.label)} += {rule} = {brief(share.value)}")
             continue
         if share.local is not None and is_elementwise(node.op):
             parts.append(f"∂{name}/∂{wrap(parent.label)} = {brief(share.local)}, product "
-                         f"{brief(step.incoming * share.local)} → ∂L/∂{wrap(parent.label)} += {brief(share.value)}")
+                         f"{brief(step.incoming * share.local)} → ∂{R}/∂{wrap(parent.label)} += {brief(share.value)}")
         else:
             rule = local_rule(node.op)
-            parts.append(f"∂L/∂{wrap(parent.label)} += {brief(share.value)}" + (f" ({rule})" if rule else ""))
+            parts.append(f"∂{R}/∂{wrap(parent.label)} += {brief(share.value)}" + (f" ({rule})" if rule else ""))
     if not step.contributions:
         parts.append("nothing upstream needs a gradient")
     return "; ".join(parts)
@@ -94,4 +100,5 @@ def shares_sentence(graph: PointGraph, node: GraphNode, shares: list[np.ndarray]
     if len(shares) < 2 or node.grad is None:
         return ""
     terms = " + ".join(brief(s) for s in shares)
-    return f"{node.label} is reached by {len(shares)} paths: ∂L/∂{node.label} = {terms} = {brief(node.grad)}"
+    R = root_name(graph)  # noqa: N806 - the chapter's letter
+    return f"{node.label} is reached by {len(shares)} paths: ∂{R}/∂{node.label} = {terms} = {brief(node.grad)}"
