@@ -31,8 +31,13 @@ from .graph_panel import GraphPanel
 from .graph_text import num
 
 DEFAULT_FORMULA = "tanh(w1*x1 + w2*x2 + b)"
-EXAMPLES = ("a*b + c", "tanh(w1*x1 + w2*x2 + b)", "(x**2 + y**2) / 2")
-START_VALUES = {"a": 2.0, "b": -3.0, "c": 10.0, "w1": 0.5, "x1": 1.0, "w2": -1.0, "x2": 2.0, "x": 1.0, "y": 0.5}
+# The calculus primer's examples, each with the values it starts from (typing one loads them).
+EXAMPLES: dict[str, dict[str, float]] = {
+    "a*b + c": {"a": 2.0, "b": -3.0, "c": 10.0},
+    "tanh(w1*x1 + w2*x2 + b)": {"w1": 0.5, "x1": 1.0, "w2": -1.0, "x2": 2.0, "b": 0.8},
+    "(x**2 + y**2) / 2": {"x": 1.0, "y": 0.5},
+}
+START_VALUE = 1.0  # a variable no example names
 VALUE_RANGE = 10.0   # the spin boxes' limits, ±
 MAP_HALF_WIDTH = 3.0  # the height map shows the point ± this in each variable
 MAP_CELLS = 80
@@ -100,6 +105,7 @@ class ExpressionPanel(QWidget):
         self.formula = QLineEdit(DEFAULT_FORMULA, objectName="expressionFormula")
         self.formula.setToolTip("A formula of named variables: + − * / **, parentheses, "
                                 "sin cos tan exp log abs sqrt tanh, pi. Examples: " + ", ".join(EXAMPLES))
+        self._loaded = ""  # the example whose values were last loaded
         self.error = QLabel(objectName="expressionError", wordWrap=True)
         self.error.setStyleSheet("QLabel#expressionError { color: #8A1C12; }")
         self.error.hide()
@@ -110,7 +116,7 @@ class ExpressionPanel(QWidget):
         self.map_note = QLabel(objectName="expressionMapNote", wordWrap=True)
         self.graph_panel = GraphPanel()
         self.expression: Expression | None = None
-        self.values: dict[str, float] = dict(START_VALUES)
+        self.values: dict[str, float] = {}
 
         left = QWidget()
         column = QVBoxLayout(left)
@@ -146,8 +152,13 @@ class ExpressionPanel(QWidget):
             self._show_error(str(exc))
             return False
         self.expression = expression
+        text = self.formula.text().strip()
+        if text in EXAMPLES and text != self._loaded:
+            self.values.update(EXAMPLES[text])
+            self._loaded = text
+            self.boxes = {}  # rebuilt with the example's values
         for name in expression.names:
-            self.values.setdefault(name, 1.0)
+            self.values.setdefault(name, START_VALUE)
         self._build_boxes(expression.names)
         return self.recompute()
 

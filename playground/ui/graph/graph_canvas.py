@@ -23,7 +23,7 @@ from ...training.graph_layout import Layout
 from .graph_text import brief, node_title, node_tooltip, root_name
 
 NODE_W, NODE_H = 156.0, 52.0   # scene units (pixels at scale 1)
-COLUMN, ROW = 186.0, 58.0      # distance between columns and between rows
+COLUMN, ROW = 236.0, 58.0      # between columns (room for a share's number on the edge) and rows
 MIN_SCALE = 0.7                # below this the numbers are hard to read: scroll instead
 FILL = {"input": "#D6E9F8", "parameter": "#FBE3C4", "target": "#D8F0D2", "constant": "#E6E6E6", "op": "#FFFFFF"}
 TEXT, EDGE, DIM = QColor("#1A1A1A"), QColor("#8C8C8C"), QColor("#D0D0D0")
@@ -142,7 +142,8 @@ class GraphCanvas(QGraphicsView):
                 grad = "no gradient"
             else:
                 grad = brief(grads[node.index]) if node.index in grads else "?"  # type: ignore[arg-type]
-            box.set_lines(node_title(node), f"= {value}", f"∂{root_name(self.graph)}: {grad}" if node.grad is not None else grad)
+            symbol = root_name(self.graph)
+            box.set_lines(node_title(node), f"= {value}", f"∂{symbol}: {grad}" if node.grad is not None else grad)
 
     def set_marks(self, current: int | None, shares: dict[tuple[int, int], str],
                   path_nodes: set[int], path_edges: set[tuple[int, int]]) -> None:
@@ -173,7 +174,12 @@ class GraphCanvas(QGraphicsView):
         for edge, text in shares.items():
             points = self.paths[edge]
             a, b = points[-2], points[-1]
-            middle = QPointF((a.x() + b.x() - NODE_W / 2) / 2, (a.y() + b.y()) / 2)
+            # The middle of the edge's last stretch between boxes: from the parent's right side
+            # (or the bend before) to the child's left side.
+            start = a.x() + (NODE_W / 2 if len(points) == 2 else 0.0)
+            end = b.x() - NODE_W / 2
+            t = 0.5 if len(points) == 2 else 0.5 * (end - a.x()) / max(b.x() - a.x(), 1e-9)
+            middle = QPointF((start + end) / 2, a.y() + (b.y() - a.y()) * t)
             label = QGraphicsSimpleTextItem(text)
             label.setBrush(SHARE)
             bold = QFont(label.font())

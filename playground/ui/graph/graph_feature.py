@@ -46,7 +46,7 @@ class GraphFeature(QObject):
         toggle.setToolTip("The graph of the inspected point's loss, stepped through node by node")
         window.menu("&View").addAction(toggle)
         self.dock.topLevelChanged.connect(self._floated)
-        self.dock.visibilityChanged.connect(lambda visible: visible and self.sync())
+        self.dock.visibilityChanged.connect(self._visible)
         # The chain-rule inspector is a feature of the MainWindow (its ``chain_rule``), not of
         # the host protocol: a window without it still gets a graph dock with its hint.
         self._inspector = getattr(window, "chain_rule", None)
@@ -55,6 +55,10 @@ class GraphFeature(QObject):
             self._inspector.highlightChanged.connect(lambda _: self.sync())
             self._inspector.panel.table.weightChosen.connect(self.panel.select_weight)
         window.add_frame_view(self._frame_drawn)
+
+    def _visible(self, visible: bool) -> None:
+        if visible:
+            self.sync()  # it may have missed a new point while it was closed or behind a tab
 
     def _frame_drawn(self, _: Frame) -> None:
         if self.dock.isVisible():
