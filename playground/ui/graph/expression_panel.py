@@ -60,7 +60,7 @@ class HeightMap(pg.PlotWidget):
             self.addItem(item)
         self.point.sigPositionChangeFinished.connect(lambda _: moved(self.point.pos()))
         self.getPlotItem().setAspectLocked(True)
-        self.setMinimumSize(180, 160)
+        self.setMinimumSize(150, 120)
         self.tip = (0.0, 0.0)
 
     def show_function(self, expression: Expression, names: tuple[str, str], values: dict[str, float],
@@ -126,12 +126,14 @@ class ExpressionPanel(QWidget):
         values_row = QWidget()
         values_row.setLayout(self.values_grid)
         column.addWidget(values_row)
-        column.addWidget(self.map, 1)
         column.addWidget(self.map_note)
+        column.addStretch(1)
+        # The map beside the controls, not under them: a dock under the plots is short.
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
+        split.addWidget(self.map)
         split.addWidget(self.graph_panel)
-        split.setSizes([300, 900])
+        split.setSizes([260, 200, 820])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(split)
