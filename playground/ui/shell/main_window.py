@@ -38,6 +38,7 @@ from ..session.session_model import SessionModel
 from ..session.tools import ToolState
 from ..session.worker import GRID_RESOLUTION, Frame
 from ..timeline.timeline_row import TimelineRow, install_timeline
+from ..transforms import install_transforms
 from .banner import Banner
 from .help_menu import HelpMenu, install_help_menu
 from .titled import titled
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         self.network_view = install_network_view(self)
         self.help_menu = install_help_menu(self)
         install_recipes(self)  # Copy/Paste Recipe, Dataset from Formula…, Export as Script
+        install_transforms(self)  # View > Transforms: the plane carried stage by stage
         self.graph = install_graph(self)
 
     # ------------------------------------------------------ extension points

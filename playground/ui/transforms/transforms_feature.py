@@ -1,0 +1,121 @@
+"""``install_transforms(window)``: the "Transforms" dock, drawn from every frame while it is shown.
+
+From a frame it carries a grid of lines over the plane and the probed data
+points through the network (``training.transforms``): the first layer is taken
+from the frame's grid probe (so standardised inputs need nothing the frame
+lacks), the planes of wide layers are chosen once and held until the network
+changes or the person asks for a refit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget
+
+from ...data.dataset import DOMAIN
+from ...data.features import compute_features
+from ...nn import head_for_task
+from ...training.forward import Network
+from ...training.transforms import (
+    Stage,
+    StageProjector,
+    decision_line,
+    grid_lines,
+    network_on_features,
+    network_stages,
+)
+from .transforms_view import TransformsView
+
+if TYPE_CHECKING:
+    from ..session.worker import Frame
+    from ..shell.host import WindowHost
+
+LINES, SAMPLES = 13, 41   # grid lines across the plane, and points along each (enough to show bending)
+FIT_ROWS = 400            # grid cells used to fit the first layer: the fit is exact, any 3+ would do
+
+
+class TransformsFeature(QObject):
+    """The dock, its View-menu toggle and the frame view that feeds it."""
+
+    def __init__(self, window: WindowHost) -> None:
+        super().__init__(window)
+        self.view = TransformsView()
+        self.dock = QDockWidget("Transforms", window, objectName="transformsDock")
+        self.dock.setWidget(self.view)
+        window.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock.hide()  # until asked for: the window opens as it always did
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("Transforms")
+        toggle.setToolTip("The input plane carried through the network, stage by stage")
+        window.menu("&View").addAction(toggle)
+        self.projector = StageProjector("output")
+        self._network_key: object = None
+        self._last: Frame | None = None
+        self.lines = grid_lines(LINES, SAMPLES, DOMAIN)
+        self.view.refitRequested.connect(self._refit)
+        self.dock.visibilityChanged.connect(lambda visible: visible and self._last and self.draw(self._last))
+        window.add_frame_view(self._frame_drawn)
+
+    def _frame_drawn(self, frame: Frame) -> None:
+        self._last = frame
+        if self.dock.isVisible():
+            self.draw(frame)
+
+    def _refit(self) -> None:
+        self.projector.refit()
+        if self._last is not None:
+            self.draw(self._last)
+
+    def draw(self, frame: Frame) -> None:
+        """Carry the plane through ``frame``'s network and show it."""
+        cfg, dataset = frame.config, frame.dataset
+        key = (tuple(W.shape for W, _ in frame.weights), cfg.activations, cfg.features, cfg.standardize)
+        if key != self._network_key:
+            self._network_key = key
+            self.projector.refit()  # a new network: its planes are chosen afresh
+        r = len(frame.grid_axis)
+        x1, x2 = np.meshgrid(frame.grid_axis, frame.grid_axis)
+        grid = np.column_stack([x1.ravel(), x2.ravel()])
+        rows = np.linspace(0, r * r - 1, min(FIT_ROWS, r * r)).astype(np.intp)
+        head = head_for_task(dataset.task, dataset.n_classes).name
+        network = network_on_features(frame.weights, cfg.activations, head,
+                                      compute_features(grid[rows], cfg.features), frame.grid_z[0][rows])
+        points = dataset.X[frame.point_rows]
+        carried = np.concatenate([self.lines.reshape(-1, 2), points])
+        stages = network_stages(network, compute_features(carried, cfg.features))
+        coords = self.projector.project(stages, network)
+        self.view.show_stages(coords, [s.label for s in stages], self.lines.shape[:2],
+                              self._brushes(frame), self._decision(stages, network, coords))
+
+    def _brushes(self, frame: Frame) -> list[object]:
+        dataset = frame.dataset
+        if dataset.task != "classification":
+            return []
+        palette = [pg.mkBrush(color) for color in dataset.class_colors]
+        return [palette[int(c)] for c in dataset.y[frame.point_rows]]
+
+    def _decision(self, stages: list[Stage], network: Network,
+                  coords: list[np.ndarray]) -> tuple[int, np.ndarray] | None:
+        """The output's decision line across the stage that feeds the output, over its points' extent."""
+        for index, stage in enumerate(stages):
+            line = decision_line(network, stage, self.projector.planes[index])
+            if line is None:
+                continue
+            normal, offset = line
+            extent = coords[index][np.isfinite(coords[index]).all(axis=1)]
+            if not len(extent) or float(normal @ normal) < 1e-24:
+                return None
+            centre = -offset * normal / float(normal @ normal)
+            along = np.array([-normal[1], normal[0]]) / float(np.linalg.norm(normal))
+            reach = float(np.abs(extent - centre).max()) * 1.5
+            return index, np.array([centre - reach * along, centre + reach * along])
+        return None
+
+
+def install_transforms(window: WindowHost) -> TransformsFeature:
+    """Add the "Transforms" dock (View menu) to ``window``."""
+    return TransformsFeature(window)

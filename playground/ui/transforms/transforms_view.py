@@ -1,0 +1,131 @@
+"""``TransformsView``: the grid lines and points of one stage (or a morph between two), a stage
+slider with the stage's formula, and a play button that morphs through the stages.
+
+It draws from arrays only (each stage's plane coordinates), as ARCHITECTURE.md
+asks of a plot; ``TransformsFeature`` computes them from the frames.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+from ...training.transforms import morph
+
+STEPS = 12            # slider positions per stage: the morph's frames between two stages
+PLAY_INTERVAL = 40    # ms between morph frames while playing (25 a second)
+LINE_COLOR = (120, 120, 120)
+DECISION_COLOR = (20, 20, 20)
+
+
+class TransformsView(QWidget):
+    """The plot, the slider and its label. ``refitRequested`` asks for new projection planes."""
+
+    refitRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setAspectLocked(False)
+        self.lines_item = pg.PlotCurveItem(pen=pg.mkPen(LINE_COLOR, width=1), connect="finite")
+        self.points_item = pg.ScatterPlotItem(size=6, pen=pg.mkPen(None))
+        self.decision_item = pg.PlotCurveItem(pen=pg.mkPen(DECISION_COLOR, width=2, style=Qt.PenStyle.DashLine))
+        for item in (self.lines_item, self.decision_item, self.points_item):
+            self.plot.addItem(item)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setToolTip("Which stage of the network the plane is shown after; between two "
+                               "stages the picture morphs from one to the next")
+        self.slider.valueChanged.connect(self._redraw)
+        self.label = QLabel("")
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.play = QPushButton("Play")
+        self.play.setCheckable(True)
+        self.play.setToolTip("Morph through the stages, from the input to the output")
+        self.play.toggled.connect(self._play_toggled)
+        refit = QPushButton("Refit view")
+        refit.setToolTip("Choose the planes of the wide layers again from the current network "
+                         "(they are otherwise held, so the picture does not jump)")
+        refit.clicked.connect(self.refitRequested)
+        self._timer = QTimer(self, interval=PLAY_INTERVAL)
+        self._timer.timeout.connect(self._advance)
+        row = QHBoxLayout()
+        row.addWidget(self.play)
+        row.addWidget(self.slider, 1)
+        row.addWidget(refit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(row)
+        self.coords: list[np.ndarray] = []
+        self.labels: list[str] = []
+        self.line_shape = (0, 0)
+        self.brushes: list[object] = []
+        self.decision: tuple[int, np.ndarray] | None = None
+
+    # ---------------------------------------------------------------- input
+    def show_stages(self, coords: list[np.ndarray], labels: list[str], line_shape: tuple[int, int],
+                    brushes: list[object], decision: tuple[int, np.ndarray] | None = None) -> None:
+        """Draw new stages: ``coords[s]`` holds stage ``s``'s plane coordinates of the grid lines'
+        samples (``line_shape`` = lines, samples per line, first) and then of the points, drawn with
+        ``brushes``; ``decision`` is ``(stage, endpoints (2, 2))`` of the output's decision line."""
+        if len(coords) != len(labels) or not coords:
+            raise ValueError(f"TransformsView: {len(coords)} stages with {len(labels)} labels")
+        self.coords, self.labels, self.line_shape = coords, labels, line_shape
+        self.brushes, self.decision = brushes, decision
+        top = (len(coords) - 1) * STEPS
+        if self.slider.maximum() != top:
+            self.slider.setMaximum(top)  # may emit valueChanged (a clamp), which redraws
+        self._redraw()
+
+    @property
+    def position(self) -> float:
+        """The stage position shown, from 0 (the input) to the number of stages - 1."""
+        return self.slider.value() / STEPS
+
+    def set_stage(self, stage: float) -> None:
+        """Show stage position ``stage`` (whole: that stage; between: the morph)."""
+        self.slider.setValue(round(stage * STEPS))
+
+    # --------------------------------------------------------------- drawing
+    def _redraw(self) -> None:
+        if not self.coords:
+            return
+        t = self.position
+        picture = morph(self.coords, t)
+        n_lines, samples = self.line_shape
+        lines = picture[: n_lines * samples].reshape(n_lines, samples, 2)
+        # A NaN after each line keeps the lines apart in one curve item (connect="finite").
+        gaps = np.full((n_lines, 1, 2), np.nan)
+        joined = np.concatenate([lines, gaps], axis=1).reshape(-1, 2)
+        self.lines_item.setData(joined[:, 0], joined[:, 1])
+        points = picture[n_lines * samples:]
+        self.points_item.setData(points[:, 0], points[:, 1], brush=self.brushes or None)
+        lower = int(np.floor(t))
+        self.label.setText(self._label(t, lower))
+        if self.decision is not None and t == self.decision[0]:
+            ends = self.decision[1]
+            self.decision_item.setData(ends[:, 0], ends[:, 1])
+        else:
+            self.decision_item.setData([], [])
+
+    def _label(self, t: float, lower: int) -> str:
+        if t == lower:
+            return f"stage {lower} of {len(self.labels) - 1}:  {self.labels[lower]}"
+        return f"{self.labels[lower]}  \u2192  {self.labels[lower + 1]}"
+
+    def _play_toggled(self, playing: bool) -> None:
+        self.play.setText("Pause" if playing else "Play")
+        if playing:
+            if self.slider.value() == self.slider.maximum():
+                self.slider.setValue(0)
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def _advance(self) -> None:
+        if self.slider.value() >= self.slider.maximum():
+            self.play.setChecked(False)
+            return
+        self.slider.setValue(self.slider.value() + 1)

@@ -1,0 +1,117 @@
+"""The Transforms dock: what it draws for a frame, stage by stage, and that its planes are held."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+
+from playground.data import make_dataset
+from playground.training import Trainer, TrainingConfig
+from playground.training.forward import Network
+from playground.training.transforms import StageProjector, trainer_stages
+from playground.ui.session.worker import make_frame
+from playground.ui.transforms import install_transforms
+from playground.ui.transforms.transforms_view import STEPS
+
+
+class Host(QMainWindow):
+    """The parts of the WindowHost protocol a dock feature uses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.views: list = []
+        self.menus: dict[str, QMenu] = {}
+
+    def menu(self, title: str) -> QMenu:
+        return self.menus.setdefault(title, self.menuBar().addMenu(title))
+
+    def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
+        self.addDockWidget(area, dock)
+
+    def add_frame_view(self, draw) -> None:
+        self.views.append(draw)
+
+
+def _frame(trainer: Trainer):
+    stats = trainer.step(4)
+    return make_frame(trainer, False, stats)
+
+
+@pytest.fixture
+def shown(qtbot):
+    host = Host()
+    qtbot.addWidget(host)
+    feature = install_transforms(host)
+    host.show()
+    feature.dock.show()
+    return host, feature
+
+
+def _drawn_lines(feature) -> np.ndarray:
+    x, y = feature.view.lines_item.getData()
+    xy = np.column_stack([x, y])
+    return xy[np.isfinite(xy).all(axis=1)].reshape(len(feature.lines), -1, 2)
+
+
+def test_each_stage_draws_the_carried_grid_lines_and_points(shown):
+    host, feature = shown
+    assert [a.text() for a in host.menus["&View"].actions()] == ["Transforms"]
+    trainer = Trainer(make_dataset("vshape", n=60, noise=0.1, seed=0),
+                      TrainingConfig(hidden=(4, 2), standardize=True))
+    frame = _frame(trainer)
+    for draw in host.views:
+        draw(frame)
+    view = feature.view
+    lines = feature.lines.reshape(-1, 2)
+    X = np.concatenate([lines, frame.dataset.X[frame.point_rows]])
+    expected = trainer_stages(trainer, X)
+    assert view.slider.maximum() == (len(expected) - 1) * STEPS
+    # Stage 2 is a(1) = tanh(z(1)) of a 4-unit layer: its held plane, applied to the trainer's probe.
+    view.set_stage(2)
+    assert view.label.text() == "stage 2 of 6:  a(1) = tanh(z(1))"
+    plane = feature.projector.planes[2]
+    want = plane.project(expected[2].values)
+    np.testing.assert_allclose(_drawn_lines(feature).reshape(-1, 2), want[: len(lines)], atol=1e-8)
+    px, py = view.points_item.getData()
+    np.testing.assert_allclose(np.column_stack([px, py]), want[len(lines):], atol=1e-8)
+    # Stage 4 is a(2): two units, drawn exactly, with the output's decision line.
+    view.set_stage(4)
+    np.testing.assert_allclose(_drawn_lines(feature).reshape(-1, 2), expected[4].values[: len(lines)], atol=1e-8)
+    dx, dy = view.decision_item.getData()
+    W, b = Network.from_trainer(trainer).weights[-1]
+    ends = np.column_stack([dx, dy])
+    np.testing.assert_allclose(ends @ W[:, 0] + b[0], 0.0, atol=1e-8)  # on the logit's zero line
+    # Half-way between stages 0 and 1 the positions are interpolated.
+    view.set_stage(0.5)
+    assert view.label.text() == "a(0) = x  \u2192  z(1) = W(1) a(0) + b(1)"
+    # (stage 0 is the raw plane: the frame's first layer includes the standardisation)
+    both = (lines + feature.projector.planes[1].project(expected[1].values[: len(lines)])) / 2
+    np.testing.assert_allclose(_drawn_lines(feature).reshape(-1, 2), both, atol=1e-8)
+    assert len(dx) == 2 and len(view.decision_item.getData()[0]) == 0  # the line only on its stage
+
+
+def test_wide_layer_planes_are_held_across_frames_until_refit(shown):
+    host, feature = shown
+    trainer = Trainer(make_dataset("spiral", n=60, noise=0.1, seed=0), TrainingConfig(hidden=(16, 16)))
+    host.views[0](_frame(trainer))
+    planes = list(feature.projector.planes)
+    host.views[0](_frame(trainer))
+    assert all(a is b for a, b in zip(feature.projector.planes, planes))
+    feature.view.refitRequested.emit()
+    assert not all(a is b for a, b in zip(feature.projector.planes, planes))
+    fresh = StageProjector("output")
+    lines = feature.lines.reshape(-1, 2)
+    X = np.concatenate([lines, trainer.dataset.X[make_frame(trainer, False, trainer.last_stats()).point_rows]])
+    fresh.project(trainer_stages(trainer, X), Network.from_trainer(trainer))
+    np.testing.assert_allclose(feature.projector.planes[4].basis, fresh.planes[4].basis, atol=1e-8)
+
+
+def test_hidden_dock_draws_nothing(qtbot):
+    host = Host()
+    qtbot.addWidget(host)
+    feature = install_transforms(host)
+    trainer = Trainer(make_dataset("vshape", n=30, seed=0), TrainingConfig(hidden=(3,)))
+    host.views[0](_frame(trainer))
+    assert feature.view.coords == []
