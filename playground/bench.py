@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0,
                         help="ui: seconds of playing measured per scenario (default 5)")
     parser.add_argument("--only", nargs="+", metavar="SCENARIO",
-                        help="ui: only these scenarios (default, batch10, 10k, 100k, deep), no start-up")
+                        help="ui: only these scenarios (default, batch10, 10k, 100k, deep, startup)")
     args = parser.parse_args(argv)
     if args.which != "ui" and (args.only or args.seconds != 5.0):
         parser.error("--seconds and --only are options of 'ui'")
