@@ -50,8 +50,9 @@ def shown(qtbot):
 
 
 def _drawn_lines(feature) -> np.ndarray:
-    x, y = feature.view.lines_item.getData()
-    xy = np.column_stack([x, y])
+    """The drawn lines of constant x2, then of constant x1 (grid_lines' order)."""
+    view = feature.view
+    xy = np.concatenate([np.column_stack(item.getData()) for item in (view.rows_item, view.columns_item)])
     return xy[np.isfinite(xy).all(axis=1)].reshape(len(feature.lines), -1, 2)
 
 
@@ -90,6 +91,12 @@ def test_each_stage_draws_the_carried_grid_lines_and_points(shown):
     both = (lines + feature.projector.planes[1].project(expected[1].values[: len(lines)])) / 2
     np.testing.assert_allclose(_drawn_lines(feature).reshape(-1, 2), both, atol=1e-8)
     assert len(dx) == 2 and len(view.decision_item.getData()[0]) == 0  # the line only on its stage
+    # At the input, one colour draws the lines of constant x2 and the other those of constant x1.
+    view.set_stage(0)
+    rows_y, columns_x = view.rows_item.getData()[1], view.columns_item.getData()[0]
+    rows_y, columns_x = rows_y[np.isfinite(rows_y)].reshape(13, -1), columns_x[np.isfinite(columns_x)].reshape(13, -1)
+    np.testing.assert_allclose(rows_y, rows_y[:, :1].repeat(rows_y.shape[1], axis=1))
+    np.testing.assert_allclose(columns_x, columns_x[:, :1].repeat(columns_x.shape[1], axis=1))
 
 
 def test_wide_layer_planes_are_held_across_frames_until_refit(shown):

@@ -16,8 +16,10 @@ from ...training.transforms import morph
 
 STEPS = 12            # slider positions per stage: the morph's frames between two stages
 PLAY_INTERVAL = 40    # ms between morph frames while playing (25 a second)
-LINE_COLOR = (120, 120, 120)
-DECISION_COLOR = (20, 20, 20)
+# Lines of constant x2 and of constant x1 in two colours, so one can follow where each family went.
+ROW_COLOR = (86, 180, 233)
+COLUMN_COLOR = (230, 159, 0)
+DECISION_COLOR = (213, 94, 0)  # the output's decision line: a colour that reads on light and dark themes
 
 
 class TransformsView(QWidget):
@@ -29,10 +31,11 @@ class TransformsView(QWidget):
         super().__init__(parent)
         self.plot = pg.PlotWidget()
         self.plot.setAspectLocked(False)
-        self.lines_item = pg.PlotCurveItem(pen=pg.mkPen(LINE_COLOR, width=1), connect="finite")
+        self.rows_item = pg.PlotCurveItem(pen=pg.mkPen(ROW_COLOR, width=1), connect="finite")
+        self.columns_item = pg.PlotCurveItem(pen=pg.mkPen(COLUMN_COLOR, width=1), connect="finite")
         self.points_item = pg.ScatterPlotItem(size=6, pen=pg.mkPen(None))
         self.decision_item = pg.PlotCurveItem(pen=pg.mkPen(DECISION_COLOR, width=2, style=Qt.PenStyle.DashLine))
-        for item in (self.lines_item, self.decision_item, self.points_item):
+        for item in (self.rows_item, self.columns_item, self.decision_item, self.points_item):
             self.plot.addItem(item)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setToolTip("Which stage of the network the plane is shown after; between two "
@@ -96,10 +99,13 @@ class TransformsView(QWidget):
         picture = morph(self.coords, t)
         n_lines, samples = self.line_shape
         lines = picture[: n_lines * samples].reshape(n_lines, samples, 2)
-        # A NaN after each line keeps the lines apart in one curve item (connect="finite").
-        gaps = np.full((n_lines, 1, 2), np.nan)
-        joined = np.concatenate([lines, gaps], axis=1).reshape(-1, 2)
-        self.lines_item.setData(joined[:, 0], joined[:, 1])
+        # A NaN after each line keeps the lines apart in one curve item (connect="finite");
+        # grid_lines gives the lines of constant x2 first, then those of constant x1.
+        half = n_lines // 2
+        for item, family in ((self.rows_item, lines[:half]), (self.columns_item, lines[half:])):
+            gaps = np.full((len(family), 1, 2), np.nan)
+            joined = np.concatenate([family, gaps], axis=1).reshape(-1, 2)
+            item.setData(joined[:, 0], joined[:, 1])
         points = picture[n_lines * samples:]
         self.points_item.setData(points[:, 0], points[:, 1], brush=self.brushes or None)
         lower = int(np.floor(t))
