@@ -140,3 +140,21 @@ def test_the_window_graph_follows_the_inspected_point(qtbot):
         assert window.graph.panel.selected == graph.find_weight(WeightId(0, 1, 2))
     finally:
         window.close()
+
+
+def test_render_view_graph_films_the_graph_as_training_goes_on(tmp_path, capsys, monkeypatch):
+    import imageio.v3 as iio
+
+    from playground.__main__ import main
+    from playground.ui.shell.settings import DATA_DIR_ENV
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    out = tmp_path / "graph.gif"
+    code = main(["render", "--preset", "xor", "--points", "60", "--hidden", "4,2", "--epochs", "4",
+                 "--epochs-per-frame", "2", "--fps", "10", "--size", "640x240", "--view", "graph",
+                 "--out", str(out)])
+    assert code == 0
+    frames = np.stack(list(iio.imiter(str(out))))
+    assert frames.shape == (3, 240, 640, 3)
+    assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).mean() > 0.2  # the numbers changed
+    assert "3 frames, 640x240" in capsys.readouterr().out

@@ -81,6 +81,7 @@ class GraphCanvas(QGraphicsView):
         self.paths: dict[tuple[int, int], list[QPointF]] = {}
         self.labels: list[QGraphicsSimpleTextItem] = []
         self.current: int | None = None
+        self.min_scale = MIN_SCALE  # a rendered video shows the whole graph instead: it cannot scroll
 
     # ------------------------------------------------------------- building
     def show_graph(self, graph: PointGraph, layout: Layout) -> None:
@@ -122,7 +123,7 @@ class GraphCanvas(QGraphicsView):
         rect = self.scene().sceneRect()
         if rect.height() <= 0 or self.viewport().height() <= 0:
             return
-        scale = min(1.0, max(MIN_SCALE, min(self.viewport().height() / rect.height(),
+        scale = min(1.0, max(self.min_scale, min(self.viewport().height() / rect.height(),
                                             self.viewport().width() / rect.width())))
         self.resetTransform()
         self.scale(scale, scale)

@@ -34,7 +34,8 @@ from typing import Any, Callable, Sequence
 from ...cli import add_model_arguments, end_progress, fail, output_folder_problem, progress_bar, trainer_or_exit
 
 VIEWS = {"window": "the window without its menu and status bars: panels, plots and transport bar",
-         "plots": "the grid of the four plots"}
+         "plots": "the grid of the four plots",
+         "graph": "the computational graph of the first training point's loss, as training changes it"}
 FRAME_TIMEOUT = 120.0  # seconds to wait for the training thread to deliver one frame
 GLOBAL_PALETTE_BYTES = 512 * 2**20  # raw frames ffmpeg may hold to give a GIF one palette
 # Bounds: a 4K frame; an hour of video at 60 frames a second at most.
@@ -365,6 +366,10 @@ def _fit(app, window, view: str, size: tuple[int, int]):
     from PySide6.QtCore import QSize
 
     from .capture import plots_area
+
+    if view == "graph":
+        from ..graph.graph_render import graph_area
+        return graph_area(app, window, size)
 
     def area():
         if view == "plots":
