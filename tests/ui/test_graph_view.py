@@ -158,3 +158,18 @@ def test_render_view_graph_films_the_graph_as_training_goes_on(tmp_path, capsys,
     assert frames.shape == (3, 240, 640, 3)
     assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).mean() > 0.2  # the numbers changed
     assert "3 frames, 640x240" in capsys.readouterr().out
+
+
+def test_each_share_travels_along_its_edge(panel, qtbot):
+    panel.step_backward()
+    step = panel.backward[0]
+    canvas = panel.canvas
+    assert len(canvas.dots) == len(step.contributions)
+    dot = canvas.dots[0]
+    path = canvas.edges[dot.data(0)].path()
+    assert dot.pos() == path.pointAtPercent(1.0)  # it starts at the child, the node being stepped
+    qtbot.waitUntil(lambda: canvas._motion.state() == canvas._motion.State.Stopped, timeout=3000)
+    assert (dot.pos() - path.pointAtPercent(0.0)).manhattanLength() < 1e-6  # and ends at the parent
+    panel.step_forward()
+    dot = canvas.dots[0]
+    assert dot.pos() == canvas.edges[dot.data(0)].path().pointAtPercent(0.0)  # forward: from the parent

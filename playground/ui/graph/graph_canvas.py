@@ -7,9 +7,10 @@ shares travel along which edges and which paths are highlighted.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
     QGraphicsPathItem,
     QGraphicsRectItem,
     QGraphicsScene,
@@ -24,6 +25,7 @@ from .graph_text import brief, node_title, node_tooltip, root_name
 
 NODE_W, NODE_H = 156.0, 52.0   # scene units (pixels at scale 1)
 COLUMN, ROW = 236.0, 58.0      # between columns (room for a share's number on the edge) and rows
+DOT, MOTION_MS = 9.0, 450         # the travelling share: its size, and its time along the edge
 MIN_SCALE = 0.7                # below this the numbers are hard to read: scroll instead
 FILL = {"input": "#D6E9F8", "parameter": "#FBE3C4", "target": "#D8F0D2", "constant": "#E6E6E6", "op": "#FFFFFF"}
 TEXT, EDGE, DIM = QColor("#1A1A1A"), QColor("#8C8C8C"), QColor("#D0D0D0")
@@ -81,14 +83,21 @@ class GraphCanvas(QGraphicsView):
         self.paths: dict[tuple[int, int], list[QPointF]] = {}
         self.labels: list[QGraphicsSimpleTextItem] = []
         self.current: int | None = None
+        self.dots: list[QGraphicsEllipseItem] = []
+        self._backward_motion = True
+        # Each share travels along its edge once, as the step is taken.
+        self._motion = QVariantAnimation(self, startValue=0.0, endValue=1.0, duration=MOTION_MS)
+        self._motion.valueChanged.connect(self._move_dots)
         self.min_scale = MIN_SCALE  # a rendered video shows the whole graph instead: it cannot scroll
 
     # ------------------------------------------------------------- building
     def show_graph(self, graph: PointGraph, layout: Layout) -> None:
         """Draw ``graph`` at ``layout``'s places, every value and final gradient shown."""
         scene = self.scene()
+        self._motion.stop()
         scene.clear()
         self.graph, self.boxes, self.edges, self.labels, self.current = graph, [], {}, [], None
+        self.dots = []
         self.paths = {edge: [self._centre(x, y) for x, y in points] for edge, points in layout.paths.items()}
         for edge, points in self.paths.items():
             path = QPainterPath(points[0] + QPointF(NODE_W / 2, 0))
@@ -113,6 +122,12 @@ class GraphCanvas(QGraphicsView):
         self.set_marks(None, {}, set(), set())
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-8, -8, 8, 8))
         self.fit()
+
+    def clear_graph(self) -> None:
+        """Draw nothing (no point is inspected)."""
+        self._motion.stop()
+        self.scene().clear()
+        self.graph, self.boxes, self.edges, self.labels, self.dots, self.current = None, [], {}, [], [], None
 
     @staticmethod
     def _centre(column: float, row: float) -> QPointF:
@@ -147,13 +162,15 @@ class GraphCanvas(QGraphicsView):
             box.set_lines(node_title(node), f"= {value}", f"∂{symbol}: {grad}" if node.grad is not None else grad)
 
     def set_marks(self, current: int | None, shares: dict[tuple[int, int], str],
-                  path_nodes: set[int], path_edges: set[tuple[int, int]]) -> None:
-        """Ring the ``current`` node, write ``shares`` (edge → text) along their edges, and
-        draw the nodes and edges of the highlighted paths in blue."""
+                  path_nodes: set[int], path_edges: set[tuple[int, int]], backward: bool = True) -> None:
+        """Ring the ``current`` node, write ``shares`` (edge → text) along their edges, send a dot
+        along each of them (child to parent for the backward pass, parent to child forward),
+        and draw the nodes and edges of the highlighted paths in blue."""
         scene = self.scene()
-        for label in self.labels:
-            scene.removeItem(label)
-        self.labels = []
+        self._motion.stop()
+        for item in self.labels + self.dots:
+            scene.removeItem(item)
+        self.labels, self.dots = [], []
         self.current = current
         for edge, item in self.edges.items():
             if edge in shares:
@@ -195,8 +212,27 @@ class GraphCanvas(QGraphicsView):
             label.setZValue(3)
             scene.addItem(label)
             self.labels.append(label)
+        for edge in shares:
+            dot = QGraphicsEllipseItem(-DOT / 2, -DOT / 2, DOT, DOT)
+            dot.setBrush(SHARE)
+            dot.setPen(QPen(Qt.PenStyle.NoPen))
+            dot.setZValue(2)
+            dot.setData(0, edge)
+            scene.addItem(dot)
+            self.dots.append(dot)
+        self._backward_motion = backward
+        self._move_dots(0.0)
+        if self.dots:
+            self._motion.start()
         if current is not None and self.boxes:
             self.ensureVisible(self.boxes[current], 60, 20)
+
+    def _move_dots(self, t: object) -> None:
+        """Place each dot ``t`` (0 to 1) of the way along its edge, in the pass's direction."""
+        share = float(t)  # type: ignore[arg-type]
+        for dot in self.dots:
+            path = self.edges[dot.data(0)].path()
+            dot.setPos(path.pointAtPercent(1.0 - share if self._backward_motion else share))
 
     # ---------------------------------------------------------------- input
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name

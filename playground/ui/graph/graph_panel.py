@@ -131,8 +131,7 @@ class GraphPanel(QWidget):
 
     def clear(self, text: str = HINT) -> None:
         self.graph = self.snapshot = None
-        self.canvas.scene().clear()
-        self.canvas.boxes, self.canvas.edges, self.canvas.labels = [], {}, []
+        self.canvas.clear_graph()
         self.detail.setText(text)
         self._enable(False)
 
@@ -293,7 +292,7 @@ class GraphPanel(QWidget):
                             f"backward(). Step forward or backward to watch the pass.")
         if graph.note:
             lines.append(graph.note)
-        self.canvas.set_marks(current, shares, path_nodes, path_edges)
+        self.canvas.set_marks(current, shares, path_nodes, path_edges, backward=self.mode != "forward")
         self.detail.setText("<br>".join(lines))
         slider = self.controls.slider
         slider.blockSignals(True)
