@@ -145,14 +145,25 @@ def test_the_formula_dialog_shows_the_error_at_the_character_and_keeps_ok_off(qt
 def test_the_menu_entry_asks_for_a_formula(window, monkeypatch):
     asked = []
 
-    def answer(parent, make, initial):
+    def answer(parent, make, initial, done):
         asked.append(initial)
         expr = "sin(x1) * cos(x2)"
-        return expr, make(expr)
+        done(expr, make(expr))
 
     monkeypatch.setattr(formula_dialog_module, "ask", answer)
     controller_of(window).formula_action.trigger()
     assert asked == [""] and window.session.dataset.task == "regression"
+
+
+def test_the_dialog_opens_without_blocking_and_its_ok_replaces_the_data(window, qtbot):
+    controller_of(window).formula_action.trigger()  # returns at once: the dialog is window-modal
+    dialog = window.findChild(FormulaDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.line.setText("x1 * x2 > 0")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert window.session.dataset == make_dataset("formula", expr="x1 * x2 > 0", n=300, noise=0.1, seed=0,
+                                                  test_fraction=0.3)
+    qtbot.waitUntil(lambda: window.findChild(FormulaDialog) is None, timeout=2000)  # deleted on close
 
 
 def test_export_as_script_writes_a_script_that_runs(window, qtbot, tmp_path, monkeypatch, errors):

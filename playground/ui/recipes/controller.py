@@ -143,17 +143,12 @@ class RecipeController(QObject):
         return True
 
     # --------------------------------------------------------------- formulas
-    def ask_formula(self) -> bool:
-        """Ask for a formula (a dialog) and replace the data with its points."""
+    def ask_formula(self) -> formula_dialog.FormulaDialog:
+        """Open the dialog that asks for a formula; its OK replaces the data with the points."""
         spec = self.current_spec()
         initial = "" if spec is None or spec.expr is None else (
             spec.expr if isinstance(spec.expr, str) else "; ".join(spec.expr))
-        result = formula_dialog.ask(self.window, self._formula_dataset, initial)
-        if result is None:
-            return False
-        expr, dataset = result
-        self._apply_formula(expr, dataset)
-        return True
+        return formula_dialog.ask(self.window, self._formula_dataset, initial, self._apply_formula)
 
     def set_formula(self, expr: str | list[str]) -> bool:
         """Replace the data with ``expr``'s points (undoable); a bad formula shows why, changes nothing."""

@@ -106,13 +106,20 @@ def _what_it_makes(formulas: list) -> str:
     return "2 classes: class 2 where it holds" if formulas[0].is_condition else "regression"
 
 
-def ask(parent: QWidget | None, make: Callable[[str | list[str]], Dataset],
-        initial: str = "") -> tuple[str | list[str], Dataset] | None:
-    """Ask for a formula until ``make`` accepts it: (formula, dataset), or None if cancelled.
+def ask(parent: QWidget | None, make: Callable[[str | list[str]], Dataset], initial: str,
+        done: Callable[[str | list[str], Dataset], None]) -> FormulaDialog:
+    """Open the dialog (window-modal, without blocking the event loop: training and the
+    plots go on) and call ``done(formula, dataset)`` once ``make`` accepted a formula.
 
     Callers look it up on the module at call time, so tests can answer it.
     """
     dialog = FormulaDialog(make, initial, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.dataset is None or dialog.expr is None:
-        return None
-    return dialog.expr, dialog.dataset
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def accepted() -> None:
+        if dialog.expr is not None and dialog.dataset is not None:
+            done(dialog.expr, dialog.dataset)
+
+    dialog.accepted.connect(accepted)
+    dialog.open()
+    return dialog
