@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import sys
 import threading
 import time
 from collections import deque
@@ -442,6 +443,7 @@ class TrainingWorker(QObject):
         self.failed.emit(describe_error(what, error))
 
     def _loop(self) -> None:
+        _inherit_tracer()
         self._stats = self._trainer.last_stats()
         self._follow()  # epoch 0: the initial weights
         while self._round():
@@ -610,3 +612,14 @@ class TrainingWorker(QObject):
         # Training runs past the slice by half of its stretch between looks on average.
         overshoot = 0.5 * self._chunk_seconds
         self._train_slice = max(1.0 / FRAME_RATE - spent - overshoot, MIN_TRAIN_SHARE / FRAME_RATE)
+
+
+def _inherit_tracer() -> None:
+    """Give this QThread the tracer that ``threading`` hands to new Python threads.
+
+    Qt starts the thread, not ``threading``, so a coverage tool or a debugger that
+    installed itself with ``threading.settrace`` would otherwise not see training.
+    """
+    tracer = threading.gettrace()
+    if tracer is not None:
+        sys.settrace(tracer)
