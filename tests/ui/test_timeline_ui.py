@@ -11,7 +11,7 @@ from playground.data import DOMAIN, make_dataset
 from playground.training import Trainer, TrainingConfig, grid_points
 from playground.training.timeline import Timeline
 from playground.ui import MainWindow
-from playground.ui.session.worker import GRID_RESOLUTION, make_view_frame
+from playground.ui.session.worker import make_view_frame
 
 CONFIG = TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
 
@@ -63,7 +63,7 @@ def test_scrub_shows_the_past_and_continue_equals_training_straight(window, qtbo
     qtbot.waitUntil(drawn_is(window, 5, True), timeout=5000)
     frame = window.drawn[-1]
     past = reference(dataset, 5)
-    r = GRID_RESOLUTION
+    r = len(frame.grid_axis)
     points, _ = grid_points(r, DOMAIN)
     assert np.array_equal(frame.grid_output, past.probe(points).output)
     drawn_map, task = window.boundary_plot._map

@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
-from ..session.worker import GRID_RESOLUTION, Frame
+from ..session.worker import Frame
 from ..shell.titled import titled
 from .activation_space import ActivationSpacePlot
 from .projection import Plane, classes_in_plane, is_exact, logits_in_plane, output_plane, pca_plane, unit_plane
@@ -153,8 +153,9 @@ class ActivationView(QWidget):
         grid_values, point_values = _values(frame, layer, kind)
         plane = self._choose_plane(frame, layer, kind, grid_values, point_values)
         self._plane = plane
-        grid = plane.project(grid_values).reshape(GRID_RESOLUTION, GRID_RESOLUTION, 2)
-        rows = np.linspace(0, GRID_RESOLUTION - 1, GRID_LINES).round().astype(int)
+        r = len(frame.grid_axis)  # the probe grid is r x r cells
+        grid = plane.project(grid_values).reshape(r, r, 2)
+        rows = np.linspace(0, r - 1, GRID_LINES).round().astype(int)
         lines = [grid[i] for i in rows] + [grid[:, j] for j in rows]
         dataset = frame.dataset
         # Above worker.MAX_PROBED_POINTS the frame probed an even subsample (the same
