@@ -27,6 +27,7 @@ from ..diagram.network_diagram import NetworkView, install_network_view
 from ..files.file_controller import FileController, install_files
 from ..graph.graph_feature import GraphFeature, install_graph
 from ..inspection.chain_rule import ChainRuleInspector, install_chain_rule
+from ..landscape import install_landscape
 from ..panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
 from ..plots.activation_view import ActivationView
 from ..plots.boundary_view import BoundaryView
@@ -36,7 +37,7 @@ from ..recipes import install_recipes
 from ..session.canvas import CanvasController
 from ..session.session_model import SessionModel
 from ..session.tools import ToolState
-from ..session.worker import GRID_RESOLUTION, Frame
+from ..session.worker import Frame
 from ..timeline.timeline_row import TimelineRow, install_timeline
 from ..transforms import install_transforms
 from .banner import Banner
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         self.help_menu = install_help_menu(self)
         install_recipes(self)  # Copy/Paste Recipe, Dataset from Formula…, Export as Script
         install_transforms(self)  # View > Transforms: the plane carried stage by stage
+        install_landscape(self)  # View > Landscape: the loss on a slice of weight space
         self.graph = install_graph(self)
 
     # ------------------------------------------------------ extension points
@@ -351,7 +353,7 @@ class MainWindow(QMainWindow):
         """Apply one frame to all four plots."""
         self.banner.show_diagnoses(frame.diagnoses)
         dataset = frame.dataset
-        r = GRID_RESOLUTION
+        r = len(frame.grid_axis)  # the probe grid is r x r cells
         output = frame.grid_output
         if _map_kind(dataset) == _map_kind(self.session.dataset):
             self._map_kind = _map_kind(dataset)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from ...training.transforms import morph
+from ..plots.style import ThemedPlot
 
 STEPS = 12            # slider positions per stage: the morph's frames between two stages
 PLAY_INTERVAL = 40    # ms between morph frames while playing (25 a second)
@@ -29,8 +30,8 @@ class TransformsView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget()
-        self.plot.setAspectLocked(False)
+        # ThemedPlot: the project's fonts and the light/dark theme, as every plot of the window.
+        self.plot = ThemedPlot("transformsPlot", {"bottom": "", "left": ""})
         self.rows_item = pg.PlotCurveItem(pen=pg.mkPen(ROW_COLOR, width=1), connect="finite")
         self.columns_item = pg.PlotCurveItem(pen=pg.mkPen(COLUMN_COLOR, width=1), connect="finite")
         self.points_item = pg.ScatterPlotItem(size=6, pen=pg.mkPen(None))

@@ -1,0 +1,88 @@
+"""``install_landscape(window)``: the "Landscape" dock.
+
+The slice needs the training points, the optimiser's running state and the
+timeline, which the training thread owns, so it is computed there
+(``worker.call``, a read that leaves the trainer as it was, and that releases
+the lockstep wait) when a frame of new weights is drawn while training is
+paused (after Pause, Step, an edit), on Refresh, and while training plays at
+most once every ``PLAYING_INTERVAL`` seconds: a slice costs about a tenth of a
+second, which every frame could not afford.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget
+
+from ...training.landscape import Landscape, loss_landscape
+from .landscape_view import LandscapeView
+
+if TYPE_CHECKING:
+    from ...training import Trainer
+    from ..session.worker import Frame
+    from ..shell.host import WindowHost
+
+
+PLAYING_INTERVAL = 1.0  # s between refreshes while training plays
+
+
+class LandscapeFeature(QObject):
+    """The dock, its View-menu toggle, and the refresh on paused frames."""
+
+    def __init__(self, window: WindowHost) -> None:
+        super().__init__(window)
+        self._window = window
+        self.view = LandscapeView()
+        self.dock = QDockWidget("Landscape", window, objectName="landscapeDock")
+        self.dock.setWidget(self.view)
+        window.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock.hide()
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("Landscape")
+        toggle.setToolTip("The training loss on a slice of weight space, with the path training took")
+        window.menu("&View").addAction(toggle)
+        self._drawn: tuple[object, ...] | None = None
+        self._clock = time.monotonic  # replaced by the tests
+        self._refreshed = -float("inf")
+        self.view.refresh.clicked.connect(self.refresh)
+        self.view.methods.currentIndexChanged.connect(lambda _: self.refresh())
+        self.dock.visibilityChanged.connect(lambda visible: visible and self.refresh())
+        window.add_frame_view(self._frame_drawn)
+
+    def _frame_drawn(self, frame: Frame) -> None:
+        key = (frame.epoch, frame.dataset, frame.config, frame.viewing)
+        if not self.dock.isVisible() or key == self._drawn:
+            return
+        if frame.playing and self._clock() - self._refreshed < PLAYING_INTERVAL:
+            return
+        self._drawn = key
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Compute the slice around the current weights in the training thread and draw it."""
+        if not self.dock.isVisible():
+            return
+        self._refreshed = self._clock()
+        worker = self._window.session.worker
+        method = self.view.method
+
+        def compute(trainer: Trainer) -> Landscape:
+            path = np.array([s.params for s in worker.timeline.snapshots_of(trainer)])
+            return loss_landscape(trainer, path if len(path) else None, method)
+
+        try:
+            land = worker.call(compute)
+        except (ValueError, TimeoutError) as error:
+            self.view.show_message(str(error))
+            return
+        assert isinstance(land, Landscape)
+        self.view.show_landscape(land)
+
+
+def install_landscape(window: WindowHost) -> LandscapeFeature:
+    """Add the "Landscape" dock (View menu) to ``window``."""
+    return LandscapeFeature(window)

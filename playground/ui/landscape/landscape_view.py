@@ -1,0 +1,85 @@
+"""``LandscapeView``: a heatmap of the loss on the slice, the trajectory of the timeline on it, the
+current weights, the negative gradient and the optimiser's next step (drawn from a ``Landscape``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ...training.landscape import Landscape
+from ...training.numbers import format_number
+from ..plots.style import ThemedPlot
+
+ARROW_SHARE = 0.25  # the arrows are drawn a quarter of the slice long; the label gives their sizes
+PATH_COLOR, GRADIENT_COLOR, STEP_COLOR = (255, 255, 255), (213, 94, 0), (86, 180, 233)
+METHOD_NAMES = {"pca": "Main directions of the path (PCA)", "random": "Random, filter-normalised"}
+
+
+class LandscapeView(QWidget):
+    """The plot, the choice of directions and a Refresh button (the feature wires them)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = ThemedPlot("landscapePlot", {"bottom": "direction 1", "left": "direction 2"})
+        self.plot.setAspectLocked(True)  # equal units on both axes: angles between arrows are true
+        self.image = pg.ImageItem()
+        self.path_item = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOR, width=1.5), symbol="o", symbolSize=3,
+                                         symbolBrush=PATH_COLOR, symbolPen=None)
+        self.current_item = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(PATH_COLOR), pen=pg.mkPen(None))
+        self.gradient_item = pg.PlotCurveItem(pen=pg.mkPen(GRADIENT_COLOR, width=2.5))
+        self.step_item = pg.PlotCurveItem(pen=pg.mkPen(STEP_COLOR, width=2.5))
+        for item in (self.image, self.path_item, self.gradient_item, self.step_item, self.current_item):
+            self.plot.addItem(item)
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.methods = QComboBox()
+        for key, text in METHOD_NAMES.items():
+            self.methods.addItem(text, key)
+        self.methods.setToolTip("The two directions of weight space the slice spans")
+        self.refresh = QPushButton("Refresh")
+        self.refresh.setToolTip("Compute the slice again around the current weights")
+        self.label = QLabel("Pause or step training to compute the landscape")
+        self.label.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.methods, 1)
+        row.addWidget(self.refresh)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.label)
+        self.landscape: Landscape | None = None
+
+    @property
+    def method(self) -> str:
+        return str(self.methods.currentData())
+
+    def show_message(self, text: str) -> None:
+        """Say why there is no landscape (e.g. too few epochs for PCA); the last picture stays."""
+        self.label.setText(text)
+
+    def show_landscape(self, land: Landscape) -> None:
+        """Draw ``land``: log10 of the loss as the heatmap (its range spans decades)."""
+        self.landscape = land
+        a, b = land.alphas, land.betas
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shown = np.log10(np.maximum(land.loss, 1e-12))
+        shown = np.where(np.isfinite(shown), shown, np.nanmax(np.where(np.isfinite(shown), shown, np.nan)))
+        self.image.setImage(shown.T, autoLevels=True)  # ImageItem's first index is x (alpha)
+        self.image.setRect(float(a[0]), float(b[0]), float(a[-1] - a[0]), float(b[-1] - b[0]))
+        self.path_item.setData(land.trajectory[:, 0], land.trajectory[:, 1])
+        self.current_item.setData([0.0], [0.0])
+        reach = ARROW_SHARE * float(a[-1] - a[0])
+        for item, vector in ((self.gradient_item, land.arrow), (self.step_item, land.step)):
+            tip = _scaled(vector, reach)
+            item.setData([0.0, tip[0]], [0.0, tip[1]])
+        self.label.setText(
+            f"loss here {format_number(land.centre_loss)}  ·  slopes along the directions "
+            f"{format_number(float(land.slopes[0]))}, {format_number(float(land.slopes[1]))}  ·  "
+            f"orange: downhill (−gradient), blue: the optimiser's next step "
+            f"(length {format_number(float(np.linalg.norm(land.step)))} in plane units); both drawn "
+            f"{int(100 * ARROW_SHARE)}% of the slice long")
+
+
+def _scaled(vector: np.ndarray, length: float) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return np.zeros(2) if not np.isfinite(norm) or norm == 0.0 else vector * (length / norm)

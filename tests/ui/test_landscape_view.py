@@ -1,0 +1,93 @@
+"""The Landscape dock: computed in the (here: a stand-in) training thread on paused frames, drawn as
+a heatmap with the path, the downhill arrow and the optimiser's step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_transforms_view import Host
+
+from playground.data import make_dataset
+from playground.training import Trainer, TrainingConfig
+from playground.training.landscape import loss_landscape
+from playground.training.timeline import Timeline
+from playground.ui.landscape import install_landscape
+from playground.ui.landscape.landscape_feature import PLAYING_INTERVAL
+from playground.ui.landscape.landscape_view import ARROW_SHARE
+from playground.ui.session.worker import make_frame
+
+
+class Worker:
+    """Runs calls at once, as the training thread would between mini-batches."""
+
+    def __init__(self, trainer: Trainer) -> None:
+        self.trainer, self.timeline, self.calls = trainer, Timeline(), 0
+
+    def call(self, function):
+        self.calls += 1
+        return function(self.trainer)
+
+
+class Session:
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+
+
+@pytest.fixture
+def setup(qtbot):
+    trainer = Trainer(make_dataset("vshape", n=60, noise=0.1, seed=0),
+                      TrainingConfig(hidden=(5, 4), optimizer="momentum", lr=0.05))
+    worker = Worker(trainer)
+    worker.timeline.follow(trainer)
+    host = Host()
+    host.session = Session(worker)
+    qtbot.addWidget(host)
+    feature = install_landscape(host)
+    host.show()
+    return host, feature, trainer, worker
+
+
+def _play(trainer: Trainer, worker: Worker, epochs: int, playing: bool = False):
+    for _ in range(epochs):
+        stats = trainer.step()
+        worker.timeline.follow(trainer)
+    return make_frame(trainer, playing, stats)
+
+
+def test_paused_frames_draw_the_slice_path_and_arrows(setup):
+    host, feature, trainer, worker = setup
+    feature.dock.show()
+    assert "at least 3 epochs" in feature.view.label.text()  # PCA before there is a path
+    frame = _play(trainer, worker, 6)
+    host.views[0](frame)
+    path = np.array([s.params for s in worker.timeline.snapshots_of(trainer)])
+    want = loss_landscape(trainer, path, "pca")
+    view = feature.view
+    np.testing.assert_allclose(view.image.image, np.log10(want.loss).T, rtol=1e-6)
+    np.testing.assert_allclose(np.column_stack(view.path_item.getData()), want.trajectory)
+    span = want.alphas[-1] - want.alphas[0]
+    for item, vector in ((view.gradient_item, want.arrow), (view.step_item, want.step)):
+        x, y = item.getData()
+        tip = np.array([x[1], y[1]])
+        assert np.linalg.norm(tip) == pytest.approx(ARROW_SHARE * span)
+        np.testing.assert_allclose(tip / np.linalg.norm(tip), vector / np.linalg.norm(vector), atol=1e-9)
+    assert "loss here" in view.label.text()
+    calls = worker.calls
+    host.views[0](frame)  # the same frame again: nothing to recompute
+    assert worker.calls == calls
+    now = [feature._refreshed + PLAYING_INTERVAL]
+    feature._clock = lambda: now[0]
+    host.views[0](_play(trainer, worker, 1, playing=True))  # playing: at most once a PLAYING_INTERVAL
+    host.views[0](_play(trainer, worker, 1, playing=True))
+    now[0] += PLAYING_INTERVAL
+    host.views[0](_play(trainer, worker, 1, playing=True))
+    assert worker.calls == calls + 2
+    calls = worker.calls
+    view.methods.setCurrentIndex(1)  # random directions: computed at once
+    assert worker.calls == calls + 1 and view.landscape.method == "random"
+
+
+def test_a_hidden_dock_computes_nothing(setup):
+    host, feature, trainer, worker = setup
+    host.views[0](_play(trainer, worker, 4))
+    assert worker.calls == 0 and feature.view.landscape is None
