@@ -79,6 +79,10 @@ def test_a_pasted_recipe_trains_bit_for_bit_as_a_fresh_session(window, qtbot):
     reference.step(5)
     assert np.array_equal(params, reference.model.params.data)
     assert window.session.config.l2 == 0.001 and window.session.config.init == "he"
+    # The DATA panel shows the preset and options that made the points, not "custom".
+    panel = window.data_panel
+    assert (panel.preset.currentData(), panel.noise.value(), panel.seed.value(), panel.points.value(),
+            panel.test_share.value()) == ("xor", 20, 3, 200, 25)
 
 
 @pytest.mark.parametrize("text, words", [

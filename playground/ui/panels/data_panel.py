@@ -148,6 +148,11 @@ class DataPanel(Section):
         """The generator options the controls show: what made the points (None: custom)."""
         return self._recipe
 
+    def remember(self, dataset: Dataset, recipe: Recipe) -> None:
+        """Note that the preset ``recipe`` made ``dataset`` (data generated elsewhere, such as a
+        pasted recipe's), so the controls show it when it arrives instead of "custom"."""
+        self._recipes.remember(dataset, recipe)
+
     # ---------------------------------------------------------------- building
     def _add_custom_item(self) -> None:
         # Shown only for points no preset made; not pickable (a preset is what generates).

@@ -138,6 +138,8 @@ class RecipeController(QObject):
         if not files.maybe_save():  # like Open: the session on screen is replaced
             return False
         self._made.remember(dataset, spec)  # before the panel asks what made the new data
+        if spec.expr is None:  # a preset: the DATA panel shows its options (a formula is not a preset)
+            self.window.data_panel.remember(dataset, spec)
         files.take_session(Trainer(dataset, config), None, modified=True)
         self.session.message.emit("info", f"Session rebuilt from the recipe: {short_text(text.strip())}")
         return True
