@@ -18,21 +18,12 @@ from collections.abc import Callable
 import numpy as np
 
 from playground import nn
+from playground.bench import two_spirals
 from playground.engine import Tensor, tune_allocator
 from playground.nn.regularization import add_penalty_gradient
 
 SIZES = [2, 4, 2, 1]
 N_TRAIN, BATCH, LR = 250, 10, 0.03
-
-
-def spiral(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaved spirals, n points, labels 0/1."""
-    rng = np.random.default_rng(seed)
-    t = np.sqrt(rng.random(n)) * 3 * np.pi
-    y = np.arange(n) % 2
-    r = t / (3 * np.pi) * 5
-    X = np.c_[r * np.cos(t + np.pi * y), r * np.sin(t + np.pi * y)] + rng.normal(0, 0.1, (n, 2))
-    return X, y.astype(np.float64)
 
 
 class PreallocatedNumpy:
@@ -160,7 +151,7 @@ def main() -> None:
                         help="rounds of one epoch (25 steps) per alternative, alternating")
     args = parser.parse_args()
     tune_allocator()
-    X, y = spiral(N_TRAIN)
+    X, y = two_spirals(N_TRAIN)
     model = nn.MLP(2, SIZES[1:-1], 1, "tanh", seed=0)
     engine = epoch_timer(engine_step(model, nn.make_optimizer("sgd", model.params, LR)), X, y,
                          np.random.default_rng(1))
