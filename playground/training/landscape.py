@@ -108,7 +108,9 @@ class LossProblem:
         model = nn.MLP(self.sizes[0], list(self.sizes[1:-1]), self.sizes[-1], list(self.activations))
         model.params.load_data(np.asarray(params, dtype=np.float64))
         model.zero_grad()
-        nn.get_head(self.head).loss(model(Tensor(self.F)), self.y).backward()
+        # Diverging weights overflow to inf and NaN, which the view shows as such.
+        with np.errstate(over="ignore", invalid="ignore"):
+            nn.get_head(self.head).loss(model(Tensor(self.F)), self.y).backward()
         add_penalty_gradient(model.params, self.l1, self.l2)
         return model.params.grad.copy()
 

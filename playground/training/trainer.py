@@ -526,7 +526,8 @@ class Trainer:
         """Loss and metric of the current weights on (F, y); NaNs if there are no points."""
         if len(F) == 0:
             return float("nan"), float("nan")
-        with no_grad():
+        # Weights on their way to diverging may overflow here too; the stats then say so.
+        with no_grad(), np.errstate(over="ignore", invalid="ignore"):
             logits = self.model(Tensor(F))
             loss = self.head.loss(logits, y).item()
         return loss, self._finish_metric(self._metric_sum(logits.data, y), len(F))
