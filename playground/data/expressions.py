@@ -212,7 +212,7 @@ class _Evaluator:
         if isinstance(node, Name):
             return self.values[node.name]
         if isinstance(node, Negate):
-            return np.negative(self.value(node.operand))
+            return np.asarray(np.negative(self.value(node.operand)))
         if isinstance(node, Binary):
             return _ARITHMETIC[node.op](self.value(node.left), self.value(node.right))
         if isinstance(node, Call):
@@ -226,7 +226,7 @@ class _Evaluator:
             return np.logical_and.reduce(links) if len(links) > 1 else links[0]
         if isinstance(node, Logic):
             if node.op == "not":
-                return np.logical_not(self.value(node.left))
+                return np.asarray(np.logical_not(self.value(node.left)))
             combine = np.logical_and if node.op == "and" else np.logical_or
             return combine(self.value(node.left), self.value(node.right))  # type: ignore[arg-type]
         raise TypeError(f"formula: unknown node {type(node).__name__}")

@@ -78,7 +78,7 @@ def _values(trainer: Trainer, flavour: str, weights: str) -> dict[str, Any]:
     params = _split(snapshot.params, shapes)
     state = {key: _split(np.asarray(value), shapes) for key, value in snapshot.optimizer.items()
              if key != "steps"}
-    steps = int(snapshot.optimizer["steps"])  # type: ignore[call-overload]
+    steps = int(snapshot.optimizer["steps"])
     adam = getattr(trainer.optimizer, "beta1", 0.9), getattr(trainer.optimizer, "beta2", 0.999), \
         getattr(trainer.optimizer, "eps", 1e-8)
     classification = dataset.task == "classification"

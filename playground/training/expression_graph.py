@@ -11,6 +11,7 @@ runs the same engine ops on whole arrays (no graph) for a height map.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Callable
 
 import numpy as np
 
@@ -24,8 +25,9 @@ MAX_VARIABLES = 8
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
 _SYMBOL = {"-": "−", "*": "·"}
-_FUNCTIONS = {"exp": Tensor.exp, "log": Tensor.log, "tanh": Tensor.tanh, "sin": sin, "cos": cos, "tan": tan,
-              "abs": absolute, "sqrt": lambda t: t ** 0.5}
+_FUNCTIONS: dict[str, Callable[[Tensor], Tensor]] = {
+    "exp": Tensor.exp, "log": Tensor.log, "tanh": Tensor.tanh, "sin": sin, "cos": cos, "tan": tan,
+    "abs": absolute, "sqrt": lambda t: t ** 0.5}
 
 
 def parse_formula(text: str) -> Expression:

@@ -22,11 +22,11 @@ from .trainer import Trainer
 def activate(name: str, z: np.ndarray) -> np.ndarray:
     """``a = sigma(z)`` in numpy, for the activation called ``name`` (as ``nn.activations`` names them)."""
     if name == "relu":
-        return np.maximum(z, 0.0)
+        return np.asarray(np.maximum(z, 0.0))
     if name == "leaky_relu":
         return np.where(z > 0, z, LEAKY_SLOPE * z)
     if name == "tanh":
-        return np.tanh(z)
+        return np.asarray(np.tanh(z))
     if name == "sigmoid":
         return 0.5 + 0.5 * np.tanh(0.5 * z)
     if name == "linear":
@@ -132,7 +132,7 @@ def batched_logits(inputs: np.ndarray, params: np.ndarray, sizes: Sequence[int],
 def _activate_in_place(name: str, z: np.ndarray) -> np.ndarray:
     """:func:`activate` overwriting ``z`` where it can: the landscape's layers are millions of values."""
     if name == "tanh":
-        return np.tanh(z, out=z)
+        return np.asarray(np.tanh(z, out=z))
     if name == "relu":
-        return np.maximum(z, 0.0, out=z)
+        return np.asarray(np.maximum(z, 0.0, out=z))
     return activate(name, z)

@@ -102,7 +102,9 @@ class History:
     def to_dict(self) -> dict[str, object]:
         """JSON-safe columns; NaN (no test points) is written as null."""
         def clean(values: np.ndarray) -> list[Any]:
-            cleaned: list[Any] = np.where(np.isfinite(values), values.astype(object), None).tolist()
+            boxed = values.astype(object)
+            boxed[~np.isfinite(values)] = None
+            cleaned: list[Any] = boxed.tolist()
             return cleaned
         return {"n_layers": self.n_layers,
                 **{name: clean(self.array(name)) for name in (*SCALARS, *PER_LAYER)}}

@@ -156,7 +156,7 @@ def plane_coordinates(vectors: np.ndarray, centre: np.ndarray, directions: np.nd
     """``(..., 2)`` least-squares coordinates ``(alpha, beta)`` of ``vectors - centre`` on ``directions``."""
     moves = np.asarray(vectors, dtype=np.float64) - centre
     solution, *_ = np.linalg.lstsq(directions.T, moves.reshape(-1, centre.size).T, rcond=None)
-    return solution.T.reshape(*moves.shape[:-1], 2)
+    return np.asarray(solution.T.reshape(*moves.shape[:-1], 2))
 
 
 def next_step(trainer: Trainer, gradient: np.ndarray) -> np.ndarray:

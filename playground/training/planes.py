@@ -34,7 +34,7 @@ class Plane:
         if values.shape[-1] != self.dim:
             raise ValueError(f"Plane.project: this plane is for {self.dim}-unit values, got shape {values.shape}")
         with np.errstate(over="ignore", invalid="ignore"):
-            return (values - self.origin) @ self.basis.T
+            return np.asarray((values - self.origin) @ self.basis.T)
 
 
 def exact_plane(d: int, kind: str) -> Plane:
@@ -86,7 +86,7 @@ def _finite_rows(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=np.float64)
     if values.ndim != 2:
         raise ValueError(f"plane: expected values of shape (n, d), got {values.shape}")
-    return values[np.isfinite(values).all(axis=1)]
+    return np.asarray(values[np.isfinite(values).all(axis=1)])
 
 
 def _leading_directions(centred: np.ndarray, count: int) -> np.ndarray:

@@ -75,7 +75,8 @@ def test_json_layout_and_what_only_json_keeps(tmp_path):
 
 def test_the_csv_reader_is_lenient_about_layout_but_not_content(tmp_path):
     path = tmp_path / "hand.csv"
-    text = "\ufeff X1 , X2 ,Label,SPLIT\r\n1, 2 ,0, Test\r\n\r\n\"3.5\",-4e0,1.0,train\r\n , , , \r\n-0,0,1,TRAIN\r\n\r\n"
+    text = ("\ufeff X1 , X2 ,Label,SPLIT\r\n1, 2 ,0, Test\r\n\r\n"
+            "\"3.5\",-4e0,1.0,train\r\n , , , \r\n-0,0,1,TRAIN\r\n\r\n")
     path.write_bytes(text.encode("utf-8"))
     ds = load_dataset(path)
     assert ds.X.tolist() == [[1.0, 2.0], [3.5, -4.0], [-0.0, 0.0]]

@@ -8,8 +8,19 @@ from functools import reduce
 import numpy as np
 import pytest
 
-from playground.data import (AddPoints, Clear, Dataset, InsertPoints, MovePoints, RemoveAdded, RemovePoints,
-                             Restore, SetLabels, make_dataset, remove_within)
+from playground.data import (
+    AddPoints,
+    Clear,
+    Dataset,
+    InsertPoints,
+    MovePoints,
+    RemoveAdded,
+    RemovePoints,
+    Restore,
+    SetLabels,
+    make_dataset,
+    remove_within,
+)
 
 
 def _identical(a: Dataset, b: Dataset) -> bool:

@@ -7,8 +7,7 @@ import pytest
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
-from playground.training.health import (EXPLODING, VANISHING, VANISHING_RATIO, assess_gradients,
-                                        dead_units, layer_list)
+from playground.training.health import EXPLODING, VANISHING, VANISHING_RATIO, assess_gradients, dead_units, layer_list
 from playground.training.presets import NETWORK_PRESETS, apply_preset
 
 

@@ -11,8 +11,14 @@ import pytest
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
-from playground.training.timeline import (MIN_SNAPSHOTS, Timeline, epoch_stats, initial_snapshot,
-                                          nearest_kept, snapshot_nbytes)
+from playground.training.timeline import (
+    MIN_SNAPSHOTS,
+    Timeline,
+    epoch_stats,
+    initial_snapshot,
+    nearest_kept,
+    snapshot_nbytes,
+)
 
 CONFIG = TrainingConfig(hidden=(8, 8), activation="tanh", optimizer="adam", lr=0.03, batch_size=10, seed=0)
 

@@ -13,8 +13,9 @@ import pytest
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
+from playground.ui.devtools.driver import DRIVER_ENV
+from playground.ui.devtools.driver import PREFIX as DRIVER_PREFIX
 from playground.ui.shell import dialogs
-from playground.ui.devtools.driver import DRIVER_ENV, PREFIX as DRIVER_PREFIX
 from playground.ui.shell.settings import DATA_DIR_ENV
 
 CONFIG = TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)

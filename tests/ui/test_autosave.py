@@ -10,13 +10,21 @@ import threading
 
 import numpy as np
 import pytest
+from file_fixtures import (  # noqa: F401
+    CONFIG,
+    answers,
+    app_command,
+    app_env,
+    driver_records,
+    session_state,
+    wait_idle,
+    window,
+    write_driver,
+)
 
 from playground.data import AddPoints, make_dataset
 from playground.training import Trainer, load_session, save_session
 from playground.ui.files.autosave import PREFIX, UNREADABLE, Autosaver, find_orphan, recover
-
-from file_fixtures import (CONFIG, answers, app_command, app_env, driver_records, session_state,  # noqa: F401
-                           wait_idle, window, write_driver)
 
 TICK = 0.05  # seconds between autosaves in the in-process tests
 

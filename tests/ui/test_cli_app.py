@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from file_fixtures import CONFIG, answers, app_command, app_env, driver_records, window, write_driver  # noqa: F401
 
 import playground
 from playground.data import DATASET_NAMES, load_dataset, make_dataset, save_dataset
@@ -15,9 +16,6 @@ from playground.training import Trainer, load_session, save_session
 from playground.ui.app import parse_arguments, remember_theme
 from playground.ui.shell.settings import Settings
 from playground.ui.shell.theme import apply_theme, theme_state
-
-from file_fixtures import (CONFIG, answers, app_command, app_env, driver_records, window,  # noqa: F401
-                           write_driver)
 
 
 def _run(tmp_path, *args, steps=(), timeout=60):

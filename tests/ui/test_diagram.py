@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QToolButton, QToolTip
 from playground.data import make_dataset
 from playground.training import TrainingConfig
 from playground.ui import MainWindow
-from playground.ui.diagram.network_diagram import EDGE_WIDTH, NEGATIVE, POSITIVE
 from playground.ui.diagram.layout import COLUMNS, ROWS, diagram_geometry
+from playground.ui.diagram.network_diagram import EDGE_WIDTH, NEGATIVE, POSITIVE
 from playground.ui.plots.colors import class_rgb, probability_image, value_image
 from playground.ui.plots.unit_maps import thumbnail_samples, unit_scale
 

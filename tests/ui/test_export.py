@@ -9,11 +9,10 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMenu, QToolButton
+from tutorial_window import window  # noqa: F401 - the fixture
 
 from playground.ui.media import export
 from playground.ui.media.capture import plots_area
-
-from tutorial_window import window  # noqa: F401 - the fixture
 
 SVG = "{http://www.w3.org/2000/svg}"
 

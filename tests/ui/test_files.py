@@ -7,16 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from file_fixtures import CONFIG, answers, session_state, wait_idle, window  # noqa: F401 - fixtures
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QKeySequence
 
 from playground.data import AddPoints, load_dataset, make_dataset
 from playground.training import Trainer, load_session, save_session
-from playground.ui.shell import dialogs
 from playground.ui.files.file_controller import CSV_FILTER, JSON_FILTER, dataset_file_name, file_kind, session_file_name
+from playground.ui.shell import dialogs
 from playground.ui.shell.settings import MAX_RECENT, Settings
-
-from file_fixtures import CONFIG, answers, session_state, wait_idle, window  # noqa: F401 - fixtures
 
 
 def _edit(window, qtbot, x=1.5, y=-2.5, label=1):

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from file_fixtures import CONFIG, answers, session_state, wait_idle, window  # noqa: F401 - fixtures
 
 from playground.data import AddPoints, load_dataset, make_dataset, save_dataset
-from playground.training import Trainer, load_session
-from playground.training.sessions import MAX_BYTES as SESSION_MAX_BYTES, session_to_dict
 from playground.data.io import MAX_FILE_BYTES
-
-from file_fixtures import CONFIG, answers, session_state, wait_idle, window  # noqa: F401 - fixtures
+from playground.training import Trainer, load_session
+from playground.training.sessions import MAX_BYTES as SESSION_MAX_BYTES
+from playground.training.sessions import session_to_dict
 
 MARKER = "pwned-marker"
 

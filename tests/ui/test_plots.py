@@ -4,10 +4,10 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage
 
-from playground.data.palette import OKABE_ITO, hex_to_rgb
-from playground.ui.plots.activation_space import ActivationSpacePlot, pca_2d
 from playground.data import DOMAIN
+from playground.data.palette import OKABE_ITO, hex_to_rgb
 from playground.training import grid_points
+from playground.ui.plots.activation_space import ActivationSpacePlot, pca_2d
 from playground.ui.plots.boundary import BoundaryPlot
 from playground.ui.plots.colors import MAP_STRENGTH
 from playground.ui.plots.gradients import GradientPlot

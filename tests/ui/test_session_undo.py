@@ -10,9 +10,9 @@ import pytest
 
 from playground.data import AddPoints, make_dataset, remove_within
 from playground.training import TrainingConfig
+from playground.ui.session.canvas import add_text, erase_text
 from playground.ui.session.config_changes import describe_change
 from playground.ui.session.session_model import SessionModel
-from playground.ui.session.canvas import erase_text, add_text
 
 CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03, batch_size=16, seed=0)
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox
+from tutorial_window import window  # noqa: F401 - the fixture
 
 from playground.ui.shell.shortcuts import ShortcutOverlay, shortcut_rows
-
-from tutorial_window import window  # noqa: F401 - the fixture
 
 
 def test_question_mark_shows_every_shortcut(window, qtbot):

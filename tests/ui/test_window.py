@@ -7,7 +7,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QAbstractButton
+from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig

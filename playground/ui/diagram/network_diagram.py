@@ -24,23 +24,33 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
-                           QPixmap)
-from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsPixmapItem,
-                               QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView,
-                               QToolButton, QToolTip, QWidget)
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QToolButton,
+    QToolTip,
+    QWidget,
+)
 
 from ...data import DOMAIN
 from ...data.features import FEATURES
 from ...training.diagnosis import confirmed_health
 from ...training.health import GradientHealth, assess_gradients, dead_units, inline_layer_label
-from .layout import ROWS, Geometry, diagram_geometry
 from ..plots.points import value_range
 from ..plots.style import FONT_PT, theme_for
-from ..plots.unit_maps import (feature_values, layer_thumbnails, output_maps, unit_line, unit_scale)
-from .preset_menu import install_network_presets
-from ..shell.titled import titled
+from ..plots.unit_maps import feature_values, layer_thumbnails, output_maps, unit_line, unit_scale
 from ..session.worker import Frame
+from ..shell.titled import titled
+from .layout import ROWS, Geometry, diagram_geometry
+from .preset_menu import install_network_presets
 
 REDRAW_BUDGET = 0.010     # s: a diagram redraw costing more than this is done less often...
 BUSY_SHARE = 0.3          # ...so that it takes at most this share of the time (8 layers of 16 units)

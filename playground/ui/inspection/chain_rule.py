@@ -22,17 +22,35 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QStyle,
-                               QTextBrowser, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QStyle,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...data import Dataset
 from ...training import Trainer
-from ...training.inspect import (PICK_RADIUS, PointInspection, WeightChain, WeightId, explain, inspect_point,
-                                nearest_point, snapshot_point)
-from .chain_rule_table import NetworkTable
-from .chain_rule_text import chain_html, extras_note, num, summary_html
+from ...training.inspect import (
+    PICK_RADIUS,
+    PointInspection,
+    WeightChain,
+    WeightId,
+    explain,
+    inspect_point,
+    nearest_point,
+    snapshot_point,
+)
 from ..plots.boundary import BoundaryPlot
 from ..session.worker import Frame, weights_of
+from .chain_rule_table import NetworkTable
+from .chain_rule_text import chain_html, extras_note, num, summary_html
 
 if TYPE_CHECKING:
     from ..shell.host import WindowHost

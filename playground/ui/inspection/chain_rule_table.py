@@ -14,8 +14,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from ...training.inspect import PointInspection, WeightId
-from .chain_rule_text import (a_citation, input_symbol, loss_citation, num, output_symbol, sup, unit_symbol,
-                              weight_symbol, z_citation)
+from .chain_rule_text import (
+    a_citation,
+    input_symbol,
+    loss_citation,
+    num,
+    output_symbol,
+    sup,
+    unit_symbol,
+    weight_symbol,
+    z_citation,
+)
 
 VALUE, GRAD = 1, 2  # columns
 EXPAND_LIMIT = 12  # a unit's weights start folded when it has more inputs than this

@@ -18,8 +18,15 @@ from functools import lru_cache
 import numpy as np
 
 from playground.data.features import compute_features
-from playground.ui.plots.colors import (MAP_STRENGTH, class_rgb, probability_image, probability_lut,
-                                        value_image, value_index, value_lut)
+from playground.ui.plots.colors import (
+    MAP_STRENGTH,
+    class_rgb,
+    probability_image,
+    probability_lut,
+    value_image,
+    value_index,
+    value_lut,
+)
 
 THUMBNAIL_STEP = 4  # a 100 x 100 probe grid becomes 25 x 25 thumbnails
 REACH_PERCENTILE = 98.0  # of |a| over a layer: where an unbounded layer's colours saturate

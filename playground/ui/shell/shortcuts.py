@@ -18,7 +18,6 @@ import html
 import re
 
 import shiboken6
-
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import QFrame, QLabel, QMenu, QVBoxLayout, QWidget

@@ -7,8 +7,8 @@ each lives in its own module.
 from __future__ import annotations
 
 from ..media.export import install_export
-from .presentation import install_presentation
 from ..media.recorder import install_recorder
+from .presentation import install_presentation
 from .shortcuts import install_shortcut_overlay
 from .theme import install_theme_menu
 
