@@ -156,6 +156,23 @@ def test_window_fits_a_small_screen():
     assert initial_size(QRect(0, 0, 1280, 690)) == QSize(1280, 690)
 
 
+def test_the_window_shrinks_to_a_1024_screen_and_the_readouts_wrap(window, qtbot):
+    """The transport bar's readouts held the window at 1194 px or more: on a 1024x768
+    screen it was cut off. Below one row's width they go to a second row."""
+    assert window.minimumSizeHint().width() <= 1024
+    bar = window.transport
+    window.resize(1024, 740)
+    qtbot.waitUntil(lambda: window.width() == 1024, timeout=2000)
+    qtbot.waitUntil(lambda: bar.epoch_label.mapTo(bar, bar.epoch_label.rect().topLeft()).y()
+                    > bar.play_button.geometry().bottom(), timeout=2000)
+    for label in (bar.epoch_label, bar.loss_label, bar.metric_label):
+        right = label.mapTo(window, label.rect().topRight()).x()
+        assert right <= window.width(), label.objectName()  # nothing cut off
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: bar.epoch_label.mapTo(bar, bar.epoch_label.rect().topLeft()).y()
+                    < bar.play_button.geometry().bottom(), timeout=2000)  # one row again
+
+
 def test_chain_rule_dock_leaves_the_plots_room(window, qtbot):
     window.resize(1280, 720)
     window.chain_rule.action.trigger()

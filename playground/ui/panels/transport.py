@@ -6,8 +6,9 @@ import math
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from ...training.numbers import format_number
 from ..session.session_model import SessionModel
@@ -79,19 +80,29 @@ class TransportBar(QWidget):
         self.metric_label = self._label("metricLabel", "accuracy: train 100.0% · test 100.0%",
                                         TIPS["metric"])
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        # Two groups, side by side when the bar is wide enough and the readouts on a second
+        # row when it is not (a 1024-px screen), so the bar never sets the window's minimum width.
+        self._controls = QWidget(self)
+        controls = QHBoxLayout(self._controls)
+        controls.setContentsMargins(0, 0, 0, 0)
         for widget in (self.reset_button, self.step_button, self.play_button):
-            layout.addWidget(widget)
-        layout.addSpacing(12)
-        layout.addWidget(tip(QLabel("speed"), self.speed.toolTip()))
-        layout.addWidget(self.speed)
-        layout.addWidget(self.speed_label)
-        layout.addWidget(self.measured_label)
-        layout.addStretch(1)
+            controls.addWidget(widget)
+        controls.addSpacing(12)
+        controls.addWidget(tip(QLabel("speed"), self.speed.toolTip()))
+        controls.addWidget(self.speed)
+        controls.addWidget(self.speed_label)
+        controls.addWidget(self.measured_label)
+        self._readouts = QWidget(self)
+        readouts = QHBoxLayout(self._readouts)
+        readouts.setContentsMargins(0, 0, 0, 0)
         for label in (self.epoch_label, self.loss_label, self.metric_label):
-            layout.addSpacing(8)
-            layout.addWidget(label)
+            readouts.addSpacing(8)
+            readouts.addWidget(label)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(6, 4, 6, 4)
+        self._grid.setHorizontalSpacing(0)
+        self._wrapped: bool | None = None
+        self._arrange(wrapped=False)
 
         model.playingChanged.connect(self._on_playing_changed)
         model.frameReady.connect(self._on_frame)
@@ -120,6 +131,37 @@ class TransportBar(QWidget):
                 if label.property("widest"):
                     _fit_width(label)
         super().changeEvent(event)
+
+    # ------------------------------------------------------------------ layout
+    def _one_row_width(self) -> int:
+        margins = self._grid.contentsMargins()
+        return (self._controls.minimumSizeHint().width() + self._readouts.minimumSizeHint().width()
+                + margins.left() + margins.right() + 12)
+
+    def _arrange(self, wrapped: bool) -> None:
+        """The readouts right of the controls (one row), or under them (two rows)."""
+        if wrapped == self._wrapped:
+            return
+        self._wrapped = wrapped
+        self._grid.removeWidget(self._controls)
+        self._grid.removeWidget(self._readouts)
+        self._grid.addWidget(self._controls, 0, 0, Qt.AlignmentFlag.AlignLeft)
+        if wrapped:
+            self._grid.addWidget(self._readouts, 1, 0, Qt.AlignmentFlag.AlignLeft)
+            self._grid.setColumnStretch(1, 0)
+        else:
+            self._grid.addWidget(self._readouts, 0, 1, Qt.AlignmentFlag.AlignRight)
+            self._grid.setColumnStretch(1, 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # As narrow as the wider group: below the one-row width the readouts wrap.
+        margins = self._grid.contentsMargins()
+        width = max(self._controls.minimumSizeHint().width(), self._readouts.minimumSizeHint().width())
+        return QSize(width + margins.left() + margins.right(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        self._arrange(wrapped=event.size().width() < self._one_row_width())
+        super().resizeEvent(event)
 
     # ------------------------------------------------------------------ events
     def _on_step(self) -> None:
