@@ -1,7 +1,20 @@
 """Test-wide setup: Qt renders offscreen, before any QApplication exists; test options."""
+import gc
 import os
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# As the app does (playground/ui/shell/gui_gc.py): no automatic garbage collection, which
+# could run in a background thread and destroy Qt objects there (a deadlock); collect
+# between tests, in the main thread.
+gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_in_the_main_thread():
+    yield
+    gc.collect()
 
 
 def pytest_addoption(parser):

@@ -145,6 +145,7 @@ def run_app(options: argparse.Namespace) -> int:
     from .devtools.driver import Driver
     from .files.autosave import recover
     from .plots.style import configure_pyqtgraph
+    from .shell.gui_gc import collect_in_gui_thread
     from .shell.identity import set_identity
     from .shell.main_window import MainWindow
     from .shell.presentation import presentation, set_presentation
@@ -153,6 +154,7 @@ def run_app(options: argparse.Namespace) -> int:
     configure_pyqtgraph()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     set_identity(app)  # name, version, organisation, desktop file, icon, Qt's translations
+    gc_timer = collect_in_gui_thread(app)  # noqa: F841 - kept alive for the event loop
     driver = Driver.from_environment()  # a test hook: None unless $PLAYGROUND_TEST_DRIVER is set
 
     settings = Settings()
