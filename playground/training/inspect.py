@@ -228,9 +228,11 @@ def inspect_point(snapshot: PointSnapshot) -> PointInspection:
     model = _scratch_model(snapshot)
     x = Tensor(snapshot.inputs.reshape(1, -1))
     trace: list[LayerTrace] = []
-    logits = model.forward(x, trace=trace)
-    loss = head.loss(logits, _targets(snapshot))
-    loss.backward()
+    # Diverging weights overflow to inf and NaN; the panel shows them as such.
+    with np.errstate(over="ignore", invalid="ignore"):
+        logits = model.forward(x, trace=trace)
+        loss = head.loss(logits, _targets(snapshot))
+        loss.backward()
 
     names: dict[int, GraphRef] = {id(x): ("x", 0)}
     layers = []
