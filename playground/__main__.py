@@ -10,8 +10,9 @@ from typing import Sequence
 def unknown_command(word: str) -> bool:
     """Whether ``word``, the first argument, reads as a mistyped command rather than a FILE to open:
     no option, no file or folder of that name, no extension and no folder in it."""
-    return (not word.startswith("-") and not os.path.exists(word)
-            and not os.path.splitext(word)[1] and os.sep not in word)
+    return (
+        not word.startswith("-") and not os.path.exists(word) and not os.path.splitext(word)[1] and os.sep not in word
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,22 +20,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     # Process-wide, so the application opts in here rather than the engine on import.
     from .engine.allocator import tune_allocator
+
     tune_allocator()
     from .ui.app import COMMANDS, parse_arguments
 
     if args and args[0] not in COMMANDS and unknown_command(args[0]):
         # One line, argparse's status 2, and no window: a typo must not open the app.
-        sys.stderr.write(f"playground: error: unknown command {args[0]!r} (commands: {', '.join(COMMANDS)}; "
-                         "or give a session or dataset FILE to open)\n")
+        sys.stderr.write(
+            f"playground: error: unknown command {args[0]!r} (commands: {', '.join(COMMANDS)}; "
+            "or give a session or dataset FILE to open)\n"
+        )
         return 2
     options = parse_arguments(args)  # --help, --version and bad arguments exit here
     if options.command == "train":
         from .cli import train_command
+
         return train_command(options.arguments)
     if options.command == "render":
         from .ui.media.render import render_command
+
         return render_command(options.arguments)
     from .ui import app
+
     return app.run_app(options)
 
 

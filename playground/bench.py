@@ -36,8 +36,10 @@ class NumpyMLP:
 
     def __init__(self, sizes: list[int], dtype: np.dtype, seed: int = 0) -> None:
         rng = np.random.default_rng(seed)
-        self.W = [rng.uniform(-1, 1, (a, b)).astype(dtype) * np.sqrt(6 / (a + b)).astype(dtype)
-                  for a, b in zip(sizes[:-1], sizes[1:])]
+        self.W = [
+            rng.uniform(-1, 1, (a, b)).astype(dtype) * np.sqrt(6 / (a + b)).astype(dtype)
+            for a, b in zip(sizes[:-1], sizes[1:])
+        ]
         self.b = [np.zeros(b, dtype=dtype) for b in sizes[1:]]
 
     def epoch(self, X: np.ndarray, y: np.ndarray, lr: float) -> float:
@@ -89,11 +91,15 @@ def bench_engine() -> None:
         for dtype in (np.float32, np.float64):
             baseline = NumpyMLP(sizes, dtype)
             Xd, yd = X.astype(dtype), y.astype(dtype)
-            times = interleaved_ms({"engine": engine_epoch_fn(X, y, sizes, dtype),
-                                    "numpy": lambda: baseline.epoch(Xd, yd, 0.1)}, rounds=ROUNDS)
+            times = interleaved_ms(
+                {"engine": engine_epoch_fn(X, y, sizes, dtype), "numpy": lambda: baseline.epoch(Xd, yd, 0.1)},
+                rounds=ROUNDS,
+            )
             case = f"n={n} {'-'.join(map(str, sizes))}"
-            print(f"{case:<24}{np.dtype(dtype).name:<9}{np.median(times['engine']):>10.3f}"
-                  f"{np.median(times['numpy']):>10.3f}{median_ratio(times['engine'], times['numpy']):>8.2f}")
+            print(
+                f"{case:<24}{np.dtype(dtype).name:<9}{np.median(times['engine']):>10.3f}"
+                f"{np.median(times['numpy']):>10.3f}{median_ratio(times['engine'], times['numpy']):>8.2f}"
+            )
 
 
 def bench_training() -> None:
@@ -103,21 +109,25 @@ def bench_training() -> None:
 
     n = 1000
     ds = make_dataset("spiral", n=n, noise=0.1, seed=0)
-    cfg = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="sgd", lr=0.1,
-                         batch_size=n, seed=0)
+    cfg = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="sgd", lr=0.1, batch_size=n, seed=0)
     trainer = Trainer(ds, cfg)
     baseline = NumpyMLP([2, 16, 16, 1], np.float64)
     X, y = ds.X.astype(np.float64), ds.y.astype(np.float64)
-    times = interleaved_ms({"step": lambda: trainer.step(1), "numpy": lambda: baseline.epoch(X, y, 0.1)},
-                           rounds=ROUNDS)
-    print(f"Trainer.step() epoch, full batch, n={n}, 2-16-16-1 tanh, float64 (with all bookkeeping), "
-          f"interleaved with hand-written numpy in {ROUNDS} rounds")
-    print(f"  Trainer.step {np.median(times['step']):.3f} ms   hand-written numpy {np.median(times['numpy']):.3f} ms"
-          f"   median ratio {median_ratio(times['step'], times['numpy']):.2f}")
+    times = interleaved_ms({"step": lambda: trainer.step(1), "numpy": lambda: baseline.epoch(X, y, 0.1)}, rounds=ROUNDS)
+    print(
+        f"Trainer.step() epoch, full batch, n={n}, 2-16-16-1 tanh, float64 (with all bookkeeping), "
+        f"interleaved with hand-written numpy in {ROUNDS} rounds"
+    )
+    print(
+        f"  Trainer.step {np.median(times['step']):.3f} ms   hand-written numpy {np.median(times['numpy']):.3f} ms"
+        f"   median ratio {median_ratio(times['step'], times['numpy']):.2f}"
+    )
 
     dataset, config = default_session()
-    print(f"The window's default session ({dataset.n} points, {len(dataset.X_train)} for training, "
-          f"2-{'-'.join(map(str, config.hidden))}-1 {config.activation}, {config.optimizer}): one epoch")
+    print(
+        f"The window's default session ({dataset.n} points, {len(dataset.X_train)} for training, "
+        f"2-{'-'.join(map(str, config.hidden))}-1 {config.activation}, {config.optimizer}): one epoch"
+    )
     sessions = {f"batch {b}": Trainer(dataset, config.replace(batch_size=b)) for b in (config.batch_size, 10)}
     times = interleaved_ms({name: lambda t=t: t.step(1) for name, t in sessions.items()}, rounds=ROUNDS)
     for name, values in times.items():
@@ -129,16 +139,18 @@ def bench_training() -> None:
         probes = {dtype: Trainer(ds, cfg.replace(hidden=hidden, dtype=dtype)) for dtype in ("float64", "float32")}
         for resolution in (100, 200):
             points, _ = grid_points(resolution, DOMAIN)
-            times = interleaved_ms({dtype: lambda t=t: t.probe(points) for dtype, t in probes.items()},
-                                   rounds=ROUNDS)
-            print(f"  2-{'-'.join(map(str, hidden))}-1 {resolution}x{resolution}: "
-                  f"float64 {np.median(times['float64']):.2f} ms, float32 {np.median(times['float32']):.2f} ms "
-                  f"(median ratio {median_ratio(times['float64'], times['float32']):.2f})")
+            times = interleaved_ms({dtype: lambda t=t: t.probe(points) for dtype, t in probes.items()}, rounds=ROUNDS)
+            print(
+                f"  2-{'-'.join(map(str, hidden))}-1 {resolution}x{resolution}: "
+                f"float64 {np.median(times['float64']):.2f} ms, float32 {np.median(times['float32']):.2f} ms "
+                f"(median ratio {median_ratio(times['float64'], times['float32']):.2f})"
+            )
 
 
 def bench_ui(seconds: float = 5.0, only: list[str] | None = None) -> None:
     # The UI benchmark lives with the UI, the only layer that may import Qt.
     from .ui.devtools.bench_ui import bench_ui as run
+
     run(seconds, only)
 
 
@@ -148,20 +160,27 @@ BENCHMARKS = {"engine": bench_engine, "training": bench_training, "ui": bench_ui
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m playground.bench", description=__doc__)
     parser.add_argument("which", choices=sorted(BENCHMARKS), help="what to measure")
-    parser.add_argument("--seconds", type=float, default=5.0,
-                        help="ui: seconds of playing measured per scenario (default 5)")
-    parser.add_argument("--only", nargs="+", metavar="SCENARIO",
-                        help="ui: only these scenarios (default, batch10, 10k, 100k, deep, startup)")
+    parser.add_argument(
+        "--seconds", type=float, default=5.0, help="ui: seconds of playing measured per scenario (default 5)"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SCENARIO",
+        help="ui: only these scenarios (default, batch10, 10k, 100k, deep, startup)",
+    )
     args = parser.parse_args(argv)
     if args.which != "ui" and (args.only or args.seconds != 5.0):
         parser.error("--seconds and --only are options of 'ui'")
     # As the application's entry point does (``playground.__main__``): measure what a user runs.
     from .engine.allocator import tune_allocator
+
     tune_allocator()
     if args.which != "ui":
         # One BLAS thread, as the window trains and probes (ui/session/policy.py): on two
         # cores a second BLAS thread busy-waits between the small products measured here.
         from threadpoolctl import threadpool_limits
+
         threadpool_limits(limits=1, user_api="blas")
         load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
         print(f"{os.cpu_count()} cores, load average {load}; one BLAS thread")

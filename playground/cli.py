@@ -26,33 +26,73 @@ def _hidden(text: str) -> list[int]:
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by the headless commands: data preset and network settings."""
     data = parser.add_argument_group("data")
-    data.add_argument("--preset", default="spiral", choices=DATASET_NAMES, metavar="NAME",
-                      help=f"generated dataset to train on: {', '.join(DATASET_NAMES)} (default: spiral)")
+    data.add_argument(
+        "--preset",
+        default="spiral",
+        choices=DATASET_NAMES,
+        metavar="NAME",
+        help=f"generated dataset to train on: {', '.join(DATASET_NAMES)} (default: spiral)",
+    )
     data.add_argument("--points", type=int, default=400, metavar="N", help="number of points (default: 400)")
     data.add_argument("--noise", type=float, default=0.1, metavar="AMOUNT", help="noise, 0 to 1 (default: 0.1)")
-    data.add_argument("--test-fraction", type=float, default=0.3, metavar="SHARE",
-                      help="share of points held out as test points (default: 0.3)")
-    data.add_argument("--classes", type=int, default=None, metavar="K",
-                      help="number of classes, for the blobs and spiral presets")
+    data.add_argument(
+        "--test-fraction",
+        type=float,
+        default=0.3,
+        metavar="SHARE",
+        help="share of points held out as test points (default: 0.3)",
+    )
+    data.add_argument(
+        "--classes", type=int, default=None, metavar="K", help="number of classes, for the blobs and spiral presets"
+    )
     net = parser.add_argument_group("network and training")
-    net.add_argument("--hidden", type=_hidden, default=[8, 8], metavar="SIZES",
-                     help="hidden layer sizes, comma-separated; 0 for none (default: 8,8)")
-    net.add_argument("--activation", default="tanh", choices=list(ACTIVATIONS), metavar="NAME",
-                     help=f"hidden-layer activation: {', '.join(ACTIVATIONS)} (default: tanh)")
-    net.add_argument("--features", default="x1,x2", metavar="LIST",
-                     help="input features, comma-separated, from x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2) "
-                          "(default: x1,x2)")
-    net.add_argument("--init", default="xavier", choices=list(INITS), metavar="NAME",
-                     help=f"weight initialisation: {', '.join(INITS)} (default: xavier)")
-    net.add_argument("--optimizer", default="adam", choices=list(OPTIMIZERS), metavar="NAME",
-                     help=f"optimiser: {', '.join(OPTIMIZERS)} (default: adam)")
+    net.add_argument(
+        "--hidden",
+        type=_hidden,
+        default=[8, 8],
+        metavar="SIZES",
+        help="hidden layer sizes, comma-separated; 0 for none (default: 8,8)",
+    )
+    net.add_argument(
+        "--activation",
+        default="tanh",
+        choices=list(ACTIVATIONS),
+        metavar="NAME",
+        help=f"hidden-layer activation: {', '.join(ACTIVATIONS)} (default: tanh)",
+    )
+    net.add_argument(
+        "--features",
+        default="x1,x2",
+        metavar="LIST",
+        help="input features, comma-separated, from x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2) (default: x1,x2)",
+    )
+    net.add_argument(
+        "--init",
+        default="xavier",
+        choices=list(INITS),
+        metavar="NAME",
+        help=f"weight initialisation: {', '.join(INITS)} (default: xavier)",
+    )
+    net.add_argument(
+        "--optimizer",
+        default="adam",
+        choices=list(OPTIMIZERS),
+        metavar="NAME",
+        help=f"optimiser: {', '.join(OPTIMIZERS)} (default: adam)",
+    )
     net.add_argument("--lr", type=float, default=0.01, metavar="RATE", help="learning rate (default: 0.01)")
     net.add_argument("--batch-size", type=int, default=32, metavar="N", help="mini-batch size (default: 32)")
     net.add_argument("--l2", type=float, default=0.0, metavar="STRENGTH", help="L2 penalty strength (default: 0)")
-    net.add_argument("--schedule", default="constant", choices=list(SCHEDULES), metavar="NAME",
-                     help=f"learning-rate schedule: {', '.join(SCHEDULES)} (default: constant)")
-    net.add_argument("--seed", type=int, default=0, metavar="N",
-                     help="seed for data, weights and shuffling (default: 0)")
+    net.add_argument(
+        "--schedule",
+        default="constant",
+        choices=list(SCHEDULES),
+        metavar="NAME",
+        help=f"learning-rate schedule: {', '.join(SCHEDULES)} (default: constant)",
+    )
+    net.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="seed for data, weights and shuffling (default: 0)"
+    )
 
 
 def fail(prog: str, message: str) -> NoReturn:
@@ -104,21 +144,41 @@ def build_trainer(args: argparse.Namespace):
     if getattr(args, "session", None):
         return load_session(args.session)
     extra = {"classes": args.classes} if args.classes else {}
-    dataset = make_dataset(args.preset, n=args.points, noise=args.noise, seed=args.seed,
-                           test_fraction=args.test_fraction, **extra)
-    config = TrainingConfig(hidden=tuple(args.hidden), activation=args.activation,
-                            features=tuple(f.strip() for f in args.features.split(",")),
-                            init=args.init, optimizer=args.optimizer, lr=args.lr,
-                            batch_size=args.batch_size, l2=args.l2, schedule=args.schedule,
-                            seed=args.seed)
+    dataset = make_dataset(
+        args.preset, n=args.points, noise=args.noise, seed=args.seed, test_fraction=args.test_fraction, **extra
+    )
+    config = TrainingConfig(
+        hidden=tuple(args.hidden),
+        activation=args.activation,
+        features=tuple(f.strip() for f in args.features.split(",")),
+        init=args.init,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        l2=args.l2,
+        schedule=args.schedule,
+        seed=args.seed,
+    )
     return Trainer(dataset, config)
 
 
 # Fields of make_dataset and TrainingConfig, as the options that set them are spelt.
-_OPTION_OF = {"n": "--points", "noise": "--noise", "seed": "--seed", "test_fraction": "--test-fraction",
-              "classes": "--classes", "hidden": "--hidden", "activation": "--activation",
-              "features": "--features", "init": "--init", "optimizer": "--optimizer", "lr": "--lr",
-              "batch_size": "--batch-size", "l2": "--l2", "schedule": "--schedule"}
+_OPTION_OF = {
+    "n": "--points",
+    "noise": "--noise",
+    "seed": "--seed",
+    "test_fraction": "--test-fraction",
+    "classes": "--classes",
+    "hidden": "--hidden",
+    "activation": "--activation",
+    "features": "--features",
+    "init": "--init",
+    "optimizer": "--optimizer",
+    "lr": "--lr",
+    "batch_size": "--batch-size",
+    "l2": "--l2",
+    "schedule": "--schedule",
+}
 
 
 def option_error(exc: ValueError) -> str:
@@ -169,20 +229,25 @@ def end_progress() -> None:
 def _format_metrics(trainer, stats) -> str:
     name = "RMSE" if trainer.dataset.task == "regression" else "accuracy"
     scale, unit = (1, "") if name == "RMSE" else (100, "%")
-    return (f"loss {stats.train_loss:.4f} train / {stats.test_loss:.4f} test, {name} "
-            f"{stats.train_metric * scale:.4g}{unit} train / {stats.test_metric * scale:.4g}{unit} test")
+    return (
+        f"loss {stats.train_loss:.4f} train / {stats.test_loss:.4f} test, {name} "
+        f"{stats.train_metric * scale:.4g}{unit} train / {stats.test_metric * scale:.4g}{unit} test"
+    )
 
 
 def train_command(argv: Sequence[str]) -> int:
     """``python -m playground train``: train headless and print the final metrics."""
     parser = argparse.ArgumentParser(
         prog="python -m playground train",
-        description="Train a network headless, with a progress bar, and print the final metrics.")
-    parser.add_argument("--session", metavar="FILE",
-                        help="continue a saved session (.playground.json) instead of a preset")
+        description="Train a network headless, with a progress bar, and print the final metrics.",
+    )
+    parser.add_argument(
+        "--session", metavar="FILE", help="continue a saved session (.playground.json) instead of a preset"
+    )
     parser.add_argument("--epochs", type=int, default=500, metavar="N", help="epochs to train (default: 500)")
-    parser.add_argument("--out", metavar="FILE",
-                        help="save the session to this file when done (its folder is checked first)")
+    parser.add_argument(
+        "--out", metavar="FILE", help="save the session to this file when done (its folder is checked first)"
+    )
     add_model_arguments(parser)
     args = parser.parse_args(argv)
     if args.epochs < 1:
@@ -214,6 +279,7 @@ def train_command(argv: Sequence[str]) -> int:
         print(f"{stats.status}: {stats.message}")
     if args.out:
         from .training import save_session
+
         try:
             save_session(args.out, trainer)
         except OSError as exc:

@@ -17,8 +17,9 @@ import numpy as np
 ROUND_SECONDS = 0.02  # aimed-at length of one alternative's turn in a round
 
 
-def median_ms(fn: Callable[[], object], repeats: int = 7, inner: int = 50,
-              clock: Callable[[], float] = time.perf_counter) -> float:
+def median_ms(
+    fn: Callable[[], object], repeats: int = 7, inner: int = 50, clock: Callable[[], float] = time.perf_counter
+) -> float:
     """Median over ``repeats`` runs of the mean time of ``inner`` calls, in milliseconds.
 
     ``clock`` may be ``time.thread_time``: the calling thread's CPU time, which other
@@ -49,8 +50,9 @@ def calls_per_round(fn: Callable[[], object], seconds: float = ROUND_SECONDS) ->
     return max(1, round(calls * seconds / max(elapsed, 1e-9)))
 
 
-def interleaved_ms(alternatives: Mapping[str, Callable[[], object]], rounds: int = 15,
-                   seconds: float = ROUND_SECONDS) -> dict[str, np.ndarray]:
+def interleaved_ms(
+    alternatives: Mapping[str, Callable[[], object]], rounds: int = 15, seconds: float = ROUND_SECONDS
+) -> dict[str, np.ndarray]:
     """Per-round mean call time in ms of each alternative, timed in interleaved rounds.
 
     Every round runs each alternative once for about ``seconds`` (the number of
@@ -63,7 +65,7 @@ def interleaved_ms(alternatives: Mapping[str, Callable[[], object]], rounds: int
     times: dict[str, list[float]] = {name: [] for name in alternatives}
     names = list(alternatives)
     for round_index in range(rounds):
-        for name in (names if round_index % 2 == 0 else names[::-1]):
+        for name in names if round_index % 2 == 0 else names[::-1]:
             fn, count = alternatives[name], calls[name]
             start = time.perf_counter()
             for _ in range(count):

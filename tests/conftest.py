@@ -1,4 +1,5 @@
 """Test-wide setup: Qt renders offscreen, before any QApplication exists; test options."""
+
 import gc
 import os
 
@@ -19,5 +20,10 @@ def _collect_in_the_main_thread():
 
 def pytest_addoption(parser):
     # The monkey test's length: short by default (seconds), thousands for the long run.
-    parser.addoption("--monkey-actions", type=int, default=300, metavar="N",
-                     help="random actions the monkey test (tests/ui/test_monkey.py) performs (default 300)")
+    parser.addoption(
+        "--monkey-actions",
+        type=int,
+        default=300,
+        metavar="N",
+        help="random actions the monkey test (tests/ui/test_monkey.py) performs (default 300)",
+    )

@@ -18,11 +18,55 @@ from hypothesis import strategies as st
 
 LITERAL = "@@literal:"  # a string marker replaced by a bare JSON literal after dumping
 NASTY_VALUES: list[Any] = [
-    10**400, -(10**400), 2**64, 2**63, 2**53 + 1, -1, 0, 1, 2, 3, 7, 8, 9, 255, 10**6, 10**12,
-    0.5, 1.5, -0.0, 1e-320, 1e308, -1e308,
-    f"{LITERAL}1e309", f"{LITERAL}-1e309", f"{LITERAL}NaN", f"{LITERAL}Infinity",
-    None, True, False, "", "x", "AAAA", "A" * 64, "!!!!", "#FFFFFF", "PCG64", "adam", "relu", "\u0000",
-    "\U0001F600" * 30, "d" * 101, [], [0], [None], [[0, 0]], [[]], [1e308, -1e308], {}, {"a": 1},
+    10**400,
+    -(10**400),
+    2**64,
+    2**63,
+    2**53 + 1,
+    -1,
+    0,
+    1,
+    2,
+    3,
+    7,
+    8,
+    9,
+    255,
+    10**6,
+    10**12,
+    0.5,
+    1.5,
+    -0.0,
+    1e-320,
+    1e308,
+    -1e308,
+    f"{LITERAL}1e309",
+    f"{LITERAL}-1e309",
+    f"{LITERAL}NaN",
+    f"{LITERAL}Infinity",
+    None,
+    True,
+    False,
+    "",
+    "x",
+    "AAAA",
+    "A" * 64,
+    "!!!!",
+    "#FFFFFF",
+    "PCG64",
+    "adam",
+    "relu",
+    "\u0000",
+    "\U0001f600" * 30,
+    "d" * 101,
+    [],
+    [0],
+    [None],
+    [[0, 0]],
+    [[]],
+    [1e308, -1e308],
+    {},
+    {"a": 1},
 ]
 
 
@@ -32,8 +76,8 @@ def dumps(data: Any) -> str:
     while f'"{LITERAL}' in text:
         start = text.index(f'"{LITERAL}')
         end = text.index('"', start + 1)
-        literal = text[start + 1 + len(LITERAL):end]
-        text = text[:start] + literal + text[end + 1:]
+        literal = text[start + 1 + len(LITERAL) : end]
+        text = text[:start] + literal + text[end + 1 :]
     return text
 
 
@@ -66,7 +110,8 @@ def mutated_json(draw, valid: Any) -> str:
             del parent[key]
         elif kind == "add" and isinstance(parent, dict):
             parent[draw(st.sampled_from(["extra", "X", "epochs", "steps"]))] = copy.deepcopy(
-                draw(st.sampled_from(NASTY_VALUES)))
+                draw(st.sampled_from(NASTY_VALUES))
+            )
         elif isinstance(parent, list):
             parent.extend(copy.deepcopy([parent[key]] * draw(st.integers(1, 5))))  # a list too long
     text = dumps(data)
@@ -98,9 +143,42 @@ def mutated_text(draw, text: str) -> str:
     return "".join(chars)
 
 
-NASTY_CELLS = ["", " ", "nan", "NaN", "inf", "-inf", "1e400", "-1e400", "1e308", "-0", "0", "1", "2", "7", "8",
-               "-1", "1.5", "1,5", "2,5,5", "1_000", "0x10", "\u0661\u0662", "abc", "test", "train", "TEST",
-               '"', "label", "x1", "class", ";", "\t", "d" * 101, "9" * 400]
+NASTY_CELLS = [
+    "",
+    " ",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e400",
+    "-1e400",
+    "1e308",
+    "-0",
+    "0",
+    "1",
+    "2",
+    "7",
+    "8",
+    "-1",
+    "1.5",
+    "1,5",
+    "2,5,5",
+    "1_000",
+    "0x10",
+    "\u0661\u0662",
+    "abc",
+    "test",
+    "train",
+    "TEST",
+    '"',
+    "label",
+    "x1",
+    "class",
+    ";",
+    "\t",
+    "d" * 101,
+    "9" * 400,
+]
 HEADER_NAMES = ["x1", "x2", "X1", "x", "y", "label", "Label", "class", "value", "split", "set", "z", "colour", ""]
 
 
@@ -109,8 +187,11 @@ def mutated_csv(draw, rows: list[list[str]]) -> str:
     """CSV text from ``rows`` (header first) after cell, row and separator mutations."""
     rows = [list(row) for row in rows]
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["cell", "cell", "header", "delete_cell", "add_cell", "delete_row",
-                                     "duplicate_row", "swap_rows"]))
+        kind = draw(
+            st.sampled_from(
+                ["cell", "cell", "header", "delete_cell", "add_cell", "delete_row", "duplicate_row", "swap_rows"]
+            )
+        )
         r = draw(st.integers(0, len(rows) - 1)) if rows else 0
         if not rows:
             break

@@ -68,8 +68,10 @@ def parse_csv(text: str, name: str) -> tuple[Dataset, tuple[str, ...]]:
     # cannot cost hundreds of megabytes.
     separators = text.count(delimiter)
     if separators > MAX_CELLS:
-        raise ValueError(f"{name}: holds {separators:,} {_SEPARATOR_NAMES[delimiter]}, more than the "
-                         f"{MAX_CELLS:,} a dataset file of {MAX_POINTS:,} points can have")
+        raise ValueError(
+            f"{name}: holds {separators:,} {_SEPARATOR_NAMES[delimiter]}, more than the "
+            f"{MAX_CELLS:,} a dataset file of {MAX_POINTS:,} points can have"
+        )
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     notices: list[str] = []
     try:
@@ -82,12 +84,20 @@ def parse_csv(text: str, name: str) -> tuple[Dataset, tuple[str, ...]]:
         pending = []
         if layout is None:  # no header: the first row is a point
             if len(first) not in (3, 4):
-                raise ValueError(f"{name}, line {rows.line_num}: no header and {len(first)} columns; "
-                                 f"expected x1,x2,label[,split]")
-            layout = _Layout(0, 1, 2, 3 if len(first) > 3 else None, "classification", False, len(first),
-                             ("x1", "x2", "label", "split")[:len(first)])
-            notices.append(f"{name}: no header row; the columns were read as "
-                           f"{', '.join(layout.names)}")
+                raise ValueError(
+                    f"{name}, line {rows.line_num}: no header and {len(first)} columns; expected x1,x2,label[,split]"
+                )
+            layout = _Layout(
+                0,
+                1,
+                2,
+                3 if len(first) > 3 else None,
+                "classification",
+                False,
+                len(first),
+                ("x1", "x2", "label", "split")[: len(first)],
+            )
+            notices.append(f"{name}: no header row; the columns were read as {', '.join(layout.names)}")
             pending.append((rows.line_num, first))
         X, targets, flags = _read_rows(pending, rows, layout, name, delimiter != ",")
     except csv.Error as exc:
@@ -101,8 +111,9 @@ def parse_csv(text: str, name: str) -> tuple[Dataset, tuple[str, ...]]:
     else:
         y, class_names = np.array([value for _, value in targets]), None
     try:
-        dataset = Dataset(np.array(X), y, layout.task, np.array(flags) if layout.split is not None else None,
-                          class_names)
+        dataset = Dataset(
+            np.array(X), y, layout.task, np.array(flags) if layout.split is not None else None, class_names
+        )
     except ValueError as exc:
         raise ValueError(f"{name}: {exc}") from None
     return dataset, tuple(notices)
@@ -134,8 +145,9 @@ def _layout(header: list[str], name: str, line: int) -> _Layout | None:
     where: dict[str, int] = {}
     coordinates = next((pair for pair in _COORDINATES if pair[0] in names and pair[1] in names), None)
     if coordinates is None:
-        raise ValueError(f"{name}, line {line}: header {','.join(header[:width])!r} has no x1 and x2 "
-                         f"columns; expected {expected}")
+        raise ValueError(
+            f"{name}, line {line}: header {','.join(header[:width])!r} has no x1 and x2 columns; expected {expected}"
+        )
     for i, column in enumerate(names):
         if column in coordinates:
             role = column
@@ -146,23 +158,36 @@ def _layout(header: list[str], name: str, line: int) -> _Layout | None:
         elif column in _SPLITS:
             role = "split"
         else:
-            raise ValueError(f"{name}, line {line}: header column {header[i].strip()!r} is not one "
-                             f"this playground reads; expected {expected}")
+            raise ValueError(
+                f"{name}, line {line}: header column {header[i].strip()!r} is not one "
+                f"this playground reads; expected {expected}"
+            )
         if role in where or (role in ("label", "value") and ("label" in where or "value" in where)):
             raise ValueError(f"{name}, line {line}: header column {header[i].strip()!r} repeats a column")
         where[role] = i
     if "label" not in where and "value" not in where:
-        raise ValueError(f"{name}, line {line}: header {','.join(header[:width])!r} has no label "
-                         f"(or value) column; expected {expected}")
+        raise ValueError(
+            f"{name}, line {line}: header {','.join(header[:width])!r} has no label "
+            f"(or value) column; expected {expected}"
+        )
     task = "classification" if "label" in where else "regression"
     ids = header == list(APP_HEADER)
     target = where["label"] if "label" in where else where["value"]
-    return _Layout(where[coordinates[0]], where[coordinates[1]], target, where.get("split"), task, ids, width,
-                   tuple(header[:width]))
+    return _Layout(
+        where[coordinates[0]],
+        where[coordinates[1]],
+        target,
+        where.get("split"),
+        task,
+        ids,
+        width,
+        tuple(header[:width]),
+    )
 
 
-def _read_rows(pending: list[tuple[int, list[str]]], rows: Any, layout: _Layout, name: str,
-               decimal_comma: bool) -> tuple[list[list[float]], list[tuple[int, str | float]], list[bool]]:
+def _read_rows(
+    pending: list[tuple[int, list[str]]], rows: Any, layout: _Layout, name: str, decimal_comma: bool
+) -> tuple[list[list[float]], list[tuple[int, str | float]], list[bool]]:
     X: list[list[float]] = []
     targets: list[tuple[int, str | float]] = []  # (line, cell text or value)
     flags: list[bool] = []
@@ -176,14 +201,18 @@ def _read_rows(pending: list[tuple[int, list[str]]], rows: Any, layout: _Layout,
     for line, row in numbered():
         if not any(cell.strip() for cell in row):
             continue  # blank lines (a trailing newline) carry no point
-        if len(row) > layout.width and any(cell.strip() for cell in row[layout.width:]):
+        if len(row) > layout.width and any(cell.strip() for cell in row[layout.width :]):
             raise ValueError(f"{name}, line {line}: {len(row)} columns, expected {layout.width}")
         if len(row) < needed:
             raise ValueError(f"{name}, line {line}: {len(row)} columns, expected {layout.width}")
         if len(X) >= MAX_POINTS:
             raise ValueError(f"{name}, line {line}: more than {MAX_POINTS:,} points")
-        X.append([_number(row[i], column, name, line, decimal_comma)
-                  for i, column in ((layout.x1, layout.names[layout.x1]), (layout.x2, layout.names[layout.x2]))])
+        X.append(
+            [
+                _number(row[i], column, name, line, decimal_comma)
+                for i, column in ((layout.x1, layout.names[layout.x1]), (layout.x2, layout.names[layout.x2]))
+            ]
+        )
         cell = row[layout.target]
         if layout.task == "regression":
             targets.append((line, _number(cell, layout.names[layout.target], name, line, decimal_comma)))
@@ -192,8 +221,9 @@ def _read_rows(pending: list[tuple[int, list[str]]], rows: Any, layout: _Layout,
             if not label:
                 raise ValueError(f"{name}, line {line}: the label is empty")
             if len(label) > MAX_CLASS_NAME:
-                raise ValueError(f"{name}, line {line}: a label of {len(label):,} characters; "
-                                 f"at most {MAX_CLASS_NAME} are allowed")
+                raise ValueError(
+                    f"{name}, line {line}: a label of {len(label):,} characters; at most {MAX_CLASS_NAME} are allowed"
+                )
             targets.append((line, label.replace(",", ".") if decimal_comma and _is_number(label, True) else label))
         if layout.split is not None:
             split = row[layout.split].strip().lower()
@@ -221,16 +251,17 @@ def _number(cell: str, column: str, name: str, line: int, decimal_comma: bool) -
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{name}, line {line}: {cell.strip()[:40]!r} in column {column.strip()} "
-                         f"is not a number") from None
+        raise ValueError(
+            f"{name}, line {line}: {cell.strip()[:40]!r} in column {column.strip()} is not a number"
+        ) from None
     if not math.isfinite(value):
-        raise ValueError(f"{name}, line {line}: {cell.strip()[:40]!r} in column {column.strip()} "
-                         f"is not a finite number")
+        raise ValueError(
+            f"{name}, line {line}: {cell.strip()[:40]!r} in column {column.strip()} is not a finite number"
+        )
     return value
 
 
-def _classes(targets: list[tuple[int, str | float]], name: str,
-             ids: bool) -> tuple[np.ndarray, list[str] | None, str]:
+def _classes(targets: list[tuple[int, str | float]], name: str, ids: bool) -> tuple[np.ndarray, list[str] | None, str]:
     """Class ids for the label cells, class names (None for the defaults), and a notice."""
     numeric = all(_is_number(str(label), False) for _, label in targets)
     if numeric:
@@ -251,8 +282,9 @@ def _classes(targets: list[tuple[int, str | float]], name: str,
     distinct = sorted(set(keys))
     if len(distinct) > MAX_CLASSES:
         line = next(line for (line, _), key in zip(targets, keys) if key == distinct[MAX_CLASSES])
-        raise ValueError(f"{name}, line {line}: {len(distinct)} different labels; "
-                         f"a dataset has at most {MAX_CLASSES} classes")
+        raise ValueError(
+            f"{name}, line {line}: {len(distinct)} different labels; a dataset has at most {MAX_CLASSES} classes"
+        )
     class_of = {key: i for i, key in enumerate(distinct)}
     names = [f"class {key}" if numeric else str(key) for key in distinct]
     if len(names) < 2:

@@ -258,9 +258,7 @@ class Dataset:
 
     def __repr__(self) -> str:
         classes = f", n_classes={self._n_classes}" if self._task == "classification" else ""
-        return (
-            f"Dataset({self._task}, n={self.n}, n_test={int(self._is_test.sum())}{classes})"
-        )
+        return f"Dataset({self._task}, n={self.n}, n_test={int(self._is_test.sum())}{classes})"
 
 
 # -- checked conversions shared by the data layer --------------------------------------
@@ -387,8 +385,6 @@ def _check_finite(arr: np.ndarray, field: str) -> None:
             raise ValueError(f"{field}[{row}]: NaN or infinity is not allowed")
 
 
-
-
 def _class_count(n_classes: Any, values: np.ndarray) -> int:
     if n_classes is not None:
         return check_int(n_classes, "n_classes", MIN_CLASSES, MAX_CLASSES)
@@ -422,8 +418,9 @@ def _class_names(names: Any, k: int) -> tuple[str, ...]:
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"class_names[{i}]: expected a non-empty string, got {_brief(name)}")
         if len(name) > MAX_CLASS_NAME:
-            raise ValueError(f"class_names[{i}]: {len(name):,} characters, more than the "
-                             f"{MAX_CLASS_NAME} a class name may have")
+            raise ValueError(
+                f"class_names[{i}]: {len(name):,} characters, more than the {MAX_CLASS_NAME} a class name may have"
+            )
     return tuple(str(name) for name in names)
 
 

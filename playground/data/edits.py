@@ -72,8 +72,9 @@ class AddPoints:
         object.__setattr__(self, "is_test", _flags(self.is_test, len(self.X)))
 
     def apply(self, ds: Dataset) -> Dataset:
-        return ds.with_points(np.concatenate([ds.X, self.X]), np.concatenate([ds.y, self.y]),
-                              np.concatenate([ds.is_test, self.is_test]))
+        return ds.with_points(
+            np.concatenate([ds.X, self.X]), np.concatenate([ds.y, self.y]), np.concatenate([ds.is_test, self.is_test])
+        )
 
     def inverse(self) -> RemoveAdded:
         return RemoveAdded(self)
@@ -81,8 +82,11 @@ class AddPoints:
     def merge(self, later: Any) -> AddPoints | None:
         if not isinstance(later, AddPoints):
             return None
-        return AddPoints(np.concatenate([self.X, later.X]), np.concatenate([self.y, later.y]),
-                         np.concatenate([self.is_test, later.is_test]))
+        return AddPoints(
+            np.concatenate([self.X, later.X]),
+            np.concatenate([self.y, later.y]),
+            np.concatenate([self.is_test, later.is_test]),
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,8 +125,12 @@ class RemovePoints:
         # survivor of this removal is the j-th whole number not in self.indices.
         candidates = np.arange(len(self.indices) + int(later.indices.max()) + 1)
         original = np.setdiff1d(candidates, self.indices)[later.indices]
-        return RemovePoints(np.concatenate([self.indices, original]), np.concatenate([self.X, later.X]),
-                            np.concatenate([self.y, later.y]), np.concatenate([self.is_test, later.is_test]))
+        return RemovePoints(
+            np.concatenate([self.indices, original]),
+            np.concatenate([self.X, later.X]),
+            np.concatenate([self.y, later.y]),
+            np.concatenate([self.is_test, later.is_test]),
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,7 +141,7 @@ class RemoveAdded:
 
     def apply(self, ds: Dataset) -> Dataset:
         m = len(self.added.X)
-        if m > ds.n or not np.array_equal(ds.X[ds.n - m:], self.added.X):
+        if m > ds.n or not np.array_equal(ds.X[ds.n - m :], self.added.X):
             raise ValueError("remove: the last points are not the ones that were added")
         return ds.with_points(ds.X[: ds.n - m], ds.y[: ds.n - m], ds.is_test[: ds.n - m])
 
@@ -177,8 +185,7 @@ def remove_within(ds: Dataset, center: Any, radius: float) -> RemovePoints:
     """The edit that removes every point within ``radius`` of ``center`` (possibly none)."""
     cx, cy = (float(v) for v in center)
     if not (np.isfinite(cx) and np.isfinite(cy) and np.isfinite(radius) and radius >= 0):
-        raise ValueError(f"remove_within: centre and radius must be finite (radius >= 0), got "
-                         f"{center!r}, {radius!r}")
+        raise ValueError(f"remove_within: centre and radius must be finite (radius >= 0), got {center!r}, {radius!r}")
     inside = np.flatnonzero(np.hypot(ds.X[:, 0] - cx, ds.X[:, 1] - cy) <= radius)
     return RemovePoints(inside, ds.X[inside], ds.y[inside], ds.is_test[inside])
 

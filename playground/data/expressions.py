@@ -39,30 +39,47 @@ MAX_DEPTH = 60
 """How deeply parentheses, functions and operators may nest (the parser recurses)."""
 
 FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
-    "abs": np.abs, "sqrt": np.sqrt, "tanh": np.tanh,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "exp": np.exp,
+    "log": np.log,
+    "abs": np.abs,
+    "sqrt": np.sqrt,
+    "tanh": np.tanh,
 }
 CONSTANTS: dict[str, float] = {"pi": math.pi}
 KEYWORDS = ("and", "or", "not")
 DEFAULT_VARIABLES = ("x1", "x2")
 
 _ARITHMETIC: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power,
+    "+": np.add,
+    "-": np.subtract,
+    "*": np.multiply,
+    "/": np.divide,
+    "**": np.power,
 }
 _COMPARISONS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
-    "==": np.equal, "!=": np.not_equal,
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
+    "==": np.equal,
+    "!=": np.not_equal,
 }
 # Binding powers of the infix operators: a higher number binds tighter.
 _INFIX_POWER = {"or": 1, "and": 2, **dict.fromkeys(_COMPARISONS, 4), "+": 5, "-": 5, "*": 6, "/": 6, "**": 8}
 _NOT_POWER, _UNARY_MINUS_POWER = 3, 7
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<space>\s+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>\*\*|<=|>=|==|!=|[-+*/<>()])
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 _HINTS = {
     "^": "use ** for powers",
     ".": "attribute access is not allowed",
@@ -70,7 +87,9 @@ _HINTS = {
     '"': "text in quotes is not allowed",
     "=": "use == to compare",
     ",": "functions take one argument",
-    "&": "use and", "|": "use or", "!": "use not or !=",
+    "&": "use and",
+    "|": "use or",
+    "!": "use not or !=",
 }
 
 
@@ -239,11 +258,11 @@ class _Evaluator:
         where = ""
         if np.ndim(value) and self.values:
             first = int(np.flatnonzero(bad)[0])
-            at = ", ".join(f"{name}={_brief(np.broadcast_to(v, value.shape).flat[first])}"
-                           for name, v in self.values.items())
+            at = ", ".join(
+                f"{name}={_brief(np.broadcast_to(v, value.shape).flat[first])}" for name, v in self.values.items()
+            )
             where = f" (first at {at})"
-        raise formula_error(self.text, node.column,
-                            f"not a finite number at {count} of {total} points{where}")
+        raise formula_error(self.text, node.column, f"not a finite number at {count} of {total} points{where}")
 
 
 def _children(node: Node) -> list[Node]:
@@ -285,8 +304,11 @@ def parse(text: str, variables: Collection[str] | None = DEFAULT_VARIABLES) -> E
     root = parser.expression(0)
     token = parser.peek()
     if token.kind != "end":
-        message = ("unbalanced ')': no '(' opens it" if token.text == ")" else
-                   f"unexpected {_what(token)}: an operator is missing before it")
+        message = (
+            "unbalanced ')': no '(' opens it"
+            if token.text == ")"
+            else f"unexpected {_what(token)}: an operator is missing before it"
+        )
         raise formula_error(text, token.column, message)
     return Expression(text, root, tuple(dict.fromkeys(parser.names)))
 
@@ -394,8 +416,10 @@ class _Parser:
         if token.kind == "end":
             raise self.fail(token, "the formula ends too early: a number, name or '(' is missing")
         if token.text == ")":
-            raise self.fail(token, "unbalanced ')': no '(' opens it" if self.depth <= 1 else
-                            "a number, name or '(' is missing before ')'")
+            raise self.fail(
+                token,
+                "unbalanced ')': no '(' opens it" if self.depth <= 1 else "a number, name or '(' is missing before ')'",
+            )
         raise self.fail(token, f"a number, name or '(' is missing before {_what(token)}")
 
     def name(self, token: _Token) -> Node:
@@ -416,9 +440,10 @@ class _Parser:
             raise self.fail(token, f"{word!r} needs a condition before it")
         allowed = self.variables
         if (word not in allowed) if allowed is not None else word.startswith("_"):
-            expected = (", ".join(allowed) if allowed is not None else "names not starting with _")
-            raise self.fail(token, f"unknown name {word!r}; use numbers, {expected}, pi and "
-                                   f"the functions {' '.join(FUNCTIONS)}")
+            expected = ", ".join(allowed) if allowed is not None else "names not starting with _"
+            raise self.fail(
+                token, f"unknown name {word!r}; use numbers, {expected}, pi and the functions {' '.join(FUNCTIONS)}"
+            )
         if self.peek().text == "(":
             raise self.fail(self.peek(), f"{word!r} is not a function")
         self.names.append(word)
@@ -452,21 +477,28 @@ class _Parser:
             # log10 of the result bounds its size without computing it.
             magnitude = values[1] * math.log10(abs(values[0]))
             if magnitude > 308:
-                raise self.fail(token, f"{_brief(values[0])}**{_brief(values[1])} is too large "
-                                       f"(about 10**{_brief(magnitude)})")
+                raise self.fail(
+                    token, f"{_brief(values[0])}**{_brief(values[1])} is too large (about 10**{_brief(magnitude)})"
+                )
         with np.errstate(all="ignore"):
             result = float(_Evaluator(self.text, {}).value(node))
         if not math.isfinite(result):
-            raise self.fail(token, "this part is not a finite number "
-                                   "(too large, a division by zero or outside the function's domain)")
+            raise self.fail(
+                token,
+                "this part is not a finite number (too large, a division by zero or outside the function's domain)",
+            )
         return Number(node.column, result)
 
     def need_number(self, node: Node, what: str, token: _Token) -> None:
         if node.is_condition:
-            raise formula_error(self.text, node.column, f"{what} needs a number here, not a condition "
-                                                        f"(put the comparison in parentheses elsewhere)")
+            raise formula_error(
+                self.text,
+                node.column,
+                f"{what} needs a number here, not a condition (put the comparison in parentheses elsewhere)",
+            )
 
     def need_condition(self, node: Node, what: str, token: _Token) -> None:
         if not node.is_condition:
-            raise formula_error(self.text, node.column, f"{what!r} needs a condition here "
-                                                        f"(a comparison such as x1 > 0)")
+            raise formula_error(
+                self.text, node.column, f"{what!r} needs a condition here (a comparison such as x1 > 0)"
+            )

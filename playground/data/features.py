@@ -27,8 +27,7 @@ FEATURES: dict[str, tuple[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]] 
 def check_features(names: Sequence[str]) -> tuple[str, ...]:
     """``names`` as a tuple if every one is known and there is at least one."""
     if isinstance(names, str) or not len(names):
-        raise ValueError(f"features: expected a non-empty list of names from {', '.join(FEATURES)}, "
-                         f"got {names!r}")
+        raise ValueError(f"features: expected a non-empty list of names from {', '.join(FEATURES)}, got {names!r}")
     unknown = [name for name in names if name not in FEATURES]
     if unknown:
         raise ValueError(f"features: unknown feature {unknown[0]!r}; choose from {', '.join(FEATURES)}")
@@ -67,8 +66,9 @@ class Standardizer:
         except OverflowError:  # a whole number too large for a float
             raise ValueError("standardizer: mean and std must be finite numbers") from None
         if self.mean.ndim != 1 or self.mean.shape != self.std.shape:
-            raise ValueError(f"standardizer: mean {self.mean.shape} and std {self.std.shape} "
-                             f"must be equal-length lists")
+            raise ValueError(
+                f"standardizer: mean {self.mean.shape} and std {self.std.shape} must be equal-length lists"
+            )
         if not (np.all(np.isfinite(self.mean)) and np.all(np.isfinite(self.std)) and np.all(self.std > 0)):
             raise ValueError("standardizer: mean and std must be finite and std positive")
 
@@ -97,7 +97,8 @@ class Standardizer:
         for key in ("mean", "std"):
             values = d[key]
             if not isinstance(values, list) or not all(
-                    isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+            ):
                 raise ValueError(f"standardizer.{key}: expected a list of numbers")
         return cls(d["mean"], d["std"])
 

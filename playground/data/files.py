@@ -33,8 +33,9 @@ _READ_CHUNK = 1 << 20
 
 
 # ------------------------------------------------------------------ reading
-def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES,
-                   check: Callable[[bytes], None] | None = None) -> str:
+def read_text_file(
+    path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES, check: Callable[[bytes], None] | None = None
+) -> str:
     """The file's UTF-8 text; ValueError for anything that is not a regular text file
     of at most ``max_bytes`` bytes (missing, a folder, a device, a FIFO, binary, huge).
 
@@ -55,16 +56,22 @@ def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES
 
 def _too_big(name: str, size: int | None, max_bytes: int) -> ValueError:
     size_text = "larger than" if size is None else f"{size:,} bytes, more than"
-    return ValueError(f"{name}: the file is {size_text} the {max_bytes:,} bytes "
-                      f"({max_bytes / 2**20:.0f} MiB) this playground reads")
+    return ValueError(
+        f"{name}: the file is {size_text} the {max_bytes:,} bytes ({max_bytes / 2**20:.0f} MiB) this playground reads"
+    )
 
 
 def _read_bytes(path: Path, name: str, max_bytes: int, check: Callable[[bytes], None] | None) -> bytes:
     # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for
     # one; fstat then tells what was really opened (after any symlinks), and only a
     # regular file is read. Regular files ignore O_NONBLOCK.
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
-        | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_NOCTTY", 0)
+        | getattr(os, "O_BINARY", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+    )
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
@@ -78,8 +85,9 @@ def _read_bytes(path: Path, name: str, max_bytes: int, check: Callable[[bytes], 
         if stat.S_ISDIR(info.st_mode):
             raise ValueError(f"{name}: is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
-            raise ValueError(f"{name}: is not a regular file ({_kind_of(info.st_mode)}); "
-                             f"this playground reads only ordinary files")
+            raise ValueError(
+                f"{name}: is not a regular file ({_kind_of(info.st_mode)}); this playground reads only ordinary files"
+            )
         if info.st_size > max_bytes:
             raise _too_big(name, info.st_size, max_bytes)
         # Read at most one byte past the limit: the file may grow after fstat.
@@ -130,20 +138,22 @@ def read_json_file(path: str | os.PathLike[str], max_bytes: int, max_items: int,
     return parse_json(text, name)
 
 
-def _check_counts(name: str, containers: int, items: int, max_items: int | None, max_containers: int | None,
-                  partial: bool = False) -> None:
+def _check_counts(
+    name: str, containers: int, items: int, max_items: int | None, max_containers: int | None, partial: bool = False
+) -> None:
     """Refuse ``containers`` lists and objects or ``items`` values beyond the bounds
     (``partial``: counted so far, the file not yet read to its end)."""
     for count, bound, what in ((containers, max_containers, "lists and objects"), (items, max_items, "values")):
         if bound is not None and count > bound:
             if partial:
                 raise ValueError(f"{name}: holds more than the {bound:,} {what} a playground file can have")
-            raise ValueError(f"{name}: holds {'about ' if what == 'values' else ''}{count:,} {what}, "
-                             f"more than the {bound:,} a playground file can have")
+            raise ValueError(
+                f"{name}: holds {'about ' if what == 'values' else ''}{count:,} {what}, "
+                f"more than the {bound:,} a playground file can have"
+            )
 
 
-def parse_json(text: str, name: str, max_items: int | None = None,
-               max_containers: int | None = None) -> Any:
+def parse_json(text: str, name: str, max_items: int | None = None, max_containers: int | None = None) -> Any:
     """Decode JSON strictly: NaN and Infinity are refused, and every failure is a
     ValueError that starts with the file's ``name``.
 

@@ -30,8 +30,10 @@ def parse_formulas(expr: str | Sequence[str]) -> list[Expression]:
     if isinstance(expr, str):
         return [parse(expr)]
     if not isinstance(expr, (list, tuple)) or not MIN_CLASSES <= len(expr) <= MAX_CLASSES:
-        raise ValueError(f"expr: expected a formula, or a list of {MIN_CLASSES} to {MAX_CLASSES} "
-                         f"conditions (one per class), got {_brief(expr)}")
+        raise ValueError(
+            f"expr: expected a formula, or a list of {MIN_CLASSES} to {MAX_CLASSES} "
+            f"conditions (one per class), got {_brief(expr)}"
+        )
     parsed = []
     for index, text in enumerate(expr):
         try:
@@ -39,8 +41,10 @@ def parse_formulas(expr: str | Sequence[str]) -> list[Expression]:
         except ValueError as exc:
             raise ValueError(f"expr[{index}] (class {index + 1}): {exc}") from None
         if not formula.is_condition:
-            raise ValueError(f"expr[{index}] (class {index + 1}): {text!r} is not a condition; "
-                             f"each class needs a comparison such as x1 > 0")
+            raise ValueError(
+                f"expr[{index}] (class {index + 1}): {text!r} is not a condition; "
+                f"each class needs a comparison such as x1 > 0"
+            )
         parsed.append(formula)
     return parsed
 
@@ -76,10 +80,13 @@ def label_points(expr: str | Sequence[str], X: np.ndarray) -> tuple[str, np.ndar
         empty = int(np.flatnonzero(counts == 0)[0])
         if len(formulas) == 1:
             said = "true" if empty == 1 else "false"
-            raise ValueError(f"expr: {formulas[0].text!r} is {said} at none of the {n} points, "
-                             f"so class {empty + 1} would be empty")
-        raise ValueError(f"expr: class {empty + 1} ({formulas[empty].text!r}) gets none of the {n} "
-                         f"points (an earlier condition may take them all)")
+            raise ValueError(
+                f"expr: {formulas[0].text!r} is {said} at none of the {n} points, so class {empty + 1} would be empty"
+            )
+        raise ValueError(
+            f"expr: class {empty + 1} ({formulas[empty].text!r}) gets none of the {n} "
+            f"points (an earlier condition may take them all)"
+        )
     return CLASSIFICATION, y, k
 
 

@@ -69,9 +69,7 @@ def _off_plane(X: np.ndarray) -> np.ndarray:
     return np.asarray(((X < DOMAIN[0]) | (X > DOMAIN[1])).any(axis=1))
 
 
-def _by_score(
-    rng: np.random.Generator, counts: Sequence[int], score: Callable[[np.ndarray], np.ndarray]
-) -> np.ndarray:
+def _by_score(rng: np.random.Generator, counts: Sequence[int], score: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Uniform points in the square, class 0 where ``score < -_GAP`` and class 1 where
     ``score > _GAP`` (rejection sampling, so each class gets exactly its count)."""
     found = [np.empty((0, 2)), np.empty((0, 2))]
@@ -85,9 +83,7 @@ def _by_score(
     return np.concatenate([points[:count] for points, count in zip(found, counts)])
 
 
-def _clouds(
-    rng: np.random.Generator, counts: Sequence[int], centers: np.ndarray, sigma: float
-) -> np.ndarray:
+def _clouds(rng: np.random.Generator, counts: Sequence[int], centers: np.ndarray, sigma: float) -> np.ndarray:
     """One Gaussian cloud of std ``sigma`` per class around ``centers[class]``."""
     return _jitter(rng, np.repeat(centers, counts, axis=0), sigma)
 
@@ -240,9 +236,7 @@ _GENERATORS: dict[str, _Generator] = {
         "One class in a disc, the other in a ring around it: the boundary must close on itself.",
         _circle,
     ),
-    "gaussians": _Generator(
-        _CLASSIFY, "Two Gaussian clouds; noise widens them until they overlap.", _gaussians
-    ),
+    "gaussians": _Generator(_CLASSIFY, "Two Gaussian clouds; noise widens them until they overlap.", _gaussians),
     "spiral": _Generator(
         _CLASSIFY,
         "Interleaved spiral arms, one per class (classes=2..8): hard, it needs depth or sin features.",
@@ -271,9 +265,7 @@ _GENERATORS: dict[str, _Generator] = {
         "Regression: the target rises evenly across the plane, (x1 + x2) / 10.",
         _regression(_plane_target),
     ),
-    "bumps": _Generator(
-        _REGRESS, "Regression: three bumps and three dips in a grid.", _regression(_bumps_target)
-    ),
+    "bumps": _Generator(_REGRESS, "Regression: three bumps and three dips in a grid.", _regression(_bumps_target)),
     # Its task is the formula's: a condition classifies, any other formula is a regression.
     _FORMULA: _Generator(
         _FORMULA,
@@ -373,7 +365,7 @@ def _classes(name: str, generator: _Generator, kw: dict[str, Any]) -> int:
     if generator.task == _FORMULA:
         accepted = {"expr"}
         if "expr" not in kw:
-            raise ValueError("expr: the formula dataset needs a formula, e.g. expr=\"x2 > sin(3*x1)\"")
+            raise ValueError('expr: the formula dataset needs a formula, e.g. expr="x2 > sin(3*x1)"')
     unknown = sorted(set(kw) - accepted)
     if unknown:
         takes = f"takes only {next(iter(accepted))}=" if accepted else "takes no extra keywords"

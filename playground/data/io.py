@@ -31,9 +31,21 @@ from .files import (
     write_text_atomic,
 )
 
-__all__ = ["FORMAT", "VERSION", "MAX_FILE_BYTES", "ImportNotice", "LoadedDataset", "dataset_to_csv",
-           "load_dataset", "parse_json", "read_dataset", "read_text_file", "remove_stale_temp_files",
-           "save_dataset", "write_text_atomic"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "MAX_FILE_BYTES",
+    "ImportNotice",
+    "LoadedDataset",
+    "dataset_to_csv",
+    "load_dataset",
+    "parse_json",
+    "read_dataset",
+    "read_text_file",
+    "remove_stale_temp_files",
+    "save_dataset",
+    "write_text_atomic",
+]
 
 FORMAT = "playground-dataset"
 VERSION = 1
@@ -84,8 +96,9 @@ def save_dataset(path: str | os.PathLike[str], ds: Dataset) -> None:
     if _kind(path) == "csv":
         write_text_atomic(path, dataset_to_csv(ds))
     else:
-        write_text_atomic(path, json.dumps({"format": FORMAT, "version": VERSION, "dataset": ds.to_dict()},
-                                           allow_nan=False))
+        write_text_atomic(
+            path, json.dumps({"format": FORMAT, "version": VERSION, "dataset": ds.to_dict()}, allow_nan=False)
+        )
 
 
 # ----------------------------------------------------------------------- load
@@ -99,8 +112,9 @@ def read_dataset(path: str | os.PathLike[str]) -> LoadedDataset:
     if kind == "csv":
         dataset, notices = parse_csv(read_text_file(path), path.name)
         return LoadedDataset(dataset, notices)
-    return LoadedDataset(_dataset_from_json(read_json_file(path, MAX_FILE_BYTES, MAX_JSON_ITEMS,
-                                                           MAX_JSON_CONTAINERS), path.name))
+    return LoadedDataset(
+        _dataset_from_json(read_json_file(path, MAX_FILE_BYTES, MAX_JSON_ITEMS, MAX_JSON_CONTAINERS), path.name)
+    )
 
 
 def load_dataset(path: str | os.PathLike[str]) -> Dataset:
@@ -120,8 +134,9 @@ def _dataset_from_json(data: Any, name: str) -> Dataset:
     if data.get("format") != FORMAT:
         raise ValueError(f"{name}: format is {_brief(data.get('format'))}, expected {FORMAT!r}")
     if data.get("version") != VERSION or type(data.get("version")) is not int:
-        raise ValueError(f"{name}: version {_brief(data.get('version'))} is not supported "
-                         f"(this playground reads {VERSION})")
+        raise ValueError(
+            f"{name}: version {_brief(data.get('version'))} is not supported (this playground reads {VERSION})"
+        )
     if "dataset" not in data:
         raise ValueError(f"{name}: missing field 'dataset'")
     try:

@@ -38,12 +38,11 @@ class DatasetSpec:
             extra["classes"] = self.classes
         if self.expr is not None:
             extra["expr"] = list(self.expr) if isinstance(self.expr, tuple) else self.expr
-        return make_dataset(self.preset, n=self.n, noise=self.noise, seed=self.seed,
-                            test_fraction=self.test_fraction, **extra)
+        return make_dataset(
+            self.preset, n=self.n, noise=self.noise, seed=self.seed, test_fraction=self.test_fraction, **extra
+        )
 
 
-def formula_spec(expr: str | Sequence[str], n: int, noise: float, seed: int,
-                 test_fraction: float) -> DatasetSpec:
+def formula_spec(expr: str | Sequence[str], n: int, noise: float, seed: int, test_fraction: float) -> DatasetSpec:
     """The spec of a formula dataset (a list of conditions is kept as a tuple: hashable)."""
-    return DatasetSpec("formula", n, noise, seed, test_fraction, None,
-                       expr if isinstance(expr, str) else tuple(expr))
+    return DatasetSpec("formula", n, noise, seed, test_fraction, None, expr if isinstance(expr, str) else tuple(expr))

@@ -27,8 +27,7 @@ def _same_shape(target: np.ndarray, pred: Tensor, name: str, op: str) -> np.ndar
     """Accept targets of the prediction's shape, or of the same size ((n,) for (n, 1))."""
     if target.shape != pred.shape:
         if target.size != pred.data.size:
-            raise ValueError(f"{op}: {name} has shape {target.shape} but the prediction has "
-                             f"shape {pred.shape}")
+            raise ValueError(f"{op}: {name} has shape {target.shape} but the prediction has shape {pred.shape}")
         target = target.reshape(pred.shape)
     return target
 
@@ -49,11 +48,14 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
     """
     xd, Wd = x.data, W.data
     if xd.ndim != 2 or Wd.ndim != 2 or xd.shape[1] != Wd.shape[0]:
-        raise ValueError(f"linear: input of shape {x.shape} does not fit weights of shape "
-                         f"{W.shape} (need (n, {W.shape[0] if W.ndim == 2 else 'in'}) )")
+        raise ValueError(
+            f"linear: input of shape {x.shape} does not fit weights of shape "
+            f"{W.shape} (need (n, {W.shape[0] if W.ndim == 2 else 'in'}) )"
+        )
     if b is not None and b.data.shape != (Wd.shape[1],):
-        raise ValueError(f"linear: bias of shape {b.shape} does not fit weights of shape "
-                         f"{W.shape} (need ({W.shape[1]},))")
+        raise ValueError(
+            f"linear: bias of shape {b.shape} does not fit weights of shape {W.shape} (need ({W.shape[1]},))"
+        )
     # np.dot, not @: the same BLAS call for 2-D arrays, without the matmul ufunc's
     # dispatch, which costs about a third of a small batch's product.
     z = np.dot(xd, Wd)
@@ -82,8 +84,7 @@ def bce_with_logits(z: Tensor, y: object) -> Tensor:
     ``np.logaddexp(0, z)`` (that is ``max(z, 0) + log(1 + e^{-|z|})``), which is
     finite for every finite ``z``. Its gradient is the famous ``(sigmoid(z) - y) / n``.
     """
-    target = _same_shape(_constant(y, z, "targets", "bce_with_logits"), z, "targets",
-                         "bce_with_logits")
+    target = _same_shape(_constant(y, z, "targets", "bce_with_logits"), z, "targets", "bce_with_logits")
     zd = z.data
     n = max(zd.size, 1)
     per_point = np.logaddexp(0.0, zd)
@@ -115,8 +116,9 @@ def softmax_cross_entropy(z: Tensor, labels: object) -> Tensor:
     classes = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     n, k = z.shape
     if classes.shape != (n,):
-        raise ValueError(f"softmax_cross_entropy: labels have shape {classes.shape}, "
-                         f"expected ({n},) for logits of shape {z.shape}")
+        raise ValueError(
+            f"softmax_cross_entropy: labels have shape {classes.shape}, expected ({n},) for logits of shape {z.shape}"
+        )
     if classes.dtype.kind == "f":
         if not np.all(classes == np.round(classes)):
             raise ValueError("softmax_cross_entropy: labels must be whole class numbers")
@@ -124,8 +126,7 @@ def softmax_cross_entropy(z: Tensor, labels: object) -> Tensor:
     elif classes.dtype.kind not in "iu":
         raise TypeError(f"softmax_cross_entropy: labels must be integers, got {classes.dtype}")
     if n and (classes.min() < 0 or classes.max() >= k):
-        raise ValueError(f"softmax_cross_entropy: labels must lie in 0..{k - 1}, "
-                         f"got {classes.min()}..{classes.max()}")
+        raise ValueError(f"softmax_cross_entropy: labels must lie in 0..{k - 1}, got {classes.min()}..{classes.max()}")
     zd = z.data
     shifted = zd - zd.max(axis=1, keepdims=True)
     exp = np.exp(shifted)

@@ -36,8 +36,9 @@ class GradcheckError(AssertionError):
     """The analytic and numeric gradients disagree; the message says where."""
 
 
-def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 1e-6,
-              atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+def gradcheck(
+    fn: Callable[..., Tensor], inputs: Sequence[Tensor], eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3
+) -> bool:
     """Compare the autograd Jacobian of ``fn(*inputs)`` with central differences.
 
     Every input must be a float64 Tensor (finite differences in float32 are too
@@ -101,12 +102,10 @@ def _upstream_gradients(shape: tuple[int, ...]) -> list[tuple[str, np.ndarray]]:
             seeds.append((f"output element {_index(k, shape)}", one_hot.reshape(shape)))
         return seeds
     rng = np.random.default_rng(_SEED)
-    return [(f"random upstream gradient {k}", rng.standard_normal(shape))
-            for k in range(RANDOM_PROJECTIONS)]
+    return [(f"random upstream gradient {k}", rng.standard_normal(shape)) for k in range(RANDOM_PROJECTIONS)]
 
 
-def _vector_jacobian_product(output: Tensor, seed: np.ndarray,
-                             inputs: Sequence[Tensor]) -> list[np.ndarray]:
+def _vector_jacobian_product(output: Tensor, seed: np.ndarray, inputs: Sequence[Tensor]) -> list[np.ndarray]:
     """``seed^T J`` for every input, from one backward pass over ``output``'s graph."""
     for t in inputs:
         t.grad = None
@@ -114,8 +113,7 @@ def _vector_jacobian_product(output: Tensor, seed: np.ndarray,
     return [np.zeros_like(t.data) if t.grad is None else t.grad.copy() for t in inputs]
 
 
-def _numeric_jacobian(fn: Callable[..., Tensor], inputs: Sequence[Tensor], t: Tensor,
-                      eps: float) -> np.ndarray:
+def _numeric_jacobian(fn: Callable[..., Tensor], inputs: Sequence[Tensor], t: Tensor, eps: float) -> np.ndarray:
     """d output / d t by central differences: shape (output size, *t.shape)."""
     flat = t.data.reshape(-1)  # a view: t.data is a private contiguous copy here
     columns = []
@@ -133,8 +131,15 @@ def _numeric_jacobian(fn: Callable[..., Tensor], inputs: Sequence[Tensor], t: Te
     return jacobian.reshape((out_size,) + t.shape)
 
 
-def _compare(analytic: np.ndarray, numeric: np.ndarray, labels: list[str], i: int,
-             shape: tuple[int, ...], atol: float, rtol: float) -> None:
+def _compare(
+    analytic: np.ndarray,
+    numeric: np.ndarray,
+    labels: list[str],
+    i: int,
+    shape: tuple[int, ...],
+    atol: float,
+    rtol: float,
+) -> None:
     """Raise GradcheckError at the first entry outside ``atol + rtol * |numeric|``."""
     # Written as 'not within' so that a NaN on either side counts as a mismatch.
     bad = ~(np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric))
@@ -144,7 +149,8 @@ def _compare(analytic: np.ndarray, numeric: np.ndarray, labels: list[str], i: in
     element = tuple(where)
     raise GradcheckError(
         f"gradcheck: input {i} (shape {shape}) element {element}, {labels[k]}: analytic "
-        f"{analytic[k][element]:.8g} vs numeric {numeric[k][element]:.8g}")
+        f"{analytic[k][element]:.8g} vs numeric {numeric[k][element]:.8g}"
+    )
 
 
 def _index(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:

@@ -31,7 +31,7 @@ def column(v: Tensor, index: int) -> Tensor:
         grad[0, index] = g.reshape(())
         return (grad,)
 
-    return v._make(v.data[:, index:index + 1].copy(), (v,), f"[{index}]", backward)
+    return v._make(v.data[:, index : index + 1].copy(), (v,), f"[{index}]", backward)
 
 
 def concat_columns(parts: Sequence[Tensor]) -> Tensor:
@@ -44,7 +44,7 @@ def concat_columns(parts: Sequence[Tensor]) -> Tensor:
     data = np.concatenate([part.data for part in parts], axis=1)
 
     def backward(g: np.ndarray) -> list[np.ndarray]:
-        return [g[:, k:k + 1].copy() for k in range(len(parts))]
+        return [g[:, k : k + 1].copy() for k in range(len(parts))]
 
     return parts[0]._make(data, tuple(parts), "concat", backward)
 

@@ -99,8 +99,9 @@ class Tensor:
     _order: int  # creation order; set only on nodes that join the graph (see _make)
 
     def __init__(self, data: object, requires_grad: bool = False, name: str = "") -> None:
-        self.data: np.ndarray = data if isinstance(data, np.ndarray) and data.dtype.kind == "f" \
-            else _as_float_array(data)
+        self.data: np.ndarray = (
+            data if isinstance(data, np.ndarray) and data.dtype.kind == "f" else _as_float_array(data)
+        )
         self.grad: np.ndarray | None = None
         self.requires_grad = bool(requires_grad)
         self.op = ""
@@ -159,12 +160,12 @@ class Tensor:
             try:
                 np.broadcast_shapes(self.data.shape, other.data.shape)
             except ValueError:
-                raise ValueError(f"{op}: shapes {self.data.shape} and {other.data.shape} do not "
-                                 f"broadcast together") from None
+                raise ValueError(
+                    f"{op}: shapes {self.data.shape} and {other.data.shape} do not broadcast together"
+                ) from None
         return other
 
-    def _make(self, data: np.ndarray, parents: tuple[Tensor, ...], op: str,
-              backward: Backward) -> Tensor:
+    def _make(self, data: np.ndarray, parents: tuple[Tensor, ...], op: str, backward: Backward) -> Tensor:
         """The output of an op: joined to the graph only when some parent needs a gradient."""
         # Every op runs this, so it fills the slots once, directly, where Tensor()
         # would set them and then have them overwritten (a measurable share of a
@@ -190,28 +191,24 @@ class Tensor:
     # ------------------------------------------------------------- arithmetic
     def __add__(self, other: object) -> Tensor:
         other = self._lift(other, "add")
-        return self._make(self.data + other.data, (self, other), "add",
-                          lambda g: (g, g))
+        return self._make(self.data + other.data, (self, other), "add", lambda g: (g, g))
 
     def __mul__(self, other: object) -> Tensor:
         other = self._lift(other, "mul")
         a, b = self.data, other.data
-        return self._make(a * b, (self, other), "mul",
-                          lambda g: (g * b, g * a))
+        return self._make(a * b, (self, other), "mul", lambda g: (g * b, g * a))
 
     def __neg__(self) -> Tensor:
         return self._make(-self.data, (self,), "neg", lambda g: (-g,))
 
     def __sub__(self, other: object) -> Tensor:
         other = self._lift(other, "sub")
-        return self._make(self.data - other.data, (self, other), "sub",
-                          lambda g: (g, -g))
+        return self._make(self.data - other.data, (self, other), "sub", lambda g: (g, -g))
 
     def __truediv__(self, other: object) -> Tensor:
         other = self._lift(other, "div")
         a, b = self.data, other.data
-        return self._make(a / b, (self, other), "div",
-                          lambda g: (g / b, -g * a / (b * b)))
+        return self._make(a / b, (self, other), "div", lambda g: (g / b, -g * a / (b * b)))
 
     def __pow__(self, exponent: float) -> Tensor:
         if not isinstance(exponent, numbers.Real):  # int, float, numpy scalars; not a Tensor or str
@@ -226,7 +223,7 @@ class Tensor:
                 return (np.zeros_like(g),)
             return (g * p * x ** (p - 1.0),)
 
-        return self._make(x ** p, (self,), f"pow {p:g}", backward)
+        return self._make(x**p, (self,), f"pow {p:g}", backward)
 
     def __radd__(self, other: object) -> Tensor:
         return self._lift(other) + self
@@ -244,8 +241,9 @@ class Tensor:
         other = self._lift(other)
         a, b = self.data, other.data
         if a.ndim not in (1, 2) or b.ndim not in (1, 2) or a.shape[-1] != b.shape[0]:
-            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not fit "
-                             f"(need (m, k) @ (k, n) with 1 or 2 dimensions each)")
+            raise ValueError(
+                f"matmul: shapes {a.shape} and {b.shape} do not fit (need (m, k) @ (k, n) with 1 or 2 dimensions each)"
+            )
         # Treat vectors as a row (left) or a column (right) so one rule serves all cases.
         a2 = a if a.ndim == 2 else a[None, :]
         b2 = b if b.ndim == 2 else b[:, None]
@@ -322,8 +320,12 @@ class Tensor:
         x = self.data
         slope = float(slope)
         positive = x > 0
-        return self._make(np.where(positive, x, slope * x), (self,), f"leaky_relu {slope:g}",
-                          lambda g: (np.where(positive, g, slope * g),))
+        return self._make(
+            np.where(positive, x, slope * x),
+            (self,),
+            f"leaky_relu {slope:g}",
+            lambda g: (np.where(positive, g, slope * g),),
+        )
 
     # ---------------------------------------------------------------- shapes
     def reshape(self, *shape: int | tuple[int, ...]) -> Tensor:
@@ -352,8 +354,10 @@ class Tensor:
         Gradients accumulate: calling ``backward`` twice adds them twice.
         """
         if not self.requires_grad:
-            raise RuntimeError("backward: this tensor does not require a gradient "
-                               "(no input had requires_grad=True, or it was made under no_grad)")
+            raise RuntimeError(
+                "backward: this tensor does not require a gradient "
+                "(no input had requires_grad=True, or it was made under no_grad)"
+            )
         if grad is None:
             # Ones. A scalar loss, the usual root, takes the one-call path: np.ones_like
             # goes through numpy's Python-level dispatch.
@@ -378,8 +382,7 @@ class Tensor:
         while queue:
             node = heapq.heappop(queue)[1]
             incoming, backward = node.grad, node._backward
-            grads = backward(incoming) if incoming is not None and backward is not None \
-                else itertools.repeat(None)
+            grads = backward(incoming) if incoming is not None and backward is not None else itertools.repeat(None)
             for parent, g in zip(node.parents, grads):
                 if parent._backward is not None and parent.requires_grad and parent not in seen:
                     seen.add(parent)
@@ -402,11 +405,15 @@ def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray | None, op: st
     if g.shape != shape:
         g = unbroadcast(g, shape)
         if g.shape != shape:
-            raise ValueError(f"backward of {op!r}: gradient shape {g.shape} does not match "
-                             f"its input's shape {shape}")
+            raise ValueError(f"backward of {op!r}: gradient shape {g.shape} does not match its input's shape {shape}")
     if node.grad is None:
-        if type(g) is np.ndarray and g.dtype == node.data.dtype and g is not incoming \
-                and g.base is None and g.flags.writeable:
+        if (
+            type(g) is np.ndarray
+            and g.dtype == node.data.dtype
+            and g is not incoming
+            and g.base is None
+            and g.flags.writeable
+        ):
             node.grad = g  # fresh: the op made it for this parent alone
         else:
             # np.array, not astype: a 0-d result of a ufunc is a numpy scalar, and the

@@ -19,8 +19,9 @@ def check_init(name: str) -> str:
     return name
 
 
-def init_weights(scheme: str, fan_in: int, fan_out: int, rng: np.random.Generator,
-                 dtype: DTypeLike = np.float64) -> np.ndarray:
+def init_weights(
+    scheme: str, fan_in: int, fan_out: int, rng: np.random.Generator, dtype: DTypeLike = np.float64
+) -> np.ndarray:
     """A (fan_in, fan_out) weight matrix for the scheme ``scheme``. Biases start at zero."""
     check_init(scheme)
     if scheme == "xavier":

@@ -17,8 +17,14 @@ class Linear:
     ``W[i, j]`` is the weight from input ``i`` to unit ``j``.
     """
 
-    def __init__(self, n_in: int, n_out: int, init: str = "xavier",
-                 rng: np.random.Generator | None = None, dtype: DTypeLike = np.float64) -> None:
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        init: str = "xavier",
+        rng: np.random.Generator | None = None,
+        dtype: DTypeLike = np.float64,
+    ) -> None:
         for label, value in (("n_in", n_in), ("n_out", n_out)):
             if not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"Linear: {label} must be a positive integer, got {value!r}")

@@ -37,17 +37,22 @@ class MLP:
     layer. All parameters live in one flat buffer (``self.params``).
     """
 
-    def __init__(self, n_in: int, hidden: Sequence[int], n_out: int,
-                 activation: str | Sequence[str] = "tanh", init: str = "xavier",
-                 seed: int | np.random.Generator = 0, dtype: DTypeLike = np.float64) -> None:
+    def __init__(
+        self,
+        n_in: int,
+        hidden: Sequence[int],
+        n_out: int,
+        activation: str | Sequence[str] = "tanh",
+        init: str = "xavier",
+        seed: int | np.random.Generator = 0,
+        dtype: DTypeLike = np.float64,
+    ) -> None:
         hidden = list(hidden)
         for i, size in enumerate(hidden):
             if not isinstance(size, (int, np.integer)) or size < 1:
-                raise ValueError(f"MLP: hidden layer {i + 1} must have a positive whole number "
-                                 f"of units, got {size!r}")
+                raise ValueError(f"MLP: hidden layer {i + 1} must have a positive whole number of units, got {size!r}")
         # check_activation here too: with no hidden layer a misspelt name would pass unseen.
-        names = [check_activation(activation)] * len(hidden) if isinstance(activation, str) \
-            else list(activation)
+        names = [check_activation(activation)] * len(hidden) if isinstance(activation, str) else list(activation)
         if len(names) != len(hidden):
             raise ValueError(f"MLP: {len(names)} activations given for {len(hidden)} hidden layers")
         self.activations = [check_activation(name) for name in names]
@@ -60,12 +65,16 @@ class MLP:
         self.sizes = [int(s) for s in sizes]
         self.layers = [Linear(a, b, init, rng, self.dtype) for a, b in itertools.pairwise(sizes)]
         tensors = [t for layer in self.layers for t in layer.parameters()]
-        self.params = FlatParameters(tensors, [t is layer.W for layer in self.layers
-                                               for t in layer.parameters()])
+        self.params = FlatParameters(tensors, [t is layer.W for layer in self.layers for t in layer.parameters()])
 
     # ---------------------------------------------------------------- forward
-    def forward(self, x: Tensor | np.ndarray, trace: list[LayerTrace] | None = None,
-                dropout: float = 0.0, rng: np.random.Generator | None = None) -> Tensor:
+    def forward(
+        self,
+        x: Tensor | np.ndarray,
+        trace: list[LayerTrace] | None = None,
+        dropout: float = 0.0,
+        rng: np.random.Generator | None = None,
+    ) -> Tensor:
         """The logits for a batch ``x`` (n, n_in).
 
         Pass a list as ``trace`` to have every layer's ``LayerTrace`` appended to it
@@ -115,8 +124,9 @@ class MLP:
 
     def layer_labels(self) -> list[str]:
         """Human names of the layers, e.g. ``["layer 1: 8 tanh", "output: 1"]``."""
-        hidden = [f"layer {i + 1}: {layer.n_out} {name}"
-                  for i, (layer, name) in enumerate(zip(self.layers, self.activations))]
+        hidden = [
+            f"layer {i + 1}: {layer.n_out} {name}" for i, (layer, name) in enumerate(zip(self.layers, self.activations))
+        ]
         return [*hidden, f"output: {self.sizes[-1]}"]
 
     @property

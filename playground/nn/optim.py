@@ -13,8 +13,7 @@ import numpy as np
 from .parameters import FlatParameters
 
 
-def _check_finite(name: str, value: float, low: float = 0.0, high: float = math.inf,
-                  open_low: bool = False) -> float:
+def _check_finite(name: str, value: float, low: float = 0.0, high: float = math.inf, open_low: bool = False) -> float:
     value = float(value)
     too_low = value <= low if open_low else value < low
     if not math.isfinite(value) or too_low or value > high:
@@ -69,8 +68,7 @@ class Optimizer:
         """Restore what ``state_dict`` returned."""
         steps = state["steps"]
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-            raise ValueError(f"{type(self).__name__}.load_state_dict: steps must be a whole number "
-                             f">= 0, got {steps!r}")
+            raise ValueError(f"{type(self).__name__}.load_state_dict: steps must be a whole number >= 0, got {steps!r}")
         self.steps = int(steps)
 
 
@@ -82,8 +80,14 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def __init__(self, params: FlatParameters, lr: float = 0.03, momentum: float = 0.0,
-                 nesterov: bool = False, weight_decay: float = 0.0) -> None:
+    def __init__(
+        self,
+        params: FlatParameters,
+        lr: float = 0.03,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ) -> None:
         super().__init__(params, lr, weight_decay)
         self.momentum = momentum
         self.nesterov = bool(nesterov)
@@ -122,8 +126,15 @@ class Adam(Optimizer):
 
     name = "adam"
 
-    def __init__(self, params: FlatParameters, lr: float = 0.01, beta1: float = 0.9,
-                 beta2: float = 0.999, eps: float = 1e-8, weight_decay: float = 0.0) -> None:
+    def __init__(
+        self,
+        params: FlatParameters,
+        lr: float = 0.01,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
         super().__init__(params, lr, weight_decay)
         self.beta1 = _check_finite("beta1", beta1, 0.0, 0.9999)
         self.beta2 = _check_finite("beta2", beta2, 0.0, 0.99999)
@@ -138,8 +149,8 @@ class Adam(Optimizer):
         self.v *= b2
         self.v += (1.0 - b2) * grad * grad
         # Fold both bias corrections into one scalar step size (Kingma & Ba, section 2).
-        correction2 = math.sqrt(1.0 - b2 ** t)
-        step = self._lr * correction2 / (1.0 - b1 ** t)
+        correction2 = math.sqrt(1.0 - b2**t)
+        step = self._lr * correction2 / (1.0 - b1**t)
         denom = np.sqrt(self.v)
         denom += self.eps * correction2
         data -= step * self.m / denom
@@ -161,8 +172,9 @@ OPTIMIZERS: dict[str, str] = {
 }
 
 
-def make_optimizer(name: str, params: FlatParameters, lr: float, momentum: float = 0.9,
-                   weight_decay: float = 0.0) -> Optimizer:
+def make_optimizer(
+    name: str, params: FlatParameters, lr: float, momentum: float = 0.9, weight_decay: float = 0.0
+) -> Optimizer:
     """Build the optimiser called ``name`` (one of OPTIMIZERS)."""
     if name == "sgd":
         return SGD(params, lr, 0.0, weight_decay=weight_decay)

@@ -33,5 +33,5 @@ class Schedule:
         if self.kind == "step":
             return base_lr * self.gamma ** (epoch // self.every)
         if self.kind == "exponential":
-            return base_lr * self.gamma ** epoch
+            return base_lr * self.gamma**epoch
         return base_lr

@@ -28,8 +28,9 @@ def _fail(name: str, message: str, value: object) -> NoReturn:
     raise ValueError(f"TrainingConfig.{name}: {message}, got {text if len(text) <= 60 else text[:57] + '...'}")
 
 
-def _number(name: str, value: object, low: float, high: float, *, open_low: bool = False,
-            open_high: bool = False) -> float:
+def _number(
+    name: str, value: object, low: float, high: float, *, open_low: bool = False, open_high: bool = False
+) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         _fail(name, "must be a number", value)
     try:
@@ -39,8 +40,11 @@ def _number(name: str, value: object, low: float, high: float, *, open_low: bool
     below = number <= low if open_low else number < low
     above = number >= high if open_high else number > high
     if not math.isfinite(number) or below or above:
-        _fail(name, f"must be a finite number in {'(' if open_low else '['}{low:g}, "
-                    f"{high:g}{')' if open_high else ']'}", value)
+        _fail(
+            name,
+            f"must be a finite number in {'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}",
+            value,
+        )
     return number
 
 
@@ -150,9 +154,15 @@ class TrainingConfig:
         """Names of the fields that make ``other`` a different network from this one."""
         # "tanh" and ("tanh", "tanh") are the same network, so compare per-layer names;
         # but an unchanged "tanh" with a new layer count is a change of hidden only.
-        return [name for name in ARCHITECTURE_FIELDS
-                if (self.activation != other.activation and self.activations != other.activations
-                    if name == "activation" else getattr(self, name) != getattr(other, name))]
+        return [
+            name
+            for name in ARCHITECTURE_FIELDS
+            if (
+                self.activation != other.activation and self.activations != other.activations
+                if name == "activation"
+                else getattr(self, name) != getattr(other, name)
+            )
+        ]
 
     def replace(self, **changes: Any) -> TrainingConfig:
         """A copy with ``changes`` applied (and validated)."""

@@ -15,12 +15,12 @@ DEFAULT_NOISE = 0.1
 DEFAULT_POINTS = 300
 DEFAULT_TEST_FRACTION = 0.3
 DEFAULT_SEED = 0
-DEFAULT_CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03,
-                                batch_size=32, seed=0)
+DEFAULT_CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03, batch_size=32, seed=0)
 
 
 def default_session(preset: str = DEFAULT_PRESET, seed: int = DEFAULT_SEED) -> tuple[Dataset, TrainingConfig]:
     """The default dataset (``preset`` drawn with ``seed``) and the default network."""
-    dataset = make_dataset(preset, n=DEFAULT_POINTS, noise=DEFAULT_NOISE, seed=seed,
-                           test_fraction=DEFAULT_TEST_FRACTION)
+    dataset = make_dataset(
+        preset, n=DEFAULT_POINTS, noise=DEFAULT_NOISE, seed=seed, test_fraction=DEFAULT_TEST_FRACTION
+    )
     return dataset, DEFAULT_CONFIG

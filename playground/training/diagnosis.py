@@ -44,20 +44,26 @@ if TYPE_CHECKING:
     from .trainer import Divergence, Trainer
 
 DIVERGED, LEARNING_RATE, DEAD_UNITS, SATURATION, EXPLODING_GRADIENTS, VANISHING_GRADIENTS = (
-    "diverged", "learning_rate", "dead_units", "saturation", "exploding", "vanishing")
+    "diverged",
+    "learning_rate",
+    "dead_units",
+    "saturation",
+    "exploding",
+    "vanishing",
+)
 CAUSES = (DIVERGED, LEARNING_RATE, DEAD_UNITS, SATURATION, EXPLODING_GRADIENTS, VANISHING_GRADIENTS)
 ERROR, WARNING, NOTE = "error", "warning", "note"
 SEVERITIES = (ERROR, WARNING, NOTE)
 
-WINDOW = 20           # recent epochs the loss checks look at
-MIN_EPOCHS = 5        # fewer epochs than this say nothing about the loss curve
-ROSE = 2.0            # "risen": the recent median loss is this many times its best ...
-ROSE_BY = 0.1         # ... and above it by this share of the constant guess's loss
+WINDOW = 20  # recent epochs the loss checks look at
+MIN_EPOCHS = 5  # fewer epochs than this say nothing about the loss curve
+ROSE = 2.0  # "risen": the recent median loss is this many times its best ...
+ROSE_BY = 0.1  # ... and above it by this share of the constant guess's loss
 WORSE_THAN_GUESS = 1.5  # the recent median loss over the constant guess's
-JUMPY = 0.1           # median |change of log loss| between epochs that reads as oscillating
-STALLED = 0.5         # a recent loss above this share of the constant guess's: not learning
-SATURATED = 0.99      # |tanh| or |2 sigmoid - 1| beyond this: the slope is below 0.02
-STUCK_SHARE = 0.95    # a unit saturated on this share of the points is stuck
+JUMPY = 0.1  # median |change of log loss| between epochs that reads as oscillating
+STALLED = 0.5  # a recent loss above this share of the constant guess's: not learning
+SATURATED = 0.99  # |tanh| or |2 sigmoid - 1| beyond this: the slope is below 0.02
+STUCK_SHARE = 0.95  # a unit saturated on this share of the points is stuck
 # Above these the learning rate is large for the optimiser (Adam's steps are about
 # lr in size whatever the gradient; plain gradient descent scales with it).
 HIGH_LR = {"adam": 0.1, "sgd": 1.0, "momentum": 0.3, "nesterov": 0.3}
@@ -86,9 +92,15 @@ class Diagnosis:
         return f"{self.message} {self.advice}"
 
 
-def diagnose(history: HistoryLike, config: TrainingConfig, hidden: Sequence[np.ndarray] | None = None, *,
-             divergence: Divergence | None = None, baseline_loss: float | None = None,
-             window: int = WINDOW) -> list[Diagnosis]:
+def diagnose(
+    history: HistoryLike,
+    config: TrainingConfig,
+    hidden: Sequence[np.ndarray] | None = None,
+    *,
+    divergence: Divergence | None = None,
+    baseline_loss: float | None = None,
+    window: int = WINDOW,
+) -> list[Diagnosis]:
     """Everything that is wrong with this training run, most serious first ([] when healthy).
 
     ``history`` is the trainer's ``History`` or a mapping of its columns (a
@@ -118,9 +130,13 @@ def diagnose(history: HistoryLike, config: TrainingConfig, hidden: Sequence[np.n
     explained: set[int] = set()
     for layer, (size, name) in enumerate(zip(sizes, activations)):
         units = None if hidden is None else np.asarray(hidden[layer])
-        problem = (_dead_units(history, layer, size, units, blamed_on_lr, lr) if name == "relu"
-                   else _saturation(layer, size, name, units, curve, blamed_on_lr, lr)
-                   if name in ("tanh", "sigmoid") and units is not None else None)
+        problem = (
+            _dead_units(history, layer, size, units, blamed_on_lr, lr)
+            if name == "relu"
+            else _saturation(layer, size, name, units, curve, blamed_on_lr, lr)
+            if name in ("tanh", "sigmoid") and units is not None
+            else None
+        )
         if problem is not None:
             found.append(problem)
             explained.add(layer)
@@ -139,8 +155,9 @@ def diagnose_trainer(trainer: Trainer, max_points: int = 2000) -> list[Diagnosis
     if len(train) > max_points:
         train = train[np.linspace(0, len(train) - 1, max_points).astype(np.intp)]
     hidden = trainer.probe(dataset.X[train]).a[:-1] if len(train) else None
-    return diagnose(trainer.history, trainer.config, hidden, divergence=trainer.divergence,
-                    baseline_loss=trainer.baseline_loss())
+    return diagnose(
+        trainer.history, trainer.config, hidden, divergence=trainer.divergence, baseline_loss=trainer.baseline_loss()
+    )
 
 
 def confirmed_health(health: GradientHealth, diagnoses: Sequence[Diagnosis]) -> GradientHealth:
@@ -154,8 +171,11 @@ def confirmed_health(health: GradientHealth, diagnoses: Sequence[Diagnosis]) -> 
     """
     vanishing = {layer for d in diagnoses if d.cause == VANISHING_GRADIENTS for layer in d.layers}
     diverged = any(d.cause == DIVERGED for d in diagnoses)
-    kept = tuple(f for f in health.flags
-                 if (f.kind == VANISHING and f.layer in vanishing) or (f.kind == EXPLODING and not diverged))
+    kept = tuple(
+        f
+        for f in health.flags
+        if (f.kind == VANISHING and f.layer in vanishing) or (f.kind == EXPLODING and not diverged)
+    )
     return GradientHealth(kept)
 
 
@@ -164,15 +184,15 @@ def confirmed_health(health: GradientHealth, diagnoses: Sequence[Diagnosis]) -> 
 class _LossCurve:
     """The training loss's recent behaviour, in the few numbers the checks need."""
 
-    epochs: int           # finite epochs recorded
-    level: float          # median of the recent losses
-    low: float            # smallest and largest recent loss
+    epochs: int  # finite epochs recorded
+    level: float  # median of the recent losses
+    low: float  # smallest and largest recent loss
     high: float
-    best: float           # best loss ever, and its epoch
+    best: float  # best loss ever, and its epoch
     best_epoch: int
-    jumps: float          # median |change of log loss| between recent epochs
-    reference: float      # the constant guess's loss (or the first epoch's)
-    guessed: bool         # whether ``reference`` is the constant guess
+    jumps: float  # median |change of log loss| between recent epochs
+    reference: float  # the constant guess's loss (or the first epoch's)
+    guessed: bool  # whether ``reference`` is the constant guess
 
     @classmethod
     def read(cls, history: HistoryLike, baseline: float | None, window: int) -> _LossCurve | None:
@@ -188,9 +208,17 @@ class _LossCurve:
         reference = baseline if baseline is not None and guessed else float(loss[0])
         # Losses are positive (cross-entropy, squared error); the floor keeps log finite at 0.
         logs = np.log(np.maximum(recent, 1e-300))
-        return cls(len(loss), float(np.median(recent)), float(recent.min()), float(recent.max()),
-                   float(loss[best]), int(epochs[best]), float(np.median(np.abs(np.diff(logs)))),
-                   reference, guessed)
+        return cls(
+            len(loss),
+            float(np.median(recent)),
+            float(recent.min()),
+            float(recent.max()),
+            float(loss[best]),
+            int(epochs[best]),
+            float(np.median(np.abs(np.diff(logs)))),
+            reference,
+            guessed,
+        )
 
     @property
     def stalled(self) -> bool:
@@ -200,8 +228,10 @@ class _LossCurve:
     def describe(self) -> str:
         """The loss's recent course in words, with its best and the constant guess."""
         if self.jumps >= JUMPY:
-            course = (f"The training loss jumps between {format_number(self.low)} and "
-                      f"{format_number(self.high)} from epoch to epoch")
+            course = (
+                f"The training loss jumps between {format_number(self.low)} and "
+                f"{format_number(self.high)} from epoch to epoch"
+            )
         else:
             course = f"The training loss has risen to {format_number(self.level)}"
         text = f"{course} (its best was {format_number(self.best)}, at epoch {self.best_epoch}"
@@ -222,25 +252,35 @@ def _learning_rate(curve: _LossCurve | None, lr: float, health: object) -> Diagn
     if exploding:
         worst = max(exploding, key=lambda f: f.value if math.isfinite(f.value) else math.inf)
         message += f" The gradients have grown to {format_number(worst.value)}."
-    advice = (f"The learning rate ({format_number(lr)}) is too high: each step overshoots the minimum. "
-              f"Lower it, for example to {format_number(lr / 10)}, and press Reset if the loss does "
-              f"not come down (the weights may have grown too large to recover).")
+    advice = (
+        f"The learning rate ({format_number(lr)}) is too high: each step overshoots the minimum. "
+        f"Lower it, for example to {format_number(lr / 10)}, and press Reset if the loss does "
+        f"not come down (the weights may have grown too large to recover)."
+    )
     return Diagnosis(LEARNING_RATE, WARNING, message, advice, since_epoch=curve.best_epoch)
 
 
 def _diverged(divergence: Divergence, activations: Sequence[str]) -> Diagnosis:
-    message = (f"Training diverged in epoch {divergence.epoch}: {divergence.cause}. The weights "
-               f"were put back to those after epoch {divergence.epoch - 1}.")
+    message = (
+        f"Training diverged in epoch {divergence.epoch}: {divergence.cause}. The weights "
+        f"were put back to those after epoch {divergence.epoch - 1}."
+    )
     unbounded = activations and all(name in ("linear", "relu", "leaky_relu") for name in activations)
-    why = (" With linear or ReLU units nothing limits how large the values grow, so an overshooting "
-           "step feeds on itself." if unbounded else "")
-    advice = (f"Lower the learning rate (now {format_number(divergence.lr)}), for example to "
-              f"{format_number(divergence.lr / 10)}, then train on.{why}")
+    why = (
+        " With linear or ReLU units nothing limits how large the values grow, so an overshooting step feeds on itself."
+        if unbounded
+        else ""
+    )
+    advice = (
+        f"Lower the learning rate (now {format_number(divergence.lr)}), for example to "
+        f"{format_number(divergence.lr / 10)}, then train on.{why}"
+    )
     return Diagnosis(DIVERGED, ERROR, message, advice, since_epoch=divergence.epoch)
 
 
-def _dead_units(history: HistoryLike, layer: int, size: int, units: np.ndarray | None,
-                blamed_on_lr: bool, lr: float) -> Diagnosis | None:
+def _dead_units(
+    history: HistoryLike, layer: int, size: int, units: np.ndarray | None, blamed_on_lr: bool, lr: float
+) -> Diagnosis | None:
     column = _maybe_column(history, "dead_units")
     counts = None if column is None or not len(column) else np.asarray(column, dtype=np.float64)[:, layer]
     if units is not None:
@@ -253,17 +293,23 @@ def _dead_units(history: HistoryLike, layer: int, size: int, units: np.ndarray |
         return None
     since = _since(np.asarray(_column(history, "epoch"), dtype=np.float64), counts, dead)
     when = f" since epoch {since}" if since is not None else ""
-    message = (f"layer {layer + 1}: {dead} of {size} ReLU units dead{when}: they are zero on every "
-               f"training point, so they pass no gradient and cannot learn back.")
+    message = (
+        f"layer {layer + 1}: {dead} of {size} ReLU units dead{when}: they are zero on every "
+        f"training point, so they pass no gradient and cannot learn back."
+    )
     if dead == size:
         message += " Nothing reaches the layers above, so the network gives every point the same answer."
     if blamed_on_lr:
-        advice = (f"A learning rate this high ({format_number(lr)}) lets one step push a unit below zero "
-                  f"for every point. Lower it, for example to {format_number(lr / 10)}, and press Reset "
-                  f"(dead units do not revive by themselves), or use leaky ReLU.")
+        advice = (
+            f"A learning rate this high ({format_number(lr)}) lets one step push a unit below zero "
+            f"for every point. Lower it, for example to {format_number(lr / 10)}, and press Reset "
+            f"(dead units do not revive by themselves), or use leaky ReLU."
+        )
     else:
-        advice = ("Press Reset to start them afresh, or use leaky ReLU (its small slope below zero "
-                  "keeps units learning); He initialisation and a lower learning rate also help.")
+        advice = (
+            "Press Reset to start them afresh, or use leaky ReLU (its small slope below zero "
+            "keeps units learning); He initialisation and a lower learning rate also help."
+        )
     severity = WARNING if 2 * dead >= size else NOTE
     return Diagnosis(DEAD_UNITS, severity, message, advice, (layer,), since)
 
@@ -283,8 +329,9 @@ def _since(epochs: np.ndarray, counts: np.ndarray | None, dead: int) -> int | No
     return int(epochs[first])
 
 
-def _saturation(layer: int, size: int, name: str, units: np.ndarray | None, curve: _LossCurve | None,
-                blamed_on_lr: bool, lr: float) -> Diagnosis | None:
+def _saturation(
+    layer: int, size: int, name: str, units: np.ndarray | None, curve: _LossCurve | None, blamed_on_lr: bool, lr: float
+) -> Diagnosis | None:
     if units is None or not len(units):
         return None
     # A converged network may run its units hard against their limits and be right:
@@ -296,48 +343,79 @@ def _saturation(layer: int, size: int, name: str, units: np.ndarray | None, curv
     if 2 * stuck < size:
         return None
     limits = "±1" if name == "tanh" else "0 or 1"
-    message = (f"layer {layer + 1}: {stuck} of {size} {name} units stuck at {limits}: saturated on at "
-               f"least {STUCK_SHARE:.0%} of the training points, where their slope is almost zero, so "
-               f"they pass almost no gradient.")
+    message = (
+        f"layer {layer + 1}: {stuck} of {size} {name} units stuck at {limits}: saturated on at "
+        f"least {STUCK_SHARE:.0%} of the training points, where their slope is almost zero, so "
+        f"they pass almost no gradient."
+    )
     if blamed_on_lr:
-        advice = (f"The learning rate ({format_number(lr)}) is so high that the weights grew too large "
-                  f"for {name}. Lower it, for example to {format_number(lr / 10)}, and press Reset to "
-                  f"start from small weights.")
+        advice = (
+            f"The learning rate ({format_number(lr)}) is so high that the weights grew too large "
+            f"for {name}. Lower it, for example to {format_number(lr / 10)}, and press Reset to "
+            f"start from small weights."
+        )
     else:
-        advice = ("The inputs to these units are too large: standardise the inputs, use Xavier "
-                  "initialisation, or add L2; then press Reset to start from small weights.")
+        advice = (
+            "The inputs to these units are too large: standardise the inputs, use Xavier "
+            "initialisation, or add L2; then press Reset to start from small weights."
+        )
     return Diagnosis(SATURATION, WARNING, message, advice, (layer,))
 
 
-def _gradient_flags(health: object, explained: set[int], curve: _LossCurve | None,
-                    activations: Sequence[str]) -> list[Diagnosis]:
+def _gradient_flags(
+    health: object, explained: set[int], curve: _LossCurve | None, activations: Sequence[str]
+) -> list[Diagnosis]:
     flags = [f for f in getattr(health, "flags", ()) if f.layer not in explained]
     found = []
     exploding = [f for f in flags if f.kind == EXPLODING]
     if exploding:
         worst = max(exploding, key=lambda f: f.value if math.isfinite(f.value) else math.inf)
-        message = (f"Exploding gradients in {_layers([f.layer for f in exploding], len(activations))}: up to "
-                   f"{format_number(worst.value)}.")
-        found.append(Diagnosis(EXPLODING_GRADIENTS, WARNING, message,
-                               "Lower the learning rate; Xavier initialisation and fewer layers also "
-                               "keep gradients in range.", tuple(f.layer for f in exploding)))
+        message = (
+            f"Exploding gradients in {_layers([f.layer for f in exploding], len(activations))}: up to "
+            f"{format_number(worst.value)}."
+        )
+        found.append(
+            Diagnosis(
+                EXPLODING_GRADIENTS,
+                WARNING,
+                message,
+                "Lower the learning rate; Xavier initialisation and fewer layers also keep gradients in range.",
+                tuple(f.layer for f in exploding),
+            )
+        )
     vanishing = [f for f in flags if f.kind == VANISHING]
     if vanishing:
         worst = min(vanishing, key=lambda f: f.value)
-        message = (f"Vanishing gradients in {_layers([f.layer for f in vanishing], len(activations))}: under "
-                   f"{format_number(1e-3)} of the output layer's (layer {worst.layer + 1}: "
-                   f"{format_number(worst.value)} of it), so these layers barely learn.")
+        message = (
+            f"Vanishing gradients in {_layers([f.layer for f in vanishing], len(activations))}: under "
+            f"{format_number(1e-3)} of the output layer's (layer {worst.layer + 1}: "
+            f"{format_number(worst.value)} of it), so these layers barely learn."
+        )
         stalled = curve is not None and curve.stalled
         if curve is not None and stalled:
-            message += (f" The loss has stalled at {format_number(curve.level)}, about what guessing "
-                        f"the same answer for every point scores ({format_number(curve.reference)}).")
-        family = ("saturating" if all(activations[f.layer] in ("sigmoid", "tanh") for f in vanishing)
-                  else "relu" if all(activations[f.layer] == "relu" for f in vanishing) else "other")
+            message += (
+                f" The loss has stalled at {format_number(curve.level)}, about what guessing "
+                f"the same answer for every point scores ({format_number(curve.reference)})."
+            )
+        family = (
+            "saturating"
+            if all(activations[f.layer] in ("sigmoid", "tanh") for f in vanishing)
+            else "relu"
+            if all(activations[f.layer] == "relu" for f in vanishing)
+            else "other"
+        )
         advice = ADVICE[VANISHING, family][1]
         if family == "saturating":
             advice += " (the 'deep ReLU + He' preset)"
-        found.append(Diagnosis(VANISHING_GRADIENTS, WARNING if stalled else NOTE, message,
-                               f"What helps: {advice}.", tuple(f.layer for f in vanishing)))
+        found.append(
+            Diagnosis(
+                VANISHING_GRADIENTS,
+                WARNING if stalled else NOTE,
+                message,
+                f"What helps: {advice}.",
+                tuple(f.layer for f in vanishing),
+            )
+        )
     return found
 
 

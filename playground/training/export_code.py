@@ -27,8 +27,13 @@ WEIGHTS = ("initial", "trained")
 
 # The features as code over the columns x1 and x2 (the app's definitions, data/features.py).
 FEATURE_CODE = {
-    "x1": "x1", "x2": "x2", "x1^2": "x1 * x1", "x2^2": "x2 * x2", "x1*x2": "x1 * x2",
-    "sin(x1)": "np.sin(x1)", "sin(x2)": "np.sin(x2)",
+    "x1": "x1",
+    "x2": "x2",
+    "x1^2": "x1 * x1",
+    "x2^2": "x2 * x2",
+    "x1*x2": "x1 * x2",
+    "sin(x1)": "np.sin(x1)",
+    "sin(x2)": "np.sin(x2)",
 }
 
 
@@ -49,7 +54,8 @@ def export_script(trainer: Trainer, flavour: str = "numpy", weights: str = "init
     values = _values(source, flavour, weights)
     body = templates.NUMPY if flavour == "numpy" else templates.TORCH
     return Template(templates.PRELUDE + body + templates.MAIN).substitute(
-        {key: _wrap(value) for key, value in values.items()})
+        {key: _wrap(value) for key, value in values.items()}
+    )
 
 
 def suggested_file_name(flavour: str) -> str:
@@ -60,8 +66,10 @@ def suggested_file_name(flavour: str) -> str:
 def _check_exportable(trainer: Trainer) -> None:
     config = trainer.config
     if config.dtype != "float64":
-        raise ValueError(f"export: the network computes in {config.dtype}; the script reproduces "
-                         f"float64 networks only (choose float64 in Advanced to export)")
+        raise ValueError(
+            f"export: the network computes in {config.dtype}; the script reproduces "
+            f"float64 networks only (choose float64 in Advanced to export)"
+        )
     unknown = [name for name in config.features if name not in FEATURE_CODE]
     if unknown:
         raise ValueError(f"export: the feature {unknown[0]!r} cannot be written as code yet")
@@ -76,15 +84,19 @@ def _values(trainer: Trainer, flavour: str, weights: str) -> dict[str, Any]:
     model = trainer.model
     shapes = [t.data.shape for t in model.parameters()]
     params = _split(snapshot.params, shapes)
-    state = {key: _split(np.asarray(value), shapes) for key, value in snapshot.optimizer.items()
-             if key != "steps"}
+    state = {key: _split(np.asarray(value), shapes) for key, value in snapshot.optimizer.items() if key != "steps"}
     steps = int(snapshot.optimizer["steps"])
-    adam = getattr(trainer.optimizer, "beta1", 0.9), getattr(trainer.optimizer, "beta2", 0.999), \
-        getattr(trainer.optimizer, "eps", 1e-8)
+    adam = (
+        getattr(trainer.optimizer, "beta1", 0.9),
+        getattr(trainer.optimizer, "beta2", 0.999),
+        getattr(trainer.optimizer, "eps", 1e-8),
+    )
     classification = dataset.task == "classification"
     standardizer = trainer.standardizer
-    title = (f"Playground session, {flavour == 'numpy' and 'plain NumPy' or 'PyTorch'}: "
-             f"{dataset.n} points ({dataset.task}), network {model.sizes}, {config.optimizer}")
+    title = (
+        f"Playground session, {flavour == 'numpy' and 'plain NumPy' or 'PyTorch'}: "
+        f"{dataset.n} points ({dataset.task}), network {model.sizes}, {config.optimizer}"
+    )
     return {
         "title": title,
         "weights": weights,
@@ -100,21 +112,26 @@ def _values(trainer: Trainer, flavour: str, weights: str) -> dict[str, Any]:
         "features": repr(list(config.features)),
         "hidden": repr(list(config.hidden)),
         "activations": repr(list(config.activations)),
-        "standardize": ("None" if standardizer is None else
-                        f"({_floats(standardizer.mean)}, {_floats(standardizer.std)})"),
+        "standardize": (
+            "None" if standardizer is None else f"({_floats(standardizer.mean)}, {_floats(standardizer.std)})"
+        ),
         "optimizer": repr(config.optimizer),
         "lr": repr(config.lr),
         "momentum": repr(config.momentum),
         "adam": ", ".join(repr(float(v)) for v in adam),
         "batch_size": repr(config.batch_size),
-        "l1": repr(config.l1), "l2": repr(config.l2),
+        "l1": repr(config.l1),
+        "l2": repr(config.l2),
         "weight_decay": repr(config.weight_decay),
         "dropout": repr(config.dropout),
-        "schedule": repr(config.schedule), "schedule_gamma": repr(config.schedule_gamma),
+        "schedule": repr(config.schedule),
+        "schedule_gamma": repr(config.schedule_gamma),
         "schedule_every": repr(config.schedule_every),
-        "patience": repr(config.patience), "max_epochs": repr(config.max_epochs),
+        "patience": repr(config.patience),
+        "max_epochs": repr(config.max_epochs),
         "epoch": repr(snapshot.epoch),
-        "best_loss": _float(snapshot.best_loss), "epochs_since_best": repr(snapshot.epochs_since_best),
+        "best_loss": _float(snapshot.best_loss),
+        "epochs_since_best": repr(snapshot.epochs_since_best),
         "weights_list": _arrays(params[0::2]),
         "biases_list": _arrays(params[1::2]),
         "steps": repr(steps),
@@ -130,8 +147,7 @@ def _wrap(text: str) -> str:
     script reads in an editor; other values unchanged."""
     if len(text) <= 100 or "\n" in text:
         return text
-    return textwrap.fill(text, width=100, subsequent_indent="    ", break_long_words=False,
-                         break_on_hyphens=False)
+    return textwrap.fill(text, width=100, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
 
 
 def _split(flat: np.ndarray, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
@@ -139,7 +155,7 @@ def _split(flat: np.ndarray, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
     out, at = [], 0
     for shape in shapes:
         size = int(np.prod(shape))
-        out.append(flat[at:at + size].reshape(shape))
+        out.append(flat[at : at + size].reshape(shape))
         at += size
     return out
 

@@ -318,7 +318,7 @@ def evaluate(F, y):
 
 '''
 
-MAIN = '''\
+MAIN = """\
 
 def main():
     parser = argparse.ArgumentParser(description="Train the exported Playground session.")
@@ -362,4 +362,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-'''
+"""

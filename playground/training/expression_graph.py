@@ -26,16 +26,25 @@ MAX_VARIABLES = 8
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
 _SYMBOL = {"-": "−", "*": "·"}
 _FUNCTIONS: dict[str, Callable[[Tensor], Tensor]] = {
-    "exp": Tensor.exp, "log": Tensor.log, "tanh": Tensor.tanh, "sin": sin, "cos": cos, "tan": tan,
-    "abs": absolute, "sqrt": lambda t: t ** 0.5}
+    "exp": Tensor.exp,
+    "log": Tensor.log,
+    "tanh": Tensor.tanh,
+    "sin": sin,
+    "cos": cos,
+    "tan": tan,
+    "abs": absolute,
+    "sqrt": lambda t: t**0.5,
+}
 
 
 def parse_formula(text: str) -> Expression:
     """Parse ``text`` as a formula of named variables; ValueError for a condition or too many names."""
     expression = parse(text, variables=None)
     if expression.is_condition:
-        raise ValueError("formula: a comparison is true or false and has no gradient; type a formula "
-                         "whose value is a number, such as a*b + c")
+        raise ValueError(
+            "formula: a comparison is true or false and has no gradient; type a formula "
+            "whose value is a number, such as a*b + c"
+        )
     if not expression.names:
         raise ValueError("formula: it has no variable, so there is nothing to take the gradient for")
     if len(expression.names) > MAX_VARIABLES:
@@ -87,7 +96,7 @@ class _Builder:
         if isinstance(node, Binary):
             left = self.build(node.left)
             if node.op == "**" and isinstance(node.right, Number):
-                return self.name(left ** node.right.value, node)
+                return self.name(left**node.right.value, node)
             right = self.build(node.right)
             if node.op == "**":  # a variable exponent: a**b = exp(b log a), defined for a > 0
                 return self.name((left.log() * right).exp(), node)
@@ -100,8 +109,7 @@ def _leaves(expression: Expression, values: Mapping[str, object], grad: bool) ->
     missing = [name for name in expression.names if name not in values]
     if missing:
         raise ValueError(f"formula: no value given for {', '.join(missing)}")
-    return {name: Tensor(np.asarray(values[name], dtype=np.float64), requires_grad=grad)
-            for name in expression.names}
+    return {name: Tensor(np.asarray(values[name], dtype=np.float64), requires_grad=grad) for name in expression.names}
 
 
 def build_expression_graph(formula: str | Expression, values: Mapping[str, float]) -> PointGraph:
@@ -117,16 +125,21 @@ def build_expression_graph(formula: str | Expression, values: Mapping[str, float
         root = builder.build(expression.root)
         for tensor in builder.keep:
             if not np.all(np.isfinite(tensor.data)):
-                raise ValueError(f"formula: {builder.meta[id(tensor)].label} is not a finite number at "
-                                 + ", ".join(f"{k} = {float(v.data):g}" for k, v in leaves.items()))
+                raise ValueError(
+                    f"formula: {builder.meta[id(tensor)].label} is not a finite number at "
+                    + ", ".join(f"{k} = {float(v.data):g}" for k, v in leaves.items())
+                )
         root.backward()
     return collect_graph(builder.meta, root)
 
 
 def gradient(graph: PointGraph) -> dict[str, float]:
     """∂f/∂variable for each variable of a formula's graph."""
-    return {node.label: float(node.grad.reshape(())) for node in graph.nodes
-            if node.kind == "input" and node.grad is not None}
+    return {
+        node.label: float(node.grad.reshape(()))
+        for node in graph.nodes
+        if node.kind == "input" and node.grad is not None
+    }
 
 
 def evaluate_grid(expression: Expression, values: Mapping[str, np.ndarray | float]) -> np.ndarray:

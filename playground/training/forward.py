@@ -49,24 +49,28 @@ class Network:
 
     def __post_init__(self) -> None:
         if len(self.activations) != len(self.weights) - 1:
-            raise ValueError(f"Network: {len(self.activations)} activations for "
-                             f"{len(self.weights) - 1} hidden layers")
+            raise ValueError(f"Network: {len(self.activations)} activations for {len(self.weights) - 1} hidden layers")
         for i, ((W, b), (W_next, _)) in enumerate(zip(self.weights, self.weights[1:])):
             if W.shape[1] != W_next.shape[0] or b.shape != (W.shape[1],):
-                raise ValueError(f"Network: layer {i + 1} has W {W.shape} and b {b.shape}, "
-                                 f"which do not fit layer {i + 2}'s W {W_next.shape}")
+                raise ValueError(
+                    f"Network: layer {i + 1} has W {W.shape} and b {b.shape}, "
+                    f"which do not fit layer {i + 2}'s W {W_next.shape}"
+                )
 
     @classmethod
     def from_trainer(cls, trainer: Trainer) -> Network:
         """A copy of ``trainer``'s current weights."""
         model = trainer.model
-        weights = tuple((np.array(layer.W.data, dtype=np.float64), np.array(layer.b.data, dtype=np.float64))
-                        for layer in model.layers)
+        weights = tuple(
+            (np.array(layer.W.data, dtype=np.float64), np.array(layer.b.data, dtype=np.float64))
+            for layer in model.layers
+        )
         return cls(weights, tuple(model.activations), trainer.head.name)
 
     @classmethod
-    def from_flat(cls, params: np.ndarray, sizes: Sequence[int], activations: Sequence[str],
-                  head: str = "sigmoid") -> Network:
+    def from_flat(
+        cls, params: np.ndarray, sizes: Sequence[int], activations: Sequence[str], head: str = "sigmoid"
+    ) -> Network:
         """The network whose flat parameter vector (W1, b1, W2, b2, ... as ``FlatParameters``) is ``params``."""
         Ws, bs = unflatten(np.asarray(params, dtype=np.float64)[None], sizes)
         return cls(tuple((W[0], b[0]) for W, b in zip(Ws, bs)), tuple(activations), head)
@@ -100,19 +104,26 @@ def unflatten(params: np.ndarray, sizes: Sequence[int]) -> tuple[list[np.ndarray
     and ``b`` (B, n_out), in ``FlatParameters`` order (W1, b1, W2, b2, ...)."""
     expected = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
     if params.ndim != 2 or params.shape[1] != expected:
-        raise ValueError(f"unflatten: a {'-'.join(map(str, sizes))} network has {expected} parameters, "
-                         f"got an array of shape {params.shape}")
+        raise ValueError(
+            f"unflatten: a {'-'.join(map(str, sizes))} network has {expected} parameters, "
+            f"got an array of shape {params.shape}"
+        )
     Ws, bs, start = [], [], 0
     for n_in, n_out in zip(sizes, sizes[1:]):
-        Ws.append(params[:, start:start + n_in * n_out].reshape(-1, n_in, n_out))
+        Ws.append(params[:, start : start + n_in * n_out].reshape(-1, n_in, n_out))
         start += n_in * n_out
-        bs.append(params[:, start:start + n_out])
+        bs.append(params[:, start : start + n_out])
         start += n_out
     return Ws, bs
 
 
-def batched_logits(inputs: np.ndarray, params: np.ndarray, sizes: Sequence[int],
-                   activations: Sequence[str], dtype: DTypeLike = np.float64) -> np.ndarray:
+def batched_logits(
+    inputs: np.ndarray,
+    params: np.ndarray,
+    sizes: Sequence[int],
+    activations: Sequence[str],
+    dtype: DTypeLike = np.float64,
+) -> np.ndarray:
     """The logits (B, n, k) of the network with each of the ``B`` flat weight vectors ``params`` (B, P)
     on the same ``inputs`` (n, n_in): one batched matrix product per layer, no loop over weight vectors.
 

@@ -66,8 +66,8 @@ class GraphNode:
     value: np.ndarray
     grad: np.ndarray | None
     parents: tuple[int, ...]
-    layer: int | None = None        # the 0-based layer it belongs to; None for the loss's steps
-    unit: int | None = None         # in an expanded layer: the unit j
+    layer: int | None = None  # the 0-based layer it belongs to; None for the loss's steps
+    unit: int | None = None  # in an expanded layer: the unit j
     weight: WeightId | None = None  # a leaf that is one weight or bias of an expanded layer
     matrix: tuple[str, int] | None = None  # a collapsed parameter leaf: ("W", layer) or ("b", layer)
 
@@ -198,8 +198,10 @@ class _Builder:
         x = self.snapshot.inputs
         labels = self.snapshot.feature_labels
         if 0 in self.expanded:
-            return [self.leaf([[x[i]]], "input", labels[i] if i < len(labels) else f"x{sub(i + 1)}", unit=i)
-                    for i in range(len(x))]
+            return [
+                self.leaf([[x[i]]], "input", labels[i] if i < len(labels) else f"x{sub(i + 1)}", unit=i)
+                for i in range(len(x))
+            ]
         return self.leaf(x.reshape(1, -1), "input", "x")
 
     def layer(self, index: int, a: Tensor | list[Tensor]) -> Tensor | list[Tensor]:
@@ -210,8 +212,7 @@ class _Builder:
             a = self.as_row(a, index)
             Wt = self.leaf(W, "parameter", f"W{sup(number)}", layer=index, matrix=("W", index))
             bt = self.leaf(b, "parameter", f"b{sup(number)}", layer=index, matrix=("b", index))
-            product = self.name(a @ Wt, "op", f"{'x' if index == 0 else 'a' + sup(index)} W{sup(number)}",
-                                layer=index)
+            product = self.name(a @ Wt, "op", f"{'x' if index == 0 else 'a' + sup(index)} W{sup(number)}", layer=index)
             z = self.name(product + bt, "op", f"z{sup(number)}", layer=index)
             if activation is None or activation == "linear":
                 return z
@@ -221,13 +222,26 @@ class _Builder:
         for j in range(W.shape[1]):
             total: Tensor | None = None
             for i, source in enumerate(sources):
-                w = self.leaf([[W[i, j]]], "parameter", f"w{sub(i + 1)}{sub(j + 1)}{sup(number)}",
-                              layer=index, unit=j, weight=WeightId(index, i, j))
-                term = self.name(source * w, "op", f"{self.meta[id(source)].label}·{self.meta[id(w)].label}",
-                                 layer=index, unit=j)
+                w = self.leaf(
+                    [[W[i, j]]],
+                    "parameter",
+                    f"w{sub(i + 1)}{sub(j + 1)}{sup(number)}",
+                    layer=index,
+                    unit=j,
+                    weight=WeightId(index, i, j),
+                )
+                term = self.name(
+                    source * w, "op", f"{self.meta[id(source)].label}·{self.meta[id(w)].label}", layer=index, unit=j
+                )
                 total = term if total is None else self.name(total + term, "op", "Σ", layer=index, unit=j)
-            bias = self.leaf([[b[j]]], "parameter", f"b{sub(j + 1)}{sup(number)}", layer=index, unit=j,
-                             weight=WeightId(index, None, j))
+            bias = self.leaf(
+                [[b[j]]],
+                "parameter",
+                f"b{sub(j + 1)}{sup(number)}",
+                layer=index,
+                unit=j,
+                weight=WeightId(index, None, j),
+            )
             assert total is not None  # a layer has at least one input
             z = self.name(total + bias, "op", f"z{sub(j + 1)}{sup(number)}", layer=index, unit=j)
             if activation is not None and activation != "linear":
@@ -247,8 +261,10 @@ class _Builder:
         """An expanded layer takes one node per unit: split the row of a collapsed layer before it."""
         if not isinstance(a, Tensor):
             return a
-        return [self.name(column(a, i), "op", f"a{sub(i + 1)}{sup(index)}", layer=index - 1, unit=i)
-                for i in range(a.shape[1])]
+        return [
+            self.name(column(a, i), "op", f"a{sub(i + 1)}{sup(index)}", layer=index - 1, unit=i)
+            for i in range(a.shape[1])
+        ]
 
     # -- the loss
     def loss(self, z: Tensor) -> tuple[Tensor, str]:
@@ -259,7 +275,7 @@ class _Builder:
             return self.softmax_loss(z, int(target))
         y = self.leaf([[target]], "target", "y", grad=False)
         diff = self.name(z - y, "op", "ŷ − y")
-        return self.name(self.name(diff ** 2, "op", "(ŷ − y)²").sum(), "op", "L"), ""
+        return self.name(self.name(diff**2, "op", "(ŷ − y)²").sum(), "op", "L"), ""
 
     def binary_loss(self, z: Tensor, target: float) -> tuple[Tensor, str]:
         """``L = −(y log p + (1 − y) log(1 − p))`` with ``p = σ(z)``, step by step."""
@@ -272,8 +288,9 @@ class _Builder:
         q = self.name(one - p, "op", "1 − p")
         log_q = self.name(q.log(), "op", "log(1 − p)")
         not_y = self.name(one - y, "constant", "1 − y")
-        both = self.name(self.name(y * log_p, "op", "y log p") + self.name(not_y * log_q, "op", "(1−y) log(1−p)"),
-                         "op", "sum")
+        both = self.name(
+            self.name(y * log_p, "op", "y log p") + self.name(not_y * log_q, "op", "(1−y) log(1−p)"), "op", "sum"
+        )
         return self.name(-both, "op", "L"), ""
 
     def softmax_loss(self, z: Tensor, target: int) -> tuple[Tensor, str]:
@@ -291,8 +308,10 @@ class _Builder:
         return self.name(-self.name(pc.log(), "op", f"log p{sub(target)}"), "op", "L"), ""
 
     def fused(self, loss: Tensor, what: str, shown: Tensor) -> tuple[Tensor, str]:
-        note = (f"{what} rounds to {float(shown.data.reshape(-1)[0]):g}: log would be infinite, so the "
-                f"loss is the engine's fused {loss.op} (the reason the trainer fuses it)")
+        note = (
+            f"{what} rounds to {float(shown.data.reshape(-1)[0]):g}: log would be infinite, so the "
+            f"loss is the engine's fused {loss.op} (the reason the trainer fuses it)"
+        )
         return self.name(loss, "op", "L"), note
 
 
@@ -317,8 +336,13 @@ def build_point_graph(snapshot: PointSnapshot, expanded: Collection[int] = ()) -
     return collect_graph(builder.meta, loss, snapshot, wanted, note)
 
 
-def collect_graph(meta_by_id: dict[int, NodeMeta], root: Tensor, snapshot: PointSnapshot | None = None,
-                  expanded: frozenset[int] = frozenset(), note: str = "") -> PointGraph:
+def collect_graph(
+    meta_by_id: dict[int, NodeMeta],
+    root: Tensor,
+    snapshot: PointSnapshot | None = None,
+    expanded: frozenset[int] = frozenset(),
+    note: str = "",
+) -> PointGraph:
     """Walk the engine's graph from ``root`` (after ``backward()``) along ``.parents`` and copy
     each node, named by ``meta_by_id`` (``id(tensor)`` → its ``NodeMeta``)."""
     found: dict[int, Tensor] = {}
@@ -344,13 +368,26 @@ def collect_graph(meta_by_id: dict[int, NodeMeta], root: Tensor, snapshot: Point
     index = {id(t): k for k, t in enumerate(ordered)}
     nodes = []
     for k, tensor in enumerate(ordered):
-        meta = meta_by_id.get(id(tensor)) or (NodeMeta("op", tensor.op) if tensor.parents
-                                                else NodeMeta("constant", _constant_label(tensor)))
+        meta = meta_by_id.get(id(tensor)) or (
+            NodeMeta("op", tensor.op) if tensor.parents else NodeMeta("constant", _constant_label(tensor))
+        )
         kind = meta.kind if tensor.parents else ("constant" if meta.kind == "op" else meta.kind)
         grad = tensor.grad.copy() if tensor.grad is not None and tensor.requires_grad else None
-        nodes.append(GraphNode(k, kind, tensor.op if tensor.parents else "", meta.label, tensor.data.copy(),
-                               grad, tuple(index[id(p)] for p in tensor.parents), meta.layer, meta.unit,
-                               meta.weight, meta.matrix))
+        nodes.append(
+            GraphNode(
+                k,
+                kind,
+                tensor.op if tensor.parents else "",
+                meta.label,
+                tensor.data.copy(),
+                grad,
+                tuple(index[id(p)] for p in tensor.parents),
+                meta.layer,
+                meta.unit,
+                meta.weight,
+                meta.matrix,
+            )
+        )
     return PointGraph(tuple(nodes), index[id(root)], snapshot, expanded, note, tuple(ordered))
 
 

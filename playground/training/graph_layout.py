@@ -128,7 +128,7 @@ def _crossings(order: list[list[int]], links: list[tuple[int, int]], column_of: 
     for pairs in by_column.values():
         pairs.sort()
         for k, (a1, b1) in enumerate(pairs):
-            for a2, b2 in pairs[k + 1:]:
+            for a2, b2 in pairs[k + 1 :]:
                 if a2 > a1 and b2 < b1:
                     total += 1
     return total

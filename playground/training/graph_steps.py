@@ -21,8 +21,7 @@ from ..engine import unbroadcast
 from .graph import PointGraph
 
 # Ops whose local derivative is one number per element (the share is incoming × local).
-ELEMENTWISE = {"add", "sub", "mul", "div", "neg", "exp", "log", "tanh", "sigmoid", "relu",
-               "sin", "cos", "tan", "abs"}
+ELEMENTWISE = {"add", "sub", "mul", "div", "neg", "exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "tan", "abs"}
 
 LOCAL_RULES = {
     "matmul": "the other factor, transposed (g Wᵀ for the row, aᵀ g for the matrix)",
@@ -56,7 +55,7 @@ class Contribution:
 @dataclass(frozen=True, eq=False)
 class BackwardStep:
     node: int
-    incoming: np.ndarray                   # ∂L/∂node, complete when the engine reaches it
+    incoming: np.ndarray  # ∂L/∂node, complete when the engine reaches it
     contributions: tuple[Contribution, ...]
 
 
@@ -70,8 +69,9 @@ class ForwardStep:
 def backward_steps(graph: PointGraph) -> list[BackwardStep]:
     """The backward pass, one op node per step, in the engine's own order."""
     tensors = graph.tensors
-    order = sorted((node for node in graph.nodes if node.kind == "op"),
-                   key=lambda node: tensors[node.index]._order, reverse=True)
+    order = sorted(
+        (node for node in graph.nodes if node.kind == "op"), key=lambda node: tensors[node.index]._order, reverse=True
+    )
     steps = []
     for node in order:
         tensor = tensors[node.index]
@@ -96,10 +96,8 @@ def backward_steps(graph: PointGraph) -> list[BackwardStep]:
 def forward_steps(graph: PointGraph) -> list[ForwardStep]:
     """The forward pass: every op node in the order the engine made it."""
     tensors = graph.tensors
-    order = sorted((node for node in graph.nodes if node.kind == "op"),
-                   key=lambda node: tensors[node.index]._order)
-    return [ForwardStep(node.index, tuple(graph.nodes[p].value for p in node.parents), node.value)
-            for node in order]
+    order = sorted((node for node in graph.nodes if node.kind == "op"), key=lambda node: tensors[node.index]._order)
+    return [ForwardStep(node.index, tuple(graph.nodes[p].value for p in node.parents), node.value) for node in order]
 
 
 def gradients_after(graph: PointGraph, steps: list[BackwardStep], done: int) -> dict[int, np.ndarray]:

@@ -36,15 +36,19 @@ VANISHING, EXPLODING = "vanishing", "exploding"
 
 # What usually helps, by problem and by the layer's activation: (short hint, full advice).
 ADVICE = {
-    (VANISHING, "saturating"): ("try ReLU + He init",
-                                "ReLU instead of sigmoid/tanh in deep stacks, with He initialisation, "
-                                "or fewer layers"),
-    (VANISHING, "relu"): ("lower the learning rate",
-                          "a lower learning rate, leaky ReLU or He initialisation (dead ReLU units "
-                          "pass no gradient)"),
+    (VANISHING, "saturating"): (
+        "try ReLU + He init",
+        "ReLU instead of sigmoid/tanh in deep stacks, with He initialisation, or fewer layers",
+    ),
+    (VANISHING, "relu"): (
+        "lower the learning rate",
+        "a lower learning rate, leaky ReLU or He initialisation (dead ReLU units pass no gradient)",
+    ),
     (VANISHING, "other"): ("try fewer layers", "fewer layers, or ReLU with He initialisation"),
-    (EXPLODING, "any"): ("lower the learning rate",
-                         "a lower learning rate, gradient clipping, or a smaller initialisation (Xavier)"),
+    (EXPLODING, "any"): (
+        "lower the learning rate",
+        "a lower learning rate, gradient clipping, or a smaller initialisation (Xavier)",
+    ),
 }
 
 
@@ -53,10 +57,10 @@ class LayerFlag:
     """One flagged layer: ``layer`` indexes the history's columns (0 = first hidden layer)."""
 
     layer: int
-    kind: str       # VANISHING or EXPLODING
-    value: float    # vanishing: norm / output norm; exploding: the recent norm (may be inf/nan)
-    hint: str       # a few words for a plot's status line
-    advice: str     # the full advice, for tooltips
+    kind: str  # VANISHING or EXPLODING
+    value: float  # vanishing: norm / output norm; exploding: the recent norm (may be inf/nan)
+    hint: str  # a few words for a plot's status line
+    advice: str  # the full advice, for tooltips
 
     def describe(self, label: str) -> str:
         """Two lines for a tooltip; ``label`` is the layer's history label ("layer 1: 8 sigmoid")."""
@@ -90,16 +94,20 @@ class GradientHealth:
             where = layer_list([f.layer for f in flagged], names)
             if kind == VANISHING:
                 worst = min(f.value for f in flagged)
-                parts.append(f"Vanishing gradients in {where} (down to {format_number(worst, 1)} × the output "
-                             f"layer's). What usually helps: {flagged[0].advice}.")
+                parts.append(
+                    f"Vanishing gradients in {where} (down to {format_number(worst, 1)} × the output "
+                    f"layer's). What usually helps: {flagged[0].advice}."
+                )
             else:
                 parts.append(f"Exploding gradients in {where}. What usually helps: {flagged[0].advice}.")
         return " ".join(parts)
 
     def headline(self, names: Sequence[str]) -> str:
         """One short line, e.g. ``"Vanishing gradients in layers 1–4: try ReLU + He init"``."""
-        return "; ".join(f"{kind.capitalize()} gradients in {layer_list([f.layer for f in flagged], names)}: "
-                         f"{flagged[0].hint}" for kind, flagged in self._by_kind())
+        return "; ".join(
+            f"{kind.capitalize()} gradients in {layer_list([f.layer for f in flagged], names)}: {flagged[0].hint}"
+            for kind, flagged in self._by_kind()
+        )
 
     def _by_kind(self) -> list[tuple[str, list[LayerFlag]]]:
         """Exploding first (the more urgent), then vanishing; kinds without flags left out."""
@@ -127,8 +135,7 @@ def layer_list(layers: Sequence[int], names: Sequence[str]) -> str:
     return ", ".join(parts)
 
 
-def assess_gradients(grad_norms: np.ndarray, activations: Sequence[str] = (),
-                     window: int = WINDOW) -> GradientHealth:
+def assess_gradients(grad_norms: np.ndarray, activations: Sequence[str] = (), window: int = WINDOW) -> GradientHealth:
     """Flag vanishing and exploding layers from ``grad_norms`` (epochs, layers).
 
     ``activations`` names each hidden layer's activation (one fewer than the
@@ -144,11 +151,10 @@ def assess_gradients(grad_norms: np.ndarray, activations: Sequence[str] = (),
     norms = norms[~np.all(np.isnan(norms), axis=1)]
     if not len(norms) or norms.shape[1] == 0:
         return GradientHealth()
-    recent, earlier = norms[-window:], norms[-2 * window:-window]
+    recent, earlier = norms[-window:], norms[-2 * window : -window]
     flags = []
     for layer in range(norms.shape[1]):
-        flag = (_exploding(layer, recent[:, layer], earlier[:, layer])
-                or _vanishing(layer, recent, activations))
+        flag = _exploding(layer, recent[:, layer], earlier[:, layer]) or _vanishing(layer, recent, activations)
         if flag is not None:
             flags.append(flag)
     return GradientHealth(tuple(flags))
@@ -158,8 +164,12 @@ def _exploding(layer: int, recent: np.ndarray, earlier: np.ndarray) -> LayerFlag
     if not np.all(np.isfinite(recent)):
         return LayerFlag(layer, EXPLODING, float(recent[~np.isfinite(recent)][0]), *ADVICE[EXPLODING, "any"])
     level = float(recent.mean())
-    grown = (len(earlier) and np.all(np.isfinite(earlier)) and level > GROWTH_FLOOR
-             and level > EXPLODING_GROWTH * float(earlier.mean()))
+    grown = (
+        len(earlier)
+        and np.all(np.isfinite(earlier))
+        and level > GROWTH_FLOOR
+        and level > EXPLODING_GROWTH * float(earlier.mean())
+    )
     if level > EXPLODING_NORM or grown:
         return LayerFlag(layer, EXPLODING, level, *ADVICE[EXPLODING, "any"])
     return None

@@ -101,21 +101,25 @@ class History:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe columns; NaN (no test points) is written as null."""
+
         def clean(values: np.ndarray) -> list[Any]:
             boxed = values.astype(object)
             boxed[~np.isfinite(values)] = None
             cleaned: list[Any] = boxed.tolist()
             return cleaned
-        return {"n_layers": self.n_layers,
-                **{name: clean(self.array(name)) for name in (*SCALARS, *PER_LAYER)}}
+
+        return {"n_layers": self.n_layers, **{name: clean(self.array(name)) for name in (*SCALARS, *PER_LAYER)}}
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> History:
         """Rebuild from ``to_dict`` output; ValueError on inconsistent columns."""
         try:
             n_layers = int(data["n_layers"])  # type: ignore[call-overload]
-            columns = {name: np.asarray(data[name], dtype=np.float64)
-                       for name in (*SCALARS, *PER_LAYER) if name in data or name not in OPTIONAL}
+            columns = {
+                name: np.asarray(data[name], dtype=np.float64)
+                for name in (*SCALARS, *PER_LAYER)
+                if name in data or name not in OPTIONAL
+            }
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"history: missing or malformed column ({exc})") from None
         size = len(columns["epoch"])
@@ -126,8 +130,7 @@ class History:
                 raise ValueError(f"history.{name}: expected {size} numbers, got shape {columns[name].shape}")
         for name in PER_LAYER:
             if columns[name].shape != (size, n_layers) and size:
-                raise ValueError(f"history.{name}: expected shape ({size}, {n_layers}), "
-                                 f"got {columns[name].shape}")
+                raise ValueError(f"history.{name}: expected shape ({size}, {n_layers}), got {columns[name].shape}")
         history = cls(n_layers)
         history._allocate(max(256, size))
         for name, values in columns.items():

@@ -52,14 +52,14 @@ GraphRef = tuple[str, int]
 class PointSnapshot:
     """Copies of everything one point's pass needs; safe to use on any thread."""
 
-    point: np.ndarray                    # (2,) the point's coordinates x1, x2
-    inputs: np.ndarray                   # (n_in,) what the network sees: features, standardised if set
-    target: float                        # class id, or the regression value
-    head: str                            # "sigmoid" | "softmax" | "identity"
-    activations: tuple[str, ...]         # one per hidden layer
+    point: np.ndarray  # (2,) the point's coordinates x1, x2
+    inputs: np.ndarray  # (n_in,) what the network sees: features, standardised if set
+    target: float  # class id, or the regression value
+    head: str  # "sigmoid" | "softmax" | "identity"
+    activations: tuple[str, ...]  # one per hidden layer
     weights: tuple[tuple[np.ndarray, np.ndarray], ...]  # (W, b) per layer, W of shape (n_in, n_out)
     feature_labels: tuple[str, ...] = ()  # e.g. ("x₁", "x₂"), one per input
-    standardized: bool = False           # whether the inputs were standardised before the network
+    standardized: bool = False  # whether the inputs were standardised before the network
     epoch: int = 0
     training_extras: tuple[str, ...] = ()  # what a training step adds that this pass leaves out
 
@@ -72,19 +72,36 @@ class PointSnapshot:
         return [self.weights[0][0].shape[0], *(W.shape[1] for W, _ in self.weights)]
 
 
-def snapshot_model(model: MLP, head: str, inputs: np.ndarray, target: float, *,
-                   point: Sequence[float] | np.ndarray = (np.nan, np.nan), feature_labels: Sequence[str] = (),
-                   standardized: bool = False, epoch: int = 0,
-                   training_extras: Sequence[str] = ()) -> PointSnapshot:
+def snapshot_model(
+    model: MLP,
+    head: str,
+    inputs: np.ndarray,
+    target: float,
+    *,
+    point: Sequence[float] | np.ndarray = (np.nan, np.nan),
+    feature_labels: Sequence[str] = (),
+    standardized: bool = False,
+    epoch: int = 0,
+    training_extras: Sequence[str] = (),
+) -> PointSnapshot:
     """A ``PointSnapshot`` of ``model``'s current weights (copied) for one input row."""
     inputs = np.array(inputs, dtype=model.dtype).reshape(-1)
     if inputs.size != model.n_in:
         raise ValueError(f"inspect: the network takes {model.n_in} inputs, got {inputs.size}")
     get_head(head)  # a misspelt head fails here, not later on another thread
     weights = tuple((layer.W.data.copy(), layer.b.data.copy()) for layer in model.layers)
-    return PointSnapshot(np.array(point, dtype=np.float64), inputs, float(target), head,
-                         tuple(model.activations), weights, tuple(feature_labels), bool(standardized),
-                         int(epoch), tuple(training_extras))
+    return PointSnapshot(
+        np.array(point, dtype=np.float64),
+        inputs,
+        float(target),
+        head,
+        tuple(model.activations),
+        weights,
+        tuple(feature_labels),
+        bool(standardized),
+        int(epoch),
+        tuple(training_extras),
+    )
 
 
 def snapshot_point(trainer: Trainer, point: Sequence[float], target: float) -> PointSnapshot:
@@ -95,18 +112,33 @@ def snapshot_point(trainer: Trainer, point: Sequence[float], target: float) -> P
     """
     xy = np.asarray(point, dtype=np.float64).reshape(2)
     cfg = trainer.config
-    extras = [f"{label} {value:g}" for label, value in
-              (("dropout", cfg.dropout), ("L1", cfg.l1), ("L2", cfg.l2), ("weight decay", cfg.weight_decay))
-              if value]
+    extras = [
+        f"{label} {value:g}"
+        for label, value in (
+            ("dropout", cfg.dropout),
+            ("L1", cfg.l1),
+            ("L2", cfg.l2),
+            ("weight decay", cfg.weight_decay),
+        )
+        if value
+    ]
     labels = [FEATURES[name][0] for name in cfg.features]
-    return snapshot_model(trainer.model, trainer.head.name, trainer.features(xy[None, :])[0], target,
-                          point=xy, feature_labels=labels,
-                          standardized=trainer.standardizer is not None, epoch=trainer.epoch,
-                          training_extras=extras)
+    return snapshot_model(
+        trainer.model,
+        trainer.head.name,
+        trainer.features(xy[None, :])[0],
+        target,
+        point=xy,
+        feature_labels=labels,
+        standardized=trainer.standardizer is not None,
+        epoch=trainer.epoch,
+        training_extras=extras,
+    )
 
 
-def nearest_point(X: np.ndarray, at: Sequence[float], radius: float = PICK_RADIUS,
-                  candidates: np.ndarray | None = None) -> int | None:
+def nearest_point(
+    X: np.ndarray, at: Sequence[float], radius: float = PICK_RADIUS, candidates: np.ndarray | None = None
+) -> int | None:
     """Index of the point of ``X`` (n, 2) nearest to ``at`` within ``radius``, or None.
 
     ``candidates`` (n,) bool limits the choice (e.g. to the points that are drawn).
@@ -126,9 +158,9 @@ def nearest_point(X: np.ndarray, at: Sequence[float], radius: float = PICK_RADIU
 class WeightId:
     """One parameter: ``W⁽ˡ⁾[source, unit]``, or the bias ``b⁽ˡ⁾[unit]`` when ``source`` is None."""
 
-    layer: int            # 0-based index into the model's layers
-    source: int | None    # the unit of layer l−1 (input i for the first layer); None: the bias
-    unit: int             # the unit j of layer l the weight feeds
+    layer: int  # 0-based index into the model's layers
+    source: int | None  # the unit of layer l−1 (input i for the first layer); None: the bias
+    unit: int  # the unit j of layer l the weight feeds
 
     @property
     def is_bias(self) -> bool:
@@ -140,22 +172,22 @@ class LayerInspection:
     """One layer for one point. Hidden layers hold the engine's ``a`` and its gradient;
     the output layer's ``a`` is the head's prediction (see ``HeadStep`` for its gradient)."""
 
-    index: int                     # 0-based; the chapter's layer number is index + 1
-    activation: str                # hidden: the activation's name; output: the head's name
+    index: int  # 0-based; the chapter's layer number is index + 1
+    activation: str  # hidden: the activation's name; output: the head's name
     is_output: bool
-    inputs: np.ndarray             # a⁽ˡ⁻¹⁾, the values this layer's weights multiply
-    W: np.ndarray                  # (n_in, n_out)
+    inputs: np.ndarray  # a⁽ˡ⁻¹⁾, the values this layer's weights multiply
+    W: np.ndarray  # (n_in, n_out)
     b: np.ndarray
-    z: np.ndarray                  # (n_out,)
+    z: np.ndarray  # (n_out,)
     a: np.ndarray
     dL_dz: np.ndarray
     dL_dW: np.ndarray
     dL_db: np.ndarray
-    da_dz: np.ndarray | None       # hidden: the activation's local slope at z; output: None
-    dL_da: np.ndarray | None       # hidden: the engine's ∂L/∂a; output: None (the loss is fused)
-    z_op: str                      # "linear"
+    da_dz: np.ndarray | None  # hidden: the activation's local slope at z; output: None
+    dL_da: np.ndarray | None  # hidden: the engine's ∂L/∂a; output: None (the loss is fused)
+    z_op: str  # "linear"
     z_parents: tuple[GraphRef, ...]
-    a_op: str                      # "tanh", ...; "" when a is z itself (linear activation) or the head
+    a_op: str  # "tanh", ...; "" when a is z itself (linear activation) or the head
 
     @property
     def number(self) -> int:
@@ -178,14 +210,14 @@ class HeadStep:
     """
 
     head: str
-    unit: int           # j
-    via: int            # the output whose ∂L/∂a is used: c for softmax, else j
-    prediction: float   # a_j: p, p_j or ŷ
-    target: float       # y_j: 0/1, the one-hot entry δ_cj, or the value
-    dL_da: float        # ∂L/∂a_via
-    da_dz: float        # ∂a_via/∂z_j
+    unit: int  # j
+    via: int  # the output whose ∂L/∂a is used: c for softmax, else j
+    prediction: float  # a_j: p, p_j or ŷ
+    target: float  # y_j: 0/1, the one-hot entry δ_cj, or the value
+    dL_da: float  # ∂L/∂a_via
+    da_dz: float  # ∂a_via/∂z_j
     closed_form: float  # p − y, p_j − δ_cj, 2(ŷ − y)
-    engine: float       # the engine's ∂L/∂z_j
+    engine: float  # the engine's ∂L/∂z_j
 
     @property
     def product(self) -> float:
@@ -207,7 +239,7 @@ class PointInspection:
     loss: float
     loss_op: str
     loss_parents: tuple[GraphRef, ...]
-    head_steps: tuple[HeadStep, ...]   # one per output unit
+    head_steps: tuple[HeadStep, ...]  # one per output unit
 
     @property
     def output(self) -> LayerInspection:
@@ -250,14 +282,31 @@ def inspect_point(snapshot: PointSnapshot) -> PointInspection:
             da_dz = local_slope(activation, step.z.data[0])
             a_op = "" if step.a is step.z else step.a.op  # z's own op is the layer's "linear"
             names.setdefault(id(step.a), ("a", number))
-        layers.append(LayerInspection(
-            index, activation, is_output, inputs, layer.W.data.copy(), layer.b.data.copy(),
-            step.z.data[0], a, _grad(step.z)[0], _grad(layer.W), _grad(layer.b), da_dz, dL_da,
-            step.z.op, tuple(names[id(p)] for p in step.z.parents), a_op))
+        layers.append(
+            LayerInspection(
+                index,
+                activation,
+                is_output,
+                inputs,
+                layer.W.data.copy(),
+                layer.b.data.copy(),
+                step.z.data[0],
+                a,
+                _grad(step.z)[0],
+                _grad(layer.W),
+                _grad(layer.b),
+                da_dz,
+                dL_da,
+                step.z.op,
+                tuple(names[id(p)] for p in step.z.parents),
+                a_op,
+            )
+        )
     output = layers[-1]
     steps = tuple(_head_step(snapshot.head, output, snapshot.target, j) for j in range(output.units))
-    return PointInspection(snapshot, tuple(layers), loss.item(), loss.op,
-                           tuple(names[id(p)] for p in loss.parents), steps)
+    return PointInspection(
+        snapshot, tuple(layers), loss.item(), loss.op, tuple(names[id(p)] for p in loss.parents), steps
+    )
 
 
 def local_slope(activation: str, z: np.ndarray) -> np.ndarray:
@@ -310,8 +359,9 @@ def _head_step(head: str, output: LayerInspection, target: float, unit: int) -> 
         dL_da = _ratio(-1.0, pc)
         return HeadStep(head, unit, c, pj, delta, dL_da, pc * (delta - pj), pj - delta, engine)
     y_hat, y = float(p[unit]), float(target)
-    return HeadStep(head, unit, unit, y_hat, y, 2.0 * (y_hat - y), float(local_slope("linear", z)[unit]),
-                    2.0 * (y_hat - y), engine)
+    return HeadStep(
+        head, unit, unit, y_hat, y, 2.0 * (y_hat - y), float(local_slope("linear", z)[unit]), 2.0 * (y_hat - y), engine
+    )
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -346,15 +396,15 @@ class WeightChain:
     """One parameter's ``∂L/∂w`` written out as the chain rule, with the engine's value beside it."""
 
     weight: WeightId
-    value: float                  # w itself
-    dz_dw: float                  # ∂z_j/∂w: a_i⁽ˡ⁻¹⁾, or 1 for a bias
-    dL_dz: float                  # the engine's ∂L/∂z_j
-    engine: float                 # the engine's ∂L/∂w
-    da_dz: float | None = None    # hidden unit: ∂a_j/∂z_j
-    dL_da: float | None = None    # hidden unit: the engine's ∂L/∂a_j
+    value: float  # w itself
+    dz_dw: float  # ∂z_j/∂w: a_i⁽ˡ⁻¹⁾, or 1 for a bias
+    dL_dz: float  # the engine's ∂L/∂z_j
+    engine: float  # the engine's ∂L/∂w
+    da_dz: float | None = None  # hidden unit: ∂a_j/∂z_j
+    dL_da: float | None = None  # hidden unit: the engine's ∂L/∂a_j
     paths: tuple[PathTerm, ...] = ()  # hidden unit: the terms whose sum is ∂L/∂a_j
     head: HeadStep | None = None  # output unit: ∂L/∂z_j = ∂L/∂a · ∂a/∂z
-    rounding: float = 0.0         # relative rounding allowed between written-out and engine values
+    rounding: float = 0.0  # relative rounding allowed between written-out and engine values
 
     @property
     def is_output(self) -> bool:
@@ -387,8 +437,11 @@ class WeightChain:
     @property
     def agrees(self) -> bool:
         """Whether the written-out product equals the engine's ∂L/∂w up to rounding."""
-        scale = abs(self.dz_dw * self.written_dL_dz) if self.head is not None else \
-            math.fsum(abs(self.dz_dw * self._hidden_slope * term.value) for term in self.paths)
+        scale = (
+            abs(self.dz_dw * self.written_dL_dz)
+            if self.head is not None
+            else math.fsum(abs(self.dz_dw * self._hidden_slope * term.value) for term in self.paths)
+        )
         return abs(self.written - self.engine) <= self.rounding * (scale + abs(self.engine))
 
     @property
@@ -400,15 +453,20 @@ class WeightChain:
 
 def parameter_ids(inspection: PointInspection) -> list[WeightId]:
     """Every parameter, layer by layer, unit by unit: its incoming weights, then its bias."""
-    return [WeightId(layer.index, source, unit) for layer in inspection.layers for unit in range(layer.units)
-            for source in (*range(len(layer.inputs)), None)]
+    return [
+        WeightId(layer.index, source, unit)
+        for layer in inspection.layers
+        for unit in range(layer.units)
+        for source in (*range(len(layer.inputs)), None)
+    ]
 
 
 def explain(inspection: PointInspection, weight: WeightId) -> WeightChain:
     """The chain rule for one parameter, every factor taken from ``inspection``."""
     if not inspection.has(weight):
-        raise ValueError(f"inspect: the network ({' → '.join(map(str, inspection.snapshot.sizes))}) "
-                         f"has no parameter {weight}")
+        raise ValueError(
+            f"inspect: the network ({' → '.join(map(str, inspection.snapshot.sizes))}) has no parameter {weight}"
+        )
     layers = inspection.layers
     layer = layers[weight.layer]
     j, i = weight.unit, weight.source
@@ -418,17 +476,25 @@ def explain(inspection: PointInspection, weight: WeightId) -> WeightChain:
         value, dz_dw, engine = layer.W[i, j], layer.inputs[i], layer.dL_dW[i, j]
     # Each factor and term carries a few ulps of the network's dtype, so the written-out
     # value may differ from the engine's by that much of the terms' size.
-    base: dict[str, Any] = dict(weight=weight, value=float(value), dz_dw=float(dz_dw), dL_dz=float(layer.dL_dz[j]),
-                engine=float(engine), rounding=64.0 * float(np.finfo(inspection.snapshot.dtype).eps))
+    base: dict[str, Any] = dict(
+        weight=weight,
+        value=float(value),
+        dz_dw=float(dz_dw),
+        dL_dz=float(layer.dL_dz[j]),
+        engine=float(engine),
+        rounding=64.0 * float(np.finfo(inspection.snapshot.dtype).eps),
+    )
     if layer.is_output:
         return WeightChain(**base, head=inspection.head_steps[j])
     after = layers[weight.layer + 1]
     if after.is_output:
-        paths = tuple(PathTerm(k, float(after.W[j, k]), None, inspection.head_steps[k].value)
-                      for k in range(after.units))
+        paths = tuple(
+            PathTerm(k, float(after.W[j, k]), None, inspection.head_steps[k].value) for k in range(after.units)
+        )
     else:
         assert after.da_dz is not None and after.dL_da is not None  # a hidden layer has both
-        paths = tuple(PathTerm(k, float(after.W[j, k]), float(after.da_dz[k]), float(after.dL_da[k]))
-                      for k in range(after.units))
+        paths = tuple(
+            PathTerm(k, float(after.W[j, k]), float(after.da_dz[k]), float(after.dL_da[k])) for k in range(after.units)
+        )
     assert layer.da_dz is not None and layer.dL_da is not None  # so has this one, a hidden layer too
     return WeightChain(**base, da_dz=float(layer.da_dz[j]), dL_da=float(layer.dL_da[j]), paths=paths)

@@ -63,13 +63,21 @@ class LossProblem:
         head = trainer.head.name
         y = ds.y_train.astype(np.int64) if head == "softmax" else ds.y_train.astype(np.float64)
         cfg = trainer.config
-        return cls(trainer.features(ds.X_train).astype(np.float64), y, tuple(trainer.model.sizes),
-                   tuple(trainer.model.activations), head, float(cfg.l1), float(cfg.l2))
+        return cls(
+            trainer.features(ds.X_train).astype(np.float64),
+            y,
+            tuple(trainer.model.sizes),
+            tuple(trainer.model.activations),
+            head,
+            float(cfg.l1),
+            float(cfg.l2),
+        )
 
     def weight_mask(self) -> np.ndarray:
         """1 for the weights and 0 for the biases, in flat-parameter order."""
-        return np.concatenate([np.concatenate([np.ones(a * b), np.zeros(b)])
-                               for a, b in zip(self.sizes, self.sizes[1:])])
+        return np.concatenate(
+            [np.concatenate([np.ones(a * b), np.zeros(b)]) for a, b in zip(self.sizes, self.sizes[1:])]
+        )
 
     def losses(self, params: np.ndarray, dtype: DTypeLike = np.float64) -> np.ndarray:
         """The loss (B,) of each flat weight vector in ``params`` (B, P), computed in ``dtype``
@@ -79,9 +87,10 @@ class LossProblem:
         chunk = max(1, _CHUNK_VALUES // max(width, 1))
         out = np.empty(len(params))
         for start in range(0, len(params), chunk):
-            part = params[start:start + chunk]
-            out[start:start + chunk] = self._data_loss(
-                batched_logits(self.F, part, self.sizes, self.activations, dtype).astype(np.float64))
+            part = params[start : start + chunk]
+            out[start : start + chunk] = self._data_loss(
+                batched_logits(self.F, part, self.sizes, self.activations, dtype).astype(np.float64)
+            )
         if self.l1 or self.l2:
             w = params * self.weight_mask()
             out += self.l1 * np.abs(w).sum(axis=1) + 0.5 * self.l2 * (w * w).sum(axis=1)
@@ -126,8 +135,10 @@ def pca_directions(trajectory: np.ndarray, centre: np.ndarray) -> np.ndarray:
         raise ValueError(f"pca directions: trajectory must be (snapshots, {centre.size}), got {moves.shape}")
     _, s, vt = np.linalg.svd(moves, full_matrices=False)
     if len(s) < 2 or s[1] <= 1e-12 * max(float(s[0]), 1e-300):
-        raise ValueError(f"pca directions need the weights of at least 3 epochs that do not lie on one line; "
-                         f"the timeline has {len(moves)} snapshot(s): train a few epochs, or use random directions")
+        raise ValueError(
+            f"pca directions need the weights of at least 3 epochs that do not lie on one line; "
+            f"the timeline has {len(moves)} snapshot(s): train a few epochs, or use random directions"
+        )
     directions = vt[:2].copy()
     first = moves[0] @ directions.T
     directions[first > 0] *= -1.0
@@ -147,7 +158,7 @@ def random_directions(centre: np.ndarray, sizes: Sequence[int], seed: int = 0) -
             block = d[start:stop].reshape(n_in, n_out)  # a view: scaled in place
             norms = np.linalg.norm(block, axis=0)
             block *= np.linalg.norm(w, axis=0) / np.where(norms > 0, norms, 1.0)
-            d[stop:stop + n_out] = 0.0
+            d[stop : stop + n_out] = 0.0
         start = stop + n_out
     return directions
 
@@ -197,9 +208,15 @@ class Landscape:
     step: np.ndarray
 
 
-def loss_landscape(trainer: Trainer, trajectory: np.ndarray | None = None, method: str = "pca",
-                   resolution: int = 41, span: float | None = None, seed: int = 0,
-                   dtype: DTypeLike = np.float32) -> Landscape:
+def loss_landscape(
+    trainer: Trainer,
+    trajectory: np.ndarray | None = None,
+    method: str = "pca",
+    resolution: int = 41,
+    span: float | None = None,
+    seed: int = 0,
+    dtype: DTypeLike = np.float32,
+) -> Landscape:
     """The landscape of ``trainer``'s training loss around its current weights.
 
     ``trajectory`` (T, P) holds the flat weights of past epochs (the timeline's
@@ -218,8 +235,7 @@ def loss_landscape(trainer: Trainer, trajectory: np.ndarray | None = None, metho
     path = np.zeros((0, centre.size)) if trajectory is None else np.asarray(trajectory, dtype=np.float64)
     if path.ndim != 2 or path.shape[1] != centre.size:
         raise ValueError(f"loss landscape: trajectory must be (snapshots, {centre.size}), got {path.shape}")
-    directions = (pca_directions(path, centre) if method == "pca"
-                  else random_directions(centre, problem.sizes, seed))
+    directions = pca_directions(path, centre) if method == "pca" else random_directions(centre, problem.sizes, seed)
     coords = plane_coordinates(path, centre, directions) if len(path) else np.zeros((0, 2))
     if span is None:
         reach = float(np.abs(coords).max()) if method == "pca" and len(coords) else 0.0
@@ -233,5 +249,15 @@ def loss_landscape(trainer: Trainer, trajectory: np.ndarray | None = None, metho
     gradient = problem.gradient(centre)
     slopes = directions @ gradient
     step = plane_coordinates(centre + next_step(trainer, gradient), centre, directions)
-    return Landscape(method, axis, axis.copy(), loss, float(problem.losses(centre[None])[0]), directions,
-                     coords, slopes, -slopes, step)
+    return Landscape(
+        method,
+        axis,
+        axis.copy(),
+        loss,
+        float(problem.losses(centre[None])[0]),
+        directions,
+        coords,
+        slopes,
+        -slopes,
+        step,
+    )

@@ -49,8 +49,11 @@ def format_number(x: object, digits: int = SIGNIFICANT) -> str:
         return "0"  # also -0.0: a sign on zero means nothing to a reader
     # Enough precision to round any float exactly (a repr has at most 17 digits,
     # exponents to +-324); a larger integer gets a context of its own size.
-    context = _CONTEXT if len(exact.as_tuple().digits) < _CONTEXT.prec \
+    context = (
+        _CONTEXT
+        if len(exact.as_tuple().digits) < _CONTEXT.prec
         else decimal.Context(prec=len(exact.as_tuple().digits) + 2)
+    )
     quantum = decimal.Decimal(1).scaleb(exact.adjusted() - digits + 1, context)
     rounded = exact.quantize(quantum, rounding=decimal.ROUND_HALF_UP, context=context)
     exponent = rounded.adjusted()  # rounding may carry: 9999.6 -> 1.000e4

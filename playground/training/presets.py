@@ -26,7 +26,7 @@ NETWORK_PRESETS: dict[str, dict[str, Any]] = {
 
 PRESET_TIPS: dict[str, str] = {
     "vanishing gradients": "8 sigmoid layers of 8: the first layers' gradients fade to almost nothing "
-                           "(watch the gradient plot).",
+    "(watch the gradient plot).",
     "deep ReLU + He": "The same 8 layers with ReLU and He initialisation: gradients reach every layer.",
 }
 

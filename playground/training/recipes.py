@@ -41,10 +41,18 @@ _NETWORK = ("features", "standardize", "init", "seed", "dtype")
 # patience, max_epochs, and any field added later), so a recipe never drops a setting.
 _TRAINING = tuple(f.name for f in dataclasses.fields(TrainingConfig) if f.name not in (*_ALWAYS, *_NETWORK))
 _RENAMED = {"batch_size": "batch"}  # the recipe's shorter word for a config field
-_DATASET_WORDS = {"n": "n", "noise": "noise", "seed": "seed", "test": "test_fraction",
-                  "classes": "classes", "expr": "expr"}
-CUSTOM_DATA = ("custom data (loaded from a file or painted by hand) has no recipe: only data made "
-               "by a preset or a formula can be rebuilt from one; save the session instead")
+_DATASET_WORDS = {
+    "n": "n",
+    "noise": "noise",
+    "seed": "seed",
+    "test": "test_fraction",
+    "classes": "classes",
+    "expr": "expr",
+}
+CUSTOM_DATA = (
+    "custom data (loaded from a file or painted by hand) has no recipe: only data made "
+    "by a preset or a formula can be rebuilt from one; save the session instead"
+)
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -64,12 +72,10 @@ def recipe_of(dataset_spec: DatasetSpec | None, config: TrainingConfig) -> str:
         data.append(f'expr="{text}"')
     if spec.classes is not None:
         data.append(f"classes={spec.classes}")
-    data += [f"n={spec.n}", f"noise={_number(spec.noise)}", f"seed={spec.seed}",
-             f"test={_number(spec.test_fraction)}"]
+    data += [f"n={spec.n}", f"noise={_number(spec.noise)}", f"seed={spec.seed}", f"test={_number(spec.test_fraction)}"]
     activation = config.activation if isinstance(config.activation, str) else ",".join(config.activation)
     network = [",".join(map(str, config.hidden)) or "none", activation, *_extras(config, _NETWORK)]
-    training = [config.optimizer, f"lr={_number(config.lr)}", f"batch={config.batch_size}",
-                *_extras(config, _TRAINING)]
+    training = [config.optimizer, f"lr={_number(config.lr)}", f"batch={config.batch_size}", *_extras(config, _TRAINING)]
     return " | ".join(" ".join(words) for words in (data, network, training))
 
 
@@ -115,10 +121,13 @@ def parse_recipe(text: str) -> tuple[DatasetSpec, TrainingConfig]:
         raise ValueError(f"recipe: too long ({len(text)} characters; at most {MAX_RECIPE})")
     parts = _split_parts(text)
     if len(parts) != 3:
-        raise ValueError(f"recipe: expected three parts separated by '|' (dataset | network | "
-                         f"training), got {len(parts)}: {_brief(text)}")
-    data_words, network_words, training_words = (_words(part, label) for part, label in
-                                                 zip(parts, ("dataset", "network", "training")))
+        raise ValueError(
+            f"recipe: expected three parts separated by '|' (dataset | network | "
+            f"training), got {len(parts)}: {_brief(text)}"
+        )
+    data_words, network_words, training_words = (
+        _words(part, label) for part, label in zip(parts, ("dataset", "network", "training"))
+    )
     spec = _dataset(data_words, parts[0])
     fields: dict[str, Any] = {}
     _network(network_words, parts[1], fields)
@@ -173,13 +182,16 @@ def _dataset(words: list[str], part: str) -> DatasetSpec:
     preset, options = words[0], _options(words[1:], part, "dataset")
     where = f"dataset part {_brief(part)}"
     if preset != FORMULA and preset not in DATASET_NAMES:
-        raise ValueError(f"recipe: {where}: unknown dataset {preset!r}; expected one of "
-                         f"{', '.join(DATASET_NAMES)} or {FORMULA}")
+        raise ValueError(
+            f"recipe: {where}: unknown dataset {preset!r}; expected one of {', '.join(DATASET_NAMES)} or {FORMULA}"
+        )
     unknown = [key for key in options if key not in _DATASET_WORDS]
     if unknown:
-        raise ValueError(f"recipe: {where}: unknown option {unknown[0]!r}; expected "
-                         f"{', '.join(k for k in _DATASET_WORDS if k not in ('classes', 'expr'))}"
-                         f" (and classes=, or expr= for formula)")
+        raise ValueError(
+            f"recipe: {where}: unknown option {unknown[0]!r}; expected "
+            f"{', '.join(k for k in _DATASET_WORDS if k not in ('classes', 'expr'))}"
+            f" (and classes=, or expr= for formula)"
+        )
     missing = [key for key in ("n", "noise", "seed", "test") if key not in options]
     if missing:
         raise ValueError(f"recipe: {where}: {missing[0]}= is missing")
@@ -200,16 +212,24 @@ def _dataset(words: list[str], part: str) -> DatasetSpec:
             raise ValueError(f"recipe: {where}: {exc}") from None
     elif "expr" in options:
         raise ValueError(f"recipe: {where}: only the formula dataset takes expr=")
-    return DatasetSpec(preset, _whole(options["n"], "n", where), _real(options["noise"], "noise", where),
-                       _whole(options["seed"], "seed", where), _real(options["test"], "test", where),
-                       classes, expr)
+    return DatasetSpec(
+        preset,
+        _whole(options["n"], "n", where),
+        _real(options["noise"], "noise", where),
+        _whole(options["seed"], "seed", where),
+        _real(options["test"], "test", where),
+        classes,
+        expr,
+    )
 
 
 def _network(words: list[str], part: str, fields: dict[str, Any]) -> None:
     where = f"network part {_brief(part)}"
     if len(words) < 2 or "=" in words[0] or "=" in words[1]:
-        raise ValueError(f"recipe: {where}: expected the layer sizes and the activation first, "
-                         f"such as '16,16 tanh' (or 'none linear' for no hidden layer)")
+        raise ValueError(
+            f"recipe: {where}: expected the layer sizes and the activation first, "
+            f"such as '16,16 tanh' (or 'none linear' for no hidden layer)"
+        )
     sizes = [] if words[0] == "none" else words[0].split(",")
     fields["hidden"] = tuple(_whole(size, "layer size", where) for size in sizes)
     names = words[1].split(",")
@@ -235,8 +255,10 @@ def _settings(options: dict[str, str], allowed: tuple[str, ...], where: str, fie
     """The optional ``name=value`` settings of a part, read by each field's default's type."""
     for key, value in options.items():
         if key not in allowed:
-            raise ValueError(f"recipe: {where}: unknown setting {key!r}; this part takes "
-                             f"{', '.join(_RENAMED.get(name, name) for name in allowed)}")
+            raise ValueError(
+                f"recipe: {where}: unknown setting {key!r}; this part takes "
+                f"{', '.join(_RENAMED.get(name, name) for name in allowed)}"
+            )
         default = getattr(_DEFAULTS, key)
         if isinstance(default, bool):
             if value:
@@ -277,4 +299,3 @@ def _field_of(message: str) -> str:
 
 def _brief(text: str) -> str:
     return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
-

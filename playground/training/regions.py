@@ -35,8 +35,10 @@ def plane_network(trainer: Trainer, network: Network | None = None) -> Network:
     """
     features = tuple(trainer.config.features)
     if sorted(features) != ["x1", "x2"]:
-        raise ValueError(f"linear regions: the network's inputs must be x1 and x2, got {', '.join(features)}; "
-                         f"other features make the network nonlinear in the plane")
+        raise ValueError(
+            f"linear regions: the network's inputs must be x1 and x2, got {', '.join(features)}; "
+            f"other features make the network nonlinear in the plane"
+        )
     network = Network.from_trainer(trainer) if network is None else network
     A = np.eye(2)[[0 if name == "x1" else 1 for name in features]].T  # F = x @ A + c
     c = np.zeros(2)
@@ -96,9 +98,12 @@ def region_counts(trainer: Trainer, params: list[np.ndarray], inputs: np.ndarray
     """The number of linear regions over plane points ``inputs`` for each flat weight vector in
     ``params`` (e.g. the timeline's snapshots), for the region-count curve over the epochs."""
     model = trainer.model
-    counts = [region_map(plane_network(trainer, Network.from_flat(p, model.sizes, model.activations,
-                                                                  trainer.head.name)), inputs).count
-              for p in params]
+    counts = [
+        region_map(
+            plane_network(trainer, Network.from_flat(p, model.sizes, model.activations, trainer.head.name)), inputs
+        ).count
+        for p in params
+    ]
     return np.asarray(counts, dtype=np.int64)
 
 

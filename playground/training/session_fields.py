@@ -120,16 +120,19 @@ def encoded_length(count: int, dtype: npt.DTypeLike = np.float64) -> int:
     return 4 * math.ceil(count * np.dtype(dtype).itemsize / 3)
 
 
-def decode_array(value: Any, where: str, count: int, dtype: npt.DTypeLike = np.float64,
-                 allow_nan: bool = False) -> np.ndarray:
+def decode_array(
+    value: Any, where: str, count: int, dtype: npt.DTypeLike = np.float64, allow_nan: bool = False
+) -> np.ndarray:
     """``count`` values of ``dtype`` from ``encode_array`` text; infinity (and NaN unless
     ``allow_nan``) is refused. The length is checked before anything is decoded."""
     dtype = np.dtype(dtype)
     if type(value) is not str:
         raise ValueError(f"{where}: expected base64 text of {count} numbers, got {_kind(value)}")
     if len(value) != encoded_length(count, dtype):
-        raise ValueError(f"{where}: expected base64 text of {count} numbers "
-                         f"({encoded_length(count, dtype):,} characters), got {len(value):,} characters")
+        raise ValueError(
+            f"{where}: expected base64 text of {count} numbers "
+            f"({encoded_length(count, dtype):,} characters), got {len(value):,} characters"
+        )
     try:
         raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
@@ -139,8 +142,9 @@ def decode_array(value: Any, where: str, count: int, dtype: npt.DTypeLike = np.f
     array = np.frombuffer(raw, dtype=dtype.newbyteorder("<")).astype(dtype)
     bad = np.isinf(array) if allow_nan else ~np.isfinite(array)
     if bad.any():
-        raise ValueError(f"{where}[{int(np.argmax(bad))}]: {'infinity' if allow_nan else 'NaN or infinity'} "
-                         f"is not allowed")
+        raise ValueError(
+            f"{where}[{int(np.argmax(bad))}]: {'infinity' if allow_nan else 'NaN or infinity'} is not allowed"
+        )
     return array
 
 
@@ -185,8 +189,9 @@ def rng_state(value: Any, where: str) -> dict[str, Any]:
     state = obj(value, where)
     expected = {"bit_generator", "state", "has_uint32", "uinteger"}
     if set(state) != expected:
-        raise ValueError(f"{where}: expected the fields {', '.join(sorted(expected))}, "
-                         f"got {', '.join(sorted(map(str, state)))}")
+        raise ValueError(
+            f"{where}: expected the fields {', '.join(sorted(expected))}, got {', '.join(sorted(map(str, state)))}"
+        )
     text(state["bit_generator"], join(where, "bit_generator"), ("PCG64",))
     inner = obj(state["state"], join(where, "state"))
     if set(inner) != {"state", "inc"}:
@@ -195,12 +200,22 @@ def rng_state(value: Any, where: str) -> dict[str, Any]:
     increment = whole(inner["inc"], f"{where}.state.inc", 0, _UINT128 - 1)
     if increment % 2 == 0:
         raise ValueError(f"{where}.state.inc: a PCG64 increment is odd, got an even number")
-    return {"bit_generator": "PCG64", "state": {"state": counter, "inc": increment},
-            "has_uint32": whole(state["has_uint32"], f"{where}.has_uint32", 0, 1),
-            "uinteger": whole(state["uinteger"], f"{where}.uinteger", 0, 2**32 - 1)}
+    return {
+        "bit_generator": "PCG64",
+        "state": {"state": counter, "inc": increment},
+        "has_uint32": whole(state["has_uint32"], f"{where}.has_uint32", 0, 1),
+        "uinteger": whole(state["uinteger"], f"{where}.uinteger", 0, 2**32 - 1),
+    }
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", int: "a whole number", float: "a number", str: "text",
-             bool: "a boolean", type(None): "null"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+        bool: "a boolean",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)

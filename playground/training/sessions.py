@@ -53,9 +53,12 @@ MAX_HISTORY_EPOCHS = 500_000
 
 # -- the largest file, part by part (the test suite checks each part against real files)
 _LARGEST_LAYERS = MAX_HIDDEN_LAYERS + 1
-_LARGEST_PARAMS = sum((fan_in + 1) * fan_out for fan_in, fan_out in
-                      zip((len(FEATURES),) + (MAX_UNITS,) * MAX_HIDDEN_LAYERS,
-                          (MAX_UNITS,) * MAX_HIDDEN_LAYERS + (MAX_CLASSES,)))
+_LARGEST_PARAMS = sum(
+    (fan_in + 1) * fan_out
+    for fan_in, fan_out in zip(
+        (len(FEATURES),) + (MAX_UNITS,) * MAX_HIDDEN_LAYERS, (MAX_UNITS,) * MAX_HIDDEN_LAYERS + (MAX_CLASSES,)
+    )
+)
 DATASET_BYTES_PER_POINT = 96  # two shortest-repr floats, a label or value, a flag, brackets
 STATE_BYTES_PER_PARAM = 3 * 26  # weights and two optimiser arrays as JSON numbers
 HISTORY_COLUMNS = tuple(name for name in SCALARS if name != "epoch") + PER_LAYER  # epoch is implicit
@@ -63,8 +66,13 @@ HISTORY_COLUMNS = tuple(name for name in SCALARS if name != "epoch") + PER_LAYER
 OPTIONAL_COLUMNS = tuple(getattr(history_module, "OPTIONAL", ()))
 HISTORY_BYTES_PER_EPOCH = f.encoded_length(len(SCALARS) - 1 + len(PER_LAYER) * _LARGEST_LAYERS)
 TIMELINE_BYTES = f.encoded_length(MEMORY_BUDGET // 8) + MAX_SNAPSHOTS * 1024  # weights + per-snapshot JSON
-MAX_BYTES = (MAX_POINTS * DATASET_BYTES_PER_POINT + _LARGEST_PARAMS * STATE_BYTES_PER_PARAM
-             + MAX_HISTORY_EPOCHS * HISTORY_BYTES_PER_EPOCH + TIMELINE_BYTES + 2**20)
+MAX_BYTES = (
+    MAX_POINTS * DATASET_BYTES_PER_POINT
+    + _LARGEST_PARAMS * STATE_BYTES_PER_PARAM
+    + MAX_HISTORY_EPOCHS * HISTORY_BYTES_PER_EPOCH
+    + TIMELINE_BYTES
+    + 2**20
+)
 # The values and containers a file may hold: a version 2 file needs about 600,000
 # values (5 and a list a point of the dataset, the state's arrays, some 20 a
 # snapshot) and 101,000 containers. Counted while the file is read, so a file of
@@ -91,11 +99,15 @@ def session_to_dict(trainer: Trainer, timeline: Timeline | None = None) -> dict[
     without one, opening the file gives a timeline of the first and the last epoch.
     """
     if trainer.dataset.n > MAX_POINTS:
-        raise ValueError(f"the dataset has {trainer.dataset.n:,} points, more than the "
-                         f"{MAX_POINTS:,} a session file holds; erase some to save")
+        raise ValueError(
+            f"the dataset has {trainer.dataset.n:,} points, more than the "
+            f"{MAX_POINTS:,} a session file holds; erase some to save"
+        )
     if len(trainer.history) > MAX_HISTORY_EPOCHS:
-        raise ValueError(f"the history has {len(trainer.history):,} epochs, more than the "
-                         f"{MAX_HISTORY_EPOCHS:,} a session file holds; Reset to start a new run")
+        raise ValueError(
+            f"the history has {len(trainer.history):,} epochs, more than the "
+            f"{MAX_HISTORY_EPOCHS:,} a session file holds; Reset to start a new run"
+        )
     snap = trainer.snapshot()
     state: dict[str, Any] = {
         "epoch": snap.epoch,
@@ -133,23 +145,29 @@ def _timeline_to_dict(timeline: Timeline, trainer: Trainer) -> dict[str, Any]:
     dtype = trainer.dtype
     # The current state is the file's "state": the timeline keeps what came before it.
     kept = [s for s in timeline.snapshots_of(trainer) if s.epoch < trainer.epoch]
-    return {"per_level": timeline.per_level, "snapshots": [{
-        "epoch": s.epoch,
-        "params": f.encode_array(s.params, dtype),
-        "optimizer": {k: f.encode_array(v, dtype) if isinstance(v, np.ndarray) else v
-                      for k, v in s.optimizer.items()},
-        "rng": s.rng_state,
-        "best_loss": s.best_loss if math.isfinite(s.best_loss) else None,
-        "epochs_since_best": s.epochs_since_best,
-    } for s in kept]}
+    return {
+        "per_level": timeline.per_level,
+        "snapshots": [
+            {
+                "epoch": s.epoch,
+                "params": f.encode_array(s.params, dtype),
+                "optimizer": {
+                    k: f.encode_array(v, dtype) if isinstance(v, np.ndarray) else v for k, v in s.optimizer.items()
+                },
+                "rng": s.rng_state,
+                "best_loss": s.best_loss if math.isfinite(s.best_loss) else None,
+                "epochs_since_best": s.epochs_since_best,
+            }
+            for s in kept
+        ],
+    }
 
 
 def session_to_json(trainer: Trainer, timeline: Timeline | None = None) -> str:
     """The session file's text (compact JSON); ValueError if it would not open again."""
     text = json.dumps(session_to_dict(trainer, timeline), allow_nan=False, separators=(",", ":"))
     if len(text) > MAX_BYTES:  # not expected: the parts are bounded above; but never write it
-        raise ValueError(f"the session needs {len(text):,} bytes, more than the {MAX_BYTES:,} "
-                         f"a session file may have")
+        raise ValueError(f"the session needs {len(text):,} bytes, more than the {MAX_BYTES:,} a session file may have")
     return text
 
 
@@ -165,8 +183,9 @@ def save_session(path: str | os.PathLike[str], trainer: Trainer, timeline: Timel
 
 
 # ------------------------------------------------------------------ reading
-def read_session(path: str | os.PathLike[str], max_snapshots: int = MAX_SNAPSHOTS,
-                 memory_budget: int = MEMORY_BUDGET) -> LoadedSession:
+def read_session(
+    path: str | os.PathLike[str], max_snapshots: int = MAX_SNAPSHOTS, memory_budget: int = MEMORY_BUDGET
+) -> LoadedSession:
     """Read a session file: a new Trainer in exactly the saved state, and its timeline
     (as saved; from a file without one, the first and the last epoch)."""
     path = Path(path)
@@ -187,8 +206,9 @@ def session_from_dict(data: Any) -> Trainer:
     return _trainer_from_dict(data)[0]
 
 
-def session_and_timeline_from_dict(data: Any, max_snapshots: int = MAX_SNAPSHOTS,
-                                   memory_budget: int = MEMORY_BUDGET) -> LoadedSession:
+def session_and_timeline_from_dict(
+    data: Any, max_snapshots: int = MAX_SNAPSHOTS, memory_budget: int = MEMORY_BUDGET
+) -> LoadedSession:
     """Build the Trainer and its Timeline from ``session_to_dict`` output, validating every field."""
     trainer, version = _trainer_from_dict(data)
     snapshots: list[Snapshot] = []
@@ -206,8 +226,10 @@ def _trainer_from_dict(data: Any) -> tuple[Trainer, int]:
     if type(version) is not int:
         f.whole(version, "version")  # says what it is instead
     if version not in READS:
-        raise ValueError(f"version: this playground reads versions {' and '.join(map(str, READS))}, "
-                         f"the file is version {f.brief(version)}")
+        raise ValueError(
+            f"version: this playground reads versions {' and '.join(map(str, READS))}, "
+            f"the file is version {f.brief(version)}"
+        )
     dataset = Dataset.from_dict(f.obj(f.field(data, "dataset"), "dataset"))
     config = TrainingConfig.from_dict(f.obj(f.field(data, "config"), "config"))
     state = f.obj(f.field(data, "state"), "state")
@@ -216,8 +238,12 @@ def _trainer_from_dict(data: Any) -> tuple[Trainer, int]:
 
     epoch = f.whole(f.field(state, "epoch", "state"), "state.epoch", 0, MAX_HISTORY_EPOCHS)
     params = f.float_list(f.field(state, "params", "state"), "state.params", size, trainer.dtype)
-    optimizer = _optimizer_state(f.field(state, "optimizer", "state"), "state.optimizer", trainer,
-                                 lambda value, where: f.float_list(value, where, size, trainer.dtype))
+    optimizer = _optimizer_state(
+        f.field(state, "optimizer", "state"),
+        "state.optimizer",
+        trainer,
+        lambda value, where: f.float_list(value, where, size, trainer.dtype),
+    )
     best = f.real(f.field(state, "best_loss", "state"), "state.best_loss", 0.0, allow_null=True)
     since_best = f.whole(f.field(state, "epochs_since_best", "state"), "state.epochs_since_best", 0, epoch)
     rng = f.rng_state(f.field(state, "rng", "state"), "state.rng")
@@ -225,11 +251,11 @@ def _trainer_from_dict(data: Any) -> tuple[Trainer, int]:
     if standardizer is not None:
         standardizer = Standardizer.from_dict(f.obj(standardizer, "state.standardizer"))
         if standardizer.mean.size != len(config.features):
-            raise ValueError(f"state.standardizer: {standardizer.mean.size} features, the config has "
-                             f"{len(config.features)}")
+            raise ValueError(
+                f"state.standardizer: {standardizer.mean.size} features, the config has {len(config.features)}"
+            )
     status = f.text(state.get("status", "ok"), "state.status", STATUSES)
-    history = _history_from_dict(f.obj(f.field(data, "history"), "history"), len(trainer.model.layers),
-                                 epoch, version)
+    history = _history_from_dict(f.obj(f.field(data, "history"), "history"), len(trainer.model.layers), epoch, version)
 
     trainer.history = history
     trainer.restore(Snapshot(epoch, params, optimizer, rng, math.inf if best is None else best, since_best))
@@ -239,16 +265,21 @@ def _trainer_from_dict(data: Any) -> tuple[Trainer, int]:
     return trainer, version
 
 
-def _optimizer_state(value: Any, where: str, trainer: Trainer,
-                     array: Callable[[Any, str], np.ndarray]) -> dict[str, Any]:
+def _optimizer_state(
+    value: Any, where: str, trainer: Trainer, array: Callable[[Any, str], np.ndarray]
+) -> dict[str, Any]:
     """The optimiser's state with exactly the fields of ``trainer``'s optimiser."""
     value = f.obj(value, where)
     expected = set(trainer.optimizer.state_dict())
     if set(value) != expected:
-        raise ValueError(f"{where}: expected the fields {sorted(expected)} of the "
-                         f"{trainer.config.optimizer!r} optimiser, got {sorted(map(str, value))}")
-    return {key: f.whole(entry, f"{where}.{key}") if key == "steps" else array(entry, f"{where}.{key}")
-            for key, entry in value.items()}
+        raise ValueError(
+            f"{where}: expected the fields {sorted(expected)} of the "
+            f"{trainer.config.optimizer!r} optimiser, got {sorted(map(str, value))}"
+        )
+    return {
+        key: f.whole(entry, f"{where}.{key}") if key == "steps" else array(entry, f"{where}.{key}")
+        for key, entry in value.items()
+    }
 
 
 def _history_from_dict(data: dict[str, Any], n_layers: int, epochs: int, version: int) -> History:
@@ -277,8 +308,9 @@ def _history_from_dict(data: dict[str, Any], n_layers: int, epochs: int, version
     return History.from_dict(columns)
 
 
-def _timeline_from_dict(data: Any, trainer: Trainer, max_snapshots: int,
-                        memory_budget: int) -> tuple[list[Snapshot], int]:
+def _timeline_from_dict(
+    data: Any, trainer: Trainer, max_snapshots: int, memory_budget: int
+) -> tuple[list[Snapshot], int]:
     data = f.obj(data, "timeline")
     per_level = f.whole(f.field(data, "per_level", "timeline"), "timeline.per_level", 1, max_snapshots)
     entries = f.field(data, "snapshots", "timeline")
@@ -286,8 +318,10 @@ def _timeline_from_dict(data: Any, trainer: Trainer, max_snapshots: int,
         raise ValueError(f"timeline.snapshots: expected a list, got {f.brief(entries)}")
     capacity = capacity_for(snapshot_nbytes(trainer.snapshot()), max_snapshots, memory_budget)
     if len(entries) >= capacity:  # the current state comes on top
-        raise ValueError(f"timeline.snapshots: {len(entries)} snapshots, more than the {capacity - 1} "
-                         f"this network's timeline keeps before its current epoch")
+        raise ValueError(
+            f"timeline.snapshots: {len(entries)} snapshots, more than the {capacity - 1} "
+            f"this network's timeline keeps before its current epoch"
+        )
     size, dtype = trainer.model.params.size, trainer.dtype
     snapshots, last = [], -1
     for i, entry in enumerate(entries):
@@ -297,8 +331,12 @@ def _timeline_from_dict(data: Any, trainer: Trainer, max_snapshots: int,
         if epoch <= last:
             raise ValueError(f"{where}.epoch: {epoch} is not after the previous snapshot's {last}")
         params = f.decode_array(f.field(entry, "params", where), f"{where}.params", size, dtype)
-        optimizer = _optimizer_state(f.field(entry, "optimizer", where), f"{where}.optimizer", trainer,
-                                     lambda value, at: f.decode_array(value, at, size, dtype))
+        optimizer = _optimizer_state(
+            f.field(entry, "optimizer", where),
+            f"{where}.optimizer",
+            trainer,
+            lambda value, at: f.decode_array(value, at, size, dtype),
+        )
         best = f.real(f.field(entry, "best_loss", where), f"{where}.best_loss", 0.0, allow_null=True)
         since_best = f.whole(f.field(entry, "epochs_since_best", where), f"{where}.epochs_since_best", 0, epoch)
         rng = f.rng_state(f.field(entry, "rng", where), f"{where}.rng")

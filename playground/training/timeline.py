@@ -44,8 +44,7 @@ def snapshot_nbytes(snapshot: Snapshot) -> int:
     return SNAPSHOT_OVERHEAD + sum(int(a.nbytes) for a in arrays)
 
 
-def capacity_for(snapshot_bytes: int, max_snapshots: int = MAX_SNAPSHOTS,
-                 memory_budget: int = MEMORY_BUDGET) -> int:
+def capacity_for(snapshot_bytes: int, max_snapshots: int = MAX_SNAPSHOTS, memory_budget: int = MEMORY_BUDGET) -> int:
     """How many snapshots of ``snapshot_bytes`` each a timeline keeps (see the module docstring)."""
     return max(MIN_SNAPSHOTS, min(max_snapshots, memory_budget // max(1, snapshot_bytes)))
 
@@ -105,7 +104,7 @@ class Timeline:
         self.per_level = self.capacity
         self._epochs: list[int] = []
         self._snapshots: list[Snapshot] = []
-        self._levels: list[int] = []     # per gap (between kept epochs i and i+1): floor(log2(gap))
+        self._levels: list[int] = []  # per gap (between kept epochs i and i+1): floor(log2(gap))
         self._level_counts: list[int] = []  # how many gaps each level has
         self._model: object | None = None  # the network ``follow`` saw last
 
@@ -148,12 +147,18 @@ class Timeline:
         """
         if trainer.model is not self._model:
             return []
-        return self._snapshots[:bisect.bisect_right(self._epochs, trainer.epoch)]
+        return self._snapshots[: bisect.bisect_right(self._epochs, trainer.epoch)]
 
     # ------------------------------------------------------------ rebuilding
     @classmethod
-    def rebuilt(cls, trainer: Trainer, snapshots: Sequence[Snapshot], per_level: int | None = None,
-                max_snapshots: int = MAX_SNAPSHOTS, memory_budget: int = MEMORY_BUDGET) -> Timeline:
+    def rebuilt(
+        cls,
+        trainer: Trainer,
+        snapshots: Sequence[Snapshot],
+        per_level: int | None = None,
+        max_snapshots: int = MAX_SNAPSHOTS,
+        memory_budget: int = MEMORY_BUDGET,
+    ) -> Timeline:
         """The timeline of ``trainer``'s run from its saved ``snapshots`` (oldest first,
         all before ``trainer.epoch``), ending at the trainer's current state.
 
@@ -186,13 +191,16 @@ class Timeline:
         """Keep ``snapshot`` as the newest, then thin older ones down to ``capacity``."""
         if not self._snapshots:
             # All snapshots of one network have the same size: fix the bound once.
-            self.capacity = self.per_level = capacity_for(snapshot_nbytes(snapshot), self.max_snapshots,
-                                                          self.memory_budget)
+            self.capacity = self.per_level = capacity_for(
+                snapshot_nbytes(snapshot), self.max_snapshots, self.memory_budget
+            )
         else:
             gap = snapshot.epoch - self._epochs[-1]
             if gap <= 0:
-                raise ValueError(f"Timeline.record: epoch {snapshot.epoch} is not after the latest "
-                                 f"kept epoch {self._epochs[-1]}; truncate first")
+                raise ValueError(
+                    f"Timeline.record: epoch {snapshot.epoch} is not after the latest "
+                    f"kept epoch {self._epochs[-1]}; truncate first"
+                )
             self._add_gap(len(self._levels), gap)
         self._epochs.append(int(snapshot.epoch))
         self._snapshots.append(snapshot)
@@ -201,9 +209,9 @@ class Timeline:
     def truncate(self, epoch: int) -> None:
         """Forget the snapshots after ``epoch``; the freed room goes to the recent epochs again."""
         keep = bisect.bisect_right(self._epochs, epoch)
-        for level in self._levels[max(keep - 1, 0):]:
+        for level in self._levels[max(keep - 1, 0) :]:
             self._level_counts[level] -= 1
-        del self._epochs[keep:], self._snapshots[keep:], self._levels[max(keep - 1, 0):]
+        del self._epochs[keep:], self._snapshots[keep:], self._levels[max(keep - 1, 0) :]
         self.per_level = self.capacity
 
     # ------------------------------------------------------------ thinning
@@ -216,9 +224,9 @@ class Timeline:
 
     def _drop(self, i: int) -> None:
         """Forget kept snapshot ``i`` (never the first or the last): its two gaps merge."""
-        for level in self._levels[i - 1:i + 1]:
+        for level in self._levels[i - 1 : i + 1]:
             self._level_counts[level] -= 1
-        del self._levels[i - 1:i + 1], self._epochs[i], self._snapshots[i]
+        del self._levels[i - 1 : i + 1], self._epochs[i], self._snapshots[i]
         self._add_gap(i - 1, self._epochs[i] - self._epochs[i - 1])
 
     def _thin(self) -> None:
@@ -230,8 +238,7 @@ class Timeline:
         keeps some snapshots and the spacing is about proportional to their age.
         """
         while True:
-            over = next((level for level, count in enumerate(self._level_counts)
-                         if count > self.per_level), None)
+            over = next((level for level, count in enumerate(self._level_counts) if count > self.per_level), None)
             if over is not None:
                 # The oldest gap of a level is followed by its next-oldest: merging them
                 # gives a gap of the next level, right where that level's gaps end.

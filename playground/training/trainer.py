@@ -86,8 +86,8 @@ class EpochProgress:
 class Divergence:
     """Why training stopped on non-finite numbers: in ``epoch``, at learning rate ``lr``."""
 
-    epoch: int    # the epoch that failed; the weights are those after epoch - 1
-    cause: str    # in words, e.g. "the loss became inf"
+    epoch: int  # the epoch that failed; the weights are those after epoch - 1
+    cause: str  # in words, e.g. "the loss became inf"
     lr: float
 
 
@@ -131,9 +131,11 @@ class TrainingError(RuntimeError):
     def __init__(self, epoch: int, batch: int, batches: int, error: BaseException) -> None:
         self.epoch, self.batch, self.batches, self.error = epoch, batch, batches, error
         detail = str(error) or "no details"
-        super().__init__(f"training failed in epoch {epoch} (mini-batch {batch} of {batches}): "
-                         f"{type(error).__name__}: {detail}. The network is as it was after epoch "
-                         f"{epoch - 1}; change the settings or press Reset.")
+        super().__init__(
+            f"training failed in epoch {epoch} (mini-batch {batch} of {batches}): "
+            f"{type(error).__name__}: {detail}. The network is as it was after epoch "
+            f"{epoch - 1}; change the settings or press Reset."
+        )
 
 
 @dataclass(frozen=True)
@@ -251,15 +253,22 @@ class Trainer:
         """The head, the model (initial weights from the seed) and a fresh optimiser for the config."""
         cfg, ds = self._config, self._dataset
         self.head = nn.head_for_task(ds.task, ds.n_classes)
-        self.model = nn.MLP(len(cfg.features), cfg.hidden, self.head.n_outputs(ds.n_classes),
-                            cfg.activations, cfg.init, seed=cfg.seed, dtype=np.dtype(cfg.dtype))
-        self.optimizer = nn.make_optimizer(cfg.optimizer, self.model.params, cfg.lr,
-                                           cfg.momentum, cfg.weight_decay)
+        self.model = nn.MLP(
+            len(cfg.features),
+            cfg.hidden,
+            self.head.n_outputs(ds.n_classes),
+            cfg.activations,
+            cfg.init,
+            seed=cfg.seed,
+            dtype=np.dtype(cfg.dtype),
+        )
+        self.optimizer = nn.make_optimizer(cfg.optimizer, self.model.params, cfg.lr, cfg.momentum, cfg.weight_decay)
         # Where each layer's biases sit in the flat gradient: a unit whose bias gets no
         # gradient in a whole epoch learned nothing from any point (a dead ReLU).
         offsets = self.model.params.offsets
-        self._bias_index = np.concatenate([np.arange(offsets[k], offsets[k + 1])
-                                           for k in range(1, len(offsets) - 1, 2)])
+        self._bias_index = np.concatenate(
+            [np.arange(offsets[k], offsets[k + 1]) for k in range(1, len(offsets) - 1, 2)]
+        )
         self._bias_starts = np.concatenate([[0], np.cumsum(self.model.sizes[1:-1])]).astype(np.intp)
 
     def _prepare_data(self) -> None:
@@ -296,13 +305,15 @@ class Trainer:
         changed = old.architecture_changes(config)
         if changed:
             self.reset()
-            self.notice = (f"network rebuilt ({', '.join(changed)} changed): weights "
-                           f"re-initialised with seed {config.seed}")
+            self.notice = (
+                f"network rebuilt ({', '.join(changed)} changed): weights re-initialised with seed {config.seed}"
+            )
             return
         if config.optimizer != old.optimizer:
             # A different optimiser starts with fresh running averages; the weights stay.
-            self.optimizer = nn.make_optimizer(config.optimizer, self.model.params, config.lr,
-                                               config.momentum, config.weight_decay)
+            self.optimizer = nn.make_optimizer(
+                config.optimizer, self.model.params, config.lr, config.momentum, config.weight_decay
+            )
         else:
             self.optimizer.lr = config.lr
             self.optimizer.weight_decay = config.weight_decay
@@ -372,17 +383,34 @@ class Trainer:
         layers = len(self.model.layers)
         if not len(self.history):
             nan = float("nan")
-            return EpochStats(self.epoch, nan, nan, nan, nan, self._config.lr, np.full(layers, nan),
-                              np.full(layers, nan), self.model.weight_norms(), status, message,
-                              np.full(layers, nan))
+            return EpochStats(
+                self.epoch,
+                nan,
+                nan,
+                nan,
+                nan,
+                self._config.lr,
+                np.full(layers, nan),
+                np.full(layers, nan),
+                self.model.weight_norms(),
+                status,
+                message,
+                np.full(layers, nan),
+            )
         h = self.history
-        newest = {name: float(h.array(name)[-1]) for name in
-                  ("train_loss", "test_loss", "train_metric", "test_metric", "lr")}
-        return EpochStats(int(h.array("epoch")[-1]), **newest,
-                          grad_norms=h.array("grad_norms")[-1].copy(),
-                          bias_grad_norms=h.array("bias_grad_norms")[-1].copy(),
-                          weight_norms=h.array("weight_norms")[-1].copy(), status=status, message=message,
-                          dead_units=h.array("dead_units")[-1].copy())
+        newest = {
+            name: float(h.array(name)[-1]) for name in ("train_loss", "test_loss", "train_metric", "test_metric", "lr")
+        }
+        return EpochStats(
+            int(h.array("epoch")[-1]),
+            **newest,
+            grad_norms=h.array("grad_norms")[-1].copy(),
+            bias_grad_norms=h.array("bias_grad_norms")[-1].copy(),
+            weight_norms=h.array("weight_norms")[-1].copy(),
+            status=status,
+            message=message,
+            dead_units=h.array("dead_units")[-1].copy(),
+        )
 
     def _epoch(self, pause: bool) -> Generator[EpochProgress, None, EpochStats]:
         """One epoch; the last item yielded (and the return value) holds its stats.
@@ -402,8 +430,10 @@ class Trainer:
             return self._stop(f"reached the epoch limit ({cfg.max_epochs})")
         if cfg.patience and self._epochs_since_best >= cfg.patience:
             # Stopped early stays stopped until the patience changes or a reset.
-            return self._stop(f"early stopping: no improvement for {cfg.patience} epochs "
-                              f"(best {format_number(self._best_loss)}); raise the patience or Reset to go on")
+            return self._stop(
+                f"early stopping: no improvement for {cfg.patience} epochs "
+                f"(best {format_number(self._best_loss)}); raise the patience or Reset to go on"
+            )
         if self.n_train == 0:
             return self._stop("there are no training points to learn from")
         return None
@@ -432,7 +462,7 @@ class Trainer:
                     if order is None:
                         xb, yb = self._F_train, self._y_train
                     else:
-                        rows = order[begin:begin + batch]
+                        rows = order[begin : begin + batch]
                         xb, yb = self._F_train[rows], self._y_train[rows]
                     self.model.zero_grad()
                     logits = self.model(Tensor(xb), dropout=cfg.dropout, rng=self.rng)
@@ -462,8 +492,7 @@ class Trainer:
                 dead = np.add.reduceat(~alive, self._bias_starts).astype(np.float64)
         except Exception as error:
             self._rollback(start)
-            raise TrainingError(self.epoch + 1, min(batches + 1, batches_total), batches_total,
-                                error) from error
+            raise TrainingError(self.epoch + 1, min(batches + 1, batches_total), batches_total, error) from error
         except BaseException:
             # Abandoned (GeneratorExit from close()) or interrupted (Ctrl+C): leave no trace.
             self._rollback(start)
@@ -472,9 +501,20 @@ class Trainer:
             self._open_start = None
         # Only bookkeeping from here on, so an epoch either completes or rolls back whole.
         self.epoch += 1
-        stats = EpochStats(self.epoch, train_loss, test_loss, train_metric, test_metric, lr,
-                           grad_sum / batches, bias_grad_sum / batches, weight_norms,
-                           "ok", self.notice, dead)
+        stats = EpochStats(
+            self.epoch,
+            train_loss,
+            test_loss,
+            train_metric,
+            test_metric,
+            lr,
+            grad_sum / batches,
+            bias_grad_sum / batches,
+            weight_norms,
+            "ok",
+            self.notice,
+            dead,
+        )
         self.notice = ""
         self.divergence = None
         self.history.append(stats)
@@ -484,8 +524,13 @@ class Trainer:
     def _mark(self) -> _EpochStart:
         """Copies of what an epoch changes before it completes."""
         params = self.model.params
-        return _EpochStart(params.copy_data(), params.grad.copy(), self.optimizer.state_dict(),
-                           self.optimizer.lr, dict(self.rng.bit_generator.state))
+        return _EpochStart(
+            params.copy_data(),
+            params.grad.copy(),
+            self.optimizer.state_dict(),
+            self.optimizer.lr,
+            dict(self.rng.bit_generator.state),
+        )
 
     def _last_whole_epoch(self) -> _EpochStart:
         """Copies of the weights, optimiser and random state after the last completed
@@ -493,8 +538,13 @@ class Trainer:
         start = self._open_start
         if start is None:
             return self._mark()
-        return _EpochStart(start.params.copy(), start.grad.copy(), _copy_state(start.optimizer),
-                           start.optimizer_lr, copy.deepcopy(start.rng_state))
+        return _EpochStart(
+            start.params.copy(),
+            start.grad.copy(),
+            _copy_state(start.optimizer),
+            start.optimizer_lr,
+            copy.deepcopy(start.rng_state),
+        )
 
     def _rollback(self, start: _EpochStart) -> None:
         """Put back what ``_mark`` copied (the counters only change once an epoch completes)."""
@@ -541,8 +591,10 @@ class Trainer:
         else:
             self._epochs_since_best += 1
         if cfg.patience and self._epochs_since_best >= cfg.patience:
-            reason = (f"early stopping: the {'test' if math.isfinite(stats.test_loss) else 'training'} "
-                      f"loss has not improved for {cfg.patience} epochs (best {format_number(self._best_loss)})")
+            reason = (
+                f"early stopping: the {'test' if math.isfinite(stats.test_loss) else 'training'} "
+                f"loss has not improved for {cfg.patience} epochs (best {format_number(self._best_loss)})"
+            )
         elif cfg.max_epochs and self.epoch >= cfg.max_epochs:
             reason = f"reached the epoch limit ({cfg.max_epochs})"
         else:
@@ -563,9 +615,11 @@ class Trainer:
         self._restore_weights(start)
         self.status = "diverged"
         self.divergence = Divergence(self.epoch + 1, cause, lr)
-        message = (f"training diverged in epoch {self.epoch + 1}: {cause}. The weights were "
-                   f"restored to epoch {self.epoch}. Lower the learning rate (now "
-                   f"{format_number(lr)}) or press Reset.")
+        message = (
+            f"training diverged in epoch {self.epoch + 1}: {cause}. The weights were "
+            f"restored to epoch {self.epoch}. Lower the learning rate (now "
+            f"{format_number(lr)}) or press Reset."
+        )
         return self.last_stats("diverged", message)
 
     # ------------------------------------------------------------ evaluation
@@ -614,17 +668,19 @@ class Trainer:
         completed epoch), so that what is saved is always a whole epoch.
         """
         now = self._last_whole_epoch()
-        return Snapshot(self.epoch, now.params, now.optimizer, now.rng_state, self._best_loss,
-                        self._epochs_since_best)
+        return Snapshot(self.epoch, now.params, now.optimizer, now.rng_state, self._best_loss, self._epochs_since_best)
 
     def restore(self, snapshot: Snapshot) -> None:
         """Put the trainer back exactly as it was at ``snapshot``; later history is dropped."""
         if snapshot.params.shape != self.model.params.data.shape:
-            raise ValueError(f"restore: the snapshot has {snapshot.params.size} parameters, "
-                             f"this network has {self.model.params.size}")
+            raise ValueError(
+                f"restore: the snapshot has {snapshot.params.size} parameters, "
+                f"this network has {self.model.params.size}"
+            )
         if snapshot.epoch > len(self.history):
-            raise ValueError(f"restore: snapshot epoch {snapshot.epoch} is beyond the history "
-                             f"({len(self.history)} epochs)")
+            raise ValueError(
+                f"restore: snapshot epoch {snapshot.epoch} is beyond the history ({len(self.history)} epochs)"
+            )
         self._abandon_epoch()
         self.model.params.load_data(snapshot.params)
         self.optimizer.load_state_dict(_copy_state(snapshot.optimizer))
@@ -643,15 +699,26 @@ class Trainer:
         """
         now = self._last_whole_epoch()
         return TrainerState(
-            config=self._config, task=self._dataset.task, n_classes=self._dataset.n_classes,
-            params=_read_only(now.params), grad=_read_only(now.grad),
-            optimizer={key: _read_only(value) if isinstance(value, np.ndarray) else value
-                       for key, value in now.optimizer.items()},
-            optimizer_lr=now.optimizer_lr, rng_state=now.rng_state,
-            history=self.history.copy(), epoch=self.epoch,
+            config=self._config,
+            task=self._dataset.task,
+            n_classes=self._dataset.n_classes,
+            params=_read_only(now.params),
+            grad=_read_only(now.grad),
+            optimizer={
+                key: _read_only(value) if isinstance(value, np.ndarray) else value
+                for key, value in now.optimizer.items()
+            },
+            optimizer_lr=now.optimizer_lr,
+            rng_state=now.rng_state,
+            history=self.history.copy(),
+            epoch=self.epoch,
             standardizer=copy.deepcopy(self._standardizer),
-            best_loss=self._best_loss, epochs_since_best=self._epochs_since_best,
-            status=self.status, notice=self.notice, divergence=self.divergence)
+            best_loss=self._best_loss,
+            epochs_since_best=self._epochs_since_best,
+            status=self.status,
+            notice=self.notice,
+            divergence=self.divergence,
+        )
 
     def restore_state(self, state: TrainerState) -> None:
         """Bring back everything ``capture`` recorded: the network's architecture and
@@ -666,19 +733,23 @@ class Trainer:
             raise TypeError(f"restore_state: expected a TrainerState, got {type(state).__name__}")
         ds = self._dataset
         if (state.task, state.n_classes) != (ds.task, ds.n_classes):
-            raise ValueError(f"restore_state: the state's network is for {state.task} with "
-                             f"{state.n_classes} classes, the dataset is {ds.task} with {ds.n_classes}")
+            raise ValueError(
+                f"restore_state: the state's network is for {state.task} with "
+                f"{state.n_classes} classes, the dataset is {ds.task} with {ds.n_classes}"
+            )
         cfg = state.config
         sizes = [len(cfg.features), *cfg.hidden, nn.head_for_task(ds.task, ds.n_classes).n_outputs(ds.n_classes)]
         expected = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
         if state.params.shape != (expected,):
-            raise ValueError(f"restore_state: the state has {state.params.size} parameters, its "
-                             f"configuration needs {expected}")
+            raise ValueError(
+                f"restore_state: the state has {state.params.size} parameters, its configuration needs {expected}"
+            )
         self._abandon_epoch()
         self._config = cfg
         self._build_network()
-        self._restore_weights(_EpochStart(state.params, state.grad, dict(state.optimizer),
-                                          state.optimizer_lr, state.rng_state))
+        self._restore_weights(
+            _EpochStart(state.params, state.grad, dict(state.optimizer), state.optimizer_lr, state.rng_state)
+        )
         self.rng = np.random.default_rng()
         self.rng.bit_generator.state = copy.deepcopy(state.rng_state)
         self.history = state.history.copy()
@@ -702,8 +773,10 @@ class Trainer:
         """
         layers = self.model.layers
         if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(layers):
-            raise ValueError(f"set_parameter: layer must be a whole number in 0..{len(layers) - 1} "
-                             f"(0 = first hidden layer, {len(layers) - 1} = output), got {layer!r}")
+            raise ValueError(
+                f"set_parameter: layer must be a whole number in 0..{len(layers) - 1} "
+                f"(0 = first hidden layer, {len(layers) - 1} = output), got {layer!r}"
+            )
         target = layers[int(layer)]
         where: tuple[int, ...]
         if kind == "weight":
@@ -724,8 +797,9 @@ class Trainer:
         except OverflowError:  # a whole number beyond any float, such as 10**400
             cast = np.asarray(np.inf)
         if not np.isfinite(cast):
-            raise ValueError(f"set_parameter: value must be a finite {self.model.dtype} number, "
-                             f"got {format_number(value)}")
+            raise ValueError(
+                f"set_parameter: value must be a finite {self.model.dtype} number, got {format_number(value)}"
+            )
         self._abandon_epoch()
         old = float(tensor.data[where])
         tensor.data[where] = cast  # a view into the flat buffer the optimiser updates
@@ -734,8 +808,9 @@ class Trainer:
 
 def _check_index(name: str, value: object, size: int, layer: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:
-        raise ValueError(f"set_parameter: index {name} must be a whole number in 0..{size - 1} "
-                         f"for layer {layer}, got {value!r}")
+        raise ValueError(
+            f"set_parameter: index {name} must be a whole number in 0..{size - 1} for layer {layer}, got {value!r}"
+        )
     return int(value)
 
 

@@ -44,8 +44,7 @@ class Stage:
         return int(self.values.shape[1])
 
 
-def grid_lines(count: int = 13, samples: int = 61,
-               domain: tuple[float, float] = DOMAIN) -> np.ndarray:
+def grid_lines(count: int = 13, samples: int = 61, domain: tuple[float, float] = DOMAIN) -> np.ndarray:
     """``(2 * count, samples, 2)``: ``count`` lines of constant x2 then ``count`` of constant x1 across
     ``domain``, each sampled at ``samples`` points so that a bending map can be seen bending it."""
     for name, value in (("count", count), ("samples", samples)):
@@ -146,8 +145,13 @@ def decision_line(network: Network, stage: Stage, plane: Plane) -> tuple[np.ndar
     return plane.basis @ W[:, 0], float(plane.origin @ W[:, 0] + b[0])
 
 
-def network_on_features(weights: Sequence[tuple[np.ndarray, np.ndarray]], activations: Sequence[str], head: str,
-                        features: np.ndarray, z1: np.ndarray) -> Network:
+def network_on_features(
+    weights: Sequence[tuple[np.ndarray, np.ndarray]],
+    activations: Sequence[str],
+    head: str,
+    features: np.ndarray,
+    z1: np.ndarray,
+) -> Network:
     """The network with ``weights`` as a function of the raw (unstandardised) ``features``, from a probe.
 
     A frame carries the weights and every layer's ``z`` over the grid, but not the
@@ -158,10 +162,13 @@ def network_on_features(weights: Sequence[tuple[np.ndarray, np.ndarray]], activa
     features = np.asarray(features, dtype=np.float64)
     z1 = np.asarray(z1, dtype=np.float64)
     if len(features) != len(z1) or len(features) <= features.shape[1]:
-        raise ValueError(f"network_on_features: need more probed points ({len(z1)}) than inputs "
-                         f"({features.shape[1]}), one z row per features row ({len(features)})")
+        raise ValueError(
+            f"network_on_features: need more probed points ({len(z1)}) than inputs "
+            f"({features.shape[1]}), one z row per features row ({len(features)})"
+        )
     design = np.column_stack([features, np.ones(len(features))])
     fitted, *_ = np.linalg.lstsq(design, z1, rcond=None)
     first = (fitted[:-1], fitted[-1])
-    return Network((first, *((np.asarray(W, float), np.asarray(b, float)) for W, b in weights[1:])),
-                   tuple(activations), head)
+    return Network(
+        (first, *((np.asarray(W, float), np.asarray(b, float)) for W, b in weights[1:])), tuple(activations), head
+    )

@@ -10,5 +10,6 @@ def __getattr__(name: str):
     # helpers below ``ui`` (plots.colors, plots.contour) load without Qt.
     if name == "MainWindow":
         from .shell.main_window import MainWindow
+
         return MainWindow
     raise AttributeError(f"module 'playground.ui' has no attribute {name!r}")

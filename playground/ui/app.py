@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .shell.main_window import MainWindow
     from .shell.settings import Settings
 
+
 def _seed(text: str) -> int:
     # Imported here so that --help and argument errors never load Qt.
     from .panels.form import MAX_SEED
@@ -43,41 +44,72 @@ COMMANDS = {
     "train": "train a network without a window, print its metrics and save the session",
     "render": "train without a window and write a video (MP4 or GIF) of the window, no screen needed",
 }
-USAGE = (f"{PROG} [FILE] [--preset NAME] [--seed N] [--recipe TEXT] [--presentation] [--restore | --no-restore]\n"
-         f"       {PROG} COMMAND [options]   (COMMAND: {', '.join(COMMANDS)}; {PROG} COMMAND --help)\n"
-         f"       {PROG} --version")
+USAGE = (
+    f"{PROG} [FILE] [--preset NAME] [--seed N] [--recipe TEXT] [--presentation] [--restore | --no-restore]\n"
+    f"       {PROG} COMMAND [options]   (COMMAND: {', '.join(COMMANDS)}; {PROG} COMMAND --help)\n"
+    f"       {PROG} --version"
+)
 
 
 def _add_window_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", metavar="FILE",
-                        help="a session to open (.playground.json) or a dataset to import (.csv or .json)")
-    parser.add_argument("--preset", metavar="NAME", choices=DATASET_NAMES, default=None,
-                        help=f"the dataset to start with, one of: {', '.join(DATASET_NAMES)} "
-                             f"(default: {DEFAULT_PRESET})")
-    parser.add_argument("--seed", metavar="N", type=_seed, default=None,
-                        help="seed of the starting dataset: the same preset and seed draw the same "
-                             f"points (default: {DEFAULT_SEED})")
-    parser.add_argument("--recipe", metavar="TEXT", default=None,
-                        help="start with the session a recipe describes (Edit > Copy Recipe), e.g. "
-                             "\"spiral n=300 noise=0.1 seed=0 test=0.3 | 16,16 tanh | adam lr=0.03 batch=32\"")
-    parser.add_argument("--presentation", action="store_true",
-                        help="start in presentation mode: larger text and lines for screen recordings")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="a session to open (.playground.json) or a dataset to import (.csv or .json)",
+    )
+    parser.add_argument(
+        "--preset",
+        metavar="NAME",
+        choices=DATASET_NAMES,
+        default=None,
+        help=f"the dataset to start with, one of: {', '.join(DATASET_NAMES)} (default: {DEFAULT_PRESET})",
+    )
+    parser.add_argument(
+        "--seed",
+        metavar="N",
+        type=_seed,
+        default=None,
+        help=f"seed of the starting dataset: the same preset and seed draw the same points (default: {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--recipe",
+        metavar="TEXT",
+        default=None,
+        help="start with the session a recipe describes (Edit > Copy Recipe), e.g. "
+        '"spiral n=300 noise=0.1 seed=0 test=0.3 | 16,16 tanh | adam lr=0.03 batch=32"',
+    )
+    parser.add_argument(
+        "--presentation",
+        action="store_true",
+        help="start in presentation mode: larger text and lines for screen recordings",
+    )
     restore = parser.add_mutually_exclusive_group()
-    restore.add_argument("--restore", dest="restore", action="store_true", default=None,
-                         help="restore a session autosaved before a crash without asking")
-    restore.add_argument("--no-restore", dest="restore", action="store_false",
-                         help="start without restoring an autosaved session; it is kept and offered "
-                              "at the next start")
+    restore.add_argument(
+        "--restore",
+        dest="restore",
+        action="store_true",
+        default=None,
+        help="restore a session autosaved before a crash without asking",
+    )
+    restore.add_argument(
+        "--no-restore",
+        dest="restore",
+        action="store_false",
+        help="start without restoring an autosaved session; it is kept and offered at the next start",
+    )
 
 
 def _new_parser(parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser = parser_class(
-        prog=PROG, usage=USAGE,
+        prog=PROG,
+        usage=USAGE,
         description="Playground: watch a neural network learn. Click points of two or more classes "
-                    "into the plane, choose a network, and train it step by step.",
+        "into the plane, choose a network, and train it step by step.",
         epilog="In a terminal on Windows, run playground-cli instead of playground: it takes the same "
-               "arguments and shows what the commands print. Headless training without a window: "
-               f"{PROG} train --help")
+        "arguments and shows what the commands print. Headless training without a window: "
+        f"{PROG} train --help",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -158,8 +190,9 @@ def run_app(options: argparse.Namespace) -> int:
     driver = Driver.from_environment()  # a test hook: None unless $PLAYGROUND_TEST_DRIVER is set
 
     settings = Settings()
-    window = MainWindow(preset=options.preset or DEFAULT_PRESET,
-                        seed=DEFAULT_SEED if options.seed is None else options.seed)
+    window = MainWindow(
+        preset=options.preset or DEFAULT_PRESET, seed=DEFAULT_SEED if options.seed is None else options.seed
+    )
     window.files.confirm_unsaved = True
     if not settings.geometry.isEmpty():
         window.restoreGeometry(settings.geometry)
@@ -206,8 +239,7 @@ def _start_autosave(files: FileController, seconds: float) -> Autosaver | None:
     try:
         return Autosaver(files, folder, seconds)
     except OSError as exc:
-        files.session.message.emit("warning", f"Autosave is off: {folder} cannot be written "
-                                              f"({exc.strerror or exc}).")
+        files.session.message.emit("warning", f"Autosave is off: {folder} cannot be written ({exc.strerror or exc}).")
         return None
 
 

@@ -13,8 +13,10 @@ import os
 import sys
 from typing import Callable, Mapping
 
-HEADLESS_HINT = ("without a screen, use 'playground-cli train' to train or 'playground-cli render' to make a video "
-                 "(or set QT_QPA_PLATFORM=offscreen)")
+HEADLESS_HINT = (
+    "without a screen, use 'playground-cli train' to train or 'playground-cli render' to make a video "
+    "(or set QT_QPA_PLATFORM=offscreen)"
+)
 
 
 def _library_missing(name: str, find: Callable[[str], str | None] = ctypes.util.find_library) -> bool:
@@ -23,8 +25,11 @@ def _library_missing(name: str, find: Callable[[str], str | None] = ctypes.util.
     return find("xcb") is not None and find(name) is None
 
 
-def display_problem(environ: Mapping[str, str] | None = None, platform: str | None = None,
-                    find: Callable[[str], str | None] = ctypes.util.find_library) -> str | None:
+def display_problem(
+    environ: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    find: Callable[[str], str | None] = ctypes.util.find_library,
+) -> str | None:
     """One sentence saying why the window cannot open, or None when it should.
 
     Only on Linux and other X11/Wayland systems, and only when QT_QPA_PLATFORM is unset
@@ -34,10 +39,14 @@ def display_problem(environ: Mapping[str, str] | None = None, platform: str | No
     if platform.startswith(("win", "darwin")) or environ.get("QT_QPA_PLATFORM"):
         return None
     if not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY"):
-        return ("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open; "
-                f"{HEADLESS_HINT}.")
+        return (
+            "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open; "
+            f"{HEADLESS_HINT}."
+        )
     if not environ.get("WAYLAND_DISPLAY") and _library_missing("xcb-cursor", find):
-        return ("Qt's X11 support needs the system library libxcb-cursor0, which is not installed: "
-                "install it with 'sudo apt-get install libxcb-cursor0' (Debian, Ubuntu) or your system's "
-                "libxcb-cursor package.")
+        return (
+            "Qt's X11 support needs the system library libxcb-cursor0, which is not installed: "
+            "install it with 'sudo apt-get install libxcb-cursor0' (Debian, Ubuntu) or your system's "
+            "libxcb-cursor package."
+        )
     return None

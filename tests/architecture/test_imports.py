@@ -32,8 +32,7 @@ def _imports(path: Path, modules: set[str]) -> set[str]:
             base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
             stem = ".".join(base + ([node.module] if node.module else []))
             # "from pkg import name" names a module when pkg.name is one.
-            targets = [f"{stem}.{alias.name}" if f"{stem}.{alias.name}" in modules else stem
-                       for alias in node.names]
+            targets = [f"{stem}.{alias.name}" if f"{stem}.{alias.name}" in modules else stem for alias in node.names]
         else:
             continue
         found.update(target for target in targets if target in modules and target != name)

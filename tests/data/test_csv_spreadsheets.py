@@ -16,18 +16,21 @@ def _read(tmp_path, text: str, name: str = "sheet.csv"):
     return read_dataset(path)
 
 
-@pytest.mark.parametrize("text", [
-    "x1,x2,label\n1.5,2,0\n-3,4.25,1\n",
-    "x1;x2;label\n1.5;2;0\n-3;4.25;1\n",
-    "X1;X2;Label\r\n1,5;2;0\r\n-3;4,25;1\r\n",  # a European spreadsheet: decimal commas
-    "x1\tx2\tlabel\n1.5\t2\t0\n-3\t4.25\t1\n",
-    "x,y,class\n1.5,2,0\n-3,4.25,1\n",
-    "X,Y,Class\n1.5,2,0\n-3,4.25,1\n",
-    "x_1, x_2 , CATEGORY\n1.5,2,0\n-3,4.25,1\n",
-    "label,x1,x2\n0,1.5,2\n1,-3,4.25\n",  # columns found by name, in any order
-    "x1;x2;label;;\n1,5;2;0;;\n-3;4,25;1;;\n",  # trailing empty columns
-    '"x1";"x2";"label"\n"1,5";"2";"0"\n"-3";"4,25";"1"\n',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x1,x2,label\n1.5,2,0\n-3,4.25,1\n",
+        "x1;x2;label\n1.5;2;0\n-3;4.25;1\n",
+        "X1;X2;Label\r\n1,5;2;0\r\n-3;4,25;1\r\n",  # a European spreadsheet: decimal commas
+        "x1\tx2\tlabel\n1.5\t2\t0\n-3\t4.25\t1\n",
+        "x,y,class\n1.5,2,0\n-3,4.25,1\n",
+        "X,Y,Class\n1.5,2,0\n-3,4.25,1\n",
+        "x_1, x_2 , CATEGORY\n1.5,2,0\n-3,4.25,1\n",
+        "label,x1,x2\n0,1.5,2\n1,-3,4.25\n",  # columns found by name, in any order
+        "x1;x2;label;;\n1,5;2;0;;\n-3;4,25;1;;\n",  # trailing empty columns
+        '"x1";"x2";"label"\n"1,5";"2";"0"\n"-3";"4,25";"1"\n',
+    ],
+)
 def test_spreadsheet_layouts_read_the_same_points(tmp_path, text):
     loaded = _read(tmp_path, text)
     assert loaded.notices == ()
@@ -43,12 +46,15 @@ def test_split_and_regression_headers(tmp_path):
     assert ds.task == "classification" and ds.y.tolist() == [1, 0]
 
 
-@pytest.mark.parametrize("labels,ids,names,shown", [
-    ([1, 2, 2, 1], [0, 1, 1, 0], ("class 1", "class 2"), "1 as class 1, 2 as class 2"),
-    ([1, 2, 3], [0, 1, 2], ("class 1", "class 2", "class 3"), "3 as class 3"),
-    ([-1, 1, 1], [0, 1, 1], ("class -1", "class 1"), "-1 as class 1, 1 as class 2"),
-    ([10, 30, 20], [0, 2, 1], ("class 10", "class 20", "class 30"), "10 as class 1"),
-])
+@pytest.mark.parametrize(
+    "labels,ids,names,shown",
+    [
+        ([1, 2, 2, 1], [0, 1, 1, 0], ("class 1", "class 2"), "1 as class 1, 2 as class 2"),
+        ([1, 2, 3], [0, 1, 2], ("class 1", "class 2", "class 3"), "3 as class 3"),
+        ([-1, 1, 1], [0, 1, 1], ("class -1", "class 1"), "-1 as class 1, 1 as class 2"),
+        ([10, 30, 20], [0, 2, 1], ("class 10", "class 20", "class 30"), "10 as class 1"),
+    ],
+)
 def test_labels_without_zero_are_renumbered_and_said_so(tmp_path, labels, ids, names, shown):
     rows = "".join(f"{i},{i},{label}\n" for i, label in enumerate(labels))
     loaded = _read(tmp_path, "x,y,class\n" + rows)
@@ -60,8 +66,10 @@ def test_labels_without_zero_are_renumbered_and_said_so(tmp_path, labels, ids, n
 
 
 def test_labels_that_are_names_become_named_classes(tmp_path):
-    loaded = _read(tmp_path, "x1;x2;species\n".replace("species", "label")
-                   + "1;2;versicolor\n3;4;setosa\n5;6;versicolor\n7;8;virginica\n")
+    loaded = _read(
+        tmp_path,
+        "x1;x2;species\n".replace("species", "label") + "1;2;versicolor\n3;4;setosa\n5;6;versicolor\n7;8;virginica\n",
+    )
     ds = loaded.dataset
     assert ds.class_names == ("setosa", "versicolor", "virginica")
     assert ds.y.tolist() == [1, 0, 1, 2]
@@ -95,17 +103,20 @@ def test_the_apps_own_files_keep_their_class_ids(tmp_path):
     assert read_dataset(tmp_path / "plain.csv") == type(read_dataset(tmp_path / "plain.csv"))(plain, ())
 
 
-@pytest.mark.parametrize("text,fragments", [
-    ("x,y,class\n" + "".join(f"{i},0,{i + 1}\n" for i in range(9)), ["line 10", "9 different labels"]),
-    ("x,y,class\n1,2,1\n1,2,1.5\n", ["line 3", "label '1.5' is not a whole number"]),
-    ("x;y;class\n1;2;\n", ["line 2", "the label is empty"]),
-    ("x1,x2,label,label\n1,2,0,0\n", ["line 1", "header column 'label' repeats a column"]),
-    ("x1,x2,label,value\n1,2,0,0\n", ["line 1", "repeats"]),
-    ("x,z\n1,2\n", ["line 1", "no x1 and x2"]),
-    ("1,2\n", ["line 1", "no header and 2 columns"]),
-    ("x1;x2;label\n1,5;2,5,5;0\n", ["line 2", "'2,5,5' in column x2 is not a number"]),
-    ("x1,x2,label\n1,2,0,\n3,4,1,5\n", ["line 3", "4 columns, expected 3"]),
-])
+@pytest.mark.parametrize(
+    "text,fragments",
+    [
+        ("x,y,class\n" + "".join(f"{i},0,{i + 1}\n" for i in range(9)), ["line 10", "9 different labels"]),
+        ("x,y,class\n1,2,1\n1,2,1.5\n", ["line 3", "label '1.5' is not a whole number"]),
+        ("x;y;class\n1;2;\n", ["line 2", "the label is empty"]),
+        ("x1,x2,label,label\n1,2,0,0\n", ["line 1", "header column 'label' repeats a column"]),
+        ("x1,x2,label,value\n1,2,0,0\n", ["line 1", "repeats"]),
+        ("x,z\n1,2\n", ["line 1", "no x1 and x2"]),
+        ("1,2\n", ["line 1", "no header and 2 columns"]),
+        ("x1;x2;label\n1,5;2,5,5;0\n", ["line 2", "'2,5,5' in column x2 is not a number"]),
+        ("x1,x2,label\n1,2,0,\n3,4,1,5\n", ["line 3", "4 columns, expected 3"]),
+    ],
+)
 def test_what_stays_an_error(tmp_path, text, fragments):
     with pytest.raises(ValueError) as raised:
         _read(tmp_path, text)

@@ -176,7 +176,11 @@ def test_with_points_keeps_task_and_classes():
     other = ds.with_points([[5.0, 5.0]], [2], [True])
     assert other.X.tolist() == [[5.0, 5.0]] and other.y.tolist() == [2] and other.is_test.tolist() == [True]
     assert (other.task, other.n_classes, other.class_names, other.class_colors) == (
-        "classification", 3, ("a", "b", "c"), ("#111111", "#222222", "#333333"))
+        "classification",
+        3,
+        ("a", "b", "c"),
+        ("#111111", "#222222", "#333333"),
+    )
     with pytest.raises(ValueError, match=r"^y\[0\]: label 3 is outside 0..2"):
         ds.with_points([[5.0, 5.0]], [3])
     assert ds.with_points([], []).n == 0
@@ -244,19 +248,31 @@ def _awkward() -> Dataset:
     X[0] = [0.1 + 0.2, 1 / 3]
     X[1] = [5e-324, -1.7976931348623157e308]
     y = np.arange(50) % 5
-    return Dataset(X, y, is_test=np.arange(50) % 3 == 0, class_names=["a", "b", "c", "d", "é ✓", "f"],
-                   class_colors=["#000000", "#ffffff", "#123456", "#ABCDEF", "#0a0B0c", "#999999"], n_classes=6)
+    return Dataset(
+        X,
+        y,
+        is_test=np.arange(50) % 3 == 0,
+        class_names=["a", "b", "c", "d", "é ✓", "f"],
+        class_colors=["#000000", "#ffffff", "#123456", "#ABCDEF", "#0a0B0c", "#999999"],
+        n_classes=6,
+    )
 
 
-@pytest.mark.parametrize("make", [
-    _awkward,
-    lambda: Dataset(np.random.default_rng(1).uniform(-6, 6, (40, 2)),
-                    np.random.default_rng(2).normal(size=40), task="regression",
-                    is_test=np.arange(40) < 10),
-    lambda: Dataset([], []),
-    lambda: Dataset([], [], task="regression"),
-    lambda: Dataset([[float(i), -float(i)] for i in range(8)], list(range(8))),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        _awkward,
+        lambda: Dataset(
+            np.random.default_rng(1).uniform(-6, 6, (40, 2)),
+            np.random.default_rng(2).normal(size=40),
+            task="regression",
+            is_test=np.arange(40) < 10,
+        ),
+        lambda: Dataset([], []),
+        lambda: Dataset([], [], task="regression"),
+        lambda: Dataset([[float(i), -float(i)] for i in range(8)], list(range(8))),
+    ],
+)
 def test_to_dict_from_dict_round_trips_exactly(make):
     ds = make()
     d = ds.to_dict()
@@ -269,9 +285,15 @@ def test_to_dict_from_dict_round_trips_exactly(make):
 
 def test_to_dict_holds_plain_python_values():
     d = Dataset(X3, [0, 1, 1], is_test=[False, True, False]).to_dict()
-    assert d == {"task": "classification", "n_classes": 2, "class_names": ["class 1", "class 2"],
-                 "class_colors": ["#E69F00", "#56B4E9"], "X": X3, "y": [0, 1, 1],
-                 "is_test": [False, True, False]}
+    assert d == {
+        "task": "classification",
+        "n_classes": 2,
+        "class_names": ["class 1", "class 2"],
+        "class_colors": ["#E69F00", "#56B4E9"],
+        "X": X3,
+        "y": [0, 1, 1],
+        "is_test": [False, True, False],
+    }
     assert type(d["y"][0]) is int and type(d["X"][0][0]) is float and type(d["is_test"][0]) is bool
 
 
@@ -333,8 +355,7 @@ FROM_DICT_BAD = [
 ]
 
 
-@pytest.mark.parametrize("d, field, fragment", FROM_DICT_BAD,
-                         ids=[f"{i}-{b[1]}" for i, b in enumerate(FROM_DICT_BAD)])
+@pytest.mark.parametrize("d, field, fragment", FROM_DICT_BAD, ids=[f"{i}-{b[1]}" for i, b in enumerate(FROM_DICT_BAD)])
 def test_from_dict_rejects_wrong_types_with_the_field_path(d, field, fragment):
     with pytest.raises(ValueError) as raised:
         Dataset.from_dict(d)

@@ -16,8 +16,13 @@ from playground.data.io import MAX_FILE_BYTES, read_text_file, write_text_atomic
 
 
 def _identical(a: Dataset, b: Dataset) -> bool:
-    return (a == b and a.X.tobytes() == b.X.tobytes() and a.y.dtype == b.y.dtype
-            and a.y.tobytes() == b.y.tobytes() and a.is_test.tobytes() == b.is_test.tobytes())
+    return (
+        a == b
+        and a.X.tobytes() == b.X.tobytes()
+        and a.y.dtype == b.y.dtype
+        and a.y.tobytes() == b.y.tobytes()
+        and a.is_test.tobytes() == b.is_test.tobytes()
+    )
 
 
 def _listing(folder: Path) -> dict[str, bytes]:
@@ -31,8 +36,9 @@ ROUND_TRIP = {
     "regression": lambda: make_dataset("bumps", n=200, noise=0.5, seed=2, test_fraction=0.25),
     "eight_classes": lambda: make_dataset("blobs", n=160, noise=0.4, seed=3, test_fraction=0.5, classes=8),
     "no_test_points": lambda: make_dataset("moons", n=50, noise=0.1, seed=4),
-    "awkward_floats": lambda: Dataset([[0.1 + 0.2, 1 / 3], [5e-324, -1.7976931348623157e308], [-0.0, 1e-300]],
-                                      [0, 1, 1], is_test=[True, False, True]),
+    "awkward_floats": lambda: Dataset(
+        [[0.1 + 0.2, 1 / 3], [5e-324, -1.7976931348623157e308], [-0.0, 1e-300]], [0, 1, 1], is_test=[True, False, True]
+    ),
     "one_point": lambda: Dataset([[1.5, -2.5]], [1]),
 }
 
@@ -61,8 +67,13 @@ def test_csv_layout_for_classification_and_regression(tmp_path):
 
 
 def test_json_layout_and_what_only_json_keeps(tmp_path):
-    ds = Dataset([[1.0, 2.0]], [0], class_names=["cats", "dogs", "owls"],
-                 class_colors=["#000000", "#111111", "#222222"], n_classes=3)
+    ds = Dataset(
+        [[1.0, 2.0]],
+        [0],
+        class_names=["cats", "dogs", "owls"],
+        class_colors=["#000000", "#111111", "#222222"],
+        n_classes=3,
+    )
     save_dataset(tmp_path / "d.json", ds)
     data = json.loads((tmp_path / "d.json").read_text())
     assert data == {"format": "playground-dataset", "version": 1, "dataset": ds.to_dict()}
@@ -75,8 +86,7 @@ def test_json_layout_and_what_only_json_keeps(tmp_path):
 
 def test_the_csv_reader_is_lenient_about_layout_but_not_content(tmp_path):
     path = tmp_path / "hand.csv"
-    text = ("\ufeff X1 , X2 ,Label,SPLIT\r\n1, 2 ,0, Test\r\n\r\n"
-            "\"3.5\",-4e0,1.0,train\r\n , , , \r\n-0,0,1,TRAIN\r\n\r\n")
+    text = '\ufeff X1 , X2 ,Label,SPLIT\r\n1, 2 ,0, Test\r\n\r\n"3.5",-4e0,1.0,train\r\n , , , \r\n-0,0,1,TRAIN\r\n\r\n'
     path.write_bytes(text.encode("utf-8"))
     ds = load_dataset(path)
     assert ds.X.tolist() == [[1.0, 2.0], [3.5, -4.0], [-0.0, 0.0]]
@@ -156,6 +166,7 @@ def _sparse(size: int):
     def make(path: Path) -> None:
         with open(path, "wb") as out:
             out.truncate(size)  # a hole: no disk space or time spent
+
     return make
 
 
@@ -170,8 +181,10 @@ CORPUS: dict[str, tuple] = {
     "whitespace_only.csv": (b"   \n\n", ["line 1", "header"]),
     # CSV: the rows
     "too_few_columns.csv": (HEADER + b"1,2,0\n3,4\n", ["line 3", "2 columns, expected 3"]),
-    "too_many_columns.csv": (SPLIT_HEADER + b"1,2,0,train\n3,4,1,test\n5,6,1,test,9\n",
-                             ["line 4", "5 columns, expected 4"]),
+    "too_many_columns.csv": (
+        SPLIT_HEADER + b"1,2,0,train\n3,4,1,test\n5,6,1,test,9\n",
+        ["line 4", "5 columns, expected 4"],
+    ),
     "split_missing.csv": (SPLIT_HEADER + b"1,2,0\n", ["line 2", "3 columns, expected 4"]),
     "not_a_number.csv": (HEADER + b"1,2,0\n1,abc,0\n", ["line 3", "'abc' in column x2 is not a number"]),
     "empty_cell.csv": (HEADER + b"1,2,0\n\n3,4,1\n,4,1\n", ["line 5", "'' in column x1 is not a number"]),
@@ -183,8 +196,10 @@ CORPUS: dict[str, tuple] = {
     "nan_value.csv": (b"x1,x2,value\n1,2,0.5\n1,2,NaN\n", ["line 3", "column value is not a finite number"]),
     "label_too_big.csv": (HEADER + b"1,2,0\n3,4,1\n5,6,9\n", ["line 4", "label 9 is outside 0..7"]),
     "label_negative.csv": (HEADER + b"1,2,0\n1,2,-1\n", ["line 3", "label -1 is outside 0..7"]),
-    "label_after_odd_lines.csv": (HEADER + b"1,2,0\n , , \n\n\"3\n\",4,1\n5,6,8\n",
-                                  ["line 7", "label 8 is outside 0..7"]),
+    "label_after_odd_lines.csv": (
+        HEADER + b'1,2,0\n , , \n\n"3\n",4,1\n5,6,8\n',
+        ["line 7", "label 8 is outside 0..7"],
+    ),
     "label_fraction.csv": (HEADER + b"1,2,0\n3,4,1.5\n", ["line 3", "label '1.5' is not a whole number"]),
     "bad_split.csv": (SPLIT_HEADER + b"1,2,0,train\n3,4,1,maybe\n", ["line 3", "'maybe' is neither train nor test"]),
     "unclosed_quote.csv": (HEADER + b'1,"2,0\n', ["line 2"]),
@@ -234,8 +249,10 @@ CORPUS: dict[str, tuple] = {
     "unknown_task.json": (_json({"task": "clustering"}), ["dataset.task"]),
     "unknown_field.json": (_json({"weights": [1]}), ["dataset: unknown field 'weights'"]),
     "no_points.json": (_json({"X": [], "y": [], "is_test": []}), ["dataset.X: the file holds no points"]),
-    "huge_number.json": (_json({"X": [[0, 1], [2, 3], [1e400, 5]]}).replace(b"Infinity", b"1e400"),
-                         ["dataset.X[2]", "NaN or infinity"]),
+    "huge_number.json": (
+        _json({"X": [[0, 1], [2, 3], [1e400, 5]]}).replace(b"Infinity", b"1e400"),
+        ["dataset.X[2]", "NaN or infinity"],
+    ),
     "nan_literal.json": (_json().replace(b'"X": [[0.0', b'"X": [[NaN', 1), ["NaN is not a number"]),
     "infinity_literal.json": (_json().replace(b'"y": [0', b'"y": [-Infinity', 1), ["-Infinity is not a number"]),
     # Not a dataset file at all
@@ -326,8 +343,11 @@ def test_a_file_at_the_size_limit_is_read_and_one_byte_more_is_not(tmp_path):
         read_text_file(path, max_bytes=999)
     with open(path, "r+b") as out:
         out.truncate(MAX_FILE_BYTES + 1)
-    with pytest.raises(ValueError, match=rf"{MAX_FILE_BYTES + 1:,} bytes, more than the "
-                                         rf"{MAX_FILE_BYTES:,} bytes \(20 MiB\) this playground reads"):
+    with pytest.raises(
+        ValueError,
+        match=rf"{MAX_FILE_BYTES + 1:,} bytes, more than the "
+        rf"{MAX_FILE_BYTES:,} bytes \(20 MiB\) this playground reads",
+    ):
         load_dataset(path)
 
 

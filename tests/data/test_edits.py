@@ -25,8 +25,13 @@ from playground.data import (
 
 def _identical(a: Dataset, b: Dataset) -> bool:
     """Equal as values, and byte for byte in the same order and dtypes."""
-    return (a == b and a.X.tobytes() == b.X.tobytes() and a.y.dtype == b.y.dtype
-            and a.y.tobytes() == b.y.tobytes() and a.is_test.tobytes() == b.is_test.tobytes())
+    return (
+        a == b
+        and a.X.tobytes() == b.X.tobytes()
+        and a.y.dtype == b.y.dtype
+        and a.y.tobytes() == b.y.tobytes()
+        and a.is_test.tobytes() == b.is_test.tobytes()
+    )
 
 
 @pytest.fixture
@@ -97,8 +102,9 @@ def test_remove_within_matches_a_brute_force_loop():
         ds = Dataset(rng.uniform(-6, 6, (60, 2)), rng.integers(0, 3, 60), is_test=rng.random(60) < 0.3)
         center = rng.uniform(-6, 6, 2)
         radius = float(rng.uniform(0, 5))
-        expected = [i for i, (x1, x2) in enumerate(ds.X.tolist())
-                    if math.hypot(x1 - center[0], x2 - center[1]) <= radius]
+        expected = [
+            i for i, (x1, x2) in enumerate(ds.X.tolist()) if math.hypot(x1 - center[0], x2 - center[1]) <= radius
+        ]
         edit = remove_within(ds, center, radius)
         assert edit.indices.tolist() == expected
         after = _round_trip(edit, ds)
@@ -124,8 +130,13 @@ def test_a_removal_of_zero_points_is_a_no_op(ds):
 
 
 def test_remove_within_rejects_bad_centres_and_radii(ds):
-    for center, radius in [((math.nan, 0.0), 1.0), ((0.0, math.inf), 1.0), ((0.0, 0.0), -1.0),
-                           ((0.0, 0.0), math.nan), ((0.0, 0.0), math.inf)]:
+    for center, radius in [
+        ((math.nan, 0.0), 1.0),
+        ((0.0, math.inf), 1.0),
+        ((0.0, 0.0), -1.0),
+        ((0.0, 0.0), math.nan),
+        ((0.0, 0.0), math.inf),
+    ]:
         with pytest.raises(ValueError, match="remove_within"):
             remove_within(ds, center, radius)
     with pytest.raises(ValueError):
@@ -159,7 +170,10 @@ def test_clear_and_restore_round_trip(ds, reg):
         cleared = edit.apply(data)
         assert cleared.n == 0 and cleared.task == data.task
         assert (cleared.n_classes, cleared.class_names, cleared.class_colors) == (
-            data.n_classes, data.class_names, data.class_colors)
+            data.n_classes,
+            data.class_names,
+            data.class_colors,
+        )
         assert cleared.y.dtype == data.y.dtype
         assert isinstance(edit.inverse(), Restore)
         assert _identical(edit.inverse().apply(cleared), data)
@@ -168,8 +182,13 @@ def test_clear_and_restore_round_trip(ds, reg):
 
 def test_the_original_dataset_is_never_changed(ds):
     before = ds.to_dict()
-    for edit in (AddPoints([[0.0, 0.0]], [1]), RemovePoints([0], ds.X[[0]], ds.y[[0]], ds.is_test[[0]]),
-                 MovePoints([1], [[2.0, 2.0]], ds.X[[1]]), SetLabels([2], [3], ds.y[[2]]), Clear(ds)):
+    for edit in (
+        AddPoints([[0.0, 0.0]], [1]),
+        RemovePoints([0], ds.X[[0]], ds.y[[0]], ds.is_test[[0]]),
+        MovePoints([1], [[2.0, 2.0]], ds.X[[1]]),
+        SetLabels([2], [3], ds.y[[2]]),
+        Clear(ds),
+    ):
         edit.apply(ds)
     assert ds.to_dict() == before
 
@@ -191,8 +210,9 @@ def test_edits_are_immutable_values(ds):
 
 def test_merged_add_points_equal_the_sequence_and_undo_in_one_step(ds):
     rng = np.random.default_rng(0)
-    strokes = [AddPoints(rng.uniform(-6, 6, (m, 2)), rng.integers(0, 4, m), rng.random(m) < 0.5)
-               for m in (1, 3, 0, 2, 1)]
+    strokes = [
+        AddPoints(rng.uniform(-6, 6, (m, 2)), rng.integers(0, 4, m), rng.random(m) < 0.5) for m in (1, 3, 0, 2, 1)
+    ]
     merged = reduce(lambda a, b: a.merge(b), strokes)
     assert isinstance(merged, AddPoints) and len(merged.X) == 7
     sequential = reduce(lambda d, e: e.apply(d), strokes, ds)
@@ -214,8 +234,9 @@ def test_merged_removals_of_one_erase_stroke(ds):
     assert _identical(merged.apply(ds), current)
     assert _identical(merged.inverse().apply(current), ds)
     # The merged indices refer to the original dataset: exactly the points within any dab.
-    expected = [i for i, (x1, x2) in enumerate(ds.X.tolist())
-                if any(math.hypot(x1 - cx, x2 - cy) <= 1.6 for cx, cy in centres)]
+    expected = [
+        i for i, (x1, x2) in enumerate(ds.X.tolist()) if any(math.hypot(x1 - cx, x2 - cy) <= 1.6 for cx, cy in centres)
+    ]
     assert merged.indices.tolist() == expected
 
 
@@ -262,44 +283,52 @@ def test_edits_of_different_kinds_do_not_merge(ds):
 # -- invalid inputs ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("make", [
-    lambda ds: AddPoints([[math.nan, 0.0]], [0]),
-    lambda ds: AddPoints([[0.0, math.inf]], [0]),
-    lambda ds: AddPoints([[0.0, 0.0]], [0, 1]),
-    lambda ds: AddPoints([[0.0, 0.0]], [math.nan]),
-    lambda ds: AddPoints([[0.0, 0.0]], ["a"]),
-    lambda ds: AddPoints([[0.0, 0.0]], [0], [True, False]),
-    lambda ds: AddPoints([[0.0, 0.0, 0.0]], [0]),
-    lambda ds: MovePoints([0], [[math.nan, 0.0]], ds.X[[0]]),
-    lambda ds: MovePoints([0, 1], [[0.0, 0.0]], ds.X[[0, 1]]),
-    lambda ds: MovePoints([-1], [[0.0, 0.0]], ds.X[[0]]),
-    lambda ds: MovePoints([2, 2], [[0.0, 0.0], [1.0, 1.0]], ds.X[[2, 2]]),
-    lambda ds: SetLabels([0], [math.nan], ds.y[[0]]),
-    lambda ds: SetLabels([0, 1], [1], ds.y[[0, 1]]),
-    lambda ds: RemovePoints([-2], ds.X[[0]], ds.y[[0]], ds.is_test[[0]]),
-    lambda ds: RemovePoints([1.5], ds.X[[0]], ds.y[[0]], ds.is_test[[0]]),
-    lambda ds: RemovePoints([True], ds.X[[0]], ds.y[[0]], ds.is_test[[0]]),
-    lambda ds: RemovePoints([1, 1], ds.X[[1, 1]], ds.y[[1, 1]], ds.is_test[[1, 1]]),
-    lambda ds: RemovePoints([1], [[math.nan, 0.0]], ds.y[[1]], ds.is_test[[1]]),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ds: AddPoints([[math.nan, 0.0]], [0]),
+        lambda ds: AddPoints([[0.0, math.inf]], [0]),
+        lambda ds: AddPoints([[0.0, 0.0]], [0, 1]),
+        lambda ds: AddPoints([[0.0, 0.0]], [math.nan]),
+        lambda ds: AddPoints([[0.0, 0.0]], ["a"]),
+        lambda ds: AddPoints([[0.0, 0.0]], [0], [True, False]),
+        lambda ds: AddPoints([[0.0, 0.0, 0.0]], [0]),
+        lambda ds: MovePoints([0], [[math.nan, 0.0]], ds.X[[0]]),
+        lambda ds: MovePoints([0, 1], [[0.0, 0.0]], ds.X[[0, 1]]),
+        lambda ds: MovePoints([-1], [[0.0, 0.0]], ds.X[[0]]),
+        lambda ds: MovePoints([2, 2], [[0.0, 0.0], [1.0, 1.0]], ds.X[[2, 2]]),
+        lambda ds: SetLabels([0], [math.nan], ds.y[[0]]),
+        lambda ds: SetLabels([0, 1], [1], ds.y[[0, 1]]),
+        lambda ds: RemovePoints([-2], ds.X[[0]], ds.y[[0]], ds.is_test[[0]]),
+        lambda ds: RemovePoints([1.5], ds.X[[0]], ds.y[[0]], ds.is_test[[0]]),
+        lambda ds: RemovePoints([True], ds.X[[0]], ds.y[[0]], ds.is_test[[0]]),
+        lambda ds: RemovePoints([1, 1], ds.X[[1, 1]], ds.y[[1, 1]], ds.is_test[[1, 1]]),
+        lambda ds: RemovePoints([1], [[math.nan, 0.0]], ds.y[[1]], ds.is_test[[1]]),
+    ],
+)
 def test_invalid_edits_raise_when_made(ds, make):
     with pytest.raises(ValueError):
         make(ds)
 
 
-@pytest.mark.parametrize("make, fragment", [
-    (lambda ds: AddPoints([[0.0, 0.0]], [4]), r"label 4 is outside 0..3"),
-    (lambda ds: AddPoints([[0.0, 0.0]], [-1]), r"label -1 is outside"),
-    (lambda ds: AddPoints([[0.0, 0.0]], [1.5]), r"label 1.5 is not an integer"),
-    (lambda ds: SetLabels([0], [7], ds.y[[0]]), r"label 7 is outside 0..3"),
-    (lambda ds: SetLabels([0], [2.5], ds.y[[0]]), r"label 2.5 is not an integer"),
-    (lambda ds: RemovePoints([ds.n], [[0.0, 0.0]], [0], [False]), r"point 30 does not exist"),
-    (lambda ds: MovePoints([ds.n + 3], [[0.0, 0.0]], [[0.0, 0.0]]), r"point 33 does not exist"),
-    (lambda ds: SetLabels([ds.n], [1], [1]), r"point 30 does not exist"),
-    (lambda ds: InsertPoints(np.array([ds.n + 1]), np.zeros((1, 2)), np.zeros(1, int), np.zeros(1, bool)),
-     r"point 31 does not exist"),
-    (lambda ds: AddPoints([[9.0, 9.0]], [0]).inverse(), r"not the ones that were added"),
-])
+@pytest.mark.parametrize(
+    "make, fragment",
+    [
+        (lambda ds: AddPoints([[0.0, 0.0]], [4]), r"label 4 is outside 0..3"),
+        (lambda ds: AddPoints([[0.0, 0.0]], [-1]), r"label -1 is outside"),
+        (lambda ds: AddPoints([[0.0, 0.0]], [1.5]), r"label 1.5 is not an integer"),
+        (lambda ds: SetLabels([0], [7], ds.y[[0]]), r"label 7 is outside 0..3"),
+        (lambda ds: SetLabels([0], [2.5], ds.y[[0]]), r"label 2.5 is not an integer"),
+        (lambda ds: RemovePoints([ds.n], [[0.0, 0.0]], [0], [False]), r"point 30 does not exist"),
+        (lambda ds: MovePoints([ds.n + 3], [[0.0, 0.0]], [[0.0, 0.0]]), r"point 33 does not exist"),
+        (lambda ds: SetLabels([ds.n], [1], [1]), r"point 30 does not exist"),
+        (
+            lambda ds: InsertPoints(np.array([ds.n + 1]), np.zeros((1, 2)), np.zeros(1, int), np.zeros(1, bool)),
+            r"point 31 does not exist",
+        ),
+        (lambda ds: AddPoints([[9.0, 9.0]], [0]).inverse(), r"not the ones that were added"),
+    ],
+)
 def test_invalid_edits_raise_when_applied_and_change_nothing(ds, make, fragment):
     before = ds.to_dict()
     with pytest.raises(ValueError, match=fragment):
@@ -366,8 +395,7 @@ def test_200_random_edit_sequences_undo_to_the_original():
     for trial in range(200):
         name = names[trial % len(names)]
         kw = {"classes": int(rng.integers(2, 9))} if name in ("spiral", "blobs") else {}
-        original = make_dataset(name, n=int(rng.integers(1, 40)), noise=0.3, seed=trial,
-                                test_fraction=0.2, **kw)
+        original = make_dataset(name, n=int(rng.integers(1, 40)), noise=0.3, seed=trial, test_fraction=0.2, **kw)
         history = [original]
         edits = []
         for _ in range(int(rng.integers(1, 12))):

@@ -44,8 +44,12 @@ def test_the_columns_follow_the_order_of_the_names():
     for column, name in enumerate(names):
         np.testing.assert_allclose(F[:, column], EXPECTED[name], rtol=1e-15, atol=1e-15)
     all_names = list(FEATURES)
-    np.testing.assert_allclose(compute_features(X, tuple(all_names)),
-                               np.column_stack([EXPECTED[name] for name in all_names]), rtol=1e-15, atol=1e-15)
+    np.testing.assert_allclose(
+        compute_features(X, tuple(all_names)),
+        np.column_stack([EXPECTED[name] for name in all_names]),
+        rtol=1e-15,
+        atol=1e-15,
+    )
 
 
 def test_float32_stays_float32_and_other_inputs_become_float64():
@@ -63,15 +67,18 @@ def test_the_input_is_not_changed():
     assert np.array_equal(X, before)
 
 
-@pytest.mark.parametrize("names, fragment", [
-    ([], "non-empty list"),
-    ((), "non-empty list"),
-    ("x1", "non-empty list"),
-    (["x3"], "unknown feature 'x3'"),
-    (["x1", "X2"], "unknown feature 'X2'"),
-    (["x1", ""], "unknown feature ''"),
-    (["x1^3"], "unknown feature 'x1^3'"),
-])
+@pytest.mark.parametrize(
+    "names, fragment",
+    [
+        ([], "non-empty list"),
+        ((), "non-empty list"),
+        ("x1", "non-empty list"),
+        (["x3"], "unknown feature 'x3'"),
+        (["x1", "X2"], "unknown feature 'X2'"),
+        (["x1", ""], "unknown feature ''"),
+        (["x1^3"], "unknown feature 'x1^3'"),
+    ],
+)
 def test_unknown_or_empty_names_raise(names, fragment):
     with pytest.raises(ValueError) as raised:
         compute_features(X, names)
@@ -105,7 +112,10 @@ def test_hand_computed_mean_and_std():
     assert s.mean.tolist() == [2.0, 10.0]
     assert s.std.tolist() == [1.0, 1.0]  # the second is constant: scale 1
     assert s.transform(np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 12.0]])).tolist() == [
-        [-1.0, 0.0], [1.0, 0.0], [3.0, 2.0]]
+        [-1.0, 0.0],
+        [1.0, 0.0],
+        [3.0, 2.0],
+    ]
     s = Standardizer.fit([[0.0], [0.0], [6.0], [6.0]])
     assert s.mean.tolist() == [3.0] and s.std.tolist() == [3.0]
 
@@ -153,26 +163,29 @@ def test_to_dict_from_dict_round_trip():
     assert (s == "standardizer") is False
 
 
-@pytest.mark.parametrize("d", [
-    None,
-    [],
-    "mean,std",
-    {"mean": [0.0]},
-    {"std": [1.0]},
-    {"mean": [0.0], "std": [1.0], "extra": 1},
-    {"mean": "0", "std": [1.0]},
-    {"mean": [0.0], "std": 1.0},
-    {"mean": ["0"], "std": [1.0]},
-    {"mean": [True], "std": [1.0]},
-    {"mean": [None], "std": [1.0]},
-    {"mean": [[0.0]], "std": [[1.0]]},
-    {"mean": [0.0, 1.0], "std": [1.0]},
-    {"mean": [0.0], "std": [0.0]},
-    {"mean": [0.0], "std": [-1.0]},
-    {"mean": [math.nan], "std": [1.0]},
-    {"mean": [0.0], "std": [math.inf]},
-    {"mean": [10 ** 400], "std": [1.0]},
-])
+@pytest.mark.parametrize(
+    "d",
+    [
+        None,
+        [],
+        "mean,std",
+        {"mean": [0.0]},
+        {"std": [1.0]},
+        {"mean": [0.0], "std": [1.0], "extra": 1},
+        {"mean": "0", "std": [1.0]},
+        {"mean": [0.0], "std": 1.0},
+        {"mean": ["0"], "std": [1.0]},
+        {"mean": [True], "std": [1.0]},
+        {"mean": [None], "std": [1.0]},
+        {"mean": [[0.0]], "std": [[1.0]]},
+        {"mean": [0.0, 1.0], "std": [1.0]},
+        {"mean": [0.0], "std": [0.0]},
+        {"mean": [0.0], "std": [-1.0]},
+        {"mean": [math.nan], "std": [1.0]},
+        {"mean": [0.0], "std": [math.inf]},
+        {"mean": [10**400], "std": [1.0]},
+    ],
+)
 def test_bad_dicts_raise_value_error(d):
     with pytest.raises(ValueError, match="^standardizer"):
         Standardizer.from_dict(d)

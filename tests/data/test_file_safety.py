@@ -50,8 +50,14 @@ def test_devices_and_pipes_are_refused_without_blocking_or_reading(tmp_path):
     paths = sorted(str(p) for p in tmp_path.iterdir())
     # One BLAS thread: each thread reserves address space, which the limit counts.
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-c", _CHILD, *paths], capture_output=True, text=True, timeout=60,
-                          cwd=Path(__file__).resolve().parents[2], env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, *paths],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     for path in paths:

@@ -57,17 +57,20 @@ def test_regression_noise_scales_with_the_targets_range():
     assert np.std(noisy.y - clean.y) == pytest.approx(125, rel=0.05)
 
 
-@pytest.mark.parametrize("options, words", [
-    ({}, "expr: the formula dataset needs a formula"),
-    ({"expr": "x1 + __import__"}, "unknown name '__import__'"),
-    ({"expr": "x1 > 100"}, "true at none of the 200 points"),
-    ({"expr": ["x1 > 0"]}, "a list of 2 to 8 conditions"),
-    ({"expr": ["x1 > 0", "x1 + 1"]}, "expr[1] (class 2): 'x1 + 1' is not a condition"),
-    ({"expr": ["x1 > 0", "x1 >"]}, "expr[1] (class 2): formula: the formula ends too early"),
-    ({"expr": ["x1 > -9", "x2 > 0", "x2 < 9"]}, "class 2 ('x2 > 0') gets none of the 200 points"),
-    ({"expr": "log(x1)"}, "not a finite number"),
-    ({"expr": "x1 > 0", "classes": 3}, "classes: unknown keyword for 'formula', which takes only expr="),
-])
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        ({}, "expr: the formula dataset needs a formula"),
+        ({"expr": "x1 + __import__"}, "unknown name '__import__'"),
+        ({"expr": "x1 > 100"}, "true at none of the 200 points"),
+        ({"expr": ["x1 > 0"]}, "a list of 2 to 8 conditions"),
+        ({"expr": ["x1 > 0", "x1 + 1"]}, "expr[1] (class 2): 'x1 + 1' is not a condition"),
+        ({"expr": ["x1 > 0", "x1 >"]}, "expr[1] (class 2): formula: the formula ends too early"),
+        ({"expr": ["x1 > -9", "x2 > 0", "x2 < 9"]}, "class 2 ('x2 > 0') gets none of the 200 points"),
+        ({"expr": "log(x1)"}, "not a finite number"),
+        ({"expr": "x1 > 0", "classes": 3}, "classes: unknown keyword for 'formula', which takes only expr="),
+    ],
+)
 def test_bad_formulas_are_refused_with_what_is_wrong(options, words):
     with pytest.raises(ValueError) as caught:
         make_dataset("formula", n=200, **options)

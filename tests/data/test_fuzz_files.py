@@ -20,8 +20,13 @@ from playground.data import ImportNotice, load_dataset, make_dataset, read_datas
 from playground.data.io import dataset_to_csv
 from playground.training import Trainer, TrainingConfig
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 CONFIG = TrainingConfig(hidden=(3,), batch_size=8, seed=0)
 
 _CLASSES = make_dataset("blobs", n=12, noise=0.3, seed=1, classes=3, test_fraction=0.25)

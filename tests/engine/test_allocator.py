@@ -31,8 +31,9 @@ print(json.dumps({"after_import": after_import, "calls": calls, "lookups": len(l
 
 
 def run_probe(calls: int) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE, str(calls)], capture_output=True, text=True,
-                          timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(calls)], capture_output=True, text=True, timeout=60, check=True
+    )
     return json.loads(done.stdout)
 
 

@@ -67,13 +67,16 @@ def test_linear_input_without_grad_gets_none():
     assert W.grad is not None
 
 
-@pytest.mark.parametrize("x_shape,W_shape,b_shape", [
-    ((4, 3), (2, 5), None),
-    ((3,), (3, 2), None),
-    ((4, 3), (3,), None),
-    ((4, 3), (3, 2), (3,)),
-    ((4, 3), (3, 2), (1, 2)),
-])
+@pytest.mark.parametrize(
+    "x_shape,W_shape,b_shape",
+    [
+        ((4, 3), (2, 5), None),
+        ((3,), (3, 2), None),
+        ((4, 3), (3,), None),
+        ((4, 3), (3, 2), (3,)),
+        ((4, 3), (3, 2), (1, 2)),
+    ],
+)
 def test_linear_shape_errors(x_shape, W_shape, b_shape):
     b = None if b_shape is None else Tensor(np.zeros(b_shape))
     with pytest.raises(ValueError, match="linear") as info:
@@ -159,14 +162,18 @@ def test_softmax_ce_large_logits_finite():
     np.testing.assert_allclose(loss.data, (1000.0 + np.log(2) + np.log(3)) / 3, rtol=1e-12)
     loss.backward()
     assert np.all(np.isfinite(z.grad))
-    np.testing.assert_allclose(z.grad, np.array([[1, -1, 0], [0, 0.5, -0.5],
-                                                 [1 / 3 - 1, 1 / 3, 1 / 3]]) / 3, atol=1e-15)
+    np.testing.assert_allclose(
+        z.grad, np.array([[1, -1, 0], [0, 0.5, -0.5], [1 / 3 - 1, 1 / 3, 1 / 3]]) / 3, atol=1e-15
+    )
 
 
 def test_softmax_ce_accepts_whole_float_labels():
     z = RNG.normal(size=(3, 3))
-    np.testing.assert_allclose(softmax_cross_entropy(Tensor(z), np.array([0.0, 2.0, 1.0])).data,
-                               naive_softmax_ce(z, np.array([0, 2, 1])), rtol=1e-12)
+    np.testing.assert_allclose(
+        softmax_cross_entropy(Tensor(z), np.array([0.0, 2.0, 1.0])).data,
+        naive_softmax_ce(z, np.array([0, 2, 1])),
+        rtol=1e-12,
+    )
 
 
 def test_softmax_ce_label_errors():

@@ -55,8 +55,7 @@ def test_gradcheck_accepts_the_correct_version_of_the_same_op(shape):
 def test_gradcheck_rejects_a_mixing_bug_on_the_second_input_with_a_large_output():
     def outer_wrong(a: Tensor, b: Tensor) -> Tensor:
         x, y = a.data, b.data  # out[i, j] = x[i] * y[j]; db should be x @ g
-        return a._make(np.outer(x, y), (a, b), "outer",
-                       lambda g: (g @ y, np.full(y.shape, x.sum() * g.mean())))
+        return a._make(np.outer(x, y), (a, b), "outer", lambda g: (g @ y, np.full(y.shape, x.sum() * g.mean())))
 
     with pytest.raises(GradcheckError, match="input 1"):
         gradcheck(outer_wrong, [leaf(RNG.normal(size=10)), leaf(RNG.normal(size=10))])
@@ -87,7 +86,7 @@ def test_gradcheck_accepts_a_non_contiguous_input_and_gives_it_back():
     assert gradcheck(lambda t: (t * t).tanh(), [a]) is True
     assert a.data is original
     np.testing.assert_array_equal(base, base.copy())
-    np.testing.assert_allclose(a.grad, 2 * base.T * (1 - np.tanh(base.T ** 2) ** 2), rtol=1e-10)
+    np.testing.assert_allclose(a.grad, 2 * base.T * (1 - np.tanh(base.T**2) ** 2), rtol=1e-10)
 
 
 def test_gradcheck_accepts_read_only_and_broadcast_inputs():

@@ -28,7 +28,7 @@ def test_diamond_graph_accumulates():
 def test_reused_node_in_product():
     a = leaf([1.0, 2.0, 3.0])
     (a * a * a).sum().backward()  # d/da a^3 = 3 a^2
-    np.testing.assert_allclose(a.grad, 3 * a.data ** 2)
+    np.testing.assert_allclose(a.grad, 3 * a.data**2)
 
 
 def test_long_chain_has_no_recursion_error():
@@ -37,7 +37,7 @@ def test_long_chain_has_no_recursion_error():
     for _ in range(10_000):
         x = x * 1.0001
     x.sum().backward()
-    expected = 1.0001 ** 10_000
+    expected = 1.0001**10_000
     np.testing.assert_allclose(a.grad, [expected, expected], rtol=1e-9)
     np.testing.assert_allclose(x.data, a.data * expected, rtol=1e-9)
 
@@ -167,7 +167,7 @@ def test_op_labels_and_parents():
     assert q.op == "div" and q.parents == (a, b)
     n = -a
     assert n.op == "neg" and n.parents == (a,)
-    p = a ** 2
+    p = a**2
     assert p.op == "pow 2" and p.parents == (a,)
     mm = a @ b
     assert mm.op == "matmul" and mm.parents == (a, b)

@@ -94,44 +94,47 @@ def test_broadcast_add_grad_values():
 def test_pow_gradcheck(p):
     positive = rand(2, 3, low=0.5, high=2.0)
     out = Tensor(positive) ** p
-    np.testing.assert_allclose(out.data, positive ** p, rtol=1e-12)
+    np.testing.assert_allclose(out.data, positive**p, rtol=1e-12)
     assert out.op.startswith("pow")
-    check(lambda x: x ** p, positive)
+    check(lambda x: x**p, positive)
 
 
 def test_pow_integer_exponent_on_negative_inputs():
     x = away_from_zero(2, 3, margin=0.3)
-    np.testing.assert_allclose((Tensor(x) ** 2).data, x ** 2)
-    check(lambda t: t ** 2, x)
-    check(lambda t: t ** 3, x)
+    np.testing.assert_allclose((Tensor(x) ** 2).data, x**2)
+    check(lambda t: t**2, x)
+    check(lambda t: t**3, x)
 
 
-@pytest.mark.parametrize("p,expected", [
-    (0, 0.0),  # constant: 0, as in PyTorch (the general rule gives 0 * inf = NaN)
-    (1, 1.0),
-    (2, 0.0),
-    (3, 0.0),
-    (0.5, np.inf),  # a vertical tangent: PyTorch gives inf too
-])
+@pytest.mark.parametrize(
+    "p,expected",
+    [
+        (0, 0.0),  # constant: 0, as in PyTorch (the general rule gives 0 * inf = NaN)
+        (1, 1.0),
+        (2, 0.0),
+        (3, 0.0),
+        (0.5, np.inf),  # a vertical tangent: PyTorch gives inf too
+    ],
+)
 def test_pow_gradient_at_zero(p, expected):
     x = leaf(np.zeros(3))
     with np.errstate(divide="ignore"):  # 0 ** -0.5 is the inf we expect
-        (x ** p).sum().backward()
+        (x**p).sum().backward()
     np.testing.assert_array_equal(x.grad, np.full(3, expected))
 
 
 def test_pow_zero_gradient_is_zero_everywhere_and_keeps_the_upstream_shape():
     x = leaf(np.array([[-2.0, 0.0, 3.0]]))
-    out = x ** 0
+    out = x**0
     np.testing.assert_array_equal(out.data, np.ones((1, 3)))
     (out * np.array([1.0, 2.0, 3.0])).sum().backward()
     np.testing.assert_array_equal(x.grad, np.zeros((1, 3)))
-    check(lambda t: t ** 0, np.array([-1.5, 0.0, 2.0]))  # at 0 too: the function is constant
+    check(lambda t: t**0, np.array([-1.5, 0.0, 2.0]))  # at 0 too: the function is constant
 
 
 def test_pow_half_away_from_zero_and_one_across_zero():
-    check(lambda t: t ** 0.5, rand(2, 3, low=0.2, high=3.0))
-    check(lambda t: t ** 1, np.array([-1.0, 0.0, 1.0]))
+    check(lambda t: t**0.5, rand(2, 3, low=0.2, high=3.0))
+    check(lambda t: t**1, np.array([-1.0, 0.0, 1.0]))
 
 
 @pytest.mark.parametrize("bad", [Tensor(np.ones(2)), "2", np.ones(2), 1j])
@@ -146,8 +149,7 @@ def test_pow_accepts_numpy_scalar_exponents(p):
 
 
 # --------------------------------------------------------------- matmul
-@pytest.mark.parametrize("shape_a,shape_b", [((2, 3), (3, 4)), ((2, 3), (3,)),
-                                             ((3,), (3, 4)), ((3,), (3,))])
+@pytest.mark.parametrize("shape_a,shape_b", [((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)), ((3,), (3,))])
 def test_matmul_forward_and_gradcheck(shape_a, shape_b):
     a, b = rand(*shape_a), rand(*shape_b)
     out = Tensor(a) @ Tensor(b)
@@ -184,14 +186,17 @@ def test_neg():
     check(lambda t: -t, x)
 
 
-@pytest.mark.parametrize("fn_name,np_fn,domain", [
-    ("exp", np.exp, "any"),
-    ("log", np.log, "positive"),
-    ("tanh", np.tanh, "any"),
-    ("sigmoid", lambda x: 1.0 / (1.0 + np.exp(-x)), "any"),
-    ("relu", lambda x: np.maximum(x, 0.0), "kink"),
-    ("leaky_relu", lambda x: np.where(x > 0, x, 0.01 * x), "kink"),
-])
+@pytest.mark.parametrize(
+    "fn_name,np_fn,domain",
+    [
+        ("exp", np.exp, "any"),
+        ("log", np.log, "positive"),
+        ("tanh", np.tanh, "any"),
+        ("sigmoid", lambda x: 1.0 / (1.0 + np.exp(-x)), "any"),
+        ("relu", lambda x: np.maximum(x, 0.0), "kink"),
+        ("leaky_relu", lambda x: np.where(x > 0, x, 0.01 * x), "kink"),
+    ],
+)
 @pytest.mark.parametrize("shape", [(), (4,), (2, 3)])
 def test_elementwise_forward_and_gradcheck(fn_name, np_fn, domain, shape):
     if domain == "positive":
@@ -221,8 +226,9 @@ def test_sigmoid_is_finite_for_huge_inputs():
     t = leaf(x)
     out = t.sigmoid()
     assert np.all(np.isfinite(out.data))
-    np.testing.assert_allclose(out.data, [0.0, 1.0 / (1.0 + np.exp(50.0)), 0.5, 1.0 / (1.0 + np.exp(-50.0)), 1.0],
-                               atol=1e-15)
+    np.testing.assert_allclose(
+        out.data, [0.0, 1.0 / (1.0 + np.exp(50.0)), 0.5, 1.0 / (1.0 + np.exp(-50.0)), 1.0], atol=1e-15
+    )
     out.sum().backward()
     assert np.all(np.isfinite(t.grad))
 
@@ -332,12 +338,12 @@ def test_reverse_operand_forms():
     t = leaf(x)
     for expr, expected, grad in [
         (lambda t: 2 - t, 2 - x, -np.ones_like(x)),
-        (lambda t: 2 / t, 2 / x, -2 / x ** 2),
+        (lambda t: 2 / t, 2 / x, -2 / x**2),
         (lambda t: 2 + t, 2 + x, np.ones_like(x)),
         (lambda t: 3.0 * t, 3.0 * x, np.full_like(x, 3.0)),
         (lambda t: np.full((2, 3), 4.0) * t, 4.0 * x, np.full_like(x, 4.0)),
         (lambda t: np.arange(3.0) - t, np.arange(3.0) - x, -np.ones_like(x)),
-        (lambda t: np.full(3, 2.0) / t, 2.0 / x, -2.0 / x ** 2),
+        (lambda t: np.full(3, 2.0) / t, 2.0 / x, -2.0 / x**2),
     ]:
         t.grad = None
         out = expr(t)
@@ -379,8 +385,8 @@ FLOAT32_OPS = {
     "mul_int_ndarray": lambda a, b: a * np.arange(3),
     "rsub_int": lambda a, b: 2 - a,
     "matmul_f32_ndarray": lambda a, b: a @ np.ones((3, 2), dtype=np.float32),
-    "pow": lambda a, b: a ** 2,
-    "pow_frac": lambda a, b: a ** 0.5,
+    "pow": lambda a, b: a**2,
+    "pow_frac": lambda a, b: a**0.5,
     "neg": lambda a, b: -a,
     "sum": lambda a, b: a.sum(),
     "sum_axis": lambda a, b: a.sum(axis=0, keepdims=True),

@@ -44,8 +44,7 @@ def engine_loss(model: nn.MLP, X: np.ndarray, Y: np.ndarray, trace=None) -> Tens
     return ((A_L - Y) ** 2).sum() / (2.0 * m)
 
 
-@pytest.mark.parametrize("sizes,seed", [((2, 3, 2, 1), 0), ((2, 4, 1), 1), ((3, 5, 4, 3, 2), 2),
-                                        ((2, 1), 3)])
+@pytest.mark.parametrize("sizes,seed", [((2, 3, 2, 1), 0), ((2, 4, 1), 1), ((3, 5, 4, 3, 2), 2), ((2, 1), 3)])
 def test_hand_derivation_equals_engine(sizes, seed):
     rng = np.random.default_rng(seed)
     n_in, *hidden, n_out = sizes

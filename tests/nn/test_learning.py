@@ -9,8 +9,16 @@ from playground import nn
 from playground.engine import bce_with_logits, no_grad, softmax_cross_entropy
 
 
-def fit(model: nn.MLP, X: np.ndarray, y: np.ndarray, loss_fn, optimizer, steps: int,
-        batch_size: int | None = None, seed: int = 0) -> list[float]:
+def fit(
+    model: nn.MLP,
+    X: np.ndarray,
+    y: np.ndarray,
+    loss_fn,
+    optimizer,
+    steps: int,
+    batch_size: int | None = None,
+    seed: int = 0,
+) -> list[float]:
     """Full-batch (or minibatch) training; returns the loss of every step."""
     rng = np.random.default_rng(seed)
     losses = []
@@ -19,7 +27,7 @@ def fit(model: nn.MLP, X: np.ndarray, y: np.ndarray, loss_fn, optimizer, steps: 
             batches = [np.arange(len(X))]
         else:
             order = rng.permutation(len(X))
-            batches = [order[i:i + batch_size] for i in range(0, len(X), batch_size)]
+            batches = [order[i : i + batch_size] for i in range(0, len(X), batch_size)]
         for idx in batches:
             model.zero_grad()
             loss = loss_fn(model(X[idx]), y[idx])
@@ -75,8 +83,7 @@ def test_spirals_need_hidden_layers():
     assert np.mean((predict(model, X)[:, 0] > 0) == (y > 0.5)) < 0.7
 
 
-@pytest.mark.parametrize("activation,dtype", [("tanh", np.float64), ("relu", np.float64),
-                                              ("tanh", np.float32)])
+@pytest.mark.parametrize("activation,dtype", [("tanh", np.float64), ("relu", np.float64), ("tanh", np.float32)])
 def test_mlp_learns_two_spirals(activation, dtype):
     X, y = spirals()
     init = "he" if activation == "relu" else "xavier"

@@ -89,8 +89,14 @@ def test_activation_per_layer():
     assert trace[0].a.op == "relu" and trace[1].a.op == "tanh" and trace[2].a.op == "sigmoid"
     assert trace[3].a.op.startswith("leaky_relu")
     assert trace[4].a is trace[4].z  # linear is the identity
-    assert model.layer_labels() == ["layer 1: 4 relu", "layer 2: 4 tanh", "layer 3: 4 sigmoid",
-                                    "layer 4: 4 leaky_relu", "layer 5: 4 linear", "output: 1"]
+    assert model.layer_labels() == [
+        "layer 1: 4 relu",
+        "layer 2: 4 tanh",
+        "layer 3: 4 sigmoid",
+        "layer 4: 4 leaky_relu",
+        "layer 5: 4 linear",
+        "output: 1",
+    ]
 
 
 @pytest.mark.parametrize("name", list(nn.ACTIVATIONS))
@@ -205,7 +211,7 @@ def test_xavier_uniform_limit_and_spread():
     assert w.shape == (200, 300)
     assert np.abs(w).max() <= limit
     assert np.abs(w).max() > 0.99 * limit
-    np.testing.assert_allclose(w.var(), limit ** 2 / 3, rtol=0.02)
+    np.testing.assert_allclose(w.var(), limit**2 / 3, rtol=0.02)
     assert abs(w.mean()) < 0.01 * limit
 
 
@@ -266,8 +272,9 @@ def test_trace_records_every_layer():
     assert [t.a.shape for t in trace] == [(7, 5), (7, 3), (7, 2)]
     np.testing.assert_allclose(trace[0].z.data, X @ model.layers[0].W.data + model.layers[0].b.data)
     np.testing.assert_allclose(trace[0].a.data, np.tanh(trace[0].z.data), rtol=1e-12)
-    np.testing.assert_allclose(trace[1].z.data, trace[0].a.data @ model.layers[1].W.data
-                               + model.layers[1].b.data, rtol=1e-12)
+    np.testing.assert_allclose(
+        trace[1].z.data, trace[0].a.data @ model.layers[1].W.data + model.layers[1].b.data, rtol=1e-12
+    )
     np.testing.assert_array_equal(trace[1].a.data, np.maximum(trace[1].z.data, 0.0))
     # The output layer is last, its a is its z, and it is the logits.
     assert trace[-1].z is logits and trace[-1].a is logits
@@ -382,17 +389,19 @@ def test_segment_and_layer_norms():
     model = nn.MLP(3, [4, 5], 2, seed=0)
     fill_gradients(model)
     params = model.params
-    np.testing.assert_allclose(params.segment_norms(params.data),
-                               [np.linalg.norm(t.data) for t in model.parameters()], rtol=1e-12)
-    np.testing.assert_allclose(params.segment_norms(params.grad),
-                               [np.linalg.norm(t.grad) for t in model.parameters()], rtol=1e-12)
+    np.testing.assert_allclose(
+        params.segment_norms(params.data), [np.linalg.norm(t.data) for t in model.parameters()], rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        params.segment_norms(params.grad), [np.linalg.norm(t.grad) for t in model.parameters()], rtol=1e-12
+    )
     grad_norms = model.grad_norms()
     assert grad_norms.shape == (3, 2)
     for row, layer in zip(grad_norms, model.layers):
-        np.testing.assert_allclose(row, [np.linalg.norm(layer.W.grad), np.linalg.norm(layer.b.grad)],
-                                   rtol=1e-12)
-    np.testing.assert_allclose(model.weight_norms(),
-                               [np.linalg.norm(layer.W.data) for layer in model.layers], rtol=1e-12)
+        np.testing.assert_allclose(row, [np.linalg.norm(layer.W.grad), np.linalg.norm(layer.b.grad)], rtol=1e-12)
+    np.testing.assert_allclose(
+        model.weight_norms(), [np.linalg.norm(layer.W.data) for layer in model.layers], rtol=1e-12
+    )
     assert np.all(grad_norms[:, 0] > 0)
 
 
@@ -442,7 +451,8 @@ def test_penalty_gradient_matches_central_differences(l1, l2):
     np.testing.assert_array_equal(params.grad[biases], 0.0)
     w = params.data[~biases]
     assert regularization.penalty_value(params, l1, l2) == pytest.approx(
-        l1 * np.abs(w).sum() + 0.5 * l2 * (w ** 2).sum(), rel=1e-12)
+        l1 * np.abs(w).sum() + 0.5 * l2 * (w**2).sum(), rel=1e-12
+    )
 
 
 def test_penalty_adds_to_existing_gradient_and_ignores_biases():
@@ -532,8 +542,8 @@ def test_adam_matches_hand_written_adam():
     for t, (g, snapshot) in enumerate(zip(grads, got), start=1):
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        m_hat = m / (1 - b1 ** t)
-        v_hat = v / (1 - b2 ** t)
+        m_hat = m / (1 - b1**t)
+        v_hat = v / (1 - b2**t)
         w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
         np.testing.assert_allclose(snapshot, w, rtol=1e-12)
 
@@ -725,19 +735,22 @@ def test_step_schedule():
 def test_exponential_schedule():
     s = nn.Schedule("exponential", gamma=0.9)
     for e in (0, 1, 2, 10):
-        assert s.lr_at(0.1, e) == pytest.approx(0.1 * 0.9 ** e, rel=1e-12)
+        assert s.lr_at(0.1, e) == pytest.approx(0.1 * 0.9**e, rel=1e-12)
     assert nn.Schedule("exponential", gamma=1.0).lr_at(0.3, 500) == 0.3
 
 
-@pytest.mark.parametrize("kwargs,field", [
-    ({"kind": "cosine"}, "kind"),
-    ({"gamma": 0.0}, "gamma"),
-    ({"gamma": 1.5}, "gamma"),
-    ({"gamma": -0.5}, "gamma"),
-    ({"gamma": math.nan}, "gamma"),
-    ({"every": 0}, "every"),
-    ({"every": 2.5}, "every"),
-])
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        ({"kind": "cosine"}, "kind"),
+        ({"gamma": 0.0}, "gamma"),
+        ({"gamma": 1.5}, "gamma"),
+        ({"gamma": -0.5}, "gamma"),
+        ({"gamma": math.nan}, "gamma"),
+        ({"every": 0}, "every"),
+        ({"every": 2.5}, "every"),
+    ],
+)
 def test_schedule_validation(kwargs, field):
     with pytest.raises(ValueError, match=field):
         nn.Schedule(**kwargs)

@@ -27,8 +27,12 @@ def _desktop_entry() -> configparser.SectionProxy:
 
 def test_desktop_entry_names_the_command_icon_and_file_type():
     entry = _desktop_entry()
-    assert (entry["Type"], entry["Name"], entry["Icon"], entry["Terminal"]) == \
-        ("Application", "Playground", ICON_NAME, "false")
+    assert (entry["Type"], entry["Name"], entry["Icon"], entry["Terminal"]) == (
+        "Application",
+        "Playground",
+        ICON_NAME,
+        "false",
+    )
     assert entry["Exec"] == "playground %f" and entry["TryExec"] == "playground"
     assert "Education" in entry["Categories"].split(";") and entry["Categories"].endswith(";")
     assert (icons_folder() / f"{ICON_NAME}.svg").is_file()  # what share/icons/hicolor gets
@@ -49,6 +53,7 @@ def test_mime_type_matches_session_files_and_the_desktop_entry():
 def test_install_script_parses_and_refuses_a_missing_command(tmp_path):
     script = LINUX / "install.sh"
     assert subprocess.run(["sh", "-n", str(script)]).returncode == 0
-    done = subprocess.run(["sh", str(script), str(tmp_path / "no-such-playground")], capture_output=True,
-                          text=True, timeout=30)
+    done = subprocess.run(
+        ["sh", str(script), str(tmp_path / "no-such-playground")], capture_output=True, text=True, timeout=30
+    )
     assert done.returncode == 2 and "no playground command found" in done.stderr

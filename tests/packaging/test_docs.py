@@ -27,8 +27,10 @@ from playground.ui.app import parse_arguments  # noqa: E402
 from playground.ui.media.render import build_parser as render_parser  # noqa: E402
 
 # Every way the docs start Playground: the installed commands, in a venv or not, and the module.
-LAUNCHER = re.compile(r"^(?:\S*/)?(?:playground-cli|playground|(?:\S*/)?python3? -m playground|py -m playground)"
-                      r"(?=\s|$)")
+LAUNCHER = re.compile(
+    r"^(?:\S*/)?(?:playground-cli|playground|(?:\S*/)?python3? -m playground|py -m playground)"
+    r"(?=\s|$)"
+)
 WELL_TRAINED = 0.95  # a README or guide example must not end on a half-learned spiral
 
 
@@ -56,7 +58,7 @@ def playground_commands(path: Path) -> list[list[str]]:
         for part in line.split("&&"):
             match = LAUNCHER.match(part.strip())
             if match and "pip" not in part and ".bench" not in part:
-                commands.append(shlex.split(part.strip()[match.end():]))
+                commands.append(shlex.split(part.strip()[match.end() :]))
     return commands
 
 
@@ -80,8 +82,14 @@ def test_every_command_runs(document, tmp_path):
             options = parse_arguments(args)  # the window: parsed, not opened
             assert options.file is None or (tmp_path / options.file).is_file(), args
             continue
-        done = subprocess.run([sys.executable, "-m", "playground", *args], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "playground", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, (args, done.stderr[-2000:])
         if args[:1] == ["train"] and "--help" not in args:
             found = re.search(r"accuracy ([\d.]+)% train / ([\d.]+)% test", done.stdout)
@@ -91,8 +99,14 @@ def test_every_command_runs(document, tmp_path):
 def test_readme_states_what_its_train_example_prints(tmp_path):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     (args,) = [a for a in playground_commands(ROOT / "README.md") if a[:1] == ["train"]]
-    done = subprocess.run([sys.executable, "-m", "playground", *args], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300, env=dict(os.environ, PLAYGROUND_DATA_DIR=str(tmp_path)))
+    done = subprocess.run(
+        [sys.executable, "-m", "playground", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, PLAYGROUND_DATA_DIR=str(tmp_path)),
+    )
     pattern = r"accuracy ([\d.]+)% train / ([\d.]+)% test"
     quoted = [float(x) for x in re.search(pattern, text).groups()]
     printed = [float(x) for x in re.search(pattern, done.stdout).groups()]
@@ -124,9 +138,11 @@ def test_pictures_exist_and_install_hints_name_the_distribution(document):
 
 
 def test_screenshots_are_made_by_the_render_command():
-    pictures = {Path(target).stem for document in DOCUMENTS
-                for target in re.findall(r"!\[[^\]]*\]\((?:docs/)?images/([^)]+)\)",
-                                         document.read_text(encoding="utf-8"))}
+    pictures = {
+        Path(target).stem
+        for document in DOCUMENTS
+        for target in re.findall(r"!\[[^\]]*\]\((?:docs/)?images/([^)]+)\)", document.read_text(encoding="utf-8"))
+    }
     assert pictures and pictures <= set(make_screenshots.SHOTS) | {"window-labelled"}
     for name in make_screenshots.SHOTS:  # each shot is a valid render command line
         render_parser().parse_args([*make_screenshots.SHOTS[name], "--out", f"{name}.mp4"])
@@ -134,7 +150,15 @@ def test_screenshots_are_made_by_the_render_command():
 
 def test_the_guide_covers_what_a_teacher_needs():
     text = (DOCS / "guide.md").read_text(encoding="utf-8")
-    for heading in ("### Windows", "### macOS", "### Linux", "**Without `venv`**", "## The window",
-                    "## A first lesson", "## Recording a tutorial", "## Keyboard shortcuts",
-                    "## Where settings and autosaves live"):
+    for heading in (
+        "### Windows",
+        "### macOS",
+        "### Linux",
+        "**Without `venv`**",
+        "## The window",
+        "## A first lesson",
+        "## Recording a tutorial",
+        "## Keyboard shortcuts",
+        "## Where settings and autosaves live",
+    ):
         assert heading in text, heading

@@ -18,8 +18,9 @@ def _no_display_env() -> dict[str, str]:
 
 
 def test_the_window_without_a_display_says_so_and_exits_1():
-    done = subprocess.run([sys.executable, "-m", "playground"], env=_no_display_env(), capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "playground"], env=_no_display_env(), capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 1, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
@@ -29,8 +30,13 @@ def test_the_window_without_a_display_says_so_and_exits_1():
 
 
 def test_train_needs_no_display():
-    done = subprocess.run([sys.executable, "-m", "playground", "train", "--epochs", "2", "--points", "20"],
-                          env=_no_display_env(), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "playground", "train", "--epochs", "2", "--points", "20"],
+        env=_no_display_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("epoch 2: loss")
 

@@ -36,8 +36,16 @@ def corner_xor(n: int = 100, seed: int = 0) -> Dataset:
     return Dataset(X, quadrants.y, "classification", quadrants.is_test)
 
 
-XOR_CONFIG = TrainingConfig(hidden=(2,), activation="sigmoid", init="uniform", optimizer="momentum",
-                            momentum=0.9, lr=0.5, batch_size=1000, seed=2)
+XOR_CONFIG = TrainingConfig(
+    hidden=(2,),
+    activation="sigmoid",
+    init="uniform",
+    optimizer="momentum",
+    momentum=0.9,
+    lr=0.5,
+    batch_size=1000,
+    seed=2,
+)
 
 
 def test_corner_xor_is_the_chapters_table():
@@ -77,17 +85,21 @@ def test_2_2_1_xor_gets_stuck_for_some_seeds_but_solves_it_for_most():
 
 def test_quadrant_xor_needs_more_than_two_hidden_units():
     quadrants = make_dataset("xor", n=100, noise=0.05, seed=0)
-    narrow = Trainer(quadrants, TrainingConfig(hidden=(2,), activation="sigmoid", optimizer="adam", lr=0.05,
-                                               batch_size=1000, seed=15))
+    narrow = Trainer(
+        quadrants,
+        TrainingConfig(hidden=(2,), activation="sigmoid", optimizer="adam", lr=0.05, batch_size=1000, seed=15),
+    )
     assert narrow.step(1000).train_metric < 0.93  # seed 15 is the best of 20 seeds: 0.9
-    wide = Trainer(quadrants, TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05,
-                                             batch_size=1000, seed=0))
+    wide = Trainer(
+        quadrants, TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=1000, seed=0)
+    )
     assert wide.step(1000).train_metric >= 0.98
 
 
 # ------------------------------------------------------------------ Figure 12: the V
-FIGURE_12 = TrainingConfig(hidden=(4, 2), activation="relu", optimizer="sgd", lr=0.2, batch_size=50,
-                           seed=0)  # default init (xavier); "sgd" is plain SGD without momentum
+FIGURE_12 = TrainingConfig(
+    hidden=(4, 2), activation="relu", optimizer="sgd", lr=0.2, batch_size=50, seed=0
+)  # default init (xavier); "sgd" is plain SGD without momentum
 
 
 def vshape() -> Dataset:
@@ -149,8 +161,7 @@ def test_figure_12_failure_mode_is_a_dead_two_unit_layer():
 # ------------------------------------------------------------------ other learning tasks
 def test_two_classes_circle_is_learned():
     ds = make_dataset("circle", n=200, noise=0.1, seed=0, test_fraction=0.3)
-    tr = Trainer(ds, TrainingConfig(hidden=(8,), activation="tanh", optimizer="adam", lr=0.03,
-                                    batch_size=20, seed=0))
+    tr = Trainer(ds, TrainingConfig(hidden=(8,), activation="tanh", optimizer="adam", lr=0.03, batch_size=20, seed=0))
     stats = tr.step(100)
     assert stats.train_metric >= 0.97 and stats.test_metric >= 0.95
     assert stats.train_loss < 0.1
@@ -158,8 +169,9 @@ def test_two_classes_circle_is_learned():
 
 def test_k_classes_blobs_are_learned_with_softmax():
     ds = make_dataset("blobs", n=200, noise=0.1, seed=0, test_fraction=0.3, classes=4)
-    tr = Trainer(ds, TrainingConfig(hidden=(8,), activation="relu", init="he", optimizer="adam", lr=0.03,
-                                    batch_size=20, seed=0))
+    tr = Trainer(
+        ds, TrainingConfig(hidden=(8,), activation="relu", init="he", optimizer="adam", lr=0.03, batch_size=20, seed=0)
+    )
     assert tr.head.name == "softmax" and tr.model.n_out == 4
     stats = tr.step(60)
     assert stats.train_metric >= 0.98 and stats.test_metric >= 0.98
@@ -182,8 +194,12 @@ def test_regression_plane_is_fitted_to_the_noise_level():
 
 def test_regression_bumps_are_fitted():
     ds = make_dataset("bumps", n=300, noise=0.0, seed=0, test_fraction=0.3)
-    tr = Trainer(ds, TrainingConfig(hidden=(16, 16), activation="tanh", standardize=True, optimizer="adam",
-                                    lr=0.01, batch_size=20, seed=0))
+    tr = Trainer(
+        ds,
+        TrainingConfig(
+            hidden=(16, 16), activation="tanh", standardize=True, optimizer="adam", lr=0.01, batch_size=20, seed=0
+        ),
+    )
     stats = tr.step(300)
     assert np.std(ds.y) > 0.3
     assert stats.train_metric < 0.08 and stats.test_metric < 0.1

@@ -20,8 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     env.pop("QT_QPA_PLATFORM", None)
-    return subprocess.run([sys.executable, "-m", "playground", "train", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "playground", "train", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_train_xor_prints_metrics_and_saves_a_session(tmp_path):
@@ -49,8 +55,10 @@ def test_train_xor_prints_metrics_and_saves_a_session(tmp_path):
 
 def test_continuing_a_session_from_the_command_line(tmp_path):
     first, second = tmp_path / "a.playground.json", tmp_path / "b.playground.json"
-    assert run("--preset", "gaussians", "--hidden", "3", "--epochs", "5", "--points", "60",
-               "--out", str(first)).returncode == 0
+    assert (
+        run("--preset", "gaussians", "--hidden", "3", "--epochs", "5", "--points", "60", "--out", str(first)).returncode
+        == 0
+    )
     result = run("--session", str(first), "--epochs", "7", "--out", str(second))
     assert result.returncode == 0, result.stderr
     assert "epoch 12" in result.stdout
@@ -66,34 +74,54 @@ def test_regression_preset_reports_rmse(tmp_path):
 def test_help_mentions_every_option():
     result = run("--help")
     assert result.returncode == 0
-    for option in ("--session", "--epochs", "--out", "--preset", "--points", "--noise", "--test-fraction",
-                   "--classes", "--hidden", "--activation", "--features", "--init", "--optimizer", "--lr",
-                   "--batch-size", "--l2", "--schedule", "--seed"):
+    for option in (
+        "--session",
+        "--epochs",
+        "--out",
+        "--preset",
+        "--points",
+        "--noise",
+        "--test-fraction",
+        "--classes",
+        "--hidden",
+        "--activation",
+        "--features",
+        "--init",
+        "--optimizer",
+        "--lr",
+        "--batch-size",
+        "--l2",
+        "--schedule",
+        "--seed",
+    ):
         assert option in result.stdout, option
     for preset in ("xor", "spiral", "vshape", "blobs", "plane", "bumps"):
         assert preset in result.stdout
 
 
-@pytest.mark.parametrize("args,named", [
-    (["--lr", "nan"], "--lr"),
-    (["--lr", "-1"], "--lr"),
-    (["--lr", "fast"], "--lr"),
-    (["--preset", "nope"], "--preset"),
-    (["--points", "0"], "--points"),
-    (["--noise", "2"], "--noise"),
-    (["--test-fraction", "1"], "--test-fraction"),
-    (["--hidden", "abc"], "--hidden"),
-    (["--hidden", "100"], "--hidden"),
-    (["--features", "x1,foo"], "--features"),
-    (["--activation", "swish"], "--activation"),
-    (["--batch-size", "0"], "--batch-size"),
-    (["--epochs", "0"], "--epochs"),
-    (["--classes", "9", "--preset", "blobs"], "--classes"),
-    (["--seed", "-1"], "--seed"),
-    (["--bogus"], "--bogus"),
-    (["--session", "/nonexistent/s.playground.json"], "--session"),
-    (["--out", "/nonexistent/dir/s.playground.json"], "--out"),
-])
+@pytest.mark.parametrize(
+    "args,named",
+    [
+        (["--lr", "nan"], "--lr"),
+        (["--lr", "-1"], "--lr"),
+        (["--lr", "fast"], "--lr"),
+        (["--preset", "nope"], "--preset"),
+        (["--points", "0"], "--points"),
+        (["--noise", "2"], "--noise"),
+        (["--test-fraction", "1"], "--test-fraction"),
+        (["--hidden", "abc"], "--hidden"),
+        (["--hidden", "100"], "--hidden"),
+        (["--features", "x1,foo"], "--features"),
+        (["--activation", "swish"], "--activation"),
+        (["--batch-size", "0"], "--batch-size"),
+        (["--epochs", "0"], "--epochs"),
+        (["--classes", "9", "--preset", "blobs"], "--classes"),
+        (["--seed", "-1"], "--seed"),
+        (["--bogus"], "--bogus"),
+        (["--session", "/nonexistent/s.playground.json"], "--session"),
+        (["--out", "/nonexistent/dir/s.playground.json"], "--out"),
+    ],
+)
 def test_bad_option_values_fail_cleanly(args, named):
     result = run("--epochs", "1", "--points", "20", *args)  # the option under test comes last and wins
     assert result.returncode != 0
@@ -132,12 +160,15 @@ def test_an_unwritable_out_folder_fails_before_training(tmp_path):
     assert "epoch" not in result.stdout  # nothing was trained
 
 
-@pytest.mark.parametrize("section, field, literal", [
-    ("config", "lr", "1e309"),
-    ("config", "batch_size", "1" + "0" * 400),
-    ("state", "epoch", "true"),
-    ("history", None, '{"epochs": 1e309}'),
-])
+@pytest.mark.parametrize(
+    "section, field, literal",
+    [
+        ("config", "lr", "1e309"),
+        ("config", "batch_size", "1" + "0" * 400),
+        ("state", "epoch", "true"),
+        ("history", None, '{"epochs": 1e309}'),
+    ],
+)
 def test_a_malformed_session_gives_one_line_and_exit_2(tmp_path, section, field, literal):
     good = tmp_path / "good.playground.json"
     trainer = Trainer(make_dataset("xor", n=20, noise=0.0, seed=0), TrainingConfig(hidden=(2,)))
@@ -166,8 +197,9 @@ def test_an_error_while_training_gives_one_line(monkeypatch, capsys):
         main(["train", "--epochs", "3", "--points", "20"])
     assert exit_info.value.code == 2
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
-    assert lines[-1] == ("python -m playground train: error: training stopped at epoch 0: "
-                         "(34, 'Numerical result out of range')")
+    assert lines[-1] == (
+        "python -m playground train: error: training stopped at epoch 0: (34, 'Numerical result out of range')"
+    )
 
 
 def test_an_unknown_command_does_not_open_the_window(monkeypatch, capsys):
@@ -182,5 +214,6 @@ def test_an_unknown_command_does_not_open_the_window(monkeypatch, capsys):
 def test_unknown_command_rule():
     assert unknown_command("bogus-command") and unknown_command("trian")
     # Files to open, options and paths are left to the window's own parser.
-    assert not any(unknown_command(word) for word in ("lesson.playground.json", "data.csv", "--preset",
-                                                      "-h", "sub/dir", "."))
+    assert not any(
+        unknown_command(word) for word in ("lesson.playground.json", "data.csv", "--preset", "-h", "sub/dir", ".")
+    )

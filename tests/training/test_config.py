@@ -32,30 +32,86 @@ def test_is_frozen():
 
 
 BAD_VALUES = [
-    ("lr", math.nan), ("lr", math.inf), ("lr", -math.inf), ("lr", -0.1), ("lr", 0), ("lr", 0.0),
-    ("lr", "0.1"), ("lr", None), ("lr", True), ("lr", 1e6),
-    ("momentum", 1.0), ("momentum", 1), ("momentum", 1.5), ("momentum", -0.1), ("momentum", math.nan),
-    ("batch_size", 0), ("batch_size", -5), ("batch_size", 10.0), ("batch_size", 2.5),
-    ("batch_size", True), ("batch_size", False), ("batch_size", "10"),
-    ("dropout", 1), ("dropout", 1.0), ("dropout", -0.1), ("dropout", math.nan),
-    ("l1", -1e-3), ("l1", math.inf), ("l2", -1.0), ("l2", math.nan), ("weight_decay", -0.5),
+    ("lr", math.nan),
+    ("lr", math.inf),
+    ("lr", -math.inf),
+    ("lr", -0.1),
+    ("lr", 0),
+    ("lr", 0.0),
+    ("lr", "0.1"),
+    ("lr", None),
+    ("lr", True),
+    ("lr", 1e6),
+    ("momentum", 1.0),
+    ("momentum", 1),
+    ("momentum", 1.5),
+    ("momentum", -0.1),
+    ("momentum", math.nan),
+    ("batch_size", 0),
+    ("batch_size", -5),
+    ("batch_size", 10.0),
+    ("batch_size", 2.5),
+    ("batch_size", True),
+    ("batch_size", False),
+    ("batch_size", "10"),
+    ("dropout", 1),
+    ("dropout", 1.0),
+    ("dropout", -0.1),
+    ("dropout", math.nan),
+    ("l1", -1e-3),
+    ("l1", math.inf),
+    ("l2", -1.0),
+    ("l2", math.nan),
+    ("weight_decay", -0.5),
     ("weight_decay", 2.0),
-    ("activation", "swish"), ("activation", "Tanh"), ("activation", ""), ("activation", 3),
+    ("activation", "swish"),
+    ("activation", "Tanh"),
+    ("activation", ""),
+    ("activation", 3),
     ("activation", None),
-    ("optimizer", "rmsprop"), ("optimizer", "SGD"), ("optimizer", None),
-    ("init", "glorot"), ("init", ""), ("init", 0),
-    ("schedule", "cosine"), ("schedule", None),
-    ("schedule_gamma", 0.0), ("schedule_gamma", 1.5), ("schedule_every", 0),
-    ("features", ("x1", "x3")), ("features", ("x1", "cos(x1)")), ("features", ("x1", "x1")),
-    ("features", ["x1", "x2", "x1"]), ("features", ()), ("features", []), ("features", "x1"),
+    ("optimizer", "rmsprop"),
+    ("optimizer", "SGD"),
+    ("optimizer", None),
+    ("init", "glorot"),
+    ("init", ""),
+    ("init", 0),
+    ("schedule", "cosine"),
+    ("schedule", None),
+    ("schedule_gamma", 0.0),
+    ("schedule_gamma", 1.5),
+    ("schedule_every", 0),
+    ("features", ("x1", "x3")),
+    ("features", ("x1", "cos(x1)")),
+    ("features", ("x1", "x1")),
+    ("features", ["x1", "x2", "x1"]),
+    ("features", ()),
+    ("features", []),
+    ("features", "x1"),
     ("features", None),
-    ("hidden", (8,) * (MAX_HIDDEN_LAYERS + 1)), ("hidden", (0,)), ("hidden", (-3, 4)),
-    ("hidden", (4.0,)), ("hidden", (True,)), ("hidden", (65,)), ("hidden", "8,8"), ("hidden", 8),
+    ("hidden", (8,) * (MAX_HIDDEN_LAYERS + 1)),
+    ("hidden", (0,)),
+    ("hidden", (-3, 4)),
+    ("hidden", (4.0,)),
+    ("hidden", (True,)),
+    ("hidden", (65,)),
+    ("hidden", "8,8"),
+    ("hidden", 8),
     ("hidden", None),
-    ("seed", -1), ("seed", 1.5), ("seed", True), ("seed", 2**32), ("seed", "0"),
-    ("patience", -1), ("patience", 2.0), ("max_epochs", -1), ("max_epochs", None),
-    ("standardize", 1), ("standardize", "yes"), ("standardize", None),
-    ("dtype", "float16"), ("dtype", "int64"), ("dtype", None),
+    ("seed", -1),
+    ("seed", 1.5),
+    ("seed", True),
+    ("seed", 2**32),
+    ("seed", "0"),
+    ("patience", -1),
+    ("patience", 2.0),
+    ("max_epochs", -1),
+    ("max_epochs", None),
+    ("standardize", 1),
+    ("standardize", "yes"),
+    ("standardize", None),
+    ("dtype", "float16"),
+    ("dtype", "int64"),
+    ("dtype", None),
 ]
 
 
@@ -65,22 +121,40 @@ def test_invalid_values_raise_valueerror_naming_the_field(field, value):
         TrainingConfig(**{field: value})
     assert f"TrainingConfig.{field}" in str(info.value)
     # The message shows the offending value too, so the person can see what was wrong.
-    assert ("got" in str(info.value))
+    assert "got" in str(info.value)
 
 
-@pytest.mark.parametrize("activation,hidden", [
-    (("tanh",), (8, 8)), (("tanh", "relu", "tanh"), (8, 8)), ((), (8,)), (("tanh", "swish"), (8, 8)),
-    (["relu"], ()),
-])
+@pytest.mark.parametrize(
+    "activation,hidden",
+    [
+        (("tanh",), (8, 8)),
+        (("tanh", "relu", "tanh"), (8, 8)),
+        ((), (8,)),
+        (("tanh", "swish"), (8, 8)),
+        (["relu"], ()),
+    ],
+)
 def test_per_layer_activation_list_must_fit_the_layers(activation, hidden):
     with pytest.raises(ValueError, match=r"TrainingConfig\.activation"):
         TrainingConfig(hidden=hidden, activation=activation)
 
 
 def test_boundary_values_are_accepted():
-    cfg = TrainingConfig(lr=100.0, momentum=0.999, batch_size=1, dropout=0.9, l1=0.0, l2=10.0,
-                         weight_decay=1.0, seed=2**32 - 1, hidden=(64,) * MAX_HIDDEN_LAYERS,
-                         activation="relu", schedule_gamma=1.0, patience=0, max_epochs=0)
+    cfg = TrainingConfig(
+        lr=100.0,
+        momentum=0.999,
+        batch_size=1,
+        dropout=0.9,
+        l1=0.0,
+        l2=10.0,
+        weight_decay=1.0,
+        seed=2**32 - 1,
+        hidden=(64,) * MAX_HIDDEN_LAYERS,
+        activation="relu",
+        schedule_gamma=1.0,
+        patience=0,
+        max_epochs=0,
+    )
     assert cfg.lr == 100.0 and cfg.momentum == 0.999 and len(cfg.hidden) == MAX_HIDDEN_LAYERS
     assert TrainingConfig(momentum=0).momentum == 0
     assert TrainingConfig(hidden=[]).hidden == ()  # no hidden layer: logistic regression
@@ -94,8 +168,7 @@ def test_lists_are_stored_as_tuples():
     assert cfg.features == ("x1", "x2", "x1*x2") and type(cfg.features) is tuple
     assert cfg.activations == ("relu", "tanh")
     hash(cfg)  # hashable because everything is a tuple
-    assert cfg == TrainingConfig(hidden=(4, 2), activation=("relu", "tanh"),
-                                 features=("x1", "x2", "x1*x2"))
+    assert cfg == TrainingConfig(hidden=(4, 2), activation=("relu", "tanh"), features=("x1", "x2", "x1*x2"))
 
 
 def test_replace_validates():
@@ -108,15 +181,35 @@ def test_replace_validates():
         dataclasses.replace(cfg, batch_size=0)
 
 
-@pytest.mark.parametrize("cfg", [
-    TrainingConfig(),
-    TrainingConfig(hidden=[4, 2], activation=["relu", "sigmoid"], features=["x1^2", "x2^2", "sin(x1)"],
-                   standardize=True, init="he", optimizer="adam", lr=0.2, momentum=0.5, batch_size=50,
-                   l1=1e-4, l2=0.003, weight_decay=0.01, dropout=0.25, schedule="step",
-                   schedule_gamma=0.3, schedule_every=7, patience=12, max_epochs=2000, seed=12345,
-                   dtype="float32"),
-    TrainingConfig(hidden=[], activation="linear", features=["x2"]),
-])
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        TrainingConfig(),
+        TrainingConfig(
+            hidden=[4, 2],
+            activation=["relu", "sigmoid"],
+            features=["x1^2", "x2^2", "sin(x1)"],
+            standardize=True,
+            init="he",
+            optimizer="adam",
+            lr=0.2,
+            momentum=0.5,
+            batch_size=50,
+            l1=1e-4,
+            l2=0.003,
+            weight_decay=0.01,
+            dropout=0.25,
+            schedule="step",
+            schedule_gamma=0.3,
+            schedule_every=7,
+            patience=12,
+            max_epochs=2000,
+            seed=12345,
+            dtype="float32",
+        ),
+        TrainingConfig(hidden=[], activation="linear", features=["x2"]),
+    ],
+)
 def test_to_dict_from_dict_round_trips_exactly(cfg):
     d = cfg.to_dict()
     assert set(d) == {f.name for f in dataclasses.fields(TrainingConfig)}
@@ -162,36 +255,49 @@ def test_from_dict_validates_values():
 
 # ------------------------------------------------------------------ architecture_changes
 def test_architecture_fields_are_the_documented_ones():
-    assert set(ARCHITECTURE_FIELDS) == {"hidden", "activation", "features", "standardize", "init",
-                                        "seed", "dtype"}
+    assert set(ARCHITECTURE_FIELDS) == {"hidden", "activation", "features", "standardize", "init", "seed", "dtype"}
 
 
 def test_hyperparameter_changes_are_not_architecture_changes():
     base = TrainingConfig()
-    other = base.replace(lr=0.5, optimizer="adam", momentum=0.5, batch_size=3, l1=0.1, l2=0.2,
-                         weight_decay=0.1, dropout=0.3, schedule="exponential", schedule_gamma=0.9,
-                         schedule_every=3, patience=4, max_epochs=50)
+    other = base.replace(
+        lr=0.5,
+        optimizer="adam",
+        momentum=0.5,
+        batch_size=3,
+        l1=0.1,
+        l2=0.2,
+        weight_decay=0.1,
+        dropout=0.3,
+        schedule="exponential",
+        schedule_gamma=0.9,
+        schedule_every=3,
+        patience=4,
+        max_epochs=50,
+    )
     assert base.architecture_changes(other) == []
     assert other.architecture_changes(base) == []
     assert base.architecture_changes(base) == []
 
 
-@pytest.mark.parametrize("changes,expected", [
-    ({"hidden": (8,)}, ["hidden"]),
-    ({"hidden": (8, 8, 8)}, ["hidden"]),  # "tanh" for every layer is still "tanh"
-    ({"hidden": (4, 4)}, ["hidden"]),
-    ({"activation": "relu"}, ["activation"]),
-    ({"activation": ("tanh", "relu")}, ["activation"]),
-    ({"features": ("x1", "x2", "x1^2")}, ["features"]),
-    ({"features": ("x2", "x1")}, ["features"]),
-    ({"standardize": True}, ["standardize"]),
-    ({"init": "he"}, ["init"]),
-    ({"seed": 1}, ["seed"]),
-    ({"dtype": "float32"}, ["dtype"]),
-    ({"hidden": (3,), "activation": "relu", "seed": 9, "lr": 0.9}, ["hidden", "activation", "seed"]),
-    ({"init": "uniform", "features": ("x1",), "dtype": "float32", "batch_size": 1},
-     ["features", "init", "dtype"]),
-])
+@pytest.mark.parametrize(
+    "changes,expected",
+    [
+        ({"hidden": (8,)}, ["hidden"]),
+        ({"hidden": (8, 8, 8)}, ["hidden"]),  # "tanh" for every layer is still "tanh"
+        ({"hidden": (4, 4)}, ["hidden"]),
+        ({"activation": "relu"}, ["activation"]),
+        ({"activation": ("tanh", "relu")}, ["activation"]),
+        ({"features": ("x1", "x2", "x1^2")}, ["features"]),
+        ({"features": ("x2", "x1")}, ["features"]),
+        ({"standardize": True}, ["standardize"]),
+        ({"init": "he"}, ["init"]),
+        ({"seed": 1}, ["seed"]),
+        ({"dtype": "float32"}, ["dtype"]),
+        ({"hidden": (3,), "activation": "relu", "seed": 9, "lr": 0.9}, ["hidden", "activation", "seed"]),
+        ({"init": "uniform", "features": ("x1",), "dtype": "float32", "batch_size": 1}, ["features", "init", "dtype"]),
+    ],
+)
 def test_architecture_changes_lists_exactly_the_changed_fields(changes, expected):
     base = TrainingConfig()
     other = base.replace(**changes)

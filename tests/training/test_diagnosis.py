@@ -32,8 +32,7 @@ from playground.training.history import PER_LAYER, SCALARS
 from playground.training.numbers import format_number
 from playground.training.presets import apply_preset
 
-WINDOW_CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03,
-                               batch_size=32, seed=0)
+WINDOW_CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03, batch_size=32, seed=0)
 
 
 @functools.lru_cache(maxsize=None)
@@ -74,9 +73,11 @@ def test_tanh_at_lr_10_is_a_learning_rate_too_high_not_vanishing_gradients():
     recent = loss[-WINDOW:]
     first = found[0]
     assert first.severity == WARNING
-    assert first.message.startswith(f"The training loss jumps between {format_number(recent.min())} and "
-                                    f"{format_number(recent.max())} from epoch to epoch (its best was "
-                                    f"{format_number(loss.min())}, at epoch {int(np.argmin(loss)) + 1}; ")
+    assert first.message.startswith(
+        f"The training loss jumps between {format_number(recent.min())} and "
+        f"{format_number(recent.max())} from epoch to epoch (its best was "
+        f"{format_number(loss.min())}, at epoch {int(np.argmin(loss)) + 1}; "
+    )
     assert f"scores {format_number(tr.baseline_loss())})" in first.message
     assert "The learning rate (10) is too high" in first.advice and "for example to 1," in first.advice
     # Both layers' tanh units sit at ±1, counted here from the probe directly.
@@ -106,8 +107,10 @@ def test_relu_at_lr_10_says_how_many_units_died_where_and_since_when():
         column = counts[:, layer]
         since = int(np.flatnonzero(column < dead)[-1]) + 2
         assert d.since_epoch == since
-        assert d.message.startswith(f"layer {layer + 1}: {dead} of 16 ReLU units dead since epoch {since}: "
-                                    f"they are zero on every training point")
+        assert d.message.startswith(
+            f"layer {layer + 1}: {dead} of 16 ReLU units dead since epoch {since}: "
+            f"they are zero on every training point"
+        )
         assert d.severity == WARNING  # at least half of the layer
         assert "learning rate this high (10)" in d.advice and "Lower it, for example to 1" in d.advice
         assert "Reset" in d.advice and "leaky ReLU" in d.advice
@@ -123,9 +126,11 @@ def test_the_deep_sigmoid_stack_is_vanishing_gradients():
     flagged = tuple(f.layer for f in health.flags if f.kind == VANISHING)
     assert d.layers == flagged and flagged[:2] == (0, 1)
     worst = min(f.value for f in health.flags)
-    assert d.message.startswith(f"Vanishing gradients in layers {', '.join(str(i + 1) for i in flagged[:-1])} "
-                                f"and {flagged[-1] + 1}: under 0.001 of the output layer's (layer 1: "
-                                f"{format_number(worst)} of it)")
+    assert d.message.startswith(
+        f"Vanishing gradients in layers {', '.join(str(i + 1) for i in flagged[:-1])} "
+        f"and {flagged[-1] + 1}: under 0.001 of the output layer's (layer 1: "
+        f"{format_number(worst)} of it)"
+    )
     assert "The loss has stalled at" in d.message and d.severity == WARNING
     assert "ReLU instead of sigmoid" in d.advice and "He initialisation" in d.advice
     assert "'deep ReLU + He' preset" in d.advice
@@ -150,21 +155,27 @@ def test_linear_at_lr_100_with_gradient_descent_diverges_to_non_finite_values():
     assert tr.status == "diverged" and tr.divergence.epoch == 1
     found = diagnose_trainer(tr)
     assert found[0].cause == DIVERGED and found[0].severity == ERROR
-    assert found[0].message == ("Training diverged in epoch 1: a weight became NaN or infinite. The weights "
-                                "were put back to those after epoch 0.")
-    assert found[0].advice.startswith("Lower the learning rate (now 100), for example to 10, then train on. "
-                                      "With linear or ReLU units nothing limits")
+    assert found[0].message == (
+        "Training diverged in epoch 1: a weight became NaN or infinite. The weights "
+        "were put back to those after epoch 0."
+    )
+    assert found[0].advice.startswith(
+        "Lower the learning rate (now 100), for example to 10, then train on. With linear or ReLU units nothing limits"
+    )
     assert stats.status == "diverged" and "Lower the learning rate (now 100)" in stats.message
     assert not any(d.cause == VANISHING_GRADIENTS for d in found)
 
 
 # ----------------------------------------------------------- healthy runs
-@pytest.mark.parametrize("epochs, changes", [
-    (300, {}),
-    (300, dict(activation="sigmoid")),
-    (100, dict(activation="relu")),
-    (200, dict(optimizer="sgd", batch_size=10)),
-])
+@pytest.mark.parametrize(
+    "epochs, changes",
+    [
+        (300, {}),
+        (300, dict(activation="sigmoid")),
+        (100, dict(activation="relu")),
+        (200, dict(optimizer="sgd", batch_size=10)),
+    ],
+)
 def test_healthy_runs_get_no_warnings(epochs, changes):
     found = diagnose_trainer(trained(epochs, **changes))
     assert [d for d in found if d.severity != NOTE] == [], all_text(found)
@@ -181,8 +192,12 @@ def test_a_few_dead_units_in_a_working_network_are_only_a_note():
 # -------------------------------------------------------- rules on made-up runs
 def history_of(losses: list[float], layers: int = 3, **columns: list) -> dict[str, np.ndarray]:
     n = len(losses)
-    out = {"epoch": np.arange(1, n + 1, dtype=float), "train_loss": np.array(losses, dtype=float),
-           "lr": np.full(n, 0.03), "grad_norms": np.full((n, layers), 0.1)}
+    out = {
+        "epoch": np.arange(1, n + 1, dtype=float),
+        "train_loss": np.array(losses, dtype=float),
+        "lr": np.full(n, 0.03),
+        "grad_norms": np.full((n, layers), 0.1),
+    }
     out.update({name: np.asarray(values, dtype=float) for name, values in columns.items()})
     return out
 
@@ -240,8 +255,7 @@ def test_a_frame_copy_of_the_history_gives_the_same_diagnosis():
     kwargs = dict(divergence=tr.divergence, baseline_loss=tr.baseline_loss())
     assert diagnose(columns, tr.config, hidden, **kwargs) == diagnose(tr.history, tr.config, hidden, **kwargs)
     del columns["dead_units"]  # a frame from before the column existed: no "since"
-    assert all(d.since_epoch is None for d in diagnose(columns, tr.config, hidden, **kwargs)
-               if d.cause == DEAD_UNITS)
+    assert all(d.since_epoch is None for d in diagnose(columns, tr.config, hidden, **kwargs) if d.cause == DEAD_UNITS)
 
 
 def test_bad_arguments_are_refused():
@@ -263,10 +277,15 @@ def significant_digits(token: str) -> int:
     return len(mantissa.rstrip("0")) if "." not in token.split("e")[0] else len(mantissa)
 
 
-@pytest.mark.parametrize("epochs, changes", [
-    (100, dict(lr=10.0)), (50, dict(activation="relu", lr=10.0)), (30, dict(activation="linear", lr=100.0)),
-    (1, dict(activation="linear", lr=100.0, optimizer="sgd")),
-])
+@pytest.mark.parametrize(
+    "epochs, changes",
+    [
+        (100, dict(lr=10.0)),
+        (50, dict(activation="relu", lr=10.0)),
+        (30, dict(activation="linear", lr=100.0)),
+        (1, dict(activation="linear", lr=100.0, optimizer="sgd")),
+    ],
+)
 def test_messages_print_at_most_four_significant_digits(epochs, changes):
     tr = trained(epochs, **changes)
     texts = [d.text for d in diagnose_trainer(tr)] + [LAST_STATS[id(tr)].message]

@@ -12,8 +12,7 @@ from playground.training import Trainer, TrainingConfig
 from playground.training.history import PER_LAYER, SCALARS
 from playground.training.trainer import EpochProgress, TrainingError
 
-WINDOW_CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03,
-                               batch_size=32, seed=0)
+WINDOW_CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03, batch_size=32, seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +23,16 @@ def spiral():
 def fingerprint(tr: Trainer) -> dict[str, object]:
     """Everything an epoch may touch, copied."""
     return {
-        "params": tr.model.params.data.copy(), "grad": tr.model.params.grad.copy(),
+        "params": tr.model.params.data.copy(),
+        "grad": tr.model.params.grad.copy(),
         "optimizer": {k: np.copy(v) for k, v in tr.optimizer.state_dict().items()},
-        "optimizer_lr": tr.optimizer.lr, "rng": tr.rng.bit_generator.state, "epoch": tr.epoch,
+        "optimizer_lr": tr.optimizer.lr,
+        "rng": tr.rng.bit_generator.state,
+        "epoch": tr.epoch,
         "history": {name: tr.history.array(name).copy() for name in (*SCALARS, *PER_LAYER)},
-        "counters": (tr._best_loss, tr._epochs_since_best), "status": tr.status, "notice": tr.notice,
+        "counters": (tr._best_loss, tr._epochs_since_best),
+        "status": tr.status,
+        "notice": tr.notice,
         "divergence": tr.divergence,
     }
 
@@ -95,13 +99,25 @@ def test_epoch_steps_returns_the_stats_to_yield_from(spiral):
     np.testing.assert_array_equal(stats.grad_norms, tr.history.array("grad_norms")[0])
 
 
-@pytest.mark.parametrize("fields", [
-    {},
-    dict(activation="relu", optimizer="momentum", dropout=0.3, l1=0.001, l2=0.01, weight_decay=0.01,
-         schedule="step", schedule_every=2, batch_size=10),
-    dict(batch_size=1000),  # full batch: a single item
-    dict(dtype="float32", optimizer="nesterov", batch_size=7),
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        dict(
+            activation="relu",
+            optimizer="momentum",
+            dropout=0.3,
+            l1=0.001,
+            l2=0.01,
+            weight_decay=0.01,
+            schedule="step",
+            schedule_every=2,
+            batch_size=10,
+        ),
+        dict(batch_size=1000),  # full batch: a single item
+        dict(dtype="float32", optimizer="nesterov", batch_size=7),
+    ],
+)
 def test_epoch_steps_trains_exactly_as_step(spiral, fields):
     a, b = Trainer(spiral, WINDOW_CONFIG.replace(**fields)), Trainer(spiral, WINDOW_CONFIG.replace(**fields))
     for _ in range(5):
@@ -140,12 +156,12 @@ def test_an_unstarted_or_finished_epoch_closes_without_effect(spiral):
     tr = Trainer(spiral, WINDOW_CONFIG)
     tr.step(1)
     before = fingerprint(tr)
-    tr.epoch_steps().close()          # never started
+    tr.epoch_steps().close()  # never started
     assert_same(fingerprint(tr), before)
     steps = tr.epoch_steps()
     items = drain(steps)
     after = fingerprint(tr)
-    steps.close()                     # finished: the epoch stays
+    steps.close()  # finished: the epoch stays
     assert_same(fingerprint(tr), after)
     assert tr.epoch == 2 and items[-1].stats.epoch == 2
 
@@ -157,7 +173,7 @@ def test_changing_the_trainer_mid_epoch_abandons_the_epoch_first(spiral):
     steps = tr.epoch_steps()
     next(steps)
     next(steps)
-    tr.set_config(tr.config.replace(lr=0.01))   # a hyperparameter: the weights are kept...
+    tr.set_config(tr.config.replace(lr=0.01))  # a hyperparameter: the weights are kept...
     twin.set_config(twin.config.replace(lr=0.01))
     assert_same(fingerprint(tr), fingerprint(twin))  # ...as they were before the epoch
     with pytest.raises(StopIteration):
@@ -236,7 +252,7 @@ def corrupt_adam(spiral) -> Trainer:
     tr = Trainer(spiral, WINDOW_CONFIG)
     tr.step(2)
     state = tr.optimizer.state_dict()
-    state["steps"] = 10 ** 400
+    state["steps"] = 10**400
     tr.optimizer.load_state_dict(state)
     return tr
 

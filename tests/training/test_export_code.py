@@ -24,8 +24,13 @@ def _run(script: str, tmp_path: Path, epochs: int, python: str = sys.executable)
     """Run an exported script in its own interpreter (nothing of the app imported) and read its curves."""
     path = tmp_path / "exported.py"
     path.write_text(script, encoding="utf-8")
-    done = subprocess.run([python, "-I", str(path), "--epochs", str(epochs), "--json"],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = subprocess.run(
+        [python, "-I", str(path), "--epochs", str(epochs), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
@@ -53,21 +58,54 @@ def test_full_batch_sgd_for_100_epochs_gives_the_trainers_loss_curve(tmp_path):
 SESSIONS = {
     "adam, mini-batches, dropout, L1, L2, decay, step schedule": (
         make_dataset("spiral", n=200, noise=0.1, seed=1, test_fraction=0.25),
-        TrainingConfig(hidden=(8, 6), activation=("relu", "tanh"), optimizer="adam", lr=0.02, batch_size=16,
-                       l1=1e-4, l2=1e-3, weight_decay=0.01, dropout=0.2, schedule="step",
-                       schedule_gamma=0.5, schedule_every=10, seed=3)),
+        TrainingConfig(
+            hidden=(8, 6),
+            activation=("relu", "tanh"),
+            optimizer="adam",
+            lr=0.02,
+            batch_size=16,
+            l1=1e-4,
+            l2=1e-3,
+            weight_decay=0.01,
+            dropout=0.2,
+            schedule="step",
+            schedule_gamma=0.5,
+            schedule_every=10,
+            seed=3,
+        ),
+    ),
     "momentum, softmax over 3 classes, features, standardised": (
         make_dataset("blobs", n=150, noise=0.3, seed=2, test_fraction=0.2),
-        TrainingConfig(hidden=(5,), activation="leaky_relu", features=("x1", "x2", "x1^2", "x1*x2", "sin(x2)"),
-                       standardize=True, optimizer="momentum", momentum=0.8, lr=0.05, batch_size=20,
-                       init="he", schedule="exponential", schedule_gamma=0.98)),
+        TrainingConfig(
+            hidden=(5,),
+            activation="leaky_relu",
+            features=("x1", "x2", "x1^2", "x1*x2", "sin(x2)"),
+            standardize=True,
+            optimizer="momentum",
+            momentum=0.8,
+            lr=0.05,
+            batch_size=20,
+            init="he",
+            schedule="exponential",
+            schedule_gamma=0.98,
+        ),
+    ),
     "nesterov regression without test points": (
         make_dataset("bumps", n=120, noise=0.1, seed=4),
-        TrainingConfig(hidden=(10, 10), activation="sigmoid", optimizer="nesterov", lr=0.05, batch_size=32,
-                       init="uniform", features=("x1", "x2", "x2^2", "sin(x1)"))),
+        TrainingConfig(
+            hidden=(10, 10),
+            activation="sigmoid",
+            optimizer="nesterov",
+            lr=0.05,
+            batch_size=32,
+            init="uniform",
+            features=("x1", "x2", "x2^2", "sin(x1)"),
+        ),
+    ),
     "no hidden layer, early stopping": (
         make_dataset("linear", n=100, noise=0.2, seed=5, test_fraction=0.3),
-        TrainingConfig(hidden=(), optimizer="sgd", lr=0.5, batch_size=100, patience=3)),
+        TrainingConfig(hidden=(), optimizer="sgd", lr=0.5, batch_size=100, patience=3),
+    ),
 }
 
 
@@ -116,11 +154,15 @@ def test_what_cannot_be_reproduced_is_refused():
 # torch stays out of the project's dependencies: the test runs the script with this interpreter
 # if it has torch, or with the one PLAYGROUND_TORCH_PYTHON names (a venv with torch and numpy).
 TORCH_PYTHON = os.environ.get("PLAYGROUND_TORCH_PYTHON") or (
-    sys.executable if importlib.util.find_spec("torch") is not None else "")
+    sys.executable if importlib.util.find_spec("torch") is not None else ""
+)
 
 
-@pytest.mark.skipif(not TORCH_PYTHON, reason="torch is not installed: pip install torch==2.13.0, or set "
-                                             "PLAYGROUND_TORCH_PYTHON to a Python that has torch")
+@pytest.mark.skipif(
+    not TORCH_PYTHON,
+    reason="torch is not installed: pip install torch==2.13.0, or set "
+    "PLAYGROUND_TORCH_PYTHON to a Python that has torch",
+)
 @pytest.mark.parametrize("name", ["full batch sgd", *SESSIONS])
 def test_the_torch_script_gives_the_same_loss_curve(name, tmp_path):
     if name == "full batch sgd":
@@ -137,8 +179,11 @@ def test_the_torch_script_gives_the_same_loss_curve(name, tmp_path):
     _assert_same_curves(curves, trainer)
 
 
-@pytest.mark.skipif(not TORCH_PYTHON, reason="torch is not installed: pip install torch==2.13.0, or set "
-                                             "PLAYGROUND_TORCH_PYTHON to a Python that has torch")
+@pytest.mark.skipif(
+    not TORCH_PYTHON,
+    reason="torch is not installed: pip install torch==2.13.0, or set "
+    "PLAYGROUND_TORCH_PYTHON to a Python that has torch",
+)
 def test_the_torch_script_continues_from_trained_weights(tmp_path):
     dataset, config = SESSIONS["adam, mini-batches, dropout, L1, L2, decay, step schedule"]
     trainer = Trainer(dataset, config)

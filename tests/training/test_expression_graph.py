@@ -61,18 +61,21 @@ def test_the_primers_examples_read_as_typed():
 def test_height_map_values_come_from_the_same_engine_ops():
     expression = parse_formula("(x**2 + y**2) / 2")
     X, Y = np.meshgrid(np.linspace(-2, 2, 5), np.linspace(-1, 1, 4))
-    np.testing.assert_allclose(evaluate_grid(expression, {"x": X, "y": Y}), (X ** 2 + Y ** 2) / 2)
+    np.testing.assert_allclose(evaluate_grid(expression, {"x": X, "y": Y}), (X**2 + Y**2) / 2)
     partial = evaluate_grid(parse_formula("log(x) + y"), {"x": X, "y": Y})
     assert np.isnan(partial[X <= 0]).all() and np.isfinite(partial[X > 0]).all()
 
 
-@pytest.mark.parametrize("text, values, message", [
-    ("x > 1", {"x": 1.0}, "no gradient"),
-    ("2 + 3", {}, "no variable"),
-    ("log(x)", {"x": -1.0}, "log\\(x\\) is not a finite number at x = -1"),
-    ("a*b", {"a": 1.0}, "no value given for b"),
-    ("__import__('os')", {}, "unknown name|not allowed|column"),
-])
+@pytest.mark.parametrize(
+    "text, values, message",
+    [
+        ("x > 1", {"x": 1.0}, "no gradient"),
+        ("2 + 3", {}, "no variable"),
+        ("log(x)", {"x": -1.0}, "log\\(x\\) is not a finite number at x = -1"),
+        ("a*b", {"a": 1.0}, "no value given for b"),
+        ("__import__('os')", {}, "unknown name|not allowed|column"),
+    ],
+)
 def test_bad_formulas_are_named(text, values, message):
     with pytest.raises(ValueError, match=message):
         build_expression_graph(text, values)

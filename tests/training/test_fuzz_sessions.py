@@ -19,8 +19,13 @@ from playground.training import Trainer, TrainingConfig
 from playground.training.sessions import read_session, save_session, session_to_dict
 from playground.training.timeline import Timeline
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _session(dataset, config: TrainingConfig, epochs: int, version: int = 2) -> dict:
@@ -37,13 +42,31 @@ def _session(dataset, config: TrainingConfig, epochs: int, version: int = 2) -> 
 
 
 BASES = [
-    _session(make_dataset("xor", n=16, noise=0.1, seed=0, test_fraction=0.25),
-             TrainingConfig(hidden=(3,), optimizer="adam", batch_size=5, seed=1), 3),
-    _session(make_dataset("plane", n=12, noise=0.1, seed=1),
-             TrainingConfig(hidden=(2, 2), activation=("relu", "tanh"), standardize=True, optimizer="momentum",
-                            batch_size=4, features=("x1", "x2", "x1*x2"), dtype="float32", seed=2), 2),
-    _session(make_dataset("blobs", n=12, noise=0.2, seed=2, classes=3, test_fraction=0.25),
-             TrainingConfig(hidden=(), optimizer="sgd", batch_size=100, seed=3), 2, version=1),
+    _session(
+        make_dataset("xor", n=16, noise=0.1, seed=0, test_fraction=0.25),
+        TrainingConfig(hidden=(3,), optimizer="adam", batch_size=5, seed=1),
+        3,
+    ),
+    _session(
+        make_dataset("plane", n=12, noise=0.1, seed=1),
+        TrainingConfig(
+            hidden=(2, 2),
+            activation=("relu", "tanh"),
+            standardize=True,
+            optimizer="momentum",
+            batch_size=4,
+            features=("x1", "x2", "x1*x2"),
+            dtype="float32",
+            seed=2,
+        ),
+        2,
+    ),
+    _session(
+        make_dataset("blobs", n=12, noise=0.2, seed=2, classes=3, test_fraction=0.25),
+        TrainingConfig(hidden=(), optimizer="sgd", batch_size=100, seed=3),
+        2,
+        version=1,
+    ),
 ]
 
 

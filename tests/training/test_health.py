@@ -24,8 +24,8 @@ def test_healthy_norms_have_no_flags():
 
 def test_vanishing_is_relative_to_the_output_layer_over_the_last_epochs():
     output = [0.5] * 10
-    tiny = [1.0] * 5 + [0.2 * VANISHING_RATIO] * 5    # only the last window counts
-    borderline = [2.0 * VANISHING_RATIO] * 10          # 2e-3 x output's: fine
+    tiny = [1.0] * 5 + [0.2 * VANISHING_RATIO] * 5  # only the last window counts
+    borderline = [2.0 * VANISHING_RATIO] * 10  # 2e-3 x output's: fine
     health = assess_gradients(_norms(tiny, borderline, output), ("sigmoid", "sigmoid"))
     assert [(f.layer, f.kind) for f in health.flags] == [(0, VANISHING)]
     assert health.flag(0).value == pytest.approx(0.2 * VANISHING_RATIO / 0.5)
@@ -37,8 +37,7 @@ def test_vanishing_is_relative_to_the_output_layer_over_the_last_epochs():
 
 
 def test_headline_names_runs_of_layers_with_a_short_hint():
-    names = ["layer 1: 8 sigmoid", "layer 2: 8 sigmoid", "layer 3: 8 sigmoid", "layer 4: 8 sigmoid",
-             "output: 1"]
+    names = ["layer 1: 8 sigmoid", "layer 2: 8 sigmoid", "layer 3: 8 sigmoid", "layer 4: 8 sigmoid", "output: 1"]
     norms = _norms([1e-6] * 5, [1e-6] * 5, [0.1] * 5, [1e-6] * 5, [0.1] * 5)
     health = assess_gradients(norms, ("sigmoid",) * 4)
     assert health.headline(names) == "Vanishing gradients in layers 1–2, 4: try ReLU + He init"
@@ -60,12 +59,15 @@ def test_vanishing_advice_follows_the_activation():
     assert "fewer layers" in health.flag(1).advice
 
 
-@pytest.mark.parametrize("layer, why", [
-    ([0.1, 0.1, 0.2, 5e3, 6e3], "above the absolute limit"),
-    ([0.1] * 4 + [np.inf], "not finite"),
-    ([0.1] * 4 + [np.nan], "not finite"),
-    ([0.1] * 5 + [50.0] * 5, "grew a hundredfold to above the floor"),
-])
+@pytest.mark.parametrize(
+    "layer, why",
+    [
+        ([0.1, 0.1, 0.2, 5e3, 6e3], "above the absolute limit"),
+        ([0.1] * 4 + [np.inf], "not finite"),
+        ([0.1] * 4 + [np.nan], "not finite"),
+        ([0.1] * 5 + [50.0] * 5, "grew a hundredfold to above the floor"),
+    ],
+)
 def test_exploding(layer, why):
     health = assess_gradients(_norms(layer, [0.2] * len(layer)))
     flag = health.flag(0)
@@ -92,9 +94,7 @@ def test_bad_shape_is_refused():
 
 
 def test_dead_units_only_counts_training_points_and_relu():
-    a = np.array([[0.0, 1.0, 0.0],
-                  [0.0, 0.0, 0.0],
-                  [0.0, 2.0, 3.0]])     # the last row is a test point
+    a = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 0.0], [0.0, 2.0, 3.0]])  # the last row is a test point
     train = np.array([True, True, False])
     np.testing.assert_array_equal(dead_units(a, train, "relu"), [True, False, True])
     np.testing.assert_array_equal(dead_units(a, train, "tanh"), [False, False, False])
@@ -118,8 +118,9 @@ def test_presets_are_eight_layers_of_eight_that_differ_in_activation_and_init():
     assert sigmoid["hidden"] == relu["hidden"] == (8,) * 8
     assert (sigmoid["activation"], sigmoid["init"]) == ("sigmoid", "xavier")
     assert (relu["activation"], relu["init"]) == ("relu", "he")
-    assert {k: v for k, v in sigmoid.items() if k not in ("activation", "init")} == \
-           {k: v for k, v in relu.items() if k not in ("activation", "init")}
+    assert {k: v for k, v in sigmoid.items() if k not in ("activation", "init")} == {
+        k: v for k, v in relu.items() if k not in ("activation", "init")
+    }
     with pytest.raises(ValueError, match="unknown network preset"):
         apply_preset(TrainingConfig(), "deeper")
 

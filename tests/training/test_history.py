@@ -13,8 +13,7 @@ from playground.training.history import PER_LAYER
 
 def trained(epochs: int = 4, **changes) -> Trainer:
     data = make_dataset("xor", n=60, noise=0.1, seed=0, test_fraction=0.25)
-    tr = Trainer(data, TrainingConfig(hidden=(6, 4), activation="relu", lr=0.05, batch_size=8, seed=3,
-                                      **changes))
+    tr = Trainer(data, TrainingConfig(hidden=(6, 4), activation="relu", lr=0.05, batch_size=8, seed=3, **changes))
     tr.step(epochs)
     return tr
 

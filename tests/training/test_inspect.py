@@ -72,8 +72,10 @@ def flat_chain_gradients(inspection) -> np.ndarray:
     """The written-out ∂L/∂w of every parameter, in the flat buffer's order (W1, b1, W2, b2, ...)."""
     parts = []
     for layer in inspection.layers:
+
         def written(source):
             return [explain(inspection, WeightId(layer.index, source, j)).written for j in range(layer.units)]
+
         parts += [np.array([written(i) for i in range(len(layer.inputs))]).ravel(), np.array(written(None))]
     return np.concatenate(parts)
 
@@ -92,8 +94,7 @@ def test_every_gradient_equals_engine_and_central_differences(hidden, head):
     model, target, inspection = inspect(hidden, head)
     for layer in inspection.layers:  # stay off ReLU's kink, where differences are meaningless
         assert np.all(np.abs(layer.z) > 1e-3)
-    read = np.concatenate([part.ravel() for layer in inspection.layers
-                           for part in (layer.dL_dW, layer.dL_db)])
+    read = np.concatenate([part.ravel() for layer in inspection.layers for part in (layer.dL_dW, layer.dL_db)])
     engine = engine_gradients(model, head, target)
     np.testing.assert_allclose(read, engine, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(read, central_differences(model, head, target), rtol=1e-5, atol=1e-8)
@@ -140,8 +141,11 @@ def test_hidden_units_get_both_gradients_and_the_local_slope_links_them(activati
 def test_local_slope_matches_differences_of_the_activation():
     z = np.array([-2.0, -0.3, 0.4, 1.7])
     eps = 1e-6
-    for name, f in {"tanh": np.tanh, "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
-                    "relu": lambda v: np.maximum(v, 0)}.items():
+    for name, f in {
+        "tanh": np.tanh,
+        "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+        "relu": lambda v: np.maximum(v, 0),
+    }.items():
         np.testing.assert_allclose(local_slope(name, z), (f(z + eps) - f(z - eps)) / (2 * eps), rtol=1e-6)
 
 
@@ -160,8 +164,7 @@ def test_last_layer_weight_is_the_product_and_the_head_step_gives_dL_dz(head):
     assert chain.written == pytest.approx(output.dL_dW[2, output.units - 1], rel=1e-12)
     assert chain.agrees
     p = output.a[step.unit]
-    expected = {"sigmoid": p - target, "identity": 2 * (p - target),
-                "softmax": p - (step.unit == int(target))}[head]
+    expected = {"sigmoid": p - target, "identity": 2 * (p - target), "softmax": p - (step.unit == int(target))}[head]
     assert step.closed_form == pytest.approx(expected, rel=1e-12)
 
 
@@ -216,8 +219,9 @@ def test_float32_networks_agree_within_their_rounding():
 
 def test_snapshot_of_a_trainer_uses_its_features_and_leaves_it_untouched():
     ds = make_dataset("circle", n=40, noise=0.1, seed=0, test_fraction=0.0)
-    config = TrainingConfig(hidden=(5,), features=("x1", "x2", "x1^2"), standardize=True, l2=0.01,
-                            optimizer="sgd", batch_size=40, seed=0)
+    config = TrainingConfig(
+        hidden=(5,), features=("x1", "x2", "x1^2"), standardize=True, l2=0.01, optimizer="sgd", batch_size=40, seed=0
+    )
     trainer = Trainer(ds, config)
     trainer.step(2)
     data, grads = trainer.model.params.data.copy(), trainer.model.params.grad.copy()

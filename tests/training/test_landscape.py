@@ -18,8 +18,7 @@ from playground.training.landscape import (
 
 def _run(epochs: int = 6, dataset: str = "vshape", classes: int = 2, **fields: object) -> tuple[Trainer, np.ndarray]:
     extra = {"classes": classes} if classes != 2 else {}
-    trainer = Trainer(make_dataset(dataset, n=60, noise=0.1, seed=0, **extra),
-                      TrainingConfig(hidden=(6, 5), **fields))
+    trainer = Trainer(make_dataset(dataset, n=60, noise=0.1, seed=0, **extra), TrainingConfig(hidden=(6, 5), **fields))
     path = [trainer.snapshot().params]
     for _ in range(epochs):
         trainer.step()

@@ -41,8 +41,14 @@ BLOCKER = textwrap.dedent(f"""
 
 def run_blocked(code: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-c", BLOCKER + textwrap.dedent(code)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", BLOCKER + textwrap.dedent(code)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_core_packages_import_with_qt_blocked():
@@ -94,9 +100,14 @@ def qt_imports(path: Path) -> list[tuple[int, str, bool]]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
-        elif (isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
-              and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("import_module", "__import__")
-              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, (ast.Name, ast.Attribute))
+            and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("import_module", "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             names = [node.args[0].value]
         else:
             continue
@@ -107,16 +118,20 @@ def qt_imports(path: Path) -> list[tuple[int, str, bool]]:
 
 
 def test_no_qt_imports_below_ui():
-    files = [p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] != "ui"
-             and p.relative_to(PACKAGE).as_posix() not in ENTRY_POINTS]
+    files = [
+        p
+        for p in PACKAGE.rglob("*.py")
+        if p.relative_to(PACKAGE).parts[0] != "ui" and p.relative_to(PACKAGE).as_posix() not in ENTRY_POINTS
+    ]
     assert len(files) >= 20  # engine, nn, data, training, cli...
     for sub in ("engine", "nn", "data", "training"):
         assert any(p.relative_to(PACKAGE).parts[0] == sub for p in files), sub
     offenders = {str(p.relative_to(ROOT)): qt_imports(p) for p in files if qt_imports(p)}
     assert offenders == {}
     # A plain text search too, for imports hidden in strings (exec, subprocess scripts).
-    mentions = [str(p.relative_to(ROOT)) for p in files
-                if any(name in p.read_text(encoding="utf-8") for name in QT_MODULES)]
+    mentions = [
+        str(p.relative_to(ROOT)) for p in files if any(name in p.read_text(encoding="utf-8") for name in QT_MODULES)
+    ]
     assert mentions == []
 
 
@@ -128,7 +143,8 @@ def test_entry_points_import_qt_only_lazily():
 
 def test_the_scanner_finds_qt_imports(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("import os\nfrom PySide6.QtCore import QObject\n"
-                      "def f():\n    import pyqtgraph as pg\n    importlib.import_module('shiboken6')\n")
-    assert qt_imports(sample) == [(2, "PySide6.QtCore", True), (4, "pyqtgraph", False),
-                                  (5, "shiboken6", False)]
+    sample.write_text(
+        "import os\nfrom PySide6.QtCore import QObject\n"
+        "def f():\n    import pyqtgraph as pg\n    importlib.import_module('shiboken6')\n"
+    )
+    assert qt_imports(sample) == [(2, "PySide6.QtCore", True), (4, "pyqtgraph", False), (5, "shiboken6", False)]

@@ -8,38 +8,68 @@ import pytest
 from playground.training.numbers import format_number
 
 
-@pytest.mark.parametrize("value, text", [
-    (0.0, "0"), (-0.0, "0"), (1.0, "1"), (100.0, "100"), (0.5, "0.5"), (12.5, "12.5"),
-    (0.693147, "0.6931"), (0.1 + 0.2, "0.3"), (-7, "-7"), (42, "42"), (9999, "9999"),
-    (1234.5, "1235"),            # halves round up, as people do (not to even)
-    (0.001, "0.001"), (0.0012345, "0.001235"),
-    (0.99996, "1"),              # rounding carries into a new digit
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (0.0, "0"),
+        (-0.0, "0"),
+        (1.0, "1"),
+        (100.0, "100"),
+        (0.5, "0.5"),
+        (12.5, "12.5"),
+        (0.693147, "0.6931"),
+        (0.1 + 0.2, "0.3"),
+        (-7, "-7"),
+        (42, "42"),
+        (9999, "9999"),
+        (1234.5, "1235"),  # halves round up, as people do (not to even)
+        (0.001, "0.001"),
+        (0.0012345, "0.001235"),
+        (0.99996, "1"),  # rounding carries into a new digit
+    ],
+)
 def test_plain_numbers_have_at_most_four_significant_digits(value, text):
     assert format_number(value) == text
 
 
-@pytest.mark.parametrize("value, text", [
-    (12345.0, "1.235e4"), (10000, "1e4"), (9999.6, "1e4"), (99999, "1e5"),
-    (123456789, "1.235e8"), (1e90, "1e90"), (-2.5e12, "-2.5e12"),
-    (3.2e-5, "3.2e-5"), (0.00099996, "0.001"), (-0.00012345, "-1.235e-4"),
-    (1.7976931348623157e308, "1.798e308"), (5e-324, "5e-324"),
-    (10 ** 400, "1e400"),         # an integer no float can hold (a corrupt session's step count)
-    (-(10 ** 4000) * 7, "-7e4000"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (12345.0, "1.235e4"),
+        (10000, "1e4"),
+        (9999.6, "1e4"),
+        (99999, "1e5"),
+        (123456789, "1.235e8"),
+        (1e90, "1e90"),
+        (-2.5e12, "-2.5e12"),
+        (3.2e-5, "3.2e-5"),
+        (0.00099996, "0.001"),
+        (-0.00012345, "-1.235e-4"),
+        (1.7976931348623157e308, "1.798e308"),
+        (5e-324, "5e-324"),
+        (10**400, "1e400"),  # an integer no float can hold (a corrupt session's step count)
+        (-(10**4000) * 7, "-7e4000"),
+    ],
+)
 def test_large_and_tiny_numbers_use_short_scientific_notation(value, text):
     assert format_number(value) == text
 
 
 def test_a_ninety_digit_loss_prints_short():
-    assert format_number(float(10 ** 90 + 123)) == "1e90"
+    assert format_number(float(10**90 + 123)) == "1e90"
     assert len(format_number(1.2345678e89)) <= len("1.235e89")
 
 
-@pytest.mark.parametrize("value, text", [
-    (float("nan"), "nan"), (float("inf"), "inf"), (-float("inf"), "-inf"),
-    (np.float32("nan"), "nan"), (np.float64("-inf"), "-inf"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (float("nan"), "nan"),
+        (float("inf"), "inf"),
+        (-float("inf"), "-inf"),
+        (np.float32("nan"), "nan"),
+        (np.float64("-inf"), "-inf"),
+    ],
+)
 def test_non_finite_values_read_as_words(value, text):
     assert format_number(value) == text
 

@@ -63,8 +63,15 @@ def test_every_shown_number_is_the_engines():
 
 
 def _loss(snap, weights=None, inputs=None):
-    return build_point_graph(snap.__class__(**{**snap.__dict__, **({"weights": weights} if weights else {}),
-                                               **({"inputs": inputs} if inputs is not None else {})})).loss
+    return build_point_graph(
+        snap.__class__(
+            **{
+                **snap.__dict__,
+                **({"weights": weights} if weights else {}),
+                **({"inputs": inputs} if inputs is not None else {}),
+            }
+        )
+    ).loss
 
 
 @pytest.mark.parametrize("case", CASES[:4])
@@ -103,8 +110,11 @@ def test_walking_the_backward_pass_adds_up_to_each_gradient(case):
             if node.grad is None:
                 assert node.index not in final
                 continue
-            total = sum(share.value for _, share in shares_into(steps, node.index)) \
-                if node.index != graph.root else np.ones_like(node.value)
+            total = (
+                sum(share.value for _, share in shares_into(steps, node.index))
+                if node.index != graph.root
+                else np.ones_like(node.value)
+            )
             np.testing.assert_allclose(total, node.grad, rtol=0, atol=1e-13)
             np.testing.assert_allclose(final[node.index], node.grad, rtol=0, atol=1e-13)
         # The engine's order: a node is stepped only after every node it feeds.
@@ -123,8 +133,13 @@ def test_elementwise_shares_are_incoming_times_local():
         for share in step.contributions:
             if is_elementwise(op):
                 product = step.incoming * share.local
-                np.testing.assert_allclose(share.value, product.reshape(-1)[:share.value.size].reshape(
-                    share.value.shape) if product.shape != share.value.shape else product, atol=1e-15)
+                np.testing.assert_allclose(
+                    share.value,
+                    product.reshape(-1)[: share.value.size].reshape(share.value.shape)
+                    if product.shape != share.value.shape
+                    else product,
+                    atol=1e-15,
+                )
                 checked += 1
             else:
                 assert share.local is None
@@ -194,8 +209,13 @@ def test_layout_runs_left_to_right_and_orders_to_avoid_crossings():
             path = layout.paths[(parent, child)]
             assert [x for x, _ in path] == list(np.arange(path[0][0], path[-1][0] + 1))
         assert len(set(layout.positions.values())) == len(graph.nodes)
-    assert layout_graph(len(build_point_graph(snapshot([16, 16], "tanh", "sigmoid", 1, 1.0)).nodes),
-                        build_point_graph(snapshot([16, 16], "tanh", "sigmoid", 1, 1.0)).edges).crossings == 0
+    assert (
+        layout_graph(
+            len(build_point_graph(snapshot([16, 16], "tanh", "sigmoid", 1, 1.0)).nodes),
+            build_point_graph(snapshot([16, 16], "tanh", "sigmoid", 1, 1.0)).edges,
+        ).crossings
+        == 0
+    )
     # Two sources listed crosswise: 0 feeds 3, 1 feeds 2; barycentres uncross them.
     crossed = layout_graph(4, [(0, 3), (1, 2)])
     assert crossed.crossings == 0

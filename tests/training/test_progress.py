@@ -23,8 +23,13 @@ def test_a_log_gets_a_plain_line_at_the_start_and_each_quarter(monkeypatch):
     log = io.StringIO()
     monkeypatch.setattr(sys, "stderr", log)
     _run(500, 5)
-    assert log.getvalue().splitlines() == ["5/500 loss 0.200", "125/500 loss 0.008", "250/500 loss 0.004",
-                                           "375/500 loss 0.003", "500/500 loss 0.002"]
+    assert log.getvalue().splitlines() == [
+        "5/500 loss 0.200",
+        "125/500 loss 0.008",
+        "250/500 loss 0.004",
+        "375/500 loss 0.003",
+        "500/500 loss 0.002",
+    ]
     assert "\r" not in log.getvalue()
     log.seek(0), log.truncate()
     _run(3, 1)  # a second run in the same process starts its own lines
@@ -35,5 +40,6 @@ def test_a_terminal_gets_one_line_redrawn_in_place(monkeypatch):
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     _run(100, 50)
-    assert terminal.getvalue() == ("\r[###############...............] 50/100 loss 0.020"
-                                   "\r[##############################] 100/100 loss 0.010\n")
+    assert terminal.getvalue() == (
+        "\r[###############...............] 50/100 loss 0.020\r[##############################] 100/100 loss 0.010\n"
+    )

@@ -19,8 +19,9 @@ from playground.training.regions import (
 
 
 def _trainer(activation: str = "relu", **fields: object) -> Trainer:
-    trainer = Trainer(make_dataset("circle", n=80, noise=0.1, seed=0),
-                      TrainingConfig(hidden=(8, 6), activation=activation, **fields))
+    trainer = Trainer(
+        make_dataset("circle", n=80, noise=0.1, seed=0), TrainingConfig(hidden=(8, 6), activation=activation, **fields)
+    )
     trainer.step(3)
     return trainer
 

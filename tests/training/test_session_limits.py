@@ -54,8 +54,9 @@ def with_history(trainer: Trainer, history: History) -> Trainer:
 
 def test_a_session_with_300000_epochs_round_trips(tmp_path):
     ds = make_dataset("spiral", n=60, noise=0.1, seed=0, test_fraction=0.25)
-    trainer = with_history(Trainer(ds, TrainingConfig(hidden=(8, 8), optimizer="adam", seed=0)),
-                           long_history(3, 300_000))
+    trainer = with_history(
+        Trainer(ds, TrainingConfig(hidden=(8, 8), optimizer="adam", seed=0)), long_history(3, 300_000)
+    )
     path = tmp_path / "long.playground.json"
     save_session(path, trainer)
     assert path.stat().st_size < MAX_BYTES
@@ -75,8 +76,11 @@ def test_the_writer_refuses_what_the_reader_would(tmp_path, monkeypatch):
     before = path.read_bytes()
     monkeypatch.setattr(sessions, "MAX_HISTORY_EPOCHS", 4)
     trainer.step(1)
-    with pytest.raises(ValueError, match=r"^s\.playground\.json: the history has 6 epochs, more than the 4 "
-                                         r"a session file holds"):
+    with pytest.raises(
+        ValueError,
+        match=r"^s\.playground\.json: the history has 6 epochs, more than the 4 "
+        r"a session file holds",
+    ):
         save_session(path, trainer)
     assert path.read_bytes() == before  # nothing written
     monkeypatch.undo()
@@ -100,8 +104,9 @@ def _worst_floats(n: int) -> list[float]:
 
 def test_each_part_of_the_largest_session_fits_its_share_of_max_bytes():
     # The dataset: MAX_POINTS points of the longest floats, as regression (the longest targets).
-    points = Dataset(np.array(_worst_floats(2000)).reshape(1000, 2), _worst_floats(1000), "regression",
-                     is_test=[False] * 1000)
+    points = Dataset(
+        np.array(_worst_floats(2000)).reshape(1000, 2), _worst_floats(1000), "regression", is_test=[False] * 1000
+    )
     per_point = len(json.dumps(points.to_dict(), separators=(",", ":"))) / 1000
     assert per_point <= sessions.DATASET_BYTES_PER_POINT
     # The state: weights and Adam's two arrays of the largest network, as JSON numbers.
@@ -142,8 +147,11 @@ def test_a_file_of_empty_lists_is_refused_before_it_is_decoded(tmp_path):
     path = tmp_path / "hostile.playground.json"
     count = 7_000_000  # 21 MB of text that would decode into 7 million lists (about 450 MB)
     path.write_text('{"format":"playground-session","junk":[' + "[]," * count + "[]]}")
-    with pytest.raises(ValueError, match=r"^hostile\.playground\.json: holds more than the 1,500,000 lists "
-                                         r"and objects a playground file can have"):
+    with pytest.raises(
+        ValueError,
+        match=r"^hostile\.playground\.json: holds more than the 1,500,000 lists "
+        r"and objects a playground file can have",
+    ):
         load_session(path)
 
 
@@ -153,8 +161,11 @@ def test_an_oversized_history_column_is_refused_before_it_is_decoded(tmp_path):
     data["history"]["train_loss"] = "A" * 5_000_000  # for an empty history
     path = tmp_path / "big.playground.json"
     path.write_text(json.dumps(data))
-    with pytest.raises(ValueError, match=r"history\.train_loss: expected base64 text of 0 numbers "
-                                         r"\(0 characters\), got 5,000,000"):
+    with pytest.raises(
+        ValueError,
+        match=r"history\.train_loss: expected base64 text of 0 numbers "
+        r"\(0 characters\), got 5,000,000",
+    ):
         load_session(path)
 
 

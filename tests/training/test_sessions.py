@@ -17,8 +17,17 @@ from playground.training import Trainer, TrainingConfig, load_session, save_sess
 from playground.training.sessions import FORMAT, VERSION, session_from_dict, session_to_dict
 from playground.training.timeline import Timeline
 
-HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr",
-                   "grad_norms", "bias_grad_norms", "weight_norms")
+HISTORY_COLUMNS = (
+    "epoch",
+    "train_loss",
+    "test_loss",
+    "train_metric",
+    "test_metric",
+    "lr",
+    "grad_norms",
+    "bias_grad_norms",
+    "weight_norms",
+)
 
 
 def assert_same_state(a: Trainer, b: Trainer) -> None:
@@ -40,17 +49,35 @@ def assert_same_state(a: Trainer, b: Trainer) -> None:
 
 
 CONFIGS = {
-    "adam-dropout": TrainingConfig(hidden=(6, 4), optimizer="adam", lr=0.03, batch_size=7, dropout=0.2,
-                                   seed=5),
-    "momentum-l2-schedule": TrainingConfig(hidden=(5,), activation="relu", init="he", optimizer="momentum",
-                                           momentum=0.8, lr=0.02, batch_size=10, l2=0.01, l1=0.001,
-                                           schedule="step", schedule_gamma=0.5, schedule_every=8, seed=2),
-    "float32-standardized": TrainingConfig(hidden=(4, 4), activation=("tanh", "sigmoid"),
-                                           features=("x1", "x2", "x1^2", "x2^2", "sin(x1)"),
-                                           standardize=True, optimizer="nesterov", lr=0.05,
-                                           batch_size=9, weight_decay=0.01, dtype="float32", seed=1),
-    "early-stopping": TrainingConfig(hidden=(4,), optimizer="adam", lr=0.05, batch_size=5,
-                                     patience=3, seed=0),
+    "adam-dropout": TrainingConfig(hidden=(6, 4), optimizer="adam", lr=0.03, batch_size=7, dropout=0.2, seed=5),
+    "momentum-l2-schedule": TrainingConfig(
+        hidden=(5,),
+        activation="relu",
+        init="he",
+        optimizer="momentum",
+        momentum=0.8,
+        lr=0.02,
+        batch_size=10,
+        l2=0.01,
+        l1=0.001,
+        schedule="step",
+        schedule_gamma=0.5,
+        schedule_every=8,
+        seed=2,
+    ),
+    "float32-standardized": TrainingConfig(
+        hidden=(4, 4),
+        activation=("tanh", "sigmoid"),
+        features=("x1", "x2", "x1^2", "x2^2", "sin(x1)"),
+        standardize=True,
+        optimizer="nesterov",
+        lr=0.05,
+        batch_size=9,
+        weight_decay=0.01,
+        dtype="float32",
+        seed=1,
+    ),
+    "early-stopping": TrainingConfig(hidden=(4,), optimizer="adam", lr=0.05, batch_size=5, patience=3, seed=0),
 }
 
 
@@ -148,8 +175,11 @@ def test_fresh_and_regression_sessions_round_trip(tmp_path):
     assert_same_state(fresh, loaded)
     assert loaded.epoch == 0 and len(loaded.history) == 0
 
-    reg = trained(TrainingConfig(hidden=(5,), optimizer="adam", lr=0.02, seed=4), 6,
-                  make_dataset("bumps", n=50, noise=0.1, seed=2, test_fraction=0.2))
+    reg = trained(
+        TrainingConfig(hidden=(5,), optimizer="adam", lr=0.02, seed=4),
+        6,
+        make_dataset("bumps", n=50, noise=0.1, seed=2, test_fraction=0.2),
+    )
     save_session(tmp_path / "reg.playground.json", reg)
     assert_same_state(reg, load_session(tmp_path / "reg.playground.json"))
 
@@ -198,8 +228,10 @@ def test_save_is_atomic(tmp_path, monkeypatch, where):
 # ------------------------------------------------------------------ bad files
 @pytest.fixture(scope="module")
 def good_session() -> dict:
-    tr = Trainer(make_dataset("xor", n=30, noise=0.1, seed=0, test_fraction=0.2),
-                 TrainingConfig(hidden=(3,), optimizer="adam", lr=0.05, batch_size=8, seed=0))
+    tr = Trainer(
+        make_dataset("xor", n=30, noise=0.1, seed=0, test_fraction=0.2),
+        TrainingConfig(hidden=(3,), optimizer="adam", lr=0.05, batch_size=8, seed=0),
+    )
     timeline = Timeline()
     timeline.follow(tr)
     for _ in range(3):
@@ -216,8 +248,11 @@ def as_version_1(data: dict) -> dict:
     for name, value in history.items():
         if isinstance(value, str):
             array = np.frombuffer(base64.b64decode(value), dtype="<f8").reshape(rows, -1)
-            array = array[:, 0] if array.shape[1] == 1 and name in ("train_loss", "test_loss", "train_metric",
-                                                                      "test_metric", "lr") else array
+            array = (
+                array[:, 0]
+                if array.shape[1] == 1 and name in ("train_loss", "test_loss", "train_metric", "test_metric", "lr")
+                else array
+            )
             history[name] = np.where(np.isnan(array), None, array).tolist()
     history["epoch"] = list(range(1, rows + 1))
     assert all(len(history[name][0]) == layers for name in ("grad_norms", "weight_norms"))
@@ -234,10 +269,12 @@ def v1(make):
 def mutated(change):
     """A bad file's content from ``change``, which edits a copy of a good session dict in place
     (then the file is that dict as JSON) or returns the file's text or bytes itself."""
+
     def make(good: dict) -> str | bytes:
         data = copy.deepcopy(good)
         result = change(data)
         return result if result is not None else json.dumps(data)
+
     return make
 
 
@@ -254,9 +291,11 @@ def _walk(data, path: str):
 
 def set_at(path: str, value):
     """Set the value at a dotted path such as ``"state.rng.state.state"`` (list indices as numbers)."""
+
     def change(data):
         target, key = _walk(data, path)
         target[key] = value
+
     return mutated(change)
 
 
@@ -264,15 +303,18 @@ def drop(path: str):
     def change(data):
         target, key = _walk(data, path)
         del target[key]
+
     return mutated(change)
 
 
 def replaced_by_literal(path: str, literal: str):
     """Write a marker number at ``path``, then swap it for ``literal`` in the JSON text."""
+
     def change(data):
         target, key = _walk(data, path)
         target[key] = 123.25
         return json.dumps(data).replace("123.25", literal, 1)
+
     return mutated(change)
 
 
@@ -300,8 +342,11 @@ BAD_FILES = [
     ("a pickle of numpy arrays", content(pickle.dumps({"params": np.zeros(3)})), "binary"),
     ("deeply nested", content("[" * 100_000 + "]" * 100_000), "recursion|nest|depth"),
     ("NaN literal", replaced_by_literal("state.params.0", "NaN"), "NaN is not a number this playground accepts"),
-    ("Infinity literal", v1(replaced_by_literal("history.train_loss.0", "-Infinity")),
-     "-Infinity is not a number this playground accepts"),
+    (
+        "Infinity literal",
+        v1(replaced_by_literal("history.train_loss.0", "-Infinity")),
+        "-Infinity is not a number this playground accepts",
+    ),
     # JSON, but not a session
     ("not an object", content("[1, 2, 3]"), "expected an object, got list"),
     ("a bare number", content("42"), "expected an object"),
@@ -329,9 +374,12 @@ BAD_FILES = [
     ("epoch as float", set_at("state.epoch", 3.0), "state.epoch"),
     ("best loss as text", set_at("state.best_loss", "low"), "state.best_loss"),
     # weights
-    ("number overflowing to infinity", replaced_by_literal("state.params.1", "1e999"),
-     "state.params: contains NaN or infinity"),
-    ("integer too large for a float", set_at("state.params.0", 10 ** 400), "state.params: .*too large"),
+    (
+        "number overflowing to infinity",
+        replaced_by_literal("state.params.1", "1e999"),
+        "state.params: contains NaN or infinity",
+    ),
+    ("integer too large for a float", set_at("state.params.0", 10**400), "state.params: .*too large"),
     ("weights too short", mutated(lambda d: d["state"]["params"].pop() and None), "state.params: expected"),
     ("weights too long", mutated(lambda d: d["state"]["params"].append(0.0)), "state.params: expected"),
     ("string in weights", set_at("state.params.2", "0.5"), "state.params: expected a list of numbers"),
@@ -339,11 +387,17 @@ BAD_FILES = [
     ("weights as an object", set_at("state.params", {"W": 1}), "state.params: expected a list"),
     ("negative optimiser steps", set_at("state.optimizer.steps", -2), r"state\.optimizer\.steps"),
     ("optimiser of another kind", mutated(_sgd_state_for_adam), r"state\.optimizer"),
-    ("optimiser array too short", mutated(lambda d: d["state"]["optimizer"]["m"].pop() and None),
-     r"state\.optimizer\.m"),
+    (
+        "optimiser array too short",
+        mutated(lambda d: d["state"]["optimizer"]["m"].pop() and None),
+        r"state\.optimizer\.m",
+    ),
     # history and epochs
-    ("history column of wrong length", v1(mutated(lambda d: d["history"]["train_loss"].pop() and None)),
-     r"history\.train_loss"),
+    (
+        "history column of wrong length",
+        v1(mutated(lambda d: d["history"]["train_loss"].pop() and None)),
+        r"history\.train_loss",
+    ),
     ("ragged history column", v1(set_at("history.grad_norms.0", [1.0])), "history"),
     ("text in a history column", v1(set_at("history.lr.1", "fast")), "history"),
     ("history n_layers mismatch", set_at("history.n_layers", 3), r"history\.(n_layers|grad_norms)"),
@@ -357,47 +411,58 @@ BAD_FILES = [
     ("rng state as text", set_at("state.rng.state.state", "x"), r"state\.rng"),
     ("rng as a list", set_at("state.rng", [1, 2]), "state.rng: expected an object"),
     ("bad standardizer", set_at("state.standardizer", {"mean": [0.0], "std": [0.0]}), "standardizer"),
-    ("standardizer with a huge integer", set_at("state.standardizer", {"mean": [10 ** 400], "std": [1]}),
-     "standardizer"),
+    ("standardizer with a huge integer", set_at("state.standardizer", {"mean": [10**400], "std": [1]}), "standardizer"),
     # every number is checked for type, finiteness and range, naming the field
-    ("Adam step count beyond any float", set_at("state.optimizer.steps", 10 ** 400),
-     r"state\.optimizer\.steps: expected a whole number in 0\.\.9,007,199,254,740,992"),
+    (
+        "Adam step count beyond any float",
+        set_at("state.optimizer.steps", 10**400),
+        r"state\.optimizer\.steps: expected a whole number in 0\.\.9,007,199,254,740,992",
+    ),
     ("step count as boolean", set_at("state.optimizer.steps", True), r"state\.optimizer\.steps: .*boolean"),
     ("step count as float", set_at("state.optimizer.steps", 3.0), r"state\.optimizer\.steps"),
-    ("epoch beyond any float", set_at("state.epoch", 10 ** 400), r"state\.epoch: expected a whole number in"),
+    ("epoch beyond any float", set_at("state.epoch", 10**400), r"state\.epoch: expected a whole number in"),
     ("epoch null", set_at("state.epoch", None), "state.epoch: expected a whole number, got null"),
     ("epoch true", set_at("state.epoch", True), "state.epoch: expected a whole number, got a boolean"),
     ("negative epoch", set_at("state.epoch", -1), "state.epoch"),
     ("best loss 1e309", replaced_by_literal("state.best_loss", "1e309"), "state.best_loss: expected a finite"),
-    ("best loss beyond any float", set_at("state.best_loss", 10 ** 400), "state.best_loss: .*too large"),
+    ("best loss beyond any float", set_at("state.best_loss", 10**400), "state.best_loss: .*too large"),
     ("negative best loss", set_at("state.best_loss", -1.0), "state.best_loss: expected a number >= 0"),
     ("epochs since best beyond the epoch", set_at("state.epochs_since_best", 99), "state.epochs_since_best"),
     ("epochs since best null", set_at("state.epochs_since_best", None), "state.epochs_since_best"),
-    ("learning rate beyond any float", set_at("config.lr", 10 ** 400), r"TrainingConfig\.lr: must be a finite"),
+    ("learning rate beyond any float", set_at("config.lr", 10**400), r"TrainingConfig\.lr: must be a finite"),
     ("learning rate 1e309", replaced_by_literal("config.lr", "1e309"), r"TrainingConfig\.lr: must be a finite"),
     ("batch size null", set_at("config.batch_size", None), r"TrainingConfig\.batch_size"),
     ("layer size true", set_at("config.hidden", [True]), r"TrainingConfig\.hidden"),
-    ("seed beyond any float", set_at("config.seed", 10 ** 400), r"TrainingConfig\.seed"),
-    ("rng counter beyond 128 bits", set_at("state.rng.state.state", 10 ** 400), r"state\.rng\.state\.state"),
+    ("seed beyond any float", set_at("config.seed", 10**400), r"TrainingConfig\.seed"),
+    ("rng counter beyond 128 bits", set_at("state.rng.state.state", 10**400), r"state\.rng\.state\.state"),
     ("rng increment even", set_at("state.rng.state.inc", 2), r"state\.rng\.state\.inc: .*odd"),
     ("rng has_uint32 of 5", set_at("state.rng.has_uint32", 5), r"state\.rng\.has_uint32"),
-    ("rng uinteger beyond 32 bits", set_at("state.rng.uinteger", 2 ** 40), r"state\.rng\.uinteger"),
+    ("rng uinteger beyond 32 bits", set_at("state.rng.uinteger", 2**40), r"state\.rng\.uinteger"),
     ("rng extra field", set_at("state.rng.extra", 1), r"state\.rng: expected the fields"),
     ("unknown status", set_at("state.status", "exploded"), "state.status: expected one of ok"),
-    ("standardizer of other features", set_at("state.standardizer", {"mean": [0.0] * 5, "std": [1.0] * 5}),
-     "state.standardizer: 5 features"),
+    (
+        "standardizer of other features",
+        set_at("state.standardizer", {"mean": [0.0] * 5, "std": [1.0] * 5}),
+        "state.standardizer: 5 features",
+    ),
     # the compact history (version 2)
-    ("history epochs beyond any float", set_at("history.epochs", 10 ** 400), r"history\.epochs: expected a whole"),
+    ("history epochs beyond any float", set_at("history.epochs", 10**400), r"history\.epochs: expected a whole"),
     ("history epochs not the epoch", set_at("history.epochs", 2), "state.epoch: 3 does not match the history's 2"),
-    ("history column too short", set_at("history.train_loss", "AAAA"),
-     r"history\.train_loss: expected base64 text of 3 numbers \(32 characters\), got 4"),
+    (
+        "history column too short",
+        set_at("history.train_loss", "AAAA"),
+        r"history\.train_loss: expected base64 text of 3 numbers \(32 characters\), got 4",
+    ),
     ("history column not base64", set_at("history.train_loss", "!" * 32), r"history\.train_loss: not valid base64"),
-    ("history column with infinity", set_at("history.lr", base64.b64encode(np.array([1, np.inf, 1], "<f8")).decode()),
-     r"history\.lr\[1\]: infinity is not allowed"),
+    (
+        "history column with infinity",
+        set_at("history.lr", base64.b64encode(np.array([1, np.inf, 1], "<f8")).decode()),
+        r"history\.lr\[1\]: infinity is not allowed",
+    ),
     ("history column as a number", set_at("history.lr", 0.5), r"history\.lr: expected base64 text or a list"),
-    ("history n_layers beyond any float", set_at("history.n_layers", 10 ** 400), r"history\.n_layers"),
+    ("history n_layers beyond any float", set_at("history.n_layers", 10**400), r"history\.n_layers"),
     # version 1 histories
-    ("version 1 history with a huge integer", v1(set_at("history.lr.0", 10 ** 400)), r"history\.lr: .*too large"),
+    ("version 1 history with a huge integer", v1(set_at("history.lr.0", 10**400)), r"history\.lr: .*too large"),
     ("version 1 history with 1e309", v1(replaced_by_literal("history.lr.0", "1e309")), r"history\.lr: .*infinity"),
     ("version 1 history with a boolean", v1(set_at("history.lr.0", True)), r"history\.lr: expected numbers or null"),
     ("version 1 per-layer row of text", v1(set_at("history.weight_norms.1", "ab")), r"history\.weight_norms"),
@@ -406,29 +471,48 @@ BAD_FILES = [
     ("timeline per_level 0", set_at("timeline.per_level", 0), r"timeline\.per_level"),
     ("timeline snapshots as text", set_at("timeline.snapshots", "all"), r"timeline\.snapshots: expected a list"),
     ("snapshot at the current epoch", set_at("timeline.snapshots.2.epoch", 3), r"timeline\.snapshots\[2\]\.epoch"),
-    ("snapshots out of order", set_at("timeline.snapshots.1.epoch", 0),
-     r"timeline\.snapshots\[1\]\.epoch: 0 is not after the previous snapshot's 0"),
+    (
+        "snapshots out of order",
+        set_at("timeline.snapshots.1.epoch", 0),
+        r"timeline\.snapshots\[1\]\.epoch: 0 is not after the previous snapshot's 0",
+    ),
     ("snapshot epoch as float", set_at("timeline.snapshots.1.epoch", 1.0), r"timeline\.snapshots\[1\]\.epoch"),
     ("snapshot weights too short", set_at("timeline.snapshots.1.params", "AAAA"), r"timeline\.snapshots\[1\]\.params"),
     ("snapshot weights as a list", set_at("timeline.snapshots.1.params", [0.0]), r"timeline\.snapshots\[1\]\.params"),
-    ("snapshot weights with NaN", mutated(lambda d: d["timeline"]["snapshots"][1].__setitem__(
-        "params", base64.b64encode(np.full(len(d["state"]["params"]), np.nan, "<f8")).decode())),
-     r"timeline\.snapshots\[1\]\.params\[0\]: NaN or infinity"),
-    ("snapshot step count beyond any float", set_at("timeline.snapshots.1.optimizer.steps", 10 ** 400),
-     r"timeline\.snapshots\[1\]\.optimizer\.steps"),
-    ("snapshot optimiser of another kind", set_at("timeline.snapshots.1.optimizer", {"steps": 1}),
-     r"timeline\.snapshots\[1\]\.optimizer"),
+    (
+        "snapshot weights with NaN",
+        mutated(
+            lambda d: d["timeline"]["snapshots"][1].__setitem__(
+                "params", base64.b64encode(np.full(len(d["state"]["params"]), np.nan, "<f8")).decode()
+            )
+        ),
+        r"timeline\.snapshots\[1\]\.params\[0\]: NaN or infinity",
+    ),
+    (
+        "snapshot step count beyond any float",
+        set_at("timeline.snapshots.1.optimizer.steps", 10**400),
+        r"timeline\.snapshots\[1\]\.optimizer\.steps",
+    ),
+    (
+        "snapshot optimiser of another kind",
+        set_at("timeline.snapshots.1.optimizer", {"steps": 1}),
+        r"timeline\.snapshots\[1\]\.optimizer",
+    ),
     ("snapshot rng as text", set_at("timeline.snapshots.1.rng", "x"), r"timeline\.snapshots\[1\]\.rng"),
-    ("snapshot best loss 1e309", replaced_by_literal("timeline.snapshots.1.best_loss", "1e309"),
-     r"timeline\.snapshots\[1\]\.best_loss"),
-    ("more snapshots than the timeline keeps",
-     mutated(lambda d: d["timeline"].__setitem__("snapshots", d["timeline"]["snapshots"][:1] * 600)),
-     r"timeline\.snapshots: 600 snapshots, more than the 511"),
+    (
+        "snapshot best loss 1e309",
+        replaced_by_literal("timeline.snapshots.1.best_loss", "1e309"),
+        r"timeline\.snapshots\[1\]\.best_loss",
+    ),
+    (
+        "more snapshots than the timeline keeps",
+        mutated(lambda d: d["timeline"].__setitem__("snapshots", d["timeline"]["snapshots"][:1] * 600)),
+        r"timeline\.snapshots: 600 snapshots, more than the 511",
+    ),
 ]
 
 
-@pytest.mark.parametrize("maker,expected", [(m, e) for _, m, e in BAD_FILES],
-                         ids=[name for name, _, _ in BAD_FILES])
+@pytest.mark.parametrize("maker,expected", [(m, e) for _, m, e in BAD_FILES], ids=[name for name, _, _ in BAD_FILES])
 def test_bad_session_files_raise_helpful_valueerrors(tmp_path, good_session, maker, expected):
     raw = maker(good_session)
     path = tmp_path / "bad.playground.json"

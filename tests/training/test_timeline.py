@@ -43,8 +43,17 @@ def assert_same_state(a: Trainer, b: Trainer) -> None:
     for key in sa:
         assert np.array_equal(sa[key], sb[key]), key
     assert a.rng.bit_generator.state == b.rng.bit_generator.state
-    for name in ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr",
-                 "grad_norms", "bias_grad_norms", "weight_norms"):
+    for name in (
+        "epoch",
+        "train_loss",
+        "test_loss",
+        "train_metric",
+        "test_metric",
+        "lr",
+        "grad_norms",
+        "bias_grad_norms",
+        "weight_norms",
+    ):
         assert np.array_equal(a.history.array(name), b.history.array(name), equal_nan=True), name
 
 
@@ -64,7 +73,7 @@ def test_bound_holds_over_100000_epochs(dataset):
     # Spacing grows toward the past: the gaps never shrink going back in time ...
     assert np.all(np.diff(gaps) <= 0)
     # ... from single epochs (every recent epoch kept) ...
-    assert np.array_equal(epochs[-timeline.per_level:], np.arange(100_001 - timeline.per_level, 100_001))
+    assert np.array_equal(epochs[-timeline.per_level :], np.arange(100_001 - timeline.per_level, 100_001))
     # ... to powers of two that still cover the oldest stretch every 2% of the run.
     assert set(gaps.tolist()) <= {2**k for k in range(20)}
     assert gaps.max() <= 0.025 * 100_000

@@ -1,4 +1,5 @@
 """The benchmarks' timing helpers: interleaved rounds, per-round ratios, percentiles (no timings asserted)."""
+
 from __future__ import annotations
 
 import math
@@ -33,4 +34,3 @@ def test_median_ratio_is_the_median_of_the_per_round_ratios():
 def test_percentiles_in_milliseconds():
     assert timing.percentiles_ms([0.01] * 9 + [0.1], (50, 100)) == pytest.approx([10.0, 100.0])
     assert all(math.isnan(v) for v in timing.percentiles_ms([], (50, 90)))
-

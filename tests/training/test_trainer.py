@@ -29,8 +29,17 @@ def weights(tr: Trainer) -> np.ndarray:
 
 
 def history_table(tr: Trainer) -> dict[str, np.ndarray]:
-    names = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr",
-             "grad_norms", "bias_grad_norms", "weight_norms")
+    names = (
+        "epoch",
+        "train_loss",
+        "test_loss",
+        "train_metric",
+        "test_metric",
+        "lr",
+        "grad_norms",
+        "bias_grad_norms",
+        "weight_norms",
+    )
     return {name: tr.history.array(name).copy() for name in names}
 
 
@@ -45,9 +54,13 @@ def n_layers(tr: Trainer) -> int:
 
 
 def np_activation(name: str, z: np.ndarray) -> np.ndarray:
-    return {"tanh": np.tanh, "relu": lambda v: np.maximum(v, 0.0),
-            "sigmoid": lambda v: 1.0 / (1.0 + np.exp(-v)),
-            "leaky_relu": lambda v: np.where(v > 0, v, 0.01 * v), "linear": lambda v: v}[name](z)
+    return {
+        "tanh": np.tanh,
+        "relu": lambda v: np.maximum(v, 0.0),
+        "sigmoid": lambda v: 1.0 / (1.0 + np.exp(-v)),
+        "leaky_relu": lambda v: np.where(v > 0, v, 0.01 * v),
+        "linear": lambda v: v,
+    }[name](z)
 
 
 # ------------------------------------------------------------------ construction
@@ -92,8 +105,9 @@ def test_step_returns_stats_of_each_epoch():
         assert stats.lr == 0.05
         assert stats.grad_norms.shape == stats.bias_grad_norms.shape == stats.weight_norms.shape == (layers,)
         assert np.all(np.isfinite(stats.grad_norms)) and np.all(stats.grad_norms > 0)
-        np.testing.assert_allclose(stats.weight_norms,
-                                   [np.linalg.norm(layer.W.data) for layer in tr.model.layers], rtol=1e-12)
+        np.testing.assert_allclose(
+            stats.weight_norms, [np.linalg.norm(layer.W.data) for layer in tr.model.layers], rtol=1e-12
+        )
         seen.append(stats)
 
     # The history holds one row per epoch, equal to the stats returned.
@@ -277,9 +291,19 @@ def test_new_learning_rate_keeps_weights_and_applies_next_epoch():
     assert not np.array_equal(other.model.params.data, tr.model.params.data)
 
 
-@pytest.mark.parametrize("new", [{"optimizer": "sgd"}, {"optimizer": "momentum", "momentum": 0.5},
-                                 {"optimizer": "nesterov"}, {"batch_size": 3}, {"l2": 0.01},
-                                 {"dropout": 0.2}, {"weight_decay": 0.01}, {"schedule": "exponential"}])
+@pytest.mark.parametrize(
+    "new",
+    [
+        {"optimizer": "sgd"},
+        {"optimizer": "momentum", "momentum": 0.5},
+        {"optimizer": "nesterov"},
+        {"batch_size": 3},
+        {"l2": 0.01},
+        {"dropout": 0.2},
+        {"weight_decay": 0.01},
+        {"schedule": "exponential"},
+    ],
+)
 def test_hyperparameter_changes_keep_weights(new):
     tr = Trainer(xor_data(), small_config())
     tr.step(3)
@@ -304,11 +328,18 @@ def test_momentum_change_reaches_the_optimiser():
     assert isinstance(tr.optimizer, nn.Adam) and tr.optimizer.lr == 0.01 and tr.optimizer.steps == 0
 
 
-@pytest.mark.parametrize("changes,field", [
-    ({"hidden": (5,)}, "hidden"), ({"activation": "relu"}, "activation"),
-    ({"features": ("x1", "x2", "x1*x2")}, "features"), ({"init": "he"}, "init"), ({"seed": 11}, "seed"),
-    ({"standardize": True}, "standardize"), ({"dtype": "float32"}, "dtype"),
-])
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"hidden": (5,)}, "hidden"),
+        ({"activation": "relu"}, "activation"),
+        ({"features": ("x1", "x2", "x1*x2")}, "features"),
+        ({"init": "he"}, "init"),
+        ({"seed": 11}, "seed"),
+        ({"standardize": True}, "standardize"),
+        ({"dtype": "float32"}, "dtype"),
+    ],
+)
 def test_architecture_change_rebuilds_and_says_so(changes, field):
     ds = xor_data()
     tr = Trainer(ds, small_config())
@@ -595,8 +626,9 @@ def test_max_epochs_stops_at_exactly_that_epoch():
 
 
 def test_learning_rate_schedule_shows_in_the_stats():
-    tr = Trainer(xor_data(), small_config(optimizer="sgd", lr=0.4, schedule="step", schedule_gamma=0.5,
-                                          schedule_every=2))
+    tr = Trainer(
+        xor_data(), small_config(optimizer="sgd", lr=0.4, schedule="step", schedule_gamma=0.5, schedule_every=2)
+    )
     tr.step(5)
     np.testing.assert_allclose(tr.history.array("lr"), [0.4, 0.4, 0.2, 0.2, 0.1])
 
@@ -702,6 +734,7 @@ def test_standardize_gives_zero_mean_unit_std_on_training_points():
     np.testing.assert_allclose(inputs.std(axis=0), 1.0, rtol=1e-12)
     # The test points use the training points' mapping.
     from playground.data import compute_features
+
     F_train = compute_features(ds.X_train, cfg.features)
     F_test = compute_features(ds.X_test, cfg.features)
     expected = (F_test - F_train.mean(axis=0)) / F_train.std(axis=0)

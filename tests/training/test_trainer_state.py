@@ -18,13 +18,16 @@ def spiral():
 
 
 # ------------------------------------------------------------------ capture
-@pytest.mark.parametrize("change", [
-    dict(hidden=(8,)),                          # architecture: the network is rebuilt
-    dict(activation="relu", init="he"),
-    dict(lr=0.2),                               # hyperparameter: weights kept, optimiser too
-    dict(optimizer="sgd"),                      # a fresh optimiser
-    dict(standardize=False, features=("x1", "x2", "x1*x2")),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(hidden=(8,)),  # architecture: the network is rebuilt
+        dict(activation="relu", init="he"),
+        dict(lr=0.2),  # hyperparameter: weights kept, optimiser too
+        dict(optimizer="sgd"),  # a fresh optimiser
+        dict(standardize=False, features=("x1", "x2", "x1*x2")),
+    ],
+)
 def test_restoring_a_capture_continues_as_if_nothing_had_changed(spiral, change):
     cfg = WINDOW_CONFIG.replace(dropout=0.1, patience=50, standardize=True)
     tr, twin = Trainer(spiral, cfg), Trainer(spiral, cfg)
@@ -48,9 +51,9 @@ def test_a_state_can_be_restored_again_and_shares_nothing_with_the_trainer(spira
     tr.step(5)
     state = tr.capture()
     expected = fingerprint(tr)
-    tr.step(3)                                 # training on does not reach into the state
+    tr.step(3)  # training on does not reach into the state
     tr.restore_state(state)
-    tr.model.params.data[:] = 0.0              # nor does writing into the restored trainer
+    tr.model.params.data[:] = 0.0  # nor does writing into the restored trainer
     tr.history.truncate(0)
     tr.restore_state(state)
     assert_same(fingerprint(tr), expected)
@@ -76,8 +79,7 @@ def test_a_state_for_another_task_is_refused_and_nothing_changes(spiral):
     state = tr.capture()
     tr.set_dataset(make_dataset("blobs", n=90, noise=0.1, seed=0, classes=3))
     before = fingerprint(tr)
-    with pytest.raises(ValueError, match="for classification with 2 classes, the dataset is "
-                                         "classification with 3"):
+    with pytest.raises(ValueError, match="for classification with 2 classes, the dataset is classification with 3"):
         tr.restore_state(state)
     assert_same(fingerprint(tr), before)
     with pytest.raises(TypeError, match="TrainerState"):
@@ -88,8 +90,9 @@ def test_a_state_for_another_task_is_refused_and_nothing_changes(spiral):
 # ------------------------------------------------------------- hand edits
 def small_trainer() -> Trainer:
     data = make_dataset("xor", n=40, noise=0.1, seed=2, test_fraction=0.25)
-    return Trainer(data, TrainingConfig(hidden=(3,), activation="tanh", optimizer="adam", lr=0.05,
-                                        batch_size=8, seed=1))
+    return Trainer(
+        data, TrainingConfig(hidden=(3,), activation="tanh", optimizer="adam", lr=0.05, batch_size=8, seed=1)
+    )
 
 
 def by_hand(tr: Trainer, X: np.ndarray) -> np.ndarray:
@@ -134,25 +137,34 @@ def test_training_continues_from_the_edited_weight():
     assert_same(fingerprint(tr), fingerprint(twin))
 
 
-@pytest.mark.parametrize("layer, kind, index, value, message", [
-    (2, "weight", (0, 0), 1.0, r"layer must be a whole number in 0\.\.1 \(0 = first hidden layer, 1 = output\), got 2"),
-    (-1, "bias", 0, 1.0, "layer must be a whole number in 0..1"),
-    (True, "bias", 0, 1.0, "layer must be a whole number"),
-    (0.0, "bias", 0, 1.0, "layer must be a whole number"),
-    (0, "weights", (0, 0), 1.0, "kind must be 'weight' or 'bias', got 'weights'"),
-    (0, "weight", (2, 0), 1.0, r"index i must be a whole number in 0\.\.1 for layer 0, got 2"),
-    (0, "weight", (0, 3), 1.0, r"index j must be a whole number in 0\.\.2 for layer 0, got 3"),
-    (1, "weight", (0, 1), 1.0, r"index j must be a whole number in 0\.\.0 for layer 1, got 1"),
-    (0, "weight", (0, 1.0), 1.0, "index j must be a whole number"),
-    (0, "weight", 0, 1.0, r"a weight's index is a pair \(i, j\), got 0"),
-    (0, "bias", 3, 1.0, r"index j must be a whole number in 0\.\.2 for layer 0, got 3"),
-    (0, "bias", (0,), 1.0, "index j must be a whole number"),
-    (0, "bias", 0, float("nan"), "value must be a finite float64 number, got nan"),
-    (0, "bias", 0, float("inf"), "value must be a finite float64 number, got inf"),
-    (0, "bias", 0, 10 ** 400, "value must be a finite float64 number, got 1e400"),
-    (0, "bias", 0, "1", "value must be a number"),
-    (0, "bias", 0, True, "value must be a number"),
-])
+@pytest.mark.parametrize(
+    "layer, kind, index, value, message",
+    [
+        (
+            2,
+            "weight",
+            (0, 0),
+            1.0,
+            r"layer must be a whole number in 0\.\.1 \(0 = first hidden layer, 1 = output\), got 2",
+        ),
+        (-1, "bias", 0, 1.0, "layer must be a whole number in 0..1"),
+        (True, "bias", 0, 1.0, "layer must be a whole number"),
+        (0.0, "bias", 0, 1.0, "layer must be a whole number"),
+        (0, "weights", (0, 0), 1.0, "kind must be 'weight' or 'bias', got 'weights'"),
+        (0, "weight", (2, 0), 1.0, r"index i must be a whole number in 0\.\.1 for layer 0, got 2"),
+        (0, "weight", (0, 3), 1.0, r"index j must be a whole number in 0\.\.2 for layer 0, got 3"),
+        (1, "weight", (0, 1), 1.0, r"index j must be a whole number in 0\.\.0 for layer 1, got 1"),
+        (0, "weight", (0, 1.0), 1.0, "index j must be a whole number"),
+        (0, "weight", 0, 1.0, r"a weight's index is a pair \(i, j\), got 0"),
+        (0, "bias", 3, 1.0, r"index j must be a whole number in 0\.\.2 for layer 0, got 3"),
+        (0, "bias", (0,), 1.0, "index j must be a whole number"),
+        (0, "bias", 0, float("nan"), "value must be a finite float64 number, got nan"),
+        (0, "bias", 0, float("inf"), "value must be a finite float64 number, got inf"),
+        (0, "bias", 0, 10**400, "value must be a finite float64 number, got 1e400"),
+        (0, "bias", 0, "1", "value must be a number"),
+        (0, "bias", 0, True, "value must be a number"),
+    ],
+)
 def test_bad_edits_are_refused_by_name_and_change_nothing(layer, kind, index, value, message):
     tr = small_trainer()
     tr.step(1)

@@ -22,8 +22,9 @@ from playground.training.transforms import (
 
 
 def _trainer(hidden: tuple[int, ...], activation: str = "tanh", epochs: int = 3, **fields: object) -> Trainer:
-    trainer = Trainer(make_dataset("vshape", n=80, noise=0.1, seed=0),
-                      TrainingConfig(hidden=hidden, activation=activation, **fields))
+    trainer = Trainer(
+        make_dataset("vshape", n=80, noise=0.1, seed=0), TrainingConfig(hidden=hidden, activation=activation, **fields)
+    )
     trainer.step(epochs)
     return trainer
 
@@ -48,8 +49,14 @@ def test_two_unit_stages_equal_the_probe_exactly_with_chapter_labels() -> None:
     _, X = _carried()
     stages = trainer_stages(trainer, X)
     assert [s.label for s in stages] == [
-        "a(0) = x", "z(1) = W(1) a(0) + b(1)", "a(1) = tanh(z(1))", "z(2) = W(2) a(1) + b(2)",
-        "a(2) = tanh(z(2))", "z(3) = W(3) a(2) + b(3)", "a(3) = sigmoid(z(3))"]
+        "a(0) = x",
+        "z(1) = W(1) a(0) + b(1)",
+        "a(1) = tanh(z(1))",
+        "z(2) = W(2) a(1) + b(2)",
+        "a(2) = tanh(z(2))",
+        "z(3) = W(3) a(2) + b(3)",
+        "a(3) = sigmoid(z(3))",
+    ]
     probe = trainer.probe(X)
     expected = [probe.inputs]
     for z, a in zip(probe.z, probe.a):
@@ -116,8 +123,9 @@ def test_a_frames_probe_gives_the_network_on_raw_features_standardisation_includ
     grid, _ = grid_points(12, (-6.0, 6.0))
     names = trainer.config.features
     network = Network.from_trainer(trainer)
-    fitted = network_on_features(network.weights, network.activations, network.head,
-                                 compute_features(grid, names), trainer.probe(grid).z[0])
+    fitted = network_on_features(
+        network.weights, network.activations, network.head, compute_features(grid, names), trainer.probe(grid).z[0]
+    )
     _, X = _carried()
     stages = network_stages(fitted, compute_features(X, names))
     probe = trainer.probe(X)

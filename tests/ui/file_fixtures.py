@@ -90,12 +90,20 @@ def session_state(window) -> dict:
     """Everything a failed open must leave alone, as comparable values."""
     session = window.session
     params, epoch, history = session.run_in_worker(
-        lambda t: (t.model.params.data.copy(), t.epoch, json.dumps(t.history.to_dict())))
+        lambda t: (t.model.params.data.copy(), t.epoch, json.dumps(t.history.to_dict()))
+    )
     stack = session.undo_stack
-    return {"dataset": session.dataset, "config": session.config, "params": params.tolist(),
-            "epoch": epoch, "history": history, "undo": (stack.count(), stack.index(), stack.undoText()),
-            "title": window.windowTitle(), "modified": window.isWindowModified(),
-            "path": window.files.path}
+    return {
+        "dataset": session.dataset,
+        "config": session.config,
+        "params": params.tolist(),
+        "epoch": epoch,
+        "history": history,
+        "undo": (stack.count(), stack.index(), stack.undoText()),
+        "title": window.windowTitle(),
+        "modified": window.isWindowModified(),
+        "path": window.files.path,
+    }
 
 
 def assert_same_state(before: dict, after: dict) -> None:
@@ -128,5 +136,6 @@ def write_driver(path: Path, steps: list[dict], answers: dict | None = None) -> 
 
 def driver_records(stdout: str) -> list[dict]:
     """The driver's output lines, decoded."""
-    return [json.loads(line[len(DRIVER_PREFIX):]) for line in stdout.splitlines()
-            if line.startswith(DRIVER_PREFIX + " ")]
+    return [
+        json.loads(line[len(DRIVER_PREFIX) :]) for line in stdout.splitlines() if line.startswith(DRIVER_PREFIX + " ")
+    ]

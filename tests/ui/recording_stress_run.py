@@ -30,8 +30,10 @@ def main(folder: str, recordings: int) -> dict:
     from playground.ui.media.recorder import RecordingControls
 
     app = QApplication.instance() or QApplication([])
-    window = MainWindow(make_dataset("spiral", n=300, noise=0.1, seed=0, test_fraction=0.3),
-                        TrainingConfig(hidden=(16, 16), activation="tanh", lr=0.03, batch_size=10, seed=0))
+    window = MainWindow(
+        make_dataset("spiral", n=300, noise=0.1, seed=0, test_fraction=0.3),
+        TrainingConfig(hidden=(16, 16), activation="tanh", lr=0.03, batch_size=10, seed=0),
+    )
     window.resize(900, 560)
     window.show()
     for _ in range(20):
@@ -57,8 +59,13 @@ def main(folder: str, recordings: int) -> dict:
     epochs = window.session.latest_frame.epoch
     window.session.pause()
     window.close()
-    return {"paths": paths, "saved": saved, "epochs": epochs, "forks": len(FORKS),
-            "seconds": {"recording": recorded - began, "saving": finished - recorded}}
+    return {
+        "paths": paths,
+        "saved": saved,
+        "epochs": epochs,
+        "forks": len(FORKS),
+        "seconds": {"recording": recorded - began, "saving": finished - recorded},
+    }
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The inspected point is ringed in the activation space too, through the inspector's hook."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -5,6 +5,7 @@ position and angle, the region image) and compares it with the trainer's own
 probe, so a view that draws the wrong thing (``z`` for ``a``, a line from the
 wrong layer) fails here even when the frame it was given is right.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -207,8 +208,7 @@ def test_two_unit_layer_line_is_exact(qtbot):
 def test_three_classes_exact_in_the_output_aligned_plane(qtbot):
     """Softmax over 3 classes: the plane spans both class differences, so the shaded regions give
     every drawn point the class the model predicts."""
-    trainer, frame = _trained("blobs", TrainingConfig(hidden=(8, 6), activation="tanh", lr=0.03, seed=0),
-                              30, classes=3)
+    trainer, frame = _trained("blobs", TrainingConfig(hidden=(8, 6), activation="tanh", lr=0.03, seed=0), 30, classes=3)
     dataset = trainer.dataset
     view = _view(qtbot, frame)
     assert view.x_box.currentData() == OUTPUT_ALIGNED
@@ -250,7 +250,7 @@ def test_highlight_rings_the_point_where_the_layer_puts_it(qtbot, spiral):
     index = 17
     view.set_highlight(trainer.dataset.X[index])
     plane = view.plane()
-    a = trainer.probe(trainer.dataset.X[index:index + 1]).a[1]
+    a = trainer.probe(trainer.dataset.X[index : index + 1]).a[1]
     np.testing.assert_allclose(view.plot.highlight(), plane.project(a)[0], atol=1e-6)
     view.x_box.setCurrentIndex(view.x_box.findData(0))  # follows a change of plane
     np.testing.assert_allclose(view.plot.highlight(), a[0, [0, 1]], atol=1e-6)

@@ -148,15 +148,25 @@ def test_sigkill_then_restore_brings_back_what_was_autosaved(tmp_path):
     data = tmp_path / "data"
     autosaves = data / "autosave"
     # 1. Edit in a real app, then kill it -9 once the first edits are seconds old.
-    first = write_driver(tmp_path / "first.json", [
-        {"after": 0.2, "add_points": OLD_A},
-        {"after": 1.0, "add_points": OLD_B},
-        {"after": 0.1, "update_config": {"lr": 0.07}},
-        {"after": 0.1, "train": 4},
-        {"after": 3.0, "add_points": LATE},
-        {"after": 600, "quit": True}])
-    app = subprocess.Popen(app_command(), env=app_env(data, first, autosave_seconds=1), cwd=tmp_path,
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    first = write_driver(
+        tmp_path / "first.json",
+        [
+            {"after": 0.2, "add_points": OLD_A},
+            {"after": 1.0, "add_points": OLD_B},
+            {"after": 0.1, "update_config": {"lr": 0.07}},
+            {"after": 0.1, "train": 4},
+            {"after": 3.0, "add_points": LATE},
+            {"after": 600, "quit": True},
+        ],
+    )
+    app = subprocess.Popen(
+        app_command(),
+        env=app_env(data, first, autosave_seconds=1),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=_read_lines, args=(app.stdout, lines), daemon=True).start()
     seen = []
@@ -179,12 +189,13 @@ def test_sigkill_then_restore_brings_back_what_was_autosaved(tmp_path):
 
     # 3. The next start restores it into the window, then exits cleanly.
     out = tmp_path / "restored.playground.json"
-    second = write_driver(tmp_path / "second.json", [
-        {"after": 0.2, "report": True},
-        {"after": 0.0, "save_session": str(out)},
-        {"after": 0.0, "quit": True}])
-    done = subprocess.run(app_command("--restore"), env=app_env(data, second), cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    second = write_driver(
+        tmp_path / "second.json",
+        [{"after": 0.2, "report": True}, {"after": 0.0, "save_session": str(out)}, {"after": 0.0, "quit": True}],
+    )
+    done = subprocess.run(
+        app_command("--restore"), env=app_env(data, second), cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     report = driver_records(done.stdout)[0]
     assert report["title"] == "untitled* — Playground" and report["modified"] is True

@@ -1,4 +1,5 @@
 """The boundary map's title, colour key, line legend and Discretize, checked on the pixels drawn."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -45,8 +46,10 @@ def _contains(rgb: np.ndarray, colour, tolerance=2) -> bool:
 def _soft_map(k: int) -> np.ndarray:
     """Unsure everywhere (the winner has about 0.45..0.6): confidence shades are pale, hard regions not."""
     G = grid_points(N, DOMAIN)[0]
-    logits = np.stack([np.cos(2 * np.pi * c / k) * G[:, 0] + np.sin(2 * np.pi * c / k) * G[:, 1]
-                       for c in range(k)], axis=-1) * 0.05
+    logits = (
+        np.stack([np.cos(2 * np.pi * c / k) * G[:, 0] + np.sin(2 * np.pi * c / k) * G[:, 1] for c in range(k)], axis=-1)
+        * 0.05
+    )
     P = np.exp(logits - logits.max(axis=1, keepdims=True))
     return (P / P.sum(axis=1, keepdims=True)).reshape(N, N, k)
 

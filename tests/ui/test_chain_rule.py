@@ -29,8 +29,9 @@ def open_window(qtbot, dataset, config) -> MainWindow:
 @pytest.fixture
 def window(qtbot):
     ds = make_dataset("xor", n=60, noise=0.0, seed=0, test_fraction=0.25)
-    w = open_window(qtbot, ds, TrainingConfig(hidden=(4, 3), activation="tanh", optimizer="adam",
-                                              lr=0.05, batch_size=20, seed=0))
+    w = open_window(
+        qtbot, ds, TrainingConfig(hidden=(4, 3), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
+    )
     yield w
     w.close()
 
@@ -51,6 +52,7 @@ def start_inspecting(qtbot, window) -> None:
 
 def independent_gradients(window, point, target) -> list[tuple[np.ndarray, np.ndarray]]:
     """∂L/∂W, ∂L/∂b of the one point: a fresh MLP with the live weights, in the training thread."""
+
     def compute(trainer):
         live = trainer.model
         model = MLP(live.n_in, live.hidden, live.n_out, live.activations, dtype=live.dtype)
@@ -58,6 +60,7 @@ def independent_gradients(window, point, target) -> list[tuple[np.ndarray, np.nd
         y = np.array([int(target)]) if trainer.head.name == "softmax" else np.array([target])
         trainer.head.loss(model(Tensor(trainer.features(np.asarray([point])))), y).backward()
         return [(layer.W.grad.copy(), layer.b.grad.copy()) for layer in model.layers]
+
     return window.session.run_in_worker(compute)
 
 
@@ -237,10 +240,16 @@ def test_panel_explains_the_epoch_the_timeline_shows(qtbot, window):
     click(qtbot, window, float(x1), float(x2))
     qtbot.waitUntil(lambda: window.chain_rule.panel.inspection is not None, timeout=5000)
     window.session.view_epoch(5)
-    qtbot.waitUntil(lambda: window.session.latest_frame.viewing and window.session.latest_frame.epoch == 5,
-                    timeout=5000)
-    qtbot.waitUntil(lambda: window.chain_rule.panel.inspection.snapshot.weights[0][0].tolist()
-                    == window.session.latest_frame.weights[0][0].tolist(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.session.latest_frame.viewing and window.session.latest_frame.epoch == 5, timeout=5000
+    )
+    qtbot.waitUntil(
+        lambda: (
+            window.chain_rule.panel.inspection.snapshot.weights[0][0].tolist()
+            == window.session.latest_frame.weights[0][0].tolist()
+        ),
+        timeout=5000,
+    )
     shown = window.chain_rule.panel.inspection.snapshot
     for (W, b), (W5, b5) in zip(shown.weights, window.session.latest_frame.weights):
         np.testing.assert_array_equal(W, W5)

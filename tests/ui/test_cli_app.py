@@ -21,11 +21,23 @@ from playground.ui.shell.theme import apply_theme, theme_state
 def _run(tmp_path, *args, steps=(), timeout=60):
     """Start the app with ``args``; the driver runs ``steps``, reports, saves and quits."""
     out = tmp_path / "final.playground.json"
-    driver = write_driver(tmp_path / "driver.json", [
-        *steps, {"after": 0.1, "report": True}, {"after": 0.0, "save_session": str(out)},
-        {"after": 0.0, "quit": True}])
-    done = subprocess.run(app_command(*args), env=app_env(tmp_path / "data", driver), cwd=tmp_path,
-                          capture_output=True, text=True, timeout=timeout)
+    driver = write_driver(
+        tmp_path / "driver.json",
+        [
+            *steps,
+            {"after": 0.1, "report": True},
+            {"after": 0.0, "save_session": str(out)},
+            {"after": 0.0, "quit": True},
+        ],
+    )
+    done = subprocess.run(
+        app_command(*args),
+        env=app_env(tmp_path / "data", driver),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert done.returncode == 0, done.stderr
     records = driver_records(done.stdout)
     errors = [r["error"] for r in records if "error" in r]
@@ -38,13 +50,19 @@ def test_help_explains_every_option():
     assert done.returncode == 0
     text = " ".join(done.stdout.split())  # argparse wraps lines
     assert text.startswith("usage: playground")
-    for phrase in ("FILE a session to open (.playground.json) or a dataset to import (.csv or .json)",
-                   "--preset NAME the dataset to start with", "--seed N seed of the starting dataset",
-                   "--presentation start in presentation mode", "--restore restore a session autosaved",
-                   "--no-restore start without restoring", "playground train --help",
-                   "--version show program's version number",
-                   "commands: COMMAND train train a network without a window",
-                   "render train without a window and write a video", "run playground-cli instead"):
+    for phrase in (
+        "FILE a session to open (.playground.json) or a dataset to import (.csv or .json)",
+        "--preset NAME the dataset to start with",
+        "--seed N seed of the starting dataset",
+        "--presentation start in presentation mode",
+        "--restore restore a session autosaved",
+        "--no-restore start without restoring",
+        "playground train --help",
+        "--version show program's version number",
+        "commands: COMMAND train train a network without a window",
+        "render train without a window and write a video",
+        "run playground-cli instead",
+    ):
         assert phrase in text
     assert all(name in text for name in DATASET_NAMES)
 
@@ -54,11 +72,14 @@ def test_version():
     assert (done.returncode, done.stdout) == (0, f"playground {playground.__version__}\n")
 
 
-@pytest.mark.parametrize("argv, command, arguments", [
-    (["train", "--epochs", "3", "--help"], "train", ["--epochs", "3", "--help"]),
-    (["render", "--out", "a.gif"], "render", ["--out", "a.gif"]),
-    (["render"], "render", []),
-])
+@pytest.mark.parametrize(
+    "argv, command, arguments",
+    [
+        (["train", "--epochs", "3", "--help"], "train", ["--epochs", "3", "--help"]),
+        (["render", "--out", "a.gif"], "render", ["--out", "a.gif"]),
+        (["render"], "render", []),
+    ],
+)
 def test_commands_are_argparse_subcommands_that_hand_on_their_arguments(argv, command, arguments):
     options = parse_arguments(argv)
     assert (options.command, options.arguments) == (command, arguments)
@@ -75,14 +96,17 @@ def test_gui_script_entry_point_and_train_dispatch():
     assert train.returncode == 0 and "--epochs" in train.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--preset", "nosuch"], "argument --preset: invalid choice: 'nosuch'"),
-    (["--seed", "-1"], "argument --seed: expected 0 to 2147483647, got -1"),
-    (["--seed", "ten"], "argument --seed: expected a whole number, got 'ten'"),
-    (["a.csv", "--preset", "xor"], "FILE and --preset/--seed both choose the starting data"),
-    (["--restore", "--no-restore"], "not allowed with argument"),
-    (["a.csv", "b.csv"], "unrecognized arguments: b.csv"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--preset", "nosuch"], "argument --preset: invalid choice: 'nosuch'"),
+        (["--seed", "-1"], "argument --seed: expected 0 to 2147483647, got -1"),
+        (["--seed", "ten"], "argument --seed: expected a whole number, got 'ten'"),
+        (["a.csv", "--preset", "xor"], "FILE and --preset/--seed both choose the starting data"),
+        (["--restore", "--no-restore"], "not allowed with argument"),
+        (["a.csv", "b.csv"], "unrecognized arguments: b.csv"),
+    ],
+)
 def test_bad_arguments_exit_with_a_message(args, message, capsys):
     with pytest.raises(SystemExit) as exited:
         parse_arguments(args)
@@ -92,8 +116,13 @@ def test_bad_arguments_exit_with_a_message(args, message, capsys):
 
 def test_good_arguments():
     options = parse_arguments(["--preset", "moons", "--seed", "5", "--presentation", "--no-restore"])
-    assert (options.file, options.preset, options.seed, options.presentation, options.restore) == \
-        (None, "moons", 5, True, False)
+    assert (options.file, options.preset, options.seed, options.presentation, options.restore) == (
+        None,
+        "moons",
+        5,
+        True,
+        False,
+    )
     assert parse_arguments([]).restore is None  # ask
     assert parse_arguments(["x.playground.json", "--restore"]).file == "x.playground.json"
 
@@ -106,9 +135,18 @@ def test_bad_arguments_exit_status_from_the_real_command():
 def test_preset_and_seed_start(tmp_path):
     report, errors, session = _run(tmp_path, "--preset", "moons", "--seed", "5")
     assert errors == []
-    assert report == {"step": 0, "action": "report", "title": "untitled — Playground", "modified": False,
-                      "points": 300, "epoch": 0, "preset": "moons", "seed": 5, "presentation": False,
-                      "theme": "light"}
+    assert report == {
+        "step": 0,
+        "action": "report",
+        "title": "untitled — Playground",
+        "modified": False,
+        "points": 300,
+        "epoch": 0,
+        "preset": "moons",
+        "seed": 5,
+        "presentation": False,
+        "theme": "light",
+    }
     assert session.dataset == make_dataset("moons", n=300, noise=0.1, seed=5, test_fraction=0.3)
 
 

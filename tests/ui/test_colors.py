@@ -1,4 +1,5 @@
 """Colour maps of the plots: pure numpy, checked value by value."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """Marching squares against level sets known in closed form."""
+
 import subprocess
 import sys
 from pathlib import Path

@@ -52,8 +52,10 @@ def test_tanh_at_lr_10_says_the_learning_rate_is_too_high_not_vanishing_gradient
     assert banner.isVisible() and banner.severity() == WARNING
     assert banner.diagnosis().cause == LEARNING_RATE
     assert "The training loss jumps between" in banner.text()
-    assert "The learning rate (10) is too high: each step overshoots the minimum. Lower it, for example " \
-           "to 1" in banner.text()
+    assert (
+        "The learning rate (10) is too high: each step overshoots the minimum. Lower it, for example "
+        "to 1" in banner.text()
+    )
     assert "ReLU" not in banner.text()
     # The gradient plot no longer blames vanishing gradients and advises ReLU + He init.
     assert "ReLU" not in window.gradient_plot.health_text()

@@ -30,12 +30,17 @@ def _open(qtbot, dataset, config: TrainingConfig) -> MainWindow:
 def _drawn(qtbot, window: MainWindow, epoch: int, config: TrainingConfig | None = None):
     """Wait until the diagram shows the session's newest frame, at ``epoch`` (and with
     ``config``, default the session's); return the frame."""
+
     def done() -> bool:
         frame = window.session.latest_frame
-        return (frame is not None and frame.epoch == epoch
-                and frame.config == (config or window.session.config)
-                and frame.dataset is window.session.dataset
-                and window.network_view.diagram.frame is frame)
+        return (
+            frame is not None
+            and frame.epoch == epoch
+            and frame.config == (config or window.session.config)
+            and frame.dataset is window.session.dataset
+            and window.network_view.diagram.frame is frame
+        )
+
     qtbot.waitUntil(done, timeout=10000)
     return window.session.latest_frame
 
@@ -43,18 +48,25 @@ def _drawn(qtbot, window: MainWindow, epoch: int, config: TrainingConfig | None 
 @pytest.fixture
 def window(qtbot):
     ds = make_dataset("xor", n=80, noise=0.0, seed=0, test_fraction=0.25)
-    w = _open(qtbot, ds, TrainingConfig(hidden=(3, 4), activation="tanh", features=("x1", "x2", "x1^2"),
-                                        optimizer="adam", lr=0.05, seed=0))
+    w = _open(
+        qtbot,
+        ds,
+        TrainingConfig(
+            hidden=(3, 4), activation="tanh", features=("x1", "x2", "x1^2"), optimizer="adam", lr=0.05, seed=0
+        ),
+    )
     yield w
     w.close()
 
 
 def _set_first_unit(window: MainWindow, weights, bias: float, unit: int = 0) -> None:
     """Give hidden unit ``unit`` of layer 1 these input weights and bias (in the training thread)."""
+
     def edit(trainer) -> None:
         layer = trainer.model.layers[0]
         layer.W.data[:, unit] = weights
         layer.b.data[unit] = bias
+
     window.session.run_in_worker(edit)
 
 
@@ -69,14 +81,16 @@ def _tooltip(qtbot, diagram, pos: QPoint) -> str:
 def _point_on_edge_alone(diagram, layer: int, i: int, j: int, others: tuple[int, int]) -> QPoint:
     """A point of edge ``(layer, i, j)`` in view coordinates that no other edge of the layer
     passes within 6 px of (midpoints of crossing edges can coincide)."""
+
     def distance(p: QPointF, line) -> float:
         a, b = np.array([line.x1(), line.y1()]), np.array([line.x2(), line.y2()])
         t = np.clip(np.dot([p.x(), p.y()] - a, b - a) / np.dot(b - a, b - a), 0, 1)
         return float(np.linalg.norm(a + t * (b - a) - [p.x(), p.y()]))
 
     line = diagram.edge_item(layer, i, j).line()
-    rest = [diagram.edge_item(layer, a, b).line() for a in range(others[0]) for b in range(others[1])
-            if (a, b) != (i, j)]
+    rest = [
+        diagram.edge_item(layer, a, b).line() for a in range(others[0]) for b in range(others[1]) if (a, b) != (i, j)
+    ]
     for t in np.linspace(0.3, 0.7, 41):
         p = QPointF(line.x1() + t * (line.x2() - line.x1()), line.y1() + t * (line.y2() - line.y1()))
         if min(distance(p, other) for other in rest) > 6:
@@ -112,8 +126,8 @@ def test_thumbnails_are_the_probe_grid_in_the_unit_colours(window, qtbot):
         expected = value_image(a[[r - 1 - picks[i]], [picks[j]]], vmin, vmax, bg)[0]
         assert image[i, j].tolist() == expected.tolist()
     right, left = image[:, -3:, :3].astype(int), image[:, :3, :3].astype(int)
-    assert (right[..., 2] > right[..., 0]).all()   # blue where a > 0
-    assert (left[..., 0] > left[..., 2]).all()     # orange where a < 0
+    assert (right[..., 2] > right[..., 0]).all()  # blue where a > 0
+    assert (left[..., 0] > left[..., 2]).all()  # orange where a < 0
     # The output node is the boundary map in small; the inputs are the features.
     p = frame.grid_output.reshape(r, r, -1)[picks[:, None], picks[None, :]][::-1]
     out = probability_image(p, class_rgb(frame.dataset.class_colors), bg)
@@ -126,7 +140,7 @@ def test_thumbnails_are_the_probe_grid_in_the_unit_colours(window, qtbot):
 def test_edges_follow_the_weights_sign_and_size(window):
     diagram = window.network_view.diagram
     frame = diagram.frame
-    W = frame.weights[1][0]   # layer 2: 3 -> 4
+    W = frame.weights[1][0]  # layer 2: 3 -> 4
     blue, orange = QColor(POSITIVE), QColor(NEGATIVE)
     widths = {}
     for i in range(W.shape[0]):
@@ -139,8 +153,8 @@ def test_edges_follow_the_weights_sign_and_size(window):
                 assert c.red() > c.blue() and c.hue() == pytest.approx(orange.hue(), abs=3)
             widths[abs(W[i, j])] = pen.widthF()
     ordered = [widths[m] for m in sorted(widths)]
-    assert ordered == sorted(ordered)                      # wider for larger |w|
-    assert ordered[-1] == pytest.approx(EDGE_WIDTH[1])     # the layer's largest weight is the widest
+    assert ordered == sorted(ordered)  # wider for larger |w|
+    assert ordered[-1] == pytest.approx(EDGE_WIDTH[1])  # the layer's largest weight is the widest
     assert ordered[0] < ordered[-1]
 
 
@@ -155,8 +169,9 @@ def test_hover_tells_weights_biases_and_their_gradients(window, qtbot):
     text = _tooltip(qtbot, diagram, diagram.node_center(1, 2))
     b, db = frame.weights[0][1][2], frame.grads[0][1][2]
     a = frame.point_a[0][~frame.dataset.is_test, 2].mean()
-    assert text.startswith(f"layer 1 unit 3: a = {a:.3g} (mean over the training points), "
-                           f"bias b = {b:.3g}, ∂L/∂b = {db:.3g}")
+    assert text.startswith(
+        f"layer 1 unit 3: a = {a:.3g} (mean over the training points), bias b = {b:.3g}, ∂L/∂b = {db:.3g}"
+    )
 
 
 # ------------------------------------------------------------------ click to map
@@ -237,8 +252,8 @@ def test_gradient_health_in_the_window(qtbot, preset, flagged):
             assert "ReLU" in plot.health_text()
             assert 0 in plot.flagged_layers() and 8 not in plot.flagged_layers()
             legend = plot.legend_labels()
-            assert legend[0][0] == "L1" and legend[0][1] != legend[8][1]   # L1 in the warning colour
-            assert 1 in diagram.outlined_columns()                         # hidden layer 1 outlined
+            assert legend[0][0] == "L1" and legend[0][1] != legend[8][1]  # L1 in the warning colour
+            assert 1 in diagram.outlined_columns()  # hidden layer 1 outlined
             # The rule's numbers are the engine's: first-layer norm over output norm, last epochs.
             norms = frame.history["grad_norms"][-5:]
             assert norms[:, 0].mean() / norms[:, -1].mean() < 1e-3

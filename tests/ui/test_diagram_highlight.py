@@ -29,8 +29,10 @@ def drawn(window, qtbot) -> None:
     session.run_in_worker(lambda trainer: None)
     session.run_in_worker(lambda trainer: None)  # after the frame of the commands before
     QApplication.processEvents()
-    qtbot.waitUntil(lambda: window._drawn is session.latest_frame
-                    and window.network_view.diagram.frame is session.latest_frame, timeout=20000)
+    qtbot.waitUntil(
+        lambda: window._drawn is session.latest_frame and window.network_view.diagram.frame is session.latest_frame,
+        timeout=20000,
+    )
 
 
 def inspect(window, qtbot, index: int) -> np.ndarray:
@@ -95,8 +97,9 @@ def test_the_ring_follows_the_point_across_a_rebuild_and_goes_with_the_panel(win
 
     window.chain_rule.dock.close()  # no inspection on screen: no ring anywhere
     QApplication.processEvents()
-    assert all(diagram.highlight_center(c, u) is None
-               for c, column in enumerate(diagram._nodes) for u in range(len(column)))
+    assert all(
+        diagram.highlight_center(c, u) is None for c, column in enumerate(diagram._nodes) for u in range(len(column))
+    )
 
 
 def test_a_point_outside_the_plane_is_not_ringed(window, qtbot):

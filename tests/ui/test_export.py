@@ -76,8 +76,9 @@ def test_menu_action_proposes_name_and_writes(window, tmp_path, monkeypatch):
         return str(tmp_path / "chosen"), kinds  # no extension typed: it is added
 
     monkeypatch.setattr(export.QFileDialog, "getSaveFileName", fake_dialog)
-    action = window.findChild(QMenu, "exportMenu").findChild(type(window.menu("&View").menuAction()),
-                                                             "export-gradients-png2")
+    action = window.findChild(QMenu, "exportMenu").findChild(
+        type(window.menu("&View").menuAction()), "export-gradients-png2"
+    )
     action.trigger()
     assert "gradients-epoch0-" in asked["proposed"] and asked["proposed"].endswith("@2x.png")
     image = QImage(str(tmp_path / "chosen.png"))
@@ -93,8 +94,7 @@ def test_right_click_on_loss_plot_opens_export_menu(window, qtbot):
     qtbot.mouseClick(plot.viewport(), Qt.MouseButton.RightButton, pos=pos)
     menu = plot.findChild(QMenu, "exportMenu-loss")
     qtbot.waitUntil(menu.isVisible, timeout=2000)
-    assert [a.text() for a in menu.actions()] == ["Export PNG ×1…", "Export PNG ×2…", "Export PNG ×4…",
-                                                  "Export SVG…"]
+    assert [a.text() for a in menu.actions()] == ["Export PNG ×1…", "Export PNG ×2…", "Export PNG ×4…", "Export SVG…"]
     menu.hide()
 
 

@@ -33,7 +33,7 @@ def test_default_formula_is_drawn_with_value_and_gradients(panel):
     expected = math.tanh(v["w1"] * v["x1"] + v["w2"] * v["x2"] + v["b"])
     assert root_text(panel)[:2] == ["tanh(w1 · x1 + w2 · x2 + b)   tanh", f"= {brief(np.array(expected))}"]
     w1 = next(n for n in panel.graph_panel.graph.nodes if n.label == "w1")
-    assert w1.grad.item() == pytest.approx((1 - expected ** 2) * v["x1"])
+    assert w1.grad.item() == pytest.approx((1 - expected**2) * v["x1"])
     assert panel.map.isHidden()  # five variables: no height map
 
 

@@ -36,12 +36,21 @@ def _trained(window, qtbot, epochs=40):
 
 
 # ------------------------------------------------------------------ the encoder
-@pytest.mark.parametrize("value", [
-    {}, [], [1], {"a": [[1.5, 2]] * (PIECE + 3), 1: True, None: "x", 2.5: None},
-    {"s": 'é"\\\n' * PIECE, "t": "a" * (3 * PIECE + 1)}, [[{"a": 1}], [], [[]], "x"],
-    list(range(2 * PIECE + 5)), {"snap": [{"p": "b" * 100, "q": [1, 2, 3]}] * 300},
-    ["\U0001F600" * (PIECE + 7)], [0.1, 1e300, -0.0, 5e-324],
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        [1],
+        {"a": [[1.5, 2]] * (PIECE + 3), 1: True, None: "x", 2.5: None},
+        {"s": 'é"\\\n' * PIECE, "t": "a" * (3 * PIECE + 1)},
+        [[{"a": 1}], [], [[]], "x"],
+        list(range(2 * PIECE + 5)),
+        {"snap": [{"p": "b" * 100, "q": [1, 2, 3]}] * 300},
+        ["\U0001f600" * (PIECE + 7)],
+        [0.1, 1e300, -0.0, 5e-324],
+    ],
+)
 def test_encode_json_writes_what_json_dumps_writes(value):
     assert encode_json(value) == json.dumps(value, allow_nan=False, separators=(",", ":"))
 
@@ -85,13 +94,18 @@ def test_save_writes_the_timeline_and_open_restores_it(window, qtbot, answers, t
     wait_idle(qtbot, window)
     worker = window.session.worker
     assert window.session.run_in_worker(lambda t: worker.timeline.epochs.tolist()) == kept
-    qtbot.waitUntil(lambda: window.session.latest_frame.timeline is not None
-                    and window.session.latest_frame.timeline.tolist() == kept, timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            window.session.latest_frame.timeline is not None and window.session.latest_frame.timeline.tolist() == kept
+        ),
+        timeout=5000,
+    )
     # Scrub back to an early kept epoch: its weights are the ones the run had there.
     early = kept[1]
     window.session.view_epoch(early)
-    qtbot.waitUntil(lambda: window.session.latest_frame.viewing
-                    and window.session.latest_frame.epoch == early, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.session.latest_frame.viewing and window.session.latest_frame.epoch == early, timeout=5000
+    )
     snapshot = window.session.run_in_worker(lambda t: worker.timeline.nearest(early))
     assert np.array_equal(snapshot.params, loaded.timeline.nearest(early).params)
 
@@ -146,8 +160,10 @@ def test_open_reads_in_the_background_with_a_busy_indicator(window, qtbot, answe
     assert reader_thread[0] is not threading.main_thread()
     assert seen["ticks"] >= 20  # the window's event loop went on while the file was read
     assert seen["dialog"] and seen["text"] == "Opening slow.playground.json…"
-    assert window.findChild(QProgressDialog, "fileProgress") is None or \
-        not window.findChild(QProgressDialog, "fileProgress").isVisible()
+    assert (
+        window.findChild(QProgressDialog, "fileProgress") is None
+        or not window.findChild(QProgressDialog, "fileProgress").isVisible()
+    )
     assert not background.busy()
     wait_idle(qtbot, window)
     assert window.session.dataset == trainer.dataset
@@ -178,8 +194,7 @@ def test_closing_waits_while_a_file_is_read(window, qtbot, answers, tmp_path, mo
 
 
 # ------------------------------------------------------------------ autosave
-def test_autosave_copies_in_the_training_thread_and_writes_in_the_background(window, qtbot, tmp_path,
-                                                                              monkeypatch):
+def test_autosave_copies_in_the_training_thread_and_writes_in_the_background(window, qtbot, tmp_path, monkeypatch):
     kept = _trained(window, qtbot, epochs=20)
     threads = []
     real = capture_module.capture_json
@@ -196,8 +211,9 @@ def test_autosave_copies_in_the_training_thread_and_writes_in_the_background(win
         qtbot.waitUntil(lambda: not saver._job or saver._job.done(), timeout=5000)
         assert threads and all(t is not threading.main_thread() for t in threads)
         worker = window.session.worker
-        text, timeline = window.session.run_in_worker(lambda t: (session_to_json(t, worker.timeline),
-                                                                 worker.timeline.epochs.tolist()))
+        text, timeline = window.session.run_in_worker(
+            lambda t: (session_to_json(t, worker.timeline), worker.timeline.epochs.tolist())
+        )
         assert saver.path.read_text() == text  # what Save writes, timeline included
         assert read_session(saver.path).timeline.epochs.tolist() == timeline == kept
     finally:

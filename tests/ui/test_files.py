@@ -34,8 +34,12 @@ def _saved_file(tmp_path, name="demo", epochs=7):
 
 def test_shortcuts_and_menu_order(window, qtbot, answers, tmp_path):
     files = window.files
-    expected = {files.new_action: "Ctrl+N", files.open_action: "Ctrl+O",
-                files.save_action: "Ctrl+S", files.save_as_action: "Ctrl+Shift+S"}
+    expected = {
+        files.new_action: "Ctrl+N",
+        files.open_action: "Ctrl+O",
+        files.save_action: "Ctrl+S",
+        files.save_as_action: "Ctrl+Shift+S",
+    }
     for action, key in expected.items():
         assert action.shortcut() == QKeySequence(key)
     window.activateWindow()
@@ -184,15 +188,17 @@ def test_recent_files(window, qtbot, answers, tmp_path):
 
     first.unlink()
     entries[1].trigger()
-    assert answers.errors == [("Open recent", f"first.playground.json no longer exists in {tmp_path}; "
-                                              f"it was removed from the recent files.")]
+    assert answers.errors == [
+        ("Open recent", f"first.playground.json no longer exists in {tmp_path}; it was removed from the recent files.")
+    ]
     assert Settings().recent_files() == [str(second)]
     assert window.files.path == second  # the failed pick changed nothing
 
     for index in range(MAX_RECENT + 2):
         files.settings.add_recent(tmp_path / f"s{index}.playground.json")
-    assert files.settings.recent_files() == [str(tmp_path / f"s{i}.playground.json")
-                                             for i in range(MAX_RECENT + 1, 1, -1)]
+    assert files.settings.recent_files() == [
+        str(tmp_path / f"s{i}.playground.json") for i in range(MAX_RECENT + 1, 1, -1)
+    ]
 
 
 def test_dialogs_start_in_the_last_folder(window, qtbot, answers, tmp_path):
@@ -252,8 +258,10 @@ def test_settings_round_trip_and_damaged_values(tmp_path):
     assert bytes(again.geometry) == b"\x01\x00geometry" and again.last_folder == str(tmp_path)
     assert again.recent_files() == [str(tmp_path / "only.playground.json")]  # one item, still a list
 
-    path.write_text("[appearance]\ntheme=\npresentation=maybe\n[autosave]\ninterval=nan\n"
-                    "[files]\nlast_folder=/no/such/folder\nrecent=7\n[window]\ngeometry=3\n")
+    path.write_text(
+        "[appearance]\ntheme=\npresentation=maybe\n[autosave]\ninterval=nan\n"
+        "[files]\nlast_folder=/no/such/folder\nrecent=7\n[window]\ngeometry=3\n"
+    )
     damaged = Settings(path)
     assert (damaged.theme, damaged.presentation, damaged.autosave_seconds) == ("light", False, 3.0)
     assert damaged.recent_files() == [] and damaged.geometry.isEmpty()

@@ -1,5 +1,6 @@
 """Frames of a large dataset probe an even, fixed subsample of its points; the canvas keeps
 its points' painting cached (the map under them changes every frame, they do not)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,8 +16,9 @@ from playground.ui.session.worker import make_frame, probed_rows
 CONFIG = TrainingConfig(hidden=(4, 3), activation="tanh", lr=0.05, batch_size=20, seed=0)
 
 
-@pytest.mark.parametrize("n, expected", [(0, 0), (1, 1), (5000, 5000), (5001, 2501), (10_000, 5000),
-                                         (100_000, 5000), (99_999, 5000)])
+@pytest.mark.parametrize(
+    "n, expected", [(0, 0), (1, 1), (5000, 5000), (5001, 2501), (10_000, 5000), (100_000, 5000), (99_999, 5000)]
+)
 def test_probed_rows_are_all_points_up_to_the_limit_then_every_kth(n, expected):
     rows = probed_rows(n)
     assert len(rows) == expected <= worker.MAX_PROBED_POINTS

@@ -150,9 +150,29 @@ def test_render_view_graph_films_the_graph_as_training_goes_on(tmp_path, capsys,
 
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     out = tmp_path / "graph.gif"
-    code = main(["render", "--preset", "xor", "--points", "60", "--hidden", "4,2", "--epochs", "4",
-                 "--epochs-per-frame", "2", "--fps", "10", "--size", "640x240", "--view", "graph",
-                 "--out", str(out)])
+    code = main(
+        [
+            "render",
+            "--preset",
+            "xor",
+            "--points",
+            "60",
+            "--hidden",
+            "4,2",
+            "--epochs",
+            "4",
+            "--epochs-per-frame",
+            "2",
+            "--fps",
+            "10",
+            "--size",
+            "640x240",
+            "--view",
+            "graph",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     frames = np.stack(list(iio.imiter(str(out))))
     assert frames.shape == (3, 240, 640, 3)

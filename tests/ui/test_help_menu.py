@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_engine_lines_counts_every_engine_module():
-    expected = sum(len(path.read_text(encoding="utf-8").splitlines())
-                   for path in (ROOT / "playground" / "engine").glob("*.py"))
+    expected = sum(
+        len(path.read_text(encoding="utf-8").splitlines()) for path in (ROOT / "playground" / "engine").glob("*.py")
+    )
     assert engine_lines() == expected > 300
 
 
@@ -74,8 +75,12 @@ def test_identity_and_icon(monkeypatch):
     monkeypatch.setattr(identity, "install_qt_translations", installed.append)
     set_identity(app)
     assert installed == [app]
-    assert (app.applicationName(), app.organizationName(), app.applicationVersion(), app.desktopFileName()) == \
-        ("Playground", "Playground", playground.__version__, DESKTOP_FILE_NAME)
+    assert (app.applicationName(), app.organizationName(), app.applicationVersion(), app.desktopFileName()) == (
+        "Playground",
+        "Playground",
+        playground.__version__,
+        DESKTOP_FILE_NAME,
+    )
     icon = application_icon()
     assert not icon.isNull()
     assert {size.width() for size in icon.availableSizes()} >= set(ICON_SIZES)
@@ -122,8 +127,10 @@ def test_guide_links_jump_to_headings_and_pictures_fit_the_page(window, qtbot, m
 
 
 def test_heading_anchor_is_githubs():
-    assert heading_anchor("A first lesson: why networks need hidden layers") == \
-        "a-first-lesson-why-networks-need-hidden-layers"
+    assert (
+        heading_anchor("A first lesson: why networks need hidden layers")
+        == "a-first-lesson-why-networks-need-hidden-layers"
+    )
     assert heading_anchor("Without a screen: the commands") == "without-a-screen-the-commands"
 
 

@@ -35,10 +35,12 @@ def _valid_session() -> dict:
 
 def _changed(edit: Callable[[dict], object]) -> Callable[[dict], bytes]:
     """A corpus entry: the valid session with ``edit`` applied, as JSON bytes."""
+
     def make(valid: dict) -> bytes:
         data = copy.deepcopy(valid)
         edit(data)
         return json.dumps(data).encode()
+
     return make
 
 
@@ -50,6 +52,7 @@ def _setitem(path: str, value) -> Callable[[dict], None]:
         for key in parents:
             data = data[key]
         data[last] = value
+
     return edit
 
 
@@ -59,9 +62,11 @@ def _delete(key: str) -> Callable[[dict], None]:
 
 def _sparse(size: int) -> Callable[[Path], None]:
     """A file of ``size`` bytes that costs no disk space (or time) to make."""
+
     def make(path: Path) -> None:
         with open(path, "wb") as out:
             out.truncate(size)
+
     return make
 
 
@@ -80,25 +85,33 @@ SESSION_CORPUS: dict[str, tuple] = {
     "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10", "binary file"),
     "latin1": ('{"format": "caf\u00e9"}'.encode("latin-1"), "not UTF-8"),
     "utf16": ('{"format": "playground-session"}'.encode("utf-16"), "binary file"),
-    "nan_literal": (lambda valid: json.dumps(valid).replace('"params": [', '"params": [NaN, ', 1).encode(),
-                    "NaN is not a number this playground accepts"),
-    "infinity_literal": (lambda valid: json.dumps(valid).replace('"lr": 0.05', '"lr": Infinity', 1).encode(),
-                         "Infinity is not a number this playground accepts"),
-    "huge_float": (lambda valid: re.sub(r'"params": \[[^,]+', '"params": [1e400', json.dumps(valid), 1).encode(),
-                   "state.params: contains NaN or infinity"),
+    "nan_literal": (
+        lambda valid: json.dumps(valid).replace('"params": [', '"params": [NaN, ', 1).encode(),
+        "NaN is not a number this playground accepts",
+    ),
+    "infinity_literal": (
+        lambda valid: json.dumps(valid).replace('"lr": 0.05', '"lr": Infinity', 1).encode(),
+        "Infinity is not a number this playground accepts",
+    ),
+    "huge_float": (
+        lambda valid: re.sub(r'"params": \[[^,]+', '"params": [1e400', json.dumps(valid), 1).encode(),
+        "state.params: contains NaN or infinity",
+    ),
     "top_level_list": (b"[1, 2, 3]", "expected an object"),
     "top_level_number": (b"42", "expected an object"),
     "top_level_null": (b"null", "expected an object"),
     "top_level_string": (b'"playground-session"', "expected an object"),
     "missing_format": (_changed(_delete("format")), "format: missing"),
-    "dataset_file_as_session": (b'{"format": "playground-dataset", "version": 1, "dataset": {}}',
-                                "is this a playground session?"),
+    "dataset_file_as_session": (
+        b'{"format": "playground-dataset", "version": 1, "dataset": {}}',
+        "is this a playground session?",
+    ),
     "future_version": (_changed(_setitem("version", 99)), "version"),
     "version_as_text": (_changed(_setitem("version", "1")), "version: expected a whole number"),
     "params_as_text": (_changed(_setitem("state.params", "0.1 0.2")), "state.params"),
     "params_too_short": (_changed(_setitem("state.params", [0.1, 0.2])), "state.params"),
     "params_with_boolean": (_changed(lambda d: d["state"]["params"].__setitem__(0, True)), "state.params"),
-    "params_huge_integer": (_changed(lambda d: d["state"]["params"].__setitem__(0, 10 ** 400)), "too large"),
+    "params_huge_integer": (_changed(lambda d: d["state"]["params"].__setitem__(0, 10**400)), "too large"),
     "points_not_pairs": (_changed(_setitem("dataset.X", [[1.0, 2.0, 3.0]])), "X"),
     "labels_wrong_length": (_changed(_setitem("dataset.y", [0])), "y"),
     "label_out_of_range": (_changed(lambda d: d["dataset"]["y"].__setitem__(0, 99)), "dataset"),
@@ -114,7 +127,7 @@ SESSION_CORPUS: dict[str, tuple] = {
     "best_loss_as_text": (_changed(_setitem("state.best_loss", "low")), "best_loss"),
     "history_as_list": (_changed(_setitem("history", [])), "history"),
     "deep_list": (_nested(100_000, "[", "]"), "nested too deeply"),
-    "deep_object": (("{\"a\":" * 100_000 + "1" + "}" * 100_000).encode(), "nested too deeply"),
+    "deep_object": (('{"a":' * 100_000 + "1" + "}" * 100_000).encode(), "nested too deeply"),
     "directory": (lambda path: path.mkdir(), "is a folder"),
     "missing": (lambda path: None, "no such file"),
     "huge": (_sparse(SESSION_MAX_BYTES + 1), "MiB) this playground reads"),
@@ -149,8 +162,7 @@ DATASET_CORPUS: dict[str, tuple] = {
     "notes.txt": (b"x1,x2,label\n1,2,0\n", "unknown file type"),
     "truncated.json": (lambda valid: _dataset_json(valid)[:50], "not valid JSON"),
     "session_as_dataset.json": (lambda valid: json.dumps(valid).encode(), "format is 'playground-session'"),
-    "nan.json": (lambda valid: _dataset_json(valid).replace(b'"X": [[', b'"X": [[NaN, ', 1),
-                 "NaN is not a number"),
+    "nan.json": (lambda valid: _dataset_json(valid).replace(b'"X": [[', b'"X": [[NaN, ', 1), "NaN is not a number"),
     "deep.json": (_nested(100_000, "[", "]"), "nested too deeply"),
     "list.json": (b"[]", "expected a JSON object"),
     "points_as_text.json": (lambda valid: _dataset_json(valid, X="1,2"), "X"),

@@ -21,11 +21,19 @@ def _start(tmp_path, answer: str):
     lesson = tmp_path / "lesson.playground.json"
     trainer = Trainer(make_dataset("xor", n=40, noise=0.0, seed=0, test_fraction=0.25), CONFIG)
     save_session(lesson, trainer)
-    driver = write_driver(tmp_path / "driver.json", [
-        {"after": 0.1, "add_points": [[0.5, 0.5, 1]]}, {"after": 0.1, "report": True},
-        {"after": 600, "quit": True}], answers={"save_changes": answer})
-    process = subprocess.Popen(app_command(str(lesson)), env=app_env(tmp_path / "data", driver), cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    driver = write_driver(
+        tmp_path / "driver.json",
+        [{"after": 0.1, "add_points": [[0.5, 0.5, 1]]}, {"after": 0.1, "report": True}, {"after": 600, "quit": True}],
+        answers={"save_changes": answer},
+    )
+    process = subprocess.Popen(
+        app_command(str(lesson)),
+        env=app_env(tmp_path / "data", driver),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + START_TIMEOUT
     lines = []
     while time.monotonic() < deadline:

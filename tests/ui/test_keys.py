@@ -44,13 +44,15 @@ def listed_keys(keys: str) -> list[QKeySequence]:
 
 def bindings(window) -> Counter:
     """How often each key sequence is bound among all the window's actions."""
-    return Counter(key.toString(PORTABLE) for action in window.findChildren(QAction)
-                   for key in action.shortcuts())
+    return Counter(key.toString(PORTABLE) for action in window.findChildren(QAction) for key in action.shortcuts())
 
 
 def owner(window, key: QKeySequence) -> QAction:
-    owners = [action for action in window.findChildren(QAction)
-              if any(k.matches(key) == QKeySequence.SequenceMatch.ExactMatch for k in action.shortcuts())]
+    owners = [
+        action
+        for action in window.findChildren(QAction)
+        if any(k.matches(key) == QKeySequence.SequenceMatch.ExactMatch for k in action.shortcuts())
+    ]
     assert len(owners) == 1, f"{key.toString()} belongs to {[a.text() for a in owners]}"
     return owners[0]
 
@@ -157,16 +159,40 @@ def test_the_overlay_leaves_the_menus_alone(window, answers, tmp_path):
 _NESTED = "PLAYGROUND_KEYS_UNDER_XCB"
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None or os.environ.get(_NESTED) == "1",
-                    reason="needs Xvfb (xvfb-run) for a real X server")
+@pytest.mark.skipif(
+    shutil.which("xvfb-run") is None or os.environ.get(_NESTED) == "1",
+    reason="needs Xvfb (xvfb-run) for a real X server",
+)
 def test_the_same_under_a_real_x_server():
     """X11's keyboard scheme makes StandardKey.Redo Ctrl+Shift+Z (offscreen's makes it Ctrl+Y)."""
     env = dict(os.environ, QT_QPA_PLATFORM="xcb", **{_NESTED: "1"})
     here = Path(__file__)
-    tests = [f"{here}::{name}" for name in ("test_no_key_is_bound_twice", "test_redo_by_keyboard_redoes",
-                                            "test_every_listed_shortcut_runs_its_action")]
-    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", sys.executable, "-m", "pytest",
-                             "-p", "no:cacheprovider", *tests],
-                            env=env, cwd=here.parents[2], capture_output=True, text=True, timeout=300)
+    tests = [
+        f"{here}::{name}"
+        for name in (
+            "test_no_key_is_bound_twice",
+            "test_redo_by_keyboard_redoes",
+            "test_every_listed_shortcut_runs_its_action",
+        )
+    ]
+    result = subprocess.run(
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1600x1000x24",
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            *tests,
+        ],
+        env=env,
+        cwd=here.parents[2],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "3 passed" in result.stdout

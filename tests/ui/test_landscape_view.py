@@ -35,8 +35,9 @@ class Session:
 
 @pytest.fixture
 def setup(qtbot):
-    trainer = Trainer(make_dataset("vshape", n=60, noise=0.1, seed=0),
-                      TrainingConfig(hidden=(5, 4), optimizer="momentum", lr=0.05))
+    trainer = Trainer(
+        make_dataset("vshape", n=60, noise=0.1, seed=0), TrainingConfig(hidden=(5, 4), optimizer="momentum", lr=0.05)
+    )
     worker = Worker(trainer)
     worker.timeline.follow(trainer)
     host = Host()

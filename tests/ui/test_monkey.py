@@ -79,11 +79,12 @@ def window(qtbot, monkeypatch, tmp_path, qt_messages):
     # Some features ask Qt's static dialogs directly: answered "cancel" too.
     for name in ("about", "warning", "information", "critical", "question"):
         monkeypatch.setattr(QMessageBox, name, lambda *args, **kwargs: QMessageBox.StandardButton.Cancel)
-    for name, cancel in (("getOpenFileName", ("", "")), ("getSaveFileName", ("", "")),
-                         ("getExistingDirectory", "")):
+    for name, cancel in (("getOpenFileName", ("", "")), ("getSaveFileName", ("", "")), ("getExistingDirectory", "")):
         monkeypatch.setattr(QFileDialog, name, lambda *args, cancel=cancel, **kwargs: cancel)
-    w = MainWindow(make_dataset("moons", n=150, noise=0.1, seed=0, test_fraction=0.2),
-                   TrainingConfig(hidden=(4,), batch_size=16, seed=0))
+    w = MainWindow(
+        make_dataset("moons", n=150, noise=0.1, seed=0, test_fraction=0.2),
+        TrainingConfig(hidden=(4,), batch_size=16, seed=0),
+    )
     qtbot.addWidget(w)
     recording = w.findChild(RecordingControls)
     recording.folder = str(tmp_path)
@@ -98,8 +99,7 @@ def window(qtbot, monkeypatch, tmp_path, qt_messages):
 
 def _controls(window):
     """Every control in the side panels and the transport bar that a person could poke."""
-    roots = (window.data_panel, window.network_panel, window.training_panel, window.transport,
-             window.activation_view)
+    roots = (window.data_panel, window.network_panel, window.training_panel, window.transport, window.activation_view)
     found = []
     for root in roots:
         for kind in (QAbstractSpinBox, QComboBox, QAbstractSlider, QAbstractButton):
@@ -114,15 +114,19 @@ def _submenu_actions(window) -> set[QAction]:
 
 
 def _usable(action: QAction, submenus: set[QAction]) -> bool:
-    return (not action.isSeparator() and action not in submenus and action.isEnabled()
-            and action.text() not in SKIPPED_TEXTS and action.objectName() not in SKIPPED_NAMES)
+    return (
+        not action.isSeparator()
+        and action not in submenus
+        and action.isEnabled()
+        and action.text() not in SKIPPED_TEXTS
+        and action.objectName() not in SKIPPED_NAMES
+    )
 
 
 def _menu_actions(window) -> list[QAction]:
     """Every action a person can pick from a menu of the window (menu bar, submenus, context menus)."""
     submenus = _submenu_actions(window)
-    return [action for menu in window.findChildren(QMenu) for action in menu.actions()
-            if _usable(action, submenus)]
+    return [action for menu in window.findChildren(QMenu) for action in menu.actions() if _usable(action, submenus)]
 
 
 def _shortcut_actions(window) -> list[QAction]:
@@ -134,15 +138,15 @@ def _shortcut_actions(window) -> list[QAction]:
 def _poke(widget, rng: np.random.Generator) -> None:
     """Set a control to a random or extreme value, the way a curious person would."""
     if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
-        value = rng.choice([widget.minimum(), widget.maximum(),
-                            rng.uniform(widget.minimum(), widget.maximum())])
+        value = rng.choice([widget.minimum(), widget.maximum(), rng.uniform(widget.minimum(), widget.maximum())])
         widget.setValue(int(value) if isinstance(widget, QSpinBox) else float(value))
         widget.editingFinished.emit()
     elif isinstance(widget, QComboBox) and widget.count():
         widget.setCurrentIndex(int(rng.integers(widget.count())))
     elif isinstance(widget, QAbstractSlider):
-        widget.setValue(int(rng.choice([widget.minimum(), widget.maximum(),
-                                        rng.integers(widget.minimum(), widget.maximum() + 1)])))
+        widget.setValue(
+            int(rng.choice([widget.minimum(), widget.maximum(), rng.integers(widget.minimum(), widget.maximum() + 1)]))
+        )
         widget.sliderReleased.emit()
     elif isinstance(widget, QAbstractButton):
         widget.click()
@@ -173,10 +177,8 @@ def _inspect(window, qtbot, rng):
     if not window.chain_rule.action.isChecked():
         window.chain_rule.action.trigger()
     dataset = window.session.dataset
-    x, y = (dataset.X[int(rng.integers(dataset.n))] if dataset.n and rng.random() < 0.8
-            else rng.uniform(-6, 6, size=2))
-    _click(qtbot, window.boundary_plot, float(x), float(y), Qt.MouseButton.LeftButton,
-           Qt.KeyboardModifier.NoModifier)
+    x, y = dataset.X[int(rng.integers(dataset.n))] if dataset.n and rng.random() < 0.8 else rng.uniform(-6, 6, size=2)
+    _click(qtbot, window.boundary_plot, float(x), float(y), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
 
 
 def _diagram(window, qtbot, rng):
@@ -190,8 +192,9 @@ def _diagram(window, qtbot, rng):
         pos = diagram.node_center(column, int(rng.integers(len(columns[column]))))
     else:
         layer = int(rng.integers(1, len(columns)))
-        edge = diagram.edge_item(layer, int(rng.integers(len(columns[layer - 1]))),
-                                 int(rng.integers(len(columns[layer]))))
+        edge = diagram.edge_item(
+            layer, int(rng.integers(len(columns[layer - 1]))), int(rng.integers(len(columns[layer])))
+        )
         pos = diagram.mapFromScene(edge.line().center())
         diagram.tooltip_at(pos)
     qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
@@ -229,9 +232,11 @@ def _record(window, stop_at: int | None, index: int) -> int | None:
 
 def _architecture(session, rng):
     layers = int(rng.integers(0, 4))
-    session.update_config(hidden=tuple(int(u) for u in rng.integers(1, 9, size=layers)),
-                          activation=str(rng.choice(["relu", "tanh", "sigmoid", "leaky_relu", "linear"])),
-                          lr=float(rng.choice([0.003, 0.03, 0.3, 3.0, 100.0])))
+    session.update_config(
+        hidden=tuple(int(u) for u in rng.integers(1, 9, size=layers)),
+        activation=str(rng.choice(["relu", "tanh", "sigmoid", "leaky_relu", "linear"])),
+        lr=float(rng.choice([0.003, 0.03, 0.3, 3.0, 100.0])),
+    )
 
 
 def _expected_points(window) -> int:
@@ -253,10 +258,36 @@ def _check(window, index, kind):
 
 
 VIDEO = importlib.util.find_spec("imageio_ffmpeg") is not None
-KINDS = ["click", "click", "right", "erase", "drag", "undo", "redo", "control", "control", "control",
-         "play", "step", "reset", "architecture", "tool", "generate", "shortcut", "shortcut", "menu",
-         "menu", "timeline", "timeline", "diagram", "diagram", "inspect", "theme", "presentation",
-         *(["record"] if VIDEO else [])]
+KINDS = [
+    "click",
+    "click",
+    "right",
+    "erase",
+    "drag",
+    "undo",
+    "redo",
+    "control",
+    "control",
+    "control",
+    "play",
+    "step",
+    "reset",
+    "architecture",
+    "tool",
+    "generate",
+    "shortcut",
+    "shortcut",
+    "menu",
+    "menu",
+    "timeline",
+    "timeline",
+    "diagram",
+    "diagram",
+    "inspect",
+    "theme",
+    "presentation",
+    *(["record"] if VIDEO else []),
+]
 
 
 # numpy's overflow and invalid-value warnings are bugs too (values that diverge must be handled
@@ -298,8 +329,12 @@ def test_random_actions(window, qtbot, qt_messages, request):
             window.tools.tool = str(rng.choice(["add", "erase", "inspect"]))
             window.tools.current_class = int(rng.integers(session.dataset.n_classes or 1))
         elif kind == "generate":
-            session.generate(str(rng.choice(["xor", "circle", "blobs", "plane", "spiral"])),
-                             n=int(rng.integers(1, 300)), noise=float(rng.uniform(0, 1)), seed=index)
+            session.generate(
+                str(rng.choice(["xor", "circle", "blobs", "plane", "spiral"])),
+                n=int(rng.integers(1, 300)),
+                noise=float(rng.uniform(0, 1)),
+                seed=index,
+            )
         elif kind in ("shortcut", "menu"):
             actions_now = _shortcut_actions(window) if kind == "shortcut" else _menu_actions(window)
             actions_now[int(rng.integers(len(actions_now)))].trigger()

@@ -1,5 +1,6 @@
 """The side panels and the transport bar, offscreen: each control edits the session model,
 model changes re-sync the controls, every control explains itself, and the panels fit the column."""
+
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,7 @@ def test_network_resyncs_from_config_changes_elsewhere(qtbot, model):
     panel = shown(qtbot, NetworkPanel(model))
     last = list(FEATURES)[-1]
     model.update_config(hidden=(3,), activation=("relu",), features=(last,), init="uniform", seed=11)
-    (units, activation), = panel.layer_rows
+    ((units, activation),) = panel.layer_rows
     assert units.value() == 3 and activation.currentData() == "relu"
     assert [name for name, b in panel.feature_buttons.items() if b.isChecked()] == [last]
     assert panel.control("init").currentData() == "uniform" and panel.control("seed").value() == 11
@@ -129,8 +130,14 @@ def test_training_controls_update_config(qtbot, model):
     assert not visible(panel, panel.control("l2"))  # behind "Advanced"
     panel.expander.click()
     assert visible(panel, panel.control("l2")) and panel.expanded
-    for field, value in (("l1", 0.001), ("l2", 0.03), ("weight_decay", 0.0001), ("dropout", 0.25),
-                         ("patience", 20), ("max_epochs", 500)):
+    for field, value in (
+        ("l1", 0.001),
+        ("l2", 0.03),
+        ("weight_decay", 0.0001),
+        ("dropout", 0.25),
+        ("patience", 20),
+        ("max_epochs", 500),
+    ):
         panel.control(field).setValue(value)
         assert getattr(model.config, field) == pytest.approx(value), field
 
@@ -277,8 +284,12 @@ def test_missing_numbers_show_a_dash(qtbot):
 
 
 def all_panels(model, tools):
-    return {"data": DataPanel(model, tools), "network": NetworkPanel(model),
-            "training": TrainingPanel(model), "transport": TransportBar(model)}
+    return {
+        "data": DataPanel(model, tools),
+        "network": NetworkPanel(model),
+        "training": TrainingPanel(model),
+        "transport": TransportBar(model),
+    }
 
 
 def test_every_control_has_a_tooltip_and_readable_text(qtbot, model, tools):

@@ -1,6 +1,7 @@
 """The side panel fits: at 1280x720 the settings a lesson changes (learning rate, optimiser, batch
 size, each layer's activation) are on screen without scrolling; the rarer ones wait behind
 "Advanced", which says which of them are set."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,8 +39,14 @@ def test_the_lesson_controls_fit_1280x720_unscrolled(window, qtbot):
     scroll = show_at(qtbot, window, 1280, 720)
     assert scroll.verticalScrollBar().value() == 0
     training = window.training_panel
-    lesson = [training.control("optimizer"), training.control("lr"), training.batch_size, training.expander,
-              window.data_panel.preset, window.data_panel.regenerate]
+    lesson = [
+        training.control("optimizer"),
+        training.control("lr"),
+        training.batch_size,
+        training.expander,
+        window.data_panel.preset,
+        window.data_panel.regenerate,
+    ]
     lesson += [activation for _, activation in window.network_panel.layer_rows]
     for control in lesson:
         assert on_screen(scroll, control), control.toolTip().split("\n")[0]  # was: TRAINING below the fold

@@ -1,5 +1,6 @@
 """Numbers for people in the readouts and tooltips (at most four significant digits, scientific
 when large), and a weight-decay tooltip whose words match what the optimiser does."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,8 +20,9 @@ from playground.ui.session.session_model import SessionModel
 
 @pytest.fixture
 def model(qtbot):
-    session = SessionModel(make_dataset("plane", n=60, seed=0, test_fraction=0.3),
-                           TrainingConfig(hidden=(3,), activation="linear"))
+    session = SessionModel(
+        make_dataset("plane", n=60, seed=0, test_fraction=0.3), TrainingConfig(hidden=(3,), activation="linear")
+    )
     yield session
     session.shutdown()
 
@@ -31,8 +33,9 @@ def test_a_diverging_run_reads_in_scientific_notation(qtbot, model):
     model.step()
     qtbot.waitUntil(lambda: bar.epoch_label.text() == "epoch 1", timeout=5000)
     frame = model.latest_frame
-    huge = dataclasses.replace(frame.stats, train_loss=1.23456e90, test_loss=98765.4321,
-                               train_metric=3.3333e45, test_metric=0.000123456)
+    huge = dataclasses.replace(
+        frame.stats, train_loss=1.23456e90, test_loss=98765.4321, train_metric=3.3333e45, test_metric=0.000123456
+    )
     model.frameReady.emit(dataclasses.replace(frame, stats=huge))
     assert bar.loss_label.text() == "loss: train 1.235e90 · test 9.877e4"  # was ninety digits
     assert bar.metric_label.text() == "RMSE: train 3.333e45 · test 1.235e-4"
@@ -65,6 +68,5 @@ def test_the_weight_decay_tooltip_says_what_the_optimiser_does(qtbot, model, opt
 
 def test_decay_now_formats_for_people():
     config = TrainingConfig(lr=0.1, weight_decay=0.0001, schedule="step")
-    assert decay_now(config).startswith("Now: 0.001 % of every weight per update (learning rate 0.1 × "
-                                        "decay 1e-4).")
+    assert decay_now(config).startswith("Now: 0.001 % of every weight per update (learning rate 0.1 × decay 1e-4).")
     assert "schedule lowers" in decay_now(config)

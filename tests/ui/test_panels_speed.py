@@ -1,5 +1,6 @@
 """The speed setting says what it does: the measured epochs per second beside it, and the unit
 agrees with the number ("1 epoch/s")."""
+
 from __future__ import annotations
 
 import math
@@ -24,16 +25,21 @@ class FakeClock:
 
 @pytest.fixture
 def model(qtbot):
-    session = SessionModel(make_dataset("xor", n=60, seed=0, test_fraction=0.3),
-                           TrainingConfig(hidden=(3,), batch_size=60))
+    session = SessionModel(
+        make_dataset("xor", n=60, seed=0, test_fraction=0.3), TrainingConfig(hidden=(3,), batch_size=60)
+    )
     yield session
     session.shutdown()
 
 
 def test_the_unit_agrees_with_the_number():
     assert epochs_per_second(1) == "1 epoch/s"
-    assert [epochs_per_second(r) for r in (2, 60, 0.5, 1.5)] == ["2 epochs/s", "60 epochs/s", "0.5 epochs/s",
-                                                                  "1.5 epochs/s"]
+    assert [epochs_per_second(r) for r in (2, 60, 0.5, 1.5)] == [
+        "2 epochs/s",
+        "60 epochs/s",
+        "0.5 epochs/s",
+        "1.5 epochs/s",
+    ]
 
 
 def test_the_meter_measures_epochs_over_time_and_smooths():

@@ -1,5 +1,6 @@
 """What the panels show is the session: after New, Open, Import, an edit and its undo, a
 rebuild and a reset, every control and readout tells what the data and network now are."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,13 +31,20 @@ def window(qtbot):
 
 def generator_state(panel) -> tuple:
     """What the DATA panel's generator controls show."""
-    return (panel.preset.currentData(), panel.noise.value(), panel.points.value(), panel.test_share.value(),
-            panel.seed.value())
+    return (
+        panel.preset.currentData(),
+        panel.noise.value(),
+        panel.points.value(),
+        panel.test_share.value(),
+        panel.seed.value(),
+    )
 
 
 def wait_epoch(qtbot, window, epoch: int) -> None:
-    qtbot.waitUntil(lambda: window.session.latest_frame.epoch == epoch
-                    and window.transport.epoch_label.text() == f"epoch {epoch}", timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.session.latest_frame.epoch == epoch and window.transport.epoch_label.text() == f"epoch {epoch}",
+        timeout=5000,
+    )
 
 
 # -- the preset box and the generator's options ------------------------------------------------------

@@ -1,5 +1,6 @@
 """A mouse wheel passing over the side panel scrolls it; it edits a control only once the control
 has the focus (one notch used to turn "16 units" into 1 and tanh into sigmoid, rebuilding the net)."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,9 +28,16 @@ def window(qtbot):
 def wheel(widget, delta: QPoint = NOTCH_DOWN) -> None:
     """A real wheel event over the middle of ``widget``, as the window system delivers it."""
     centre = QPointF(widget.rect().center())
-    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre)), QPoint(0, 0), delta,
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
-                        False)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre)),
+        QPoint(0, 0),
+        delta,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(widget, event)
 
 
@@ -59,8 +67,12 @@ def test_a_focused_control_still_takes_the_wheel(window, qtbot):
 
 def test_every_panel_control_is_wheel_safe(window):
     roots = (window.data_panel, window.network_panel, window.training_panel, window.transport)
-    controls = [control for root in roots for kind in (QAbstractSpinBox, QComboBox, QSlider)
-                for control in root.findChildren(kind)]
+    controls = [
+        control
+        for root in roots
+        for kind in (QAbstractSpinBox, QComboBox, QSlider)
+        for control in root.findChildren(kind)
+    ]
     assert len(controls) > 20
     for control in controls:
         # StrongFocus: focus by click or Tab, never by a passing wheel (Qt's default WheelFocus).

@@ -1,4 +1,5 @@
 """The plot widgets, offscreen: pictures checked pixel by pixel, signals, point and curve counts."""
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -185,9 +186,7 @@ def test_right_click_with_shift_is_reported_not_a_menu(qtbot, boundary):
     p = to_widget(boundary, -4.0, 4.0)
     with qtbot.waitSignal(boundary.sigClicked, timeout=1000) as blocker:
         qtbot.mouseMove(boundary.viewport(), p)
-        qtbot.mouseClick(
-            boundary.viewport(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.ShiftModifier, pos=p
-        )
+        qtbot.mouseClick(boundary.viewport(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.ShiftModifier, pos=p)
     x, y, button, modifiers = blocker.args
     assert button == Qt.MouseButton.RightButton
     assert modifiers & Qt.KeyboardModifier.ShiftModifier
@@ -229,9 +228,7 @@ def test_brush_cursor_follows_the_mouse(qtbot, boundary):
 def test_dark_theme_recolours_the_map(boundary):
     boundary.set_map(step_map(axis=0), "classification")
     boundary.apply_theme(True)
-    np.testing.assert_allclose(
-        pixel(boundary, 3.0, 0.5), map_colour(OKABE_ITO[1], bg=DARK.background), atol=2
-    )
+    np.testing.assert_allclose(pixel(boundary, 3.0, 0.5), map_colour(OKABE_ITO[1], bg=DARK.background), atol=2)
     assert pixel(boundary, 6.3, 0.5).tolist() == list(hex_to_rgb(DARK.background))
 
 
@@ -243,8 +240,15 @@ def test_activation_space_draws_points_grid_and_line(qtbot):
     rng = np.random.default_rng(0)
     H = rng.normal(size=(200, 2))
     lines = [np.column_stack([np.linspace(-1, 1, 20), np.full(20, v)]) for v in (-1, 0, 1)]
-    plot.update_space(H, rng.integers(0, 2, 200), "classification", OKABE_ITO[:2], lines,
-                      (np.array([1.0, 1.0]), -0.5), ("unit 3 (a)", "unit 5 (a)"))
+    plot.update_space(
+        H,
+        rng.integers(0, 2, 200),
+        "classification",
+        OKABE_ITO[:2],
+        lines,
+        (np.array([1.0, 1.0]), -0.5),
+        ("unit 3 (a)", "unit 5 (a)"),
+    )
     assert plot.points_drawn() == 200
     assert len(plot._grid.getData()[0]) == 3 * 21  # lines plus NaN breaks
     assert plot._line.isVisible()
@@ -273,12 +277,19 @@ def test_activation_space_range_grows_but_does_not_jitter(qtbot):
 def test_activation_space_non_finite_inputs(qtbot):
     plot = show(qtbot, ActivationSpacePlot())
     H = np.array([[np.nan, 0.0], [1.0, np.inf], [0.5, 0.5], [0.0, 0.0]])
-    plot.update_space(H, np.array([0, 1, 0, 1]), "classification", OKABE_ITO[:2],
-                      [np.array([[np.nan, 1.0], [0.0, 0.0]])], (np.array([np.nan, 1.0]), 0.0))
+    plot.update_space(
+        H,
+        np.array([0, 1, 0, 1]),
+        "classification",
+        OKABE_ITO[:2],
+        [np.array([[np.nan, 1.0], [0.0, 0.0]])],
+        (np.array([np.nan, 1.0]), 0.0),
+    )
     assert plot.points_drawn() == 2
     assert not plot._line.isVisible()
-    plot.update_space(np.full((3, 2), np.nan), np.zeros(3), "regression", OKABE_ITO[:2],
-                      decision_line=(np.zeros(2), 1.0))
+    plot.update_space(
+        np.full((3, 2), np.nan), np.zeros(3), "regression", OKABE_ITO[:2], decision_line=(np.zeros(2), 1.0)
+    )
     assert plot.points_drawn() == 0
 
 

@@ -62,8 +62,9 @@ def test_ctrl_shift_p_toggles_and_pens_stay_scaled_after_a_restyle(window, qtbot
     window.session.step(1)
     qtbot.waitUntil(lambda: window.session.latest_frame.epoch == 1, timeout=5000)
     qtbot.wait(50)
-    widths = {i.opts["pen"].widthF() for i in window.boundary_plot.getPlotItem().items
-              if isinstance(i, pg.ScatterPlotItem)}
+    widths = {
+        i.opts["pen"].widthF() for i in window.boundary_plot.getPlotItem().items if isinstance(i, pg.ScatterPlotItem)
+    }
     assert min(widths) >= SCALE
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert not presentation(window).enabled
@@ -150,6 +151,7 @@ def test_timeline_and_status_text_grow_in_presentation(window, qtbot):
 
 def test_window_fits_a_small_screen():
     from playground.ui.shell.main_window import initial_size
+
     assert initial_size(QRect(0, 0, 1024, 768)) == QSize(1024, 720)
     assert initial_size(QRect(0, 0, 800, 600)) == QSize(800, 600)
     assert initial_size(QRect(0, 0, 1920, 1080)) == QSize(1280, 720)
@@ -163,14 +165,18 @@ def test_the_window_shrinks_to_a_1024_screen_and_the_readouts_wrap(window, qtbot
     bar = window.transport
     window.resize(1024, 740)
     qtbot.waitUntil(lambda: window.width() == 1024, timeout=2000)
-    qtbot.waitUntil(lambda: bar.epoch_label.mapTo(bar, bar.epoch_label.rect().topLeft()).y()
-                    > bar.play_button.geometry().bottom(), timeout=2000)
+    qtbot.waitUntil(
+        lambda: bar.epoch_label.mapTo(bar, bar.epoch_label.rect().topLeft()).y() > bar.play_button.geometry().bottom(),
+        timeout=2000,
+    )
     for label in (bar.epoch_label, bar.loss_label, bar.metric_label):
         right = label.mapTo(window, label.rect().topRight()).x()
         assert right <= window.width(), label.objectName()  # nothing cut off
     window.resize(1280, 720)
-    qtbot.waitUntil(lambda: bar.epoch_label.mapTo(bar, bar.epoch_label.rect().topLeft()).y()
-                    < bar.play_button.geometry().bottom(), timeout=2000)  # one row again
+    qtbot.waitUntil(
+        lambda: bar.epoch_label.mapTo(bar, bar.epoch_label.rect().topLeft()).y() < bar.play_button.geometry().bottom(),
+        timeout=2000,
+    )  # one row again
 
 
 def test_chain_rule_dock_leaves_the_plots_room(window, qtbot):
@@ -190,8 +196,12 @@ def test_every_text_scales_once_and_comes_back(window, qtbot):
     """A bold heading has a font of its own that inherits its size: it grew twice (x1.96) and
     stayed x1.4 after leaving presentation mode."""
     from PySide6.QtWidgets import QLabel
-    labels = [label for label in window.centralWidget().findChildren(QLabel)
-              if label.text().strip() and not window.transport.isAncestorOf(label)]
+
+    labels = [
+        label
+        for label in window.centralWidget().findChildren(QLabel)
+        if label.text().strip() and not window.transport.isAncestorOf(label)
+    ]
     before = {id(label): QFontInfo(label.font()).pointSizeF() for label in labels}
     set_presentation(window, True)
     qtbot.wait(20)

@@ -65,8 +65,10 @@ def test_contrast_matches_wcag_examples():
 
 
 # ------------------------------------------------------------------- the windows
-@pytest.fixture(params=[("light", False), ("dark", False), ("light", True), ("dark", True)],
-                ids=["light", "dark", "light-presentation", "dark-presentation"])
+@pytest.fixture(
+    params=[("light", False), ("dark", False), ("light", True), ("dark", True)],
+    ids=["light", "dark", "light-presentation", "dark-presentation"],
+)
 def shown(request, qtbot, tmp_path, monkeypatch):
     """The default session's window at 1280x720 after 20 epochs, in each theme and mode.
 
@@ -85,8 +87,9 @@ def shown(request, qtbot, tmp_path, monkeypatch):
     if presenting:
         set_presentation(window, True)
     window.session.step(20)
-    qtbot.waitUntil(lambda: window.session.latest_frame is not None and window.session.latest_frame.epoch == 20,
-                    timeout=15000)
+    qtbot.waitUntil(
+        lambda: window.session.latest_frame is not None and window.session.latest_frame.epoch == 20, timeout=15000
+    )
     qtbot.wait(300)  # the last frame drawn, legends refitted, the layouts settled
     yield window
     if presenting:
@@ -133,8 +136,9 @@ def test_no_text_widget_overlaps_another(shown):
             continue
         common = _visible_rect(a, shown) & _visible_rect(b, shown)
         if common.width() > 1 and common.height() > 1:
-            overlaps.append((a.objectName() or type(a).__name__, _describe(a),
-                             b.objectName() or type(b).__name__, _describe(b)))
+            overlaps.append(
+                (a.objectName() or type(a).__name__, _describe(a), b.objectName() or type(b).__name__, _describe(b))
+            )
     assert not overlaps
 
 
@@ -255,10 +259,14 @@ def test_plot_texts_have_contrast(shown):
         background = QColor(plot.theme.background)
         colours = [("axes", QColor(plot.theme.foreground))]
         for legend in _legends(plot):
-            colours += [(label.text, QColor(label.opts.get("color") or plot.theme.foreground))
-                        for _, label in legend.items]
-        low += [(plot.objectName(), name, round(contrast(c, background), 2))
-                for name, c in colours if contrast(c, background) < MIN_CONTRAST]
+            colours += [
+                (label.text, QColor(label.opts.get("color") or plot.theme.foreground)) for _, label in legend.items
+            ]
+        low += [
+            (plot.objectName(), name, round(contrast(c, background), 2))
+            for name, c in colours
+            if contrast(c, background) < MIN_CONTRAST
+        ]
     assert not low
 
 

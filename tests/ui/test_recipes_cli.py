@@ -16,16 +16,25 @@ def test_the_recipe_option_starts_that_session(tmp_path):
     assert errors == []
     assert session.dataset == make_dataset("moons", n=120, noise=0.2, seed=4, test_fraction=0.25)
     config = session.config
-    assert (config.hidden, config.activation, config.optimizer, config.lr, config.batch_size, config.l2) == \
-        ((5,), "relu", "sgd", 0.1, 8, 0.01)
+    assert (config.hidden, config.activation, config.optimizer, config.lr, config.batch_size, config.l2) == (
+        (5,),
+        "relu",
+        "sgd",
+        0.1,
+        8,
+        0.01,
+    )
     assert report["points"] == 120 and report["epoch"] == 0
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--recipe", "spiral n=300 | 16 tanh"], "recipe: expected three parts"),
-    (["--recipe", RECIPE.replace("relu", "rleu")], "recipe: network part: TrainingConfig.activation"),
-    (["--recipe", RECIPE, "--preset", "xor"], "--recipe and FILE or --preset/--seed both choose"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--recipe", "spiral n=300 | 16 tanh"], "recipe: expected three parts"),
+        (["--recipe", RECIPE.replace("relu", "rleu")], "recipe: network part: TrainingConfig.activation"),
+        (["--recipe", RECIPE, "--preset", "xor"], "--recipe and FILE or --preset/--seed both choose"),
+    ],
+)
 def test_a_bad_recipe_exits_before_any_window(args, message, capsys):
     with pytest.raises(SystemExit) as exited:
         parse_arguments(args)

@@ -74,22 +74,29 @@ def test_a_pasted_recipe_trains_bit_for_bit_as_a_fresh_session(window, qtbot):
     window.session.step(5)
     qtbot.waitUntil(lambda: window.session.latest_frame.epoch == 5, timeout=10000)
     params = window.session.run_in_worker(lambda trainer: trainer.model.params.data.copy())
-    reference = Trainer(make_dataset("xor", n=200, noise=0.2, seed=3, test_fraction=0.25),
-                        window.session.config)
+    reference = Trainer(make_dataset("xor", n=200, noise=0.2, seed=3, test_fraction=0.25), window.session.config)
     reference.step(5)
     assert np.array_equal(params, reference.model.params.data)
     assert window.session.config.l2 == 0.001 and window.session.config.init == "he"
     # The DATA panel shows the preset and options that made the points, not "custom".
     panel = window.data_panel
-    assert (panel.preset.currentData(), panel.noise.value(), panel.seed.value(), panel.points.value(),
-            panel.test_share.value()) == ("xor", 20, 3, 200, 25)
+    assert (
+        panel.preset.currentData(),
+        panel.noise.value(),
+        panel.seed.value(),
+        panel.points.value(),
+        panel.test_share.value(),
+    ) == ("xor", 20, 3, 200, 25)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("not a recipe", "expected three parts"),
-    ("spiral n=300 noise=0.1 seed=0 test=0.3 | 16,16 tanh | adam lr=0 batch=32", "TrainingConfig.lr"),
-    ("spiral n=0 noise=0.1 seed=0 test=0.3 | 16,16 tanh | adam lr=0.03 batch=32", "n: expected"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("not a recipe", "expected three parts"),
+        ("spiral n=300 noise=0.1 seed=0 test=0.3 | 16,16 tanh | adam lr=0 batch=32", "TrainingConfig.lr"),
+        ("spiral n=0 noise=0.1 seed=0 test=0.3 | 16,16 tanh | adam lr=0.03 batch=32", "n: expected"),
+    ],
+)
 def test_pasting_a_malformed_recipe_changes_nothing(window, qtbot, errors, text, words):
     session = window.session
     session.update_config(lr=0.1)
@@ -114,8 +121,9 @@ def test_a_formula_dataset_is_one_undoable_step_and_has_a_recipe(window, qtbot, 
     before = window.session.dataset
     assert recipes.set_formula("x2 > sin(3*x1)")
     # The points take the size, noise, seed and test share the DATA panel shows.
-    assert window.session.dataset == make_dataset("formula", expr="x2 > sin(3*x1)", n=300, noise=0.1,
-                                                  seed=0, test_fraction=0.3)
+    assert window.session.dataset == make_dataset(
+        "formula", expr="x2 > sin(3*x1)", n=300, noise=0.1, seed=0, test_fraction=0.3
+    )
     assert window.session.undo_stack.undoText().startswith("Formula x2 > sin(3*x1)")
     assert recipes.recipe().startswith('formula expr="x2 > sin(3*x1)" n=300 noise=0.1 seed=0 test=0.3 | ')
     window.session.undo_stack.undo()
@@ -165,8 +173,9 @@ def test_the_dialog_opens_without_blocking_and_its_ok_replaces_the_data(window, 
     assert dialog is not None and dialog.isVisible()
     dialog.line.setText("x1 * x2 > 0")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
-    assert window.session.dataset == make_dataset("formula", expr="x1 * x2 > 0", n=300, noise=0.1, seed=0,
-                                                  test_fraction=0.3)
+    assert window.session.dataset == make_dataset(
+        "formula", expr="x1 * x2 > 0", n=300, noise=0.1, seed=0, test_fraction=0.3
+    )
     qtbot.waitUntil(lambda: window.findChild(FormulaDialog) is None, timeout=2000)  # deleted on close
 
 
@@ -176,12 +185,14 @@ def test_export_as_script_writes_a_script_that_runs(window, qtbot, tmp_path, mon
     controller_of(window).export_actions["numpy", "initial"].trigger()
     script = tmp_path / "lesson.py"
     assert errors == [] and script.is_file()
-    done = subprocess.run([sys.executable, "-I", str(script), "--epochs", "3", "--json"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-I", str(script), "--epochs", "3", "--json"], capture_output=True, text=True, timeout=120
+    )
     reference = Trainer(window.session.dataset, window.session.config)
     reference.step(3)
-    np.testing.assert_allclose(json.loads(done.stdout)["train_loss"], reference.history.array("train_loss"),
-                               rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        json.loads(done.stdout)["train_loss"], reference.history.array("train_loss"), rtol=0, atol=1e-9
+    )
 
 
 def test_export_of_an_unsupported_session_says_why(window, errors, tmp_path):

@@ -16,11 +16,21 @@ RECORDINGS = 30
 
 
 def test_thirty_recordings_while_playing_never_fork_and_all_decode(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-           "PLAYGROUND_DATA_DIR": str(tmp_path / "data"), "QT_QPA_PLATFORM": "offscreen"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        "PLAYGROUND_DATA_DIR": str(tmp_path / "data"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     # A hard timeout: a deadlock fails this test instead of blocking the run.
-    done = subprocess.run([sys.executable, str(HERE / "recording_stress_run.py"), str(tmp_path), str(RECORDINGS)],
-                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(HERE / "recording_stress_run.py"), str(tmp_path), str(RECORDINGS)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["forks"] == 0  # ffmpeg was never started with a real fork()

@@ -37,8 +37,17 @@ def test_help_explains_every_option():
         if action.option_strings and action.dest != "help":
             assert action.help, f"{action.option_strings} has no help"
     text = parser.format_help()
-    for option in ("--out", "--fps", "--size", "--epochs-per-frame", "--duration", "--session", "--preset",
-                   "--view", "--presentation"):
+    for option in (
+        "--out",
+        "--fps",
+        "--size",
+        "--epochs-per-frame",
+        "--duration",
+        "--session",
+        "--preset",
+        "--view",
+        "--presentation",
+    ):
         assert option in text
 
 
@@ -46,9 +55,31 @@ def test_help_explains_every_option():
 def test_render_writes_a_video_that_decodes(tmp_path, capsys, monkeypatch, fmt, view):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))  # the window keeps no files of ours
     out = tmp_path / f"tiny.{fmt}"
-    code = main(["render", "--preset", "xor", "--points", "60", "--hidden", "4", "--epochs", "6",
-                 "--epochs-per-frame", "2", "--fps", "10", "--hold", "0.2", "--size", "320x180",
-                 "--view", view, "--out", str(out)])
+    code = main(
+        [
+            "render",
+            "--preset",
+            "xor",
+            "--points",
+            "60",
+            "--hidden",
+            "4",
+            "--epochs",
+            "6",
+            "--epochs-per-frame",
+            "2",
+            "--fps",
+            "10",
+            "--hold",
+            "0.2",
+            "--size",
+            "320x180",
+            "--view",
+            view,
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     frames = np.stack(list(iio.imiter(str(out), plugin="FFMPEG" if fmt == "mp4" else None)))
     # Epochs 0, 2, 4, 6 and two hold frames.
@@ -59,11 +90,14 @@ def test_render_writes_a_video_that_decodes(tmp_path, capsys, monkeypatch, fmt, 
     assert np.abs(frames[3].astype(int) - frames[5].astype(int)).mean() < 2.0
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--out", "x.avi"], ".mp4 or .gif"),
-    (["--out", "x.mp4", "--size", "641x360"], "even"),
-    (["--out", "x.mp4", "--epochs", "0"], "argument --epochs: expected 1 to 1000000, got 0"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--out", "x.avi"], ".mp4 or .gif"),
+        (["--out", "x.mp4", "--size", "641x360"], "even"),
+        (["--out", "x.mp4", "--epochs", "0"], "argument --epochs: expected 1 to 1000000, got 0"),
+    ],
+)
 def test_bad_options_are_named(tmp_path, capsys, args, message):
     with pytest.raises(SystemExit):
         main(["render", *[str(tmp_path / a) if a.startswith("x.") else a for a in args]])
@@ -77,8 +111,28 @@ os.register_at_fork(before=lambda: FORKS.append(1))  # runs only for a real fork
 def test_render_starts_ffmpeg_without_a_fork(tmp_path, monkeypatch):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     before = len(FORKS)
-    assert main(["render", "--preset", "xor", "--points", "40", "--hidden", "3", "--epochs", "2",
-                 "--size", "160x90", "--fps", "10", "--out", str(tmp_path / "f.mp4")]) == 0
+    assert (
+        main(
+            [
+                "render",
+                "--preset",
+                "xor",
+                "--points",
+                "40",
+                "--hidden",
+                "3",
+                "--epochs",
+                "2",
+                "--size",
+                "160x90",
+                "--fps",
+                "10",
+                "--out",
+                str(tmp_path / "f.mp4"),
+            ]
+        )
+        == 0
+    )
     assert len(FORKS) == before  # a fork here deadlocked with OpenBLAS's threads
 
 
@@ -107,19 +161,22 @@ def _unwritable_folder(tmp_path) -> str:
     return str(folder)
 
 
-@pytest.mark.parametrize("args, named", [
-    (["--size", "100000x100000"], "--size: 100000x100000: at most 3840x2160"),
-    (["--size", "4000x2000"], "--size"),
-    (["--duration", "1e9"], "--duration: expected 0.1 to 3600"),
-    (["--hold", "1e12"], "--hold: expected 0 to 600"),
-    (["--fps", "nan"], "--fps: expected a finite number"),
-    (["--fps", "inf"], "--fps: expected a finite number"),
-    (["--fps", "1000"], "--fps: expected 1 to 60"),
-    (["--duration", "nan"], "--duration: expected a finite number"),
-    (["--hold", "nan"], "--hold: expected a finite number"),
-    (["--epochs", "1e9"], "--epochs: expected a number"),
-    (["--epochs", "500000"], "more than the 216000"),
-])
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["--size", "100000x100000"], "--size: 100000x100000: at most 3840x2160"),
+        (["--size", "4000x2000"], "--size"),
+        (["--duration", "1e9"], "--duration: expected 0.1 to 3600"),
+        (["--hold", "1e12"], "--hold: expected 0 to 600"),
+        (["--fps", "nan"], "--fps: expected a finite number"),
+        (["--fps", "inf"], "--fps: expected a finite number"),
+        (["--fps", "1000"], "--fps: expected 1 to 60"),
+        (["--duration", "nan"], "--duration: expected a finite number"),
+        (["--hold", "nan"], "--hold: expected a finite number"),
+        (["--epochs", "1e9"], "--epochs: expected a number"),
+        (["--epochs", "500000"], "more than the 216000"),
+    ],
+)
 def test_sizes_durations_and_rates_are_bounded(tmp_path, capsys, args, named):
     with pytest.raises(SystemExit) as exit_info:
         main(["render", "--out", str(tmp_path / "x.mp4"), *args])
@@ -129,12 +186,15 @@ def test_sizes_durations_and_rates_are_bounded(tmp_path, capsys, args, named):
     assert "Traceback" not in err and not os.path.exists(tmp_path / "x.mp4")
 
 
-@pytest.mark.parametrize("section, field, literal", [
-    ("config", "lr", "1e309"),
-    ("config", "seed", "1" + "0" * 400),
-    ("config", "hidden", "[1" + "0" * 400 + "]"),
-    ("state", "epoch", "null"),
-])
+@pytest.mark.parametrize(
+    "section, field, literal",
+    [
+        ("config", "lr", "1e309"),
+        ("config", "seed", "1" + "0" * 400),
+        ("config", "hidden", "[1" + "0" * 400 + "]"),
+        ("state", "epoch", "null"),
+    ],
+)
 def test_malformed_sessions_give_one_line(tmp_path, capsys, section, field, literal):
     session = _bad_session(tmp_path, section, field, literal)
     with pytest.raises(SystemExit) as exit_info:
@@ -168,13 +228,39 @@ def test_the_window_shows_the_options_it_renders(tmp_path, monkeypatch):
 
     def filming(app, window, view, size):  # what the data panel shows when filming starts
         panel = window.data_panel
-        seen.update(preset=panel.preset.currentText(), noise=panel.noise.value(), seed=panel.seed.value(),
-                    points=panel.points.value())
+        seen.update(
+            preset=panel.preset.currentText(),
+            noise=panel.noise.value(),
+            seed=panel.seed.value(),
+            points=panel.points.value(),
+        )
         return fit(app, window, view, size)
 
     monkeypatch.setattr(render, "_fit", filming)
-    assert main(["render", "--preset", "xor", "--noise", "0.25", "--seed", "3", "--points", "120",
-                 "--hidden", "2", "--epochs", "1", "--size", "160x90", "--out", str(tmp_path / "x.mp4")]) == 0
+    assert (
+        main(
+            [
+                "render",
+                "--preset",
+                "xor",
+                "--noise",
+                "0.25",
+                "--seed",
+                "3",
+                "--points",
+                "120",
+                "--hidden",
+                "2",
+                "--epochs",
+                "1",
+                "--size",
+                "160x90",
+                "--out",
+                str(tmp_path / "x.mp4"),
+            ]
+        )
+        == 0
+    )
     assert seen == {"preset": "xor", "noise": 25, "seed": 3, "points": 120}
 
 
@@ -189,9 +275,14 @@ def test_qt_platform_is_set_by_the_command_only_when_unset(tmp_path, monkeypatch
     assert seen == ["offscreen", "minimal"]
     # Importing the module sets nothing.
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    done = subprocess.run([sys.executable, "-c", "import os, playground.ui.media.render; "
-                           "print(os.environ.get('QT_QPA_PLATFORM'))"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", "import os, playground.ui.media.render; print(os.environ.get('QT_QPA_PLATFORM'))"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.stdout.strip() == "None", done.stderr
 
 
@@ -200,10 +291,32 @@ def test_ctrl_c_removes_the_partial_video_and_exits_130(tmp_path):
     out.write_bytes(b"last week's video")  # the person's file stays as it was
     env = {**os.environ, "PYTHONPATH": str(ROOT), DATA_DIR_ENV: str(tmp_path / "data")}
     env.pop("QT_QPA_PLATFORM")  # the command sets it itself
-    process = subprocess.Popen([sys.executable, "-m", "playground", "render", "--preset", "xor", "--points", "40",
-                                "--hidden", "3", "--epochs", "100000", "--epochs-per-frame", "1",
-                                "--size", "160x90", "--out", str(out)],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "playground",
+            "render",
+            "--preset",
+            "xor",
+            "--points",
+            "40",
+            "--hidden",
+            "3",
+            "--epochs",
+            "100000",
+            "--epochs-per-frame",
+            "1",
+            "--size",
+            "160x90",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         # Frames are being written once the hidden file beside --out has grown.

@@ -14,19 +14,26 @@ from playground.ui import MainWindow
 
 def _drawn(qtbot, window: MainWindow, **config) -> None:
     """Wait until the window has drawn a frame of the session's config (with ``config``)."""
+
     def done() -> bool:
         frame = window.session.latest_frame
-        return (frame is not None and frame.config == window.session.config
-                and all(getattr(frame.config, k) == v for k, v in config.items())
-                and window._drawn is frame and window.network_view.diagram.frame is frame)
+        return (
+            frame is not None
+            and frame.config == window.session.config
+            and all(getattr(frame.config, k) == v for k, v in config.items())
+            and window._drawn is frame
+            and window.network_view.diagram.frame is frame
+        )
+
     qtbot.waitUntil(done, timeout=10000)
 
 
 @pytest.fixture
 def window(qtbot):
     ds = make_dataset("spiral", n=120, noise=0.1, seed=0, test_fraction=0.25)
-    w = MainWindow(ds, TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03,
-                                      batch_size=32, seed=0))
+    w = MainWindow(
+        ds, TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03, batch_size=32, seed=0)
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -145,16 +152,21 @@ def test_random_rebuilds_between_selections_raise_nothing(window, qtbot):
             _click_unit(qtbot, window, column, int(rng.integers(len(nodes[column]))))
 
     actions = [
-        click_unit, click_unit,
+        click_unit,
+        click_unit,
         lambda: session.update_config(hidden=hiddens[rng.integers(len(hiddens))]),
         lambda: session.update_config(features=features[rng.integers(len(features))]),
         lambda: session.set_dataset(session.dataset.with_classes(int(rng.integers(2, 4))), "Classes"),
-        session.undo_stack.undo, session.undo_stack.redo,
+        session.undo_stack.undo,
+        session.undo_stack.redo,
         lambda: session.step(int(rng.integers(1, 4))),
         lambda: session.view_epoch(int(rng.integers(0, 5))),
-        session.back_to_live, session.play, session.pause,
+        session.back_to_live,
+        session.play,
+        session.pause,
         lambda: window.activation_view.layer_box.setCurrentIndex(
-            int(rng.integers(max(window.activation_view.layer_box.count(), 1)))),
+            int(rng.integers(max(window.activation_view.layer_box.count(), 1)))
+        ),
     ]
     for _ in range(80):
         actions[int(rng.integers(len(actions)))]()

@@ -27,8 +27,16 @@ def session(qtbot):
 
 def _state(session: SessionModel) -> tuple:
     """The trainer as comparable values: config, weights, optimiser steps, epoch, history."""
-    return session.run_in_worker(lambda t: (t.config, t.model.params.data.copy(), t.optimizer.steps, t.epoch,
-                                            json.dumps(t.history.to_dict()), t.model.sizes))
+    return session.run_in_worker(
+        lambda t: (
+            t.config,
+            t.model.params.data.copy(),
+            t.optimizer.steps,
+            t.epoch,
+            json.dumps(t.history.to_dict()),
+            t.model.sizes,
+        )
+    )
 
 
 def _assert_same(a: tuple, b: tuple) -> None:
@@ -50,8 +58,7 @@ def test_undo_of_an_architecture_change_brings_back_the_trained_network(session,
     stack.undo()
     assert session.config == CONFIG
     _assert_same(_state(session), trained)  # weights, optimiser, epoch and history as they were
-    qtbot.waitUntil(lambda: session.latest_frame.config == CONFIG and session.latest_frame.epoch == 7,
-                    timeout=5000)
+    qtbot.waitUntil(lambda: session.latest_frame.config == CONFIG and session.latest_frame.epoch == 7, timeout=5000)
     assert session.latest_frame.timeline[-1] == 7  # the timeline scrubs the old run again
     stack.redo()
     assert session.config.hidden == (16, 8)
@@ -103,17 +110,20 @@ def test_a_named_change_keeps_its_name(session):
     assert session.undo_stack.undoText() == "Apply preset deep"
 
 
-@pytest.mark.parametrize("changes, text", [
-    ({"hidden": (16, 8)}, "Change layer 2 units to 8"),
-    ({"hidden": (16, 16, 4)}, "Add layer 3 (4 units)"),
-    ({"hidden": (16,)}, "Remove layer 2"),
-    ({"hidden": (4, 4)}, "Change hidden layers to 4, 4"),
-    ({"activation": "relu"}, "Change activation to relu"),
-    ({"activation": ("tanh", "relu")}, "Change layer 2 activation to relu"),
-    ({"features": ("x1", "x2", "x1*x2")}, "Add feature x1*x2"),
-    ({"standardize": True}, "Change standardisation to on"),
-    ({"lr": 0.1, "l2": 0.01}, "Change learning rate, L2"),
-])
+@pytest.mark.parametrize(
+    "changes, text",
+    [
+        ({"hidden": (16, 8)}, "Change layer 2 units to 8"),
+        ({"hidden": (16, 16, 4)}, "Add layer 3 (4 units)"),
+        ({"hidden": (16,)}, "Remove layer 2"),
+        ({"hidden": (4, 4)}, "Change hidden layers to 4, 4"),
+        ({"activation": "relu"}, "Change activation to relu"),
+        ({"activation": ("tanh", "relu")}, "Change layer 2 activation to relu"),
+        ({"features": ("x1", "x2", "x1*x2")}, "Add feature x1*x2"),
+        ({"standardize": True}, "Change standardisation to on"),
+        ({"lr": 0.1, "l2": 0.01}, "Change learning rate, L2"),
+    ],
+)
 def test_change_texts(changes, text):
     assert describe_change(CONFIG, CONFIG.replace(**changes)) == text
 

@@ -70,11 +70,21 @@ def test_the_real_app_starts_on_a_crafted_settings_file_and_runs_nothing(tmp_pat
     assert "PyObjectWrapper" not in text  # the exit wrote the geometry, and only plain values
 
 
-CLEAN = {"a/plain": "plain", "a/comma": "x, y;z=w", "a/quote": 'say "hi" \\ back', "a/unicode": "Grüße ✓ 日本",
-         "a/at": "@Variant(not really)", "a/at2": "@@x", "a/spaces": "  lead and trail  ",
-         "a/control": "tab\there\nnl\0z1", "a/hex_after": "\x01abc", "a/empty": "",
-         "b/list": ["/a/b c.json", "/d,e/f", "@x"], "top": "t",
-         "c/geometry": bytes(range(256)) + b"0123abc\x00f"}
+CLEAN = {
+    "a/plain": "plain",
+    "a/comma": "x, y;z=w",
+    "a/quote": 'say "hi" \\ back',
+    "a/unicode": "Grüße ✓ 日本",
+    "a/at": "@Variant(not really)",
+    "a/at2": "@@x",
+    "a/spaces": "  lead and trail  ",
+    "a/control": "tab\there\nnl\0z1",
+    "a/hex_after": "\x01abc",
+    "a/empty": "",
+    "b/list": ["/a/b c.json", "/d,e/f", "@x"],
+    "top": "t",
+    "c/geometry": bytes(range(256)) + b"0123abc\x00f",
+}
 
 
 def _written_by_qsettings(path: Path) -> None:
@@ -117,8 +127,9 @@ def test_qsettings_reads_what_we_write(tmp_path):
     assert got == {k: v for k, v in CLEAN.items() if k != "c/geometry"}
 
 
-@pytest.mark.parametrize("line", ["theme=@Variant(\\0\\0\\0\\x7f)", "theme=@Rect(1 2 3 4)",
-                                  "theme=\\x40Variant(\\0)", "theme=@Point(1 2)"])
+@pytest.mark.parametrize(
+    "line", ["theme=@Variant(\\0\\0\\0\\x7f)", "theme=@Rect(1 2 3 4)", "theme=\\x40Variant(\\0)", "theme=@Point(1 2)"]
+)
 def test_typed_values_read_as_absent(line):
     assert parse_ini(f"[appearance]\n{line}\n") == {}
 

@@ -83,6 +83,7 @@ def test_style_sheet_widgets_follow_a_theme_switch(light_again, qtbot):
     app started in; the timeline label too. Both follow a switch, either way."""
     window = light_again
     from PySide6.QtWidgets import QToolButton
+
     export = window.findChild(QToolButton, "exportButton-boundary")
     label = window.timeline_row.label
 

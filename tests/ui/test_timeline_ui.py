@@ -195,12 +195,15 @@ def test_click_on_the_groove_jumps_there(window, qtbot):
     slider = row.slider
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+
     option = QStyleOptionSlider()
     slider.initStyleOption(option)
-    groove = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                           QStyle.SubControl.SC_SliderGroove, slider)
-    handle = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                           QStyle.SubControl.SC_SliderHandle, slider)
+    groove = slider.style().subControlRect(
+        QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderGroove, slider
+    )
+    handle = slider.style().subControlRect(
+        QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, slider
+    )
     # A quarter along the span the handle's centre travels: epoch 10 of 40 (a page would be 2).
     x = groove.x() + handle.width() // 2 + (groove.width() - handle.width()) // 4
     qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=QPoint(x, slider.height() // 2))
@@ -229,6 +232,7 @@ def test_slider_keeps_its_width_when_the_label_grows(window, qtbot):
 
 def test_label_colours_follow_the_theme(window, qtbot):
     from playground.ui.shell.theme import apply_theme
+
     label = window.timeline_row.label
     try:
         apply_theme(window, "dark")

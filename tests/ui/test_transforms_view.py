@@ -59,8 +59,7 @@ def _drawn_lines(feature) -> np.ndarray:
 def test_each_stage_draws_the_carried_grid_lines_and_points(shown):
     host, feature = shown
     assert [a.text() for a in host.menus["&View"].actions()] == ["Transforms"]
-    trainer = Trainer(make_dataset("vshape", n=60, noise=0.1, seed=0),
-                      TrainingConfig(hidden=(4, 2), standardize=True))
+    trainer = Trainer(make_dataset("vshape", n=60, noise=0.1, seed=0), TrainingConfig(hidden=(4, 2), standardize=True))
     frame = _frame(trainer)
     for draw in host.views:
         draw(frame)
@@ -76,7 +75,7 @@ def test_each_stage_draws_the_carried_grid_lines_and_points(shown):
     want = plane.project(expected[2].values)
     np.testing.assert_allclose(_drawn_lines(feature).reshape(-1, 2), want[: len(lines)], atol=1e-8)
     px, py = view.points_item.getData()
-    np.testing.assert_allclose(np.column_stack([px, py]), want[len(lines):], atol=1e-8)
+    np.testing.assert_allclose(np.column_stack([px, py]), want[len(lines) :], atol=1e-8)
     # Stage 4 is a(2): two units, drawn exactly, with the output's decision line.
     view.set_stage(4)
     np.testing.assert_allclose(_drawn_lines(feature).reshape(-1, 2), expected[4].values[: len(lines)], atol=1e-8)

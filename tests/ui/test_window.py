@@ -17,8 +17,7 @@ from playground.ui import MainWindow
 @pytest.fixture
 def window(qtbot):
     ds = make_dataset("xor", n=120, noise=0.0, seed=0, test_fraction=0.25)
-    w = MainWindow(ds, TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05,
-                                      batch_size=20, seed=0))
+    w = MainWindow(ds, TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0))
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -95,8 +94,9 @@ def test_erase_then_undo_redo(window, qtbot):
 def test_shift_click_erases_with_add_tool(window, qtbot):
     ds = window.session.dataset
     window.tools.brush_radius = 0.6
-    _click(qtbot, window.boundary_plot, float(ds.X[3, 0]), float(ds.X[3, 1]),
-           modifier=Qt.KeyboardModifier.ShiftModifier)
+    _click(
+        qtbot, window.boundary_plot, float(ds.X[3, 0]), float(ds.X[3, 1]), modifier=Qt.KeyboardModifier.ShiftModifier
+    )
     assert window.session.dataset.n < ds.n
 
 
@@ -163,8 +163,7 @@ def test_boundary_pixels_match_model(qtbot):
     w.show()
     qtbot.waitExposed(w)
     w.session.step(60)
-    qtbot.waitUntil(lambda: w.session.latest_frame is not None and w.session.latest_frame.epoch == 60,
-                    timeout=10000)
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None and w.session.latest_frame.epoch == 60, timeout=10000)
     qtbot.waitUntil(lambda: w._drawn is w.session.latest_frame, timeout=2000)
     w.tools.show_test = False
     w.boundary_plot.set_points(np.empty((0, 2)), np.empty(0, dtype=int), None, "classification")
@@ -173,7 +172,7 @@ def test_boundary_pixels_match_model(qtbot):
     ratio = w.boundary_plot.devicePixelRatioF()
     raw = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
     pixels = raw[:, : image.width() * 4].reshape(image.height(), image.width(), 4)
-    colours = [np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)]) for c in ds.class_colors]
+    colours = [np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)]) for c in ds.class_colors]
     probe_points = np.array([[x, y] for x in (-4.5, -2.0, 2.0, 4.5) for y in (-4.5, 0.0, 4.5)])
     probabilities = w.session.trainer.predict(probe_points)
     checked = 0
@@ -212,14 +211,15 @@ def test_divergence_pauses_and_explains(window, qtbot):
 
 def test_many_points_keep_the_window_responsive(qtbot):
     """10,000 points: playing, the GUI thread still answers and draws every point."""
-    w = MainWindow(make_dataset("spiral", n=10_000, noise=0.1, seed=0, test_fraction=0.2),
-                   TrainingConfig(hidden=(8, 8), batch_size=64, seed=0))
+    w = MainWindow(
+        make_dataset("spiral", n=10_000, noise=0.1, seed=0, test_fraction=0.2),
+        TrainingConfig(hidden=(8, 8), batch_size=64, seed=0),
+    )
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
     w.session.play()
-    qtbot.waitUntil(lambda: w.session.latest_frame is not None and w.session.latest_frame.epoch >= 1,
-                    timeout=20000)
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None and w.session.latest_frame.epoch >= 1, timeout=20000)
     w.tools.current_class = 1
     _click(qtbot, w.boundary_plot, 1.0, 1.0)  # handled while the worker trains
     assert w.session.dataset.n == 10_001
@@ -232,13 +232,11 @@ def test_last_hidden_layer_shows_a_separating_decision_line(qtbot):
     """The chapter's Figure 12: in the 2-unit last hidden layer the output's line splits the
     point images exactly as the network classifies them."""
     ds = make_dataset("vshape", n=200, noise=0.05, seed=0)
-    w = MainWindow(ds, TrainingConfig(hidden=(4, 2), activation="relu", optimizer="sgd", lr=0.2,
-                                      batch_size=50, seed=0))
+    w = MainWindow(ds, TrainingConfig(hidden=(4, 2), activation="relu", optimizer="sgd", lr=0.2, batch_size=50, seed=0))
     qtbot.addWidget(w)
     w.show()
     w.session.step(300)
-    qtbot.waitUntil(lambda: w.session.latest_frame is not None and w.session.latest_frame.epoch == 300,
-                    timeout=20000)
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None and w.session.latest_frame.epoch == 300, timeout=20000)
     qtbot.waitUntil(lambda: w._drawn is w.session.latest_frame, timeout=2000)
     view = w.activation_view
     view.layer_box.setCurrentIndex(1)

@@ -75,8 +75,9 @@ def test_save_during_a_long_epoch_is_prompt_and_holds_the_last_whole_epoch(sessi
 
 def test_pause_and_a_setting_act_within_a_long_epoch(session, qtbot):
     _mid_epoch(qtbot, session)
-    took, _ = _seconds(lambda: (session.pause(),
-                                qtbot.waitUntil(lambda: not session.latest_frame.playing, timeout=10000)))
+    took, _ = _seconds(
+        lambda: (session.pause(), qtbot.waitUntil(lambda: not session.latest_frame.playing, timeout=10000))
+    )
     assert took < BOUND, f"Pause took {took:.2f} s to show"
     assert session.update_config(lr=0.01)
     took, lr = _seconds(lambda: session.run_in_worker(lambda trainer: trainer.optimizer.lr))

@@ -60,8 +60,11 @@ SCENARIOS = {
     "10k": Scenario("10,000 points, default network", points=10_000),
     "100k": Scenario("100,000 points, default network", points=100_000),
     # The deepest network the window allows (the issue asked for 10 layers; the config caps them).
-    "deep": Scenario(f"1,000 points, {MAX_HIDDEN_LAYERS} hidden layers of 64 tanh units", points=1000,
-                     changes={"hidden": (64,) * MAX_HIDDEN_LAYERS}),
+    "deep": Scenario(
+        f"1,000 points, {MAX_HIDDEN_LAYERS} hidden layers of 64 tanh units",
+        points=1000,
+        changes={"hidden": (64,) * MAX_HIDDEN_LAYERS},
+    ),
 }
 
 
@@ -71,8 +74,13 @@ def _session(scenario: Scenario):
 
     dataset, config = defaults.default_session()
     if scenario.points is not None:
-        dataset = make_dataset(defaults.DEFAULT_PRESET, n=scenario.points, noise=defaults.DEFAULT_NOISE,
-                               seed=defaults.DEFAULT_SEED, test_fraction=defaults.DEFAULT_TEST_FRACTION)
+        dataset = make_dataset(
+            defaults.DEFAULT_PRESET,
+            n=scenario.points,
+            noise=defaults.DEFAULT_NOISE,
+            seed=defaults.DEFAULT_SEED,
+            test_fraction=defaults.DEFAULT_TEST_FRACTION,
+        )
     return dataset, config.replace(**scenario.changes)
 
 
@@ -127,8 +135,11 @@ class _CommandProbe:
 
     def run(self, repeats: int) -> None:
         for _ in range(repeats):
-            self._queue += [("pause", self._pause), ("add a point", self._add_point),
-                            ("learning rate", self._learning_rate)]
+            self._queue += [
+                ("pause", self._pause),
+                ("add a point", self._add_point),
+                ("learning rate", self._learning_rate),
+            ]
         self._loop = _run_loop()
         self._schedule_next()
         self._loop.exec()
@@ -217,10 +228,15 @@ def _play(window, recorder: _Recorder, seconds: float) -> dict[str, float]:
     times, epochs = recorder.times[first:], recorder.epochs[first:]
     span = times[-1] - times[0] if len(times) > 1 else float("nan")
     p50, p90, p99 = percentiles_ms(np.diff(times))
-    return {"epochs_per_s": (epochs[-1] - epochs[0]) / span if len(times) > 1 else 0.0,
-            "frames_per_s": (len(times) - 1) / span if len(times) > 1 else 0.0,
-            "interval_p50_ms": p50, "interval_p90_ms": p90, "interval_p99_ms": p99,
-            "gui_cpu": (gui1 - gui0) / elapsed, "train_cpu": (train1 - train0) / elapsed}
+    return {
+        "epochs_per_s": (epochs[-1] - epochs[0]) / span if len(times) > 1 else 0.0,
+        "frames_per_s": (len(times) - 1) / span if len(times) > 1 else 0.0,
+        "interval_p50_ms": p50,
+        "interval_p90_ms": p90,
+        "interval_p99_ms": p99,
+        "gui_cpu": (gui1 - gui0) / elapsed,
+        "train_cpu": (train1 - train0) / elapsed,
+    }
 
 
 def _frame_cost(window) -> dict[str, float]:
@@ -243,8 +259,11 @@ def _frame_cost(window) -> dict[str, float]:
         return make_frame(trainer, False, trainer.last_stats())
 
     in_worker(lambda trainer: None)  # the pause has taken effect
-    build = in_worker(lambda trainer: median_ms(lambda: make_frame(trainer, False, trainer.last_stats()),
-                                                repeats=3, inner=1, clock=time.thread_time))
+    build = in_worker(
+        lambda trainer: median_ms(
+            lambda: make_frame(trainer, False, trainer.last_stats()), repeats=3, inner=1, clock=time.thread_time
+        )
+    )
     frames = [in_worker(new_frame) for _ in range(4)]
     index = iter(range(10**9))
 
@@ -275,15 +294,17 @@ def run_scenario(name: str, seconds: float) -> dict[str, Any]:
 def _startup(repeats: int = 5) -> dict[str, float]:
     """Medians: process start to the window shown and painted, the child's own split of it,
     and the CPU time the child had used by then (what a busy machine does not inflate)."""
-    script = ("import time; t0 = time.perf_counter();"
-              "import os; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen');"
-              "import pyqtgraph; t1 = time.perf_counter();"
-              "from PySide6.QtWidgets import QApplication;"
-              "from playground.ui.plots.style import configure_pyqtgraph;"
-              "from playground.ui.shell.main_window import MainWindow; t2 = time.perf_counter();"
-              "configure_pyqtgraph(); app = QApplication([]); w = MainWindow(); w.show(); app.processEvents();"
-              "t3 = time.perf_counter(); w.grab(); t4 = time.perf_counter();"
-              "print(t1 - t0, t2 - t0, t3 - t0, t4 - t0, time.process_time(), flush=True); w.close()")
+    script = (
+        "import time; t0 = time.perf_counter();"
+        "import os; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen');"
+        "import pyqtgraph; t1 = time.perf_counter();"
+        "from PySide6.QtWidgets import QApplication;"
+        "from playground.ui.plots.style import configure_pyqtgraph;"
+        "from playground.ui.shell.main_window import MainWindow; t2 = time.perf_counter();"
+        "configure_pyqtgraph(); app = QApplication([]); w = MainWindow(); w.show(); app.processEvents();"
+        "t3 = time.perf_counter(); w.grab(); t4 = time.perf_counter();"
+        "print(t1 - t0, t2 - t0, t3 - t0, t4 - t0, time.process_time(), flush=True); w.close()"
+    )
     totals, splits = [], []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -293,8 +314,14 @@ def _startup(repeats: int = 5) -> dict[str, float]:
         child.wait()
         splits.append([float(v) for v in line.split()])
     pyqtgraph, imports, shown, painted, cpu = np.median(np.array(splits), axis=0)
-    return {"total": float(np.median(totals)), "pyqtgraph": pyqtgraph, "imports": imports,
-            "shown": shown, "painted": painted, "cpu": cpu}
+    return {
+        "total": float(np.median(totals)),
+        "pyqtgraph": pyqtgraph,
+        "imports": imports,
+        "shown": shown,
+        "painted": painted,
+        "cpu": cpu,
+    }
 
 
 def _child(name: str, seconds: float) -> dict[str, Any] | None:
@@ -309,8 +336,9 @@ def _child(name: str, seconds: float) -> dict[str, Any] | None:
 
 
 def _latency_text(latencies: dict[str, list[float]]) -> str:
-    return "; ".join(f"{command} {np.median(values):.0f} ms median, {max(values):.0f} max"
-                     for command, values in latencies.items())
+    return "; ".join(
+        f"{command} {np.median(values):.0f} ms median, {max(values):.0f} max" for command, values in latencies.items()
+    )
 
 
 def bench_ui(seconds: float = 5.0, only: list[str] | None = None) -> None:
@@ -321,25 +349,33 @@ def bench_ui(seconds: float = 5.0, only: list[str] | None = None) -> None:
         raise ValueError(f"bench ui: unknown scenario {', '.join(unknown)} (choose from {', '.join(SCENARIOS)})")
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"UI (offscreen, the window at its default size, {os.cpu_count()} cores, load average {load})")
-    print(f"playing at max speed for {seconds:g} s after {WARM_UP_S:g} s of warm-up; latencies: "
-          f"{COMMAND_REPEATS} of each command while playing, until the first frame drawn that shows it")
+    print(
+        f"playing at max speed for {seconds:g} s after {WARM_UP_S:g} s of warm-up; latencies: "
+        f"{COMMAND_REPEATS} of each command while playing, until the first frame drawn that shows it"
+    )
     for name in names:
         r = _child(name, seconds)
         if r is None:
             continue
         print(f"- {SCENARIOS[name].title}")
-        print(f"    {r['epochs_per_s']:.3g} epochs/s, {r['frames_per_s']:.1f} frames/s; frame interval "
-              f"p50 {r['interval_p50_ms']:.0f} / p90 {r['interval_p90_ms']:.0f} / p99 {r['interval_p99_ms']:.0f} ms; "
-              f"CPU: GUI thread {100 * r['gui_cpu']:.0f}%, training thread {100 * r['train_cpu']:.0f}%")
+        print(
+            f"    {r['epochs_per_s']:.3g} epochs/s, {r['frames_per_s']:.1f} frames/s; frame interval "
+            f"p50 {r['interval_p50_ms']:.0f} / p90 {r['interval_p90_ms']:.0f} / p99 {r['interval_p99_ms']:.0f} ms; "
+            f"CPU: GUI thread {100 * r['gui_cpu']:.0f}%, training thread {100 * r['train_cpu']:.0f}%"
+        )
         print(f"    command latency: {_latency_text(r['latency_ms'])}")
-        print(f"    paused, one frame (thread CPU time): built in {r['build_ms']:.1f} ms, "
-              f"drawn and painted in {r['draw_ms']:.1f} ms; "
-              f"peak memory {r['peak_rss_mib']:.0f} MiB")
+        print(
+            f"    paused, one frame (thread CPU time): built in {r['build_ms']:.1f} ms, "
+            f"drawn and painted in {r['draw_ms']:.1f} ms; "
+            f"peak memory {r['peak_rss_mib']:.0f} MiB"
+        )
     if only is None or STARTUP in only:
         s = _startup()
-        print(f"- start-up, process start to the window shown and painted: {s['total']:.2f} s "
-              f"(in the process: pyqtgraph imported {s['pyqtgraph']:.2f} s, every import {s['imports']:.2f} s, "
-              f"shown {s['shown']:.2f} s, painted {s['painted']:.2f} s; {s['cpu']:.2f} s of CPU by then)")
+        print(
+            f"- start-up, process start to the window shown and painted: {s['total']:.2f} s "
+            f"(in the process: pyqtgraph imported {s['pyqtgraph']:.2f} s, every import {s['imports']:.2f} s, "
+            f"shown {s['shown']:.2f} s, painted {s['painted']:.2f} s; {s['cpu']:.2f} s of CPU by then)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -349,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="seconds of playing measured")
     args = parser.parse_args(argv)
     from ...engine.allocator import tune_allocator
+
     tune_allocator()  # as the application's entry point does
     print(json.dumps(run_scenario(args.scenario, args.seconds)), flush=True)
     return 0

@@ -40,8 +40,7 @@ if TYPE_CHECKING:
 
 DRIVER_ENV = "PLAYGROUND_TEST_DRIVER"
 PREFIX = "playground-driver"
-ACTIONS = {"add_points": list, "update_config": dict, "train": int, "save_session": str,
-           "report": bool, "quit": bool}
+ACTIONS = {"add_points": list, "update_config": dict, "train": int, "save_session": str, "report": bool, "quit": bool}
 ANSWERS = {"save_changes": (dialogs.SAVE, dialogs.DISCARD, dialogs.CANCEL), "restore": (True, False)}
 
 
@@ -121,11 +120,16 @@ class Driver:
         panel = window.data_panel
         modified = window.isWindowModified()
         # The title as shown: Qt puts "*" where "[*]" is while the window is modified.
-        return {"title": window.windowTitle().replace("[*]", "*" if modified else ""), "modified": modified,
-                "points": window.session.dataset.n,
-                "epoch": window.session.run_in_worker(lambda trainer: trainer.epoch),
-                "preset": panel.preset.currentData(), "seed": panel.seed.value(),
-                "presentation": presentation(window).enabled, "theme": theme_state(window).theme}
+        return {
+            "title": window.windowTitle().replace("[*]", "*" if modified else ""),
+            "modified": modified,
+            "points": window.session.dataset.n,
+            "epoch": window.session.run_in_worker(lambda trainer: trainer.epoch),
+            "preset": panel.preset.currentData(),
+            "seed": panel.seed.value(),
+            "presentation": presentation(window).enabled,
+            "theme": theme_state(window).theme,
+        }
 
     def _quit(self, _: bool) -> None:
         self.window.close()
@@ -133,6 +137,7 @@ class Driver:
 
 def _validate(script: Any, source: str) -> tuple[list[dict], dict]:
     """The script's steps and answers, or SystemExit naming what is wrong."""
+
     def fail(message: str) -> SystemExit:
         return SystemExit(f"{source}: {message}")
 

@@ -13,13 +13,13 @@ from typing import Sequence
 
 import numpy as np
 
-MAX_THUMBNAIL = 72.0   # px: beyond this a map shows nothing new and the edges get cramped
-MIN_THUMBNAIL = 6.0    # px: below this a map is a coloured dot, still better than nothing
-_FILL_ALONG = 0.58     # of a layer-to-layer pitch taken by the maps; the rest shows the edges
-_FILL_ACROSS = 0.86    # of a unit-to-unit pitch taken by a map
-_MAX_ALONG = 3.5       # layer-to-layer pitch at most this many map sides: edges long enough to read
-_MARGIN = 6.0          # px around everything
-_PAD = 4.0             # px between a label and what it labels
+MAX_THUMBNAIL = 72.0  # px: beyond this a map shows nothing new and the edges get cramped
+MIN_THUMBNAIL = 6.0  # px: below this a map is a coloured dot, still better than nothing
+_FILL_ALONG = 0.58  # of a layer-to-layer pitch taken by the maps; the rest shows the edges
+_FILL_ACROSS = 0.86  # of a unit-to-unit pitch taken by a map
+_MAX_ALONG = 3.5  # layer-to-layer pitch at most this many map sides: edges long enough to read
+_MARGIN = 6.0  # px around everything
+_PAD = 4.0  # px between a label and what it labels
 
 ROWS, COLUMNS = "rows", "columns"  # layers as rows (inputs on top) or as columns (inputs left)
 
@@ -61,20 +61,26 @@ class Geometry:
         return float(x0), float(y0), float(x1 - x0), float(y1 - y0)
 
 
-def diagram_geometry(sizes: Sequence[int], width: float, height: float,
-                     header: tuple[float, float], input_label: tuple[float, float]) -> Geometry:
+def diagram_geometry(
+    sizes: Sequence[int], width: float, height: float, header: tuple[float, float], input_label: tuple[float, float]
+) -> Geometry:
     """Lay out layers of ``sizes`` units (inputs first, outputs last) in ``width`` x ``height`` px.
 
     ``header`` and ``input_label`` are the ``(width, height)`` of the largest
     layer name and input name, so the labels get room and never overlap a map.
     """
-    candidates = [_layout(sizes, width, height, header, input_label, orientation)
-                  for orientation in (ROWS, COLUMNS)]
+    candidates = [_layout(sizes, width, height, header, input_label, orientation) for orientation in (ROWS, COLUMNS)]
     return max(candidates, key=lambda g: g.thumbnail)
 
 
-def _layout(sizes: Sequence[int], width: float, height: float, header: tuple[float, float],
-            input_label: tuple[float, float], orientation: str) -> Geometry:
+def _layout(
+    sizes: Sequence[int],
+    width: float,
+    height: float,
+    header: tuple[float, float],
+    input_label: tuple[float, float],
+    orientation: str,
+) -> Geometry:
     if orientation == ROWS:
         # Layer names in a gutter on the left, input names in a band above the inputs.
         gutter, band = header[0] + _PAD, input_label[1] + _PAD
@@ -83,8 +89,8 @@ def _layout(sizes: Sequence[int], width: float, height: float, header: tuple[flo
         # Input names in a gutter on the left, layer names in a band above the columns.
         gutter, band = input_label[0] + _PAD, header[1] + _PAD
         along_space, across_space = width - gutter - 2 * _MARGIN, height - band - 2 * _MARGIN
-    along = max(along_space, 1.0) / len(sizes)       # pitch from layer to layer
-    across = max(across_space, 1.0) / max(sizes)     # pitch from unit to unit
+    along = max(along_space, 1.0) / len(sizes)  # pitch from layer to layer
+    across = max(across_space, 1.0) / max(sizes)  # pitch from unit to unit
     thumbnail = float(np.clip(min(_FILL_ALONG * along, _FILL_ACROSS * across), MIN_THUMBNAIL, MAX_THUMBNAIL))
     # Units sit as close as their maps allow, and layers no further apart than the edges
     # need: a small network stays one compact picture at the top instead of a sparse scatter.

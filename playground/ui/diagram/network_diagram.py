@@ -52,17 +52,17 @@ from ..shell.titled import titled
 from .layout import ROWS, Geometry, diagram_geometry
 from .preset_menu import install_network_presets
 
-REDRAW_BUDGET = 0.010     # s: a diagram redraw costing more than this is done less often...
-BUSY_SHARE = 0.3          # ...so that it takes at most this share of the time (8 layers of 16 units)
-COLUMN_SHARE = 0.195       # of the window's width: 250 px at 1280, where the plots need the rest
+REDRAW_BUDGET = 0.010  # s: a diagram redraw costing more than this is done less often...
+BUSY_SHARE = 0.3  # ...so that it takes at most this share of the time (8 layers of 16 units)
+COLUMN_SHARE = 0.195  # of the window's width: 250 px at 1280, where the plots need the rest
 COLUMN_WIDTH = (200, 380)  # px, least and most
-POSITIVE, NEGATIVE = "#0072B2", "#E69F00"   # edge colours: the palette's blue and orange
-WARNING = "#D55E00"     # the palette's vermillion: a layer with unhealthy gradients
-DEAD = "#8C8C8C"        # the cross over a dead unit
+POSITIVE, NEGATIVE = "#0072B2", "#E69F00"  # edge colours: the palette's blue and orange
+WARNING = "#D55E00"  # the palette's vermillion: a layer with unhealthy gradients
+DEAD = "#8C8C8C"  # the cross over a dead unit
 EDGE_WIDTH = (0.5, 3.0)  # px: the thinnest and the widest edge of a layer
-_WIDTH_LEVELS = 12       # edge widths are quantised so a few pens serve every edge
-_HOVER_REACH = 4         # px around the mouse in which an edge counts as hovered
-_OUTLINE_PAD = 4.0       # px between a layer's maps and its red outline
+_WIDTH_LEVELS = 12  # edge widths are quantised so a few pens serve every edge
+_HOVER_REACH = 4  # px around the mouse in which an edge counts as hovered
+_OUTLINE_PAD = 4.0  # px between a layer's maps and its red outline
 # The inspected point's ring on every map: a dark ring on a light halo (as on the boundary
 # plot), visible on any map colour; its radius is this share of the map's side, at least 2.5 px.
 _RING_SHARE = 0.12
@@ -74,10 +74,10 @@ _SHORT_ACTIVATION = {"tanh": "tanh", "sigmoid": "sigm", "relu": "ReLU", "leaky_r
 class UnitMap:
     """One unit's full-size map for the boundary plot (see ``BoundaryPlot.show_unit_map``)."""
 
-    values: np.ndarray        # (r, r), rows along x2 from the bottom
+    values: np.ndarray  # (r, r), rows along x2 from the bottom
     vmin: float
     vmax: float
-    line_values: np.ndarray   # where the dividing line is traced
+    line_values: np.ndarray  # where the dividing line is traced
     level: float
     label: str
 
@@ -203,12 +203,12 @@ class NetworkDiagram(QGraphicsView):
         self._structure: tuple | None = None
         self._geometry: Geometry | None = None
         self._nodes: list[list[_Node]] = []
-        self._edges: list[list[_Edge]] = []        # per weight layer, row-major over (i, j)
-        self._edge_keys: list[np.ndarray] = []     # the pen index each edge has now
+        self._edges: list[list[_Edge]] = []  # per weight layer, row-major over (i, j)
+        self._edge_keys: list[np.ndarray] = []  # the pen index each edge has now
         self._outlines: list[QGraphicsRectItem] = []
         self._headers: list[QGraphicsSimpleTextItem] = []
         self._input_labels: list[QGraphicsSimpleTextItem] = []
-        self._images: list[np.ndarray] = []        # per column, (units, h, w, 4) as shown
+        self._images: list[np.ndarray] = []  # per column, (units, h, w, 4) as shown
         self._inputs_key: tuple | None = None
         self._dead: list[np.ndarray] = []
         self._selected: tuple[int, int] | None = None
@@ -221,8 +221,12 @@ class NetworkDiagram(QGraphicsView):
     def show_frame(self, frame: Frame, health: GradientHealth) -> None:
         """Draw ``frame``: maps, edges, dead units and the ``health`` verdict's outlines."""
         self._frame, self._health = frame, health
-        structure = (tuple(frame.config.features), tuple(frame.config.hidden), frame.config.activations,
-                     frame.weights[-1][0].shape[1])
+        structure = (
+            tuple(frame.config.features),
+            tuple(frame.config.hidden),
+            frame.config.activations,
+            frame.weights[-1][0].shape[1],
+        )
         if structure != self._structure:
             self._build(structure)
         self._draw_maps(frame)
@@ -303,8 +307,10 @@ class NetworkDiagram(QGraphicsView):
         self._structure = structure
         sizes = [len(features), *hidden, n_out]
         self._nodes = [[_Node(c, u) for u in range(n)] for c, n in enumerate(sizes)]
-        self._edges = [[_Edge(layer, i, j) for i in range(sizes[layer - 1]) for j in range(sizes[layer])]
-                       for layer in range(1, len(sizes))]
+        self._edges = [
+            [_Edge(layer, i, j) for i in range(sizes[layer - 1]) for j in range(sizes[layer])]
+            for layer in range(1, len(sizes))
+        ]
         self._edge_keys = [np.full(len(edges), -1) for edges in self._edges]
         self._outlines = [QGraphicsRectItem() for _ in sizes]
         short = ["in", *(f"L{c}\n{_SHORT_ACTIVATION[a]}" for c, a in enumerate(activations, 1)), "out"]
@@ -328,8 +334,9 @@ class NetworkDiagram(QGraphicsView):
         self._inputs_key = None
         self._images = [np.zeros((n, 1, 1, 4), np.uint8) for n in sizes]
         self._dead = [np.zeros(n, bool) for n in sizes]
-        if self._selected is not None and not (self._selected[0] < len(sizes)
-                                               and self._selected[1] < sizes[self._selected[0]]):
+        if self._selected is not None and not (
+            self._selected[0] < len(sizes) and self._selected[1] < sizes[self._selected[0]]
+        ):
             self._selected = None
         self._relayout()
         self.set_selected(self._selected)
@@ -340,8 +347,10 @@ class NetworkDiagram(QGraphicsView):
         if self._structure is None:
             return
         metrics = QFontMetricsF(self._font)
-        header = (max(metrics.boundingRect(QRectF(), 0, h.text()).width() for h in self._headers),
-                  max(metrics.boundingRect(QRectF(), 0, h.text()).height() for h in self._headers))
+        header = (
+            max(metrics.boundingRect(QRectF(), 0, h.text()).width() for h in self._headers),
+            max(metrics.boundingRect(QRectF(), 0, h.text()).height() for h in self._headers),
+        )
         label = (max(metrics.horizontalAdvance(t.text()) for t in self._input_labels), metrics.height())
         size = self.viewport().size()
         self.scene().setSceneRect(0, 0, size.width(), size.height())
@@ -382,8 +391,10 @@ class NetworkDiagram(QGraphicsView):
             vmin, vmax, _ = unit_scale(activation, a)
             self._set_images(column, layer_thumbnails(a, vmin, vmax, theme_bg))
         dataset = frame.dataset
-        self._set_images(len(self._nodes) - 1, output_maps(
-            frame.grid_output, dataset.task, dataset.class_colors, theme_bg, value_range(dataset.y)))
+        self._set_images(
+            len(self._nodes) - 1,
+            output_maps(frame.grid_output, dataset.task, dataset.class_colors, theme_bg, value_range(dataset.y)),
+        )
 
     def _set_images(self, column: int, images: np.ndarray) -> None:
         self._images[column] = images
@@ -394,8 +405,11 @@ class NetworkDiagram(QGraphicsView):
         """Pens by sign and relative size; only edges whose pen changes are touched."""
         for layer, (W, _) in enumerate(frame.weights):
             reach = float(np.abs(W).max()) if W.size and np.isfinite(W).all() else 0.0
-            level = np.zeros(W.shape, dtype=np.intp) if reach == 0 else \
-                np.rint(np.abs(W) / reach * (_WIDTH_LEVELS - 1)).astype(np.intp)
+            level = (
+                np.zeros(W.shape, dtype=np.intp)
+                if reach == 0
+                else np.rint(np.abs(W) / reach * (_WIDTH_LEVELS - 1)).astype(np.intp)
+            )
             keys = (level + _WIDTH_LEVELS * (W < 0)).ravel()
             changed = np.flatnonzero(keys != self._edge_keys[layer])
             edges = self._edges[layer]
@@ -408,8 +422,11 @@ class NetworkDiagram(QGraphicsView):
         """Dead ReLU crosses and red outlines around layers with unhealthy gradients."""
         train = ~frame.dataset.is_test[frame.point_rows]  # the points the frame probed
         for column, activation in enumerate(frame.config.activations, 1):
-            dead = (dead_units(frame.point_a[column - 1], train, activation) if frame.point_a
-                    else np.zeros(len(self._nodes[column]), bool))
+            dead = (
+                dead_units(frame.point_a[column - 1], train, activation)
+                if frame.point_a
+                else np.zeros(len(self._nodes[column]), bool)
+            )
             self._dead[column] = dead
             for node, is_dead in zip(self._nodes[column], dead):
                 node.cross.setVisible(bool(is_dead))
@@ -422,14 +439,15 @@ class NetworkDiagram(QGraphicsView):
         frame = self._frame
         if column == 0:
             name = FEATURES[frame.config.features[unit]][0]
-            return (f"input {name}: the feature's value over the plane (blue positive, orange negative).\n"
-                    f"Click to show it full size on the decision-boundary plot.")
+            return (
+                f"input {name}: the feature's value over the plane (blue positive, orange negative).\n"
+                f"Click to show it full size on the decision-boundary plot."
+            )
         W, b = frame.weights[column - 1]
         _, db = frame.grads[column - 1]
         last = column == len(self._nodes) - 1
         who = f"output unit {unit + 1}" if last else f"layer {column} unit {unit + 1}"
-        lines = [f"{who}: a = {self._mean_activation(column, unit)}, bias b = {b[unit]:.3g}, "
-                 f"∂L/∂b = {db[unit]:.3g}"]
+        lines = [f"{who}: a = {self._mean_activation(column, unit)}, bias b = {b[unit]:.3g}, ∂L/∂b = {db[unit]:.3g}"]
         if last:
             lines.append(self._output_meaning(unit))
         if self._dead[column][unit]:
@@ -437,8 +455,11 @@ class NetworkDiagram(QGraphicsView):
         flag = self._health.flag(column - 1)
         if flag is not None:
             lines.append(flag.describe(self._frame.layer_labels[column - 1]))
-        lines.append("Click to go back to the output map." if last or self._selected == (column, unit)
-                     else "Click to show its map full size on the decision-boundary plot.")
+        lines.append(
+            "Click to go back to the output map."
+            if last or self._selected == (column, unit)
+            else "Click to show its map full size on the decision-boundary plot."
+        )
         return "\n".join(lines)
 
     def _mean_activation(self, column: int, unit: int) -> str:
@@ -463,12 +484,20 @@ class NetworkDiagram(QGraphicsView):
     def _edge_text(self, edge: _Edge) -> str:
         W, _ = self._frame.weights[edge.layer - 1]
         dW, _ = self._frame.grads[edge.layer - 1]
-        source = (f"input {FEATURES[self._frame.config.features[edge.i]][0]}" if edge.layer == 1
-                  else f"layer {edge.layer - 1} unit {edge.i + 1}")
-        target = (f"output unit {edge.j + 1}" if edge.layer == len(self._nodes) - 1
-                  else f"layer {edge.layer} unit {edge.j + 1}")
-        return (f"w({edge.layer})[{edge.i + 1}→{edge.j + 1}] = {W[edge.i, edge.j]:.3g}, "
-                f"∂L/∂w = {dW[edge.i, edge.j]:.3g}\nfrom {source} to {target}")
+        source = (
+            f"input {FEATURES[self._frame.config.features[edge.i]][0]}"
+            if edge.layer == 1
+            else f"layer {edge.layer - 1} unit {edge.i + 1}"
+        )
+        target = (
+            f"output unit {edge.j + 1}"
+            if edge.layer == len(self._nodes) - 1
+            else f"layer {edge.layer} unit {edge.j + 1}"
+        )
+        return (
+            f"w({edge.layer})[{edge.i + 1}→{edge.j + 1}] = {W[edge.i, edge.j]:.3g}, "
+            f"∂L/∂w = {dW[edge.i, edge.j]:.3g}\nfrom {source} to {target}"
+        )
 
     def _layer_text(self, column: int) -> str:
         if column == 0:
@@ -594,15 +623,20 @@ class NetworkView(QObject):
         self.diagram = NetworkDiagram()
         close = QToolButton(text="✕", objectName="networkClose", autoRaise=True)
         close.setToolTip("Hide the network diagram (View → Network diagram brings it back).")
-        self.panel = titled("Network", self.diagram, close,
-                            tooltip="Every unit's activation over the input plane. Hover a unit or a "
-                                    "weight for its value and gradient; click a unit to see its map full size.")
+        self.panel = titled(
+            "Network",
+            self.diagram,
+            close,
+            tooltip="Every unit's activation over the input plane. Hover a unit or a "
+            "weight for its value and gradient; click a unit to see its map full size.",
+        )
         self.panel.setObjectName("networkColumn")
         window.add_column(self.panel)
         window.installEventFilter(self)
         self._fit_width()
-        self.action = QAction("&Network diagram", window, checkable=True, checked=True,
-                              objectName="networkDiagramAction")
+        self.action = QAction(
+            "&Network diagram", window, checkable=True, checked=True, objectName="networkDiagramAction"
+        )
         self.action.setToolTip("Show or hide the network diagram with every unit's map.")
         window.menu("&View").addAction(self.action)
         self.health = GradientHealth()
@@ -629,11 +663,13 @@ class NetworkView(QObject):
         units saturated by a too-high learning rate are not "vanishing" (try ReLU), and
         the banner names their cause."""
         self._frame = frame
-        self.health = confirmed_health(assess_gradients(frame.history["grad_norms"], frame.config.activations),
-                                       frame.diagnoses)
+        self.health = confirmed_health(
+            assess_gradients(frame.history["grad_norms"], frame.config.activations), frame.diagnoses
+        )
         labels = frame.layer_labels
-        self.window.gradient_plot.set_health([f.layer for f in self.health.flags], self.health.headline(labels),
-                                             self.health.summary(labels))
+        self.window.gradient_plot.set_health(
+            [f.layer for f in self.health.flags], self.health.headline(labels), self.health.summary(labels)
+        )
         self._show_selected()
         if not self.action.isChecked():
             return

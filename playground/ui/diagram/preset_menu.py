@@ -16,6 +16,7 @@ def install_network_presets(window) -> None:
     for name, preset in NETWORK_PRESETS.items():
         action = QAction(name, menu, objectName=f"preset-{name}")
         action.setToolTip(PRESET_TIPS[name])
-        action.triggered.connect(lambda checked=False, p=preset, n=name:
-                                 window.session.update_config(text=f"Apply network preset {n}", **p))
+        action.triggered.connect(
+            lambda checked=False, p=preset, n=name: window.session.update_config(text=f"Apply network preset {n}", **p)
+        )
         menu.addAction(action)

@@ -216,13 +216,16 @@ def recover(autosaver: Autosaver, answer: bool | None = None) -> bool:
         return False
     saved_at = orphan.saved_at
     try:
-        loaded = background.run_in_background(files.window, "Restoring the autosaved session…",
-                                              lambda: read_session(orphan.path))
+        loaded = background.run_in_background(
+            files.window, "Restoring the autosaved session…", lambda: read_session(orphan.path)
+        )
     except ValueError as exc:
         orphan.set_aside()
-        dialogs.show_error(files.window, "Restore session",
-                           f"The autosaved session could not be restored: {exc}\n"
-                           f"It was kept as {orphan.path.name}{UNREADABLE}.")
+        dialogs.show_error(
+            files.window,
+            "Restore session",
+            f"The autosaved session could not be restored: {exc}\nIt was kept as {orphan.path.name}{UNREADABLE}.",
+        )
         return False
     files.take_session(loaded.trainer, None, modified=True, timeline=loaded.timeline)
     autosaver.adopt(orphan)

@@ -78,9 +78,16 @@ class SessionCapture:
 def capture(trainer: Trainer, timeline: Timeline | None = None) -> SessionCapture:
     """Copy what the session file of ``trainer`` (and ``timeline``) holds. Call it in the
     thread that trains (``session.run_in_worker``); the copy is then safe anywhere."""
-    frozen = _FrozenTrainer(trainer.dataset, trainer.config, trainer.history.copy(),
-                            trainer.standardizer, trainer.status, trainer.dtype, trainer.model,
-                            trainer.snapshot())
+    frozen = _FrozenTrainer(
+        trainer.dataset,
+        trainer.config,
+        trainer.history.copy(),
+        trainer.standardizer,
+        trainer.status,
+        trainer.dtype,
+        trainer.model,
+        trainer.snapshot(),
+    )
     kept = None
     if timeline is not None:
         kept = _FrozenTimeline(trainer.model, tuple(timeline.snapshots_of(trainer)), timeline.per_level)
@@ -93,8 +100,7 @@ def capture_json(captured: SessionCapture) -> str:
     data = session_to_dict(captured.trainer, captured.timeline)  # type: ignore[arg-type]
     text = encode_json(data)
     if len(text) > MAX_BYTES:
-        raise ValueError(f"the session needs {len(text):,} bytes, more than the {MAX_BYTES:,} "
-                         f"a session file may have")
+        raise ValueError(f"the session needs {len(text):,} bytes, more than the {MAX_BYTES:,} a session file may have")
     return text
 
 
@@ -127,7 +133,7 @@ def _pieces(value: Any) -> Iterator[str]:
     elif isinstance(value, (list, tuple)) and len(value) > 1:
         yield "["
         for start in range(0, len(value), PIECE):
-            chunk = value[start:start + PIECE]
+            chunk = value[start : start + PIECE]
             if all(_small(item) for item in chunk):  # one call for the whole chunk
                 yield ("," if start else "") + json.dumps(list(chunk), **_DUMP)[1:-1]
                 continue
@@ -138,6 +144,6 @@ def _pieces(value: Any) -> Iterator[str]:
         yield "]"
     elif isinstance(value, str) and len(value) > PIECE:
         # Escaping is per character, so the pieces' escapes join into the whole's.
-        yield '"' + "".join(json.dumps(value[i:i + PIECE])[1:-1] for i in range(0, len(value), PIECE)) + '"'
+        yield '"' + "".join(json.dumps(value[i : i + PIECE])[1:-1] for i in range(0, len(value), PIECE)) + '"'
     else:
         yield json.dumps(value, **_DUMP)

@@ -63,7 +63,7 @@ def session_file_name(path: str | Path) -> Path:
     path = Path(path)
     if path.name.lower().endswith(SESSION_SUFFIX):
         return path
-    stem = path.name[:-len(".json")] if path.name.lower().endswith(".json") else path.name
+    stem = path.name[: -len(".json")] if path.name.lower().endswith(".json") else path.name
     return path.with_name(stem + SESSION_SUFFIX)
 
 
@@ -118,22 +118,27 @@ class FileController(QObject):
             menu.addAction(item)
             return item
 
-        self.new_action = action("&New", self.new_session, "Ctrl+N",
-                                 "Start again from the default dataset and network.")
-        self.open_action = action("&Open…", self.open_session, "Ctrl+O",
-                                  f"Open a saved session ({SESSION_SUFFIX}).")
+        self.new_action = action(
+            "&New", self.new_session, "Ctrl+N", "Start again from the default dataset and network."
+        )
+        self.open_action = action("&Open…", self.open_session, "Ctrl+O", f"Open a saved session ({SESSION_SUFFIX}).")
         self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self.refresh_recent_menu)
         self.refresh_recent_menu()  # also right before each showing, to see other windows' files
-        self.save_action = action("&Save", self.save, "Ctrl+S",
-                                  "Save the session: data, settings, weights and history.")
-        self.save_as_action = action("Save &As…", self.save_as, "Ctrl+Shift+S",
-                                     "Save the session to a new file.")
+        self.save_action = action(
+            "&Save", self.save, "Ctrl+S", "Save the session: data, settings, weights and history."
+        )
+        self.save_as_action = action("Save &As…", self.save_as, "Ctrl+Shift+S", "Save the session to a new file.")
         menu.addSeparator()
-        self.import_action = action("&Import Dataset…", self.import_dataset, "",
-                                    "Replace the points with a dataset from a CSV or JSON file (undoable).")
-        self.export_action = action("&Export Dataset…", self.export_dataset, "",
-                                    "Write the points to a CSV or JSON file.")
+        self.import_action = action(
+            "&Import Dataset…",
+            self.import_dataset,
+            "",
+            "Replace the points with a dataset from a CSV or JSON file (undoable).",
+        )
+        self.export_action = action(
+            "&Export Dataset…", self.export_dataset, "", "Write the points to a CSV or JSON file."
+        )
         menu.addSeparator()
         action("&Quit", self.window.close, "Ctrl+Q", "Close the playground.")
 
@@ -173,8 +178,9 @@ class FileController(QObject):
         if not self.maybe_save():
             return False
         if path is None:
-            path = dialogs.choose_open_path(self.window, "Open session", self.settings.last_folder,
-                                            f"{SESSION_FILTER};;All files (*)")
+            path = dialogs.choose_open_path(
+                self.window, "Open session", self.settings.last_folder, f"{SESSION_FILTER};;All files (*)"
+            )
             if not path:
                 return False
         path = Path(path)
@@ -192,9 +198,11 @@ class FileController(QObject):
         if not path.is_file():
             self.settings.remove_recent(path)
             self.refresh_recent_menu()
-            dialogs.show_error(self.window, "Open recent",
-                               f"{path.name} no longer exists in {path.parent}; "
-                               f"it was removed from the recent files.")
+            dialogs.show_error(
+                self.window,
+                "Open recent",
+                f"{path.name} no longer exists in {path.parent}; it was removed from the recent files.",
+            )
             return False
         return self.open_session(path)
 
@@ -207,8 +215,9 @@ class FileController(QObject):
             return False
         return self.open_session(path) if kind == "session" else self.import_dataset(path)
 
-    def take_session(self, trainer: Trainer, path: Path | None, modified: bool,
-                     timeline: Timeline | None = None) -> None:
+    def take_session(
+        self, trainer: Trainer, path: Path | None, modified: bool, timeline: Timeline | None = None
+    ) -> None:
         """Make ``trainer`` the window's session, belonging to ``path`` (None: untitled),
         with ``timeline`` (a read session's) as the run's scrubbable past."""
         self._settling = (trainer.dataset, trainer.epoch, modified)
@@ -248,11 +257,11 @@ class FileController(QObject):
         # consistent; encoding and writing happen off the window's thread.
         try:
             captured = self.capture_session()
-            background.run_in_background(self.window, f"Saving {path.name}…",
-                                         lambda: write_text_atomic(path, capture_json(captured)))
+            background.run_in_background(
+                self.window, f"Saving {path.name}…", lambda: write_text_atomic(path, capture_json(captured))
+            )
         except OSError as exc:
-            dialogs.show_error(self.window, "Save session", f"Could not save {path.name}: "
-                                                            f"{exc.strerror or exc}.")
+            dialogs.show_error(self.window, "Save session", f"Could not save {path.name}: {exc.strerror or exc}.")
             return False
         except (ValueError, TimeoutError) as exc:
             dialogs.show_error(self.window, "Save session", f"Could not save {path.name}: {exc}")
@@ -278,8 +287,12 @@ class FileController(QObject):
     def import_dataset(self, path: str | Path | None = None) -> bool:
         """Replace the points with a dataset file's, as one undoable step."""
         if path is None:
-            path = dialogs.choose_open_path(self.window, "Import dataset", self.settings.last_folder,
-                                            f"Datasets (*.csv *.json);;{DATASET_FILTERS};;All files (*)")
+            path = dialogs.choose_open_path(
+                self.window,
+                "Import dataset",
+                self.settings.last_folder,
+                f"Datasets (*.csv *.json);;{DATASET_FILTERS};;All files (*)",
+            )
             if not path:
                 return False
         path = Path(path)
@@ -290,8 +303,9 @@ class FileController(QObject):
         self.session.set_dataset(dataset, f"Import {path.name}")
         self._remember(path)
         said = " ".join(loaded.notices)  # how the file was read, when that is not obvious
-        self.session.message.emit("info", f"Imported {dataset.n} points from {short_text(path.name)}."
-                                          + (f" {said}" if said else ""))
+        self.session.message.emit(
+            "info", f"Imported {dataset.n} points from {short_text(path.name)}." + (f" {said}" if said else "")
+        )
         return True
 
     def export_dataset(self, path: str | Path | None = None) -> bool:
@@ -299,8 +313,8 @@ class FileController(QObject):
         if path is None:
             stem = Path(self.display_name).name.removesuffix(SESSION_SUFFIX)
             chosen, chosen_filter = dialogs.choose_save_path(
-                self.window, "Export dataset", str(Path(self.settings.last_folder) / f"{stem}.csv"),
-                DATASET_FILTERS)
+                self.window, "Export dataset", str(Path(self.settings.last_folder) / f"{stem}.csv"), DATASET_FILTERS
+            )
             if not chosen:
                 return False
             path = dataset_file_name(chosen, chosen_filter)
@@ -311,8 +325,7 @@ class FileController(QObject):
             dialogs.show_error(self.window, "Export dataset", str(exc))
             return False
         except OSError as exc:
-            dialogs.show_error(self.window, "Export dataset",
-                               f"Could not write {path.name}: {exc.strerror or exc}.")
+            dialogs.show_error(self.window, "Export dataset", f"Could not write {path.name}: {exc.strerror or exc}.")
             return False
         self._remember(path)
         self.session.message.emit("info", f"Exported {self.session.dataset.n} points to {path.name}.")
@@ -329,8 +342,9 @@ class FileController(QObject):
         except ValueError as exc:
             dialogs.show_error(self.window, title, str(exc))
         except Exception as exc:  # noqa: BLE001 - a reader bug must not cost the open session
-            dialogs.show_error(self.window, title, f"{path.name} could not be read: unexpected "
-                                                   f"{type(exc).__name__} ({exc}).")
+            dialogs.show_error(
+                self.window, title, f"{path.name} could not be read: unexpected {type(exc).__name__} ({exc})."
+            )
         return None
 
     def _remember(self, path: Path, recent: bool = False) -> None:

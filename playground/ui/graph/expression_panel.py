@@ -38,10 +38,10 @@ EXAMPLES: dict[str, dict[str, float]] = {
     "(x**2 + y**2) / 2": {"x": 1.0, "y": 0.5},
 }
 START_VALUE = 1.0  # a variable no example names
-VALUE_RANGE = 10.0   # the spin boxes' limits, ±
+VALUE_RANGE = 10.0  # the spin boxes' limits, ±
 MAP_HALF_WIDTH = 3.0  # the height map shows the point ± this in each variable
 MAP_CELLS = 80
-ARROW_SHARE = 0.25    # the longest gradient arrow, as a share of the map's width
+ARROW_SHARE = 0.25  # the longest gradient arrow, as a share of the map's width
 
 
 class HeightMap(pg.PlotWidget):
@@ -63,8 +63,9 @@ class HeightMap(pg.PlotWidget):
         self.setMinimumSize(150, 120)
         self.tip = (0.0, 0.0)
 
-    def show_function(self, expression: Expression, names: tuple[str, str], values: dict[str, float],
-                      grad: tuple[float, float]) -> None:
+    def show_function(
+        self, expression: Expression, names: tuple[str, str], values: dict[str, float], grad: tuple[float, float]
+    ) -> None:
         """Draw ``expression`` over ``names`` around ``values`` (other variables held), and the arrow."""
         u0, v0 = values[names[0]], values[names[1]]
         us = np.linspace(u0 - MAP_HALF_WIDTH, u0 + MAP_HALF_WIDTH, MAP_CELLS)
@@ -103,8 +104,10 @@ class ExpressionPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("expressionPanel")
         self.formula = QLineEdit(DEFAULT_FORMULA, objectName="expressionFormula")
-        self.formula.setToolTip("A formula of named variables: + − * / **, parentheses, "
-                                "sin cos tan exp log abs sqrt tanh, pi. Examples: " + ", ".join(EXAMPLES))
+        self.formula.setToolTip(
+            "A formula of named variables: + − * / **, parentheses, "
+            "sin cos tan exp log abs sqrt tanh, pi. Examples: " + ", ".join(EXAMPLES)
+        )
         self._loaded = ""  # the example whose values were last loaded
         self.error = QLabel(objectName="expressionError", wordWrap=True)
         self.error.setStyleSheet("QLabel#expressionError { color: #8A1C12; }")
@@ -173,8 +176,14 @@ class ExpressionPanel(QWidget):
                 item.widget().deleteLater()
         self.boxes = {}
         for k, name in enumerate(names):
-            box = QDoubleSpinBox(objectName=f"expressionValue_{name}", decimals=3, singleStep=0.1,
-                                 minimum=-VALUE_RANGE, maximum=VALUE_RANGE, value=self.values[name])
+            box = QDoubleSpinBox(
+                objectName=f"expressionValue_{name}",
+                decimals=3,
+                singleStep=0.1,
+                minimum=-VALUE_RANGE,
+                maximum=VALUE_RANGE,
+                value=self.values[name],
+            )
             box.setToolTip(f"The value of {name}")
             box.valueChanged.connect(lambda value, n=name: self.set_value(n, value))
             row, col = divmod(k, 3)
@@ -207,10 +216,11 @@ class ExpressionPanel(QWidget):
         names = self.expression.names
         if len(names) == 2:
             self.map.show()
-            self.map.show_function(self.expression, (names[0], names[1]), values,
-                                   (grads[names[0]], grads[names[1]]))
-            self.map_note.setText(f"∇f = ({num(grads[names[0]])}, {num(grads[names[1]])}): the arrow points "
-                                  f"the steepest way up. Drag the point.")
+            self.map.show_function(self.expression, (names[0], names[1]), values, (grads[names[0]], grads[names[1]]))
+            self.map_note.setText(
+                f"∇f = ({num(grads[names[0]])}, {num(grads[names[1]])}): the arrow points "
+                f"the steepest way up. Drag the point."
+            )
         else:
             self.map.hide()
             self.map_note.setText("A formula of two variables also shows its height map.")

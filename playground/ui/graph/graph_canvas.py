@@ -23,10 +23,10 @@ from ...training.graph import PointGraph
 from ...training.graph_layout import Layout
 from .graph_text import brief, node_title, node_tooltip, root_name
 
-NODE_W, NODE_H = 156.0, 52.0   # scene units (pixels at scale 1)
-COLUMN, ROW = 236.0, 58.0      # between columns (room for a share's number on the edge) and rows
-DOT, MOTION_MS = 9.0, 450         # the travelling share: its size, and its time along the edge
-MIN_SCALE = 0.7                # below this the numbers are hard to read: scroll instead
+NODE_W, NODE_H = 156.0, 52.0  # scene units (pixels at scale 1)
+COLUMN, ROW = 236.0, 58.0  # between columns (room for a share's number on the edge) and rows
+DOT, MOTION_MS = 9.0, 450  # the travelling share: its size, and its time along the edge
+MIN_SCALE = 0.7  # below this the numbers are hard to read: scroll instead
 FILL = {"input": "#D6E9F8", "parameter": "#FBE3C4", "target": "#D8F0D2", "constant": "#E6E6E6", "op": "#FFFFFF"}
 TEXT, EDGE, DIM = QColor("#1A1A1A"), QColor("#8C8C8C"), QColor("#D0D0D0")
 CURRENT, SHARE, PATH = QColor("#D55E00"), QColor("#C0392B"), QColor("#0072B2")  # the palette's vermilion, blue
@@ -138,8 +138,10 @@ class GraphCanvas(QGraphicsView):
         rect = self.scene().sceneRect()
         if rect.height() <= 0 or self.viewport().height() <= 0:
             return
-        scale = min(1.0, max(self.min_scale, min(self.viewport().height() / rect.height(),
-                                            self.viewport().width() / rect.width())))
+        scale = min(
+            1.0,
+            max(self.min_scale, min(self.viewport().height() / rect.height(), self.viewport().width() / rect.width())),
+        )
         self.resetTransform()
         self.scale(scale, scale)
 
@@ -161,8 +163,14 @@ class GraphCanvas(QGraphicsView):
             symbol = root_name(self.graph)
             box.set_lines(node_title(node), f"= {value}", f"∂{symbol}: {grad}" if node.grad is not None else grad)
 
-    def set_marks(self, current: int | None, shares: dict[tuple[int, int], str],
-                  path_nodes: set[int], path_edges: set[tuple[int, int]], backward: bool = True) -> None:
+    def set_marks(
+        self,
+        current: int | None,
+        shares: dict[tuple[int, int], str],
+        path_nodes: set[int],
+        path_edges: set[tuple[int, int]],
+        backward: bool = True,
+    ) -> None:
         """Ring the ``current`` node, write ``shares`` (edge → text) along their edges, send a dot
         along each of them (child to parent for the backward pass, parent to child forward),
         and draw the nodes and edges of the highlighted paths in blue."""

@@ -87,8 +87,8 @@ class GraphPanel(QWidget):
         self.expanded: set[int] = set()
         self.backward: list[BackwardStep] = []
         self.forward: list[ForwardStep] = []
-        self.mode: str | None = None   # "backward", "forward" or None: the finished pass, all shown
-        self.step = 0                  # how many steps of the pass are done
+        self.mode: str | None = None  # "backward", "forward" or None: the finished pass, all shown
+        self.step = 0  # how many steps of the pass are done
         self.selected: int | None = None  # the node whose paths to the loss are highlighted
         self._unit_buttons: list[QPushButton] = []
         self._timer = QTimer(self, interval=PLAY_INTERVAL)
@@ -152,10 +152,11 @@ class GraphPanel(QWidget):
         self._unit_buttons = []
         for index in range(layers):
             name = "out" if index == layers - 1 else str(index + 1)
-            button = QPushButton(name, checkable=True, checked=index in self.expanded,
-                                 objectName=f"graphUnits{index}")
-            button.setToolTip(f"Draw {'the output layer' if name == 'out' else 'layer ' + name} unit by unit, "
-                              f"one node per weight (off: one vector node per step)")
+            button = QPushButton(name, checkable=True, checked=index in self.expanded, objectName=f"graphUnits{index}")
+            button.setToolTip(
+                f"Draw {'the output layer' if name == 'out' else 'layer ' + name} unit by unit, "
+                f"one node per weight (off: one vector node per step)"
+            )
             button.setMaximumWidth(44)
             button.toggled.connect(lambda on, i=index: self.set_expanded(i, on))
             self.controls.units.addWidget(button)
@@ -242,8 +243,10 @@ class GraphPanel(QWidget):
         arrived = [share.value for k, share in every if k < self.step]
         label = self.graph.nodes[node].label
         if len(arrived) < len(every):
-            return [f"{label} is reached by {len(every)} paths: {len(arrived)} share"
-                    f"{'s' if len(arrived) != 1 else ''} arrived so far"]
+            return [
+                f"{label} is reached by {len(every)} paths: {len(arrived)} share"
+                f"{'s' if len(arrived) != 1 else ''} arrived so far"
+            ]
         return [shares_sentence(self.graph, self.graph.nodes[node], arrived)]
 
     # ------------------------------------------------------------ drawing
@@ -257,8 +260,10 @@ class GraphPanel(QWidget):
         lines = []
         if self.selected is not None:
             path_nodes, path_edges, count = paths_to_loss(graph, self.selected)
-            lines.append(f"{count} path{'s' if count != 1 else ''} from <b>{graph.nodes[self.selected].label}</b> "
-                         f"to the loss (blue): its gradient is the sum over them")
+            lines.append(
+                f"{count} path{'s' if count != 1 else ''} from <b>{graph.nodes[self.selected].label}</b> "
+                f"to the loss (blue): its gradient is the sum over them"
+            )
         current, shares = None, {}
         if self.mode == "backward":
             grads = gradients_after(graph, self.backward, self.step)
@@ -275,7 +280,7 @@ class GraphPanel(QWidget):
                 for share in step.contributions:
                     lines.extend(self._meeting(share.parent))
         elif self.mode == "forward":
-            known = {n.index for n in graph.nodes if n.is_leaf} | {s.node for s in self.forward[:self.step]}
+            known = {n.index for n in graph.nodes if n.is_leaf} | {s.node for s in self.forward[: self.step]}
             self.canvas.set_known(known, {})
             if self.step == 0:
                 lines.insert(0, "Start of the forward pass: only the leaves (inputs, parameters, target) are known.")
@@ -288,8 +293,11 @@ class GraphPanel(QWidget):
         else:
             self.canvas.set_known(every, {n.index: n.grad for n in graph.nodes if n.grad is not None})
             what = "Loss L" if graph.snapshot is not None else "f"
-            lines.insert(0, f"{what} = {brief(graph.nodes[graph.root].value)}; every gradient after "
-                            f"backward(). Step forward or backward to watch the pass.")
+            lines.insert(
+                0,
+                f"{what} = {brief(graph.nodes[graph.root].value)}; every gradient after "
+                f"backward(). Step forward or backward to watch the pass.",
+            )
         if graph.note:
             lines.append(graph.note)
         self.canvas.set_marks(current, shares, path_nodes, path_edges, backward=self.mode != "forward")
@@ -302,4 +310,3 @@ class GraphPanel(QWidget):
         total = self._length() if self.mode else len(self.backward)
         shown = self.step if self.mode else total
         self.controls.position.setText(f"{self.mode or 'done'} {shown}/{total}")
-

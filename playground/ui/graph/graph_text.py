@@ -46,8 +46,13 @@ def full(values: np.ndarray | None) -> str:
     return "\n".join("[" + ", ".join(num(v) for v in row) + "]" for row in rows)
 
 
-KIND_WORDS = {"input": "input", "parameter": "parameter", "target": "target (a constant: no gradient)",
-              "constant": "constant (no gradient)", "op": "operation"}
+KIND_WORDS = {
+    "input": "input",
+    "parameter": "parameter",
+    "target": "target (a constant: no gradient)",
+    "constant": "constant (no gradient)",
+    "op": "operation",
+}
 
 
 def node_title(node: GraphNode) -> str:
@@ -56,8 +61,10 @@ def node_title(node: GraphNode) -> str:
 
 
 def node_tooltip(node: GraphNode, root: str = "L") -> str:
-    return (f"{node_title(node)} ({KIND_WORDS[node.kind]}, shape {node.shape})\nvalue:\n{full(node.value)}"
-            f"\n∂{root}/∂{node.label}:\n{full(node.grad)}")
+    return (
+        f"{node_title(node)} ({KIND_WORDS[node.kind]}, shape {node.shape})\nvalue:\n{full(node.value)}"
+        f"\n∂{root}/∂{node.label}:\n{full(node.grad)}"
+    )
 
 
 def root_name(graph: PointGraph) -> str:
@@ -79,8 +86,10 @@ def backward_sentence(graph: PointGraph, step: BackwardStep) -> str:
             parts.append(f"∂{R}/∂{wrap(parent.label)} += {rule} = {brief(share.value)}")
             continue
         if share.local is not None and is_elementwise(node.op):
-            parts.append(f"∂{name}/∂{wrap(parent.label)} = {brief(share.local)}, product "
-                         f"{brief(step.incoming * share.local)} → ∂{R}/∂{wrap(parent.label)} += {brief(share.value)}")
+            parts.append(
+                f"∂{name}/∂{wrap(parent.label)} = {brief(share.local)}, product "
+                f"{brief(step.incoming * share.local)} → ∂{R}/∂{wrap(parent.label)} += {brief(share.value)}"
+            )
         else:
             rule = local_rule(node.op)
             parts.append(f"∂{R}/∂{wrap(parent.label)} += {brief(share.value)}" + (f" ({rule})" if rule else ""))

@@ -57,8 +57,10 @@ if TYPE_CHECKING:
 
 DOCK_HEIGHT = 190  # px when first shown: the plots keep most of the height at 1280x720
 MIN_PICK_PIXELS = 6  # a click this close to a point picks it even where PICK_RADIUS is fewer pixels
-HINT = ("Click a data point on the decision-boundary plot to see, for that point alone, every z, a and "
-        "gradient of the network, and one weight's gradient written out as the chain rule.")
+HINT = (
+    "Click a data point on the decision-boundary plot to see, for that point alone, every z, a and "
+    "gradient of the network, and one weight's gradient written out as the chain rule."
+)
 
 
 class ChainRulePanel(QWidget):
@@ -158,9 +160,10 @@ class PointRing:
     SIZE = 22  # px: clears the point (9 px) and its outline
 
     def __init__(self, plot: BoundaryPlot) -> None:
-        self._items = [pg.ScatterPlotItem(size=self.SIZE, symbol="o", brush=None,
-                                          pen=pg.mkPen(color, width=width), pxMode=True)
-                       for color, width in (("#FFFFFF", 5), ("#1A1A1A", 2))]
+        self._items = [
+            pg.ScatterPlotItem(size=self.SIZE, symbol="o", brush=None, pen=pg.mkPen(color, width=width), pxMode=True)
+            for color, width in (("#FFFFFF", 5), ("#1A1A1A", 2))
+        ]
         for z, item in enumerate(self._items):
             item.setZValue(30 + z)  # above the points and the boundary lines
             plot.addItem(item, ignoreBounds=True)
@@ -201,8 +204,13 @@ class ChainRuleInspector(QObject):
         self._viewing: int | None = None  # the past epoch the timeline shows, if any
         self._ringed: np.ndarray | None = None  # the point last announced by highlightChanged
 
-        self.action = QAction("&Inspect a point (chain rule)", window, objectName="inspectAction",
-                              checkable=True, shortcut=QKeySequence("I"))
+        self.action = QAction(
+            "&Inspect a point (chain rule)",
+            window,
+            objectName="inspectAction",
+            checkable=True,
+            shortcut=QKeySequence("I"),
+        )
         self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.action.setToolTip("Inspect tool (I): click a data point to see the chain rule for it")
         self.action.setIconText("Inspect")
@@ -271,8 +279,7 @@ class ChainRuleInspector(QObject):
         radius = max(PICK_RADIUS, MIN_PICK_PIXELS * pixel)
         index = nearest_point(dataset.X, (x, y), radius, shown)
         if index is None:
-            text = (f"No data point within {num(radius)} of ({num(x)}, {num(y)}): "
-                    f"click on a point to inspect it.")
+            text = f"No data point within {num(radius)} of ({num(x)}, {num(y)}): click on a point to inspect it."
             self.panel.show_message(text)
             self._session.message.emit("info", text)
             return False
@@ -343,7 +350,8 @@ class ChainRuleInspector(QObject):
         else:
             self.ring.show_at(point)
         same = (point is None and self._ringed is None) or (
-            point is not None and self._ringed is not None and np.array_equal(point, self._ringed))
+            point is not None and self._ringed is not None and np.array_equal(point, self._ringed)
+        )
         if not same:
             self._ringed = None if point is None else np.array(point, dtype=np.float64)
             self.highlightChanged.emit(None if point is None else self._ringed.copy())

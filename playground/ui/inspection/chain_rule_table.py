@@ -30,8 +30,10 @@ VALUE, GRAD = 1, 2  # columns
 EXPAND_LIMIT = 12  # a unit's weights start folded when it has more inputs than this
 
 FUSED, NO_GRAD = "fused", "—"
-GRAD_TIPS = {FUSED: "The loss op fuses the output activation: the engine goes from L to z in one step",
-             NO_GRAD: "The input is data, not a parameter: backward() computes no gradient for it"}
+GRAD_TIPS = {
+    FUSED: "The loss op fuses the output activation: the engine goes from L to z in one step",
+    NO_GRAD: "The input is data, not a parameter: backward() computes no gradient for it",
+}
 
 Key = tuple  # ("x", i), ("layer", l), ("a", l, j), ("z", l, j), ("w", l, i, j), ("b", l, j), ("loss",)
 
@@ -125,8 +127,15 @@ class NetworkTable(QTreeWidget):
         self._row(None, ("loss",), "")
         inputs.setExpanded(True)
 
-    def _row(self, parent: QTreeWidgetItem | None, key: Key, name: str, *, group: bool = False,
-             weight: WeightId | None = None) -> QTreeWidgetItem:
+    def _row(
+        self,
+        parent: QTreeWidgetItem | None,
+        key: Key,
+        name: str,
+        *,
+        group: bool = False,
+        weight: WeightId | None = None,
+    ) -> QTreeWidgetItem:
         item = QTreeWidgetItem([name, "", ""])
         for column in (VALUE, GRAD):
             item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -162,23 +171,42 @@ class NetworkTable(QTreeWidget):
                 if layer.is_output:
                     # ŷ is z itself; p is made inside the fused loss, which never forms ∂L/∂p.
                     grad = layer.dL_dz[j] if layer.activation == "identity" else FUSED
-                    self._set(("a", l, j), output_symbol(layer.activation, j, layer.units), layer.a[j], grad,
-                              tip=f"{layer.activation} of z{sup(l)}; the loss op takes z directly")
+                    self._set(
+                        ("a", l, j),
+                        output_symbol(layer.activation, j, layer.units),
+                        layer.a[j],
+                        grad,
+                        tip=f"{layer.activation} of z{sup(l)}; the loss op takes z directly",
+                    )
                 else:
-                    self._set(("a", l, j), unit_symbol("a", l, j), layer.a[j], layer.dL_da[j],
-                              tip=f"trace[{index}].a .data / .grad [0, {j}]")
-                self._set(("z", l, j), None, layer.z[j], layer.dL_dz[j],
-                          tip=f"trace[{index}].z .data / .grad [0, {j}]")
+                    self._set(
+                        ("a", l, j),
+                        unit_symbol("a", l, j),
+                        layer.a[j],
+                        layer.dL_da[j],
+                        tip=f"trace[{index}].a .data / .grad [0, {j}]",
+                    )
+                self._set(("z", l, j), None, layer.z[j], layer.dL_dz[j], tip=f"trace[{index}].z .data / .grad [0, {j}]")
                 for i in range(len(layer.inputs)):
-                    self._set(("w", l, i, j), None, layer.W[i, j], layer.dL_dW[i, j],
-                              tip=f"layers[{index}].W .data / .grad [{i}, {j}]")
-                self._set(("b", l, j), None, layer.b[j], layer.dL_db[j],
-                          tip=f"layers[{index}].b .data / .grad [{j}]")
-        self._set(("loss",), f"Loss · {loss_citation(inspection)}, y = {num(snap.target)}", inspection.loss,
-                  1.0, tip="loss.data; ∂L/∂L = 1 is the seed backward() starts from")
+                    self._set(
+                        ("w", l, i, j),
+                        None,
+                        layer.W[i, j],
+                        layer.dL_dW[i, j],
+                        tip=f"layers[{index}].W .data / .grad [{i}, {j}]",
+                    )
+                self._set(("b", l, j), None, layer.b[j], layer.dL_db[j], tip=f"layers[{index}].b .data / .grad [{j}]")
+        self._set(
+            ("loss",),
+            f"Loss · {loss_citation(inspection)}, y = {num(snap.target)}",
+            inspection.loss,
+            1.0,
+            tip="loss.data; ∂L/∂L = 1 is the seed backward() starts from",
+        )
 
-    def _set(self, key: Key, name: str | None, value: float | None = None, grad: float | str = NO_GRAD,
-             tip: str = "") -> None:
+    def _set(
+        self, key: Key, name: str | None, value: float | None = None, grad: float | str = NO_GRAD, tip: str = ""
+    ) -> None:
         """Set a row's name (if given) and its value and gradient cells (if a value is given)."""
         item = self._rows[key]
         if name is not None:

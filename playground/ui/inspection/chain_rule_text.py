@@ -124,10 +124,12 @@ def loss_citation(inspection: PointInspection) -> str:
 
 # --------------------------------------------------------------------- HTML
 def _check(written: float, engine: float, agrees: bool, where: str) -> str:
-    mark = ("<span style='color:#007A4D'>✓ equal to display precision</span>" if agrees
-            else "<span style='color:#B3261E'>✗ differs</span>")
-    return (f"engine: <code>{escape(where)}</code> = {num(engine)} &nbsp; "
-            f"(written out: {num(written)}) &nbsp; {mark}")
+    mark = (
+        "<span style='color:#007A4D'>✓ equal to display precision</span>"
+        if agrees
+        else "<span style='color:#B3261E'>✗ differs</span>"
+    )
+    return f"engine: <code>{escape(where)}</code> = {num(engine)} &nbsp; (written out: {num(written)}) &nbsp; {mark}"
 
 
 def _engine_index(weight: WeightId) -> str:
@@ -147,22 +149,30 @@ def head_step_html(step: HeadStep, layer: LayerInspection, loss_op: str) -> str:
         why = f"<code>{loss_op}</code> takes ŷ = z directly, so ∂L/∂z is its gradient."
     elif step.head == "sigmoid":
         formula = f"∂L/∂{z} = ∂L/∂p · ∂p/∂{z} = (−y/p + (1 − y)/(1 − p)) · p(1 − p) = p − y"
-        why = (f"<code>{loss_op}</code> fuses the sigmoid into the cross-entropy, so the engine goes "
-               f"from L to z in one step, ∂L/∂z = p − y.")
+        why = (
+            f"<code>{loss_op}</code> fuses the sigmoid into the cross-entropy, so the engine goes "
+            f"from L to z in one step, ∂L/∂z = p − y."
+        )
     else:
         c, pj = sub(step.via + 1), output_symbol(step.head, step.unit, layer.units)
         delta = f"δ{c}{sub(step.unit + 1)}"
         formula = f"∂L/∂{z} = ∂L/∂{a} · ∂{a}/∂{z} = (−1/p{c}) · p{c}({delta} − {pj}) = {pj} − {delta}"
-        why = (f"<code>{loss_op}</code> fuses the softmax into the cross-entropy (true class c = "
-               f"{step.via + 1}; the label y = {step.via} counts from 0), so the engine goes from L to z "
-               f"in one step, ∂L/∂z<sub>j</sub> = p<sub>j</sub> − δ<sub>cj</sub>.")
+        why = (
+            f"<code>{loss_op}</code> fuses the softmax into the cross-entropy (true class c = "
+            f"{step.via + 1}; the label y = {step.via} counts from 0), so the engine goes from L to z "
+            f"in one step, ∂L/∂z<sub>j</sub> = p<sub>j</sub> − δ<sub>cj</sub>."
+        )
     if math.isfinite(step.product):
         product = f"{factor(step.dL_da)} · {factor(step.da_dz)} = {num(step.product)}"
     else:
-        product = (f"{factor(step.dL_da)} · {factor(step.da_dz)}: p rounded to exactly 0 or 1, "
-                   f"the very case the fused op exists for")
-    return (f"{why} For one point {LOSSES[step.head]}.<br>{formula}<br>"
-            f"&nbsp;&nbsp;= {product} = {closed} = <b>{num(step.value)}</b>")
+        product = (
+            f"{factor(step.dL_da)} · {factor(step.da_dz)}: p rounded to exactly 0 or 1, "
+            f"the very case the fused op exists for"
+        )
+    return (
+        f"{why} For one point {LOSSES[step.head]}.<br>{formula}<br>"
+        f"&nbsp;&nbsp;= {product} = {closed} = <b>{num(step.value)}</b>"
+    )
 
 
 def chain_html(inspection: PointInspection, chain: WeightChain) -> str:
@@ -180,22 +190,26 @@ def chain_html(inspection: PointInspection, chain: WeightChain) -> str:
     else:
         source = input_symbol(inspection, weight.layer, weight.source)
         role = f"from {source} to {unit}"
-        dz_text = (f"∂{z}/∂w = {source} = {num(chain.dz_dw)} &nbsp;(<i>{z_citation(layer)}</i> adds "
-                   f"{source} · w, so its slope along w is {source})")
+        dz_text = (
+            f"∂{z}/∂w = {source} = {num(chain.dz_dw)} &nbsp;(<i>{z_citation(layer)}</i> adds "
+            f"{source} · w, so its slope along w is {source})"
+        )
     # Cross-entropy depends on the true class's p_c alone, so softmax's chain runs through p_c.
-    a = output_symbol(layer.activation, chain.head.via, layer.units) if layer.is_output \
-        else unit_symbol("a", l, j)
-    parts = [f"<p><b>{p} = {weight_symbol(weight)} = {num(chain.value)}</b> &nbsp;({role})</p>",
-             f"<p style='font-size:11pt'>∂L/∂{p} = ∂{z}/∂{p} · ∂{a}/∂{z} · ∂L/∂{a}</p>",
-             f"<ul><li>{dz_text}</li>"]
+    a = output_symbol(layer.activation, chain.head.via, layer.units) if layer.is_output else unit_symbol("a", l, j)
+    parts = [
+        f"<p><b>{p} = {weight_symbol(weight)} = {num(chain.value)}</b> &nbsp;({role})</p>",
+        f"<p style='font-size:11pt'>∂L/∂{p} = ∂{z}/∂{p} · ∂{a}/∂{z} · ∂L/∂{a}</p>",
+        f"<ul><li>{dz_text}</li>",
+    ]
     if layer.is_output:
         step = chain.head
-        parts.append(f"<li>∂{a}/∂{z} · ∂L/∂{a} = ∂L/∂{z}: "
-                     f"{head_step_html(step, layer, inspection.loss_op)}</li></ul>")
+        parts.append(f"<li>∂{a}/∂{z} · ∂L/∂{a} = ∂L/∂{z}: {head_step_html(step, layer, inspection.loss_op)}</li></ul>")
         product = f"{factor(chain.dz_dw)} · {factor(step.value)}"
     else:
-        parts.append(f"<li>∂{a}/∂{z} = {layer.activation}′(z) = {SLOPES[layer.activation]} = "
-                     f"{num(chain.da_dz)} &nbsp;(<i>{a_citation(layer)}</i>)</li>")
+        parts.append(
+            f"<li>∂{a}/∂{z} = {layer.activation}′(z) = {SLOPES[layer.activation]} = "
+            f"{num(chain.da_dz)} &nbsp;(<i>{a_citation(layer)}</i>)</li>"
+        )
         parts.append(f"<li>{_paths_html(inspection, chain)}</li></ul>")
         product = f"{factor(chain.dz_dw)} · {factor(chain.da_dz)} · {factor(chain.paths_sum)}"
     parts.append(f"<p style='font-size:11pt'><b>∂L/∂{p} = {product} = {num(chain.written)}</b></p>")
@@ -214,29 +228,35 @@ def _paths_html(inspection: PointInspection, chain: WeightChain) -> str:
     if len(chain.paths) == 1:
         lead = f"∂L/∂{a}: {a} reaches the loss along one path, through the one unit of {where}:"
     else:
-        lead = (f"∂L/∂{a}: {a} reaches the loss along {len(chain.paths)} paths, one through each unit k "
-                f"of {where}; the chain rule adds them:")
+        lead = (
+            f"∂L/∂{a}: {a} reaches the loss along {len(chain.paths)} paths, one through each unit k "
+            f"of {where}; the chain rule adds them:"
+        )
     if after.is_output:
         formula = f"∂L/∂{a} = Σ<sub>k</sub> ∂{zk}/∂{a} · ∂L/∂{zk}"
         header = ["k", f"∂{zk}/∂{a} = w", f"∂L/∂{zk} (fused)", "term"]
-        note = (f"each ∂{ak}/∂{zk} · ∂L/∂{ak} of the output is the fused step "
-                f"∂L/∂{zk} = {FUSED_DZ[after.activation]}.")
+        note = f"each ∂{ak}/∂{zk} · ∂L/∂{ak} of the output is the fused step ∂L/∂{zk} = {FUSED_DZ[after.activation]}."
     else:
         formula = f"∂L/∂{a} = Σ<sub>k</sub> ∂{zk}/∂{a} · ∂{ak}/∂{zk} · ∂L/∂{ak}"
         header = ["k", f"∂{zk}/∂{a} = w", f"∂{ak}/∂{zk}", f"∂L/∂{ak} (engine)", "term"]
-        note = (f"each ∂L/∂{ak} is read from the engine and is itself a sum over the paths through the "
-                f"next layer: pick a weight of layer {after.number} to see it written out.")
+        note = (
+            f"each ∂L/∂{ak} is read from the engine and is itself a sum over the paths through the "
+            f"next layer: pick a weight of layer {after.number} to see it written out."
+        )
     rows = ["<tr>" + "".join(f"<th align='right'>{h}</th>" for h in header) + "</tr>"]
     for term in chain.paths:
         local = [] if term.local is None else [num(term.local)]
         cells = [str(term.unit + 1), num(term.weight), *local, num(term.upstream), num(term.value)]
         rows.append("<tr>" + "".join(f"<td align='right'>{c}</td>" for c in cells) + "</tr>")
-    rows.append(f"<tr><td colspan='{len(header) - 1}' align='right'><b>Σ</b></td>"
-                f"<td align='right'><b>{num(chain.paths_sum)}</b></td></tr>")
-    check = _check(chain.paths_sum, chain.dL_da, chain.paths_agree,
-                   f"trace[{weight.layer}].a.grad[0, {weight.unit}]")
-    return (f"{lead}<br>{formula}<table cellspacing='0' cellpadding='3'>{''.join(rows)}</table>"
-            f"<small>{note}</small><br>{check}")
+    rows.append(
+        f"<tr><td colspan='{len(header) - 1}' align='right'><b>Σ</b></td>"
+        f"<td align='right'><b>{num(chain.paths_sum)}</b></td></tr>"
+    )
+    check = _check(chain.paths_sum, chain.dL_da, chain.paths_agree, f"trace[{weight.layer}].a.grad[0, {weight.unit}]")
+    return (
+        f"{lead}<br>{formula}<table cellspacing='0' cellpadding='3'>{''.join(rows)}</table>"
+        f"<small>{note}</small><br>{check}"
+    )
 
 
 def summary_html(inspection: PointInspection, description: str) -> str:
@@ -251,8 +271,10 @@ def summary_html(inspection: PointInspection, description: str) -> str:
         c = int(snap.target)
         prediction = f"p{sub(c + 1)} = {num(float(output.a[c]))} (true class)"
     x1, x2 = snap.point
-    return (f"<b>Point ({num(x1)}, {num(x2)})</b>, {escape(description)} · epoch {snap.epoch} · "
-            f"{prediction} · <i>{loss_citation(inspection)}</i> = <b>{num(inspection.loss)}</b>")
+    return (
+        f"<b>Point ({num(x1)}, {num(x2)})</b>, {escape(description)} · epoch {snap.epoch} · "
+        f"{prediction} · <i>{loss_citation(inspection)}</i> = <b>{num(inspection.loss)}</b>"
+    )
 
 
 def extras_note(inspection: PointInspection) -> str:
@@ -260,5 +282,7 @@ def extras_note(inspection: PointInspection) -> str:
     extras = inspection.snapshot.training_extras
     if not extras:
         return ""
-    return (f"<p><small>Training also uses {escape(', '.join(extras))}, left out here: this is "
-            f"the loss of this one point as the network predicts it.</small></p>")
+    return (
+        f"<p><small>Training also uses {escape(', '.join(extras))}, left out here: this is "
+        f"the loss of this one point as the network predicts it.</small></p>"
+    )

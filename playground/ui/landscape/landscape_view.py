@@ -24,8 +24,9 @@ class LandscapeView(QWidget):
         self.plot = ThemedPlot("landscapePlot", {"bottom": "direction 1", "left": "direction 2"})
         self.plot.setAspectLocked(True)  # equal units on both axes: angles between arrows are true
         self.image = pg.ImageItem()
-        self.path_item = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOR, width=1.5), symbol="o", symbolSize=3,
-                                         symbolBrush=PATH_COLOR, symbolPen=None)
+        self.path_item = pg.PlotDataItem(
+            pen=pg.mkPen(PATH_COLOR, width=1.5), symbol="o", symbolSize=3, symbolBrush=PATH_COLOR, symbolPen=None
+        )
         self.current_item = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(PATH_COLOR), pen=pg.mkPen(None))
         self.gradient_item = pg.PlotCurveItem(pen=pg.mkPen(GRADIENT_COLOR, width=2.5))
         self.step_item = pg.PlotCurveItem(pen=pg.mkPen(STEP_COLOR, width=2.5))
@@ -77,7 +78,8 @@ class LandscapeView(QWidget):
             f"{format_number(float(land.slopes[0]))}, {format_number(float(land.slopes[1]))}  ·  "
             f"orange: downhill (−gradient), blue: the optimiser's next step "
             f"(length {format_number(float(np.linalg.norm(land.step)))} in plane units); both drawn "
-            f"{int(100 * ARROW_SHARE)}% of the slice long")
+            f"{int(100 * ARROW_SHARE)}% of the slice long"
+        )
 
 
 def _scaled(vector: np.ndarray, length: float) -> np.ndarray:

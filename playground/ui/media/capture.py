@@ -19,8 +19,12 @@ def plots_area(window) -> tuple[QWidget, QRect]:
     four plot boxes.
     """
     central = window.centralWidget()
-    boxes = (window.boundary_plot.parentWidget(), window.activation_view,
-             window.loss_plot.parentWidget(), window.gradient_plot.parentWidget())
+    boxes = (
+        window.boundary_plot.parentWidget(),
+        window.activation_view,
+        window.loss_plot.parentWidget(),
+        window.gradient_plot.parentWidget(),
+    )
     rect = QRect()
     for box in boxes:
         rect = rect.united(QRect(box.mapTo(central, QPoint(0, 0)), box.size()))
@@ -38,8 +42,11 @@ def render_image(widget: QWidget, size: QSize, rect: QRect | None = None) -> QIm
     image = QImage(size, QImage.Format.Format_RGB32)
     image.fill(widget.palette().window().color())
     painter = QPainter(image)
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                           | QPainter.RenderHint.SmoothPixmapTransform)
+    painter.setRenderHints(
+        QPainter.RenderHint.Antialiasing
+        | QPainter.RenderHint.TextAntialiasing
+        | QPainter.RenderHint.SmoothPixmapTransform
+    )
     painter.scale(size.width() / rect.width(), size.height() / rect.height())
     # QWidget's render, not QGraphicsView's (a plot is a view and overrides it with a scene render).
     QWidget.render(widget, painter, QPoint(0, 0), QRegion(rect))
@@ -86,4 +93,3 @@ def grab(widget: QWidget, rect: QRect | None = None) -> QImage:
     image = pixmap.toImage()
     image.setDevicePixelRatio(1.0)
     return image
-

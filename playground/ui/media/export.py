@@ -48,18 +48,19 @@ class ExportTarget:
 
 def export_targets(window) -> list[ExportTarget]:
     """The four plots, the plots area and the whole window."""
-    plots = (("boundary", "Decision boundary", window.boundary_plot),
-             ("activation", "Activation space", window.activation_plot),
-             ("loss", "Loss", window.loss_plot),
-             ("gradients", "Gradient norms", window.gradient_plot))
+    plots = (
+        ("boundary", "Decision boundary", window.boundary_plot),
+        ("activation", "Activation space", window.activation_plot),
+        ("loss", "Loss", window.loss_plot),
+        ("gradients", "Gradient norms", window.gradient_plot),
+    )
     targets = [ExportTarget(key, title, lambda p=plot: (p, p.rect()), plot) for key, title, plot in plots]
     targets.append(ExportTarget("plots", "Plots area", lambda: plots_area(window)))
     targets.append(ExportTarget("window", "Whole window", lambda: (window, window.rect())))
     return targets
 
 
-def default_file_name(key: str, epoch: int, fmt: str, scale: int = 1,
-                      when: _dt.datetime | None = None) -> str:
+def default_file_name(key: str, epoch: int, fmt: str, scale: int = 1, when: _dt.datetime | None = None) -> str:
     """``"boundary-epoch124-2026-11-22-0931.png"``; ``@2x`` before the extension for larger PNGs."""
     stamp = (when or _dt.datetime.now()).strftime("%Y-%m-%d-%H%M")
     suffix = f"@{scale}x" if fmt == "png" and scale != 1 else ""
@@ -154,8 +155,9 @@ class Exporter:
         frame = self.window.session.latest_frame
         name = default_file_name(key, frame.epoch if frame else 0, fmt, scale)
         kind = "PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)"
-        path, _ = QFileDialog.getSaveFileName(self.window, f"Export {self.targets[key].title}",
-                                              os.path.join(self.folder, name), kind)
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, f"Export {self.targets[key].title}", os.path.join(self.folder, name), kind
+        )
         if not path:
             return None
         if not path.lower().endswith(f".{fmt}"):

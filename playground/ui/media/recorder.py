@@ -109,8 +109,14 @@ class Recorder(QObject):
         # A GIF encoder is the slow one (a few frames a second at 1280x720): a queue of one keeps
         # what is left to encode after stop, and the age of the frames it takes, small.
         queue = GIF_QUEUE_FRAMES if path.lower().endswith(".gif") else QUEUE_FRAMES
-        self._writer = VideoWriter(path, (self._size.width(), self._size.height()), fps, merge_repeats=True,
-                                   queue_frames=queue, on_done=self._report_done)
+        self._writer = VideoWriter(
+            path,
+            (self._size.width(), self._size.height()),
+            fps,
+            merge_repeats=True,
+            queue_frames=queue,
+            on_done=self._report_done,
+        )
         self._fps = float(fps)
         self._frames = self._captures = 0
         self._start = self._grab_again_at = time.perf_counter()
@@ -238,10 +244,10 @@ class RecordingControls(QObject):
         self.recorder.finished.connect(self._finished)
         self.recorder.failed.connect(self._failed)
 
-        self.action = QAction("&Record", window, checkable=True, objectName="recordAction",
-                              shortcut=QKeySequence("Ctrl+R"))
-        self.action.setToolTip("Record the plots area (or the whole window) to a video file; "
-                               "again to stop (Ctrl+R).")
+        self.action = QAction(
+            "&Record", window, checkable=True, objectName="recordAction", shortcut=QKeySequence("Ctrl+R")
+        )
+        self.action.setToolTip("Record the plots area (or the whole window) to a video file; again to stop (Ctrl+R).")
         self.action.triggered.connect(self.toggle)
         self.options = self._options_menu()
         self.button = QToolButton(objectName="recordButton")
@@ -250,8 +256,9 @@ class RecordingControls(QObject):
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.button.setText("● Record")
         self.indicator = QLabel(objectName="recordingIndicator")
-        self.indicator.setStyleSheet("QLabel { color: white; background: #D0021B; font-weight: bold;"
-                                     " padding: 1px 6px; border-radius: 3px; }")
+        self.indicator.setStyleSheet(
+            "QLabel { color: white; background: #D0021B; font-weight: bold; padding: 1px 6px; border-radius: 3px; }"
+        )
         self.indicator.hide()
         window.installEventFilter(self)
 
@@ -322,8 +329,7 @@ class RecordingControls(QObject):
 
     def _finished(self, path: str, frames: int, seconds: float, dropped: int) -> None:
         busy = f"; {dropped} repeat the frame before, the computer was busy" if dropped else ""
-        self.window.statusBar().showMessage(f"Recording saved: {path} ({frames} frames, {seconds:.1f} s{busy})",
-                                            30000)
+        self.window.statusBar().showMessage(f"Recording saved: {path} ({frames} frames, {seconds:.1f} s{busy})", 30000)
 
     def _failed(self, message: str) -> None:
         self._show_state()

@@ -33,9 +33,11 @@ from typing import Any, Callable, Sequence
 
 from ...cli import add_model_arguments, end_progress, fail, output_folder_problem, progress_bar, trainer_or_exit
 
-VIEWS = {"window": "the window without its menu and status bars: panels, plots and transport bar",
-         "plots": "the grid of the four plots",
-         "graph": "the computational graph of the first training point's loss, as training changes it"}
+VIEWS = {
+    "window": "the window without its menu and status bars: panels, plots and transport bar",
+    "plots": "the grid of the four plots",
+    "graph": "the computational graph of the first training point's loss, as training changes it",
+}
 FRAME_TIMEOUT = 120.0  # seconds to wait for the training thread to deliver one frame
 GLOBAL_PALETTE_BYTES = 512 * 2**20  # raw frames ffmpeg may hold to give a GIF one palette
 # Bounds: a 4K frame; an hour of video at 60 frames a second at most.
@@ -59,16 +61,17 @@ def parse_size(text: str) -> tuple[int, int]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 1280x720, got {text!r}") from None
     if width < 64 or height < 64 or width % 2 or height % 2:
-        raise argparse.ArgumentTypeError(f"{text}: width and height must be even and at least 64 "
-                                         "(video encoders need even sizes)")
+        raise argparse.ArgumentTypeError(
+            f"{text}: width and height must be even and at least 64 (video encoders need even sizes)"
+        )
     if max(width, height) > MAX_WIDTH or min(width, height) > MAX_HEIGHT:
-        raise argparse.ArgumentTypeError(f"{text}: at most {MAX_WIDTH}x{MAX_HEIGHT} "
-                                         f"(or {MAX_HEIGHT}x{MAX_WIDTH})")
+        raise argparse.ArgumentTypeError(f"{text}: at most {MAX_WIDTH}x{MAX_HEIGHT} (or {MAX_HEIGHT}x{MAX_WIDTH})")
     return width, height
 
 
 def bounded(kind: Callable[[str], float], low: float, high: float) -> Callable[[str], float]:
     """An argparse type: ``kind(text)`` (int or float), finite, from ``low`` to ``high``."""
+
     def parse(text: str) -> float:
         try:
             value = kind(text)
@@ -89,16 +92,16 @@ def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
-def frame_count(epochs: int, fps: float, epochs_per_frame: int | None = None,
-                duration: float | None = None) -> int:
+def frame_count(epochs: int, fps: float, epochs_per_frame: int | None = None, duration: float | None = None) -> int:
     """How many frames :func:`frame_epochs` gives, without building the list."""
     if duration is not None:
         return max(2, round(duration * fps))
     return math.ceil(epochs / (epochs_per_frame or 1)) + 1
 
 
-def frame_epochs(epochs: int, fps: float, epochs_per_frame: int | None = None,
-                 duration: float | None = None) -> list[int]:
+def frame_epochs(
+    epochs: int, fps: float, epochs_per_frame: int | None = None, duration: float | None = None
+) -> list[int]:
     """Epochs trained (since the start) when each frame is taken, before any hold frames.
 
     The first frame is at 0. With ``duration`` the ``epochs`` are spread over
@@ -119,43 +122,86 @@ def build_parser() -> argparse.ArgumentParser:
         usage="%(prog)s --out FILE [options]",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Train a network headless and write a video (MP4 or GIF) of the window, one\n"
-                    "frame per few epochs, with no screen needed.",
+        "frame per few epochs, with no screen needed.",
         epilog="The window is drawn offscreen: this command sets QT_QPA_PLATFORM=offscreen\n"
-               "unless you have set QT_QPA_PLATFORM yourself. Ctrl+C stops rendering, removes\n"
-               "the unfinished video and leaves --out as it was (exit status 130).\n\n"
-               "Example:\n"
-               "  python -m playground render --preset spiral --hidden 8,8 --epochs 300 \\\n"
-               "      --fps 30 --hold 2 --out spiral.mp4")
+        "unless you have set QT_QPA_PLATFORM yourself. Ctrl+C stops rendering, removes\n"
+        "the unfinished video and leaves --out as it was (exit status 130).\n\n"
+        "Example:\n"
+        "  python -m playground render --preset spiral --hidden 8,8 --epochs 300 \\\n"
+        "      --fps 30 --hold 2 --out spiral.mp4",
+    )
     video = parser.add_argument_group("video")
-    video.add_argument("--out", required=True, metavar="FILE",
-                       help="video file to write; .mp4 (H.264) or .gif, chosen by the extension")
-    video.add_argument("--epochs", type=bounded(int, 1, MAX_EPOCHS), default=300, metavar="N",
-                       help=f"epochs to train, 1 to {MAX_EPOCHS} (default: 300)")
-    video.add_argument("--fps", type=bounded(float, 1, MAX_FPS), default=30.0, metavar="N",
-                       help=f"frames per second of the video, 1 to {MAX_FPS:g} (default: 30)")
+    video.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="video file to write; .mp4 (H.264) or .gif, chosen by the extension",
+    )
+    video.add_argument(
+        "--epochs",
+        type=bounded(int, 1, MAX_EPOCHS),
+        default=300,
+        metavar="N",
+        help=f"epochs to train, 1 to {MAX_EPOCHS} (default: 300)",
+    )
+    video.add_argument(
+        "--fps",
+        type=bounded(float, 1, MAX_FPS),
+        default=30.0,
+        metavar="N",
+        help=f"frames per second of the video, 1 to {MAX_FPS:g} (default: 30)",
+    )
     pace = video.add_mutually_exclusive_group()
-    pace.add_argument("--epochs-per-frame", type=bounded(int, 1, MAX_EPOCHS), default=None, metavar="N",
-                      help="epochs trained between two frames (default: 1)")
-    pace.add_argument("--duration", type=bounded(float, 0.1, MAX_DURATION_S), default=None, metavar="SECONDS",
-                      help="length of the training part in seconds, 0.1 to "
-                           f"{MAX_DURATION_S:g}; the epochs are spread over it (instead of --epochs-per-frame)")
-    video.add_argument("--hold", type=bounded(float, 0, MAX_HOLD_S), default=0.0, metavar="SECONDS",
-                       help=f"seconds to keep showing the last frame at the end, 0 to {MAX_HOLD_S:g} "
-                            "(default: 0)")
-    video.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH",
-                       help=f"frame size in pixels, like 1280x720 (the default): even numbers, from 64 "
-                            f"up to {MAX_WIDTH}x{MAX_HEIGHT}; a window that cannot be that small is laid "
-                            "out larger and scaled down")
-    video.add_argument("--view", choices=list(VIEWS), default="window",
-                       help="what to film: " + "; ".join(f"{k}: {v}" for k, v in VIEWS.items())
-                            + " (default: window)")
+    pace.add_argument(
+        "--epochs-per-frame",
+        type=bounded(int, 1, MAX_EPOCHS),
+        default=None,
+        metavar="N",
+        help="epochs trained between two frames (default: 1)",
+    )
+    pace.add_argument(
+        "--duration",
+        type=bounded(float, 0.1, MAX_DURATION_S),
+        default=None,
+        metavar="SECONDS",
+        help="length of the training part in seconds, 0.1 to "
+        f"{MAX_DURATION_S:g}; the epochs are spread over it (instead of --epochs-per-frame)",
+    )
+    video.add_argument(
+        "--hold",
+        type=bounded(float, 0, MAX_HOLD_S),
+        default=0.0,
+        metavar="SECONDS",
+        help=f"seconds to keep showing the last frame at the end, 0 to {MAX_HOLD_S:g} (default: 0)",
+    )
+    video.add_argument(
+        "--size",
+        type=parse_size,
+        default=(1280, 720),
+        metavar="WxH",
+        help=f"frame size in pixels, like 1280x720 (the default): even numbers, from 64 "
+        f"up to {MAX_WIDTH}x{MAX_HEIGHT}; a window that cannot be that small is laid "
+        "out larger and scaled down",
+    )
+    video.add_argument(
+        "--view",
+        choices=list(VIEWS),
+        default="window",
+        help="what to film: " + "; ".join(f"{k}: {v}" for k, v in VIEWS.items()) + " (default: window)",
+    )
     video.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default: light)")
-    video.add_argument("--palette", choices=("okabe-ito", "tol-bright"), default="okabe-ito",
-                       help="class colours; both are colour-blind safe (default: okabe-ito)")
-    video.add_argument("--presentation", action="store_true",
-                       help="presentation mode: larger text, thicker lines, no side panels")
-    parser.add_argument("--session", metavar="FILE",
-                        help="start from a saved session (.playground.json) instead of a preset")
+    video.add_argument(
+        "--palette",
+        choices=("okabe-ito", "tol-bright"),
+        default="okabe-ito",
+        help="class colours; both are colour-blind safe (default: okabe-ito)",
+    )
+    video.add_argument(
+        "--presentation", action="store_true", help="presentation mode: larger text, thicker lines, no side panels"
+    )
+    parser.add_argument(
+        "--session", metavar="FILE", help="start from a saved session (.playground.json) instead of a preset"
+    )
     add_model_arguments(parser)
     return parser
 
@@ -172,8 +218,10 @@ def render_command(argv: Sequence[str]) -> int:
         parser.error(f"--out: {exc}")
     frames = frame_count(args.epochs, args.fps, args.epochs_per_frame, args.duration) + round(args.hold * args.fps)
     if frames > MAX_FRAMES:
-        parser.error(f"these options make a video of {frames} frames, more than the {MAX_FRAMES} of an hour "
-                     f"at {MAX_FPS:g} frames a second: raise --epochs-per-frame, or give --duration")
+        parser.error(
+            f"these options make a video of {frames} frames, more than the {MAX_FRAMES} of an hour "
+            f"at {MAX_FPS:g} frames a second: raise --epochs-per-frame, or give --duration"
+        )
     problem = output_folder_problem(args.out)
     if problem:
         fail(parser.prog, problem)
@@ -197,8 +245,10 @@ def render_command(argv: Sequence[str]) -> int:
         print(f"\nrender: {exc}", file=sys.stderr)
         return 1
     frames = len(schedule) + hold
-    print(f"wrote {args.out}: {frames} frames, {args.size[0]}x{args.size[1]}, {frames / args.fps:.1f} s "
-          f"at {args.fps:g} fps ({time.perf_counter() - start:.1f} s to render){status}")
+    print(
+        f"wrote {args.out}: {frames} frames, {args.size[0]}x{args.size[1]}, {frames / args.fps:.1f} s "
+        f"at {args.fps:g} fps ({time.perf_counter() - start:.1f} s to render){status}"
+    )
     return 0
 
 
@@ -244,8 +294,9 @@ def _render(args: argparse.Namespace, trainer, schedule: list[int], hold: int, i
         window.close()
 
 
-def _film(app, window, args: argparse.Namespace, trainer, schedule: list[int], hold: int,
-          interrupted: list[bool]) -> str:
+def _film(
+    app, window, args: argparse.Namespace, trainer, schedule: list[int], hold: int, interrupted: list[bool]
+) -> str:
     from PySide6.QtCore import QSize
 
     from ..shell.presentation import set_presentation
@@ -328,8 +379,7 @@ def _current_frame(app, session, interrupted: list[bool]):
 
     def current() -> bool:
         frame = session.latest_frame
-        return (frame is not None and frame.epoch == epoch and frame.config is config
-                and frame.dataset is dataset)
+        return frame is not None and frame.epoch == epoch and frame.config is config and frame.dataset is dataset
 
     deadline = time.perf_counter() + FRAME_TIMEOUT
     while not current():
@@ -369,6 +419,7 @@ def _fit(app, window, view: str, size: tuple[int, int]):
 
     if view == "graph":
         from ..graph.graph_render import graph_area
+
         return graph_area(app, window, size)
 
     def area():

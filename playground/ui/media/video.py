@@ -47,8 +47,10 @@ from typing import Callable
 import numpy as np
 
 VIDEO_FORMATS = ("mp4", "gif")
-INSTALL_HINT = ('Video needs the optional package imageio-ffmpeg (it carries ffmpeg): '
-                'pip install "backprop-playground[video]"  (or: pip install imageio-ffmpeg)')
+INSTALL_HINT = (
+    "Video needs the optional package imageio-ffmpeg (it carries ffmpeg): "
+    'pip install "backprop-playground[video]"  (or: pip install imageio-ffmpeg)'
+)
 QUEUE_FRAMES = 4  # frames waiting for ffmpeg at most: 11 MB at 1280x720, and little to finish at the end
 
 # ffmpeg settings per format: codec, pixel format, extra output options.
@@ -62,7 +64,7 @@ GIF_PALETTES = {
     "frame": "split[a][b];[a]palettegen=stats_mode=single[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=4",
     # Bayer dithering: smooth heatmaps without banding, and it compresses far better than error diffusion.
     "global": "split[a][b];[a]palettegen=stats_mode=diff[p];"
-              "[b][p]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle",
+    "[b][p]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle",
 }
 # Drops exact repeats only (no 8x8 block differs at all); the kept frame then lasts until the next one.
 _MERGE_REPEATS = "mpdecimate=hi=0:lo=0:frac=0"
@@ -85,8 +87,9 @@ def missing_video_support() -> str | None:
     return None
 
 
-def ffmpeg_command(path: str, size: tuple[int, int], fps: float, gif_palette: str = "frame",
-                   merge_repeats: bool = False) -> list[str]:
+def ffmpeg_command(
+    path: str, size: tuple[int, int], fps: float, gif_palette: str = "frame", merge_repeats: bool = False
+) -> list[str]:
     """The ffmpeg command line that reads raw RGB frames of ``size`` on stdin and writes ``path``."""
     import imageio_ffmpeg  # the optional extra: checked by missing_video_support()
 
@@ -98,9 +101,30 @@ def ffmpeg_command(path: str, size: tuple[int, int], fps: float, gif_palette: st
         if merge_repeats:  # variable frame durations: a merged repeat lengthens the frame before it
             options = ["-fps_mode", "vfr", *options]
     rate = str(Fraction(fps).limit_denominator(1001))  # 29.97 stays 30000/1001
-    return [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error",
-            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}", "-r", rate, "-i", "-",
-            "-an", "-c:v", codec, "-pix_fmt", pixels, *options, "-y", path]
+    return [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{size[0]}x{size[1]}",
+        "-r",
+        rate,
+        "-i",
+        "-",
+        "-an",
+        "-c:v",
+        codec,
+        "-pix_fmt",
+        pixels,
+        *options,
+        "-y",
+        path,
+    ]
 
 
 def start_ffmpeg(command: list[str], log) -> subprocess.Popen:
@@ -115,8 +139,9 @@ def start_ffmpeg(command: list[str], log) -> subprocess.Popen:
     ``preexec_fn``) keeps the terminal's Ctrl+C away from ffmpeg, so that the
     program decides whether the file is finished or removed.
     """
-    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
-                            close_fds=True, start_new_session=True)
+    return subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log, close_fds=True, start_new_session=True
+    )
 
 
 class VideoWriter:
@@ -128,9 +153,17 @@ class VideoWriter:
     (then ``error`` says why). ``frames`` counts the frames handed to ffmpeg.
     """
 
-    def __init__(self, path: str, size: tuple[int, int], fps: float, gif_palette: str = "frame", *,
-                 merge_repeats: bool = False, queue_frames: int = QUEUE_FRAMES,
-                 on_done: Callable[[VideoWriter], None] | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        size: tuple[int, int],
+        fps: float,
+        gif_palette: str = "frame",
+        *,
+        merge_repeats: bool = False,
+        queue_frames: int = QUEUE_FRAMES,
+        on_done: Callable[[VideoWriter], None] | None = None,
+    ) -> None:
         width, height = size
         if width % 2 or height % 2 or width < 2 or height < 2:
             raise ValueError(f"video size {width}x{height}: width and height must be even")
@@ -232,8 +265,9 @@ class VideoWriter:
                 return False
             index = self._queued_end if index is None else index
             if index < self._queued_end or (index and not self._queued_end):
-                raise ValueError(f"frame position {index}: the first frame goes at 0, the others after "
-                                 f"{self._queued_end - 1}")
+                raise ValueError(
+                    f"frame position {index}: the first frame goes at 0, the others after {self._queued_end - 1}"
+                )
             self._queue.append((index, np.ascontiguousarray(frame)))
             self._queued_end = index + 1
             self._cond.notify_all()
@@ -298,8 +332,11 @@ class VideoWriter:
         while self.frames < self._total - 1:
             self._send(self._last)
         last = self._last
-        if self._merge and self.frames and (self.frames > self._held_at
-                                              or (before is not None and np.array_equal(last, before))):
+        if (
+            self._merge
+            and self.frames
+            and (self.frames > self._held_at or (before is not None and np.array_equal(last, before)))
+        ):
             # Merged repeats at the very end would vanish with their duration: the last frame
             # differs from the one before in one pixel, so ffmpeg keeps it.
             last = _nudged(last)
@@ -312,8 +349,9 @@ class VideoWriter:
 
     def _fail(self, reason: str) -> None:
         self._log.seek(0)
-        said = [line.strip() for line in self._log.read()[-2000:].decode("utf-8", "replace").splitlines()
-                if line.strip()]
+        said = [
+            line.strip() for line in self._log.read()[-2000:].decode("utf-8", "replace").splitlines() if line.strip()
+        ]
         self.error = said[-1] if said else reason
 
 

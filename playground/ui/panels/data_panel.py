@@ -39,19 +39,18 @@ TIPS = {
     "task": "Classification predicts a class per point; regression predicts a number.",
     "noise": "Noise: how much the classes overlap (regression: how noisy the targets are).",
     "points": "Number of points to generate: more points make each epoch slower but the shape clearer.",
-    "test": "Share of points held out as test points: never trained on, they show how well the "
-            "network generalises.",
+    "test": "Share of points held out as test points: never trained on, they show how well the network generalises.",
     "seed": "Seed of the generator: the same options and seed give the same points.",
     "regenerate": "Draw a fresh sample of the preset (the next seed), replacing all points; "
-                  "Undo brings the old ones back.",
+    "Undo brings the old ones back.",
     "class": "The class that clicks on the plot add (keys 1-8 choose too).",
     "value": "Target value that clicks on the plot give new points (regression).",
     "tool": "{} tool: {}.",
     "brush": "Brush radius in plot units: how far from the pointer a drag adds or erases points.",
     "custom": "Custom points: loaded from a file or edited by hand, not a preset's sample. Choose a "
-              "preset to generate points.",
+    "preset to generate points.",
     "regenerate_custom": "The points are custom (loaded or edited), so there is no preset to draw "
-                         "again: choose a preset first.",
+    "again: choose a preset first.",
     "test_points": "Test points: held out from training, drawn hollow.",
     "show_test": "Draw the held-out test points (hollow) on the plots.",
     "add_as_test": "Points you click are held out for testing instead of trained on.",
@@ -79,8 +78,16 @@ class DataPanel(Section):
     the data's task is tried anyway.
     """
 
-    def __init__(self, model: SessionModel, tools: ToolState, *, preset: str = "xor",
-                 noise: float = 0.0, seed: int = 0, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        model: SessionModel,
+        tools: ToolState,
+        *,
+        preset: str = "xor",
+        noise: float = 0.0,
+        seed: int = 0,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("DATA", parent)
         self.setObjectName("dataPanel")
         self.model = model
@@ -107,8 +114,7 @@ class DataPanel(Section):
         # must stay above the fold at 1280x720.
         self.points = spin(MIN_POINTS, MAX_POINTS, TIPS["points"], step=50)
         self.test_share = spin(0, 90, TIPS["test"], step=10, suffix=" %")
-        self.add_row("Points", hbox(self.points, tip(QLabel("test"), TIPS["test"]), self.test_share),
-                     TIPS["points"])
+        self.add_row("Points", hbox(self.points, tip(QLabel("test"), TIPS["test"]), self.test_share), TIPS["points"])
         self.seed = seed_spin(TIPS["seed"])
         self.seed.setValue(seed)
         self.regenerate = tip(QPushButton("Regenerate"), TIPS["regenerate"])
@@ -122,8 +128,8 @@ class DataPanel(Section):
         self.classes = self.add_row("Class", ClassSelector(model, tools), TIPS["class"])
         self.value = self.add_row("Value", fraction_spin(-3.0, 3.0, TIPS["value"], step=0.1))
         self.add_tool, self.erase_tool, self.inspect_tool = (
-            self._tool_button(name, text)
-            for name, text in (("add", "Add"), ("erase", "Erase"), ("inspect", "Inspect")))
+            self._tool_button(name, text) for name, text in (("add", "Add"), ("erase", "Erase"), ("inspect", "Inspect"))
+        )
         self._tool_group = QButtonGroup(self)
         for button in (self.add_tool, self.erase_tool, self.inspect_tool):
             self._tool_group.addButton(button)
@@ -222,8 +228,7 @@ class DataPanel(Section):
     def _show_dataset(self, dataset: Dataset) -> None:
         self._show_recipe(self._recipes.of(dataset), dataset)
         regression = dataset.task == "regression"
-        self.setTitle("DATA · " + ("regression" if regression
-                                   else f"classification, {dataset.n_classes} classes"))
+        self.setTitle("DATA · " + ("regression" if regression else f"classification, {dataset.n_classes} classes"))
         self.show_row(self.classes, not regression)
         self.show_row(self.value, regression)
         if not regression:
@@ -279,8 +284,7 @@ class DataPanel(Section):
         classes = current.n_classes if takes_classes(name) and current.task == task_of(name) else None
         # Custom points may be too few to stand for a preset's size (none, after Clear).
         n = self.points.value() if self.points.value() >= MIN_POINTS else DEFAULT_POINTS
-        recipe = Recipe(name, n, self.noise.value() / 100, self.seed.value(),
-                        self.test_share.value() / 100, classes)
+        recipe = Recipe(name, n, self.noise.value() / 100, self.seed.value(), self.test_share.value() / 100, classes)
         try:
             dataset = recipe.make()
         except ValueError as exc:

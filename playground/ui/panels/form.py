@@ -69,9 +69,19 @@ class _WheelGuard(QObject):
             return False
         area = _scroll_area_of(watched)
         if area is not None:
-            QCoreApplication.sendEvent(area.viewport(), QWheelEvent(
-                event.position(), event.globalPosition(), event.pixelDelta(), event.angleDelta(),
-                event.buttons(), event.modifiers(), event.phase(), event.inverted()))
+            QCoreApplication.sendEvent(
+                area.viewport(),
+                QWheelEvent(
+                    event.position(),
+                    event.globalPosition(),
+                    event.pixelDelta(),
+                    event.angleDelta(),
+                    event.buttons(),
+                    event.modifiers(),
+                    event.phase(),
+                    event.inverted(),
+                ),
+            )
         # Accepted and consumed: Qt neither edits the control nor sends the event on again.
         event.accept()
         return True
@@ -173,8 +183,7 @@ def choice_combo(options: Mapping[str, str], tooltip: str) -> QComboBox:
     combo = wheel_safe(QComboBox())
     for name, description in options.items():
         combo.addItem(pretty(name), name)
-        combo.setItemData(combo.count() - 1, _sentence(f"{pretty(name)}: {description}"),
-                          Qt.ItemDataRole.ToolTipRole)
+        combo.setItemData(combo.count() - 1, _sentence(f"{pretty(name)}: {description}"), Qt.ItemDataRole.ToolTipRole)
 
     def explain() -> None:
         current = combo.currentData(Qt.ItemDataRole.ToolTipRole)
@@ -192,8 +201,7 @@ def select_data(combo: QComboBox, value: object) -> None:
         combo.setCurrentIndex(index)
 
 
-def spin(low: int, high: int, tooltip: str, *, step: int = 1, suffix: str = "",
-         special: str = "") -> QSpinBox:
+def spin(low: int, high: int, tooltip: str, *, step: int = 1, suffix: str = "", special: str = "") -> QSpinBox:
     """An integer spin box that reports only finished edits; ``special`` names the minimum."""
     box = QSpinBox()
     box.setRange(low, high)
@@ -229,8 +237,9 @@ def seed_spin(tooltip: str, digits: int = 7) -> QSpinBox:
     return _commit_on_finish(box, tooltip)
 
 
-def fraction_spin(low: float, high: float, tooltip: str, *, step: float, decimals: int = 2,
-                  special: str = "") -> QDoubleSpinBox:
+def fraction_spin(
+    low: float, high: float, tooltip: str, *, step: float, decimals: int = 2, special: str = ""
+) -> QDoubleSpinBox:
     """A decimal spin box that reports only finished edits; ``special`` names the minimum."""
     box = QDoubleSpinBox()
     box.setDecimals(decimals)
@@ -261,8 +270,9 @@ class LadderSpinBox(QDoubleSpinBox):
     still reaches any value in range. Trailing zeros are not shown.
     """
 
-    def __init__(self, ladder: Sequence[float], low: float, high: float, tooltip: str,
-                 decimals: int = 6, special: str = "") -> None:
+    def __init__(
+        self, ladder: Sequence[float], low: float, high: float, tooltip: str, decimals: int = 6, special: str = ""
+    ) -> None:
         super().__init__()
         self._ladder = sorted(ladder)
         self.setDecimals(decimals)

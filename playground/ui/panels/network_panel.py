@@ -17,21 +17,18 @@ NEW_LAYER_UNITS = 4  # the size of a first hidden layer added to a network witho
 FEATURE_COLUMNS = 4
 
 TIPS = {
-    "inputs": "Which features of each point the network sees; x1² or sin(x1) let a small network "
-              "draw curves.",
+    "inputs": "Which features of each point the network sees; x1² or sin(x1) let a small network draw curves.",
     "feature": "Feed {} to the network as an input; on or off re-initialises the weights.",
     "standardize": "Rescale every input to mean 0 and spread 1 over the training points, so no feature "
-                   "dominates the first steps.",
-    "hidden": "Hidden layers between the inputs and the output; none is logistic regression, "
-              "a straight boundary.",
+    "dominates the first steps.",
+    "hidden": "Hidden layers between the inputs and the output; none is logistic regression, a straight boundary.",
     "add": "Add a hidden layer (a copy of the last one); the network is re-initialised.",
     "remove": "Remove the last hidden layer; the network is re-initialised.",
     "layer": "Hidden layer {}, counted from the inputs.",
-    "units": "Neurons in this layer: more units can bend the boundary more, but learn slower and "
-             "overfit sooner.",
+    "units": "Neurons in this layer: more units can bend the boundary more, but learn slower and overfit sooner.",
     "activation": "Activation of this layer: the non-linearity that lets stacked layers bend the boundary.",
     "init": "Weight initialisation: how large the random starting weights are; too large saturates, "
-            "too small vanishes.",
+    "too small vanishes.",
     "seed": "Seed of the random starting weights: the same seed gives the same run.",
 }
 
@@ -57,8 +54,7 @@ class NetworkPanel(ConfigSection):
         self.remove_layer_button = tip(QToolButton(text="−"), TIPS["remove"])
         self.add_layer_button.clicked.connect(self._on_add_layer)
         self.remove_layer_button.clicked.connect(self._on_remove_layer)
-        self.add_row("Hidden", hbox(self.layer_count, self.add_layer_button, self.remove_layer_button),
-                     TIPS["hidden"])
+        self.add_row("Hidden", hbox(self.layer_count, self.add_layer_button, self.remove_layer_button), TIPS["hidden"])
         layers_box = QWidget()
         self._layers_grid = QGridLayout(layers_box)
         self._layers_grid.setContentsMargins(0, 0, 0, 0)
@@ -124,8 +120,7 @@ class NetworkPanel(ConfigSection):
                 units.setValue(size)
                 select_data(activation, name)
         layers = len(config.hidden)
-        self.layer_count.setText(f"{layers} layer{'s' if layers != 1 else ''}"
-                                  + (" (logistic)" if not layers else ""))
+        self.layer_count.setText(f"{layers} layer{'s' if layers != 1 else ''}" + (" (logistic)" if not layers else ""))
         self.add_layer_button.setEnabled(layers < MAX_HIDDEN_LAYERS)
         self.remove_layer_button.setEnabled(layers > 0)
 
@@ -139,8 +134,10 @@ class NetworkPanel(ConfigSection):
         self.commit(features=chosen)
 
     def _on_layers_edited(self) -> None:
-        self.commit(hidden=tuple(units.value() for _, units, _ in self._rows),
-                    activation=tuple(activation.currentData() for _, _, activation in self._rows))
+        self.commit(
+            hidden=tuple(units.value() for _, units, _ in self._rows),
+            activation=tuple(activation.currentData() for _, _, activation in self._rows),
+        )
 
     def _on_add_layer(self) -> None:
         config = self.model.config

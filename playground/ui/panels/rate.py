@@ -60,8 +60,7 @@ class RateMeter:
         if elapsed < WINDOW_S:
             return
         measured = (epoch - start_epoch) / elapsed
-        self._rate = measured if math.isnan(self._rate) else (
-            SMOOTHING * measured + (1 - SMOOTHING) * self._rate)
+        self._rate = measured if math.isnan(self._rate) else (SMOOTHING * measured + (1 - SMOOTHING) * self._rate)
         self._start = (now, epoch)
 
 

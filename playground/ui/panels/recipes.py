@@ -39,7 +39,7 @@ class Recipes:
 
     def remember(self, dataset: Dataset, recipe: Recipe) -> None:
         """Note that ``recipe`` made ``dataset`` (this very object)."""
-        self._made = [(d, r) for d, r in self._made if d is not dataset][-(REMEMBERED - 1):]
+        self._made = [(d, r) for d, r in self._made if d is not dataset][-(REMEMBERED - 1) :]
         self._made.append((dataset, recipe))
 
     def of(self, dataset: Dataset) -> Recipe | None:

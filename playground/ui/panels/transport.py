@@ -27,12 +27,12 @@ TIPS = {
     "speed": "Training speed in epochs per second while playing (max: as fast as the computer goes).",
     "speed_value": "The speed setting: epochs trained per second while playing, if the computer keeps up.",
     "measured": "The speed measured while playing: epochs actually trained per second (smoothed over "
-                "about half a second), which a busy computer keeps below the setting.",
+    "about half a second), which a busy computer keeps below the setting.",
     "epoch": "Epochs trained so far: one epoch is one pass over every training point.",
     "loss": "Loss on the training points and on the held-out test points; a test loss that rises "
-            "while the training loss falls is overfitting.",
+    "while the training loss falls is overfitting.",
     "metric": "Share of points classified correctly (RMSE, the typical error, for regression), "
-              "on training and test points.",
+    "on training and test points.",
 }
 
 
@@ -45,8 +45,9 @@ class TransportBar(QWidget):
     ``DEFAULT_SPEED`` so the slider and the worker agree.
     """
 
-    def __init__(self, model: SessionModel, parent: QWidget | None = None, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, model: SessionModel, parent: QWidget | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("transportBar")
         readable(self)
@@ -77,8 +78,7 @@ class TransportBar(QWidget):
         # (rarer, longer ones such as "1.235e90" widen it); all of it must fit 1280 px in presentation.
         self.epoch_label = self._label("epochLabel", "epoch 00000", TIPS["epoch"])
         self.loss_label = self._label("lossLabel", "loss: train 0.6931 · test 0.6931", TIPS["loss"])
-        self.metric_label = self._label("metricLabel", "accuracy: train 100.0% · test 100.0%",
-                                        TIPS["metric"])
+        self.metric_label = self._label("metricLabel", "accuracy: train 100.0% · test 100.0%", TIPS["metric"])
 
         # Two groups, side by side when the bar is wide enough and the readouts on a second
         # row when it is not (a 1024-px screen), so the bar never sets the window's minimum width.
@@ -135,8 +135,13 @@ class TransportBar(QWidget):
     # ------------------------------------------------------------------ layout
     def _one_row_width(self) -> int:
         margins = self._grid.contentsMargins()
-        return (self._controls.minimumSizeHint().width() + self._readouts.minimumSizeHint().width()
-                + margins.left() + margins.right() + 12)
+        return (
+            self._controls.minimumSizeHint().width()
+            + self._readouts.minimumSizeHint().width()
+            + margins.left()
+            + margins.right()
+            + 12
+        )
 
     def _arrange(self, wrapped: bool) -> None:
         """The readouts right of the controls (one row), or under them (two rows)."""
@@ -197,21 +202,20 @@ class TransportBar(QWidget):
             # network's before a rebuild) would claim what this network never did.
             self._show_numbers(frame.epoch, math.nan, math.nan, math.nan, math.nan, frame.dataset.task)
             return
-        self._show_numbers(frame.epoch, s.train_loss, s.test_loss, s.train_metric, s.test_metric,
-                           frame.dataset.task)
+        self._show_numbers(frame.epoch, s.train_loss, s.test_loss, s.train_metric, s.test_metric, frame.dataset.task)
 
     def _show_measured(self, playing: bool) -> None:
         rate = self._meter.rate if playing else math.nan
         # The unit is the setting's, just left of it: "60 epochs/s  measured 37".
         self.measured_label.setText("measured " + (MISSING if math.isnan(rate) else f"{_whole(rate):g}"))
 
-    def _show_numbers(self, epoch: int, train_loss: float, test_loss: float, train_metric: float,
-                      test_metric: float, task: str) -> None:
+    def _show_numbers(
+        self, epoch: int, train_loss: float, test_loss: float, train_metric: float, test_metric: float, task: str
+    ) -> None:
         self.epoch_label.setText(f"epoch {epoch}")
         self.loss_label.setText(f"loss: train {_number(train_loss)} · test {_number(test_loss)}")
         name, spec = ("RMSE", "") if task == "regression" else ("accuracy", ".1%")
-        self.metric_label.setText(f"{name}: train {_number(train_metric, spec)} · "
-                                  f"test {_number(test_metric, spec)}")
+        self.metric_label.setText(f"{name}: train {_number(train_metric, spec)} · test {_number(test_metric, spec)}")
 
 
 def _whole(rate: float) -> float:

@@ -9,6 +9,7 @@ plane are shaded in the class colours with their boundary dashed: the data has
 become linearly separable. A one-line legend says whether that boundary is
 exact for every point or only a slice of a wider layer.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -221,8 +222,9 @@ class ActivationSpacePlot(ThemedPlot):
         classes = classes_on_grid(A, c, xs, ys)  # row i along y (row 0 at the bottom)
         colors = class_rgb(self._class_colors)
         classes = np.where(classes < len(colors), classes, -1)
-        self._regions.setImage(class_region_image(classes, colors, self.theme.background_rgb, REGION_STRENGTH),
-                               autoLevels=False)
+        self._regions.setImage(
+            class_region_image(classes, colors, self.theme.background_rgb, REGION_STRENGTH), autoLevels=False
+        )
         self._regions.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self._regions.show()
         if A.shape[1] > 1:
@@ -245,9 +247,7 @@ class ActivationSpacePlot(ThemedPlot):
                 padding = _HEADROOM
         target = np.array([data[0] - padding * span, data[1] + padding * span])
         self._range = target
-        self.getPlotItem().getViewBox().setRange(
-            xRange=target[:, 0], yRange=target[:, 1], padding=0
-        )
+        self.getPlotItem().getViewBox().setRange(xRange=target[:, 0], yRange=target[:, 1], padding=0)
 
     def _style_boundary_legend(self) -> None:
         t = self.theme

@@ -41,16 +41,26 @@ class ActivationView(QWidget):
         self.y_box = QComboBox(objectName="activationUnitY")
         self.x_box.setToolTip(
             "Unit on the horizontal axis; PCA: the layer's two main directions; output-aligned (last "
-            "hidden layer): one axis along the output's weights, so its boundary is exact at any width.")
+            "hidden layer): one axis along the output's weights, so its boundary is exact at any width."
+        )
         self.y_box.setToolTip("Unit on the vertical axis (only when the horizontal axis is a unit).")
         for box in (self.layer_box, self.kind_box, self.x_box, self.y_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(titled("Activation space", self.plot, self.layer_box, self.kind_box,
-                                self.x_box, self.y_box, controls_below=True,
-                                tooltip="The data and the input grid as the chosen hidden layer sees them; "
-                                        "in the last hidden layer, the output's regions shaded."))
+        layout.addWidget(
+            titled(
+                "Activation space",
+                self.plot,
+                self.layer_box,
+                self.kind_box,
+                self.x_box,
+                self.y_box,
+                controls_below=True,
+                tooltip="The data and the input grid as the chosen hidden layer sees them; "
+                "in the last hidden layer, the output's regions shaded.",
+            )
+        )
         self._frame: Frame | None = None
         self._layer_labels: list[str] = []
         self._plane: Plane | None = None  # the plane drawn last, for the next frame's signs
@@ -145,8 +155,13 @@ class ActivationView(QWidget):
         layer = self.layer_box.currentIndex()
         if layer < 0 or not frame.grid_a:
             self._plane = None
-            self.plot.update_space(np.empty((0, 2)), np.empty(0), frame.dataset.task,
-                                   frame.dataset.class_colors, axis_labels=("no hidden layer", ""))
+            self.plot.update_space(
+                np.empty((0, 2)),
+                np.empty(0),
+                frame.dataset.task,
+                frame.dataset.class_colors,
+                axis_labels=("no hidden layer", ""),
+            )
             self.plot.set_highlight(None)
             return
         kind = self.kind_box.currentData()
@@ -164,13 +179,22 @@ class ActivationView(QWidget):
         shown = frame.point_rows
         drawn = plane.project(point_values)
         output, note = self._output_on(frame, layer, kind, plane, point_values, drawn)
-        self.plot.update_space(drawn, dataset.y[shown], dataset.task,
-                               dataset.class_colors, grid_lines=lines, axis_labels=plane.labels,
-                               is_test=dataset.is_test[shown], output=output, boundary_note=note)
+        self.plot.update_space(
+            drawn,
+            dataset.y[shown],
+            dataset.task,
+            dataset.class_colors,
+            grid_lines=lines,
+            axis_labels=plane.labels,
+            is_test=dataset.is_test[shown],
+            output=output,
+            boundary_note=note,
+        )
         self._draw_highlight(frame)
 
-    def _choose_plane(self, frame: Frame, layer: int, kind: str, grid_values: np.ndarray,
-                      point_values: np.ndarray) -> Plane:
+    def _choose_plane(
+        self, frame: Frame, layer: int, kind: str, grid_values: np.ndarray, point_values: np.ndarray
+    ) -> Plane:
         x_unit = self.x_box.currentData()
         width = grid_values.shape[1]
         if x_unit == OUTPUT_ALIGNED:
@@ -187,8 +211,9 @@ class ActivationView(QWidget):
         return pca_plane(grid_values[::4], self._plane)
 
     @staticmethod
-    def _output_on(frame: Frame, layer: int, kind: str, plane: Plane, values: np.ndarray,
-                   drawn: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
+    def _output_on(
+        frame: Frame, layer: int, kind: str, plane: Plane, values: np.ndarray, drawn: np.ndarray
+    ) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
         """The output's logits on ``plane`` (see ``projection.logits_in_plane``) and the legend's note.
 
         Only the last hidden layer's activations feed the output directly, so only
@@ -212,15 +237,17 @@ class ActivationView(QWidget):
         return in_plane, f"slice, fits {100 * np.mean(network == shown):.0f}%"
 
     @staticmethod
-    def _decision_line(frame: Frame, layer: int, kind: str, basis: np.ndarray,
-                       origin: np.ndarray) -> tuple[np.ndarray, float] | None:
+    def _decision_line(
+        frame: Frame, layer: int, kind: str, basis: np.ndarray, origin: np.ndarray
+    ) -> tuple[np.ndarray, float] | None:
         """Where a one-unit output's boundary ``w . a + b = 0`` cuts the plane ``origin + h @ basis``:
         ``h . (basis w) + (origin . w + b) = 0``; None where there is no such line."""
         W, b = frame.weights[-1]
         if layer != len(frame.weights) - 2 or kind != "a" or W.shape[1] != 1:
             return None
-        A, c = logits_in_plane(W, b, Plane(np.asarray(basis, dtype=np.float64),
-                                           np.asarray(origin, dtype=np.float64), ("", "")))
+        A, c = logits_in_plane(
+            W, b, Plane(np.asarray(basis, dtype=np.float64), np.asarray(origin, dtype=np.float64), ("", ""))
+        )
         return A[:, 0], float(c[0])
 
     def _draw_highlight(self, frame: Frame) -> None:

@@ -11,6 +11,7 @@ row ``i`` (x2). Row 0 is the *bottom* of the plot (smallest x2) and column 0 its
 left edge: exactly ``model(grid_points(n, domain)[0]).reshape(n, n, ...)``, each
 pixel of the image one cell of the domain.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -218,8 +219,15 @@ class BoundaryPlot(ThemedPlot):
         """What the map on show means (see :class:`MapScale`)."""
         return self._scale or MapScale("none", self.theme)
 
-    def show_unit_map(self, values: np.ndarray, vmin: float, vmax: float, level: float, label: str,
-                      line_values: np.ndarray | None = None) -> None:
+    def show_unit_map(
+        self,
+        values: np.ndarray,
+        vmin: float,
+        vmax: float,
+        level: float,
+        label: str,
+        line_values: np.ndarray | None = None,
+    ) -> None:
         """Show one unit's ``(h, w)`` map (same grid as :meth:`set_map`) instead of the output.
 
         Coloured with the diverging map over ``[vmin, vmax]`` (its middle is the
@@ -345,8 +353,14 @@ class BoundaryPlot(ThemedPlot):
             scale = MapScale("classes", self.theme, self._class_colors[:k], solid="class edge")
         else:
             rgba = probability_image(values, colors, bg)
-            scale = MapScale("confidence", self.theme, self._class_colors[:k], low=1.0 / k,
-                             solid="50%" if two else "class edge", faint="75%" if two else "")
+            scale = MapScale(
+                "confidence",
+                self.theme,
+                self._class_colors[:k],
+                low=1.0 / k,
+                solid="50%" if two else "class edge",
+                faint="75%" if two else "",
+            )
         faint: list[np.ndarray] = []
         if two:
             p1 = values if values.ndim == 2 else values[..., 1]
@@ -361,15 +375,16 @@ class BoundaryPlot(ThemedPlot):
         """The x1 and x2 ranges of the first and last cell centres of ``values``' grid."""
         lo, hi = self.domain
         h, w = values.shape[:2]
-        return ((lo + (hi - lo) / (2 * w), hi - (hi - lo) / (2 * w)),
-                (lo + (hi - lo) / (2 * h), hi - (hi - lo) / (2 * h)))
+        return (
+            (lo + (hi - lo) / (2 * w), hi - (hi - lo) / (2 * w)),
+            (lo + (hi - lo) / (2 * h), hi - (hi - lo) / (2 * h)),
+        )
 
     def _unit_layers(self) -> tuple[np.ndarray, list[np.ndarray], np.ndarray, MapScale]:
         """One unit's map: its image, its dividing line (no faint lines) and its scale."""
         values, vmin, vmax, line_values, level = self._unit_map
         rgba = value_image(values, vmin, vmax, self.theme.background_rgb)
-        scale = MapScale("values", self.theme, low=vmin, high=vmax, solid="dividing line",
-                         label=self._unit_label)
+        scale = MapScale("values", self.theme, low=vmin, high=vmax, solid="dividing line", label=self._unit_label)
         return rgba, [], contour_segments(line_values, level, *self._centres(line_values)), scale
 
     def _place_badge(self) -> None:
@@ -396,5 +411,6 @@ class BoundaryPlot(ThemedPlot):
         self._points.restyle(self._class_colors, t)
         self._badge.setStyleSheet(
             f"QToolButton#unitMapBadge {{ background: {t.background}; color: {t.foreground};"
-            f" border: 1px solid {t.foreground}; border-radius: 3px; padding: 2px 6px; font-weight: bold; }}")
+            f" border: 1px solid {t.foreground}; border-radius: 3px; padding: 2px 6px; font-weight: bold; }}"
+        )
         self._redraw_map()

@@ -7,6 +7,7 @@ lines of the map mean; outside the plot, so it hides no data. The Discretize
 action (also offered for the View menu) switches the map between confidence
 shades and hard class regions.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
@@ -19,8 +20,7 @@ from playground.ui.plots.color_key import ColorKey
 
 CLASSIFICATION_TITLE = "Decision boundary"
 REGRESSION_TITLE = "Prediction"
-TOOLTIP = ("Click to add a point of the current class, right-click for the second class, "
-           "Shift+drag to erase.")
+TOOLTIP = "Click to add a point of the current class, right-click for the second class, Shift+drag to erase."
 
 
 class BoundaryView(QWidget):
@@ -32,10 +32,10 @@ class BoundaryView(QWidget):
         self.title = QLabel(objectName="boundaryTitle")
         self.title.setToolTip(TOOLTIP)
         self.key = ColorKey()
-        self.discretize_action = QAction("&Discretize output", self, objectName="discretizeAction",
-                                         checkable=True)
-        self.discretize_action.setToolTip("Show hard class regions (each place its most probable class) "
-                                          "instead of shades of confidence.")
+        self.discretize_action = QAction("&Discretize output", self, objectName="discretizeAction", checkable=True)
+        self.discretize_action.setToolTip(
+            "Show hard class regions (each place its most probable class) instead of shades of confidence."
+        )
         self.discretize_action.setIconText("Discretize")
         self.discretize_action.toggled.connect(self.plot.set_discrete)
         self.discretize_action.setIcon(_hard_regions_icon())

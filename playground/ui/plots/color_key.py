@@ -11,6 +11,7 @@ colour tables the map uses, so the key cannot disagree with the map:
 
 followed by small samples of the solid and the faint dashed lines and what they mark.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -146,8 +147,10 @@ class ColorKey(QWidget):
 
 def _tooltip(scale: MapScale) -> str:
     if scale.kind == "confidence":
-        text = (f"Each place takes the colour of the class the model finds most probable, pale where it "
-                f"is unsure ({100 * scale.low:.0f}%, chance) and strongest where it is sure (100%).")
+        text = (
+            f"Each place takes the colour of the class the model finds most probable, pale where it "
+            f"is unsure ({100 * scale.low:.0f}%, chance) and strongest where it is sure (100%)."
+        )
         if scale.faint:
             text += " Solid line: 50% (the decision boundary); dashed: 75% sure (p = 0.25 and 0.75)."
         return text
@@ -156,9 +159,12 @@ def _tooltip(scale: MapScale) -> str:
     if scale.kind == "values":
         what = scale.label or "value"
         if scale.low < 0 < scale.high:
-            return (f"Colour = {what}: orange negative, blue positive, pale at 0; "
-                    f"strongest at {_number(scale.low)} and {_number(scale.high)}.")
-        return (f"Colour = {what}: orange low, blue high, pale at the middle of "
-                f"{_number(scale.low)} .. {_number(scale.high)}.")
+            return (
+                f"Colour = {what}: orange negative, blue positive, pale at 0; "
+                f"strongest at {_number(scale.low)} and {_number(scale.high)}."
+            )
+        return (
+            f"Colour = {what}: orange low, blue high, pale at the middle of "
+            f"{_number(scale.low)} .. {_number(scale.high)}."
+        )
     return ""
-

@@ -5,6 +5,7 @@ value at each pixel is quantised to one byte and used as an index, which costs
 one fancy-indexing pass per frame (about 1.3 ms at 200x200, against 3.5 ms for
 an Indexed8 lookup table that Qt applies again on every repaint).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

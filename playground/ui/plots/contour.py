@@ -9,6 +9,7 @@ Grid convention (the same as the boundary map): ``Z[i, j]`` is the value at
 y and columns along x, and the first and last rows/columns lie exactly on the
 ends of the ranges.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,8 +39,18 @@ def _segment_table() -> np.ndarray:
     cell's mean is above the level too, otherwise they are cut off from each other.
     """
     single = {
-        1: (3, 0), 2: (0, 1), 3: (3, 1), 4: (1, 2), 6: (0, 2), 7: (3, 2), 8: (2, 3),
-        9: (0, 2), 11: (1, 2), 12: (3, 1), 13: (0, 1), 14: (3, 0),
+        1: (3, 0),
+        2: (0, 1),
+        3: (3, 1),
+        4: (1, 2),
+        6: (0, 2),
+        7: (3, 2),
+        8: (2, 3),
+        9: (0, 2),
+        11: (1, 2),
+        12: (3, 1),
+        13: (0, 1),
+        14: (3, 0),
     }
     cut_a_c = ((3, 0), (1, 2))  # segments around corners a and c
     cut_b_d = ((0, 1), (2, 3))  # segments around corners b and d
@@ -125,9 +136,7 @@ def contour_segments(
     return out
 
 
-def class_boundary_segments(
-    P: np.ndarray, x_range: tuple[float, float], y_range: tuple[float, float]
-) -> np.ndarray:
+def class_boundary_segments(P: np.ndarray, x_range: tuple[float, float], y_range: tuple[float, float]) -> np.ndarray:
     """Segments of the lines where the most probable class changes, for ``(h, w, k)`` probabilities.
 
     Each class ``c`` has the margin ``p_c - max_{j != c} p_j``, which is zero

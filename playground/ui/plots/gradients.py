@@ -4,6 +4,7 @@ Vanishing or exploding gradients show up as curves that sink or climb by orders
 of magnitude; one curve per layer, coloured along a sequential ramp from the
 first layer (dark) to the last, so depth reads as a progression.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,12 @@ class _WrappedLabel(pg.LabelItem):
         height = self.itemRect().height()
         self.setMinimumWidth(0)
         self.setMinimumHeight(height)
-        self._sizeHint = {Qt.SizeHint.MinimumSize: (0, height), Qt.SizeHint.PreferredSize: (0, height),
-                          Qt.SizeHint.MaximumSize: (-1, -1), Qt.SizeHint.MinimumDescent: (0, 0)}
+        self._sizeHint = {
+            Qt.SizeHint.MinimumSize: (0, height),
+            Qt.SizeHint.PreferredSize: (0, height),
+            Qt.SizeHint.MaximumSize: (-1, -1),
+            Qt.SizeHint.MinimumDescent: (0, 0),
+        }
         self.updateGeometry()
 
 
@@ -129,8 +134,9 @@ class GradientPlot(HistoryPlot):
         takes as little of the plot's height as it can.
         """
         short = not self._fits_one_row(self._labels_shown)
-        self._set_legend([(self._curves[label], _short_name(label) if short else label)
-                          for label in self._labels_shown])
+        self._set_legend(
+            [(self._curves[label], _short_name(label) if short else label) for label in self._labels_shown]
+        )
         self.setToolTip("\n".join(self._labels_shown) if short else "")
         self._color_curves()
 

@@ -4,6 +4,7 @@ It owns what they share: named curves registered in a legend, a finite-only
 (optionally log-safe) way of setting their data, the timeline marker, and the
 point counts the tests read.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -5,6 +5,7 @@ Colour tells the quantity (loss vs metric), the line style tells the split
 relying on colour alone. The legend says just that in one row: "loss",
 "accuracy" and "dashed: test".
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -74,8 +75,9 @@ class LossPlot(HistoryPlot):
         self._set_series(self._test, epochs, test_loss, self._log)
         self._set_series(self._metric_train, epochs, metric_train)
         self._set_series(self._metric_test, epochs, metric_test)
-        self._follow(epochs, [np.asarray(v, dtype=np.float64) for v in (train_loss, test_loss) if v is not None],
-                     self._log)
+        self._follow(
+            epochs, [np.asarray(v, dtype=np.float64) for v in (train_loss, test_loss) if v is not None], self._log
+        )
         metric = metric_name.split(" (")[0]  # the unit is on the axis; keep legend entries short
         # One short row: the colours name the quantities, one entry says what dashes mean
         # (train curves are solid), so the legend leaves the plot its height.

@@ -10,6 +10,7 @@ so it stays visible on a region of its own class; a test point is hollow, a ring
 in its colour. In regression the colour is the target value on the diverging
 orange-blue map, binned into a few pre-built brushes.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -190,7 +191,8 @@ class _DecorativeScatter(pg.ScatterPlotItem):
             new = np.flatnonzero(data["sourceRect"]["w"] == 0)
             if new.size and _default_styles(data, new):
                 data["sourceRect"][new] = self.fragmentAtlas[
-                    list(zip(*self._style(["symbol", "size", "pen", "brush"], data=data, idx=new[:1])))][0]
+                    list(zip(*self._style(["symbol", "size", "pen", "brush"], data=data, idx=new[:1])))
+                ][0]
                 self._maybeRebuildAtlas()
                 self._updateMaxSpotSizes(data=data)
                 self.invalidate()
@@ -200,8 +202,12 @@ class _DecorativeScatter(pg.ScatterPlotItem):
 
 def _default_styles(data: np.ndarray, rows: np.ndarray) -> bool:
     """True when none of ``rows`` has a symbol, size, pen or brush of its own."""
-    return bool(np.equal(data["symbol"][rows], None).all() and (data["size"][rows] == -1).all()
-                and np.equal(data["pen"][rows], None).all() and np.equal(data["brush"][rows], None).all())
+    return bool(
+        np.equal(data["symbol"][rows], None).all()
+        and (data["size"][rows] == -1).all()
+        and np.equal(data["pen"][rows], None).all()
+        and np.equal(data["brush"][rows], None).all()
+    )
 
 
 class RingMarker:
@@ -211,9 +217,10 @@ class RingMarker:
     SIZE = 22  # px: clears a data point (9 px) and its outline
 
     def __init__(self, plot: pg.PlotItem) -> None:
-        self._items = [pg.ScatterPlotItem(size=self.SIZE, symbol="o", brush=None,
-                                          pen=pg.mkPen(color, width=width), pxMode=True)
-                       for color, width in (("#FFFFFF", 5), ("#1A1A1A", 2))]
+        self._items = [
+            pg.ScatterPlotItem(size=self.SIZE, symbol="o", brush=None, pen=pg.mkPen(color, width=width), pxMode=True)
+            for color, width in (("#FFFFFF", 5), ("#1A1A1A", 2))
+        ]
         for z, item in enumerate(self._items):
             item.setZValue(30 + z)
             plot.addItem(item, ignoreBounds=True)

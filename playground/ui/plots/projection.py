@@ -18,6 +18,7 @@ columns for a one-unit sigmoid head, their differences for softmax) lie in
 the plane; otherwise the picture is a *slice* and points off the plane may lie
 on the wrong side of it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

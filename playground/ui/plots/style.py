@@ -4,6 +4,7 @@ Every plot derives from :class:`ThemedPlot`, so fonts, axis styling and theme
 switching live here once. A plot that colours its own items (curves, points,
 contours) re-applies them in :meth:`ThemedPlot._theme_changed`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -292,8 +293,10 @@ class ThemedPlot(pg.PlotWidget):
 
     def _style_label(self, axis: str) -> None:
         self.getPlotItem().setLabel(
-            axis, self._labels[axis], color=self.theme.foreground,
-            **{"font-size": f"{LABEL_PT * self._presentation_scale:g}pt"}
+            axis,
+            self._labels[axis],
+            color=self.theme.foreground,
+            **{"font-size": f"{LABEL_PT * self._presentation_scale:g}pt"},
         )
 
     def _style_legend(self, legend: pg.LegendItem) -> None:

@@ -10,6 +10,7 @@ background at the unit's *neutral* value (0 for tanh, linear and leaky ReLU;
 blue), orange below it and blue above, so "blue = on" reads the same on every
 unit and matches the boundary plot's regression map.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -60,8 +61,9 @@ def thumbnail_samples(resolution: int, step: int = THUMBNAIL_STEP) -> np.ndarray
     return np.arange(step // 2, resolution, step)
 
 
-def layer_thumbnails(values: np.ndarray, vmin: float, vmax: float, background: Sequence[int],
-                     step: int = THUMBNAIL_STEP) -> np.ndarray:
+def layer_thumbnails(
+    values: np.ndarray, vmin: float, vmax: float, background: Sequence[int], step: int = THUMBNAIL_STEP
+) -> np.ndarray:
     """``(units, h, w, 4)`` uint8 thumbnails (row 0 at the top) of a layer's ``(r*r, units)`` grid values."""
     r = int(round(np.sqrt(values.shape[0])))
     picks = thumbnail_samples(r, step)
@@ -75,8 +77,14 @@ def _value_table(background: tuple[int, ...]) -> np.ndarray:
     return value_lut(background, MAP_STRENGTH)
 
 
-def output_maps(grid_output: np.ndarray, task: str, class_colors: Sequence[str], background: Sequence[int],
-                value_span: tuple[float, float], step: int = THUMBNAIL_STEP) -> np.ndarray:
+def output_maps(
+    grid_output: np.ndarray,
+    task: str,
+    class_colors: Sequence[str],
+    background: Sequence[int],
+    value_span: tuple[float, float],
+    step: int = THUMBNAIL_STEP,
+) -> np.ndarray:
     """``(outputs, h, w, 4)`` thumbnails of the output units.
 
     Two classes: one node, coloured exactly like the decision-boundary map.
@@ -92,7 +100,7 @@ def output_maps(grid_output: np.ndarray, task: str, class_colors: Sequence[str],
     colors = class_rgb(class_colors)
     if small.shape[-1] == 2:
         return probability_image(small, colors, background)[None]
-    ramps = probability_lut(colors[:small.shape[-1]], background, MAP_STRENGTH)
+    ramps = probability_lut(colors[: small.shape[-1]], background, MAP_STRENGTH)
     index = (np.clip(np.nan_to_num(small), 0.0, 1.0) * 255 + 0.5).astype(np.intp)
     return np.stack([ramps[c][index[..., c]] for c in range(small.shape[-1])])
 

@@ -42,9 +42,14 @@ if TYPE_CHECKING:
 
         files: FileController
 
+
 SCRIPT_FILTER = "Python scripts (*.py)"
-EXPORTS = (("numpy", "initial", "&NumPy, initial weights…"), ("numpy", "trained", "NumPy, &trained weights…"),
-           ("torch", "initial", "&PyTorch, initial weights…"), ("torch", "trained", "PyTorch, t&rained weights…"))
+EXPORTS = (
+    ("numpy", "initial", "&NumPy, initial weights…"),
+    ("numpy", "trained", "NumPy, &trained weights…"),
+    ("torch", "initial", "&PyTorch, initial weights…"),
+    ("torch", "trained", "PyTorch, t&rained weights…"),
+)
 
 
 class RecipeController(QObject):
@@ -71,12 +76,20 @@ class RecipeController(QObject):
 
     def _build_edit_menu(self, menu: QMenu) -> None:
         menu.addSeparator()
-        self.copy_action = self._action("&Copy Recipe", self.copy_recipe, "Copy a one-line recipe of this "
-                                        "session (data and every setting) to share it.", "Ctrl+Shift+C")
-        self.paste_action = self._action("&Paste Recipe", self.paste_recipe, "Rebuild the session a "
-                                         "copied recipe describes.", "Ctrl+Shift+V")
-        self.formula_action = self._action("Dataset from &Formula…", self.ask_formula, "Replace the points "
-                                           "with points labelled by a formula you type (undoable).")
+        self.copy_action = self._action(
+            "&Copy Recipe",
+            self.copy_recipe,
+            "Copy a one-line recipe of this session (data and every setting) to share it.",
+            "Ctrl+Shift+C",
+        )
+        self.paste_action = self._action(
+            "&Paste Recipe", self.paste_recipe, "Rebuild the session a copied recipe describes.", "Ctrl+Shift+V"
+        )
+        self.formula_action = self._action(
+            "Dataset from &Formula…",
+            self.ask_formula,
+            "Replace the points with points labelled by a formula you type (undoable).",
+        )
         for action in (self.copy_action, self.paste_action, self.formula_action):
             menu.addAction(action)
 
@@ -85,10 +98,13 @@ class RecipeController(QObject):
         scripts.setToolTipsVisible(True)
         self.export_actions = {}
         for flavour, weights, text in EXPORTS:
-            action = self._action(text, lambda f=flavour, w=weights: self.export_script(f, w),
-                                  f"Write a Python script that rebuilds and trains this session "
-                                  f"({'plain NumPy, the chain rule written out' if flavour == 'numpy' else 'PyTorch'}, "
-                                  f"starting from the {weights} weights).")
+            action = self._action(
+                text,
+                lambda f=flavour, w=weights: self.export_script(f, w),
+                f"Write a Python script that rebuilds and trains this session "
+                f"({'plain NumPy, the chain rule written out' if flavour == 'numpy' else 'PyTorch'}, "
+                f"starting from the {weights} weights).",
+            )
             scripts.addAction(action)
             self.export_actions[flavour, weights] = action
         # Beside File's other exports: before the separator that precedes Quit.
@@ -148,8 +164,11 @@ class RecipeController(QObject):
     def ask_formula(self) -> formula_dialog.FormulaDialog:
         """Open the dialog that asks for a formula; its OK replaces the data with the points."""
         spec = self.current_spec()
-        initial = "" if spec is None or spec.expr is None else (
-            spec.expr if isinstance(spec.expr, str) else "; ".join(spec.expr))
+        initial = (
+            ""
+            if spec is None or spec.expr is None
+            else (spec.expr if isinstance(spec.expr, str) else "; ".join(spec.expr))
+        )
         return formula_dialog.ask(self.window, self._formula_dataset, initial, self._apply_formula)
 
     def set_formula(self, expr: str | list[str]) -> bool:
@@ -189,8 +208,9 @@ class RecipeController(QObject):
             return False
         if path is None:
             folder = Path(self.window.files.settings.last_folder)
-            chosen, _ = dialogs.choose_save_path(self.window, "Export as script",
-                                                 str(folder / suggested_file_name(flavour)), SCRIPT_FILTER)
+            chosen, _ = dialogs.choose_save_path(
+                self.window, "Export as script", str(folder / suggested_file_name(flavour)), SCRIPT_FILTER
+            )
             if not chosen:
                 return False
             path = Path(chosen) if chosen.lower().endswith(".py") else Path(chosen + ".py")
@@ -198,11 +218,9 @@ class RecipeController(QObject):
         try:
             write_text_atomic(path, str(text))
         except OSError as exc:
-            dialogs.show_error(self.window, "Export as script", f"Could not write {path.name}: "
-                                                                f"{exc.strerror or exc}.")
+            dialogs.show_error(self.window, "Export as script", f"Could not write {path.name}: {exc.strerror or exc}.")
             return False
-        self.session.message.emit("info", f"Exported the session as {path.name} "
-                                          f"(run: python {path.name}).")
+        self.session.message.emit("info", f"Exported the session as {path.name} (run: python {path.name}).")
         return True
 
 

@@ -18,13 +18,16 @@ from ...data import Dataset
 from ...data.expressions import FUNCTIONS
 from ...data.formula import parse_formulas
 
-HELP = ("A formula of x1 and x2. A condition gives two classes (class 2 where it holds), "
-        "conditions separated by ; give one class each (the first that holds wins; the last class "
-        "takes the rest), and any other formula is a regression target.<br>"
-        f"Allowed: numbers, pi, x1, x2, + - * / **, ( ), {' '.join(FUNCTIONS)}, "
-        "&lt; &lt;= &gt; &gt;= == !=, and, or, not.")
-EXAMPLES = ("Examples: <tt>x2 &gt; sin(3*x1)</tt> · <tt>x1 &lt; -1; x1 &lt; 1; x1 &gt;= 1</tt> · "
-            "<tt>sin(x1) * cos(x2)</tt>")
+HELP = (
+    "A formula of x1 and x2. A condition gives two classes (class 2 where it holds), "
+    "conditions separated by ; give one class each (the first that holds wins; the last class "
+    "takes the rest), and any other formula is a regression target.<br>"
+    f"Allowed: numbers, pi, x1, x2, + - * / **, ( ), {' '.join(FUNCTIONS)}, "
+    "&lt; &lt;= &gt; &gt;= == !=, and, or, not."
+)
+EXAMPLES = (
+    "Examples: <tt>x2 &gt; sin(3*x1)</tt> · <tt>x1 &lt; -1; x1 &lt; 1; x1 &gt;= 1</tt> · <tt>sin(x1) * cos(x2)</tt>"
+)
 
 
 def split_conditions(text: str) -> str | list[str]:
@@ -39,8 +42,9 @@ class FormulaDialog(QDialog):
     After ``accept`` the dataset is in ``dataset`` and the formula in ``expr``.
     """
 
-    def __init__(self, make: Callable[[str | list[str]], Dataset], initial: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, make: Callable[[str | list[str]], Dataset], initial: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Dataset from a formula")
         self._make = make
@@ -106,8 +110,12 @@ def _what_it_makes(formulas: list) -> str:
     return "2 classes: class 2 where it holds" if formulas[0].is_condition else "regression"
 
 
-def ask(parent: QWidget | None, make: Callable[[str | list[str]], Dataset], initial: str,
-        done: Callable[[str | list[str], Dataset], None]) -> FormulaDialog:
+def ask(
+    parent: QWidget | None,
+    make: Callable[[str | list[str]], Dataset],
+    initial: str,
+    done: Callable[[str | list[str], Dataset], None],
+) -> FormulaDialog:
     """Open the dialog (window-modal, without blocking the event loop: training and the
     plots go on) and call ``done(formula, dataset)`` once ``make`` accepted a formula.
 

@@ -77,8 +77,7 @@ class CanvasController(QObject):
             if second:
                 label = 1 if label != 1 else 0
             label = min(label, dataset.n_classes - 1)
-        edit = AddPoints(np.array([[x, y]]), np.array([label]),
-                         np.array([self._tools.add_as_test]))
+        edit = AddPoints(np.array([[x, y]]), np.array([label]), np.array([self._tools.add_as_test]))
         return self._model.apply_edit(edit, add_text(dataset, label), stroke)
 
     def _erase(self, x: float, y: float, stroke: int) -> None:

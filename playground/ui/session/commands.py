@@ -35,7 +35,7 @@ def short_text(text: str, limit: int = MAX_TEXT) -> str:
     if len(text) <= limit:
         return text
     tail = limit // 4
-    return text[:limit - tail - 1] + "…" + text[-tail:]
+    return text[: limit - tail - 1] + "…" + text[-tail:]
 
 
 class DatasetOwner(Protocol):
@@ -120,8 +120,9 @@ class ConfigCommand(QUndoCommand):
 
     MERGE_ID = 0xC0F1
 
-    def __init__(self, owner: ConfigOwner, old: TrainingConfig, new: TrainingConfig, text: str,
-                 fields: tuple[str, ...]) -> None:
+    def __init__(
+        self, owner: ConfigOwner, old: TrainingConfig, new: TrainingConfig, text: str, fields: tuple[str, ...]
+    ) -> None:
         super().__init__(short_text(text))
         self._owner = owner
         self.configs = {"old": old, "new": new}
@@ -142,8 +143,12 @@ class ConfigCommand(QUndoCommand):
         return -1 if self.rebuilds else self.MERGE_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
-        if (not isinstance(other, ConfigCommand) or other.rebuilds or other.fields != self.fields
-                or other._at - self._at > CONFIG_MERGE_SECONDS):
+        if (
+            not isinstance(other, ConfigCommand)
+            or other.rebuilds
+            or other.fields != self.fields
+            or other._at - self._at > CONFIG_MERGE_SECONDS
+        ):
             return False
         self.configs["new"] = other.configs["new"]
         self._at = other._at

@@ -9,12 +9,26 @@ from ...training import TrainingConfig
 
 # How a person calls each setting (the panels' labels, in lower case).
 LABELS = {
-    "hidden": "hidden layers", "activation": "activation", "features": "features",
-    "standardize": "standardisation", "init": "initialisation", "optimizer": "optimizer",
-    "lr": "learning rate", "momentum": "momentum", "batch_size": "batch size", "l1": "L1",
-    "l2": "L2", "weight_decay": "weight decay", "dropout": "dropout", "schedule": "schedule",
-    "schedule_gamma": "schedule factor", "schedule_every": "schedule interval",
-    "patience": "patience", "max_epochs": "epoch limit", "seed": "seed", "dtype": "precision",
+    "hidden": "hidden layers",
+    "activation": "activation",
+    "features": "features",
+    "standardize": "standardisation",
+    "init": "initialisation",
+    "optimizer": "optimizer",
+    "lr": "learning rate",
+    "momentum": "momentum",
+    "batch_size": "batch size",
+    "l1": "L1",
+    "l2": "L2",
+    "weight_decay": "weight decay",
+    "dropout": "dropout",
+    "schedule": "schedule",
+    "schedule_gamma": "schedule factor",
+    "schedule_every": "schedule interval",
+    "patience": "patience",
+    "max_epochs": "epoch limit",
+    "seed": "seed",
+    "dtype": "precision",
 }
 
 

@@ -157,8 +157,9 @@ class SessionModel(QObject):
         if config == self._config:
             return True
         old = self._config
-        self.undo_stack.push(ConfigCommand(self, old, config, text or describe_change(old, config),
-                                           changed_fields(old, config)))
+        self.undo_stack.push(
+            ConfigCommand(self, old, config, text or describe_change(old, config), changed_fields(old, config))
+        )
         return True
 
     def switch_config(self, config: TrainingConfig, command: ConfigCommand, side: str) -> None:
@@ -181,12 +182,17 @@ class SessionModel(QObject):
         if not rebuild:
             return
         if side == "new" and not command.applied:
-            self.message.emit("info", f"Network rebuilt ({', '.join(rebuild)} changed): "
-                                      f"weights re-initialised with seed {config.seed}.")
+            self.message.emit(
+                "info",
+                f"Network rebuilt ({', '.join(rebuild)} changed): weights re-initialised with seed {config.seed}.",
+            )
         else:
             done = "Undone" if side == "old" else "Redone"
-            self.message.emit("info", f"{done}: {command.text()}. The network is back as it was, "
-                                      f"with its trained weights, epoch and history.")
+            self.message.emit(
+                "info",
+                f"{done}: {command.text()}. The network is back as it was, "
+                f"with its trained weights, epoch and history.",
+            )
 
     # ----------------------------------------------------------- transport
     def step(self, epochs: int = 1) -> None:

@@ -64,16 +64,16 @@ class Frame:
     stats: EpochStats
     dataset: Dataset
     config: TrainingConfig
-    grid_axis: np.ndarray          # (r,) cell centres along x1 and x2
-    grid_z: list[np.ndarray]       # per layer, (r*r, units) pre-activations over the grid
-    grid_a: list[np.ndarray]       # per layer, activations; the last is the head's output
-    grid_output: np.ndarray        # (r*r, k) probabilities, or (r*r,) regression values
-    point_z: list[np.ndarray]      # per layer, for the probed points (``point_rows``)
+    grid_axis: np.ndarray  # (r,) cell centres along x1 and x2
+    grid_z: list[np.ndarray]  # per layer, (r*r, units) pre-activations over the grid
+    grid_a: list[np.ndarray]  # per layer, activations; the last is the head's output
+    grid_output: np.ndarray  # (r*r, k) probabilities, or (r*r,) regression values
+    point_z: list[np.ndarray]  # per layer, for the probed points (``point_rows``)
     point_a: list[np.ndarray]
     history: dict[str, np.ndarray]  # copies of the history columns
     layer_labels: list[str]
     weights: list[tuple[np.ndarray, np.ndarray]]  # (W, b) per layer, copies
-    grads: list[tuple[np.ndarray, np.ndarray]]    # (dL/dW, dL/db) of the last batch, copies
+    grads: list[tuple[np.ndarray, np.ndarray]]  # (dL/dW, dL/db) of the last batch, copies
     playing: bool
     notice: str = ""
     # The timeline's kept epochs (increasing; the last is the live epoch), and whether
@@ -87,12 +87,21 @@ class Frame:
     point_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
 
-HISTORY_COLUMNS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr",
-                   "grad_norms", "weight_norms")
+HISTORY_COLUMNS = (
+    "epoch",
+    "train_loss",
+    "test_loss",
+    "train_metric",
+    "test_metric",
+    "lr",
+    "grad_norms",
+    "weight_norms",
+)
 
 
-def make_frame(trainer: Trainer, playing: bool, stats: EpochStats, notice: str = "",
-               timeline: np.ndarray | None = None) -> Frame:
+def make_frame(
+    trainer: Trainer, playing: bool, stats: EpochStats, notice: str = "", timeline: np.ndarray | None = None
+) -> Frame:
     """Probe the grid and the points and copy what the plots need."""
     points, axis = _GRID
     grid = trainer.probe(points)
@@ -106,9 +115,25 @@ def make_frame(trainer: Trainer, playing: bool, stats: EpochStats, notice: str =
     history = {name: trainer.history.array(name).copy() for name in HISTORY_COLUMNS}
     weights = [(layer.W.data.copy(), layer.b.data.copy()) for layer in trainer.model.layers]
     grads = [(layer.W.grad.copy(), layer.b.grad.copy()) for layer in trainer.model.layers]
-    frame = Frame(trainer.epoch, stats, dataset, trainer.config, axis, grid.z, grid.a, grid.output,
-                  point_z, point_a, history, trainer.model.layer_labels(), weights, grads, playing, notice,
-                  point_rows=rows)
+    frame = Frame(
+        trainer.epoch,
+        stats,
+        dataset,
+        trainer.config,
+        axis,
+        grid.z,
+        grid.a,
+        grid.output,
+        point_z,
+        point_a,
+        history,
+        trainer.model.layer_labels(),
+        weights,
+        grads,
+        playing,
+        notice,
+        point_rows=rows,
+    )
     return frame if timeline is None else dataclasses.replace(frame, timeline=timeline)
 
 
@@ -276,8 +301,7 @@ class TrainingWorker(QObject):
             self._inbox.commands.append(_Command(command, redraw, read))
             self._inbox.condition.notify()
 
-    def call(self, function: Callable[[Trainer], object], timeout: float = 10.0, *,
-             read: bool = True) -> object:
+    def call(self, function: Callable[[Trainer], object], timeout: float = 10.0, *, read: bool = True) -> object:
         """Run ``function(trainer)`` in the worker thread and wait for its result.
 
         For the reads that must be consistent (saving a session). A ``read`` must
@@ -332,12 +356,12 @@ class TrainingWorker(QObject):
             inbox.steps_left += max(0, int(epochs))
             inbox.condition.notify()
 
-    def switch_network(self, config: TrainingConfig, states: dict[str, object], leaving: str,
-                       arriving: str) -> None:
+    def switch_network(self, config: TrainingConfig, states: dict[str, object], leaving: str, arriving: str) -> None:
         """Swap whole networks (undo and redo of an architecture change): keep the
         trainer and its timeline as they are now in ``states[leaving]``, then bring
         back ``states[arriving]``, or build ``config``'s network if there is none
         (or if the data no longer fits it: another class count)."""
+
         def switch(trainer: Trainer) -> EpochStats:
             timeline = self.timeline
             states[leaving] = (trainer.capture(), timeline.snapshots_of(trainer), timeline.per_level)
@@ -351,8 +375,9 @@ class TrainingWorker(QObject):
                 except ValueError:
                     pass
             if restored:
-                self.timeline = Timeline.rebuilt(trainer, snapshots, per_level, timeline.max_snapshots,
-                                                 timeline.memory_budget)
+                self.timeline = Timeline.rebuilt(
+                    trainer, snapshots, per_level, timeline.max_snapshots, timeline.memory_budget
+                )
                 self._viewing = None
             else:
                 trainer.set_config(config)
@@ -372,6 +397,7 @@ class TrainingWorker(QObject):
     def continue_from(self, epoch: int) -> None:
         """Put the trainer back to the kept epoch nearest ``epoch``, dropping the later
         history and snapshots, so training continues from there. Pause first."""
+
         def restore(trainer: Trainer) -> EpochStats:
             trainer.restore(self.timeline.nearest(epoch))
             return trainer.last_stats()
@@ -467,8 +493,9 @@ class TrainingWorker(QObject):
             redraw = self._run_steps(steps) or redraw
         elif inbox.running and inbox.playing and not inbox.commands:
             redraw = self._play_epoch() or redraw
-        if inbox.running and (redraw or (inbox.playing and
-                                         time.perf_counter() - self._last_frame >= self._train_slice)):
+        if inbox.running and (
+            redraw or (inbox.playing and time.perf_counter() - self._last_frame >= self._train_slice)
+        ):
             self._send_frame()
         return True
 
@@ -570,8 +597,11 @@ class TrainingWorker(QObject):
         (short ones end soon enough), and never of weights on their way to diverging (the
         epoch will be rolled back, and no plot should show them)."""
         now = time.perf_counter()
-        return (now - began >= 1.0 / FRAME_RATE and now - self._last_frame >= self._train_slice
-                and bool(np.isfinite(self._trainer.model.params.data).all()))
+        return (
+            now - began >= 1.0 / FRAME_RATE
+            and now - self._last_frame >= self._train_slice
+            and bool(np.isfinite(self._trainer.model.params.data).all())
+        )
 
     def _play_go_on(self) -> bool:
         """Between two mini-batches while playing: False if the epoch must be abandoned (a

@@ -26,7 +26,8 @@ STYLES = {
 _SHEET = "".join(
     f'QLabel#banner[severity="{severity}"] {{ background: {ground}; color: {text}; padding: 6px;'
     f" border: 1px solid {border}; border-radius: 3px; }}"
-    for severity, (ground, text, border) in STYLES.items())
+    for severity, (ground, text, border) in STYLES.items()
+)
 
 
 class Banner(QLabel):

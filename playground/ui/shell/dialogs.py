@@ -19,8 +19,7 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
 
 def save_changes_box(parent: QWidget | None, name: str) -> QMessageBox:
     """The Save / Discard / Cancel question about ``name``'s unsaved changes."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
-                      f"Save the changes to {name}?", parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes", f"Save the changes to {name}?", parent=parent)
     box.setInformativeText("Your changes are lost if you don't save them.")
     buttons = QMessageBox.StandardButton
     box.setStandardButtons(buttons.Save | buttons.Discard | buttons.Cancel)
@@ -37,10 +36,10 @@ def ask_save_changes(parent: QWidget | None, name: str) -> str:
 
 def restore_box(parent: QWidget | None, saved_at: str) -> QMessageBox:
     """The Restore / Discard question about a session autosaved ``saved_at`` ("today at 14:05")."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Restore session",
-                      "Playground did not close properly last time.", parent=parent)
-    box.setInformativeText(f"Your session was autosaved {saved_at}. Restore it?\n\n"
-                           "Discard deletes the autosave.")
+    box = QMessageBox(
+        QMessageBox.Icon.Question, "Restore session", "Playground did not close properly last time.", parent=parent
+    )
+    box.setInformativeText(f"Your session was autosaved {saved_at}. Restore it?\n\nDiscard deletes the autosave.")
     buttons = QMessageBox.StandardButton
     box.setStandardButtons(buttons.Yes | buttons.Discard)
     box.button(buttons.Yes).setText("Restore")

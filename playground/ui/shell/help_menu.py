@@ -45,19 +45,21 @@ def guide_path() -> Path | None:
 def engine_lines() -> int:
     """Lines of Python in the autograd engine (``playground/engine``), the part meant to be read."""
     engine = importlib.resources.files("playground.engine")
-    return sum(len(entry.read_text(encoding="utf-8").splitlines())
-               for entry in engine.iterdir() if entry.name.endswith(".py"))
+    return sum(
+        len(entry.read_text(encoding="utf-8").splitlines()) for entry in engine.iterdir() if entry.name.endswith(".py")
+    )
 
 
 def about_text() -> str:
     """The About box: what Playground is, its version, licence and the engine's size (rich text)."""
-    return tr("<h3>Playground {version}</h3>"
-              "<p>Watch a neural network learn: click points into a plane, choose a network "
-              "and train it step by step.</p>"
-              "<p>Every number is computed by the project's own autograd engine, "
-              "{lines} lines of Python in <code>playground/engine</code>, readable in one sitting.</p>"
-              "<p>Licence: {licence}. Built with Qt (PySide6), pyqtgraph and numpy.</p>").format(
-        version=__version__, lines=engine_lines(), licence=LICENCE)
+    return tr(
+        "<h3>Playground {version}</h3>"
+        "<p>Watch a neural network learn: click points into a plane, choose a network "
+        "and train it step by step.</p>"
+        "<p>Every number is computed by the project's own autograd engine, "
+        "{lines} lines of Python in <code>playground/engine</code>, readable in one sitting.</p>"
+        "<p>Licence: {licence}. Built with Qt (PySide6), pyqtgraph and numpy.</p>"
+    ).format(version=__version__, lines=engine_lines(), licence=LICENCE)
 
 
 def heading_anchor(text: str) -> str:
@@ -114,7 +116,8 @@ class GuideWindow(QDialog):
                 if block.blockFormat().headingLevel() and heading_anchor(block.text()) == url.fragment():
                     self.browser.setTextCursor(QTextCursor(block))
                     self.browser.verticalScrollBar().setValue(
-                        round(self.browser.document().documentLayout().blockBoundingRect(block).top()))
+                        round(self.browser.document().documentLayout().blockBoundingRect(block).top())
+                    )
                     return
                 block = block.next()
             return
@@ -127,8 +130,12 @@ class HelpMenu:
     def __init__(self, window: QWidget) -> None:
         self.window = window
         self.guide_window: GuideWindow | None = None
-        self.guide_action = QAction(tr("&User guide"), window, objectName="userGuideAction",
-                                    shortcut=QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.guide_action = QAction(
+            tr("&User guide"),
+            window,
+            objectName="userGuideAction",
+            shortcut=QKeySequence(QKeySequence.StandardKey.HelpContents),
+        )
         self.guide_action.setToolTip(tr("Open the guide for teachers: installing, a first lesson, recording."))
         self.guide_action.triggered.connect(self.show_guide)
         self.about_action = QAction(tr("&About Playground"), window, objectName="aboutAction")
@@ -139,10 +146,13 @@ class HelpMenu:
         """Show the guide, or say where it was looked for."""
         path = guide_path()
         if path is None:
-            QMessageBox.warning(self.window, tr("User guide"),
-                                tr("The user guide is not installed with this copy of Playground "
-                                   "(looked in {places}).").format(
-                                    places=", ".join(str(p.parent) for p in guide_candidates())))
+            QMessageBox.warning(
+                self.window,
+                tr("User guide"),
+                tr("The user guide is not installed with this copy of Playground (looked in {places}).").format(
+                    places=", ".join(str(p.parent) for p in guide_candidates())
+                ),
+            )
             return
         if self.guide_window is None:
             self.guide_window = GuideWindow(path, self.window)

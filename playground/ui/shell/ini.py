@@ -24,10 +24,30 @@ from ...data.io import write_text_atomic
 Value = Union[str, list[str], bytes]
 
 MAX_SETTINGS_BYTES = 1024 * 1024  # far above what the app writes; a larger file is not ours
-_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-            '"': '"', "'": "'", "?": "?", "\\": "\\"}
-_WRITE_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                  "\v": "\\v", '"': '\\"', "\\": "\\\\"}
+_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    '"': '"',
+    "'": "'",
+    "?": "?",
+    "\\": "\\",
+}
+_WRITE_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    '"': '\\"',
+    "\\": "\\\\",
+}
 _HEX, _OCTAL = set("0123456789abcdefABCDEF"), set("01234567")
 _SPECIAL = re.compile(r"^@([A-Za-z]+)\(")
 # QSettings writes the keys outside any section under [General], and a section
@@ -89,10 +109,10 @@ def _decode(text: str) -> str | bytes | None:
         return text[1:]
     if _SPECIAL.match(text):
         if text.startswith("@String(") and text.endswith(")"):  # text with control characters
-            return text[len("@String("):-1]
+            return text[len("@String(") : -1]
         if text.startswith("@ByteArray(") and text.endswith(")"):
             try:
-                return text[len("@ByteArray("):-1].encode("latin-1")
+                return text[len("@ByteArray(") : -1].encode("latin-1")
             except UnicodeEncodeError:
                 return None
         return None

@@ -30,7 +30,7 @@ TIPS = {
     "activation": "Activation of every hidden layer (the side panel sets layers one by one).",
     "layers": "Number of hidden layers; a change re-initialises the network.",
     "units": "Units in every hidden layer (the side panel sets layers one by one); "
-             "a change re-initialises the network.",
+    "a change re-initialises the network.",
 }
 
 
@@ -53,10 +53,12 @@ class LessonStrip(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 0)
-        for text, control, tooltip in (("learning rate", self.lr, TIPS["lr"]),
-                                       ("activation", self.activation, TIPS["activation"]),
-                                       ("hidden layers", self.layers, TIPS["layers"]),
-                                       ("of", self.units, TIPS["units"])):
+        for text, control, tooltip in (
+            ("learning rate", self.lr, TIPS["lr"]),
+            ("activation", self.activation, TIPS["activation"]),
+            ("hidden layers", self.layers, TIPS["layers"]),
+            ("of", self.units, TIPS["units"]),
+        ):
             layout.addWidget(tip(QLabel(text), tooltip))
             layout.addWidget(control)
             layout.addSpacing(8)
@@ -84,8 +86,7 @@ class LessonStrip(QWidget):
 
     def _commit_layers(self) -> None:
         count = self.layers.value()
-        self._commit(hidden=(self.units.value(),) * count,
-                     activation=(self.activation.currentData(),) * count)
+        self._commit(hidden=(self.units.value(),) * count, activation=(self.activation.currentData(),) * count)
 
     def _commit(self, **changes: object) -> None:
         # A refused change (the model says why) puts the model's values back.

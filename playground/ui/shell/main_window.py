@@ -59,7 +59,6 @@ def initial_size(available: QRect) -> QSize:
     return DEFAULT_SIZE.boundedTo(available.size())
 
 
-
 class SquareColumn(QObject):
     """Keeps the boundary plot's column as wide as makes its view square, no wider.
 
@@ -109,8 +108,15 @@ class MainWindow(QMainWindow):
     help_menu: HelpMenu
     graph: GraphFeature
 
-    def __init__(self, dataset=None, config: TrainingConfig | None = None, *,
-                 preset: str = DEFAULT_PRESET, seed: int = 0, noise: float = DEFAULT_NOISE) -> None:
+    def __init__(
+        self,
+        dataset=None,
+        config: TrainingConfig | None = None,
+        *,
+        preset: str = DEFAULT_PRESET,
+        seed: int = 0,
+        noise: float = DEFAULT_NOISE,
+    ) -> None:
         super().__init__()
         self.setWindowTitle("Playground")
         if dataset is None:
@@ -182,7 +188,7 @@ class MainWindow(QMainWindow):
         if title not in self._menus:
             menu = QMenu(title, self)
             rank = self.MENU_ORDER.index(title) if title in self.MENU_ORDER else len(self.MENU_ORDER)
-            later = [self._menus[t].menuAction() for t in self.MENU_ORDER[rank + 1:] if t in self._menus]
+            later = [self._menus[t].menuAction() for t in self.MENU_ORDER[rank + 1 :] if t in self._menus]
             if later:
                 self.menuBar().insertMenu(later[0], menu)
             else:
@@ -204,8 +210,11 @@ class MainWindow(QMainWindow):
 
     def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
         """Add ``dock`` at ``area``, tabified with the first dock already there."""
-        others = [other for other in self.findChildren(QDockWidget)
-                  if other is not dock and self.dockWidgetArea(other) == area]
+        others = [
+            other
+            for other in self.findChildren(QDockWidget)
+            if other is not dock and self.dockWidgetArea(other) == area
+        ]
         self.addDockWidget(area, dock)
         if others:
             self.tabifyDockWidget(others[0], dock)
@@ -216,8 +225,10 @@ class MainWindow(QMainWindow):
         so the plots never become slivers however far a dock is dragged open."""
         limit = round(self.height() * DOCK_SHARE)
         for dock in self.findChildren(QDockWidget):
-            if self.dockWidgetArea(dock) in (Qt.DockWidgetArea.BottomDockWidgetArea,
-                                             Qt.DockWidgetArea.TopDockWidgetArea):
+            if self.dockWidgetArea(dock) in (
+                Qt.DockWidgetArea.BottomDockWidgetArea,
+                Qt.DockWidgetArea.TopDockWidgetArea,
+            ):
                 dock.setMaximumHeight(max(limit, dock.minimumSizeHint().height()))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -239,12 +250,18 @@ class MainWindow(QMainWindow):
         scroll.setMinimumWidth(side.sizeHint().width() + 20)
         scroll.setMaximumWidth(side.sizeHint().width() + 40)
 
-        loss_box = titled("Loss", self.loss_plot, self.log_loss,
-                          tooltip="Loss per epoch (solid: training, dashed: test) and accuracy or "
-                                  "RMSE on the right axis.")
-        gradient_box = titled("Gradient norms (log scale)", self.gradient_plot,
-                              tooltip="Size of each layer's weight gradient: falling far below the "
-                                      "output layer's means vanishing gradients.")
+        loss_box = titled(
+            "Loss",
+            self.loss_plot,
+            self.log_loss,
+            tooltip="Loss per epoch (solid: training, dashed: test) and accuracy or RMSE on the right axis.",
+        )
+        gradient_box = titled(
+            "Gradient norms (log scale)",
+            self.gradient_plot,
+            tooltip="Size of each layer's weight gradient: falling far below the "
+            "output layer's means vanishing gradients.",
+        )
         # Two rows, each with its own column widths: the boundary plot takes the width of a
         # square view (SquareColumn) and the activation space the rest, while the curves below
         # share their row equally.
@@ -296,9 +313,11 @@ class MainWindow(QMainWindow):
         edit.addAction(redo)
         self.menu("&View").addAction(self.boundary_view.discretize_action)
         train = self.menu("&Train")
-        for text, key, slot in (("Play / Pause", "Space", self.session.toggle_play),
-                                ("Step one epoch", "Right", self.session.step),
-                                ("Reset weights", "R", self.session.reset)):
+        for text, key, slot in (
+            ("Play / Pause", "Space", self.session.toggle_play),
+            ("Step one epoch", "Right", self.session.step),
+            ("Reset weights", "R", self.session.reset),
+        ):
             action = QAction(text, self, shortcut=QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda checked=False, slot=slot: slot())
@@ -322,8 +341,9 @@ class MainWindow(QMainWindow):
             self.boundary_plot.clear_map()
             self._map_kind = None
         self.boundary_plot.set_classes(dataset.class_colors)
-        self.boundary_plot.set_points(dataset.X, dataset.y, dataset.is_test, dataset.task,
-                                      show_test=self.tools.show_test)
+        self.boundary_plot.set_points(
+            dataset.X, dataset.y, dataset.is_test, dataset.task, show_test=self.tools.show_test
+        )
 
     def _frame_arrived(self, frame: Frame) -> None:
         self.banner.show_diagnoses(frame.diagnoses)  # at once: it is cheap, and news
@@ -378,9 +398,13 @@ class MainWindow(QMainWindow):
         scale = 1.0 if regression else 100.0
         has_test = bool(dataset.is_test.any())
         self.loss_plot.update_history(
-            history["epoch"], history["train_loss"], history["test_loss"] if has_test else None,
-            history["train_metric"] * scale, history["test_metric"] * scale if has_test else None,
-            "RMSE" if regression else "accuracy (%)")
+            history["epoch"],
+            history["train_loss"],
+            history["test_loss"] if has_test else None,
+            history["train_metric"] * scale,
+            history["test_metric"] * scale if has_test else None,
+            "RMSE" if regression else "accuracy (%)",
+        )
         self.gradient_plot.update_history(history["epoch"], history["grad_norms"], frame.layer_labels)
         for draw in self._frame_views:
             draw(frame)

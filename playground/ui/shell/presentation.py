@@ -57,13 +57,20 @@ class Presentation(QObject):
         self.strip = LessonStrip(window.session, window)
         self.strip.hide()
         window.add_bottom_row(self.strip)
-        self.action = QAction("&Presentation mode", window, checkable=True, objectName="presentationAction",
-                              shortcut=QKeySequence("Ctrl+Shift+P"))
-        self.action.setToolTip("Larger text, thicker lines, the lesson controls instead of the side panels, "
-                               "window at the recording size.")
+        self.action = QAction(
+            "&Presentation mode",
+            window,
+            checkable=True,
+            objectName="presentationAction",
+            shortcut=QKeySequence("Ctrl+Shift+P"),
+        )
+        self.action.setToolTip(
+            "Larger text, thicker lines, the lesson controls instead of the side panels, window at the recording size."
+        )
         self.action.toggled.connect(self.set_enabled)
-        self.full_screen_action = QAction("&Full screen", window, checkable=True, objectName="fullScreenAction",
-                                          shortcut=QKeySequence("F11"))
+        self.full_screen_action = QAction(
+            "&Full screen", window, checkable=True, objectName="fullScreenAction", shortcut=QKeySequence("F11")
+        )
         self.full_screen_action.setToolTip("Fill the whole screen (F11 again: back to the window).")
         self.full_screen_action.toggled.connect(self.set_full_screen)
         window.installEventFilter(self)  # the window manager may leave full screen by itself
@@ -174,8 +181,10 @@ def _scale_fonts(root: QWidget, factor: float) -> None:
     attributes (a bold heading) and inherit its size, which scaling its parent first
     would already have enlarged.
     """
-    fonts = [(widget, QFont(widget.font()), widget.testAttribute(Qt.WidgetAttribute.WA_SetFont))
-             for widget in [root, *root.findChildren(QWidget)]]
+    fonts = [
+        (widget, QFont(widget.font()), widget.testAttribute(Qt.WidgetAttribute.WA_SetFont))
+        for widget in [root, *root.findChildren(QWidget)]
+    ]
     for widget, font, own in fonts:
         if widget is not root and not own:
             continue

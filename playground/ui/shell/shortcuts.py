@@ -140,8 +140,10 @@ def shortcuts_html(rows: list[tuple[str, str, str]]) -> str:
         if title != section:
             section = title
             parts.append(f"<tr><td colspan='2' style='padding-top:8px'><b>{html.escape(title)}</b></td></tr>")
-        parts.append(f"<tr><td style='padding-right:24px'>{html.escape(what)}</td>"
-                     f"<td><code><b>{html.escape(keys)}</b></code></td></tr>")
+        parts.append(
+            f"<tr><td style='padding-right:24px'>{html.escape(what)}</td>"
+            f"<td><code><b>{html.escape(keys)}</b></code></td></tr>"
+        )
     parts.append("</table>")
     return "".join(parts)
 

@@ -27,8 +27,7 @@ THEMES = ("light", "dark")
 # Paul Tol's "bright" scheme (blue, red, green, yellow, cyan, purple, grey; ordered so the
 # first pair is the most distinct), with the indigo of his "muted" scheme as an eighth colour.
 # Safe for colour-blind viewers and of higher contrast against each other than Okabe-Ito.
-TOL_BRIGHT: tuple[str, ...] = ("#4477AA", "#EE6677", "#228833", "#CCBB44",
-                               "#66CCEE", "#AA3377", "#BBBBBB", "#332288")
+TOL_BRIGHT: tuple[str, ...] = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#332288")
 CLASS_PALETTES: dict[str, tuple[str, ...]] = {"okabe-ito": OKABE_ITO, "tol-bright": TOL_BRIGHT}
 PALETTE_TITLES = {"okabe-ito": "Okabe-Ito (default)", "tol-bright": "Paul Tol bright (high contrast)"}
 
@@ -53,8 +52,7 @@ class ThemeState(QObject):
         if dataset.task != "classification":
             return
         chosen = CLASS_PALETTES[self.palette]
-        colors = tuple(chosen[i] if _known_color(i, color) else color
-                       for i, color in enumerate(dataset.class_colors))
+        colors = tuple(chosen[i] if _known_color(i, color) else color for i, color in enumerate(dataset.class_colors))
         if colors != dataset.class_colors:
             # Re-entrant: replace_dataset emits datasetChanged, which finds nothing left to do.
             self.window.session.replace_dataset(dataset.with_classes(dataset.n_classes, colors=colors))
@@ -76,15 +74,27 @@ def _dark_palette() -> QPalette:
     window_color = QColor("#2B2D31")
     palette = QPalette()
     roles = QPalette.ColorRole
-    for role, color in ((roles.Window, window_color), (roles.WindowText, text), (roles.Base, base),
-                        (roles.AlternateBase, window_color), (roles.Text, text),
-                        (roles.Button, QColor("#3A3C42")), (roles.ButtonText, text),
-                        (roles.ToolTipBase, QColor("#3A3C42")), (roles.ToolTipText, text),
-                        (roles.PlaceholderText, QColor(DARK.faint)), (roles.BrightText, QColor("#FFFFFF")),
-                        (roles.Highlight, QColor("#3D7CC9")), (roles.HighlightedText, QColor("#FFFFFF")),
-                        (roles.Link, QColor("#8AB4F8")), (roles.Light, QColor("#4A4C52")),
-                        (roles.Midlight, QColor("#42444A")), (roles.Mid, QColor("#32343A")),
-                        (roles.Dark, QColor("#1A1B1E")), (roles.Shadow, QColor("#000000"))):
+    for role, color in (
+        (roles.Window, window_color),
+        (roles.WindowText, text),
+        (roles.Base, base),
+        (roles.AlternateBase, window_color),
+        (roles.Text, text),
+        (roles.Button, QColor("#3A3C42")),
+        (roles.ButtonText, text),
+        (roles.ToolTipBase, QColor("#3A3C42")),
+        (roles.ToolTipText, text),
+        (roles.PlaceholderText, QColor(DARK.faint)),
+        (roles.BrightText, QColor("#FFFFFF")),
+        (roles.Highlight, QColor("#3D7CC9")),
+        (roles.HighlightedText, QColor("#FFFFFF")),
+        (roles.Link, QColor("#8AB4F8")),
+        (roles.Light, QColor("#4A4C52")),
+        (roles.Midlight, QColor("#42444A")),
+        (roles.Mid, QColor("#32343A")),
+        (roles.Dark, QColor("#1A1B1E")),
+        (roles.Shadow, QColor("#000000")),
+    ):
         palette.setColor(role, color)
     disabled = QPalette.ColorGroup.Disabled
     for role in (roles.WindowText, roles.Text, roles.ButtonText):
@@ -148,10 +158,10 @@ def install_theme_menu(window) -> None:
     menu.addSeparator()
     palettes = QActionGroup(menu)
     for name, title in PALETTE_TITLES.items():
-        action = palettes.addAction(QAction(f"Classes: {title}", menu, checkable=True,
-                                            objectName=f"palette-{name}"))
-        action.setToolTip("Both palettes are safe for colour-blind viewers; Paul Tol's has more "
-                          "contrast between classes.")
+        action = palettes.addAction(QAction(f"Classes: {title}", menu, checkable=True, objectName=f"palette-{name}"))
+        action.setToolTip(
+            "Both palettes are safe for colour-blind viewers; Paul Tol's has more contrast between classes."
+        )
         action.triggered.connect(lambda checked=False, n=name: apply_class_palette(window, n))
         menu.addAction(action)
 

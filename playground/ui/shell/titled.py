@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 
-def titled(title: str, body: QWidget, *controls: QWidget, tooltip: str = "",
-           controls_below: bool = False) -> QWidget:
+def titled(title: str, body: QWidget, *controls: QWidget, tooltip: str = "", controls_below: bool = False) -> QWidget:
     """``body`` under a header with ``title`` and ``controls``.
 
     ``controls_below`` puts the controls on a row of their own under the title,

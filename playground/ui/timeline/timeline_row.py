@@ -21,12 +21,12 @@ from ..session.worker import Frame
 
 TIPS = {
     "slider": "Drag to look back at the network as it was at an earlier epoch (training pauses). "
-              "Every recent epoch is kept; older ones are thinned, so the slider snaps to the nearest "
-              "kept epoch.",
+    "Every recent epoch is kept; older ones are thinned, so the slider snaps to the nearest "
+    "kept epoch.",
     "label": "The epoch shown on every plot: the live network, or a past epoch from the timeline.",
     "live": "Show the live network again (the latest epoch); training stays paused until you press Play.",
     "continue": "Go back to the epoch shown and train on from it: the later epochs are dropped, "
-                "and training from here gives exactly what it gave the first time (same seed).",
+    "and training from here gives exactly what it gave the first time (same seed).",
 }
 
 # Viewing the past must be unmistakable, also in a recording: the label turns amber (dark
@@ -47,12 +47,25 @@ class _TimelineSlider(QSlider):
     from the focused slider, and a click beside the handle would only page.
     """
 
-    _KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
-                       Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown})
+    _KEYS = frozenset(
+        {
+            Qt.Key.Key_Left,
+            Qt.Key.Key_Right,
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_End,
+            Qt.Key.Key_PageUp,
+            Qt.Key.Key_PageDown,
+        }
+    )
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and event.key() in self._KEYS \
-                and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and event.key() in self._KEYS
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
             event.accept()  # "this key is mine": Qt then sends it as a key press, not a shortcut
             return True
         return super().event(event)
@@ -68,8 +81,9 @@ class _TimelineSlider(QSlider):
                 # Where the handle's centre would be, over the span its centre can travel.
                 span = groove.width() - handle.width()
                 at = round(event.position().x()) - groove.x() - handle.width() // 2
-                value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), at, max(span, 1),
-                                                       option.upsideDown)
+                value = QStyle.sliderValueFromPosition(
+                    self.minimum(), self.maximum(), at, max(span, 1), option.upsideDown
+                )
                 # Pressed first, so the jump snaps like a drag; the press below then grabs the
                 # handle now under the mouse, and a drag goes on from there.
                 self.setSliderDown(True)
@@ -95,7 +109,7 @@ class TimelineRow(QWidget):
         readable(self)
         self.model = model
         self._kept = np.zeros(1, dtype=np.int64)  # kept epochs from the latest frame
-        self._shown = 0        # the epoch the plots show (or were asked to show)
+        self._shown = 0  # the epoch the plots show (or were asked to show)
         self._asked: int | None = None  # the epoch the person picked, when it was thinned away
         self._viewing = False
 
@@ -110,10 +124,10 @@ class TimelineRow(QWidget):
         self.label.setIndent(5)
         self._fit_label()
         pixmaps = QStyle.StandardPixmap
-        self.live_button = self._button("timelineLiveButton", "Back to live", pixmaps.SP_MediaSkipForward,
-                                        TIPS["live"])
-        self.continue_button = self._button("timelineContinueButton", "Continue from here",
-                                            pixmaps.SP_MediaPlay, TIPS["continue"])
+        self.live_button = self._button("timelineLiveButton", "Back to live", pixmaps.SP_MediaSkipForward, TIPS["live"])
+        self.continue_button = self._button(
+            "timelineContinueButton", "Continue from here", pixmaps.SP_MediaPlay, TIPS["continue"]
+        )
         self.live_button.clicked.connect(self._go_live)
         self.continue_button.clicked.connect(lambda: self.model.continue_from(self._shown))
 

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from ..session.worker import Frame
     from ..shell.host import WindowHost
 
-LINES, SAMPLES = 13, 41   # grid lines across the plane, and points along each (enough to show bending)
-FIT_ROWS = 400            # grid cells used to fit the first layer: the fit is exact, any 3+ would do
+LINES, SAMPLES = 13, 41  # grid lines across the plane, and points along each (enough to show bending)
+FIT_ROWS = 400  # grid cells used to fit the first layer: the fit is exact, any 3+ would do
 
 
 class TransformsFeature(QObject):
@@ -82,14 +82,20 @@ class TransformsFeature(QObject):
         grid = np.column_stack([x1.ravel(), x2.ravel()])
         rows = np.linspace(0, r * r - 1, min(FIT_ROWS, r * r)).astype(np.intp)
         head = head_for_task(dataset.task, dataset.n_classes).name
-        network = network_on_features(frame.weights, cfg.activations, head,
-                                      compute_features(grid[rows], cfg.features), frame.grid_z[0][rows])
+        network = network_on_features(
+            frame.weights, cfg.activations, head, compute_features(grid[rows], cfg.features), frame.grid_z[0][rows]
+        )
         points = dataset.X[frame.point_rows]
         carried = np.concatenate([self.lines.reshape(-1, 2), points])
         stages = network_stages(network, compute_features(carried, cfg.features))
         coords = self.projector.project(stages, network)
-        self.view.show_stages(coords, [s.label for s in stages], self.lines.shape[:2],
-                              self._brushes(frame), self._decision(stages, network, coords))
+        self.view.show_stages(
+            coords,
+            [s.label for s in stages],
+            self.lines.shape[:2],
+            self._brushes(frame),
+            self._decision(stages, network, coords),
+        )
 
     def _brushes(self, frame: Frame) -> list[object]:
         dataset = frame.dataset
@@ -98,8 +104,9 @@ class TransformsFeature(QObject):
         palette = [pg.mkBrush(color) for color in dataset.class_colors]
         return [palette[int(c)] for c in dataset.y[frame.point_rows]]
 
-    def _decision(self, stages: list[Stage], network: Network,
-                  coords: list[np.ndarray]) -> tuple[int, np.ndarray] | None:
+    def _decision(
+        self, stages: list[Stage], network: Network, coords: list[np.ndarray]
+    ) -> tuple[int, np.ndarray] | None:
         """The output's decision line across the stage that feeds the output, over its points' extent."""
         for index, stage in enumerate(stages):
             line = decision_line(network, stage, self.projector.planes[index])

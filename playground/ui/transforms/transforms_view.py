@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLa
 from ...training.transforms import morph
 from ..plots.style import ThemedPlot
 
-STEPS = 12            # slider positions per stage: the morph's frames between two stages
-PLAY_INTERVAL = 40    # ms between morph frames while playing (25 a second)
+STEPS = 12  # slider positions per stage: the morph's frames between two stages
+PLAY_INTERVAL = 40  # ms between morph frames while playing (25 a second)
 # Lines of constant x2 and of constant x1 in two colours, so one can follow where each family went.
 ROW_COLOR = (86, 180, 233)
 COLUMN_COLOR = (230, 159, 0)
@@ -39,8 +39,10 @@ class TransformsView(QWidget):
         for item in (self.rows_item, self.columns_item, self.decision_item, self.points_item):
             self.plot.addItem(item)
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setToolTip("Which stage of the network the plane is shown after; between two "
-                               "stages the picture morphs from one to the next")
+        self.slider.setToolTip(
+            "Which stage of the network the plane is shown after; between two "
+            "stages the picture morphs from one to the next"
+        )
         self.slider.valueChanged.connect(self._redraw)
         self.label = QLabel("")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -49,8 +51,10 @@ class TransformsView(QWidget):
         self.play.setToolTip("Morph through the stages, from the input to the output")
         self.play.toggled.connect(self._play_toggled)
         refit = QPushButton("Refit view")
-        refit.setToolTip("Choose the planes of the wide layers again from the current network "
-                         "(they are otherwise held, so the picture does not jump)")
+        refit.setToolTip(
+            "Choose the planes of the wide layers again from the current network "
+            "(they are otherwise held, so the picture does not jump)"
+        )
         refit.clicked.connect(self.refitRequested)
         self._timer = QTimer(self, interval=PLAY_INTERVAL)
         self._timer.timeout.connect(self._advance)
@@ -69,8 +73,14 @@ class TransformsView(QWidget):
         self.decision: tuple[int, np.ndarray] | None = None
 
     # ---------------------------------------------------------------- input
-    def show_stages(self, coords: list[np.ndarray], labels: list[str], line_shape: tuple[int, int],
-                    brushes: list[object], decision: tuple[int, np.ndarray] | None = None) -> None:
+    def show_stages(
+        self,
+        coords: list[np.ndarray],
+        labels: list[str],
+        line_shape: tuple[int, int],
+        brushes: list[object],
+        decision: tuple[int, np.ndarray] | None = None,
+    ) -> None:
         """Draw new stages: ``coords[s]`` holds stage ``s``'s plane coordinates of the grid lines'
         samples (``line_shape`` = lines, samples per line, first) and then of the points, drawn with
         ``brushes``; ``decision`` is ``(stage, endpoints (2, 2))`` of the output's decision line."""
@@ -107,7 +117,7 @@ class TransformsView(QWidget):
             gaps = np.full((len(family), 1, 2), np.nan)
             joined = np.concatenate([family, gaps], axis=1).reshape(-1, 2)
             item.setData(joined[:, 0], joined[:, 1])
-        points = picture[n_lines * samples:]
+        points = picture[n_lines * samples :]
         self.points_item.setData(points[:, 0], points[:, 1], brush=self.brushes or None)
         lower = int(np.floor(t))
         self.label.setText(self._label(t, lower))
