@@ -26,6 +26,23 @@ PIECEWISE_LINEAR = ("relu", "leaky_relu", "linear")
 _FOLDING = ("relu", "leaky_relu")
 
 
+def why_no_regions(activations: tuple[str, ...] | list[str], features: tuple[str, ...] | list[str]) -> str:
+    """Why a network with these hidden ``activations`` and input ``features`` has no linear regions in
+    the plane, as a sentence for the person; ``""`` when it has them."""
+    if sorted(features) != ["x1", "x2"]:
+        return (
+            f"No linear regions: the network's inputs are {', '.join(features)}. Features other than "
+            f"x1 and x2 bend the plane before the first layer sees it, so no piece of it is linear in (x1, x2)."
+        )
+    smooth = sorted({name for name in activations if name not in PIECEWISE_LINEAR})
+    if smooth:
+        return (
+            f"No linear regions: {', '.join(smooth)} units curve smoothly everywhere, so the network is "
+            f"linear on no piece of the plane. Choose ReLU or leaky ReLU to see the plane cut into regions."
+        )
+    return ""
+
+
 def plane_network(trainer: Trainer, network: Network | None = None) -> Network:
     """``trainer``'s network (or ``network``, of the same shape) as a function of the plane point ``x``.
 

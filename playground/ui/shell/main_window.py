@@ -34,6 +34,7 @@ from ..plots.boundary_view import BoundaryView
 from ..plots.gradients import GradientPlot
 from ..plots.loss import LossPlot
 from ..recipes import install_recipes
+from ..regions import RegionsFeature, install_regions
 from ..session.canvas import CanvasController
 from ..session.session_model import SessionModel
 from ..session.tools import ToolState
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
     network_view: NetworkView
     help_menu: HelpMenu
     graph: GraphFeature
+    regions: RegionsFeature
 
     def __init__(
         self,
@@ -178,6 +180,7 @@ class MainWindow(QMainWindow):
         install_recipes(self)  # Copy/Paste Recipe, Dataset from Formula…, Export as Script
         install_transforms(self)  # View > Transforms: the plane carried stage by stage
         install_landscape(self)  # View > Landscape: the loss on a slice of weight space
+        self.regions = install_regions(self)  # View > Regions: the linear regions of a ReLU network
         self.graph = install_graph(self)
 
     # ------------------------------------------------------ extension points

@@ -1,0 +1,159 @@
+"""``install_regions(window)``: the "Regions" dock, drawn from every frame while it is shown.
+
+From a frame it colours the probe grid by activation pattern (``training.regions``),
+draws the first layer's fold lines and the data, and keeps the number of regions
+per epoch: live from the drawn frames, and, on a paused frame, for the timeline's
+kept epochs that no drawn frame showed (computed in the training thread, which
+owns the snapshots). A click shows the linear function of the clicked region.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget
+
+from ...data.dataset import DOMAIN
+from ...nn import head_for_task
+from ...training.forward import Network
+from ...training.numbers import format_number
+from ...training.regions import LinearPiece, fold_lines, linear_piece, region_counts, region_map, why_no_regions
+from ...training.transforms import network_on_features
+from .regions_view import RegionsView
+
+if TYPE_CHECKING:
+    from ...training import Trainer
+    from ..session.worker import Frame
+    from ..shell.host import WindowHost
+
+FIT_ROWS = 400  # grid cells used to fit the first layer in plane coordinates (the fit is exact)
+
+
+def piece_text(piece: LinearPiece, head: str) -> str:
+    """The linear function of a region, as the person reads it: one line per output."""
+    rows = []
+    k = piece.slopes.shape[1]
+    for j in range(k):
+        w1, w2, c = (float(v) for v in (piece.slopes[0, j], piece.slopes[1, j], piece.offset[j]))
+        terms = f"{format_number(w1)}·x1 {'−' if w2 < 0 else '+'} {format_number(abs(w2))}·x2 "
+        terms += f"{'−' if c < 0 else '+'} {format_number(abs(c))}"
+        name = "ŷ" if head == "identity" else "logit" if k == 1 else f"logit of class {j + 1}"
+        rows.append(f"{name} = {terms}")
+    on = "".join("1" if p else "0" for p in piece.pattern)
+    where = "class 1 where the logit is positive" if head == "sigmoid" else "the largest logit wins"
+    tail = "" if head == "identity" else f" ({where})"
+    return "On this region: " + ";  ".join(rows) + tail + f"\nactivation pattern (units with z > 0): {on}"
+
+
+class RegionsFeature(QObject):
+    """The dock, its View-menu toggle and the frame view that feeds it."""
+
+    def __init__(self, window: WindowHost) -> None:
+        super().__init__(window)
+        self._window = window
+        self.view = RegionsView()
+        self.dock = QDockWidget("Regions", window, objectName="regionsDock")
+        self.dock.setWidget(self.view)
+        window.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock.hide()
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("Regions")
+        toggle.setToolTip("The linear regions of a ReLU network over the plane, and their number over the epochs")
+        window.menu("&View").addAction(toggle)
+        self.network: Network | None = None  # the drawn frame's network, in plane coordinates
+        self.count = 0
+        self.counts: dict[int, int] = {}  # epoch -> regions, for the curve
+        self._key: object = None
+        self._head = "sigmoid"
+        self._clicked: tuple[float, float] | None = None
+        self._last: Frame | None = None
+        self.view.pointClicked.connect(self.click)
+        self.dock.visibilityChanged.connect(lambda visible: visible and self._last and self.draw(self._last))
+        window.add_frame_view(self._frame_drawn)
+
+    def _frame_drawn(self, frame: Frame) -> None:
+        self._last = frame
+        if self.dock.isVisible():
+            self.draw(frame)
+
+    def draw(self, frame: Frame) -> None:
+        """Colour the plane by ``frame``'s regions and update the count curve."""
+        cfg, dataset = frame.config, frame.dataset
+        key = (tuple(W.shape for W, _ in frame.weights), cfg.activations, cfg.features, cfg.standardize, dataset.task)
+        if key != self._key:  # another network: its regions and their history start afresh
+            self._key, self.counts, self._clicked = key, {}, None
+        reason = why_no_regions(cfg.activations, cfg.features)
+        if reason:
+            self.network = None
+            self.view.show_reason(reason)
+            return
+        axis = frame.grid_axis
+        r = len(axis)
+        x1, x2 = np.meshgrid(axis, axis)
+        grid = np.column_stack([x1.ravel(), x2.ravel()])
+        rows = np.linspace(0, r * r - 1, min(FIT_ROWS, r * r)).astype(np.intp)
+        self._head = head_for_task(dataset.task, dataset.n_classes).name
+        # The frame's z(1) is affine in the plane point whatever the standardisation: fitted exactly.
+        self.network = network_on_features(
+            frame.weights, cfg.activations, self._head, grid[rows], frame.grid_z[0][rows]
+        )
+        regions = region_map(self.network, grid)
+        self.count = regions.count
+        folds, _ = fold_lines(self.network, (DOMAIN[0], DOMAIN[0], DOMAIN[1], DOMAIN[1]))
+        points = dataset.X[frame.point_rows]
+        self.view.show_regions(regions.ids.reshape(r, r), regions.count, axis, folds, points, self._brushes(frame))
+        if not frame.viewing:
+            self.counts = {e: c for e, c in self.counts.items() if e < frame.epoch}  # a reset or a rewind
+            self.counts[frame.epoch] = regions.count
+            if not frame.playing:
+                self._fill_from_timeline(frame, grid)
+        self._show_curve(frame)
+        if self._clicked is not None:
+            self.click(*self._clicked)  # the clicked point's function, as the network is now
+
+    def _fill_from_timeline(self, frame: Frame, grid: np.ndarray) -> None:
+        """Count the regions of the timeline's kept epochs that no drawn frame showed."""
+        missing = [int(e) for e in frame.timeline if int(e) not in self.counts and int(e) <= frame.epoch]
+        if not missing:
+            return
+        worker = self._window.session.worker
+
+        def compute(trainer: Trainer) -> tuple[list[int], np.ndarray]:
+            snaps = [s for s in worker.timeline.snapshots_of(trainer) if s.epoch in missing]
+            return [s.epoch for s in snaps], region_counts(trainer, [s.params for s in snaps], grid)
+
+        try:
+            result = worker.call(compute)
+        except (ValueError, TimeoutError):
+            return  # the curve keeps the drawn epochs; nothing is lost
+        epochs, counts = result  # type: ignore[misc]
+        self.counts.update({int(e): int(c) for e, c in zip(epochs, counts)})
+
+    def _show_curve(self, frame: Frame) -> None:
+        epochs = np.array(sorted(self.counts), dtype=np.float64)
+        counts = np.array([self.counts[int(e)] for e in epochs], dtype=np.float64)
+        history = frame.history
+        self.view.show_curve(epochs, counts, history["epoch"].astype(np.float64), history["train_loss"])
+
+    def _brushes(self, frame: Frame) -> list[object]:
+        dataset = frame.dataset
+        if dataset.task != "classification":
+            return []
+        palette = [pg.mkBrush(color) for color in dataset.class_colors]
+        return [palette[int(c)] for c in dataset.y[frame.point_rows]]
+
+    def click(self, x: float, y: float) -> None:
+        """Show the linear function the network computes on the region around ``(x, y)``."""
+        if self.network is None:
+            return
+        self._clicked = (x, y)
+        piece = linear_piece(self.network, np.array([x, y]))
+        self.view.show_piece(x, y, piece_text(piece, self._head))
+
+
+def install_regions(window: WindowHost) -> RegionsFeature:
+    """Add the "Regions" dock (View menu) to ``window``."""
+    return RegionsFeature(window)

@@ -1,0 +1,127 @@
+"""``RegionsView``: the plane coloured by linear region, the first layer's fold lines, the data, the
+clicked region's linear function, and the number of regions over the epochs beside the loss.
+
+It draws from arrays only, as ARCHITECTURE.md asks of a plot; ``RegionsFeature``
+computes them from the frames (``training.regions``).
+"""
+
+from __future__ import annotations
+
+import colorsys
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ...data.dataset import DOMAIN
+from ..plots.boundary import CanvasViewBox
+from ..plots.style import ThemedPlot
+
+FOLD_COLOR = (40, 40, 40)  # the fold lines: dark on the light shades of the regions
+COUNT_COLOR, LOSS_COLOR = (0, 114, 178), (213, 94, 0)
+_GOLDEN = 0.618033988749895  # hue step: consecutive regions get far-apart hues
+
+
+def region_palette(count: int) -> np.ndarray:
+    """``(count, 3)`` uint8 shades, one per region id: hues a golden angle apart (neighbouring ids
+    never look alike), light enough that fold lines and data points read on top, in three tones."""
+    ids = np.arange(max(count, 0))
+    rgb = [
+        colorsys.hls_to_rgb((i * _GOLDEN) % 1.0, (0.80, 0.70, 0.88)[i % 3], (0.55, 0.45, 0.65)[(i // 3) % 3])
+        for i in ids
+    ]
+    return np.round(np.array(rgb, dtype=np.float64).reshape(-1, 3) * 255).astype(np.uint8)
+
+
+class RegionsView(QWidget):
+    """The region map, its labels and the count curve. ``pointClicked(x1, x2)``: a click on the map."""
+
+    pointClicked = Signal(float, float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setObjectName("regionsStatus")
+        box = CanvasViewBox()  # clicks in data coordinates, no panning
+        self.plot = ThemedPlot("regionsPlot", {"bottom": "x1", "left": "x2"}, viewBox=box)
+        self.plot.setAspectLocked(True)
+        self.plot.setRange(xRange=DOMAIN, yRange=DOMAIN, padding=0.0)
+        self.image = pg.ImageItem()
+        self.folds = pg.PlotCurveItem(pen=pg.mkPen(FOLD_COLOR, width=1.5, style=Qt.PenStyle.DashLine), connect="pairs")
+        self.points = pg.ScatterPlotItem(size=5, pen=pg.mkPen((30, 30, 30), width=0.6))
+        self.marker = pg.ScatterPlotItem(size=12, symbol="x", pen=pg.mkPen((0, 0, 0), width=2), brush=None)
+        for item in (self.image, self.folds, self.points, self.marker):
+            self.plot.addItem(item)
+        box.sigClicked.connect(lambda x, y, button, _mods: self.pointClicked.emit(float(x), float(y)))
+        self.formula = QLabel("Click a region to see the linear function the network computes there.")
+        self.formula.setWordWrap(True)
+        self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.formula.setObjectName("regionsFormula")
+        self.curve_plot = ThemedPlot("regionCountPlot", {"bottom": "epoch", "left": "regions", "right": "loss"})
+        self.count_curve = pg.PlotDataItem(pen=pg.mkPen(COUNT_COLOR, width=2))
+        self.curve_plot.addItem(self.count_curve)
+        # The loss on its own axis at the right: the two curves share the epochs, not the scale.
+        self.loss_box = pg.ViewBox()
+        item = self.curve_plot.getPlotItem()
+        item.scene().addItem(self.loss_box)
+        item.getAxis("right").linkToView(self.loss_box)
+        self.loss_box.setXLink(item.vb)
+        self.loss_curve = pg.PlotCurveItem(pen=pg.mkPen(LOSS_COLOR, width=1.5))
+        self.loss_box.addItem(self.loss_curve)
+        item.vb.sigResized.connect(lambda: self.loss_box.setGeometry(item.vb.sceneBoundingRect()))
+        self.curve_plot.setMaximumHeight(170)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.plot, 3)
+        layout.addWidget(self.formula)
+        layout.addWidget(self.curve_plot, 1)
+        self.ids: np.ndarray = np.zeros((0, 0), dtype=np.intp)
+        self.palette: np.ndarray = region_palette(0)
+
+    def show_regions(
+        self,
+        ids: np.ndarray,
+        count: int,
+        axis: np.ndarray,
+        folds: np.ndarray,
+        points: np.ndarray,
+        brushes: list[object],
+    ) -> None:
+        """Draw region ids ``ids`` (r, r), indexed ``[x2, x1]`` over the cell centres ``axis`` (r,);
+        ``folds`` (m * 2, 2) the fold lines' endpoint pairs; ``points`` (n, 2) the data with ``brushes``."""
+        self.ids = ids
+        if len(self.palette) < count:
+            self.palette = region_palette(max(count, 2 * len(self.palette), 64))
+        rgb = self.palette[ids]  # (r, r, 3), rows are x2
+        self.image.setImage(np.ascontiguousarray(rgb.transpose(1, 0, 2)), autoLevels=False, levels=(0, 255))
+        step = float(axis[1] - axis[0]) if len(axis) > 1 else 1.0
+        self.image.setRect(float(axis[0]) - step / 2, float(axis[0]) - step / 2, step * len(axis), step * len(axis))
+        self.folds.setData(folds[:, 0], folds[:, 1]) if len(folds) else self.folds.setData([], [])
+        self.points.setData(points[:, 0], points[:, 1], brush=brushes or None)
+        self.image.setVisible(True)
+        self.status.setText(
+            f"{count} linear region{'s' if count != 1 else ''} over the grid: on each shade the network is one "
+            f"linear function; dashed: where a first-layer unit folds the plane (z = 0)"
+        )
+
+    def show_reason(self, text: str) -> None:
+        """No regions to draw (a smooth activation, bent inputs): say why, and clear the map."""
+        self.status.setText(text)
+        self.image.setVisible(False)
+        self.folds.setData([], [])
+        self.marker.setData([], [])
+        self.formula.setText("")
+
+    def show_piece(self, x: float, y: float, text: str) -> None:
+        """Mark the clicked point and show the linear function of its region."""
+        self.marker.setData([x], [y])
+        self.formula.setText(text)
+
+    def show_curve(self, epochs: np.ndarray, counts: np.ndarray, loss_epochs: np.ndarray, loss: np.ndarray) -> None:
+        """The number of regions per epoch, and the training loss on the right axis."""
+        self.count_curve.setData(epochs, counts)
+        finite = np.isfinite(loss)
+        self.loss_curve.setData(loss_epochs[finite], loss[finite])
+        self.loss_box.enableAutoRange()
