@@ -240,9 +240,12 @@ class Tensor:
     def __matmul__(self, other: object) -> Tensor:
         other = self._lift(other)
         a, b = self.data, other.data
+        if a.ndim == 3 or b.ndim == 3:
+            return self._batched_matmul(other)
         if a.ndim not in (1, 2) or b.ndim not in (1, 2) or a.shape[-1] != b.shape[0]:
             raise ValueError(
-                f"matmul: shapes {a.shape} and {b.shape} do not fit (need (m, k) @ (k, n) with 1 or 2 dimensions each)"
+                f"matmul: shapes {a.shape} and {b.shape} do not fit (need (m, k) @ (k, n) with 1 or 2 dimensions "
+                "each, or (c, m, k) @ (c, k, n) for c products at once)"
             )
         # Treat vectors as a row (left) or a column (right) so one rule serves all cases.
         a2 = a if a.ndim == 2 else a[None, :]
@@ -253,6 +256,21 @@ class Tensor:
             return (g2 @ b2.T).reshape(a.shape), (a2.T @ g2).reshape(b.shape)
 
         return self._make(a @ b, (self, other), "matmul", backward)
+
+    def _batched_matmul(self, other: Tensor) -> Tensor:
+        """``(c, m, k) @ (c, k, n)``: ``c`` independent products in one node (several
+        networks of one shape trained side by side, ``training/compare.py``)."""
+        a, b = self.data, other.data
+        if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not fit (need (c, m, k) @ (c, k, n))")
+
+        def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+            # Product by product, the 2-D rule; skip the side that needs no gradient (the input batch).
+            da = np.matmul(g, b.transpose(0, 2, 1)) if self.requires_grad else None
+            db = np.matmul(a.transpose(0, 2, 1), g) if other.requires_grad else None
+            return da, db
+
+        return self._make(np.matmul(a, b), (self, other), "matmul", backward)
 
     def __rmatmul__(self, other: object) -> Tensor:
         return self._lift(other) @ self

@@ -159,6 +159,30 @@ def test_matmul_forward_and_gradcheck(shape_a, shape_b):
     check(operator.matmul, a, b)
 
 
+@pytest.mark.parametrize("shape_a,shape_b", [((3, 2, 4), (3, 4, 5)), ((1, 1, 2), (1, 2, 1))])
+def test_batched_matmul_forward_and_gradcheck(shape_a, shape_b):
+    a, b = rand(*shape_a), rand(*shape_b)
+    out = Tensor(a) @ Tensor(b)
+    for c in range(a.shape[0]):  # each product is the 2-D one
+        np.testing.assert_allclose(out.data[c], a[c] @ b[c], rtol=1e-12)
+    assert out.op == "matmul"
+    check(operator.matmul, a, b)
+
+
+def test_batched_matmul_skips_the_gradient_of_a_constant():
+    x = Tensor(rand(2, 3, 4))
+    W = leaf(rand(2, 4, 2))
+    (x @ W).sum().backward()
+    assert x.grad is None
+    np.testing.assert_allclose(W.grad, np.matmul(x.data.transpose(0, 2, 1), np.ones((2, 3, 2))))
+
+
+@pytest.mark.parametrize("shape_a,shape_b", [((2, 3, 4), (3, 4, 5)), ((2, 3, 4), (2, 5, 5)), ((2, 3, 4), (4, 5))])
+def test_batched_matmul_shape_error(shape_a, shape_b):
+    with pytest.raises(ValueError, match=r"matmul: shapes .* do not fit \(need \(c, m, k\) @ \(c, k, n\)\)"):
+        Tensor(np.ones(shape_a)) @ Tensor(np.ones(shape_b))
+
+
 def test_matmul_shape_error():
     with pytest.raises(ValueError, match=r"matmul.*\(2, 3\).*\(4, 2\)"):
         Tensor(np.ones((2, 3))) @ Tensor(np.ones((4, 2)))
