@@ -105,6 +105,12 @@ class _Builder:
         raise ValueError(f"formula: {type(node).__name__} has no value to differentiate")
 
 
+def expression_tensor(expression: Expression, leaves: Mapping[str, Tensor]) -> Tensor:
+    """The formula built from engine ops on the caller's ``leaves`` (one tensor per variable, any shape
+    that broadcasts), for callers that run ``backward()`` themselves (the optimiser race)."""
+    return _Builder(leaves).build(expression.root)
+
+
 def _leaves(expression: Expression, values: Mapping[str, object], grad: bool) -> dict[str, Tensor]:
     missing = [name for name in expression.names if name not in values]
     if missing:
