@@ -40,7 +40,16 @@ from . import history as history_module
 from . import session_fields as f
 from .config import MAX_HIDDEN_LAYERS, MAX_UNITS, TrainingConfig
 from .history import PER_LAYER, SCALARS, History
-from .timeline import MAX_SNAPSHOTS, MEMORY_BUDGET, Timeline, capacity_for, snapshot_nbytes
+from .timeline import (
+    MAX_BOOKMARK_CAPTION,
+    MAX_BOOKMARKS,
+    MAX_SNAPSHOTS,
+    MEMORY_BUDGET,
+    Bookmark,
+    Timeline,
+    capacity_for,
+    snapshot_nbytes,
+)
 from .trainer import Snapshot, Trainer
 
 FORMAT = "playground-session"
@@ -89,6 +98,11 @@ class LoadedSession:
     trainer: Trainer
     timeline: Timeline
 
+    @property
+    def bookmarks(self) -> tuple[Bookmark, ...]:
+        """The teacher's marks on the timeline (none in files written before there were any)."""
+        return self.timeline.bookmarks
+
 
 # ------------------------------------------------------------------ writing
 def session_to_dict(trainer: Trainer, timeline: Timeline | None = None) -> dict[str, Any]:
@@ -129,6 +143,11 @@ def session_to_dict(trainer: Trainer, timeline: Timeline | None = None) -> dict[
     }
     if timeline is not None:
         data["timeline"] = _timeline_to_dict(timeline, trainer)
+        # Written only when there are some, so a file without bookmarks is as before (and
+        # older versions, which ignore keys they do not know, still open it).
+        bookmarks: tuple[Bookmark, ...] = getattr(timeline, "bookmarks", ())
+        if bookmarks:
+            data["bookmarks"] = [{"epoch": b.epoch, "caption": b.caption} for b in bookmarks]
     return data
 
 
@@ -215,7 +234,10 @@ def session_and_timeline_from_dict(
     per_level = None
     if version >= 2 and "timeline" in data:
         snapshots, per_level = _timeline_from_dict(data["timeline"], trainer, max_snapshots, memory_budget)
-    return LoadedSession(trainer, Timeline.rebuilt(trainer, snapshots, per_level, max_snapshots, memory_budget))
+    timeline = Timeline.rebuilt(trainer, snapshots, per_level, max_snapshots, memory_budget)
+    if "bookmarks" in data:
+        timeline.bookmarks = _bookmarks_from_list(data["bookmarks"])
+    return LoadedSession(trainer, timeline)
 
 
 def _trainer_from_dict(data: Any) -> tuple[Trainer, int]:
@@ -343,3 +365,30 @@ def _timeline_from_dict(
         snapshots.append(Snapshot(epoch, params, optimizer, rng, math.inf if best is None else best, since_best))
         last = epoch
     return snapshots, per_level
+
+
+def _bookmarks_from_list(value: Any) -> tuple[Bookmark, ...]:
+    """The timeline's bookmarks: at most ``MAX_BOOKMARKS``, in increasing epoch order, each
+    exactly an epoch and a caption of 1..``MAX_BOOKMARK_CAPTION`` characters."""
+    if type(value) is not list:
+        raise ValueError(f"bookmarks: expected a list, got {f.brief(value)}")
+    if len(value) > MAX_BOOKMARKS:
+        raise ValueError(f"bookmarks: {len(value)} bookmarks, more than the {MAX_BOOKMARKS} a session keeps")
+    bookmarks: list[Bookmark] = []
+    for i, entry in enumerate(value):
+        where = f"bookmarks[{i}]"
+        entry = f.obj(entry, where)
+        if set(entry) != {"epoch", "caption"}:
+            raise ValueError(
+                f"{where}: expected the fields caption and epoch, got {', '.join(sorted(map(str, entry)))}"
+            )
+        epoch = f.whole(entry["epoch"], f"{where}.epoch", 0, MAX_HISTORY_EPOCHS)
+        if bookmarks and epoch <= bookmarks[-1].epoch:
+            raise ValueError(f"{where}.epoch: {epoch} is not after the previous bookmark's {bookmarks[-1].epoch}")
+        caption = f.text(entry["caption"], f"{where}.caption")
+        if not 1 <= len(caption) <= MAX_BOOKMARK_CAPTION:
+            raise ValueError(f"{where}.caption: expected 1..{MAX_BOOKMARK_CAPTION} characters, got {len(caption)}")
+        if not caption.strip():
+            raise ValueError(f"{where}.caption: is blank")
+        bookmarks.append(Bookmark(epoch, caption))
+    return tuple(bookmarks)

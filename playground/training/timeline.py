@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,10 +33,27 @@ import numpy as np
 from .history import PER_LAYER, SCALARS, EpochStats, History
 from .trainer import Snapshot, Trainer
 
+MAX_BOOKMARKS = 100  # as many as a lesson has steps (Save as Lesson makes one step of each)
+MAX_BOOKMARK_CAPTION = 400
 MAX_SNAPSHOTS = 512
 MEMORY_BUDGET = 64 * 2**20  # bytes, for the largest networks; small ones hit MAX_SNAPSHOTS first
 MIN_SNAPSHOTS = 16  # thinning needs room to work with, whatever the network's size
 SNAPSHOT_OVERHEAD = 1200  # bytes of Python objects per snapshot besides its arrays (tracemalloc)
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """A moment of the run a teacher marked on the timeline: an epoch and a caption
+    ("here the second unit dies"). Session files keep them; a lesson is made of them."""
+
+    epoch: int
+    caption: str
+
+
+def with_bookmark(bookmarks: Sequence[Bookmark], bookmark: Bookmark) -> tuple[Bookmark, ...]:
+    """``bookmarks`` (in epoch order) with ``bookmark`` added, replacing one at the same epoch."""
+    kept = [b for b in bookmarks if b.epoch != bookmark.epoch]
+    return tuple(sorted([*kept, bookmark], key=lambda b: b.epoch))
 
 
 def snapshot_nbytes(snapshot: Snapshot) -> int:
@@ -107,6 +125,10 @@ class Timeline:
         self._levels: list[int] = []  # per gap (between kept epochs i and i+1): floor(log2(gap))
         self._level_counts: list[int] = []  # how many gaps each level has
         self._model: object | None = None  # the network ``follow`` saw last
+        # The teacher's marks, in epoch order. Set by whoever owns the session (the window
+        # mirrors its list here, reading a file sets the file's) and kept by ``clear``: a
+        # reset replays the same run, so its marks still say what happens when.
+        self.bookmarks: tuple[Bookmark, ...] = ()
 
     # ------------------------------------------------------------ reading
     def __len__(self) -> int:

@@ -23,7 +23,7 @@ import numpy as np
 
 from ...training import Trainer
 from ...training.sessions import MAX_BYTES, session_to_dict
-from ...training.timeline import Timeline
+from ...training.timeline import Bookmark, Timeline
 from ...training.trainer import Snapshot
 
 PIECE = 1 << 16  # characters or items per json.dumps call: well under a millisecond each
@@ -58,6 +58,7 @@ class _FrozenTimeline:
     model: object
     kept: tuple[Snapshot, ...]
     per_level: int
+    bookmarks: tuple[Bookmark, ...] = ()
 
     def snapshots_of(self, trainer: _FrozenTrainer) -> list[Snapshot]:
         return list(self.kept) if trainer.model is self.model else []
@@ -90,7 +91,9 @@ def capture(trainer: Trainer, timeline: Timeline | None = None) -> SessionCaptur
     )
     kept = None
     if timeline is not None:
-        kept = _FrozenTimeline(trainer.model, tuple(timeline.snapshots_of(trainer)), timeline.per_level)
+        kept = _FrozenTimeline(
+            trainer.model, tuple(timeline.snapshots_of(trainer)), timeline.per_level, timeline.bookmarks
+        )
     return SessionCapture(frozen, kept)
 
 
