@@ -108,7 +108,15 @@ class _Builder:
 def expression_tensor(expression: Expression, leaves: Mapping[str, Tensor]) -> Tensor:
     """The formula built from engine ops on the caller's ``leaves`` (one tensor per variable, any shape
     that broadcasts), for callers that run ``backward()`` themselves (the optimiser race)."""
-    return _Builder(leaves).build(expression.root)
+    return _PlainBuilder(leaves).build(expression.root)
+
+
+class _PlainBuilder(_Builder):
+    """Builds without naming the nodes: no graph is shown, and naming (writing each part's formula
+    back as text) took half of an optimiser race's time."""
+
+    def name(self, tensor: Tensor, node: Node, kind: str = "op") -> Tensor:
+        return tensor
 
 
 def _leaves(expression: Expression, values: Mapping[str, object], grad: bool) -> dict[str, Tensor]:

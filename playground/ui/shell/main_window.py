@@ -33,6 +33,7 @@ from ..plots.activation_view import ActivationView
 from ..plots.boundary_view import BoundaryView
 from ..plots.gradients import GradientPlot
 from ..plots.loss import LossPlot
+from ..race import RaceFeature, install_race
 from ..recipes import install_recipes
 from ..regions import RegionsFeature, install_regions
 from ..session.canvas import CanvasController
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
     help_menu: HelpMenu
     graph: GraphFeature
     regions: RegionsFeature
+    race: RaceFeature
 
     def __init__(
         self,
@@ -181,6 +183,7 @@ class MainWindow(QMainWindow):
         install_transforms(self)  # View > Transforms: the plane carried stage by stage
         install_landscape(self)  # View > Landscape: the loss on a slice of weight space
         self.regions = install_regions(self)  # View > Regions: the linear regions of a ReLU network
+        self.race = install_race(self)  # View > Optimiser race: four optimisers down one hill
         self.graph = install_graph(self)
 
     # ------------------------------------------------------ extension points
