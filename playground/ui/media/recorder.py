@@ -23,16 +23,18 @@ import os
 import time
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QToolButton
 
 from .capture import even_size, fit_frame, grab, plots_area, rgb_array
+from .overlay import CORNERS, InputTracker, Overlay, overlay_text, widget_mapper
 from .video import QUEUE_FRAMES, VideoWriter, missing_video_support
 
 FRAME_RATES = (10, 15, 24, 30)
 AREAS = {"plots": "Plots area", "window": "Whole window"}
 FORMAT_TITLES = {"mp4": "MP4 video", "gif": "GIF animation"}
+OVERLAY_TITLES = {"off": "No caption box", **{corner: corner.replace("-", " ").capitalize() for corner in CORNERS}}
 CLOSE_WAIT_S = 10.0  # closing the window waits this long at most for recordings to be saved
 # Grabbing the window paints every widget again on the GUI thread (20 to 80 ms for a whole
 # 1280x720 window here): capture at most this share of the time, so that input and drawing keep
@@ -238,6 +240,11 @@ class RecordingControls(QObject):
         self.fps = 30
         movies = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
         self.folder = movies if movies and os.path.isdir(movies) else os.path.expanduser("~")
+        # Burnt into the grabbed frames, never drawn on the window: the caption box (off until a
+        # corner is chosen) and the pointer marks (cursor, click ripples, shortcut names).
+        self.overlay = Overlay(None)
+        self.show_pointer = True
+        self.tracker = InputTracker(parent=self)
         self.recorder = Recorder(self.grab_area, self)
         self.recorder.ticked.connect(self._show_clock)
         self.recorder.stopping.connect(self._stopping)
@@ -264,10 +271,26 @@ class RecordingControls(QObject):
 
     # ------------------------------------------------------------ capture
     def grab_area(self) -> QImage:
-        """The chosen area as it is on screen now."""
-        if self.area == "window":
-            return grab(self.window)
-        return grab(*plots_area(self.window))
+        """The chosen area as it is on screen now, with the overlay burnt in."""
+        widget, rect = (self.window, self.window.rect()) if self.area == "window" else plots_area(self.window)
+        image = grab(widget, rect)
+        if self.overlay.corner is None and not self.show_pointer:
+            return image
+        scale = image.width() / max(1, rect.width())  # frame pixels per window pixel (the screen's density)
+        marks = None
+        if self.show_pointer:
+            marks = self.tracker.marks(widget_mapper(widget, rect, scale), QRectF(image.rect()))
+        caption, info = overlay_text(self.window)
+        return self.overlay.burn(image, caption, info, scale, marks)
+
+    @property
+    def overlay_corner(self) -> str:
+        """Where recordings show the caption box: one of overlay.CORNERS, or "off"."""
+        return self.overlay.corner or "off"
+
+    @overlay_corner.setter
+    def overlay_corner(self, corner: str) -> None:
+        self.overlay.corner = None if corner == "off" else corner
 
     # ------------------------------------------------------------ actions
     def toggle(self) -> None:
@@ -284,8 +307,11 @@ class RecordingControls(QObject):
         try:
             if path is None:
                 path = reserved = reserve_path(self.folder, default_video_name(self.area, self.format))
+            if self.show_pointer:
+                self.tracker.start()
             self.recorder.start(path, self.fps)
         except (OSError, ValueError) as exc:
+            self.tracker.stop()
             if reserved is not None:
                 _remove_quietly(reserved)  # the empty file reserve_path made for this recording
             self.window.session.message.emit("error", f"Cannot record to {path or self.folder}: {exc}")
@@ -299,6 +325,7 @@ class RecordingControls(QObject):
         """Stop recording; its path. The file is finished in the background (the status bar
         says when it is saved)."""
         path = self.recorder.stop()
+        self.tracker.stop()
         self._show_state()
         return path
 
@@ -332,6 +359,7 @@ class RecordingControls(QObject):
         self.window.statusBar().showMessage(f"Recording saved: {path} ({frames} frames, {seconds:.1f} s{busy})", 30000)
 
     def _failed(self, message: str) -> None:
+        self.tracker.stop()
         self._show_state()
         if self.window.statusBar().currentMessage().startswith("Finishing the recording"):
             self.window.statusBar().clearMessage()  # it will not be saved: the banner says why
@@ -344,6 +372,12 @@ class RecordingControls(QObject):
         self._choices(menu, "Record", AREAS, "area")
         self._choices(menu, "Format", FORMAT_TITLES, "format")
         self._choices(menu, "Frame rate", {fps: f"{fps} frames/s" for fps in FRAME_RATES}, "fps")
+        self._choices(menu, "Caption, epoch, learning rate and loss", OVERLAY_TITLES, "overlay_corner")
+        pointer = menu.addAction("Show the cursor, clicks and shortcuts")
+        pointer.setObjectName("record-pointer")
+        pointer.setCheckable(True)
+        pointer.setChecked(self.show_pointer)
+        pointer.toggled.connect(lambda on: setattr(self, "show_pointer", on))
         menu.addSeparator()
         menu.addAction("Save recordings in…", self._choose_folder)
         return menu
