@@ -59,6 +59,10 @@ COLUMN_WIDTH = (200, 380)  # px, least and most
 POSITIVE, NEGATIVE = "#0072B2", "#E69F00"  # edge colours: the palette's blue and orange
 WARNING = "#D55E00"  # the palette's vermillion: a layer with unhealthy gradients
 DEAD = "#8C8C8C"  # the cross over a dead unit
+# The emphasised unit or weight (``NetworkView.highlight_unit``): the palette's reddish purple, apart
+# from the edges' blue and orange and the warning vermillion; a wide faint glow under a solid core.
+EMPHASIS = {False: "#B0457F", True: "#E08CC0"}  # light theme, dark theme
+_EMPHASIS_PENS = ((9.0, 90), (3.5, 255))  # (width px, alpha) of the glow, then of the core
 EDGE_WIDTH = (0.5, 3.0)  # px: the thinnest and the widest edge of a layer
 _WIDTH_LEVELS = 12  # edge widths are quantised so a few pens serve every edge
 _HOVER_REACH = 4  # px around the mouse in which an edge counts as hovered
@@ -214,6 +218,8 @@ class NetworkDiagram(QGraphicsView):
         self._selected: tuple[int, int] | None = None
         self._highlight: np.ndarray | None = None  # the inspected point, ringed on every map
         self._pens: list[QPen] = []
+        self._emphasis: tuple[int, ...] | None = None  # ("unit" column, unit) or (layer, i, j): see emphasise
+        self._glow: list[QGraphicsPathItem] = []
         self.paint_seconds = 0.0  # how long the last paint took (the edges are most of it)
         self._restyle()
 
@@ -258,6 +264,21 @@ class NetworkDiagram(QGraphicsView):
         """Where the inspected point's ring is on a unit's map, in viewport pixels (None: no ring)."""
         ring = self._nodes[column][unit].rings[-1]
         return self.mapFromScene(ring.rect().center()) if ring.isVisible() else None
+
+    def emphasise(self, target: tuple[int, ...] | None) -> None:
+        """Outline one unit ``(column, unit)`` or one weight ``(layer, i, j)`` (``layer`` from 1) with a
+        glow in the emphasis colour; None: nothing. A target the network does not have draws nothing."""
+        self._emphasis = None if target is None else tuple(int(v) for v in target)
+        self._draw_emphasis()
+
+    @property
+    def emphasis(self) -> tuple[int, ...] | None:
+        """The unit ``(column, unit)`` or weight ``(layer, i, j)`` emphasised now, if any."""
+        return self._emphasis
+
+    def emphasis_shape(self) -> QPainterPath:
+        """The emphasis glow's centre line in scene coordinates (empty when nothing is shown)."""
+        return self._glow[0].path() if self._glow and self._glow[0].isVisible() else QPainterPath()
 
     @property
     def frame(self) -> Frame | None:
@@ -331,6 +352,11 @@ class NetworkDiagram(QGraphicsView):
         for column in self._nodes:
             for node in column:
                 scene.addItem(node)
+        self._glow = [QGraphicsPathItem() for _ in _EMPHASIS_PENS]
+        for z, glow in enumerate(self._glow):
+            glow.setZValue(3 + z)  # over the maps and the edges
+            glow.hide()
+            scene.addItem(glow)
         self._inputs_key = None
         self._images = [np.zeros((n, 1, 1, 4), np.uint8) for n in sizes]
         self._dead = [np.zeros(n, bool) for n in sizes]
@@ -378,6 +404,30 @@ class NetworkDiagram(QGraphicsView):
                 item.setPos(x - box.width(), y - box.height() / 2)
         for c, outline in enumerate(self._outlines):
             outline.setRect(QRectF(*g.column_rect(c, _OUTLINE_PAD)))
+        self._draw_emphasis()
+
+    def _draw_emphasis(self) -> None:
+        """Place the glow on the emphasised unit's frame or along the emphasised weight."""
+        path = QPainterPath()
+        target, sizes = self._emphasis, [len(column) for column in self._nodes]
+        if target is not None and self._geometry is not None:
+            if len(target) == 2 and 0 <= target[0] < len(sizes) and 0 <= target[1] < sizes[target[0]]:
+                pad = 2.5
+                path.addRect(self._nodes[target[0]][target[1]].rect().adjusted(-pad, -pad, pad, pad))
+            elif len(target) == 3 and 1 <= target[0] < len(sizes):
+                layer, i, j = target
+                if 0 <= i < sizes[layer - 1] and 0 <= j < sizes[layer]:
+                    start, end = self._geometry.edge_ends(layer)
+                    path.moveTo(*start[i, j])
+                    path.lineTo(*end[i, j])
+        color = QColor(EMPHASIS[self._dark])
+        for glow, (width, alpha) in zip(self._glow, _EMPHASIS_PENS):
+            color.setAlpha(alpha)
+            pen = QPen(color, width)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            glow.setPen(pen)
+            glow.setPath(path)
+            glow.setVisible(not path.isEmpty())
 
     # -------------------------------------------------------------- drawing
     def _draw_maps(self, frame: Frame) -> None:
@@ -523,7 +573,7 @@ class NetworkDiagram(QGraphicsView):
     def _restyle(self) -> None:
         """Colours for the application palette: the light or the dark plot theme."""
         dark = self.palette().color(self.palette().ColorRole.Base).lightness() < 128
-        self._theme = theme_for(dark)
+        self._theme, self._dark = theme_for(dark), dark
         self.setBackgroundBrush(QBrush(QColor(self._theme.background)))
         self._pens = []
         low, high = EDGE_WIDTH
@@ -542,6 +592,7 @@ class NetworkDiagram(QGraphicsView):
             keys[:] = -1  # every edge takes a new pen at the next frame
         self._restyle_text()
         self.set_selected(self._selected)
+        self._draw_emphasis()
 
     def _restyle_text(self) -> None:
         brush = QBrush(QColor(self._theme.foreground))
@@ -679,6 +730,47 @@ class NetworkView(QObject):
         elif not self._later.isActive():
             self._later.start(int(wait * 1000) + 1)
 
+    # --------------------------------------------------------- emphasis API
+    def highlight_unit(self, layer: int, index: int) -> None:
+        """Emphasise unit ``index`` of ``layer`` in the diagram (a glow around its map).
+
+        ``layer`` counts as ``Trainer.set_parameter``'s does: 0 the first hidden layer,
+        the last the output layer; -1 the inputs (``index`` is then the feature). A
+        layer or unit the drawn network lacks is a ValueError naming it."""
+        sizes = self._sizes()
+        column = _whole("layer", layer, -1, len(sizes) - 2) + 1
+        self.diagram.emphasise((column, _whole("index", index, 0, sizes[column] - 1)))
+
+    def highlight_parameter(self, layer: int, kind: str, index: int | tuple[int, ...]) -> None:
+        """Emphasise one parameter as ``Trainer.set_parameter`` names it: ``kind`` "weight" with
+        ``index`` ``(i, j)``, the weight from unit (or input) ``i`` of the layer below to unit ``j``
+        of weight layer ``layer`` (0 = first hidden layer), drawn as a glow along its edge; or
+        "bias" with ``index`` ``j`` (or ``(j,)``), drawn around unit ``j``, which the bias belongs to."""
+        sizes = self._sizes()
+        column = _whole("layer", layer, 0, len(sizes) - 2) + 1
+        where = tuple(index) if isinstance(index, (tuple, list)) else (index,)
+        if kind == "weight" and len(where) == 2:
+            i = _whole("index i", where[0], 0, sizes[column - 1] - 1)
+            self.diagram.emphasise((column, i, _whole("index j", where[1], 0, sizes[column] - 1)))
+        elif kind == "bias" and len(where) == 1:
+            self.diagram.emphasise((column, _whole("index j", where[0], 0, sizes[column] - 1)))
+        else:
+            raise ValueError(
+                f"highlight_parameter: kind must be 'weight' with an index (i, j) or 'bias' with an index j, "
+                f"got {kind!r} with {index!r}"
+            )
+
+    def clear_highlight(self) -> None:
+        """Remove the emphasis of ``highlight_unit`` or ``highlight_parameter``."""
+        self.diagram.emphasise(None)
+
+    def _sizes(self) -> list[int]:
+        """Units per diagram column (inputs, hidden layers, outputs) of the network shown."""
+        frame = self._frame
+        if frame is None:
+            raise ValueError("highlight: the diagram has not drawn a network yet")
+        return [len(frame.config.features), *frame.config.hidden, frame.weights[-1][0].shape[1]]
+
     def _draw_diagram(self) -> None:
         """Draw the newest frame; if that (with the last paint) took long, the next one waits."""
         start = time.perf_counter()
@@ -725,6 +817,13 @@ class NetworkView(QObject):
         elif not shown:
             # A hidden diagram leaves nothing to click back with: the output map returns.
             self.window.boundary_plot.show_output_map()
+
+
+def _whole(name: str, value: object, low: int, high: int) -> int:
+    """``value`` as a whole number in ``low..high``, else a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise ValueError(f"highlight: {name} must be a whole number in {low}..{high}, got {value!r}")
+    return int(value)
 
 
 def install_network_view(window) -> NetworkView:
