@@ -1,4 +1,4 @@
-"""Benchmarks that print numbers: ``python -m playground.bench engine|training|ui``.
+"""Benchmarks that print numbers: ``python -m playground.bench engine|training|compare|ui``.
 
 Alternatives are timed interleaved in rounds (A, B, A, B, ...) in one process and
 reported as medians and median per-round ratios (see ``playground.timing``); the
@@ -147,6 +147,40 @@ def bench_training() -> None:
             )
 
 
+def bench_compare() -> None:
+    """Nine copies of the default session (seeds 0..8) trained as one batch against nine Trainers."""
+    from .training import Trainer
+    from .training.compare import Comparison
+    from .training.defaults import default_session
+
+    dataset, config = default_session()
+    seeds = range(9)
+    batched = Comparison(dataset, config, "seed", seeds)
+    trainers = [Trainer(dataset, config.replace(seed=seed)) for seed in seeds]
+    one = Trainer(dataset, config)
+    times = interleaved_ms(
+        {
+            "batched": lambda: batched.step(1),
+            "sequential": lambda: [t.step(1) for t in trainers],
+            "one": lambda: one.step(1),
+        },
+        rounds=ROUNDS,
+    )
+    print(
+        f"One epoch of nine copies of the default session ({dataset.n} points, 2-"
+        f"{'-'.join(map(str, config.hidden))}-1 {config.activation}, {config.optimizer}, batch {config.batch_size}; "
+        f"seeds 0..8), interleaved in {ROUNDS} rounds"
+    )
+    print(
+        f"  batched {np.median(times['batched']):.2f} ms   nine Trainers {np.median(times['sequential']):.2f} ms"
+        f"   one Trainer {np.median(times['one']):.2f} ms"
+    )
+    print(
+        f"  nine Trainers / batched: median ratio {median_ratio(times['sequential'], times['batched']):.2f}; "
+        f"batched nine cost {median_ratio(times['batched'], times['one']):.2f} times one"
+    )
+
+
 def bench_ui(seconds: float = 5.0, only: list[str] | None = None) -> None:
     # The UI benchmark lives with the UI, the only layer that may import Qt.
     from .ui.devtools.bench_ui import bench_ui as run
@@ -154,7 +188,7 @@ def bench_ui(seconds: float = 5.0, only: list[str] | None = None) -> None:
     run(seconds, only)
 
 
-BENCHMARKS = {"engine": bench_engine, "training": bench_training, "ui": bench_ui}
+BENCHMARKS = {"engine": bench_engine, "training": bench_training, "compare": bench_compare, "ui": bench_ui}
 
 
 def main(argv: list[str] | None = None) -> int:
