@@ -38,6 +38,8 @@ VIEWS = {
     "plots": "the grid of the four plots",
     "graph": "the computational graph of the first training point's loss, as training changes it",
 }
+# The corners of overlay.CORNERS, spelled here too: the parser is built before Qt is imported.
+OVERLAY_CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 FRAME_TIMEOUT = 120.0  # seconds to wait for the training thread to deliver one frame
 GLOBAL_PALETTE_BYTES = 512 * 2**20  # raw frames ffmpeg may hold to give a GIF one palette
 # Bounds: a 4K frame; an hour of video at 60 frames a second at most.
@@ -199,6 +201,14 @@ def build_parser() -> argparse.ArgumentParser:
     video.add_argument(
         "--presentation", action="store_true", help="presentation mode: larger text, thicker lines, no side panels"
     )
+    video.add_argument(
+        "--overlay",
+        choices=OVERLAY_CORNERS,
+        default=None,
+        metavar="CORNER",
+        help="burn in a box with the lesson caption, the epoch, the learning rate and the loss, at "
+        f"presentation-mode size, in this corner: {', '.join(OVERLAY_CORNERS)} (default: none)",
+    )
     parser.add_argument(
         "--session", metavar="FILE", help="start from a saved session (.playground.json) instead of a preset"
     )
@@ -302,6 +312,7 @@ def _film(
     from ..shell.presentation import set_presentation
     from ..shell.theme import apply_class_palette, apply_theme
     from .capture import rgb_array
+    from .overlay import Overlay, overlay_text
     from .video import VideoWriter
 
     window.show()
@@ -313,6 +324,7 @@ def _film(
     session.replace_session(trainer)
     frame = _current_frame(app, session, interrupted)
     widget, rect = _fit(app, window, args.view, args.size)
+    overlay = Overlay(args.overlay) if args.overlay else None
     total = len(schedule) + hold
     # One palette for the whole GIF halves its size, but ffmpeg holds every frame until the end.
     few = total * args.size[0] * args.size[1] * 3 <= GLOBAL_PALETTE_BYTES
@@ -333,7 +345,10 @@ def _film(
                 frame = _current_frame(app, session, interrupted)
             window.draw_frame(frame)
             app.processEvents()  # lay out the labels the frame changed before painting
-            image = rgb_array(_picture(widget, rect, QSize(*args.size)))
+            picture = _picture(widget, rect, QSize(*args.size))
+            if overlay is not None:  # on the video's frame, not the window: sized for the video
+                picture = overlay.burn(picture, *overlay_text(window), args.size[0] / max(1, rect.width()))
+            image = rgb_array(picture)
             _check(interrupted)
             writer.write(image)
             done += 1
