@@ -4,6 +4,10 @@ In the chapter's notation, layer ``l`` computes ``z(l) = W(l) a(l-1) + b(l)`` an
 ``a(l) = sigma(z(l))``, with ``a(0)`` the input. The last layer's ``z`` is the
 logits; the output head (sigmoid, softmax or identity, see ``losses``) turns it
 into a prediction. With no hidden layers the model is logistic regression.
+
+A hidden layer with a skip connection (``residual``) adds its input to its
+output, ``a(l) = sigma(z(l)) + a(l-1)``: one more engine ``add`` node, so the
+backward pass sends ``dL/da(l)`` down both the layer and the skip by itself.
 """
 
 from __future__ import annotations
@@ -34,7 +38,9 @@ class MLP:
     """``MLP(n_in, hidden, n_out, activation)``: ``hidden`` may be empty.
 
     ``activation`` is one name for every hidden layer or one name per hidden
-    layer. All parameters live in one flat buffer (``self.params``).
+    layer. ``residual`` is empty (no skips) or one flag per hidden layer; a
+    flagged layer must be as wide as its input. All parameters live in one flat
+    buffer (``self.params``).
     """
 
     def __init__(
@@ -46,6 +52,7 @@ class MLP:
         init: str = "xavier",
         seed: int | np.random.Generator = 0,
         dtype: DTypeLike = np.float64,
+        residual: Sequence[bool] = (),
     ) -> None:
         hidden = list(hidden)
         for i, size in enumerate(hidden):
@@ -63,6 +70,7 @@ class MLP:
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         sizes = [n_in, *hidden, n_out]
         self.sizes = [int(s) for s in sizes]
+        self.residual = _check_residual(residual, self.sizes)
         self.layers = [Linear(a, b, init, rng, self.dtype) for a, b in itertools.pairwise(sizes)]
         tensors = [t for layer in self.layers for t in layer.parameters()]
         self.params = FlatParameters(tensors, [t is layer.W for layer in self.layers for t in layer.parameters()])
@@ -89,13 +97,15 @@ class MLP:
         if dropout and rng is None:
             raise ValueError("MLP: dropout needs a random generator (rng) for its masks")
         keep = 1.0 - dropout
-        for layer, name in zip(self.layers[:-1], self.activations):
+        for layer, name, skip in zip(self.layers[:-1], self.activations, self.residual):
             z = layer(a)
-            a = activate(name, z)
+            out = activate(name, z)
             if dropout > 0.0 and rng is not None:  # rng is not None: checked above
                 # Inverted dropout: scale the survivors now so inference needs no change.
-                mask = (rng.random(a.shape) < keep).astype(self.dtype) * (1.0 / keep)
-                a = a * mask
+                mask = (rng.random(out.shape) < keep).astype(self.dtype) * (1.0 / keep)
+                out = out * mask
+            # The skip carries a(l-1) past the layer untouched (dropout masks only the layer's own output).
+            a = out + a if skip else out
             if trace is not None:
                 trace.append(LayerTrace(z, a))
         logits = self.layers[-1](a)
@@ -143,4 +153,20 @@ class MLP:
 
     def __repr__(self) -> str:
         acts = ", ".join(self.activations)
-        return f"MLP({' -> '.join(map(str, self.sizes))}, activations=[{acts}], init={self.init!r})"
+        skips = f", residual={self.residual}" if any(self.residual) else ""
+        return f"MLP({' -> '.join(map(str, self.sizes))}, activations=[{acts}], init={self.init!r}{skips})"
+
+
+def _check_residual(residual: Sequence[bool], sizes: list[int]) -> list[bool]:
+    """One skip flag per hidden layer (all false for an empty ``residual``), widths checked."""
+    hidden = len(sizes) - 2
+    flags = [bool(flag) for flag in residual] if any(residual) else [False] * hidden
+    if len(flags) != hidden:
+        raise ValueError(f"MLP: {len(flags)} residual flags given for {hidden} hidden layers")
+    for layer, flag in enumerate(flags):
+        if flag and sizes[layer] != sizes[layer + 1]:
+            raise ValueError(
+                f"MLP: hidden layer {layer + 1} has a skip connection but {sizes[layer + 1]} units "
+                f"for {sizes[layer]} inputs; a skip needs equal widths"
+            )
+    return flags

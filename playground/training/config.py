@@ -20,7 +20,7 @@ MAX_UNITS = 64
 DTYPES = ("float64", "float32")
 
 # Fields whose change means a different network: the weights are re-initialised.
-ARCHITECTURE_FIELDS = ("hidden", "activation", "features", "standardize", "init", "seed", "dtype")
+ARCHITECTURE_FIELDS = ("hidden", "activation", "residual", "features", "standardize", "init", "seed", "dtype")
 
 
 def _fail(name: str, message: str, value: object) -> NoReturn:
@@ -67,7 +67,9 @@ class TrainingConfig:
     ``hidden`` may be empty (logistic regression). ``activation`` is one name or
     one per hidden layer. ``batch_size`` at least the number of training points
     means full batch. ``patience`` 0 turns early stopping off; ``max_epochs`` 0
-    means no limit. Invalid values raise ValueError naming the field.
+    means no limit. ``residual`` is empty (no skips) or one flag per hidden
+    layer: a flagged layer computes ``a(l) = sigma(W a(l-1) + b) + a(l-1)`` and
+    must be as wide as its input. Invalid values raise ValueError naming the field.
     """
 
     hidden: tuple[int, ...] = (8, 8)
@@ -90,6 +92,7 @@ class TrainingConfig:
     max_epochs: int = 0
     seed: int = 0
     dtype: str = "float64"
+    residual: tuple[bool, ...] = ()
 
     def __post_init__(self) -> None:
         # Lists are accepted for convenience and stored as tuples (hashable, immutable).
@@ -142,6 +145,30 @@ class TrainingConfig:
         _whole("patience", self.patience, 0, 1_000_000)
         _whole("max_epochs", self.max_epochs, 0, 100_000_000)
         _whole("seed", self.seed, 0, 2**32 - 1)
+        object.__setattr__(self, "residual", self._checked_residual())
+
+    def _checked_residual(self) -> tuple[bool, ...]:
+        """``residual`` as a tuple of flags, one per hidden layer, or ``()`` when no layer has a skip.
+
+        All-false flags are stored as ``()``, so "no skip" has one spelling and a
+        later change of ``hidden`` alone stays valid.
+        """
+        flags = self.residual
+        if not isinstance(flags, (list, tuple)) or not all(isinstance(flag, bool) for flag in flags):
+            _fail("residual", "must be a list of true/false flags, one per hidden layer", flags)
+        flags = tuple(flags)
+        if not any(flags):
+            return ()
+        if len(flags) != len(self.hidden):
+            _fail("residual", f"needs one flag per hidden layer ({len(self.hidden)})", list(flags))
+        widths = (len(self.features), *self.hidden)
+        for layer, flag in enumerate(flags):
+            if flag and widths[layer] != widths[layer + 1]:
+                raise ValueError(
+                    f"TrainingConfig.residual: layer {layer + 1} has {widths[layer + 1]} units but its input has "
+                    f"{widths[layer]}; a skip connection needs equal widths"
+                )
+        return flags
 
     @property
     def activations(self) -> tuple[str, ...]:

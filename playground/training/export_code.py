@@ -112,6 +112,7 @@ def _values(trainer: Trainer, flavour: str, weights: str) -> dict[str, Any]:
         "features": repr(list(config.features)),
         "hidden": repr(list(config.hidden)),
         "activations": repr(list(config.activations)),
+        "residual": repr(list(model.residual)),
         "standardize": (
             "None" if standardizer is None else f"({_floats(standardizer.mean)}, {_floats(standardizer.std)})"
         ),

@@ -34,6 +34,7 @@ N_CLASSES = $n_classes
 FEATURES = $features
 HIDDEN = $hidden  # units per hidden layer
 ACTIVATIONS = $activations
+RESIDUAL = $residual  # per hidden layer: True adds the layer's input to its output (a skip connection)
 STANDARDIZE = $standardize  # (mean, std) of each feature over the training points, or None
 
 # -- training ------------------------------------------------------------------------------
@@ -114,9 +115,10 @@ def slope(name, z, a):
 def forward(F, rng=None):
     """The logits for a batch F, and what the backward pass needs of each hidden layer.
 
-    z(l) = a(l-1) W(l) + b(l),  a(l) = sigma(z(l)),  a(0) = F.
+    z(l) = a(l-1) W(l) + b(l),  a(l) = sigma(z(l)),  a(0) = F;
+    a layer with a skip connection adds its input: a(l) = sigma(z(l)) + a(l-1).
     With ``rng`` (training) dropout keeps each hidden unit with probability 1 - DROPOUT
-    and scales the kept ones by 1 / (1 - DROPOUT).
+    and scales the kept ones by 1 / (1 - DROPOUT) (the skip is not dropped).
     """
     a, layers = F, []
     for l, name in enumerate(ACTIVATIONS):
@@ -127,7 +129,8 @@ def forward(F, rng=None):
             keep = 1.0 - DROPOUT
             mask = (rng.random(out.shape) < keep).astype(np.float64) * (1.0 / keep)
         layers.append((a, z, out, mask))
-        a = out if mask is None else out * mask
+        h = out if mask is None else out * mask
+        a = h + a if RESIDUAL[l] else h
     logits = a @ WEIGHTS[-1] + BIASES[-1]
     return logits, layers, a
 
@@ -161,16 +164,18 @@ def backward(g, layers, a_last):
 
     For a layer z = a W + b:  dL/dW = a^T dL/dz,  dL/db = sum of dL/dz over the batch,
     and the layer below gets dL/da = dL/dz W^T.  Through an activation, dL/dz = dL/da * sigma'(z).
+    A skip connection is a second path down: the layer below also gets dL/da(l) itself.
     """
     grad_W, grad_b = [None] * len(WEIGHTS), [None] * len(BIASES)
     grad_W[-1], grad_b[-1] = a_last.T @ g, g.sum(axis=0)
+    g_a = g @ WEIGHTS[-1].T  # dL/da of the last hidden layer
     for l in range(len(ACTIVATIONS) - 1, -1, -1):
         a_in, z, out, mask = layers[l]
-        g = g @ WEIGHTS[l + 1].T  # dL/da(l)
-        if mask is not None:
-            g = g * mask  # only the units dropout kept pass the gradient back (scaled alike)
+        g = g_a if mask is None else g_a * mask  # only the units dropout kept pass the gradient back
         g = g * slope(ACTIVATIONS[l], z, out)  # dL/dz(l)
         grad_W[l], grad_b[l] = a_in.T @ g, g.sum(axis=0)
+        through_layer = g @ WEIGHTS[l].T
+        g_a = through_layer + g_a if RESIDUAL[l] else through_layer  # dL/da(l-1): both paths add up
     return grad_W, grad_b
 
 
@@ -251,18 +256,20 @@ IS_WEIGHT = [i % 2 == 0 for i in range(len(PARAMS))]
 
 
 def forward(F, rng=None):
-    """The logits for a batch F: z(l) = a(l-1) W(l) + b(l), a(l) = sigma(z(l)).
+    """The logits for a batch F: z(l) = a(l-1) W(l) + b(l), a(l) = sigma(z(l)), plus a(l-1)
+    for a layer with a skip connection.
 
     The dropout masks come from numpy's random stream, as in the app, so that both
     draw the same masks.
     """
     a = torch.from_numpy(F)
     for l, name in enumerate(ACTIVATIONS):
-        a = activate(name, a @ PARAMS[2 * l] + PARAMS[2 * l + 1])
+        h = activate(name, a @ PARAMS[2 * l] + PARAMS[2 * l + 1])
         if rng is not None and DROPOUT > 0:
             keep = 1.0 - DROPOUT
-            mask = (rng.random(tuple(a.shape)) < keep).astype(np.float64) * (1.0 / keep)
-            a = a * torch.from_numpy(mask)
+            mask = (rng.random(tuple(h.shape)) < keep).astype(np.float64) * (1.0 / keep)
+            h = h * torch.from_numpy(mask)
+        a = h + a if RESIDUAL[l] else h
     return a @ PARAMS[-2] + PARAMS[-1]
 
 

@@ -41,15 +41,23 @@ class Network:
 
     ``W`` is stored as the engine stores it (rows are inputs), so ``z = a @ W + b``
     for a batch of rows is the chapter's ``z = W a + b`` for one column.
+    ``residual`` is empty or one flag per hidden layer: a flagged layer's ``a`` is
+    ``sigma(z) + a(l-1)``, as in ``nn.MLP``.
     """
 
     weights: tuple[tuple[np.ndarray, np.ndarray], ...]
     activations: tuple[str, ...]
     head: str = "sigmoid"
+    residual: tuple[bool, ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.activations) != len(self.weights) - 1:
             raise ValueError(f"Network: {len(self.activations)} activations for {len(self.weights) - 1} hidden layers")
+        object.__setattr__(self, "residual", skip_flags(self.residual, len(self.activations)))
+        for layer, flag in enumerate(self.residual):
+            W = self.weights[layer][0]
+            if flag and W.shape[0] != W.shape[1]:
+                raise ValueError(f"Network: layer {layer + 1} has a skip but W {W.shape} is not square")
         for i, ((W, b), (W_next, _)) in enumerate(zip(self.weights, self.weights[1:])):
             if W.shape[1] != W_next.shape[0] or b.shape != (W.shape[1],):
                 raise ValueError(
@@ -65,15 +73,20 @@ class Network:
             (np.array(layer.W.data, dtype=np.float64), np.array(layer.b.data, dtype=np.float64))
             for layer in model.layers
         )
-        return cls(weights, tuple(model.activations), trainer.head.name)
+        return cls(weights, tuple(model.activations), trainer.head.name, tuple(model.residual))
 
     @classmethod
     def from_flat(
-        cls, params: np.ndarray, sizes: Sequence[int], activations: Sequence[str], head: str = "sigmoid"
+        cls,
+        params: np.ndarray,
+        sizes: Sequence[int],
+        activations: Sequence[str],
+        head: str = "sigmoid",
+        residual: Sequence[bool] = (),
     ) -> Network:
         """The network whose flat parameter vector (W1, b1, W2, b2, ... as ``FlatParameters``) is ``params``."""
         Ws, bs = unflatten(np.asarray(params, dtype=np.float64)[None], sizes)
-        return cls(tuple((W[0], b[0]) for W, b in zip(Ws, bs)), tuple(activations), head)
+        return cls(tuple((W[0], b[0]) for W, b in zip(Ws, bs)), tuple(activations), head, tuple(residual))
 
     @property
     def sizes(self) -> list[int]:
@@ -89,7 +102,11 @@ class Network:
         with np.errstate(over="ignore", invalid="ignore"):  # diverging weights: inf and NaN are drawn as gaps
             for k, (W, b) in enumerate(self.weights):
                 z = a @ W + b
-                a = activate(self.activations[k], z) if k < len(self.activations) else z
+                if k < len(self.activations):
+                    out = activate(self.activations[k], z)
+                    a = out + a if self.residual[k] else out
+                else:
+                    a = z
                 zs.append(z)
                 acts.append(a)
         return zs, acts
@@ -123,21 +140,38 @@ def batched_logits(
     sizes: Sequence[int],
     activations: Sequence[str],
     dtype: DTypeLike = np.float64,
+    residual: Sequence[bool] = (),
 ) -> np.ndarray:
     """The logits (B, n, k) of the network with each of the ``B`` flat weight vectors ``params`` (B, P)
     on the same ``inputs`` (n, n_in): one batched matrix product per layer, no loop over weight vectors.
 
     ``dtype`` is the precision of the arithmetic: float32 halves the memory traffic
     and numpy's float32 ``tanh`` is vectorised (several times faster than float64's).
+    ``residual`` flags the hidden layers with a skip (``a(l) = sigma(z(l)) + a(l-1)``).
     """
     Ws, bs = unflatten(np.asarray(params, dtype=dtype), sizes)
+    skips = skip_flags(residual, len(activations))
     a: np.ndarray = np.asarray(inputs, dtype=dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         for k, (W, b) in enumerate(zip(Ws, bs)):
             z = np.matmul(a, W)  # (n, in) broadcasts against (B, in, out) on the first layer
             z += b[:, None, :]
-            a = _activate_in_place(activations[k], z) if k < len(activations) else z
+            if k >= len(activations):
+                a = z
+            elif skips[k]:
+                a = _activate_in_place(activations[k], z) + a  # a new array: the skip's a(l-1) is read
+            else:
+                a = _activate_in_place(activations[k], z)
     return a
+
+
+def skip_flags(residual: Sequence[bool], hidden: int) -> tuple[bool, ...]:
+    """One skip flag per hidden layer: ``residual`` itself, or all false for an empty one."""
+    if not any(residual):
+        return (False,) * hidden
+    if len(residual) != hidden:
+        raise ValueError(f"residual: {len(residual)} flags for {hidden} hidden layers")
+    return tuple(bool(flag) for flag in residual)
 
 
 def _activate_in_place(name: str, z: np.ndarray) -> np.ndarray:

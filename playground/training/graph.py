@@ -13,6 +13,10 @@ one vector node per step by default; a layer listed in ``expanded`` is drawn
 unit by unit (``z_j = a_1 w_1j + a_2 w_2j + … + b_j``), with one leaf per weight,
 so each weight's paths to the loss can be followed.
 
+A hidden layer with a skip connection ends in one more ``add`` node,
+``a⁽ˡ⁾ = σ(z⁽ˡ⁾) + a⁽ˡ⁻¹⁾``: ``a⁽ˡ⁻¹⁾`` then feeds two nodes (the layer's
+product and the add), so its gradient is the sum of two shares.
+
 Where the unfused loss cannot be computed (a probability that rounds to exactly
 0 or 1 makes ``log`` infinite) the graph ends in the engine's fused loss
 instead, and ``PointGraph.note`` says why: the reason the trainer fuses it.
@@ -214,9 +218,9 @@ class _Builder:
             bt = self.leaf(b, "parameter", f"b{sup(number)}", layer=index, matrix=("b", index))
             product = self.name(a @ Wt, "op", f"{'x' if index == 0 else 'a' + sup(index)} W{sup(number)}", layer=index)
             z = self.name(product + bt, "op", f"z{sup(number)}", layer=index)
-            if activation is None or activation == "linear":
+            if activation is None:
                 return z
-            return self.name(activate(activation, z), "op", f"a{sup(number)}", layer=index)
+            return self.skip(index, a, self.activated(activation, z, f"a{sup(number)}", index))
         sources = self.as_units(a, index)
         units: list[Tensor] = []
         for j in range(W.shape[1]):
@@ -244,10 +248,27 @@ class _Builder:
             )
             assert total is not None  # a layer has at least one input
             z = self.name(total + bias, "op", f"z{sub(j + 1)}{sup(number)}", layer=index, unit=j)
-            if activation is not None and activation != "linear":
-                z = self.name(activate(activation, z), "op", f"a{sub(j + 1)}{sup(number)}", layer=index, unit=j)
+            if activation is not None:
+                before = sources[j] if self.snapshot.skips[index] else None  # a skip means equal widths
+                z = self.skip(index, before, self.activated(activation, z, f"a{sub(j + 1)}{sup(number)}", index, j))
             units.append(z)
         return units
+
+    def activated(self, activation: str, z: Tensor, label: str, index: int, unit: int | None = None) -> Tensor:
+        """``σ(z)`` as its own node; a linear activation is ``z`` itself."""
+        if activation == "linear":
+            return z
+        # With a skip the activation is only σ(z); the add after it is a⁽ˡ⁾.
+        name = f"σ({self.meta[id(z)].label})" if self.snapshot.skips[index] else label
+        return self.name(activate(activation, z), "op", name, layer=index, unit=unit)
+
+    def skip(self, index: int, before: Tensor | None, out: Tensor) -> Tensor:
+        """``a⁽ˡ⁾ = σ(z⁽ˡ⁾) + a⁽ˡ⁻¹⁾`` for a layer with a skip connection (else ``out`` itself)."""
+        if before is None or not self.snapshot.skips[index]:
+            return out
+        unit = self.meta[id(out)].unit if id(out) in self.meta else None
+        label = f"a{sup(index + 1)}" if unit is None else f"a{sub(unit + 1)}{sup(index + 1)}"
+        return self.name(out + before, "op", label, layer=index, unit=unit)
 
     def as_row(self, a: Tensor | list[Tensor], index: int) -> Tensor:
         """A collapsed layer takes one row: join the units of an expanded layer before it."""

@@ -62,6 +62,12 @@ class PointSnapshot:
     standardized: bool = False  # whether the inputs were standardised before the network
     epoch: int = 0
     training_extras: tuple[str, ...] = ()  # what a training step adds that this pass leaves out
+    residual: tuple[bool, ...] = ()  # empty, or one flag per hidden layer: a(l) = σ(z(l)) + a(l−1)
+
+    @property
+    def skips(self) -> tuple[bool, ...]:
+        """One skip flag per hidden layer (all false without skips)."""
+        return self.residual if any(self.residual) else (False,) * len(self.activations)
 
     @property
     def dtype(self) -> np.dtype:
@@ -101,6 +107,7 @@ def snapshot_model(
         bool(standardized),
         int(epoch),
         tuple(training_extras),
+        tuple(model.residual) if any(model.residual) else (),
     )
 
 
@@ -188,6 +195,7 @@ class LayerInspection:
     z_op: str  # "linear"
     z_parents: tuple[GraphRef, ...]
     a_op: str  # "tanh", ...; "" when a is z itself (linear activation) or the head
+    skip: bool = False  # a hidden layer with a skip connection: a = σ(z) + a⁽ˡ⁻¹⁾ (``a`` is that sum)
 
     @property
     def number(self) -> int:
@@ -280,7 +288,9 @@ def inspect_point(snapshot: PointSnapshot) -> PointInspection:
             # A linear activation returns z itself: one node, so its .grad is both ∂L/∂z and ∂L/∂a.
             a, dL_da = step.a.data[0], _grad(step.a)[0]
             da_dz = local_slope(activation, step.z.data[0])
-            a_op = "" if step.a is step.z else step.a.op  # z's own op is the layer's "linear"
+            # With a skip, a is the add node σ(z) + a⁽ˡ⁻¹⁾; σ(z) is its first parent.
+            sigma = step.a.parents[0] if model.residual[index] else step.a
+            a_op = "" if sigma is step.z else sigma.op  # z's own op is the layer's "linear"
             names.setdefault(id(step.a), ("a", number))
         layers.append(
             LayerInspection(
@@ -300,6 +310,7 @@ def inspect_point(snapshot: PointSnapshot) -> PointInspection:
                 step.z.op,
                 tuple(names[id(p)] for p in step.z.parents),
                 a_op,
+                not is_output and model.residual[index],
             )
         )
     output = layers[-1]
@@ -324,7 +335,9 @@ def local_slope(activation: str, z: np.ndarray) -> np.ndarray:
 def _scratch_model(snapshot: PointSnapshot) -> MLP:
     """A fresh MLP with the snapshot's weights, so nothing of the live model is touched."""
     sizes = snapshot.sizes
-    model = MLP(sizes[0], sizes[1:-1], sizes[-1], list(snapshot.activations), dtype=snapshot.dtype)
+    model = MLP(
+        sizes[0], sizes[1:-1], sizes[-1], list(snapshot.activations), dtype=snapshot.dtype, residual=snapshot.residual
+    )
     model.params.load_data(np.concatenate([part.reshape(-1) for pair in snapshot.weights for part in pair]))
     return model
 
@@ -379,12 +392,17 @@ class PathTerm:
 
     When the next layer is the output, its ``∂a_k/∂z_k · ∂L/∂a_k`` is the head's
     fused ``∂L/∂z_k``: then ``local`` is None and ``upstream`` is that ``∂L/∂z_k``.
+
+    A ``skip`` term is the path along the next layer's skip connection: ``a_j``
+    itself is added into ``a_j`` of the next layer, so ``∂a_j⁽ˡ⁺¹⁾/∂a_j⁽ˡ⁾ = 1``
+    (``weight`` 1, ``local`` None) and ``upstream`` is that unit's ``∂L/∂a``.
     """
 
     unit: int
     weight: float
     local: float | None
     upstream: float
+    skip: bool = False
 
     @property
     def value(self) -> float:
@@ -496,5 +514,7 @@ def explain(inspection: PointInspection, weight: WeightId) -> WeightChain:
         paths = tuple(
             PathTerm(k, float(after.W[j, k]), float(after.da_dz[k]), float(after.dL_da[k])) for k in range(after.units)
         )
+        if after.skip:  # the next layer adds a_j to its own unit j: one more path, with slope 1
+            paths += (PathTerm(j, 1.0, None, float(after.dL_da[j]), skip=True),)
     assert layer.da_dz is not None and layer.dL_da is not None  # so has this one, a hidden layer too
     return WeightChain(**base, da_dz=float(layer.da_dz[j]), dL_da=float(layer.dL_da[j]), paths=paths)

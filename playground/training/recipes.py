@@ -3,7 +3,8 @@
     spiral n=300 noise=0.1 seed=0 test=0.3 | 16,16 tanh | adam lr=0.03 batch=32
 
 Three parts separated by ``|``: the dataset (the generator and its options),
-the network (hidden layer sizes, ``none`` for no hidden layer, and the
+the network (hidden layer sizes, ``none`` for no hidden layer, a ``+`` after
+the size of a layer with a skip connection, as in ``16,16+``, and the
 activation, one or one per layer), and the training (the optimiser, the
 learning rate and the batch size). After those, each part lists only the
 settings that differ from ``TrainingConfig``'s defaults, under the config's own
@@ -35,12 +36,13 @@ MAX_RECIPE = 2000
 
 _DEFAULTS = TrainingConfig()
 # The parts always written, in order; everything else only when it is not the default.
-_ALWAYS = ("hidden", "activation", "optimizer", "lr", "batch_size")
+_ALWAYS = ("hidden", "activation", "residual", "optimizer", "lr", "batch_size")
 _NETWORK = ("features", "standardize", "init", "seed", "dtype")
 # Every other field belongs to training (momentum, l1, l2, weight_decay, dropout, the schedule,
 # patience, max_epochs, and any field added later), so a recipe never drops a setting.
 _TRAINING = tuple(f.name for f in dataclasses.fields(TrainingConfig) if f.name not in (*_ALWAYS, *_NETWORK))
 _RENAMED = {"batch_size": "batch"}  # the recipe's shorter word for a config field
+SKIP_MARK = "+"  # after a layer's size: that layer has a skip connection (``16,16+``)
 _DATASET_WORDS = {
     "n": "n",
     "noise": "noise",
@@ -74,9 +76,15 @@ def recipe_of(dataset_spec: DatasetSpec | None, config: TrainingConfig) -> str:
         data.append(f"classes={spec.classes}")
     data += [f"n={spec.n}", f"noise={_number(spec.noise)}", f"seed={spec.seed}", f"test={_number(spec.test_fraction)}"]
     activation = config.activation if isinstance(config.activation, str) else ",".join(config.activation)
-    network = [",".join(map(str, config.hidden)) or "none", activation, *_extras(config, _NETWORK)]
+    network = [_layers(config), activation, *_extras(config, _NETWORK)]
     training = [config.optimizer, f"lr={_number(config.lr)}", f"batch={config.batch_size}", *_extras(config, _TRAINING)]
     return " | ".join(" ".join(words) for words in (data, network, training))
+
+
+def _layers(config: TrainingConfig) -> str:
+    """The hidden layers' sizes, ``16,16+`` (a skip on layer 2), or ``none``."""
+    skips = config.residual or (False,) * len(config.hidden)
+    return ",".join(f"{size}{SKIP_MARK if skip else ''}" for size, skip in zip(config.hidden, skips)) or "none"
 
 
 def _extras(config: TrainingConfig, fields: tuple[str, ...]) -> list[str]:
@@ -135,7 +143,7 @@ def parse_recipe(text: str) -> tuple[DatasetSpec, TrainingConfig]:
     try:
         config = TrainingConfig(**fields)
     except (TypeError, ValueError) as exc:
-        part = "network" if _field_of(str(exc)) in ("hidden", "activation", *_NETWORK) else "training"
+        part = "network" if _field_of(str(exc)) in ("hidden", "activation", "residual", *_NETWORK) else "training"
         raise ValueError(f"recipe: {part} part: {exc}") from None
     return spec, config
 
@@ -231,7 +239,9 @@ def _network(words: list[str], part: str, fields: dict[str, Any]) -> None:
             f"such as '16,16 tanh' (or 'none linear' for no hidden layer)"
         )
     sizes = [] if words[0] == "none" else words[0].split(",")
-    fields["hidden"] = tuple(_whole(size, "layer size", where) for size in sizes)
+    skips = tuple(size.endswith(SKIP_MARK) for size in sizes)
+    fields["hidden"] = tuple(_whole(size.removesuffix(SKIP_MARK), "layer size", where) for size in sizes)
+    fields["residual"] = skips if any(skips) else ()
     names = words[1].split(",")
     fields["activation"] = names[0] if len(names) == 1 else tuple(names)
     _settings(_options(words[2:], part, "network"), _NETWORK, where, fields)

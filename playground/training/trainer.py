@@ -261,6 +261,7 @@ class Trainer:
             cfg.init,
             seed=cfg.seed,
             dtype=np.dtype(cfg.dtype),
+            residual=cfg.residual,
         )
         self.optimizer = nn.make_optimizer(cfg.optimizer, self.model.params, cfg.lr, cfg.momentum, cfg.weight_decay)
         # Where each layer's biases sit in the flat gradient: a unit whose bias gets no

@@ -255,7 +255,16 @@ def test_from_dict_validates_values():
 
 # ------------------------------------------------------------------ architecture_changes
 def test_architecture_fields_are_the_documented_ones():
-    assert set(ARCHITECTURE_FIELDS) == {"hidden", "activation", "features", "standardize", "init", "seed", "dtype"}
+    assert set(ARCHITECTURE_FIELDS) == {
+        "hidden",
+        "activation",
+        "residual",
+        "features",
+        "standardize",
+        "init",
+        "seed",
+        "dtype",
+    }
 
 
 def test_hyperparameter_changes_are_not_architecture_changes():

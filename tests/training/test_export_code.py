@@ -55,6 +55,21 @@ def test_full_batch_sgd_for_100_epochs_gives_the_trainers_loss_curve(tmp_path):
     assert curves["train_loss"][-1] < curves["train_loss"][0]  # it did learn
 
 
+def test_full_batch_sgd_with_skip_connections_gives_the_trainers_loss_curve(tmp_path):
+    dataset, config = default_session()
+    config = config.replace(hidden=(6, 6, 6), residual=(False, True, True), optimizer="sgd", lr=0.1)
+    trainer = Trainer(dataset, config.replace(batch_size=dataset.n))
+    script = export_script(trainer, "numpy", "initial")
+    assert "RESIDUAL = [False, True, True]" in script
+    curves = _run(script, tmp_path, 100)
+    trainer.step(100)
+    _assert_same_curves(curves, trainer)
+    # Without the skips the same weights train differently: the script does use them.
+    plain = Trainer(dataset, config.replace(batch_size=dataset.n, residual=()))
+    plain.step(100)
+    assert abs(plain.history.array("train_loss")[-1] - curves["train_loss"][-1]) > 1e-4
+
+
 SESSIONS = {
     "adam, mini-batches, dropout, L1, L2, decay, step schedule": (
         make_dataset("spiral", n=200, noise=0.1, seed=1, test_fraction=0.25),
@@ -100,6 +115,20 @@ SESSIONS = {
             batch_size=32,
             init="uniform",
             features=("x1", "x2", "x2^2", "sin(x1)"),
+        ),
+    ),
+    "skip connections, dropout, adam": (
+        make_dataset("circle", n=120, noise=0.1, seed=6, test_fraction=0.2),
+        TrainingConfig(
+            hidden=(2, 6, 6),
+            residual=(True, False, True),
+            activation=("tanh", "relu", "tanh"),
+            optimizer="adam",
+            lr=0.02,
+            batch_size=16,
+            dropout=0.1,
+            l2=1e-3,
+            seed=2,
         ),
     ),
     "no hidden layer, early stopping": (
