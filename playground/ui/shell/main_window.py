@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 from ...data import MAX_CLASSES
 from ...training import TrainingConfig
 from ...training.defaults import DEFAULT_CONFIG, DEFAULT_NOISE, DEFAULT_PRESET, default_session
+from ..compare import CompareFeature, install_compare
 from ..diagram.network_diagram import NetworkView, install_network_view
 from ..files.file_controller import FileController, install_files
 from ..graph.graph_feature import GraphFeature, install_graph
+from ..help import Explanations, install_explanations
 from ..inspection.chain_rule import ChainRuleInspector, install_chain_rule
 from ..landscape import install_landscape
 from ..panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
@@ -109,8 +111,10 @@ class MainWindow(QMainWindow):
     network_view: NetworkView
     help_menu: HelpMenu
     graph: GraphFeature
+    explanations: Explanations
     regions: RegionsFeature
     race: RaceFeature
+    compare: CompareFeature
 
     def __init__(
         self,
@@ -184,7 +188,9 @@ class MainWindow(QMainWindow):
         install_landscape(self)  # View > Landscape: the loss on a slice of weight space
         self.regions = install_regions(self)  # View > Regions: the linear regions of a ReLU network
         self.race = install_race(self)  # View > Optimiser race: four optimisers down one hill
+        self.compare = install_compare(self)  # View > Compare: copies differing in one setting, side by side
         self.graph = install_graph(self)
+        self.explanations = install_explanations(self)  # a "?" on every view (last: after the docks)
 
     # ------------------------------------------------------ extension points
     MENU_ORDER = ("&File", "&Edit", "&View", "&Train", "&Help")

@@ -1,0 +1,163 @@
+"""``install_compare(window)``: View > Compare, copies of the session trained side by side.
+
+The copies are built from the session's dataset and configuration (the GUI
+thread's truth) and trained in a ``CompareThread``; the main session's worker
+is not touched until the person promotes a copy. Promoting is one undo step: a
+``ConfigCommand`` that swaps whole networks (``Trainer.capture`` and
+``restore_state``, as an architecture change does), so Undo brings back the
+old network with its weights, epoch and history.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout
+
+from ...data import Dataset
+from ...training.compare import CopyResult
+from ..session.commands import ConfigCommand
+from ..session.config_changes import changed_fields
+from .compare_thread import CompareThread
+from .compare_view import CompareView, parse_values
+
+if TYPE_CHECKING:
+    from ..shell.host import WindowHost
+
+
+class PromoteCommand(ConfigCommand):
+    """Make a compared copy the session: always a swap of whole networks (even when only
+    the learning rate differs), with the copy's trained state ready for the new side."""
+
+    def __init__(self, window: WindowHost, result: CopyResult) -> None:
+        session = window.session
+        old = session.config
+        super().__init__(
+            session, old, result.config, f"Use compared copy ({result.label})", changed_fields(old, result.config)
+        )
+        self.rebuilds = True
+        self.states["new"] = (result.state, [], None)
+
+
+class CompareFeature(QObject):
+    """The Compare window, its View-menu entry, the training thread and promotion."""
+
+    def __init__(self, window: WindowHost) -> None:
+        super().__init__(window)
+        self._window = window
+        self.view = CompareView()
+        self.dialog = QDialog(window, objectName="compareDialog")  # type: ignore[call-overload]
+        self.dialog.setWindowTitle("Compare runs")
+        self.dialog.setWindowFlag(Qt.WindowType.Window, True)
+        layout = QVBoxLayout(self.dialog)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.view)
+        self.dialog.resize(1100, 640)
+        self.action = window.menu("&View").addAction("Compare…")
+        self.action.setObjectName("compareAction")
+        self.action.setToolTip("Train copies of the session that differ in one setting, side by side")
+        self.action.triggered.connect(self.open)
+        self.thread: CompareThread | None = None
+        self._dataset: Dataset | None = None
+        self.view.start.clicked.connect(self.start)
+        self.view.stop.clicked.connect(self.stop)
+        for tile in self.view.tiles:
+            tile.promote.connect(self.promote)
+        self.dialog.finished.connect(lambda _: self.stop())
+        window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    def open(self) -> None:
+        """Show the Compare window (non-modal: the main window goes on working)."""
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.isRunning()
+
+    def start(self) -> None:
+        """Train copies of the session as it is now; a bad value is named in the status line."""
+        self.stop()
+        view, session = self.view, self._window.session
+        try:
+            values = parse_values(view.variable_name, view.values.text())
+            # Validated here, in the GUI thread, so a bad value is named before any thread starts.
+            from ...training.compare import variant_configs
+
+            variant_configs(session.config, view.variable_name, values)
+        except ValueError as error:
+            view.status.setText(str(error))
+            return
+        self._dataset = session.dataset
+        view.clear()
+        thread = CompareThread(session.dataset, session.config, view.variable_name, values, view.epochs.value())
+        thread.progress.connect(self._show)
+        thread.failed.connect(view.status.setText)
+        thread.finished.connect(self._finished)
+        self.thread = thread
+        view.start.setEnabled(False)
+        view.stop.setEnabled(True)
+        view.status.setText(f"Training {len(values)} copies…")
+        thread.start_training()
+
+    def stop(self) -> None:
+        """End the training thread (within one epoch) and keep what it trained."""
+        thread = self.thread
+        if thread is not None:
+            thread.stop()
+            self._finished()
+
+    def _show(self, results: list[CopyResult]) -> None:
+        if self._dataset is None:
+            return
+        self.view.show_results(results, self._dataset)
+        epoch = max((r.epoch for r in results), default=0)
+        if self.running:
+            self.view.status.setText(f"Training {len(results)} copies: epoch {epoch}")
+
+    def _finished(self) -> None:
+        view = self.view
+        view.start.setEnabled(True)
+        view.stop.setEnabled(False)
+        if view.results and not view.status.text().startswith("Compare failed"):
+            epoch = max(r.epoch for r in view.results)
+            view.status.setText(
+                f"{len(view.results)} copies trained for {epoch} epochs. "
+                "“Use this one” makes a copy the main session (Edit > Undo brings the old one back)."
+            )
+
+    def promote(self, index: int) -> None:
+        """Make copy ``index`` the main session, as one undoable step."""
+        session = self._window.session
+        if self.running:
+            self.view.status.setText("Stop the training first, then pick the copy to use.")
+            return
+        if index >= len(self.view.results):
+            return
+        if session.dataset is not self._dataset:
+            self.view.status.setText("The data changed since these copies trained: press Start to train them again.")
+            return
+        result = self.view.results[index]
+        session.pause()
+        session.undo_stack.push(PromoteCommand(self._window, result))
+        session.message.emit(
+            "info",
+            f"The session is now the compared copy {result.label} (epoch {result.epoch}); "
+            "Undo brings the old one back.",
+        )
+        self.view.status.setText(f"The main session is now copy {index + 1} ({result.label}).")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            self.stop()  # closing the window ends the thread
+        return False
+
+
+def install_compare(window: WindowHost) -> CompareFeature:
+    """Add View > Compare… to ``window``."""
+    return CompareFeature(window)

@@ -1,0 +1,224 @@
+"""``CompareView``: what varies and its values, Start/Stop, the copies' boundaries as small
+multiples (3 x 3) with their test accuracies, and their loss curves overlaid in one plot."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QImage, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...data import Dataset
+from ...training.compare import MAX_COPIES, VARIABLES, CopyResult
+from ...training.numbers import format_number
+from ..plots.colors import class_rgb, probability_image, value_image
+from ..plots.style import ThemedPlot
+
+PIXELS_PER_CELL = 3  # each grid cell of a copy's picture is this many screen pixels (nearest, no blur)
+DEFAULT_VALUES = {
+    "seed": "0, 1, 2, 3, 4, 5, 6, 7, 8",
+    "lr": "0.001, 0.003, 0.01, 0.03, 0.1, 0.3",
+    "activation": "tanh, relu, sigmoid, leaky_relu, linear",
+    "optimizer": "sgd, momentum, nesterov, adam",
+    "width": "2, 4, 8, 16, 32",
+}
+NAMES = {"seed": "Seed", "lr": "Learning rate", "activation": "Activation", "optimizer": "Optimizer", "width": "Width"}
+# Nine colours told apart on both themes (Okabe-Ito and two more), one per copy in legend order.
+CURVE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C8C8C", "#F0E442", "#7B3294")
+
+
+def parse_values(variable: str, text: str) -> list[object]:
+    """The comma-separated values typed for ``variable``; ValueError naming the value that is not one."""
+    items = [item.strip() for item in text.replace(";", ",").split(",") if item.strip()]
+    values: list[object] = []
+    for k, item in enumerate(items):
+        try:
+            if variable in ("seed", "width"):
+                values.append(int(item))
+            elif variable == "lr":
+                values.append(float(item))
+            else:
+                values.append(item)
+        except ValueError:
+            kind = "a whole number" if variable in ("seed", "width") else "a number"
+            raise ValueError(f"{NAMES[variable]} value {k + 1} ({item!r}) is not {kind}") from None
+    return values
+
+
+def picture(result: CopyResult, dataset: Dataset, background: tuple[int, int, int]) -> np.ndarray:
+    """The copy's boundary as RGBA (r, r, 4), top row the highest x2 (as the plane is shown)."""
+    r = len(result.grid_axis)
+    if result.grid_output.ndim == 2:
+        colors = class_rgb(dataset.class_colors)
+        rgba = probability_image(result.grid_output.reshape(r, r, -1), colors, background)
+    else:
+        values = result.grid_output.reshape(r, r)
+        finite = values[np.isfinite(values)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        rgba = value_image(values, low, high if high > low else low + 1.0, background)
+    return np.ascontiguousarray(rgba[::-1])
+
+
+def score_text(result: CopyResult, dataset: Dataset) -> str:
+    """ "test 93%" (classification) or "test RMSE 0.12" (regression), from the test points if any."""
+    metric, where = result.test_metric, "test"
+    if not math.isfinite(metric):
+        metric, where = result.train_metric, "train"
+    if not math.isfinite(metric):
+        return "not trained yet"
+    if dataset.task == "classification":
+        return f"{where} {100 * metric:.0f}%"
+    return f"{where} RMSE {format_number(metric)}"
+
+
+class CopyTile(QWidget):
+    """One copy: its boundary picture, its name and score, and a button that promotes it."""
+
+    promote = Signal(int)
+
+    def __init__(self, index: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.image: np.ndarray | None = None  # the RGBA drawn (tests compare it with the predictions)
+        self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="comparePicture")
+        self.caption = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="compareCaption")
+        self.button = QPushButton("Use this one", objectName="comparePromote")
+        self.button.setToolTip(
+            "Make this copy the main session (its weights, epoch and history); Undo brings back the old one"
+        )
+        self.button.clicked.connect(lambda: self.promote.emit(self.index))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(2)
+        layout.addWidget(self.picture)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.button)
+
+    def show_copy(self, result: CopyResult, dataset: Dataset, background: tuple[int, int, int], color: str) -> None:
+        self.image = picture(result, dataset, background)
+        h, w = self.image.shape[:2]
+        qimage = QImage(self.image.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+        pixmap = QPixmap.fromImage(qimage).scaled(
+            w * PIXELS_PER_CELL,
+            h * PIXELS_PER_CELL,
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.FastTransformation,
+        )
+        self.picture.setPixmap(pixmap)
+        status = "" if result.status == "ok" else f" · {result.status}"
+        self.caption.setText(
+            f"<span style='color:{color}'>■</span> {result.label} · {score_text(result, dataset)}{status}"
+        )
+        self.caption.setToolTip(result.message or f"epoch {result.epoch}")
+        self.setVisible(True)
+
+
+class CompareView(QWidget):
+    """The controls, the 3 x 3 small multiples and the overlaid loss curves (the feature wires them)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.variable = QComboBox(objectName="compareVariable")
+        for key, text in NAMES.items():
+            self.variable.addItem(text, key)
+            self.variable.setItemData(self.variable.count() - 1, f"Vary {VARIABLES[key]}", Qt.ItemDataRole.ToolTipRole)
+        self.variable.setToolTip("The one setting the copies differ in; everything else is the session's")
+        self.values = QLineEdit(DEFAULT_VALUES["seed"], objectName="compareValues")
+        self.values.setToolTip(f"Comma-separated values, one copy each (at most {MAX_COPIES})")
+        self.epochs = QSpinBox(objectName="compareEpochs")
+        self.epochs.setRange(1, 100_000)
+        self.epochs.setValue(300)
+        self.epochs.setSuffix(" epochs")
+        self.epochs.setToolTip("How many epochs every copy trains, from its initial weights")
+        self.start = QPushButton("Start", objectName="compareStart")
+        self.start.setToolTip("Train the copies side by side (one batch where their shapes agree)")
+        self.stop = QPushButton("Stop", objectName="compareStop")
+        self.stop.setEnabled(False)
+        self.status = QLabel("Pick what varies, then Start.", objectName="compareStatus")
+        self.status.setWordWrap(True)
+        self.variable.currentIndexChanged.connect(lambda _: self.values.setText(DEFAULT_VALUES[self.variable_name]))
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Vary"))
+        controls.addWidget(self.variable)
+        controls.addWidget(self.values, 1)
+        controls.addWidget(self.epochs)
+        controls.addWidget(self.start)
+        controls.addWidget(self.stop)
+        self.tiles = [CopyTile(k) for k in range(MAX_COPIES)]
+        grid = QGridLayout()
+        grid.setSpacing(4)
+        for k, tile in enumerate(self.tiles):
+            grid.addWidget(tile, k // 3, k % 3)
+            tile.setVisible(False)
+        tiles = QWidget(objectName="compareTiles")
+        tiles.setLayout(grid)
+        self.loss_plot = ThemedPlot("compareLoss", {"bottom": "epoch", "left": "training loss"})
+        self.loss_plot.setLogMode(y=True)
+        self.legend = self.loss_plot.addLegend(offset=(-10, 10))
+        self.curves: list[pg.PlotDataItem] = []
+        body = QHBoxLayout()
+        body.addWidget(tiles, 0)
+        body.addWidget(self.loss_plot, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.status)
+        layout.addLayout(body, 1)
+        self.results: list[CopyResult] = []
+        self._dataset: Dataset | None = None
+
+    @property
+    def variable_name(self) -> str:
+        return str(self.variable.currentData())
+
+    def background(self) -> tuple[int, int, int]:
+        """The pictures' background: the palette's base colour (the plots' background in either theme)."""
+        color = self.palette().color(QPalette.ColorRole.Base)
+        return color.red(), color.green(), color.blue()
+
+    def clear(self) -> None:
+        """Forget the copies shown (a new comparison starts)."""
+        self.results = []
+        for tile in self.tiles:
+            tile.setVisible(False)
+            tile.image = None
+        for curve in self.curves:
+            self.loss_plot.removeItem(curve)
+        self.curves = []
+        self.legend.clear()
+
+    def show_results(self, results: Sequence[CopyResult], dataset: Dataset) -> None:
+        """Draw every copy: its picture and score, and its loss curve."""
+        self.results, self._dataset = list(results), dataset
+        background = self.background()
+        if len(self.curves) != len(results):
+            self.clear()
+            self.results = list(results)
+            for k, result in enumerate(results):
+                curve = self.loss_plot.plot(pen=pg.mkPen(CURVE_COLORS[k], width=2), name=result.label)
+                self.curves.append(curve)
+        for k, result in enumerate(results):
+            self.tiles[k].show_copy(result, dataset, background, CURVE_COLORS[k])
+            losses = result.losses
+            epochs = np.arange(1, len(losses) + 1, dtype=np.float64)
+            keep = np.isfinite(losses) & (losses > 0)
+            self.curves[k].setData(epochs[keep], losses[keep])
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        # A theme switch changes the palette: redraw the pictures on the new background.
+        if event.type() == QEvent.Type.PaletteChange and self.results and self._dataset is not None:
+            self.show_results(self.results, self._dataset)
+        super().changeEvent(event)

@@ -1,0 +1,148 @@
+"""View > Compare in the real window: nine copies trained in a thread, drawn as small multiples and
+loss curves, one promoted to be the session (and undone), and Stop ends the thread."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from playground.data import make_dataset
+from playground.training import Trainer, TrainingConfig
+from playground.ui.compare.compare_view import PIXELS_PER_CELL, picture
+from playground.ui.shell.main_window import MainWindow
+
+CONFIG = TrainingConfig(hidden=(6,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(make_dataset("xor", n=120, noise=0.0, seed=0, test_fraction=0.25), CONFIG)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
+    yield w
+    w.close()
+
+
+def _train(qtbot, window, epochs: int) -> None:
+    feature = window.compare
+    view = feature.view
+    window.findChild(type(feature.action), "compareAction").trigger()
+    assert feature.dialog.isVisible()
+    view.epochs.setValue(epochs)
+    qtbot.mouseClick(view.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not feature.running and view.start.isEnabled(), timeout=30000)
+
+
+def _state(session) -> tuple:
+    return session.run_in_worker(
+        lambda t: (t.config, t.model.params.data.copy(), t.epoch, json.dumps(t.history.to_dict()))
+    )
+
+
+def test_nine_copies_are_drawn_from_their_own_predictions(window, qtbot):
+    _train(qtbot, window, 12)
+    view = window.compare.view
+    assert len(view.results) == 9
+    shown = [tile for tile in view.tiles if tile.isVisible()]
+    assert len(shown) == 9
+    dataset = window.session.dataset
+    for k, (tile, result) in enumerate(zip(view.tiles, view.results)):
+        assert result.label == f"seed {k}" and result.epoch == 12
+        # The copy equals training it alone, and the picture is drawn from its predictions.
+        alone = Trainer(dataset, CONFIG.replace(seed=k))
+        alone.step(12)
+        np.testing.assert_allclose(result.losses, alone.history.array("train_loss"), atol=1e-10)
+        expected = picture(result, dataset, view.background())
+        image = tile.picture.pixmap().toImage()
+        r = len(result.grid_axis)
+        assert (image.width(), image.height()) == (r * PIXELS_PER_CELL, r * PIXELS_PER_CELL)
+        for row, col in ((0, 0), (5, 40), (24, 24), (47, 3), (30, 47)):
+            pixel = image.pixelColor(col * PIXELS_PER_CELL + 1, row * PIXELS_PER_CELL + 1)
+            assert (pixel.red(), pixel.green(), pixel.blue()) == tuple(expected[row, col, :3])
+        assert "test" in tile.caption.text() and "%" in tile.caption.text()
+        # One loss curve per copy, in the legend, with the copy's losses.
+        x, y = view.curves[k].getData()
+        np.testing.assert_allclose(10**y, result.losses)  # the plot keeps log10 of a log axis
+    assert len(view.legend.items) == 9
+    pictures = {tile.image.tobytes() for tile in view.tiles}
+    assert len(pictures) > 1  # the seeds learn different boundaries
+
+
+def test_promote_makes_the_session_the_copy_and_undo_brings_the_old_one_back(window, qtbot):
+    session = window.session
+    session.step(3)
+    qtbot.waitUntil(lambda: session.latest_frame.epoch == 3, timeout=5000)
+    before = _state(session)
+    _train(qtbot, window, 8)
+    view = window.compare.view
+    chosen = view.results[4]
+    qtbot.mouseClick(view.tiles[4].button, Qt.MouseButton.LeftButton)
+    assert session.config == chosen.config and session.config.seed == 4
+    after = _state(session)
+    np.testing.assert_array_equal(after[1], chosen.state.params)
+    assert after[2] == 8
+    assert session.undo_stack.undoText() == "Use compared copy (seed 4)"
+    session.undo_stack.undo()
+    back = _state(session)
+    assert back[0] == before[0] and back[2:] == before[2:]
+    np.testing.assert_array_equal(back[1], before[1])
+    session.undo_stack.redo()
+    np.testing.assert_array_equal(_state(session)[1], chosen.state.params)
+
+
+def test_a_learning_rate_copy_is_promoted_as_a_whole_network(window, qtbot):
+    view = window.compare.view
+    view.variable.setCurrentIndex(view.variable.findData("lr"))
+    view.values.setText("0.01, 0.1")
+    _train(qtbot, window, 5)
+    qtbot.mouseClick(view.tiles[1].button, Qt.MouseButton.LeftButton)
+    assert window.session.config.lr == 0.1
+    np.testing.assert_array_equal(_state(window.session)[1], view.results[1].state.params)
+
+
+def test_stop_during_training_ends_the_thread(window, qtbot):
+    feature = window.compare
+    view = feature.view
+    feature.open()
+    view.epochs.setValue(100_000)
+    qtbot.mouseClick(view.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(view.results), timeout=10000)  # a progress report arrived: it trains
+    assert feature.running and view.stop.isEnabled()
+    qtbot.mouseClick(view.stop, Qt.MouseButton.LeftButton)
+    assert not feature.running and feature.thread.isFinished()
+    assert view.start.isEnabled() and not view.stop.isEnabled()
+    assert 0 < max(r.epoch for r in view.results) < 100_000
+
+
+def test_closing_the_window_stops_the_thread(window, qtbot):
+    feature = window.compare
+    feature.open()
+    feature.view.epochs.setValue(100_000)
+    qtbot.mouseClick(feature.view.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: feature.running, timeout=5000)
+    window.close()
+    assert not feature.running
+
+
+@pytest.mark.parametrize(
+    "variable,text,message",
+    [
+        ("seed", "0, x", "Seed value 2 ('x') is not a whole number"),
+        ("lr", "0.1, inf", "lr"),
+        ("seed", "", "at least one"),
+    ],
+)
+def test_bad_values_are_named_and_nothing_starts(window, qtbot, variable, text, message):
+    feature = window.compare
+    view = feature.view
+    feature.open()
+    view.variable.setCurrentIndex(view.variable.findData(variable))
+    view.values.setText(text)
+    qtbot.mouseClick(view.start, Qt.MouseButton.LeftButton)
+    assert message in view.status.text()
+    assert feature.thread is None
