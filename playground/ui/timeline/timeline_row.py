@@ -5,19 +5,46 @@ The slider spans epoch 0 to the live epoch and moves only between epochs whose
 snapshot the timeline kept (older epochs are thinned): dragging snaps to the
 nearest kept one, the arrow keys and page clicks go to the next kept one in
 their direction. The label always names the epoch shown.
+
+Bookmarks (bookmarks.py) show as ticks on the slider; a click on a tick, or the
+Bookmarks button's menu (also Train > Bookmarks), jumps to its epoch.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QMouseEvent, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSlider, QStyle, QStyleOptionSlider, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFocusEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSlider,
+    QStyle,
+    QStyleOptionSlider,
+    QToolButton,
+    QWidget,
+)
 
-from ...training.timeline import nearest_kept
+from ...training.timeline import MAX_BOOKMARK_CAPTION, nearest_kept
 from ..panels.form import blocked, icon_button, readable, tip
 from ..session.session_model import SessionModel
 from ..session.worker import Frame
+from .bookmarks import BookmarkList
 
 TIPS = {
     "slider": "Drag to look back at the network as it was at an earlier epoch (training pauses). "
@@ -27,7 +54,12 @@ TIPS = {
     "live": "Show the live network again (the latest epoch); training stays paused until you press Play.",
     "continue": "Go back to the epoch shown and train on from it: the later epochs are dropped, "
     "and training from here gives exactly what it gave the first time (same seed).",
+    "bookmarks": "Bookmarks: mark the epoch shown with a caption (Ctrl+B), jump to a mark, or remove one. "
+    "Marks show as ticks on the slider; click a tick to jump there.",
 }
+# Ticks in an amber that reads on the light and the dark groove alike.
+_TICK_COLOR = "#E08A00"
+_TICK_HIT = 6  # px either side of a tick that a click counts as on it
 
 # Viewing the past must be unmistakable, also in a recording: the label turns amber (dark
 # text on pale amber: 7.4:1). Colours through the palette, not a style sheet: a widget with
@@ -46,6 +78,8 @@ class _TimelineSlider(QSlider):
     The window's Right shortcut (step one epoch) would otherwise take the arrow keys
     from the focused slider, and a click beside the handle would only page.
     """
+
+    markClicked = Signal(int)  # the epoch of the bookmark tick clicked
 
     _KEYS = frozenset(
         {
@@ -70,7 +104,56 @@ class _TimelineSlider(QSlider):
             return True
         return super().event(event)
 
+    marks: tuple[int, ...] = ()  # bookmarked epochs, drawn as ticks
+
+    def mark_x(self, epoch: int) -> int:
+        """The x (in the slider) of the handle's centre at ``epoch``: where its tick is drawn."""
+        option = QStyleOptionSlider()
+        self.initStyleOption(option)
+        control = QStyle.ComplexControl.CC_Slider
+        handle = self.style().subControlRect(control, option, QStyle.SubControl.SC_SliderHandle, self)
+        groove = self.style().subControlRect(control, option, QStyle.SubControl.SC_SliderGroove, self)
+        span = max(groove.width() - handle.width(), 1)
+        value = min(max(epoch, self.minimum()), self.maximum())
+        offset = QStyle.sliderPositionFromValue(self.minimum(), self.maximum(), value, span, option.upsideDown)
+        return groove.x() + handle.width() // 2 + offset
+
+    def visible_marks(self) -> list[int]:
+        """The bookmarked epochs within the slider's range (later ones are not trained yet)."""
+        return [e for e in self.marks if self.minimum() <= e <= self.maximum() and self.maximum() > self.minimum()]
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self.visible_marks():
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = QColor(_TICK_COLOR)
+        painter.setPen(QPen(color.darker(130), 1))
+        painter.setBrush(color)
+        size = max(4, self.height() // 5)
+        for epoch in self.visible_marks():
+            x = self.mark_x(epoch)
+            # A small flag below the groove, pointing up at the epoch, clear of the handle.
+            bottom = self.height() - 1
+            painter.drawPolygon(
+                QPolygonF([QPointF(x, bottom - size), QPointF(x - size * 0.7, bottom), QPointF(x + size * 0.7, bottom)])
+            )
+        painter.end()
+
+    def mark_at(self, x: float) -> int | None:
+        """The bookmarked epoch whose tick is within ``_TICK_HIT`` px of ``x``, if any."""
+        near = [(abs(self.mark_x(e) - x), e) for e in self.visible_marks()]
+        near = [item for item in near if item[0] <= _TICK_HIT]
+        return min(near)[1] if near else None
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if event.button() == Qt.MouseButton.LeftButton:
+            mark = self.mark_at(event.position().x())
+            if mark is not None:
+                self.markClicked.emit(mark)
+                event.accept()
+                return
         if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
             option = QStyleOptionSlider()
             self.initStyleOption(option)
@@ -96,6 +179,23 @@ class _TimelineSlider(QSlider):
             self.setSliderDown(False)
 
 
+class _CaptionEdit(QLineEdit):
+    """The bookmark caption field: closes on Esc or when the focus goes elsewhere."""
+
+    epoch = 0  # the epoch the caption is for
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape:
+            self.hide()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:  # its own context menu keeps it open
+            self.hide()
+
+
 class TimelineRow(QWidget):
     """A slider over the kept epochs, the shown epoch, "Back to live" and "Continue from here".
 
@@ -108,6 +208,7 @@ class TimelineRow(QWidget):
         self.setObjectName("timelineRow")
         readable(self)
         self.model = model
+        self.bookmarks = BookmarkList(model)
         self._kept = np.zeros(1, dtype=np.int64)  # kept epochs from the latest frame
         self._shown = 0  # the epoch the plots show (or were asked to show)
         self._asked: int | None = None  # the epoch the person picked, when it was thinned away
@@ -130,14 +231,35 @@ class TimelineRow(QWidget):
         )
         self.live_button.clicked.connect(self._go_live)
         self.continue_button.clicked.connect(lambda: self.model.continue_from(self._shown))
+        self.add_bookmark_action = QAction("Add &Bookmark…", self)
+        self.add_bookmark_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.add_bookmark_action.setToolTip("Mark the epoch shown with a caption, as a tick on the timeline.")
+        self.add_bookmark_action.setStatusTip(self.add_bookmark_action.toolTip())
+        self.add_bookmark_action.triggered.connect(lambda checked=False: self.ask_bookmark())
+        self.bookmark_menu = QMenu("B&ookmarks", self)
+        self.bookmark_menu.aboutToShow.connect(self._fill_bookmark_menu)
+        self.bookmark_button = self._button(
+            "timelineBookmarkButton", "Bookmarks", QStyle.StandardPixmap.SP_DialogYesButton, TIPS["bookmarks"]
+        )
+        self.bookmark_button.setMenu(self.bookmark_menu)
+        self.bookmark_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.slider.markClicked.connect(self.jump_to)
+        self.bookmarks.changed.connect(self._bookmarks_changed)
+        self.caption_edit = _CaptionEdit(self)
+        self.caption_edit.setObjectName("bookmarkCaption")
+        self.caption_edit.setMaxLength(MAX_BOOKMARK_CAPTION)
+        self.caption_edit.returnPressed.connect(self._caption_entered)
+        self.caption_edit.hide()
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 0)
         layout.addWidget(tip(QLabel("timeline", self), TIPS["slider"]))
         layout.addWidget(self.slider, 1)
+        layout.addWidget(self.caption_edit, 1)
         layout.addWidget(self.label)
         layout.addWidget(self.live_button)
         layout.addWidget(self.continue_button)
+        layout.addWidget(self.bookmark_button)
         self._show_state()
 
     def _button(self, name: str, text: str, icon: QStyle.StandardPixmap, tooltip: str) -> QToolButton:
@@ -241,6 +363,87 @@ class TimelineRow(QWidget):
         self._asked = None
         self.model.back_to_live()
 
+    # ------------------------------------------------------------ bookmarks
+    @property
+    def shown_epoch(self) -> int:
+        """The epoch the plots show (the live one, or the past one being viewed)."""
+        return self._shown if self._viewing else self.live_epoch
+
+    def jump_to(self, epoch: int) -> None:
+        """Show ``epoch`` (a bookmark's): the live network at the live epoch, else the kept
+        epoch nearest it; an epoch not trained yet says so."""
+        live = self.live_epoch
+        if epoch > live:
+            self.model.message.emit("info", f"Epoch {epoch} is not trained yet (the live epoch is {live}).")
+            return
+        self._asked = None
+        if epoch == live:
+            self._viewing = False
+            self._shown = live
+            self.model.back_to_live()
+        else:
+            self._shown = nearest_kept(self._kept, epoch)
+            self._viewing = True
+            self.model.view_epoch(epoch)
+        self._show_state()
+
+    def ask_bookmark(self) -> QLineEdit:
+        """Ask for a caption for the epoch shown, in a field that opens in the row (nothing is
+        blocked: training and the plots go on); Enter adds the bookmark, Esc or clicking
+        elsewhere closes it. Returns the field."""
+        epoch = self.shown_epoch
+        existing = self.bookmarks.at(epoch)
+        edit = self.caption_edit
+        edit.epoch = epoch
+        edit.setPlaceholderText(f"Caption for epoch {epoch}: what happens here? (Enter adds, Esc cancels)")
+        edit.setText(existing.caption if existing else "")
+        edit.show()
+        edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        edit.selectAll()
+        return edit
+
+    def _caption_entered(self) -> None:
+        edit = self.caption_edit
+        if edit.isVisible() and self.bookmarks.add(edit.epoch, edit.text()):
+            edit.hide()
+
+    def _fill_bookmark_menu(self) -> None:
+        fill_bookmark_menu(self.bookmark_menu, self)
+
+    def _bookmarks_changed(self, items: tuple) -> None:
+        self.slider.marks = tuple(b.epoch for b in items)
+        self.slider.setToolTip(TIPS["slider"] + "".join(f"\n• epoch {b.epoch}: {b.caption}" for b in items[:12]))
+        self.slider.update()
+
+
+def fill_bookmark_menu(menu: QMenu, row: TimelineRow) -> None:
+    """Fill ``menu`` with Add Bookmark…, one entry per bookmark (jumps there) and a
+    Remove Bookmark submenu."""
+    menu.clear()
+    for old in menu.findChildren(QMenu, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        old.deleteLater()  # the Remove submenu of the last time
+    menu.addAction(row.add_bookmark_action)
+    items = row.bookmarks.items
+    if not items:
+        empty = menu.addAction("No bookmarks yet")
+        empty.setEnabled(False)
+        return
+    menu.addSeparator()
+    for mark in items:
+        jump = menu.addAction(_entry_text(mark.epoch, mark.caption))
+        jump.setToolTip(mark.caption)
+        jump.triggered.connect(lambda checked=False, epoch=mark.epoch: row.jump_to(epoch))
+    remove = QMenu("&Remove Bookmark", menu)  # owned by the menu, not by this function's name
+    menu.addMenu(remove)
+    for mark in items:
+        action = remove.addAction(_entry_text(mark.epoch, mark.caption))
+        action.triggered.connect(lambda checked=False, epoch=mark.epoch: row.bookmarks.remove(epoch))
+
+
+def _entry_text(epoch: int, caption: str) -> str:
+    short = caption if len(caption) <= 50 else caption[:49] + "…"
+    return f"Epoch {epoch}: {short}".replace("&", "&&")
+
 
 def install_timeline(window) -> TimelineRow:
     """Add the timeline row under the plots of ``window`` (a MainWindow), with the
@@ -248,6 +451,12 @@ def install_timeline(window) -> TimelineRow:
     row = TimelineRow(window.session, window)
     window.add_bottom_row(row)
     window.add_frame_view(row.show_frame)
+    train = window.menu("&Train")
+    train.addSeparator()
+    train.addAction(row.add_bookmark_action)
+    window.addAction(row.add_bookmark_action)  # Ctrl+B also with the menu bar hidden
+    jump_menu = train.addMenu("B&ookmarks")
+    jump_menu.aboutToShow.connect(lambda: fill_bookmark_menu(jump_menu, row))
 
     def mark(frame: Frame) -> None:
         epoch = frame.epoch if frame.viewing else None
