@@ -10,6 +10,7 @@ from ...data import Dataset
 from ...data.edits import Clear
 from ...data.generators import DATASET_NAMES, describe, takes_classes, task_of
 from ...training.defaults import DEFAULT_POINTS
+from ..gallery.preset_picker import show_thumbnails
 from ..session.session_model import SessionModel
 from ..session.tools import TOOLS, ToolState
 from .class_selector import ClassSelector
@@ -99,6 +100,7 @@ class DataPanel(Section):
         self.preset = self.add_row("Preset", choice_combo(presets, TIPS["preset"]))
         select_data(self.preset, preset)
         self._add_custom_item()
+        self.preset_picker = show_thumbnails(self.preset)  # a picture of each preset's data
         self.noise = wheel_safe(tip(QSlider(Qt.Orientation.Horizontal), TIPS["noise"]))
         self.noise.setRange(0, 100)
         self.noise.setSingleStep(5)
