@@ -1,0 +1,127 @@
+"""The "?" on every view: each view has one, a click opens its explanation and picture, nothing overlaps."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QGroupBox, QLabel, QWidget
+from tutorial_window import window  # noqa: F401 - the fixture
+
+from playground.ui.help.explanations import VIEWS, ExplanationPopup
+from playground.ui.help.pictures import PICTURES
+from playground.ui.help.texts import EXPLANATIONS
+from playground.ui.shell.theme import apply_theme
+
+# The views of the window today; a feature that is removed must take its entry away on purpose.
+EXPECTED = {
+    "boundary",
+    "activation",
+    "loss",
+    "gradients",
+    "network",
+    "data",
+    "network_panel",
+    "training",
+    "transport",
+    "timeline",
+    "chain_rule",
+    "graph",
+    "transforms",
+    "landscape",
+    "regions",
+    "race",
+}
+
+
+def test_every_view_has_a_text_that_names_it_and_a_picture():
+    assert {view.key for view in VIEWS} == set(EXPLANATIONS) == set(PICTURES)
+    for key, explanation in EXPLANATIONS.items():
+        assert explanation.title and explanation.paragraphs
+        assert all(paragraph.strip() for paragraph in explanation.paragraphs), key
+        # The text names what it explains ("Gradient norms" -> "gradient", "NETWORK panel" -> "network").
+        first_word = explanation.title.split()[0].lower()
+        assert first_word in explanation.html.lower().replace("<b>", "").replace("</b>", ""), key
+        assert 150 <= len(explanation.html) <= 1200, key  # short, but more than a tooltip
+
+
+def test_the_features_text_says_what_x1_x2_and_sin_x1_are():
+    text = EXPLANATIONS["network_panel"].html
+    for word in ("x1", "x2", "sin x1", "coordinates"):
+        assert word in text
+
+
+def test_every_view_in_the_window_has_a_question_mark(window):
+    buttons = window.explanations.buttons
+    assert set(buttons) == EXPECTED
+    for key, button in buttons.items():
+        assert button.text() == "?" and button.objectName() == f"explain_{key}"
+        assert EXPLANATIONS[key].title in button.toolTip()
+    # Where each one sits: in its plot's header, beside the title.
+    header = window.findChild(QLabel, "boundaryTitle").parentWidget()
+    assert buttons["boundary"].parentWidget() is header
+    assert buttons["data"].parentWidget() is window.data_panel
+    assert isinstance(buttons["training"].parentWidget(), QGroupBox)
+    assert buttons["chain_rule"].parentWidget().objectName() == "chainRuleHeader"
+    assert isinstance(buttons["landscape"].parentWidget(), QDockWidget)
+
+
+@pytest.mark.parametrize("key", ["loss", "network_panel", "timeline"])
+def test_clicking_the_question_mark_shows_the_explanation(window, qtbot, key):
+    button = window.explanations.buttons[key]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    popup = window.findChild(ExplanationPopup)
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    assert popup.key == key
+    assert EXPLANATIONS[key].title in popup.title.text()
+    assert popup.text.text() == EXPLANATIONS[key].html
+    # The picture is drawn: more than the background colour.
+    image = popup.picture.pixmap().toImage()
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}
+    assert len(colours) > 5
+    # Below the button and whole on the screen.
+    assert popup.geometry().top() >= button.mapToGlobal(QPoint(0, 0)).y()
+    assert QApplication.primaryScreen().availableGeometry().contains(popup.frameGeometry())
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    assert not popup.isVisible()
+
+
+def _visible_rect(widget: QWidget, window) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_question_marks_overlap_nothing_at_1280x720(window, qtbot, theme):
+    apply_theme(window, theme)
+    window.resize(1280, 720)
+    qtbot.wait(100)
+    for key, button in window.explanations.buttons.items():
+        if not button.isVisibleTo(window) or button.window() is not window:
+            continue  # in a hidden dock (View menu), or a floating one
+        rect = _visible_rect(button, window)
+        assert window.rect().contains(rect), key
+        assert button.width() >= 12 and button.height() >= 12, key
+        parent = button.parentWidget()
+        assert parent.rect().contains(QRect(button.pos(), button.size())), key  # not clipped by its header
+        for sibling in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if sibling is button or not sibling.isVisibleTo(window) or sibling.isWindow():
+                continue
+            if isinstance(sibling, QLabel) and not sibling.text():
+                continue
+            assert not QRect(sibling.pos(), sibling.size()).intersects(QRect(button.pos(), button.size())), (
+                key,
+                sibling.objectName() or type(sibling).__name__,
+            )
+
+
+def test_a_group_box_question_mark_stays_on_the_title_line(window, qtbot):
+    panel = window.data_panel
+    button = window.explanations.buttons["data"]
+    qtbot.wait(50)
+    rows = [
+        w
+        for w in panel.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        if w is not button and w.isVisibleTo(panel) and not w.isWindow()
+    ]
+    top_row = min(w.geometry().top() for w in rows)
+    assert button.geometry().bottom() < top_row + 2  # above the first row of the form
+    assert button.geometry().right() <= panel.width()
