@@ -20,7 +20,7 @@ import numpy as np
 
 from ..data.dataset import DOMAIN
 from .forward import Network, activate
-from .planes import Plane, exact_plane, output_plane, pca_plane
+from .planes import Plane, class_edges_in_plane, exact_plane, logits_in_plane, output_plane, pca_plane
 from .trainer import Trainer
 
 PROJECTIONS = ("output", "pca")
@@ -83,8 +83,9 @@ def trainer_stages(trainer: Trainer, X: np.ndarray) -> list[Stage]:
 class StageProjector:
     """Chooses one plane per stage from the first stages it sees and keeps them.
 
-    ``mode`` is ``"output"`` (the stage feeding a one-unit output layer is drawn
-    in the output-aligned plane, other wide stages by principal directions) or
+    ``mode`` is ``"output"`` (the wide stage feeding the output layer is drawn in
+    the output-aligned plane, for a sigmoid unit or a softmax, other wide stages
+    by principal directions) or
     ``"pca"`` (every wide stage by principal directions). The planes are kept
     until ``refit()`` or until the network's layer sizes change.
     """
@@ -108,9 +109,10 @@ class StageProjector:
     def _fit(self, stage: Stage, network: Network) -> Plane:
         if stage.dim <= 2:
             return exact_plane(stage.dim, "x" if stage.kind == "input" else stage.label[0])
-        W_out = network.weights[-1][0]
-        if self.mode == "output" and feeds_output(stage, network) and W_out.shape[1] == 1:
-            return output_plane(W_out[:, 0], stage.values)
+        if self.mode == "output" and feeds_output(stage, network):
+            # One sigmoid unit: along its weights; softmax: the logit-difference directions (exact
+            # for up to three classes, see planes.py).
+            return output_plane(network.weights[-1][0], stage.values)
         return pca_plane(stage.values)
 
 
@@ -143,6 +145,22 @@ def decision_line(network: Network, stage: Stage, plane: Plane) -> tuple[np.ndar
     if W.shape[1] != 1 or not feeds_output(stage, network) or W.shape[0] != plane.dim:
         return None
     return plane.basis @ W[:, 0], float(plane.origin @ W[:, 0] + b[0])
+
+
+def decision_segments(
+    network: Network, stage: Stage, plane: Plane, rect: tuple[float, float, float, float]
+) -> np.ndarray | None:
+    """For ``stage`` drawn on ``plane``, when it feeds a classifying output layer: the edges between
+    the classes' regions inside ``rect = (u0, v0, u1, v1)``, as ``(m * 2, 2)`` endpoint pairs (one pair
+    for a sigmoid unit's line). Exact where the plane holds the class-separating directions (``is_exact``).
+    None for other stages and for a regression output."""
+    W, b = network.weights[-1]
+    if network.head == "identity" or not feeds_output(stage, network) or W.shape[0] != plane.dim:
+        return None
+    A, c = logits_in_plane(W, b, plane)
+    if A.shape[1] == 1:  # a sigmoid is a softmax over the logits (0, z): the same regions
+        A, c = np.column_stack([np.zeros(2), A]), np.array([0.0, c[0]])
+    return class_edges_in_plane(A, c, rect)
 
 
 def network_on_features(

@@ -132,3 +132,50 @@ def test_a_frames_probe_gives_the_network_on_raw_features_standardisation_includ
     np.testing.assert_allclose(stages[0].values, compute_features(X, names))  # the raw features
     np.testing.assert_allclose(stages[1].values, probe.z[0], atol=1e-9)
     np.testing.assert_allclose(stages[-1].values, probe.a[-1], atol=1e-9)
+
+
+@pytest.mark.parametrize("classes", [3, 2])
+def test_softmax_output_plane_is_exact_and_its_edges_classify_every_point(classes: int) -> None:
+    """For k classes the decision between i and j is linear in the last hidden layer; with k <= 3 the
+    logit-difference directions span at most a plane, so the regions drawn on it are the network's."""
+    from playground.training.planes import classes_in_plane, is_exact, logits_in_plane
+    from playground.training.transforms import decision_segments
+
+    name = "blobs" if classes == 3 else "spiral"
+    trainer = Trainer(
+        make_dataset(name, n=150, noise=0.3, seed=1, classes=classes),
+        TrainingConfig(hidden=(8, 6), activation="relu"),
+    )
+    trainer.step(8)
+    network = Network.from_trainer(trainer)
+    if classes == 2:  # two classes train a sigmoid; force a softmax head of two logits
+        W, b = network.weights[-1]
+        network = Network(
+            (*network.weights[:-1], (np.column_stack([-W[:, 0], W[:, 0]]) / 2, np.array([0.0, 0.0]))),
+            network.activations,
+            "softmax",
+        )
+    points, _ = grid_points(40, (-6.0, 6.0))
+    stages = network_stages(network, trainer.features(points))
+    projector = StageProjector("output")
+    coords = projector.project(stages, network)
+    feeding = next(i for i, s in enumerate(stages) if s.kind == "activation" and s.layer == 2)
+    plane = projector.planes[feeding]
+    W, b = network.weights[-1]
+    assert plane.labels == (
+        ("output direction 1", "output direction 2") if classes == 3 else ("output direction", "main other direction")
+    )
+    assert is_exact(W, plane) and np.ptp(coords[feeding], axis=0).min() > 0  # a plane, not a line
+    A, c = logits_in_plane(W, b, plane)
+    drawn = classes_in_plane(A, c, coords[feeding])
+    np.testing.assert_array_equal(drawn, network.logits(trainer.features(points)).argmax(axis=1))
+    assert len(set(drawn)) > 1
+    # The drawn edges lie where two classes' logits tie and beat the others.
+    uv = coords[feeding]
+    rect = (*uv.min(axis=0), *uv.max(axis=0))
+    edges = decision_segments(network, stages[feeding], plane, rect)
+    assert edges is not None and len(edges)
+    logits = edges @ A + c
+    top2 = np.sort(logits, axis=1)[:, -2:]
+    np.testing.assert_allclose(top2[:, 0], top2[:, 1], atol=1e-8)
+    assert decision_segments(network, stages[feeding - 1], projector.planes[feeding - 1], rect) is None

@@ -121,3 +121,24 @@ def test_hidden_dock_draws_nothing(qtbot):
     trainer = Trainer(make_dataset("vshape", n=30, seed=0), TrainingConfig(hidden=(3,)))
     host.views[0](_frame(trainer))
     assert feature.view.coords == []
+
+
+def test_softmax_draws_the_edges_between_the_classes_on_the_exact_output_plane(shown):
+    from playground.training.planes import is_exact, logits_in_plane
+
+    host, feature = shown
+    trainer = Trainer(make_dataset("blobs", n=90, noise=0.3, seed=0), TrainingConfig(hidden=(6, 5)))
+    host.views[0](_frame(trainer))
+    view = feature.view
+    stage = len(view.labels) - 2  # a(2), which feeds the softmax's logits z(3)
+    assert view.labels[stage] == "a(2) = tanh(z(2))"
+    view.set_stage(stage)
+    network = Network.from_trainer(trainer)
+    W, b = network.weights[-1]
+    plane = feature.projector.planes[stage]
+    assert is_exact(W, plane)
+    A, c = logits_in_plane(W, b, plane)
+    x, y = view.decision_item.getData()
+    assert len(x) >= 4 and len(x) % 2 == 0  # the edges of three regions, as endpoint pairs
+    top2 = np.sort(np.column_stack([x, y]) @ A + c, axis=1)[:, -2:]
+    np.testing.assert_allclose(top2[:, 0], top2[:, 1], atol=1e-6)  # each end: two classes tie on top

@@ -23,7 +23,8 @@ from ...training.forward import Network
 from ...training.transforms import (
     Stage,
     StageProjector,
-    decision_line,
+    decision_segments,
+    feeds_output,
     grid_lines,
     network_on_features,
     network_stages,
@@ -107,19 +108,17 @@ class TransformsFeature(QObject):
     def _decision(
         self, stages: list[Stage], network: Network, coords: list[np.ndarray]
     ) -> tuple[int, np.ndarray] | None:
-        """The output's decision line across the stage that feeds the output, over its points' extent."""
+        """The edges between the output's classes across the stage that feeds the output (a line for a
+        sigmoid unit), over its points' extent and half as much again."""
         for index, stage in enumerate(stages):
-            line = decision_line(network, stage, self.projector.planes[index])
-            if line is None:
-                continue
-            normal, offset = line
             extent = coords[index][np.isfinite(coords[index]).all(axis=1)]
-            if not len(extent) or float(normal @ normal) < 1e-24:
-                return None
-            centre = -offset * normal / float(normal @ normal)
-            along = np.array([-normal[1], normal[0]]) / float(np.linalg.norm(normal))
-            reach = float(np.abs(extent - centre).max()) * 1.5
-            return index, np.array([centre - reach * along, centre + reach * along])
+            if not feeds_output(stage, network) or not len(extent):
+                continue
+            low, high = extent.min(axis=0), extent.max(axis=0)
+            pad = 0.25 * np.maximum(high - low, 1e-9)
+            rect = (float(low[0] - pad[0]), float(low[1] - pad[1]), float(high[0] + pad[0]), float(high[1] + pad[1]))
+            segments = decision_segments(network, stage, self.projector.planes[index], rect)
+            return None if segments is None or not len(segments) else (index, segments)
         return None
 
 

@@ -35,7 +35,9 @@ class TransformsView(QWidget):
         self.rows_item = pg.PlotCurveItem(pen=pg.mkPen(ROW_COLOR, width=1), connect="finite")
         self.columns_item = pg.PlotCurveItem(pen=pg.mkPen(COLUMN_COLOR, width=1), connect="finite")
         self.points_item = pg.ScatterPlotItem(size=6, pen=pg.mkPen(None))
-        self.decision_item = pg.PlotCurveItem(pen=pg.mkPen(DECISION_COLOR, width=2, style=Qt.PenStyle.DashLine))
+        self.decision_item = pg.PlotCurveItem(
+            pen=pg.mkPen(DECISION_COLOR, width=2, style=Qt.PenStyle.DashLine), connect="pairs"
+        )
         for item in (self.rows_item, self.columns_item, self.decision_item, self.points_item):
             self.plot.addItem(item)
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -83,7 +85,8 @@ class TransformsView(QWidget):
     ) -> None:
         """Draw new stages: ``coords[s]`` holds stage ``s``'s plane coordinates of the grid lines'
         samples (``line_shape`` = lines, samples per line, first) and then of the points, drawn with
-        ``brushes``; ``decision`` is ``(stage, endpoints (2, 2))`` of the output's decision line."""
+        ``brushes``; ``decision`` is ``(stage, endpoint pairs (m * 2, 2))`` of the edges between the
+        output's classes (one pair: a sigmoid unit's decision line)."""
         if len(coords) != len(labels) or not coords:
             raise ValueError(f"TransformsView: {len(coords)} stages with {len(labels)} labels")
         self.coords, self.labels, self.line_shape = coords, labels, line_shape
