@@ -53,6 +53,7 @@ class LossProblem:
     head: str
     l1: float = 0.0
     l2: float = 0.0
+    residual: tuple[bool, ...] = ()  # the hidden layers with a skip connection (empty: none)
 
     @classmethod
     def from_trainer(cls, trainer: Trainer) -> LossProblem:
@@ -71,6 +72,7 @@ class LossProblem:
             head,
             float(cfg.l1),
             float(cfg.l2),
+            tuple(trainer.model.residual),
         )
 
     def weight_mask(self) -> np.ndarray:
@@ -89,7 +91,7 @@ class LossProblem:
         for start in range(0, len(params), chunk):
             part = params[start : start + chunk]
             out[start : start + chunk] = self._data_loss(
-                batched_logits(self.F, part, self.sizes, self.activations, dtype).astype(np.float64)
+                batched_logits(self.F, part, self.sizes, self.activations, dtype, self.residual).astype(np.float64)
             )
         if self.l1 or self.l2:
             w = params * self.weight_mask()
@@ -114,7 +116,9 @@ class LossProblem:
 
     def gradient(self, params: np.ndarray) -> np.ndarray:
         """The full-batch gradient of :meth:`losses` at ``params`` (P,), through the engine."""
-        model = nn.MLP(self.sizes[0], list(self.sizes[1:-1]), self.sizes[-1], list(self.activations))
+        model = nn.MLP(
+            self.sizes[0], list(self.sizes[1:-1]), self.sizes[-1], list(self.activations), residual=self.residual
+        )
         model.params.load_data(np.asarray(params, dtype=np.float64))
         model.zero_grad()
         # Diverging weights overflow to inf and NaN, which the view shows as such.

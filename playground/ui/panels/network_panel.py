@@ -1,4 +1,4 @@
-"""The NETWORK panel: input features, hidden layers (units and activation each), init and seed."""
+"""The NETWORK panel: input features, hidden layers (units, activation and skip each), init and seed."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .form import blocked, choice_combo, hbox, seed_spin, select_data, spin, tip
 UI_MAX_UNITS = 16  # enough to see every neuron's map; the config allows more (loaded sessions)
 NEW_LAYER_UNITS = 4  # the size of a first hidden layer added to a network without any
 FEATURE_COLUMNS = 4
+SKIP_COLUMNS = 4  # skip buttons per row of the Hidden row (deeper networks wrap)
 
 TIPS = {
     "inputs": "Which features of each point the network sees; x1² or sin(x1) let a small network draw curves.",
@@ -27,6 +28,10 @@ TIPS = {
     "layer": "Hidden layer {}, counted from the inputs.",
     "units": "Neurons in this layer: more units can bend the boundary more, but learn slower and overfit sooner.",
     "activation": "Activation of this layer: the non-linearity that lets stacked layers bend the boundary.",
+    "skips": "Skip connections: a layer with one adds its input to its output, a = σ(Wa + b) + a, so the "
+    "gradient has a straight path back; only a layer as wide as its input can have one.",
+    "skip": "Skip connection on layer {}: add its input to its output; the network is re-initialised.",
+    "no_skip": "Layer {} cannot skip: a skip connection needs it as wide as its input ({} units, {} coming in).",
     "init": "Weight initialisation: how large the random starting weights are; too large saturates, "
     "too small vanishes.",
     "seed": "Seed of the random starting weights: the same seed gives the same run.",
@@ -54,7 +59,20 @@ class NetworkPanel(ConfigSection):
         self.remove_layer_button = tip(QToolButton(text="−"), TIPS["remove"])
         self.add_layer_button.clicked.connect(self._on_add_layer)
         self.remove_layer_button.clicked.connect(self._on_remove_layer)
-        self.add_row("Hidden", hbox(self.layer_count, self.add_layer_button, self.remove_layer_button), TIPS["hidden"])
+        # The skips share the Hidden row: the layer rows have no room left at the column's width,
+        # and a row of their own would push the TRAINING section below the fold at 1280x720.
+        skips_box = QWidget(objectName="skipButtons")
+        self._skips_grid = QGridLayout(skips_box)
+        self._skips_grid.setContentsMargins(0, 0, 0, 0)
+        self._skips_grid.setSpacing(2)
+        self._skips: list[QToolButton] = []
+        self.skip_caption = tip(QLabel("skip"), TIPS["skips"])
+        self.skip_caption.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.add_row(
+            "Hidden",
+            hbox(self.layer_count, self.skip_caption, skips_box, self.add_layer_button, self.remove_layer_button),
+            TIPS["hidden"],
+        )
         layers_box = QWidget()
         self._layers_grid = QGridLayout(layers_box)
         self._layers_grid.setContentsMargins(0, 0, 0, 0)
@@ -75,6 +93,11 @@ class NetworkPanel(ConfigSection):
         """(units, activation) controls of each hidden layer, the first layer first."""
         return [(units, activation) for _, units, activation in self._rows]
 
+    @property
+    def skip_buttons(self) -> list[QToolButton]:
+        """The checkable "skip" button of each hidden layer (labelled with its number), the first first."""
+        return list(self._skips)
+
     # ---------------------------------------------------------------- building
     def _feature_button(self, label: str) -> QToolButton:
         button = toggle(label, TIPS["feature"].format(label))
@@ -94,33 +117,51 @@ class NetworkPanel(ConfigSection):
     def _set_row_count(self, count: int) -> None:
         """Grow or shrink the layer rows to ``count`` (values are set by ``sync``)."""
         while len(self._rows) > count:
-            for widget in self._rows.pop():
-                self._layers_grid.removeWidget(widget)  # now, so a new row never overlaps it
+            for widget in (*self._rows.pop(), self._skips.pop()):
+                widget.parentWidget().layout().removeWidget(widget)  # now, so a new row never overlaps it
                 widget.deleteLater()
         while len(self._rows) < count:
             i = len(self._rows)
             units = spin(1, UI_MAX_UNITS, TIPS["units"], suffix=" units")
             activation = choice_combo(ACTIVATIONS, TIPS["activation"])
+            skip = toggle(str(i + 1), TIPS["skip"].format(i + 1))
+            skip.setObjectName(f"skip{i + 1}")
             units.valueChanged.connect(self._on_layers_edited)
             activation.currentIndexChanged.connect(self._on_layers_edited)
+            skip.toggled.connect(self._on_layers_edited)
             label = tip(QLabel(f"layer {i + 1}"), TIPS["layer"].format(i + 1))
             for column, widget in enumerate((label, units, activation)):
                 self._layers_grid.addWidget(widget, i, column)
+            self._skips_grid.addWidget(skip, i // SKIP_COLUMNS, i % SKIP_COLUMNS)
             self._rows.append((label, units, activation))
+            self._skips.append(skip)
 
     # ----------------------------------------------------------------- syncing
     def sync(self, config: TrainingConfig) -> None:
         super().sync(config)
         self._set_row_count(len(config.hidden))
-        with blocked(*self.feature_buttons.values(), *(w for row in self._rows for w in row)):
+        with blocked(*self.feature_buttons.values(), *(w for row in self._rows for w in row), *self._skips):
             for name, button in self.feature_buttons.items():
                 button.setChecked(name in config.features)
-            for (_, units, activation), size, name in zip(self._rows, config.hidden, config.activations):
+            widths = (len(config.features), *config.hidden)
+            flags = config.residual or (False,) * len(config.hidden)
+            for i, ((_, units, activation), skip, size, name) in enumerate(
+                zip(self._rows, self._skips, config.hidden, config.activations)
+            ):
                 units.setMaximum(max(UI_MAX_UNITS, size))
                 units.setValue(size)
                 select_data(activation, name)
+                skip.setChecked(flags[i])
+                # Only a layer as wide as its input can add that input to its output.
+                skip.setEnabled(widths[i] == size)
+                skip.setToolTip(
+                    TIPS["skip"].format(i + 1) if widths[i] == size else TIPS["no_skip"].format(i + 1, size, widths[i])
+                )
         layers = len(config.hidden)
         self.layer_count.setText(f"{layers} layer{'s' if layers != 1 else ''}" + (" (logistic)" if not layers else ""))
+        # With layers, their rows below count them and the row's room goes to the skip buttons.
+        self.skip_caption.setVisible(layers > 0)
+        self.layer_count.setVisible(layers == 0)
         self.add_layer_button.setEnabled(layers < MAX_HIDDEN_LAYERS)
         self.remove_layer_button.setEnabled(layers > 0)
 
@@ -131,23 +172,36 @@ class NetworkPanel(ConfigSection):
             self.sync(self.model.config)
             self.model.message.emit("warning", "The network needs at least one input feature.")
             return
-        self.commit(features=chosen)
+        config = self.model.config
+        self.commit(features=chosen, residual=_kept_skips(config.residual, len(chosen), config.hidden))
 
     def _on_layers_edited(self) -> None:
+        hidden = tuple(units.value() for _, units, _ in self._rows)
+        wanted = tuple(skip.isChecked() for skip in self._skips)
         self.commit(
-            hidden=tuple(units.value() for _, units, _ in self._rows),
+            hidden=hidden,
             activation=tuple(activation.currentData() for _, _, activation in self._rows),
+            # A width change drops the skips it makes impossible, rather than refusing the new width.
+            residual=_kept_skips(wanted, len(self.model.config.features), hidden),
         )
 
     def _on_add_layer(self) -> None:
         config = self.model.config
         units = config.hidden[-1] if config.hidden else NEW_LAYER_UNITS
         activation = config.activations[-1] if config.hidden else _default_activation(config)
-        self.commit(hidden=config.hidden + (units,), activation=config.activations + (activation,))
+        residual = config.residual + (False,) if config.residual else ()
+        self.commit(hidden=config.hidden + (units,), activation=config.activations + (activation,), residual=residual)
 
     def _on_remove_layer(self) -> None:
         config = self.model.config
-        self.commit(hidden=config.hidden[:-1], activation=config.activations[:-1])
+        self.commit(hidden=config.hidden[:-1], activation=config.activations[:-1], residual=config.residual[:-1])
+
+
+def _kept_skips(wanted: tuple[bool, ...], inputs: int, hidden: tuple[int, ...]) -> tuple[bool, ...]:
+    """The skip flags of ``wanted`` whose layer is still as wide as its input (``()`` for none)."""
+    widths = (inputs, *hidden)
+    kept = tuple(bool(flag) and widths[i] == widths[i + 1] for i, flag in enumerate(wanted[: len(hidden)]))
+    return kept if any(kept) else ()
 
 
 def _default_activation(config: TrainingConfig) -> str:

@@ -29,6 +29,7 @@ LABELS = {
     "max_epochs": "epoch limit",
     "seed": "seed",
     "dtype": "precision",
+    "residual": "skip connections",
 }
 
 
@@ -50,8 +51,8 @@ def describe_change(old: TrainingConfig, new: TrainingConfig) -> str:
     fields = changed_fields(old, new)
     if not fields:
         return "Change nothing"
-    if fields == ("hidden", "activation") and len(old.hidden) != len(new.hidden):
-        fields = ("hidden",)  # per-layer activations grow and shrink with the layers
+    if len(old.hidden) != len(new.hidden) and set(fields) <= {"hidden", "activation", "residual"}:
+        fields = ("hidden",)  # per-layer activations and skips grow and shrink with the layers
     if len(fields) > 1:
         return f"Change {', '.join(LABELS[name] for name in fields)}"
     name = fields[0]
@@ -61,6 +62,8 @@ def describe_change(old: TrainingConfig, new: TrainingConfig) -> str:
         return _activation_change(old.activations, new.activations)
     if name == "features":
         return _set_change("feature", old.features, new.features)
+    if name == "residual":
+        return _skip_change(old, new)
     return f"Change {LABELS[name]} to {_value(getattr(new, name))}"
 
 
@@ -83,6 +86,17 @@ def _activation_change(old: tuple[str, ...], new: tuple[str, ...]) -> str:
         i = differ[0]
         return f"Change layer {i + 1} activation to {new[i]}"
     return f"Change activation to {new[0] if len(set(new)) == 1 else ', '.join(new)}"
+
+
+def _skip_change(old: TrainingConfig, new: TrainingConfig) -> str:
+    """ "Add a skip to layer 2", "Remove the skip of layer 1", or the whole list."""
+    before, after = (c.residual or (False,) * len(c.hidden) for c in (old, new))
+    differ = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    if len(differ) == 1:
+        i = differ[0]
+        return f"Add a skip to layer {i + 1}" if after[i] else f"Remove the skip of layer {i + 1}"
+    flagged = [str(i + 1) for i, flag in enumerate(after) if flag]
+    return f"Change skip connections to {'layers ' + ', '.join(flagged) if flagged else 'none'}"
 
 
 def _set_change(what: str, old: tuple[str, ...], new: tuple[str, ...]) -> str:
