@@ -35,12 +35,33 @@ def point_radius(size: int) -> int:
     return max(1, round(size / 40))
 
 
-def pixel_of(X: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The (column, row) of each point of ``X`` (n, 2) in a thumbnail ``size`` wide; x2 points up."""
-    low, high = DOMAIN
-    scale = size / (high - low)
-    cols = np.clip(((np.asarray(X[:, 0]) - low) * scale).astype(np.intp), 0, size - 1)
-    rows = np.clip(((high - np.asarray(X[:, 1])) * scale).astype(np.intp), 0, size - 1)
+Extent = tuple[float, float, float]
+"""The square a thumbnail shows: its left, its bottom and its width, in plot units."""
+PLANE: Extent = (DOMAIN[0], DOMAIN[0], DOMAIN[1] - DOMAIN[0])
+
+
+def fitted_extent(X: np.ndarray) -> Extent:
+    """The whole plane, or for data in a small part of it (the XOR table in the unit square)
+    a square around the data with a margin, so the picture shows its shape."""
+    X = np.asarray(X, dtype=np.float64)
+    if len(X) == 0:
+        return PLANE
+    low, high = X.min(axis=0), X.max(axis=0)
+    span = float(max(high - low))
+    if span >= PLANE[2] / 2:
+        return PLANE
+    width = max(1.3 * span, 0.5)
+    centre = (low + high) / 2
+    return (float(centre[0] - width / 2), float(centre[1] - width / 2), width)
+
+
+def pixel_of(X: np.ndarray, size: int, extent: Extent = PLANE) -> tuple[np.ndarray, np.ndarray]:
+    """The (column, row) of each point of ``X`` (n, 2) in a thumbnail ``size`` wide showing
+    ``extent``; x2 points up."""
+    left, bottom, width = extent
+    scale = size / width
+    cols = np.clip(((np.asarray(X[:, 0]) - left) * scale).astype(np.intp), 0, size - 1)
+    rows = np.clip(((bottom + width - np.asarray(X[:, 1])) * scale).astype(np.intp), 0, size - 1)
     return cols, rows
 
 
@@ -59,9 +80,10 @@ def thumbnail_pixels(
     background_rgb: Sequence[int],
     class_colors: Sequence[str] | None = None,
     border_rgb: Sequence[int] | None = None,
+    extent: Extent = PLANE,
 ) -> np.ndarray:
     """``(size, size, 4)`` uint8 RGBA: ``dataset``'s points as discs on ``background_rgb``,
-    framed by a one-pixel ``border_rgb`` line if given.
+    framed by a one-pixel ``border_rgb`` line if given, showing the square ``extent`` of the plane.
 
     Points are painted in the dataset's order, a later one over an earlier one.
     """
@@ -72,7 +94,7 @@ def thumbnail_pixels(
     image[..., 3] = 255
     if dataset.n == 0:
         return image
-    cols, rows = pixel_of(dataset.X, size)
+    cols, rows = pixel_of(dataset.X, size, extent)
     colors = point_colors(dataset, class_colors)
     r = point_radius(size)
     # The disc's offsets, centre last so that every point's own centre pixel shows its colour
@@ -98,10 +120,17 @@ def to_qimage(pixels: np.ndarray) -> QImage:
     return QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
 
 
-def thumbnail_image(dataset: Dataset, size: int, dark: bool, class_colors: Sequence[str] | None = None) -> QImage:
+def thumbnail_image(
+    dataset: Dataset,
+    size: int,
+    dark: bool,
+    class_colors: Sequence[str] | None = None,
+    extent: Extent = PLANE,
+) -> QImage:
     """``dataset``'s thumbnail on the plots' background of the light or dark theme, framed in its faint grey."""
     theme = theme_for(dark)
-    return to_qimage(thumbnail_pixels(dataset, size, theme.background_rgb, class_colors, hex_to_rgb(theme.faint)))
+    rgb = thumbnail_pixels(dataset, size, theme.background_rgb, class_colors, hex_to_rgb(theme.faint), extent)
+    return to_qimage(rgb)
 
 
 def preset_sample(name: str) -> Dataset:
@@ -134,15 +163,18 @@ class ThumbnailCache:
         return icon
 
     def dataset_pixmap(self, key: object, dataset: Dataset, size: int, dark: bool) -> QPixmap:
-        """The thumbnail of ``dataset``, cached under ``key`` (such as a file's path)."""
+        """The thumbnail of ``dataset`` (zoomed to data in a small part of the plane), cached
+        under ``key`` (such as a file's path)."""
         full = ("dataset", key, size, dark)
         if full not in self._pixmaps:
-            self._pixmaps[full] = self._paint(dataset, size, dark, None)
+            self._pixmaps[full] = self._paint(dataset, size, dark, None, fitted_extent(dataset.X))
         return self._pixmaps[full]
 
-    def _paint(self, dataset: Dataset, size: int, dark: bool, colors: Sequence[str] | None) -> QPixmap:
+    def _paint(
+        self, dataset: Dataset, size: int, dark: bool, colors: Sequence[str] | None, extent: Extent = PLANE
+    ) -> QPixmap:
         self.made += 1
-        return QPixmap.fromImage(thumbnail_image(dataset, size, dark, colors))
+        return QPixmap.fromImage(thumbnail_image(dataset, size, dark, colors, extent))
 
 
 def icon_size(size: int) -> QSize:
