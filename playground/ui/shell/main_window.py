@@ -31,6 +31,7 @@ from ..graph.graph_feature import GraphFeature, install_graph
 from ..help import Explanations, install_explanations
 from ..inspection.chain_rule import ChainRuleInspector, install_chain_rule
 from ..landscape import install_landscape
+from ..lessons import LessonFeature, install_lessons
 from ..panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
 from ..plots.activation_view import ActivationView
 from ..plots.boundary_view import BoundaryView
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
     race: RaceFeature
     compare: CompareFeature
     gallery: ExampleGallery
+    lessons: LessonFeature
 
     def __init__(
         self,
@@ -193,6 +195,7 @@ class MainWindow(QMainWindow):
         self.compare = install_compare(self)  # View > Compare: copies differing in one setting, side by side
         self.gallery = install_gallery(self)  # File > Examples…: the shipped lessons
         self.graph = install_graph(self)
+        self.lessons = install_lessons(self)  # File > Open Lesson…, Save as Lesson…; the lesson card
         self.explanations = install_explanations(self)  # a "?" on every view (last: after the docks)
 
     # ------------------------------------------------------ extension points

@@ -372,7 +372,10 @@ class TimelineRow(QWidget):
     def jump_to(self, epoch: int) -> None:
         """Show ``epoch`` (a bookmark's): the live network at the live epoch, else the kept
         epoch nearest it; an epoch not trained yet says so."""
-        live = self.live_epoch
+        try:  # the trainer's epoch: right after a session is loaded, no frame has told it yet
+            live = int(self.model.run_in_worker(lambda trainer: trainer.epoch))  # type: ignore[call-overload]
+        except TimeoutError:
+            live = self.live_epoch
         if epoch > live:
             self.model.message.emit("info", f"Epoch {epoch} is not trained yet (the live epoch is {live}).")
             return
@@ -382,7 +385,7 @@ class TimelineRow(QWidget):
             self._shown = live
             self.model.back_to_live()
         else:
-            self._shown = nearest_kept(self._kept, epoch)
+            self._shown = epoch  # the frame that follows says which kept epoch is nearest
             self._viewing = True
             self.model.view_epoch(epoch)
         self._show_state()

@@ -1,0 +1,182 @@
+"""Lessons in the real window: open one, Next and Back act the steps out (session, epoch,
+activation layer, highlight, views), a play step stops at its epoch count, a malformed
+lesson changes nothing, and Save as Lesson gives a lesson that opens with the same captions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDockWidget, QLabel
+
+from playground.data import make_dataset
+from playground.training import Trainer, TrainingConfig, save_session
+from playground.training.lessons import read_lesson
+from playground.ui import MainWindow
+from playground.ui.lessons.highlight import FlashFrame
+from playground.ui.shell import dialogs
+
+A = TrainingConfig(hidden=(4, 3), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=1)
+B = TrainingConfig(hidden=(5,), activation="relu", optimizer="sgd", lr=0.1, batch_size=10, seed=2)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    data = make_dataset("xor", n=60, noise=0.0, seed=0)
+    save_session(tmp_path / "a.playground.json", Trainer(data, A))
+    (tmp_path / "more").mkdir()
+    save_session(tmp_path / "more" / "b.playground.json", Trainer(make_dataset("circle", n=50, seed=3), B))
+    steps = [
+        {"caption": "one: XOR", "state": "a.playground.json"},
+        {"caption": "two: play", "action": {"kind": "play", "epochs": 25}},
+        {"caption": "three: layer one", "action": {"kind": "activation_layer", "layer": 1}},
+        {"caption": "four: back in time", "action": {"kind": "seek", "epoch": 5}},
+        {"caption": "five: the rate", "action": {"kind": "highlight", "control": "lr"}},
+        {"caption": "six: another session", "state": "more/b.playground.json"},
+        {"caption": "seven: the graph", "action": {"kind": "view", "name": "graph"}},
+    ]
+    lesson = {"format": "playground-lesson", "version": 1, "title": "Test lesson", "summary": "", "steps": steps}
+    (tmp_path / "t.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    errors: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: errors.append((title, text)))
+    w = MainWindow()
+    w.errors = errors
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
+    yield w
+    w.close()
+
+
+def card_caption(window) -> str:
+    return window.findChild(QLabel, "lessonCaption").text()
+
+
+def epoch_is(window, epoch: int, viewing: bool = False):
+    def check() -> bool:
+        frame = window.session.latest_frame
+        return (
+            not window.session.playing
+            and (viewing or window.session.trainer.epoch == epoch)  # viewing: the past, the trainer live
+            and frame is not None
+            and frame.epoch == epoch
+            and frame.viewing == viewing
+        )
+
+    return check
+
+
+def test_next_and_back_act_out_the_steps(qtbot, window, folder):
+    lessons, card = window.lessons, window.lessons.card
+    seen: list[tuple[int, str]] = []
+    lessons.step_changed.connect(lambda i, c: seen.append((i, c)))
+    assert lessons.caption == "" and not card.isVisible()
+    assert lessons.open_lesson(folder / "t.lesson.json")
+    assert card.isVisible() and card_caption(window) == "one: XOR" == lessons.caption
+    assert window.findChild(QLabel, "lessonProgress").text() == "Step 1 of 7"
+    assert window.session.config == A and not card.back_button.isEnabled()
+    qtbot.waitUntil(epoch_is(window, 0), timeout=5000)
+
+    qtbot.mouseClick(card.next_button, qtbot_left())
+    assert card_caption(window) == "two: play" and lessons.playing_to == 25
+    qtbot.waitUntil(epoch_is(window, 25), timeout=20000)  # played, then paused exactly there
+    assert lessons.playing_to is None
+    assert len(window.session.trainer.history) == 25
+
+    qtbot.mouseClick(card.next_button, qtbot_left())
+    assert card_caption(window) == "three: layer one"
+    qtbot.waitUntil(lambda: window.activation_view.layer_box.currentIndex() == 0, timeout=5000)
+
+    qtbot.mouseClick(card.next_button, qtbot_left())
+    qtbot.waitUntil(epoch_is(window, 5, viewing=True), timeout=5000)
+    qtbot.waitUntil(lambda: window.timeline_row.label.text() == "epoch 5 of 25 (viewing history)", timeout=5000)
+
+    qtbot.mouseClick(card.next_button, qtbot_left())
+    assert card_caption(window) == "five: the rate"
+    flashes = window.findChildren(FlashFrame)
+    assert len(flashes) == 1 and flashes[0].target is window.training_panel.control("lr")
+
+    # Back from five to four: the lesson is replayed from step one's session.
+    qtbot.mouseClick(card.back_button, qtbot_left())
+    assert card_caption(window) == "four: back in time"
+    qtbot.waitUntil(epoch_is(window, 5, viewing=True), timeout=20000)
+    qtbot.waitUntil(lambda: window.timeline_row.live_epoch == 25, timeout=5000)
+    qtbot.waitUntil(lambda: window.activation_view.layer_box.currentIndex() == 0, timeout=5000)
+
+    assert lessons.go_to(5)
+    assert card_caption(window) == "six: another session"
+    assert window.session.config == B
+    qtbot.waitUntil(epoch_is(window, 0), timeout=5000)
+    assert not window.files.modified and window.files.path is None  # Save never overwrites the lesson's file
+
+    assert lessons.next()
+    assert card_caption(window) == "seven: the graph"
+    assert window.findChild(QDockWidget, "graphDock").isVisible()
+    assert not card.next_button.isEnabled() and not lessons.next()
+    assert [i for i, _ in seen] == [0, 1, 2, 3, 4, 3, 5, 6]
+    assert seen[-1] == (6, "seven: the graph")
+
+    lessons.close_lesson()
+    assert lessons.caption == "" and not card.isVisible()
+
+
+def qtbot_left():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def test_a_malformed_lesson_from_the_menu_changes_nothing(qtbot, window, folder, monkeypatch):
+    window.session.step(3)
+    qtbot.waitUntil(epoch_is(window, 3), timeout=5000)
+    config = window.session.config
+    data = json.loads((folder / "t.lesson.json").read_text(encoding="utf-8"))
+    data["steps"][1]["action"]["epochs"] = 0
+    bad = folder / "bad.lesson.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(dialogs, "choose_open_path", lambda *args: str(bad))
+    window.lessons.open_action.trigger()
+    assert window.errors == [
+        ("Open lesson", "bad.lesson.json: step 2, action.epochs: expected a whole number in 1..100,000, got 0")
+    ]
+    assert window.session.config == config and window.lessons.lesson is None
+    assert not window.lessons.card.isVisible()
+    qtbot.waitUntil(epoch_is(window, 3), timeout=5000)
+    # A state that is not a session: named too, and nothing changes.
+    (folder / "a.playground.json").write_text("{}", encoding="utf-8")
+    assert not window.lessons.open_lesson(folder / "t.lesson.json")
+    assert window.errors[-1][1].startswith("step 1, state: a.playground.json: format")
+    assert window.session.config == config
+
+
+def test_save_as_lesson_round_trips(qtbot, window, tmp_path):
+    window.session.step(12)
+    qtbot.waitUntil(epoch_is(window, 12), timeout=5000)
+    marks = window.timeline_row.bookmarks
+    marks.add(4, "here the boundary starts to bend")
+    marks.add(12, "and here it is done")
+    config = window.session.config
+    assert window.lessons.save_as_lesson(tmp_path / "my")
+    lesson = read_lesson(tmp_path / "my.lesson.json")
+    assert [s.caption for s in lesson.steps] == ["here the boundary starts to bend", "and here it is done"]
+    assert lesson.steps[0].state == Path("my.playground.json")
+    assert [s.action.params for s in lesson.steps] == [{"epoch": 4}, {"epoch": 12}]
+
+    window.files.new_session()
+    qtbot.waitUntil(epoch_is(window, 0), timeout=5000)
+    assert window.lessons.open_lesson(tmp_path / "my.lesson.json")
+    assert card_caption(window) == "here the boundary starts to bend"
+    assert window.session.config == config
+    qtbot.waitUntil(epoch_is(window, 4, viewing=True), timeout=5000)
+    qtbot.waitUntil(lambda: len(marks.items) == 2, timeout=5000)  # the session brought its bookmarks
+    assert window.lessons.next()
+    assert card_caption(window) == "and here it is done"
+    qtbot.waitUntil(epoch_is(window, 12), timeout=5000)
