@@ -102,11 +102,12 @@ def _preset(name: str, n: int = 200, noise: float = 0.1, test: float = 0.2, seed
 
 
 def corner_xor() -> Dataset:
-    """The chapter's XOR table: the generator's XOR points moved to jittered clouds at the unit
-    square's corners (class 1 at (0, 0) and (1, 1), class 0 at (0, 1) and (1, 0))."""
+    """The chapter's XOR table drawn large: the generator's XOR points moved to jittered clouds
+    at the corners (±2, ±2), class 1 at (-2, -2) and (2, 2) as the table's (0, 0) and (1, 1),
+    class 0 at the other two. (The unit square's corners would fill a few pixels of the plot.)"""
     quadrants = make_dataset("xor", n=100, noise=0.05, seed=0, test_fraction=0.2)
-    X = (np.sign(quadrants.X) + 1.0) / 2.0 + 0.04 * quadrants.X
-    return Dataset(X, quadrants.y, "classification", quadrants.is_test)
+    corners = (np.sign(quadrants.X) + 1.0) / 2.0 + 0.04 * quadrants.X  # the table in the unit square
+    return Dataset(4.0 * (corners - 0.5), quadrants.y, "classification", quadrants.is_test)
 
 
 V_DATA = _preset("vshape")
@@ -124,7 +125,7 @@ XOR_2_2_1 = TrainingConfig(
     momentum=0.9,
     lr=0.5,
     batch_size=1000,
-    seed=2,
+    seed=0,
 )
 # Few training points (30 of 200: the rest are test points, so the gap is measured well) and a big network.
 FEW_POINTS = _preset("circle", n=200, noise=0.5, test=0.85)
@@ -186,11 +187,11 @@ EXAMPLES: tuple[Example, ...] = (
         "quadrant XOR.",
         {
             MAIN: State(corner_xor, XOR_2_2_1),
-            "quadrants": State(_preset("xor", n=100, noise=0.05), XOR_2_2_1.replace(seed=0)),
+            "quadrants": State(_preset("xor", n=100, noise=0.05), XOR_2_2_1),
         },
         (
             (
-                "XOR: the corners (0, 0) and (1, 1) against (0, 1) and (1, 0). No single line separates them.",
+                "XOR: two opposite corners against the other two, the XOR table drawn large. No line separates them.",
                 MAIN,
                 None,
             ),

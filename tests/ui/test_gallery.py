@@ -68,6 +68,9 @@ def test_choosing_a_tile_opens_that_example_untitled(window, qtbot):
     np.testing.assert_array_equal(window.session.dataset.X, expected.X)
     assert window.session.config.hidden == (2,) and window.session.config.activation == "sigmoid"
     assert window.files.path is None and not window.files.modified  # Save asks where: never into the package
+    lessons = getattr(window, "lessons", None)
+    if lessons is not None:  # the lesson feature is installed: the lesson opened at its first step
+        assert lessons.caption == EXAMPLES[1].steps[0][0]
 
 
 def test_unsaved_changes_are_asked_about_and_cancel_keeps_the_session(window, qtbot, answers):  # noqa: F811
