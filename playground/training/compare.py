@@ -518,11 +518,15 @@ class Comparison:
             if not self.training:
                 return
 
-    def result(self, index: int) -> CopyResult:
-        """Copy ``index`` (in the order of the values) as it is now."""
+    def result(self, index: int, outputs: dict[int, np.ndarray] | None = None) -> CopyResult:
+        """Copy ``index`` (in the order of the values) as it is now. ``outputs`` keeps each
+        group's grid outputs (by ``id``) between calls: one batched probe serves its copies."""
         group, row = self._places[index]
         c = group.copies[row]
-        output = group.outputs(self._grid)[row]
+        outputs = {} if outputs is None else outputs
+        if id(group) not in outputs:
+            outputs[id(group)] = group.outputs(self._grid)
+        output = outputs[id(group)][row]
         if group.head.name == "sigmoid":
             output = np.concatenate([1.0 - output, output], axis=1)
         elif group.head.name == "identity":
@@ -543,7 +547,8 @@ class Comparison:
 
     def results(self) -> list[CopyResult]:
         """Every copy, in the order of the values."""
-        return [self.result(k) for k in range(len(self))]
+        outputs: dict[int, np.ndarray] = {}
+        return [self.result(k, outputs) for k in range(len(self))]
 
 
 # ------------------------------------------------------------------- helpers

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
-from playground.ui.compare.compare_view import PIXELS_PER_CELL, picture
+from playground.ui.compare.compare_view import picture
+from playground.ui.plots.colors import class_rgb, probability_image
 from playground.ui.shell.main_window import MainWindow
 
 CONFIG = TrainingConfig(hidden=(6,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
@@ -26,6 +27,10 @@ def window(qtbot):
     qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
     yield w
     w.close()
+
+
+def picture_colour(probabilities, dataset, background) -> np.ndarray:
+    return probability_image(probabilities.reshape(1, 1, -1), class_rgb(dataset.class_colors), background)[0, 0, :3]
 
 
 def _train(qtbot, window, epochs: int) -> None:
@@ -58,12 +63,20 @@ def test_nine_copies_are_drawn_from_their_own_predictions(window, qtbot):
         alone.step(12)
         np.testing.assert_allclose(result.losses, alone.history.array("train_loss"), atol=1e-10)
         expected = picture(result, dataset, view.background())
-        image = tile.picture.pixmap().toImage()
+        np.testing.assert_array_equal(tile.image, expected)
+        image = tile.picture.grab().toImage()  # what the widget paints
+        square = tile.picture.square()
         r = len(result.grid_axis)
-        assert (image.width(), image.height()) == (r * PIXELS_PER_CELL, r * PIXELS_PER_CELL)
+        cell = square.width() / r
+        assert cell >= 1.5
         for row, col in ((0, 0), (5, 40), (24, 24), (47, 3), (30, 47)):
-            pixel = image.pixelColor(col * PIXELS_PER_CELL + 1, row * PIXELS_PER_CELL + 1)
+            x = int(square.left() + (col + 0.5) * cell)
+            y = int(square.top() + (row + 0.5) * cell)
+            pixel = image.pixelColor(x, y)
             assert (pixel.red(), pixel.green(), pixel.blue()) == tuple(expected[row, col, :3])
+        # Row 0 of the picture is the top of the plane (the highest x2), as the boundary plot shows it.
+        top = result.grid_output.reshape(r, r, -1)[-1, 0]
+        assert (expected[0, 0, :3] == picture_colour(top, dataset, view.background())).all()
         assert "test" in tile.caption.text() and "%" in tile.caption.text()
         # One loss curve per copy, in the legend, with the copy's losses.
         x, y = view.curves[k].getData()

@@ -13,12 +13,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout
 
 from ...data import Dataset
-from ...training.compare import CopyResult
+from ...training.compare import CopyResult, variant_configs
 from ..session.commands import ConfigCommand
 from ..session.config_changes import changed_fields
+from ..shell.presentation import SCALE as PRESENTATION_SCALE
 from .compare_thread import CompareThread
 from .compare_view import CompareView, parse_values
 
@@ -59,6 +61,7 @@ class CompareFeature(QObject):
         self.action.setToolTip("Train copies of the session that differ in one setting, side by side")
         self.action.triggered.connect(self.open)
         self.thread: CompareThread | None = None
+        self._presentation: QAction | None = None
         self._dataset: Dataset | None = None
         self.view.start.clicked.connect(self.start)
         self.view.stop.clicked.connect(self.stop)
@@ -72,9 +75,26 @@ class CompareFeature(QObject):
 
     def open(self) -> None:
         """Show the Compare window (non-modal: the main window goes on working)."""
+        self._follow_presentation()
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
+
+    def _follow_presentation(self) -> None:
+        """Presentation mode enlarges the window's text; this window is separate, so it follows the
+        mode's toggle itself (its plot is scaled with the window's plots already)."""
+        action = self._window.findChild(QAction, "presentationAction")
+        if action is None or self._presentation is action:
+            return
+        self._presentation = action
+        action.toggled.connect(self._scale_text)
+        self._scale_text(action.isChecked())
+
+    def _scale_text(self, presenting: bool) -> None:
+        font = QFont(QApplication.font())
+        if presenting:
+            font.setPointSizeF(font.pointSizeF() * PRESENTATION_SCALE)
+        self.dialog.setFont(font)
 
     @property
     def running(self) -> bool:
@@ -87,8 +107,6 @@ class CompareFeature(QObject):
         try:
             values = parse_values(view.variable_name, view.values.text())
             # Validated here, in the GUI thread, so a bad value is named before any thread starts.
-            from ...training.compare import variant_configs
-
             variant_configs(session.config, view.variable_name, values)
         except ValueError as error:
             view.status.setText(str(error))
@@ -128,7 +146,7 @@ class CompareFeature(QObject):
             epoch = max(r.epoch for r in view.results)
             view.status.setText(
                 f"{len(view.results)} copies trained for {epoch} epochs. "
-                "“Use this one” makes a copy the main session (Edit > Undo brings the old one back)."
+                "“Use” under a picture makes that copy the main session (Edit > Undo brings the old one back)."
             )
 
     def promote(self, index: int) -> None:

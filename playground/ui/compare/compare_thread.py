@@ -21,7 +21,7 @@ from ...training import TrainingConfig
 from ...training.compare import Comparison
 from ..session.policy import POLICY
 
-REPORT_INTERVAL = 0.25  # s between two progress reports (each probes nine small grids)
+REPORT_INTERVAL = 0.5  # s between two progress reports (each probes nine small grids: ~60 ms)
 
 
 class CompareThread(QThread):

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QImage, QPalette, QPixmap
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -28,7 +29,7 @@ from ...training.numbers import format_number
 from ..plots.colors import class_rgb, probability_image, value_image
 from ..plots.style import ThemedPlot
 
-PIXELS_PER_CELL = 3  # each grid cell of a copy's picture is this many screen pixels (nearest, no blur)
+PICTURE, MIN_PICTURE = 150, 90  # px: a copy's picture as wished for, and at the least
 DEFAULT_VALUES = {
     "seed": "0, 1, 2, 3, 4, 5, 6, 7, 8",
     "lr": "0.001, 0.003, 0.01, 0.03, 0.1, 0.3",
@@ -85,6 +86,45 @@ def score_text(result: CopyResult, dataset: Dataset) -> str:
     return f"{where} RMSE {format_number(metric)}"
 
 
+class Picture(QWidget):
+    """A copy's boundary: its RGBA grid painted as large as the widget allows, square, one
+    colour per cell (no smoothing: each cell is the copy's prediction there)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("comparePicture")
+        self.setMinimumSize(MIN_PICTURE, MIN_PICTURE)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self._image: QImage | None = None
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(PICTURE, PICTURE)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        return width
+
+    def set_image(self, rgba: np.ndarray) -> None:
+        h, w = rgba.shape[:2]
+        self._image = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+        self.update()
+
+    def square(self) -> QRect:
+        """Where the picture is drawn: the largest centred square."""
+        side = min(self.width(), self.height())
+        return QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        if self._image is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawImage(self.square(), self._image)
+        painter.end()
+
+
 class CopyTile(QWidget):
     """One copy: its boundary picture, its name and score, and a button that promotes it."""
 
@@ -94,37 +134,42 @@ class CopyTile(QWidget):
         super().__init__(parent)
         self.index = index
         self.image: np.ndarray | None = None  # the RGBA drawn (tests compare it with the predictions)
-        self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="comparePicture")
-        self.caption = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, objectName="compareCaption")
-        self.button = QPushButton("Use this one", objectName="comparePromote")
+        self.picture = Picture()
+        self.caption = QLabel(objectName="compareCaption")
+        self.button = QPushButton("Use", objectName="comparePromote")
         self.button.setToolTip(
-            "Make this copy the main session (its weights, epoch and history); Undo brings back the old one"
+            "Make this copy the main session (its weights, epoch and history); Edit > Undo brings the old one back"
         )
         self.button.clicked.connect(lambda: self.promote.emit(self.index))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.caption, 1)
+        row.addWidget(self.button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(2)
-        layout.addWidget(self.picture)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.button)
+        layout.addWidget(self.picture, 1)
+        layout.addLayout(row)
 
     def show_copy(self, result: CopyResult, dataset: Dataset, background: tuple[int, int, int], color: str) -> None:
         self.image = picture(result, dataset, background)
-        h, w = self.image.shape[:2]
-        qimage = QImage(self.image.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
-        pixmap = QPixmap.fromImage(qimage).scaled(
-            w * PIXELS_PER_CELL,
-            h * PIXELS_PER_CELL,
-            Qt.AspectRatioMode.IgnoreAspectRatio,
-            Qt.TransformationMode.FastTransformation,
-        )
-        self.picture.setPixmap(pixmap)
+        self.picture.set_image(self.image)
         status = "" if result.status == "ok" else f" · {result.status}"
         self.caption.setText(
-            f"<span style='color:{color}'>■</span> {result.label} · {score_text(result, dataset)}{status}"
+            f"<span style='color:{color}'>■</span> {result.label}<br>{score_text(result, dataset)}{status}"
         )
         self.caption.setToolTip(result.message or f"epoch {result.epoch}")
         self.setVisible(True)
+
+
+class CompareLossPlot(ThemedPlot):
+    """The copies' training losses on a log axis, the legend in a header row (it never hides a curve)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("compareLoss", {"bottom": "epoch", "left": "training loss"}, parent)
+        self.setLogMode(y=True)
+        self.legend = self._add_legend()
+        self._theme_changed()
 
 
 class CompareView(QWidget):
@@ -166,9 +211,8 @@ class CompareView(QWidget):
             tile.setVisible(False)
         tiles = QWidget(objectName="compareTiles")
         tiles.setLayout(grid)
-        self.loss_plot = ThemedPlot("compareLoss", {"bottom": "epoch", "left": "training loss"})
-        self.loss_plot.setLogMode(y=True)
-        self.legend = self.loss_plot.addLegend(offset=(-10, 10))
+        self.loss_plot = CompareLossPlot()
+        self.legend = self.loss_plot.legend
         self.curves: list[pg.PlotDataItem] = []
         body = QHBoxLayout()
         body.addWidget(tiles, 0)
@@ -208,7 +252,8 @@ class CompareView(QWidget):
             self.clear()
             self.results = list(results)
             for k, result in enumerate(results):
-                curve = self.loss_plot.plot(pen=pg.mkPen(CURVE_COLORS[k], width=2), name=result.label)
+                curve = self.loss_plot.plot(pen=pg.mkPen(CURVE_COLORS[k], width=2))
+                self.legend.addItem(curve, result.label)
                 self.curves.append(curve)
         for k, result in enumerate(results):
             self.tiles[k].show_copy(result, dataset, background, CURVE_COLORS[k])
