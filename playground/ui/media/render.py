@@ -212,6 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--session", metavar="FILE", help="start from a saved session (.playground.json) instead of a preset"
     )
+    lesson = parser.add_argument_group("lesson")
+    lesson.add_argument(
+        "--lesson",
+        metavar="FILE",
+        help="film a whole lesson (.lesson.json) step by step with its captions (in --overlay's corner, "
+        "bottom-left by default); its steps choose the sessions, so the model options are not used",
+    )
+    lesson.add_argument(
+        "--step-seconds",
+        type=bounded(float, 0.1, MAX_HOLD_S),
+        default=2.0,
+        metavar="SECONDS",
+        help="with --lesson: how long each step's picture stays, to read its caption (default: 2)",
+    )
     add_model_arguments(parser)
     return parser
 
@@ -239,6 +253,12 @@ def render_command(argv: Sequence[str]) -> int:
     if hint:
         print(f"render: {hint}", file=sys.stderr)
         return 2
+    if args.lesson:
+        if args.session:
+            parser.error("--lesson and --session: a lesson's steps load their own sessions; give one of them")
+        from .lesson_render import render_lesson
+
+        return render_lesson(parser, args)
     schedule = frame_epochs(args.epochs, args.fps, args.epochs_per_frame, args.duration)
     hold = round(args.hold * args.fps)
     start = time.perf_counter()
