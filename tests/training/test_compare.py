@@ -138,3 +138,25 @@ def test_bad_input_is_a_value_error_naming_the_field(variable, values, field):
 def test_width_needs_a_hidden_layer():
     with pytest.raises(ValueError, match="width: the network has no hidden layer"):
         variant_configs(TrainingConfig(hidden=()), "width", [4])
+
+
+def test_residual_layers_train_batched_as_alone():
+    dataset, config = default_session()
+    config = config.replace(hidden=(8, 8), residual=(False, True))
+    comparison = Comparison(dataset, config, "seed", [0, 1, 2])
+    comparison.step(6)
+    assert_same_as_alone(comparison, dataset, 6)
+    widths = Comparison(dataset, config, "width", [4, 8])
+    widths.step(3)
+    assert_same_as_alone(widths, dataset, 3)
+
+
+def test_regression_copies_report_rmse_and_values_over_the_grid():
+    dataset = make_dataset("bumps", n=80, seed=1, test_fraction=0.25)
+    config = TrainingConfig(hidden=(6,), optimizer="adam", lr=0.01, batch_size=16)
+    comparison = Comparison(dataset, config, "optimizer", ["sgd", "adam"])
+    comparison.step(5)
+    assert_same_as_alone(comparison, dataset, 5)
+    result = comparison.result(1)
+    assert result.grid_output.shape == (len(result.grid_axis) ** 2,)
+    assert result.test_metric > 0  # an RMSE
