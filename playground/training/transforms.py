@@ -87,7 +87,9 @@ class StageProjector:
     the output-aligned plane, for a sigmoid unit or a softmax, other wide stages
     by principal directions) or
     ``"pca"`` (every wide stage by principal directions). The planes are kept
-    until ``refit()`` or until the network's layer sizes change.
+    until ``refit()`` or until the network's layer sizes change; the output-aligned
+    plane turns with the output weights (keeping its origin and signs), so that it
+    stays exact.
     """
 
     def __init__(self, mode: str = "output") -> None:
@@ -104,12 +106,26 @@ class StageProjector:
         """``(n, 2)`` plane coordinates of every stage (fitting the planes first if needed)."""
         if [p.dim for p in self.planes] != [s.dim for s in stages]:
             self.planes = [self._fit(stage, network) for stage in stages]
+        else:
+            self.planes = [self._follow(plane, stage, network) for plane, stage in zip(self.planes, stages)]
         return [plane.project(stage.values) for plane, stage in zip(self.planes, stages)]
+
+    def _aligned(self, stage: Stage, network: Network) -> bool:
+        return stage.dim > 2 and self.mode == "output" and feeds_output(stage, network)
+
+    def _follow(self, plane: Plane, stage: Stage, network: Network) -> Plane:
+        """A held plane for the next picture. The output-aligned one turns with the output weights, so
+        its decision edges stay exact as training moves them (held, it would show a slice that grows
+        wrong); its axes keep their signs and its origin stays, so it turns smoothly without jumping."""
+        if not self._aligned(stage, network):
+            return plane
+        turned = output_plane(network.weights[-1][0], stage.values, reference=plane)
+        return Plane(turned.basis, plane.origin, turned.labels)
 
     def _fit(self, stage: Stage, network: Network) -> Plane:
         if stage.dim <= 2:
             return exact_plane(stage.dim, "x" if stage.kind == "input" else stage.label[0])
-        if self.mode == "output" and feeds_output(stage, network):
+        if self._aligned(stage, network):
             # One sigmoid unit: along its weights; softmax: the logit-difference directions (exact
             # for up to three classes, see planes.py).
             return output_plane(network.weights[-1][0], stage.values)

@@ -60,7 +60,7 @@ def test_each_pixel_has_its_regions_shade_and_the_count_is_the_distinct_patterns
     patterns = activation_patterns(plane_network(trainer), grid)
     distinct = len({tuple(p) for p in patterns})
     assert feature.count == distinct > 3
-    assert feature.view.status.text().startswith(f"{distinct} linear regions")
+    assert feature.view.status.text().startswith(f"{distinct} linear regions (")
     view = feature.view
     r = len(frame.grid_axis)
     ids = view.ids

@@ -32,11 +32,13 @@ import time
 from typing import Any, Callable, Sequence
 
 from ...cli import add_model_arguments, end_progress, fail, output_folder_problem, progress_bar, trainer_or_exit
+from .dock_views import DOCK_VIEWS
 
 VIEWS = {
     "window": "the window without its menu and status bars: panels, plots and transport bar",
     "plots": "the grid of the four plots",
     "graph": "the computational graph of the first training point's loss, as training changes it",
+    **{view: text for view, (_, text) in DOCK_VIEWS.items()},
 }
 # The corners of overlay.CORNERS, spelled here too: the parser is built before Qt is imported.
 OVERLAY_CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
@@ -456,6 +458,10 @@ def _fit(app, window, view: str, size: tuple[int, int]):
         from ..graph.graph_render import graph_area
 
         return graph_area(app, window, size)
+    if view in DOCK_VIEWS:
+        from .dock_views import dock_area
+
+        return dock_area(app, window, view, size)
 
     def area():
         if view == "plots":

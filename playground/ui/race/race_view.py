@@ -104,22 +104,24 @@ class RaceView(QWidget):
             self.rules[name] = label
             rules.addWidget(label, row // 2, row % 2)
         controls = QHBoxLayout()
-        controls.addWidget(self.functions, 1)
-        controls.addWidget(QLabel("η"))
-        controls.addWidget(self.lr)
-        controls.addWidget(QLabel("steps"))
-        controls.addWidget(self.steps)
-        controls.addWidget(self.play)
-        hint = QLabel("Click or drag on the map to move the start (white square).")
+        controls.addWidget(self.functions)
+        controls.addWidget(self.formula, 1)
+        settings = QHBoxLayout()
+        settings.addWidget(QLabel("η"))
+        settings.addWidget(self.lr)
+        settings.addWidget(QLabel("steps"))
+        settings.addWidget(self.steps)
+        settings.addWidget(self.play)
+        settings.addWidget(QLabel("Click or drag on the map to move the start (white square)."), 1)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
-        layout.addWidget(self.formula)
+        layout.addLayout(settings)
         layout.addWidget(self.error)
         layout.addWidget(self.plot, 1)
         layout.addLayout(rules)
-        layout.addWidget(hint)
+        self.error.hide()  # shown with a message only: the map keeps the height
         self.expression: Expression = parse_surface(next(iter(SURFACES.values())).formula)
-        self.rect = CUSTOM_RECT
+        self.bounds = CUSTOM_RECT
         self.start = (0.0, 0.0)
         self.race: dict[str, np.ndarray] = {}
         self.values: dict[str, np.ndarray] = {}  # f along each path, for the rules' readouts
@@ -150,8 +152,8 @@ class RaceView(QWidget):
             return
         surface = SURFACES[name]
         self.formula.setText(surface.formula)
-        self.error.setText("")
-        self.expression, self.rect, self.start = parse_surface(surface.formula), surface.rect, surface.start
+        self._say("")
+        self.expression, self.bounds, self.start = parse_surface(surface.formula), surface.rect, surface.start
         for box, value in ((self.lr, surface.lr), (self.steps, surface.steps)):
             box.blockSignals(True)
             box.setValue(value)
@@ -168,19 +170,23 @@ class RaceView(QWidget):
         try:
             expression = parse_surface(text)
         except ValueError as error:
-            self.error.setText(str(error))
+            self._say(str(error))
             return False
-        self.error.setText("")
+        self._say("")
         self.expression = expression
         match = [name for name, s in SURFACES.items() if s.formula == text.strip()]
         self.functions.blockSignals(True)
         self.functions.setCurrentIndex(self.functions.findData(match[0] if match else TYPED))
         self.functions.blockSignals(False)
         if not match:
-            self.rect = CUSTOM_RECT
+            self.bounds = CUSTOM_RECT
         self._draw_surface()
         self.run()
         return True
+
+    def _say(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
 
     def set_start(self, x: float, y: float) -> None:
         """Start every optimiser at ``(x, y)`` and race again."""
@@ -199,7 +205,7 @@ class RaceView(QWidget):
         try:
             self.race = race(self.expression, self.start, self.lr.value(), self.steps.value())
         except ValueError as error:
-            self.error.setText(str(error))
+            self._say(str(error))
             return
         self.values = {
             name: evaluate_grid(self.expression, {"x": path[:, 0], "y": path[:, 1]}) for name, path in self.race.items()
@@ -229,8 +235,8 @@ class RaceView(QWidget):
 
     # --------------------------------------------------------------- drawing
     def _draw_surface(self) -> None:
-        x0, y0, x1, y1 = self.rect
-        values = shading(surface_grid(self.expression, self.rect, RESOLUTION))
+        x0, y0, x1, y1 = self.bounds
+        values = shading(surface_grid(self.expression, self.bounds, RESOLUTION))
         finite = values[np.isfinite(values)]
         levels = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
         shown = np.where(np.isfinite(values), values, levels[1])

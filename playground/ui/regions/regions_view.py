@@ -55,7 +55,7 @@ class RegionsView(QWidget):
         for item in (self.image, self.folds, self.points, self.marker):
             self.plot.addItem(item)
         box.sigClicked.connect(lambda x, y, button, _mods: self.pointClicked.emit(float(x), float(y)))
-        self.formula = QLabel("Click a region to see the linear function the network computes there.")
+        self.formula = QLabel("Click a region to see its linear function.")
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formula.setObjectName("regionsFormula")
@@ -71,10 +71,11 @@ class RegionsView(QWidget):
         self.loss_curve = pg.PlotCurveItem(pen=pg.mkPen(LOSS_COLOR, width=1.5))
         self.loss_box.addItem(self.loss_curve)
         item.vb.sigResized.connect(lambda: self.loss_box.setGeometry(item.vb.sceneBoundingRect()))
-        self.curve_plot.setMaximumHeight(170)
+        self.curve_plot.setMaximumHeight(170)  # the map keeps most of the height
+        self.curve_plot.setMinimumHeight(60)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
-        layout.addWidget(self.plot, 3)
+        layout.addWidget(self.plot, 4)
         layout.addWidget(self.formula)
         layout.addWidget(self.curve_plot, 1)
         self.ids: np.ndarray = np.zeros((0, 0), dtype=np.intp)
@@ -102,8 +103,8 @@ class RegionsView(QWidget):
         self.points.setData(points[:, 0], points[:, 1], brush=brushes or None)
         self.image.setVisible(True)
         self.status.setText(
-            f"{count} linear region{'s' if count != 1 else ''} over the grid: on each shade the network is one "
-            f"linear function; dashed: where a first-layer unit folds the plane (z = 0)"
+            f"{count} linear region{'s' if count != 1 else ''} (one linear function on each shade); "
+            f"dashed: first-layer folds, z = 0"
         )
 
     def show_reason(self, text: str) -> None:
