@@ -6,8 +6,8 @@ rows other features add), and attaches a small "?" button to it:
 
 - in a plot's or row's header, right after its title label;
 - at the right end of a group box's title line (the DATA, NETWORK and TRAINING panels);
-- in a dock's title bar, left of its float and close buttons (or in the dock's own
-  header widget, when it has one).
+- in a dock's title bar, right after its title (or in the dock's own header widget,
+  when it has one).
 
 A view that is not in this window (a feature not installed) gets no button.
 Clicking a button opens :class:`ExplanationPopup` next to it; the texts are in
@@ -39,6 +39,7 @@ from .pictures import PICTURE_SIZE, picture
 from .texts import EXPLANATIONS
 
 TEXT_WIDTH = 300  # px: the explanation's lines, beside the picture
+_DOCK_TITLE_MARGIN = 6  # px left of a dock's title text (the Fusion and default styles draw it about here)
 
 
 def _named(name: str) -> Callable[[object], QWidget | None]:
@@ -60,6 +61,7 @@ class View:
 
     key: str
     find: Callable[[object], QWidget | None]
+    first: bool = False  # the "?" starts the view's first row (a row of controls with no title)
 
 
 VIEWS: tuple[View, ...] = (
@@ -71,7 +73,7 @@ VIEWS: tuple[View, ...] = (
     View("data", lambda w: w.data_panel),  # type: ignore[attr-defined]
     View("network_panel", _group("NETWORK")),
     View("training", _group("TRAINING")),
-    View("transport", lambda w: w.transport),  # type: ignore[attr-defined]
+    View("transport", lambda w: w.transport, first=True),  # type: ignore[attr-defined]
     View("timeline", _named("timelineRow")),
     View("chain_rule", _named("chainRuleDock")),
     View("graph", _named("graphDock")),
@@ -145,8 +147,8 @@ class Explanations(QObject):
         self.popup = ExplanationPopup(window)
         self.buttons: dict[str, QToolButton] = {}
 
-    def attach(self, key: str, target: QWidget) -> QToolButton:
-        """Give ``target`` (the view ``key``) its "?" button."""
+    def attach(self, key: str, target: QWidget, first: bool = False) -> QToolButton:
+        """Give ``target`` (the view ``key``) its "?" button; ``first``: at the start of its first row."""
         explanation = EXPLANATIONS[key]
         button = QToolButton(objectName=f"explain_{key}", text="?", autoRaise=True)
         button.setToolTip(f"What does the {explanation.title} show? A short explanation.")
@@ -155,7 +157,7 @@ class Explanations(QObject):
         button.clicked.connect(lambda checked=False, k=key, b=button: self.show(k, b))
         if isinstance(target, QDockWidget) and target.titleBarWidget() is not None:
             target = target.titleBarWidget()
-        row = None if isinstance(target, (QGroupBox, QDockWidget)) else _header_row(target)
+        row = None if isinstance(target, (QGroupBox, QDockWidget)) else _header_row(target, first)
         if row is not None:
             layout, index = row
             layout.insertWidget(index, button)
@@ -171,15 +173,18 @@ class Explanations(QObject):
         return self.popup
 
 
-def _header_row(widget: QWidget) -> tuple[QBoxLayout, int] | None:
+def _header_row(widget: QWidget, first: bool = False) -> tuple[QBoxLayout, int] | None:
     """The first horizontal row among ``widget``'s layouts that holds a label (its title), and
-    the index just after that label; or, failing that, the start of its first horizontal row."""
+    the index just after that label; with ``first`` (or failing that), the start of its first
+    horizontal row."""
     queue: list[QLayout] = [widget.layout()] if widget.layout() is not None else []
     first_row: QBoxLayout | None = None
     while queue:  # breadth first: the header is near the top
         layout = queue.pop(0)
         if isinstance(layout, QHBoxLayout) and first_row is None:
             first_row = layout
+            if first:
+                break
         for index in range(layout.count()):
             item = layout.itemAt(index)
             if isinstance(layout, QHBoxLayout) and isinstance(item.widget(), QLabel):
@@ -192,8 +197,8 @@ def _header_row(widget: QWidget) -> tuple[QBoxLayout, int] | None:
 
 
 class _Pinned(QObject):
-    """Keeps a button over ``target``'s title line: at the right end of a group box's title, or
-    left of a dock's float and close buttons, wherever a resize or a new font moves them."""
+    """Keeps a button on ``target``'s title line: at the right end of a group box's title, or
+    right after a dock's title, wherever a resize or a new font moves them."""
 
     def __init__(self, button: QToolButton, target: QWidget) -> None:
         super().__init__(button)
@@ -210,18 +215,20 @@ class _Pinned(QObject):
     def place(self) -> None:
         size = self.button.sizeHint()
         height = min(size.height(), self.target.fontMetrics().height() + 4)
-        right, top = self.target.width() - 6, 0
+        x, top = self.target.width() - 6 - size.width(), 0
         if isinstance(self.target, QDockWidget):
+            # Right after the title, where it is seen even when the dock is wider than the screen.
+            x = _DOCK_TITLE_MARGIN + self.target.fontMetrics().horizontalAdvance(self.target.windowTitle()) + 6
             title_buttons = [
                 b
                 for b in self.target.findChildren(QAbstractButton, options=Qt.FindChildOption.FindDirectChildrenOnly)
                 if b.objectName().startswith("qt_dockwidget_") and not b.isHidden()
             ]
             if title_buttons:
-                right = min(b.x() for b in title_buttons) - 2
                 anchor = title_buttons[0]
                 top = anchor.y() + (anchor.height() - height) // 2
-        self.button.setGeometry(right - size.width(), max(0, top), size.width(), height)
+                x = min(x, min(b.x() for b in title_buttons) - 2 - size.width())  # never over them
+        self.button.setGeometry(max(0, x), max(0, top), size.width(), height)
         self.button.raise_()
 
 
@@ -231,5 +238,5 @@ def install_explanations(window) -> Explanations:
     for view in VIEWS:
         target = view.find(window)
         if target is not None:
-            explanations.attach(view.key, target)
+            explanations.attach(view.key, target, view.first)
     return explanations

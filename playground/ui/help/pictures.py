@@ -160,17 +160,22 @@ def _timeline(p: QPainter, w: float, h: float, ink: QColor) -> None:
 
 
 def _chain_rule(p: QPainter, w: float, h: float, ink: QColor) -> None:
+    """Forward x -> z -> L above, the gradient flowing back below, and the product it is."""
     p.setPen(_pen(ink, 1.2))
-    xs = [6, 44, 82]
-    for x, name in zip(xs, ("x", "z", "loss")):
+    xs = [8, 46, 84]
+    for x, name in zip(xs, ("x", "z", "L")):
         p.setBrush(_faded(BLUE))
-        p.drawRoundedRect(QRectF(x, 14, 32, 20), 4, 4)
-        p.drawText(QRectF(x, 14, 32, 20), Qt.AlignmentFlag.AlignCenter, name)
+        p.drawRoundedRect(QRectF(x, 12, 28, 20), 4, 4)
+        p.drawText(QRectF(x, 12, 28, 20), Qt.AlignmentFlag.AlignCenter, name)
     for x in xs[:-1]:
-        p.drawLine(QPointF(x + 32, 24), QPointF(x + 44, 24))
-        _curve(p, [(x + 44, 58), (x + 32, 58)], _pen(ORANGE, 2))
+        p.setPen(_pen(ink, 1.2))
+        p.drawLine(QPointF(x + 28, 22), QPointF(x + 38, 22))
+        _curve(p, [(x + 38 + 8, 40), (x + 14, 40)], _pen(ORANGE, 2))  # backward, right to left
+    font = p.font()
+    font.setPixelSize(10)
+    p.setFont(font)
     p.setPen(ORANGE)
-    p.drawText(QRectF(0, 62, w, 18), Qt.AlignmentFlag.AlignCenter, "∂loss/∂x = ∂loss/∂z · ∂z/∂x")
+    p.drawText(QRectF(0, 50, w, 30), Qt.AlignmentFlag.AlignCenter, "∂L/∂x = ∂L/∂z · ∂z/∂x")
 
 
 def _graph(p: QPainter, w: float, h: float, ink: QColor) -> None:
