@@ -13,7 +13,7 @@ from playground.data import make_dataset
 from playground.training import TrainingConfig
 from playground.ui import MainWindow
 from playground.ui.diagram.layout import COLUMNS, ROWS, diagram_geometry
-from playground.ui.diagram.network_diagram import EDGE_WIDTH, NEGATIVE, POSITIVE
+from playground.ui.diagram.scene import EDGE_WIDTH, NEGATIVE, POSITIVE
 from playground.ui.plots.colors import class_rgb, probability_image, value_image
 from playground.ui.plots.unit_maps import thumbnail_samples, unit_scale
 
@@ -87,10 +87,8 @@ def _point_on_edge_alone(diagram, layer: int, i: int, j: int, others: tuple[int,
         t = np.clip(np.dot([p.x(), p.y()] - a, b - a) / np.dot(b - a, b - a), 0, 1)
         return float(np.linalg.norm(a + t * (b - a) - [p.x(), p.y()]))
 
-    line = diagram.edge_item(layer, i, j).line()
-    rest = [
-        diagram.edge_item(layer, a, b).line() for a in range(others[0]) for b in range(others[1]) if (a, b) != (i, j)
-    ]
+    line = diagram.edge(layer, i, j).line
+    rest = [diagram.edge(layer, a, b).line for a in range(others[0]) for b in range(others[1]) if (a, b) != (i, j)]
     for t in np.linspace(0.3, 0.7, 41):
         p = QPointF(line.x1() + t * (line.x2() - line.x1()), line.y1() + t * (line.y2() - line.y1()))
         if min(distance(p, other) for other in rest) > 6:
@@ -145,7 +143,7 @@ def test_edges_follow_the_weights_sign_and_size(window):
     widths = {}
     for i in range(W.shape[0]):
         for j in range(W.shape[1]):
-            pen = diagram.edge_item(2, i, j).pen()
+            pen = diagram.edge(2, i, j).pen
             c = pen.color()
             if W[i, j] > 0:  # the palette's blue, faded toward the background for small weights
                 assert c.blue() > c.red() and c.hue() == pytest.approx(blue.hue(), abs=3)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from playground.data import make_dataset
 from playground.training import TrainingConfig
 from playground.ui import MainWindow
-from playground.ui.diagram.network_diagram import EMPHASIS
+from playground.ui.diagram.scene import EMPHASIS
 from playground.ui.shell.theme import apply_theme
 
 
@@ -44,7 +44,7 @@ def test_a_unit_is_outlined_in_the_emphasis_colour_and_cleared(window):
     view, diagram = window.network_view, window.network_view.diagram
     view.highlight_unit(0, 2)  # first hidden layer, unit 3: diagram column 1
     assert diagram.emphasis == (1, 2)
-    node = diagram._nodes[1][2].rect()
+    node = diagram.node_rect(1, 2)
     shape = diagram.emphasis_shape().boundingRect()
     assert shape.contains(node) and shape.width() < node.width() + 8
     outside = QPointF(node.center().x(), node.top() - 2.5)  # on the glow's core line
@@ -62,7 +62,7 @@ def test_a_weight_glows_along_its_edge_and_a_bias_around_its_unit(window):
     view, diagram = window.network_view, window.network_view.diagram
     view.highlight_parameter(1, "weight", (1, 3))  # Trainer.set_parameter's w from layer-1 unit 2 to layer-2 unit 4
     assert diagram.emphasis == (2, 1, 3)
-    line = diagram.edge_item(2, 1, 3).line()
+    line = diagram.edge(2, 1, 3).line
     shape = diagram.emphasis_shape()
     assert shape.pointAtPercent(0) == line.p1() and shape.pointAtPercent(1) == line.p2()
     assert _is_emphasis(_pixel(diagram, line.center()))
@@ -77,7 +77,7 @@ def test_the_glow_follows_a_rebuild_and_a_theme(window, qtbot):
     view.highlight_parameter(0, "weight", (0, 1))
     window.session.update_config(hidden=(5, 4))
     qtbot.waitUntil(lambda: diagram.frame is not None and diagram.frame.config.hidden == (5, 4), timeout=10000)
-    line = diagram.edge_item(1, 0, 1).line()
+    line = diagram.edge(1, 0, 1).line
     assert diagram.emphasis_shape().pointAtPercent(1) == line.p2()
     apply_theme(window, "dark")
     QApplication.processEvents()  # the palette change reaches the widgets as an event

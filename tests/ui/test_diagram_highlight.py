@@ -45,7 +45,7 @@ def inspect(window, qtbot, index: int) -> np.ndarray:
 
 def expected_center(diagram, column: int, unit: int, point: np.ndarray) -> tuple[float, float]:
     """Where ``point`` lies on the unit's map, in viewport pixels (the map spans DOMAIN, x2 up)."""
-    box = diagram._nodes[column][unit].rect()
+    box = diagram.node_rect(column, unit)
     low, high = DOMAIN
     x = box.left() + (point[0] - low) / (high - low) * box.width()
     y = box.top() + (high - point[1]) / (high - low) * box.height()
@@ -57,7 +57,7 @@ def test_the_inspected_point_is_ringed_on_every_map_where_it_lies(window, qtbot)
     diagram = window.network_view.diagram
     window.session.step(3)
     drawn(window, qtbot)
-    columns = [len(column) for column in diagram._nodes]
+    columns = [len(diagram.drawn_units(c)) for c in range(diagram.columns())]
     assert all(diagram.highlight_center(c, u) is None for c, n in enumerate(columns) for u in range(n))
 
     point = inspect(window, qtbot, 7)
@@ -70,7 +70,7 @@ def test_the_inspected_point_is_ringed_on_every_map_where_it_lies(window, qtbot)
 
     # On screen: the dark ring is drawn on the map, a ring radius from its centre (antialiased,
     # so the darkest pixel near there), where the map alone is lighter.
-    ring = diagram._nodes[1][0].rings[-1].rect()
+    ring = diagram.diagram_scene.node(1, 0).rings[-1].rect()
     edge = diagram.mapFromScene(ring.center().x() + ring.width() / 2, ring.center().y())
     ringed = darkest_near(diagram, edge)
     diagram.set_highlight(None)
@@ -90,16 +90,14 @@ def test_the_ring_follows_the_point_across_a_rebuild_and_goes_with_the_panel(win
     point = inspect(window, qtbot, 3)
     window.session.update_config(hidden=(4, 3, 2))  # a new diagram: new maps, ringed too
     drawn(window, qtbot)
-    assert [len(column) for column in diagram._nodes] == [2, 4, 3, 2, 1]
+    assert [len(diagram.drawn_units(c)) for c in range(diagram.columns())] == [2, 4, 3, 2, 1]
     centre = diagram.highlight_center(3, 1)
     ex, ey = expected_center(diagram, 3, 1, point)
     assert centre is not None and abs(centre.x() - ex) <= 1 and abs(centre.y() - ey) <= 1
 
     window.chain_rule.dock.close()  # no inspection on screen: no ring anywhere
     QApplication.processEvents()
-    assert all(
-        diagram.highlight_center(c, u) is None for c, column in enumerate(diagram._nodes) for u in range(len(column))
-    )
+    assert all(diagram.highlight_center(c, u) is None for c in range(diagram.columns()) for u in diagram.drawn_units(c))
 
 
 def test_a_point_outside_the_plane_is_not_ringed(window, qtbot):

@@ -78,7 +78,7 @@ def test_the_views_of_a_sampled_frame_read_its_rows(qtbot, monkeypatch):
     train = ~frame.dataset.is_test[rows]
     mean = frame.point_a[0][train, 1].mean()
     expected = f"{mean:.3g} (mean over the {train.sum():,} evenly sampled training points)"
-    assert diagram._mean_activation(1, 1) == expected
+    assert diagram.prose.mean_activation(1, 1) == expected
     window.close()
 
 

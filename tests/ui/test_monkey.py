@@ -186,16 +186,14 @@ def _diagram(window, qtbot, rng):
     diagram = window.network_view.diagram
     if not diagram.isVisible() or not diagram.node_count():
         return
-    columns = diagram._nodes
+    columns = [diagram.drawn_units(c) for c in range(diagram.columns())]  # a wide layer's sample
     if rng.random() < 0.6:
         column = int(rng.integers(len(columns)))
-        pos = diagram.node_center(column, int(rng.integers(len(columns[column]))))
+        pos = diagram.node_center(column, columns[column][int(rng.integers(len(columns[column])))])
     else:
         layer = int(rng.integers(1, len(columns)))
-        edge = diagram.edge_item(
-            layer, int(rng.integers(len(columns[layer - 1]))), int(rng.integers(len(columns[layer])))
-        )
-        pos = diagram.mapFromScene(edge.line().center())
+        i, j = (columns[c][int(rng.integers(len(columns[c])))] for c in (layer - 1, layer))
+        pos = diagram.mapFromScene(diagram.edge(layer, i, j).line.center())
         diagram.tooltip_at(pos)
     qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
 

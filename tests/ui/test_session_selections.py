@@ -146,10 +146,10 @@ def test_random_rebuilds_between_selections_raise_nothing(window, qtbot):
     features = [("x1", "x2"), ("x1", "x2", "x1*x2"), ("x1", "x2", "x1^2", "x2^2")]
 
     def click_unit() -> None:
-        nodes = diagram._nodes  # the units drawn now
-        if nodes:
-            column = int(rng.integers(len(nodes)))
-            _click_unit(qtbot, window, column, int(rng.integers(len(nodes[column]))))
+        if diagram.columns():
+            column = int(rng.integers(diagram.columns()))
+            units = diagram.drawn_units(column)  # the units drawn now
+            _click_unit(qtbot, window, column, units[int(rng.integers(len(units)))])
 
     actions = [
         click_unit,

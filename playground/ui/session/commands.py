@@ -6,6 +6,9 @@ the command only routes them through the session model. Consecutive edits of
 one mouse stroke merge into a single undo step, as in Orange's Paint Data, and
 the step's text names the whole stroke ("Erase 3 points").
 
+A weight or bias set by hand (``ParameterCommand``) is undone by its old value,
+exactly; the values one editor sets in a row (a drag) are one step.
+
 A configuration change is undone by the previous configuration; a change that
 rebuilt the network brings the previous network back as it was (weights,
 optimiser, epoch and history: ``Trainer.capture``/``restore_state``).
@@ -154,5 +157,58 @@ class ConfigCommand(QUndoCommand):
         self._at = other._at
         self.setText(other.text())
         if self.configs["new"] == self.configs["old"]:
+            self.setObsolete(True)  # back where it started: nothing to undo
+        return True
+
+
+class ParameterOwner(Protocol):
+    """What a parameter command needs: set one weight or bias of the live network (and say
+    so itself if that fails: the network may have changed since)."""
+
+    def put_parameter(self, layer: int, kind: str, index: tuple[int, ...], value: float) -> None: ...
+
+
+class ParameterCommand(QUndoCommand):
+    """Set weight or bias ``target`` = ``(layer, kind, index)`` (``Trainer.set_parameter``'s names) from ``old`` to
+    ``new``, and back. The owner applies the first value itself before pushing (to validate it),
+    so the first redo does nothing. Commands of one ``stroke`` on the same parameter merge; a
+    stroke that ends where it began leaves no step."""
+
+    MERGE_ID = 0x9A7A
+
+    def __init__(
+        self,
+        owner: ParameterOwner,
+        target: tuple[int, str, tuple[int, ...]],
+        old: float,
+        new: float,
+        text: str,
+        stroke: int = 0,
+    ) -> None:
+        super().__init__(short_text(text))
+        self._owner = owner
+        self.target = target
+        self.old, self.new = old, new
+        self.stroke = stroke
+        self._pending = True  # applied by the owner before the push
+
+    def redo(self) -> None:
+        if self._pending:
+            self._pending = False
+            return
+        self._owner.put_parameter(*self.target, self.new)
+
+    def undo(self) -> None:
+        self._owner.put_parameter(*self.target, self.old)
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return self.MERGE_ID if self.stroke else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, ParameterCommand) or other.stroke != self.stroke or other.target != self.target:
+            return False
+        self.new = other.new
+        self.setText(other.text())
+        if self.new == self.old:
             self.setObsolete(True)  # back where it started: nothing to undo
         return True

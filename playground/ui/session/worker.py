@@ -337,6 +337,14 @@ class TrainingWorker(QObject):
             raise outcome["error"]  # type: ignore[misc]
         return outcome.get("value")
 
+    def set_parameter(self, layer: int, kind: str, index: int | tuple[int, int], value: float) -> float:
+        """``Trainer.set_parameter`` in the training thread, paused or playing (it runs between two
+        mini-batches, the epoch in progress abandoned and started again), then a frame of the
+        edited network. Returns the value it had; raises its ValueError (nothing changed)."""
+        old = self.call(lambda trainer: trainer.set_parameter(layer, kind, index, value), read=False)
+        self.submit(lambda trainer: None)  # draw the edited network, paused too
+        return float(old)  # type: ignore[arg-type]
+
     def replace_trainer(self, trainer: Trainer) -> None:
         """Train ``trainer`` from now on (a loaded session); pauses first."""
         self.set_playing(False)

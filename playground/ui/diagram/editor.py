@@ -1,0 +1,166 @@
+"""The small box over the network diagram in which a person sets one weight or bias by hand.
+
+Type a value and press Enter; or nudge it: the mouse wheel over the box, a drag
+up or down on its ⇕ handle, the Up and Down keys (Shift: ten times the step).
+Every nudge applies at once, so the boundary and every map follow the value as
+it moves. Escape, Enter or a click elsewhere closes the box.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QLabel, QLineEdit, QWidget
+
+from .parameters import Parameter, parse_value
+
+DRAG_PIXELS = 4  # px of vertical drag per step
+
+
+def nudge_step(value: float) -> float:
+    """One nudge: a tenth of the value's order of magnitude, at least 0.01 (0.5 → 0.01, 3 → 0.1)."""
+    magnitude = max(abs(value), 0.1)
+    return 10.0 ** math.floor(math.log10(magnitude)) / 10
+
+
+class _Handle(QLabel):
+    """The ⇕ handle: dragging it up or down nudges the value (``dragged(steps)``)."""
+
+    dragged = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__("⇕")
+        self.setObjectName("parameterHandle")
+        self.setCursor(Qt.CursorShape.SizeVerCursor)
+        self.setToolTip("Drag up or down to change the value (Shift: ten times faster).")
+        self._anchor: float | None = None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._anchor = event.position().y()
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._anchor is None:
+            return
+        steps = int((self._anchor - event.position().y()) / DRAG_PIXELS)
+        if steps:
+            self._anchor -= steps * DRAG_PIXELS
+            self.dragged.emit(steps)
+        event.accept()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        self._anchor = None
+        event.accept()
+
+
+class ParameterEditor(QFrame):
+    """Edits one :class:`Parameter` (``open``). ``valueChosen(value)``: a typed value (Enter) or a
+    nudge, to apply; ``closed()``: the box went away. A typed value that is not a finite
+    number is shown as a message in the box and chosen not at all (``invalid(message)``)."""
+
+    valueChosen = Signal(float)
+    invalid = Signal(str)
+    closed = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("parameterEditor")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.title = QLabel(objectName="parameterTitle")
+        self.field = QLineEdit(objectName="parameterValue")
+        self.field.setToolTip("Type a value and press Enter; Up and Down or the wheel nudge it; Escape closes.")
+        self.handle = _Handle()
+        self.message = QLabel(objectName="parameterMessage", wordWrap=True)
+        self.message.hide()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(6, 4, 6, 4)
+        grid.setSpacing(4)
+        grid.addWidget(self.title, 0, 0, 1, 2)
+        grid.addWidget(self.field, 1, 0)
+        grid.addWidget(self.handle, 1, 1)
+        grid.addWidget(self.message, 2, 0, 1, 2)
+        self.parameter: Parameter | None = None
+        self.value = 0.0
+        self.field.returnPressed.connect(self._commit)
+        self.handle.dragged.connect(lambda steps: self.nudge(steps))
+        self.field.installEventFilter(self)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self.hide()
+
+    def open(self, parameter: Parameter, value: float, pos: QPoint) -> None:
+        """Show the box for ``parameter``, now ``value``, near ``pos`` (parent coordinates), inside the parent."""
+        self.parameter, self.value = parameter, value
+        self.title.setText(f"{parameter.kind} {parameter.name}")
+        self.field.setText(f"{value:.6g}")
+        self.message.hide()
+        self.adjustSize()
+        area = self.parentWidget().rect()
+        x = min(max(pos.x() - self.width() // 2, 0), max(area.width() - self.width(), 0))
+        y = pos.y() + 12 if pos.y() + 12 + self.height() <= area.height() else pos.y() - 12 - self.height()
+        self.move(x, max(y, 0))
+        self.show()
+        self.raise_()
+        self.field.setFocus()
+        self.field.selectAll()
+
+    def nudge(self, steps: int) -> None:
+        """Move the value by ``steps`` steps (Shift held: ten times as many) and choose it."""
+        if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
+            steps *= 10
+        value = round(self.value + steps * nudge_step(self.value), 12)  # no 0.30000000000000004
+        self.choose(value)
+
+    def choose(self, value: float) -> None:
+        """Show ``value`` and ask for it to be applied."""
+        self.value = value
+        self.field.setText(f"{value:.6g}")
+        self.message.hide()
+        self.valueChosen.emit(value)
+
+    def show_error(self, text: str) -> None:
+        """Say in the box why a value was refused."""
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #D55E00;")
+        self.message.show()
+        self.adjustSize()
+
+    def close_editor(self) -> None:
+        """Hide the box (``closed`` follows)."""
+        if self.isVisible():
+            self.hide()
+            self.closed.emit()
+
+    def _commit(self) -> None:
+        try:
+            value = parse_value(self.field.text())
+        except ValueError as exc:
+            self.show_error(f"{exc}; nothing changed.")
+            self.invalid.emit(str(exc))
+            return
+        self.choose(value)
+        if not self.message.isVisible():  # applied: done
+            self.close_editor()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.field and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key == Qt.Key.Key_Escape:
+                self.close_editor()
+                return True
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                self.nudge(1 if key == Qt.Key.Key_Up else -1)
+                return True
+        return False
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        notches = round(event.angleDelta().y() / 120)
+        if notches:
+            self.nudge(notches)
+        event.accept()
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        """A click elsewhere (the focus leaving the box) closes it."""
+        if self.isVisible() and new is not None and not self.isAncestorOf(new) and new is not self:
+            self.close_editor()

@@ -1,0 +1,406 @@
+"""The network diagram's scene: the items of one architecture, laid out for a size, styled by a frame.
+
+:class:`DiagramScene` owns every item: the units' maps (:class:`UnitNode`), the
+weights (one :class:`EdgeBatch`), the layer names, the input names, the red
+outlines of unhealthy layers, the skip connections' arcs, the caption saying
+which units are drawn, and the emphasis glow. It knows nothing of the mouse;
+the view (``network_diagram.NetworkDiagram``) asks it what lies at a point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+)
+
+from ...data.features import FEATURES
+from ...training.health import GradientHealth, dead_units
+from ..plots.points import value_range
+from ..plots.style import theme_for
+from ..plots.unit_maps import feature_values, layer_thumbnails, output_maps, thumbnail_samples, unit_scale
+from ..session.worker import Frame
+from .edges import DrawnEdge, EdgeBatch
+from .items import UnitNode
+from .layout import ROWS, Geometry, diagram_geometry
+
+POSITIVE, NEGATIVE = "#0072B2", "#E69F00"  # edge colours: the palette's blue and orange
+WARNING = "#D55E00"  # the palette's vermillion: a layer with unhealthy gradients
+# The emphasised unit or weight (``NetworkView.highlight_unit``): the palette's reddish purple, apart
+# from the edges' blue and orange and the warning vermillion; a wide faint glow under a solid core.
+EMPHASIS = {False: "#B0457F", True: "#E08CC0"}  # light theme, dark theme
+EDGE_WIDTH = (0.5, 3.0)  # px: the thinnest and the widest edge of a layer
+_WIDTH_LEVELS = 12  # edge widths are quantised so a few pens serve every edge
+_EMPHASIS_PENS = ((9.0, 90), (3.5, 255))  # (width px, alpha) of the glow, then of the core
+_OUTLINE_PAD = 4.0  # px between a layer's maps and its red outline
+_SKIP_ROOM = 16.0  # px kept beside the layers for the skip connections' arcs
+_SHORT_ACTIVATION = {"tanh": "tanh", "sigmoid": "sigm", "relu": "ReLU", "leaky_relu": "leaky", "linear": "lin"}
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What decides the diagram's items: the network's shape and which units are drawn."""
+
+    features: tuple[str, ...]
+    hidden: tuple[int, ...]
+    activations: tuple[str, ...]
+    outputs: int
+    residual: tuple[bool, ...]
+    drawn: tuple[tuple[int, ...], ...]  # per column (inputs, hidden layers, outputs), the units drawn
+    note: str  # which units are drawn, in words ("" when all are)
+
+    @property
+    def sizes(self) -> list[int]:
+        """Units per column, drawn or not."""
+        return [len(self.features), *self.hidden, self.outputs]
+
+
+class DiagramScene(QGraphicsScene):
+    """The items of the diagram; ``build`` for a structure, ``relayout`` for a size, ``draw`` for a frame."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        # No BSP index: every frame restyles items, and each change re-indexed them; lookups
+        # are geometric (``unit_at``, ``edge_at``) and cheap.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.structure: Structure | None = None
+        self.geometry: Geometry | None = None
+        self.nodes: list[list[UnitNode]] = []  # per column, the drawn units in order
+        self._index: list[dict[int, int]] = []  # per column, unit -> position among the drawn
+        self.edges = EdgeBatch()
+        self.outlines: list[QGraphicsRectItem] = []
+        self.headers: list[QGraphicsSimpleTextItem] = []
+        self.input_labels: list[QGraphicsSimpleTextItem] = []
+        self.skips: dict[int, QGraphicsPathItem] = {}  # hidden column -> its arc
+        self.caption = QGraphicsSimpleTextItem()
+        self._glow: list[QGraphicsPathItem] = []
+        self.images: list[np.ndarray] = []  # per column, (drawn units, h, w, 4) as shown
+        self.dead: list[np.ndarray] = []  # per column, every unit
+        self._inputs_key: tuple | None = None
+        self.font = QFont()
+        self.dark = False
+        self.theme = theme_for(False)
+        self._pens: list[QPen] = []
+        self.selected: tuple[int, int] | None = None
+        self.ring: np.ndarray | None = None
+        self.emphasis: tuple[int, ...] | None = None
+        self._size = (1.0, 1.0)
+
+    # ------------------------------------------------------------ building
+    def build(self, structure: Structure) -> None:
+        """New items for a new architecture or a new choice of drawn units."""
+        for item in list(self.items()):
+            if item.parentItem() is None:
+                self.removeItem(item)  # the edge batch and the caption are kept; the rest goes
+        self.structure = structure
+        self.nodes = [[UnitNode(c, u) for u in units] for c, units in enumerate(structure.drawn)]
+        self._index = [{u: k for k, u in enumerate(units)} for units in structure.drawn]
+        self.outlines = [QGraphicsRectItem() for _ in structure.drawn]
+        short = ["in", *(f"L{c}\n{_SHORT_ACTIVATION[a]}" for c, a in enumerate(structure.activations, 1)), "out"]
+        self.headers = [QGraphicsSimpleTextItem(text) for text in short]
+        self.input_labels = [QGraphicsSimpleTextItem(FEATURES[name][0]) for name in structure.features]
+        self.caption.setText(structure.note)
+        for item in (*self.headers, *self.input_labels, self.caption):
+            item.setFont(self.font)
+            self.addItem(item)
+        for outline in self.outlines:
+            outline.setPen(QPen(QColor(WARNING), 2.0))
+            outline.setZValue(-1)
+            outline.hide()
+            self.addItem(outline)
+        self.addItem(self.edges)
+        self.skips = {c: QGraphicsPathItem() for c, on in enumerate(structure.residual, 1) if on}
+        for arc in self.skips.values():
+            arc.setZValue(1)
+            self.addItem(arc)
+        for column in self.nodes:
+            for node in column:
+                self.addItem(node)
+        self._glow = [QGraphicsPathItem() for _ in _EMPHASIS_PENS]
+        for z, glow in enumerate(self._glow):
+            glow.setZValue(3 + z)  # over the maps and the edges
+            glow.hide()
+            self.addItem(glow)
+        self._inputs_key = None
+        self.images = [np.zeros((len(units), 1, 1, 4), np.uint8) for units in structure.drawn]
+        self.dead = [np.zeros(n, bool) for n in structure.sizes]
+        self.relayout(*self._size)
+        self.restyle(self.dark)
+
+    def set_font(self, font: QFont) -> None:
+        """The labels' font (presentation mode enlarges it); re-lays out."""
+        self.font = font
+        for item in (*self.headers, *self.input_labels, self.caption):
+            item.setFont(font)
+        self.relayout(*self._size)
+
+    # -------------------------------------------------------------- layout
+    def relayout(self, width: float, height: float) -> None:
+        """Place every item for a view of ``width`` x ``height`` px."""
+        self._size = (width, height)
+        self.setSceneRect(0, 0, width, height)
+        s = self.structure
+        if s is None:
+            return
+        metrics = QFontMetricsF(self.font)
+        header = (
+            max(metrics.boundingRect(QRectF(), 0, h.text()).width() for h in self.headers),
+            max(metrics.boundingRect(QRectF(), 0, h.text()).height() for h in self.headers),
+        )
+        label = (max(metrics.horizontalAdvance(t.text()) for t in self.input_labels), metrics.height())
+        caption = metrics.height() + 4 if s.note else 0.0
+        # Room for the skips' arcs: probe the orientation first, then keep their strip free.
+        sizes = [len(units) for units in s.drawn]
+        g = diagram_geometry(sizes, width, height - caption, header, label)
+        if self.skips:
+            rows = g.orientation == ROWS
+            g = diagram_geometry(
+                sizes,
+                width - (_SKIP_ROOM if rows else 0),
+                height - caption - (0 if rows else _SKIP_ROOM),
+                header,
+                label,
+            )
+        self.geometry = g
+        for column, centres in zip(self.nodes, g.centres):
+            for node, centre in zip(column, centres):
+                node.place(centre, g.thumbnail)
+                node.ring_at(self.ring)
+        self.edges.set_lines([g.edge_ends(layer) for layer in range(1, len(sizes))])
+        self._place_labels(g)
+        for c, outline in enumerate(self.outlines):
+            outline.setRect(QRectF(*g.column_rect(c, _OUTLINE_PAD)))
+        self.caption.setPos(6.0, height - caption)
+        for column, arc in self.skips.items():
+            arc.setPath(self._arc(g, column))
+        self._draw_emphasis()
+
+    def _place_labels(self, g: Geometry) -> None:
+        rows = g.orientation == ROWS
+        for item, (x, y) in zip(self.headers, g.headers):
+            box = item.boundingRect()
+            # Rows: the name sits left of its row; columns: centred above its column.
+            item.setPos(x if rows else x - box.width() / 2, y - box.height() / 2)
+        for item, (x, y) in zip(self.input_labels, g.input_labels):
+            box = item.boundingRect()
+            # Rows: centred above its input; columns: right-aligned left of it.
+            if rows:
+                item.setPos(x - box.width() / 2, y - box.height())
+            else:
+                item.setPos(x - box.width(), y - box.height() / 2)
+
+    def _arc(self, g: Geometry, column: int) -> QPainterPath:
+        """The skip of hidden ``column``: from its input layer to it, beside the edges, with an arrowhead."""
+        half = g.thumbnail / 2
+        before, after = g.centres[column - 1], g.centres[column]
+        path = QPainterPath()
+        if g.orientation == ROWS:  # layers top to bottom: the arc bulges right of both rows
+            x = max(before[:, 0].max(), after[:, 0].max()) + half + 3
+            start, end = QPointF(x, before[0, 1]), QPointF(x, after[0, 1])
+            bulge = QPointF(x + _SKIP_ROOM - 4, (start.y() + end.y()) / 2)
+            tip = QPointF(-4, -3), QPointF(-4, 3)
+        else:  # layers left to right: the arc bulges below both columns
+            y = max(before[:, 1].max(), after[:, 1].max()) + half + 3
+            start, end = QPointF(before[0, 0], y), QPointF(after[0, 0], y)
+            bulge = QPointF((start.x() + end.x()) / 2, y + _SKIP_ROOM - 4)
+            tip = QPointF(-3, 4), QPointF(3, 4)
+        path.moveTo(start)
+        path.quadTo(2 * bulge - (start + end) / 2, end)  # a quadratic through ``bulge`` at its middle
+        for corner in tip:
+            path.moveTo(end)
+            path.lineTo(end + corner)
+        return path
+
+    # ------------------------------------------------------------- drawing
+    def draw(self, frame: Frame, health: GradientHealth) -> None:
+        """Maps, edge styles, dead units and ``health``'s outlines for ``frame``."""
+        self._draw_maps(frame)
+        self._draw_edges(frame)
+        self._draw_marks(frame, health)
+
+    def _draw_maps(self, frame: Frame) -> None:
+        background = self.theme.background_rgb
+        drawn = self.structure.drawn
+        inputs_key = (tuple(frame.config.features), background)
+        if inputs_key != self._inputs_key:  # the features' maps never change while training
+            self._inputs_key = inputs_key
+            values = feature_values(frame.grid_axis, frame.config.features)
+            self._set_images(0, layer_thumbnails(values, *unit_scale("linear", values)[:2], background))
+        r = len(frame.grid_axis)
+        picks = thumbnail_samples(r)
+        cells = (picks[:, None] * r + picks[None, :]).ravel()  # the grid points a thumbnail shows
+        for column, (a, activation) in enumerate(zip(frame.grid_a[:-1], frame.config.activations), 1):
+            vmin, vmax, _ = unit_scale(activation, a)  # the whole layer's scale, drawn units or not
+            # Only the thumbnails' points of the drawn units (take: fancy indexing of a wide
+            # layer's columns cost 8 ms a layer), coloured as a thumbnail-sized grid.
+            shown = np.take(np.take(a, cells, axis=0), drawn[column], axis=1)
+            self._set_images(column, layer_thumbnails(shown, vmin, vmax, background, step=1))
+        dataset = frame.dataset
+        self._set_images(
+            len(self.nodes) - 1,
+            output_maps(frame.grid_output, dataset.task, dataset.class_colors, background, value_range(dataset.y)),
+        )
+
+    def _set_images(self, column: int, images: np.ndarray) -> None:
+        self.images[column] = images
+        for node, rgba in zip(self.nodes[column], images):
+            node.set_image(rgba)
+
+    def _draw_edges(self, frame: Frame) -> None:
+        """Pens by sign and by size next to the layer's largest weight (drawn or not)."""
+        drawn = self.structure.drawn
+        keys = []
+        for layer, (W, _) in enumerate(frame.weights):
+            reach = float(np.abs(W).max()) if W.size and np.isfinite(W).all() else 0.0
+            shown = W[np.ix_(drawn[layer], drawn[layer + 1])]
+            level = (
+                np.zeros(shown.shape, dtype=np.intp)
+                if reach == 0
+                else np.rint(np.abs(shown) / reach * (_WIDTH_LEVELS - 1)).astype(np.intp)
+            )
+            keys.append(2 * level + (shown < 0))  # pens in order of width: strong edges on top
+        self.edges.set_keys(keys)
+
+    def _draw_marks(self, frame: Frame, health: GradientHealth) -> None:
+        """Dead ReLU crosses and red outlines around layers with unhealthy gradients."""
+        train = ~frame.dataset.is_test[frame.point_rows]  # the points the frame probed
+        for column, activation in enumerate(frame.config.activations, 1):
+            dead = (
+                dead_units(frame.point_a[column - 1], train, activation)
+                if frame.point_a
+                else np.zeros(self.structure.sizes[column], bool)
+            )
+            self.dead[column] = dead
+            for node in self.nodes[column]:
+                node.cross.setVisible(bool(dead[node.unit]))
+        flagged = {flag.layer + 1 for flag in health.flags}  # weight layer l feeds column l
+        for column, outline in enumerate(self.outlines):
+            outline.setVisible(column in flagged)
+
+    # ------------------------------------------------------ selection marks
+    def set_selected(self, selected: tuple[int, int] | None) -> None:
+        """Frame unit ``(column, unit)`` as the one on the boundary plot (None: none)."""
+        self.selected = selected
+        for column in self.nodes:
+            for node in column:
+                node.setPen(self._node_pen(node))
+
+    def set_ring(self, point: np.ndarray | None) -> None:
+        """Ring the input-plane ``point`` on every map (None: no ring)."""
+        self.ring = point
+        for column in self.nodes:
+            for node in column:
+                node.ring_at(point)
+
+    def set_emphasis(self, target: tuple[int, ...] | None) -> None:
+        """Glow around unit ``(column, unit)`` or along weight ``(layer, i, j)`` (layer from 1)."""
+        self.emphasis = target
+        self._draw_emphasis()
+
+    def emphasis_shape(self) -> QPainterPath:
+        """The glow's centre line (empty when nothing is emphasised or it is not drawn)."""
+        return self._glow[0].path() if self._glow and self._glow[0].isVisible() else QPainterPath()
+
+    def _draw_emphasis(self) -> None:
+        path = QPainterPath()
+        target = self.emphasis
+        if target is not None and self.geometry is not None:
+            if len(target) == 2 and self.node(*target) is not None:
+                pad = 2.5
+                path.addRect(self.node(*target).rect().adjusted(-pad, -pad, pad, pad))
+            elif len(target) == 3 and self.edge(*target) is not None:
+                line = self.edge(*target).line
+                path.moveTo(line.p1())
+                path.lineTo(line.p2())
+        color = QColor(EMPHASIS[self.dark])
+        for glow, (width, alpha) in zip(self._glow, _EMPHASIS_PENS):
+            color.setAlpha(alpha)
+            pen = QPen(color, width)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            glow.setPen(pen)
+            glow.setPath(path)
+            glow.setVisible(not path.isEmpty())
+
+    # --------------------------------------------------------------- style
+    def restyle(self, dark: bool) -> None:
+        """Colours for the light or the dark plot theme."""
+        self.dark, self.theme = dark, theme_for(dark)
+        self.setBackgroundBrush(QBrush(QColor(self.theme.background)))
+        low, high = EDGE_WIDTH
+        background = np.array(self.theme.background_rgb, dtype=float)
+        colours = [np.array(QColor(c).getRgb()[:3], dtype=float) for c in (POSITIVE, NEGATIVE)]
+        self._pens = []
+        for level in range(_WIDTH_LEVELS):
+            share = level / (_WIDTH_LEVELS - 1)
+            for rgb in colours:
+                # Thin edges also fade toward the background, so strong ones stand out. Faded by
+                # mixing, not by alpha: antialiased translucent lines paint three times slower.
+                mixed = background + (rgb - background) * (0.3 + 0.7 * share)
+                pen = QPen(QColor(*np.rint(mixed).astype(int)), low + (high - low) * share)
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                self._pens.append(pen)
+        self.edges.set_pens(self._pens)
+        brush = QBrush(QColor(self.theme.foreground))
+        for item in (*self.headers, *self.input_labels, self.caption):
+            item.setBrush(brush)
+        arc_pen = QPen(QColor(self.theme.foreground), 1.5)
+        for arc in self.skips.values():
+            arc.setPen(arc_pen)
+        self._inputs_key = None  # the maps mix with the background: drawn anew
+        self.set_selected(self.selected)
+        self._draw_emphasis()
+
+    def _node_pen(self, node: UnitNode) -> QPen:
+        if (node.column, node.unit) == self.selected:
+            return QPen(QColor(self.theme.foreground), 3.0)
+        return QPen(QColor(self.theme.faint), 1.0)
+
+    # ------------------------------------------------------------- queries
+    def node(self, column: int, unit: int) -> UnitNode | None:
+        """The item of unit ``unit`` of ``column``, if it is drawn."""
+        if not 0 <= column < len(self.nodes):
+            return None
+        k = self._index[column].get(unit)
+        return None if k is None else self.nodes[column][k]
+
+    def edge(self, layer: int, i: int, j: int) -> DrawnEdge | None:
+        """How ``w(layer)[i -> j]`` (``layer`` from 1) is drawn, if both its units are."""
+        if not 1 <= layer < len(self.nodes):
+            return None
+        row, col = self._index[layer - 1].get(i), self._index[layer].get(j)
+        return None if row is None or col is None else self.edges.edge(layer - 1, row, col)
+
+    def unit_at(self, point: QPointF) -> UnitNode | None:
+        """The unit whose map contains scene ``point``."""
+        return next((n for column in self.nodes for n in column if n.rect().contains(point)), None)
+
+    def edge_at(self, point: QPointF, reach: float) -> tuple[int, int, int] | None:
+        """``(layer, i, j)`` (``layer`` from 1) of the weight nearest scene ``point`` within ``reach``."""
+        found = self.edges.nearest(point, reach)
+        if found is None:
+            return None
+        layer, row, col = found
+        return layer + 1, self.structure.drawn[layer][row], self.structure.drawn[layer + 1][col]
+
+    def skip_at(self, point: QPointF, reach: float) -> int | None:
+        """The hidden column whose skip arc passes within ``reach`` of ``point``."""
+        stroker = QPainterPathStroker()
+        stroker.setWidth(2 * reach)
+        return next((c for c, arc in self.skips.items() if stroker.createStroke(arc.path()).contains(point)), None)
+
+    def layer_at(self, items: list[QGraphicsItem]) -> int | None:
+        """The column whose name or outline is among ``items``."""
+        for item in items:
+            if item in self.headers:
+                return self.headers.index(item)
+            if item in self.outlines:
+                return self.outlines.index(item)
+        return None
