@@ -33,7 +33,7 @@ def folder(tmp_path: Path) -> Path:
         {"caption": "three: layer one", "action": {"kind": "activation_layer", "layer": 1}},
         {"caption": "four: back in time", "action": {"kind": "seek", "epoch": 5}},
         {"caption": "five: the rate", "action": {"kind": "highlight", "control": "lr"}},
-        {"caption": "six: another session", "state": "more/b.playground.json"},
+        {"caption": "six: another session", "state": "more/b.playground.json", "action": {"kind": "play", "epochs": 7}},
         {"caption": "seven: the graph", "action": {"kind": "view", "name": "graph"}},
     ]
     lesson = {"format": "playground-lesson", "version": 1, "title": "Test lesson", "summary": "", "steps": steps}
@@ -114,8 +114,8 @@ def test_next_and_back_act_out_the_steps(qtbot, window, folder):
     assert lessons.go_to(5)
     assert card_caption(window) == "six: another session"
     assert window.session.config == B
-    qtbot.waitUntil(epoch_is(window, 0), timeout=5000)
-    assert not window.files.modified and window.files.path is None  # Save never overwrites the lesson's file
+    qtbot.waitUntil(epoch_is(window, 7), timeout=20000)
+    assert window.files.path is None  # untitled: Save never overwrites the lesson's own file
 
     assert lessons.next()
     assert card_caption(window) == "seven: the graph"
@@ -123,6 +123,10 @@ def test_next_and_back_act_out_the_steps(qtbot, window, folder):
     assert not card.next_button.isEnabled() and not lessons.next()
     assert [i for i, _ in seen] == [0, 1, 2, 3, 4, 3, 5, 6]
     assert seen[-1] == (6, "seven: the graph")
+    # Again from step one: the replay trains step six's play at once, then shows seven.
+    assert lessons.go_to(0) and lessons.go_to(6)
+    assert window.session.config == B and card_caption(window) == "seven: the graph"
+    qtbot.waitUntil(epoch_is(window, 7), timeout=20000)
 
     lessons.close_lesson()
     assert lessons.caption == "" and not card.isVisible()
@@ -180,3 +184,21 @@ def test_save_as_lesson_round_trips(qtbot, window, tmp_path):
     assert window.lessons.next()
     assert card_caption(window) == "and here it is done"
     qtbot.waitUntil(epoch_is(window, 12), timeout=5000)
+
+
+def test_an_inspect_step_opens_the_inspect_tool_at_the_point(qtbot, window, tmp_path):
+    data = make_dataset("xor", n=60, noise=0.0, seed=0)
+    save_session(tmp_path / "a.playground.json", Trainer(data, A))
+    x1, x2 = (float(v) for v in data.X[7])
+    steps = [
+        {"caption": "a point", "state": "a.playground.json"},
+        {"caption": "its chain rule", "action": {"kind": "inspect", "point": [x1 + 0.01, x2]}},
+    ]
+    lesson = {"format": "playground-lesson", "version": 1, "title": "Inspect", "summary": "", "steps": steps}
+    (tmp_path / "i.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
+    assert window.lessons.open_lesson(tmp_path / "i.lesson.json")
+    qtbot.waitUntil(epoch_is(window, 0), timeout=5000)
+    assert window.lessons.next()
+    inspector = window.chain_rule
+    assert inspector.action.isChecked() and inspector.dock.isVisible()
+    assert inspector.point is not None and list(inspector.point) == [x1, x2]

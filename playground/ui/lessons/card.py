@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePol
 
 from ..panels.form import readable
 
-CHARACTERS_A_LINE = 30  # the card's width in average characters: a caption reads in short lines
+CHARACTERS_A_LINE = 27  # the card's width in average characters: a caption reads in short lines
 TIPS = {
     "back": "Go back to the previous step (its session and action again). Key: Page Up.",
     "next": "Go on to the next step: load its session or do its action. Key: Page Down.",

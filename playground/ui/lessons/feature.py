@@ -170,7 +170,8 @@ class LessonFeature(QObject):
         self._cancel_play()
         self._take(loaded)
         epoch = loaded.trainer.epoch
-        for step in self.lesson.steps[start + 1 : step_index]:  # none loads a session
+        # The steps before the target, from ``start`` (its session is taken; its action not yet).
+        for step in self.lesson.steps[start:step_index]:
             action = step.action
             if action is not None and action.kind == "play":
                 self.session.step(int(action.params["epochs"]))  # exactly, in the training thread
@@ -185,8 +186,9 @@ class LessonFeature(QObject):
     def _do(self, step: LessonStep, epoch: int) -> None:
         if step.state is not None:
             assert self.lesson is not None
-            self._take(self._read_state(self.lesson, step))
-            epoch = self.session.trainer.epoch
+            loaded = self._read_state(self.lesson, step)
+            self._take(loaded)
+            epoch = loaded.trainer.epoch  # (the worker swaps trainers later: not session.trainer)
         if step.action is not None:
             self._act(step.action, epoch)
 

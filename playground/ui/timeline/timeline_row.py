@@ -238,9 +238,10 @@ class TimelineRow(QWidget):
         self.add_bookmark_action.triggered.connect(lambda checked=False: self.ask_bookmark())
         self.bookmark_menu = QMenu("B&ookmarks", self)
         self.bookmark_menu.aboutToShow.connect(self._fill_bookmark_menu)
-        self.bookmark_button = self._button(
-            "timelineBookmarkButton", "Bookmarks", QStyle.StandardPixmap.SP_DialogYesButton, TIPS["bookmarks"]
-        )
+        # A star, not a word: the row is tight at 1280 px in presentation mode's large text.
+        self.bookmark_button = tip(QToolButton(self, text="★"), TIPS["bookmarks"])
+        self.bookmark_button.setObjectName("timelineBookmarkButton")
+        self.bookmark_button.setAccessibleName("Bookmarks")
         self.bookmark_button.setMenu(self.bookmark_menu)
         self.bookmark_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.slider.markClicked.connect(self.jump_to)
