@@ -56,6 +56,7 @@ def test_nine_copies_are_drawn_from_their_own_predictions(window, qtbot):
     shown = [tile for tile in view.tiles if tile.isVisible()]
     assert len(shown) == 9
     dataset = window.session.dataset
+    view.points.setChecked(False)  # the cells alone: no data point drawn over them
     for k, (tile, result) in enumerate(zip(view.tiles, view.results)):
         assert result.label == f"seed {k}" and result.epoch == 12
         # The copy equals training it alone, and the picture is drawn from its predictions.
@@ -82,6 +83,16 @@ def test_nine_copies_are_drawn_from_their_own_predictions(window, qtbot):
         x, y = view.curves[k].getData()
         np.testing.assert_allclose(10**y, result.losses)  # the plot keeps log10 of a log axis
     assert len(view.legend.items) == 9
+    # With Points on, each data point is drawn at its place in its class colour.
+    view.points.setChecked(True)
+    tile = view.tiles[0]
+    image = tile.picture.grab().toImage()
+    square = tile.picture.square()
+    scale = square.width() / 12.0  # the plane's domain is -6..6 on both axes
+    for row in (0, 7, 30):
+        x1, x2 = dataset.X[row]
+        pixel = image.pixelColor(int(square.left() + (x1 + 6) * scale), int(square.top() + (6 - x2) * scale))
+        assert pixel.name().upper() == dataset.class_colors[int(dataset.y[row])].upper()
     pictures = {tile.image.tobytes() for tile in view.tiles}
     assert len(pictures) > 1  # the seeds learn different boundaries
 

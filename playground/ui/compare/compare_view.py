@@ -8,9 +8,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QPointF, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...data import Dataset
+from ...data import DOMAIN, Dataset
 from ...training.compare import MAX_COPIES, VARIABLES, CopyResult
 from ...training.numbers import format_number
 from ..plots.colors import class_rgb, probability_image, value_image
@@ -74,6 +75,16 @@ def picture(result: CopyResult, dataset: Dataset, background: tuple[int, int, in
     return np.ascontiguousarray(rgba[::-1])
 
 
+def point_colors(dataset: Dataset) -> tuple[np.ndarray, list[str]]:
+    """The data points and their colours: the class colour, or the value's colour (regression)."""
+    if dataset.task == "classification":
+        return dataset.X, [dataset.class_colors[int(label)] for label in dataset.y]
+    values = dataset.y
+    low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+    rgba = value_image(values.reshape(1, -1), low, high if high > low else low + 1.0, (255, 255, 255), 1.0)[0]
+    return dataset.X, [f"#{r:02X}{g:02X}{b:02X}" for r, g, b, _ in rgba]
+
+
 def score_text(result: CopyResult, dataset: Dataset) -> str:
     """ "test 93%" (classification) or "test RMSE 0.12" (regression), from the test points if any."""
     metric, where = result.test_metric, "test"
@@ -96,6 +107,14 @@ class Picture(QWidget):
         self.setMinimumSize(MIN_PICTURE, MIN_PICTURE)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self._image: QImage | None = None
+        self._points = np.zeros((0, 2))  # in the plane's coordinates
+        self._colors: list[QColor] = []
+
+    def set_points(self, points: np.ndarray, colors: Sequence[str]) -> None:
+        """Draw these data points (plane coordinates) over the picture, each in its colour; none: no points."""
+        self._points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        self._colors = [QColor(c) for c in colors]
+        self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(PICTURE, PICTURE)
@@ -121,7 +140,20 @@ class Picture(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.drawImage(self.square(), self._image)
+        square = self.square()
+        painter.drawImage(square, self._image)
+        if len(self._points):
+            # The plane's DOMAIN fills the square, x2 upwards; a dark rim keeps pale points visible.
+            low, high = DOMAIN
+            scale = square.width() / (high - low)
+            xs = square.left() + (self._points[:, 0] - low) * scale
+            ys = square.top() + (high - self._points[:, 1]) * scale
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(QPen(QColor(40, 40, 40), 0.8))
+            radius = max(1.5, square.width() / 90)
+            for x, y, color in zip(xs, ys, self._colors):
+                painter.setBrush(color)
+                painter.drawEllipse(QPointF(x, y), radius, radius)
         painter.end()
 
 
@@ -151,9 +183,17 @@ class CopyTile(QWidget):
         layout.addWidget(self.picture, 1)
         layout.addLayout(row)
 
-    def show_copy(self, result: CopyResult, dataset: Dataset, background: tuple[int, int, int], color: str) -> None:
+    def show_copy(
+        self,
+        result: CopyResult,
+        dataset: Dataset,
+        background: tuple[int, int, int],
+        color: str,
+        show_points: bool = True,
+    ) -> None:
         self.image = picture(result, dataset, background)
         self.picture.set_image(self.image)
+        self.picture.set_points(*(point_colors(dataset) if show_points else (np.zeros((0, 2)), [])))
         status = "" if result.status == "ok" else f" · {result.status}"
         self.caption.setText(
             f"<span style='color:{color}'>■</span> {result.label}<br>{score_text(result, dataset)}{status}"
@@ -189,6 +229,9 @@ class CompareView(QWidget):
         self.epochs.setValue(300)
         self.epochs.setSuffix(" epochs")
         self.epochs.setToolTip("How many epochs every copy trains, from its initial weights")
+        self.points = QCheckBox("Points", objectName="comparePoints", checked=True)
+        self.points.setToolTip("Draw the data points on every copy's boundary")
+        self.points.toggled.connect(self._redraw)
         self.start = QPushButton("Start", objectName="compareStart")
         self.start.setToolTip("Train the copies side by side (one batch where their shapes agree)")
         self.stop = QPushButton("Stop", objectName="compareStop")
@@ -201,6 +244,7 @@ class CompareView(QWidget):
         controls.addWidget(self.variable)
         controls.addWidget(self.values, 1)
         controls.addWidget(self.epochs)
+        controls.addWidget(self.points)
         controls.addWidget(self.start)
         controls.addWidget(self.stop)
         self.tiles = [CopyTile(k) for k in range(MAX_COPIES)]
@@ -256,11 +300,15 @@ class CompareView(QWidget):
                 self.legend.addItem(curve, result.label)
                 self.curves.append(curve)
         for k, result in enumerate(results):
-            self.tiles[k].show_copy(result, dataset, background, CURVE_COLORS[k])
+            self.tiles[k].show_copy(result, dataset, background, CURVE_COLORS[k], self.points.isChecked())
             losses = result.losses
             epochs = np.arange(1, len(losses) + 1, dtype=np.float64)
             keep = np.isfinite(losses) & (losses > 0)
             self.curves[k].setData(epochs[keep], losses[keep])
+
+    def _redraw(self) -> None:
+        if self.results and self._dataset is not None:
+            self.show_results(self.results, self._dataset)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         # A theme switch changes the palette: redraw the pictures on the new background.
