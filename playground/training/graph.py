@@ -35,7 +35,7 @@ import numpy as np
 from ..engine import Tensor, bce_with_logits, softmax_cross_entropy
 from ..engine.pieces import column, concat_columns
 from ..nn.activations import activate
-from .inspect import PointSnapshot, WeightId
+from .inspect import PointSnapshot, Route, WeightId, next_routes
 
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -164,6 +164,34 @@ def paths_to_loss(graph: PointGraph, start: int) -> tuple[set[int], set[tuple[in
         if node != graph.root:
             count[node] = sum(count.get(child, 0) for child in children[node] if child in reach)
     return reach, edges, count.get(start, 0)
+
+
+def weight_routes(graph: PointGraph, weight: WeightId) -> tuple[Route, ...]:
+    """The routes from ``weight``'s unit into the next layer, the terms of the chain rule's sum
+    over paths (``inspect.next_routes``: the one list the chain-rule panel writes out too)."""
+    if graph.snapshot is None:
+        raise ValueError("graph: a formula's graph has no network weights")
+    return next_routes(graph.snapshot.sizes, graph.snapshot.skips, weight)
+
+
+def routes_taken(graph: PointGraph, weight: WeightId, edges: Collection[tuple[int, int]]) -> tuple[Route, ...]:
+    """The routes into the next layer that the highlighted ``edges`` take out of ``weight``'s unit,
+    read off the graph itself. Exact where the next layer is drawn unit by unit (a vector node of a
+    collapsed layer is every unit at once, so there every route is taken)."""
+    layer, j = weight.layer, weight.unit
+    mine = [n for n in graph.nodes if n.layer == layer and n.unit == j and n.kind == "op"]
+    if not mine or layer + 1 not in graph.expanded:
+        taken = {child for parent, child in edges if graph.nodes[parent].layer == layer}
+        return weight_routes(graph, weight) if any(graph.nodes[c].layer == layer + 1 for c in taken) else ()
+    source = mine[-1].index  # the unit's last node: its a (after any skip), or its column of a row
+    routes = []
+    for parent, child in sorted(edges, key=lambda edge: edge[1]):
+        node = graph.nodes[child]
+        if parent != source or node.layer != layer + 1 or node.unit is None:
+            continue
+        skip = node.op == "add" and node.parents[-1] == source  # the skip adds a_j as the last parent
+        routes.append(Route(node.unit, skip=skip))
+    return tuple(sorted(routes, key=lambda route: (route.skip, route.unit)))
 
 
 # ------------------------------------------------------------------ building

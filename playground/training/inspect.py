@@ -469,6 +469,31 @@ class WeightChain:
         return self.dL_da is not None and abs(self.paths_sum - self.dL_da) <= self.rounding * scale
 
 
+@dataclass(frozen=True)
+class Route:
+    """One way a hidden unit ``a_j⁽ˡ⁾`` reaches the next layer: through unit ``k``'s weight
+    ``w_jk⁽ˡ⁺¹⁾``, or (``skip``) along the next layer's skip connection into its own unit ``j``."""
+
+    unit: int
+    skip: bool = False
+
+
+def next_routes(sizes: Sequence[int], skips: Sequence[bool], weight: WeightId) -> tuple[Route, ...]:
+    """The routes from the unit ``weight`` feeds to the layer after it: one per unit of that layer,
+    and the skip if that layer has one. Empty for an output unit (the loss is next).
+
+    The one list both the chain-rule panel's sum over paths (``explain``) and the graph view's
+    description of the highlighted paths are made from. ``sizes`` are the layer widths (inputs
+    first), ``skips`` one flag per hidden layer (or empty).
+    """
+    after = weight.layer + 1  # the 0-based layer after the weight's own
+    if after >= len(sizes) - 1:
+        return ()
+    through = tuple(Route(k) for k in range(sizes[after + 1]))
+    flagged = after < len(skips) and bool(skips[after])
+    return (*through, Route(weight.unit, skip=True)) if flagged else through
+
+
 def parameter_ids(inspection: PointInspection) -> list[WeightId]:
     """Every parameter, layer by layer, unit by unit: its incoming weights, then its bias."""
     return [
@@ -477,6 +502,18 @@ def parameter_ids(inspection: PointInspection) -> list[WeightId]:
         for unit in range(layer.units)
         for source in (*range(len(layer.inputs)), None)
     ]
+
+
+def _path_term(inspection: PointInspection, after: LayerInspection, j: int, route: Route) -> PathTerm:
+    """The chain rule's term for one route from unit ``j`` into the layer ``after``."""
+    k = route.unit
+    if route.skip:  # the next layer adds a_j to its own unit j: slope 1, then that unit's ∂L/∂a
+        assert after.dL_da is not None  # a layer with a skip is hidden
+        return PathTerm(k, 1.0, None, float(after.dL_da[k]), skip=True)
+    if after.is_output:
+        return PathTerm(k, float(after.W[j, k]), None, inspection.head_steps[k].value)
+    assert after.da_dz is not None and after.dL_da is not None  # a hidden layer has both
+    return PathTerm(k, float(after.W[j, k]), float(after.da_dz[k]), float(after.dL_da[k]))
 
 
 def explain(inspection: PointInspection, weight: WeightId) -> WeightChain:
@@ -505,16 +542,9 @@ def explain(inspection: PointInspection, weight: WeightId) -> WeightChain:
     if layer.is_output:
         return WeightChain(**base, head=inspection.head_steps[j])
     after = layers[weight.layer + 1]
-    if after.is_output:
-        paths = tuple(
-            PathTerm(k, float(after.W[j, k]), None, inspection.head_steps[k].value) for k in range(after.units)
-        )
-    else:
-        assert after.da_dz is not None and after.dL_da is not None  # a hidden layer has both
-        paths = tuple(
-            PathTerm(k, float(after.W[j, k]), float(after.da_dz[k]), float(after.dL_da[k])) for k in range(after.units)
-        )
-        if after.skip:  # the next layer adds a_j to its own unit j: one more path, with slope 1
-            paths += (PathTerm(j, 1.0, None, float(after.dL_da[j]), skip=True),)
+    paths = tuple(
+        _path_term(inspection, after, j, route)
+        for route in next_routes(inspection.snapshot.sizes, inspection.snapshot.skips, weight)
+    )
     assert layer.da_dz is not None and layer.dL_da is not None  # so has this one, a hidden layer too
     return WeightChain(**base, da_dz=float(layer.da_dz[j]), dL_da=float(layer.dL_da[j]), paths=paths)

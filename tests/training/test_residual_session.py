@@ -11,7 +11,7 @@ import pytest
 from playground.data.spec import DatasetSpec
 from playground.training import Trainer, TrainingConfig
 from playground.training.forward import Network, batched_logits
-from playground.training.graph import build_point_graph
+from playground.training.graph import build_point_graph, paths_to_loss, routes_taken, weight_routes
 from playground.training.graph_steps import backward_steps, shares_into
 from playground.training.inspect import WeightId, explain, inspect_point, parameter_ids, snapshot_point
 from playground.training.recipes import parse_recipe, recipe_of
@@ -145,3 +145,19 @@ def test_the_chain_rule_sums_the_skip_path_too():
     chain = explain(inspection, WeightId(1, 0, 1))
     without = sum(term.value for term in chain.paths if not term.skip)
     assert abs(without - chain.dL_da) > 1e-9
+
+
+@pytest.mark.parametrize("expanded", [(0, 1, 2, 3), (2,), (1, 2)])
+def test_the_graph_highlights_the_paths_the_chain_rule_sums(expanded):
+    trainer = trained()
+    snap = snapshot_point(trainer, trainer.dataset.X[7], trainer.dataset.y[7])
+    inspection = inspect_point(snap)
+    graph = build_point_graph(snap, expanded)
+    for weight in (WeightId(1, 1, 3), WeightId(1, None, 0), WeightId(0, 1, 1), WeightId(2, 0, 2)):
+        start = graph.find_weight(weight)
+        _, edges, count = paths_to_loss(graph, start)
+        panel = [(term.unit, term.skip) for term in explain(inspection, weight).paths]
+        shown = [(route.unit, route.skip) for route in routes_taken(graph, weight, edges)]
+        assert shown == panel == [(r.unit, r.skip) for r in weight_routes(graph, weight)], weight
+        if weight.layer == 1:  # into layer 3, which has a skip: 4 units and the skip
+            assert panel[-1] == (weight.unit, True) and len(panel) == 5

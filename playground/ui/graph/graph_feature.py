@@ -4,15 +4,18 @@ The dock shows the graph of the point the chain-rule panel inspects. It
 follows that panel: a new point or new weights rebuild the graph (checked on
 every drawn frame and whenever the ring moves, which is when the panel has
 refreshed), and a weight chosen in the panel's table highlights its paths.
+Selecting a node of the graph highlights its unit or edge in the network
+diagram (``window.network_view``), when the diagram has that item.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
+from ...training.graph import GraphNode
 from .expression_panel import ExpressionPanel
 from .graph_panel import GraphPanel
 
@@ -55,6 +58,25 @@ class GraphFeature(QObject):
             self._inspector.highlightChanged.connect(lambda _: self.sync())
             self._inspector.panel.table.weightChosen.connect(self.panel.select_weight)
         window.add_frame_view(self._frame_drawn)
+        # The diagram is a feature of the MainWindow too; a window without it just gets no highlight.
+        self._network_view = getattr(window, "network_view", None)
+        self.panel.nodeSelected.connect(self._highlight_in_diagram)
+
+    def _highlight_in_diagram(self, node: GraphNode | None) -> None:
+        """Show the unit or weight of the selected graph node in the network diagram (else clear)."""
+        view = self._network_view
+        if view is None:
+            return
+        target = diagram_target(node)
+        try:
+            if target is None:
+                view.clear_highlight()
+            elif target[0] == "unit":
+                view.highlight_unit(target[1], target[2])
+            else:
+                view.highlight_parameter(target[1], target[0], target[2])
+        except ValueError:  # the diagram has not drawn this network yet (or draws another one)
+            view.clear_highlight()
 
     def _visible(self, visible: bool) -> None:
         if visible:
@@ -82,6 +104,22 @@ class GraphFeature(QObject):
         if floating:
             self.dock.setMaximumHeight(UNLIMITED)
             self.dock.resize(*FLOATING_SIZE)
+
+
+def diagram_target(node: GraphNode | None) -> tuple[str, int, Any] | None:
+    """What the network diagram should highlight for a graph node, in ``NetworkView``'s terms:
+    ``("weight", layer, (i, j))``, ``("bias", layer, j)``, ``("unit", layer, j)`` (layer -1: an input),
+    or None for a node that is no one unit or weight (a vector node, the loss's steps)."""
+    if node is None:
+        return None
+    if node.weight is not None:
+        w = node.weight
+        return ("bias", w.layer, w.unit) if w.source is None else ("weight", w.layer, (w.source, w.unit))
+    if node.kind == "input" and node.unit is not None:
+        return ("unit", -1, node.unit)
+    if node.kind == "op" and node.layer is not None and node.unit is not None:
+        return ("unit", node.layer, node.unit)
+    return None
 
 
 def install_graph(window: WindowHost) -> GraphFeature:

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
-from ...training.graph import PointGraph, build_point_graph, paths_to_loss
+from ...training.graph import PointGraph, build_point_graph, paths_to_loss, weight_routes
 from ...training.graph_layout import layout_graph
 from ...training.graph_steps import (
     BackwardStep,
@@ -28,7 +28,7 @@ from ...training.graph_steps import (
 )
 from ...training.inspect import PointSnapshot, WeightId
 from .graph_canvas import GraphCanvas
-from .graph_text import backward_sentence, brief, forward_sentence, root_name, shares_sentence
+from .graph_text import backward_sentence, brief, forward_sentence, root_name, routes_sentence, shares_sentence
 
 PLAY_INTERVAL = 700  # ms per step: time to read the numbers of one step
 HINT = "Inspect a data point (the Inspect tool, key I) to see the graph of its loss."
@@ -63,9 +63,11 @@ class StepControls(QWidget):
 
 
 class GraphPanel(QWidget):
-    """``expandedChanged(layers)``: the person chose which layers to draw unit by unit."""
+    """``expandedChanged(layers)``: the person chose which layers to draw unit by unit.
+    ``nodeSelected(node)``: the selection changed (a ``GraphNode``, or None when cleared)."""
 
     expandedChanged = Signal(object)
+    nodeSelected = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +92,7 @@ class GraphPanel(QWidget):
         self.mode: str | None = None  # "backward", "forward" or None: the finished pass, all shown
         self.step = 0  # how many steps of the pass are done
         self.selected: int | None = None  # the node whose paths to the loss are highlighted
+        self.chosen: WeightId | None = None  # the weight chosen in the chain-rule panel, if that selected it
         self._unit_buttons: list[QPushButton] = []
         self._timer = QTimer(self, interval=PLAY_INTERVAL)
         self._timer.timeout.connect(self._tick)
@@ -221,12 +224,15 @@ class GraphPanel(QWidget):
     def select_node(self, index: int | None) -> None:
         """Highlight every path from node ``index`` to the loss (again: clear)."""
         self.selected = None if index is None or index == self.selected else index
+        self.chosen = None if self.selected is None or self.graph is None else self.graph.nodes[self.selected].weight
         self._refresh()
+        self.nodeSelected.emit(None if self.selected is None or self.graph is None else self.graph.nodes[self.selected])
 
     def select_weight(self, weight: WeightId) -> None:
         """Highlight the paths of ``weight`` (its own node if its layer is expanded, else its W or b)."""
         if self.graph is not None:
             self.selected = self.graph.find_weight(weight)
+            self.chosen = weight
             self._refresh()
 
     def _selected_weight(self) -> WeightId | None:
@@ -264,6 +270,8 @@ class GraphPanel(QWidget):
                 f"{count} path{'s' if count != 1 else ''} from <b>{graph.nodes[self.selected].label}</b> "
                 f"to the loss (blue): its gradient is the sum over them"
             )
+            if self.chosen is not None and graph.find_weight(self.chosen) == self.selected:
+                lines.extend(routes_sentence(self.chosen, weight_routes(graph, self.chosen)))
         current, shares = None, {}
         if self.mode == "backward":
             grads = gradients_after(graph, self.backward, self.step)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...training.graph import GraphNode, PointGraph
+from ...training.graph import GraphNode, PointGraph, sub, sup
 from ...training.graph_steps import BackwardStep, ForwardStep, is_elementwise, local_rule
+from ...training.inspect import Route, WeightId
 from ...training.numbers import format_number
 
 SHOWN_ENTRIES = 3  # a vector node shows this many entries, then "…"; its tooltip shows all
@@ -111,3 +112,21 @@ def shares_sentence(graph: PointGraph, node: GraphNode, shares: list[np.ndarray]
     terms = " + ".join(brief(s) for s in shares)
     R = root_name(graph)  # noqa: N806 - the chapter's letter
     return f"{node.label} is reached by {len(shares)} paths: ∂{R}/∂{node.label} = {terms} = {brief(node.grad)}"
+
+
+def route_name(weight: WeightId, route: Route) -> str:
+    """One route out of the weight's unit, as the chain-rule panel's sum names its term."""
+    number = weight.layer + 2  # the chapter's number of the next layer
+    if route.skip:
+        return f"the skip into a{sub(route.unit + 1)}{sup(number)}"
+    return f"z{sub(route.unit + 1)}{sup(number)}"
+
+
+def routes_sentence(weight: WeightId, routes: tuple[Route, ...]) -> list[str]:
+    """The paths named as the chain-rule panel's Σ writes them (nothing for an output unit's weight)."""
+    if not routes:
+        return []
+    names = [route_name(weight, route) for route in routes]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    unit = f"a{sub(weight.unit + 1)}{sup(weight.layer + 1)}"
+    return [f"From {unit} the paths go on through {listed}: the terms of the chain-rule panel's Σ."]

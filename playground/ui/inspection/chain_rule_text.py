@@ -111,9 +111,11 @@ def a_citation(layer: LayerInspection) -> str:
         if layer.activation == "identity":
             return f"ŷ = z{l}"
         return f"p = {layer.activation}(z{l}), inside the loss"
+    # A skip adds a⁽ˡ⁻¹⁾, which does not depend on z: the slope along z is the activation's alone.
+    skip = f" + {'x' if layer.index == 0 else 'a' + sup(layer.index)}, the skip" if layer.skip else ""
     if not layer.a_op:
-        return f"a{l} = z{l} (linear: no op, the same node)"
-    return f"a{l} = {layer.a_op}(z{l})"
+        return f"a{l} = z{l}{skip} (linear: no op{', one add' if skip else ', the same node'})"
+    return f"a{l} = {layer.a_op}(z{l}){skip}"
 
 
 def loss_citation(inspection: PointInspection) -> str:
@@ -225,19 +227,26 @@ def _paths_html(inspection: PointInspection, chain: WeightChain) -> str:
     n = sup(after.number)
     zk, ak = f"z<sub>k</sub>{n}", f"a<sub>k</sub>{n}"
     where = "the output" if after.is_output else f"layer {after.number}"
+    skips = [term for term in chain.paths if term.skip]
+    through = len(chain.paths) - len(skips)
+    skip_text = f", and one more along layer {after.number}'s skip connection" if skips else ""
     if len(chain.paths) == 1:
         lead = f"∂L/∂{a}: {a} reaches the loss along one path, through the one unit of {where}:"
     else:
         lead = (
-            f"∂L/∂{a}: {a} reaches the loss along {len(chain.paths)} paths, one through each unit k "
-            f"of {where}; the chain rule adds them:"
+            f"∂L/∂{a}: {a} reaches the loss along {len(chain.paths)} paths, "
+            f"{'one' if through == 1 else 'one through each unit k'} of {where}{skip_text}; "
+            f"the chain rule adds them:"
         )
+    # The skip adds a_j itself into unit j of the next layer: slope 1, then that unit's ∂L/∂a.
+    a_next = unit_symbol("a", after.number, weight.unit)
+    skip_formula = f" + ∂L/∂{a_next} <i>(skip)</i>" if skips else ""
     if after.is_output:
         formula = f"∂L/∂{a} = Σ<sub>k</sub> ∂{zk}/∂{a} · ∂L/∂{zk}"
         header = ["k", f"∂{zk}/∂{a} = w", f"∂L/∂{zk} (fused)", "term"]
         note = f"each ∂{ak}/∂{zk} · ∂L/∂{ak} of the output is the fused step ∂L/∂{zk} = {FUSED_DZ[after.activation]}."
     else:
-        formula = f"∂L/∂{a} = Σ<sub>k</sub> ∂{zk}/∂{a} · ∂{ak}/∂{zk} · ∂L/∂{ak}"
+        formula = f"∂L/∂{a} = Σ<sub>k</sub> ∂{zk}/∂{a} · ∂{ak}/∂{zk} · ∂L/∂{ak}{skip_formula}"
         header = ["k", f"∂{zk}/∂{a} = w", f"∂{ak}/∂{zk}", f"∂L/∂{ak} (engine)", "term"]
         note = (
             f"each ∂L/∂{ak} is read from the engine and is itself a sum over the paths through the "
@@ -245,6 +254,10 @@ def _paths_html(inspection: PointInspection, chain: WeightChain) -> str:
         )
     rows = ["<tr>" + "".join(f"<th align='right'>{h}</th>" for h in header) + "</tr>"]
     for term in chain.paths:
+        if term.skip:
+            cells = [f"skip → {term.unit + 1}", "1", "—", num(term.upstream), num(term.value)]
+            rows.append("<tr>" + "".join(f"<td align='right'><i>{c}</i></td>" for c in cells) + "</tr>")
+            continue
         local = [] if term.local is None else [num(term.local)]
         cells = [str(term.unit + 1), num(term.weight), *local, num(term.upstream), num(term.value)]
         rows.append("<tr>" + "".join(f"<td align='right'>{c}</td>" for c in cells) + "</tr>")
