@@ -108,3 +108,23 @@ def test_an_example_that_cannot_be_read_changes_nothing(window, qtbot, answers, 
         assert not window.gallery.open_example(path)
         assert answers.errors and "broken.lesson.json" in answers.errors[-1][1]
     assert window.session.dataset is before
+
+
+def test_every_lessons_actions_apply_in_the_window_without_a_warning(window, qtbot):
+    """The shipped lessons' actions fit their sessions: each layer shown exists, each control
+    pointed at is there, each inspected spot has a point near it (the play steps are trained
+    by the lesson card; the claims tests train them headless)."""
+    actions = pytest.importorskip("playground.ui.lessons.actions")
+    messages = []
+    window.session.message.connect(lambda kind, text: messages.append((kind, text)))
+    for path in shipped_examples():
+        lesson = read_lesson(path)
+        for number, step in enumerate(lesson.steps, start=1):
+            if step.state is not None:
+                assert actions.load_step_state(window, lesson, step)
+                qtbot.waitUntil(lambda: window.session.latest_frame is not None, timeout=3000)
+            if step.action is not None and step.action.kind != "play":
+                actions.apply_action(window, step.action)
+                qtbot.wait(20)
+            problems = [text for kind, text in messages if kind in ("warning", "error")]
+            assert not problems, f"{path.name}, step {number}: {problems}"
