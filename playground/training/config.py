@@ -15,7 +15,7 @@ from typing import Any, Mapping, NoReturn
 from ..data.features import FEATURES
 from ..nn import ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULES
 
-MAX_HIDDEN_LAYERS = 8
+MAX_HIDDEN_LAYERS = 10
 MAX_UNITS = 64
 DTYPES = ("float64", "float32")
 
