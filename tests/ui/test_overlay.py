@@ -182,3 +182,18 @@ def test_a_recording_with_the_overlay_decodes_with_the_box(window, qtbot, monkey
     assert len(controls.overlay.log) >= 2 and all(d.caption == CAPTION for d in controls.overlay.log)
     x, y, w, h = controls.overlay.log[0].box
     assert frames[0][y + h // 2, x + 3].mean() < 100
+
+
+def test_an_open_lesson_gives_the_recording_its_caption(window, qtbot):
+    from playground.training.examples import shipped_examples
+
+    controls = window.findChild(RecordingControls)
+    controls.overlay_corner = "top-right"
+    assert window.lessons.open_lesson(shipped_examples()[0])
+    qtbot.wait(50)
+    controls.grab_area()
+    assert controls.overlay.log[-1].caption == window.lessons.caption != ""
+    window.lessons.next()
+    controls.grab_area()
+    assert controls.overlay.log[-1].caption == window.lessons.caption == window.lessons.lesson.steps[1].caption
+    window.session.pause()
