@@ -217,6 +217,9 @@ class _Group:
         self.optimizers = self._optimizers()
         self.frozen: dict[int, _Frozen] = {}  # copies that train no more, by row
         self.F_train, self.y_train, self.F_test, self.y_test = _inputs(first)
+        # The test points, once per copy and contiguous: numpy's batched product takes its fast
+        # (BLAS) path only for such operands, not for a broadcast (stride 0) view.
+        self._test_inputs = np.ascontiguousarray(np.broadcast_to(self.F_test, (k, *self.F_test.shape)))
 
     def _optimizers(self) -> list[tuple[slice, Optimizer]]:
         """One optimiser over the whole stack when every copy updates alike (the same kind and
@@ -417,7 +420,7 @@ class _Group:
         if not len(self.F_test):
             return np.full(k, np.nan), np.full(k, np.nan)
         with no_grad():
-            logits = self.forward(Tensor(np.broadcast_to(self.F_test, (k, *self.F_test.shape)))).data
+            logits = self.forward(Tensor(self._test_inputs)).data
         y = np.broadcast_to(self.y_test, (k, *self.y_test.shape))
         metric = np.array(
             [_finish(self.head.name, s, len(self.F_test)) for s in _metric_sums(self.head.name, logits, y)]
@@ -429,7 +432,7 @@ class _Group:
         F = self.copies[0].trainer.features(points)
         k = len(self.copies)
         with no_grad(), np.errstate(over="ignore", invalid="ignore"):
-            logits = self.forward(Tensor(np.broadcast_to(F, (k, *F.shape)))).data
+            logits = self.forward(Tensor(np.ascontiguousarray(np.broadcast_to(F, (k, *F.shape))))).data
             return np.stack([self.head.activate(z) for z in logits])
 
     def state(self, row: int) -> TrainerState:
