@@ -141,6 +141,7 @@ def batched_logits(
     activations: Sequence[str],
     dtype: DTypeLike = np.float64,
     residual: Sequence[bool] = (),
+    buffers: Sequence[np.ndarray] | None = None,
 ) -> np.ndarray:
     """The logits (B, n, k) of the network with each of the ``B`` flat weight vectors ``params`` (B, P)
     on the same ``inputs`` (n, n_in): one batched matrix product per layer, no loop over weight vectors.
@@ -148,21 +149,34 @@ def batched_logits(
     ``dtype`` is the precision of the arithmetic: float32 halves the memory traffic
     and numpy's float32 ``tanh`` is vectorised (several times faster than float64's).
     ``residual`` flags the hidden layers with a skip (``a(l) = sigma(z(l)) + a(l-1)``).
+    ``buffers``, one ``(B or more, n, width)`` array of ``dtype`` per layer (see :func:`layer_buffers`),
+    receive the layers' values (the result is a view of the last): a caller that evaluates many
+    batches reuses them, and skips the allocation and page faults of fresh megabyte arrays.
     """
     Ws, bs = unflatten(np.asarray(params, dtype=dtype), sizes)
     skips = skip_flags(residual, len(activations))
     a: np.ndarray = np.asarray(inputs, dtype=dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         for k, (W, b) in enumerate(zip(Ws, bs)):
-            z = np.matmul(a, W)  # (n, in) broadcasts against (B, in, out) on the first layer
+            if buffers is None:
+                z = np.matmul(a, W)  # (n, in) broadcasts against (B, in, out) on the first layer
+            else:
+                z = np.matmul(a, W, out=buffers[k][: len(W)])
             z += b[:, None, :]
             if k >= len(activations):
                 a = z
             elif skips[k]:
-                a = _activate_in_place(activations[k], z) + a  # a new array: the skip's a(l-1) is read
+                z = _activate_in_place(activations[k], z)
+                z += a  # the skip: a(l-1) is another layer's array
+                a = z
             else:
                 a = _activate_in_place(activations[k], z)
     return a
+
+
+def layer_buffers(batch: int, n: int, sizes: Sequence[int], dtype: DTypeLike) -> list[np.ndarray]:
+    """Empty ``(batch, n, width)`` arrays, one per layer of a ``sizes`` network, for :func:`batched_logits`."""
+    return [np.empty((batch, n, width), dtype=dtype) for width in sizes[1:]]
 
 
 def skip_flags(residual: Sequence[bool], hidden: int) -> tuple[bool, ...]:

@@ -118,3 +118,20 @@ def test_pca_needs_a_trajectory_and_bad_input_is_named() -> None:
         loss_landscape(trainer, path, "hessian")
     with pytest.raises(ValueError, match="resolution"):
         loss_landscape(trainer, path, "random", resolution=2)
+
+
+@pytest.mark.parametrize("activations, residual", [(("tanh", "tanh"), ()), (("leaky_relu", "relu"), (False, True))])
+def test_batched_logits_into_reused_buffers_equal_fresh_arrays(activations, residual) -> None:
+    """The landscape's batches write into one set of layer arrays; the values are those of fresh ones,
+    for a batch smaller than the buffers too, and with a skip connection."""
+    from playground.training.forward import batched_logits, layer_buffers
+
+    sizes = (2, 5, 5, 3)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 2))
+    params = rng.standard_normal((7, sum(a * b + b for a, b in zip(sizes, sizes[1:]))))
+    buffers = layer_buffers(9, len(X), sizes, np.float64)
+    for part in (params, params[:3]):
+        want = batched_logits(X, part, sizes, activations, residual=residual)
+        got = batched_logits(X, part, sizes, activations, residual=residual, buffers=buffers)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
