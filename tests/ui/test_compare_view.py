@@ -170,3 +170,23 @@ def test_bad_values_are_named_and_nothing_starts(window, qtbot, variable, text, 
     qtbot.mouseClick(view.start, Qt.MouseButton.LeftButton)
     assert message in view.status.text()
     assert feature.thread is None
+
+
+def test_closing_the_compare_window_stops_the_thread(window, qtbot):
+    feature = window.compare
+    feature.open()
+    feature.view.epochs.setValue(100_000)
+    qtbot.mouseClick(feature.view.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: feature.running, timeout=5000)
+    feature.dialog.close()
+    assert not feature.running and feature.view.start.isEnabled()
+
+
+def test_promote_refuses_copies_of_data_that_changed(window, qtbot):
+    _train(qtbot, window, 3)
+    session = window.session
+    session.generate("moons", n=100, noise=0.1, seed=1)
+    config = session.config
+    qtbot.mouseClick(window.compare.view.tiles[2].button, Qt.MouseButton.LeftButton)
+    assert "data changed" in window.compare.view.status.text()
+    assert session.config == config
