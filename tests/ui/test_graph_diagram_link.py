@@ -46,6 +46,13 @@ def test_the_panels_sum_names_the_paths_the_graph_highlights(window, qtbot):
     assert [(route.unit, route.skip) for route in highlighted] == listed
     text = chain_panel.text.toPlainText()
     assert "skip" in text and "5 paths" in text and chain_panel.chain.paths_agree
+    table = chain_panel.table
+    skip_row = table._rows[("skip", 3, 1)]  # unit 2 of layer 3 adds a₂⁽²⁾ along its skip
+    layer = chain_panel.inspection.layers[2]
+    assert skip_row.text(0).endswith("(skip)") and skip_row.parent() is table._rows[("a", 3, 1)]
+    assert skip_row.text(1) == table._rows[("a", 2, 1)].text(1)  # the value it adds is a₂⁽²⁾
+    assert skip_row.text(2) == table._rows[("a", 3, 1)].text(2) and layer.skip  # it passes ∂L/∂a₂⁽³⁾ down
+    assert ("skip", 2, 0) not in table._rows  # layer 2 has no skip
     detail = graph_panel.detail.text()
     assert "z₁⁽³⁾, z₂⁽³⁾, z₃⁽³⁾, z₄⁽³⁾ and the skip into a₂⁽³⁾" in detail
 

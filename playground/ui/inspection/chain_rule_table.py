@@ -72,7 +72,7 @@ class NetworkTable(QTreeWidget):
     def show_inspection(self, inspection: PointInspection) -> None:
         """Show every number of ``inspection``, rebuilding the rows only if the network changed."""
         snap = inspection.snapshot
-        shape = (tuple(snap.sizes), snap.feature_labels, snap.head, snap.activations)
+        shape = (tuple(snap.sizes), snap.feature_labels, snap.head, snap.activations, snap.residual)
         if shape != self._shape:
             self._build(inspection)
             self._shape = shape
@@ -116,6 +116,8 @@ class NetworkTable(QTreeWidget):
             for j in range(layer.units):
                 a = self._row(group, ("a", l, j), "")
                 z = self._row(a, ("z", l, j), unit_symbol("z", l, j))
+                if layer.skip:  # a = σ(z) + a⁽ˡ⁻¹⁾: the skip is a's second part, beside z
+                    self._row(a, ("skip", l, j), f"+ {input_symbol(inspection, layer.index, j)}  (skip)")
                 for i in range(len(layer.inputs)):
                     weight = WeightId(layer.index, i, j)
                     source = input_symbol(inspection, layer.index, i)
@@ -187,6 +189,14 @@ class NetworkTable(QTreeWidget):
                         tip=f"trace[{index}].a .data / .grad [0, {j}]",
                     )
                 self._set(("z", l, j), None, layer.z[j], layer.dL_dz[j], tip=f"trace[{index}].z .data / .grad [0, {j}]")
+                if layer.skip and layer.dL_da is not None:
+                    self._set(
+                        ("skip", l, j),
+                        None,
+                        layer.inputs[j],
+                        layer.dL_da[j],
+                        tip="the skip adds its input unchanged (slope 1), so it passes ∂L/∂a down as it is",
+                    )
                 for i in range(len(layer.inputs)):
                     self._set(
                         ("w", l, i, j),
