@@ -64,7 +64,7 @@ def plane_network(trainer: Trainer, network: Network | None = None) -> Network:
         A = A / standardizer.std
         c = -standardizer.mean / standardizer.std
     (W, b), rest = network.weights[0], network.weights[1:]
-    return Network(((A @ W, c @ W + b), *rest), network.activations, network.head)
+    return Network(((A @ W, c @ W + b), *rest), network.activations, network.head, network.residual)
 
 
 def _check_piecewise(network: Network) -> None:
@@ -180,17 +180,21 @@ def linear_piece(network: Network, point: np.ndarray) -> LinearPiece:
 
     On the region every unit's derivative is fixed (1 or 0 for ReLU, 1 or
     ``LEAKY_SLOPE`` for leaky ReLU), so the slopes are the product
-    ``W(1) D(1) W(2) D(2) ... W(L)`` and the offset is what is left of the logit.
+    ``W(1) D(1) W(2) D(2) ... W(L)`` (a layer with a skip adds its input's slopes:
+    ``J(l) = J(l-1) W(l) D(l) + J(l-1)``) and the offset is what is left of the logit.
     """
     _check_piecewise(network)
     point = np.asarray(point, dtype=np.float64).reshape(1, -1)
     zs, _ = network.trace(point)
     J = np.eye(point.shape[1])
     for k, (W, _b) in enumerate(network.weights):
+        before = J
         J = J @ W
         if k < len(network.activations):
             name, z = network.activations[k], zs[k][0]
             off = 1.0 if name == "linear" else 0.0 if name == "relu" else LEAKY_SLOPE  # the slope where z <= 0
             J = J * np.where(z > 0, 1.0, off)
+            if network.residual[k]:
+                J = J + before
     offset = zs[-1][0] - point[0] @ J
     return LinearPiece(J, offset, activation_patterns(network, point)[0])

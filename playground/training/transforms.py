@@ -67,7 +67,8 @@ def network_stages(network: Network, inputs: np.ndarray) -> list[Stage]:
         stages.append(Stage("affine", l, f"z({l}) = W({l}) a({l - 1}) + b({l})", z))
         if l < last:
             name = network.activations[l - 1]
-            stages.append(Stage("activation", l, f"a({l}) = {name}(z({l}))", a))
+            skip = f" + a({l - 1})" if network.residual[l - 1] else ""
+            stages.append(Stage("activation", l, f"a({l}) = {name}(z({l})){skip}", a))
     if network.head == "sigmoid":
         with np.errstate(over="ignore", invalid="ignore"):
             p = activate("sigmoid", zs[-1])
@@ -185,13 +186,15 @@ def network_on_features(
     head: str,
     features: np.ndarray,
     z1: np.ndarray,
+    residual: Sequence[bool] = (),
 ) -> Network:
     """The network with ``weights`` as a function of the raw (unstandardised) ``features``, from a probe.
 
     A frame carries the weights and every layer's ``z`` over the grid, but not the
     standardisation of the inputs; that is affine, so ``z(1)`` is affine in the raw
     features and the first layer that includes it is fitted exactly (least squares)
-    from the grid's ``features`` (n, n_in) and its ``z1`` (n, units).
+    from the grid's ``features`` (n, n_in) and its ``z1`` (n, units). ``residual`` flags the hidden
+    layers with a skip (a skip on the first layer then adds the raw features, not the standardised ones).
     """
     features = np.asarray(features, dtype=np.float64)
     z1 = np.asarray(z1, dtype=np.float64)
@@ -204,5 +207,8 @@ def network_on_features(
     fitted, *_ = np.linalg.lstsq(design, z1, rcond=None)
     first = (fitted[:-1], fitted[-1])
     return Network(
-        (first, *((np.asarray(W, float), np.asarray(b, float)) for W, b in weights[1:])), tuple(activations), head
+        (first, *((np.asarray(W, float), np.asarray(b, float)) for W, b in weights[1:])),
+        tuple(activations),
+        head,
+        tuple(residual),
     )

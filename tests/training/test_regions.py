@@ -83,3 +83,22 @@ def test_smooth_activations_and_bent_features_are_refused() -> None:
         region_map(plane_network(_trainer("tanh")), np.zeros((1, 2)))
     with pytest.raises(ValueError, match="inputs must be x1 and x2"):
         plane_network(_trainer(features=("x1", "x2", "x1^2")))
+
+
+def test_a_skip_connection_keeps_the_linear_piece_exact() -> None:
+    """a(l) = relu(z(l)) + a(l-1): the piece's slopes include the skip's identity path."""
+    trainer = Trainer(
+        make_dataset("circle", n=80, noise=0.1, seed=0),
+        TrainingConfig(hidden=(6, 6, 6), activation="relu", residual=(False, True, True)),
+    )
+    trainer.step(3)
+    network = plane_network(trainer)
+    assert network.residual == (False, True, True)
+    for point in ([0.5, -1.2], [2.0, 3.0], [-4.0, 0.3]):
+        piece = linear_piece(network, np.array(point))
+        logit = trainer.probe(np.array([point])).z[-1][0]
+        np.testing.assert_allclose(np.array(point) @ piece.slopes + piece.offset, logit, atol=1e-9)
+        # and the same function a little way off, inside the region
+        step = np.array(point) + 1e-6
+        assert (activation_patterns(network, step[None])[0] == piece.pattern).all()
+        np.testing.assert_allclose(step @ piece.slopes + piece.offset, trainer.probe(step[None]).z[-1][0], atol=1e-9)

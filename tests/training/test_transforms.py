@@ -187,3 +187,13 @@ def test_softmax_output_plane_is_exact_and_its_edges_classify_every_point(classe
     top2 = np.sort(logits, axis=1)[:, -2:]
     np.testing.assert_allclose(top2[:, 0], top2[:, 1], atol=1e-8)
     assert decision_segments(network, stages[feeding - 1], projector.planes[feeding - 1], rect) is None
+
+
+def test_a_skip_connection_shows_in_the_stage_and_its_formula() -> None:
+    trainer = _trainer((4, 4), residual=(False, True))
+    _, X = _carried()
+    stages = trainer_stages(trainer, X)
+    probe = trainer.probe(X)
+    assert stages[4].label == "a(2) = tanh(z(2)) + a(1)"
+    np.testing.assert_allclose(stages[4].values, probe.a[1], atol=1e-12)
+    np.testing.assert_allclose(stages[4].values, np.tanh(probe.z[1]) + probe.a[0], atol=1e-12)

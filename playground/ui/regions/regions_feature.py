@@ -82,7 +82,8 @@ class RegionsFeature(QObject):
     def draw(self, frame: Frame) -> None:
         """Colour the plane by ``frame``'s regions and update the count curve."""
         cfg, dataset = frame.config, frame.dataset
-        key = (tuple(W.shape for W, _ in frame.weights), cfg.activations, cfg.features, cfg.standardize, dataset.task)
+        key = (tuple(W.shape for W, _ in frame.weights), cfg.activations, cfg.residual, cfg.features, cfg.standardize)
+        key += (dataset.task,)
         if key != self._key:  # another network: its regions and their history start afresh
             self._key, self.counts, self._clicked = key, {}, None
         reason = why_no_regions(cfg.activations, cfg.features)
@@ -98,7 +99,7 @@ class RegionsFeature(QObject):
         self._head = head_for_task(dataset.task, dataset.n_classes).name
         # The frame's z(1) is affine in the plane point whatever the standardisation: fitted exactly.
         self.network = network_on_features(
-            frame.weights, cfg.activations, self._head, grid[rows], frame.grid_z[0][rows]
+            frame.weights, cfg.activations, self._head, grid[rows], frame.grid_z[0][rows], cfg.residual
         )
         regions = region_map(self.network, grid)
         self.count = regions.count

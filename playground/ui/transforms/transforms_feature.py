@@ -74,7 +74,7 @@ class TransformsFeature(QObject):
     def draw(self, frame: Frame) -> None:
         """Carry the plane through ``frame``'s network and show it."""
         cfg, dataset = frame.config, frame.dataset
-        key = (tuple(W.shape for W, _ in frame.weights), cfg.activations, cfg.features, cfg.standardize)
+        key = (tuple(W.shape for W, _ in frame.weights), cfg.activations, cfg.residual, cfg.features, cfg.standardize)
         if key != self._network_key:
             self._network_key = key
             self.projector.refit()  # a new network: its planes are chosen afresh
@@ -84,7 +84,12 @@ class TransformsFeature(QObject):
         rows = np.linspace(0, r * r - 1, min(FIT_ROWS, r * r)).astype(np.intp)
         head = head_for_task(dataset.task, dataset.n_classes).name
         network = network_on_features(
-            frame.weights, cfg.activations, head, compute_features(grid[rows], cfg.features), frame.grid_z[0][rows]
+            frame.weights,
+            cfg.activations,
+            head,
+            compute_features(grid[rows], cfg.features),
+            frame.grid_z[0][rows],
+            cfg.residual,
         )
         points = dataset.X[frame.point_rows]
         carried = np.concatenate([self.lines.reshape(-1, 2), points])
