@@ -23,6 +23,16 @@ DTYPES = ("float64", "float32")
 ARCHITECTURE_FIELDS = ("hidden", "activation", "residual", "features", "standardize", "init", "seed", "dtype")
 
 
+def fitting_skips(wanted: tuple[bool, ...], inputs: int, hidden: tuple[int, ...]) -> tuple[bool, ...]:
+    """The flags of ``wanted`` whose layer exists in ``hidden`` and is as wide as its input
+    (``inputs`` features for the first layer), as ``TrainingConfig.residual`` stores them."""
+    widths = (inputs, *hidden)
+    kept = tuple(
+        bool(flag) and i < len(hidden) and widths[i] == widths[i + 1] for i, flag in enumerate(wanted[: len(hidden)])
+    )
+    return kept + (False,) * (len(hidden) - len(kept)) if any(kept) else ()
+
+
 def _fail(name: str, message: str, value: object) -> NoReturn:
     text = repr(value)  # a file may hold a huge value: quote only its start
     raise ValueError(f"TrainingConfig.{name}: {message}, got {text if len(text) <= 60 else text[:57] + '...'}")
@@ -192,7 +202,16 @@ class TrainingConfig:
         ]
 
     def replace(self, **changes: Any) -> TrainingConfig:
-        """A copy with ``changes`` applied (and validated)."""
+        """A copy with ``changes`` applied (and validated).
+
+        A change of ``hidden`` or ``features`` that does not give ``residual`` keeps
+        the skips of the layers that still exist and are still as wide as their
+        input, so a preset or a new layer count never fails on an old skip.
+        """
+        if self.residual and "residual" not in changes and ("hidden" in changes or "features" in changes):
+            hidden, features = changes.get("hidden", self.hidden), changes.get("features", self.features)
+            if isinstance(hidden, (list, tuple)) and isinstance(features, (list, tuple)):
+                changes["residual"] = fitting_skips(self.residual, len(features), tuple(hidden))
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, object]:

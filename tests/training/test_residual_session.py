@@ -161,3 +161,15 @@ def test_the_graph_highlights_the_paths_the_chain_rule_sums(expanded):
         assert shown == panel == [(r.unit, r.skip) for r in weight_routes(graph, weight)], weight
         if weight.layer == 1:  # into layer 3, which has a skip: 4 units and the skip
             assert panel[-1] == (weight.unit, True) and len(panel) == 5
+
+
+def test_a_new_layer_count_or_width_keeps_the_skips_that_still_fit():
+    config = TrainingConfig(hidden=(2, 4, 4), residual=(True, False, True))
+    assert config.replace(hidden=(2, 4, 4, 4)).residual == (True, False, True, False)
+    assert config.replace(hidden=(2, 4, 5)).residual == (True, False, False)
+    assert config.replace(hidden=(2,)).residual == (True,)
+    assert config.replace(hidden=(3, 3)).residual == ()
+    assert config.replace(features=("x1", "x2", "x1^2")).residual == (False, False, True)
+    assert config.replace(hidden=(2, 2), residual=(True, True)).residual == (True, True)  # given: as given
+    with pytest.raises(ValueError, match="layer 2 has 4 units"):
+        config.replace(residual=(True, True, True))

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QSizePo
 from ...data.features import FEATURES
 from ...nn import ACTIVATIONS, INITS
 from ...training import TrainingConfig
-from ...training.config import MAX_HIDDEN_LAYERS
+from ...training.config import MAX_HIDDEN_LAYERS, fitting_skips
 from ..session.session_model import SessionModel
 from .config_form import ConfigSection
 from .form import blocked, choice_combo, hbox, seed_spin, select_data, spin, tip, toggle
@@ -173,7 +173,7 @@ class NetworkPanel(ConfigSection):
             self.model.message.emit("warning", "The network needs at least one input feature.")
             return
         config = self.model.config
-        self.commit(features=chosen, residual=_kept_skips(config.residual, len(chosen), config.hidden))
+        self.commit(features=chosen, residual=fitting_skips(config.residual, len(chosen), config.hidden))
 
     def _on_layers_edited(self) -> None:
         hidden = tuple(units.value() for _, units, _ in self._rows)
@@ -182,7 +182,7 @@ class NetworkPanel(ConfigSection):
             hidden=hidden,
             activation=tuple(activation.currentData() for _, _, activation in self._rows),
             # A width change drops the skips it makes impossible, rather than refusing the new width.
-            residual=_kept_skips(wanted, len(self.model.config.features), hidden),
+            residual=fitting_skips(wanted, len(self.model.config.features), hidden),
         )
 
     def _on_add_layer(self) -> None:
@@ -195,13 +195,6 @@ class NetworkPanel(ConfigSection):
     def _on_remove_layer(self) -> None:
         config = self.model.config
         self.commit(hidden=config.hidden[:-1], activation=config.activations[:-1], residual=config.residual[:-1])
-
-
-def _kept_skips(wanted: tuple[bool, ...], inputs: int, hidden: tuple[int, ...]) -> tuple[bool, ...]:
-    """The skip flags of ``wanted`` whose layer is still as wide as its input (``()`` for none)."""
-    widths = (inputs, *hidden)
-    kept = tuple(bool(flag) and widths[i] == widths[i + 1] for i, flag in enumerate(wanted[: len(hidden)]))
-    return kept if any(kept) else ()
 
 
 def _default_activation(config: TrainingConfig) -> str:
