@@ -202,3 +202,41 @@ def test_an_inspect_step_opens_the_inspect_tool_at_the_point(qtbot, window, tmp_
     inspector = window.chain_rule
     assert inspector.action.isChecked() and inspector.dock.isVisible()
     assert inspector.point is not None and list(inspector.point) == [x1, x2]
+
+
+def test_next_while_a_step_plays_ends_it_at_exactly_its_epochs(qtbot, window, tmp_path):
+    save_session(tmp_path / "a.playground.json", Trainer(make_dataset("xor", n=60, noise=0.0, seed=0), A))
+    steps = [
+        {"caption": "start", "state": "a.playground.json"},
+        {"caption": "a long play", "action": {"kind": "play", "epochs": 600}},
+        {"caption": "after it", "action": {"kind": "highlight", "control": "play"}},
+    ]
+    lesson = {"format": "playground-lesson", "version": 1, "title": "Long", "summary": "", "steps": steps}
+    (tmp_path / "l.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
+    window.session.set_speed(30)  # slow, so that Next comes in the middle of the play
+    assert window.lessons.open_lesson(tmp_path / "l.lesson.json")
+    assert window.lessons.next() and window.session.playing
+    qtbot.waitUntil(lambda: (window.session.latest_frame.epoch or 0) >= 3, timeout=5000)
+    assert window.lessons.next()  # the rest of the play is trained at once, exactly
+    assert card_caption(window) == "after it" and window.lessons.playing_to is None
+    flashes = window.findChildren(FlashFrame)
+    assert flashes and flashes[0].target is window.transport.play_button
+    qtbot.waitUntil(epoch_is(window, 600), timeout=60000)
+    assert len(window.session.trainer.history) == 600
+
+
+def test_a_person_pausing_a_play_step_takes_over(qtbot, window, tmp_path):
+    save_session(tmp_path / "a.playground.json", Trainer(make_dataset("xor", n=60, noise=0.0, seed=0), A))
+    steps = [
+        {"caption": "start", "state": "a.playground.json"},
+        {"caption": "a long play", "action": {"kind": "play", "epochs": 3000}},
+    ]
+    lesson = {"format": "playground-lesson", "version": 1, "title": "Long", "summary": "", "steps": steps}
+    (tmp_path / "l.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
+    window.session.set_speed(30)
+    assert window.lessons.open_lesson(tmp_path / "l.lesson.json") and window.lessons.next()
+    qtbot.waitUntil(lambda: (window.session.latest_frame.epoch or 0) >= 2, timeout=5000)
+    qtbot.mouseClick(window.transport.play_button, qtbot_left())  # Pause
+    qtbot.waitUntil(lambda: not window.session.playing and window.lessons.playing_to is None, timeout=5000)
+    epoch = window.session.trainer.epoch
+    assert 2 <= epoch < 3000
