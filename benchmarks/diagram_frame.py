@@ -30,8 +30,6 @@ from playground.ui.diagram.network_diagram import NetworkDiagram  # noqa: E402
 from playground.ui.session.worker import make_frame  # noqa: E402
 
 SIZE = (250, 600)  # px: the diagram's viewport in a 1280x720 window
-if config_module.MAX_HIDDEN_LAYERS < 10:  # the "before" figures of this change: 10 layers in-process
-    config_module.MAX_HIDDEN_LAYERS = 10
 CASES = {
     "default 2-16-16-1": (16, 16),
     f"{config_module.MAX_HIDDEN_LAYERS} x 64": (64,) * config_module.MAX_HIDDEN_LAYERS,

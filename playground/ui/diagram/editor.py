@@ -24,6 +24,18 @@ def nudge_step(value: float) -> float:
     return 10.0 ** math.floor(math.log10(magnitude)) / 10
 
 
+def nudged(value: float, steps: int) -> float:
+    """``value`` moved ``steps`` nudges onto the grid of its step (0.7063 up one: 0.71), so the
+    values a person steps through are round ones."""
+    step = nudge_step(value)
+    q = value / step
+    if abs(q - round(q)) < 1e-9:  # on the grid already
+        grid = round(q) + steps
+    else:  # the first step goes to the grid point on that side
+        grid = math.ceil(q) + steps - 1 if steps > 0 else math.floor(q) + steps + 1
+    return round(grid * step, 12)  # no 0.30000000000000004
+
+
 class _Handle(QLabel):
     """The ⇕ handle: dragging it up or down nudges the value (``dragged(steps)``)."""
 
@@ -109,8 +121,7 @@ class ParameterEditor(QFrame):
         """Move the value by ``steps`` steps (Shift held: ten times as many) and choose it."""
         if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
             steps *= 10
-        value = round(self.value + steps * nudge_step(self.value), 12)  # no 0.30000000000000004
-        self.choose(value)
+        self.choose(nudged(self.value, steps))
 
     def choose(self, value: float) -> None:
         """Show ``value`` and ask for it to be applied."""

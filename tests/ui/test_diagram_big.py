@@ -1,0 +1,106 @@
+"""The diagram of the biggest network (10 hidden layers of 64 units, issue 12): a wide layer is
+drawn by an even sample of its units and says so; hover, click, emphasis and edge styles stay
+right for the units drawn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from playground.data import make_dataset
+from playground.training import TrainingConfig
+from playground.training.config import MAX_HIDDEN_LAYERS, MAX_UNITS
+from playground.ui import MainWindow
+from playground.ui.diagram.sampling import MAX_DRAWN_UNITS, drawn_units, sampling_note
+from playground.ui.diagram.scene import EDGE_WIDTH
+
+
+@pytest.fixture(scope="module")
+def window(qapp):
+    ds = make_dataset("spiral", n=200, noise=0.1, seed=0)
+    w = MainWindow(ds, TrainingConfig(hidden=(MAX_UNITS,) * MAX_HIDDEN_LAYERS, seed=0))
+    w.resize(1280, 720)
+    w.show()
+    deadline = 200
+    while w.network_view.diagram.frame is None and deadline:
+        qapp.processEvents()
+        w.session.run_in_worker(lambda t: None)
+        deadline -= 1
+    qapp.processEvents()
+    yield w
+    w.close()
+
+
+def test_the_limits_are_ten_layers_of_64():
+    assert (MAX_HIDDEN_LAYERS, MAX_UNITS) == (10, 64)
+    TrainingConfig(hidden=(64,) * 10)
+    with pytest.raises(ValueError, match="at most 10 hidden layers"):
+        TrainingConfig(hidden=(4,) * 11)
+
+
+def test_an_even_sample_that_keeps_the_units_asked_for():
+    assert drawn_units(12) == tuple(range(12))
+    sample = drawn_units(64)
+    assert len(sample) == MAX_DRAWN_UNITS and sample[0] == 0 and sample[-1] == 63
+    assert np.all(np.diff(sample) >= 4) and np.all(np.diff(sample) <= 5)
+    kept = drawn_units(64, keep=[1, 2, 37])
+    assert {1, 2, 37} <= set(kept) and len(kept) == MAX_DRAWN_UNITS and list(kept) == sorted(kept)
+    assert len(set(sample) ^ set(kept)) == 2 * len({1, 2, 37} - set(sample))  # each kept unit replaced one
+    assert sampling_note([64, 64], [sample, sample]) == "showing 16 of 64 units in each layer"
+    assert sampling_note([8, 64], [tuple(range(8)), sample]) == "showing 16 of 64 units in layer 2"
+    assert sampling_note([8, 8], [tuple(range(8))] * 2) == ""
+
+
+def test_ten_layers_of_64_are_drawn_sampled_and_say_so(window):
+    diagram = window.network_view.diagram
+    assert diagram.columns() == 12
+    for column in range(1, 11):
+        assert diagram.drawn_units(column) == drawn_units(64)
+    assert diagram.node_count() == 2 + 10 * 16 + 1
+    assert diagram.edge_count() == 2 * 16 + 9 * 16 * 16 + 16
+    assert diagram.sampling_note() == "showing 16 of 64 units in each layer"
+    caption = diagram.diagram_scene.caption.sceneBoundingRect()
+    assert diagram.viewport().rect().contains(diagram.mapFromScene(caption.bottomRight()))
+    # The maps do not overlap one another nor the caption.
+    rects = [diagram.node_rect(c, u) for c in range(12) for u in diagram.drawn_units(c)]
+    assert min(r.width() for r in rects) >= 10
+    assert all(not r.intersects(caption) for r in rects)
+    # A layer's name says which units are drawn.
+    header = diagram.diagram_scene.headers[3]
+    text = diagram.tooltip_at(diagram.mapFromScene(header.sceneBoundingRect().center()))
+    assert "showing 16 of 64 units" in text
+
+
+def test_hover_and_styles_name_the_true_units(window):
+    diagram = window.network_view.diagram
+    frame = diagram.frame
+    i, j = diagram.drawn_units(2)[5], diagram.drawn_units(3)[9]
+    assert (i, j) != (5, 9)
+    line = diagram.edge(3, i, j).line
+    W = frame.weights[2][0]
+    hits = []
+    for t in np.linspace(0.1, 0.9, 81):
+        pos = diagram.mapFromScene(QPointF(line.x1() + t * line.dx(), line.y1() + t * line.dy()))
+        if diagram._thing_at(pos) == ("edge", (3, i, j)):
+            hits.append(diagram.tooltip_at(pos))
+    assert hits and hits[0].startswith(f"w(3)[{i + 1}→{j + 1}] = {W[i, j]:.3g},")
+    # Widths are by size next to the layer's largest weight, drawn or not.
+    low, high = EDGE_WIDTH
+    share = abs(W[i, j]) / np.abs(W).max()
+    assert diagram.edge(3, i, j).pen.widthF() == pytest.approx(low + (high - low) * round(share * 11) / 11)
+
+
+def test_an_emphasised_or_clicked_unit_left_out_is_drawn(window, qtbot):
+    diagram, view = window.network_view.diagram, window.network_view
+    assert 37 not in diagram.drawn_units(3)
+    view.highlight_unit(2, 37)  # layer 3, unit 38
+    assert 37 in diagram.drawn_units(3) and len(diagram.drawn_units(3)) == MAX_DRAWN_UNITS
+    assert diagram.emphasis_shape().boundingRect().contains(diagram.node_rect(3, 37))
+    qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=diagram.node_center(3, 37))
+    assert diagram.selected == (3, 37)
+    assert window.boundary_plot.unit_map_label() == "layer 3 unit 38 (tanh)"
+    view.clear_highlight()
+    assert 37 in diagram.drawn_units(3)  # still selected
+    qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=diagram.node_center(3, 37))
+    assert diagram.selected is None and 37 not in diagram.drawn_units(3)
