@@ -28,7 +28,8 @@ class LandscapeView(QWidget):
             pen=pg.mkPen(PATH_COLOR, width=1.5), symbol="o", symbolSize=3, symbolBrush=PATH_COLOR, symbolPen=None
         )
         self.current_item = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(PATH_COLOR), pen=pg.mkPen(None))
-        self.gradient_item = pg.PlotCurveItem(pen=pg.mkPen(GRADIENT_COLOR, width=2.5))
+        # Wider than the step, under it: for SGD the two point the same way and both must show.
+        self.gradient_item = pg.PlotCurveItem(pen=pg.mkPen(GRADIENT_COLOR, width=6))
         self.step_item = pg.PlotCurveItem(pen=pg.mkPen(STEP_COLOR, width=2.5))
         for item in (self.image, self.path_item, self.gradient_item, self.step_item, self.current_item):
             self.plot.addItem(item)
@@ -37,6 +38,9 @@ class LandscapeView(QWidget):
         for key, text in METHOD_NAMES.items():
             self.methods.addItem(text, key)
         self.methods.setToolTip("The two directions of weight space the slice spans")
+        # Sized to a few letters, not to its longest name: the dock must fit beside the plots.
+        self.methods.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.methods.setMinimumContentsLength(8)
         self.refresh = QPushButton("Refresh")
         self.refresh.setToolTip("Compute the slice again around the current weights")
         self.label = QLabel("Pause or step training to compute the landscape")
