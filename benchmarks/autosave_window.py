@@ -81,7 +81,7 @@ def wait(app, seconds: float) -> None:
 
 def run(epochs: int) -> None:
     from playground.ui import MainWindow
-    from playground.ui.files import autosave, file_controller
+    from playground.ui.files import autosave, session_files
     from playground.ui.files import capture as capture_module
     from playground.ui.files.autosave import Autosaver
     from playground.ui.shell import dialogs
@@ -100,7 +100,7 @@ def run(epochs: int) -> None:
     gaps = Gaps()
     folder = Path(tempfile.mkdtemp())
     captures: list[float] = []  # the copy itself, timed in the training thread
-    real_capture = file_controller.capture
+    real_capture = session_files.capture
 
     def timed_capture(trainer, timeline):
         start = time.perf_counter()
@@ -108,7 +108,7 @@ def run(epochs: int) -> None:
         captures.append(time.perf_counter() - start)
         return result
 
-    file_controller.capture = timed_capture
+    session_files.capture = timed_capture
     holds: list[float] = []
     real_json = capture_module.capture_json
 
@@ -144,20 +144,26 @@ def run(epochs: int) -> None:
         while time.perf_counter() - start < SECONDS:
             if saver is not None:
                 session.changed.emit()  # as training's own changes do: always something to autosave
-                window.files._set_modified(True)
+                window.files.document.set_modified(True)
             wait(app, 0.05)
         session.pause()
         elapsed = time.perf_counter() - start
         after = session.run_in_worker(lambda trainer: trainer.epoch)
         label = "autosave every %.0f s" % INTERVAL if saver else "no autosave"
-        print(f"{epochs:>7,} epochs, {label:<20}: {(after - before) / elapsed:6.1f} epochs/s, "
-              f"longest window pause {gaps.longest * 1000:6.0f} ms", flush=True)
+        print(
+            f"{epochs:>7,} epochs, {label:<20}: {(after - before) / elapsed:6.1f} epochs/s, "
+            f"longest window pause {gaps.longest * 1000:6.0f} ms",
+            flush=True,
+        )
         if saver is not None:
             saver.discard()
     if captures:
-        print(f"{'':>7}  capture in the training thread: median {np.median(captures) * 1000:.0f} ms, "
-              f"longest {max(captures) * 1000:.0f} ms ({len(captures)} autosaves); encoder's longest "
-              f"hold of the lock {max(holds) * 1000:.0f} ms", flush=True)
+        print(
+            f"{'':>7}  capture in the training thread: median {np.median(captures) * 1000:.0f} ms, "
+            f"longest {max(captures) * 1000:.0f} ms ({len(captures)} autosaves); encoder's longest "
+            f"hold of the lock {max(holds) * 1000:.0f} ms",
+            flush=True,
+        )
 
     path = folder / "long.playground.json"
     dialogs.choose_save_path = lambda *args: (str(path), "")
@@ -171,9 +177,12 @@ def run(epochs: int) -> None:
     start = time.perf_counter()
     window.files.open_session(path)
     opened = time.perf_counter() - start
-    print(f"{'':>7}  Save {saved:.2f} s (window paused at most {save_gap * 1000:.0f} ms), "
-          f"{path.stat().st_size / 2**20:.1f} MiB; Open {opened:.2f} s (at most "
-          f"{gaps.longest * 1000:.0f} ms)", flush=True)
+    print(
+        f"{'':>7}  Save {saved:.2f} s (window paused at most {save_gap * 1000:.0f} ms), "
+        f"{path.stat().st_size / 2**20:.1f} MiB; Open {opened:.2f} s (at most "
+        f"{gaps.longest * 1000:.0f} ms)",
+        flush=True,
+    )
     window.close()
 
 
@@ -198,8 +207,11 @@ def hostile_open() -> None:
     gaps = Gaps()
     start = time.perf_counter()
     window.files.open_session(path)
-    print(f"200 MiB of empty lists: refused in {time.perf_counter() - start:.2f} s, window paused at most "
-          f"{gaps.longest * 1000:.0f} ms: {errors[0][:100] if errors else 'no error?'}", flush=True)
+    print(
+        f"200 MiB of empty lists: refused in {time.perf_counter() - start:.2f} s, window paused at most "
+        f"{gaps.longest * 1000:.0f} ms: {errors[0][:100] if errors else 'no error?'}",
+        flush=True,
+    )
     path.unlink()
     window.close()
 

@@ -19,7 +19,7 @@ from playground.data import Dataset, make_dataset
 from playground.training import Trainer
 from playground.training.sessions import read_session, session_to_json
 from playground.ui.files import autosave as autosave_module
-from playground.ui.files import background, file_controller
+from playground.ui.files import background, session_files
 from playground.ui.files import capture as capture_module
 from playground.ui.files.autosave import Autosaver
 from playground.ui.files.capture import PIECE, capture, capture_json, encode_json
@@ -112,7 +112,7 @@ def test_save_writes_the_timeline_and_open_restores_it(window, qtbot, answers, t
 
 def test_save_encodes_and_writes_off_the_window_thread(window, qtbot, answers, tmp_path, monkeypatch):
     threads = {}
-    real_capture, real_json = file_controller.capture, file_controller.capture_json
+    real_capture, real_json = session_files.capture, session_files.capture_json
 
     def spy_capture(trainer, timeline):
         threads["capture"] = threading.current_thread().name
@@ -122,8 +122,8 @@ def test_save_encodes_and_writes_off_the_window_thread(window, qtbot, answers, t
         threads["json"] = threading.current_thread()
         return real_json(captured)
 
-    monkeypatch.setattr(file_controller, "capture", spy_capture)
-    monkeypatch.setattr(file_controller, "capture_json", spy_json)
+    monkeypatch.setattr(session_files, "capture", spy_capture)
+    monkeypatch.setattr(session_files, "capture_json", spy_json)
     answers.save_path = (str(tmp_path / "x"), "")
     assert window.files.save_as()
     assert threads["json"] is not threading.main_thread()
@@ -154,7 +154,7 @@ def test_open_reads_in_the_background_with_a_busy_indicator(window, qtbot, answe
     timer = QTimer(window, interval=20)
     timer.timeout.connect(tick)
     timer.start()
-    monkeypatch.setattr(file_controller, "read_session", slow_read)
+    monkeypatch.setattr(session_files, "read_session", slow_read)
     assert window.files.open_session(path)
     timer.stop()
     assert reader_thread[0] is not threading.main_thread()
@@ -187,7 +187,7 @@ def test_closing_waits_while_a_file_is_read(window, qtbot, answers, tmp_path, mo
         time.sleep(0.5)
         return read_session(p, *args, **kwargs)
 
-    monkeypatch.setattr(file_controller, "read_session", slow_read)
+    monkeypatch.setattr(session_files, "read_session", slow_read)
     QTimer.singleShot(100, lambda: closed.append(window.close()))  # runs in the waiting loop
     assert window.files.open_session(path)
     assert closed == [False] and window.isVisible()
@@ -308,7 +308,7 @@ def test_cancel_stops_waiting_for_a_slow_read(window, qtbot, answers, tmp_path, 
 
     messages = []
     window.session.message.connect(lambda level, text: messages.append(text))
-    monkeypatch.setattr(file_controller, "read_session", stuck)
+    monkeypatch.setattr(session_files, "read_session", stuck)
     before = window.session.dataset
     QTimer.singleShot(background.SHOW_AFTER_MS + 50, press_cancel)
     started = time.monotonic()

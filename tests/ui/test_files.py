@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeySequence
 
 from playground.data import AddPoints, load_dataset, make_dataset
 from playground.training import Trainer, load_session, save_session
-from playground.ui.files.file_controller import CSV_FILTER, JSON_FILTER, dataset_file_name, file_kind, session_file_name
+from playground.ui.files.file_names import CSV_FILTER, JSON_FILTER, dataset_file_name, file_kind, session_file_name
 from playground.ui.shell import dialogs
 from playground.ui.shell.settings import MAX_RECENT, Settings
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from typing import Callable
 
-from PySide6.QtCore import QEventLoop, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -47,13 +46,11 @@ from ..session.worker import Frame
 from ..timeline.timeline_row import TimelineRow, install_timeline
 from ..transforms import install_transforms
 from .banner import Banner
+from .frame_pacer import CURVES_INTERVAL_S, SPACE_INTERVAL_S, FramePacer, Throttle
 from .help_menu import HelpMenu, install_help_menu
 from .titled import titled
 from .tutorial import install_tutorial_features
 
-DRAW_INTERVAL_MS = 16  # at most ~60 redraws a second, whatever the training speed
-CURVES_INTERVAL_S = 0.1  # loss and gradient curves: at most 10 redraws a second while playing
-SPACE_INTERVAL_S = 0.05  # the activation space: at most 20 redraws a second while playing
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" for a widget's size
 DEFAULT_SIZE = QSize(1280, 720)  # the smaller recording size: what a tutorial films
 DOCK_SHARE = 0.3  # the most of the window's height a dock below (or above) the plots takes
@@ -158,15 +155,11 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_actions()
 
-        self._drawn: Frame | None = None
-        self._drawn_at = 0.0
-        self._drawing = False
-        self._curves_drawn_at = 0.0
-        self._space_drawn_at = 0.0
         self._map_kind: tuple[str, int] | None = None
-        self._timer = QTimer(self, interval=DRAW_INTERVAL_MS)
-        self._timer.timeout.connect(self._draw_latest)
-        self._timer.start()
+        # draw_frame is looked up at each drawing, so that the UI benchmark can wrap it.
+        self.pacer = FramePacer(self.session, lambda frame: self.draw_frame(frame), self)
+        self._space_due = Throttle(SPACE_INTERVAL_S)
+        self._curves_due = Throttle(CURVES_INTERVAL_S)
         self.session.frameReady.connect(self._frame_arrived)
         self.session.datasetChanged.connect(self._draw_points)
         self.session.message.connect(self._show_message)
@@ -365,27 +358,12 @@ class MainWindow(QMainWindow):
 
     def _frame_arrived(self, frame: Frame) -> None:
         self.banner.show_diagnoses(frame.diagnoses)  # at once: it is cheap, and news
-        # Draw at once unless the last drawing was under an interval ago; then the
-        # timer draws the newest frame, so a burst of frames is drawn once.
-        if time.perf_counter() - self._drawn_at >= DRAW_INTERVAL_MS / 1000:
-            self._draw_latest()
+        self.pacer.frame_arrived(frame)  # the plots: at most at the display rate (frame_pacer.py)
 
-    def _draw_latest(self) -> None:
-        frame = self.session.latest_frame
-        if frame is None or frame is self._drawn or self._drawing:
-            return
-        self._drawn = frame
-        self._drawing = True
-        try:
-            self.draw_frame(frame)
-            # Paint now, not later in the event loop: the worker resumes training when
-            # told the frame is done, and painting alongside it would fight for the GIL.
-            # The plots' scenes post their repaints, so deliver those (not user input).
-            QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-        finally:
-            self._drawing = False
-        self._drawn_at = time.perf_counter()
-        self.session.worker.frame_taken()
+    @property
+    def _drawn(self) -> Frame | None:
+        """The frame drawn last (tests wait until it is the session's newest)."""
+        return self.pacer.drawn
 
     def draw_frame(self, frame: Frame) -> None:
         """Apply one frame to all four plots."""
@@ -402,15 +380,12 @@ class MainWindow(QMainWindow):
         # The activation space and the curves change more slowly than the boundary:
         # while playing they are redrawn less often, which leaves more of each
         # frame's time to training.
-        now = time.perf_counter()
-        if not frame.playing or now - self._space_drawn_at >= SPACE_INTERVAL_S:
-            self._space_drawn_at = now
+        if self._space_due.due(frame.playing):
             self.activation_view.show_frame(frame)
-        if frame.playing and now - self._curves_drawn_at < CURVES_INTERVAL_S:
+        if not self._curves_due.due(frame.playing):
             for draw in self._frame_views:
                 draw(frame)
             return
-        self._curves_drawn_at = now
         history = frame.history
         regression = dataset.task == "regression"
         scale = 1.0 if regression else 100.0
@@ -442,7 +417,7 @@ class MainWindow(QMainWindow):
             self.banner.clear_error()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        self._timer.stop()
+        self.pacer.stop()
         self.session.shutdown()
         super().closeEvent(event)
 
