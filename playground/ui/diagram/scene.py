@@ -206,17 +206,19 @@ class DiagramScene(QGraphicsScene):
             x = max(before[:, 0].max(), after[:, 0].max()) + half + 3
             start, end = QPointF(x, before[0, 1]), QPointF(x, after[0, 1])
             bulge = QPointF(x + _SKIP_ROOM - 4, (start.y() + end.y()) / 2)
-            tip = QPointF(-4, -3), QPointF(-4, 3)
         else:  # layers left to right: the arc bulges below both columns
             y = max(before[:, 1].max(), after[:, 1].max()) + half + 3
             start, end = QPointF(before[0, 0], y), QPointF(after[0, 0], y)
             bulge = QPointF((start.x() + end.x()) / 2, y + _SKIP_ROOM - 4)
-            tip = QPointF(-3, 4), QPointF(3, 4)
+        control = 2 * bulge - (start + end) / 2  # a quadratic through ``bulge`` at its middle
         path.moveTo(start)
-        path.quadTo(2 * bulge - (start + end) / 2, end)  # a quadratic through ``bulge`` at its middle
-        for corner in tip:
+        path.quadTo(control, end)
+        # The arrowhead along the curve's direction at its end.
+        d = np.array([end.x() - control.x(), end.y() - control.y()])
+        d /= max(float(np.hypot(*d)), 1e-9)
+        for side in (1, -1):
             path.moveTo(end)
-            path.lineTo(end + corner)
+            path.lineTo(end.x() - 5 * d[0] + side * 3 * d[1], end.y() - 5 * d[1] - side * 3 * d[0])
         return path
 
     # ------------------------------------------------------------- drawing
