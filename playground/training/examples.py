@@ -268,7 +268,11 @@ EXAMPLES: tuple[Example, ...] = (
         "06-learning-rate-too-high",
         "A learning rate too high",
         "Steps that overshoot: the loss jumps about, ReLU units die, and training can diverge.",
-        {MAIN: State(_preset("circle"), TOO_HIGH), "right": State(_preset("circle"), TOO_HIGH.replace(lr=0.03))},
+        {
+            MAIN: State(_preset("circle"), TOO_HIGH),
+            "diverges": State(_preset("circle"), TOO_HIGH.replace(activation="linear", lr=1.0)),
+            "right": State(_preset("circle"), TOO_HIGH.replace(lr=0.03)),
+        },
         (
             ("A ReLU network on the circle, trained with a learning rate of 3.", MAIN, None),
             (
@@ -281,7 +285,13 @@ EXAMPLES: tuple[Example, ...] = (
                 None,
                 {"kind": "highlight", "control": "lr"},
             ),
-            ("The same network with a learning rate of 0.03.", "right", None),
+            (
+                "Linear units at a learning rate of 1: nothing bounds them, the weights grow to infinity in the "
+                "first epoch, and training stops with the last finite weights put back.",
+                "diverges",
+                {"kind": "play", "epochs": 20},
+            ),
+            ("The ReLU network again, with a learning rate of 0.03.", "right", None),
             ("Train it: the loss falls smoothly and the circle is learned.", None, {"kind": "play", "epochs": 100}),
         ),
     ),

@@ -73,7 +73,10 @@ def test_every_lesson_validates_and_its_states_load_and_train(lesson_path):
             trainer = load_session(state)
             assert trainer.epoch == 0  # shipped untrained: the student presses Play
             stats = trainer.step(2)
-            assert stats.epoch == 2 and np.isfinite(stats.train_loss)
+            if state.name.endswith("-diverges.playground.json"):  # made to: its first epoch blows up
+                assert trainer.status == "diverged" and stats.epoch == 0
+            else:
+                assert stats.epoch == 2 and np.isfinite(stats.train_loss)
 
 
 def test_logistic_regression_separates_the_linear_data_but_not_the_v():
@@ -123,6 +126,9 @@ def test_the_too_high_learning_rate_is_diagnosed_and_the_lower_one_learns():
     causes = {d.cause for d in diagnose_trainer(high)}
     assert high.status == "diverged" or causes & {DIVERGED, LEARNING_RATE, DEAD_UNITS}, causes
     assert high.last_stats().train_metric < 0.7
+    diverges = trained("06-learning-rate-too-high-diverges.playground.json", 20)
+    assert diverges.status == "diverged" and DIVERGED in {d.cause for d in diagnose_trainer(diverges)}
+    assert np.all(np.isfinite(diverges.model.params.data))  # the last finite weights, put back
     right = trained("06-learning-rate-too-high-right.playground.json", 100)
     assert right.config.lr < high.config.lr and right.last_stats().train_metric >= 0.95
     assert not diagnose_trainer(right)
