@@ -7,7 +7,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
@@ -107,7 +107,8 @@ def test_menu_jump_remove_and_undo(qtbot, window):
     jump = next(a for a in row.bookmark_menu.actions() if a.text() == "Epoch 2: two")
     jump.trigger()
     qtbot.waitUntil(lambda: window.session.viewing and window.session.latest_frame.epoch == 2, timeout=5000)
-    remove = next(a for a in row.bookmark_menu.actions() if a.menu() is not None).menu()
+    # Not QAction.menu(): in PySide6 6.10 it takes the menu's ownership and Python deletes it.
+    (remove,) = [m for m in row.bookmark_menu.findChildren(QMenu) if m.title() == "&Remove Bookmark"]
     next(a for a in remove.actions() if a.text() == "Epoch 5: five").trigger()
     assert [b.epoch for b in row.bookmarks.items] == [2]
     window.session.undo_stack.undo()
