@@ -158,11 +158,8 @@ class Call(Node):
 
 
 @dataclass(frozen=True)
-class Compare(Node):
-    """A chain ``a < b <= c``: true where every link holds."""
-
-    operands: tuple[Node, ...]
-    ops: tuple[str, ...]
+class Condition(Node):
+    """A part whose value is true or false: a comparison, or a combination of them."""
 
     @property
     def is_condition(self) -> bool:
@@ -170,16 +167,20 @@ class Compare(Node):
 
 
 @dataclass(frozen=True)
-class Logic(Node):
+class Compare(Condition):
+    """A chain ``a < b <= c``: true where every link holds."""
+
+    operands: tuple[Node, ...]
+    ops: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Logic(Condition):
     """``and`` / ``or`` of two conditions, or ``not`` of one (``right`` is None)."""
 
     op: str
     left: Node
     right: Node | None
-
-    @property
-    def is_condition(self) -> bool:
-        return True
 
 
 # -- the compiled formula -----------------------------------------------------------------
