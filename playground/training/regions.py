@@ -80,10 +80,9 @@ def activation_patterns(network: Network, inputs: np.ndarray) -> np.ndarray:
     """
     _check_piecewise(network)
     zs, _ = network.trace(inputs)
-    folding = [z > 0 for z, name in zip(zs, network.activations) if name in _FOLDING]
-    if not folding:
+    if not network.activations:
         return np.zeros((len(inputs), 0), dtype=bool)
-    return np.concatenate(folding, axis=1)
+    return folding_patterns(zs, network.activations)
 
 
 @dataclass(frozen=True)
@@ -99,12 +98,32 @@ class RegionMap:
 
 def region_map(network: Network, inputs: np.ndarray) -> RegionMap:
     """The linear region of each input: inputs with the same activation pattern share an id."""
-    patterns = activation_patterns(network, inputs)
+    return regions_of(activation_patterns(network, inputs))
+
+
+def folding_patterns(zs: list[np.ndarray], activations: tuple[str, ...] | list[str]) -> np.ndarray:
+    """The activation patterns ``(n, units)`` from already computed pre-activations ``zs`` (one per
+    layer, e.g. a frame's grid probe): ``z > 0`` for every ReLU and leaky-ReLU unit."""
+    folding = [z > 0 for z, name in zip(zs, activations) if name in _FOLDING]
+    n = len(zs[0]) if zs else 0
+    return np.concatenate(folding, axis=1) if folding else np.zeros((n, 0), dtype=bool)
+
+
+def regions_of(patterns: np.ndarray) -> RegionMap:
+    """The regions of activation patterns ``(n, units)``: rows with the same pattern share an id."""
+    patterns = np.asarray(patterns, dtype=bool)
     if patterns.shape[1] == 0:
-        ids = np.zeros(len(inputs), dtype=np.intp)
-        return RegionMap(ids, 1 if len(inputs) else 0, patterns[:1])
-    packed = np.packbits(patterns, axis=1)  # one row of bytes per input: np.unique compares rows fast
-    unique, first, inverse = np.unique(packed, axis=0, return_index=True, return_inverse=True)
+        ids = np.zeros(len(patterns), dtype=np.intp)
+        return RegionMap(ids, 1 if len(patterns) else 0, patterns[:1])
+    units = patterns.shape[1]
+    if units <= 64:
+        # One 64-bit number per pattern: a 1-D unique sorts numbers, several times faster than rows.
+        bits = np.left_shift(np.uint64(1), np.arange(units, dtype=np.uint64))
+        keys = np.where(patterns, bits, np.uint64(0)).sum(axis=1, dtype=np.uint64)
+        unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    else:
+        packed = np.packbits(patterns, axis=1)  # one row of bytes per input
+        unique, first, inverse = np.unique(packed, axis=0, return_index=True, return_inverse=True)
     order = np.argsort(first)  # renumber by first appearance
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))

@@ -102,3 +102,19 @@ def test_a_skip_connection_keeps_the_linear_piece_exact() -> None:
         step = np.array(point) + 1e-6
         assert (activation_patterns(network, step[None])[0] == piece.pattern).all()
         np.testing.assert_allclose(step @ piece.slopes + piece.offset, trainer.probe(step[None]).z[-1][0], atol=1e-9)
+
+
+def test_regions_of_a_probes_z_equal_the_networks_and_wide_layers_fall_back_to_rows() -> None:
+    from playground.training.regions import folding_patterns, regions_of
+
+    trainer = _trainer("relu")
+    points, _ = grid_points(50, (-6.0, 6.0))
+    probe = trainer.probe(points)
+    from_probe = regions_of(folding_patterns(probe.z, trainer.model.activations))
+    direct = region_map(plane_network(trainer), points)
+    np.testing.assert_array_equal(from_probe.ids, direct.ids)
+    # More than 64 units: the patterns are compared as rows of bytes; the same regions.
+    wide = np.repeat(activation_patterns(plane_network(trainer), points), 6, axis=1)
+    assert wide.shape[1] > 64
+    np.testing.assert_array_equal(regions_of(wide).ids, direct.ids)
+    assert regions_of(np.zeros((5, 0), dtype=bool)).count == 1

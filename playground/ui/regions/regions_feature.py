@@ -20,7 +20,15 @@ from ...data.dataset import DOMAIN
 from ...nn import head_for_task
 from ...training.forward import Network
 from ...training.numbers import format_number
-from ...training.regions import LinearPiece, fold_lines, linear_piece, region_counts, region_map, why_no_regions
+from ...training.regions import (
+    LinearPiece,
+    fold_lines,
+    folding_patterns,
+    linear_piece,
+    region_counts,
+    regions_of,
+    why_no_regions,
+)
 from ...training.transforms import network_on_features
 from .regions_view import RegionsView
 
@@ -101,7 +109,8 @@ class RegionsFeature(QObject):
         self.network = network_on_features(
             frame.weights, cfg.activations, self._head, grid[rows], frame.grid_z[0][rows], cfg.residual
         )
-        regions = region_map(self.network, grid)
+        # The patterns of the frame's own grid probe: the trainer's z, not a recomputation.
+        regions = regions_of(folding_patterns(frame.grid_z, cfg.activations))
         self.count = regions.count
         folds, _ = fold_lines(self.network, (DOMAIN[0], DOMAIN[0], DOMAIN[1], DOMAIN[1]))
         points = dataset.X[frame.point_rows]
