@@ -20,6 +20,7 @@ from ...data import Dataset
 from ...training import TrainingConfig
 from ...training.compare import Comparison
 from ..session.policy import POLICY
+from ..session.worker import _inherit_tracer
 
 REPORT_INTERVAL = 0.5  # s between two progress reports (each probes nine small grids: ~60 ms)
 
@@ -60,6 +61,7 @@ class CompareThread(QThread):
             self._holds_policy = False
 
     def run(self) -> None:  # the thread's body
+        _inherit_tracer()  # as the training worker does: coverage and debuggers see this thread too
         dataset, config, variable, values, epochs = self._request
         try:
             comparison = Comparison(dataset, config, variable, values)
