@@ -240,3 +240,24 @@ def test_a_person_pausing_a_play_step_takes_over(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: not window.session.playing and window.lessons.playing_to is None, timeout=5000)
     epoch = window.session.trainer.epoch
     assert 2 <= epoch < 3000
+
+
+def test_actions_that_cannot_be_done_warn_and_change_nothing(qtbot, window):
+    from playground.training.lessons import LessonAction
+    from playground.ui.lessons.actions import apply_action
+
+    said: list[tuple[str, str]] = []
+    window.session.message.connect(lambda level, text: said.append((level, text)))
+    config = window.session.config
+    apply_action(window, LessonAction("seek", {"epoch": 50}))  # nothing trained yet
+    apply_action(window, LessonAction("activation_layer", {"layer": 9}))
+    apply_action(window, LessonAction("inspect", {"point": (1e6, 1e6)}))
+    warnings = [text for level, text in said if level == "warning"]
+    assert warnings == [
+        "Lesson: epoch 50 is not trained yet.",
+        f"Lesson: the network has {len(config.hidden)} hidden layer(s), so there is no layer 9 to show.",
+        "Lesson: no data point near (1e+06, 1e+06) to inspect.",
+    ]
+    assert window.session.config == config and not window.session.viewing
+    with pytest.raises(ValueError, match="play step is trained by its caller"):
+        apply_action(window, LessonAction("play", {"epochs": 3}))

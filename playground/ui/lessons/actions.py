@@ -58,7 +58,8 @@ def apply_action(window: Any, action: LessonAction) -> None:
     elif kind == "highlight":
         highlight_control(window, str(params["control"]))
     elif kind == "seek":
-        window.timeline_row.jump_to(int(params["epoch"]))
+        if not window.timeline_row.jump_to(int(params["epoch"])):
+            window.session.message.emit("warning", f"Lesson: epoch {params['epoch']} is not trained yet.")
     elif kind == "view":
         show_view(window, str(params["name"]))
     elif kind == "play":
@@ -72,7 +73,11 @@ def inspect_at(window: Any, x: float, y: float) -> bool:
     """Turn the Inspect tool on (its panel opens) and inspect the data point nearest (x, y)."""
     inspector = window.chain_rule
     inspector.action.setChecked(True)
-    return bool(inspector.inspect_at(x, y))
+    if inspector.inspect_at(x, y):
+        return True
+    # A warning (the tool's own word is only information): the render stops on it.
+    window.session.message.emit("warning", f"Lesson: no data point near ({x:g}, {y:g}) to inspect.")
+    return False
 
 
 def show_view(window: Any, name: str) -> QDockWidget | None:

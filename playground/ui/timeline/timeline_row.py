@@ -370,16 +370,16 @@ class TimelineRow(QWidget):
         """The epoch the plots show (the live one, or the past one being viewed)."""
         return self._shown if self._viewing else self.live_epoch
 
-    def jump_to(self, epoch: int) -> None:
+    def jump_to(self, epoch: int) -> bool:
         """Show ``epoch`` (a bookmark's): the live network at the live epoch, else the kept
-        epoch nearest it; an epoch not trained yet says so."""
+        epoch nearest it; False (and a message) for an epoch not trained yet."""
         try:  # the trainer's epoch: right after a session is loaded, no frame has told it yet
             live = int(self.model.run_in_worker(lambda trainer: trainer.epoch))  # type: ignore[call-overload]
         except TimeoutError:
             live = self.live_epoch
         if epoch > live:
             self.model.message.emit("info", f"Epoch {epoch} is not trained yet (the live epoch is {live}).")
-            return
+            return False
         self._asked = None
         if epoch == live:
             self._viewing = False
@@ -390,6 +390,7 @@ class TimelineRow(QWidget):
             self._viewing = True
             self.model.view_epoch(epoch)
         self._show_state()
+        return True
 
     def ask_bookmark(self) -> QLineEdit:
         """Ask for a caption for the epoch shown, in a field that opens in the row (nothing is
