@@ -190,3 +190,23 @@ def test_promote_refuses_copies_of_data_that_changed(window, qtbot):
     qtbot.mouseClick(window.compare.view.tiles[2].button, Qt.MouseButton.LeftButton)
     assert "data changed" in window.compare.view.status.text()
     assert session.config == config
+
+
+def test_regression_copies_show_their_values_and_rmse(qtbot):
+    w = MainWindow(make_dataset("bumps", n=80, seed=1, test_fraction=0.25), CONFIG)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
+    try:
+        view = w.compare.view
+        view.variable.setCurrentIndex(view.variable.findData("width"))
+        assert view.values.text() == "2, 4, 8, 16, 32"
+        view.values.setText("2, 8")
+        _train(qtbot, w, 4)
+        assert [tile.isVisible() for tile in view.tiles[:3]] == [True, True, False]
+        for tile, result in zip(view.tiles, view.results):
+            assert "RMSE" in tile.caption.text()
+            np.testing.assert_array_equal(tile.image, picture(result, w.session.dataset, view.background()))
+            assert len({tuple(px) for px in tile.image.reshape(-1, 4)}) > 10  # a map of values, not one colour
+    finally:
+        w.close()
