@@ -11,21 +11,14 @@ import json
 import tempfile
 from pathlib import Path
 
+from fuzz_checks import FUZZ, read_or_refusal
 from fuzz_mutations import mutated_json
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
 from playground.training.sessions import read_session, save_session, session_to_dict
 from playground.training.timeline import Timeline
-
-FUZZ = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 
 
 def _session(dataset, config: TrainingConfig, epochs: int, version: int = 2) -> dict:
@@ -72,13 +65,8 @@ BASES = [
 
 def check_outcome(folder: Path, text: str) -> str:
     path = folder / "fuzzed.playground.json"
-    path.write_bytes(text.encode("utf-8", "surrogatepass"))
-    try:
-        loaded = read_session(path)
-    except ValueError as exc:
-        message = str(exc)
-        assert message.startswith(path.name), message
-        assert len(message) < 500, message
+    loaded = read_or_refusal(path, text, read_session)
+    if loaded is None:
         return "refused"
     trainer, timeline = loaded.trainer, loaded.timeline
     trainer.step(1)
