@@ -1,4 +1,4 @@
-"""Benchmarks that print numbers: ``python -m playground.bench engine|training|compare|ui``.
+"""Benchmarks that print numbers: ``python -m playground.bench engine|training|compare|ui|startup``.
 
 Alternatives are timed interleaved in rounds (A, B, A, B, ...) in one process and
 reported as medians and median per-round ratios (see ``playground.timing``); the
@@ -188,7 +188,71 @@ def bench_ui(seconds: float = 5.0, only: list[str] | None = None) -> None:
     run(seconds, only)
 
 
-BENCHMARKS = {"engine": bench_engine, "training": bench_training, "compare": bench_compare, "ui": bench_ui}
+# The child of ``bench startup``: the real entry point (``python -m playground``) with a filter that
+# notes the window's first paint. A zero-delay timer set at that Paint event fires once the whole
+# paint pass (every plot) is done; the child then prints its CPU time and exits at once.
+_STARTUP_CHILD = """
+import os, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class FirstPaint(QObject):
+    seen = False
+
+    def eventFilter(self, watched, event):
+        if not self.seen and event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
+            self.seen = True
+            QTimer.singleShot(0, self.report)
+        return False
+
+    def report(self):
+        print(time.process_time(), flush=True)
+        os._exit(0)
+
+app = QApplication([sys.argv[0]])
+first_paint = FirstPaint()
+app.installEventFilter(first_paint)
+from playground.__main__ import main
+main(["--no-restore"])
+"""
+
+
+def bench_startup(repeats: int = 5) -> None:
+    """Process start to the window's first paint, the real app offscreen in fresh subprocesses:
+    medians of the wall time (what a busy machine inflates) and of the child's CPU time."""
+    import subprocess
+    import tempfile
+    import time
+
+    walls, cpus = [], []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="playground-startup-") as home:
+            # The user's settings, recent files and autosaves stay untouched; offscreen: no display needed.
+            env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=home, PLAYGROUND_DATA_DIR=home)
+            env.pop("PLAYGROUND_TEST_DRIVER", None)
+            start = time.perf_counter()
+            child = subprocess.run(
+                [sys.executable, "-c", _STARTUP_CHILD], env=env, capture_output=True, text=True, timeout=120
+            )
+            walls.append(time.perf_counter() - start)
+            lines = child.stdout.split()
+            if child.returncode or not lines:
+                raise RuntimeError(f"bench startup: the app did not paint (exit {child.returncode}):\n{child.stderr}")
+            cpus.append(float(lines[-1]))
+    print(f"Start-up of the real app (offscreen) to its first painted window, {repeats} fresh processes")
+    print(
+        f"  wall {np.median(walls):.2f} s (min {min(walls):.2f}), CPU {np.median(cpus):.2f} s (min {min(cpus):.2f})"
+        " - medians; CPU time is what a loaded machine does not inflate"
+    )
+
+
+BENCHMARKS = {
+    "engine": bench_engine,
+    "training": bench_training,
+    "compare": bench_compare,
+    "ui": bench_ui,
+    "startup": bench_startup,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
