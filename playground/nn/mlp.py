@@ -133,9 +133,10 @@ class MLP:
         return self.params.segment_norms(self.params.data).reshape(-1, 2)[:, 0]
 
     def layer_labels(self) -> list[str]:
-        """Human names of the layers, e.g. ``["layer 1: 8 tanh", "output: 1"]``."""
+        """Human names of the layers, e.g. ``["layer 1: 8 tanh", "layer 2: 8 tanh + skip", "output: 1"]``."""
         hidden = [
-            f"layer {i + 1}: {layer.n_out} {name}" for i, (layer, name) in enumerate(zip(self.layers, self.activations))
+            f"layer {i + 1}: {layer.n_out} {name}{' + skip' if skip else ''}"
+            for i, (layer, name, skip) in enumerate(zip(self.layers, self.activations, self.residual))
         ]
         return [*hidden, f"output: {self.sizes[-1]}"]
 

@@ -29,6 +29,7 @@ def test_the_forward_pass_adds_each_flagged_layers_input():
     trace: list[nn.LayerTrace] = []
     model(X, trace=trace)
     np.testing.assert_allclose(trace[2].a.data, np.tanh(trace[2].z.data) + trace[1].a.data, atol=1e-15)
+    assert model.layer_labels()[:2] == ["layer 1: 3 tanh + skip", "layer 2: 5 tanh"]
 
 
 def test_no_flags_is_the_plain_network():
