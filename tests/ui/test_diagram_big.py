@@ -12,7 +12,14 @@ from playground.data import make_dataset
 from playground.training import TrainingConfig
 from playground.training.config import MAX_HIDDEN_LAYERS, MAX_UNITS
 from playground.ui import MainWindow
-from playground.ui.diagram.sampling import MAX_DRAWN_UNITS, drawn_units, sampling_note
+from playground.ui.diagram.sampling import (
+    MAX_DRAWN_UNITS,
+    READABLE,
+    SAMPLE_SIZES,
+    drawn_units,
+    sample_size,
+    sampling_note,
+)
 from playground.ui.diagram.scene import EDGE_WIDTH
 
 
@@ -50,26 +57,32 @@ def test_an_even_sample_that_keeps_the_units_asked_for():
     assert sampling_note([64, 64], [sample, sample]) == "showing 16 of 64 units in each layer"
     assert sampling_note([8, 64], [tuple(range(8)), sample]) == "showing 16 of 64 units in layer 2"
     assert sampling_note([8, 8], [tuple(range(8))] * 2) == ""
+    # The sample is the largest whose maps stay readable: maps of 200 px / units here.
+    assert sample_size(lambda limit: 200 / limit) == 12
+    assert sample_size(lambda limit: 400 / limit) == 16
+    assert sample_size(lambda limit: 50 / limit) == SAMPLE_SIZES[-1]
 
 
 def test_ten_layers_of_64_are_drawn_sampled_and_say_so(window):
     diagram = window.network_view.diagram
     assert diagram.columns() == 12
+    k = len(diagram.drawn_units(1))  # as many as keep the maps readable in the column
+    assert k in SAMPLE_SIZES and k < MAX_DRAWN_UNITS
     for column in range(1, 11):
-        assert diagram.drawn_units(column) == drawn_units(64)
-    assert diagram.node_count() == 2 + 10 * 16 + 1
-    assert diagram.edge_count() == 2 * 16 + 9 * 16 * 16 + 16
-    assert diagram.sampling_note() == "showing 16 of 64 units in each layer"
+        assert diagram.drawn_units(column) == drawn_units(64, limit=k)
+    assert diagram.node_count() == 2 + 10 * k + 1
+    assert diagram.edge_count() == 2 * k + 9 * k * k + k
+    assert diagram.sampling_note() == f"showing {k} of 64 units in each layer"
     caption = diagram.diagram_scene.caption.sceneBoundingRect()
     assert diagram.viewport().rect().contains(diagram.mapFromScene(caption.bottomRight()))
     # The maps do not overlap one another nor the caption.
     rects = [diagram.node_rect(c, u) for c in range(12) for u in diagram.drawn_units(c)]
-    assert min(r.width() for r in rects) >= 10
+    assert min(r.width() for r in rects) >= READABLE
     assert all(not r.intersects(caption) for r in rects)
     # A layer's name says which units are drawn.
     header = diagram.diagram_scene.headers[3]
     text = diagram.tooltip_at(diagram.mapFromScene(header.sceneBoundingRect().center()))
-    assert "showing 16 of 64 units" in text
+    assert f"showing {k} of 64 units" in text
 
 
 def test_hover_and_styles_name_the_true_units(window):
@@ -95,7 +108,7 @@ def test_an_emphasised_or_clicked_unit_left_out_is_drawn(window, qtbot):
     diagram, view = window.network_view.diagram, window.network_view
     assert 37 not in diagram.drawn_units(3)
     view.highlight_unit(2, 37)  # layer 3, unit 38
-    assert 37 in diagram.drawn_units(3) and len(diagram.drawn_units(3)) == MAX_DRAWN_UNITS
+    assert 37 in diagram.drawn_units(3) and len(diagram.drawn_units(3)) == len(diagram.drawn_units(4))
     assert diagram.emphasis_shape().boundingRect().contains(diagram.node_rect(3, 37))
     qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=diagram.node_center(3, 37))
     assert diagram.selected == (3, 37)

@@ -137,7 +137,7 @@ def test_a_bad_value_says_why_and_changes_nothing(window, qtbot, text, says):
     window.network_view.edit(diagram.parameter_at(_edge_point(diagram, 1, 0, 2), double=False))
     _type(qtbot, editor, text)
     assert editor.isVisible() and editor.message.isVisible() and says in editor.message.text()
-    assert messages and messages[-1][0] == "error" and says in messages[-1][1] and "w(1)[1→3]" in messages[-1][1]
+    assert messages and messages[-1][0] == "warning" and says in messages[-1][1] and "w(1)[1→3]" in messages[-1][1]
     assert window.session.undo_stack.count() == steps
     for (W0, b0), (W1, b1) in zip(old, _weights(window)):
         np.testing.assert_array_equal(W0, W1)

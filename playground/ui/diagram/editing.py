@@ -52,5 +52,5 @@ class ParameterEdits(QObject):
 
     def _refuse(self, parameter: Parameter, reason: str) -> str:
         text = f"{parameter.describe_attempt()}: {reason.removeprefix('set_parameter: ')}; nothing changed."
-        self.session.message.emit("error", text)
+        self.session.message.emit("warning", text)  # the editor says it too; a typo is no failure
         return text

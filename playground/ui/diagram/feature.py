@@ -194,7 +194,7 @@ class NetworkView(QObject):
 
     def _value_refused(self, reason: str) -> None:
         parameter = self.editor.parameter
-        self.window.session.message.emit("error", f"{parameter.describe_attempt()}: {reason}; nothing changed.")
+        self.window.session.message.emit("warning", f"{parameter.describe_attempt()}: {reason}; nothing changed.")
 
     def _editor_closed(self) -> None:
         self.diagram.set_editing(None)

@@ -34,8 +34,8 @@ from ..session.worker import Frame
 from .edges import DrawnEdge
 from .parameters import Parameter
 from .prose import DiagramProse
-from .sampling import drawn_units, sampling_note
-from .scene import DiagramScene, Structure
+from .sampling import MAX_DRAWN_UNITS, SAMPLE_SIZES, drawn_units, sample_size, sampling_note
+from .scene import DiagramScene, Structure, fit_geometry
 
 _HOVER_REACH = 4  # px around the mouse in which an edge counts as hovered
 
@@ -104,16 +104,33 @@ class NetworkDiagram(QGraphicsView):
                     keep[layer - 1].append(i)
                     keep[layer].append(j)
         last = len(sizes) - 1
-        drawn = tuple(tuple(range(n)) if c in (0, last) else drawn_units(n, keep[c]) for c, n in enumerate(sizes))
-        return Structure(
-            tuple(config.features),
-            tuple(config.hidden),
-            tuple(config.activations),
-            sizes[-1],
-            tuple(getattr(config, "residual", ())),
-            drawn,
-            sampling_note(list(config.hidden), list(drawn[1:-1])),
-        )
+
+        def structure(limit: int) -> Structure:
+            drawn = tuple(
+                tuple(range(n)) if c in (0, last) else drawn_units(n, keep[c], limit) for c, n in enumerate(sizes)
+            )
+            note = sampling_note(list(config.hidden), list(drawn[1:-1]))
+            return Structure(
+                tuple(config.features),
+                tuple(config.hidden),
+                tuple(config.activations),
+                sizes[-1],
+                tuple(config.residual),
+                drawn,
+                note,
+            )
+
+        if max(sizes[1:-1], default=0) <= SAMPLE_SIZES[-1]:
+            return structure(MAX_DRAWN_UNITS)
+        # A wide layer draws as many units as keep the maps readable in the space there is.
+        size = self.viewport().size()
+        font = self.diagram_scene.font
+
+        def thumbnail(limit: int) -> float:
+            shape = structure(limit)
+            return fit_geometry(font, shape, [len(d) for d in shape.drawn], size.width(), size.height()).thumbnail
+
+        return structure(sample_size(thumbnail))
 
     def _editing_target(self) -> tuple[int, ...] | None:
         p = self._editing
@@ -309,6 +326,7 @@ class NetworkDiagram(QGraphicsView):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._fit_scene()
+        self._redraw_structure()  # a wide layer may draw more or fewer units in the new size
 
     def changeEvent(self, event) -> None:  # noqa: N802
         super().changeEvent(event)

@@ -10,11 +10,13 @@ being edited) are always among those drawn.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
-MAX_DRAWN_UNITS = 16  # per layer: maps of about 12 px at 1280x720 for the widest layers
+MAX_DRAWN_UNITS = 16  # per layer at most; fewer when the maps would be smaller than READABLE
+SAMPLE_SIZES = (16, 12, 10, 8)  # the sample sizes tried, largest first
+READABLE = 14.0  # px: the smallest map worth drawing; below it a layer draws fewer units
 
 
 def drawn_units(n: int, keep: Iterable[int] = (), limit: int = MAX_DRAWN_UNITS) -> tuple[int, ...]:
@@ -32,6 +34,12 @@ def drawn_units(n: int, keep: Iterable[int] = (), limit: int = MAX_DRAWN_UNITS) 
         distance = np.where(free, np.abs(picks - unit), n)
         picks[int(np.argmin(distance))] = unit
     return tuple(int(u) for u in np.sort(picks))
+
+
+def sample_size(thumbnail_for: Callable[[int], float]) -> int:
+    """The largest of ``SAMPLE_SIZES`` whose maps are at least ``READABLE`` px, else the smallest;
+    ``thumbnail_for(limit)`` is the side the maps get when wide layers draw ``limit`` units."""
+    return next((limit for limit in SAMPLE_SIZES if thumbnail_for(limit) >= READABLE), SAMPLE_SIZES[-1])
 
 
 def sampling_note(sizes: list[int], drawn: list[tuple[int, ...]]) -> str:

@@ -63,6 +63,23 @@ class Structure:
         return [len(self.features), *self.hidden, self.outputs]
 
 
+def fit_geometry(font: QFont, structure: Structure, sizes: list[int], width: float, height: float) -> Geometry:
+    """Where the maps of ``structure`` go when its columns draw ``sizes`` units in ``width`` x
+    ``height`` px, with room for the labels in ``font``, the caption and the skips' arcs."""
+    metrics = QFontMetricsF(font)
+    names = ["in", *(f"L{c}\n{_SHORT_ACTIVATION[a]}" for c, a in enumerate(structure.activations, 1)), "out"]
+    boxes = [metrics.boundingRect(QRectF(), 0, name) for name in names]
+    header = (max(b.width() for b in boxes), max(b.height() for b in boxes))
+    label = (max(metrics.horizontalAdvance(FEATURES[f][0]) for f in structure.features), metrics.height())
+    caption = metrics.height() + 4 if structure.note else 0.0
+    g = diagram_geometry(sizes, width, height - caption, header, label)
+    if any(structure.residual):  # keep a strip beside the layers free for the arcs
+        rows = g.orientation == ROWS
+        room = (width - _SKIP_ROOM, height - caption) if rows else (width, height - caption - _SKIP_ROOM)
+        g = diagram_geometry(sizes, *room, header, label)
+    return g
+
+
 class DiagramScene(QGraphicsScene):
     """The items of the diagram; ``build`` for a structure, ``relayout`` for a size, ``draw`` for a frame."""
 
@@ -150,26 +167,9 @@ class DiagramScene(QGraphicsScene):
         s = self.structure
         if s is None:
             return
-        metrics = QFontMetricsF(self.font)
-        header = (
-            max(metrics.boundingRect(QRectF(), 0, h.text()).width() for h in self.headers),
-            max(metrics.boundingRect(QRectF(), 0, h.text()).height() for h in self.headers),
-        )
-        label = (max(metrics.horizontalAdvance(t.text()) for t in self.input_labels), metrics.height())
-        caption = metrics.height() + 4 if s.note else 0.0
-        # Room for the skips' arcs: probe the orientation first, then keep their strip free.
         sizes = [len(units) for units in s.drawn]
-        g = diagram_geometry(sizes, width, height - caption, header, label)
-        if self.skips:
-            rows = g.orientation == ROWS
-            g = diagram_geometry(
-                sizes,
-                width - (_SKIP_ROOM if rows else 0),
-                height - caption - (0 if rows else _SKIP_ROOM),
-                header,
-                label,
-            )
-        self.geometry = g
+        g = self.geometry = fit_geometry(self.font, s, sizes, width, height)
+        caption = QFontMetricsF(self.font).height() + 4 if s.note else 0.0
         for column, centres in zip(self.nodes, g.centres):
             for node, centre in zip(column, centres):
                 node.place(centre, g.thumbnail)
