@@ -4,6 +4,7 @@ rebuild and a reset, every control and readout tells what the data and network n
 from __future__ import annotations
 
 import pytest
+from default_window import window  # noqa: F401 - the fixture
 from PySide6.QtWidgets import QAbstractButton
 
 from playground.data import AddPoints, make_dataset, save_dataset
@@ -16,17 +17,6 @@ from playground.ui.panels.recipes import MAX_RECOGNISED, Recipe, Recipes, recogn
 from playground.ui.panels.transport import MISSING
 
 SMALL = TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
-    yield w
-    w.close()
 
 
 def generator_state(panel) -> tuple:

@@ -8,28 +8,17 @@ import sys
 
 import numpy as np
 import pytest
+from default_window import window  # noqa: F401 - the fixture
 from PySide6.QtGui import QGuiApplication
 
 from playground.data import AddPoints, make_dataset
 from playground.training import Trainer
-from playground.ui import MainWindow
 from playground.ui.recipes import controller_of
 from playground.ui.recipes import formula_dialog as formula_dialog_module
 from playground.ui.recipes.formula_dialog import FormulaDialog
 from playground.ui.shell import dialogs
 
 DEFAULT_RECIPE = "spiral classes=2 n=300 noise=0.1 seed=0 test=0.3 | 16,16 tanh | adam lr=0.03 batch=32"
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
-    yield w
-    w.close()
 
 
 @pytest.fixture
