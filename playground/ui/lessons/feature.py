@@ -73,9 +73,10 @@ class LessonFeature(QObject):
         menu.insertActions(quit_action, [self.open_action, self.save_action])
         if quit_action is not None:
             menu.insertSeparator(quit_action)
-        # A presenter's clicker sends Page Down and Page Up.
-        self.next_action = _action(self, "Next Lesson Step", self.next, "The lesson's next step.", "PgDown")
-        self.back_action = _action(self, "Previous Lesson Step", self.back, "The lesson's previous step.", "PgUp")
+        # A presenter's clicker sends Page Down and Page Up. The keys are the lesson's only
+        # while one is open (``_set_keys``): otherwise they page the side panels and spin boxes.
+        self.next_action = _action(self, "Next Lesson Step", self.next, "The lesson's next step.")
+        self.back_action = _action(self, "Previous Lesson Step", self.back, "The lesson's previous step.")
         for action in (self.next_action, self.back_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             window.addAction(action)
@@ -117,6 +118,7 @@ class LessonFeature(QObject):
         self._cancel_play()
         self.lesson, self.index = None, -1
         self.card.hide()
+        self._set_keys(False)
         self.step_changed.emit(-1, "")
 
     @staticmethod
@@ -209,8 +211,13 @@ class LessonFeature(QObject):
     def _show(self, step_index: int) -> None:
         assert self.lesson is not None
         self.index = step_index
+        self._set_keys(True)
         self.card.show_step(self.lesson.title, step_index, len(self.lesson.steps), self.caption)
         self.step_changed.emit(step_index, self.caption)
+
+    def _set_keys(self, on: bool) -> None:
+        self.next_action.setShortcut(QKeySequence("PgDown" if on else ""))
+        self.back_action.setShortcut(QKeySequence("PgUp" if on else ""))
 
     def _current_epoch(self) -> int:
         try:
@@ -300,7 +307,9 @@ def lesson_of(title: str, state: Path, bookmarks: tuple[Bookmark, ...], folder: 
             LessonStep(b.caption, state if i == 0 else None, LessonAction("seek", {"epoch": b.epoch}))
             for i, b in enumerate(bookmarks)
         )
-    return Lesson(title[:120] or "Lesson", "", steps, folder)
+    # "xor-needs_hidden" reads "Xor needs hidden": the file's name, until the teacher edits it.
+    words = title.replace("-", " ").replace("_", " ").strip()
+    return Lesson((words[:1].upper() + words[1:])[:120] or "Lesson", "", steps, folder)
 
 
 def _action(parent: QObject, text: str, slot: Any, tip: str, key: str = "") -> QAction:
