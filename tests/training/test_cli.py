@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from command_files import bad_session, unwritable_folder
 
 from playground.__main__ import main, unknown_command
-from playground.data import make_dataset
-from playground.training import Trainer, TrainingConfig, load_session, save_session
+from playground.training import Trainer, load_session
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -141,18 +140,8 @@ def test_a_bad_session_file_fails_cleanly(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def _unwritable_folder(tmp_path) -> str:
-    """A folder nobody may create files in (as root, permission bits do not stop writes: /sys does)."""
-    if os.geteuid() == 0:
-        return "/sys"
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    folder.chmod(0o500)
-    return str(folder)
-
-
 def test_an_unwritable_out_folder_fails_before_training(tmp_path):
-    folder = _unwritable_folder(tmp_path)
+    folder = unwritable_folder(tmp_path)
     result = run("--epochs", "1", "--points", "20", "--out", os.path.join(folder, "s.playground.json"))
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()  # one line: no usage, no progress bar, no traceback
@@ -170,21 +159,11 @@ def test_an_unwritable_out_folder_fails_before_training(tmp_path):
     ],
 )
 def test_a_malformed_session_gives_one_line_and_exit_2(tmp_path, section, field, literal):
-    good = tmp_path / "good.playground.json"
-    trainer = Trainer(make_dataset("xor", n=20, noise=0.0, seed=0), TrainingConfig(hidden=(2,)))
-    trainer.step(2)
-    save_session(good, trainer)
-    data = json.loads(good.read_text(encoding="utf-8"))
-    if field is None:
-        data[section] = "@@"
-    else:
-        data[section][field] = "@@"
-    bad = tmp_path / "bad.playground.json"
-    bad.write_text(json.dumps(data).replace('"@@"', literal), encoding="utf-8")
+    bad = bad_session(tmp_path, section, field, literal, epochs=2)
     result = run("--session", str(bad), "--epochs", "1")
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("python -m playground train: error: --session:") and "bad.playground.json" in line
+    assert line.startswith("python -m playground train: error: --session:") and bad.name in line
     assert "Traceback" not in result.stderr
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -13,10 +12,9 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from command_files import bad_session, unwritable_folder
 
 from playground.__main__ import main
-from playground.data import make_dataset
-from playground.training import Trainer, TrainingConfig, save_session
 from playground.ui.media import render
 from playground.ui.media.render import build_parser, frame_epochs
 from playground.ui.shell.settings import DATA_DIR_ENV
@@ -140,27 +138,6 @@ def _error_lines(err: str) -> list[str]:
     return [line for line in err.splitlines() if "error:" in line]
 
 
-def _bad_session(tmp_path, section: str, field: str, literal: str) -> str:
-    """A valid session file with ``section.field`` replaced by the JSON text ``literal``."""
-    path = tmp_path / "s.playground.json"
-    save_session(path, Trainer(make_dataset("xor", n=20, noise=0.0, seed=0), TrainingConfig(hidden=(2,))))
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data[section][field] = "@@"
-    bad = tmp_path / f"bad-{field}.playground.json"
-    bad.write_text(json.dumps(data).replace('"@@"', literal), encoding="utf-8")
-    return str(bad)
-
-
-def _unwritable_folder(tmp_path) -> str:
-    """A folder nobody may create files in (as root, permission bits do not stop writes: /sys does)."""
-    if os.geteuid() == 0:
-        return "/sys"
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    folder.chmod(0o500)
-    return str(folder)
-
-
 @pytest.mark.parametrize(
     "args, named",
     [
@@ -196,7 +173,7 @@ def test_sizes_durations_and_rates_are_bounded(tmp_path, capsys, args, named):
     ],
 )
 def test_malformed_sessions_give_one_line(tmp_path, capsys, section, field, literal):
-    session = _bad_session(tmp_path, section, field, literal)
+    session = str(bad_session(tmp_path, section, field, literal))
     with pytest.raises(SystemExit) as exit_info:
         main(["render", "--session", session, "--out", str(tmp_path / "x.mp4")])
     assert exit_info.value.code == 2
@@ -209,7 +186,7 @@ def test_malformed_sessions_give_one_line(tmp_path, capsys, section, field, lite
 def test_an_unwritable_output_folder_is_refused_before_any_work(tmp_path, capsys, monkeypatch):
     built = []
     monkeypatch.setattr(render, "trainer_or_exit", lambda *a: built.append(1))
-    folder = _unwritable_folder(tmp_path)
+    folder = unwritable_folder(tmp_path)
     with pytest.raises(SystemExit) as exit_info:
         main(["render", "--out", os.path.join(folder, "x.mp4")])
     assert exit_info.value.code == 2 and not built
