@@ -71,6 +71,9 @@ class RegionsView(QWidget):
         self.loss_curve = pg.PlotCurveItem(pen=pg.mkPen(LOSS_COLOR, width=1.5))
         self.loss_box.addItem(self.loss_curve)
         item.vb.sigResized.connect(lambda: self.loss_box.setGeometry(item.vb.sceneBoundingRect()))
+        legend = self.curve_plot._add_legend()  # the header row of every plot's legend
+        legend.addItem(self.count_curve, "linear regions")
+        legend.addItem(self.loss_curve, "training loss (right)")
         self.curve_plot.setMaximumHeight(170)  # the map keeps most of the height
         self.curve_plot.setMinimumHeight(60)
         layout = QVBoxLayout(self)
