@@ -242,3 +242,17 @@ def test_a_past_epoch_is_not_edited(window, qtbot):
 )
 def test_a_nudge_steps_onto_round_values(value, steps, expected):
     assert nudged(value, steps) == pytest.approx(expected, abs=1e-12)
+
+
+def test_the_chain_rule_panel_and_the_boundary_follow_an_edit(window, qtbot):
+    session, view = window.session, window.network_view
+    point = session.dataset.X[4]
+    window.chain_rule.action.trigger()  # the Inspect tool, with its panel
+    assert window.chain_rule.inspect_at(float(point[0]), float(point[1]))
+    qtbot.waitUntil(lambda: window.chain_rule.panel.inspection is not None, timeout=10000)
+    before = window.boundary_plot.map_image().copy()
+    view.edit(view.diagram.parameter_at(_edge_point(view.diagram, 2, 2, 0), double=False))
+    _type(qtbot, view.editor, "-3")
+    _fresh(qtbot, window)
+    qtbot.waitUntil(lambda: window.chain_rule.panel.inspection.layers[1].W[2, 0] == -3.0, timeout=10000)
+    assert not np.array_equal(window.boundary_plot.map_image(), before)
