@@ -117,3 +117,12 @@ def test_an_emphasised_or_clicked_unit_left_out_is_drawn(window, qtbot):
     assert 37 in diagram.drawn_units(3)  # still selected
     qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=diagram.node_center(3, 37))
     assert diagram.selected is None and 37 not in diagram.drawn_units(3)
+
+
+def test_the_network_panel_offers_ten_layers_of_64(window):
+    from PySide6.QtWidgets import QSpinBox
+
+    panel = window.network_panel
+    spins = [s for s in panel.findChildren(QSpinBox) if s.suffix() == " units" and s.isVisibleTo(panel)]
+    assert len(spins) == MAX_HIDDEN_LAYERS and all(s.maximum() == MAX_UNITS and s.value() == 64 for s in spins)
+    assert not panel.add_layer_button.isEnabled()  # ten layers: no eleventh

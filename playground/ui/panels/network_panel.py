@@ -7,12 +7,13 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QSizePo
 from ...data.features import FEATURES
 from ...nn import ACTIVATIONS, INITS
 from ...training import TrainingConfig
-from ...training.config import MAX_HIDDEN_LAYERS, fitting_skips
+from ...training.config import MAX_HIDDEN_LAYERS, MAX_UNITS, fitting_skips
 from ..session.session_model import SessionModel
 from .config_form import ConfigSection
 from .form import blocked, choice_combo, hbox, seed_spin, select_data, spin, tip, toggle
 
-UI_MAX_UNITS = 16  # enough to see every neuron's map; the config allows more (loaded sessions)
+# Every width the config allows: the diagram draws a layer of more than 16 units by a sample of them.
+UI_MAX_UNITS = MAX_UNITS
 NEW_LAYER_UNITS = 4  # the size of a first hidden layer added to a network without any
 FEATURE_COLUMNS = 4
 SKIP_COLUMNS = 4  # skip buttons per row of the Hidden row (deeper networks wrap)
