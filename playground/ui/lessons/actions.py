@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtWidgets import QDockWidget, QScrollArea, QWidget
 
 from ...training.lessons import Lesson, LessonAction, LessonStep
-from ...training.sessions import read_session
+from ...training.sessions import LoadedSession, read_session
 from ..session.worker import Frame
 from .highlight import flash
 
@@ -36,13 +36,18 @@ def load_step_state(window: Any, lesson: Lesson, step: LessonStep) -> bool:
     path = lesson.state_path(step)
     if path is None:
         return False
-    loaded = read_session(path)  # everything is read and checked before anything changes
+    take_session(window, read_session(path))  # everything is read and checked before anything changes
+    return True
+
+
+def take_session(window: Any, loaded: LoadedSession) -> None:
+    """Make ``loaded`` the window's session (with its timeline and bookmarks), untitled and
+    unmodified."""
     files = getattr(window, "files", None)
     if files is not None:
         files.take_session(loaded.trainer, None, modified=False, timeline=loaded.timeline)
     else:  # a bare window (the headless render): no File menu to tell
         window.session.replace_session(loaded.trainer)
-    return True
 
 
 def apply_action(window: Any, action: LessonAction) -> None:

@@ -24,10 +24,11 @@ from ...training.lessons import LESSON_SUFFIX, Lesson, LessonAction, LessonStep,
 from ...training.sessions import SUFFIX as SESSION_SUFFIX
 from ...training.sessions import LoadedSession, read_session
 from ...training.timeline import Bookmark
+from ..files import background
 from ..files.capture import capture_json
 from ..session.worker import Frame
 from ..shell import dialogs
-from .actions import apply_action
+from .actions import apply_action, take_session
 from .card import LessonCard
 
 LESSON_FILTER = f"Lessons (*{LESSON_SUFFIX})"
@@ -121,12 +122,12 @@ class LessonFeature(QObject):
         self._set_keys(False)
         self.step_changed.emit(-1, "")
 
-    @staticmethod
-    def _read_state(lesson: Lesson, step: LessonStep) -> LoadedSession:
+    def _read_state(self, lesson: Lesson, step: LessonStep) -> LoadedSession:
         path = lesson.state_path(step)
         assert path is not None
         try:
-            return read_session(path)
+            # Off the window's thread, as File > Open reads: a session file may be large.
+            return background.run_in_background(self.window, f"Opening {path.name}…", lambda: read_session(path))
         except ValueError as exc:
             step_number = lesson.steps.index(step) + 1
             raise ValueError(f"step {step_number}, state: {exc}") from None
@@ -202,11 +203,7 @@ class LessonFeature(QObject):
             apply_action(self.window, action)
 
     def _take(self, loaded: LoadedSession) -> None:
-        files = getattr(self.window, "files", None)
-        if files is not None:
-            files.take_session(loaded.trainer, None, modified=False, timeline=loaded.timeline)
-        else:
-            self.session.replace_session(loaded.trainer)
+        take_session(self.window, loaded)
 
     def _show(self, step_index: int) -> None:
         assert self.lesson is not None
@@ -272,7 +269,11 @@ class LessonFeature(QObject):
         session_path = path.with_name(stem + SESSION_SUFFIX)
         try:
             captured = files.capture_session()
-            write_text_atomic(session_path, capture_json(captured))
+            background.run_in_background(
+                self.window,
+                f"Saving {session_path.name}…",
+                lambda: write_text_atomic(session_path, capture_json(captured)),
+            )
             bookmarks = captured.timeline.bookmarks if captured.timeline is not None else ()
             lesson = lesson_of(stem, Path(session_path.name), bookmarks, path.parent)
             save_lesson(path, lesson)
