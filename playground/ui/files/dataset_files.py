@@ -5,32 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-
 from ...data import read_dataset, save_dataset
 from ...training.sessions import SUFFIX as SESSION_SUFFIX
 from ..session.commands import short_text
 from ..shell import dialogs
-from ..shell.settings import Settings
-from .document import SessionDocument
 from .file_names import DATASET_FILTERS, dataset_file_name
-from .reading import choose_and_read
-from .recent_files import RecentFiles
+from .reading import FileFlow, choose_and_read
 
 if TYPE_CHECKING:
-    from ..shell.host import WindowHost
+    pass
 
 
-class DatasetFiles(QObject):
+class DatasetFiles(FileFlow):
     """Replaces the points of ``window``'s session with a file's, or writes them to one."""
-
-    def __init__(self, window: WindowHost, document: SessionDocument, recent: RecentFiles, settings: Settings) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
-        self.document = document
-        self.recent = recent
-        self.settings = settings
 
     def import_dataset(self, path: str | Path | None = None) -> bool:
         """Replace the points with a dataset file's, as one undoable step."""

@@ -9,14 +9,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
+from PySide6.QtCore import QObject
+
 from ..session.commands import short_text
 from ..shell import dialogs
+from ..shell.settings import Settings
 from . import background
 
 if TYPE_CHECKING:
     from ..shell.host import WindowHost
+    from .document import SessionDocument
+    from .recent_files import RecentFiles
 
 T = TypeVar("T")
+
+
+class FileFlow(QObject):
+    """What the session and the dataset files of one window share: the window and its
+    session, the document (file and modified flag), the recent files and the settings."""
+
+    def __init__(self, window: WindowHost, document: SessionDocument, recent: RecentFiles, settings: Settings) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.document = document
+        self.recent = recent
+        self.settings = settings
 
 
 def choose_and_read(

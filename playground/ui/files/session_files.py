@@ -25,14 +25,14 @@ from . import background
 from .capture import SessionCapture, capture, capture_json
 from .document import SessionDocument
 from .file_names import SESSION_FILTER, UNTITLED, session_file_name
-from .reading import choose_and_read
+from .reading import FileFlow, choose_and_read
 from .recent_files import RecentFiles
 
 if TYPE_CHECKING:
     from ..shell.host import WindowHost
 
 
-class SessionFiles(QObject):
+class SessionFiles(FileFlow):
     """Opens and saves the session of ``document``'s window.
 
     ``confirm_unsaved`` makes closing the window, New and Open ask Save / Discard /
@@ -41,12 +41,7 @@ class SessionFiles(QObject):
     """
 
     def __init__(self, window: WindowHost, document: SessionDocument, recent: RecentFiles, settings: Settings) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
-        self.document = document
-        self.recent = recent
-        self.settings = settings
+        super().__init__(window, document, recent, settings)
         self.confirm_unsaved = False
         window.installEventFilter(self)
 
