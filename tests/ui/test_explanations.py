@@ -22,7 +22,6 @@ EXPECTED = {
     "data",
     "network_panel",
     "training",
-    "transport",
     "timeline",
     "chain_rule",
     "graph",
@@ -57,8 +56,8 @@ def test_every_view_in_the_window_has_a_question_mark(window):
         assert button.text() == "?" and button.objectName() == f"explain_{key}"
         assert EXPLANATIONS[key].title in button.toolTip()
     # Where each one sits: in its plot's header, beside the title.
-    header = window.findChild(QLabel, "boundaryTitle").parentWidget()
-    assert buttons["boundary"].parentWidget() is header
+    assert buttons["boundary"].parentWidget() is window.findChild(QLabel, "boundaryTitle").parentWidget()
+    assert buttons["loss"].parentWidget() is window.loss_plot.parentWidget()
     assert buttons["data"].parentWidget() is window.data_panel
     assert isinstance(buttons["training"].parentWidget(), QGroupBox)
     assert buttons["chain_rule"].parentWidget().objectName() == "chainRuleHeader"

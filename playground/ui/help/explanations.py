@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -62,10 +62,12 @@ class View:
     key: str
     find: Callable[[object], QWidget | None]
     first: bool = False  # the "?" starts the view's first row (a row of controls with no title)
+    after: str = ""  # the object name of the widget the "?" follows, instead of the title
 
 
 VIEWS: tuple[View, ...] = (
-    View("boundary", lambda w: w.boundary_plot.parentWidget()),  # type: ignore[attr-defined]
+    # After the colour key, not the title: the title row is as wide as the square plot allows.
+    View("boundary", lambda w: w.boundary_plot.parentWidget(), after="boundaryKey"),  # type: ignore[attr-defined]
     View("activation", lambda w: w.activation_view),  # type: ignore[attr-defined]
     View("loss", lambda w: w.loss_plot.parentWidget()),  # type: ignore[attr-defined]
     View("gradients", lambda w: w.gradient_plot.parentWidget()),  # type: ignore[attr-defined]
@@ -73,7 +75,6 @@ VIEWS: tuple[View, ...] = (
     View("data", lambda w: w.data_panel),  # type: ignore[attr-defined]
     View("network_panel", _group("NETWORK")),
     View("training", _group("TRAINING")),
-    View("transport", lambda w: w.transport, first=True),  # type: ignore[attr-defined]
     View("timeline", _named("timelineRow")),
     View("chain_rule", _named("chainRuleDock")),
     View("graph", _named("graphDock")),
@@ -82,6 +83,19 @@ VIEWS: tuple[View, ...] = (
     View("regions", _named("regionsDock")),
     View("race", _named("raceDock")),
 )
+
+
+class QuestionButton(QToolButton):
+    """A "?" no taller than a line of its text and barely wider: beside a title it must not
+    make the header taller (the plot below would lose height) or wider (the boundary's
+    column is kept square)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        metrics = self.fontMetrics()
+        return QSize(metrics.horizontalAdvance("?") + 8, metrics.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.sizeHint()
 
 
 class ExplanationPopup(QFrame):
@@ -147,17 +161,20 @@ class Explanations(QObject):
         self.popup = ExplanationPopup(window)
         self.buttons: dict[str, QToolButton] = {}
 
-    def attach(self, key: str, target: QWidget, first: bool = False) -> QToolButton:
-        """Give ``target`` (the view ``key``) its "?" button; ``first``: at the start of its first row."""
+    def attach(self, key: str, target: QWidget, first: bool = False, after: str = "") -> QToolButton:
+        """Give ``target`` (the view ``key``) its "?" button; ``first``: at the start of its first
+        row; ``after``: right after its child of that object name."""
         explanation = EXPLANATIONS[key]
-        button = QToolButton(objectName=f"explain_{key}", text="?", autoRaise=True)
+        button = QuestionButton(objectName=f"explain_{key}", text="?", autoRaise=True)
         button.setToolTip(f"What does the {explanation.title} show? A short explanation.")
-        button.setStyleSheet("QToolButton { font-weight: bold; padding: 0px 4px; }")
+        font = button.font()
+        font.setBold(True)
+        button.setFont(font)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click must not take the keys from the plots
         button.clicked.connect(lambda checked=False, k=key, b=button: self.show(k, b))
         if isinstance(target, QDockWidget) and target.titleBarWidget() is not None:
             target = target.titleBarWidget()
-        row = None if isinstance(target, (QGroupBox, QDockWidget)) else _header_row(target, first)
+        row = None if isinstance(target, (QGroupBox, QDockWidget)) else _header_row(target, first, after)
         if row is not None:
             layout, index = row
             layout.insertWidget(index, button)
@@ -173,10 +190,10 @@ class Explanations(QObject):
         return self.popup
 
 
-def _header_row(widget: QWidget, first: bool = False) -> tuple[QBoxLayout, int] | None:
+def _header_row(widget: QWidget, first: bool = False, after: str = "") -> tuple[QBoxLayout, int] | None:
     """The first horizontal row among ``widget``'s layouts that holds a label (its title), and
-    the index just after that label; with ``first`` (or failing that), the start of its first
-    horizontal row."""
+    the index just after that label (or after the widget named ``after``); with ``first`` (or
+    failing that), the start of its first horizontal row."""
     queue: list[QLayout] = [widget.layout()] if widget.layout() is not None else []
     first_row: QBoxLayout | None = None
     while queue:  # breadth first: the header is near the top
@@ -187,7 +204,12 @@ def _header_row(widget: QWidget, first: bool = False) -> tuple[QBoxLayout, int] 
                 break
         for index in range(layout.count()):
             item = layout.itemAt(index)
-            if isinstance(layout, QHBoxLayout) and isinstance(item.widget(), QLabel):
+            found = (
+                item.widget() is not None and item.widget().objectName() == after
+                if after
+                else (isinstance(item.widget(), QLabel))
+            )
+            if isinstance(layout, QHBoxLayout) and found:
                 return layout, index + 1
             if item.layout() is not None:
                 queue.append(item.layout())
@@ -214,7 +236,7 @@ class _Pinned(QObject):
 
     def place(self) -> None:
         size = self.button.sizeHint()
-        height = min(size.height(), self.target.fontMetrics().height() + 4)
+        height = size.height()
         x, top = self.target.width() - 6 - size.width(), 0
         if isinstance(self.target, QDockWidget):
             # Right after the title, where it is seen even when the dock is wider than the screen.
@@ -238,5 +260,5 @@ def install_explanations(window) -> Explanations:
     for view in VIEWS:
         target = view.find(window)
         if target is not None:
-            explanations.attach(view.key, target, view.first)
+            explanations.attach(view.key, target, view.first, view.after)
     return explanations

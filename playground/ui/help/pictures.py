@@ -141,17 +141,6 @@ def _training(p: QPainter, w: float, h: float, ink: QColor) -> None:
         _dots(p, [(x, y - 4)], ORANGE if k == 3 else _faded(ORANGE), 4)
 
 
-def _transport(p: QPainter, w: float, h: float, ink: QColor) -> None:
-    p.setPen(_pen(ink, 1.2))
-    p.setBrush(_faded(BLUE))
-    for k in range(3):
-        p.drawRoundedRect(QRectF(6 + k * 36, h / 2 - 12, 30, 24), 4, 4)
-    p.setBrush(ink)
-    p.drawPolygon(QPolygonF([QPointF(88, h / 2 - 7), QPointF(88, h / 2 + 7), QPointF(100, h / 2)]))
-    p.drawRect(QRectF(50, h / 2 - 6, 3, 12))
-    p.drawPolygon(QPolygonF([QPointF(54, h / 2 - 6), QPointF(54, h / 2 + 6), QPointF(62, h / 2)]))
-
-
 def _timeline(p: QPainter, w: float, h: float, ink: QColor) -> None:
     _curve(p, [(8, h / 2), (w - 8, h / 2)], _pen(ink, 2))
     for x in (30, 62, 90):
@@ -234,7 +223,6 @@ PICTURES: dict[str, Painter] = {
     "data": _data,
     "network_panel": _features,
     "training": _training,
-    "transport": _transport,
     "timeline": _timeline,
     "chain_rule": _chain_rule,
     "graph": _graph,

@@ -105,14 +105,8 @@ EXPLANATIONS: dict[str, Explanation] = {
             "The <b>learning rate</b> is the size of that move: too small crawls, too large jumps over the "
             "valley and diverges. The <b>optimizer</b> (SGD, momentum, Adam) decides how past steps shape the "
             "next. Regularisation (in Advanced) keeps weights small against overfitting.",
-        ),
-    ),
-    "transport": Explanation(
-        "Transport bar",
-        (
-            "The <b>transport bar</b> runs training: Play (Space) trains continuously, Step trains one epoch, "
-            "Reset starts again from new random weights. The speed slider sets how many epochs run per second.",
-            "On the right: the epoch, the loss and the accuracy on the training and test points.",
+            "Under the plots, Play (Space) trains continuously, Step trains one epoch and Reset starts again "
+            "from new random weights; the speed slider sets the epochs per second.",
         ),
     ),
     "timeline": Explanation(
