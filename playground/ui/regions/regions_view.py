@@ -59,7 +59,10 @@ class RegionsView(QWidget):
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formula.setObjectName("regionsFormula")
-        self.curve_plot = ThemedPlot("regionCountPlot", {"bottom": "epoch", "left": "regions", "right": "loss"})
+        # The axis titles name the curves' colours: a legend row would take half of this short plot.
+        self.curve_plot = ThemedPlot(
+            "regionCountPlot", {"bottom": "epoch", "left": "regions (blue)", "right": "loss (orange)"}
+        )
         self.count_curve = pg.PlotDataItem(pen=pg.mkPen(COUNT_COLOR, width=2))
         self.curve_plot.addItem(self.count_curve)
         # The loss on its own axis at the right: the two curves share the epochs, not the scale.
@@ -71,9 +74,6 @@ class RegionsView(QWidget):
         self.loss_curve = pg.PlotCurveItem(pen=pg.mkPen(LOSS_COLOR, width=1.5))
         self.loss_box.addItem(self.loss_curve)
         item.vb.sigResized.connect(lambda: self.loss_box.setGeometry(item.vb.sceneBoundingRect()))
-        legend = self.curve_plot._add_legend()  # the header row of every plot's legend
-        legend.addItem(self.count_curve, "linear regions")
-        legend.addItem(self.loss_curve, "training loss (right)")
         self.curve_plot.setMaximumHeight(170)  # the map keeps most of the height
         self.curve_plot.setMinimumHeight(60)
         layout = QVBoxLayout(self)
