@@ -23,6 +23,8 @@ import pytest
 import playground
 from playground.ui.shell.identity import ICON_SIZES
 
+pytestmark = pytest.mark.slow  # builds the wheel and sdist and installs one: pytest -m slow
+
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "backprop_playground"
 IGNORED = shutil.ignore_patterns(

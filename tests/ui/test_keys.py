@@ -159,6 +159,7 @@ def test_the_overlay_leaves_the_menus_alone(window, answers, tmp_path):
 _NESTED = "PLAYGROUND_KEYS_UNDER_XCB"
 
 
+@pytest.mark.slow  # a second pytest under Xvfb: pytest -m slow
 @pytest.mark.skipif(
     shutil.which("xvfb-run") is None or os.environ.get(_NESTED) == "1",
     reason="needs Xvfb (xvfb-run) for a real X server",

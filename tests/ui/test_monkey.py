@@ -1,7 +1,8 @@
 """A monkey test: random actions on every kind of control a person can reach, while training
 plays, with invariants checked after each action, and at the end no exception and no Qt warning.
 
-The default run is short (``DEFAULT_ACTIONS``); ``pytest --monkey-actions=3000`` runs the long one.
+The default run is short (``DEFAULT_ACTIONS``, or ``--monkey-actions=N``); the slow tier
+(``pytest -m slow``) runs the long drive (``LONG_ACTIONS``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from playground.ui.shell.settings import DATA_DIR_ENV
 from playground.ui.shell.theme import apply_theme
 
 DEFAULT_ACTIONS = 300
+LONG_ACTIONS = 3000  # the slow tier's drive
 
 # What the offscreen platform plugin says about requests it cannot honour (it has no
 # window manager); harmless, and not the app's doing. Every other warning fails the test.
@@ -291,8 +293,9 @@ KINDS = [
 # numpy's overflow and invalid-value warnings are bugs too (values that diverge must be handled
 # where they arise): here they raise, and pytest-qt reports them like any exception in a slot.
 @pytest.mark.filterwarnings("error::RuntimeWarning")
-def test_random_actions(window, qtbot, qt_messages, request):
-    actions = request.config.getoption("--monkey-actions")
+@pytest.mark.parametrize("drive", ["short", pytest.param("long", marks=pytest.mark.slow)])
+def test_random_actions(window, qtbot, qt_messages, request, drive):
+    actions = request.config.getoption("--monkey-actions") if drive == "short" else LONG_ACTIONS
     rng = np.random.default_rng(1234)
     session, plot = window.session, window.boundary_plot
     stop_recording_at = None

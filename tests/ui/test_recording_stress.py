@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 
 import imageio.v3 as iio
+import pytest
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 RECORDINGS = 30
+
+pytestmark = pytest.mark.slow  # thirty recordings in a process of its own: pytest -m slow
 
 
 def test_thirty_recordings_while_playing_never_fork_and_all_decode(tmp_path):
