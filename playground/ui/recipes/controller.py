@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from ...data import Dataset
@@ -31,6 +31,7 @@ from ...training.recipes import parse_recipe, recipe_of
 from ..panels.recipes import Recipes
 from ..session.commands import short_text
 from ..shell import dialogs
+from ..shell.actions import menu_action
 from . import formula_dialog
 
 if TYPE_CHECKING:
@@ -66,13 +67,7 @@ class RecipeController(QObject):
 
     # ------------------------------------------------------------------ menus
     def _action(self, text: str, slot, tip: str, key: str = "") -> QAction:
-        action = QAction(text, self.window)
-        if key:
-            action.setShortcut(QKeySequence(key))
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-        action.triggered.connect(lambda checked=False: slot())
-        return action
+        return menu_action(self.window, text, slot, tip, key)
 
     def _build_edit_menu(self, menu: QMenu) -> None:
         menu.addSeparator()
