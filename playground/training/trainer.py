@@ -638,17 +638,20 @@ class Trainer:
         """Class probabilities (n, k), or regression values (n,), for points ``X`` (n, 2)."""
         return self.probe(X).output
 
-    def probe(self, X: np.ndarray) -> Probe:
+    def probe(self, X: np.ndarray, model: nn.MLP | None = None) -> Probe:
         """Every layer's ``z`` and ``a`` for points ``X``, in one pass with no graph.
 
         One probe over a grid gives the output map and every neuron's map at once.
+        ``model`` evaluates a twin of the network instead (the same layers and weights
+        in another dtype: the frame's float32 grid probe, ``probes.grid_probe``).
         """
-        F = self.features(X)
+        model = self.model if model is None else model
+        F = self.features(X).astype(model.dtype, copy=False)
         trace: list[nn.LayerTrace] = []
         # Weights on their way to diverging may overflow here; the plots show NaN as
         # background, so numpy need not warn.
         with no_grad(), np.errstate(over="ignore", invalid="ignore"):
-            self.model(Tensor(F), trace=trace)
+            model(Tensor(F), trace=trace)
             out = self.head.activate(trace[-1].z.data)
         z = [t.z.data for t in trace]
         a = [t.a.data for t in trace[:-1]]

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from playground.data import DOMAIN, make_dataset
 from playground.training import Trainer, TrainingConfig, grid_points
+from playground.training.probes import grid_probe
 from playground.training.timeline import Timeline
 from playground.ui import MainWindow
 from playground.ui.session.worker import make_view_frame
@@ -65,7 +66,7 @@ def test_scrub_shows_the_past_and_continue_equals_training_straight(window, qtbo
     past = reference(dataset, 5)
     r = len(frame.grid_axis)
     points, _ = grid_points(r, DOMAIN)
-    assert np.array_equal(frame.grid_output, past.probe(points).output)
+    assert np.array_equal(frame.grid_output, grid_probe(past, points).output)  # the frames' probe of those weights
     drawn_map, task = window.boundary_plot._map
     assert task == "classification"
     assert np.array_equal(drawn_map, frame.grid_output.reshape(r, r, -1))

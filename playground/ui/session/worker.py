@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from ...data import DOMAIN, Dataset
 from ...training import EpochStats, Snapshot, Trainer, TrainingConfig, grid_points
 from ...training.diagnosis import Diagnosis, diagnose_trainer
+from ...training.probes import grid_probe
 from ...training.timeline import Timeline, epoch_stats
 from ...training.trainer import TrainingError
 from .policy import POLICY
@@ -104,7 +105,7 @@ def make_frame(
 ) -> Frame:
     """Probe the grid and the points and copy what the plots need."""
     points, axis = _GRID
-    grid = trainer.probe(points)
+    grid = grid_probe(trainer, points)  # float32 where the picture cannot tell (training/probes.py)
     dataset = trainer.dataset
     rows = probed_rows(dataset.n)
     if dataset.n:
