@@ -376,12 +376,14 @@ def build_point_graph(snapshot: PointSnapshot, expanded: Collection[int] = ()) -
     if bad:
         raise ValueError(f"graph: the network has layers 0..{layers - 1}; cannot expand {bad}")
     builder = _Builder(snapshot, wanted)
-    a = builder.inputs()
-    for index in range(layers):
-        a = builder.layer(index, a)
-    z = builder.as_row(a, layers)
-    loss, note = builder.loss(z)
-    loss.backward()
+    # Diverging weights overflow to inf and NaN; the graph shows them as such, like the chain-rule panel.
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = builder.inputs()
+        for index in range(layers):
+            a = builder.layer(index, a)
+        z = builder.as_row(a, layers)
+        loss, note = builder.loss(z)
+        loss.backward()
     return collect_graph(builder.meta, loss, snapshot, wanted, note)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -182,6 +184,17 @@ def test_saturated_point_ends_in_the_fused_loss_and_says_why():
     assert graph.nodes[graph.root].op == "bce_with_logits"
     fused = inspect_point(snap)
     np.testing.assert_allclose(graph.parameter_grads()[0][0], fused.layers[0].dL_dW, atol=1e-15)
+
+
+def test_a_diverged_regression_network_gives_inf_quietly():
+    # Found by the monkey test: inspecting a point of a diverged regression raised numpy's overflow warning.
+    snap = snapshot([2], "linear", "identity", 1, 0.0)
+    weights = tuple((w * 1e200, b) for w, b in snap.weights)
+    snap = snap.__class__(**{**snap.__dict__, "weights": weights})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        graph = build_point_graph(snap)
+    assert not np.isfinite(graph.nodes[graph.root].value).all()
 
 
 def test_collapsed_default_network_stays_small_and_expansion_names_weights():
