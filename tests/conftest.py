@@ -23,7 +23,7 @@ def pytest_addoption(parser):
     parser.addoption(
         "--monkey-actions",
         type=int,
-        default=300,
+        default=150,
         metavar="N",
-        help="random actions the monkey test (tests/ui/test_monkey.py) performs (default 300)",
+        help="random actions the monkey test (tests/ui/test_monkey.py) performs (default 150; -m slow drives 3000)",
     )

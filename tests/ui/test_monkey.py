@@ -35,7 +35,7 @@ from playground.ui.shell.presentation import presentation
 from playground.ui.shell.settings import DATA_DIR_ENV
 from playground.ui.shell.theme import apply_theme
 
-DEFAULT_ACTIONS = 300
+DEFAULT_ACTIONS = 150  # the default run; conftest.py's --monkey-actions default
 LONG_ACTIONS = 3000  # the slow tier's drive
 
 # What the offscreen platform plugin says about requests it cannot honour (it has no
