@@ -201,7 +201,7 @@ def test_an_unwritable_output_folder_is_refused_before_any_work(tmp_path, capsys
 def test_the_window_shows_the_options_it_renders(tmp_path, monkeypatch):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     seen = {}
-    fit = render._fit
+    fit = render.fit_window
 
     def filming(app, window, view, size):  # what the data panel shows when filming starts
         panel = window.data_panel
@@ -213,7 +213,7 @@ def test_the_window_shows_the_options_it_renders(tmp_path, monkeypatch):
         )
         return fit(app, window, view, size)
 
-    monkeypatch.setattr(render, "_fit", filming)
+    monkeypatch.setattr(render, "fit_window", filming)
     assert (
         main(
             [

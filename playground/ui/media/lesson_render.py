@@ -38,7 +38,7 @@ def play_schedule(epochs: int, fps: float, epochs_per_frame: int | None) -> list
     One frame per ``epochs_per_frame`` epochs when given; otherwise one per epoch,
     or the epochs spread over ``PLAY_SECONDS`` when that would take longer. The
     frame of epoch 0 is the step's first picture, so it is not repeated here."""
-    from .render import frame_epochs
+    from .filming import frame_epochs
 
     if epochs_per_frame is None and epochs > PLAY_SECONDS * fps:
         return frame_epochs(epochs, fps, duration=PLAY_SECONDS)[1:]
@@ -78,7 +78,7 @@ def read_checked_lesson(prog: str, path: str) -> tuple[Lesson, dict[int, Any]]:
 
 def render_lesson(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Render ``args.lesson`` to ``args.out``; 0 on success (2 for a bad lesson, 130 if interrupted)."""
-    from .render import INTERRUPTED, MAX_FPS, MAX_FRAMES, Interrupted, _stop_on_sigint
+    from .filming import INTERRUPTED, MAX_FPS, MAX_FRAMES, Interrupted, stop_on_sigint
 
     lesson, sessions = read_checked_lesson(parser.prog, args.lesson)
     frames = lesson_frames(lesson, args.fps, args.epochs_per_frame, args.step_seconds)
@@ -90,7 +90,7 @@ def render_lesson(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     start = time.perf_counter()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # as render: only when the person chose none
     try:
-        with _stop_on_sigint() as interrupted:
+        with stop_on_sigint() as interrupted:
             written = _render(args, lesson, sessions, frames, interrupted)
     except Interrupted:
         print(f"\nrender: interrupted; {args.out} was not written", flush=True)
@@ -131,8 +131,8 @@ def _film(app, window, args: argparse.Namespace, lesson: Lesson, total: int, int
     from ..shell.presentation import set_presentation
     from ..shell.theme import apply_class_palette, apply_theme
     from .capture import rgb_array
+    from .filming import check_interrupted, current_frame, fit_window, partial_path, picture_of
     from .overlay import Overlay, stats_line
-    from .render import _check, _current_frame, _fit, _partial_path, _picture
     from .video import VideoWriter
 
     window.show()
@@ -141,12 +141,12 @@ def _film(app, window, args: argparse.Namespace, lesson: Lesson, total: int, int
     if args.presentation:
         set_presentation(window, True)
     session = window.session
-    _fit(app, window, "window", args.size)
+    fit_window(app, window, "window", args.size)
     widget, rect = window, _lesson_area(window)
     overlay = Overlay(args.overlay or DEFAULT_CORNER)
     scale = args.size[0] / max(1, rect.width())
     hold = max(1, round(args.step_seconds * args.fps))
-    partial = _partial_path(args.out)
+    partial = partial_path(args.out)
     try:
         writer = VideoWriter(partial, args.size, args.fps, gif_palette="frame")
     except BaseException:
@@ -158,10 +158,10 @@ def _film(app, window, args: argparse.Namespace, lesson: Lesson, total: int, int
         nonlocal done
         window.draw_frame(frame)
         app.processEvents()  # lay out what the frame and the action changed before painting
-        picture = overlay.burn(_picture(widget, rect, QSize(*args.size)), caption, stats_line(session), scale)
+        picture = overlay.burn(picture_of(widget, rect, QSize(*args.size)), caption, stats_line(session), scale)
         image = rgb_array(picture)
         for _ in range(repeat):
-            _check(interrupted)
+            check_interrupted(interrupted)
             writer.write(image)
             done += 1
         progress_bar(done, total, f"step {number} of {len(lesson.steps)}, epoch {frame.epoch}")
@@ -169,7 +169,7 @@ def _film(app, window, args: argparse.Namespace, lesson: Lesson, total: int, int
     try:
         for number, step in enumerate(lesson.steps, start=1):
             _enter_step(app, window, lesson, step, number, load_step_state, apply_action)
-            frame = _settled_frame(app, session, interrupted, _current_frame)
+            frame = _settled_frame(app, session, interrupted, current_frame)
             window.draw_frame(frame)  # an action waiting for the new network's frame (a layer) acts now
             app.processEvents()
             action = step.action
@@ -180,11 +180,11 @@ def _film(app, window, args: argparse.Namespace, lesson: Lesson, total: int, int
                     if epochs > trained:
                         session.step(epochs - trained)
                         trained = epochs
-                        frame = _current_frame(app, session, interrupted)
+                        frame = current_frame(app, session, interrupted)
             shoot(step.caption, frame, hold)
         writer.finish()
         while not writer.wait(0.1):
-            _check(interrupted)
+            check_interrupted(interrupted)
         writer.close()
         os.replace(partial, args.out)
     except BaseException:

@@ -25,14 +25,31 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import signal
 import sys
-import tempfile
 import time
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 from ...cli import add_model_arguments, end_progress, fail, output_folder_problem, progress_bar, trainer_or_exit
 from .dock_views import DOCK_VIEWS
+from .filming import (
+    INTERRUPTED,
+    MAX_DURATION_S,
+    MAX_EPOCHS,
+    MAX_FPS,
+    MAX_FRAMES,
+    MAX_HEIGHT,
+    MAX_HOLD_S,
+    MAX_WIDTH,
+    Interrupted,
+    check_interrupted,
+    current_frame,
+    fit_window,
+    frame_count,
+    frame_epochs,
+    partial_path,
+    picture_of,
+    stop_on_sigint,
+)
 
 VIEWS = {
     "window": "the window without its menu and status bars: panels, plots and transport bar",
@@ -42,20 +59,7 @@ VIEWS = {
 }
 # The corners of overlay.CORNERS, spelled here too: the parser is built before Qt is imported.
 OVERLAY_CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
-FRAME_TIMEOUT = 120.0  # seconds to wait for the training thread to deliver one frame
 GLOBAL_PALETTE_BYTES = 512 * 2**20  # raw frames ffmpeg may hold to give a GIF one palette
-# Bounds: a 4K frame; an hour of video at 60 frames a second at most.
-MAX_WIDTH, MAX_HEIGHT = 3840, 2160
-MAX_FPS = 60.0
-MAX_DURATION_S = 3600.0
-MAX_HOLD_S = 600.0
-MAX_EPOCHS = 1_000_000
-MAX_FRAMES = round(MAX_DURATION_S * MAX_FPS)
-INTERRUPTED = 130  # the exit status of a program stopped by SIGINT (128 + 2)
-
-
-class Interrupted(Exception):
-    """Ctrl+C while rendering."""
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -94,30 +98,6 @@ def bounded(kind: Callable[[str], float], low: float, high: float) -> Callable[[
 def _plain(number: float) -> str:
     """``1000000`` rather than ``1e+06``, ``0.1`` rather than ``0.100000``."""
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
-
-
-def frame_count(epochs: int, fps: float, epochs_per_frame: int | None = None, duration: float | None = None) -> int:
-    """How many frames :func:`frame_epochs` gives, without building the list."""
-    if duration is not None:
-        return max(2, round(duration * fps))
-    return math.ceil(epochs / (epochs_per_frame or 1)) + 1
-
-
-def frame_epochs(
-    epochs: int, fps: float, epochs_per_frame: int | None = None, duration: float | None = None
-) -> list[int]:
-    """Epochs trained (since the start) when each frame is taken, before any hold frames.
-
-    The first frame is at 0. With ``duration`` the ``epochs`` are spread over
-    ``round(duration * fps)`` frames (some frames may repeat an epoch, or skip
-    several); otherwise there is a frame every ``epochs_per_frame`` epochs (default 1),
-    the last one at ``epochs``.
-    """
-    frames = frame_count(epochs, fps, epochs_per_frame, duration)
-    if duration is not None:
-        return [round(epochs * i / (frames - 1)) for i in range(frames)]
-    step = epochs_per_frame or 1
-    return [min(i * step, epochs) for i in range(frames)]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -267,7 +247,7 @@ def render_command(argv: Sequence[str]) -> int:
     # The window is drawn offscreen unless the person chose a platform: explicit, and only here.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        with _stop_on_sigint() as interrupted:
+        with stop_on_sigint() as interrupted:
             trainer = trainer_or_exit(parser, args)
             status = _render(args, trainer, schedule, hold, interrupted)
     except Interrupted:
@@ -282,27 +262,6 @@ def render_command(argv: Sequence[str]) -> int:
         f"at {args.fps:g} fps ({time.perf_counter() - start:.1f} s to render){status}"
     )
     return 0
-
-
-class _stop_on_sigint:  # noqa: N801 - used as a context manager, named like one
-    """While active, Ctrl+C (SIGINT) only sets a flag that the render loop checks between
-    frames: a KeyboardInterrupt raised inside a Qt call, with the training thread running,
-    crashed the process. Outside the main thread (no signals there) it does nothing."""
-
-    def __init__(self) -> None:
-        self.flag: list[bool] = [False]
-        self._previous: Any = None  # the handler to put back
-
-    def __enter__(self) -> list[bool]:
-        try:
-            self._previous = signal.signal(signal.SIGINT, lambda *_: self.flag.__setitem__(0, True))
-        except ValueError:  # not the main thread
-            self._previous = None
-        return self.flag
-
-    def __exit__(self, *exc_info) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
 
 
 def _render(args: argparse.Namespace, trainer, schedule: list[int], hold: int, interrupted: list[bool]) -> str:
@@ -344,15 +303,15 @@ def _film(
         set_presentation(window, True)
     session = window.session
     session.replace_session(trainer)
-    frame = _current_frame(app, session, interrupted)
-    widget, rect = _fit(app, window, args.view, args.size)
+    frame = current_frame(app, session, interrupted)
+    widget, rect = fit_window(app, window, args.view, args.size)
     overlay = Overlay(args.overlay) if args.overlay else None
     total = len(schedule) + hold
     # One palette for the whole GIF halves its size, but ffmpeg holds every frame until the end.
     few = total * args.size[0] * args.size[1] * 3 <= GLOBAL_PALETTE_BYTES
     # Written beside --out and renamed over it when complete: an interrupted or failed render
     # leaves whatever file was there as it was.
-    partial = _partial_path(args.out)
+    partial = partial_path(args.out)
     try:
         writer = VideoWriter(partial, args.size, args.fps, gif_palette="global" if few else "frame")
     except BaseException:
@@ -364,27 +323,27 @@ def _film(
         for index, epochs in enumerate(schedule):
             if index and epochs > schedule[index - 1]:
                 session.step(epochs - schedule[index - 1])
-                frame = _current_frame(app, session, interrupted)
+                frame = current_frame(app, session, interrupted)
             window.draw_frame(frame)
             app.processEvents()  # lay out the labels the frame changed before painting
-            picture = _picture(widget, rect, QSize(*args.size))
+            picture = picture_of(widget, rect, QSize(*args.size))
             if overlay is not None:  # on the video's frame, not the window: sized for the video
                 picture = overlay.burn(picture, *overlay_text(window), args.size[0] / max(1, rect.width()))
             image = rgb_array(picture)
-            _check(interrupted)
+            check_interrupted(interrupted)
             writer.write(image)
             done += 1
             loss = frame.stats.train_loss
             progress_bar(done, total, f"epoch {frame.epoch}" + (f", loss {loss:.4f}" if loss == loss else ""))
         assert image is not None  # the schedule has at least one frame
         for _ in range(hold):
-            _check(interrupted)
+            check_interrupted(interrupted)
             writer.write(image)
             done += 1
             progress_bar(done, total, "holding the last frame")
         writer.finish()
         while not writer.wait(0.1):  # a GIF with one palette is encoded only now: Ctrl+C still works
-            _check(interrupted)
+            check_interrupted(interrupted)
         writer.close()  # raises what went wrong, if anything
         os.replace(partial, args.out)
     except BaseException:
@@ -394,93 +353,6 @@ def _film(
         end_progress()
     stats = frame.stats
     return "" if stats.status == "ok" else f"; training {stats.status} at epoch {frame.epoch}: {stats.message}"
-
-
-def _partial_path(out: str) -> str:
-    """A new, empty file beside ``out`` (hidden, same extension, so ffmpeg picks the same format)."""
-    folder, name = os.path.split(os.path.abspath(out))
-    stem, ext = os.path.splitext(name)
-    handle, path = tempfile.mkstemp(dir=folder, prefix=f".{stem}.rendering-", suffix=ext)
-    os.close(handle)
-    return path
-
-
-def _check(interrupted: list[bool]) -> None:
-    if interrupted[0]:
-        raise Interrupted
-
-
-def _current_frame(app, session, interrupted: list[bool]):
-    """The newest frame once it shows the training thread's trainer as it is now."""
-    epoch, config, dataset = session.run_in_worker(lambda tr: (tr.epoch, tr.config, tr.dataset))
-
-    def current() -> bool:
-        frame = session.latest_frame
-        return frame is not None and frame.epoch == epoch and frame.config is config and frame.dataset is dataset
-
-    deadline = time.perf_counter() + FRAME_TIMEOUT
-    while not current():
-        if time.perf_counter() > deadline:
-            raise OSError("the training thread sent no frame in time")
-        _check(interrupted)
-        app.processEvents()
-        time.sleep(0.001)
-    return session.latest_frame
-
-
-def _picture(widget, rect, size):
-    """The area as on screen; resampled (smoothly) only when the window could not be made that small.
-
-    Grabbing and resampling the bitmap keeps pyqtgraph's markers round; a scaled-down
-    painter draws them as squares.
-    """
-    from PySide6.QtCore import Qt
-
-    from .capture import grab
-
-    image = grab(widget, rect)
-    if image.size() == size:
-        return image
-    return image.scaled(size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
-
-
-def _fit(app, window, view: str, size: tuple[int, int]):
-    """Resize the window so the filmed area has ``size``'s shape: ``(widget, rectangle)`` to render.
-
-    A window cannot be smaller than its minimum size; then the area is laid out
-    at a larger size of the same shape, and rendering scales it down.
-    """
-    from PySide6.QtCore import QSize
-
-    from .capture import plots_area
-
-    if view == "graph":
-        from ..graph.graph_render import graph_area
-
-        return graph_area(app, window, size)
-    if view in DOCK_VIEWS:
-        from .dock_views import dock_area
-
-        return dock_area(app, window, view, size)
-
-    def area():
-        if view == "plots":
-            return plots_area(window)
-        central = window.centralWidget()
-        return central, central.rect()
-
-    target = QSize(*size)
-    for _ in range(6):
-        window.resize(window.size() + target - area()[1].size())
-        app.processEvents()
-        actual = area()[1].size()
-        if actual == target:
-            break
-        # Too small for the window's minimum: aim at the same shape, larger.
-        grow = max(actual.width() / target.width(), actual.height() / target.height())
-        if grow > 1.0:
-            target = QSize(math.ceil(size[0] * grow), math.ceil(size[1] * grow))
-    return area()
 
 
 if __name__ == "__main__":
