@@ -53,7 +53,7 @@ def test_shortcuts_and_menu_order(window, qtbot, answers, tmp_path):
     titles = [action.text() for action in window.menuBar().actions()]
     assert titles[0] == "&File"
     texts = [a.text() for a in window.menu("&File").actions() if a.text()]
-    assert texts[:6] == ["&New", "&Open…", "Open &Recent", "&Save", "Save &As…", "&Import Dataset…"]
+    assert texts[:7] == ["&New", "&Open…", "Open &Recent", "E&xamples…", "&Save", "Save &As…", "&Import Dataset…"]
 
 
 def test_save_as_then_reopen_gives_the_same_session(window, qtbot, answers, tmp_path):
