@@ -181,6 +181,7 @@ def run_app(options: argparse.Namespace) -> int:
     from .shell.identity import set_identity
     from .shell.main_window import MainWindow
     from .shell.presentation import presentation, set_presentation
+    from .shell.screen_fit import keep_on_screen
     from .shell.settings import Settings
 
     configure_pyqtgraph()
@@ -198,6 +199,7 @@ def run_app(options: argparse.Namespace) -> int:
         window.restoreGeometry(settings.geometry)
     remember_theme(window, settings)  # before showing, so a dark theme never flashes light
     window.show()
+    keep_on_screen(window)  # the window manager's title bar must not push the status bar off screen
     autosaver = _start_autosave(window.files, settings.autosave_seconds)
     if options.file is not None:
         window.files.open_path(options.file)  # a bad file says why; the default session stays
