@@ -11,23 +11,12 @@ import re
 
 import numpy as np
 import pytest
+from step_reference import COLUMNS as HISTORY_COLUMNS
 
 from playground.data import AddPoints, Dataset, make_dataset
 from playground.training import Trainer, TrainingConfig, load_session, save_session
 from playground.training.sessions import FORMAT, VERSION, session_from_dict, session_to_dict
 from playground.training.timeline import Timeline
-
-HISTORY_COLUMNS = (
-    "epoch",
-    "train_loss",
-    "test_loss",
-    "train_metric",
-    "test_metric",
-    "lr",
-    "grad_norms",
-    "bias_grad_norms",
-    "weight_norms",
-)
 
 
 def assert_same_state(a: Trainer, b: Trainer) -> None:

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from step_reference import COLUMNS as HISTORY_COLUMNS
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
@@ -43,17 +44,7 @@ def assert_same_state(a: Trainer, b: Trainer) -> None:
     for key in sa:
         assert np.array_equal(sa[key], sb[key]), key
     assert a.rng.bit_generator.state == b.rng.bit_generator.state
-    for name in (
-        "epoch",
-        "train_loss",
-        "test_loss",
-        "train_metric",
-        "test_metric",
-        "lr",
-        "grad_norms",
-        "bias_grad_norms",
-        "weight_norms",
-    ):
+    for name in HISTORY_COLUMNS:
         assert np.array_equal(a.history.array(name), b.history.array(name), equal_nan=True), name
 
 
