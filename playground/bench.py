@@ -188,35 +188,6 @@ def bench_ui(seconds: float = 5.0, only: list[str] | None = None) -> None:
     run(seconds, only)
 
 
-# The child of ``bench startup``: the real entry point (``python -m playground``) with a filter that
-# notes the window's first paint. A zero-delay timer set at that Paint event fires once the whole
-# paint pass (every plot) is done; the child then prints its CPU time and exits at once.
-_STARTUP_CHILD = """
-import os, sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-
-class FirstPaint(QObject):
-    seen = False
-
-    def eventFilter(self, watched, event):
-        if not self.seen and event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
-            self.seen = True
-            QTimer.singleShot(0, self.report)
-        return False
-
-    def report(self):
-        print(time.process_time(), flush=True)
-        os._exit(0)
-
-app = QApplication([sys.argv[0]])
-first_paint = FirstPaint()
-app.installEventFilter(first_paint)
-from playground.__main__ import main
-main(["--no-restore"])
-"""
-
-
 def bench_startup(repeats: int = 5) -> None:
     """Process start to the window's first paint, the real app offscreen in fresh subprocesses:
     medians of the wall time (what a busy machine inflates) and of the child's CPU time."""
@@ -242,7 +213,11 @@ def bench_startup(repeats: int = 5) -> None:
                 env.pop(name, None)
             start = time.perf_counter()
             child = subprocess.run(
-                [sys.executable, "-c", _STARTUP_CHILD], env=env, capture_output=True, text=True, timeout=120
+                [sys.executable, "-m", "playground.ui.devtools.startup_child"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
             )
             wall = time.perf_counter() - start
             lines = child.stdout.split()
