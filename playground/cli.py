@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 import time
-from typing import NoReturn, Sequence
+from typing import Iterable, NoReturn, Sequence
 
 from .data import DATASET_NAMES, make_dataset
 from .nn import ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULES
@@ -23,16 +23,22 @@ def _hidden(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"--hidden takes layer sizes like 8,8, got {text!r}") from None
 
 
+def _add_choice(group: argparse._ArgumentGroup, flag: str, names: Iterable[str], default: str, what: str) -> None:
+    """A ``flag NAME`` option taking one of ``names``; its help lists them after ``what``."""
+    choices = list(names)
+    group.add_argument(
+        flag,
+        default=default,
+        choices=choices,
+        metavar="NAME",
+        help=f"{what}: {', '.join(choices)} (default: {default})",
+    )
+
+
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by the headless commands: data preset and network settings."""
     data = parser.add_argument_group("data")
-    data.add_argument(
-        "--preset",
-        default="spiral",
-        choices=DATASET_NAMES,
-        metavar="NAME",
-        help=f"generated dataset to train on: {', '.join(DATASET_NAMES)} (default: spiral)",
-    )
+    _add_choice(data, "--preset", DATASET_NAMES, "spiral", "generated dataset to train on")
     data.add_argument("--points", type=int, default=400, metavar="N", help="number of points (default: 400)")
     data.add_argument("--noise", type=float, default=0.1, metavar="AMOUNT", help="noise, 0 to 1 (default: 0.1)")
     data.add_argument(
@@ -53,43 +59,19 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SIZES",
         help="hidden layer sizes, comma-separated; 0 for none (default: 8,8)",
     )
-    net.add_argument(
-        "--activation",
-        default="tanh",
-        choices=list(ACTIVATIONS),
-        metavar="NAME",
-        help=f"hidden-layer activation: {', '.join(ACTIVATIONS)} (default: tanh)",
-    )
+    _add_choice(net, "--activation", ACTIVATIONS, "tanh", "hidden-layer activation")
     net.add_argument(
         "--features",
         default="x1,x2",
         metavar="LIST",
         help="input features, comma-separated, from x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2) (default: x1,x2)",
     )
-    net.add_argument(
-        "--init",
-        default="xavier",
-        choices=list(INITS),
-        metavar="NAME",
-        help=f"weight initialisation: {', '.join(INITS)} (default: xavier)",
-    )
-    net.add_argument(
-        "--optimizer",
-        default="adam",
-        choices=list(OPTIMIZERS),
-        metavar="NAME",
-        help=f"optimiser: {', '.join(OPTIMIZERS)} (default: adam)",
-    )
+    _add_choice(net, "--init", INITS, "xavier", "weight initialisation")
+    _add_choice(net, "--optimizer", OPTIMIZERS, "adam", "optimiser")
     net.add_argument("--lr", type=float, default=0.01, metavar="RATE", help="learning rate (default: 0.01)")
     net.add_argument("--batch-size", type=int, default=32, metavar="N", help="mini-batch size (default: 32)")
     net.add_argument("--l2", type=float, default=0.0, metavar="STRENGTH", help="L2 penalty strength (default: 0)")
-    net.add_argument(
-        "--schedule",
-        default="constant",
-        choices=list(SCHEDULES),
-        metavar="NAME",
-        help=f"learning-rate schedule: {', '.join(SCHEDULES)} (default: constant)",
-    )
+    _add_choice(net, "--schedule", SCHEDULES, "constant", "learning-rate schedule")
     net.add_argument(
         "--seed", type=int, default=0, metavar="N", help="seed for data, weights and shuffling (default: 0)"
     )
