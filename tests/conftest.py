@@ -12,6 +12,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 gc.disable()
 
 
+def pytest_collection_finish(session):
+    # Every module the tests use is imported by now. A full collection walks every tracked
+    # object, and the imported modules' are tens of thousands (0.24 s a test, half the suite's
+    # time): freeze them into the permanent generation, so a collection walks only what the
+    # tests made since.
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
 def _collect_in_the_main_thread():
     yield
