@@ -1,8 +1,17 @@
-"""Grids over the plane for probing a network everywhere at once, and the frame's grid probe."""
+"""Grids over the plane for probing a network everywhere at once, and the frame's grid probe.
+
+A frame probes the network over a grid for the boundary and the unit maps. Still pictures
+(paused, stepped, a past epoch) use ``FULL_RESOLUTION``; while playing, the grid's side comes
+from the network's size (``playing_resolution``), so that a frame of a big network costs
+about what one of the default network does, instead of 30 times more.
+"""
 
 from __future__ import annotations
 
+import functools
+import math
 import weakref
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,6 +38,64 @@ def grid_points(resolution: int, domain: tuple[float, float]) -> tuple[np.ndarra
     axis = low + step * (np.arange(resolution) + 0.5)
     x1, x2 = np.meshgrid(axis, axis)
     return np.column_stack([x1.ravel(), x2.ravel()]), axis
+
+
+FULL_RESOLUTION = 100  # cells a side of a still picture's grid (and of a small network's while playing)
+MIN_RESOLUTION = 40  # cells a side at least, however big the network: coarser and the boundary shows its steps
+# What a unit costs a probe, in multiply-adds of its weights: its bias, its activation and its z and a
+# arrays, one pass over the grid each. Fitted to the float32 grid probe's times on this project's
+# machines (benchmarks/frame_probe.py): 2-8-8-1 2.7 ms, 2-64-64-1 16 ms, 8x16 15 ms, 10x64 103 ms at
+# 100 x 100; one unit of a cell costs about as much as 300 of its multiply-adds.
+UNIT_COST = 300
+DEFAULT_SIZES = (2, 16, 16, 1)  # the window's default network, whose probe sets the budget
+# A playing frame's grid probe may cost half as much again as the default network's at full
+# resolution (about 4 ms on an idle core): networks up to about that size keep the full grid.
+PLAYING_BUDGET_SHARE = 1.5
+
+
+def probe_cost(sizes: Sequence[int]) -> int:
+    """What probing one grid cell through a network of layer ``sizes`` (inputs first) costs: the
+    multiply-adds of its weights plus ``UNIT_COST`` for each unit (hidden and output)."""
+    widths = [int(s) for s in sizes]
+    if len(widths) < 2 or min(widths) < 1:
+        raise ValueError(f"probe_cost: sizes must be two or more positive layer widths, got {list(sizes)!r}")
+    return sum(n_in * n_out + UNIT_COST * n_out for n_in, n_out in zip(widths, widths[1:]))
+
+
+PLAYING_BUDGET = PLAYING_BUDGET_SHARE * probe_cost(DEFAULT_SIZES) * FULL_RESOLUTION**2
+
+
+def playing_resolution(sizes: Sequence[int], budget: float = PLAYING_BUDGET) -> int:
+    """Cells a side of a playing frame's grid for a network of layer ``sizes``: the most whose probe
+    stays within ``budget`` (``probe_cost`` per cell), between ``MIN_RESOLUTION`` and
+    ``FULL_RESOLUTION``. It never grows with the network's cost."""
+    if not budget > 0:
+        raise ValueError(f"playing_resolution: budget must be positive, got {budget!r}")
+    side = math.isqrt(int(budget // probe_cost(sizes)))
+    return max(MIN_RESOLUTION, min(FULL_RESOLUTION, side))
+
+
+MIN_PLAYING_POINTS = 1000  # data points a playing frame probes at least (when the dataset has them)
+
+
+def playing_point_count(sizes: Sequence[int], most: int, budget: float = PLAYING_BUDGET) -> int:
+    """How many data points a playing frame probes through a network of layer ``sizes``: as many as
+    ``budget`` pays for, between ``MIN_PLAYING_POINTS`` (or ``most``, if fewer) and ``most``."""
+    if isinstance(most, bool) or not isinstance(most, int) or most < 1:
+        raise ValueError(f"playing_point_count: most must be a whole number >= 1, got {most!r}")
+    if not budget > 0:
+        raise ValueError(f"playing_point_count: budget must be positive, got {budget!r}")
+    affordable = int(budget // probe_cost(sizes))
+    return max(min(MIN_PLAYING_POINTS, most), min(most, affordable))
+
+
+@functools.lru_cache(maxsize=8)
+def probe_grid(resolution: int, domain: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """``grid_points(resolution, domain)``, built once per resolution and shared: read-only, so no
+    frame or view can change the points another frame probes."""
+    points, axis = grid_points(resolution, domain)
+    points.flags.writeable = axis.flags.writeable = False
+    return points, axis
 
 
 # The grid probe of every frame is only drawn: 8-bit colours, where probabilities off by 1e-4

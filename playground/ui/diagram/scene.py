@@ -231,7 +231,8 @@ class DiagramScene(QGraphicsScene):
     def _draw_maps(self, frame: Frame) -> None:
         background = self.theme.background_rgb
         drawn = self.structure.drawn
-        inputs_key = (tuple(frame.config.features), background)
+        # The grid's side too: a big network's playing frames probe a coarser grid than still ones.
+        inputs_key = (tuple(frame.config.features), background, len(frame.grid_axis))
         if inputs_key != self._inputs_key:  # the features' maps never change while training
             self._inputs_key = inputs_key
             values = feature_values(frame.grid_axis, frame.config.features)

@@ -20,6 +20,7 @@ from ...data.dataset import DOMAIN
 from ...nn import head_for_task
 from ...training.forward import Network
 from ...training.numbers import format_number
+from ...training.probes import FULL_RESOLUTION
 from ...training.regions import (
     LinearPiece,
     fold_lines,
@@ -74,6 +75,7 @@ class RegionsFeature(QObject):
         self.network: Network | None = None  # the drawn frame's network, in plane coordinates
         self.count = 0
         self.counts: dict[int, int] = {}  # epoch -> regions, for the curve
+        self._coarse: set[int] = set()  # epochs of counts over a playing frame's coarser grid
         self._key: object = None
         self._head = "sigmoid"
         self._clicked: tuple[float, float] | None = None
@@ -93,7 +95,7 @@ class RegionsFeature(QObject):
         key = (tuple(W.shape for W, _ in frame.weights), cfg.activations, cfg.residual, cfg.features, cfg.standardize)
         key += (dataset.task,)
         if key != self._key:  # another network: its regions and their history start afresh
-            self._key, self.counts, self._clicked = key, {}, None
+            self._key, self.counts, self._clicked, self._coarse = key, {}, None, set()
         reason = why_no_regions(cfg.activations, cfg.features)
         if reason:
             self.network = None
@@ -118,7 +120,15 @@ class RegionsFeature(QObject):
         if not frame.viewing:
             self.counts = {e: c for e, c in self.counts.items() if e < frame.epoch}  # a reset or a rewind
             self.counts[frame.epoch] = regions.count
+            # A big network's playing frames probe a coarser grid, which finds fewer regions: their
+            # counts stand until a still frame, whose timeline fill counts again at full resolution.
+            self._coarse = {e for e in self._coarse if e < frame.epoch}
+            if r < FULL_RESOLUTION:
+                self._coarse.add(frame.epoch)
             if not frame.playing:
+                for epoch in self._coarse:
+                    del self.counts[epoch]
+                self._coarse.clear()
                 self._fill_from_timeline(frame, grid)
         self._show_curve(frame)
         if self._clicked is not None:

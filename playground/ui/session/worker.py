@@ -28,9 +28,9 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
 from ...data import DOMAIN, Dataset
-from ...training import EpochStats, Snapshot, Trainer, TrainingConfig, grid_points
+from ...training import EpochStats, Snapshot, Trainer, TrainingConfig
 from ...training.diagnosis import Diagnosis, diagnose_trainer
-from ...training.probes import grid_probe
+from ...training.probes import FULL_RESOLUTION, grid_probe, playing_point_count, playing_resolution, probe_grid
 from ...training.timeline import Timeline, epoch_stats
 from ...training.trainer import TrainingError
 from .policy import POLICY
@@ -38,23 +38,17 @@ from .policy import POLICY
 FRAME_RATE = 33.0  # frames a second aimed at while playing (30 reached after overheads)
 DRAW_WAIT = 0.1  # seconds the worker waits for the GUI to draw a frame (none may)
 MIN_TRAIN_SHARE = 0.4  # of each frame period, left to training however long drawing takes
-GRID_RESOLUTION = 100
+# Cells a side of the grid of a still frame (paused, stepped, a past epoch). While playing, a
+# big network's frames use a coarser grid (probes.playing_resolution: 40 a side for 10 layers of
+# 64 units, whose full grid cost 80 ms a frame), so every view reads ``len(frame.grid_axis)``.
+GRID_RESOLUTION = FULL_RESOLUTION
 # Data points probed per frame (the activation space draws at most these; the canvas
 # draws every point from the dataset itself). Above it an even subsample: probing
 # 100,000 points cost 35 ms a frame, and every view that reads them grew with it.
+# While playing a big network probes fewer (probes.playing_point_count).
 MAX_PROBED_POINTS = 5000
 MAX_SPEED = 0.0  # epochs per second; 0 means as fast as it goes
 DIAGNOSIS_INTERVAL = 0.25  # s: while playing, frames carry a diagnosis at most this old (~1 ms each)
-
-
-def _fixed_grid() -> tuple[np.ndarray, np.ndarray]:
-    """The probe grid, built once: every frame probes the same points."""
-    points, axis = grid_points(GRID_RESOLUTION, DOMAIN)
-    points.flags.writeable = axis.flags.writeable = False
-    return points, axis
-
-
-_GRID = _fixed_grid()
 
 
 @dataclass(frozen=True)
@@ -103,13 +97,19 @@ HISTORY_COLUMNS = (
 def make_frame(
     trainer: Trainer, playing: bool, stats: EpochStats, notice: str = "", timeline: np.ndarray | None = None
 ) -> Frame:
-    """Probe the grid and the points and copy what the plots need."""
-    points, axis = _GRID
+    """Probe the grid and the points and copy what the plots need.
+
+    A ``playing`` frame of a big network probes a coarser grid and fewer points, and probes the
+    points as the grid (float32 where the picture cannot tell): it is on screen for a thirtieth
+    of a second. A still frame probes the full grid and the points exactly (``trainer.probe``).
+    """
+    sizes = trainer.model.sizes
+    points, axis = probe_grid(frame_resolution(sizes, playing), DOMAIN)
     grid = grid_probe(trainer, points)  # float32 where the picture cannot tell (training/probes.py)
     dataset = trainer.dataset
-    rows = probed_rows(dataset.n)
+    rows = probed_rows(dataset.n, playing_point_count(sizes, MAX_PROBED_POINTS) if playing else MAX_PROBED_POINTS)
     if dataset.n:
-        at_points = trainer.probe(dataset.X[rows])
+        at_points = grid_probe(trainer, dataset.X[rows]) if playing else trainer.probe(dataset.X[rows])
         point_z, point_a = at_points.z, at_points.a
     else:
         point_z = point_a = []
@@ -138,11 +138,17 @@ def make_frame(
     return frame if timeline is None else dataclasses.replace(frame, timeline=timeline)
 
 
-def probed_rows(n: int) -> np.ndarray:
+def frame_resolution(sizes: list[int], playing: bool) -> int:
+    """Cells a side of the grid a frame of a network of layer ``sizes`` probes: the full
+    ``GRID_RESOLUTION`` for a still picture, else what the playing budget allows."""
+    return playing_resolution(sizes) if playing else GRID_RESOLUTION
+
+
+def probed_rows(n: int, most: int = MAX_PROBED_POINTS) -> np.ndarray:
     """The rows of an ``n``-point dataset a frame probes: all of them up to
-    ``MAX_PROBED_POINTS``, else every k-th row (the same every frame, so the
+    ``most``, else every k-th row (the same every frame, so the
     activation space's cloud keeps its points from frame to frame)."""
-    return np.arange(0, n, max(1, -(-n // MAX_PROBED_POINTS)), dtype=np.intp)
+    return np.arange(0, n, max(1, -(-n // most)), dtype=np.intp)
 
 
 @contextlib.contextmanager
@@ -255,6 +261,9 @@ class TrainingWorker(QObject):
         self._chunk_seconds = 0.0  # the longest stretch of training between two looks at the inbox
         self._diagnoses: tuple[Diagnosis, ...] = ()
         self._diagnosed_at = -float("inf")
+        # The last frame sent was a playing one (a coarser grid, fewer or float32 points): once
+        # paused, a still frame follows, whoever paused (a stop rule, a failure, the GUI).
+        self._still_due = False
         self._thread = QThread()
         self._thread.setObjectName("training")
         self.moveToThread(self._thread)
@@ -489,7 +498,7 @@ class TrainingWorker(QObject):
         one epoch, then send a frame if one is due. False when the worker is to stop."""
         inbox = self._inbox
         with inbox.condition:
-            while inbox.running and not inbox.commands and not inbox.playing:
+            while inbox.running and not inbox.commands and not inbox.playing and not self._still_due:
                 inbox.condition.wait()
             if not inbox.running:
                 return False
@@ -503,7 +512,9 @@ class TrainingWorker(QObject):
         elif inbox.running and inbox.playing and not inbox.commands:
             redraw = self._play_epoch() or redraw
         if inbox.running and (
-            redraw or (inbox.playing and time.perf_counter() - self._last_frame >= self._train_slice)
+            redraw
+            or (self._still_due and not inbox.playing)
+            or (inbox.playing and time.perf_counter() - self._last_frame >= self._train_slice)
         ):
             self._send_frame()
         return True
@@ -632,11 +643,13 @@ class TrainingWorker(QObject):
     def _send_frame(self) -> None:
         """Emit a frame; while playing, wait (briefly) until the GUI has drawn it."""
         started = time.perf_counter()
+        self._still_due = False  # a frame that fails is not retried for ever
         try:
             frame = self._frame()
         except Exception as exc:
             self._fail("drawing a frame", exc)
             return
+        self._still_due = frame.playing
         self._frame_taken.clear()
         self.frameReady.emit(frame)
         if self._inbox.playing:
