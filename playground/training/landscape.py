@@ -15,7 +15,12 @@ The loss is what the optimiser descends: the mean data loss over the training
 points plus the L1/L2 penalty (with neither, exactly the epoch's training loss
 for full-batch training). All ``resolution**2`` weight vectors are evaluated in
 batches through numpy's batched matrix product (``forward.batched_logits``),
-with no Python loop over the grid's cells.
+with no Python loop over the grid's cells. The slice is affine in the weights,
+so the first layer's values over the whole grid come from three (n, width)
+matrices (``forward.PlaneFirstLayer``) instead of a product per cell. The grid is
+computed in float32: its tanh and sigmoid from one ``exp``, the sigmoid loss's
+``log1p`` vectorised (:func:`log1p_unit`); it agrees with float64 to about 1e-7
+relative (benchmarks/loss_landscape.py prints both paths' costs).
 
 On the plane the view draws the trajectory (least-squares coordinates of each
 snapshot), the negative gradient of the surface (``-(g . d1, g . d2)``, which is
@@ -34,7 +39,7 @@ from numpy.typing import DTypeLike
 from .. import nn
 from ..engine import Tensor
 from ..nn.regularization import add_penalty_gradient
-from .forward import batched_logits, layer_buffers
+from .forward import PlaneFirstLayer, batched_logits, layer_buffers
 from .trainer import Trainer
 
 METHODS = ("pca", "random")
@@ -42,6 +47,9 @@ METHODS = ("pca", "random")
 # batch's layers stay in the processor's cache between the product, the bias and the activation
 # (measured: a third faster than batches of 2,000,000 values; benchmarks/loss_landscape.py).
 _CHUNK_VALUES = 300_000
+# The same for the slice's batches (pieces of one row of the grid), which run through fewer, cheaper
+# passes per value: a third of a megabyte stays in a core's half-megabyte second-level cache.
+_PLANE_CHUNK_VALUES = 100_000
 
 
 @dataclass(frozen=True)
@@ -97,10 +105,53 @@ class LossProblem:
             part = params[start : start + chunk]
             logits = batched_logits(self.F, part, self.sizes, self.activations, dtype, self.residual, buffers)
             out[start : start + chunk] = self._data_loss(logits)
-        if self.l1 or self.l2:
-            w = params * self.weight_mask()
-            out += self.l1 * np.abs(w).sum(axis=1) + 0.5 * self.l2 * (w * w).sum(axis=1)
+        out += self._penalty(params)
         return out
+
+    def plane_losses(
+        self,
+        centre: np.ndarray,
+        directions: np.ndarray,
+        alphas: np.ndarray,
+        betas: np.ndarray,
+        dtype: DTypeLike = np.float64,
+    ) -> np.ndarray:
+        """The loss (len(betas), len(alphas)) at ``centre + alphas[j] d1 + betas[i] d2`` (rows are beta),
+        as :meth:`losses` computes it, but with the first layer's values formed from the plane's
+        affine structure (:class:`forward.PlaneFirstLayer`) instead of a product per weight vector."""
+        centre = np.asarray(centre, dtype=np.float64)
+        directions = np.asarray(directions, dtype=np.float64)
+        alphas, betas = np.asarray(alphas, dtype=np.float64), np.asarray(betas, dtype=np.float64)
+        if len(self.sizes) < 3:  # no hidden layer: nothing to share
+            grid = plane_grid(centre, directions, alphas, betas)
+            return self.losses(grid, dtype).reshape(len(betas), len(alphas))
+        skip = bool(self.residual and self.residual[0])
+        first = PlaneFirstLayer(self.F, centre, directions, alphas, betas, self.sizes, self.activations[0], skip, dtype)
+        # Each batch is a piece of one row of the grid, so its cells share the row's factor; the
+        # pieces of a row are as equal as they can be.
+        per_batch = max(1, _PLANE_CHUNK_VALUES // max(max(self.sizes[1:]) * len(self.F), 1))
+        pieces = -(-len(alphas) // per_batch)
+        step = -(-len(alphas) // pieces)
+        buffers = layer_buffers(min(step, len(alphas)), len(self.F), self.sizes, dtype)
+        out = np.empty((len(betas), len(alphas)))
+        for i, beta in enumerate(betas):
+            for start in range(0, len(alphas), step):
+                cols = slice(start, start + step)
+                part = centre + alphas[cols, None] * directions[0] + beta * directions[1]
+                a1 = first.values(i, cols, buffers[0])
+                logits = batched_logits(self.F, part, self.sizes, self.activations, dtype, self.residual, buffers, a1)
+                out[i, cols] = self._data_loss(logits)
+        if self.l1 or self.l2:
+            out += self._penalty(plane_grid(centre, directions, alphas, betas)).reshape(out.shape)
+        return out
+
+    def _penalty(self, params: np.ndarray) -> np.ndarray:
+        """The L1/L2 penalty (B,) of flat weight vectors ``params`` (B, P) (zeros without one)."""
+        if not (self.l1 or self.l2):
+            return np.zeros(len(params))
+        w = params * self.weight_mask()
+        penalty: np.ndarray = self.l1 * np.abs(w).sum(axis=1) + 0.5 * self.l2 * (w * w).sum(axis=1)
+        return penalty
 
     def _data_loss(self, z: np.ndarray) -> np.ndarray:
         """Mean loss over the points of logits ``z`` (B, n, k), as the engine's fused losses compute it:
@@ -109,7 +160,7 @@ class LossProblem:
         with np.errstate(over="ignore", invalid="ignore"):
             if self.head == "sigmoid":
                 z1, y = z[..., 0], self.y.astype(z.dtype)
-                per_point = np.maximum(z1, 0.0) - z1 * y + np.log1p(np.exp(-np.abs(z1)))
+                per_point = np.maximum(z1, 0.0) - z1 * y + log1p_unit(np.exp(-np.abs(z1)))
             elif self.head == "softmax":
                 top = z.max(axis=-1, keepdims=True)
                 lse = np.log(np.exp(z - top).sum(axis=-1)) + top[..., 0]
@@ -132,6 +183,33 @@ class LossProblem:
             nn.get_head(self.head).loss(model(Tensor(self.F)), self.y).backward()
         add_penalty_gradient(model.params, self.l1, self.l2)
         return model.params.grad.copy()
+
+
+def plane_grid(centre: np.ndarray, directions: np.ndarray, alphas: np.ndarray, betas: np.ndarray) -> np.ndarray:
+    """The flat weight vectors (len(betas) * len(alphas), P) ``centre + alpha d1 + beta d2`` of the grid,
+    row by row (beta outer, alpha inner)."""
+    alpha, beta = np.meshgrid(alphas, betas)
+    return np.asarray(centre + alpha.reshape(-1, 1) * directions[0] + beta.reshape(-1, 1) * directions[1])
+
+
+def log1p_unit(e: np.ndarray) -> np.ndarray:
+    """``log(1 + e)`` for ``e`` in [0, 1], to a few units in the last place of ``e``'s precision.
+
+    numpy's float32 ``log1p`` has no vector code and is the slowest step of the
+    sigmoid loss; this is the classic ``log(u) * e / (u - 1)`` with ``u = 1 + e``
+    rounded (the ratio corrects the rounding of ``u``), ``e`` itself where ``u``
+    rounds to 1. float64 keeps numpy's ``log1p``.
+    """
+    if e.dtype != np.float32:
+        return np.asarray(np.log1p(e))
+    u = e + np.float32(1.0)
+    d = u - np.float32(1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.log(u, out=u)
+        np.divide(e, d, out=d)  # inf or NaN where u rounded to 1 (and for a NaN e): e itself there
+        u *= d
+    np.copyto(u, e, where=~np.isfinite(d))
+    return u
 
 
 def pca_directions(trajectory: np.ndarray, centre: np.ndarray) -> np.ndarray:
@@ -253,9 +331,7 @@ def loss_landscape(
     if not np.isfinite(span) or span <= 0:
         raise ValueError(f"loss landscape: span must be a positive number, got {span!r}")
     axis = np.linspace(-span, span, resolution)
-    alpha, beta = np.meshgrid(axis, axis)
-    weights = centre + alpha.reshape(-1, 1) * directions[0] + beta.reshape(-1, 1) * directions[1]
-    loss = problem.losses(weights, dtype).reshape(resolution, resolution)
+    loss = problem.plane_losses(centre, directions, axis, axis, dtype)
     gradient = problem.gradient(centre)
     slopes = directions @ gradient
     step = plane_coordinates(centre + next_step(trainer, gradient), centre, directions)
