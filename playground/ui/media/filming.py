@@ -1,18 +1,22 @@
 """The pieces of filming the window headless, shared by ``render`` and ``render --lesson``.
 
 Bounds on what may be filmed, the frame schedule, Ctrl+C as a flag checked between
-frames, the hidden file a video is written to before it replaces ``--out``, waiting
-for the training thread's frame, and fitting the window to the video's shape.
+frames, the hidden file a video is written to before it replaces ``--out``, the
+window's look, waiting for the training thread's frame, and fitting the window to
+the video's shape.
 Qt is imported inside the functions: the command line parses its options first.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import math
 import os
 import signal
 import tempfile
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from .dock_views import DOCK_VIEWS
@@ -89,6 +93,45 @@ def partial_path(out: str) -> str:
 def check_interrupted(interrupted: list[bool]) -> None:
     if interrupted[0]:
         raise Interrupted
+
+
+@contextlib.contextmanager
+def video_replacing(out: str, size: tuple[int, int], fps: float, gif_palette: str, interrupted: list[bool]) -> Iterator:
+    """A ``VideoWriter`` on a hidden file beside ``out``, renamed over ``out`` when the block completes.
+
+    An interrupted or failed render leaves whatever file was at ``out`` as it was:
+    the writer is aborted, which removes its unfinished file.
+    """
+    from .video import VideoWriter
+
+    partial = partial_path(out)
+    try:
+        writer = VideoWriter(partial, size, fps, gif_palette=gif_palette)
+    except BaseException:
+        os.remove(partial)
+        raise
+    try:
+        yield writer
+        writer.finish()
+        while not writer.wait(0.1):  # a GIF with one palette is encoded only now: Ctrl+C still works
+            check_interrupted(interrupted)
+        writer.close()  # raises what went wrong, if anything
+        os.replace(partial, out)
+    except BaseException:
+        writer.abort()  # no half-written video left behind
+        raise
+
+
+def dress_window(window, args: argparse.Namespace) -> None:
+    """Show ``window`` as the options ask: ``--theme``, ``--palette`` and ``--presentation``."""
+    from ..shell.presentation import set_presentation
+    from ..shell.theme import apply_class_palette, apply_theme
+
+    window.show()
+    apply_theme(window, args.theme)
+    apply_class_palette(window, args.palette)
+    if args.presentation:
+        set_presentation(window, True)
 
 
 def current_frame(app, session, interrupted: list[bool]):

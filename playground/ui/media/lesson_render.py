@@ -128,30 +128,17 @@ def _film(app, window, args: argparse.Namespace, lesson: Lesson, total: int, int
     from PySide6.QtCore import QSize
 
     from ..lessons.actions import apply_action, load_step_state
-    from ..shell.presentation import set_presentation
-    from ..shell.theme import apply_class_palette, apply_theme
     from .capture import rgb_array
-    from .filming import check_interrupted, current_frame, fit_window, partial_path, picture_of
+    from .filming import check_interrupted, current_frame, dress_window, fit_window, picture_of, video_replacing
     from .overlay import Overlay, stats_line
-    from .video import VideoWriter
 
-    window.show()
-    apply_theme(window, args.theme)
-    apply_class_palette(window, args.palette)
-    if args.presentation:
-        set_presentation(window, True)
+    dress_window(window, args)
     session = window.session
     fit_window(app, window, "window", args.size)
     widget, rect = window, _lesson_area(window)
     overlay = Overlay(args.overlay or DEFAULT_CORNER)
     scale = args.size[0] / max(1, rect.width())
     hold = max(1, round(args.step_seconds * args.fps))
-    partial = partial_path(args.out)
-    try:
-        writer = VideoWriter(partial, args.size, args.fps, gif_palette="frame")
-    except BaseException:
-        os.remove(partial)
-        raise
     done = 0
 
     def shoot(caption: str, frame, repeat: int = 1) -> None:
@@ -167,29 +154,22 @@ def _film(app, window, args: argparse.Namespace, lesson: Lesson, total: int, int
         progress_bar(done, total, f"step {number} of {len(lesson.steps)}, epoch {frame.epoch}")
 
     try:
-        for number, step in enumerate(lesson.steps, start=1):
-            _enter_step(app, window, lesson, step, number, load_step_state, apply_action)
-            frame = _settled_frame(app, session, interrupted, current_frame)
-            window.draw_frame(frame)  # an action waiting for the new network's frame (a layer) acts now
-            app.processEvents()
-            action = step.action
-            if action is not None and action.kind == "play":
-                trained = 0
-                for epochs in play_schedule(action.params["epochs"], args.fps, args.epochs_per_frame):
-                    shoot(step.caption, frame)
-                    if epochs > trained:
-                        session.step(epochs - trained)
-                        trained = epochs
-                        frame = current_frame(app, session, interrupted)
-            shoot(step.caption, frame, hold)
-        writer.finish()
-        while not writer.wait(0.1):
-            check_interrupted(interrupted)
-        writer.close()
-        os.replace(partial, args.out)
-    except BaseException:
-        writer.abort()  # no half-written video left behind
-        raise
+        with video_replacing(args.out, args.size, args.fps, "frame", interrupted) as writer:
+            for number, step in enumerate(lesson.steps, start=1):
+                _enter_step(app, window, lesson, step, number, load_step_state, apply_action)
+                frame = _settled_frame(app, session, interrupted, current_frame)
+                window.draw_frame(frame)  # an action waiting for the new network's frame (a layer) acts now
+                app.processEvents()
+                action = step.action
+                if action is not None and action.kind == "play":
+                    trained = 0
+                    for epochs in play_schedule(action.params["epochs"], args.fps, args.epochs_per_frame):
+                        shoot(step.caption, frame)
+                        if epochs > trained:
+                            session.step(epochs - trained)
+                            trained = epochs
+                            frame = current_frame(app, session, interrupted)
+                shoot(step.caption, frame, hold)
     finally:
         end_progress()
     return done

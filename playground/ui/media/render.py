@@ -43,12 +43,13 @@ from .filming import (
     Interrupted,
     check_interrupted,
     current_frame,
+    dress_window,
     fit_window,
     frame_count,
     frame_epochs,
-    partial_path,
     picture_of,
     stop_on_sigint,
+    video_replacing,
 )
 
 VIEWS = {
@@ -100,6 +101,26 @@ def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
+def _add_bounded(
+    group: argparse._ArgumentGroup,
+    flag: str,
+    kind: Callable[[str], float],
+    low: float,
+    high: float,
+    default: float,
+    metavar: str,
+    what: str,
+) -> None:
+    """A number option checked by :func:`bounded`; its help states the same bounds and the default."""
+    group.add_argument(
+        flag,
+        type=bounded(kind, low, high),
+        default=default,
+        metavar=metavar,
+        help=f"{what}, {_plain(low)} to {_plain(high)} (default: {_plain(default)})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m playground render",
@@ -121,20 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="video file to write; .mp4 (H.264) or .gif, chosen by the extension",
     )
-    video.add_argument(
-        "--epochs",
-        type=bounded(int, 1, MAX_EPOCHS),
-        default=300,
-        metavar="N",
-        help=f"epochs to train, 1 to {MAX_EPOCHS} (default: 300)",
-    )
-    video.add_argument(
-        "--fps",
-        type=bounded(float, 1, MAX_FPS),
-        default=30.0,
-        metavar="N",
-        help=f"frames per second of the video, 1 to {MAX_FPS:g} (default: 30)",
-    )
+    _add_bounded(video, "--epochs", int, 1, MAX_EPOCHS, 300, "N", "epochs to train")
+    _add_bounded(video, "--fps", float, 1, MAX_FPS, 30.0, "N", "frames per second of the video")
     pace = video.add_mutually_exclusive_group()
     pace.add_argument(
         "--epochs-per-frame",
@@ -151,12 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="length of the training part in seconds, 0.1 to "
         f"{MAX_DURATION_S:g}; the epochs are spread over it (instead of --epochs-per-frame)",
     )
-    video.add_argument(
-        "--hold",
-        type=bounded(float, 0, MAX_HOLD_S),
-        default=0.0,
-        metavar="SECONDS",
-        help=f"seconds to keep showing the last frame at the end, 0 to {MAX_HOLD_S:g} (default: 0)",
+    _add_bounded(
+        video, "--hold", float, 0, MAX_HOLD_S, 0.0, "SECONDS", "seconds to keep showing the last frame at the end"
     )
     video.add_argument(
         "--size",
@@ -290,17 +295,10 @@ def _film(
 ) -> str:
     from PySide6.QtCore import QSize
 
-    from ..shell.presentation import set_presentation
-    from ..shell.theme import apply_class_palette, apply_theme
     from .capture import rgb_array
     from .overlay import Overlay, overlay_text
-    from .video import VideoWriter
 
-    window.show()
-    apply_theme(window, args.theme)
-    apply_class_palette(window, args.palette)
-    if args.presentation:
-        set_presentation(window, True)
+    dress_window(window, args)
     session = window.session
     session.replace_session(trainer)
     frame = current_frame(app, session, interrupted)
@@ -309,46 +307,31 @@ def _film(
     total = len(schedule) + hold
     # One palette for the whole GIF halves its size, but ffmpeg holds every frame until the end.
     few = total * args.size[0] * args.size[1] * 3 <= GLOBAL_PALETTE_BYTES
-    # Written beside --out and renamed over it when complete: an interrupted or failed render
-    # leaves whatever file was there as it was.
-    partial = partial_path(args.out)
-    try:
-        writer = VideoWriter(partial, args.size, args.fps, gif_palette="global" if few else "frame")
-    except BaseException:
-        os.remove(partial)
-        raise
     done = 0
     try:
-        image = None
-        for index, epochs in enumerate(schedule):
-            if index and epochs > schedule[index - 1]:
-                session.step(epochs - schedule[index - 1])
-                frame = current_frame(app, session, interrupted)
-            window.draw_frame(frame)
-            app.processEvents()  # lay out the labels the frame changed before painting
-            picture = picture_of(widget, rect, QSize(*args.size))
-            if overlay is not None:  # on the video's frame, not the window: sized for the video
-                picture = overlay.burn(picture, *overlay_text(window), args.size[0] / max(1, rect.width()))
-            image = rgb_array(picture)
-            check_interrupted(interrupted)
-            writer.write(image)
-            done += 1
-            loss = frame.stats.train_loss
-            progress_bar(done, total, f"epoch {frame.epoch}" + (f", loss {loss:.4f}" if loss == loss else ""))
-        assert image is not None  # the schedule has at least one frame
-        for _ in range(hold):
-            check_interrupted(interrupted)
-            writer.write(image)
-            done += 1
-            progress_bar(done, total, "holding the last frame")
-        writer.finish()
-        while not writer.wait(0.1):  # a GIF with one palette is encoded only now: Ctrl+C still works
-            check_interrupted(interrupted)
-        writer.close()  # raises what went wrong, if anything
-        os.replace(partial, args.out)
-    except BaseException:
-        writer.abort()  # no half-written video left behind
-        raise
+        with video_replacing(args.out, args.size, args.fps, "global" if few else "frame", interrupted) as writer:
+            image = None
+            for index, epochs in enumerate(schedule):
+                if index and epochs > schedule[index - 1]:
+                    session.step(epochs - schedule[index - 1])
+                    frame = current_frame(app, session, interrupted)
+                window.draw_frame(frame)
+                app.processEvents()  # lay out the labels the frame changed before painting
+                picture = picture_of(widget, rect, QSize(*args.size))
+                if overlay is not None:  # on the video's frame, not the window: sized for the video
+                    picture = overlay.burn(picture, *overlay_text(window), args.size[0] / max(1, rect.width()))
+                image = rgb_array(picture)
+                check_interrupted(interrupted)
+                writer.write(image)
+                done += 1
+                loss = frame.stats.train_loss
+                progress_bar(done, total, f"epoch {frame.epoch}" + (f", loss {loss:.4f}" if loss == loss else ""))
+            assert image is not None  # the schedule has at least one frame
+            for _ in range(hold):
+                check_interrupted(interrupted)
+                writer.write(image)
+                done += 1
+                progress_bar(done, total, "holding the last frame")
     finally:
         end_progress()
     stats = frame.stats
