@@ -49,6 +49,9 @@ GRID_RESOLUTION = FULL_RESOLUTION
 MAX_PROBED_POINTS = 5000
 MAX_SPEED = 0.0  # epochs per second; 0 means as fast as it goes
 DIAGNOSIS_INTERVAL = 0.25  # s: while playing, frames carry a diagnosis at most this old (~1 ms each)
+# Of the playing time, what diagnoses may take: a big network's (it probes up to 2,000 points in
+# float64, 10 to 15 ms for 10 layers of 64 units) come less often than every DIAGNOSIS_INTERVAL.
+DIAGNOSIS_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,7 @@ class TrainingWorker(QObject):
         self._chunk_seconds = 0.0  # the longest stretch of training between two looks at the inbox
         self._diagnoses: tuple[Diagnosis, ...] = ()
         self._diagnosed_at = -float("inf")
+        self._diagnosis_wait = DIAGNOSIS_INTERVAL  # s between two diagnoses while playing
         # The last frame sent was a playing one (a coarser grid, fewer or float32 points): once
         # paused, a still frame follows, whoever paused (a stop rule, a failure, the GUI).
         self._still_due = False
@@ -474,11 +478,14 @@ class TrainingWorker(QObject):
 
     def _diagnose(self) -> tuple[Diagnosis, ...]:
         """The live run's diagnosis: made afresh for every frame while paused (a step, a
-        reset, a new setting), at most every DIAGNOSIS_INTERVAL while playing."""
+        reset, a new setting); while playing, every DIAGNOSIS_INTERVAL, or less often if it
+        would take more than DIAGNOSIS_SHARE of the time."""
         now = time.perf_counter()
-        if not self._inbox.playing or now - self._diagnosed_at >= DIAGNOSIS_INTERVAL:
+        if not self._inbox.playing or now - self._diagnosed_at >= self._diagnosis_wait:
             self._diagnoses = tuple(diagnose_trainer(self._trainer))
             self._diagnosed_at = now
+            spent = time.perf_counter() - now
+            self._diagnosis_wait = max(DIAGNOSIS_INTERVAL, spent / DIAGNOSIS_SHARE)
         return self._diagnoses
 
     def _fail(self, what: str, error: BaseException) -> None:
