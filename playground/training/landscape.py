@@ -133,14 +133,19 @@ class LossProblem:
         pieces = -(-len(alphas) // per_batch)
         step = -(-len(alphas) // pieces)
         buffers = layer_buffers(min(step, len(alphas)), len(self.F), self.sizes, dtype)
+        row_logits = np.empty((len(alphas), len(self.F), self.sizes[-1]), dtype=dtype)
         out = np.empty((len(betas), len(alphas)))
         for i, beta in enumerate(betas):
+            # A row's weight vectors and its loss once per row: per batch they would be many small steps.
+            row = ((centre + beta * directions[1]) + alphas[:, None] * directions[0]).astype(dtype)
             for start in range(0, len(alphas), step):
                 cols = slice(start, start + step)
-                part = centre + alphas[cols, None] * directions[0] + beta * directions[1]
                 a1 = first.values(i, cols, buffers[0])
-                logits = batched_logits(self.F, part, self.sizes, self.activations, dtype, self.residual, buffers, a1)
-                out[i, cols] = self._data_loss(logits)
+                logits = batched_logits(
+                    self.F, row[cols], self.sizes, self.activations, dtype, self.residual, buffers, a1
+                )
+                row_logits[cols] = logits
+            out[i] = self._data_loss(row_logits)
         if self.l1 or self.l2:
             out += self._penalty(plane_grid(centre, directions, alphas, betas)).reshape(out.shape)
         return out
