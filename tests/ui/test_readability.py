@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+from shared_window import close, settle, shared_data_dir, show, wait_until
 
 from playground.data import DOMAIN
 from playground.ui import MainWindow
 from playground.ui.plots.style import ThemedPlot
 from playground.ui.shell.presentation import set_presentation
-from playground.ui.shell.settings import DATA_DIR_ENV
 from playground.ui.shell.theme import apply_theme
 
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
@@ -66,36 +66,41 @@ def test_contrast_matches_wcag_examples():
 
 # ------------------------------------------------------------------- the windows
 @pytest.fixture(
+    scope="module",
     params=[("light", False), ("dark", False), ("light", True), ("dark", True)],
     ids=["light", "dark", "light-presentation", "dark-presentation"],
 )
-def shown(request, qtbot, tmp_path, monkeypatch):
+def shown(request, qapp, tmp_path_factory):
     """The default session's window at 1280x720 after 20 epochs, in each theme and mode.
 
     It starts in the other theme and switches once shown: what was styled at the start
-    must follow (the Export button and the timeline label kept their first colours)."""
+    must follow (the Export button and the timeline label kept their first colours).
+    Every test here only measures the window, so the tests of one theme and mode share it."""
     theme, presenting = request.param
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
-    window = MainWindow()
-    qtbot.addWidget(window)
-    apply_theme(window, "light" if theme == "dark" else "dark")
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.wait(50)
-    apply_theme(window, theme)
-    window.resize(1280, 720)
-    if presenting:
-        set_presentation(window, True)
-    window.session.step(20)
-    qtbot.waitUntil(
-        lambda: window.session.latest_frame is not None and window.session.latest_frame.epoch == 20, timeout=15000
-    )
-    qtbot.wait(300)  # the last frame drawn, legends refitted, the layouts settled
-    yield window
-    if presenting:
-        set_presentation(window, False)
-    apply_theme(window, "light")  # the palette is the application's: leave it as found
-    window.close()
+    with shared_data_dir(tmp_path_factory.mktemp("data")):
+        window = MainWindow()
+        try:
+            apply_theme(window, "light" if theme == "dark" else "dark")
+            show(window)
+            settle(50)
+            apply_theme(window, theme)
+            window.resize(1280, 720)
+            if presenting:
+                set_presentation(window, True)
+            window.session.step(20)
+            wait_until(lambda: _frame_epoch(window) == 20, timeout_ms=15000, what="the frame of epoch 20")
+            settle(300)  # the last frame drawn, legends refitted, the layouts settled
+            yield window
+        finally:
+            if presenting:
+                set_presentation(window, False)
+            apply_theme(window, "light")  # the palette is the application's: leave it as found
+            close(window)
+
+
+def _frame_epoch(window: MainWindow) -> int | None:
+    frame = window.session.latest_frame
+    return None if frame is None else frame.epoch
 
 
 def _visible_rect(widget: QWidget, window: QWidget) -> QRect:
@@ -130,11 +135,12 @@ def _related(a: QWidget, b: QWidget) -> bool:
 def test_no_text_widget_overlaps_another(shown):
     widgets = _text_widgets(shown)
     assert len(widgets) > 20
+    rects = {widget: _visible_rect(widget, shown) for widget in widgets}  # each mapped once, not per pair
     overlaps = []
     for a, b in itertools.combinations(widgets, 2):
-        if _related(a, b):
+        if not rects[a].intersects(rects[b]) or _related(a, b):
             continue
-        common = _visible_rect(a, shown) & _visible_rect(b, shown)
+        common = rects[a] & rects[b]
         if common.width() > 1 and common.height() > 1:
             overlaps.append(
                 (a.objectName() or type(a).__name__, _describe(a), b.objectName() or type(b).__name__, _describe(b))
