@@ -64,7 +64,7 @@ def test_log1p_unit_matches_numpy_to_float32_precision() -> None:
     e32 = e.astype(np.float32)
     got = log1p_unit(e32.copy())
     want = np.log1p(e32.astype(np.float64))
-    np.testing.assert_allclose(got, want, rtol=3e-7, atol=0)
+    np.testing.assert_allclose(got, want, rtol=5e-7, atol=0)  # a few units in the last place
     assert got[0] == 0.0
     assert np.isnan(log1p_unit(np.array([np.nan], dtype=np.float32))[0])
     np.testing.assert_array_equal(log1p_unit(e), np.log1p(e))  # float64: numpy's own
