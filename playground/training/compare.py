@@ -39,6 +39,7 @@ from .config import TrainingConfig
 from .history import EpochStats, History
 from .numbers import format_number
 from .probes import grid_points
+from .state_copies import WeightsCopy, copy_state, read_only, read_only_state
 from .trainer import Divergence, Trainer, TrainerState
 
 MAX_COPIES = 9
@@ -170,16 +171,6 @@ class _Mark:
     lrs: list[float]
 
 
-@dataclass(frozen=True)
-class _Frozen:
-    """A copy that trains no more: its weights, gradient, optimiser state and rate, kept."""
-
-    data: np.ndarray
-    grad: np.ndarray
-    optimizer: dict[str, Any]
-    lr: float
-
-
 class _Group:
     """Copies of one shape, trained as one batch with stacked weights."""
 
@@ -215,7 +206,7 @@ class _Group:
         names = [c.config.activations for c in copies]
         self.activations = [[acts[layer] for acts in names] for layer in range(len(self.sizes) - 2)]
         self.optimizers = self._optimizers()
-        self.frozen: dict[int, _Frozen] = {}  # copies that train no more, by row
+        self.frozen: dict[int, WeightsCopy] = {}  # copies that train no more (their weights kept), by row
         self.F_train, self.y_train, self.F_test, self.y_test = _inputs(first)
         # The test points, once per copy and contiguous: numpy's batched product takes its fast
         # (BLAS) path only for such operands, not for a broadcast (stride 0) view.
@@ -375,13 +366,13 @@ class _Group:
 
     def _mark(self) -> _Mark:
         """What an epoch changes, as it is now (to put back a copy that diverges in the epoch)."""
-        states = [_copy_state(opt.state_dict()) for _, opt in self.optimizers]
+        states = [copy_state(opt.state_dict()) for _, opt in self.optimizers]
         return _Mark(self.data.copy(), self.grad.copy(), states, [opt.lr for _, opt in self.optimizers])
 
     def _freeze(self, row: int, mark: _Mark) -> None:
         """Copy ``row`` trains no more: keep its weights and optimiser state as ``mark`` has them."""
         slot = self._slot(row)
-        self.frozen[row] = _Frozen(
+        self.frozen[row] = WeightsCopy(
             mark.data[row].copy(),
             mark.grad[row].copy(),
             self._optimizer_row(row, mark.optimizers[slot]),
@@ -402,7 +393,7 @@ class _Group:
     def _keep_frozen(self) -> None:
         """Copies that train no more keep their weights (a shared optimiser moves their rows too)."""
         for row, frozen in self.frozen.items():
-            self.data[row] = frozen.data
+            self.data[row] = frozen.params
             self.grad[row] = frozen.grad
 
     def _slot(self, row: int) -> int:
@@ -411,7 +402,7 @@ class _Group:
     def _optimizer_row(self, row: int, state: dict[str, Any]) -> dict[str, Any]:
         """Copy ``row``'s part of an optimiser state (the shared one holds every copy's rows)."""
         if len(self.optimizers) > 1:
-            return _copy_state(state)
+            return copy_state(state)
         return {key: value[row].copy() if isinstance(value, np.ndarray) else value for key, value in state.items()}
 
     def _evaluate(self) -> tuple[np.ndarray, np.ndarray]:
@@ -439,20 +430,17 @@ class _Group:
         """Copy ``row`` as a whole trainer, for ``Trainer.restore_state``."""
         c = self.copies[row]
         optimizer = self.optimizers[self._slot(row)][1]
-        frozen = self.frozen.get(row)
-        if frozen is not None:
-            params, grad, optimizer_state, lr = frozen.data, frozen.grad, frozen.optimizer, frozen.lr
-        else:
-            params, grad = self.data[row], self.grad[row]
-            optimizer_state, lr = self._optimizer_row(row, optimizer.state_dict()), optimizer.lr
+        weights = self.frozen.get(row) or WeightsCopy(
+            self.data[row], self.grad[row], self._optimizer_row(row, optimizer.state_dict()), optimizer.lr
+        )
         return TrainerState(
             config=c.config,
             task=c.trainer.dataset.task,
             n_classes=c.trainer.dataset.n_classes,
-            params=_read_only(params.copy()),
-            grad=_read_only(grad.copy()),
-            optimizer={k: _read_only(v.copy()) if isinstance(v, np.ndarray) else v for k, v in optimizer_state.items()},
-            optimizer_lr=lr,
+            params=read_only(weights.params.copy()),
+            grad=read_only(weights.grad.copy()),
+            optimizer=read_only_state(copy_state(weights.optimizer)),
+            optimizer_lr=weights.optimizer_lr,
             rng_state=copy.deepcopy(dict(c.trainer.rng.bit_generator.state)),
             history=self.history[row].copy(),
             epoch=len(self.history[row]),
@@ -634,12 +622,3 @@ def _finish(head: str, total: float, n: int) -> float:
 
 def _lr_at(config: TrainingConfig, epoch: int) -> float:
     return nn.Schedule(config.schedule, config.schedule_gamma, config.schedule_every).lr_at(config.lr, epoch)
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
-
-
-def _copy_state(state: dict[str, Any]) -> dict[str, Any]:
-    return {key: value.copy() if isinstance(value, np.ndarray) else value for key, value in state.items()}

@@ -35,6 +35,7 @@ from ..nn.regularization import add_penalty_gradient
 from .config import TrainingConfig
 from .history import EpochStats, History
 from .numbers import format_number
+from .state_copies import WeightsCopy, copy_state, read_only, read_only_state
 
 
 @dataclass(frozen=True)
@@ -139,13 +140,9 @@ class TrainingError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class _EpochStart:
+class _EpochStart(WeightsCopy):
     """What an epoch changes before it completes, as it was when the epoch began."""
 
-    params: np.ndarray
-    grad: np.ndarray
-    optimizer: dict[str, Any]
-    optimizer_lr: float
     rng_state: dict[str, Any]
 
 
@@ -542,7 +539,7 @@ class Trainer:
         return _EpochStart(
             start.params.copy(),
             start.grad.copy(),
-            _copy_state(start.optimizer),
+            copy_state(start.optimizer),
             start.optimizer_lr,
             copy.deepcopy(start.rng_state),
         )
@@ -552,10 +549,10 @@ class Trainer:
         self._restore_weights(start)
         self.rng.bit_generator.state = start.rng_state
 
-    def _restore_weights(self, start: _EpochStart) -> None:
+    def _restore_weights(self, start: WeightsCopy) -> None:
         self.model.params.load_data(start.params)
         np.copyto(self.model.params.grad, start.grad)
-        self.optimizer.load_state_dict(_copy_state(start.optimizer))
+        self.optimizer.load_state_dict(copy_state(start.optimizer))
         self.optimizer.lr = start.optimizer_lr
 
     def _metric_sum(self, logits: np.ndarray, y: np.ndarray) -> float:
@@ -687,7 +684,7 @@ class Trainer:
             )
         self._abandon_epoch()
         self.model.params.load_data(snapshot.params)
-        self.optimizer.load_state_dict(_copy_state(snapshot.optimizer))
+        self.optimizer.load_state_dict(copy_state(snapshot.optimizer))
         self.rng.bit_generator.state = snapshot.rng_state
         self.epoch = snapshot.epoch
         self._best_loss, self._epochs_since_best = snapshot.best_loss, snapshot.epochs_since_best
@@ -706,12 +703,9 @@ class Trainer:
             config=self._config,
             task=self._dataset.task,
             n_classes=self._dataset.n_classes,
-            params=_read_only(now.params),
-            grad=_read_only(now.grad),
-            optimizer={
-                key: _read_only(value) if isinstance(value, np.ndarray) else value
-                for key, value in now.optimizer.items()
-            },
+            params=read_only(now.params),
+            grad=read_only(now.grad),
+            optimizer=read_only_state(now.optimizer),
             optimizer_lr=now.optimizer_lr,
             rng_state=now.rng_state,
             history=self.history.copy(),
@@ -751,9 +745,7 @@ class Trainer:
         self._abandon_epoch()
         self._config = cfg
         self._build_network()
-        self._restore_weights(
-            _EpochStart(state.params, state.grad, dict(state.optimizer), state.optimizer_lr, state.rng_state)
-        )
+        self._restore_weights(WeightsCopy(state.params, state.grad, dict(state.optimizer), state.optimizer_lr))
         self.rng = np.random.default_rng()
         self.rng.bit_generator.state = copy.deepcopy(state.rng_state)
         self.history = state.history.copy()
@@ -832,16 +824,6 @@ def _in_private_context(run: Generator[EpochProgress, None, EpochStats]) -> Gene
             yield item
     finally:
         context.run(run.close)
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    """``array`` (a private copy) made read-only, so a state cannot be changed through it."""
-    array.flags.writeable = False
-    return array
-
-
-def _copy_state(state: dict[str, Any]) -> dict[str, Any]:
-    return {key: value.copy() if isinstance(value, np.ndarray) else value for key, value in state.items()}
 
 
 def _join(first: str, second: str) -> str:
