@@ -6,6 +6,14 @@ free there, so the next epoch grows it again and pays a page fault per 4 KiB.
 Raising the trim threshold made a full-batch epoch at n=1000 about twice as fast
 here (0.67 -> 0.33 ms, see README, Benchmarks). Elsewhere than glibc this is a no-op.
 
+Setting the trim threshold also switches off glibc's own adjustment of its mmap
+threshold (mallopt(3)), which otherwise rises to the size of the arrays freed: left
+at 128 KiB, every larger array (a frame's 1600 x 64 activations, Adam's temporaries
+over 37,697 parameters) was a fresh mmap, zero-filled page by page, 25 times the
+cost of the arithmetic on it (300 us instead of 12 us for 300 KiB; see
+benchmarks/deep_epoch.py). So the mmap threshold is raised as well, to glibc's
+largest, and arrays up to 32 MiB reuse the heap.
+
 The setting is process-wide, so importing the engine does not change it: the
 application's entry points (``playground.__main__.main``, the benchmark) call
 ``tune_allocator()`` on purpose. A program that embeds the engine decides for itself.
@@ -19,14 +27,17 @@ import sys
 import threading
 
 _M_TRIM_THRESHOLD = -1  # from glibc's malloc.h
+_M_MMAP_THRESHOLD = -3
 DEFAULT_TRIM_THRESHOLD = 64 << 20  # 64 MiB: a few epochs' arrays of the largest dataset
+MMAP_THRESHOLD = 32 << 20  # glibc's largest (HEAP_MAX_SIZE / 2 on 64-bit): bigger arrays still get an mmap
 
 _lock = threading.Lock()
 _applied: int | None = None  # the threshold mallopt accepted, None until then
 
 
 def tune_allocator(threshold_bytes: int = DEFAULT_TRIM_THRESHOLD) -> bool:
-    """Tell glibc to keep up to ``threshold_bytes`` of free heap; True if it is in effect.
+    """Tell glibc to keep up to ``threshold_bytes`` of free heap, and to serve arrays up to
+    ``MMAP_THRESHOLD`` from it; True if the trim threshold is in effect.
 
     Idempotent: a second call with the same threshold does nothing and returns
     True again. Returns False where there is no glibc ``mallopt`` (macOS,
@@ -38,7 +49,8 @@ def tune_allocator(threshold_bytes: int = DEFAULT_TRIM_THRESHOLD) -> bool:
     with _lock:
         if _applied == threshold_bytes:
             return True
-        if _mallopt(_M_TRIM_THRESHOLD, threshold_bytes):
+        trim, _ = _mallopt((_M_TRIM_THRESHOLD, threshold_bytes), (_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+        if trim:
             _applied = threshold_bytes
             return True
         return False
@@ -49,13 +61,16 @@ def allocator_tuned() -> int | None:
     return _applied
 
 
-def _mallopt(param: int, value: int) -> bool:
-    """glibc's ``mallopt(param, value)``; False where it does not exist or refuses."""
+def _mallopt(*settings: tuple[int, int]) -> list[bool]:
+    """glibc's ``mallopt(param, value)`` for each ``(param, value)``, in order; False for each
+    where it does not exist, or for one it refuses."""
+    refused = [False] * len(settings)
     if not sys.platform.startswith("linux"):
-        return False
+        return refused
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name) if name else ctypes.CDLL(None)
-        return bool(libc.mallopt(param, ctypes.c_int(value)))
+        mallopt = libc.mallopt
     except (OSError, AttributeError):  # musl and others have no mallopt
-        return False
+        return refused
+    return [bool(mallopt(param, ctypes.c_int(value))) for param, value in settings]
