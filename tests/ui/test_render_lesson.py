@@ -18,6 +18,10 @@ from playground.ui.media import overlay as overlay_module
 from playground.ui.shell.settings import DATA_DIR_ENV
 
 FAST = ["--size", "256x144", "--fps", "4", "--step-seconds", "0.5", "--epochs-per-frame", "100"]
+# The shipped lessons play at most 1000 epochs a step: one frame a play step is enough to see each
+# step filmed with its caption (a play step's frames in between are checked on a lesson written here).
+SHIPPED_EPOCHS_PER_FRAME = 1000
+SHIPPED = [*FAST[:-1], str(SHIPPED_EPOCHS_PER_FRAME)]
 
 
 def _shipped() -> list[Path]:
@@ -53,7 +57,9 @@ def _own_lesson(folder: Path, steps: list[dict]) -> Path:
     return path
 
 
-def _check_video(out: Path, drawn, lesson_path: Path, fps: float = 4, step_seconds: float = 0.5) -> None:
+def _check_video(
+    out: Path, drawn, lesson_path: Path, fps: float = 4, step_seconds: float = 0.5, epochs_per_frame: int = 100
+) -> None:
     lesson = read_lesson(lesson_path)
     frames = np.stack(list(iio.imiter(out, plugin="FFMPEG")))
     assert frames.shape[1:] == (144, 256, 3)
@@ -68,7 +74,7 @@ def _check_video(out: Path, drawn, lesson_path: Path, fps: float = 4, step_secon
     assert [caption for caption, _ in runs] == [step.caption for step in lesson.steps]
     pictures = len(drawn)
     # Each burnt picture is held for the step (its last) or shown once (a play step's frames).
-    assert pictures <= len(frames) == lesson_render.lesson_frames(lesson, fps, 100, step_seconds)
+    assert pictures <= len(frames) == lesson_render.lesson_frames(lesson, fps, epochs_per_frame, step_seconds)
     assert len(frames) >= hold * len(lesson.steps)
     # The caption box is in the corner of every frame: dark where the box is.
     x, y, w, h = drawn[0].box
@@ -82,8 +88,8 @@ def test_every_shipped_lesson_renders_with_one_caption_per_step(tmp_path, burnt,
     if lesson is None:
         pytest.skip("no shipped lessons (playground/training/examples.py)")
     out = tmp_path / "lesson.mp4"
-    assert main(["render", "--lesson", str(lesson), "--out", str(out), *FAST]) == 0
-    _check_video(out, burnt, lesson)
+    assert main(["render", "--lesson", str(lesson), "--out", str(out), *SHIPPED]) == 0
+    _check_video(out, burnt, lesson, epochs_per_frame=SHIPPED_EPOCHS_PER_FRAME)
 
 
 def test_a_lesson_written_here_renders_step_by_step(tmp_path, burnt, capsys):
