@@ -256,3 +256,104 @@ def test_the_chain_rule_panel_and_the_boundary_follow_an_edit(window, qtbot):
     _fresh(qtbot, window)
     qtbot.waitUntil(lambda: window.chain_rule.panel.inspection.layers[1].W[2, 0] == -3.0, timeout=10000)
     assert not np.array_equal(window.boundary_plot.map_image(), before)
+
+
+# ------------------------------------------------------------ the open box follows the live value
+
+
+def _undo_action(window):
+    return next(a for a in window.menu("&Edit").actions() if a.text().startswith("&Undo"))
+
+
+def _redo_action(window):
+    return next(a for a in window.menu("&Edit").actions() if a.text().startswith("&Redo"))
+
+
+def test_the_open_box_follows_undo_and_redo_but_never_overwrites_typing(window, qtbot):
+    diagram, editor = window.network_view.diagram, window.network_view.editor
+    old = _weights(window)[1][0][1, 0]
+    point = _edge_point(diagram, 2, 1, 0)
+    qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    _type(qtbot, editor, "0.75")
+    qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=point)  # open again, on 0.75
+    _fresh(qtbot, window)
+    assert editor.isVisible() and editor.field.text() == "0.75"
+    _undo_action(window).trigger()  # Edit > Undo while the box is open
+    _fresh(qtbot, window)
+    assert editor.isVisible() and editor.field.text() == f"{old:.6g}"
+    _redo_action(window).trigger()
+    _fresh(qtbot, window)
+    assert editor.field.text() == "0.75"
+    # The followed value is still all selected, as on opening: what the person types replaces it.
+    qtbot.keyClicks(editor.field, "1.5")
+    assert editor.field.text() == "1.5"
+    _undo_action(window).trigger()  # the value changes under the typing
+    _fresh(qtbot, window)
+    assert _weights(window)[1][0][1, 0] == old
+    assert editor.field.text() == "1.5"  # what they typed stays
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
+    assert not editor.isVisible() and _weights(window)[1][0][1, 0] == 1.5
+
+
+def test_the_open_box_follows_training(window, qtbot):
+    diagram, editor, session = window.network_view.diagram, window.network_view.editor, window.session
+    qtbot.mouseDClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=diagram.node_center(1, 0))
+    assert editor.isVisible() and editor.title.text() == "bias b(1)[1]"
+    opened = editor.field.text()
+    session.step(20)
+    qtbot.waitUntil(lambda: session.latest_frame.epoch == 20, timeout=10000)
+    _fresh(qtbot, window)
+    live = _weights(window)[0][1][0]
+    assert f"{live:.6g}" != opened  # training moved it...
+    assert editor.field.text() == f"{live:.6g}"  # ...and the box shows where to
+    # Enter on the value shown (nothing typed) applies nothing: no undo step of a rounded value.
+    steps = session.undo_stack.count()
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
+    assert not editor.isVisible() and session.undo_stack.count() == steps
+    assert _weights(window)[0][1][0] == live
+
+
+def test_a_nudge_is_not_undone_by_a_frame_drawn_before_it(window, qtbot):
+    diagram, editor = window.network_view.diagram, window.network_view.editor
+    window.network_view.edit(diagram.parameter_at(_edge_point(diagram, 1, 1, 1), double=False))
+    start = editor.value
+    stale = window.session.latest_frame  # drawn before the nudge: carries the old value
+    qtbot.keyClick(editor.field, Qt.Key.Key_Up)
+    window.network_view.show_frame(stale)  # as the pacer may still draw it
+    assert editor.field.text() == f"{nudged(start, 1):.6g}"
+    qtbot.keyClick(editor.field, Qt.Key.Key_Up)  # the next nudge starts from the nudged value
+    assert _weights(window)[0][0][1, 1] == nudged(nudged(start, 1), 1)
+
+
+# ------------------------------------------------------------ the box's field is visible on every theme
+
+
+def _luminance(color) -> float:
+    return 0.2126 * color.red() + 0.7152 * color.green() + 0.0722 * color.blue()
+
+
+@pytest.mark.parametrize("theme, presenting", [("light", False), ("dark", False), ("dark", True)])
+def test_the_value_field_has_a_visible_edge(window, qtbot, theme, presenting):
+    from playground.ui.shell.presentation import set_presentation
+    from playground.ui.shell.theme import apply_theme
+
+    apply_theme(window, theme)
+    set_presentation(window, presenting)
+    diagram, editor = window.network_view.diagram, window.network_view.editor
+    qtbot.mouseDClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=diagram.node_center(1, 0))
+    assert editor.isVisible()
+    image = editor.grab().toImage()
+    box = editor.field.geometry()
+    y = box.center().y()
+    outside = image.pixelColor(box.left() - 2, y)  # the box's background beside the field
+    edge = max(
+        (image.pixelColor(box.left() + dx, y) for dx in range(3)),
+        key=lambda c: abs(_luminance(c) - _luminance(outside)),
+    )
+    assert abs(_luminance(edge) - _luminance(outside)) > 60, (theme, edge.name(), outside.name())
+    # The typed digits are readable on the field's own background.
+    inside = image.pixelColor(box.right() - 4, y)
+    text = QApplication.palette().color(QApplication.palette().ColorRole.Text)
+    assert abs(_luminance(text) - _luminance(inside)) > 100
+    set_presentation(window, False)
+    apply_theme(window, "light")

@@ -4,18 +4,38 @@ Type a value and press Enter; or nudge it: the mouse wheel over the box, a drag
 up or down on its ⇕ handle, the Up and Down keys (Shift: ten times the step).
 Every nudge applies at once, so the boundary and every map follow the value as
 it moves. Escape, Enter or a click elsewhere closes the box.
+
+While it is open the box follows the live value (training playing, an undo or a
+redo, another edit: :meth:`ParameterEditor.follow`), except while the person
+types: what they typed is never overwritten, and Enter on text they did not
+touch changes nothing. Just after a nudge it holds the nudged value for
+``SETTLE_MS``, so that a frame drawn before the nudge reached the network does
+not show the old value for a moment (and the next nudge does not start from it).
 """
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QLabel, QLineEdit, QWidget
 
 from .parameters import Parameter, parse_value
 
 DRAG_PIXELS = 4  # px of vertical drag per step
+SETTLE_MS = 400  # after a nudge, frames are not followed for this long (they may predate it)
+# Palette roles, not colours: the sheet is resolved anew on a theme switch (theme.py), so the field
+# keeps a visible edge and its own background on the light theme, the dark one and in presentation.
+STYLE = """
+QFrame#parameterEditor { background: palette(window); border: 1px solid palette(window-text); border-radius: 4px; }
+QLineEdit#parameterValue {
+    background: palette(base); color: palette(text); border: 1px solid palette(window-text);
+    border-radius: 3px; padding: 2px 4px;
+    selection-background-color: palette(highlight); selection-color: palette(highlighted-text);
+}
+QLineEdit#parameterValue:focus { border: 2px solid palette(highlight); padding: 1px 3px; }
+QLabel#parameterTitle, QLabel#parameterHandle { color: palette(window-text); background: transparent; border: none; }
+"""
 
 
 def nudge_step(value: float) -> float:
@@ -80,6 +100,7 @@ class ParameterEditor(QFrame):
         self.setObjectName("parameterEditor")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
+        self.setStyleSheet(STYLE)
         self.title = QLabel(objectName="parameterTitle")
         self.field = QLineEdit(objectName="parameterValue")
         self.field.setToolTip("Type a value and press Enter; Up and Down or the wheel nudge it; Escape closes.")
@@ -94,7 +115,11 @@ class ParameterEditor(QFrame):
         grid.addWidget(self.handle, 1, 1)
         grid.addWidget(self.message, 2, 0, 1, 2)
         self.parameter: Parameter | None = None
-        self.value = 0.0
+        self.value = 0.0  # the value shown (and the one a nudge starts from)
+        self._shown = ""  # the text the box itself last put in the field
+        self._live: float | None = None  # the newest value followed, held back while settling
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self._catch_up)
         self.field.returnPressed.connect(self._commit)
         self.handle.dragged.connect(lambda steps: self.nudge(steps))
         self.field.installEventFilter(self)
@@ -103,9 +128,10 @@ class ParameterEditor(QFrame):
 
     def open(self, parameter: Parameter, value: float, pos: QPoint) -> None:
         """Show the box for ``parameter``, now ``value``, near ``pos`` (parent coordinates), inside the parent."""
-        self.parameter, self.value = parameter, value
+        self.parameter, self.value, self._live = parameter, value, value
+        self._settle.stop()
         self.title.setText(f"{parameter.kind} {parameter.name}")
-        self.field.setText(f"{value:.6g}")
+        self._show(value)
         self.message.hide()
         self.adjustSize()
         area = self.parentWidget().rect()
@@ -117,18 +143,59 @@ class ParameterEditor(QFrame):
         self.field.setFocus()
         self.field.selectAll()
 
+    @property
+    def typing(self) -> bool:
+        """Whether the field holds text the person typed (not yet applied)."""
+        return self.field.isModified() or self.field.text() != self._shown
+
+    def follow(self, value: float) -> None:
+        """The parameter's live value is now ``value``: show it, unless the person is typing
+        (their text stays) or has just nudged (see ``SETTLE_MS``; shown when that is over)."""
+        if self.parameter is None or not self.isVisible():
+            return
+        self._live = value
+        if not self.typing and not self._settle.isActive() and value != self.value:
+            self.value = value
+            self._show(value)
+
     def nudge(self, steps: int) -> None:
-        """Move the value by ``steps`` steps (Shift held: ten times as many) and choose it."""
+        """Move the value by ``steps`` steps (Shift held: ten times as many) and choose it.
+        From the typed value if there is one, else from the value shown."""
         if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
             steps *= 10
-        self.choose(nudged(self.value, steps))
+        start = self.value
+        if self.typing:
+            try:
+                start = parse_value(self.field.text())
+            except ValueError:
+                pass  # not a number (yet): nudge the value shown
+        self.choose(nudged(start, steps))
 
     def choose(self, value: float) -> None:
         """Show ``value`` and ask for it to be applied."""
         self.value = value
-        self.field.setText(f"{value:.6g}")
+        self._show(value)
         self.message.hide()
+        self._settle.start()
         self.valueChosen.emit(value)
+
+    def _show(self, value: float) -> None:
+        """Put ``value`` in the field, keeping the selection of all of it (a keystroke then
+        replaces it, as on opening) or else the cursor's place."""
+        field = self.field
+        whole = field.hasSelectedText() and field.selectedText() == field.text()
+        cursor = field.cursorPosition()
+        self._shown = f"{value:.6g}"
+        field.setText(self._shown)  # not "modified": the box wrote it, not the person
+        if whole:
+            field.selectAll()
+        else:
+            field.setCursorPosition(min(cursor, len(self._shown)))
+
+    def _catch_up(self) -> None:
+        """The settling after a nudge is over: show the newest live value."""
+        if self._live is not None:
+            self.follow(self._live)
 
     def show_error(self, text: str) -> None:
         """Say in the box why a value was refused."""
@@ -144,6 +211,9 @@ class ParameterEditor(QFrame):
             self.closed.emit()
 
     def _commit(self) -> None:
+        if not self.typing:  # Enter on the value shown: nothing to apply (not even its rounding)
+            self.close_editor()
+            return
         try:
             value = parse_value(self.field.text())
         except ValueError as exc:

@@ -104,6 +104,8 @@ class NetworkView(QObject):
         )
         if self.editor.parameter is not None and not _has_parameter(frame, self.editor.parameter):
             self.editor.close_editor()  # the network changed under the editor
+        elif self.editor.parameter is not None and not frame.viewing:
+            self.editor.follow(self.editor.parameter.value_in(frame.weights))  # training, undo, redo
         self._show_selected()
         if not self.action.isChecked():
             return
