@@ -101,13 +101,20 @@ def _preset(name: str, n: int = 200, noise: float = 0.1, test: float = 0.2, seed
     return lambda: make_dataset(name, n=n, noise=noise, seed=seed, test_fraction=test)
 
 
+def xor_table(n: int = 100, seed: int = 0) -> Dataset:
+    """The chapter's XOR table: the generator's XOR points moved to jittered clouds at the unit
+    square's corners, class 1 (x1*x2 > 0) at (0, 0) and (1, 1), class 0 at (0, 1) and (1, 0),
+    each cloud of spread about ±0.2."""
+    quadrants = make_dataset("xor", n=n, noise=0.05, seed=seed, test_fraction=0.2)
+    corners = (np.sign(quadrants.X) + 1.0) / 2.0 + 0.04 * quadrants.X
+    return Dataset(corners, quadrants.y, "classification", quadrants.is_test)
+
+
 def corner_xor() -> Dataset:
-    """The chapter's XOR table drawn large: the generator's XOR points moved to jittered clouds
-    at the corners (±2, ±2), class 1 at (-2, -2) and (2, 2) as the table's (0, 0) and (1, 1),
-    class 0 at the other two. (The unit square's corners would fill a few pixels of the plot.)"""
-    quadrants = make_dataset("xor", n=100, noise=0.05, seed=0, test_fraction=0.2)
-    corners = (np.sign(quadrants.X) + 1.0) / 2.0 + 0.04 * quadrants.X  # the table in the unit square
-    return Dataset(4.0 * (corners - 0.5), quadrants.y, "classification", quadrants.is_test)
+    """:func:`xor_table` drawn large, at the corners (±2, ±2): class 1 at (-2, -2) and (2, 2)
+    as the table's (0, 0) and (1, 1). (The unit square's corners would fill a few pixels of the plot.)"""
+    table = xor_table()
+    return Dataset(4.0 * (table.X - 0.5), table.y, "classification", table.is_test)
 
 
 V_DATA = _preset("vshape")

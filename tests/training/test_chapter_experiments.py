@@ -20,32 +20,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.data import Dataset, make_dataset
+from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
-
+from playground.training.examples import FIGURE_12, STUCK_SEED, V_DATA, XOR_2_2_1
+from playground.training.examples import xor_table as corner_xor
 
 # ------------------------------------------------------------------ XOR with 2-2-1
-def corner_xor(n: int = 100, seed: int = 0) -> Dataset:
-    """The generator's XOR points moved to jittered clusters at the unit square's corners.
-
-    Class 1 (x1*x2 > 0) lands on (0, 0) and (1, 1), class 0 on (0, 1) and (1, 0): the
-    chapter's XOR table, each corner a small cloud of spread about +-0.2.
-    """
-    quadrants = make_dataset("xor", n=n, noise=0.05, seed=seed, test_fraction=0.2)
-    X = (np.sign(quadrants.X) + 1.0) / 2.0 + 0.04 * quadrants.X
-    return Dataset(X, quadrants.y, "classification", quadrants.is_test)
-
-
-XOR_CONFIG = TrainingConfig(
-    hidden=(2,),
-    activation="sigmoid",
-    init="uniform",
-    optimizer="momentum",
-    momentum=0.9,
-    lr=0.5,
-    batch_size=1000,
-    seed=2,
-)
+# The shipped example's recipe (examples.py) on the table in the unit square, from weight seed 2.
+XOR_CONFIG = XOR_2_2_1.replace(seed=2)
 
 
 def test_corner_xor_is_the_chapters_table():
@@ -97,17 +79,12 @@ def test_quadrant_xor_needs_more_than_two_hidden_units():
 
 
 # ------------------------------------------------------------------ Figure 12: the V
-FIGURE_12 = TrainingConfig(
-    hidden=(4, 2), activation="relu", optimizer="sgd", lr=0.2, batch_size=50, seed=0
-)  # default init (xavier); "sgd" is plain SGD without momentum
-
-
-def vshape() -> Dataset:
-    return make_dataset("vshape", n=200, noise=0.1, seed=0, test_fraction=0.2)
+# FIGURE_12 and V_DATA as the shipped example has them (examples.py): the default init (xavier);
+# "sgd" is plain SGD without momentum.
 
 
 def test_figure_12_config_is_plain_sgd_with_a_sigmoid_output():
-    tr = Trainer(vshape(), FIGURE_12)
+    tr = Trainer(V_DATA(), FIGURE_12)
     assert tr.model.sizes == [2, 4, 2, 1]
     assert tr.model.activations == ["relu", "relu"]
     assert tr.head.name == "sigmoid"
@@ -117,7 +94,7 @@ def test_figure_12_config_is_plain_sgd_with_a_sigmoid_output():
 
 
 def test_figure_12_vshape_is_learned_and_the_last_hidden_layer_is_linearly_separable():
-    ds = vshape()
+    ds = V_DATA()
     tr = Trainer(ds, FIGURE_12)
     # Both units of the 2-unit layer are alive on some points at the start.
     assert np.all((tr.probe(ds.X_train).a[1] > 0).any(axis=0))
@@ -145,8 +122,8 @@ def test_figure_12_vshape_is_learned_and_the_last_hidden_layer_is_linearly_separ
 def test_figure_12_failure_mode_is_a_dead_two_unit_layer():
     """Weight seed 8 (Xavier): both units of the 2-unit ReLU layer are 0 on every point at
     the start, so no gradient reaches the layers below it and only the output bias learns."""
-    ds = vshape()
-    tr = Trainer(ds, FIGURE_12.replace(seed=8))
+    ds = V_DATA()
+    tr = Trainer(ds, FIGURE_12.replace(seed=STUCK_SEED))
     assert np.all(tr.probe(ds.X).a[1] == 0.0)
     first_layers = tr.model.params.data[: tr.model.params.offsets[4]].copy()
     stats = tr.step(20)
