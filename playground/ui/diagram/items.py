@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsPathItem, QGraphicsRectItem
 
 from ...data import DOMAIN
+from ..plots.rgba_image import argb32_image
 
 DEAD = "#8C8C8C"  # the cross over a dead unit
 # The inspected point's ring on every map: a dark ring on a light halo (as on the boundary
@@ -65,9 +66,9 @@ class UnitNode(QGraphicsRectItem):
 
     def set_image(self, rgba: np.ndarray) -> None:
         """Show the ``(h, w, 4)`` RGBA thumbnail, scaled to the node's side."""
-        self._rgba = np.ascontiguousarray(rgba)  # kept: the image reads this buffer
-        h, w = self._rgba.shape[:2]
-        self._image = QImage(self._rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888)
+        # Premultiplied ARGB32, which Qt paints without converting (rgba_image.py); the
+        # buffer is kept, as the image reads it.
+        self._image, self._rgba = argb32_image(rgba)
         self.update()
 
     def paint(self, painter: QPainter, option, widget=None) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QRectF, Qt
 from playground.ui.plots.colors import class_region_image, class_rgb
 from playground.ui.plots.points import PointLayer, RingMarker
 from playground.ui.plots.projection import class_edges_in_plane, classes_on_grid, pca_2d  # noqa: F401 (pca_2d: re-exported)
+from playground.ui.plots.rgba_image import RGBAImageItem
 from playground.ui.plots.style import FONT_PT, ThemedPlot, with_alpha
 
 _PADDING = 0.08  # fraction of the data span added on each side when fitting the view
@@ -56,7 +57,7 @@ class ActivationSpacePlot(ThemedPlot):
         vb.setMouseEnabled(x=False, y=False)  # the view follows the data; dragging would fight it
         self._range: np.ndarray | None = None  # [[xmin, ymin], [xmax, ymax]] currently shown
 
-        self._regions = pg.ImageItem(axisOrder="row-major")
+        self._regions = RGBAImageItem()
         self._regions.setZValue(-10)
         self._grid = pg.PlotCurveItem(connect="finite", antialias=True)
         self._line = pg.InfiniteLine(movable=False)  # one output unit: its boundary, exactly

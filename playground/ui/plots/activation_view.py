@@ -168,10 +168,7 @@ class ActivationView(QWidget):
         grid_values, point_values = _values(frame, layer, kind)
         plane = self._choose_plane(frame, layer, kind, grid_values, point_values)
         self._plane = plane
-        r = len(frame.grid_axis)  # the probe grid is r x r cells
-        grid = plane.project(grid_values).reshape(r, r, 2)
-        rows = np.linspace(0, r - 1, GRID_LINES).round().astype(int)
-        lines = [grid[i] for i in rows] + [grid[:, j] for j in rows]
+        lines = _grid_lines(plane, grid_values, len(frame.grid_axis))
         dataset = frame.dataset
         # Above worker.MAX_PROBED_POINTS the frame probed an even subsample (the same
         # every frame): it shows the cloud as well at a fraction of the cost; the
@@ -263,6 +260,17 @@ class ActivationView(QWidget):
             return
         _, point_values = _values(frame, layer, self.kind_box.currentData())
         self.plot.set_highlight(self._plane.project(point_values[rows[:1]])[0])
+
+
+def _grid_lines(plane: Plane, grid_values: np.ndarray, r: int) -> list[np.ndarray]:
+    """The ``2 * GRID_LINES`` drawn lines of the ``r`` x ``r`` probe grid (rows, then columns), each
+    ``(r, 2)`` on ``plane``. Only the grid points on those lines are projected: a fifth of the
+    grid at r = 100, where projecting all of it was a third of the view's time."""
+    square = grid_values.reshape(r, r, -1)
+    picks = np.linspace(0, r - 1, GRID_LINES).round().astype(int)
+    rows = plane.project(square[picks])  # (GRID_LINES, r, 2): grid row i is the line x2 = axis[i]
+    columns = plane.project(square[:, picks])  # (r, GRID_LINES, 2)
+    return [*rows, *np.swapaxes(columns, 0, 1)]
 
 
 def _predicted(logits: np.ndarray) -> np.ndarray:

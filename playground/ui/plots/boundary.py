@@ -34,6 +34,7 @@ from playground.ui.plots.colors import (
 )
 from playground.ui.plots.contour import class_boundary_segments, contour_segments
 from playground.ui.plots.points import PointLayer, value_range
+from playground.ui.plots.rgba_image import RGBAImageItem
 from playground.ui.plots.style import Theme, ThemedPlot, with_alpha
 
 # Phases of a drag, as reported by sigDragged.
@@ -150,7 +151,7 @@ class BoundaryPlot(ThemedPlot):
         vb.disableAutoRange()
         vb.setRange(xRange=domain, yRange=domain, padding=_PADDING)
 
-        self._image = pg.ImageItem(axisOrder="row-major")
+        self._image = RGBAImageItem()  # painted as premultiplied ARGB32, Qt's fast path (rgba_image.py)
         self._image.setZValue(-10)
         self._faint = pg.PlotCurveItem(connect="pairs", antialias=True)
         self._line = pg.PlotCurveItem(connect="pairs", antialias=True)

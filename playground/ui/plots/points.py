@@ -108,7 +108,8 @@ class PointLayer:
             # setData is not free (a few ms per 10,000 points): a click changes one
             # group, so the others keep what they show.
             if not item.shows(x, y):
-                item.setData(x=x, y=y)
+                if not item.move_to(x, y):
+                    item.setData(x=x, y=y)
                 item.shown = (x, y)
 
     def count(self) -> int:
@@ -175,6 +176,26 @@ class _DecorativeScatter(pg.ScatterPlotItem):
         if self.shown is None:
             return not x.size and not len(self.data)
         return np.array_equal(self.shown[0], x) and np.array_equal(self.shown[1], y)
+
+    def move_to(self, x: np.ndarray, y: np.ndarray) -> bool:
+        """Give the item's points, as many as ``x`` and ``y`` hold, these positions; False (and
+        nothing changed) when the count differs.
+
+        The activation space moves every point every frame without adding any: writing the
+        positions into pyqtgraph's record array in place skips what ``setData`` does anew each
+        time (a new array, every spot's style and its symbol in the atlas), which all stay.
+        """
+        if len(x) != len(self.data) or not len(x):
+            return False
+        self.data["x"] = x
+        self.data["y"] = y
+        # What ScatterPlotItem.addPoints does after new data: new bounds, a new picture.
+        self.prepareGeometryChange()
+        self.informViewBoundsChanged()
+        self.bounds = [None, None]
+        self.invalidate()
+        self.sigPlotChanged.emit(self)
+        return True
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph naming)
         ev.ignore()
