@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from step_reference import COLUMNS as HISTORY_COLUMNS
 
 from playground import nn
 from playground.data import DOMAIN, AddPoints, Dataset, make_dataset
@@ -29,18 +30,7 @@ def weights(tr: Trainer) -> np.ndarray:
 
 
 def history_table(tr: Trainer) -> dict[str, np.ndarray]:
-    names = (
-        "epoch",
-        "train_loss",
-        "test_loss",
-        "train_metric",
-        "test_metric",
-        "lr",
-        "grad_norms",
-        "bias_grad_norms",
-        "weight_norms",
-    )
-    return {name: tr.history.array(name).copy() for name in names}
+    return {name: tr.history.array(name).copy() for name in HISTORY_COLUMNS}
 
 
 def assert_same_history(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:
