@@ -285,20 +285,26 @@ def test_an_error_inside_epoch_steps_rolls_back_too(spiral):
     assert tr.step(1).status == "ok" and tr.epoch == 3
 
 
+def fail_optimizer_step(monkeypatch, tr: Trainer, call: int, error: BaseException) -> None:
+    """Make the ``call``-th optimiser step from now on raise ``error``; the others step as usual."""
+    calls = 0
+    real = tr.optimizer.step
+
+    def failing() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == call:
+            raise error
+        real()
+
+    monkeypatch.setattr(tr.optimizer, "step", failing)
+
+
 def test_an_error_after_a_few_mini_batches_names_the_mini_batch(spiral, monkeypatch):
     tr = Trainer(spiral, WINDOW_CONFIG)
     tr.step(1)
     before = fingerprint(tr)
-    calls = {"n": 0}
-    real = tr.optimizer.step
-
-    def flaky() -> None:
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise FloatingPointError("overflow encountered in multiply")
-        real()
-
-    monkeypatch.setattr(tr.optimizer, "step", flaky)
+    fail_optimizer_step(monkeypatch, tr, 4, FloatingPointError("overflow encountered in multiply"))
     with pytest.raises(TrainingError, match=r"epoch 2 \(mini-batch 4 of 7\): FloatingPointError"):
         tr.step(1)
     assert_same(fingerprint(tr), before)
@@ -309,16 +315,7 @@ def test_an_interrupt_inside_an_epoch_rolls_back_and_is_not_wrapped(spiral, monk
     tr = Trainer(spiral, WINDOW_CONFIG)
     tr.step(1)
     before = fingerprint(tr)
-    calls = {"n": 0}
-    real = tr.optimizer.step
-
-    def interrupted() -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        real()
-
-    monkeypatch.setattr(tr.optimizer, "step", interrupted)
+    fail_optimizer_step(monkeypatch, tr, 3, KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):
         tr.step(1)
     assert_same(fingerprint(tr), before)
