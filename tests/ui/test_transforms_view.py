@@ -12,6 +12,8 @@ from playground.training import Trainer, TrainingConfig
 from playground.training.forward import Network
 from playground.training.transforms import StageProjector, trainer_stages
 from playground.ui.session.worker import make_frame
+from playground.ui.shell.lazy_dock import LazyDock, add_lazy_dock
+from playground.ui.shell.restyle import restyle
 from playground.ui.transforms import install_transforms
 from playground.ui.transforms.transforms_view import STEPS
 
@@ -32,6 +34,12 @@ class Host(QMainWindow):
 
     def add_frame_view(self, draw) -> None:
         self.views.append(draw)
+
+    def add_lazy_dock(self, title, object_name, build, area, tooltip) -> LazyDock:
+        return add_lazy_dock(self, title, object_name, build, area, tooltip)
+
+    def restyle(self, widget) -> None:
+        restyle(self, widget)
 
 
 def _frame(trainer: Trainer):

@@ -10,7 +10,7 @@ old network with its weights, epoch and history.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QFont
@@ -22,10 +22,10 @@ from ..session.commands import ConfigCommand
 from ..session.config_changes import changed_fields
 from ..shell.presentation import SCALE as PRESENTATION_SCALE
 from .compare_thread import CompareThread
-from .compare_view import CompareView, parse_values
 
 if TYPE_CHECKING:
     from ..shell.host import WindowHost
+    from .compare_view import CompareView
 
 
 class PromoteCommand(ConfigCommand):
@@ -43,18 +43,17 @@ class PromoteCommand(ConfigCommand):
 
 
 class CompareFeature(QObject):
-    """The Compare window, its View-menu entry, the training thread and promotion."""
+    """The Compare window (its view built when first opened), its View-menu entry, the training thread and
+    promotion."""
 
     def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self._window = window
-        self.view = CompareView()
+        self._view: CompareView | None = None
         self.dialog = QDialog(window, objectName="compareDialog")  # type: ignore[call-overload]
         self.dialog.setWindowTitle("Compare runs")
         self.dialog.setWindowFlag(Qt.WindowType.Window, True)
-        layout = QVBoxLayout(self.dialog)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.view)
+        QVBoxLayout(self.dialog).setContentsMargins(6, 6, 6, 6)
         self.dialog.resize(1100, 640)
         self.action = window.menu("&View").addAction("Compare…")
         self.action.setObjectName("compareAction")
@@ -63,18 +62,31 @@ class CompareFeature(QObject):
         self.thread: CompareThread | None = None
         self._presentation: QAction | None = None
         self._dataset: Dataset | None = None
-        self.view.start.clicked.connect(self.start)
-        self.view.stop.clicked.connect(self.stop)
-        for tile in self.view.tiles:
-            tile.promote.connect(self.promote)
         self.dialog.finished.connect(lambda _: self.stop())
         window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
 
+    @property
+    def view(self) -> CompareView:
+        """The Compare window's view, built at the first use (the window's start-up does not pay for it)."""
+        if self._view is None:
+            from .compare_view import CompareView  # here: a window never compared never loads the view
+
+            view = CompareView()
+            self._window.restyle(view)  # the theme chosen before it existed
+            view.start.clicked.connect(self.start)
+            view.stop.clicked.connect(self.stop)
+            for tile in view.tiles:
+                tile.promote.connect(self.promote)
+            cast(QVBoxLayout, self.dialog.layout()).addWidget(view)
+            self._view = view
+        return self._view
+
     def open(self) -> None:
         """Show the Compare window (non-modal: the main window goes on working)."""
+        self.view  # noqa: B018 - built before the dialog shows
         self._follow_presentation()
         self.dialog.show()
         self.dialog.raise_()
@@ -104,6 +116,8 @@ class CompareFeature(QObject):
         """Train copies of the session as it is now; a bad value is named in the status line."""
         self.stop()
         view, session = self.view, self._window.session
+        from .compare_view import parse_values  # loaded with the view, which exists by now
+
         try:
             values = parse_values(view.variable_name, view.values.text())
             # Validated here, in the GUI thread, so a bad value is named before any thread starts.

@@ -1,6 +1,6 @@
 """``install_graph(window)``: the "Computational graph" dock, fed by the Inspect tool, with Expression mode.
 
-The dock shows the graph of the point the chain-rule panel inspects. It
+The dock (built the first time it is shown) shows the graph of the point the chain-rule panel inspects. It
 follows that panel: a new point or new weights rebuild the graph (checked on
 every drawn frame and whenever the ring moves, which is when the panel has
 refreshed), and a weight chosen in the panel's table highlights its paths.
@@ -10,44 +10,37 @@ diagram (``window.network_view``), when the diagram has that item.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QTabWidget
-
-from ...training.graph import GraphNode
-from .expression_panel import ExpressionPanel
-from .graph_panel import GraphPanel
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 if TYPE_CHECKING:
+    from ...training.graph import GraphNode
+    from ...training.inspect import WeightId
     from ..session.worker import Frame
     from ..shell.host import WindowHost
+    from .expression_panel import ExpressionPanel
+    from .graph_panel import GraphPanel
 
 FLOATING_SIZE = (1100, 520)  # px: a floated graph gets room for the [4, 2] network unit by unit
 UNLIMITED = 16777215  # Qt's QWIDGETSIZE_MAX
 
 
 class GraphFeature(QObject):
-    """The dock, its View-menu toggle, and the wiring to the chain-rule inspector."""
+    """The dock (its tabs built when first shown), its View-menu toggle, and the wiring to the
+    chain-rule inspector."""
 
     def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self._window = window
-        self.panel = GraphPanel()
-        self.expression = ExpressionPanel()
-        self.tabs = QTabWidget(objectName="graphTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.panel, "Inspected point")
-        self.tabs.addTab(self.expression, "Expression")
-        self.tabs.setTabToolTip(1, "Type a formula of a few variables and step through its chain rule")
-        self.dock = QDockWidget("Computational graph", window, objectName="graphDock")
-        self.dock.setWidget(self.tabs)
-        window.add_dock(self.dock, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.dock.hide()  # until asked for: the window opens as it always did
-        toggle = self.dock.toggleViewAction()
-        toggle.setText("Computational graph")
-        toggle.setToolTip("The graph of the inspected point's loss, stepped through node by node")
-        window.menu("&View").addAction(toggle)
+        self.dock = window.add_lazy_dock(
+            "Computational graph",
+            "graphDock",
+            self._build_tabs,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+            "The graph of the inspected point's loss, stepped through node by node",
+        )
         self.dock.topLevelChanged.connect(self._floated)
         self.dock.visibilityChanged.connect(self._visible)
         # The chain-rule inspector is a feature of the MainWindow (its ``chain_rule``), not of
@@ -56,11 +49,44 @@ class GraphFeature(QObject):
         self._shown: object = None
         if self._inspector is not None:
             self._inspector.highlightChanged.connect(lambda _: self.sync())
-            self._inspector.panel.table.weightChosen.connect(self.panel.select_weight)
+            self._inspector.panel.table.weightChosen.connect(self._weight_chosen)
         window.add_frame_view(self._frame_drawn)
         # The diagram is a feature of the MainWindow too; a window without it just gets no highlight.
         self._network_view = getattr(window, "network_view", None)
-        self.panel.nodeSelected.connect(self._highlight_in_diagram)
+
+    def _build_tabs(self) -> QWidget:
+        # Imported here, with the first show: a window whose dock stays closed never loads the graph's views.
+        from .expression_panel import ExpressionPanel
+        from .graph_panel import GraphPanel
+
+        panel = GraphPanel()
+        tabs = QTabWidget(objectName="graphTabs")
+        tabs.setDocumentMode(True)
+        tabs.addTab(panel, "Inspected point")
+        tabs.addTab(ExpressionPanel(), "Expression")
+        tabs.setTabToolTip(1, "Type a formula of a few variables and step through its chain rule")
+        panel.nodeSelected.connect(self._highlight_in_diagram)
+        return tabs
+
+    @property
+    def tabs(self) -> QTabWidget:
+        """The dock's two tabs, the inspected point's graph and Expression mode (built now if never shown)."""
+        return cast(QTabWidget, self.dock.content())
+
+    @property
+    def panel(self) -> GraphPanel:
+        """The inspected point's graph."""
+        return cast("GraphPanel", self.tabs.widget(0))
+
+    @property
+    def expression(self) -> ExpressionPanel:
+        """Expression mode: a typed formula's graph."""
+        return cast("ExpressionPanel", self.tabs.widget(1))
+
+    def _weight_chosen(self, weight: WeightId) -> None:
+        # An unbuilt graph has no graph to highlight in, as a closed one that never synced has none.
+        if self.dock.is_built:
+            self.panel.select_weight(weight)
 
     def _highlight_in_diagram(self, node: GraphNode | None) -> None:
         """Show the unit or weight of the selected graph node in the network diagram (else clear)."""

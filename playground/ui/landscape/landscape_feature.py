@@ -12,46 +12,56 @@ second, which every frame could not afford.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QWidget
 
 from ...training.landscape import Landscape, loss_landscape
-from .landscape_view import LandscapeView
 
 if TYPE_CHECKING:
     from ...training import Trainer
     from ..session.worker import Frame
     from ..shell.host import WindowHost
+    from .landscape_view import LandscapeView
 
 
 PLAYING_INTERVAL = 1.0  # s between refreshes while training plays
 
 
 class LandscapeFeature(QObject):
-    """The dock, its View-menu toggle, and the refresh on paused frames."""
+    """The dock (its view built when first shown), its View-menu toggle, and the refresh on paused frames."""
 
     def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self._window = window
-        self.view = LandscapeView()
-        self.dock = QDockWidget("Landscape", window, objectName="landscapeDock")
-        self.dock.setWidget(self.view)
-        window.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock.hide()
-        toggle = self.dock.toggleViewAction()
-        toggle.setText("Landscape")
-        toggle.setToolTip("The training loss on a slice of weight space, with the path training took")
-        window.menu("&View").addAction(toggle)
+        self.dock = window.add_lazy_dock(
+            "Landscape",
+            "landscapeDock",
+            self._build_view,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+            "The training loss on a slice of weight space, with the path training took",
+        )
         self._drawn: tuple[object, ...] | None = None
         self._clock = time.monotonic  # replaced by the tests
         self._refreshed = -float("inf")
-        self.view.refresh.clicked.connect(self.refresh)
-        self.view.methods.currentIndexChanged.connect(lambda _: self.refresh())
         self.dock.visibilityChanged.connect(lambda visible: visible and self.refresh())
         window.add_frame_view(self._frame_drawn)
+
+    def _build_view(self) -> QWidget:
+        # Imported here, with the first show: a window whose dock stays closed never loads the view.
+        from .landscape_view import LandscapeView
+
+        view = LandscapeView()
+        view.refresh.clicked.connect(self.refresh)
+        view.methods.currentIndexChanged.connect(lambda _: self.refresh())
+        return view
+
+    @property
+    def view(self) -> LandscapeView:
+        """The dock's view (built now if the dock was never shown)."""
+        return cast("LandscapeView", self.dock.content())
 
     def _frame_drawn(self, frame: Frame) -> None:
         key = (frame.epoch, frame.dataset, frame.config, frame.viewing)

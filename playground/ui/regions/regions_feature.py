@@ -9,12 +9,12 @@ owns the snapshots). A click shows the linear function of the clicked region.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QWidget
 
 from ...data.dataset import DOMAIN
 from ...nn import head_for_task
@@ -31,12 +31,12 @@ from ...training.regions import (
     why_no_regions,
 )
 from ...training.transforms import network_on_features
-from .regions_view import RegionsView
 
 if TYPE_CHECKING:
     from ...training import Trainer
     from ..session.worker import Frame
     from ..shell.host import WindowHost
+    from .regions_view import RegionsView
 
 FIT_ROWS = 400  # grid cells used to fit the first layer in plane coordinates (the fit is exact)
 
@@ -58,20 +58,18 @@ def piece_text(piece: LinearPiece, head: str) -> str:
 
 
 class RegionsFeature(QObject):
-    """The dock, its View-menu toggle and the frame view that feeds it."""
+    """The dock (its view built when first shown), its View-menu toggle and the frame view that feeds it."""
 
     def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self._window = window
-        self.view = RegionsView()
-        self.dock = QDockWidget("Regions", window, objectName="regionsDock")
-        self.dock.setWidget(self.view)
-        window.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock.hide()
-        toggle = self.dock.toggleViewAction()
-        toggle.setText("Regions")
-        toggle.setToolTip("The linear regions of a ReLU network over the plane, and their number over the epochs")
-        window.menu("&View").addAction(toggle)
+        self.dock = window.add_lazy_dock(
+            "Regions",
+            "regionsDock",
+            self._build_view,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+            "The linear regions of a ReLU network over the plane, and their number over the epochs",
+        )
         self.network: Network | None = None  # the drawn frame's network, in plane coordinates
         self.count = 0
         self.counts: dict[int, int] = {}  # epoch -> regions, for the curve
@@ -80,9 +78,21 @@ class RegionsFeature(QObject):
         self._head = "sigmoid"
         self._clicked: tuple[float, float] | None = None
         self._last: Frame | None = None
-        self.view.pointClicked.connect(self.click)
         self.dock.visibilityChanged.connect(lambda visible: visible and self._last and self.draw(self._last))
         window.add_frame_view(self._frame_drawn)
+
+    def _build_view(self) -> QWidget:
+        # Imported here, with the first show: a window whose dock stays closed never loads the view.
+        from .regions_view import RegionsView
+
+        view = RegionsView()
+        view.pointClicked.connect(self.click)
+        return view
+
+    @property
+    def view(self) -> RegionsView:
+        """The dock's view (built now if the dock was never shown)."""
+        return cast("RegionsView", self.dock.content())
 
     def _frame_drawn(self, frame: Frame) -> None:
         self._last = frame

@@ -6,8 +6,10 @@ function. It may use what :class:`WindowHost` declares and nothing else: the
 session it observes, the plots it draws on, and the four places where a
 feature may add something to the window (a menu, a column right of the plots,
 a row under the plots, a dock) plus a frame view that is called with every
-drawn frame. ``MainWindow`` implements it; ARCHITECTURE.md shows where each
-feature lands.
+drawn frame. A view hidden at start is best a lazy dock (``add_lazy_dock``):
+its content is built the first time it is shown, so start-up does not pay for
+it. ``MainWindow`` implements it; ARCHITECTURE.md shows where each feature
+lands.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from ..session.session_model import SessionModel
     from ..session.tools import ToolState
     from ..session.worker import Frame
+    from .lazy_dock import LazyDock
 
 
 class WindowHost(Protocol):
@@ -54,6 +57,18 @@ class WindowHost(Protocol):
 
     def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
         """Add ``dock`` at ``area``, tabified with any dock already there."""
+
+    def add_lazy_dock(
+        self, title: str, object_name: str, build: Callable[[], QWidget], area: Qt.DockWidgetArea, tooltip: str
+    ) -> LazyDock:
+        """Add a hidden dock at ``area`` whose content ``build()`` makes the first time it is shown (or its
+        ``content()`` is asked for), in the window's current theme and presentation scale; its toggle
+        goes in the View menu as ``title`` with ``tooltip``. A frame view of the feature should draw
+        only while the dock is visible (``dock.isVisible()``), and draw its latest frame when the dock
+        becomes visible (``dock.visibilityChanged``)."""
+
+    def restyle(self, widget: QWidget) -> None:
+        """Give ``widget``, built after start-up, the window's current theme and presentation scale."""
 
     def statusBar(self) -> QStatusBar:  # noqa: N802 - Qt's name
         """The window's status bar (messages, permanent widgets such as the Record button)."""

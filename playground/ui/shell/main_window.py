@@ -48,6 +48,8 @@ from ..transforms import install_transforms
 from .banner import Banner
 from .frame_pacer import CURVES_INTERVAL_S, SPACE_INTERVAL_S, FramePacer, Throttle
 from .help_menu import HelpMenu, install_help_menu
+from .lazy_dock import LazyDock, add_lazy_dock
+from .restyle import restyle
 from .titled import titled
 from .tutorial import install_tutorial_features
 
@@ -230,6 +232,18 @@ class MainWindow(QMainWindow):
         if others:
             self.tabifyDockWidget(others[0], dock)
         self._cap_docks()
+
+    def add_lazy_dock(
+        self, title: str, object_name: str, build: Callable[[], QWidget], area: Qt.DockWidgetArea, tooltip: str
+    ) -> LazyDock:
+        """Add a hidden dock whose content ``build()`` makes when it is first shown (shell/lazy_dock.py)."""
+        dock = add_lazy_dock(self, title, object_name, build, area, tooltip)
+        dock.built.connect(lambda _: self._cap_docks())  # its minimum height is the content's
+        return dock
+
+    def restyle(self, widget: QWidget) -> None:
+        """Give ``widget``, built after start-up, the window's current theme and presentation scale."""
+        restyle(self, widget)
 
     def _cap_docks(self) -> None:
         """Docks above or below the plots take at most ``DOCK_SHARE`` of the window's height,

@@ -9,12 +9,12 @@ changes or the person asks for a refit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QWidget
 
 from ...data.dataset import DOMAIN
 from ...data.features import compute_features
@@ -29,37 +29,47 @@ from ...training.transforms import (
     network_on_features,
     network_stages,
 )
-from .transforms_view import TransformsView
 
 if TYPE_CHECKING:
     from ..session.worker import Frame
     from ..shell.host import WindowHost
+    from .transforms_view import TransformsView
 
 LINES, SAMPLES = 13, 41  # grid lines across the plane, and points along each (enough to show bending)
 FIT_ROWS = 400  # grid cells used to fit the first layer: the fit is exact, any 3+ would do
 
 
 class TransformsFeature(QObject):
-    """The dock, its View-menu toggle and the frame view that feeds it."""
+    """The dock (its view built when first shown), its View-menu toggle and the frame view that feeds it."""
 
     def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
-        self.view = TransformsView()
-        self.dock = QDockWidget("Transforms", window, objectName="transformsDock")
-        self.dock.setWidget(self.view)
-        window.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock.hide()  # until asked for: the window opens as it always did
-        toggle = self.dock.toggleViewAction()
-        toggle.setText("Transforms")
-        toggle.setToolTip("The input plane carried through the network, stage by stage")
-        window.menu("&View").addAction(toggle)
+        self.dock = window.add_lazy_dock(
+            "Transforms",
+            "transformsDock",
+            self._build_view,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+            "The input plane carried through the network, stage by stage",
+        )
         self.projector = StageProjector("output")
         self._network_key: object = None
         self._last: Frame | None = None
         self.lines = grid_lines(LINES, SAMPLES, DOMAIN)
-        self.view.refitRequested.connect(self._refit)
         self.dock.visibilityChanged.connect(lambda visible: visible and self._last and self.draw(self._last))
         window.add_frame_view(self._frame_drawn)
+
+    def _build_view(self) -> QWidget:
+        # Imported here, with the first show: a window whose dock stays closed never loads the view.
+        from .transforms_view import TransformsView
+
+        view = TransformsView()
+        view.refitRequested.connect(self._refit)
+        return view
+
+    @property
+    def view(self) -> TransformsView:
+        """The dock's view (built now if the dock was never shown)."""
+        return cast("TransformsView", self.dock.content())
 
     def _frame_drawn(self, frame: Frame) -> None:
         self._last = frame

@@ -1,0 +1,102 @@
+"""A dock whose content is built the first time it is shown, not when the window is built.
+
+The window's feature docks (Transforms, Landscape, Regions, the optimiser race,
+the computational graph) start hidden, and each one's plots cost 0.1 to 0.2 s
+to build: building them all with the window made start-up (and every UI test's
+window) most of a second slower for views a person may never open.
+
+A :class:`LazyDock` is an empty ``QDockWidget`` with its title, object name and
+View-menu toggle from the start, so the menu, the "?" buttons, lessons that
+show a view and the window's saved dock layout all find it. Its content is
+built by the feature's ``build()`` when the dock is first made visible (its
+toggle, ``show()``, ``restoreState``, a tab brought forward) or when the feature
+asks for it (:meth:`content`), then given the window's current theme and
+presentation scale (``restyle``), before the dock is painted; ``built`` is then
+emitted, so the feature can draw its latest frame at once.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
+
+from .restyle import restyle
+
+
+class LazyDock(QDockWidget):
+    """A dock with a ``build()`` for its content, called once, at the first show or :meth:`content`."""
+
+    built = Signal(QWidget)  # the content, just built and restyled
+
+    def __init__(
+        self,
+        title: str,
+        parent: QWidget,
+        object_name: str,
+        build: Callable[[], QWidget],
+        restyle: Callable[[QWidget], None],
+    ) -> None:
+        super().__init__(title, parent, objectName=object_name)
+        self._build: Callable[[], QWidget] | None = build
+        self._building = False
+        self._restyle = restyle
+        # A tab brought forward may become visible without setVisible: build then too (before its paint).
+        self.visibilityChanged.connect(lambda visible: visible and self.content())
+
+    @property
+    def is_built(self) -> bool:
+        """Whether the content exists (the dock was shown, or a feature asked for its content)."""
+        return self._build is None
+
+    def content(self) -> QWidget:
+        """The dock's content, built now if it was not yet."""
+        build = self._build
+        if build is not None and not self._building:  # not again from within: a build that shows the dock
+            self._building = True
+            try:
+                widget = build()
+                self._restyle(widget)
+                self.setWidget(widget)
+                self._build = None  # only now: a build that failed is tried again at the next show
+            finally:
+                self._building = False
+            self.built.emit(widget)
+        content = self.widget()
+        assert content is not None, f"{self.objectName()}: its build gave no widget"
+        return content
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt's name
+        # show(), hide(), the toggle action and restoreState all come through here: build before showing.
+        if visible and self._build is not None:
+            self.content()
+        super().setVisible(visible)
+
+
+class DockPlaces(Protocol):
+    """The two places of a window (``WindowHost``'s, in host.py) that :func:`add_lazy_dock` uses."""
+
+    def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None: ...
+
+    def menu(self, title: str) -> QMenu: ...
+
+
+def add_lazy_dock(
+    window: DockPlaces,
+    title: str,
+    object_name: str,
+    build: Callable[[], QWidget],
+    area: Qt.DockWidgetArea,
+    tooltip: str,
+) -> LazyDock:
+    """Add a hidden :class:`LazyDock` at ``area`` of ``window`` (through its ``add_dock``), its toggle in the
+    View menu under ``title`` with ``tooltip``; ``build`` makes its content when it is first shown."""
+    dock = LazyDock(title, window, object_name, build, lambda widget: restyle(window, widget))  # type: ignore[arg-type]
+    window.add_dock(dock, area)
+    dock.hide()  # until asked for: the window opens as it always did
+    toggle = dock.toggleViewAction()
+    toggle.setText(title)
+    toggle.setToolTip(tooltip)
+    window.menu("&View").addAction(toggle)
+    return dock
