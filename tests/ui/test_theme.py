@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
-from tutorial_window import window  # noqa: F401 - the fixture
+from tutorial_window import shared_window, window  # noqa: F401 - the fixtures
 
 from playground.data.palette import OKABE_ITO
 from playground.ui.plots.style import DARK, LIGHT
@@ -20,18 +20,25 @@ def _corner(plot) -> QColor:
 
 
 @pytest.fixture
-def light_again(window):
-    yield window
-    apply_theme(window, "light")  # the palette is the application's: leave it as found
+def as_found(shared_window):
+    """The module's shared window, put back in the light theme and the default class palette
+    after each test, whatever it did: the next test finds it as the app starts."""
+    yield shared_window
+    apply_theme(shared_window, "light")  # the palette is the application's: leave it as found
+    apply_class_palette(shared_window, "okabe-ito")
 
 
-def test_dark_theme_switches_every_plot_and_the_palette(light_again, qtbot):
-    window = light_again
+def test_dark_theme_switches_every_plot_and_the_palette(as_found, qtbot):
+    window = as_found
     plots = (window.boundary_plot, window.activation_plot, window.loss_plot, window.gradient_plot)
     assert all(_corner(p).name().upper() == LIGHT.background for p in plots)
     seen = []
-    theme_state(window).changed.connect(lambda theme, palette: seen.append(theme))
-    apply_theme(window, "dark")
+    record = lambda theme, palette: seen.append(theme)  # noqa: E731
+    theme_state(window).changed.connect(record)
+    try:
+        apply_theme(window, "dark")
+    finally:
+        theme_state(window).changed.disconnect(record)  # the window outlives this test
     qtbot.wait(20)
     assert all(_corner(p).name().upper() == DARK.background for p in plots)
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80
@@ -43,9 +50,9 @@ def test_dark_theme_switches_every_plot_and_the_palette(light_again, qtbot):
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 180
 
 
-def test_unknown_theme_is_refused(window):
+def test_unknown_theme_is_refused(as_found):
     with pytest.raises(ValueError, match="light, dark"):
-        apply_theme(window, "blue")
+        apply_theme(as_found, "blue")
 
 
 def test_high_contrast_palette_recolours_data_and_new_presets(window):
@@ -60,7 +67,8 @@ def test_high_contrast_palette_recolours_data_and_new_presets(window):
     assert window.session.dataset.class_colors == OKABE_ITO[:3]
 
 
-def test_boundary_pixels_follow_the_palette(window, qtbot):
+def test_boundary_pixels_follow_the_palette(as_found, qtbot):
+    window = as_found
     plot = window.boundary_plot
     dataset = window.session.dataset
     x, y = dataset.X[dataset.y == 0][0]
@@ -78,10 +86,10 @@ def test_boundary_pixels_follow_the_palette(window, qtbot):
     assert abs(hue_at() - okabe) <= 5
 
 
-def test_style_sheet_widgets_follow_a_theme_switch(light_again, qtbot):
+def test_style_sheet_widgets_follow_a_theme_switch(as_found, qtbot):
     """The Export button (it has a style sheet of its own) took the text colour of the theme the
     app started in; the timeline label too. Both follow a switch, either way."""
-    window = light_again
+    window = as_found
     from PySide6.QtWidgets import QToolButton
 
     export = window.findChild(QToolButton, "exportButton-boundary")
