@@ -8,6 +8,7 @@ import json
 import os
 import pickle
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -77,12 +78,17 @@ def trained(config: TrainingConfig, epochs: int = 12, dataset: Dataset | None = 
     return tr
 
 
+def saved_and_loaded(folder: Path, tr: Trainer) -> tuple[Path, Trainer]:
+    """Save ``tr`` to a session file in ``folder``; that file and the trainer loaded back from it."""
+    path = folder / "run.playground.json"
+    save_session(path, tr)
+    return path, load_session(path)
+
+
 @pytest.mark.parametrize("name", CONFIGS)
 def test_save_then_load_gives_the_same_session(tmp_path, name):
     tr = trained(CONFIGS[name])
-    path = tmp_path / "run.playground.json"
-    save_session(path, tr)
-    loaded = load_session(path)
+    path, loaded = saved_and_loaded(tmp_path, tr)
     assert loaded is not tr
     assert_same_state(tr, loaded)
     # A str path works too, and the file is plain JSON with the documented header.
@@ -95,9 +101,7 @@ def test_save_then_load_gives_the_same_session(tmp_path, name):
 @pytest.mark.parametrize("name", CONFIGS)
 def test_continuing_after_load_is_as_if_never_stopped(tmp_path, name):
     tr = trained(CONFIGS[name])
-    path = tmp_path / "run.playground.json"
-    save_session(path, tr)
-    loaded = load_session(path)
+    _, loaded = saved_and_loaded(tmp_path, tr)
     a, b = tr.step(20), loaded.step(20)
     assert a.epoch == b.epoch and a.status == b.status and a.message == b.message
     assert_same_state(tr, loaded)
@@ -133,9 +137,7 @@ def test_standardizer_is_preserved_not_refitted(tmp_path):
     tr.set_dataset(AddPoints([[5.5, -5.5], [5.0, 5.0]], [0, 1]).apply(ds))
     tr.step(3)
     assert tr.standardizer is fitted
-    path = tmp_path / "std.playground.json"
-    save_session(path, tr)
-    loaded = load_session(path)
+    _, loaded = saved_and_loaded(tmp_path, tr)
     assert loaded.standardizer == fitted
     np.testing.assert_array_equal(loaded.standardizer.mean, fitted.mean)
     np.testing.assert_array_equal(loaded.standardizer.std, fitted.std)
