@@ -138,10 +138,13 @@ def test_open_reads_in_the_background_with_a_busy_indicator(window, qtbot, answe
     path.write_text(session_to_json(trainer))
     seen = {"ticks": 0, "dialog": False}
     reader_thread = []
+    # The read lasts until the window has shown the busy dialog and gone on ticking (at most
+    # 10 s, so that a window that shows none fails below instead of hanging).
+    watched = threading.Event()
 
     def slow_read(p, *args, **kwargs):
         reader_thread.append(threading.current_thread())
-        time.sleep(1.2)
+        watched.wait(10)
         return read_session(p, *args, **kwargs)
 
     def tick():
@@ -150,6 +153,8 @@ def test_open_reads_in_the_background_with_a_busy_indicator(window, qtbot, answe
         if dialog is not None and dialog.isVisible():
             seen["dialog"] = True
             seen["text"] = dialog.labelText()
+        if seen["dialog"] and seen["ticks"] >= 20:
+            watched.set()
 
     timer = QTimer(window, interval=20)
     timer.timeout.connect(tick)
@@ -182,13 +187,14 @@ def test_closing_waits_while_a_file_is_read(window, qtbot, answers, tmp_path, mo
     path = tmp_path / "wait.playground.json"
     path.write_text(session_to_json(Trainer(make_dataset("xor", n=20, seed=0), CONFIG)))
     closed = []
+    tried = threading.Event()  # the read lasts until the window was asked to close (at most 10 s)
 
     def slow_read(p, *args, **kwargs):
-        time.sleep(0.5)
+        tried.wait(10)
         return read_session(p, *args, **kwargs)
 
     monkeypatch.setattr(session_files, "read_session", slow_read)
-    QTimer.singleShot(100, lambda: closed.append(window.close()))  # runs in the waiting loop
+    QTimer.singleShot(100, lambda: (closed.append(window.close()), tried.set()))  # runs in the waiting loop
     assert window.files.open_session(path)
     assert closed == [False] and window.isVisible()
 
