@@ -25,13 +25,19 @@ def file_kind(path: str | Path) -> str:
     raise ValueError(f"{Path(path).name}: not a session ({SESSION_SUFFIX}) or a dataset (.csv, .json)")
 
 
-def session_file_name(path: str | Path) -> Path:
-    """``path`` with the session extension: ``demo`` and ``demo.json`` become ``demo.playground.json``."""
+def with_json_suffix(path: str | Path, suffix: str) -> Path:
+    """``path`` ending in ``suffix`` (a ``.json`` kind, like ``.playground.json``): kept when it
+    does, else a plain ``.json`` ending replaced or ``suffix`` added."""
     path = Path(path)
-    if path.name.lower().endswith(SESSION_SUFFIX):
+    if path.name.lower().endswith(suffix):
         return path
     stem = path.name[: -len(".json")] if path.name.lower().endswith(".json") else path.name
-    return path.with_name(stem + SESSION_SUFFIX)
+    return path.with_name(stem + suffix)
+
+
+def session_file_name(path: str | Path) -> Path:
+    """``path`` with the session extension: ``demo`` and ``demo.json`` become ``demo.playground.json``."""
+    return with_json_suffix(path, SESSION_SUFFIX)
 
 
 def dataset_file_name(path: str | Path, chosen_filter: str) -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QWidget
 
 from ...data.files import write_text_atomic
 from ...training import Trainer
@@ -30,6 +31,24 @@ from .recent_files import RecentFiles
 
 if TYPE_CHECKING:
     from ..shell.host import WindowHost
+
+
+# What capturing a session (a busy training thread: TimeoutError) and writing it can raise.
+SAVE_ERRORS = (OSError, ValueError, TimeoutError)
+
+
+def could_not_save(name: str, exc: BaseException) -> str:
+    """The message for a failed save of the file ``name``: an OSError's reason in words, else its message."""
+    if isinstance(exc, OSError):
+        return f"Could not save {name}: {exc.strerror or exc}."
+    return f"Could not save {name}: {exc}"
+
+
+def write_capture(window: QWidget, path: Path, captured: SessionCapture) -> None:
+    """Write ``captured`` to ``path`` (atomically) in the background, the window live meanwhile."""
+    background.run_in_background(
+        window, f"Saving {path.name}…", lambda: write_text_atomic(path, capture_json(captured))
+    )
 
 
 class SessionFiles(FileFlow):
@@ -105,15 +124,9 @@ class SessionFiles(FileFlow):
 
     def _write(self, path: Path) -> bool:
         try:
-            captured = self.capture_session()
-            background.run_in_background(
-                self.window, f"Saving {path.name}…", lambda: write_text_atomic(path, capture_json(captured))
-            )
-        except OSError as exc:
-            dialogs.show_error(self.window, "Save session", f"Could not save {path.name}: {exc.strerror or exc}.")
-            return False
-        except (ValueError, TimeoutError) as exc:
-            dialogs.show_error(self.window, "Save session", f"Could not save {path.name}: {exc}")
+            write_capture(self.window, path, self.capture_session())
+        except SAVE_ERRORS as exc:
+            dialogs.show_error(self.window, "Save session", could_not_save(path.name, exc))
             return False
         self.document.belong_to(path, modified=False)
         self.recent.remember(path, recent=True)

@@ -17,17 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 
-from ...data.files import write_text_atomic
 from ...training.lessons import LESSON_SUFFIX, Lesson, LessonAction, LessonStep, read_lesson, save_lesson
 from ...training.sessions import SUFFIX as SESSION_SUFFIX
 from ...training.sessions import LoadedSession, read_session
 from ...training.timeline import Bookmark
 from ..files import background
-from ..files.capture import capture_json
+from ..files.file_names import with_json_suffix
+from ..files.session_files import SAVE_ERRORS, could_not_save, write_capture
 from ..session.worker import Frame
 from ..shell import dialogs
+from ..shell.actions import menu_action
 from .actions import apply_action, take_session
 from .card import LessonCard
 
@@ -62,8 +63,8 @@ class LessonFeature(QObject):
 
     def _build_actions(self) -> None:
         window, menu = self.window, self.window.menu("&File")
-        self.open_action = _action(self, "Open &Lesson…", self.open_lesson, "Open a lesson: steps with captions.")
-        self.save_action = _action(
+        self.open_action = menu_action(self, "Open &Lesson…", self.open_lesson, "Open a lesson: steps with captions.")
+        self.save_action = menu_action(
             self,
             "Save as Less&on…",
             self.save_as_lesson,
@@ -76,8 +77,8 @@ class LessonFeature(QObject):
             menu.insertSeparator(quit_action)
         # A presenter's clicker sends Page Down and Page Up. The keys are the lesson's only
         # while one is open (``_set_keys``): otherwise they page the side panels and spin boxes.
-        self.next_action = _action(self, "Next Lesson Step", self.next, "The lesson's next step.")
-        self.back_action = _action(self, "Previous Lesson Step", self.back, "The lesson's previous step.")
+        self.next_action = menu_action(self, "Next Lesson Step", self.next, "The lesson's next step.")
+        self.back_action = menu_action(self, "Previous Lesson Step", self.back, "The lesson's previous step.")
         for action in (self.next_action, self.back_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             window.addAction(action)
@@ -269,19 +270,12 @@ class LessonFeature(QObject):
         session_path = path.with_name(stem + SESSION_SUFFIX)
         try:
             captured = files.capture_session()
-            background.run_in_background(
-                self.window,
-                f"Saving {session_path.name}…",
-                lambda: write_text_atomic(session_path, capture_json(captured)),
-            )
+            write_capture(self.window, session_path, captured)
             bookmarks = captured.timeline.bookmarks if captured.timeline is not None else ()
             lesson = lesson_of(stem, Path(session_path.name), bookmarks, path.parent)
             save_lesson(path, lesson)
-        except OSError as exc:
-            dialogs.show_error(self.window, "Save as lesson", f"Could not save {path.name}: {exc.strerror or exc}.")
-            return False
-        except (ValueError, TimeoutError) as exc:
-            dialogs.show_error(self.window, "Save as lesson", f"Could not save {path.name}: {exc}")
+        except SAVE_ERRORS as exc:
+            dialogs.show_error(self.window, "Save as lesson", could_not_save(path.name, exc))
             return False
         self.session.message.emit(
             "info", f"Saved the lesson {path.name} ({len(lesson.steps)} steps) and its session {session_path.name}."
@@ -291,11 +285,7 @@ class LessonFeature(QObject):
 
 def lesson_file_name(path: str | Path) -> Path:
     """``path`` with the lesson extension: ``xor`` and ``xor.json`` become ``xor.lesson.json``."""
-    path = Path(path)
-    if path.name.lower().endswith(LESSON_SUFFIX):
-        return path
-    stem = path.name[: -len(".json")] if path.name.lower().endswith(".json") else path.name
-    return path.with_name(stem + LESSON_SUFFIX)
+    return with_json_suffix(path, LESSON_SUFFIX)
 
 
 def lesson_of(title: str, state: Path, bookmarks: tuple[Bookmark, ...], folder: Path) -> Lesson:
@@ -311,16 +301,6 @@ def lesson_of(title: str, state: Path, bookmarks: tuple[Bookmark, ...], folder: 
     # "xor-needs_hidden" reads "Xor needs hidden": the file's name, until the teacher edits it.
     words = title.replace("-", " ").replace("_", " ").strip()
     return Lesson((words[:1].upper() + words[1:])[:120] or "Lesson", "", steps, folder)
-
-
-def _action(parent: QObject, text: str, slot: Any, tip: str, key: str = "") -> QAction:
-    action = QAction(text, parent)
-    if key:
-        action.setShortcut(QKeySequence(key))
-    action.setStatusTip(tip)
-    action.setToolTip(tip)
-    action.triggered.connect(lambda checked=False: slot())
-    return action
 
 
 def install_lessons(window: Any) -> LessonFeature:
