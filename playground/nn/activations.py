@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..engine import Tensor
+from .names import check_name, unknown_name
 
 LEAKY_SLOPE = 0.01
 
@@ -17,9 +18,7 @@ ACTIVATIONS: dict[str, str] = {
 
 def check_activation(name: str) -> str:
     """Return ``name`` if it is a known activation, else raise ValueError listing them."""
-    if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
-    return name
+    return check_name("activation", name, ACTIVATIONS)
 
 
 def activate(name: str, z: Tensor) -> Tensor:
@@ -34,4 +33,4 @@ def activate(name: str, z: Tensor) -> Tensor:
         return z.leaky_relu(LEAKY_SLOPE)
     if name == "linear":
         return z
-    raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    raise unknown_name("activation", name, ACTIVATIONS)

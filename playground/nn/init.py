@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike
 
+from .names import check_name
+
 INITS: dict[str, str] = {
     "xavier": "Glorot uniform, limit sqrt(6 / (fan_in + fan_out)): suits tanh and sigmoid",
     "he": "He normal, std sqrt(2 / fan_in): suits ReLU, whose half-zero output halves the variance",
@@ -14,9 +16,7 @@ INITS: dict[str, str] = {
 
 def check_init(name: str) -> str:
     """Return ``name`` if it is a known scheme, else raise ValueError listing them."""
-    if name not in INITS:
-        raise ValueError(f"unknown init {name!r}; choose one of {', '.join(INITS)}")
-    return name
+    return check_name("init", name, INITS)
 
 
 def init_weights(

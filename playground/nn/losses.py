@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine import Tensor, bce_with_logits, mse, softmax_cross_entropy
+from .names import check_name
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -52,9 +53,7 @@ HEADS: dict[str, Head] = {
 
 def get_head(name: str) -> Head:
     """The head called ``name``; ValueError lists the known ones."""
-    if name not in HEADS:
-        raise ValueError(f"unknown output head {name!r}; choose one of {', '.join(HEADS)}")
-    return HEADS[name]
+    return HEADS[check_name("output head", name, HEADS)]
 
 
 def head_for_task(task: str, n_classes: int) -> Head:

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from .names import unknown_name
 from .parameters import FlatParameters
 
 
@@ -182,4 +183,4 @@ def make_optimizer(
         return SGD(params, lr, momentum, nesterov=name == "nesterov", weight_decay=weight_decay)
     if name == "adam":
         return Adam(params, lr, weight_decay=weight_decay)
-    raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+    raise unknown_name("optimizer", name, OPTIMIZERS)
