@@ -40,7 +40,7 @@ from .history import EpochStats, History
 from .numbers import format_number
 from .probes import grid_points
 from .state_copies import WeightsCopy, copy_state, read_only, read_only_state
-from .trainer import Divergence, Trainer, TrainerState
+from .trainer import Divergence, Trainer, TrainerState, early_stopping_counters
 
 MAX_COPIES = 9
 GRID_RESOLUTION = 48  # cells per side of each copy's boundary picture (small multiples)
@@ -351,11 +351,7 @@ class _Group:
     def _stop_rules(self, c: _Copy, stats: EpochStats) -> None:
         """Early stopping on the test loss (the training loss without test points), and the epoch limit."""
         cfg = c.config
-        watched = stats.test_loss if math.isfinite(stats.test_loss) else stats.train_loss
-        if watched < c.best_loss:
-            c.best_loss, c.epochs_since_best = watched, 0
-        else:
-            c.epochs_since_best += 1
+        c.best_loss, c.epochs_since_best = early_stopping_counters(stats, c.best_loss, c.epochs_since_best)
         if cfg.patience and c.epochs_since_best >= cfg.patience:
             c.status, c.message = "stopped", f"early stopping: no improvement for {cfg.patience} epochs"
         elif cfg.max_epochs and self.epoch >= cfg.max_epochs:

@@ -583,11 +583,9 @@ class Trainer:
     def _apply_stop_rules(self, stats: EpochStats) -> EpochStats:
         """Early stopping on the test loss (train loss without test points), and the epoch limit."""
         cfg = self._config
-        watched = stats.test_loss if math.isfinite(stats.test_loss) else stats.train_loss
-        if watched < self._best_loss:
-            self._best_loss, self._epochs_since_best = watched, 0
-        else:
-            self._epochs_since_best += 1
+        self._best_loss, self._epochs_since_best = early_stopping_counters(
+            stats, self._best_loss, self._epochs_since_best
+        )
         if cfg.patience and self._epochs_since_best >= cfg.patience:
             reason = (
                 f"early stopping: the {'test' if math.isfinite(stats.test_loss) else 'training'} "
@@ -824,6 +822,15 @@ def _in_private_context(run: Generator[EpochProgress, None, EpochStats]) -> Gene
             yield item
     finally:
         context.run(run.close)
+
+
+def early_stopping_counters(stats: EpochStats, best_loss: float, epochs_since_best: int) -> tuple[float, int]:
+    """Early stopping's counters after the epoch of ``stats``: the best loss watched so far
+    and the epochs since it. The test loss is watched; without test points, the training loss."""
+    watched = stats.test_loss if math.isfinite(stats.test_loss) else stats.train_loss
+    if watched < best_loss:
+        return watched, 0
+    return best_loss, epochs_since_best + 1
 
 
 def _join(first: str, second: str) -> str:
