@@ -104,6 +104,16 @@ def test_stop_rules_apply_per_copy():
     assert not comparison.training
 
 
+def test_early_stopping_stops_each_copy_at_the_epoch_its_trainer_alone_stops():
+    dataset, config = default_session()
+    comparison = Comparison(dataset, config.replace(patience=3), "lr", [0.03, 0.5, 2.0])
+    comparison.step(80)
+    epochs = [r.epoch for r in comparison.results()]
+    assert epochs == [alone(dataset, r.config, 80).epoch for r in comparison.results()]
+    assert len(set(epochs)) == 3 and max(epochs) < 80  # each copy stopped early, at its own epoch
+    assert {r.status for r in comparison.results()} == {"stopped"}
+
+
 def test_the_state_restores_a_trainer_that_goes_on_as_the_copy_would():
     dataset, config = default_session()
     comparison = Comparison(dataset, config, "seed", [3, 4])
