@@ -164,10 +164,18 @@ def _check_residual(residual: Sequence[bool], sizes: list[int]) -> list[bool]:
     flags = [bool(flag) for flag in residual] if any(residual) else [False] * hidden
     if len(flags) != hidden:
         raise ValueError(f"MLP: {len(flags)} residual flags given for {hidden} hidden layers")
-    for layer, flag in enumerate(flags):
-        if flag and sizes[layer] != sizes[layer + 1]:
-            raise ValueError(
-                f"MLP: hidden layer {layer + 1} has a skip connection but {sizes[layer + 1]} units "
-                f"for {sizes[layer]} inputs; a skip needs equal widths"
-            )
+    layer = unequal_skip(sizes, flags)
+    if layer is not None:
+        raise ValueError(
+            f"MLP: hidden layer {layer + 1} has a skip connection but {sizes[layer + 1]} units "
+            f"for {sizes[layer]} inputs; a skip needs equal widths"
+        )
     return flags
+
+
+def unequal_skip(widths: Sequence[int], flags: Sequence[bool]) -> int | None:
+    """The first hidden layer (from 0) whose skip connection would join unequal widths, or None.
+
+    ``widths`` are the inputs' then each hidden layer's; ``flags`` one per hidden layer.
+    A skip adds a layer's input to its output, so the two must be as wide."""
+    return next((layer for layer, flag in enumerate(flags) if flag and widths[layer] != widths[layer + 1]), None)

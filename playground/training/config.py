@@ -14,6 +14,7 @@ from typing import Any, Mapping, NoReturn
 
 from ..data.features import FEATURES
 from ..nn import ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULES
+from ..nn.mlp import unequal_skip
 
 MAX_HIDDEN_LAYERS = 10
 MAX_UNITS = 64
@@ -172,12 +173,12 @@ class TrainingConfig:
         if len(flags) != len(self.hidden):
             _fail("residual", f"needs one flag per hidden layer ({len(self.hidden)})", list(flags))
         widths = (len(self.features), *self.hidden)
-        for layer, flag in enumerate(flags):
-            if flag and widths[layer] != widths[layer + 1]:
-                raise ValueError(
-                    f"TrainingConfig.residual: layer {layer + 1} has {widths[layer + 1]} units but its input has "
-                    f"{widths[layer]}; a skip connection needs equal widths"
-                )
+        layer = unequal_skip(widths, flags)
+        if layer is not None:
+            raise ValueError(
+                f"TrainingConfig.residual: layer {layer + 1} has {widths[layer + 1]} units but its input has "
+                f"{widths[layer]}; a skip connection needs equal widths"
+            )
         return flags
 
     @property

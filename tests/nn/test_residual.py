@@ -72,3 +72,13 @@ def test_a_skip_needs_a_layer_as_wide_as_its_input():
         nn.MLP(2, [3], 1, residual=[True])
     with pytest.raises(ValueError, match="1 residual flags given for 2 hidden layers"):
         nn.MLP(2, [2, 2], 1, residual=[True])
+
+
+def test_the_network_and_its_config_find_the_same_unequal_skip():
+    from playground.nn.mlp import unequal_skip
+    from playground.training import TrainingConfig
+
+    assert unequal_skip([2, 2, 2, 5], [True, True, False]) is None
+    assert unequal_skip([2, 2, 3, 3], [True, True, True]) == 1
+    with pytest.raises(ValueError, match=r"TrainingConfig\.residual: layer 2 has 3 units but its input has 2"):
+        TrainingConfig(hidden=(2, 3, 3), residual=(True, True, True))
