@@ -17,14 +17,14 @@ from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout
 
 from ...data import Dataset
-from ...training.compare import CopyResult, variant_configs
 from ..session.commands import ConfigCommand
 from ..session.config_changes import changed_fields
 from ..shell.presentation import SCALE as PRESENTATION_SCALE
-from .compare_thread import CompareThread
 
 if TYPE_CHECKING:
+    from ...training.compare import CopyResult
     from ..shell.host import WindowHost
+    from .compare_thread import CompareThread
     from .compare_view import CompareView
 
 
@@ -116,7 +116,10 @@ class CompareFeature(QObject):
         """Train copies of the session as it is now; a bad value is named in the status line."""
         self.stop()
         view, session = self.view, self._window.session
-        from .compare_view import parse_values  # loaded with the view, which exists by now
+        # Imported at the first Start, not with the window: a window never compared never loads them.
+        from ...training.compare import variant_configs
+        from .compare_thread import CompareThread
+        from .compare_view import parse_values
 
         try:
             values = parse_values(view.variable_name, view.values.text())

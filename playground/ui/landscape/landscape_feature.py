@@ -18,10 +18,9 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
-from ...training.landscape import Landscape, loss_landscape
-
 if TYPE_CHECKING:
     from ...training import Trainer
+    from ...training.landscape import Landscape
     from ..session.worker import Frame
     from ..shell.host import WindowHost
     from .landscape_view import LandscapeView
@@ -76,6 +75,9 @@ class LandscapeFeature(QObject):
         """Compute the slice around the current weights in the training thread and draw it."""
         if not self.dock.isVisible():
             return
+        # Imported at the first refresh (a shown dock), not with the window: one never opened never loads it.
+        from ...training.landscape import Landscape, loss_landscape
+
         self._refreshed = self._clock()
         worker = self._window.session.worker
         method = self.view.method

@@ -18,22 +18,15 @@ from PySide6.QtWidgets import QWidget
 
 from ...data.dataset import DOMAIN
 from ...nn import head_for_task
-from ...training.forward import Network
 from ...training.numbers import format_number
 from ...training.probes import FULL_RESOLUTION
-from ...training.regions import (
-    LinearPiece,
-    fold_lines,
-    folding_patterns,
-    linear_piece,
-    region_counts,
-    regions_of,
-    why_no_regions,
-)
-from ...training.transforms import network_on_features
 
+# training.regions and training.transforms (with training.forward) are imported where they are used, at the
+# first drawing: the dock is built when first shown, and a window that never shows it never loads them.
 if TYPE_CHECKING:
     from ...training import Trainer
+    from ...training.forward import Network
+    from ...training.regions import LinearPiece
     from ..session.worker import Frame
     from ..shell.host import WindowHost
     from .regions_view import RegionsView
@@ -101,6 +94,9 @@ class RegionsFeature(QObject):
 
     def draw(self, frame: Frame) -> None:
         """Colour the plane by ``frame``'s regions and update the count curve."""
+        from ...training.regions import fold_lines, folding_patterns, regions_of, why_no_regions
+        from ...training.transforms import network_on_features
+
         cfg, dataset = frame.config, frame.dataset
         key = (tuple(W.shape for W, _ in frame.weights), cfg.activations, cfg.residual, cfg.features, cfg.standardize)
         key += (dataset.task,)
@@ -150,6 +146,7 @@ class RegionsFeature(QObject):
         if not missing:
             return
         worker = self._window.session.worker
+        from ...training.regions import region_counts
 
         def compute(trainer: Trainer) -> tuple[list[int], np.ndarray]:
             snaps = [s for s in worker.timeline.snapshots_of(trainer) if s.epoch in missing]
@@ -179,6 +176,8 @@ class RegionsFeature(QObject):
         """Show the linear function the network computes on the region around ``(x, y)``."""
         if self.network is None:
             return
+        from ...training.regions import linear_piece
+
         self._clicked = (x, y)
         piece = linear_piece(self.network, np.array([x, y]))
         self.view.show_piece(x, y, piece_text(piece, self._head))

@@ -19,18 +19,12 @@ from PySide6.QtWidgets import QWidget
 from ...data.dataset import DOMAIN
 from ...data.features import compute_features
 from ...nn import head_for_task
-from ...training.forward import Network
-from ...training.transforms import (
-    Stage,
-    StageProjector,
-    decision_segments,
-    feeds_output,
-    grid_lines,
-    network_on_features,
-    network_stages,
-)
 
+# training.transforms (with training.forward) is imported where it is used, when the view is built and
+# drawn: the dock is built when first shown, and a window that never shows it never loads it.
 if TYPE_CHECKING:
+    from ...training.forward import Network
+    from ...training.transforms import Stage, StageProjector
     from ..session.worker import Frame
     from ..shell.host import WindowHost
     from .transforms_view import TransformsView
@@ -40,7 +34,13 @@ FIT_ROWS = 400  # grid cells used to fit the first layer: the fit is exact, any 
 
 
 class TransformsFeature(QObject):
-    """The dock (its view built when first shown), its View-menu toggle and the frame view that feeds it."""
+    """The dock (its view built when first shown), its View-menu toggle and the frame view that feeds it.
+
+    ``projector`` (the planes of the stages, held) and ``lines`` (the grid carried through) are made with
+    the view."""
+
+    projector: StageProjector
+    lines: np.ndarray
 
     def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
@@ -51,17 +51,18 @@ class TransformsFeature(QObject):
             Qt.DockWidgetArea.RightDockWidgetArea,
             "The input plane carried through the network, stage by stage",
         )
-        self.projector = StageProjector("output")
         self._network_key: object = None
         self._last: Frame | None = None
-        self.lines = grid_lines(LINES, SAMPLES, DOMAIN)
         self.dock.visibilityChanged.connect(lambda visible: visible and self._last and self.draw(self._last))
         window.add_frame_view(self._frame_drawn)
 
     def _build_view(self) -> QWidget:
         # Imported here, with the first show: a window whose dock stays closed never loads the view.
+        from ...training.transforms import StageProjector, grid_lines
         from .transforms_view import TransformsView
 
+        self.projector = StageProjector("output")
+        self.lines = grid_lines(LINES, SAMPLES, DOMAIN)
         view = TransformsView()
         view.refitRequested.connect(self._refit)
         return view
@@ -83,6 +84,9 @@ class TransformsFeature(QObject):
 
     def draw(self, frame: Frame) -> None:
         """Carry the plane through ``frame``'s network and show it."""
+        from ...training.transforms import network_on_features, network_stages
+
+        view = self.view  # built now, with the projector, if the dock never showed
         cfg, dataset = frame.config, frame.dataset
         key = (tuple(W.shape for W, _ in frame.weights), cfg.activations, cfg.residual, cfg.features, cfg.standardize)
         if key != self._network_key:
@@ -105,7 +109,7 @@ class TransformsFeature(QObject):
         carried = np.concatenate([self.lines.reshape(-1, 2), points])
         stages = network_stages(network, compute_features(carried, cfg.features))
         coords = self.projector.project(stages, network)
-        self.view.show_stages(
+        view.show_stages(
             coords,
             [s.label for s in stages],
             self.lines.shape[:2],
@@ -125,6 +129,8 @@ class TransformsFeature(QObject):
     ) -> tuple[int, np.ndarray] | None:
         """The edges between the output's classes across the stage that feeds the output (a line for a
         sigmoid unit), over its points' extent and half as much again."""
+        from ...training.transforms import decision_segments, feeds_output
+
         for index, stage in enumerate(stages):
             extent = coords[index][np.isfinite(coords[index]).all(axis=1)]
             if not feeds_output(stage, network) or not len(extent):
