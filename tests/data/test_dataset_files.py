@@ -9,20 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from dataset_checks import identical
 
 import playground.data.io as dio
 from playground.data import Dataset, load_dataset, make_dataset, save_dataset
 from playground.data.io import MAX_FILE_BYTES, read_text_file, write_text_atomic
-
-
-def _identical(a: Dataset, b: Dataset) -> bool:
-    return (
-        a == b
-        and a.X.tobytes() == b.X.tobytes()
-        and a.y.dtype == b.y.dtype
-        and a.y.tobytes() == b.y.tobytes()
-        and a.is_test.tobytes() == b.is_test.tobytes()
-    )
 
 
 def _listing(folder: Path) -> dict[str, bytes]:
@@ -50,7 +41,7 @@ def test_round_trip_gives_an_equal_dataset(tmp_path, name, suffix):
     path = tmp_path / f"data{suffix}"
     save_dataset(path, ds)
     back = load_dataset(path)
-    assert _identical(back, ds)
+    assert identical(back, ds)
     assert _listing(tmp_path).keys() == {path.name}  # no temporary file left behind
     save_dataset(str(path), back)  # str paths too; saving again gives the same bytes
     assert load_dataset(str(path)) == ds

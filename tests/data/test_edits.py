@@ -7,6 +7,7 @@ from functools import reduce
 
 import numpy as np
 import pytest
+from dataset_checks import identical
 
 from playground.data import (
     AddPoints,
@@ -23,17 +24,6 @@ from playground.data import (
 )
 
 
-def _identical(a: Dataset, b: Dataset) -> bool:
-    """Equal as values, and byte for byte in the same order and dtypes."""
-    return (
-        a == b
-        and a.X.tobytes() == b.X.tobytes()
-        and a.y.dtype == b.y.dtype
-        and a.y.tobytes() == b.y.tobytes()
-        and a.is_test.tobytes() == b.is_test.tobytes()
-    )
-
-
 @pytest.fixture
 def ds() -> Dataset:
     return make_dataset("blobs", n=30, noise=0.3, seed=4, test_fraction=0.3, classes=4)
@@ -46,8 +36,8 @@ def reg() -> Dataset:
 
 def _round_trip(edit, before: Dataset) -> Dataset:
     after = edit.apply(before)
-    assert _identical(edit.inverse().apply(after), before)
-    assert _identical(edit.inverse().inverse().apply(before), after)  # the inverse of the inverse redoes
+    assert identical(edit.inverse().apply(after), before)
+    assert identical(edit.inverse().inverse().apply(before), after)  # the inverse of the inverse redoes
     return after
 
 
@@ -61,7 +51,7 @@ def test_add_points_appends_and_its_inverse_removes_them(ds):
     assert after.X[-2:].tolist() == [[1.0, 2.0], [-3.0, 0.5]]
     assert after.y[-2:].tolist() == [3, 0] and after.y.dtype == np.int64
     assert after.is_test[-2:].tolist() == [False, True]
-    assert _identical(Dataset(after.X[:-2], after.y[:-2], is_test=after.is_test[:-2], n_classes=4), ds)
+    assert identical(Dataset(after.X[:-2], after.y[:-2], is_test=after.is_test[:-2], n_classes=4), ds)
     assert isinstance(edit.inverse(), RemoveAdded) and edit.inverse().inverse() is edit
 
 
@@ -122,11 +112,11 @@ def test_remove_within_includes_points_exactly_on_the_circle():
 def test_a_removal_of_zero_points_is_a_no_op(ds):
     edit = remove_within(ds, (100.0, 100.0), 1.0)
     assert len(edit.indices) == 0 and edit.X.shape == (0, 2)
-    assert _identical(edit.apply(ds), ds)
-    assert _identical(edit.inverse().apply(ds), ds)
+    assert identical(edit.apply(ds), ds)
+    assert identical(edit.inverse().apply(ds), ds)
     empty = RemovePoints([], np.empty((0, 2)), [], [])
-    assert _identical(empty.apply(ds), ds)
-    assert _identical(AddPoints(np.empty((0, 2)), []).apply(ds), ds)
+    assert identical(empty.apply(ds), ds)
+    assert identical(AddPoints(np.empty((0, 2)), []).apply(ds), ds)
 
 
 def test_remove_within_rejects_bad_centres_and_radii(ds):
@@ -176,8 +166,8 @@ def test_clear_and_restore_round_trip(ds, reg):
         )
         assert cleared.y.dtype == data.y.dtype
         assert isinstance(edit.inverse(), Restore)
-        assert _identical(edit.inverse().apply(cleared), data)
-        assert _identical(edit.inverse().inverse().apply(data), cleared)
+        assert identical(edit.inverse().apply(cleared), data)
+        assert identical(edit.inverse().inverse().apply(data), cleared)
 
 
 def test_the_original_dataset_is_never_changed(ds):
@@ -216,8 +206,8 @@ def test_merged_add_points_equal_the_sequence_and_undo_in_one_step(ds):
     merged = reduce(lambda a, b: a.merge(b), strokes)
     assert isinstance(merged, AddPoints) and len(merged.X) == 7
     sequential = reduce(lambda d, e: e.apply(d), strokes, ds)
-    assert _identical(merged.apply(ds), sequential)
-    assert _identical(merged.inverse().apply(sequential), ds)
+    assert identical(merged.apply(ds), sequential)
+    assert identical(merged.inverse().apply(sequential), ds)
 
 
 def test_merged_removals_of_one_erase_stroke(ds):
@@ -231,8 +221,8 @@ def test_merged_removals_of_one_erase_stroke(ds):
     assert sum(len(e.indices) for e in edits) > 3  # the stroke really erased something
     merged = reduce(lambda a, b: a.merge(b), edits)
     assert isinstance(merged, RemovePoints)
-    assert _identical(merged.apply(ds), current)
-    assert _identical(merged.inverse().apply(current), ds)
+    assert identical(merged.apply(ds), current)
+    assert identical(merged.inverse().apply(current), ds)
     # The merged indices refer to the original dataset: exactly the points within any dab.
     expected = [
         i for i, (x1, x2) in enumerate(ds.X.tolist()) if any(math.hypot(x1 - cx, x2 - cy) <= 1.6 for cx, cy in centres)
@@ -252,8 +242,8 @@ def test_merged_random_removals_equal_the_sequence():
             edit = RemovePoints(idx, current.X[idx], current.y[idx], current.is_test[idx])
             current = edit.apply(current)
             merged = edit if merged is None else merged.merge(edit)
-        assert _identical(merged.apply(ds), current)
-        assert _identical(merged.inverse().apply(current), ds)
+        assert identical(merged.apply(ds), current)
+        assert identical(merged.inverse().apply(current), ds)
 
 
 def test_merged_moves_of_one_drag(ds):
@@ -263,8 +253,8 @@ def test_merged_moves_of_one_drag(ds):
     merged = reduce(lambda a, b: a.merge(b), moves)
     assert merged.old_X.tolist() == path[0].tolist() and merged.new_X.tolist() == path[-1].tolist()
     sequential = reduce(lambda d, e: e.apply(d), moves, ds)
-    assert _identical(merged.apply(ds), sequential)
-    assert _identical(merged.inverse().apply(sequential), ds)
+    assert identical(merged.apply(ds), sequential)
+    assert identical(merged.inverse().apply(sequential), ds)
     assert MovePoints([3], [[0.0, 0.0]], ds.X[[3]]).merge(MovePoints([4], [[0.0, 0.0]], ds.X[[4]])) is None
 
 
@@ -384,7 +374,7 @@ def _random_edit(rng: np.random.Generator, ds: Dataset):
             nxt = remove_within(current, rng.uniform(-6, 6, 2), float(rng.uniform(0, 3)))
         current = nxt.apply(current)
         merged = merged.merge(nxt)
-    assert _identical(merged.apply(ds), current)
+    assert identical(merged.apply(ds), current)
     return merged
 
 
@@ -407,10 +397,10 @@ def test_200_random_edit_sequences_undo_to_the_original():
         state = history[-1]
         for edit, before in zip(reversed(edits), reversed(history[:-1])):
             state = edit.inverse().apply(state)
-            assert _identical(state, before), (trial, type(edit).__name__)
-        assert _identical(state, original)
+            assert identical(state, before), (trial, type(edit).__name__)
+        assert identical(state, original)
         # Redo all: the final state comes back too.
         for edit in edits:
             state = edit.apply(state)
-        assert _identical(state, history[-1])
+        assert identical(state, history[-1])
     assert kinds == {"AddPoints", "RemovePoints", "MovePoints", "SetLabels", "Clear"}
