@@ -7,6 +7,7 @@ stays float32 (NumPy 2 would promote ``f32 * np.float64(lr)``).
 from __future__ import annotations
 
 import math
+from typing import Any, overload
 
 import numpy as np
 
@@ -23,32 +24,43 @@ def _check_finite(name: str, value: float, low: float = 0.0, high: float = math.
     return value
 
 
+class _Checked:
+    """A hyperparameter attribute checked by :func:`_check_finite` each time it is set.
+
+    The value is kept in ``_<name>``, which the update steps read directly."""
+
+    def __init__(self, low: float, high: float, open_low: bool = False) -> None:
+        self.low, self.high, self.open_low = low, high, open_low
+        self.name = self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.slot = name, "_" + name
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> _Checked: ...
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> float: ...
+    def __get__(self, obj: object | None, objtype: type | None = None) -> Any:
+        return self if obj is None else getattr(obj, self.slot)
+
+    def __set__(self, obj: object, value: float) -> None:
+        setattr(obj, self.slot, _check_finite(self.name, value, self.low, self.high, self.open_low))
+
+
 class Optimizer:
     """Base: holds the learning rate and decoupled weight decay (weights only)."""
 
     name = "optimizer"
+    lr = _Checked(0.0, 1e3, open_low=True)
+    weight_decay = _Checked(0.0, 1.0)
+    _lr: float
+    _weight_decay: float
 
     def __init__(self, params: FlatParameters, lr: float, weight_decay: float = 0.0) -> None:
         self.params = params
         self.lr = lr
         self.weight_decay = weight_decay
         self.steps = 0
-
-    @property
-    def lr(self) -> float:
-        return self._lr
-
-    @lr.setter
-    def lr(self, value: float) -> None:
-        self._lr = _check_finite("lr", value, 0.0, 1e3, open_low=True)
-
-    @property
-    def weight_decay(self) -> float:
-        return self._weight_decay
-
-    @weight_decay.setter
-    def weight_decay(self, value: float) -> None:
-        self._weight_decay = _check_finite("weight_decay", value, 0.0, 1.0)
 
     def step(self) -> None:
         """Apply one update from the current gradients."""
@@ -80,6 +92,8 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
+    momentum = _Checked(0.0, 0.999)
+    _momentum: float
 
     def __init__(
         self,
@@ -93,14 +107,6 @@ class SGD(Optimizer):
         self.momentum = momentum
         self.nesterov = bool(nesterov)
         self.velocity = np.zeros_like(params.data)
-
-    @property
-    def momentum(self) -> float:
-        return self._momentum
-
-    @momentum.setter
-    def momentum(self, value: float) -> None:
-        self._momentum = _check_finite("momentum", value, 0.0, 0.999)
 
     def _update(self, data: np.ndarray, grad: np.ndarray) -> None:
         if not self._momentum:
