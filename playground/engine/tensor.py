@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
+from . import kernels
+
 Backward = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
 
 
@@ -302,7 +304,7 @@ class Tensor:
         return self._make(np.log(x), (self,), "log", lambda g: (g / x,))
 
     def tanh(self) -> Tensor:
-        out = np.tanh(self.data)
+        out = kernels.tanh(self.data)
 
         def backward(g: np.ndarray) -> tuple[np.ndarray]:
             # 1 - tanh^2, built in the one buffer that out * out allocates (a separate
@@ -319,7 +321,9 @@ class Tensor:
 
     def sigmoid(self) -> Tensor:
         # 0.5 * (1 + tanh(x / 2)) equals 1 / (1 + e^-x) and never overflows.
-        out = 0.5 + 0.5 * np.tanh(0.5 * self.data)
+        out = kernels.tanh(0.5 * self.data)
+        out *= 0.5
+        out += 0.5
 
         def backward(g: np.ndarray) -> tuple[np.ndarray]:
             slope = 1.0 - out  # sigma (1 - sigma), built in one buffer

@@ -1,0 +1,39 @@
+"""Elementwise kernels faster than numpy's own for the shapes training uses.
+
+numpy's float64 ``tanh`` is a scalar loop here (no SIMD version for this
+processor), 2 to 2.5 times slower than its vectorised ``exp``. For arrays
+large enough that the difference is more than the extra calls,
+``tanh(x) = 2 / (1 + exp(-2x)) - 1`` in place, in chunks that stay in the
+processor's cache, is the faster (``benchmarks/engine_vs_torch.py``; a
+full-batch epoch at 100,000 points spent 42% of its time in ``np.tanh``).
+Its error is below 4e-16 absolute (the rounding of ``1 + exp(-2x)``), it
+keeps tanh's limits (``exp`` overflowing to inf gives exactly -1), and NaN
+stays NaN. float32 keeps ``np.tanh``, which is vectorised and not slower.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Below this many values, four more ufunc calls (about 1 us each) cost more than they save.
+_FAST_TANH_MIN_SIZE = 4096
+# Values per chunk: 128 KiB of float64, so each chunk's five passes read the cache, not memory.
+_CHUNK = 16384
+
+
+def tanh(x: np.ndarray) -> np.ndarray:
+    """``np.tanh(x)`` as a new array; float64 arrays of 4,096 values or more by the exp form."""
+    if x.dtype != np.float64 or x.size < _FAST_TANH_MIN_SIZE:
+        return np.asarray(np.tanh(x))
+    out = np.empty(x.shape, dtype=np.float64)
+    source, target = np.ascontiguousarray(x).reshape(-1), out.reshape(-1)
+    # exp(-2x) is inf below x = -355 (the limit -1 comes out exact) and 0 above 372: np.tanh warns of neither.
+    with np.errstate(over="ignore", under="ignore"):
+        for start in range(0, target.size, _CHUNK):
+            chunk = target[start : start + _CHUNK]
+            np.multiply(source[start : start + _CHUNK], -2.0, out=chunk)
+            np.exp(chunk, out=chunk)
+            chunk += 1.0
+            np.divide(2.0, chunk, out=chunk)
+            chunk -= 1.0
+    return out
