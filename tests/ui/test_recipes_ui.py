@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 import pytest
-from default_window import window  # noqa: F401 - the fixture
+from default_window import shared_window, window  # noqa: F401 - the fixtures
 from PySide6.QtGui import QGuiApplication
 
 from playground.data import AddPoints, make_dataset
@@ -32,7 +32,8 @@ def _menu_texts(window, title: str) -> list[str]:
     return [a.text() for a in window.menu(title).actions()]
 
 
-def test_the_menus_hold_the_feature(window):
+def test_the_menus_hold_the_feature(shared_window):
+    window = shared_window
     assert {"&Copy Recipe", "&Paste Recipe", "Dataset from &Formula…"} <= set(_menu_texts(window, "&Edit"))
     file_texts = _menu_texts(window, "&File")
     assert file_texts.index("Export as &Script") < file_texts.index("&Quit")
@@ -119,7 +120,8 @@ def test_a_formula_dataset_is_one_undoable_step_and_has_a_recipe(window, qtbot, 
     assert window.session.dataset is before
 
 
-def test_a_bad_formula_shows_where_and_changes_nothing(window, errors):
+def test_a_bad_formula_shows_where_and_changes_nothing(shared_window, errors):
+    window = shared_window
     before = window.session.dataset
     assert not controller_of(window).set_formula("x2 > sin(3*x1")
     assert "unbalanced '('" in errors[0][1] and "^" in errors[0][1]
@@ -168,7 +170,8 @@ def test_the_dialog_opens_without_blocking_and_its_ok_replaces_the_data(window, 
     qtbot.waitUntil(lambda: window.findChild(FormulaDialog) is None, timeout=2000)  # deleted on close
 
 
-def test_export_as_script_writes_a_script_that_runs(window, qtbot, tmp_path, monkeypatch, errors):
+def test_export_as_script_writes_a_script_that_runs(shared_window, tmp_path, monkeypatch, errors):
+    window = shared_window  # exporting leaves the session as it is
     target = tmp_path / "lesson"
     monkeypatch.setattr(dialogs, "choose_save_path", lambda *args: (str(target), "Python scripts (*.py)"))
     controller_of(window).export_actions["numpy", "initial"].trigger()
