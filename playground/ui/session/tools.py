@@ -6,6 +6,8 @@ not undoable. Panels set it; the canvas controller reads it.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from PySide6.QtCore import QObject, Signal
 
 TOOLS = {
@@ -15,10 +17,42 @@ TOOLS = {
 }
 
 
+def _tool_name(name: str) -> str:
+    if name not in TOOLS:
+        raise ValueError(f"unknown tool {name!r}; choose one of {', '.join(TOOLS)}")
+    return name
+
+
+class _Setting:
+    """A ``ToolState`` attribute: set through ``convert`` (which may refuse a value with
+    ValueError), kept as ``_<name>``, and ``changed`` emitted only when it changes."""
+
+    def __init__(self, convert: Callable[[Any], Any], doc: str = "") -> None:
+        self.convert = convert
+        self.__doc__ = doc
+        self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj: ToolState | None, objtype: type | None = None) -> Any:
+        return self if obj is None else getattr(obj, self.slot)
+
+    def __set__(self, obj: ToolState, value: Any) -> None:
+        obj._set(self.slot, self.convert(value))
+
+
 class ToolState(QObject):
     """Current class, tool, brush radius (data units), test-point visibility, regression value."""
 
     changed = Signal()
+
+    current_class = _Setting(int)
+    tool = _Setting(_tool_name)
+    brush_radius = _Setting(lambda radius: max(0.05, float(radius)))
+    show_test = _Setting(bool)
+    value = _Setting(float, "The target value a click places in a regression dataset.")
+    add_as_test = _Setting(bool, "Whether clicked points are held out as test points.")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -33,55 +67,3 @@ class ToolState(QObject):
         if getattr(self, name) != value:
             setattr(self, name, value)
             self.changed.emit()
-
-    @property
-    def current_class(self) -> int:
-        return self._current_class
-
-    @current_class.setter
-    def current_class(self, index: int) -> None:
-        self._set("_current_class", int(index))
-
-    @property
-    def tool(self) -> str:
-        return self._tool
-
-    @tool.setter
-    def tool(self, name: str) -> None:
-        if name not in TOOLS:
-            raise ValueError(f"unknown tool {name!r}; choose one of {', '.join(TOOLS)}")
-        self._set("_tool", name)
-
-    @property
-    def brush_radius(self) -> float:
-        return self._brush_radius
-
-    @brush_radius.setter
-    def brush_radius(self, radius: float) -> None:
-        self._set("_brush_radius", max(0.05, float(radius)))
-
-    @property
-    def show_test(self) -> bool:
-        return self._show_test
-
-    @show_test.setter
-    def show_test(self, show: bool) -> None:
-        self._set("_show_test", bool(show))
-
-    @property
-    def value(self) -> float:
-        """The target value a click places in a regression dataset."""
-        return self._value
-
-    @value.setter
-    def value(self, value: float) -> None:
-        self._set("_value", float(value))
-
-    @property
-    def add_as_test(self) -> bool:
-        """Whether clicked points are held out as test points."""
-        return self._add_as_test
-
-    @add_as_test.setter
-    def add_as_test(self, flag: bool) -> None:
-        self._set("_add_as_test", bool(flag))
