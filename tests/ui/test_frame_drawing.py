@@ -125,3 +125,28 @@ def test_points_moved_in_place_are_drawn_where_they_went(qtbot):
     layer.set_points(more, np.append(y, 0), None, "classification", OKABE_ITO[:2], LIGHT)
     np.testing.assert_array_equal(layer.drawn()[(0, False)], more[[0, 2, 4]])
     assert layer.count() == 5
+
+
+def test_a_wide_layer_samples_anew_when_the_diagram_changes_size(qtbot):
+    from playground.data import make_dataset
+    from playground.training import TrainingConfig
+    from playground.ui import MainWindow
+    from playground.ui.diagram.sampling import SAMPLE_SIZES
+
+    window = MainWindow(make_dataset("spiral", n=100, noise=0.1, seed=0), TrainingConfig(hidden=(64,), seed=0))
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    diagram = window.network_view.diagram
+    qtbot.waitUntil(lambda: diagram.frame is not None, timeout=10_000)
+    tall = len(diagram.drawn_units(1))
+    assert tall == SAMPLE_SIZES[0]
+    # The same frame drawn again keeps the structure chosen for it.
+    structure = diagram.diagram_scene.structure
+    diagram.show_frame(diagram.frame, window.network_view.health)
+    assert diagram.diagram_scene.structure is structure
+    # Less room: fewer, still readable maps; more room again: the first sample.
+    window.resize(1280, 400)
+    qtbot.waitUntil(lambda: len(diagram.drawn_units(1)) < tall, timeout=5_000)
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: len(diagram.drawn_units(1)) == tall, timeout=5_000)

@@ -66,9 +66,12 @@ class UnitNode(QGraphicsRectItem):
 
     def set_image(self, rgba: np.ndarray) -> None:
         """Show the ``(h, w, 4)`` RGBA thumbnail, scaled to the node's side."""
-        # Premultiplied ARGB32, which Qt paints without converting (rgba_image.py); the
-        # buffer is kept, as the image reads it.
-        self._image, self._rgba = argb32_image(rgba)
+        self.show_image(*argb32_image(rgba))
+
+    def show_image(self, image: QImage, pixels: np.ndarray) -> None:
+        """Show ``image`` (from ``rgba_image.argb32_images``: premultiplied ARGB32, which Qt paints
+        without converting), which reads ``pixels``: they are kept with it."""
+        self._image, self._rgba = image, pixels
         self.update()
 
     def paint(self, painter: QPainter, option, widget=None) -> None:

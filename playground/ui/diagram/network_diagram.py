@@ -24,10 +24,11 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QGraphicsView, QToolTip, QWidget
 
+from ...training import TrainingConfig
 from ...training.health import GradientHealth
 from ..plots.style import FONT_PT
 from ..session.worker import Frame
@@ -66,6 +67,11 @@ class NetworkDiagram(QGraphicsView):
         self._frame: Frame | None = None
         self._health = GradientHealth()
         self._editing: Parameter | None = None  # the parameter in the editor: its units stay drawn
+        # The last structure chosen and what it was chosen from: a wide layer's sample fits
+        # the geometry once per size tried (2 ms a frame for the default network), and what
+        # it depends on changes far less often than the frames come.
+        self._structure_key: tuple | None = None
+        self._structure: Structure | None = None
         self.paint_seconds = 0.0  # how long the last paint took
         self.diagram_scene.set_font(self._label_font())
         self._restyle()
@@ -103,6 +109,28 @@ class NetworkDiagram(QGraphicsView):
                 if 1 <= layer < len(sizes):
                     keep[layer - 1].append(i)
                     keep[layer].append(j)
+        size = self.viewport().size()
+        font = self.diagram_scene.font
+        key = (
+            tuple(config.features),
+            tuple(config.hidden),
+            tuple(config.activations),
+            tuple(config.residual),
+            tuple(sizes),
+            tuple(tuple(sorted(set(units))) for units in keep),
+            (size.width(), size.height()),
+            font.key(),
+        )
+        if key == self._structure_key and self._structure is not None:
+            return self._structure
+        self._structure_key = key
+        self._structure = self._choose_structure(config, sizes, keep, size, font)
+        return self._structure
+
+    def _choose_structure(
+        self, config: TrainingConfig, sizes: list[int], keep: list[list[int]], size: QSize, font: QFont
+    ) -> Structure:
+        """``_structure_of`` worked out: the drawn units of each column for the viewport ``size``."""
         last = len(sizes) - 1
 
         def structure(limit: int) -> Structure:
@@ -123,8 +151,6 @@ class NetworkDiagram(QGraphicsView):
         if max(sizes[1:-1], default=0) <= SAMPLE_SIZES[-1]:
             return structure(MAX_DRAWN_UNITS)
         # A wide layer draws as many units as keep the maps readable in the space there is.
-        size = self.viewport().size()
-        font = self.diagram_scene.font
 
         def thumbnail(limit: int) -> float:
             shape = structure(limit)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ...data.features import FEATURES
 from ...training.health import GradientHealth, dead_units
 from ..plots.points import value_range
+from ..plots.rgba_image import argb32_images
 from ..plots.style import theme_for
 from ..plots.unit_maps import feature_values, layer_thumbnails, output_maps, thumbnail_samples, unit_scale
 from ..session.worker import Frame
@@ -254,8 +255,9 @@ class DiagramScene(QGraphicsScene):
 
     def _set_images(self, column: int, images: np.ndarray) -> None:
         self.images[column] = images
-        for node, rgba in zip(self.nodes[column], images):
-            node.set_image(rgba)
+        shown, pixels = argb32_images(images)  # the whole column in one pass
+        for node, image in zip(self.nodes[column], shown):
+            node.show_image(image, pixels)
 
     def _draw_edges(self, frame: Frame) -> None:
         """Pens by sign and by size next to the layer's largest weight (drawn or not)."""

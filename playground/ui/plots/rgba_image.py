@@ -28,13 +28,23 @@ def argb32_image(rgba: np.ndarray) -> tuple[QImage, np.ndarray]:
     """``(h, w, 4)`` uint8 RGBA -> ``(image, buffer)``: a QImage showing those pixels, and the
     array it reads (the image does not own its pixels: keep ``buffer`` alive with it)."""
     rgba = np.asarray(rgba)
-    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+    if rgba.ndim != 3:
         raise ValueError(f"argb32_image: expected an (h, w, 4) uint8 RGBA array, got {rgba.dtype} {rgba.shape}")
-    h, w = rgba.shape[:2]
-    buffer = np.ascontiguousarray(rgba[..., _CHANNELS])
-    opaque = bool((rgba[..., 3] == 255).all())
+    images, buffer = argb32_images(rgba[None])
+    return images[0], buffer[0]
+
+
+def argb32_images(stack: np.ndarray) -> tuple[list[QImage], np.ndarray]:
+    """``(n, h, w, 4)`` uint8 RGBA images (a layer's thumbnails) -> ``(images, buffer)`` as
+    :func:`argb32_image`, converted in one pass: one buffer, one opacity test."""
+    stack = np.asarray(stack)
+    if stack.ndim != 4 or stack.shape[3] != 4 or stack.dtype != np.uint8:
+        raise ValueError(f"argb32_image: expected an (h, w, 4) uint8 RGBA array, got {stack.dtype} {stack.shape[1:]}")
+    h, w = stack.shape[1:3]
+    buffer = np.ascontiguousarray(stack[..., _CHANNELS])
+    opaque = bool((stack[..., 3] == 255).all())
     fmt = QImage.Format.Format_ARGB32_Premultiplied if opaque else QImage.Format.Format_ARGB32
-    return QImage(buffer.data, w, h, 4 * w, fmt), buffer
+    return [QImage(image.data, w, h, 4 * w, fmt) for image in buffer], buffer
 
 
 class RGBAImageItem(pg.ImageItem):
