@@ -132,8 +132,12 @@ def test_bad_arguments_exit_status_from_the_real_command():
     assert done.returncode == 2 and "invalid choice: 'nosuch'" in done.stderr
 
 
-def test_preset_and_seed_start(tmp_path):
-    report, errors, session = _run(tmp_path, "--preset", "moons", "--seed", "5")
+def test_preset_seed_presentation_and_the_remembered_theme_start(tmp_path):
+    """One start with every option the report shows (each start costs seconds); the defaults
+    (no presentation, the light theme) are checked on the start without options below."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "settings.ini").write_text("[appearance]\ntheme=dark\n")
+    report, errors, session = _run(tmp_path, "--preset", "moons", "--seed", "5", "--presentation")
     assert errors == []
     assert report == {
         "step": 0,
@@ -144,8 +148,8 @@ def test_preset_and_seed_start(tmp_path):
         "epoch": 0,
         "preset": "moons",
         "seed": 5,
-        "presentation": False,
-        "theme": "light",
+        "presentation": True,
+        "theme": "dark",
     }
     assert session.dataset == make_dataset("moons", n=300, noise=0.1, seed=5, test_fraction=0.3)
 
@@ -182,14 +186,8 @@ def test_bad_file_shows_the_error_and_starts_with_the_default_session(tmp_path):
     assert errors == [{"title": "Open session", "text": str(raised.value)}]
     assert report["title"] == "untitled — Playground" and report["points"] == 300
     assert session.dataset == make_dataset("spiral", n=300, noise=0.1, seed=0, test_fraction=0.3)
-
-
-def test_presentation_option_and_the_remembered_theme(tmp_path):
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "settings.ini").write_text("[appearance]\ntheme=dark\n")
-    report, errors, _ = _run(tmp_path, "--presentation")
-    assert errors == []
-    assert report["presentation"] is True and report["theme"] == "dark"
+    # Without options or settings: the default preset and seed, no presentation, the light theme.
+    assert (report["preset"], report["seed"], report["presentation"], report["theme"]) == ("spiral", 0, False, "light")
 
 
 def test_theme_changes_are_remembered(window, tmp_path):
