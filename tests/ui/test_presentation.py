@@ -210,3 +210,41 @@ def test_every_text_scales_once_and_comes_back(window, qtbot):
     set_presentation(window, False)
     qtbot.wait(20)
     assert {id(label): QFontInfo(label.font()).pointSizeF() for label in labels} == before
+
+
+def _view_size(plot) -> tuple[int, int]:
+    """The px of a plot's data area (its view box)."""
+    view = plot.getPlotItem().getViewBox()
+    return round(view.width()), round(view.height())
+
+
+def test_the_boundary_is_the_largest_picture_in_presentation(window, qtbot):
+    """At 1280x720 the boundary's square view got 220 px of height in its row, under the activation
+    space's 700 x 320: presentation mode gives it the plots area's whole height at the left."""
+    qtbot.wait(100)
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_P, keys)
+    assert presentation(window).enabled and window.size() == QSize(1280, 720)
+    others = (window.activation_view.plot, window.loss_plot, window.gradient_plot)
+
+    def largest() -> bool:
+        w, h = _view_size(window.boundary_plot)
+        return w >= 350 and h >= 400 and all(w * h > 1.5 * a * b for a, b in map(_view_size, others))
+
+    qtbot.waitUntil(largest, timeout=5000)
+
+    # It stands beside the other plots, from the top of the activation space to the bottom of the curves.
+    def top(widget) -> int:
+        return widget.mapTo(window, widget.rect().topLeft()).y()
+
+    def bottom(widget) -> int:
+        return widget.mapTo(window, widget.rect().bottomLeft()).y()
+
+    assert abs(top(window.boundary_view) - top(window.activation_view)) <= 1
+    assert abs(bottom(window.boundary_plot) - bottom(window.loss_plot)) <= 8
+    assert _view_size(window.loss_plot)[0] >= 120  # the curves stay readable beside it
+    # Leaving puts it back in its row, beside the activation space, above the curves.
+    qtbot.keyClick(window, Qt.Key.Key_P, keys)
+    assert not presentation(window).enabled
+    qtbot.waitUntil(lambda: bottom(window.boundary_view) < top(window.loss_plot))
+    assert abs(top(window.boundary_view) - top(window.activation_view)) <= 1

@@ -18,24 +18,13 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from .parameters import Parameter, parse_value
 
 DRAG_PIXELS = 4  # px of vertical drag per step
 SETTLE_MS = 400  # after a nudge, frames are not followed for this long (they may predate it)
-# Palette roles, not colours: the sheet is resolved anew on a theme switch (theme.py), so the field
-# keeps a visible edge and its own background on the light theme, the dark one and in presentation.
-STYLE = """
-QFrame#parameterEditor { background: palette(window); border: 1px solid palette(window-text); border-radius: 4px; }
-QLineEdit#parameterValue {
-    background: palette(base); color: palette(text); border: 1px solid palette(window-text);
-    border-radius: 3px; padding: 2px 4px;
-    selection-background-color: palette(highlight); selection-color: palette(highlighted-text);
-}
-QLineEdit#parameterValue:focus { border: 2px solid palette(highlight); padding: 1px 3px; }
-QLabel#parameterTitle, QLabel#parameterHandle { color: palette(window-text); background: transparent; border: none; }
-"""
 
 
 def nudge_step(value: float) -> float:
@@ -100,10 +89,18 @@ class ParameterEditor(QFrame):
         self.setObjectName("parameterEditor")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        self.setStyleSheet(STYLE)
         self.title = QLabel(objectName="parameterTitle")
-        self.field = QLineEdit(objectName="parameterValue")
+        self.field = QLineEdit(objectName="parameterValue", frame=False)
         self.field.setToolTip("Type a value and press Enter; Up and Down or the wheel nudge it; Escape closes.")
+        # The field's edge and background drawn by a plain box in the palette's text and base colours:
+        # Fusion's own edge is the window colour darkened, all but invisible on the dark theme. Roles,
+        # not colours, and no style sheet (it would freeze the fonts presentation mode scales).
+        box = QFrame(objectName="parameterValueBox", frameShape=QFrame.Shape.Box, frameShadow=QFrame.Shadow.Plain)
+        box.setBackgroundRole(QPalette.ColorRole.Base)
+        box.setAutoFillBackground(True)
+        inside = QHBoxLayout(box)
+        inside.setContentsMargins(3, 1, 3, 1)
+        inside.addWidget(self.field)
         self.handle = _Handle()
         self.message = QLabel(objectName="parameterMessage", wordWrap=True)
         self.message.hide()
@@ -111,7 +108,7 @@ class ParameterEditor(QFrame):
         grid.setContentsMargins(6, 4, 6, 4)
         grid.setSpacing(4)
         grid.addWidget(self.title, 0, 0, 1, 2)
-        grid.addWidget(self.field, 1, 0)
+        grid.addWidget(box, 1, 0)
         grid.addWidget(self.handle, 1, 1)
         grid.addWidget(self.message, 2, 0, 1, 2)
         self.parameter: Parameter | None = None

@@ -5,8 +5,13 @@ axis labels and ticks, legends, the timeline, the transport bar, the status
 bar), lines and markers x1.4, the side panels replaced by the lesson strip
 (learning rate, activation, layers; the transport bar keeps Play, Step and
 Reset), and the window sized to the recording size (View → Recording size:
-1280x720 or 1920x1080) unless it is full screen. Off: everything as it was,
-including the window's size and place.
+1280x720 or 1920x1080) unless it is full screen. The decision boundary, the
+picture a lesson is about, takes the whole height of the plots area at the
+left, with the activation space and the curves beside it: in its row, at
+1280x720, the boundary's square view got 220 px of height (what the curves
+below, the timeline, the lesson strip and the transport bar left), less than
+the activation space beside it. Off: everything as it was, including the
+window's size and place and the boundary back in its row.
 
 Full screen (F11) is a separate choice: the window takes the whole screen,
 in presentation mode or not.
@@ -23,7 +28,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QLayout, QScrollArea, QWidget
 
 from ..plots.style import ThemedPlot
 from .lesson_strip import LessonStrip
@@ -34,6 +39,10 @@ _MARGIN = 12  # px the transport bar keeps free at the window's edges
 _MIN_TRANSPORT_PT = 10.5  # the transport bar's text shrinks back to fit, but not below this
 _FONT = "presentationFont"  # the widget's font before presentation mode, as a dynamic property
 _OWN = "presentationOwnFont"  # whether that font was the widget's own (not inherited)
+# The boundary's column and the other plots' column share the width 4:5 (stretch factors): at
+# 1280x720 the boundary's view is 390 x 440 px and the loss plot's no narrower than 150 px.
+_BOUNDARY_SHARE = (4, 5)
+_NO_MAXIMUM = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX (PySide6 does not export it)
 
 
 @dataclass
@@ -43,6 +52,20 @@ class _Saved:
     geometry: QRect  # the window's place and size (inside the frame)
     maximized: bool
     panels_visible: bool
+    boundary: _Moved | None = None  # where the boundary plot was before it took the full height
+
+
+@dataclass
+class _Moved:
+    """The boundary plot's place in its row of plots, and the rows' stretches, to put back."""
+
+    row: QBoxLayout
+    index: int
+    stretch: int
+    rows: QBoxLayout | None
+    row_stretches: list[int]
+    columns: QBoxLayout
+    column_stretches: list[int]
 
 
 class Presentation(QObject):
@@ -129,6 +152,7 @@ class Presentation(QObject):
         self._saved = _Saved(QRect(normal), window.isMaximized(), panels is not None and panels.isVisible())
         if panels is not None:
             panels.hide()
+            self._saved.boundary = _boundary_full_height(window, panels)
         self.strip.show()
         for root in (window.centralWidget(), window.statusBar()):
             _scale_fonts(root, SCALE)
@@ -145,6 +169,8 @@ class Presentation(QObject):
         panels = window.findChild(QScrollArea, "sidePanels")
         if panels is not None:
             panels.setVisible(saved.panels_visible)
+        if saved.boundary is not None:
+            _boundary_back(window, saved.boundary)
         self.strip.hide()
         for root in (window.centralWidget(), window.statusBar()):
             _restore_fonts(root)
@@ -171,6 +197,65 @@ class Presentation(QObject):
         if self.enabled:
             for plot in self.window.findChildren(ThemedPlot):
                 plot.rescale_items()
+
+
+def _box_holding(layout: QLayout, widget: QWidget) -> QBoxLayout | None:
+    """The box layout under ``layout`` (itself included) that holds ``widget`` directly."""
+    if isinstance(layout, QBoxLayout) and layout.indexOf(widget) >= 0:
+        return layout
+    for i in range(layout.count()):
+        inner = layout.itemAt(i).layout()
+        found = _box_holding(inner, widget) if inner is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def _boundary_full_height(window, panels: QWidget) -> _Moved | None:
+    """Move the boundary plot out of its row into the window's columns, just right of the (hidden)
+    side panels, so it takes the plots area's whole height; the plots left share their column
+    evenly. None (nothing moved) if the window's layout is not the one this expects."""
+    view, outer = window.boundary_view, window.centralWidget().layout()
+    row, columns = _box_holding(outer, view), _box_holding(outer, panels)
+    if row is None or columns is None or row is columns:
+        return None
+    rows = row.parent() if isinstance(row.parent(), QBoxLayout) else None
+    index = row.indexOf(view)
+    moved = _Moved(
+        row,
+        index,
+        row.stretch(index),
+        rows,
+        [rows.stretch(i) for i in range(rows.count())] if rows is not None else [],
+        columns,
+        [columns.stretch(i) for i in range(columns.count())],
+    )
+    row.removeWidget(view)
+    # The cap that kept its view square in the row would keep it that narrow: the square
+    # column (main_window.SquareColumn) caps it again at the width its new height allows.
+    view.setMaximumWidth(_NO_MAXIMUM)
+    place = columns.indexOf(panels) + 1
+    columns.insertWidget(place, view, _BOUNDARY_SHARE[0])
+    for i in range(place + 1, columns.count()):  # the other plots' column (the diagram's is fixed)
+        if columns.stretch(i):
+            columns.setStretch(i, _BOUNDARY_SHARE[1])
+    if rows is not None:
+        for i in range(rows.count()):  # the activation space and the curves: half the height each
+            rows.setStretch(i, 1)
+    return moved
+
+
+def _boundary_back(window, moved: _Moved) -> None:
+    """Put the boundary plot back where :func:`_boundary_full_height` took it from."""
+    view = window.boundary_view
+    moved.columns.removeWidget(view)
+    for i, stretch in enumerate(moved.column_stretches):
+        moved.columns.setStretch(i, stretch)
+    view.setMaximumWidth(_NO_MAXIMUM)  # re-capped for its row, as above
+    moved.row.insertWidget(moved.index, view, moved.stretch)
+    if moved.rows is not None:
+        for i, stretch in enumerate(moved.row_stretches):
+            moved.rows.setStretch(i, stretch)
 
 
 def _scale_fonts(root: QWidget, factor: float) -> None:
