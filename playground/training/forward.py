@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import DTypeLike
 
+from ..engine.kernels import tanh_from_exp, tanh_in_place
 from ..nn.activations import LEAKY_SLOPE, check_activation
 from .trainer import Trainer
 
@@ -253,7 +254,7 @@ class PlaneFirstLayer:
         with np.errstate(over="ignore", invalid="ignore"):
             if self.factored:
                 e = np.multiply(part, self.rows[row], out=target)  # exp(s z) of each cell
-                a = _tanh_from_exp(e) if self.activation == "tanh" else _sigmoid_from_exp(e)
+                a = tanh_from_exp(e) if self.activation == "tanh" else _sigmoid_from_exp(e)
             else:
                 a = _activate_in_place(self.activation, np.add(part, self.rows[row], out=target))
             if self.skip_input is not None:
@@ -276,14 +277,10 @@ def skip_flags(residual: Sequence[bool], hidden: int) -> tuple[bool, ...]:
 
 
 def fast_tanh(z: np.ndarray) -> np.ndarray:
-    """``tanh(z)`` in place as ``2 / (1 + exp(-2 z)) - 1``: in float32 about a third cheaper than
-    numpy's ``tanh`` (measured on AVX2, benchmarks/loss_landscape.py) and within 2e-7 of the exact
-    value (an absolute error: near 0 the relative one is larger). ``exp`` overflowing to inf gives
-    the limit -1; inf, -inf and NaN give 1, -1 and NaN."""
-    np.multiply(z, -2.0, out=z)
-    with np.errstate(over="ignore"):
-        np.exp(z, out=z)
-    return _tanh_from_exp(z)
+    """``tanh(z)`` in place from one ``exp`` (the engine's kernel, ``engine/kernels.py``): in float32
+    about a third cheaper than numpy's ``tanh`` on the landscape's layers (benchmarks/loss_landscape.py)
+    and within 2e-7 of the exact value (absolute); inf, -inf and NaN give 1, -1 and NaN."""
+    return tanh_in_place(z)
 
 
 def fast_sigmoid(z: np.ndarray) -> np.ndarray:
@@ -292,14 +289,6 @@ def fast_sigmoid(z: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         np.exp(z, out=z)
     return _sigmoid_from_exp(z)
-
-
-def _tanh_from_exp(e: np.ndarray) -> np.ndarray:
-    """``tanh(z)`` in place from ``e = exp(-2 z)``."""
-    e += 1.0
-    np.divide(2.0, e, out=e)
-    e -= 1.0
-    return e
 
 
 def _sigmoid_from_exp(e: np.ndarray) -> np.ndarray:
