@@ -4,6 +4,8 @@ draws frames of either size."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QDockWidget
@@ -147,3 +149,25 @@ def test_every_view_draws_a_coarse_playing_frame_and_then_a_full_still_one(qtbot
     )
     assert not regions._coarse and regions.counts[coarse.epoch] == int(full[0])
     assert regions.counts[still.epoch] == regions.count
+
+
+def test_a_slow_diagnosis_comes_less_often_while_playing(monkeypatch):
+    calls = []
+
+    def slow_diagnosis(trainer):
+        calls.append(trainer)
+        time.sleep(0.05)  # as a big network's probe of 2,000 points in float64 may take
+        return []
+
+    monkeypatch.setattr(worker, "diagnose_trainer", slow_diagnosis)
+    training = TrainingWorker(_trainer(epochs=1))
+    training._inbox.playing = True  # as while playing (the thread is not started)
+    training._diagnose()
+    assert len(calls) == 1
+    assert training._diagnosis_wait >= 0.05 / worker.DIAGNOSIS_SHARE == pytest.approx(2.5)
+    time.sleep(1.5 * worker.DIAGNOSIS_INTERVAL)  # past the usual interval: a fast diagnosis would run again
+    training._diagnose()
+    assert len(calls) == 1
+    training._inbox.playing = False  # paused: every frame gets a fresh diagnosis
+    training._diagnose()
+    assert len(calls) == 2
