@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageSequence
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 from tutorial_window import window  # noqa: F401 - the fixture
 
 from playground.ui.media import recorder as recorder_module
@@ -231,3 +231,58 @@ def test_closing_the_window_while_recording_leaves_a_playable_file(window, qtbot
     window.close()  # stops, and waits (a little) for the file to be saved
     assert not controls.recorder.recording and not controls.recorder.finishing
     assert sum(_gif_durations(path)) >= 300
+
+
+def _patch(frame: np.ndarray, rect) -> np.ndarray:
+    return frame[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1].astype(float)
+
+
+def test_a_recording_shows_the_compare_window_over_the_main_window(window, qtbot, tmp_path):
+    """View > Compare opens a window of its own: a recording of the window (or of the plots) shows it
+    where it covers them on screen, as the person sees it, not the main window under it."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QAction
+
+    from playground.ui.media.capture import grab, rgb_array
+
+    controls = window.findChild(RecordingControls)
+    window.findChild(QAction, "record-area-window").trigger()
+    window.findChild(QAction, "record-pointer").setChecked(False)  # no cursor marks in the pixels compared
+    assert controls.area == "window" and not controls.show_pointer
+    window.findChild(QAction, "compareAction").trigger()
+    dialog = window.findChild(QDialog, "compareDialog")
+    qtbot.waitExposed(dialog)
+    dialog.resize(500, 360)
+    dialog.move(window.mapToGlobal(QPoint(120, 90)))
+    qtbot.wait(50)
+    plain = rgb_array(grab(window))  # the main window alone: what recordings showed before
+    seen = rgb_array(dialog.grab().toImage())
+    inside = QRect(window.mapFromGlobal(dialog.geometry().topLeft()), dialog.size()).adjusted(10, 10, -10, -10)
+    assert np.abs(_patch(plain, inside) - seen[10 : 10 + inside.height(), 10 : 10 + inside.width()]).mean() > 10
+
+    path = str(tmp_path / "compare.mp4")
+    controls.fps = 10
+    assert controls.start(path)
+    qtbot.wait(250)
+    controls.stop()
+    assert controls.recorder.wait_saved(30)
+    first = _frames(path)[0]
+    dialog_part = seen[10 : 10 + inside.height(), 10 : 10 + inside.width()]
+    assert np.abs(_patch(first, inside) - dialog_part).mean() < 6  # the Compare window, as encoded
+    # Beside it, the main window as before.
+    outside = QRect(inside.right() + 30, inside.top(), 80, 80)
+    assert np.abs(_patch(first, outside) - _patch(plain, outside)).mean() < 6
+    # The plots area too shows the part of Compare that covers it.
+    window.findChild(QAction, "record-area-plots").trigger()
+    central, rect = plots_area(window)
+    frame = rgb_array(controls.grab_area())
+    covered = QRect(central.mapFromGlobal(dialog.geometry().topLeft()) - rect.topLeft(), dialog.size())
+    covered = covered.intersected(QRect(0, 0, rect.width(), rect.height())).adjusted(10, 10, -10, -10)
+    assert not covered.isEmpty()
+    offset = central.mapToGlobal(rect.topLeft() + covered.topLeft()) - dialog.geometry().topLeft()
+    expect = seen[offset.y() : offset.y() + covered.height(), offset.x() : offset.x() + covered.width()]
+    np.testing.assert_array_equal(_patch(frame, covered), expect)
+    dialog.close()
+    # Once it is closed, the recording shows the main window again.
+    frame = rgb_array(controls.grab_area())
+    np.testing.assert_array_equal(frame, rgb_array(grab(central, rect)))

@@ -1,5 +1,14 @@
 """Record the plots area or the whole window to MP4 or GIF at a fixed frame rate.
 
+A recording shows the chosen rectangle of the main window as the person sees it
+on screen: the window's own separate windows are in it where they cover that
+rectangle: the Compare window (View > Compare, a window of its own, not a dock),
+a floating dock, an open menu, a combo box's list, a tooltip (``as_seen.py``).
+That is the window the person is looking at, in the frame size the recording
+started with. The parts of those windows outside the rectangle, and other
+applications' windows, are not recorded: to film Compare whole, record the
+whole window with Compare over it, or move it over the plots.
+
 A timer grabs the screen at the chosen rate, whatever the training speed, and
 offers each frame to a :class:`~playground.ui.media.video.VideoWriter`, which
 feeds ffmpeg from its own thread. The GUI thread never waits on the encoder:
@@ -27,7 +36,8 @@ from PySide6.QtCore import QEvent, QObject, QRectF, QSize, QStandardPaths, Qt, Q
 from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QToolButton
 
-from .capture import even_size, fit_frame, grab, plots_area, rgb_array
+from .as_seen import grab_as_seen
+from .capture import even_size, fit_frame, plots_area, rgb_array
 from .overlay import CORNERS, InputTracker, Overlay, overlay_text, widget_mapper
 from .video import QUEUE_FRAMES, VideoWriter, missing_video_support
 
@@ -271,9 +281,10 @@ class RecordingControls(QObject):
 
     # ------------------------------------------------------------ capture
     def grab_area(self) -> QImage:
-        """The chosen area as it is on screen now, with the overlay burnt in."""
+        """The chosen area as it is on screen now, with the overlay burnt in: the window's own
+        separate windows (Compare, a floating dock, an open menu) included where they cover it."""
         widget, rect = (self.window, self.window.rect()) if self.area == "window" else plots_area(self.window)
-        image = grab(widget, rect)
+        image = grab_as_seen(self.window, widget, rect)
         if self.overlay.corner is None and not self.show_pointer:
             return image
         scale = image.width() / max(1, rect.width())  # frame pixels per window pixel (the screen's density)
