@@ -150,3 +150,50 @@ def test_a_wide_layer_samples_anew_when_the_diagram_changes_size(qtbot):
     qtbot.waitUntil(lambda: len(diagram.drawn_units(1)) < tall, timeout=5_000)
     window.resize(1280, 720)
     qtbot.waitUntil(lambda: len(diagram.drawn_units(1)) == tall, timeout=5_000)
+
+
+def test_a_map_of_another_resolution_still_covers_the_domain(qtbot):
+    plot = BoundaryPlot()
+    qtbot.addWidget(plot)
+    lo, hi = DOMAIN
+    for n in (100, 100, 40, 100):  # a playing frame of a big network probes a coarser grid
+        plot.set_map(np.full((n, n), 0.8), "classification")
+        image = plot._image
+        rect = image.mapRectToParent(image.boundingRect())
+        assert image.image.shape[:2] == (n, n)
+        assert (rect.left(), rect.top(), rect.width(), rect.height()) == pytest.approx((lo, lo, hi - lo, hi - lo))
+
+
+def test_the_activation_regions_follow_the_view(qtbot):
+    from playground.ui.plots.activation_space import ActivationSpacePlot
+
+    plot = ActivationSpacePlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 400)
+    points = np.array([[-1.0, -1.0], [1.0, 1.0]])
+    output = (np.array([[1.0], [0.0]]), np.array([0.0]))  # class 1 where u > 0
+    plot.update_space(points, np.array([0, 1]), "classification", OKABE_ITO[:2], output=output)
+    _, first = plot.region_image()
+    far = points * 10  # the data outgrows the view: it grows, and the regions with it
+    plot.update_space(far, np.array([0, 1]), "classification", OKABE_ITO[:2], output=output)
+    _, second = plot.region_image()
+    (x0, x1), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    assert second == pytest.approx((x0, y0, x1 - x0, y1 - y0))
+    assert second[2] > 5 * first[2]
+
+
+def test_an_empty_curve_stays_empty_and_fills_when_there_is_data(qtbot):
+    from playground.ui.plots.loss import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    epochs = np.arange(1.0, 6.0)
+    loss = np.linspace(1.0, 0.5, 5)
+    for _ in range(2):
+        plot.update_history(epochs, loss, None, loss * 100, None)
+        assert plot.curve_point_count() == {"train loss": 5, "test loss": 0, "train metric": 5, "test metric": 0}
+    plot.update_history(epochs, loss, loss + 0.1, loss * 100, loss * 90)
+    assert plot.curve_point_count() == {"train loss": 5, "test loss": 5, "train metric": 5, "test metric": 5}
+    np.testing.assert_array_equal(plot._test.yData, loss + 0.1)
+    plot.update_history(epochs, loss, None, loss * 100, None)  # the test set went: the curves empty
+    assert plot.curve_point_count()["test loss"] == 0

@@ -223,10 +223,10 @@ class ActivationSpacePlot(ThemedPlot):
         classes = classes_on_grid(A, c, xs, ys)  # row i along y (row 0 at the bottom)
         colors = class_rgb(self._class_colors)
         classes = np.where(classes < len(colors), classes, -1)
-        self._regions.setImage(
-            class_region_image(classes, colors, self.theme.background_rgb, REGION_STRENGTH), autoLevels=False
+        self._regions.show_rgba(
+            class_region_image(classes, colors, self.theme.background_rgb, REGION_STRENGTH),
+            QRectF(x0, y0, x1 - x0, y1 - y0),
         )
-        self._regions.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self._regions.show()
         if A.shape[1] > 1:
             segments = class_edges_in_plane(A, c, (x0, y0, x1, y1))

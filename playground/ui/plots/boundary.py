@@ -328,9 +328,8 @@ class BoundaryPlot(ThemedPlot):
             return
         self._announce(scale)
         lo, hi = self.domain
-        self._image.setImage(rgba, autoLevels=False)
         # One pixel per grid cell: the image covers the domain exactly.
-        self._image.setRect(QRectF(lo, lo, hi - lo, hi - lo))
+        self._image.show_rgba(rgba, QRectF(lo, lo, hi - lo, hi - lo))
         faint_xy = np.concatenate(faint) if faint else np.empty((0, 2))
         self._faint.setData(faint_xy[:, 0], faint_xy[:, 1])
         self._line.setData(line[:, 0], line[:, 1])

@@ -120,9 +120,13 @@ class HistoryPlot(ThemedPlot):
     def _set_series(self, curve: pg.PlotDataItem, x, y, log: bool = False) -> None:
         """Give ``curve`` the finite points of ``(x, y)``; ``y=None`` empties it."""
         if y is None:
-            curve.setData([], [])
+            # No test set: the curve stays empty frame after frame, and emptying it again
+            # still costs pyqtgraph a pass of its pipeline.
+            if curve.xData is None or len(curve.xData):
+                curve.setData([], [])
             return
-        curve.setData(*finite_series(x, y, log))
+        # The points are finite already: pyqtgraph need not check them again.
+        curve.setData(*finite_series(x, y, log), skipFiniteCheck=True)
 
     def _set_legend(self, entries: list[tuple[pg.PlotDataItem, str]]) -> None:
         """Show exactly ``entries`` (curve, label) in the legend, rebuilding it only when they change."""

@@ -17,6 +17,7 @@ import sys
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage
 
 # ARGB32 is one native-endian uint32 per pixel, 0xAARRGGBB: in memory B, G, R, A on a
@@ -54,6 +55,18 @@ class RGBAImageItem(pg.ImageItem):
     def __init__(self) -> None:
         super().__init__(axisOrder="row-major")
         self._buffer: np.ndarray | None = None
+        self._placed: tuple | None = None  # (image shape, rect) of the last ``show``
+
+    def show_rgba(self, rgba: np.ndarray, rect: QRectF) -> None:
+        """Show ``rgba`` ((h, w, 4) uint8, row 0 at ``rect``'s top in data coordinates, i.e. its
+        smallest y) stretched over ``rect``. The transform is set only when the image's shape or
+        the rect changes: setting it costs a geometry change and the view's bounds bookkeeping,
+        and a map redrawn every frame keeps both."""
+        self.setImage(rgba, autoLevels=False)
+        placed = (rgba.shape[:2], rect.getRect())
+        if placed != self._placed:
+            self._placed = placed
+            self.setRect(rect)
 
     def render(self) -> None:  # noqa: D102 - pyqtgraph's method
         image = self.image
