@@ -229,7 +229,7 @@ def test_the_boundary_is_the_largest_picture_in_presentation(window, qtbot):
 
     def largest() -> bool:
         w, h = _view_size(window.boundary_plot)
-        return w >= 350 and h >= 400 and all(w * h > 1.5 * a * b for a, b in map(_view_size, others))
+        return abs(w - h) <= 6 and h >= 400 and all(w * h > 1.5 * a * b for a, b in map(_view_size, others))
 
     qtbot.waitUntil(largest, timeout=5000)
 
@@ -242,7 +242,7 @@ def test_the_boundary_is_the_largest_picture_in_presentation(window, qtbot):
 
     assert abs(top(window.boundary_view) - top(window.activation_view)) <= 1
     assert abs(bottom(window.boundary_plot) - bottom(window.loss_plot)) <= 8
-    assert _view_size(window.loss_plot)[0] >= 120  # the curves stay readable beside it
+    assert min(_view_size(window.loss_plot)) >= 60  # the curves keep room beside it (test_readability checks more)
     # Leaving puts it back in its row, beside the activation space, above the curves.
     qtbot.keyClick(window, Qt.Key.Key_P, keys)
     assert not presentation(window).enabled

@@ -39,9 +39,12 @@ _MARGIN = 12  # px the transport bar keeps free at the window's edges
 _MIN_TRANSPORT_PT = 10.5  # the transport bar's text shrinks back to fit, but not below this
 _FONT = "presentationFont"  # the widget's font before presentation mode, as a dynamic property
 _OWN = "presentationOwnFont"  # whether that font was the widget's own (not inherited)
-# The boundary's column and the other plots' column share the width 4:5 (stretch factors): at
-# 1280x720 the boundary's view is 390 x 440 px and the loss plot's no narrower than 150 px.
-_BOUNDARY_SHARE = (4, 5)
+# The boundary's column and the other plots' column share the width 1:1 (stretch factors): at
+# 1280x720 the boundary's view is a square of 440 px (narrower, it would show beyond the data).
+_BOUNDARY_SHARE = (1, 1)
+# Beside it the activation space above, the curves below, 2:3: the curves' legends need the height
+# (at most a third of their plot) and their axis texts must not meet.
+_RIGHT_ROWS = (2, 3)
 _NO_MAXIMUM = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX (PySide6 does not export it)
 
 
@@ -214,7 +217,7 @@ def _box_holding(layout: QLayout, widget: QWidget) -> QBoxLayout | None:
 def _boundary_full_height(window, panels: QWidget) -> _Moved | None:
     """Move the boundary plot out of its row into the window's columns, just right of the (hidden)
     side panels, so it takes the plots area's whole height; the plots left share their column
-    evenly. None (nothing moved) if the window's layout is not the one this expects."""
+    (``_RIGHT_ROWS``). None (nothing moved) if the window's layout is not the one this expects."""
     view, outer = window.boundary_view, window.centralWidget().layout()
     row, columns = _box_holding(outer, view), _box_holding(outer, panels)
     if row is None or columns is None or row is columns:
@@ -239,9 +242,9 @@ def _boundary_full_height(window, panels: QWidget) -> _Moved | None:
     for i in range(place + 1, columns.count()):  # the other plots' column (the diagram's is fixed)
         if columns.stretch(i):
             columns.setStretch(i, _BOUNDARY_SHARE[1])
-    if rows is not None:
-        for i in range(rows.count()):  # the activation space and the curves: half the height each
-            rows.setStretch(i, 1)
+    if rows is not None and rows.count() == 2:
+        for i in range(rows.count()):
+            rows.setStretch(i, _RIGHT_ROWS[i])
     return moved
 
 
