@@ -286,3 +286,29 @@ def test_a_recording_shows_the_compare_window_over_the_main_window(window, qtbot
     # Once it is closed, the recording shows the main window again.
     frame = rgb_array(controls.grab_area())
     np.testing.assert_array_equal(frame, rgb_array(grab(central, rect)))
+
+
+def test_a_separate_windows_frame_is_drawn_plainly_with_its_title(window, qtbot, monkeypatch):
+    """The window manager's frame (title bar) is not the app's to paint: its place is filled in the
+    window's colour, a little darker, with the title in the bar."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QAction
+
+    from playground.ui.media.as_seen import grab_as_seen, owned_windows
+
+    window.findChild(QAction, "compareAction").trigger()
+    dialog = window.findChild(QDialog, "compareDialog")
+    qtbot.waitExposed(dialog)
+    dialog.move(window.mapToGlobal(QPoint(150, 120)))
+    qtbot.wait(20)
+    assert dialog in owned_windows(window)
+    inside = dialog.geometry()
+    monkeypatch.setattr(dialog, "frameGeometry", lambda: inside.adjusted(-4, -24, 4, 4), raising=False)
+    image = grab_as_seen(window, window, window.rect())
+    bar = window.mapFromGlobal(inside.topLeft()) + QPoint(300, -12)  # in the bar, right of the title
+    expected = dialog.palette().window().color().darker(115)
+    assert image.pixelColor(bar).name() == expected.name()
+    title = [image.pixelColor(window.mapFromGlobal(inside.topLeft()) + QPoint(x, -12)) for x in range(8, 120)]
+    assert any(color.name() != expected.name() for color in title)  # the title's letters
+    dialog.close()
+    assert dialog not in owned_windows(window)
