@@ -339,25 +339,27 @@ def test_the_value_field_has_a_visible_edge(window, qtbot, theme, presenting):
 
     apply_theme(window, theme)
     set_presentation(window, presenting)
-    qtbot.wait(50)  # the widgets hear of the new palette through the event loop
-    diagram, editor = window.network_view.diagram, window.network_view.editor
-    qtbot.mouseDClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=diagram.node_center(1, 0))
-    assert editor.isVisible()
-    image = editor.grab().toImage()
-    box = editor.field.parentWidget().geometry()  # the field as drawn: its box (or itself, framed by Qt)
-    y = box.center().y()
-    outside = image.pixelColor(box.left() - 2, y)  # the box's background beside the field
-    edge = max(
-        (image.pixelColor(box.left() + dx, y) for dx in range(3)),
-        key=lambda c: abs(_luminance(c) - _luminance(outside)),
-    )
-    assert abs(_luminance(edge) - _luminance(outside)) > 60, (theme, edge.name(), outside.name())
-    # The typed digits are readable on the field's own background.
-    inside = image.pixelColor(box.right() - 4, y)
-    text = QApplication.palette().color(QApplication.palette().ColorRole.Text)
-    assert abs(_luminance(text) - _luminance(inside)) > 100
-    # Its text is as large as the diagram's (x1.4 in presentation mode), not frozen by its style sheet.
-    for label in (editor.title, editor.field):
-        assert label.font().pointSizeF() == pytest.approx(diagram.font().pointSizeF())
-    set_presentation(window, False)
-    apply_theme(window, "light")
+    try:
+        qtbot.wait(50)  # the widgets hear of the new palette through the event loop
+        diagram, editor = window.network_view.diagram, window.network_view.editor
+        qtbot.mouseDClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=diagram.node_center(1, 0))
+        assert editor.isVisible()
+        image = editor.grab().toImage()
+        box = editor.field.parentWidget().geometry()  # the field as drawn: its box (or itself, framed by Qt)
+        y = box.center().y()
+        outside = image.pixelColor(box.left() - 2, y)  # the box's background beside the field
+        edge = max(
+            (image.pixelColor(box.left() + dx, y) for dx in range(3)),
+            key=lambda c: abs(_luminance(c) - _luminance(outside)),
+        )
+        assert abs(_luminance(edge) - _luminance(outside)) > 60, (theme, edge.name(), outside.name())
+        # The typed digits are readable on the field's own background.
+        inside = image.pixelColor(box.right() - 4, y)
+        text = QApplication.palette().color(QApplication.palette().ColorRole.Text)
+        assert abs(_luminance(text) - _luminance(inside)) > 100
+        # Its text is as large as the diagram's (x1.4 in presentation mode), not frozen by its style sheet.
+        for label in (editor.title, editor.field):
+            assert label.font().pointSizeF() == pytest.approx(diagram.font().pointSizeF())
+    finally:  # the palette is the application's: the next tests get the light theme
+        set_presentation(window, False)
+        apply_theme(window, "light")
