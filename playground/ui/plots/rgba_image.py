@@ -7,7 +7,8 @@ thread pool: measured here, the boundary map's ``drawImage`` took 1.3 to 2.4 ms
 of wall time for a 120 x 120 image (the GUI thread waiting for the pool's
 threads), against 0.06 to 0.4 ms for the same pixels as ``Format_ARGB32_Premultiplied``.
 Opaque pixels are the same premultiplied or not, so an opaque map is handed to
-Qt premultiplied and painted pixel for pixel as before; a map with translucent
+Qt premultiplied (the same colours; only where a stretched cell's edge falls is
+rounded by Qt's fast path, within one device pixel); a map with translucent
 pixels is handed over as straight ``Format_ARGB32``, which Qt premultiplies itself.
 """
 
@@ -55,7 +56,7 @@ class RGBAImageItem(pg.ImageItem):
     def __init__(self) -> None:
         super().__init__(axisOrder="row-major")
         self._buffer: np.ndarray | None = None
-        self._placed: tuple | None = None  # (image shape, rect) of the last ``show``
+        self._placed: tuple | None = None  # (image shape, rect) of the last ``show_rgba``
 
     def show_rgba(self, rgba: np.ndarray, rect: QRectF) -> None:
         """Show ``rgba`` ((h, w, 4) uint8, row 0 at ``rect``'s top in data coordinates, i.e. its
