@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
-from test_chain_rule import open_window
+from test_chain_rule import click, open_window, start_inspecting
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
@@ -101,6 +101,18 @@ def test_a_controller_built_before_any_show_keeps_working(window, qtbot):
     window.findChild(QAction, "compareAction").trigger()
     assert window.compare.dialog.isVisible() and window.findChildren(CompareView) == [window.compare.view]
     window.compare.dialog.close()
+
+
+def test_inspecting_a_point_leaves_the_closed_graph_unbuilt_until_it_is_shown(window, qtbot):
+    start_inspecting(qtbot, window)
+    x, y = window.session.dataset.X[0]
+    click(qtbot, window, float(x), float(y))
+    inspection = window.chain_rule.panel.inspection
+    assert inspection is not None and not _dock(window, "graphDock").is_built
+    window.findChild(QAction, "theme-dark").trigger()
+    dock = _dock(window, "graphDock")
+    dock.toggleViewAction().trigger()  # built, and drawn at once: the point inspected before it existed
+    assert window.graph.panel.graph is not None and window.graph.panel.snapshot is inspection.snapshot
 
 
 def test_restored_window_state_builds_and_shows_a_saved_dock(qtbot):

@@ -41,6 +41,7 @@ class GraphFeature(QObject):
             Qt.DockWidgetArea.BottomDockWidgetArea,
             "The graph of the inspected point's loss, stepped through node by node",
         )
+        self.dock.built.connect(lambda _: self.sync())  # the point inspected before it existed
         self.dock.topLevelChanged.connect(self._floated)
         self.dock.visibilityChanged.connect(self._visible)
         # The chain-rule inspector is a feature of the MainWindow (its ``chain_rule``), not of
@@ -113,7 +114,10 @@ class GraphFeature(QObject):
             self.sync()
 
     def sync(self) -> None:
-        """Rebuild the graph if the chain-rule panel shows a pass this dock has not drawn."""
+        """Rebuild the graph if the chain-rule panel shows a pass this dock has not drawn (an unbuilt
+        dock has nothing to rebuild: it catches up when it is built)."""
+        if not self.dock.is_built:
+            return
         inspection = None if self._inspector is None else self._inspector.panel.inspection
         if inspection is self._shown:
             return
