@@ -87,6 +87,7 @@ def shown(request, qapp, tmp_path_factory):
             window.resize(1280, 720)
             if presenting:
                 set_presentation(window, True)
+                window.resize(1280, 720)  # its recording size, which it fits to the 800x800 offscreen screen
             window.session.step(20)
             wait_until(lambda: _frame_epoch(window) == 20, timeout_ms=15000, what="the frame of epoch 20")
             settle(300)  # the last frame drawn, legends refitted, the layouts settled

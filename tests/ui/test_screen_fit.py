@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtWidgets import QWidget
 
-from playground.ui.shell.screen_fit import fitted
+from playground.ui.shell.screen_fit import fitted, resize_on_screen
 
 SCREEN = QRect(0, 0, 1280, 720)
 
@@ -38,3 +39,24 @@ def test_a_screen_with_a_panel_on_top_is_respected():
     available = QRect(0, 32, 1280, 688)
     target = fitted(*framed(0, 0, 1280, 720), available)
     assert target.top() == 32 + 20 and target.bottom() + 1 + 1 <= available.bottom() + 1
+
+
+def test_a_size_larger_than_the_screen_is_fitted_into_its_available_area(qtbot):
+    # Presentation mode asks for the recording size; a smaller screen gets what it has room for.
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    available = widget.screen().availableGeometry()
+    resize_on_screen(widget, QSize(available.width() + 300, available.height() + 200))
+    assert available.contains(widget.frameGeometry())
+    assert widget.width() == available.width() - (widget.frameGeometry().width() - widget.width())
+
+
+def test_a_size_that_fits_is_taken_exactly(qtbot):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    resize_on_screen(widget, QSize(300, 200))
+    assert widget.size() == QSize(300, 200)

@@ -70,9 +70,7 @@ class RegionsFeature(QObject):
         self._key: object = None
         self._head = "sigmoid"
         self._clicked: tuple[float, float] | None = None
-        self._last: Frame | None = None
-        self.dock.visibilityChanged.connect(lambda visible: visible and self._last and self.draw(self._last))
-        window.add_frame_view(self._frame_drawn)
+        self.dock.follow_frames(window, self.draw)
 
     def _build_view(self) -> QWidget:
         # Imported here, with the first show: a window whose dock stays closed never loads the view.
@@ -86,11 +84,6 @@ class RegionsFeature(QObject):
     def view(self) -> RegionsView:
         """The dock's view (built now if the dock was never shown)."""
         return cast("RegionsView", self.dock.content())
-
-    def _frame_drawn(self, frame: Frame) -> None:
-        self._last = frame
-        if self.dock.isVisible():
-            self.draw(frame)
 
     def draw(self, frame: Frame) -> None:
         """Colour the plane by ``frame``'s regions and update the count curve."""

@@ -17,12 +17,15 @@ emitted, so the feature can draw its latest frame at once.
 
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
 from .restyle import restyle
+
+if TYPE_CHECKING:
+    from ..session.worker import Frame
 
 
 class LazyDock(QDockWidget):
@@ -42,8 +45,23 @@ class LazyDock(QDockWidget):
         self._build: Callable[[], QWidget] | None = build
         self._building = False
         self._restyle = restyle
+        self.latest_frame: Frame | None = None  # the last frame drawn, once follow_frames is called
         # A tab brought forward may become visible without setVisible: build then too (before its paint).
         self.visibilityChanged.connect(lambda visible: visible and self.content())
+
+    def follow_frames(self, window: FrameViews, draw: Callable[[Frame], None]) -> None:
+        """Call ``draw`` with each frame ``window`` draws while the dock is visible, and with the latest
+        one (:attr:`latest_frame`) as soon as the dock is shown: a hidden dock costs nothing a frame."""
+
+        def frame_drawn(frame: Frame) -> None:
+            self.latest_frame = frame
+            if self.isVisible():
+                draw(frame)
+
+        self.visibilityChanged.connect(
+            lambda visible: visible and self.latest_frame is not None and draw(self.latest_frame)
+        )
+        window.add_frame_view(frame_drawn)
 
     @property
     def is_built(self) -> bool:
@@ -72,6 +90,12 @@ class LazyDock(QDockWidget):
         if visible and self._build is not None:
             self.content()
         super().setVisible(visible)
+
+
+class FrameViews(Protocol):
+    """The place of a window (``WindowHost``'s, in host.py) that :meth:`LazyDock.follow_frames` uses."""
+
+    def add_frame_view(self, draw: Callable[[Frame], None]) -> None: ...
 
 
 class DockPlaces(Protocol):

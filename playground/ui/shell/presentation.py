@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QApplication, QBoxLayout, QLayout, QScrollArea, QW
 
 from ..plots.style import ThemedPlot
 from .lesson_strip import LessonStrip
+from .screen_fit import resize_on_screen
 
 SCALE = 1.4
 RECORDING_SIZES = (QSize(1280, 720), QSize(1920, 1080))
@@ -128,7 +129,7 @@ class Presentation(QObject):
         elif not on and window.isFullScreen():
             window.showNormal()
             if self.enabled:
-                window.resize(self.size)
+                resize_on_screen(window, self.size)
         if self.full_screen_action.isChecked() != on:
             self.full_screen_action.setChecked(on)
 
@@ -138,7 +139,7 @@ class Presentation(QObject):
         window = self.window
         if window.isMaximized() or window.isFullScreen():
             window.showNormal()
-        window.resize(self.size)
+        resize_on_screen(window, self.size)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.window and event.type() == QEvent.Type.WindowStateChange:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtCore import QEvent, QObject, QRect, QSize
 from PySide6.QtWidgets import QWidget
 
 WATCH_SECONDS = 3.0  # long enough for a window manager to frame a new window
@@ -61,3 +61,23 @@ class _KeepOnScreen(QObject):
 def keep_on_screen(window: QWidget) -> None:
     """For a few seconds after it is shown, keep ``window``'s frame inside its screen's available area."""
     _KeepOnScreen(window).fit()
+
+
+def resize_on_screen(window: QWidget, size: QSize) -> None:
+    """Resize ``window``'s contents to ``size``, or as near as its screen's available area allows
+    with the window manager's frame around them, and move it so that the frame stays on screen.
+
+    Presentation mode asks for the recording size, 1280x720: on a 1280x720 screen the title bar
+    would push the status bar and its Record button below the edge.
+    """
+    window.resize(size)
+    screen = window.screen()
+    if screen is None or window.isMaximized() or window.isFullScreen():
+        return
+    frame, inner = window.frameGeometry(), window.geometry()
+    # The frame around the old contents, put around the new size (the window manager keeps its width).
+    frame.setSize(frame.size() - inner.size() + window.size())
+    inner.setSize(window.size())
+    target = fitted(frame, inner, screen.availableGeometry())
+    if target is not None:
+        window.setGeometry(target)

@@ -52,9 +52,7 @@ class TransformsFeature(QObject):
             "The input plane carried through the network, stage by stage",
         )
         self._network_key: object = None
-        self._last: Frame | None = None
-        self.dock.visibilityChanged.connect(lambda visible: visible and self._last and self.draw(self._last))
-        window.add_frame_view(self._frame_drawn)
+        self.dock.follow_frames(window, self.draw)
 
     def _build_view(self) -> QWidget:
         # Imported here, with the first show: a window whose dock stays closed never loads the view.
@@ -72,15 +70,10 @@ class TransformsFeature(QObject):
         """The dock's view (built now if the dock was never shown)."""
         return cast("TransformsView", self.dock.content())
 
-    def _frame_drawn(self, frame: Frame) -> None:
-        self._last = frame
-        if self.dock.isVisible():
-            self.draw(frame)
-
     def _refit(self) -> None:
         self.projector.refit()
-        if self._last is not None:
-            self.draw(self._last)
+        if self.dock.latest_frame is not None:
+            self.draw(self.dock.latest_frame)
 
     def draw(self, frame: Frame) -> None:
         """Carry the plane through ``frame``'s network and show it."""
