@@ -59,9 +59,15 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
     # np.dot, not @: the same BLAS call for 2-D arrays, without the matmul ufunc's
     # dispatch, which costs about a third of a small batch's product.
     z = np.dot(xd, Wd)
-    if b is not None:
-        z += b.data
+    bd = None if b is None else b.data
+    if bd is not None:
+        z += bd
     parents = (x, W) if b is None else (x, W, b)
+
+    def forward(out: np.ndarray) -> None:
+        np.dot(xd, Wd, out=out)
+        if bd is not None:
+            out += bd
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, ...]:
         # Skip the products nobody asked for: the input batch never needs one.
@@ -74,7 +80,7 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
         db = np.dot(_ones(len(g), g.dtype), g) if b.requires_grad else None
         return dx, dW, db
 
-    return x._make(z, parents, "linear", backward)
+    return x._make(z, parents, "linear", backward, forward)
 
 
 def bce_with_logits(z: Tensor, y: object) -> Tensor:
@@ -88,8 +94,15 @@ def bce_with_logits(z: Tensor, y: object) -> Tensor:
     zd = z.data
     n = max(zd.size, 1)
     per_point = np.logaddexp(0.0, zd)
-    per_point -= zd * target
+    product = zd * target
+    per_point -= product
     loss = per_point.sum() / n
+
+    def forward(out: np.ndarray) -> None:
+        np.logaddexp(0.0, zd, out=per_point)
+        np.multiply(zd, target, out=product)
+        np.subtract(per_point, product, out=per_point)
+        out[()] = per_point.sum() / n
 
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
         # sigmoid(z) = 0.5 + 0.5 tanh(z / 2), built in one buffer. g is the 0-d gradient of
@@ -102,7 +115,7 @@ def bce_with_logits(z: Tensor, y: object) -> Tensor:
         grad *= float(g) / n
         return (grad,)
 
-    return z._make(np.asarray(loss, dtype=z.dtype), (z,), "bce_with_logits", backward)
+    return z._make(np.asarray(loss, dtype=z.dtype), (z,), "bce_with_logits", backward, forward, (target,))
 
 
 def softmax_cross_entropy(z: Tensor, labels: object) -> Tensor:
@@ -125,8 +138,7 @@ def softmax_cross_entropy(z: Tensor, labels: object) -> Tensor:
         classes = classes.astype(np.int64)
     elif classes.dtype.kind not in "iu":
         raise TypeError(f"softmax_cross_entropy: labels must be integers, got {classes.dtype}")
-    if n and (classes.min() < 0 or classes.max() >= k):
-        raise ValueError(f"softmax_cross_entropy: labels must lie in 0..{k - 1}, got {classes.min()}..{classes.max()}")
+    _check_classes(classes, k)
     zd = z.data
     shifted = zd - zd.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
@@ -134,20 +146,39 @@ def softmax_cross_entropy(z: Tensor, labels: object) -> Tensor:
     rows = np.arange(n)
     loss = (np.log(total[:, 0]) - shifted[rows, classes]).sum() / max(n, 1)
 
+    def forward(out: np.ndarray) -> None:
+        _check_classes(classes, k)  # a replay's new labels are checked as a fresh call's are
+        np.subtract(zd, zd.max(axis=1, keepdims=True), out=shifted)
+        np.exp(shifted, out=exp)
+        np.sum(exp, axis=1, keepdims=True, out=total)
+        out[()] = (np.log(total[:, 0]) - shifted[rows, classes]).sum() / max(n, 1)
+
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
         grad = exp / total
         grad[rows, classes] -= 1.0
         grad *= float(g) / max(n, 1)  # g: the 0-d gradient of the scalar loss
         return (grad,)
 
-    return z._make(np.asarray(loss, dtype=z.dtype), (z,), "softmax_cross_entropy", backward)
+    return z._make(np.asarray(loss, dtype=z.dtype), (z,), "softmax_cross_entropy", backward, forward, (classes,))
+
+
+def _check_classes(classes: np.ndarray, k: int) -> None:
+    """Integer labels must name one of the ``k`` classes."""
+    if classes.size and (classes.min() < 0 or classes.max() >= k):
+        raise ValueError(f"softmax_cross_entropy: labels must lie in 0..{k - 1}, got {classes.min()}..{classes.max()}")
 
 
 def mse(pred: Tensor, target: object) -> Tensor:
     """Mean squared error ``mean((pred - target)^2)``; gradient ``2 (pred - target) / n``."""
     t = _same_shape(_constant(target, pred, "target", "mse"), pred, "target", "mse")
-    diff = pred.data - t
+    pd = pred.data
+    diff = np.asarray(pd - t)  # an array even for 0-d inputs, so that a replay can rewrite it
     n = max(diff.size, 1)
     loss = np.asarray((diff * diff).sum() / n, dtype=pred.dtype)
+
+    def forward(out: np.ndarray) -> None:
+        np.subtract(pd, t, out=diff)
+        out[()] = (diff * diff).sum() / n
+
     # g is the 0-d gradient of the scalar loss: a Python float scales without a numpy call.
-    return pred._make(loss, (pred,), "mse", lambda g: ((float(g) * 2.0 / n) * diff,))
+    return pred._make(loss, (pred,), "mse", lambda g: ((float(g) * 2.0 / n) * diff,), forward, (t,))

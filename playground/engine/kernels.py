@@ -53,7 +53,15 @@ def tanh(x: np.ndarray) -> np.ndarray:
     """
     if x.dtype != np.float64 or x.size < _FAST_TANH_MIN_SIZE:
         return np.asarray(np.tanh(x))
-    out = np.empty(x.shape, dtype=np.float64)
+    return tanh_into(np.empty(x.shape, dtype=np.float64), x)
+
+
+def tanh_into(out: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``tanh(x)`` written into ``out`` (C-contiguous, ``x``'s shape and dtype; it may be ``x``),
+    by the same rule and arithmetic as ``tanh``: a replayed graph recomputes its values with it."""
+    if x.dtype != np.float64 or x.size < _FAST_TANH_MIN_SIZE:
+        np.tanh(x, out=out)
+        return out
     source, target = np.ascontiguousarray(x).reshape(-1), out.reshape(-1)
     for start in range(0, target.size, _CHUNK):
         _tanh_into(target[start : start + _CHUNK], source[start : start + _CHUNK])

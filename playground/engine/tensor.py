@@ -17,6 +17,11 @@ Conventions:
   so later accumulation (``+=``) cannot leak into a neighbour.
 * ``no_grad()`` is per thread: the GUI can probe a grid while a worker thread
   trains the same model.
+* Beside its backward, an op may give a forward that recomputes its value in
+  place from its parents' current values (``Forward``). The backward closures
+  read the very arrays the forwards overwrite, so a recorded graph can be run
+  again for a new batch of the same shape without building a node
+  (``replay.Replay``). Ops without one simply cannot be replayed.
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ import numpy as np
 from . import kernels
 
 Backward = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
+# Recomputes an op's value from its parents' current values into ``out``, the node's
+# own buffer, with the same arithmetic as the op itself (``replay.Replay``).
+Forward = Callable[[np.ndarray], object]
 
 
 class _GradMode(threading.local):
@@ -96,9 +104,13 @@ class Tensor:
     (``""`` for a leaf) and ``parents`` the tensors it was made from.
     """
 
-    __slots__ = ("_backward", "_order", "data", "grad", "name", "op", "parents", "requires_grad")
+    __slots__ = ("_backward", "_forward", "_order", "_reads", "data", "grad", "name", "op", "parents", "requires_grad")
     __array_priority__ = 1000  # make ``ndarray * Tensor`` call Tensor.__rmul__
     _order: int  # creation order; set only on nodes that join the graph (see _make)
+    # Set only on nodes that join the graph: the op's in-place forward (None if it has
+    # none) and the constant arrays it reads besides its parents (a loss's targets).
+    _forward: Forward | None
+    _reads: tuple[np.ndarray, ...]
 
     def __init__(self, data: object, requires_grad: bool = False, name: str = "") -> None:
         self.data: np.ndarray = (
@@ -167,8 +179,20 @@ class Tensor:
                 ) from None
         return other
 
-    def _make(self, data: np.ndarray, parents: tuple[Tensor, ...], op: str, backward: Backward) -> Tensor:
-        """The output of an op: joined to the graph only when some parent needs a gradient."""
+    def _make(
+        self,
+        data: np.ndarray,
+        parents: tuple[Tensor, ...],
+        op: str,
+        backward: Backward,
+        forward: Forward | None = None,
+        reads: tuple[np.ndarray, ...] = (),
+    ) -> Tensor:
+        """The output of an op: joined to the graph only when some parent needs a gradient.
+
+        ``forward`` recomputes ``data`` in place for a replay, ``reads`` names the
+        constant arrays besides the parents that it reads (see the module docstring).
+        """
         # Every op runs this, so it fills the slots once, directly, where Tensor()
         # would set them and then have them overwritten (a measurable share of a
         # small mini-batch step).
@@ -183,6 +207,8 @@ class Tensor:
                     out.requires_grad = True
                     out.parents = parents
                     out._backward = backward
+                    out._forward = forward
+                    out._reads = reads
                     out._order = next(_creation_counter)
                     return out
         out.requires_grad = False
@@ -193,19 +219,22 @@ class Tensor:
     # ------------------------------------------------------------- arithmetic
     def __add__(self, other: object) -> Tensor:
         other = self._lift(other, "add")
-        return self._make(self.data + other.data, (self, other), "add", lambda g: (g, g))
+        a, b = self.data, other.data
+        return self._make(a + b, (self, other), "add", lambda g: (g, g), lambda out: np.add(a, b, out=out))
 
     def __mul__(self, other: object) -> Tensor:
         other = self._lift(other, "mul")
         a, b = self.data, other.data
-        return self._make(a * b, (self, other), "mul", lambda g: (g * b, g * a))
+        return self._make(a * b, (self, other), "mul", lambda g: (g * b, g * a), lambda out: np.multiply(a, b, out=out))
 
     def __neg__(self) -> Tensor:
-        return self._make(-self.data, (self,), "neg", lambda g: (-g,))
+        x = self.data
+        return self._make(-x, (self,), "neg", lambda g: (-g,), lambda out: np.negative(x, out=out))
 
     def __sub__(self, other: object) -> Tensor:
         other = self._lift(other, "sub")
-        return self._make(self.data - other.data, (self, other), "sub", lambda g: (g, -g))
+        a, b = self.data, other.data
+        return self._make(a - b, (self, other), "sub", lambda g: (g, -g), lambda out: np.subtract(a, b, out=out))
 
     def __truediv__(self, other: object) -> Tensor:
         other = self._lift(other, "div")
@@ -304,7 +333,8 @@ class Tensor:
         return self._make(np.log(x), (self,), "log", lambda g: (g / x,))
 
     def tanh(self) -> Tensor:
-        out = kernels.tanh(self.data)
+        x = self.data
+        out = kernels.tanh(x)
 
         def backward(g: np.ndarray) -> tuple[np.ndarray]:
             # 1 - tanh^2, built in the one buffer that out * out allocates (a separate
@@ -317,13 +347,20 @@ class Tensor:
             slope *= g
             return (slope,)
 
-        return self._make(out, (self,), "tanh", backward)
+        return self._make(out, (self,), "tanh", backward, lambda buffer: kernels.tanh_into(buffer, x))
 
     def sigmoid(self) -> Tensor:
         # 0.5 * (1 + tanh(x / 2)) equals 1 / (1 + e^-x) and never overflows.
-        out = kernels.tanh(0.5 * self.data)
+        x = self.data
+        out = kernels.tanh(0.5 * x)
         out *= 0.5
         out += 0.5
+
+        def forward(buffer: np.ndarray) -> None:
+            np.multiply(x, 0.5, out=buffer)
+            kernels.tanh_into(buffer, buffer)
+            buffer *= 0.5
+            buffer += 0.5
 
         def backward(g: np.ndarray) -> tuple[np.ndarray]:
             slope = 1.0 - out  # sigma (1 - sigma), built in one buffer
@@ -331,22 +368,31 @@ class Tensor:
             slope *= g
             return (slope,)
 
-        return self._make(out, (self,), "sigmoid", backward)
+        return self._make(out, (self,), "sigmoid", backward, forward)
 
     def relu(self) -> Tensor:
         x = self.data
         # The derivative at exactly 0 is taken as 0, as PyTorch does.
-        return self._make(np.maximum(x, 0.0), (self,), "relu", lambda g: (g * (x > 0),))
+        return self._make(
+            np.maximum(x, 0.0), (self,), "relu", lambda g: (g * (x > 0),), lambda out: np.maximum(x, 0.0, out=out)
+        )
 
     def leaky_relu(self, slope: float = 0.01) -> Tensor:
         x = self.data
         slope = float(slope)
-        positive = x > 0
+
+        def forward(out: np.ndarray) -> None:
+            np.multiply(x, slope, out=out)
+            np.copyto(out, x, where=x > 0)
+
+        # The backward takes x > 0 afresh rather than keeping the forward's mask: a replay
+        # rewrites x in place, and a 0-d mask would be a numpy scalar with no buffer to rewrite.
         return self._make(
-            np.where(positive, x, slope * x),
+            np.where(x > 0, x, slope * x),
             (self,),
             f"leaky_relu {slope:g}",
-            lambda g: (np.where(positive, g, slope * g),),
+            lambda g: (np.where(x > 0, g, slope * g),),
+            forward,
         )
 
     # ---------------------------------------------------------------- shapes

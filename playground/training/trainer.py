@@ -30,7 +30,7 @@ import numpy as np
 from .. import nn
 from ..data import Dataset
 from ..data.features import Standardizer, compute_features
-from ..engine import Tensor, no_grad
+from ..engine import RecordedSteps, Replay, Tensor, no_grad
 from ..nn.regularization import add_penalty_gradient
 from .config import TrainingConfig
 from .history import EpochStats, History
@@ -268,6 +268,10 @@ class Trainer:
             [np.arange(offsets[k], offsets[k + 1]) for k in range(1, len(offsets) - 1, 2)]
         )
         self._bias_starts = np.concatenate([[0], np.cumsum(self.model.sizes[1:-1])]).astype(np.intp)
+        # The step's graph, recorded per batch shape and replayed (ARCHITECTURE.md, engine): a new
+        # network or head starts without recordings, and _loss_and_gradients checks they are its own.
+        self._recorded = RecordedSteps()
+        self._recorded_for = (self.model, self.head)
 
     def _prepare_data(self) -> None:
         """Compute the training and test inputs once per dataset or feature change."""
@@ -463,12 +467,15 @@ class Trainer:
                         rows = order[begin : begin + batch]
                         xb, yb = self._F_train[rows], self._y_train[rows]
                     self.model.zero_grad()
-                    logits = self.model(Tensor(xb), dropout=cfg.dropout, rng=self.rng)
-                    loss = self.head.loss(logits, yb)
+                    loss, replay = self._loss(xb, yb, cfg.dropout, private=order is None)
                     value = loss.item()
                     if not math.isfinite(value):
                         return self._diverged(start, f"the loss became {format_number(value)}", lr)
-                    loss.backward()
+                    if replay is None:
+                        loss.backward()
+                    else:
+                        replay.backward()
+                    logits = loss.parents[0]
                     norms = self.model.grad_norms()
                     grad_sum += norms[:, 0]
                     bias_grad_sum += norms[:, 1]
@@ -518,6 +525,29 @@ class Trainer:
         self.history.append(stats)
         self.status = "ok"
         return self._apply_stop_rules(stats)
+
+    def _loss(self, xb: np.ndarray, yb: np.ndarray, dropout: float, private: bool) -> tuple[Tensor, Replay | None]:
+        """The mini-batch's loss (its graph's root), and the recording that computed it, if any.
+
+        A batch of a shape seen before replays that step's recorded graph (no new nodes);
+        otherwise the graph is built and recorded. Dropout draws new masks every step,
+        so it always builds. ``private``: ``xb`` and ``yb`` are the trainer's own
+        arrays (a full batch), which a recording must not overwrite.
+        """
+        if self._recorded_for[0] is not self.model or self._recorded_for[1] is not self.head:
+            self._recorded.clear()  # the model or head was swapped: the recordings are another network's
+            self._recorded_for = (self.model, self.head)
+        if not dropout:
+            replay = self._recorded.find(xb, yb)
+            if replay is not None:
+                return replay.forward(xb, yb, check=False), replay
+            if private:
+                xb, yb = xb.copy(), yb.copy()
+        batch = Tensor(xb)
+        loss = self.head.loss(self.model(batch, dropout=dropout, rng=self.rng), yb)
+        if not dropout:
+            self._recorded.record(loss, (batch.data, yb))
+        return loss, None
 
     def _mark(self) -> _EpochStart:
         """Copies of what an epoch changes before it completes."""

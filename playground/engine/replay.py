@@ -1,0 +1,189 @@
+"""Run a recorded graph again for new inputs of the same shape: no new nodes, no sort.
+
+A mini-batch step builds the same graph every time: the same ops on arrays of
+the same shapes, only the batch differs. Building it costs more than the
+arithmetic at small batches (a node is a Python object, a closure and a place in
+the backward's heap). ``Replay`` records one loss's graph once, in topological
+order, and then, for each new batch of the same shape:
+
+* ``forward(*values)`` writes the values into the graph's inputs (the ``feeds``:
+  the batch leaf's buffer, the loss's targets) and re-runs every node's
+  ``Forward`` in creation order, in place into the node's own buffer;
+* ``backward()`` runs the nodes' own backward closures in the recorded reverse
+  order, accumulating exactly as ``Tensor.backward`` does.
+
+Because the arithmetic is the ops' own, the values and gradients are bit for bit
+those of a freshly built graph, and the graph stays the engine's: its nodes keep
+their ops, parents, values and gradients for the chain-rule and graph views.
+
+What is not fed keeps its recorded value, except leaves whose arrays change in
+place (parameters after an optimiser step or a hand edit): those are read as
+they are now. Anything that replaces an array the graph captured (a rebound
+``Tensor.data``) makes ``fits`` false; the caller then builds afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .tensor import Forward, Tensor, _accumulate
+
+
+class NotReplayable(ValueError):
+    """The graph has an op without an in-place forward, or a feed it does not read."""
+
+
+class Replay:
+    """The graph of ``root`` (a loss), recorded for replay; ``feeds`` are the arrays that
+    ``forward`` overwrites with new values, in the order they are passed.
+
+    Each feed must be read by the graph itself: the data of one of its leaves
+    (``Tensor(batch)``), or an array an op keeps besides its parents (the targets a
+    loss was given, when it kept them without a copy). ``NotReplayable`` otherwise.
+    """
+
+    def __init__(self, root: Tensor, feeds: Sequence[np.ndarray]) -> None:
+        if not isinstance(root, Tensor) or root._backward is None or not root.requires_grad:
+            raise NotReplayable("Replay: the root must be a tensor computed from inputs that require a gradient")
+        nodes, leaves = _walk(root)
+        for node in nodes:
+            if node._forward is None:
+                raise NotReplayable(f"Replay: the op {node.op!r} has no in-place forward, so it cannot be replayed")
+        read = [array for node in nodes for array in node._reads] + [leaf.data for leaf in leaves]
+        for k, feed in enumerate(feeds):
+            if not isinstance(feed, np.ndarray) or not any(r is feed or r.base is feed for r in read):
+                raise NotReplayable(
+                    f"Replay: feed {k} is not an array the graph reads (pass the very array given to Tensor() "
+                    "or to the loss, in its dtype)"
+                )
+        self.root = root
+        self.feeds = tuple(feeds)
+        self.nodes = nodes  # creation order: every node after its parents
+        self._forwards: list[tuple[Forward, np.ndarray]] = [
+            (node._forward, node.data) for node in nodes if node._forward is not None
+        ]
+        self._backwards = [(node, node._backward, node.parents, node.op) for node in reversed(nodes)]
+        self._inner = [node for node in nodes if node is not root]
+        # A leaf whose array is replaced (not changed in place) would leave stale arrays in the closures.
+        self._leaf_arrays = [(leaf, leaf.data) for leaf in leaves]
+
+    def fits(self, *values: np.ndarray) -> bool:
+        """Whether ``values`` can be fed (same count, shapes and dtypes as the feeds) and
+        the graph's leaves still hold the arrays it was recorded with."""
+        if len(values) != len(self.feeds):
+            return False
+        for value, feed in zip(values, self.feeds):
+            if value.shape != feed.shape or value.dtype != feed.dtype:
+                return False
+        for leaf, array in self._leaf_arrays:  # a plain loop: all() over a generator costs more here
+            if leaf.data is not array:
+                return False
+        return True
+
+    def forward(self, *values: np.ndarray, check: bool = True) -> Tensor:
+        """Write ``values`` into the feeds and recompute every node; returns the root.
+
+        Values that do not ``fit`` are a ValueError; ``check=False`` skips the test
+        for a caller that has just asked ``fits`` itself.
+        """
+        if check and not self.fits(*values):
+            shapes = ", ".join(f"{np.shape(v)} {getattr(v, 'dtype', type(v).__name__)}" for v in values)
+            wanted = ", ".join(f"{feed.shape} {feed.dtype}" for feed in self.feeds)
+            raise ValueError(f"Replay.forward: got {shapes or 'nothing'}, the recorded graph takes {wanted}")
+        for value, feed in zip(values, self.feeds):
+            if value is not feed:
+                np.copyto(feed, value)
+        for forward, out in self._forwards:
+            forward(out)
+        return self.root
+
+    def backward(self) -> None:
+        """The chain rule over the recorded graph, as ``root.backward()`` would apply it.
+
+        The nodes run in the order ``Tensor.backward``'s heap pops them (newest
+        first), so every sum of gradients is added in the same order.
+        """
+        root = self.root
+        root.grad = np.array(1.0, dtype=root.dtype) if root.data.ndim == 0 else np.ones_like(root.data)
+        for node in self._inner:
+            node.grad = None  # what the fresh walk does when it first reaches a node
+        for node, backward, parents, op in self._backwards:
+            incoming = node.grad
+            if incoming is None or backward is None:
+                continue
+            for parent, g in zip(parents, backward(incoming)):
+                if g is None or not parent.requires_grad:
+                    continue
+                grad = parent.grad
+                if grad is not None and g.shape == grad.shape:
+                    grad += g  # what _accumulate does here (a parameter's buffer, a second path), without the call
+                else:
+                    _accumulate(parent, g, incoming, op)
+
+    def run(self, *values: np.ndarray, check: bool = True) -> Tensor:
+        """``forward(*values)`` then ``backward()``; returns the root."""
+        root = self.forward(*values, check=check)
+        self.backward()
+        return root
+
+
+def _walk(root: Tensor) -> tuple[list[Tensor], list[Tensor]]:
+    """The graph's inner nodes in creation order, and its leaves (each once).
+
+    The inner nodes are those ``Tensor.backward`` visits: made by an op and
+    needing a gradient. Everything else a node reads is a leaf.
+    """
+    inner: dict[int, Tensor] = {}
+    leaves: dict[int, Tensor] = {}
+    stack = [root]
+    inner[id(root)] = root
+    while stack:
+        node = stack.pop()
+        for parent in node.parents:
+            if parent._backward is not None and parent.requires_grad:
+                if id(parent) not in inner:
+                    inner[id(parent)] = parent
+                    stack.append(parent)
+            else:
+                leaves.setdefault(id(parent), parent)
+    return sorted(inner.values(), key=lambda node: node._order), list(leaves.values())
+
+
+class RecordedSteps:
+    """Recordings of one step's graph, one per shape of its inputs (a full mini-batch and
+    an epoch's shorter last one), for a caller that replays whatever it can.
+
+    ``find(*values)`` gives the recording those values fit, or None: the caller then
+    builds the graph afresh and offers it to ``record``. ``clear()`` forgets them all
+    (a new model, another loss: anything the graphs depend on that ``fits`` cannot see).
+    """
+
+    def __init__(self, limit: int = 4) -> None:
+        if limit < 1:
+            raise ValueError(f"RecordedSteps: limit must be at least 1, got {limit}")
+        self.limit = limit
+        self._by_shape: dict[tuple[tuple[int, ...], ...], Replay] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_shape)
+
+    def find(self, *values: np.ndarray) -> Replay | None:
+        """The recording ``values`` fit, or None."""
+        replay = self._by_shape.get(tuple(value.shape for value in values))
+        return replay if replay is not None and replay.fits(*values) else None
+
+    def record(self, root: Tensor, feeds: Sequence[np.ndarray]) -> Replay | None:
+        """Record ``root``'s graph for its feeds' shapes; None if it cannot be replayed."""
+        try:
+            replay = Replay(root, feeds)
+        except NotReplayable:
+            return None
+        if len(self._by_shape) >= self.limit:
+            self._by_shape.clear()  # shapes keep changing: not worth keeping any
+        self._by_shape[tuple(feed.shape for feed in replay.feeds)] = replay
+        return replay
+
+    def clear(self) -> None:
+        self._by_shape.clear()
