@@ -172,6 +172,11 @@ def run_app(options: argparse.Namespace) -> int:
         sys.stderr.write(f"{PROG}: {problem}\n")
         return 1
     # Imported here so that ``python -m playground train`` and --help never load Qt.
+    from .pyqtgraph_import import import_pyqtgraph
+
+    # First, before any module imports pyqtgraph: without this its import creates every Qt class
+    # (0.3 s of CPU, a third of the start-up); see pyqtgraph_import for how and why it is safe.
+    import_pyqtgraph()
     from PySide6.QtWidgets import QApplication
 
     from .devtools.driver import Driver
