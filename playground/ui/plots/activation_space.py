@@ -19,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 
 from playground.ui.plots.colors import class_region_image, class_rgb
+from playground.ui.plots.curves import BoundedCurve
 from playground.ui.plots.points import PointLayer, RingMarker
 from playground.ui.plots.projection import class_edges_in_plane, classes_on_grid, pca_2d  # noqa: F401 (pca_2d: re-exported)
 from playground.ui.plots.rgba_image import RGBAImageItem
@@ -45,6 +46,13 @@ def _bounds(arrays: Sequence[np.ndarray]) -> np.ndarray | None:
     return np.array([stacked.min(axis=0), stacked.max(axis=0)])
 
 
+def _union(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    """The bounds (as :func:`_bounds`) around both ``a`` and ``b``; None when both are None."""
+    if a is None or b is None:
+        return b if a is None else a
+    return np.array([np.minimum(a[0], b[0]), np.maximum(a[1], b[1])])
+
+
 class ActivationSpacePlot(ThemedPlot):
     """Two coordinates of a hidden layer's activations, with the data, the warped input grid and,
     for the last hidden layer, the output's decision regions."""
@@ -59,10 +67,11 @@ class ActivationSpacePlot(ThemedPlot):
 
         self._regions = RGBAImageItem()
         self._regions.setZValue(-10)
-        self._grid = pg.PlotCurveItem(connect="finite", antialias=True)
+        self._grid = BoundedCurve(connect="finite", antialias=True)
         self._line = pg.InfiniteLine(movable=False)  # one output unit: its boundary, exactly
         self._line.hide()
-        self._class_lines = pg.PlotCurveItem(connect="pairs", antialias=True)  # softmax: where the winner changes
+        # Softmax: where the winner changes (segments clipped to the view, so within its bounds).
+        self._class_lines = BoundedCurve(connect="pairs", antialias=True)
         for item in (self._regions, self._grid, self._line, self._class_lines):
             self.addItem(item, ignoreBounds=True)
         self._points = PointLayer(self.getPlotItem())
@@ -112,7 +121,7 @@ class ActivationSpacePlot(ThemedPlot):
         points_xy = np.asarray(points_xy, dtype=np.float64).reshape(-1, 2)
         self._class_colors = tuple(class_colors)
         self._points.set_points(points_xy, y, is_test, task, self._class_colors, self.theme)
-        self._set_grid(grid_lines)
+        grid_bounds = self._set_grid(grid_lines)
         if output is not None:
             A, c = (np.asarray(v, dtype=np.float64) for v in output)
             self._output = (A.reshape(2, -1), c.reshape(-1))
@@ -125,7 +134,7 @@ class ActivationSpacePlot(ThemedPlot):
         for axis, text in zip(("bottom", "left"), axis_labels):
             if text != self.axis_label(axis):
                 self.set_axis_label(axis, text)
-        self._follow(_bounds([points_xy, *grid_lines]))
+        self._follow(_union(_bounds([points_xy]), grid_bounds))
         self._draw_regions()
 
     def reset_range(self) -> None:
@@ -164,14 +173,22 @@ class ActivationSpacePlot(ThemedPlot):
         """The text of the dashed boundary's legend, ``""`` when it is hidden."""
         return self._key_text if self._key.isVisible() else ""
 
-    def _set_grid(self, grid_lines: Sequence[np.ndarray]) -> None:
+    def _set_grid(self, grid_lines: Sequence[np.ndarray]) -> np.ndarray | None:
+        """Draw the grid lines; their bounds (as :func:`_bounds`), which the curve reports too."""
         # One curve for all lines: a NaN row between lines breaks the connection.
-        pieces = []
-        for line in grid_lines:
-            pieces.append(np.asarray(line, dtype=np.float64).reshape(-1, 2))
-            pieces.append(np.full((1, 2), np.nan))
-        xy = np.concatenate(pieces) if pieces else np.empty((0, 2))
+        lines = [np.asarray(line, dtype=np.float64).reshape(-1, 2) for line in grid_lines]
+        xy = np.full((sum(len(line) + 1 for line in lines), 2), np.nan)
+        start = 0
+        for line in lines:
+            xy[start : start + len(line)] = line
+            start += len(line) + 1
+        bounds = _bounds([xy])
+        if bounds is None:
+            self._grid.set_bounds(None)
+        else:
+            self._grid.set_bounds(bounds[:, 0], bounds[:, 1])
         self._grid.setData(xy[:, 0], xy[:, 1])
+        return bounds
 
     def _set_decision_line(self, decision_line: tuple[np.ndarray, float] | None) -> None:
         if decision_line is None:
@@ -230,6 +247,7 @@ class ActivationSpacePlot(ThemedPlot):
         self._regions.show()
         if A.shape[1] > 1:
             segments = class_edges_in_plane(A, c, (x0, y0, x1, y1))
+            self._class_lines.set_bounds((x0, x1), (y0, y1))
             self._class_lines.setData(segments[:, 0], segments[:, 1])
         else:
             self._class_lines.setData([], [])

@@ -33,6 +33,7 @@ from playground.ui.plots.colors import (
     winning_class,
 )
 from playground.ui.plots.contour import class_boundary_segments, contour_segments
+from playground.ui.plots.curves import BoundedCurve
 from playground.ui.plots.points import PointLayer, value_range
 from playground.ui.plots.rgba_image import RGBAImageItem
 from playground.ui.plots.style import Theme, ThemedPlot, with_alpha
@@ -153,8 +154,11 @@ class BoundaryPlot(ThemedPlot):
 
         self._image = RGBAImageItem()  # painted as premultiplied ARGB32, Qt's fast path (rgba_image.py)
         self._image.setZValue(-10)
-        self._faint = pg.PlotCurveItem(connect="pairs", antialias=True)
-        self._line = pg.PlotCurveItem(connect="pairs", antialias=True)
+        # The contour lines never leave the domain: their bounds need no pass over them.
+        self._faint = BoundedCurve(connect="pairs", antialias=True, skipFiniteCheck=True)
+        self._line = BoundedCurve(connect="pairs", antialias=True, skipFiniteCheck=True)
+        for curve in (self._faint, self._line):
+            curve.set_bounds(domain, domain)
         for item in (self._image, self._faint, self._line):
             self.addItem(item, ignoreBounds=True)
         # The points change only with the data; the map under them, every frame.
@@ -201,7 +205,10 @@ class BoundaryPlot(ThemedPlot):
         on a diverging map over the targets' range (from :meth:`set_points`) with
         faint lines at its quarters.
         """
-        self._map = (np.asarray(values, dtype=np.float64), task)
+        values = np.asarray(values, dtype=np.float64)
+        if self._map is not None and self._map[1] == task and np.array_equal(self._map[0], values):
+            return  # the same map (a paused session's frame drawn again): the image and lines stand
+        self._map = (values, task)
         if self._unit_map is None:  # else kept for show_output_map, not drawn
             self._redraw_map()
 
@@ -331,8 +338,9 @@ class BoundaryPlot(ThemedPlot):
         # One pixel per grid cell: the image covers the domain exactly.
         self._image.show_rgba(rgba, QRectF(lo, lo, hi - lo, hi - lo))
         faint_xy = np.concatenate(faint) if faint else np.empty((0, 2))
-        self._faint.setData(faint_xy[:, 0], faint_xy[:, 1])
-        self._line.setData(line[:, 0], line[:, 1])
+        # Contour points are finite (cells with a non-finite corner give none).
+        self._faint.setData(faint_xy[:, 0], faint_xy[:, 1], skipFiniteCheck=True)
+        self._line.setData(line[:, 0], line[:, 1], skipFiniteCheck=True)
 
     def _output_layers(self) -> tuple[np.ndarray, list[np.ndarray], np.ndarray, MapScale]:
         """The model's map: its image, faint contour segments, the boundary line and its scale."""

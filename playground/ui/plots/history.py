@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 
+from playground.ui.plots.curves import HistoryCurve
 from playground.ui.plots.style import ThemedPlot
 
 LOG_FLOOR = 1e-12  # zeros would vanish from a log axis (log10(0) = -inf); clip them here
@@ -101,7 +102,7 @@ class HistoryPlot(ThemedPlot):
 
     def _new_curve(self, name: str, view: pg.ViewBox | None = None) -> pg.PlotDataItem:
         """A curve registered under ``name``, added to ``view`` (default: the main view)."""
-        curve = pg.PlotDataItem(antialias=True)
+        curve = HistoryCurve(antialias=True)
         # Long runs have thousands of epochs: draw only what is visible, downsampled to the pixels.
         curve.setDownsampling(auto=True, method="peak")
         curve.setClipToView(True)
@@ -125,8 +126,14 @@ class HistoryPlot(ThemedPlot):
             if curve.xData is None or len(curve.xData):
                 curve.setData([], [])
             return
+        x, y = finite_series(x, y, log)
+        # The same points again (a paused session's frames, a redraw of the same history):
+        # pyqtgraph would rebuild the path and the bounds all the same.
+        shown = curve.xData, curve.yData
+        if shown[0] is not None and np.array_equal(shown[0], x) and np.array_equal(shown[1], y):
+            return
         # The points are finite already: pyqtgraph need not check them again.
-        curve.setData(*finite_series(x, y, log), skipFiniteCheck=True)
+        curve.setData(x, y, skipFiniteCheck=True)
 
     def _set_legend(self, entries: list[tuple[pg.PlotDataItem, str]]) -> None:
         """Show exactly ``entries`` (curve, label) in the legend, rebuilding it only when they change."""

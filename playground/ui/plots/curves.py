@@ -1,0 +1,74 @@
+"""Curves whose bounds cost less to work out: the plots redraw them every frame.
+
+pyqtgraph works out a curve's bounding rect again after every ``setData``: a
+``nanmin``/``nanmax`` pass per axis under a ``warnings.catch_warnings`` block and
+the pixel vectors, about 150 us a curve here, while the plots draw about a dozen
+curves a frame. :class:`BoundedCurve` takes bounds its owner already knows (the
+boundary's contour lines never leave the domain) or, for data known to be finite
+(``skipFiniteCheck``), takes a plain ``min``/``max``; it draws exactly what a
+``PlotCurveItem`` draws. :class:`HistoryCurve` is a ``PlotDataItem`` drawing through one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+
+class BoundedCurve(pg.PlotCurveItem):
+    """A ``PlotCurveItem`` with cheap data bounds (see the module docstring).
+
+    :meth:`set_bounds` fixes the bounds to ranges that contain every point it will be
+    given (None: work them out from the data).
+    """
+
+    _known: tuple[tuple[float, float], tuple[float, float]] | None = None
+
+    def set_bounds(self, x_range: tuple[float, float] | None, y_range: tuple[float, float] | None = None) -> None:
+        """Report ``x_range`` and ``y_range`` as the data bounds from now on; ``None`` for
+        ``x_range`` goes back to bounds from the data. The ranges must contain every point drawn."""
+        known = None if x_range is None or y_range is None else (tuple(map(float, x_range)), tuple(map(float, y_range)))
+        if known != self._known:
+            self._known = known
+            self.prepareGeometryChange()
+            self._boundingRect = None
+            self._boundsCache = [None, None]
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):  # noqa: N802, N803 (pyqtgraph naming)
+        """The data's ``(min, max)`` along ``ax``: the known bounds, a plain min/max of finite
+        data, or pyqtgraph's own answer (percentiles, a range across, fill levels, wide pens)."""
+        pen = self.opts["pen"]
+        simple = (
+            frac >= 1.0
+            and orthoRange is None
+            and self.opts["fillLevel"] is None
+            and not self.opts["stepMode"]
+            and (pen is None or pen.isCosmetic())
+            and self.opts["shadowPen"] is None
+        )
+        if not simple:
+            return super().dataBounds(ax, frac, orthoRange)
+        d = self.xData if ax == 0 else self.yData
+        if d is None or not len(d):
+            return (None, None)
+        if self._known is not None:
+            return self._known[ax]
+        if not self.opts["skipFiniteCheck"]:
+            return super().dataBounds(ax, frac, orthoRange)
+        return (float(np.min(d)), float(np.max(d)))
+
+
+class HistoryCurve(pg.PlotDataItem):
+    """A ``PlotDataItem`` (downsampling, clipping to the view, log mapping) drawn by a :class:`BoundedCurve`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # PlotDataItem builds a plain PlotCurveItem child; put the cheaper one in its place
+        # before any data arrives (its signals are the ones PlotDataItem.__init__ connects).
+        plain = self.curve
+        plain.sigClicked.disconnect(self.sigClicked)
+        plain.setParentItem(None)
+        self.curve = BoundedCurve()
+        self.curve.setParentItem(self)
+        self.curve.sigClicked.connect(self.sigClicked)
+        self.updateItems(styleUpdate=True)
