@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout
 
@@ -20,6 +20,12 @@ from ...data import Dataset
 from ..session.commands import ConfigCommand
 from ..session.config_changes import changed_fields
 from ..shell.presentation import SCALE as PRESENTATION_SCALE
+from ..shell.screen_fit import keep_on_screen, resize_on_screen
+
+# The window's size as wished for: nine pictures beside the loss curves. It is fitted to the screen
+# with the window manager's frame around it (screen_fit.py): on a 1024x768 screen, or beside a
+# 1280x720 recording with a panel, 1100x640 and its title bar would spill off the screen.
+DIALOG_SIZE = QSize(1100, 640)
 
 if TYPE_CHECKING:
     from ...training.compare import CopyResult
@@ -54,7 +60,7 @@ class CompareFeature(QObject):
         self.dialog.setWindowTitle("Compare runs")
         self.dialog.setWindowFlag(Qt.WindowType.Window, True)
         QVBoxLayout(self.dialog).setContentsMargins(6, 6, 6, 6)
-        self.dialog.resize(1100, 640)
+        self._placed = False  # sized to the screen at the first open; then the person's size stays
         self.action = window.menu("&View").addAction("Compare…")
         self.action.setObjectName("compareAction")
         self.action.setToolTip("Train copies of the session that differ in one setting, side by side")
@@ -88,7 +94,11 @@ class CompareFeature(QObject):
         """Show the Compare window (non-modal: the main window goes on working)."""
         self.view  # noqa: B018 - built before the dialog shows
         self._follow_presentation()
+        if not self._placed:
+            self._placed = True
+            resize_on_screen(self.dialog, DIALOG_SIZE)
         self.dialog.show()
+        keep_on_screen(self.dialog)  # the frame is known once the window manager has framed it
         self.dialog.raise_()
         self.dialog.activateWindow()
 

@@ -11,7 +11,7 @@ show a view and the window's saved dock layout all find it. Its content is
 built by the feature's ``build()`` when the dock is first made visible (its
 toggle, ``show()``, ``restoreState``, a tab brought forward) or when the feature
 asks for it (:meth:`content`), then given the window's current theme and
-presentation scale (``restyle``), before the dock is painted; ``built`` is then
+presentation scale, text included (``restyle``), before the dock is painted; ``built`` is then
 emitted, so the feature can draw its latest frame at once.
 """
 
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Protocol
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
-from .restyle import restyle
+from .restyle import restyle_dock_content
 
 if TYPE_CHECKING:
     from ..session.worker import Frame
@@ -116,7 +116,7 @@ def add_lazy_dock(
 ) -> LazyDock:
     """Add a hidden :class:`LazyDock` at ``area`` of ``window`` (through its ``add_dock``), its toggle in the
     View menu under ``title`` with ``tooltip``; ``build`` makes its content when it is first shown."""
-    dock = LazyDock(title, window, object_name, build, lambda widget: restyle(window, widget))  # type: ignore[arg-type]
+    dock = LazyDock(title, window, object_name, build, lambda widget: restyle_dock_content(window, widget))  # type: ignore[arg-type]
     window.add_dock(dock, area)
     dock.hide()  # until asked for: the window opens as it always did
     toggle = dock.toggleViewAction()

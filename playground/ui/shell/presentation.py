@@ -13,6 +13,12 @@ below, the timeline, the lesson strip and the transport bar left), less than
 the activation space beside it. Off: everything as it was, including the
 window's size and place and the boundary back in its row.
 
+Below the activation space the loss and the gradient norms are two tabs of
+one view, each as wide as the column: side by side at 1280x720, the loss plot's
+data area was 72 px wide (an axis on each side, in the larger text), too narrow
+for one epoch tick, and 40 px with the Transforms dock open. The docks' text
+is scaled too, whenever they are built.
+
 Full screen (F11) is a separate choice: the window takes the whole screen,
 in presentation mode or not.
 
@@ -28,7 +34,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QBoxLayout, QLayout, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QDockWidget, QLayout, QScrollArea, QTabWidget, QWidget
 
 from ..plots.style import ThemedPlot
 from .lesson_strip import LessonStrip
@@ -40,12 +46,14 @@ _MARGIN = 12  # px the transport bar keeps free at the window's edges
 _MIN_TRANSPORT_PT = 10.5  # the transport bar's text shrinks back to fit, but not below this
 _FONT = "presentationFont"  # the widget's font before presentation mode, as a dynamic property
 _OWN = "presentationOwnFont"  # whether that font was the widget's own (not inherited)
-# The boundary's column and the other plots' column share the width 1:1 (stretch factors): at
-# 1280x720 the boundary's view is a square of 440 px (narrower, it would show beyond the data).
-_BOUNDARY_SHARE = (1, 1)
+# The boundary's column and the other plots' column share the width 3:2 (stretch factors): at
+# 1280x720 the boundary's view is a square of 440 px, capped there by main_window.SquareColumn; with a
+# dock beside the plots, 1:1 left it 317 px wide and 418 tall (narrower, it shows beyond the data).
+_BOUNDARY_SHARE = (3, 2)
 # Beside it the activation space above, the curves below, 2:3: the curves' legends need the height
 # (at most a third of their plot) and their axis texts must not meet.
 _RIGHT_ROWS = (2, 3)
+CURVE_TABS = ("Loss", "Gradient norms")  # the tabs' names, in the order of the curves' row
 _NO_MAXIMUM = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX (PySide6 does not export it)
 
 
@@ -57,6 +65,7 @@ class _Saved:
     maximized: bool
     panels_visible: bool
     boundary: _Moved | None = None  # where the boundary plot was before it took the full height
+    curves: _Tabbed | None = None  # the curves' row, while its plots are tabs
 
 
 @dataclass
@@ -70,6 +79,17 @@ class _Moved:
     row_stretches: list[int]
     columns: QBoxLayout
     column_stretches: list[int]
+
+
+@dataclass
+class _Tabbed:
+    """The curves' row while its boxes (the loss, the gradient norms) are the pages of ``tabs``."""
+
+    row: QBoxLayout
+    boxes: list[QWidget]  # in the row's order
+    stretches: list[int]
+    visible: list[bool]
+    tabs: QTabWidget
 
 
 class Presentation(QObject):
@@ -158,11 +178,12 @@ class Presentation(QObject):
             panels.hide()
             self._saved.boundary = _boundary_full_height(window, panels)
         self.strip.show()
-        for root in (window.centralWidget(), window.statusBar()):
-            _scale_fonts(root, SCALE)
+        for root in _text_roots(window):
+            scale_fonts(root, SCALE)
         self._fit_transport()
         for plot in window.findChildren(ThemedPlot):
             plot.set_presentation_scale(SCALE)
+        self._saved.curves = _curves_as_tabs(window)
         if not window.isFullScreen():
             self.set_recording_size(self.size)
 
@@ -175,8 +196,10 @@ class Presentation(QObject):
             panels.setVisible(saved.panels_visible)
         if saved.boundary is not None:
             _boundary_back(window, saved.boundary)
+        if saved.curves is not None:
+            _curves_back(saved.curves)
         self.strip.hide()
-        for root in (window.centralWidget(), window.statusBar()):
+        for root in _text_roots(window):
             _restore_fonts(root)
         for plot in window.findChildren(ThemedPlot):
             plot.set_presentation_scale(1.0)
@@ -195,7 +218,7 @@ class Presentation(QObject):
         font = QFont(transport.font())
         while transport.sizeHint().width() > available and font.pointSizeF() > _MIN_TRANSPORT_PT:
             font.setPointSizeF(font.pointSizeF() - 0.5)
-            transport.setFont(font)  # its original font is already kept by _scale_fonts
+            transport.setFont(font)  # its original font is already kept by scale_fonts
 
     def _rescale_plots(self, *_: object) -> None:
         if self.enabled:
@@ -262,7 +285,49 @@ def _boundary_back(window, moved: _Moved) -> None:
             moved.rows.setStretch(i, stretch)
 
 
-def _scale_fonts(root: QWidget, factor: float) -> None:
+def _curves_as_tabs(window) -> _Tabbed | None:
+    """Put the loss's and the gradient norms' boxes (their plots under their titles) in a tab view where
+    the row had them side by side, the loss in front. None (nothing moved) if the row is not as expected."""
+    boxes = [window.loss_plot.parentWidget(), window.gradient_plot.parentWidget()]
+    row = _box_holding(window.centralWidget().layout(), boxes[0])
+    if row is None or row.indexOf(boxes[1]) != row.indexOf(boxes[0]) + 1:
+        return None
+    place = row.indexOf(boxes[0])
+    tabbed = _Tabbed(
+        row,
+        boxes,
+        [row.stretch(row.indexOf(box)) for box in boxes],
+        [not box.isHidden() for box in boxes],
+        QTabWidget(objectName="presentationCurves"),
+    )
+    tabbed.tabs.setDocumentMode(True)  # no frame around the pages: the plots keep the pixels
+    for box, name in zip(boxes, CURVE_TABS):
+        row.removeWidget(box)
+        tabbed.tabs.addTab(box, name)
+    row.insertWidget(place, tabbed.tabs, 1)
+    return tabbed
+
+
+def _curves_back(tabbed: _Tabbed) -> None:
+    """Put the curves' boxes back side by side in their row, as they were before :func:`_curves_as_tabs`."""
+    row, tabs = tabbed.row, tabbed.tabs
+    place = row.indexOf(tabs)
+    row.removeWidget(tabs)
+    tabs.hide()
+    for offset, (box, stretch, visible) in enumerate(zip(tabbed.boxes, tabbed.stretches, tabbed.visible)):
+        tabs.removeTab(tabs.indexOf(box))
+        row.insertWidget(place + offset, box, stretch)
+        box.setVisible(visible)  # the tab view hid the page behind
+    tabs.deleteLater()
+
+
+def _text_roots(window) -> list[QWidget]:
+    """The widgets whose text presentation mode scales, with what they hold: the plots and controls,
+    the status bar and the docks (not the menu bar: its height is the plots')."""
+    return [window.centralWidget(), window.statusBar(), *window.findChildren(QDockWidget)]
+
+
+def scale_fonts(root: QWidget, factor: float) -> None:
     """Scale ``root``'s font and every descendant font set on its own (the others inherit),
     keeping each one's font before on the widget itself.
 
@@ -285,7 +350,7 @@ def _scale_fonts(root: QWidget, factor: float) -> None:
 
 
 def _restore_fonts(root: QWidget) -> None:
-    """Give the widgets under ``root`` that :func:`_scale_fonts` scaled their fonts back."""
+    """Give the widgets under ``root`` that :func:`scale_fonts` scaled their fonts back."""
     for widget in [root, *root.findChildren(QWidget)]:
         font = widget.property(_FONT)
         if not isinstance(font, QFont):

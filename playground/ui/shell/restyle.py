@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from ..plots.style import ThemedPlot
-from .presentation import SCALE, Presentation
+from .presentation import SCALE, Presentation, scale_fonts
 from .theme import ThemeState
 
 
@@ -37,3 +37,15 @@ def restyle(window: QWidget, root: QWidget) -> None:
             plot.apply_theme(True)
         if scale != 1.0:
             plot.set_presentation_scale(scale)
+
+
+def restyle_dock_content(window: QWidget, root: QWidget) -> None:
+    """:func:`restyle`, and in presentation mode ``root``'s text scaled as the docks' already is.
+
+    For a dock's content built while presentation mode is on (lazy_dock.py): the mode scaled the dock
+    (and what it held) when it began, and its end gives the content's text back with the dock's.
+    """
+    restyle(window, root)
+    _, scale = current_look(window)
+    if scale != 1.0:
+        scale_fonts(root, scale)
