@@ -77,6 +77,10 @@ class Replay:
         for value, feed in zip(values, self.feeds):
             if value.shape != feed.shape or value.dtype != feed.dtype:
                 return False
+        return self.current()
+
+    def current(self) -> bool:
+        """Whether the graph's leaves still hold the arrays it was recorded with."""
         for leaf, array in self._leaf_arrays:  # a plain loop: all() over a generator costs more here
             if leaf.data is not array:
                 return False
@@ -95,6 +99,11 @@ class Replay:
         for value, feed in zip(values, self.feeds):
             if value is not feed:
                 np.copyto(feed, value)
+        return self.recompute()
+
+    def recompute(self) -> Tensor:
+        """Recompute every node from the feeds as they are (a caller that wrote them itself,
+        ``np.take(..., out=feed)``, saves a copy); returns the root."""
         for forward, out in self._forwards:
             forward(out)
         return self.root
@@ -156,23 +165,30 @@ class RecordedSteps:
     an epoch's shorter last one), for a caller that replays whatever it can.
 
     ``find(*values)`` gives the recording those values fit, or None: the caller then
-    builds the graph afresh and offers it to ``record``. ``clear()`` forgets them all
-    (a new model, another loss: anything the graphs depend on that ``fits`` cannot see).
+    builds the graph afresh and offers it to ``record``. ``find_for`` does the same
+    from the values' shapes and dtypes, for a caller that writes its batch straight
+    into the recording's feeds. ``clear()`` forgets them all (a new model, another
+    loss: anything the graphs depend on that ``fits`` cannot see).
     """
 
     def __init__(self, limit: int = 4) -> None:
         if limit < 1:
             raise ValueError(f"RecordedSteps: limit must be at least 1, got {limit}")
         self.limit = limit
-        self._by_shape: dict[tuple[tuple[int, ...], ...], Replay] = {}
+        self._by_layout: dict[tuple[tuple[tuple[int, ...], np.dtype], ...], Replay] = {}
 
     def __len__(self) -> int:
-        return len(self._by_shape)
+        return len(self._by_layout)
 
     def find(self, *values: np.ndarray) -> Replay | None:
         """The recording ``values`` fit, or None."""
-        replay = self._by_shape.get(tuple(value.shape for value in values))
-        return replay if replay is not None and replay.fits(*values) else None
+        replay = self._by_layout.get(tuple((value.shape, value.dtype) for value in values))
+        return replay if replay is not None and replay.current() else None
+
+    def find_for(self, *layouts: tuple[tuple[int, ...], np.dtype]) -> Replay | None:
+        """The recording whose feeds have these ``(shape, dtype)``, in order, or None."""
+        replay = self._by_layout.get(layouts)
+        return replay if replay is not None and replay.current() else None
 
     def record(self, root: Tensor, feeds: Sequence[np.ndarray]) -> Replay | None:
         """Record ``root``'s graph for its feeds' shapes; None if it cannot be replayed."""
@@ -180,10 +196,10 @@ class RecordedSteps:
             replay = Replay(root, feeds)
         except NotReplayable:
             return None
-        if len(self._by_shape) >= self.limit:
-            self._by_shape.clear()  # shapes keep changing: not worth keeping any
-        self._by_shape[tuple(feed.shape for feed in replay.feeds)] = replay
+        if len(self._by_layout) >= self.limit:
+            self._by_layout.clear()  # shapes keep changing: not worth keeping any
+        self._by_layout[tuple((feed.shape, feed.dtype) for feed in replay.feeds)] = replay
         return replay
 
     def clear(self) -> None:
-        self._by_shape.clear()
+        self._by_layout.clear()

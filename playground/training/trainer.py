@@ -456,34 +456,38 @@ class Trainer:
                 self.optimizer.lr = lr
                 params = self.model.params
                 order = self.rng.permutation(n) if batch < n else None
-                layers = len(self.model.layers)
-                grad_sum, bias_grad_sum = np.zeros(layers), np.zeros(layers)
+                self._check_recordings()
+                # Per-step bookkeeping in as few numpy calls as the values allow (a call on a
+                # tiny array costs 1 to 2 us, as much as the step's arithmetic): both columns
+                # of norms in one sum, the biases' "got a gradient" in one logical_or. A count
+                # of correct predictions is exact in any grouping, so classification counts
+                # once per epoch from the logits kept; squared errors are summed per batch,
+                # in the order the history always used.
+                norm_sum = np.zeros((len(self.model.layers), 2))
                 alive = np.zeros(self._bias_index.size, dtype=bool)
+                counting = self.head.name != "identity"
+                epoch_logits = np.empty((n, self.model.n_out), dtype=self.model.dtype) if counting else None
                 loss_sum = metric_sum = 0.0
                 for begin in range(0, n, batch):
-                    if order is None:
-                        xb, yb = self._F_train, self._y_train
-                    else:
-                        rows = order[begin : begin + batch]
-                        xb, yb = self._F_train[rows], self._y_train[rows]
                     self.model.zero_grad()
-                    loss, replay = self._loss(xb, yb, cfg.dropout, private=order is None)
-                    value = loss.item()
+                    loss, replay, yb = self._batch_loss(order, begin, batch, cfg.dropout)
+                    value = float(loss.data)
                     if not math.isfinite(value):
                         return self._diverged(start, f"the loss became {format_number(value)}", lr)
                     if replay is None:
                         loss.backward()
                     else:
                         replay.backward()
-                    logits = loss.parents[0]
-                    norms = self.model.grad_norms()
-                    grad_sum += norms[:, 0]
-                    bias_grad_sum += norms[:, 1]
-                    alive |= params.grad[self._bias_index] != 0.0
+                    logits = loss.parents[0].data
+                    norm_sum += self.model.grad_norms()
+                    np.logical_or(alive, params.grad[self._bias_index], out=alive)  # nonzero or NaN: alive
                     add_penalty_gradient(params, cfg.l1, cfg.l2)
                     self.optimizer.step()
-                    loss_sum += value * len(xb)
-                    metric_sum += self._metric_sum(logits.data, yb)
+                    loss_sum += value * len(yb)
+                    if epoch_logits is None:
+                        metric_sum += self._metric_sum(logits, yb)
+                    else:
+                        epoch_logits[begin : begin + batch] = logits
                     batches += 1
                     if pause and batches < batches_total:
                         yield EpochProgress(begin + batch, n)
@@ -491,6 +495,10 @@ class Trainer:
                 weight_norms = self.model.weight_norms()
                 if not np.all(np.isfinite(weight_norms)):
                     return self._diverged(start, "a weight became NaN or infinite", lr)
+                if epoch_logits is not None:
+                    metric_sum = self._metric_sum(
+                        epoch_logits, self._y_train if order is None else self._y_train[order]
+                    )
                 train_loss = loss_sum / n
                 train_metric = self._finish_metric(metric_sum, n)
                 test_loss, test_metric = self._evaluate(self._F_test, self._y_test)
@@ -513,8 +521,8 @@ class Trainer:
             train_metric,
             test_metric,
             lr,
-            grad_sum / batches,
-            bias_grad_sum / batches,
+            norm_sum[:, 0] / batches,
+            norm_sum[:, 1] / batches,
             weight_norms,
             "ok",
             self.notice,
@@ -526,28 +534,43 @@ class Trainer:
         self.status = "ok"
         return self._apply_stop_rules(stats)
 
-    def _loss(self, xb: np.ndarray, yb: np.ndarray, dropout: float, private: bool) -> tuple[Tensor, Replay | None]:
-        """The mini-batch's loss (its graph's root), and the recording that computed it, if any.
-
-        A batch of a shape seen before replays that step's recorded graph (no new nodes);
-        otherwise the graph is built and recorded. Dropout draws new masks every step,
-        so it always builds. ``private``: ``xb`` and ``yb`` are the trainer's own
-        arrays (a full batch), which a recording must not overwrite.
-        """
+    def _check_recordings(self) -> None:
+        """Forget the recorded steps if the model or head was swapped since they were recorded."""
         if self._recorded_for[0] is not self.model or self._recorded_for[1] is not self.head:
-            self._recorded.clear()  # the model or head was swapped: the recordings are another network's
+            self._recorded.clear()
             self._recorded_for = (self.model, self.head)
+
+    def _batch_loss(
+        self, order: np.ndarray | None, begin: int, batch: int, dropout: float
+    ) -> tuple[Tensor, Replay | None, np.ndarray]:
+        """The loss of the mini-batch at ``begin`` of ``order`` (None: the whole training
+        set), the recording that computed it if any, and the batch's targets.
+
+        A batch of a shape seen before replays that step's recorded graph (no new nodes),
+        its rows taken straight into the recording's buffers; otherwise the graph is
+        built and recorded, on private copies of the rows. Dropout draws new masks
+        every step, so it always builds.
+        """
+        F, y = self._F_train, self._y_train
+        rows = None if order is None else order[begin : begin + batch]
+        count = len(F) if rows is None else len(rows)
         if not dropout:
-            replay = self._recorded.find(xb, yb)
+            replay = self._recorded.find_for(((count, F.shape[1]), F.dtype), ((count, *y.shape[1:]), y.dtype))
             if replay is not None:
-                return replay.forward(xb, yb, check=False), replay
-            if private:
-                xb, yb = xb.copy(), yb.copy()
-        batch = Tensor(xb)
-        loss = self.head.loss(self.model(batch, dropout=dropout, rng=self.rng), yb)
+                xf, yf = replay.feeds
+                if rows is None:
+                    np.copyto(xf, F)
+                    np.copyto(yf, y)
+                else:
+                    np.take(F, rows, axis=0, out=xf, mode="clip")  # "clip": no checking copy; the rows are valid
+                    np.take(y, rows, axis=0, out=yf, mode="clip")
+                return replay.recompute(), replay, yf
+        xb, yb = (F.copy(), y.copy()) if rows is None else (F[rows], y[rows])
+        batch_input = Tensor(xb)
+        loss = self.head.loss(self.model(batch_input, dropout=dropout, rng=self.rng), yb)
         if not dropout:
-            self._recorded.record(loss, (batch.data, yb))
-        return loss, None
+            self._recorded.record(loss, (batch_input.data, yb))
+        return loss, None, yb
 
     def _mark(self) -> _EpochStart:
         """Copies of what an epoch changes before it completes."""
