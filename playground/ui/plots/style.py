@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPen
 
 from playground.data.palette import hex_to_rgb
 
@@ -132,6 +132,42 @@ def _scale_marker(item: pg.ScatterPlotItem, factor: float) -> None:
         item.setSize(target)
 
 
+_LABEL_MARGIN = 8  # px: the 4 px document margin on each side of pyqtgraph's axis title
+
+
+def _two_lines(text: str) -> str:
+    """``text`` broken at the space that makes its longer line shortest (unchanged without a space)."""
+    words = text.split(" ")
+    if len(words) < 2:
+        return text
+    cut = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+
+
+def fitted_label(text: str, room: float | None, scale: float = 1.0) -> tuple[str, float]:
+    """How to set the axis title ``text`` so it fits ``room`` px along its axis: ``(lines, points)``,
+    lines separated by ``"\n"``.
+
+    Tried in order, the first that fits wins: one line at the title size (:data:`LABEL_PT` x
+    ``scale``), at the tick size (:data:`FONT_PT` x ``scale``), two lines at those sizes, one
+    line at the design's minimum :data:`FONT_PT`, and two lines at that minimum (used even if
+    it is still too long). ``room`` None (not laid out yet): one line at the title size.
+    """
+    preferred, ticks = LABEL_PT * scale, FONT_PT * scale
+    if room is None:
+        return text, preferred
+    wrapped = _two_lines(text)
+    candidates = [(text, preferred), (text, ticks), (wrapped, preferred), (wrapped, ticks)]
+    candidates += [(text, float(FONT_PT)), (wrapped, float(FONT_PT))]
+    for lines, points in candidates:
+        font = QFont()
+        font.setPointSizeF(points)
+        metrics = QFontMetricsF(font)
+        if max(metrics.horizontalAdvance(line) for line in lines.split("\n")) + _LABEL_MARGIN <= room:
+            return lines, points
+    return candidates[-1]
+
+
 _NICE_MANTISSAS = (1.0, 2.0, 5.0, 10.0)
 _TICK_GAP_LINES = 0.6  # free space between two tick labels, in text lines (vertical axes)
 _TICK_GAP_EMS = 1.5  # the same along horizontal axes, in widths of "0"
@@ -211,7 +247,10 @@ class ThemedPlot(pg.PlotWidget):
         self.setObjectName(object_name)
         self.theme = LIGHT
         self._labels = dict(labels)
+        self._label_fits: dict[str, tuple[str, str, float]] = {}  # axis: (title, lines, points) as set
         item = self.getPlotItem()
+        # A title is fitted to its axis's length: again when the view is resized (cheap when it still fits).
+        item.getViewBox().sigResized.connect(self._fit_labels)
         item.setMenuEnabled(False)  # the plot menu offers log/FFT/... that would fight our updates
         item.hideButtons()  # the "A" auto-range button: ranges are managed by each plot
         # pyqtgraph sizes a right-axis title flush with the widget edge; leave room for its glyphs.
@@ -292,12 +331,34 @@ class ThemedPlot(pg.PlotWidget):
             self._style_legend(self._legend)
 
     def _style_label(self, axis: str) -> None:
+        lines, points = fitted_label(self._labels[axis], self._axis_room(axis), self._presentation_scale)
+        self._label_fits[axis] = (self._labels[axis], lines, points)
         self.getPlotItem().setLabel(
             axis,
-            self._labels[axis],
+            "<br>".join(lines.split("\n")),
             color=self.theme.foreground,
-            **{"font-size": f"{LABEL_PT * self._presentation_scale:g}pt"},
+            **{"font-size": f"{points:g}pt"},
         )
+
+    def shown_axis_label(self, axis: str) -> tuple[str, float]:
+        """The title of ``axis`` as drawn: its lines (``"\n"`` between them) and its point size."""
+        fit = self._label_fits.get(axis)
+        return (fit[1], fit[2]) if fit is not None else ("", 0.0)
+
+    def _axis_room(self, axis: str) -> float | None:
+        """Pixels along ``axis`` its title may take: the view's height or width; None before layout."""
+        view = self.getPlotItem().getViewBox()
+        room = view.height() if axis in ("left", "right") else view.width()
+        return room if room > 1 else None
+
+    def _fit_labels(self) -> None:
+        """Lay the axis titles out again where the room along their axis asks for another fit
+        (a long title on a short axis, e.g. presentation mode's larger text in a low plot)."""
+        for axis, text in self._labels.items():
+            fit = self._label_fits.get(axis)
+            lines, points = fitted_label(text, self._axis_room(axis), self._presentation_scale)
+            if fit != (text, lines, points):
+                self._style_label(axis)
 
     def _style_legend(self, legend: pg.LegendItem) -> None:
         legend.setLabelTextColor(self.theme.foreground)
