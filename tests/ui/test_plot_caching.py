@@ -1,0 +1,150 @@
+"""The plots skip work whose input did not change, and still draw every change.
+
+Each test reads what the pyqtgraph items hold (the map image, the curves' data and
+bounds, the scatter positions and rects) after an unchanged and after a changed
+frame, so a cache that kept a stale picture fails here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from playground.ui.plots.activation_space import ActivationSpacePlot
+from playground.ui.plots.boundary import BoundaryPlot
+from playground.ui.plots.curves import BoundedCurve
+from playground.ui.plots.loss import LossPlot
+from playground.ui.plots.style import FONT_PT, LABEL_PT, fitted_label
+
+COLORS = ("#E69F00", "#56B4E9")
+
+
+def _shown(qtbot, widget, size=(400, 300)):
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _ramp(n: int, shift: float) -> np.ndarray:
+    """A two-class probability map over an n x n grid whose 50% line is the column at ``shift``."""
+    x = np.linspace(-1.0, 1.0, n)
+    p1 = 1.0 / (1.0 + np.exp(-8.0 * (x[None, :] - shift))) * np.ones((n, 1))
+    return np.stack([1.0 - p1, p1], axis=-1)
+
+
+def test_boundary_map_is_kept_for_the_same_values_and_redrawn_for_new_ones(qtbot):
+    plot = _shown(qtbot, BoundaryPlot())
+    plot.set_map(_ramp(40, -0.3), "classification")
+    first = plot.map_image()
+    line_x = plot._line.xData.copy()
+
+    plot.set_map(_ramp(40, -0.3).copy(), "classification")  # equal values, a new array
+    assert plot.map_image() is first  # not converted again
+
+    plot.set_map(_ramp(40, 0.4), "classification")
+    moved = plot.map_image()
+    assert moved is not first and not np.array_equal(moved, first)
+    # The 50% line moved right with the map (domain -6..6: shift 0.4 of the half-width is x = 2.4).
+    assert np.median(plot._line.xData) == pytest.approx(2.4, abs=0.3)
+    assert np.median(line_x) == pytest.approx(-1.8, abs=0.3)
+
+
+def test_boundary_lines_report_the_domain_as_their_bounds(qtbot):
+    plot = _shown(qtbot, BoundaryPlot())
+    plot.set_map(_ramp(40, 0.1), "classification")
+    lo, hi = plot.domain
+    rect = plot._line.boundingRect()
+    for x, y in zip(plot._line.xData, plot._line.yData):
+        assert rect.contains(QPointF(x, y))
+    assert plot._line.dataBounds(0) == (lo, hi) and plot._line.dataBounds(1) == (lo, hi)
+
+
+def test_loss_curve_takes_each_new_epoch_and_keeps_the_same_history(qtbot):
+    plot = _shown(qtbot, LossPlot())
+    epochs = np.arange(10.0)
+    loss = np.linspace(1.0, 0.5, 10)
+    plot.update_history(epochs, loss)
+    curve = plot._train
+    before = curve.curve.path
+
+    plot.update_history(epochs.copy(), loss.copy())  # the same history again
+    assert curve.curve.path is before or before is None  # no new data given to the curve
+
+    epochs2, loss2 = np.arange(11.0), np.append(loss, 0.25)
+    plot.update_history(epochs2, loss2)
+    x, y = curve.getData()
+    assert list(x) == list(epochs2) and y[-1] == 0.25
+    # The drawn curve's bounds follow the new lowest value.
+    assert curve.curve.dataBounds(1) == (0.25, 1.0)
+    assert curve.curve.boundingRect().contains(QPointF(10.0, 0.26))
+
+
+def test_bounded_curve_uses_given_bounds_and_falls_back_to_its_data():
+    curve = BoundedCurve()
+    curve.setData([0.0, 1.0, 2.0], [5.0, -1.0, 3.0], skipFiniteCheck=True)
+    assert curve.dataBounds(0) == (0.0, 2.0) and curve.dataBounds(1) == (-1.0, 5.0)
+    curve.set_bounds((-10.0, 10.0), (-20.0, 20.0))
+    assert curve.dataBounds(0) == (-10.0, 10.0) and curve.dataBounds(1) == (-20.0, 20.0)
+    curve.set_bounds(None)
+    curve.setData([0.0, np.nan, 4.0], [1.0, 2.0, np.nan], skipFiniteCheck=False)  # pyqtgraph's nan-aware bounds
+    assert curve.dataBounds(0) == (0.0, 4.0) and curve.dataBounds(1) == (1.0, 2.0)
+
+
+def test_activation_scatter_and_grid_follow_points_that_move(qtbot):
+    plot = _shown(qtbot, ActivationSpacePlot())
+    y = np.array([0, 0, 1, 1])
+    grid = [np.array([[0.0, 0.0], [1.0, 1.0]])]
+    first = np.array([[0.0, 0.0], [0.5, 0.5], [1.0, 0.0], [0.0, 1.0]])
+    plot.update_space(first, y, "classification", COLORS, grid_lines=grid)
+    qtbot.wait(10)
+    items = plot._points._items
+    rects = [item.boundingRect() for item in items]  # fills the cache
+    assert rects == [item.boundingRect() for item in items]
+
+    moved = first * 3.0 + 5.0  # the same points, elsewhere (moved in place, same count)
+    moved_grid = [grid[0] * 4.0 - 2.0]
+    plot.update_space(moved, y, "classification", COLORS, grid_lines=moved_grid)
+    drawn = plot.drawn_points()
+    assert np.array_equal(drawn[(0, False)], moved[:2]) and np.array_equal(drawn[(1, False)], moved[2:])
+    for item in items[::2]:
+        rect = item.boundingRect()
+        for x, yy in zip(*item.getData()):
+            assert rect.contains(QPointF(x, yy))
+    grid_rect = plot._grid.boundingRect()
+    assert grid_rect.contains(QPointF(-2.0, -2.0)) and grid_rect.contains(QPointF(2.0, 2.0))
+    assert plot._grid.dataBounds(0) == (-2.0, 2.0)
+
+
+def _widest(lines: str, points: float) -> float:
+    font = QFont()
+    font.setPointSizeF(points)
+    return max(QFontMetricsF(font).horizontalAdvance(line) for line in lines.split("\n"))
+
+
+def test_fitted_label_keeps_a_title_that_fits_and_shrinks_or_wraps_one_that_does_not(qtbot):
+    assert fitted_label("main other direction", None, 1.4) == ("main other direction", LABEL_PT * 1.4)
+    assert fitted_label("main other direction", 1000.0, 1.4) == ("main other direction", LABEL_PT * 1.4)
+    lines, points = fitted_label("main other direction", 110.0, 1.4)
+    assert lines.replace("\n", " ") == "main other direction"  # no word lost
+    assert points >= FONT_PT and _widest(lines, points) + 8 <= 110.0
+
+
+def test_presentation_mode_activation_title_fits_its_short_axis(qtbot):
+    """At 1280x720 in presentation mode the activation plot is about 110 px high: its left title
+    ("main other direction") read "main other direc", cut off by the plot's edge."""
+    plot = _shown(qtbot, ActivationSpacePlot(), size=(500, 190))
+    plot.set_presentation_scale(1.4)
+    plot.update_space(
+        np.zeros((0, 2)), np.zeros(0), "classification", COLORS, axis_labels=("x", "main other direction")
+    )
+    qtbot.waitUntil(lambda: plot.shown_axis_label("left")[0] != "main other direction", timeout=2000)
+    lines, points = plot.shown_axis_label("left")
+    room = plot.getPlotItem().getViewBox().height()
+    assert _widest(lines, points) + 8 <= room
+    drawn = plot.getPlotItem().getAxis("left").label.toPlainText()
+    assert drawn.split() == ["main", "other", "direction"]  # every word is drawn
+    assert plot.axis_label("left") == "main other direction"
