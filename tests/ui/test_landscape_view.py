@@ -92,3 +92,26 @@ def test_a_hidden_dock_computes_nothing(setup):
     host, feature, trainer, worker = setup
     host.views[0](_play(trainer, worker, 4))
     assert worker.calls == 0 and feature.view.landscape is None
+
+
+def test_the_slice_fills_its_plot_in_a_tall_narrow_dock(setup, qtbot):
+    """In the dock beside the plots (about 290 x 600 px at 1280x720) the square slice filled a third of
+    a plot as tall as the dock, blank above and below: the plot now takes the slice's height at its width."""
+    host, feature, trainer, worker = setup
+    host.resize(420, 760)
+    feature.dock.show()
+    host.views[0](_play(trainer, worker, 6))
+    view = feature.view
+    box = view.plot.getPlotItem().getViewBox()
+
+    def image_share() -> float:
+        shown = view.image.mapRectToItem(box, view.image.boundingRect()) & box.rect()
+        return shown.width() * shown.height() / (box.width() * box.height())
+
+    # Before: 0.3 of a view as tall as the dock; and no longer a tall, mostly empty plot.
+    qtbot.waitUntil(lambda: image_share() >= 0.9 and box.height() <= 1.05 * box.width(), timeout=3000)
+    qtbot.wait(50)  # and it stays so once the layouts have settled
+    assert image_share() >= 0.9 and box.width() >= 250
+    # The words follow right under the picture, not at the dock's bottom.
+    gap = view.label.geometry().top() - view.plot.geometry().bottom()
+    assert 0 <= gap <= 20
