@@ -69,15 +69,20 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
         if bd is not None:
             out += bd
 
+    # The transposes are views and g has z's shape and dtype, so these are taken once:
+    # a replayed graph (engine/replay.py) runs this backward again with every batch.
+    Wt, xt = Wd.T, xd.T
+    # A row of ones times g sums the columns; numpy's axis-0 reduction of a
+    # narrow (n, k) array is several times slower than this product.
+    ones = None if b is None else _ones(len(z), z.dtype)
+
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, ...]:
         # Skip the products nobody asked for: the input batch never needs one.
-        dx = np.dot(g, Wd.T) if x.requires_grad else None
-        dW = np.dot(xd.T, g) if W.requires_grad else None
-        if b is None:
+        dx = np.dot(g, Wt) if x.requires_grad else None
+        dW = np.dot(xt, g) if W.requires_grad else None
+        if b is None or ones is None:
             return dx, dW
-        # A row of ones times g sums the columns; numpy's axis-0 reduction of a
-        # narrow (n, k) array is several times slower than this product.
-        db = np.dot(_ones(len(g), g.dtype), g) if b.requires_grad else None
+        db = np.dot(ones, g) if b.requires_grad else None
         return dx, dW, db
 
     return x._make(z, parents, "linear", backward, forward)

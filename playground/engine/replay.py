@@ -64,10 +64,29 @@ class Replay:
         self._forwards: list[tuple[Forward, np.ndarray]] = [
             (node._forward, node.data) for node in nodes if node._forward is not None
         ]
-        self._backwards = [(node, node._backward, node.parents, node.op) for node in reversed(nodes)]
         self._inner = [node for node in nodes if node is not root]
-        # A leaf whose array is replaced (not changed in place) would leave stale arrays in the closures.
-        self._leaf_arrays = [(leaf, leaf.data) for leaf in leaves]
+        # Each node's edges to the parents that take a gradient, worked out once: (position in
+        # the backward's result, parent, whether this is the only edge into an inner node).
+        feeding: dict[int, int] = {}
+        for node in nodes:
+            for parent in node.parents:
+                feeding[id(parent)] = feeding.get(id(parent), 0) + 1
+        self._backwards = [
+            (
+                node,
+                node._backward,
+                tuple(
+                    (k, parent, parent._backward is not None and feeding[id(parent)] == 1)
+                    for k, parent in enumerate(node.parents)
+                    if parent.requires_grad
+                ),
+                node.op,
+            )
+            for node in reversed(nodes)
+        ]
+        # A leaf whose array is replaced (not changed in place) would leave stale arrays in the
+        # closures, and one that stops or starts needing a gradient would change the edges.
+        self._leaf_arrays = [(leaf, leaf.data, leaf.requires_grad) for leaf in leaves]
 
     def fits(self, *values: np.ndarray) -> bool:
         """Whether ``values`` can be fed (same count, shapes and dtypes as the feeds) and
@@ -81,8 +100,8 @@ class Replay:
 
     def current(self) -> bool:
         """Whether the graph's leaves still hold the arrays it was recorded with."""
-        for leaf, array in self._leaf_arrays:  # a plain loop: all() over a generator costs more here
-            if leaf.data is not array:
+        for leaf, array, wants_grad in self._leaf_arrays:  # a plain loop: all() over a generator costs more here
+            if leaf.data is not array or leaf.requires_grad is not wants_grad:
                 return False
         return True
 
@@ -118,18 +137,34 @@ class Replay:
         root.grad = np.array(1.0, dtype=root.dtype) if root.data.ndim == 0 else np.ones_like(root.data)
         for node in self._inner:
             node.grad = None  # what the fresh walk does when it first reaches a node
-        for node, backward, parents, op in self._backwards:
+        for node, backward, edges, op in self._backwards:
             incoming = node.grad
             if incoming is None or backward is None:
                 continue
-            for parent, g in zip(parents, backward(incoming)):
-                if g is None or not parent.requires_grad:
+            grads = backward(incoming)
+            for k, parent, only in edges:
+                g = grads[k]
+                if g is None:
                     continue
-                grad = parent.grad
-                if grad is not None and g.shape == grad.shape:
-                    grad += g  # what _accumulate does here (a parameter's buffer, a second path), without the call
+                if only:
+                    # The one gradient of an inner node: _accumulate's first write, inlined.
+                    data = parent.data
+                    if (
+                        g.shape == data.shape
+                        and type(g) is np.ndarray
+                        and g.dtype == data.dtype
+                        and g is not incoming
+                        and g.base is None
+                        and g.flags.writeable
+                    ):
+                        parent.grad = g
+                        continue
                 else:
-                    _accumulate(parent, g, incoming, op)
+                    grad = parent.grad
+                    if grad is not None and g.shape == grad.shape:
+                        grad += g  # what _accumulate does here (a parameter's buffer, a second path)
+                        continue
+                _accumulate(parent, g, incoming, op)
 
     def run(self, *values: np.ndarray, check: bool = True) -> Tensor:
         """``forward(*values)`` then ``backward()``; returns the root."""
