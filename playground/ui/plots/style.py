@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPen
+from PySide6.QtWidgets import QGraphicsItem
 
 from playground.data.palette import hex_to_rgb
 
@@ -261,6 +262,10 @@ class ThemedPlot(pg.PlotWidget):
             # Without units pyqtgraph still rescales tiny ranges and appends "(x1e-06)".
             axis.enableAutoSIPrefix(False)
             item.showAxis(name, name in labels)  # custom axis items would otherwise all show
+            # The axes are repainted whenever the curves or the map beside them change (their
+            # rects touch the view's), though their ticks change only with the range: Qt keeps
+            # each in a pixmap at device resolution, drawn again when pyqtgraph updates it.
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._style_axes()
 
     def set_axis_label(self, axis: str, text: str) -> None:
