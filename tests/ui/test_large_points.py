@@ -61,7 +61,10 @@ def test_a_click_sets_only_the_group_it_changed(window, qtbot, monkeypatch):
     monkeypatch.setattr(pg.ScatterPlotItem, "setData", counting)
     window.tools.current_class = 1
     window.canvas._on_click(0.5, 0.5, None, None)
-    assert len(set(calls) & set(_point_items(window))) == 1  # the class-2 training points only
+    # No big item is given its points again: the new point goes to the class-2 training
+    # points' small tail, and nothing else is set.
+    assert not set(calls) & set(_point_items(window))
+    assert set(calls) == {_point_items(window)[2].tail._item}
     drawn = _drawn(window)
     assert sum(len(xy) for xy in drawn.values()) == big.n + 1
     assert np.allclose(drawn[(1, False)][-1], [0.5, 0.5])
@@ -93,3 +96,60 @@ def test_erase_and_undo_draw_exactly_the_dataset(window, qtbot):
             rows = (ds.y == group) & (ds.is_test == test)
             assert np.array_equal(xy, ds.X[rows])
         session.undo_stack.undo()
+
+
+def _exactly_the_dataset(window) -> None:
+    """The canvas draws every point of the session's dataset, in order, in its group."""
+    ds = window.session.dataset
+    drawn = _drawn(window)
+    assert sum(len(xy) for xy in drawn.values()) == ds.n == _points(window).count()
+    for (group, test), xy in drawn.items():
+        assert np.array_equal(xy, ds.X[(ds.y == group) & (ds.is_test == test)])
+
+
+def test_added_points_leave_the_big_cached_items_alone_and_undo_takes_them_back(window, qtbot):
+    big = make_dataset("spiral", n=4000, noise=0.1, seed=0, test_fraction=0.3)
+    window.session.set_dataset(big, "Big")
+    wait_idle(qtbot, window)
+    items = _point_items(window)
+    records = [item.data for item in items]  # pyqtgraph's record arrays, replaced by any setData
+    window.tools.current_class = 0
+    for x in (0.1, 0.2, 0.3):
+        window.canvas._on_click(x, -0.4, None, None)
+    assert [item.data for item in items] == records  # the very same arrays: no item was given new points
+    assert np.allclose(_drawn(window)[(0, False)][-3:], [[0.1, -0.4], [0.2, -0.4], [0.3, -0.4]])
+    _exactly_the_dataset(window)
+    window.session.undo_stack.undo()
+    assert [item.data for item in items] == records
+    assert not any(np.allclose(xy, [0.3, -0.4]) for xy in _drawn(window)[(0, False)])
+    _exactly_the_dataset(window)
+    window.session.undo_stack.undo()
+    window.session.undo_stack.undo()
+    _exactly_the_dataset(window)
+    assert not _point_items(window)[0].has_tail()
+
+
+def test_a_long_stroke_folds_its_tail_into_the_big_item(window, qtbot, monkeypatch):
+    from playground.ui.plots import scatter_tail
+
+    monkeypatch.setattr(scatter_tail, "MAX_TAIL", 3)
+    window.tools.current_class = 0
+    stroke = window.session.new_stroke()
+    for k in range(5):
+        window.canvas._add(-0.5 + 0.1 * k, 0.5, False, stroke)
+        _exactly_the_dataset(window)
+    assert _point_items(window)[0].tail.count() <= 3
+    window.canvas._erase(-0.5, 0.5, stroke=0)  # an erase inside the group: all points anew
+    _exactly_the_dataset(window)
+    assert not _point_items(window)[0].has_tail()
+
+
+def test_the_tail_is_drawn_in_its_groups_style(window):
+    window.tools.current_class = 1
+    window.canvas._on_click(0.5, 0.5, None, None)
+    item = _point_items(window)[2]
+    tail = item.tail._item
+    assert tail.parentItem() is item and tail.isVisibleTo(item)
+    _points(window).restyle(["#112233", "#445566"], window.boundary_plot.theme)  # as a theme change does
+    assert tail.opts["brush"].color().name() == item.opts["brush"].color().name() == "#445566"
+    assert tail.opts["size"] == item.opts["size"]

@@ -8,6 +8,7 @@ the worker, which owns the Trainer, as immutable values.
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -18,6 +19,11 @@ from ...training import Trainer, TrainingConfig
 from .commands import ConfigCommand, EditCommand, ReplaceDatasetCommand, Text
 from .config_changes import changed_fields, describe_change
 from .worker import Frame, TrainingWorker
+
+# A frame made before a command the worker has not run yet is skipped (the command's own
+# frame follows at once), unless the last frame taken is older than this: a stream of
+# commands (a paint stroke while playing) must not stop the plots.
+STALE_FRAME_PATIENCE_S = 0.25
 
 
 class SessionModel(QObject):
@@ -52,6 +58,7 @@ class SessionModel(QObject):
         self.latest_frame: Frame | None = None
         self._last_notice = ""
         self._live_epoch: int | None = None  # of the latest live frame: viewing the past changes nothing
+        self._frame_at = -float("inf")  # when the latest frame was taken (perf_counter)
         self.worker = TrainingWorker(Trainer(dataset, config))
         self.worker.frameReady.connect(self._on_frame)
         self.worker.playingChanged.connect(self.playingChanged)
@@ -124,11 +131,11 @@ class SessionModel(QObject):
         ``text`` names the step, or is a function of the edit that does (merged
         strokes are then named by everything they do)."""
         try:
-            edit.apply(self._dataset)
+            applied = edit.apply(self._dataset)
         except ValueError as exc:
             self.message.emit("error", f"{text(edit) if callable(text) else text}: {exc}")
             return False
-        self.undo_stack.push(EditCommand(self, edit, text, stroke))
+        self.undo_stack.push(EditCommand(self, edit, text, stroke, applied))
         return True
 
     def set_dataset(self, dataset: Dataset, text: str) -> None:
@@ -241,6 +248,10 @@ class SessionModel(QObject):
 
     # ------------------------------------------------------------ frames
     def _on_frame(self, frame: Frame) -> None:
+        now = time.perf_counter()
+        if self.worker.stale(frame) and now - self._frame_at < STALE_FRAME_PATIENCE_S:
+            return  # out of date already: drawing it would delay the frame of the newer command
+        self._frame_at = now
         if not frame.viewing:
             if self._live_epoch is not None and frame.epoch != self._live_epoch:
                 self.changed.emit()

@@ -83,6 +83,9 @@ class Frame:
     diagnoses: tuple[Diagnosis, ...] = ()
     # The dataset rows that point_z and point_a describe, increasing (``probed_rows``).
     point_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    # How many of the GUI's redrawing commands the worker had run when it made this frame
+    # (``TrainingWorker.stale``: a frame made before the newest of them is out of date).
+    commands_seen: int = 0
 
 
 HISTORY_COLUMNS = (
@@ -222,6 +225,7 @@ class _Inbox:
     steps_left: int = 0
     generation: int = 0
     running: bool = True
+    redraws_posted: int = 0  # commands that change the trainer and redraw, ever posted
 
 
 class TrainingWorker(QObject):
@@ -255,6 +259,7 @@ class TrainingWorker(QObject):
         self._viewing: int | None = None  # the kept epoch shown instead of the live one
         self._frame_taken = threading.Event()
         self._frame_taken.set()
+        self._redraws_seen = 0  # of inbox.redraws_posted, run so far (worker thread)
         self._holds_policy = False
         # Worker-thread state: the stats shown, and the pacing of epochs and frames.
         self._stats = trainer.last_stats()
@@ -284,6 +289,14 @@ class TrainingWorker(QObject):
     def frame_taken(self) -> None:
         """Tell the worker the GUI thread has drawn the last frame (call from the GUI)."""
         self._frame_taken.set()
+        with self._inbox.condition:
+            self._inbox.condition.notify_all()  # ends the lockstep wait (``_await_drawing``)
+
+    def stale(self, frame: Frame) -> bool:
+        """True if ``frame`` was made before the worker ran a command posted since, which
+        will send a frame of its own: drawing this one would only delay that one (at
+        100,000 points a frame takes 50 ms to draw)."""
+        return frame.commands_seen < self._inbox.redraws_posted
 
     def stop(self) -> None:
         """End the thread and wait until it has (never ``terminate()``).
@@ -293,7 +306,7 @@ class TrainingWorker(QObject):
         """
         with self._inbox.condition:
             self._inbox.running = False
-            self._inbox.condition.notify()
+            self._inbox.condition.notify_all()
         self._frame_taken.set()  # a lockstep wait for the GUI ends at once
         self._thread.quit()
         self._thread.wait()
@@ -313,7 +326,10 @@ class TrainingWorker(QObject):
     def _post(self, command: Callable[[Trainer], object], redraw: bool, read: bool) -> None:
         with self._inbox.condition:
             self._inbox.commands.append(_Command(command, redraw, read))
-            self._inbox.condition.notify()
+            if redraw and not read:
+                self._inbox.redraws_posted += 1
+            # notify_all: the loop may wait for work, or in lockstep for a frame to be drawn.
+            self._inbox.condition.notify_all()
 
     def call(self, function: Callable[[Trainer], object], timeout: float = 10.0, *, read: bool = True) -> object:
         """Run ``function(trainer)`` in the worker thread and wait for its result.
@@ -341,10 +357,7 @@ class TrainingWorker(QObject):
             finally:
                 done.set()
 
-        self._post(run, redraw=False, read=read)
-        # The calling (GUI) thread draws nothing while it waits here, so the worker
-        # must not wait in lockstep for a frame in flight (that cost 100 ms a call).
-        self._frame_taken.set()
+        self._post(run, redraw=False, read=read)  # (a lockstep wait ends for it: _await_drawing)
         if not done.wait(timeout):
             raise TimeoutError("the training thread did not answer in time")
         if "error" in outcome:
@@ -376,7 +389,7 @@ class TrainingWorker(QObject):
         with inbox.condition:
             inbox.commands.append(_Steps(max(0, int(epochs)), inbox.generation))
             inbox.steps_left += max(0, int(epochs))
-            inbox.condition.notify()
+            inbox.condition.notify_all()
 
     def switch_network(self, config: TrainingConfig, states: dict[str, object], leaving: str, arriving: str) -> None:
         """Swap whole networks (undo and redo of an architecture change): keep the
@@ -434,7 +447,7 @@ class TrainingWorker(QObject):
             if not playing:
                 inbox.generation += 1
                 inbox.steps_left = 0
-            inbox.condition.notify()
+            inbox.condition.notify_all()
         self.playingChanged.emit(playing)
 
     def set_speed(self, epochs_per_second: float) -> None:
@@ -474,7 +487,7 @@ class TrainingWorker(QObject):
             frame = make_view_frame(self._trainer, self.timeline.nearest(self._viewing), epochs)
         else:
             frame = make_frame(self._trainer, self._inbox.playing, self._stats, self._trainer.notice, epochs)
-        return dataclasses.replace(frame, diagnoses=diagnoses)
+        return dataclasses.replace(frame, diagnoses=diagnoses, commands_seen=self._redraws_seen)
 
     def _diagnose(self) -> tuple[Diagnosis, ...]:
         """The live run's diagnosis: made afresh for every frame while paused (a step, a
@@ -513,18 +526,33 @@ class TrainingWorker(QObject):
             while inbox.commands and isinstance(inbox.commands[0], _Command):
                 commands.append(inbox.commands.popleft())
             steps = inbox.commands.popleft() if not commands and inbox.commands else None
+            # Frames made from here on show these commands' effect.
+            self._redraws_seen += sum(1 for c in commands if c.redraw and not c.read)
         redraw = self._run_commands(commands)
+        if redraw and inbox.running and not self._redraw_pending():
+            # Show the commands' effect now, before training on: playing, the next
+            # frame would otherwise come a training slice later.
+            self._send_frame()
+            redraw = False
         if steps is not None:
             redraw = self._run_steps(steps) or redraw
         elif inbox.running and inbox.playing and not inbox.commands:
             redraw = self._play_epoch() or redraw
-        if inbox.running and (
-            redraw
-            or (self._still_due and not inbox.playing)
-            or (inbox.playing and time.perf_counter() - self._last_frame >= self._train_slice)
+        if (
+            inbox.running
+            and not self._redraw_pending()  # it will send a newer frame: this one would be stale at once
+            and (
+                redraw
+                or (self._still_due and not inbox.playing)
+                or (inbox.playing and time.perf_counter() - self._last_frame >= self._train_slice)
+            )
         ):
             self._send_frame()
         return True
+
+    def _redraw_pending(self) -> bool:
+        """True if the GUI has posted a command that will redraw and is not run yet."""
+        return self._inbox.redraws_posted > self._redraws_seen
 
     def _run_commands(self, commands: list[_Command]) -> bool:
         """Run the GUI's commands in order; True if one of them wants a new frame."""
@@ -660,10 +688,7 @@ class TrainingWorker(QObject):
         self._frame_taken.clear()
         self.frameReady.emit(frame)
         if self._inbox.playing:
-            # Lockstep: while the GUI thread draws, this thread waits instead of
-            # competing for the GIL, which would make every Qt call of the
-            # drawing wait its turn (measured: 7 frames/s instead of 30).
-            self._frame_taken.wait(DRAW_WAIT)
+            self._await_drawing()
         # Train for what is left of the frame period after that frame, but
         # never less than MIN_TRAIN_SHARE of it, however slow drawing gets.
         self._last_frame = time.perf_counter()
@@ -671,6 +696,19 @@ class TrainingWorker(QObject):
         # Training runs past the slice by half of its stretch between looks on average.
         overshoot = 0.5 * self._chunk_seconds
         self._train_slice = max(1.0 / FRAME_RATE - spent - overshoot, MIN_TRAIN_SHARE / FRAME_RATE)
+
+    def _await_drawing(self) -> None:
+        """Lockstep: while the GUI thread draws, this thread waits instead of competing for
+        the GIL, which would make every Qt call of the drawing wait its turn (measured: 7
+        frames/s instead of 30). The wait ends when the GUI has drawn the frame, after
+        DRAW_WAIT at most, or at once for a command, a pause or a stop: a command must
+        not wait behind the drawing of a frame it makes stale (which the GUI then skips)."""
+        inbox = self._inbox
+        with inbox.condition:
+            inbox.condition.wait_for(
+                lambda: self._frame_taken.is_set() or bool(inbox.commands) or not inbox.playing or not inbox.running,
+                timeout=DRAW_WAIT,
+            )
 
 
 def _inherit_tracer() -> None:
