@@ -148,3 +148,15 @@ def test_presentation_mode_activation_title_fits_its_short_axis(qtbot):
     drawn = plot.getPlotItem().getAxis("left").label.toPlainText()
     assert drawn.split() == ["main", "other", "direction"]  # every word is drawn
     assert plot.axis_label("left") == "main other direction"
+
+
+def test_activation_grid_breaks_at_a_non_finite_point_and_between_lines(qtbot):
+    plot = _shown(qtbot, ActivationSpacePlot())
+    broken = np.array([[0.0, 0.0], [1.0, 1.0], [np.nan, 2.0], [3.0, 3.0], [4.0, 4.0]])
+    other = np.array([[0.0, 1.0], [1.0, 2.0]])
+    plot.update_space(np.zeros((0, 2)), np.zeros(0), "classification", COLORS, grid_lines=[broken, other])
+    joins = plot._grid.opts["connect"]
+    # 0-1 joined, 1 and 3 not joined to the NaN point 2, 3-4 joined, 4 (a line's end) not to 5, 5-6 joined.
+    assert joins.tolist() == [True, False, False, True, False, True, False]
+    x, y = plot._grid.getData()
+    assert len(x) == 7 and x[3] == 3.0

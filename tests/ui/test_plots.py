@@ -250,7 +250,9 @@ def test_activation_space_draws_points_grid_and_line(qtbot):
         ("unit 3 (a)", "unit 5 (a)"),
     )
     assert plot.points_drawn() == 200
-    assert len(plot._grid.getData()[0]) == 3 * 21  # lines plus NaN breaks
+    assert len(plot._grid.getData()[0]) == 3 * 20
+    joins = plot._grid.opts["connect"]  # each point joined to the next but at a line's end
+    assert joins.sum() == 3 * 19 and not joins[19] and not joins[39]
     assert plot._line.isVisible()
     # The line w.h + b = 0 passes through (0.25, 0.25) and runs along (1, -1).
     assert plot._line.angle % 180 == pytest.approx(135)

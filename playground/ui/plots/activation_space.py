@@ -67,7 +67,7 @@ class ActivationSpacePlot(ThemedPlot):
 
         self._regions = RGBAImageItem()
         self._regions.setZValue(-10)
-        self._grid = BoundedCurve(connect="finite", antialias=True)
+        self._grid = BoundedCurve(antialias=True)  # its connect array is set with each frame's lines
         self._line = pg.InfiniteLine(movable=False)  # one output unit: its boundary, exactly
         self._line.hide()
         # Softmax: where the winner changes (segments clipped to the view, so within its bounds).
@@ -175,19 +175,23 @@ class ActivationSpacePlot(ThemedPlot):
 
     def _set_grid(self, grid_lines: Sequence[np.ndarray]) -> np.ndarray | None:
         """Draw the grid lines; their bounds (as :func:`_bounds`), which the curve reports too."""
-        # One curve for all lines: a NaN row between lines breaks the connection.
+        # One curve for all lines, each point joined to the next except a line's last one. An
+        # array of joins builds the path in one pass; NaN rows between the lines (connect="finite")
+        # made pyqtgraph split the data and add each line's polygon from Python.
         lines = [np.asarray(line, dtype=np.float64).reshape(-1, 2) for line in grid_lines]
-        xy = np.full((sum(len(line) + 1 for line in lines), 2), np.nan)
-        start = 0
-        for line in lines:
-            xy[start : start + len(line)] = line
-            start += len(line) + 1
+        xy = np.concatenate(lines) if lines else np.empty((0, 2))
+        joins = np.ones(len(xy), dtype=bool)
+        joins[np.cumsum([len(line) for line in lines], dtype=np.intp) - 1] = False
+        # A non-finite point (diverging weights) is joined to neither neighbour: a gap, as before.
+        finite = np.isfinite(xy).all(axis=1)
+        joins &= finite
+        joins[:-1] &= finite[1:]
         bounds = _bounds([xy])
         if bounds is None:
             self._grid.set_bounds(None)
         else:
             self._grid.set_bounds(bounds[:, 0], bounds[:, 1])
-        self._grid.setData(xy[:, 0], xy[:, 1])
+        self._grid.setData(xy[:, 0], xy[:, 1], connect=joins)
         return bounds
 
     def _set_decision_line(self, decision_line: tuple[np.ndarray, float] | None) -> None:

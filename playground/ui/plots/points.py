@@ -186,15 +186,15 @@ class _DecorativeScatter(WithTail, pg.ScatterPlotItem):
         the largest spot and the transform's scale, all in the key.
         """
         bounds = self.bounds
-        if bounds[0] is None or bounds[1] is None:
-            self._rect_cache = None  # new data or a new view: pyqtgraph works the bounds out again
-            return super().boundingRect()
-        key = (bounds[0], bounds[1], self._maxSpotWidth, self._maxSpotPxWidth)
         cached = self._rect_cache
-        if cached is not None and cached[0] == key:
+        if cached is not None and cached[0] == (bounds[0], bounds[1], self._maxSpotWidth, self._maxSpotPxWidth):
             return QRectF(cached[1])
-        rect = super().boundingRect()
-        self._rect_cache = (key, QRectF(rect))
+        rect = super().boundingRect()  # works out the bounds again after new data or a new view
+        bounds = self.bounds
+        if bounds[0] is None or bounds[1] is None:
+            self._rect_cache = None  # no points
+        else:
+            self._rect_cache = ((bounds[0], bounds[1], self._maxSpotWidth, self._maxSpotPxWidth), QRectF(rect))
         return rect
 
     def shows(self, x: np.ndarray, y: np.ndarray) -> bool:
