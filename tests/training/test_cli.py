@@ -1,4 +1,6 @@
-"""``python -m playground train``: the headless command, run as a person runs it."""
+"""``python -m playground train``: the headless command, run as a person runs it (a process of its own
+for a real run and a refused one), and its options and error lines checked in-process (the same
+``main``, without a new interpreter's second of start-up)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,17 @@ def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     )
 
 
+def run_here(capsys, *args: str) -> subprocess.CompletedProcess:
+    """``python -m playground train ARGS`` in this process: its exit status, stdout and stderr."""
+    capsys.readouterr()  # what the test printed before is not the command's
+    try:
+        status = main(["train", *args])
+    except SystemExit as exited:  # argparse and ``fail`` exit; --help exits 0
+        status = exited.code
+    printed = capsys.readouterr()
+    return subprocess.CompletedProcess(args, status, printed.out, printed.err)
+
+
 def test_train_xor_prints_metrics_and_saves_a_session(tmp_path):
     out = tmp_path / "s.playground.json"
     result = run("--preset", "xor", "--hidden", "4", "--epochs", "50", "--points", "200", "--out", str(out))
@@ -52,26 +65,26 @@ def test_train_xor_prints_metrics_and_saves_a_session(tmp_path):
     assert f"{stats.train_metric * 100:.4g}% train" in line
 
 
-def test_continuing_a_session_from_the_command_line(tmp_path):
+def test_continuing_a_session_from_the_command_line(tmp_path, capsys):
     first, second = tmp_path / "a.playground.json", tmp_path / "b.playground.json"
-    assert (
-        run("--preset", "gaussians", "--hidden", "3", "--epochs", "5", "--points", "60", "--out", str(first)).returncode
-        == 0
+    made = run_here(
+        capsys, "--preset", "gaussians", "--hidden", "3", "--epochs", "5", "--points", "60", "--out", str(first)
     )
-    result = run("--session", str(first), "--epochs", "7", "--out", str(second))
+    assert made.returncode == 0
+    result = run_here(capsys, "--session", str(first), "--epochs", "7", "--out", str(second))
     assert result.returncode == 0, result.stderr
     assert "epoch 12" in result.stdout
     assert load_session(second).epoch == 12
 
 
-def test_regression_preset_reports_rmse(tmp_path):
-    result = run("--preset", "plane", "--hidden", "0", "--epochs", "3", "--points", "50")
+def test_regression_preset_reports_rmse(capsys):
+    result = run_here(capsys, "--preset", "plane", "--hidden", "0", "--epochs", "3", "--points", "50")
     assert result.returncode == 0, result.stderr
     assert "epoch 3" in result.stdout and "RMSE" in result.stdout
 
 
-def test_help_mentions_every_option():
-    result = run("--help")
+def test_help_mentions_every_option(capsys):
+    result = run_here(capsys, "--help")
     assert result.returncode == 0
     for option in (
         "--session",
@@ -121,8 +134,8 @@ def test_help_mentions_every_option():
         (["--out", "/nonexistent/dir/s.playground.json"], "--out"),
     ],
 )
-def test_bad_option_values_fail_cleanly(args, named):
-    result = run("--epochs", "1", "--points", "20", *args)  # the option under test comes last and wins
+def test_bad_option_values_fail_cleanly(args, named, capsys):
+    result = run_here(capsys, "--epochs", "1", "--points", "20", *args)  # the option under test comes last and wins
     assert result.returncode != 0
     # The error line itself names the option (the usage text above it names them all).
     error = [line for line in result.stderr.splitlines() if "error:" in line or line.startswith("--")]
@@ -131,10 +144,10 @@ def test_bad_option_values_fail_cleanly(args, named):
     assert "epoch 1" not in result.stdout  # nothing was trained
 
 
-def test_a_bad_session_file_fails_cleanly(tmp_path):
+def test_a_bad_session_file_fails_cleanly(tmp_path, capsys):
     bad = tmp_path / "bad.playground.json"
     bad.write_text('{"format": "playground-session", "version": 1}', encoding="utf-8")
-    result = run("--session", str(bad), "--epochs", "1")
+    result = run_here(capsys, "--session", str(bad), "--epochs", "1")
     assert result.returncode != 0
     assert "bad.playground.json" in result.stderr and "dataset: missing" in result.stderr
     assert "Traceback" not in result.stderr
@@ -158,9 +171,9 @@ def test_an_unwritable_out_folder_fails_before_training(tmp_path):
         ("history", None, '{"epochs": 1e309}'),
     ],
 )
-def test_a_malformed_session_gives_one_line_and_exit_2(tmp_path, section, field, literal):
+def test_a_malformed_session_gives_one_line_and_exit_2(tmp_path, section, field, literal, capsys):
     bad = bad_session(tmp_path, section, field, literal, epochs=2)
-    result = run("--session", str(bad), "--epochs", "1")
+    result = run_here(capsys, "--session", str(bad), "--epochs", "1")
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("python -m playground train: error: --session:") and bad.name in line
