@@ -114,3 +114,25 @@ def test_the_compare_window_and_its_frame_fit_the_screen(window, qtbot):
     qtbot.wait(100)
     assert available.contains(dialog.frameGeometry())
     presentation(window).set_enabled(False)
+
+
+def test_the_banner_spans_the_window_in_presentation(window, qtbot):
+    """Above the column beside the full-height boundary the banner's larger text wrapped to six lines
+    and squeezed the activation space to a strip: it goes above the whole width, and back after."""
+    text = (
+        "layer 1: 3 of 16 ReLU units dead since epoch 37: they are zero on every training point, so they pass "
+        "no gradient and cannot learn back. Press Reset to start them afresh, or use leaky ReLU."
+    )
+    window.banner.show_error(text)
+    normal_parent = window.banner.parentWidget()
+    _present_at_1280(window, qtbot, epochs=2)
+    banner = window.banner
+    qtbot.waitUntil(lambda: banner.width() >= 0.95 * window.centralWidget().width(), timeout=3000)
+    assert banner.height() <= 4 * QFontInfo(banner.font()).pixelSize() * 1.6  # a few lines, not six
+    assert window.activation_view.plot.getPlotItem().getViewBox().height() >= 40
+    set_presentation(window, False)
+    qtbot.wait(50)
+    assert banner.parentWidget() is normal_parent
+    boundary = window.boundary_view
+    assert banner.mapTo(window, banner.rect().bottomLeft()).y() < boundary.mapTo(window, boundary.rect().topLeft()).y()
+    assert abs(banner.x() - boundary.x()) <= 8  # above the plots, right of the side panels, as before

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ...training.landscape import Landscape
 from ...training.numbers import format_number
 from ..plots.style import ThemedPlot
+from ..shell.aspect_height import AspectHeight
 
 ARROW_SHARE = 0.25  # the arrows are drawn a quarter of the slice long; the label gives their sizes
 PATH_COLOR, GRADIENT_COLOR, STEP_COLOR = (255, 255, 255), (213, 94, 0), (86, 180, 233)
-_NO_MAXIMUM = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX (PySide6 does not export it)
-_SLACK = 2  # px: differences below this are rounding, not worth a relayout
 METHOD_NAMES = {"pca": "Main directions of the path (PCA)", "random": "Random, filter-normalised"}
 
 
@@ -59,31 +58,15 @@ class LandscapeView(QWidget):
         layout.addWidget(self.plot)
         layout.addWidget(self.label)
         # The dock beside the plots is tall and narrow: the plot takes the height its slice needs at the
-        # dock's width (fit_height), the words follow right under it, and the rest stays below them.
-        # A plot as tall as the dock showed the square slice in a third of its height, blank above and below.
+        # dock's width (AspectHeight), the words follow right under it, and the rest stays below them.
         layout.addStretch(1)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.landscape: Landscape | None = None
-        self._fit = QTimer(self, singleShot=True, interval=0)
-        self._fit.timeout.connect(self.fit_height)
-        self.plot.getPlotItem().getViewBox().sigResized.connect(self._fit.start)
+        self._fit = AspectHeight(self.plot, self._aspect)
 
     @property
     def method(self) -> str:
         return str(self.methods.currentData())
-
-    def fit_height(self) -> None:
-        """Cap the plot's height where its data area has the slice's shape (square for the usual slice):
-        with the aspect locked, a taller area would only add empty rows above and below the picture."""
-        view = self.plot.getPlotItem().getViewBox()
-        width, height = view.width(), view.height()
-        if width <= 0:
-            return
-        wanted = width * self._aspect()  # the data area's height for the slice at this width
-        if abs(wanted - height) <= _SLACK and self.plot.maximumHeight() < _NO_MAXIMUM:
-            return
-        cap = round(self.plot.height() + wanted - height)
-        self.plot.setMaximumHeight(max(cap, self.plot.minimumSizeHint().height()))
 
     def _aspect(self) -> float:
         """The slice's height over its width (in plane units, as the locked aspect draws them); 1 before one."""
@@ -106,7 +89,7 @@ class LandscapeView(QWidget):
         shown = np.where(np.isfinite(shown), shown, np.nanmax(np.where(np.isfinite(shown), shown, np.nan)))
         self.image.setImage(shown.T, autoLevels=True)  # ImageItem's first index is x (alpha)
         self.image.setRect(QRectF(float(a[0]), float(b[0]), float(a[-1] - a[0]), float(b[-1] - b[0])))
-        self._fit.start()  # another slice may have another shape
+        self._fit.refit()  # another slice may have another shape
         self.path_item.setData(land.trajectory[:, 0], land.trajectory[:, 1])
         self.current_item.setData([0.0], [0.0])
         reach = ARROW_SHARE * float(a[-1] - a[0])

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ...data.dataset import DOMAIN
 from ..plots.boundary import CanvasViewBox
 from ..plots.style import ThemedPlot
+from ..shell.aspect_height import AspectHeight
 
 FOLD_COLOR = (40, 40, 40)  # the fold lines: dark on the light shades of the regions
 COUNT_COLOR, LOSS_COLOR = (0, 114, 178), (213, 94, 0)
@@ -78,9 +79,13 @@ class RegionsView(QWidget):
         self.curve_plot.setMinimumHeight(60)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        # The map is square (the plane's domain): as tall as it is wide in the narrow dock, the words and
+        # the count curve right under it, the rest of the dock's height below them (AspectHeight).
         layout.addWidget(self.plot, 4)
         layout.addWidget(self.formula)
         layout.addWidget(self.curve_plot, 1)
+        layout.addStretch(1)
+        self._fit = AspectHeight(self.plot)
         self.ids: np.ndarray = np.zeros((0, 0), dtype=np.intp)
         self.palette: np.ndarray = region_palette(0)
 
@@ -105,15 +110,21 @@ class RegionsView(QWidget):
         self.folds.setData(folds[:, 0], folds[:, 1]) if len(folds) else self.folds.setData([], [])
         self.points.setData(points[:, 0], points[:, 1], brush=brushes or None)
         self.image.setVisible(True)
+        for plot in (self.plot, self.curve_plot):
+            plot.setVisible(True)
         self.status.setText(
             f"{count} linear region{'s' if count != 1 else ''} (one linear function on each shade); "
             f"dashed: first-layer folds, z = 0"
         )
 
     def show_reason(self, text: str) -> None:
-        """No regions to draw (a smooth activation, bent inputs): say why, and clear the map."""
+        """No regions to draw (a smooth activation, bent inputs): say why, and clear the map.
+
+        The map and the count curve go too: empty axes under the reason were a blank dock with a frame."""
         self.status.setText(text)
         self.image.setVisible(False)
+        for plot in (self.plot, self.curve_plot):
+            plot.setVisible(False)
         self.folds.setData([], [])
         self.marker.setData([], [])
         self.formula.setText("")

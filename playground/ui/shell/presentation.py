@@ -79,6 +79,7 @@ class _Moved:
     row_stretches: list[int]
     columns: QBoxLayout
     column_stretches: list[int]
+    banner: tuple[QBoxLayout, int] | None = None  # the banner's layout and place above the plots beside it
 
 
 @dataclass
@@ -269,12 +270,24 @@ def _boundary_full_height(window, panels: QWidget) -> _Moved | None:
     if rows is not None and rows.count() == 2:
         for i in range(rows.count()):
             rows.setStretch(i, _RIGHT_ROWS[i])
+    # The banner (a diagnosis, an error) above the whole width: above the narrower column beside the
+    # boundary its larger text wrapped to six lines and squeezed the activation space to a strip.
+    banner = getattr(window, "banner", None)
+    holder = _box_holding(outer, banner) if banner is not None else None
+    if holder is not None and holder is not outer and isinstance(outer, QBoxLayout):
+        moved.banner = (holder, holder.indexOf(banner))
+        holder.removeWidget(banner)
+        outer.insertWidget(0, banner)
     return moved
 
 
 def _boundary_back(window, moved: _Moved) -> None:
     """Put the boundary plot back where :func:`_boundary_full_height` took it from."""
     view = window.boundary_view
+    if moved.banner is not None:
+        holder, index = moved.banner
+        window.centralWidget().layout().removeWidget(window.banner)
+        holder.insertWidget(index, window.banner)
     moved.columns.removeWidget(view)
     for i, stretch in enumerate(moved.column_stretches):
         moved.columns.setStretch(i, stretch)
