@@ -112,6 +112,22 @@ def test_smooth_activations_say_why_there_are_no_regions(qtbot):
     assert "tanh units curve smoothly" in feature.view.status.text()
     assert not feature.view.image.isVisible()
     assert feature.network is None
+    # No empty axes under the reason (seen at 1280x720: a blank map and an empty count plot).
+    assert not feature.view.plot.isVisible() and not feature.view.curve_plot.isVisible()
+
+
+def test_the_map_is_as_tall_as_wide_in_a_narrow_dock(qtbot):
+    """The dock beside the plots is narrow and tall: the square map got the height (x2 from -13 to 13
+    around the data's -6 to 6); it is now square, and comes back after a reason hid it."""
+    host, feature, trainer, worker = _setup(qtbot)
+    host.resize(420, 900)
+    host.views[0](_step(trainer, worker, 2))
+    view = feature.view
+    box = view.plot.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: abs(box.height() - box.width()) <= 4, timeout=3000)
+    (x_low, x_high), (y_low, y_high) = box.viewRange()
+    assert y_high - y_low <= 1.05 * (x_high - x_low)
+    assert view.curve_plot.isVisible()
 
 
 def test_bent_inputs_say_why_there_are_no_regions(qtbot):
