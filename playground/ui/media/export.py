@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pyqtgraph as pg
-import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QPoint, QRect, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QPainter, QRegion
 from PySide6.QtSvg import QSvgGenerator
@@ -70,6 +69,8 @@ def default_file_name(key: str, epoch: int, fmt: str, scale: int = 1, when: _dt.
 # ------------------------------------------------------------------ writing files
 def export_plot_png(plot: pg.PlotWidget, path: str, scale: int = 1) -> QSize:
     """Write ``plot`` as a PNG of ``scale`` times its size on screen; returns the image size."""
+    import pyqtgraph.exporters as pg_exporters  # on the first export, not at the window's start-up
+
     exporter = pg_exporters.ImageExporter(plot.getPlotItem())
     size = scaled_size(plot.rect(), scale)
     params = exporter.parameters()
@@ -84,6 +85,8 @@ def export_plot_png(plot: pg.PlotWidget, path: str, scale: int = 1) -> QSize:
 
 def export_plot_svg(plot: pg.PlotWidget, path: str) -> None:
     """Write ``plot`` as an SVG: axes, curves and points as vector shapes, maps as embedded images."""
+    import pyqtgraph.exporters as pg_exporters  # on the first export, not at the window's start-up
+
     svg = pg_exporters.SVGExporter(plot.getPlotItem()).export(toBytes=True)
     with open(path, "wb") as file:
         file.write(svg)
