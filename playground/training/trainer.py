@@ -268,8 +268,8 @@ class Trainer:
             [np.arange(offsets[k], offsets[k + 1]) for k in range(1, len(offsets) - 1, 2)]
         )
         self._bias_starts = np.concatenate([[0], np.cumsum(self.model.sizes[1:-1])]).astype(np.intp)
-        # The step's graph, recorded per batch shape and replayed (ARCHITECTURE.md, engine): a new
-        # network or head starts without recordings, and _loss_and_gradients checks they are its own.
+        # The step's graph, recorded per batch shape and replayed (engine/replay.py): a new
+        # network or head starts without recordings, and _check_recordings checks they are its own.
         self._recorded = RecordedSteps()
         self._recorded_for = (self.model, self.head)
 
