@@ -12,7 +12,9 @@ on its dataset and network and measures, in Qt's own event loop as the app runs:
   and training threads per second of wall time;
 - command latency while playing: the time from a command (Pause, an added point
   as a click adds it, a learning-rate change) to the first drawn frame that shows
-  its effect;
+  its effect, and the CPU time the GUI and training threads used in that time
+  (what the latency would be on an idle machine, where the two threads take turns;
+  on a loaded one the wall time also counts other processes' turns);
 - paused, the cost of one frame: building it in the training thread (``make_frame``)
   and drawing and painting it in the GUI thread.
 
@@ -28,6 +30,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,9 +132,16 @@ class _CommandProbe:
     def __init__(self, window, recorder: _Recorder) -> None:
         self.window, self.recorder = window, recorder
         self.latencies: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}  # both threads' CPU seconds during each latency
         self._queue: list[tuple[str, Callable[[], Callable[[Any], bool]]]] = []
         self._pending: tuple[str, Callable[[Any], bool], float] | None = None
+        self._cpu_at = 0.0
+        ident = window.session.run_in_worker(lambda _: threading.get_ident())
+        self._training_clock = time.pthread_getcpuclockid(ident)
         recorder.on_frame = self._frame_drawn
+
+    def _both_threads_cpu(self) -> float:
+        return time.thread_time() + time.clock_gettime(self._training_clock)
 
     def run(self, repeats: int) -> None:
         for _ in range(repeats):
@@ -177,6 +187,7 @@ class _CommandProbe:
 
         name, command = self._queue.pop(0)
         started = time.perf_counter()
+        self._cpu_at = self._both_threads_cpu()
         self._pending = (name, command(), started)
         QTimer.singleShot(COMMAND_TIMEOUT_MS, lambda: self._timed_out(started))
 
@@ -186,6 +197,7 @@ class _CommandProbe:
         name, shows_effect, started = self._pending
         if shows_effect(frame):
             self.latencies.setdefault(name, []).append(now - started)
+            self.cpu.setdefault(name, []).append(self._both_threads_cpu() - self._cpu_at)
             self._pending = None
             self._schedule_next()
 
@@ -295,6 +307,7 @@ def run_scenario(name: str, seconds: float) -> dict[str, Any]:
     probe.run(COMMAND_REPEATS)
     recorder.on_frame = None
     result["latency_ms"] = {command: [1e3 * v for v in values] for command, values in probe.latencies.items()}
+    result["latency_cpu_ms"] = {command: [1e3 * v for v in values] for command, values in probe.cpu.items()}
     result.update(_frame_cost(window))
     window.close()
     result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -307,7 +320,8 @@ def _startup(repeats: int = 5) -> dict[str, float]:
     script = (
         "import time; t0 = time.perf_counter();"
         "import os; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen');"
-        "import pyqtgraph; t1 = time.perf_counter();"
+        # As the entry point (ui/app.py) imports it: its Qt mirrors filled on first use.
+        "from playground.ui.pyqtgraph_import import import_pyqtgraph; import_pyqtgraph(); t1 = time.perf_counter();"
         "from PySide6.QtWidgets import QApplication;"
         "from playground.ui.plots.style import configure_pyqtgraph;"
         "from playground.ui.shell.main_window import MainWindow; t2 = time.perf_counter();"
@@ -345,9 +359,11 @@ def _child(name: str, seconds: float) -> dict[str, Any] | None:
     return json.loads(lines[-1])
 
 
-def _latency_text(latencies: dict[str, list[float]]) -> str:
+def _latency_text(latencies: dict[str, list[float]], cpu: dict[str, list[float]]) -> str:
     return "; ".join(
-        f"{command} {np.median(values):.0f} ms median, {max(values):.0f} max" for command, values in latencies.items()
+        f"{command} {np.median(values):.0f} ms median, {max(values):.0f} max"
+        + (f" (CPU {np.median(cpu[command]):.0f} / {max(cpu[command]):.0f})" if cpu.get(command) else "")
+        for command, values in latencies.items()
     )
 
 
@@ -373,7 +389,10 @@ def bench_ui(seconds: float = 5.0, only: list[str] | None = None) -> None:
             f"p50 {r['interval_p50_ms']:.0f} / p90 {r['interval_p90_ms']:.0f} / p99 {r['interval_p99_ms']:.0f} ms; "
             f"CPU: GUI thread {100 * r['gui_cpu']:.0f}%, training thread {100 * r['train_cpu']:.0f}%"
         )
-        print(f"    command latency: {_latency_text(r['latency_ms'])}")
+        print(
+            f"    command latency (CPU of both threads meanwhile): "
+            f"{_latency_text(r['latency_ms'], r.get('latency_cpu_ms', {}))}"
+        )
         print(
             f"    paused, one frame (thread CPU time): built in {r['build_ms']:.1f} ms "
             f"(a playing one {r['build_playing_ms']:.1f} ms), drawn and painted in {r['draw_ms']:.1f} ms; "
