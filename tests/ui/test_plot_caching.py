@@ -160,3 +160,13 @@ def test_activation_grid_breaks_at_a_non_finite_point_and_between_lines(qtbot):
     assert joins.tolist() == [True, False, False, True, False, True, False]
     x, y = plot._grid.getData()
     assert len(x) == 7 and x[3] == 3.0
+
+
+def test_history_curves_draw_finite_points_joined_without_a_second_check(qtbot):
+    plot = _shown(qtbot, LossPlot())
+    plot.update_history(np.arange(5.0), np.array([1.0, np.nan, 0.5, np.inf, 0.25]))
+    inner = plot._train.curve
+    x, y = inner.getData()
+    assert list(x) == [0.0, 2.0, 4.0] and list(y) == [1.0, 0.5, 0.25]  # non-finite epochs left out
+    assert inner.opts["connect"] == "all" and inner.opts["skipFiniteCheck"]
+    assert inner.dataBounds(1) == (0.25, 1.0)

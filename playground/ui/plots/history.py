@@ -102,7 +102,10 @@ class HistoryPlot(ThemedPlot):
 
     def _new_curve(self, name: str, view: pg.ViewBox | None = None) -> pg.PlotDataItem:
         """A curve registered under ``name``, added to ``view`` (default: the main view)."""
-        curve = HistoryCurve(antialias=True)
+        # Only finite points are given (finite_series), and downsampling and clipping keep them
+        # finite: without connect="all" pyqtgraph takes the clipped data as unchecked and checks
+        # every point again, for the path and for the bounds, each frame.
+        curve = HistoryCurve(antialias=True, connect="all", skipFiniteCheck=True)
         # Long runs have thousands of epochs: draw only what is visible, downsampled to the pixels.
         curve.setDownsampling(auto=True, method="peak")
         curve.setClipToView(True)
