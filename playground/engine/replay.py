@@ -195,6 +195,14 @@ def _walk(root: Tensor) -> tuple[list[Tensor], list[Tensor]]:
     return sorted(inner.values(), key=lambda node: node._order), list(leaves.values())
 
 
+# The shapes and dtypes of a recording's feeds, in order.
+Layout = tuple[tuple[tuple[int, ...], np.dtype], ...]
+
+
+def _layout(arrays: Sequence[np.ndarray]) -> Layout:
+    return tuple((array.shape, array.dtype) for array in arrays)
+
+
 class RecordedSteps:
     """Recordings of one step's graph, one per shape of its inputs (a full mini-batch and
     an epoch's shorter last one), for a caller that replays whatever it can.
@@ -210,14 +218,17 @@ class RecordedSteps:
         if limit < 1:
             raise ValueError(f"RecordedSteps: limit must be at least 1, got {limit}")
         self.limit = limit
-        self._by_layout: dict[tuple[tuple[tuple[int, ...], np.dtype], ...], Replay] = {}
+        self._by_layout: dict[Layout, Replay] = {}
+        # Layouts whose graph could not be recorded: a step that builds every time should not
+        # also pay for a walk of its graph every time.
+        self._refused: set[Layout] = set()
 
     def __len__(self) -> int:
         return len(self._by_layout)
 
     def find(self, *values: np.ndarray) -> Replay | None:
         """The recording ``values`` fit, or None."""
-        replay = self._by_layout.get(tuple((value.shape, value.dtype) for value in values))
+        replay = self._by_layout.get(_layout(values))
         return replay if replay is not None and replay.current() else None
 
     def find_for(self, *layouts: tuple[tuple[int, ...], np.dtype]) -> Replay | None:
@@ -226,15 +237,24 @@ class RecordedSteps:
         return replay if replay is not None and replay.current() else None
 
     def record(self, root: Tensor, feeds: Sequence[np.ndarray]) -> Replay | None:
-        """Record ``root``'s graph for its feeds' shapes; None if it cannot be replayed."""
+        """Record ``root``'s graph for its feeds' shapes; None if it cannot be replayed
+        (then, until ``clear()``, graphs for the same layout are not tried again)."""
+        if not all(isinstance(feed, np.ndarray) for feed in feeds):
+            return None  # Replay would refuse it; there is no layout to remember
+        layout = _layout(feeds)
+        if layout in self._refused:
+            return None
         try:
             replay = Replay(root, feeds)
         except NotReplayable:
+            self._refused.add(layout)
             return None
         if len(self._by_layout) >= self.limit:
             self._by_layout.clear()  # shapes keep changing: not worth keeping any
-        self._by_layout[tuple((feed.shape, feed.dtype) for feed in replay.feeds)] = replay
+        self._by_layout[layout] = replay
         return replay
 
     def clear(self) -> None:
+        """Forget every recording, and which layouts could not be recorded."""
         self._by_layout.clear()
+        self._refused.clear()

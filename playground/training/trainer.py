@@ -468,9 +468,10 @@ class Trainer:
                 counting = self.head.name != "identity"
                 epoch_logits = np.empty((n, self.model.n_out), dtype=self.model.dtype) if counting else None
                 loss_sum = metric_sum = 0.0
+                replays: dict[int, Replay | None] = {}  # this epoch's recordings by batch size
                 for begin in range(0, n, batch):
                     self.model.zero_grad()
-                    loss, replay, yb = self._batch_loss(order, begin, batch, cfg.dropout)
+                    loss, replay, yb = self._batch_loss(order, begin, batch, cfg.dropout, replays)
                     value = float(loss.data)
                     if not math.isfinite(value):
                         return self._diverged(start, f"the loss became {format_number(value)}", lr)
@@ -541,7 +542,12 @@ class Trainer:
             self._recorded_for = (self.model, self.head)
 
     def _batch_loss(
-        self, order: np.ndarray | None, begin: int, batch: int, dropout: float
+        self,
+        order: np.ndarray | None,
+        begin: int,
+        batch: int,
+        dropout: float,
+        replays: dict[int, Replay | None],
     ) -> tuple[Tensor, Replay | None, np.ndarray]:
         """The loss of the mini-batch at ``begin`` of ``order`` (None: the whole training
         set), the recording that computed it if any, and the batch's targets.
@@ -549,13 +555,19 @@ class Trainer:
         A batch of a shape seen before replays that step's recorded graph (no new nodes),
         its rows taken straight into the recording's buffers; otherwise the graph is
         built and recorded, on private copies of the rows. Dropout draws new masks
-        every step, so it always builds.
+        every step, so it always builds. ``replays`` keeps the epoch's recordings by
+        batch size: nothing an epoch runs replaces the arrays a recording holds (a
+        change to the trainer abandons the epoch first), so each is looked up once.
         """
         F, y = self._F_train, self._y_train
         rows = None if order is None else order[begin : begin + batch]
         count = len(F) if rows is None else len(rows)
         if not dropout:
-            replay = self._recorded.find_for(((count, F.shape[1]), F.dtype), ((count, *y.shape[1:]), y.dtype))
+            if count in replays:
+                replay = replays[count]
+            else:
+                layouts = (((count, F.shape[1]), F.dtype), ((count, *y.shape[1:]), y.dtype))
+                replay = replays[count] = self._recorded.find_for(*layouts)
             if replay is not None:
                 xf, yf = replay.feeds
                 if rows is None:
@@ -569,7 +581,7 @@ class Trainer:
         batch_input = Tensor(xb)
         loss = self.head.loss(self.model(batch_input, dropout=dropout, rng=self.rng), yb)
         if not dropout:
-            self._recorded.record(loss, (batch_input.data, yb))
+            replays[count] = self._recorded.record(loss, (batch_input.data, yb))
         return loss, None, yb
 
     def _mark(self) -> _EpochStart:

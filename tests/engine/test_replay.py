@@ -197,12 +197,14 @@ def test_recorded_steps_keep_one_recording_per_shape():
     assert steps.find(*full).fits(*full)
     w = Tensor(np.ones(3), requires_grad=True)
     assert steps.record(w.exp().sum(), ()) is None  # not replayable: nothing recorded
+    assert steps.record(w.tanh() + w, ()) is None  # that layout was refused: not tried again until clear()
     x, y = _batches(3, "sigmoid", 2, "float64", 1, size=7)[0]
     batch, targets = Tensor(x.copy()), y.copy()
     steps.record(head.loss(model(batch), targets), (batch.data, targets))
     assert len(steps) == 1  # a third shape: the shapes keep changing, start over
     steps.clear()
     assert len(steps) == 0
+    assert steps.record(w.tanh() + w, ()) is not None
     with pytest.raises(ValueError, match="limit"):
         RecordedSteps(limit=0)
 
