@@ -1,12 +1,25 @@
-"""What the network diagram costs a frame (prints numbers, asserts nothing).
+"""What the network diagram costs a frame, in the GUI thread's CPU time (prints numbers, asserts nothing).
 
 For the window's default network (2-16-16-1) and the largest (10 hidden layers of 64
-units), in a diagram of the size it has in a 1280x720 window: the median time of
-``show_frame`` for a frame whose weights all moved (maps, edge styles and marks: the
-restyle) and of one paint of the diagram (the viewport's ``repaint``), both in the GUI
-thread's CPU time, so that other processes on a shared machine do not count.
+units), in a diagram of the size it has in a 1280x720 window, three kinds of frame:
 
-Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/diagram_frame.py [--frames N]``.
+- ``playing``: frames of a network training between them (one epoch of 1,000 points
+  each), made as the worker makes them while playing (a big network's coarser grid),
+  arriving 30 times a second; per frame, the CPU of ``show_frame``, of the paint it
+  asks for and of the events until the next frame (the edges' catch-up timer). The
+  mean counts what is done only every few frames (the edges' restyle, at most every
+  ``scene.EDGE_INTERVAL``).
+- ``still``: the same training's frames as paused or stepped (the full grid, every
+  edge restyled at once): ``show_frame`` and the paint it asks for.
+- ``all moved``: still frames whose every weight moved (each edge's pen may change):
+  the worst case for the edges.
+
+Cases and kinds are interleaved in rounds, so a load spike on the shared machine
+does not decide a result; medians over the rounds. Compare two versions of the code by
+running this script from each (``PYTHONPATH=<checkout> python benchmarks/diagram_frame.py``),
+alternating.
+
+Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/diagram_frame.py [--frames N] [--rounds R]``.
 """
 
 from __future__ import annotations
@@ -20,6 +33,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from playground.data import make_dataset  # noqa: E402
@@ -30,56 +44,97 @@ from playground.ui.diagram.network_diagram import NetworkDiagram  # noqa: E402
 from playground.ui.session.worker import make_frame  # noqa: E402
 
 SIZE = (250, 600)  # px: the diagram's viewport in a 1280x720 window
+FRAME_INTERVAL = 1 / 30  # s between two playing frames
 CASES = {
     "default 2-16-16-1": (16, 16),
     f"{config_module.MAX_HIDDEN_LAYERS} x 64": (64,) * config_module.MAX_HIDDEN_LAYERS,
 }
+KINDS = ("playing", "still", "all moved")
 
 
-def frames(hidden: tuple[int, ...], count: int) -> list:
-    """``count`` frames of one network whose weights all change from frame to frame."""
-    dataset = make_dataset("spiral", n=300, noise=0.1, seed=0)
+def training_frames(hidden: tuple[int, ...], count: int, playing: bool) -> list:
+    """``count`` frames of a network trained one epoch between two of them (seeded: the same every run)."""
+    dataset = make_dataset("spiral", n=1000, noise=0.1, seed=0)
     trainer = Trainer(dataset, TrainingConfig(hidden=hidden, activation="tanh", optimizer="adam", seed=0))
-    first = trainer.last_stats()
-    frame = make_frame(trainer, True, first)
-    rng = np.random.default_rng(0)
     out = []
     for _ in range(count):
-        weights = [(W * rng.uniform(-1.5, 1.5, W.shape), b) for W, b in frame.weights]
-        out.append(dataclasses.replace(frame, weights=weights))
+        stats = trainer.step()
+        out.append(make_frame(trainer, playing, stats))
     return out
 
 
-def measure(hidden: tuple[int, ...], count: int) -> tuple[float, float]:
-    diagram = NetworkDiagram()
-    diagram.resize(*SIZE)
-    diagram.show()
-    QApplication.processEvents()
-    health = GradientHealth()
-    shows, paints = [], []
-    for i, frame in enumerate(frames(hidden, count + 2)):
-        start = time.thread_time()
-        diagram.show_frame(frame, health)
-        shown = time.thread_time() - start
-        start = time.thread_time()
-        diagram.viewport().repaint()
-        painted = time.thread_time() - start
-        if i >= 2:  # the first frames build the scene
-            shows.append(shown)
-            paints.append(painted)
-    diagram.close()
-    return statistics.median(shows), statistics.median(paints)
+def moved_frames(frame, count: int) -> list:
+    """``count`` copies of still ``frame`` whose every weight is scaled by its own random factor."""
+    rng = np.random.default_rng(0)
+    return [
+        dataclasses.replace(frame, weights=[(W * rng.uniform(-1.5, 1.5, W.shape), b) for W, b in frame.weights])
+        for _ in range(count)
+    ]
+
+
+class Bench:
+    """One diagram and the frames of one network, measured kind by kind."""
+
+    def __init__(self, hidden: tuple[int, ...], count: int) -> None:
+        self.frames = {
+            "playing": training_frames(hidden, count, True),
+            "still": training_frames(hidden, count, False),
+        }
+        self.frames["all moved"] = moved_frames(self.frames["still"][-1], count)
+        self.diagram = NetworkDiagram()
+        self.diagram.resize(*SIZE)
+        self.diagram.show()
+        self.health = GradientHealth()
+        QApplication.processEvents()
+
+    def run(self, kind: str) -> list[float]:
+        """Per frame, the GUI thread's CPU seconds (the first two frames, which build, left out)."""
+        diagram, out = self.diagram, []
+        for i, frame in enumerate(self.frames[kind]):
+            due = time.perf_counter() + FRAME_INTERVAL
+            start = time.thread_time()
+            diagram.show_frame(frame, self.health)
+            QApplication.processEvents()  # the paint it asked for, once, as in the window's event loop
+            if kind == "playing":  # what else runs before the next frame: the edges' timer and its paint
+                _wait(due - time.perf_counter())
+            if i >= 2:
+                out.append(time.thread_time() - start)
+        if kind == "playing":  # let the last catch-up happen outside the next measurement
+            _wait(0.2)
+        return out
+
+
+def _wait(seconds: float) -> None:
+    """Run Qt's event loop for ``seconds`` (idle, not spinning: the thread's CPU counts only the work)."""
+    loop = QEventLoop()
+    QTimer.singleShot(max(0, int(seconds * 1000)), loop.quit)
+    loop.exec()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=15)
+    parser.add_argument("--frames", type=int, default=20, help="frames per kind and round")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     QApplication.instance() or QApplication([])
-    print(f"diagram {SIZE[0]}x{SIZE[1]} px, medians of {args.frames} frames whose weights all moved, CPU ms")
-    for name, hidden in CASES.items():
-        show, paint = measure(hidden, args.frames)
-        print(f"  {name:>18}: show_frame {show * 1e3:7.1f} ms   paint {paint * 1e3:7.1f} ms")
+    benches = {name: Bench(hidden, args.frames + 2) for name, hidden in CASES.items()}
+    samples: dict[tuple[str, str], list[list[float]]] = {(n, k): [] for n in CASES for k in KINDS}
+    for _ in range(args.rounds):
+        for kind in KINDS:
+            for name, bench in benches.items():
+                samples[name, kind].append(bench.run(kind))
+    print(
+        f"diagram {SIZE[0]}x{SIZE[1]} px, GUI thread CPU ms per frame (show_frame + paint"
+        f" [+ events until the next frame, playing]); {args.rounds} interleaved rounds of {args.frames} frames;"
+        " median of the rounds' medians / of their means / of their 90th percentiles"
+    )
+    for name in CASES:
+        for kind in KINDS:
+            rounds = samples[name, kind]
+            med = statistics.median(statistics.median(r) for r in rounds) * 1e3
+            mean = statistics.median(statistics.fmean(r) for r in rounds) * 1e3
+            p90 = statistics.median(float(np.percentile(r, 90)) for r in rounds) * 1e3
+            print(f"  {name:>18}  {kind:>9}: median {med:6.1f}   mean {mean:6.1f}   p90 {p90:6.1f} ms")
 
 
 if __name__ == "__main__":

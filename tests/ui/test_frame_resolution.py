@@ -15,6 +15,7 @@ from playground.training import Trainer, TrainingConfig, grid_points
 from playground.training.probes import MIN_PLAYING_POINTS, MIN_RESOLUTION, grid_probe
 from playground.training.regions import region_counts
 from playground.ui import MainWindow
+from playground.ui.plots.unit_maps import thumbnail_samples
 from playground.ui.session import worker
 from playground.ui.session.worker import TrainingWorker, make_frame, make_view_frame
 
@@ -120,7 +121,10 @@ def test_every_view_draws_a_coarse_playing_frame_and_then_a_full_still_one(qtbot
         qtbot.wait(50)
         assert window.boundary_plot.map_image().shape[:2] == (side, side)
         diagram = window.network_view.diagram.diagram_scene
-        thumbnail = -(-side // 4)  # a thumbnail samples every fourth cell
+        # About THUMBNAIL_SIDE cells a side on any grid: 20 on the coarse playing grid, 25 on the
+        # still one (a fixed step of 4 made the playing grid's 10 x 10).
+        thumbnail = {MIN_RESOLUTION: MIN_RESOLUTION // 2, 100: 25}[side]
+        assert len(thumbnail_samples(side)) == thumbnail
         assert diagram.images[1].shape[1:3] == (thumbnail, thumbnail)
         assert diagram.images[0].shape[1:3] == (thumbnail, thumbnail)  # the inputs' maps follow the grid
         if activation == "relu":

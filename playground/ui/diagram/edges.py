@@ -1,4 +1,4 @@
-"""All the diagram's weights as one graphics item, painted pen by pen and hit-tested by geometry.
+"""All the diagram's weights as one graphics item per weight layer, painted pen by pen and hit-tested by geometry.
 
 One ``QGraphicsLineItem`` per weight was what made big networks slow: eight layers
 of 64 units were 28,000 items, restyled one by one each frame and painted one by
@@ -6,6 +6,13 @@ one (about 1 frame a second). Here a frame's styles are one integer array per
 layer (the pen of each edge), the edges of each pen are drawn by one
 ``drawLines`` call, in order of width so strong edges lie on top, and the edge
 under the mouse is found by the distance to every segment, in numpy.
+
+Painting the lines is what costs (antialiased, up to 3 px wide: 1,300 edges of ten
+layers of 64 take about 10 ms), so each weight layer is its own item with its own
+cached picture: a frame repaints only the layers where some edge changed pen, and
+an unchanged layer is one blit. Edges of two layers never overlap (each layer runs
+between two rows of maps), so painting them apart looks the same as painting them
+together.
 """
 
 from __future__ import annotations
@@ -26,8 +33,55 @@ class DrawnEdge:
     pen: QPen
 
 
+class EdgeLayer(QGraphicsItem):
+    """The edges of one weight layer, painted from a cached picture until their pens change."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.lines: list[QLineF] = []  # row-major over (i, j)
+        self.keys = np.zeros(0, dtype=np.intp)
+        self.batches: list[list[QLineF]] = []  # per pen, the lines drawn with it
+        self.repaints = 0  # times the picture was painted anew (tests prove the cache refreshes)
+        self._rect = QRectF()
+        # Painted once per change of this layer's pens and blitted from a pixmap otherwise
+        # (the maps beside the edges change every frame; an edge's pen only when its weight
+        # crosses a step).
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def set_lines(self, starts: np.ndarray, ends: np.ndarray, pad: float) -> None:
+        """The segments ``starts[k] -> ends[k]`` (``(n, 2)`` each), ``pad`` px of pen beyond them."""
+        self.prepareGeometryChange()
+        self.lines = [QLineF(x0, y0, x1, y1) for (x0, y0), (x1, y1) in zip(starts.tolist(), ends.tolist())]
+        if len(starts):
+            every = np.concatenate([starts, ends])
+            (x0, y0), (x1, y1) = every.min(axis=0), every.max(axis=0)
+            self._rect = QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad)
+        else:
+            self._rect = QRectF()
+        if self.keys.size != len(self.lines):
+            self.keys = np.zeros(len(self.lines), dtype=np.intp)
+
+    def rebatch(self, pens: int) -> None:
+        """Group the lines by pen (``pens`` of them) and paint the picture anew."""
+        order = np.argsort(self.keys, kind="stable")
+        bounds = np.searchsorted(self.keys[order], np.arange(pens + 1)).tolist()
+        lines, order = self.lines, order.tolist()
+        self.batches = [[lines[k] for k in order[bounds[p] : bounds[p + 1]]] for p in range(pens)]
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ARG002 - Qt's signature
+        self.repaints += 1
+        for pen, lines in zip(self.parentItem().pens, self.batches):
+            if lines:
+                painter.setPen(pen)
+                painter.drawLines(lines)
+
+
 class EdgeBatch(QGraphicsItem):
-    """The edges of every weight layer between the units drawn.
+    """The edges of every weight layer between the units drawn, one :class:`EdgeLayer` each.
 
     ``set_lines`` gives, per weight layer, the start and end points ``(n_in, n_out, 2)``
     of the edges between the drawn units; ``set_keys`` the pen of each, an index into
@@ -36,70 +90,61 @@ class EdgeBatch(QGraphicsItem):
 
     def __init__(self) -> None:
         super().__init__()
+        # Only the layers paint; this item groups them.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.layers: list[EdgeLayer] = []
         self._starts: list[np.ndarray] = []  # per layer, (n_in * n_out, 2)
         self._ends: list[np.ndarray] = []
         self._shapes: list[tuple[int, int]] = []
-        self._lines: list[list[QLineF]] = []  # per layer, row-major, built when the layout changes
-        self._keys: list[np.ndarray] = []
-        self._pens: list[QPen] = []
-        self._batches: list[list[QLineF]] = []  # per pen, the lines drawn with it
-        self._rect = QRectF()
-        # Painted once per change of styles and blitted from a pixmap otherwise (the maps
-        # over the edges change every frame; the edges' pens only when a weight crosses a step).
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.pens: list[QPen] = []
 
     # --------------------------------------------------------------- data
     def set_lines(self, ends: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """The segments of each weight layer: ``(start, end)``, each ``(n_in, n_out, 2)``."""
-        self.prepareGeometryChange()
         self._shapes = [start.shape[:2] for start, _ in ends]
         self._starts = [np.ascontiguousarray(start.reshape(-1, 2), dtype=float) for start, _ in ends]
         self._ends = [np.ascontiguousarray(end.reshape(-1, 2), dtype=float) for _, end in ends]
-        self._lines = [
-            [QLineF(x0, y0, x1, y1) for (x0, y0), (x1, y1) in zip(s.tolist(), e.tolist())]
-            for s, e in zip(self._starts, self._ends)
-        ]
-        points = [p for p in (*self._starts, *self._ends) if len(p)]
-        if points:
-            every = np.concatenate(points)
-            (x0, y0), (x1, y1) = every.min(axis=0), every.max(axis=0)
-            pad = max((pen.widthF() for pen in self._pens), default=3.0)
-            self._rect = QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad)
-        else:
-            self._rect = QRectF()
-        if len(self._keys) != len(self._lines) or any(k.size != len(l) for k, l in zip(self._keys, self._lines)):
-            self._keys = [np.zeros(len(lines), dtype=np.intp) for lines in self._lines]
-        self._rebatch()
+        while len(self.layers) > len(ends):
+            layer = self.layers.pop()
+            layer.setParentItem(None)
+            if layer.scene() is not None:
+                layer.scene().removeItem(layer)
+        while len(self.layers) < len(ends):
+            self.layers.append(EdgeLayer(self))
+        pad = max((pen.widthF() for pen in self.pens), default=3.0)
+        for layer, start, end in zip(self.layers, self._starts, self._ends):
+            layer.set_lines(start, end, pad)
+            layer.rebatch(len(self.pens))
 
     def set_pens(self, pens: list[QPen]) -> None:
         """The pens, in painting order (later ones on top)."""
-        self._pens = list(pens)
-        self._rebatch()
+        self.pens = list(pens)
+        for layer in self.layers:
+            layer.rebatch(len(self.pens))
 
     def set_keys(self, keys: list[np.ndarray]) -> bool:
-        """Each edge's pen, per layer (row-major over ``(i, j)``); False if nothing changed."""
-        keys = [np.asarray(k, dtype=np.intp).ravel() for k in keys]
-        if len(keys) == len(self._keys) and all(np.array_equal(a, b) for a, b in zip(keys, self._keys)):
-            return False
-        self._keys = keys
-        self._rebatch()
-        return True
+        """Each edge's pen, per layer (row-major over ``(i, j)``); False if nothing changed.
 
-    def _rebatch(self) -> None:
-        self._batches = [[] for _ in self._pens]
-        if self._pens:
-            for lines, keys in zip(self._lines, self._keys):
-                order = np.argsort(keys, kind="stable")
-                bounds = np.searchsorted(keys[order], np.arange(len(self._pens) + 1))
-                for pen in range(len(self._pens)):
-                    self._batches[pen].extend(lines[k] for k in order[bounds[pen] : bounds[pen + 1]].tolist())
-        self.update()
+        Only the layers whose keys changed are grouped and painted anew."""
+        if len(keys) != len(self.layers):
+            raise ValueError(f"EdgeBatch.set_keys: {len(keys)} layers of keys for {len(self.layers)} layers of edges")
+        changed = False
+        for layer, new in zip(self.layers, keys):
+            new = np.asarray(new, dtype=np.intp).ravel()
+            if new.size != len(layer.lines):
+                raise ValueError(f"EdgeBatch.set_keys: {new.size} keys for a layer of {len(layer.lines)} edges")
+            if not np.array_equal(new, layer.keys):
+                layer.keys = new
+                layer.rebatch(len(self.pens))
+                changed = True
+        return changed
 
     # ------------------------------------------------------------- queries
     def edge(self, layer: int, row: int, column: int) -> DrawnEdge:
         """The edge from drawn unit ``row`` to drawn unit ``column`` of weight layer ``layer`` (from 0)."""
         k = row * self._shapes[layer][1] + column
-        return DrawnEdge(QLineF(self._lines[layer][k]), QPen(self._pens[int(self._keys[layer][k])]))
+        drawn = self.layers[layer]
+        return DrawnEdge(QLineF(drawn.lines[k]), QPen(self.pens[int(drawn.keys[k])]))
 
     def nearest(self, point: QPointF, reach: float) -> tuple[int, int, int] | None:
         """``(layer, row, column)`` of the edge nearest ``point`` if within ``reach``, else None."""
@@ -118,14 +163,15 @@ class EdgeBatch(QGraphicsItem):
 
     def count(self) -> int:
         """Edges drawn."""
-        return sum(len(lines) for lines in self._lines)
+        return sum(len(layer.lines) for layer in self.layers)
+
+    def repaints(self) -> list[int]:
+        """Per weight layer, how many times its picture was painted anew."""
+        return [layer.repaints for layer in self.layers]
 
     # -------------------------------------------------------------- paint
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
-        return self._rect
+        return QRectF()
 
     def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ARG002 - Qt's signature
-        for pen, lines in zip(self._pens, self._batches):
-            if lines:
-                painter.setPen(pen)
-                painter.drawLines(lines)
+        pass

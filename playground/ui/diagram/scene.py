@@ -9,10 +9,12 @@ the view (``network_diagram.NetworkDiagram``) asks it what lies at a point.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -25,13 +27,21 @@ from PySide6.QtWidgets import (
 from ...data.features import FEATURES
 from ...training.health import GradientHealth, dead_units
 from ..plots.points import value_range
-from ..plots.rgba_image import argb32_images
 from ..plots.style import theme_for
-from ..plots.unit_maps import feature_values, layer_thumbnails, output_maps, thumbnail_samples, unit_scale
+from ..plots.unit_maps import (
+    feature_values,
+    layer_thumbnail_index,
+    layer_thumbnails,
+    output_maps,
+    thumbnail_samples,
+    thumbnail_step,
+    unit_scale,
+)
 from ..session.worker import Frame
 from .edges import DrawnEdge, EdgeBatch
-from .items import UnitNode
+from .items import UnitMaps, UnitNode
 from .layout import ROWS, Geometry, diagram_geometry
+from .thumbnails import value_thumbnails
 
 POSITIVE, NEGATIVE = "#0072B2", "#E69F00"  # edge colours: the palette's blue and orange
 WARNING = "#D55E00"  # the palette's vermillion: a layer with unhealthy gradients
@@ -40,6 +50,11 @@ WARNING = "#D55E00"  # the palette's vermillion: a layer with unhealthy gradient
 EMPHASIS = {False: "#B0457F", True: "#E08CC0"}  # light theme, dark theme
 EDGE_WIDTH = (0.5, 3.0)  # px: the thinnest and the widest edge of a layer
 _WIDTH_LEVELS = 12  # edge widths are quantised so a few pens serve every edge
+# s: while playing, the edges' pens change at most this often (like the loss curves at 10 Hz).
+# Painting the edges anew is most of a big diagram's frame (10 x 64: about 10 ms), the maps
+# beside them follow every frame, and a still frame (paused, stepped, a past epoch) always
+# shows its own edges at once.
+EDGE_INTERVAL = 0.1
 _EMPHASIS_PENS = ((9.0, 90), (3.5, 255))  # (width px, alpha) of the glow, then of the core
 _OUTLINE_PAD = 4.0  # px between a layer's maps and its red outline
 _SKIP_ROOM = 16.0  # px kept beside the layers for the skip connections' arcs
@@ -94,6 +109,7 @@ class DiagramScene(QGraphicsScene):
         self.nodes: list[list[UnitNode]] = []  # per column, the drawn units in order
         self._index: list[dict[int, int]] = []  # per column, unit -> position among the drawn
         self.edges = EdgeBatch()
+        self.maps = UnitMaps()
         self.outlines: list[QGraphicsRectItem] = []
         self.headers: list[QGraphicsSimpleTextItem] = []
         self.input_labels: list[QGraphicsSimpleTextItem] = []
@@ -111,6 +127,11 @@ class DiagramScene(QGraphicsScene):
         self.ring: np.ndarray | None = None
         self.emphasis: tuple[int, ...] | None = None
         self._size = (1.0, 1.0)
+        # A playing frame whose edges wait for their turn (EDGE_INTERVAL), and when they were last restyled.
+        self._edges_due: Frame | None = None
+        self._edges_at = -math.inf
+        self._edges_timer = QTimer(self, singleShot=True)
+        self._edges_timer.timeout.connect(self._catch_up_edges)
 
     # ------------------------------------------------------------ building
     def build(self, structure: Structure) -> None:
@@ -135,6 +156,7 @@ class DiagramScene(QGraphicsScene):
             outline.hide()
             self.addItem(outline)
         self.addItem(self.edges)
+        self.addItem(self.maps)
         self.skips = {c: QGraphicsPathItem() for c, on in enumerate(structure.residual, 1) if on}
         for arc in self.skips.values():
             arc.setZValue(1)
@@ -148,6 +170,8 @@ class DiagramScene(QGraphicsScene):
             glow.hide()
             self.addItem(glow)
         self._inputs_key = None
+        self._edges_timer.stop()  # a waiting frame's edges belong to the old items
+        self._edges_due, self._edges_at = None, -math.inf
         self.images = [np.zeros((len(units), 1, 1, 4), np.uint8) for units in structure.drawn]
         self.dead = [np.zeros(n, bool) for n in structure.sizes]
         self.relayout(*self._size)
@@ -175,6 +199,7 @@ class DiagramScene(QGraphicsScene):
             for node, centre in zip(column, centres):
                 node.place(centre, g.thumbnail)
                 node.ring_at(self.ring)
+        self.maps.place([[node.rect() for node in column] for column in self.nodes])
         self.edges.set_lines([g.edge_ends(layer) for layer in range(1, len(sizes))])
         self._place_labels(g)
         for c, outline in enumerate(self.outlines):
@@ -226,38 +251,64 @@ class DiagramScene(QGraphicsScene):
     def draw(self, frame: Frame, health: GradientHealth) -> None:
         """Maps, edge styles, dead units and ``health``'s outlines for ``frame``."""
         self._draw_maps(frame)
-        self._draw_edges(frame)
+        self._draw_edges_when_due(frame)
         self._draw_marks(frame, health)
 
     def _draw_maps(self, frame: Frame) -> None:
         background = self.theme.background_rgb
         drawn = self.structure.drawn
+        r = len(frame.grid_axis)
+        step = thumbnail_step(r)  # as sharp on a big network's coarse playing grid as on a still one
         # The grid's side too: a big network's playing frames probe a coarser grid than still ones.
-        inputs_key = (tuple(frame.config.features), background, len(frame.grid_axis))
+        inputs_key = (tuple(frame.config.features), background, r, step)
         if inputs_key != self._inputs_key:  # the features' maps never change while training
             self._inputs_key = inputs_key
             values = feature_values(frame.grid_axis, frame.config.features)
-            self._set_images(0, layer_thumbnails(values, *unit_scale("linear", values)[:2], background))
-        r = len(frame.grid_axis)
-        picks = thumbnail_samples(r)
+            self._set_images(0, layer_thumbnails(values, *unit_scale("linear", values)[:2], background, step))
+        picks = thumbnail_samples(r, step)
         cells = (picks[:, None] * r + picks[None, :]).ravel()  # the grid points a thumbnail shows
         for column, (a, activation) in enumerate(zip(frame.grid_a[:-1], frame.config.activations), 1):
             vmin, vmax, _ = unit_scale(activation, a)  # the whole layer's scale, drawn units or not
-            # Only the thumbnails' points of the drawn units (take: fancy indexing of a wide
-            # layer's columns cost 8 ms a layer), coloured as a thumbnail-sized grid.
-            shown = np.take(np.take(a, cells, axis=0), drawn[column], axis=1)
-            self._set_images(column, layer_thumbnails(shown, vmin, vmax, background, step=1))
+            # Only the thumbnails' points, then only the drawn units (take: fancy indexing of a wide
+            # layer's columns cost 8 ms a layer), coloured as a thumbnail-sized grid; no copy of
+            # what is taken whole.
+            shown = np.take(a, cells, axis=0) if step > 1 else a
+            if len(drawn[column]) < a.shape[1]:
+                shown = np.take(shown, drawn[column], axis=1)
+            rgba, images, pixels = value_thumbnails(layer_thumbnail_index(shown, vmin, vmax, step=1), background)
+            self.images[column] = rgba
+            self.maps.show_images(column, images, pixels)
         dataset = frame.dataset
-        self._set_images(
-            len(self.nodes) - 1,
-            output_maps(frame.grid_output, dataset.task, dataset.class_colors, background, value_range(dataset.y)),
+        outputs = output_maps(
+            frame.grid_output, dataset.task, dataset.class_colors, background, value_range(dataset.y), step
         )
+        self._set_images(len(self.nodes) - 1, outputs)
 
     def _set_images(self, column: int, images: np.ndarray) -> None:
         self.images[column] = images
-        shown, pixels = argb32_images(images)  # the whole column in one pass
-        for node, image in zip(self.nodes[column], shown):
-            node.show_image(image, pixels)
+        self.maps.set_column(column, images)
+
+    def _draw_edges_when_due(self, frame: Frame) -> None:
+        """The edges of a still frame at once; of a playing frame at most every ``EDGE_INTERVAL``,
+        the newest frame's when the interval is over (a timer, in case no frame follows)."""
+        wait = self._edges_at + EDGE_INTERVAL - time.perf_counter()
+        if not frame.playing or wait <= 0:
+            self._edges_timer.stop()
+            self._edges_due = None
+            self._draw_edges(frame)
+            return
+        self._edges_due = frame
+        if not self._edges_timer.isActive():
+            self._edges_timer.start(int(wait * 1000) + 1)
+
+    def _catch_up_edges(self) -> None:
+        frame, self._edges_due = self._edges_due, None
+        if frame is not None:
+            self._draw_edges(frame)
+
+    def edges_pending(self) -> bool:
+        """Whether a playing frame's edges are still waiting for their turn (``EDGE_INTERVAL``)."""
+        return self._edges_due is not None
 
     def _draw_edges(self, frame: Frame) -> None:
         """Pens by sign and by size next to the layer's largest weight (drawn or not)."""
@@ -272,7 +323,8 @@ class DiagramScene(QGraphicsScene):
                 else np.rint(np.abs(shown) / reach * (_WIDTH_LEVELS - 1)).astype(np.intp)
             )
             keys.append(2 * level + (shown < 0))  # pens in order of width: strong edges on top
-        self.edges.set_keys(keys)
+        if self.edges.set_keys(keys):  # a repaint: the next one waits (while playing)
+            self._edges_at = time.perf_counter()
 
     def _draw_marks(self, frame: Frame, health: GradientHealth) -> None:
         """Dead ReLU crosses and red outlines around layers with unhealthy gradients."""

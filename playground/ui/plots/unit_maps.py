@@ -29,7 +29,11 @@ from playground.ui.plots.colors import (
     value_lut,
 )
 
-THUMBNAIL_STEP = 4  # a 100 x 100 probe grid becomes 25 x 25 thumbnails
+# Thumbnails show about this many grid cells a side, whatever the grid (thumbnail_step): a still
+# frame's 100 x 100 grid becomes 25 x 25 thumbnails, and a big network's coarser playing grid
+# (probes.playing_resolution: 40 x 40 for 10 layers of 64) 20 x 20, not the 10 x 10 a fixed
+# step of 4 gave it. About as many pixels as the maps are drawn on (15 to 30 px at 1280 x 720).
+THUMBNAIL_SIDE = 25
 REACH_PERCENTILE = 98.0  # of |a| over a layer: where an unbounded layer's colours saturate
 _SCALE_STRIDE = 7
 _BOUNDED = {"tanh": (-1.0, 1.0, 0.0), "sigmoid": (0.0, 1.0, 0.5)}
@@ -56,25 +60,50 @@ def unit_scale(activation: str, values: np.ndarray) -> tuple[float, float, float
     return -reach, reach, 0.0
 
 
-def thumbnail_samples(resolution: int, step: int = THUMBNAIL_STEP) -> np.ndarray:
-    """Grid indices (along each axis) that a thumbnail samples: the middle of each ``step`` block."""
+def thumbnail_step(resolution: int) -> int:
+    """Grid cells per thumbnail pixel (along each axis) for a grid of ``resolution`` cells a side:
+    the step that leaves nearest ``THUMBNAIL_SIDE`` pixels (every cell of a grid up to 37 a side).
+    A still frame's 100-cell grid: every 4th cell, 25 px; a big network's 40-cell playing grid:
+    every 2nd, 20 px (a fixed step of 4 left it 10 x 10)."""
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 1:
+        raise ValueError(f"thumbnail_step: resolution must be a whole number >= 1, got {resolution!r}")
+    return max(1, round(int(resolution) / THUMBNAIL_SIDE))
+
+
+def thumbnail_samples(resolution: int, step: int | None = None) -> np.ndarray:
+    """Grid indices (along each axis) that a thumbnail samples: the middle of each ``step`` block
+    (default ``thumbnail_step(resolution)``)."""
+    step = thumbnail_step(resolution) if step is None else step
     return np.arange(step // 2, resolution, step)
 
 
 def layer_thumbnails(
-    values: np.ndarray, vmin: float, vmax: float, background: Sequence[int], step: int = THUMBNAIL_STEP
+    values: np.ndarray, vmin: float, vmax: float, background: Sequence[int], step: int | None = None
 ) -> np.ndarray:
-    """``(units, h, w, 4)`` uint8 thumbnails (row 0 at the top) of a layer's ``(r*r, units)`` grid values."""
+    """``(units, h, w, 4)`` uint8 thumbnails (row 0 at the top) of a layer's ``(r*r, units)`` grid values,
+    every ``step``-th cell (default ``thumbnail_step``; 1 for values already sampled)."""
+    index = layer_thumbnail_index(values, vmin, vmax, step)
+    # One 4-byte word per pixel: a gather of words is several times faster than of (n, 4) rows.
+    words = value_table(tuple(background)).view(np.uint32).ravel()[index]
+    return words.view(np.uint8).reshape(index.shape + (4,))
+
+
+def layer_thumbnail_index(values: np.ndarray, vmin: float, vmax: float, step: int | None = None) -> np.ndarray:
+    """``(units, h, w)`` rows of ``value_table`` that colour ``layer_thumbnails``' pixels."""
     r = int(round(np.sqrt(values.shape[0])))
     picks = thumbnail_samples(r, step)
     grid = values.T.reshape(-1, r, r)[:, picks[:, None], picks[None, :]]
-    # value_image's colours from a table built once per background (every layer, every frame).
-    return _value_table(tuple(background))[value_index(grid[:, ::-1], vmin, vmax)]
+    # C order, row 0 at the top: numpy keeps the flipped view's strides through the arithmetic.
+    return np.ascontiguousarray(value_index(grid[:, ::-1], vmin, vmax))
 
 
 @lru_cache(maxsize=4)
-def _value_table(background: tuple[int, ...]) -> np.ndarray:
-    return value_lut(background, MAP_STRENGTH)
+def value_table(background: tuple[int, ...]) -> np.ndarray:
+    """``(256, 4)`` uint8 RGBA colours of the unit maps on a plot of ``background`` (built once per
+    background: every layer uses it every frame); read-only, as it is shared."""
+    table = np.ascontiguousarray(value_lut(background, MAP_STRENGTH))
+    table.flags.writeable = False
+    return table
 
 
 def output_maps(
@@ -83,7 +112,7 @@ def output_maps(
     class_colors: Sequence[str],
     background: Sequence[int],
     value_span: tuple[float, float],
-    step: int = THUMBNAIL_STEP,
+    step: int | None = None,
 ) -> np.ndarray:
     """``(outputs, h, w, 4)`` thumbnails of the output units.
 
