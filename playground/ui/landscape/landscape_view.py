@@ -59,7 +59,7 @@ class LandscapeView(QWidget):
         layout.addWidget(self.label)
         # The dock beside the plots is tall and narrow: the plot takes the height its slice needs at the
         # dock's width (AspectHeight), the words follow right under it, and the rest stays below them.
-        layout.addStretch(1)
+        layout.addStretch(0)  # only what the capped plot cannot take (a wide, short dock: nothing)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.landscape: Landscape | None = None
         self._fit = AspectHeight(self.plot, self._aspect)

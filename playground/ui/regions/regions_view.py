@@ -84,7 +84,7 @@ class RegionsView(QWidget):
         layout.addWidget(self.plot, 4)
         layout.addWidget(self.formula)
         layout.addWidget(self.curve_plot, 1)
-        layout.addStretch(1)
+        layout.addStretch(0)  # only what the capped plot cannot take (a wide, short dock: nothing)
         self._fit = AspectHeight(self.plot)
         self.ids: np.ndarray = np.zeros((0, 0), dtype=np.intp)
         self.palette: np.ndarray = region_palette(0)
