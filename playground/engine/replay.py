@@ -88,6 +88,14 @@ class Replay:
         # closures, and one that stops or starts needing a gradient would change the edges.
         self._leaf_arrays = [(leaf, leaf.data, leaf.requires_grad) for leaf in leaves]
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Replay:
+        # A copy of the tensors would come with the same closures, which would go on
+        # reading and writing the original arrays: wrong numbers, silently.
+        raise TypeError("Replay: a recorded graph cannot be copied (its ops hold the original arrays); record the copy")
+
+    def __copy__(self) -> Replay:
+        return self.__deepcopy__({})
+
     def fits(self, *values: np.ndarray) -> bool:
         """Whether ``values`` can be fed (same count, shapes and dtypes as the feeds) and
         the graph's leaves still hold the arrays it was recorded with."""
@@ -225,6 +233,14 @@ class RecordedSteps:
 
     def __len__(self) -> int:
         return len(self._by_layout)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> RecordedSteps:
+        """A copy starts without recordings: a recorded graph cannot be copied (``Replay``),
+        and whatever holds the copy records its own steps."""
+        return RecordedSteps(self.limit)
+
+    def __copy__(self) -> RecordedSteps:
+        return RecordedSteps(self.limit)
 
     def find(self, *values: np.ndarray) -> Replay | None:
         """The recording ``values`` fit, or None."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -218,3 +220,17 @@ def test_tanh_into_writes_what_tanh_returns(size, dtype):
     assert out.tobytes() == kernels.tanh(x).tobytes()
     kernels.tanh_into(x, x)  # in place
     assert x.tobytes() == out.tobytes()
+
+
+def test_a_copy_never_shares_a_recording():
+    """Copied tensors would keep the original closures: a copy of the steps starts empty instead."""
+    model, head = _network("tanh", "sigmoid", 2, "float64", False)
+    x, y = _batches(3, "sigmoid", 2, "float64", steps=1)[0]
+    steps = RecordedSteps(limit=3)
+    batch, targets = Tensor(x.copy()), y.copy()
+    replay = steps.record(head.loss(model(batch), targets), (batch.data, targets))
+    for copied in (copy.deepcopy(steps), copy.copy(steps)):
+        assert len(copied) == 0 and copied.limit == 3
+    for copier in (copy.deepcopy, copy.copy):
+        with pytest.raises(TypeError, match="cannot be copied"):
+            copier(replay)
