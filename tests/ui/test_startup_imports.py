@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 CHILD = """
 import gc, json, os, sys
 from PySide6.QtCore import QTimer
@@ -80,3 +82,21 @@ def test_start_up_defers_exporters_and_unused_qt_classes_and_export_still_works(
     assert report["exporters_after"] is True
     assert report["png"] == report["plot"]
     assert report["status"].startswith("Exported ") and report["status"].endswith("boundary.png")
+
+
+def test_the_diagram_maps_colour_reach_is_numpys_percentile():
+    # unit_maps takes the percentile by a partial sort: np.percentile's first call imports numpy.ma
+    # (25 ms) in the first frame, before the first paint.
+    import numpy as np
+
+    from playground.ui.plots.unit_maps import linear_percentile, unit_scale
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 3, 7, 100, 1429):
+        values = np.abs(rng.normal(size=n))
+        for q in (0, 37.5, 50, 95, 99, 100):
+            assert linear_percentile(values, q) == pytest.approx(np.percentile(values, q), rel=1e-12, abs=1e-15)
+    values = rng.normal(size=10_000)
+    vmin, vmax, neutral = unit_scale("linear", values)
+    reach = np.percentile(np.abs(values[::7]), 98)  # REACH_PERCENTILE of every 7th value
+    assert (vmin, vmax, neutral) == pytest.approx((-reach, reach, 0.0), rel=1e-12)
