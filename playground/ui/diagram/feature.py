@@ -110,7 +110,8 @@ class NetworkView(QObject):
         if not self.action.isChecked():
             return
         wait = self._next_draw - time.perf_counter()
-        if wait <= 0:
+        if wait <= 0 or not frame.playing:  # a still frame (paused, stepped, a past epoch) is shown at once
+            self._later.stop()
             self._draw_diagram()
         elif not self._later.isActive():
             self._later.start(int(wait * 1000) + 1)
