@@ -136,3 +136,29 @@ def test_the_banner_spans_the_window_in_presentation(window, qtbot):
     boundary = window.boundary_view
     assert banner.mapTo(window, banner.rect().bottomLeft()).y() < boundary.mapTo(window, boundary.rect().topLeft()).y()
     assert abs(banner.x() - boundary.x()) <= 8  # above the plots, right of the side panels, as before
+
+
+def test_the_tabs_of_stacked_docks_scale_too(window, qtbot):
+    """Two docks in one place show tabs under them (the window's own tab bar): their names stayed small."""
+    from PySide6.QtWidgets import QTabBar
+
+    for name in ("landscapeDock", "regionsDock"):
+        window.findChild(QDockWidget, name).show()
+    qtbot.wait(50)
+
+    def dock_tabs() -> QTabBar:
+        bars = [
+            bar
+            for bar in window.findChildren(QTabBar)
+            if bar.parent() is window and bar.isVisible() and "Regions" in [bar.tabText(i) for i in range(bar.count())]
+        ]
+        assert len(bars) == 1
+        return bars[0]
+
+    normal = QFontInfo(dock_tabs().font()).pointSizeF()
+    set_presentation(window, True)
+    qtbot.wait(50)
+    assert abs(QFontInfo(dock_tabs().font()).pointSizeF() / normal - SCALE) < 0.1
+    set_presentation(window, False)
+    qtbot.wait(50)
+    assert QFontInfo(dock_tabs().font()).pointSizeF() == normal

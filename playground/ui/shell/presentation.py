@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QBoxLayout, QDockWidget, QLayout, QScrollArea, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QDockWidget, QLayout, QScrollArea, QTabBar, QTabWidget, QWidget
 
 from ..plots.style import ThemedPlot
 from .lesson_strip import LessonStrip
@@ -336,8 +336,10 @@ def _curves_back(tabbed: _Tabbed) -> None:
 
 def _text_roots(window) -> list[QWidget]:
     """The widgets whose text presentation mode scales, with what they hold: the plots and controls,
-    the status bar and the docks (not the menu bar: its height is the plots')."""
-    return [window.centralWidget(), window.statusBar(), *window.findChildren(QDockWidget)]
+    the status bar, the docks and the tabs of docks stacked in one place (not the menu bar: its height
+    is the plots')."""
+    tabs = [bar for bar in window.findChildren(QTabBar) if bar.parent() is window]  # the window's own
+    return [window.centralWidget(), window.statusBar(), *window.findChildren(QDockWidget), *tabs]
 
 
 def scale_fonts(root: QWidget, factor: float) -> None:
