@@ -169,6 +169,17 @@ def fitted_label(text: str, room: float | None, scale: float = 1.0) -> tuple[str
     return candidates[-1]
 
 
+def cache_legend_text(legend: pg.LegendItem) -> None:
+    """Keep each legend entry's text in a pixmap (Qt's ``DeviceCoordinateCache``).
+
+    The curves under a legend change every frame and so its text is painted again
+    every frame, though it changes only with the entries; laying text out is the
+    dearest part of painting a legend. Qt paints the text again when it changes.
+    """
+    for _, label in legend.items:
+        label.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 _NICE_MANTISSAS = (1.0, 2.0, 5.0, 10.0)
 _TICK_GAP_LINES = 0.6  # free space between two tick labels, in text lines (vertical axes)
 _TICK_GAP_EMS = 1.5  # the same along horizontal axes, in widths of "0"
@@ -244,6 +255,8 @@ class ThemedPlot(pg.PlotWidget):
 
     def __init__(self, object_name: str, labels: dict[str, str], parent=None, **plot_item_kwargs) -> None:
         axes = {name: LogFriendlyAxis(name) for name in self._AXES}
+        # No view-box menu built only to be dropped by setMenuEnabled(False) below (5 ms a plot at start-up).
+        plot_item_kwargs.setdefault("enableMenu", False)
         super().__init__(parent=parent, axisItems=axes, **plot_item_kwargs)
         self.setObjectName(object_name)
         self.theme = LIGHT
@@ -266,6 +279,7 @@ class ThemedPlot(pg.PlotWidget):
             # rects touch the view's), though their ticks change only with the range: Qt keeps
             # each in a pixmap at device resolution, drawn again when pyqtgraph updates it.
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            axis.label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # its title: a child item
         self._style_axes()
 
     def set_axis_label(self, axis: str, text: str) -> None:
@@ -415,6 +429,7 @@ class ThemedPlot(pg.PlotWidget):
         legend = self._legend
         if legend is None:
             return
+        cache_legend_text(legend)
         item = self.getPlotItem()
         if not legend.items:
             item.layout.setRowFixedHeight(0, 0)
