@@ -1,5 +1,6 @@
 """The command line: ``playground [FILE] [--preset NAME] [--seed N] [--presentation]``,
-checked by parsing in-process and by starting the real app offscreen in a subprocess."""
+checked by parsing in-process (``--help`` and ``--version`` through the same ``main``) and by
+starting the real app offscreen in a subprocess."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from file_fixtures import CONFIG, answers, app_command, app_env, driver_records, window, write_driver  # noqa: F401
 
 import playground
+from playground.__main__ import main
 from playground.data import DATASET_NAMES, load_dataset, make_dataset, save_dataset
 from playground.training import Trainer, load_session, save_session
 from playground.ui.app import parse_arguments, remember_theme
@@ -45,10 +47,17 @@ def _run(tmp_path, *args, steps=(), timeout=60):
     return report, errors, load_session(out)
 
 
-def test_help_explains_every_option():
-    done = subprocess.run(app_command("--help"), capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0
-    text = " ".join(done.stdout.split())  # argparse wraps lines
+def _main_exits(capsys, *args: str) -> tuple[int | str | None, str]:
+    """``python -m playground ARGS`` in this process, for the options that print and exit: status, stdout."""
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    return exited.value.code, capsys.readouterr().out
+
+
+def test_help_explains_every_option(capsys):
+    status, out = _main_exits(capsys, "--help")
+    assert status == 0
+    text = " ".join(out.split())  # argparse wraps lines
     assert text.startswith("usage: playground")
     for phrase in (
         "FILE a session to open (.playground.json) or a dataset to import (.csv or .json)",
@@ -67,9 +76,8 @@ def test_help_explains_every_option():
     assert all(name in text for name in DATASET_NAMES)
 
 
-def test_version():
-    done = subprocess.run(app_command("--version"), capture_output=True, text=True, timeout=60)
-    assert (done.returncode, done.stdout) == (0, f"playground {playground.__version__}\n")
+def test_version(capsys):
+    assert _main_exits(capsys, "--version") == (0, f"playground {playground.__version__}\n")
 
 
 @pytest.mark.parametrize(
@@ -86,14 +94,17 @@ def test_commands_are_argparse_subcommands_that_hand_on_their_arguments(argv, co
     assert parse_arguments(["train.csv"]).command is None  # a FILE, not a command
 
 
-def test_gui_script_entry_point_and_train_dispatch():
+def test_train_dispatch(capsys):
+    status, out = _main_exits(capsys, "train", "--help")
+    assert status == 0 and "--epochs" in out
+
+
+def test_gui_script_entry_point():
     script = Path(sys.executable).with_name("playground")
     if not script.exists():
         pytest.skip("the playground entry script is not installed next to this Python")
     done = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("usage: playground")
-    train = subprocess.run(app_command("train", "--help"), capture_output=True, text=True, timeout=60)
-    assert train.returncode == 0 and "--epochs" in train.stdout
 
 
 @pytest.mark.parametrize(
