@@ -577,7 +577,10 @@ class Trainer:
                     np.take(F, rows, axis=0, out=xf, mode="clip")  # "clip": no checking copy; the rows are valid
                     np.take(y, rows, axis=0, out=yf, mode="clip")
                 return replay.recompute(), replay, yf
-        xb, yb = (F.copy(), y.copy()) if rows is None else (F[rows], y[rows])
+        if rows is not None:
+            xb, yb = F[rows], y[rows]
+        else:  # the whole set: a recording's buffers must be its own, not the trainer's arrays
+            xb, yb = (F, y) if dropout else (F.copy(), y.copy())
         batch_input = Tensor(xb)
         loss = self.head.loss(self.model(batch_input, dropout=dropout, rng=self.rng), yb)
         if not dropout:
