@@ -23,7 +23,7 @@ from playground.ui.plots.curves import BoundedCurve
 from playground.ui.plots.points import PointLayer, RingMarker
 from playground.ui.plots.projection import class_edges_in_plane, classes_on_grid, pca_2d  # noqa: F401 (pca_2d: re-exported)
 from playground.ui.plots.rgba_image import RGBAImageItem
-from playground.ui.plots.style import FONT_PT, ThemedPlot, with_alpha
+from playground.ui.plots.style import FONT_PT, ThemedPlot, cache_legend_text, with_alpha
 
 _PADDING = 0.08  # fraction of the data span added on each side when fitting the view
 _HEADROOM = 0.25  # when the data outgrows the view, grow by more so it need not grow again next frame
@@ -223,6 +223,7 @@ class ActivationSpacePlot(ThemedPlot):
             self._key_text = text
             self._key.clear()
             self._key.addItem(self._key_sample, text)
+            cache_legend_text(self._key)
             self._style_boundary_legend()
         self._key.show()
 
