@@ -42,6 +42,32 @@ def shared_data_dir(folder: Path) -> Iterator[None]:
         yield
 
 
+def session_state(window) -> tuple:
+    """What a test sharing ``window`` must leave as it found it: the data, the network's
+    settings, the epoch, the undo history (its length and place) and the title (saved or not)."""
+    session = window.session
+    stack = session.undo_stack
+    return (
+        session.dataset,
+        session.config,
+        session.latest_frame.epoch,
+        session.playing,
+        stack.count(),
+        stack.index(),
+        window.windowTitle(),
+        window.isWindowModified(),
+    )
+
+
+@contextmanager
+def left_as_found(window) -> Iterator[None]:
+    """Fail the test that changed the shared ``window``'s session (see ``session_state``)."""
+    before = session_state(window)
+    yield
+    after = session_state(window)
+    assert after == before, f"a test sharing the window changed its session: {before} -> {after}"
+
+
 def show(window: QWidget) -> None:
     """Show ``window`` and wait until it is on the (offscreen) screen."""
     window.show()
@@ -54,3 +80,14 @@ def close(window: QWidget) -> None:
     window.close()
     window.deleteLater()
     QApplication.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def shared_window_left_as_found(request):
+    """Imported by a test module: each of its tests that takes ``shared_window`` must leave the
+    window's session as it found it (``left_as_found``), or the tests after it would see its changes."""
+    if "shared_window" not in request.fixturenames:
+        yield
+        return
+    with left_as_found(request.getfixturevalue("shared_window")):
+        yield

@@ -1,4 +1,7 @@
-"""Export: PNG at x1/x2/x4 and SVG, of a plot, the plots area and the window; names; menus."""
+"""Export: PNG at x1/x2/x4 and SVG, of a plot, the plots area and the window; names; menus.
+
+Exporting only looks at the window: those tests share one (``shared_window``); the test that
+paints a point has its own."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMenu, QToolButton
-from tutorial_window import window  # noqa: F401 - the fixture
+from shared_window import shared_window_left_as_found  # noqa: F401 - the check, autouse
+from tutorial_window import shared_window, window  # noqa: F401 - the fixtures
 
 from playground.ui.media import export
 from playground.ui.media.capture import plots_area
@@ -18,33 +22,33 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.mark.parametrize("scale", [1, 2, 4])
-def test_plot_png_is_scale_times_the_widget(window, tmp_path, scale):
-    plot = window.loss_plot
+def test_plot_png_is_scale_times_the_widget(shared_window, tmp_path, scale):
+    plot = shared_window.loss_plot
     path = str(tmp_path / "loss.png")
     export.export_plot_png(plot, path, scale)
     image = QImage(path)
     assert (image.width(), image.height()) == (plot.width() * scale, plot.height() * scale)
 
 
-def test_plot_svg_holds_the_plot_items(window, tmp_path):
+def test_plot_svg_holds_the_plot_items(shared_window, tmp_path):
     path = str(tmp_path / "boundary.svg")
-    export.export_plot_svg(window.boundary_plot, path)
+    export.export_plot_svg(shared_window.boundary_plot, path)
     root = ET.parse(path).getroot()
     assert root.tag == f"{SVG}svg"
     # The heatmap is embedded as an image, the points and the boundary line are paths.
     assert len(root.findall(f".//{SVG}image")) >= 1
-    assert len(root.findall(f".//{SVG}path")) >= window.session.dataset.n
+    assert len(root.findall(f".//{SVG}path")) >= shared_window.session.dataset.n
     assert any("x1" in (text.text or "") for text in root.iter(f"{SVG}text"))
 
 
 @pytest.mark.parametrize("scale", [1, 2])
-def test_window_and_plots_area_png(window, tmp_path, scale):
-    targets = {t.key: t for t in export.export_targets(window)}
+def test_window_and_plots_area_png(shared_window, tmp_path, scale):
+    targets = {t.key: t for t in export.export_targets(shared_window)}
     export.export_target(targets["window"], str(tmp_path / "w.png"), "png", scale)
     image = QImage(str(tmp_path / "w.png"))
-    assert (image.width(), image.height()) == (window.width() * scale, window.height() * scale)
+    assert (image.width(), image.height()) == (shared_window.width() * scale, shared_window.height() * scale)
     export.export_target(targets["plots"], str(tmp_path / "p.png"), "png", scale)
-    _, rect = plots_area(window)
+    _, rect = plots_area(shared_window)
     image = QImage(str(tmp_path / "p.png"))
     assert (image.width(), image.height()) == (rect.width() * scale, rect.height() * scale)
     # Not a blank picture: the plots' white and the class colours are both there.
@@ -52,11 +56,11 @@ def test_window_and_plots_area_png(window, tmp_path, scale):
     assert len(colors) > 20
 
 
-def test_window_svg_is_valid_and_sized(window, tmp_path):
+def test_window_svg_is_valid_and_sized(shared_window, tmp_path):
     path = str(tmp_path / "w.svg")
-    export.export_widget_svg(window, path)
+    export.export_widget_svg(shared_window, path)
     root = ET.parse(path).getroot()
-    assert root.get("viewBox").split()[2:] == [str(window.width()), str(window.height())]
+    assert root.get("viewBox").split()[2:] == [str(shared_window.width()), str(shared_window.height())]
     texts = "".join(t.text or "" for t in root.iter(f"{SVG}text"))
     assert "Decision boundary" in texts
 
@@ -68,7 +72,7 @@ def test_default_name_says_what_and_when():
     assert export.default_file_name("window", 0, "svg", 4, when) == "window-epoch0-2026-11-22-0931.svg"
 
 
-def test_menu_action_proposes_name_and_writes(window, tmp_path, monkeypatch):
+def test_menu_action_proposes_name_and_writes(shared_window, tmp_path, monkeypatch):
     asked = {}
 
     def fake_dialog(parent, caption, proposed, kinds):
@@ -76,18 +80,18 @@ def test_menu_action_proposes_name_and_writes(window, tmp_path, monkeypatch):
         return str(tmp_path / "chosen"), kinds  # no extension typed: it is added
 
     monkeypatch.setattr(export.QFileDialog, "getSaveFileName", fake_dialog)
-    action = window.findChild(QMenu, "exportMenu").findChild(
-        type(window.menu("&View").menuAction()), "export-gradients-png2"
+    action = shared_window.findChild(QMenu, "exportMenu").findChild(
+        type(shared_window.menu("&View").menuAction()), "export-gradients-png2"
     )
     action.trigger()
     assert "gradients-epoch0-" in asked["proposed"] and asked["proposed"].endswith("@2x.png")
     image = QImage(str(tmp_path / "chosen.png"))
-    assert image.width() == 2 * window.gradient_plot.width()
-    assert "chosen.png" in window.statusBar().currentMessage()
+    assert image.width() == 2 * shared_window.gradient_plot.width()
+    assert "chosen.png" in shared_window.statusBar().currentMessage()
 
 
-def test_right_click_on_loss_plot_opens_export_menu(window, qtbot):
-    plot = window.loss_plot
+def test_right_click_on_loss_plot_opens_export_menu(shared_window, qtbot):
+    plot = shared_window.loss_plot
     vb = plot.getPlotItem().getViewBox()
     pos = plot.mapFromScene(vb.mapViewToScene(vb.viewRect().center()))
     qtbot.mouseMove(plot.viewport(), pos)
