@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from file_fixtures import answers, window  # noqa: F401 - the fixtures
+import pytest
+from default_window import shared_window  # noqa: F401 - the fixture
 from PySide6.QtCore import QCoreApplication, QLocale, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
+from shared_window import shared_window_left_as_found  # noqa: F401 - the check, autouse
 
 import playground
 from playground.ui.shell import help_menu as help_module
@@ -22,6 +24,18 @@ from playground.ui.shell.identity import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def window(shared_window):
+    """The module's one window (the help menu only reads it), with its guide window closed and
+    forgotten after each test: each test that opens the guide sees it made, one that misses it sees none."""
+    yield shared_window
+    guide = shared_window.help_menu.guide_window
+    if guide is not None:
+        guide.close()
+        guide.deleteLater()
+        shared_window.help_menu.guide_window = None
 
 
 def test_engine_lines_counts_every_engine_module():
