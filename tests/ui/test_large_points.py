@@ -139,9 +139,36 @@ def test_a_long_stroke_folds_its_tail_into_the_big_item(window, qtbot, monkeypat
         window.canvas._add(-0.5 + 0.1 * k, 0.5, False, stroke)
         _exactly_the_dataset(window)
     assert _point_items(window)[0].tail.count() <= 3
-    window.canvas._erase(-0.5, 0.5, stroke=0)  # an erase inside the group: all points anew
+    window.session.set_dataset(make_dataset("xor", n=200, noise=0.1, seed=1), "Another")
+    _exactly_the_dataset(window)  # other points: every item is given its own again
+    assert not any(item.has_tail() for item in _point_items(window))
+
+
+def test_an_erase_and_its_undo_hide_and_show_records_without_new_ones(window, qtbot):
+    big = make_dataset("spiral", n=4000, noise=0.1, seed=0, test_fraction=0.3)
+    window.session.set_dataset(big, "Big")
+    wait_idle(qtbot, window)
+    items = _point_items(window)
+    records = [item.data for item in items]
+    window.tools.current_class = 1
+    window.canvas._on_click(0.3, 0.3, None, None)  # a tail point, erased with the others below
+    window.tools.brush_radius = 0.6
+    n = window.session.dataset.n
+    window.canvas._erase(0.0, 0.0, stroke=0)
+    assert window.session.dataset.n < n - 5
+    assert [item.data for item in items] == records  # hidden, not replaced
+    assert sum(item.tail.hidden() for item in items) > 5
     _exactly_the_dataset(window)
-    assert not _point_items(window)[0].has_tail()
+    window.session.undo_stack.undo()  # the erased points come back where they were
+    assert [item.data for item in items] == records
+    assert sum(item.tail.hidden() for item in items) == 0
+    _exactly_the_dataset(window)
+    window.session.undo_stack.redo()
+    _exactly_the_dataset(window)
+    window.session.undo_stack.undo()
+    window.session.undo_stack.undo()  # the click too
+    _exactly_the_dataset(window)
+    assert [item.data for item in items] == records
 
 
 def test_the_tail_is_drawn_in_its_groups_style(window):
@@ -153,3 +180,35 @@ def test_the_tail_is_drawn_in_its_groups_style(window):
     _points(window).restyle(["#112233", "#445566"], window.boundary_plot.theme)  # as a theme change does
     assert tail.opts["brush"].color().name() == item.opts["brush"].color().name() == "#445566"
     assert tail.opts["size"] == item.opts["size"]
+
+
+def test_hidden_records_are_not_painted_and_shown_again_are(qtbot):
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    widget.resize(300, 300)
+    widget.setBackground("w")
+    widget.getPlotItem().setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    layer = PointLayer(widget.getPlotItem(), cached=True)
+    gx, gy = np.meshgrid(np.arange(1.0, 10.0), np.arange(1.0, 10.0))
+    X = np.column_stack([gx.ravel(), gy.ravel()])  # 81 points, one class
+    y = np.zeros(len(X), dtype=int)
+    layer.set_points(X, y, None, "classification", ["#FF0000", "#0000FF"], LIGHT)
+    widget.show()
+    qtbot.waitExposed(widget)
+    gone = np.flatnonzero((X[:, 0] == 5.0) & (X[:, 1] == 5.0))
+    keep = np.ones(len(X), dtype=bool)
+    keep[gone] = False
+    layer.set_points(X[keep], y[keep], None, "classification", ["#FF0000", "#0000FF"], LIGHT)
+    assert layer._items[0].tail.hidden() == 1
+
+    def red_at(x: float, yv: float) -> bool:
+        image = widget.grab().toImage()
+        vb = widget.getPlotItem().getViewBox()
+        p = widget.viewport().mapTo(widget, widget.mapFromScene(vb.mapViewToScene(pg.QtCore.QPointF(x, yv))))
+        c = image.pixelColor(round(p.x() * image.devicePixelRatio()), round(p.y() * image.devicePixelRatio()))
+        return c.red() > 200 and c.green() < 80 and c.blue() < 80
+
+    assert red_at(4.0, 4.0) and not red_at(5.0, 5.0)
+    layer.set_points(X, y, None, "classification", ["#FF0000", "#0000FF"], LIGHT)  # the undo
+    assert layer._items[0].tail.hidden() == 0
+    assert red_at(5.0, 5.0)
