@@ -1,11 +1,15 @@
-"""The "?" on every view: each view has one, a click opens its explanation and picture, nothing overlaps."""
+"""The "?" on every view: each view has one, a click opens its explanation and picture, nothing overlaps.
+
+The tests that look and click a "?" (its popup closed again) share one window; those that change
+the theme and the window's size have their own."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QGroupBox, QLabel, QWidget
-from tutorial_window import window  # noqa: F401 - the fixture
+from shared_window import shared_window_left_as_found  # noqa: F401 - the check, autouse
+from tutorial_window import shared_window, window  # noqa: F401 - the fixtures
 
 from playground.ui.help.explanations import VIEWS, ExplanationPopup
 from playground.ui.help.pictures import PICTURES
@@ -49,26 +53,26 @@ def test_the_features_text_says_what_x1_x2_and_sin_x1_are():
         assert word in text
 
 
-def test_every_view_in_the_window_has_a_question_mark(window):
-    buttons = window.explanations.buttons
+def test_every_view_in_the_window_has_a_question_mark(shared_window):
+    buttons = shared_window.explanations.buttons
     assert set(buttons) == EXPECTED
     for key, button in buttons.items():
         assert button.text() == "?" and button.objectName() == f"explain_{key}"
         assert EXPLANATIONS[key].title in button.toolTip()
     # Where each one sits: in its plot's header, beside the title.
-    assert buttons["boundary"].parentWidget() is window.findChild(QLabel, "boundaryTitle").parentWidget()
-    assert buttons["loss"].parentWidget() is window.loss_plot.parentWidget()
-    assert buttons["data"].parentWidget() is window.data_panel
+    assert buttons["boundary"].parentWidget() is shared_window.findChild(QLabel, "boundaryTitle").parentWidget()
+    assert buttons["loss"].parentWidget() is shared_window.loss_plot.parentWidget()
+    assert buttons["data"].parentWidget() is shared_window.data_panel
     assert isinstance(buttons["training"].parentWidget(), QGroupBox)
     assert buttons["chain_rule"].parentWidget().objectName() == "chainRuleHeader"
     assert isinstance(buttons["landscape"].parentWidget(), QDockWidget)
 
 
 @pytest.mark.parametrize("key", ["loss", "network_panel", "timeline"])
-def test_clicking_the_question_mark_shows_the_explanation(window, qtbot, key):
-    button = window.explanations.buttons[key]
+def test_clicking_the_question_mark_shows_the_explanation(shared_window, qtbot, key):
+    button = shared_window.explanations.buttons[key]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    popup = window.findChild(ExplanationPopup)
+    popup = shared_window.findChild(ExplanationPopup)
     qtbot.waitUntil(popup.isVisible, timeout=2000)
     assert popup.key == key
     assert EXPLANATIONS[key].title in popup.title.text()
@@ -112,9 +116,9 @@ def test_question_marks_overlap_nothing_at_1280x720(window, qtbot, theme):
             )
 
 
-def test_a_group_box_question_mark_stays_on_the_title_line(window, qtbot):
-    panel = window.data_panel
-    button = window.explanations.buttons["data"]
+def test_a_group_box_question_mark_stays_on_the_title_line(shared_window, qtbot):
+    panel = shared_window.data_panel
+    button = shared_window.explanations.buttons["data"]
     qtbot.wait(50)
     rows = [
         w
