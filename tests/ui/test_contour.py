@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from playground.ui.plots.contour import class_boundary_segments, contour_segments
+from playground.ui.plots.contour import class_boundary_segments, contour_levels, contour_segments
 
 DOMAIN = (-6.0, 6.0)
 
@@ -147,3 +147,18 @@ def test_numpy_modules_do_not_load_qt():
         "import playground.ui.plots.colors, playground.ui.plots.contour\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+def test_contour_levels_match_one_level_at_a_time_with_non_finite_cells():
+    X, Y = np.meshgrid(np.linspace(-3, 3, 41), np.linspace(-3, 3, 37))
+    Z = np.hypot(X, Y)
+    Z[5, 7] = np.nan
+    Z[20, 30] = np.inf
+    levels = (1.0, 2.0, 2.5)
+    together = contour_levels(Z, levels, (-3.0, 3.0), (-3.0, 3.0))
+    assert len(together) == 3
+    for level, segments in zip(levels, together):
+        alone = contour_segments(Z, level, (-3.0, 3.0), (-3.0, 3.0))
+        assert len(alone) > 0 and np.array_equal(segments, alone)
+        # Every end lies on the circle of that radius (to the grid's linear interpolation).
+        np.testing.assert_allclose(np.hypot(*segments.T), level, atol=0.02)

@@ -32,7 +32,7 @@ from playground.ui.plots.colors import (
     value_image,
     winning_class,
 )
-from playground.ui.plots.contour import class_boundary_segments, contour_segments
+from playground.ui.plots.contour import class_boundary_segments, contour_levels, contour_segments
 from playground.ui.plots.curves import BoundedCurve
 from playground.ui.plots.points import PointLayer, value_range
 from playground.ui.plots.rgba_image import RGBAImageItem
@@ -350,7 +350,7 @@ class BoundaryPlot(ThemedPlot):
             vmin, vmax = self._value_range or value_range(values)
             rgba = value_image(values, vmin, vmax, bg)
             levels = [vmin + q * (vmax - vmin) for q in (0.25, 0.5, 0.75)]
-            faint = [contour_segments(values, level, *self._centres(values)) for level in levels]
+            faint = contour_levels(values, levels, *self._centres(values))
             scale = MapScale("values", self.theme, low=vmin, high=vmax, faint="quarters", label="prediction")
             return rgba, faint, np.empty((0, 2)), scale
         colors = class_rgb(self._class_colors)
@@ -372,9 +372,9 @@ class BoundaryPlot(ThemedPlot):
         faint: list[np.ndarray] = []
         if two:
             p1 = values if values.ndim == 2 else values[..., 1]
-            if not self._discrete:  # the confidence lines mean nothing on hard regions
-                faint = [contour_segments(p1, level, *self._centres(p1)) for level in (0.25, 0.75)]
-            line = contour_segments(p1, 0.5, *self._centres(p1))
+            # The confidence lines mean nothing on hard regions.
+            levels = (0.5,) if self._discrete else (0.5, 0.25, 0.75)
+            line, *faint = contour_levels(p1, levels, *self._centres(p1))
         else:
             line = class_boundary_segments(values, *self._centres(values))
         return rgba, faint, line, scale

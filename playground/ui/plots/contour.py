@@ -12,6 +12,8 @@ ends of the ranges.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 # Corners of a cell (i, j) as bits of the case index:
@@ -97,18 +99,56 @@ def contour_segments(
     cells where it is True.
     """
     Z = np.asarray(Z, dtype=np.float64)
+    if mask is None:
+        return contour_levels(Z, [level], x_range, y_range)[0]
+    if Z.shape[0] < 2 or Z.shape[1] < 2:
+        return np.empty((0, 2))
+    ii, jj = np.nonzero(mask)
+    case, ok = _cases(Z[ii, jj], Z[ii, jj + 1], Z[ii + 1, jj + 1], Z[ii + 1, jj], level)
+    return _segments(Z, level, ii[ok], jj[ok], case[ok], x_range, y_range)
+
+
+def contour_levels(
+    Z: np.ndarray, levels: Sequence[float], x_range: tuple[float, float], y_range: tuple[float, float]
+) -> list[np.ndarray]:
+    """:func:`contour_segments` of ``Z`` for each of ``levels`` (the same segments), sharing the
+    work that does not depend on the level: which cells have a non-finite corner.
+
+    Each level then costs one comparison over the grid and four slices of it, instead
+    of four comparisons and four finiteness tests (the boundary map traces three levels
+    a frame).
+    """
+    Z = np.asarray(Z, dtype=np.float64)
     h, w = Z.shape
     if h < 2 or w < 2:
-        return np.empty((0, 2))
-    if mask is None:
-        # Whole-grid pass on 2D slices to find the few cells the curve crosses.
-        case, ok = _cases(Z[:-1, :-1], Z[:-1, 1:], Z[1:, 1:], Z[1:, :-1], level)
-        ii, jj = np.nonzero(ok)
-        case = case[ii, jj]
-    else:
-        ii, jj = np.nonzero(mask)
-        case, ok = _cases(Z[ii, jj], Z[ii, jj + 1], Z[ii + 1, jj + 1], Z[ii + 1, jj], level)
-        ii, jj, case = ii[ok], jj[ok], case[ok]
+        return [np.empty((0, 2)) for _ in levels]
+    finite = np.isfinite(Z)
+    # None when every cell is finite (the usual case): nothing to take out then.
+    cells_finite = None if finite.all() else finite[:-1, :-1] & finite[:-1, 1:] & finite[1:, 1:] & finite[1:, :-1]
+    out = []
+    for level in levels:
+        with np.errstate(invalid="ignore"):
+            above = (Z > level).view(np.uint8)
+        case = above[:-1, :-1] | (above[:-1, 1:] << 1) | (above[1:, 1:] << 2) | (above[1:, :-1] << 3)
+        crossed = (case != 0) & (case != 15)
+        if cells_finite is not None:
+            crossed &= cells_finite
+        ii, jj = np.nonzero(crossed)
+        out.append(_segments(Z, level, ii, jj, case[ii, jj].astype(np.intp), x_range, y_range))
+    return out
+
+
+def _segments(
+    Z: np.ndarray,
+    level: float,
+    ii: np.ndarray,
+    jj: np.ndarray,
+    case: np.ndarray,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+) -> np.ndarray:
+    """The segments through the crossed cells ``(ii, jj)`` of case ``case`` (see :func:`contour_segments`)."""
+    h, w = Z.shape
     if ii.size == 0:
         return np.empty((0, 2))
 
