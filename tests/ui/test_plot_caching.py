@@ -114,6 +114,11 @@ def test_activation_scatter_and_grid_follow_points_that_move(qtbot):
         rect = item.boundingRect()
         for x, yy in zip(*item.getData()):
             assert rect.contains(QPointF(x, yy))
+    # The bounds set on the move are those pyqtgraph works out from the data.
+    item = items[0]
+    pad = item._maxSpotWidth * 0.7072
+    assert item.dataBounds(0) == pytest.approx((moved[:2, 0].min() - pad, moved[:2, 0].max() + pad))
+    assert item.dataBounds(1) == pytest.approx((moved[:2, 1].min() - pad, moved[:2, 1].max() + pad))
     grid_rect = plot._grid.boundingRect()
     assert grid_rect.contains(QPointF(-2.0, -2.0)) and grid_rect.contains(QPointF(2.0, 2.0))
     assert plot._grid.dataBounds(0) == (-2.0, 2.0)

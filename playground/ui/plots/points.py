@@ -218,7 +218,10 @@ class _DecorativeScatter(WithTail, pg.ScatterPlotItem):
         # What ScatterPlotItem.addPoints does after new data: new bounds, a new picture.
         self.prepareGeometryChange()
         self.informViewBoundsChanged()
-        self.bounds = [None, None]
+        # The bounds pyqtgraph's dataBounds would find (PointLayer passes finite points only),
+        # without its nan-aware pass per axis when Qt next asks for the rect.
+        pad = self._maxSpotWidth * 0.7072
+        self.bounds = [(float(x.min()) - pad, float(x.max()) + pad), (float(y.min()) - pad, float(y.max()) + pad)]
         self.invalidate()
         self.sigPlotChanged.emit(self)
         return True
