@@ -275,9 +275,9 @@ class DiagramScene(QGraphicsScene):
             shown = np.take(a, cells, axis=0) if step > 1 else a
             if len(drawn[column]) < a.shape[1]:
                 shown = np.take(shown, drawn[column], axis=1)
-            rgba, images, pixels = value_thumbnails(layer_thumbnail_index(shown, vmin, vmax, step=1), background)
+            rgba, words, fmt = value_thumbnails(layer_thumbnail_index(shown, vmin, vmax, step=1), background)
             self.images[column] = rgba
-            self.maps.show_images(column, images, pixels)
+            self.maps.show_pixels(column, words, fmt)
         dataset = frame.dataset
         outputs = output_maps(
             frame.grid_output, dataset.task, dataset.class_colors, background, value_range(dataset.y), step
@@ -335,9 +335,10 @@ class DiagramScene(QGraphicsScene):
                 if frame.point_a
                 else np.zeros(self.structure.sizes[column], bool)
             )
+            if not np.array_equal(dead, self.dead[column]):  # a cross per unit changes seldom
+                for node in self.nodes[column]:
+                    node.cross.setVisible(bool(dead[node.unit]))
             self.dead[column] = dead
-            for node in self.nodes[column]:
-                node.cross.setVisible(bool(dead[node.unit]))
         flagged = {flag.layer + 1 for flag in health.flags}  # weight layer l feeds column l
         for column, outline in enumerate(self.outlines):
             outline.setVisible(column in flagged)

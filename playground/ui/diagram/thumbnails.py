@@ -5,7 +5,7 @@ by reordering every pixel's bytes (for 10 layers of 64 at 40 x 40 cells: 0.4 ms 
 layer). A hidden unit's thumbnail is a lookup in one 256-colour table, so the table
 is converted once instead (by ``argb32_images`` itself, so the byte order is its own)
 and each frame gathers both the RGBA pixels (what ``NetworkDiagram.node_image``
-reports) and the ARGB32 ones (what is painted) as one 4-byte word per pixel.
+reports) and the ARGB32 ones (what ``items.UnitMaps`` paints) as one 4-byte word per pixel.
 """
 
 from __future__ import annotations
@@ -19,17 +19,15 @@ from ..plots.rgba_image import argb32_images
 from ..plots.unit_maps import value_table
 
 
-def value_thumbnails(index: np.ndarray, background: tuple[int, ...]) -> tuple[np.ndarray, list[QImage], np.ndarray]:
-    """``(rgba, images, pixels)`` for ``(units, h, w)`` rows of ``unit_maps.value_table(background)``:
-    the ``(units, h, w, 4)`` RGBA thumbnails, a QImage of each, and the buffer they read (keep it
-    with them)."""
+def value_thumbnails(index: np.ndarray, background: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, QImage.Format]:
+    """``(rgba, words, fmt)`` for ``(units, h, w)`` rows of ``unit_maps.value_table(background)``:
+    the ``(units, h, w, 4)`` RGBA thumbnails, the same pixels as ``(units, h, w)`` words of the
+    ARGB32 format ``fmt`` that Qt paints (``UnitMaps.show_pixels``)."""
     rgba_words, argb_words, fmt = _tables(tuple(background))
     if index.ndim != 3:
         raise ValueError(f"value_thumbnails: expected a (units, h, w) index, got shape {index.shape}")
     rgba = rgba_words[index].view(np.uint8).reshape(index.shape + (4,))
-    pixels = argb_words[index]
-    h, w = index.shape[1:]
-    return rgba, [QImage(p.data, w, h, 4 * w, fmt) for p in pixels], pixels
+    return rgba, argb_words[index], fmt
 
 
 @lru_cache(maxsize=4)
