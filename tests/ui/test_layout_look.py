@@ -49,6 +49,13 @@ def test_the_loss_plot_shows_epoch_ticks_in_presentation(window, qtbot):
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
     qtbot.waitUntil(window.gradient_plot.isVisible, timeout=2000)
     qtbot.waitUntil(lambda: _view_width(window.gradient_plot) >= 200, timeout=2000)
+    # What Export and the recorder capture (the four plot boxes) stays the plots area: the page behind
+    # kept its place in the row before, and the picture reached past the window (1531 x 827 px).
+    from playground.ui.media.capture import plots_area
+
+    central, area = plots_area(window)
+    assert central.rect().contains(area)
+    assert area.contains(window.boundary_view.geometry()) and area.width() >= 0.7 * central.width()
     # Leaving puts them back side by side, both shown, and the tab view goes.
     set_presentation(window, False)
     qtbot.wait(50)

@@ -90,7 +90,7 @@ class _Tabbed:
     boxes: list[QWidget]  # in the row's order
     stretches: list[int]
     visible: list[bool]
-    tabs: QTabWidget
+    tabs: _CurveTabs
 
 
 class Presentation(QObject):
@@ -298,6 +298,34 @@ def _boundary_back(window, moved: _Moved) -> None:
             moved.rows.setStretch(i, stretch)
 
 
+class _CurveTabs(QTabWidget):
+    """The curves' tab view. The page behind keeps the front page's place: a tab view places only the page
+    in front, and what captures the plots area (media/capture.py) spans the four plot boxes, so a stale
+    place of the gradient norms' box (its place in the row before) stretched the picture past the window."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.currentChanged.connect(lambda _: self._place_pages())
+
+    def addTab(self, page: QWidget, label: str) -> int:  # type: ignore[override]  # noqa: N802 - Qt's name
+        page.installEventFilter(self)
+        return super().addTab(page, label)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.currentWidget() and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self._place_pages()
+        return False
+
+    def _place_pages(self) -> None:
+        front = self.currentWidget()
+        if front is None:
+            return
+        for index in range(self.count()):
+            page = self.widget(index)
+            if page is not front:
+                page.setGeometry(front.geometry())
+
+
 def _curves_as_tabs(window) -> _Tabbed | None:
     """Put the loss's and the gradient norms' boxes (their plots under their titles) in a tab view where
     the row had them side by side, the loss in front. None (nothing moved) if the row is not as expected."""
@@ -311,7 +339,7 @@ def _curves_as_tabs(window) -> _Tabbed | None:
         boxes,
         [row.stretch(row.indexOf(box)) for box in boxes],
         [not box.isHidden() for box in boxes],
-        QTabWidget(objectName="presentationCurves"),
+        _CurveTabs(objectName="presentationCurves"),
     )
     tabbed.tabs.setDocumentMode(True)  # no frame around the pages: the plots keep the pixels
     for box, name in zip(boxes, CURVE_TABS):
@@ -328,6 +356,7 @@ def _curves_back(tabbed: _Tabbed) -> None:
     row.removeWidget(tabs)
     tabs.hide()
     for offset, (box, stretch, visible) in enumerate(zip(tabbed.boxes, tabbed.stretches, tabbed.visible)):
+        box.removeEventFilter(tabs)
         tabs.removeTab(tabs.indexOf(box))
         row.insertWidget(place + offset, box, stretch)
         box.setVisible(visible)  # the tab view hid the page behind
