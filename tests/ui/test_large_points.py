@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from file_fixtures import answers, wait_idle, window  # noqa: F401 - fixtures
 from pyqtgraph.graphicsItems.ScatterPlotItem import SymbolAtlas
+from PySide6.QtWidgets import QGraphicsItem
 
 from playground.data import AddPoints, make_dataset
 from playground.ui.plots.points import PointLayer
@@ -177,6 +178,7 @@ def test_the_tail_is_drawn_in_its_groups_style(window):
     item = _point_items(window)[2]
     tail = item.tail._item
     assert tail.parentItem() is item and tail.isVisibleTo(item)
+    assert tail.cacheMode() == item.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache  # not every frame
     _points(window).restyle(["#112233", "#445566"], window.boundary_plot.theme)  # as a theme change does
     assert tail.opts["brush"].color().name() == item.opts["brush"].color().name() == "#445566"
     assert tail.opts["size"] == item.opts["size"]

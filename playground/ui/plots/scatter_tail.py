@@ -5,7 +5,7 @@ the canvas's points) paints all of its points again whenever its data changes:
 at 100,000 points giving it one more point took about 120 ms of ``setData`` and
 45 ms of painting, so a click on a large dataset froze the window. Adding points
 (a click, a paint stroke) and undoing them only change the end of a group, so the
-points past the ones the big item holds go to a small child item without a cache;
+points past the ones the big item holds go to a small child item of their own;
 the big item, its records and its pixmap stay as they are. Erasing points (and
 undoing an erase) hides (shows) their records in the big item instead of giving it
 new ones: its pixmap is painted again, but without ``setData``. Once the tail would
@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
-# Points the tail holds at most: painting them uncached costs about 1 ms a thousand,
-# against the big item's full repaint of up to 45 ms.
+# Points the tail holds at most: painting them costs about 1 ms a thousand, against the
+# big item's full repaint of up to 45 ms.
 MAX_TAIL = 2000
 
 
@@ -123,6 +123,9 @@ class ScatterTail:
             # The parent's own class: its clicks pass through and its spots skip per-point lookups.
             item = type(self._parent)(pxMode=self._parent.opts["pxMode"])
             self._copy_style(item)
+            # Cached as its parent is: the map under the canvas's points changes every frame,
+            # the points do not (their pixmap is made again only when the tail changes).
+            item.setCacheMode(self._parent.cacheMode())
             # A child: drawn with the parent (same transform, visibility, stacking), never
             # counted in the view's auto-range, and its updates leave the parent's pixmap alone.
             item.setParentItem(self._parent)
