@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -111,6 +112,32 @@ def test_a_stream_of_commands_still_lets_frames_through(session, qtbot, monkeypa
     finally:
         gate.set()
     qtbot.waitUntil(lambda: session.latest_frame.config.lr == 0.01, timeout=10000)
+
+
+def test_the_window_does_not_draw_a_frame_taken_before_a_pending_command(qtbot):
+    window = MainWindow(make_dataset("spiral", n=300, noise=0.1, seed=0), CONFIG)
+    qtbot.addWidget(window)
+    window.show()
+    session = window.session
+    qtbot.waitUntil(
+        lambda: window.pacer.drawn is not None and window.pacer.drawn is session.latest_frame, timeout=10000
+    )
+    drawn = window.pacer.drawn
+    gate = _hold_worker(session)
+    try:
+        # A frame taken just before the command, not drawn yet (the pacer draws at most every
+        # 16 ms: it has just drawn one).
+        window.pacer._drawn_at = time.perf_counter() + 60.0
+        undrawn = dataclasses.replace(drawn, epoch=drawn.epoch + 7, commands_seen=session.worker._inbox.redraws_posted)
+        session.worker.frameReady.emit(undrawn)
+        assert session.latest_frame is undrawn and window.pacer.drawn is drawn
+        assert session.update_config(lr=0.01)
+        window.pacer.draw_latest()  # as its timer does
+        assert window.pacer.drawn is drawn
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: window.pacer.drawn.config.lr == 0.01, timeout=10000)  # the command's own frame
+    window.close()
 
 
 class _CountingEdit:

@@ -247,11 +247,16 @@ class SessionModel(QObject):
         self.worker.continue_from(epoch)
 
     # ------------------------------------------------------------ frames
+    def outdated(self, frame: Frame) -> bool:
+        """True if ``frame`` need not be drawn: a command posted since it was made will send
+        a frame of its own at once, and the last frame taken is younger than
+        ``STALE_FRAME_PATIENCE_S`` (a stream of commands must not stop the plots)."""
+        return self.worker.stale(frame) and time.perf_counter() - self._frame_at < STALE_FRAME_PATIENCE_S
+
     def _on_frame(self, frame: Frame) -> None:
-        now = time.perf_counter()
-        if self.worker.stale(frame) and now - self._frame_at < STALE_FRAME_PATIENCE_S:
+        if self.outdated(frame):
             return  # out of date already: drawing it would delay the frame of the newer command
-        self._frame_at = now
+        self._frame_at = time.perf_counter()
         if not frame.viewing:
             if self._live_epoch is not None and frame.epoch != self._live_epoch:
                 self.changed.emit()

@@ -49,7 +49,8 @@ class FramePacer(QObject):
     def draw_latest(self) -> None:
         """Draw the newest frame if it is not drawn yet, paint it, and hand it back to the worker."""
         frame = self.session.latest_frame
-        if frame is None or frame is self.drawn or self._drawing:
+        # An outdated frame (a command made since will send its own) would only delay that one.
+        if frame is None or frame is self.drawn or self._drawing or self.session.outdated(frame):
             return
         self.drawn = frame
         self._drawing = True
