@@ -18,6 +18,7 @@ from playground.training.health import GradientHealth
 from playground.ui.diagram.network_diagram import NetworkDiagram
 from playground.ui.diagram.scene import EDGE_WIDTH, NEGATIVE, POSITIVE
 from playground.ui.plots.colors import value_image
+from playground.ui.plots.unit_maps import thumbnail_samples, thumbnail_step
 from playground.ui.session.worker import make_frame
 
 
@@ -118,3 +119,33 @@ def test_playing_edges_catch_up_and_a_still_frame_shows_its_own_at_once(qtbot, d
     pixels = _show(qtbot, diagram, _frame(trainer, playing=False, w00=-2.0))
     assert not scene.edges_pending()
     assert np.abs(_at(diagram, pixels, _edge_middle(diagram, 2, 0, 0)) - _rgb(NEGATIVE)).max() <= 2
+
+
+@pytest.mark.parametrize(("resolution", "side"), [(100, 25), (40, 20), (60, 30), (37, 37), (20, 20), (1, 1)])
+def test_thumbnails_keep_about_25_cells_a_side_on_any_grid(resolution, side):
+    # A fixed step of 4 made the 40-cell playing grid of a big network 10 x 10 thumbnails.
+    assert len(thumbnail_samples(resolution)) == side
+    assert len(thumbnail_samples(resolution, thumbnail_step(resolution))) == side
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "40"])
+def test_a_bad_grid_side_is_named(bad):
+    with pytest.raises(ValueError, match="thumbnail_step: resolution"):
+        thumbnail_step(bad)
+
+
+def test_a_big_networks_playing_thumbnails_are_sharp_and_show_the_grid(qtbot, diagram):
+    dataset = make_dataset("spiral", n=200, noise=0.1, seed=0)
+    trainer = Trainer(dataset, TrainingConfig(hidden=(64,) * 10, activation="tanh", seed=0))
+    frame = make_frame(trainer, True, trainer.last_stats())
+    r = len(frame.grid_axis)
+    assert r < 100  # a coarse playing grid
+    diagram.show_frame(frame, GradientHealth())
+    unit = diagram.drawn_units(3)[-1]
+    image = diagram.node_image(3, unit)
+    picks = thumbnail_samples(r)
+    assert image.shape == (len(picks), len(picks), 4) and len(picks) >= 20
+    a = frame.grid_a[2][:, unit].reshape(r, r)
+    top_down = a[picks[::-1]][:, picks]  # row 0 of a thumbnail is the top of the plane (largest x2)
+    expected = value_image(top_down, -1.0, 1.0, diagram.diagram_scene.theme.background_rgb)
+    assert image.tolist() == expected.tolist()
