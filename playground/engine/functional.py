@@ -12,6 +12,7 @@ import functools
 
 import numpy as np
 
+from . import kernels
 from .tensor import Tensor
 
 
@@ -56,18 +57,15 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
         raise ValueError(
             f"linear: bias of shape {b.shape} does not fit weights of shape {W.shape} (need ({W.shape[1]},))"
         )
-    # np.dot, not @: the same BLAS call for 2-D arrays, without the matmul ufunc's
-    # dispatch, which costs about a third of a small batch's product.
-    z = np.dot(xd, Wd)
     bd = None if b is None else b.data
-    if bd is not None:
-        z += bd
+    # np.dot, not @: the same BLAS call for 2-D arrays, without the matmul ufunc's
+    # dispatch, which costs about a third of a small batch's product. A large batch's
+    # bias is added block by block in cache (kernels.affine_into); a replay runs the same.
+    z = kernels.affine_into(None, xd, Wd, bd)
     parents = (x, W) if b is None else (x, W, b)
 
     def forward(out: np.ndarray) -> None:
-        np.dot(xd, Wd, out=out)
-        if bd is not None:
-            out += bd
+        kernels.affine_into(out, xd, Wd, bd)
 
     # The transposes are views and g has z's shape and dtype, so these are taken once:
     # a replayed graph (engine/replay.py) runs this backward again with every batch.

@@ -11,6 +11,13 @@ rounding of ``1 + exp(-2x)``; near 0 the relative error is the larger). It
 keeps tanh's limits (``exp`` overflowing to inf gives exactly -1), and NaN
 stays NaN. The loss landscape's float32 layers use the in-place form too
 (``training/forward.py``).
+
+The same chunking serves two memory-bound float64 steps: a layer's ``x @ W + b``
+(``affine_into``: the bias is added to each block of rows while the block is still in
+cache, not in a second pass over the whole product; a row may differ from one whole
+product in the last bit) and tanh's derivative ``g (1 - a^2)`` (``tanh_grad``: three
+passes per chunk in cache instead of over the whole array, bit for bit the same).
+float32 arrays, half the bytes, gained nothing measurable and keep the plain forms.
 """
 
 from __future__ import annotations
@@ -65,4 +72,66 @@ def tanh_into(out: np.ndarray, x: np.ndarray) -> np.ndarray:
     source, target = np.ascontiguousarray(x).reshape(-1), out.reshape(-1)
     for start in range(0, target.size, _CHUNK):
         _tanh_into(target[start : start + _CHUNK], source[start : start + _CHUNK])
+    return out
+
+
+def affine_into(out: np.ndarray | None, x: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> np.ndarray:
+    """``x @ W + b`` (2-D ``x`` and ``W``) written into ``out`` (C-contiguous, of ``np.dot(x, W)``'s
+    shape and dtype), or into a new array if ``out`` is None.
+
+    float64 products of more than one chunk go block of rows by block of rows, each
+    block's bias added while it is in cache. OpenBLAS picks its kernels by the block's
+    shape, so a few rows may differ from one whole product in the last bit (as a different
+    BLAS would); the same shapes always give the same values, so a replay repeats them.
+    """
+    rows = max(1, _CHUNK // max(W.shape[1], 1))
+    if len(x) <= rows or np.result_type(x, W) != np.float64:
+        # Small or float32: one product, which allocates its own result when there is no buffer.
+        out = np.dot(x, W) if out is None else np.dot(x, W, out=out)
+        if b is not None:
+            out += b
+        return out
+    if out is None:
+        out = np.empty((len(x), W.shape[1]), dtype=np.float64)
+    # Blocks of a multiple of 16 rows, the last one taking the rest: never a one-row
+    # block, which OpenBLAS would send to its slower matrix-vector routine.
+    rows = max(16, rows - rows % 16)
+    starts = range(0, len(x) - rows + 1, rows)
+    for start in starts:
+        stop = start + rows if start + 2 * rows <= len(x) else len(x)
+        block = out[start:stop]
+        np.dot(x[start:stop], W, out=block)
+        if b is not None:
+            block += b
+    return out
+
+
+def tanh_grad(a: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """tanh's backward ``(1 - a * a) * g`` from its output ``a``, as a new array.
+
+    Large float64 arrays (contiguous, ``g`` of ``a``'s shape and dtype) are done chunk by
+    chunk in one buffer; the arithmetic per value is the same, so the result is identical.
+    """
+    if (
+        a.dtype != np.float64
+        or a.size <= _CHUNK
+        or g.shape != a.shape
+        or g.dtype != a.dtype
+        or not (a.flags.c_contiguous and g.flags.c_contiguous)
+    ):
+        # Built in the one buffer that a * a allocates (a separate empty_like costs as much
+        # as a small ufunc). A 0-d input gives numpy scalars, which have no buffer to write into.
+        slope: np.ndarray = a * a
+        if slope.ndim == 0:
+            return np.asarray((1.0 - slope) * g)
+        np.subtract(1.0, slope, out=slope)
+        slope *= g
+        return slope
+    out = np.empty(a.shape, dtype=np.float64)
+    flat_a, flat_g, flat_out = a.reshape(-1), g.reshape(-1), out.reshape(-1)
+    for start in range(0, flat_out.size, _CHUNK):
+        chunk, values = flat_out[start : start + _CHUNK], flat_a[start : start + _CHUNK]
+        np.multiply(values, values, out=chunk)
+        np.subtract(1.0, chunk, out=chunk)
+        np.multiply(chunk, flat_g[start : start + _CHUNK], out=chunk)
     return out

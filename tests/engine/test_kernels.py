@@ -45,3 +45,71 @@ def test_the_tensor_ops_use_it_and_keep_their_gradients():
     np.testing.assert_allclose(t.grad, 1 - np.tanh(x) ** 2, rtol=0, atol=2e-15)
     sig = 1 / (1 + np.exp(-x))
     np.testing.assert_allclose(s.grad, sig * (1 - sig), rtol=0, atol=2e-15)
+
+
+@pytest.mark.parametrize(
+    "n, k_in, k_out",
+    [
+        (5, 2, 16),
+        (1024, 16, 16),
+        (1025, 16, 16),
+        (2049, 16, 16),
+        (3001, 16, 16),
+        (70_001, 16, 8),
+        (100_000, 2, 16),
+        (40_000, 16, 1),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_affine_into_is_the_product_plus_bias_to_the_last_bit(n, k_in, k_out, dtype, with_bias):
+    rng = np.random.default_rng(1)
+    x, W = rng.normal(size=(n, k_in)).astype(dtype), rng.normal(size=(k_in, k_out)).astype(dtype)
+    b = rng.normal(size=k_out).astype(dtype) if with_bias else None
+    expected = np.dot(x, W)
+    if b is not None:
+        expected += b
+    fresh = kernels.affine_into(None, x, W, b)
+    buffer = np.full_like(expected, np.nan)
+    written = kernels.affine_into(buffer, x, W, b)
+    assert written is buffer and fresh.dtype == dtype and fresh.shape == (n, k_out)
+    # Row blocks may round a few values differently in the last bit (float64 only is blocked);
+    # the same shapes always give the same values, fresh or into a buffer.
+    np.testing.assert_allclose(fresh, expected, rtol=0, atol=8 * np.finfo(dtype).eps * np.abs(expected).max())
+    np.testing.assert_array_equal(buffer, fresh)
+
+
+@pytest.mark.parametrize("shape", [(), (7,), (100, 16), (16_384,), (16_385,), (100_000, 16)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_tanh_grad_is_one_minus_a_squared_times_g_bit_for_bit(shape, dtype):
+    rng = np.random.default_rng(2)
+    a = np.tanh(rng.normal(0, 2, shape)).astype(dtype)
+    g = rng.normal(size=shape).astype(dtype)
+    got = kernels.tanh_grad(a, g)
+    assert isinstance(got, np.ndarray) and got.shape == shape and got.dtype == dtype
+    np.testing.assert_array_equal(got, (1.0 - a * a) * g)
+    assert not np.shares_memory(got, a) and not np.shares_memory(got, g)
+
+
+def test_tanh_grad_takes_a_strided_or_broadcast_gradient():
+    a = np.tanh(np.linspace(-3, 3, 40_000)).reshape(20_000, 2)
+    strided = np.linspace(-1, 1, 80_000).reshape(20_000, 4)[:, ::2]
+    broadcast = np.broadcast_to(np.float64(0.5), a.shape)
+    for g in (strided, broadcast):
+        np.testing.assert_array_equal(kernels.tanh_grad(a, g), (1.0 - a * a) * g)
+
+
+def test_a_large_float64_layer_gives_the_gradients_of_the_plain_formulas():
+    from playground.engine import functional as F
+
+    rng = np.random.default_rng(3)
+    x = Tensor(rng.normal(size=(50_000, 16)))
+    W, b = Tensor(rng.normal(size=(16, 16)), requires_grad=True), Tensor(rng.normal(size=16), requires_grad=True)
+    a = F.linear(x, W, b).tanh()
+    g = rng.normal(size=a.shape)
+    a.backward(g)
+    z = x.data @ W.data + b.data
+    slope = (1.0 - np.tanh(z) ** 2) * g
+    np.testing.assert_allclose(a.data, np.tanh(z), rtol=0, atol=4e-16)
+    np.testing.assert_allclose(W.grad, x.data.T @ slope, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(b.grad, slope.sum(axis=0), rtol=1e-12, atol=1e-9)
