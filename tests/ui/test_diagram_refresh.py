@@ -92,7 +92,9 @@ def test_edge_pens_and_pixels_follow_a_weight_that_changes_sign(qtbot, diagram, 
     assert after[1] > before[1] and after[0] == before[0] and after[2] == before[2]
 
 
-def test_a_thumbnail_shows_its_units_activation_after_each_frame(qtbot, diagram, trainer):
+@pytest.mark.parametrize("dark", [False, True])
+def test_a_thumbnail_shows_its_units_activation_after_each_frame(qtbot, diagram, trainer, dark):
+    diagram.diagram_scene.restyle(dark)  # the theme the window's palette gives it
     background = diagram.diagram_scene.theme.background_rgb
     for bias in (0.8, -0.8, 0.0):
         pixels = _show(qtbot, diagram, _frame(trainer, bias=bias))
@@ -100,6 +102,9 @@ def test_a_thumbnail_shows_its_units_activation_after_each_frame(qtbot, diagram,
         centre = diagram.diagram_scene.node(1, 0).rect().center()
         assert np.abs(_at(diagram, pixels, centre) - expected).max() <= 2, bias
         assert (diagram.node_image(1, 0)[..., :3] == expected).all()  # every pixel: the map is constant
+    # The edges of the theme too: the strongest weight's full colour over the theme's background.
+    assert np.abs(_at(diagram, pixels, _edge_middle(diagram, 2, 0, 0)) - _rgb(POSITIVE)).max() <= 2
+    assert np.abs(pixels[2, 2].astype(int) - np.array(background)).max() <= 1
 
 
 def test_playing_edges_catch_up_and_a_still_frame_shows_its_own_at_once(qtbot, diagram, trainer):
