@@ -96,13 +96,16 @@ def bce_with_logits(z: Tensor, y: object) -> Tensor:
     target = _same_shape(_constant(y, z, "targets", "bce_with_logits"), z, "targets", "bce_with_logits")
     zd = z.data
     n = max(zd.size, 1)
-    per_point = np.logaddexp(0.0, zd)
-    product = zd * target
+    # softplus(z) - z y, in two buffers kept for a replay (kernels.softplus_into: logaddexp's
+    # formula as vectorised ufuncs).
+    per_point, product = np.empty(zd.shape, zd.dtype), np.empty(zd.shape, zd.dtype)
+    kernels.softplus_into(per_point, zd, product)  # product: the scratch, before it holds z y
+    np.multiply(zd, target, out=product)
     per_point -= product
     loss = per_point.sum() / n
 
     def forward(out: np.ndarray) -> None:
-        np.logaddexp(0.0, zd, out=per_point)
+        kernels.softplus_into(per_point, zd, product)
         np.multiply(zd, target, out=product)
         np.subtract(per_point, product, out=per_point)
         out[()] = per_point.sum() / n

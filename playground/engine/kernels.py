@@ -135,3 +135,24 @@ def tanh_grad(a: np.ndarray, g: np.ndarray) -> np.ndarray:
         np.subtract(1.0, chunk, out=chunk)
         np.multiply(chunk, flat_g[start : start + _CHUNK], out=chunk)
     return out
+
+
+def softplus_into(out: np.ndarray, z: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """``log(1 + e^z)`` written into ``out``, as ``max(z, 0) + log1p(exp(-|z|))`` (``scratch``: a
+    buffer of ``z``'s shape and dtype).
+
+    The same formula as ``np.logaddexp(0, z)``, which evaluates it value by value in a
+    scalar loop; as whole-array ufuncs (numpy's vectorised exp) it takes half the time at
+    100,000 values. float64 values are bit for bit ``logaddexp``'s; float32 ones may differ
+    in the last bit (numpy's float32 exp and log1p are its own SIMD routines).
+    """
+    if z.size < _FAST_TANH_MIN_SIZE:  # six ufunc calls cost more than they save on a small batch
+        np.logaddexp(0.0, z, out=out)
+        return out
+    np.abs(z, out=scratch)
+    np.negative(scratch, out=scratch)
+    np.exp(scratch, out=scratch)  # at most 1: no overflow, and an underflow to 0 is the exact limit
+    np.log1p(scratch, out=scratch)
+    np.maximum(z, 0.0, out=out)
+    np.add(out, scratch, out=out)
+    return out
