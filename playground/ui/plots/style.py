@@ -183,6 +183,9 @@ def cache_legend_text(legend: pg.LegendItem) -> None:
 _NICE_MANTISSAS = (1.0, 2.0, 5.0, 10.0)
 _TICK_GAP_LINES = 0.6  # free space between two tick labels, in text lines (vertical axes)
 _TICK_GAP_EMS = 1.5  # the same along horizontal axes, in widths of "0"
+# The free space kept between tick labels, tried in turn (see LogFriendlyAxis): at least a label's
+# extent (an airy axis), the gap above, and a third of it (a short axis keeping two labels).
+_TICK_FITS = ("roomy", "normal", "tight")
 
 
 def next_nice_step(step: float) -> float:
@@ -192,41 +195,97 @@ def next_nice_step(step: float) -> float:
     return next(m * scale for m in _NICE_MANTISSAS if m > mantissa * (1 + 1e-9))
 
 
+def nice_step_at_least(step: float) -> float:
+    """The smallest tick spacing among 1, 2, 5 x 10^k that is at least ``step`` (> 0)."""
+    scale = 10.0 ** float(np.floor(np.log10(step) + 1e-9))
+    mantissa = step / scale
+    return next(m * scale for m in _NICE_MANTISSAS if m >= mantissa * (1 - 1e-9))
+
+
 class LogFriendlyAxis(pg.AxisItem):
-    """An axis whose tick labels never run into each other.
+    """An axis whose tick labels never run into each other, and never all go missing.
 
     pyqtgraph picks the tick spacing from the axis length alone, so larger text
-    (presentation mode) on a short axis piles labels on top of each other; here
-    the major spacing grows (1, 2, 5 x 10^k) until every label has room in the
-    axis's tick font. In log mode pyqtgraph also labels every minor tick
-    (2..9 x 10^n) when few decades are shown; minor ticks keep a label only at 2
-    and 5 x 10^n, and only when the labelled ticks span at most two decades.
+    (presentation mode) on a short axis piles labels on top of each other, and
+    its coarsest step (1, 2, 10, 20, 100, ...) can leave a short axis with one
+    label or none. Here the major spacing is the finest of 1, 2, 5 x 10^k (round
+    steps, multiples of the spacing: ticks stay on round values as the range
+    moves) whose labels, in the axis's tick font, leave a label's extent free
+    between them; when that shows fewer than two labels, the finest that shows two
+    with a smaller gap (see :data:`_TICK_FITS`, :meth:`_label_room`). In log mode pyqtgraph also labels
+    every minor tick (2..9 x 10^n) when few decades are shown; minor ticks keep a
+    label only at 2 and 5 x 10^n, and only when the labelled ticks span at most two decades.
     """
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph naming)
         levels = super().tickSpacing(minVal, maxVal, size)
-        if not levels or size <= 0:
-            return levels
-        span = abs(maxVal - minVal)
+        if not levels or size <= 0 or self._tickSpacing is not None:
+            return levels  # no range, no room, or a spacing the caller fixed
         low, high = min(minVal, maxVal), max(minVal, maxVal)
-        major = levels[0][0]
-        while (span / major + 1) * self._label_room(low, high, major) > size and major < span:
-            major = next_nice_step(major)
+        major = self._fitted_spacing(low, high, size)
         if major == levels[0][0]:
             return levels
         # Only the major level: pyqtgraph would label the minor ticks wherever its own (looser)
         # estimate of the text says they fit, which is what crowded the axis in the first place.
         return [(major, 0.0)]
 
-    def _label_room(self, low: float, high: float, spacing: float) -> float:
-        """Pixels one tick label (ticks ``spacing`` apart in ``[low, high]``) and the gap after it
-        take along the axis."""
+    def _fitted_spacing(self, low: float, high: float, size: float) -> float:
+        """The major tick spacing for ``[low, high]`` shown on ``size`` px (see the class docstring)."""
+        span = high - low
+        single = None  # the first fitting spacing that shows one label, if two never fit
+        for fit in _TICK_FITS:
+            # From one tick per pixel (nothing finer can carry labels) up to the whole range.
+            step = nice_step_at_least(span / size)
+            while True:
+                pitch = step * size / span  # px between two ticks
+                if pitch >= self._label_room(low, high, step, fit):
+                    labelled = self._labelled_count(low, high, size, step)
+                    if labelled >= 2:
+                        return step
+                    if single is None and labelled == 1:
+                        single = step
+                if step > span:
+                    break  # at most one tick in range from here on
+                step = next_nice_step(step)
+        # No room for two labels: one if any fits, else none (the last step has at most one tick).
+        return single if single is not None else step
+
+    def _label_extent(self, text: str) -> float:
+        """Pixels the tick label ``text`` takes along the axis."""
         metrics = QFontMetrics(self.style["tickFont"] or self.font())
-        if self.orientation in ("left", "right"):
-            return metrics.height() * (1 + _TICK_GAP_LINES)
+        return metrics.height() if self.orientation in ("left", "right") else metrics.horizontalAdvance(text)
+
+    def _label_room(self, low: float, high: float, spacing: float, fit: str = "normal") -> float:
+        """Pixels one tick label (ticks ``spacing`` apart in ``[low, high]``) and the gap after it
+        take along the axis: the gap is :data:`_TICK_GAP_LINES` or :data:`_TICK_GAP_EMS` in the
+        tick font, at least the label's own extent with ``fit`` ``"roomy"``, a third with ``"tight"``."""
+        if fit not in _TICK_FITS:
+            raise ValueError(f"LogFriendlyAxis._label_room: fit must be one of {_TICK_FITS}, not {fit!r}")
+        metrics = QFontMetrics(self.style["tickFont"] or self.font())
         ends = (np.ceil(low / spacing) * spacing, np.floor(high / spacing) * spacing)
-        widest = max(metrics.horizontalAdvance(self.tickStrings([end], 1.0, spacing)[0]) for end in ends)
-        return widest + metrics.horizontalAdvance("0") * _TICK_GAP_EMS
+        widest = max(self._label_extent(self.tickStrings([end], 1.0, spacing)[0]) for end in ends)
+        if self.orientation in ("left", "right"):
+            gap = metrics.height() * _TICK_GAP_LINES
+        else:
+            gap = metrics.horizontalAdvance("0") * _TICK_GAP_EMS
+        free = {"roomy": max(gap, widest), "normal": gap, "tight": gap / 3}[fit]
+        return widest + free
+
+    def _labelled_count(self, low: float, high: float, size: float, spacing: float) -> int:
+        """How many ticks ``spacing`` apart in ``[low, high]`` pyqtgraph would label on ``size`` px:
+        it drops a label that reaches past the axis's bounding rect (the axis itself along a
+        horizontal axis, 15 px more at each end of a vertical one; see ``hideOverlappingLabels``)."""
+        overhang = self.style["hideOverlappingLabels"]
+        margin = 0.0 if overhang is True else 15.0 if overhang is False else float(overhang)
+        first, last = np.ceil(low / spacing - 1e-9), np.floor(high / spacing + 1e-9)
+        values = np.arange(first, last + 1) * spacing  # few: callers first check that labels fit the pitch
+        return sum(self._fits_inside(v, low, high, size, spacing, margin) for v in values)
+
+    def _fits_inside(self, value: float, low: float, high: float, size: float, spacing: float, margin: float) -> bool:
+        """Whether the label of the tick at ``value`` lies inside the axis (``margin`` px beyond its ends)."""
+        half = self._label_extent(self.tickStrings([value], 1.0, spacing)[0]) / 2
+        at = (value - low) / (high - low) * size
+        return at - half >= -margin and at + half <= size + margin
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph naming)
         strings = super().logTickStrings(values, scale, spacing)
