@@ -186,6 +186,10 @@ _TICK_GAP_EMS = 1.5  # the same along horizontal axes, in widths of "0"
 # The free space kept between tick labels, tried in turn (see LogFriendlyAxis): at least a label's
 # extent (an airy axis), the gap above, and a third of it (a short axis keeping two labels).
 _TICK_FITS = ("roomy", "normal", "tight")
+# px a horizontal axis's end labels may reach past its ends (pyqtgraph drops one reaching further):
+# a "0" 2 px short of its room no longer leaves a short axis with one label. Less than the 5 px the
+# vertical axes keep between their line and their labels, so the corner's labels cannot meet.
+_END_OVERHANG_PX = 4
 
 
 def next_nice_step(step: float) -> float:
@@ -216,6 +220,11 @@ class LogFriendlyAxis(pg.AxisItem):
     every minor tick (2..9 x 10^n) when few decades are shown; minor ticks keep a
     label only at 2 and 5 x 10^n, and only when the labelled ticks span at most two decades.
     """
+
+    def __init__(self, orientation: str, **kwargs) -> None:
+        super().__init__(orientation, **kwargs)
+        if orientation in ("top", "bottom"):
+            self.setStyle(hideOverlappingLabels=_END_OVERHANG_PX)
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph naming)
         levels = super().tickSpacing(minVal, maxVal, size)
