@@ -241,10 +241,12 @@ class LogFriendlyAxis(pg.AxisItem):
     def _fitted_spacing(self, low: float, high: float, size: float) -> float:
         """The major tick spacing for ``[low, high]`` shown on ``size`` px (see the class docstring)."""
         span = high - low
+        self._measure()
         single = None  # the first fitting spacing that shows one label, if two never fit
         for fit in _TICK_FITS:
-            # From one tick per pixel (nothing finer can carry labels) up to the whole range.
-            step = nice_step_at_least(span / size)
+            # From the spacing whose pitch holds the narrowest label possible (one digit): nothing finer
+            # can fit, and starting there keeps this to a few steps (it runs whenever the range moves).
+            step = nice_step_at_least(span / size * self._room_for(self._label_extent("0"), fit))
             while True:
                 pitch = step * size / span  # px between two ticks
                 if pitch >= self._label_room(low, high, step, fit):
@@ -259,24 +261,44 @@ class LogFriendlyAxis(pg.AxisItem):
         # No room for two labels: one if any fits, else none (the last step has at most one tick).
         return single if single is not None else step
 
+    def _measure(self) -> None:
+        """Measure the tick font, once for as long as it stays (building metrics and measuring text
+        are the dearest parts of choosing a spacing, which happens whenever the range moves)."""
+        font = self.style["tickFont"] or self.font()
+        key = font.key()
+        if getattr(self, "_metrics_key", None) != key:
+            self._metrics_key, self._metrics = key, QFontMetrics(font)
+            self._extents: dict[str, float] = {}  # label text: its extent in this font
+            if self.orientation in ("left", "right"):
+                self._gap = self._metrics.height() * _TICK_GAP_LINES
+            else:
+                self._gap = self._metrics.horizontalAdvance("0") * _TICK_GAP_EMS
+
     def _label_extent(self, text: str) -> float:
-        """Pixels the tick label ``text`` takes along the axis."""
-        metrics = QFontMetrics(self.style["tickFont"] or self.font())
-        return metrics.height() if self.orientation in ("left", "right") else metrics.horizontalAdvance(text)
+        """Pixels the tick label ``text`` takes along the axis (after :meth:`_measure`; remembered,
+        as the same labels come back when the range moves)."""
+        extent = self._extents.get(text)
+        if extent is None:
+            vertical = self.orientation in ("left", "right")
+            metrics = self._metrics
+            extent = self._extents[text] = float(metrics.height() if vertical else metrics.horizontalAdvance(text))
+            if len(self._extents) > 4096:  # a range wandering far: forget the old labels
+                self._extents = {text: extent}
+        return extent
 
     def _label_room(self, low: float, high: float, spacing: float, fit: str = "normal") -> float:
         """Pixels one tick label (ticks ``spacing`` apart in ``[low, high]``) and the gap after it
-        take along the axis: the gap is :data:`_TICK_GAP_LINES` or :data:`_TICK_GAP_EMS` in the
-        tick font, at least the label's own extent with ``fit`` ``"roomy"``, a third with ``"tight"``."""
-        if fit not in _TICK_FITS:
-            raise ValueError(f"LogFriendlyAxis._label_room: fit must be one of {_TICK_FITS}, not {fit!r}")
-        metrics = QFontMetrics(self.style["tickFont"] or self.font())
+        take along the axis (see :meth:`_room_for`)."""
         ends = (np.ceil(low / spacing) * spacing, np.floor(high / spacing) * spacing)
-        widest = max(self._label_extent(self.tickStrings([end], 1.0, spacing)[0]) for end in ends)
-        if self.orientation in ("left", "right"):
-            gap = metrics.height() * _TICK_GAP_LINES
-        else:
-            gap = metrics.horizontalAdvance("0") * _TICK_GAP_EMS
+        return self._room_for(max(self._label_extent(self.tickStrings([end], 1.0, spacing)[0]) for end in ends), fit)
+
+    def _room_for(self, widest: float, fit: str) -> float:
+        """Pixels a label ``widest`` px long and the gap after it take: the gap is :data:`_TICK_GAP_LINES`
+        or :data:`_TICK_GAP_EMS` in the tick font, at least the label's own extent with ``fit``
+        ``"roomy"``, a third with ``"tight"``."""
+        if fit not in _TICK_FITS:
+            raise ValueError(f"LogFriendlyAxis: tick fit must be one of {_TICK_FITS}, not {fit!r}")
+        gap = self._gap
         free = {"roomy": max(gap, widest), "normal": gap, "tight": gap / 3}[fit]
         return widest + free
 
@@ -287,8 +309,12 @@ class LogFriendlyAxis(pg.AxisItem):
         overhang = self.style["hideOverlappingLabels"]
         margin = 0.0 if overhang is True else 15.0 if overhang is False else float(overhang)
         first, last = np.ceil(low / spacing - 1e-9), np.floor(high / spacing + 1e-9)
-        values = np.arange(first, last + 1) * spacing  # few: callers first check that labels fit the pitch
-        return sum(self._fits_inside(v, low, high, size, spacing, margin) for v in values)
+        count = int(last - first) + 1
+        if count <= 0:
+            return 0
+        # Only the end labels can reach past the axis: callers first check that labels fit the pitch.
+        ends = {first * spacing, last * spacing}
+        return count - len(ends) + sum(self._fits_inside(v, low, high, size, spacing, margin) for v in ends)
 
     def _fits_inside(self, value: float, low: float, high: float, size: float, spacing: float, margin: float) -> bool:
         """Whether the label of the tick at ``value`` lies inside the axis (``margin`` px beyond its ends)."""
