@@ -98,9 +98,12 @@ def bce_with_logits(z: Tensor, y: object) -> Tensor:
     n = max(zd.size, 1)
     # softplus(z) - z y, in two buffers kept for a replay (kernels.softplus_into: logaddexp's
     # formula as vectorised ufuncs).
-    per_point, product = np.empty(zd.shape, zd.dtype), np.empty(zd.shape, zd.dtype)
-    kernels.softplus_into(per_point, zd, product)  # product: the scratch, before it holds z y
-    np.multiply(zd, target, out=product)
+    # A small batch keeps logaddexp's one call, which allocates its own result.
+    if zd.size < kernels.SOFTPLUS_MIN_SIZE:
+        per_point = np.logaddexp(0.0, zd)
+    else:
+        per_point = kernels.softplus_into(np.empty(zd.shape, zd.dtype), zd, np.empty(zd.shape, zd.dtype))
+    product = zd * target
     per_point -= product
     loss = per_point.sum() / n
 

@@ -26,6 +26,8 @@ import numpy as np
 
 # Below this many values, four more ufunc calls (about 1 us each) cost more than they save.
 _FAST_TANH_MIN_SIZE = 4096
+# Below this many values softplus_into is np.logaddexp itself (the same reason).
+SOFTPLUS_MIN_SIZE = _FAST_TANH_MIN_SIZE
 # Values per chunk: 128 KiB of float64, so each chunk's five passes read the cache, not memory.
 _CHUNK = 16384
 
@@ -112,9 +114,10 @@ def tanh_grad(a: np.ndarray, g: np.ndarray) -> np.ndarray:
     Large float64 arrays (contiguous, ``g`` of ``a``'s shape and dtype) are done chunk by
     chunk in one buffer; the arithmetic per value is the same, so the result is identical.
     """
+    # The size first: a small batch's step pays for every comparison (a dtype's costs most).
     if (
-        a.dtype != np.float64
-        or a.size <= _CHUNK
+        a.size <= _CHUNK
+        or a.dtype != np.float64
         or g.shape != a.shape
         or g.dtype != a.dtype
         or not (a.flags.c_contiguous and g.flags.c_contiguous)
@@ -146,7 +149,7 @@ def softplus_into(out: np.ndarray, z: np.ndarray, scratch: np.ndarray) -> np.nda
     100,000 values. float64 values are bit for bit ``logaddexp``'s; float32 ones may differ
     in the last bit (numpy's float32 exp and log1p are its own SIMD routines).
     """
-    if z.size < _FAST_TANH_MIN_SIZE:  # six ufunc calls cost more than they save on a small batch
+    if z.size < SOFTPLUS_MIN_SIZE:  # six ufunc calls cost more than they save on a small batch
         np.logaddexp(0.0, z, out=out)
         return out
     np.abs(z, out=scratch)
