@@ -61,11 +61,23 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
     # np.dot, not @: the same BLAS call for 2-D arrays, without the matmul ufunc's
     # dispatch, which costs about a third of a small batch's product. A large batch's
     # bias is added block by block in cache (kernels.affine_into); a replay runs the same.
-    z = kernels.affine_into(None, xd, Wd, bd)
-    parents = (x, W) if b is None else (x, W, b)
+    if kernels.is_blocked_affine(xd, Wd):
+        z = kernels.affine_into(None, xd, Wd, bd)
 
-    def forward(out: np.ndarray) -> None:
-        kernels.affine_into(out, xd, Wd, bd)
+        def forward(out: np.ndarray) -> None:
+            kernels.affine_into(out, xd, Wd, bd)
+
+    else:  # a small batch: inline, since a mini-batch step pays for every call
+        z = np.dot(xd, Wd)
+        if bd is not None:
+            z += bd
+
+        def forward(out: np.ndarray) -> None:
+            np.dot(xd, Wd, out=out)
+            if bd is not None:
+                out += bd
+
+    parents = (x, W) if b is None else (x, W, b)
 
     # The transposes are views and g has z's shape and dtype, so these are taken once:
     # a replayed graph (engine/replay.py) runs this backward again with every batch.

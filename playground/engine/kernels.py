@@ -30,6 +30,7 @@ _FAST_TANH_MIN_SIZE = 4096
 SOFTPLUS_MIN_SIZE = _FAST_TANH_MIN_SIZE
 # Values per chunk: 128 KiB of float64, so each chunk's five passes read the cache, not memory.
 _CHUNK = 16384
+CHUNK = _CHUNK  # public: the ops choose their chunked path by it
 
 
 def tanh_from_exp(e: np.ndarray) -> np.ndarray:
@@ -77,6 +78,12 @@ def tanh_into(out: np.ndarray, x: np.ndarray) -> np.ndarray:
     return out
 
 
+def is_blocked_affine(x: np.ndarray, W: np.ndarray) -> bool:
+    """Whether ``affine_into`` goes block by block for these operands (a float64 product
+    of more than one chunk); otherwise it is one ``np.dot`` and one bias add."""
+    return len(x) * W.shape[1] > max(_CHUNK, W.shape[1]) and np.result_type(x, W) == np.float64
+
+
 def affine_into(out: np.ndarray | None, x: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> np.ndarray:
     """``x @ W + b`` (2-D ``x`` and ``W``) written into ``out`` (C-contiguous, of ``np.dot(x, W)``'s
     shape and dtype), or into a new array if ``out`` is None.
@@ -86,8 +93,10 @@ def affine_into(out: np.ndarray | None, x: np.ndarray, W: np.ndarray, b: np.ndar
     shape, so a few rows may differ from one whole product in the last bit (as a different
     BLAS would); the same shapes always give the same values, so a replay repeats them.
     """
-    rows = max(1, _CHUNK // max(W.shape[1], 1))
-    if len(x) <= rows or np.result_type(x, W) != np.float64:
+    # Blocks of a multiple of 16 rows, the last one taking the rest: never a one-row
+    # block, which OpenBLAS would send to its slower matrix-vector routine.
+    rows = max(16, _CHUNK // max(W.shape[1], 1) // 16 * 16)
+    if len(x) < 2 * rows or not is_blocked_affine(x, W):
         # Small or float32: one product, which allocates its own result when there is no buffer.
         out = np.dot(x, W) if out is None else np.dot(x, W, out=out)
         if b is not None:
@@ -95,9 +104,6 @@ def affine_into(out: np.ndarray | None, x: np.ndarray, W: np.ndarray, b: np.ndar
         return out
     if out is None:
         out = np.empty((len(x), W.shape[1]), dtype=np.float64)
-    # Blocks of a multiple of 16 rows, the last one taking the rest: never a one-row
-    # block, which OpenBLAS would send to its slower matrix-vector routine.
-    rows = max(16, rows - rows % 16)
     starts = range(0, len(x) - rows + 1, rows)
     for start in starts:
         stop = start + rows if start + 2 * rows <= len(x) else len(x)

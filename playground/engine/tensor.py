@@ -336,9 +336,20 @@ class Tensor:
         x = self.data
         out = kernels.tanh(x)
 
-        return self._make(
-            out, (self,), "tanh", lambda g: (kernels.tanh_grad(out, g),), lambda buffer: kernels.tanh_into(buffer, x)
-        )
+        def backward(g: np.ndarray) -> tuple[np.ndarray]:
+            # 1 - tanh^2, built in the one buffer that out * out allocates (a separate
+            # empty_like costs as much as a small ufunc). A 0-d input gives numpy
+            # scalars, which have no buffer to write into.
+            slope = out * out
+            if slope.ndim == 0:
+                return ((1.0 - slope) * g,)
+            np.subtract(1.0, slope, out=slope)
+            slope *= g
+            return (slope,)
+
+        if out.size > kernels.CHUNK:  # large: chunk by chunk in cache (same values)
+            backward = lambda g: (kernels.tanh_grad(out, g),)  # noqa: E731
+        return self._make(out, (self,), "tanh", backward, lambda buffer: kernels.tanh_into(buffer, x))
 
     def sigmoid(self) -> Tensor:
         # 0.5 * (1 + tanh(x / 2)) equals 1 / (1 + e^-x) and never overflows.
