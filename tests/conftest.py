@@ -21,29 +21,6 @@ def pytest_collection_finish(session):
     gc.freeze()
 
 
-# The modules holding the suite's longest single tests (a monkey drive, filmed lessons, real
-# app processes killed or interrupted), 10 to 60 s each on a busy machine. Run first, so that
-# on two workers (``-n 2``) they overlap the many short tests rather than one of them running
-# alone at the end while the other worker idles. Whole modules move, in their own order, so a
-# module's shared window is still built once a worker.
-LONG_FIRST = (
-    "test_monkey.py",
-    "test_render_lesson.py",
-    "test_session_selections.py",
-    "test_interrupt.py",
-    "test_autosave.py",
-    "test_render_views.py",
-    "test_settings_data.py",
-    "test_lesson_card.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    first = {name: rank for rank, name in enumerate(LONG_FIRST)}
-    # sorted() is stable: every other test keeps its place, after these.
-    items[:] = sorted(items, key=lambda item: first.get(item.path.name, len(first)))
-
-
 @pytest.fixture(autouse=True)
 def _collect_in_the_main_thread():
     yield
