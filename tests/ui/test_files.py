@@ -268,3 +268,16 @@ def test_settings_round_trip_and_damaged_values(tmp_path):
     assert damaged.last_folder == str(Path.home())
     path.write_text("[autosave]\ninterval=0.001\n")
     assert Settings(path).autosave_seconds == 0.5  # clamped: not a write every millisecond
+
+
+def test_an_edit_before_the_opened_sessions_first_frame_stays_marked(window, qtbot, answers, tmp_path):
+    """The first frame of an opened session settles the modified mark; a point added before
+    that frame is drawn is a change made after it, and Ctrl+C or Close must still ask."""
+    path, trainer = _saved_file(tmp_path, epochs=3)
+    assert window.files.open_session(path)
+    _edit(window, qtbot)  # at once: the opened session's first frame is still queued
+    assert window.isWindowModified()
+    qtbot.waitUntil(lambda: window.session.latest_frame.dataset is window.session.dataset, timeout=5000)
+    qtbot.wait(100)  # every queued frame of the opened session has arrived
+    assert window.isWindowModified() and window.files.modified
+    assert window.session.dataset.n == trainer.dataset.n + 1

@@ -34,9 +34,11 @@ class SessionDocument(QObject):
         self.modified = False
         # (dataset, epoch, modified) of a session just swapped in: its first frame
         # fixes the modified flag, undoing the "changed" that the epoch jump from the
-        # previous session's frames signals on the way.
+        # previous session's frames signals on the way. An edit made before that frame
+        # arrives ends the settling: the frame predates it and must not unmark it.
         self._settling: tuple[Dataset, int, bool] | None = None
         window.session.changed.connect(lambda: self.set_modified(True))
+        window.session.undo_stack.indexChanged.connect(self._stop_settling)
         window.session.frameReady.connect(self._on_frame)
         self._show_title()
 
@@ -52,9 +54,13 @@ class SessionDocument(QObject):
         self._show_title()
 
     def settle_on(self, dataset: Dataset, epoch: int, modified: bool) -> None:
-        """A session with ``dataset`` at ``epoch`` is being swapped in: when its first frame
-        arrives, the modified flag is ``modified`` whatever the frames before it changed."""
+        """A session with ``dataset`` at ``epoch`` has just been swapped in: when its first
+        frame arrives, the modified flag is ``modified`` whatever the frames before it
+        changed, unless the person edits the session (an undo step) before then."""
         self._settling = (dataset, epoch, modified)
+
+    def _stop_settling(self) -> None:
+        self._settling = None
 
     def set_modified(self, modified: bool) -> None:
         """Set the flag and Qt's mark in the title; ``modifiedChanged`` when the flag changes."""

@@ -91,8 +91,9 @@ class SessionFiles(FileFlow):
     ) -> None:
         """Make ``trainer`` the window's session, belonging to ``path`` (None: untitled),
         with ``timeline`` (a read session's) as the run's scrubbable past."""
-        self.document.settle_on(trainer.dataset, trainer.epoch, modified)
+        # After the swap, whose clearing of the undo stack is not an edit (settle_on).
         self.session.replace_session(trainer)
+        self.document.settle_on(trainer.dataset, trainer.epoch, modified)
         if timeline is not None:
             worker = self.session.worker
 
