@@ -8,7 +8,8 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QFontMetrics, QImage, QPainter
+from axis_specs import draw_specs
+from PySide6.QtGui import QFontMetrics
 
 from playground.ui.plots.gradients import GradientPlot
 from playground.ui.plots.loss import LossPlot
@@ -30,12 +31,7 @@ def _laid_out_axis(plot, name: str, size: int, low: float, high: float):
 
 def _drawn(axis) -> list[tuple[float, float, str]]:
     """The tick labels ``axis`` paints, as pyqtgraph lays them out: (start, end along the axis, text)."""
-    image = QImage(8, 8, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
+    specs = draw_specs(axis)
     assert specs is not None
     vertical = axis.orientation in ("left", "right")
     return [(r.top(), r.bottom(), text) if vertical else (r.left(), r.right(), text) for r, _, text in specs[2] if text]

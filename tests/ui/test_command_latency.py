@@ -14,30 +14,14 @@ import time
 
 import numpy as np
 import pytest
+from long_epochs import CONFIG, big, session  # noqa: F401 - fixtures
 from PySide6.QtCore import QPointF, Qt
 
 from playground.data import AddPoints, make_dataset
-from playground.training import TrainingConfig
 from playground.ui import MainWindow
 from playground.ui.plots.points import PointLayer
 from playground.ui.session import session_model, worker
 from playground.ui.session.session_model import SessionModel
-
-CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03, batch_size=1, seed=0)
-
-
-@pytest.fixture(scope="module")
-def big():
-    # 7,000 training points at batch 1: an epoch takes seconds, frames come from its middle.
-    return make_dataset("spiral", n=10_000, noise=0.1, seed=0, test_fraction=0.3)
-
-
-@pytest.fixture
-def session(qtbot, big):
-    model = SessionModel(big, CONFIG)
-    qtbot.waitUntil(lambda: model.latest_frame is not None, timeout=10000)
-    yield model
-    model.shutdown()
 
 
 def _take_frames(session: SessionModel) -> list:

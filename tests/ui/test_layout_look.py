@@ -3,8 +3,9 @@ with it, and the Compare window inside the screen with its frame (each seen wron
 
 from __future__ import annotations
 
+from axis_specs import draw_specs
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontInfo, QImage, QPainter
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QDockWidget, QLabel, QTabWidget
 from tutorial_window import window  # noqa: F401 - the fixture
 
@@ -14,12 +15,7 @@ from playground.ui.shell.presentation import CURVE_TABS, SCALE, presentation, se
 def _tick_labels(plot, axis: str = "bottom") -> list[str]:
     """The tick labels ``plot``'s axis draws, as pyqtgraph lays them out to paint."""
     item = plot.getPlotItem().getAxis(axis)
-    image = QImage(8, 8, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        specs = item.generateDrawSpecs(painter)
-    finally:
-        painter.end()
+    specs = draw_specs(item)
     return [] if specs is None else [text for _, _, text in specs[2] if text]
 
 

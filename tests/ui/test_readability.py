@@ -16,8 +16,9 @@ import itertools
 
 import pyqtgraph as pg
 import pytest
+from axis_specs import draw_specs
 from PySide6.QtCore import QRect, QRectF
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -192,12 +193,7 @@ def _tick_rects(axis: pg.AxisItem) -> list[QRectF]:
     """The scene rectangles of ``axis``'s tick labels, as pyqtgraph lays them out to paint."""
     if not axis.isVisible() or axis.style["showValues"] is False:
         return []
-    image = QImage(8, 8, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
+    specs = draw_specs(axis)
     if specs is None:
         return []
     return [axis.mapRectToScene(QRectF(rect)) for rect, _, text in specs[2] if text]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from long_epochs import CONFIG, big, session  # noqa: F401 - fixtures
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig, load_session, save_session
@@ -21,20 +22,6 @@ from playground.ui import MainWindow
 from playground.ui.session.session_model import SessionModel
 
 BOUND = 2.0  # seconds; the old worker waited for the epoch: 2.4 s here, 5 to 10 s in the window
-CONFIG = TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03, batch_size=1, seed=0)
-
-
-@pytest.fixture(scope="module")
-def big():
-    return make_dataset("spiral", n=10_000, noise=0.1, seed=0, test_fraction=0.3)
-
-
-@pytest.fixture
-def session(qtbot, big):
-    model = SessionModel(big, CONFIG)
-    qtbot.waitUntil(lambda: model.latest_frame is not None, timeout=10000)
-    yield model
-    model.shutdown()
 
 
 def _mid_epoch(qtbot, session: SessionModel) -> None:
