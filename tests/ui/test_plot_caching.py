@@ -175,3 +175,30 @@ def test_history_curves_draw_finite_points_joined_without_a_second_check(qtbot):
     assert list(x) == [0.0, 2.0, 4.0] and list(y) == [1.0, 0.5, 0.25]  # non-finite epochs left out
     assert inner.opts["connect"] == "all" and inner.opts["skipFiniteCheck"]
     assert inner.dataBounds(1) == (0.25, 1.0)
+
+
+def test_a_fitted_title_follows_shrinking_at_once_but_grows_back_only_for_real_room(qtbot):
+    """A title set on two lines thickens its axis and resizes the view beside it, which refitted
+    the other titles: with a few pixels of room coming back they flipped to and fro for ever (the
+    long monkey drive froze in that layout loop). Shrinking refits at once; growing needs room."""
+    plot = _shown(qtbot, ActivationSpacePlot(), size=(500, 400))
+    plot.set_presentation_scale(1.4)
+    plot.update_space(
+        np.zeros((0, 2)), np.zeros(0), "classification", COLORS, axis_labels=("x", "main other direction")
+    )
+    assert plot.shown_axis_label("left")[0] == "main other direction"
+    view = plot.getPlotItem().getViewBox()
+    frame = plot.height() - view.height()  # the axes' and margins' share of the plot's height
+    plot.resize(500, round(frame + 100))  # 100 px of room: two lines at the 10 pt minimum
+    qtbot.waitUntil(lambda: plot.shown_axis_label("left")[0] != "main other direction", timeout=2000)
+    compact = plot.shown_axis_label("left")
+    assert compact[1] == FONT_PT
+    room = view.height()
+    # 20 px more: enough for a larger size (fitted_label gives 14 pt from 115 px), not worth a refit.
+    plot.resize(500, plot.height() + 20)
+    qtbot.waitUntil(lambda: view.height() > room + 15, timeout=2000)
+    qtbot.wait(50)
+    assert fitted_label("main other direction", view.height(), 1.4) != compact
+    assert plot.shown_axis_label("left") == compact
+    plot.resize(500, 400)  # real room again: it grows back to one line
+    qtbot.waitUntil(lambda: plot.shown_axis_label("left")[0] == "main other direction", timeout=2000)

@@ -134,6 +134,7 @@ def _scale_marker(item: pg.ScatterPlotItem, factor: float) -> None:
 
 
 _LABEL_MARGIN = 8  # px: the 4 px document margin on each side of pyqtgraph's axis title
+_REFIT_GROWTH = 48  # px of extra room before a fitted title grows back (more than a title line adds)
 
 
 def _two_lines(text: str) -> str:
@@ -356,6 +357,7 @@ class ThemedPlot(pg.PlotWidget):
         self.theme = LIGHT
         self._labels = dict(labels)
         self._label_fits: dict[str, tuple[str, str, float]] = {}  # axis: (title, lines, points) as set
+        self._label_rooms: dict[str, float | None] = {}  # axis: the room it was fitted to
         item = self.getPlotItem()
         # A title is fitted to its axis's length: again when the view is resized (cheap when it still fits).
         item.getViewBox().sigResized.connect(self._fit_labels)
@@ -444,8 +446,10 @@ class ThemedPlot(pg.PlotWidget):
             self._style_legend(self._legend)
 
     def _style_label(self, axis: str) -> None:
-        lines, points = fitted_label(self._labels[axis], self._axis_room(axis), self._presentation_scale)
+        room = self._axis_room(axis)
+        lines, points = fitted_label(self._labels[axis], room, self._presentation_scale)
         self._label_fits[axis] = (self._labels[axis], lines, points)
+        self._label_rooms[axis] = room
         self.getPlotItem().setLabel(
             axis,
             "<br>".join(lines.split("\n")),
@@ -468,10 +472,19 @@ class ThemedPlot(pg.PlotWidget):
         """Lay the axis titles out again where the room along their axis asks for another fit
         (a long title on a short axis, e.g. presentation mode's larger text in a low plot)."""
         for axis, text in self._labels.items():
-            fit = self._label_fits.get(axis)
-            lines, points = fitted_label(text, self._axis_room(axis), self._presentation_scale)
-            if fit != (text, lines, points):
-                self._style_label(axis)
+            room = self._axis_room(axis)
+            lines, points = fitted_label(text, room, self._presentation_scale)
+            if self._label_fits.get(axis) == (text, lines, points):
+                continue
+            last = self._label_rooms.get(axis)
+            if room is not None and last is not None and 0 < room - last < _REFIT_GROWTH:
+                # A title set on two lines makes its axis thicker and the view beside it smaller,
+                # which refits the other axis's title, and so on: with a little more room back the
+                # titles flipped to and fro for ever (a layout loop that froze the window, found by
+                # the long monkey drive). Titles now follow any shrinking at once, but grow back
+                # only for a real gain in room, so every chain of refits ends.
+                continue
+            self._style_label(axis)
 
     def _style_legend(self, legend: pg.LegendItem) -> None:
         legend.setLabelTextColor(self.theme.foreground)
