@@ -158,3 +158,15 @@ def test_a_changed_range_repaints_the_cached_axis(qtbot):
     qtbot.wait(50)
     after = plot.grab(rect).toImage()
     assert before.size() == after.size() and before != after
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_log_axis_past_float64s_range_labels_its_ticks_without_overflow(qtbot):
+    """CI's long monkey drive: a diverging run's gradient norms, padded by the auto-range, reached
+    10^309 on the log axis, and pyqtgraph's 10 ** value overflowed while labelling the ticks."""
+    plot = GradientPlot()
+    qtbot.addWidget(plot)
+    axis = _laid_out_axis(plot, "left", 200, 300, 320)
+    texts = [text for _, _, text in _drawn(axis)]
+    assert "10³¹⁰" in texts and "10³⁰⁰" in texts
+    assert axis.tickStrings([310.0, np.log10(2) + 310, 311.0], 1.0, 1.0) == ["10³¹⁰", "2·10³¹⁰", "10³¹¹"]

@@ -324,14 +324,32 @@ class LogFriendlyAxis(pg.AxisItem):
         return at - half >= -margin and at + half <= size + margin
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph naming)
-        strings = super().logTickStrings(values, scale, spacing)
         if not len(values):
-            return strings
+            return []
         v = np.asarray(values, dtype=np.float64)
-        mantissa = np.rint(10 ** (v - np.floor(v + 1e-9))).astype(int)
+        exponent = np.floor(v + 1e-9)
+        mantissa = np.rint(10 ** (v - exponent)).astype(int)
+        # A diverging run's loss or gradient norms, padded by the auto-range, can put ticks past
+        # float64's largest power of ten, where pyqtgraph's 10 ** value overflows: those are written
+        # from their mantissa and exponent instead.
+        with np.errstate(over="ignore"):
+            representable = np.isfinite(10.0**v * scale)
+        written = iter(super().logTickStrings(v[representable], scale, spacing))
+        strings = [
+            next(written) if ok else _power_of_ten_label(int(m), int(e))
+            for ok, m, e in zip(representable, mantissa, exponent)
+        ]
         few_decades = v.max() - v.min() <= 2.0
         keep = (mantissa == 1) | (few_decades & np.isin(mantissa, (2, 5)))
         return [text if k else "" for text, k in zip(strings, keep)]
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _power_of_ten_label(mantissa: int, exponent: int) -> str:
+    """``mantissa`` x 10^``exponent`` the way pyqtgraph writes a log tick (``10³¹⁰``, ``2·10³¹⁰``)."""
+    return ("" if mantissa == 1 else f"{mantissa}·") + "10" + str(exponent).translate(_SUPERSCRIPTS)
 
 
 class ThemedPlot(pg.PlotWidget):
