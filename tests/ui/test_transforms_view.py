@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
@@ -152,3 +153,20 @@ def test_softmax_draws_the_edges_between_the_classes_on_the_exact_output_plane(s
     assert len(x) >= 4 and len(x) % 2 == 0  # the edges of three regions, as endpoint pairs
     top2 = np.sort(np.column_stack([x, y]) @ A + c, axis=1)[:, -2:]
     np.testing.assert_allclose(top2[:, 0], top2[:, 1], atol=1e-6)  # each end: two classes tie on top
+
+
+def test_the_plane_keeps_its_shape_one_unit_as_long_across_as_up(shown, qtbot):
+    """A transform's picture is only true at equal aspect: stretched, a rotation looks like a shear."""
+    host, feature = shown
+    host.resize(900, 500)
+    trainer = Trainer(make_dataset("vshape", n=60, noise=0.1, seed=0), TrainingConfig(hidden=(4, 2), standardize=True))
+    frame = _frame(trainer)
+    for draw in host.views:
+        draw(frame)
+    view = feature.view.plot.getPlotItem().getViewBox()
+    for stage in range(feature.view.slider.maximum() // STEPS + 1):
+        feature.view.set_stage(stage)
+        qtbot.wait(10)
+        origin, right, up = (view.mapViewToDevice(pg.Point(*p)) for p in ((0, 0), (1, 0), (0, 1)))
+        across, rise = right.x() - origin.x(), origin.y() - up.y()
+        assert across > 0 and rise == pytest.approx(across, rel=1e-6), (stage, across, rise)

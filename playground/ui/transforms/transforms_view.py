@@ -32,6 +32,9 @@ class TransformsView(QWidget):
         super().__init__(parent)
         # ThemedPlot: the project's fonts and the light/dark theme, as every plot of the window.
         self.plot = ThemedPlot("transformsPlot", {"bottom": "", "left": ""})
+        # One unit is as long across as up: a rotation must look like one, and a layer that
+        # squashes the plane to a line must look squashed, not stretched back to a square.
+        self.plot.getPlotItem().getViewBox().setAspectLocked(True, ratio=1.0)
         self.rows_item = pg.PlotCurveItem(pen=pg.mkPen(ROW_COLOR, width=1), connect="finite")
         self.columns_item = pg.PlotCurveItem(pen=pg.mkPen(COLUMN_COLOR, width=1), connect="finite")
         self.points_item = pg.ScatterPlotItem(size=6, pen=pg.mkPen(None))
