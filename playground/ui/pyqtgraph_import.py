@@ -27,6 +27,8 @@ import sys
 from types import ModuleType
 from typing import Callable
 
+from .pyqtgraph_deferred import deferred_submodules
+
 # The PySide6 module each pyqtgraph mirror copies (pyqtgraph/Qt/__init__.py, the PySide6 branch).
 MIRRORS = {
     "PySide6.QtCore": "pyqtgraph.Qt.QtCore",
@@ -36,7 +38,8 @@ MIRRORS = {
 
 
 def import_pyqtgraph() -> ModuleType:
-    """``import pyqtgraph``, with its Qt mirrors filled on first use instead of all at once."""
+    """``import pyqtgraph``, with its Qt mirrors filled on first use instead of all at once, and
+    without the submodules the application does not use (pyqtgraph_deferred.py), loaded on first use."""
     if "pyqtgraph" in sys.modules:
         return sys.modules["pyqtgraph"]
     sources = {name: importlib.import_module(name) for name in MIRRORS}
@@ -45,7 +48,8 @@ def import_pyqtgraph() -> ModuleType:
     for name, module in sources.items():
         module.__dir__ = _listing(module, MIRRORS[name], saved[name])  # type: ignore[attr-defined]
     try:
-        import pyqtgraph
+        with deferred_submodules():  # and without the modules the application never uses
+            import pyqtgraph
     finally:
         for name, module in sources.items():
             if saved[name] is missing:
