@@ -1,18 +1,28 @@
 """The child process of ``bench startup``: the real entry point (``python -m playground``) with a
 filter that notes the window's first paint. A zero-delay timer set at that Paint event fires once the
-whole paint pass (every plot) is done; the child then prints its CPU time and exits at once.
+whole paint pass (every plot) is done; the child then prints its marks and exits at once.
+
+Each mark is one line ``name cpu wall``: the process's CPU time and the wall time since this
+module began (the interpreter's own start, a few tens of ms, comes before), both in seconds, when the main window
+
+- ``built``: gets its first event (its constructor has begun: every import of ``run_app`` is done),
+- ``shown``: gets its Show event (built, themed, frozen, shown),
+- ``painted``: has finished its first paint pass (the last line; what ``bench startup`` reports).
 
 It lives in the UI layer, the only one that may import Qt.
 """
 
-import os
-import sys
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+STARTED = time.perf_counter()  # before this module's imports: the marks' wall clock starts here
 
-from playground.__main__ import main
+import os  # noqa: E402
+import sys  # noqa: E402
+
+from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
+
+from playground.__main__ import main  # noqa: E402
 
 
 class FirstPaint(QObject):
@@ -21,6 +31,7 @@ class FirstPaint(QObject):
     (about 12,000 before the first paint), which would slow down the start-up it measures."""
 
     seen = False
+    shown = False
     window: QMainWindow | None = None
 
     def eventFilter(self, watched, event):
@@ -30,16 +41,27 @@ class FirstPaint(QObject):
             if type(watched).__qualname__ != "MainWindow" or not isinstance(watched, QMainWindow):
                 return False
             self.window = watched
+            mark("built")
             QApplication.instance().removeEventFilter(self)
             watched.installEventFilter(self)
-        if not self.seen and watched is self.window and event.type() == QEvent.Type.Paint:
+        if watched is not self.window:
+            return False
+        if not self.shown and event.type() == QEvent.Type.Show:
+            self.shown = True
+            mark("shown")
+        if not self.seen and event.type() == QEvent.Type.Paint:
             self.seen = True
             QTimer.singleShot(0, self.report)
         return False
 
     def report(self):
-        print(time.process_time(), flush=True)
+        mark("painted")
         os._exit(0)
+
+
+def mark(name: str) -> None:
+    """Print the mark ``name`` with the CPU and wall seconds so far."""
+    print(name, time.process_time(), time.perf_counter() - STARTED, flush=True)
 
 
 app = QApplication([sys.argv[0]])
