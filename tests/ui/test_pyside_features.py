@@ -1,0 +1,59 @@
+"""PySide6's check of each imported module, answered from its file (ui/pyside_features.py): the same
+answers as PySide6's own ``inspect.getsource`` check, for the modules the window imports."""
+
+import json
+import sys
+import types
+
+from test_pyqtgraph_import import run_fresh
+
+from playground.ui.pyside_features import quick_check
+
+IMPORTS = """
+import json, sys
+import PySide6.QtCore
+if sys.argv[-1] == "quick":
+    from playground.ui.pyside_features import quicken_feature_check
+    assert quicken_feature_check() and quicken_feature_check()  # a second call changes nothing
+from playground.ui.pyqtgraph_import import import_pyqtgraph
+import_pyqtgraph()
+import playground.ui.shell.main_window
+feature = sys.modules["shibokensupport.feature"]
+print(json.dumps(feature.pyside_feature_dict))
+"""
+
+
+def test_the_quick_check_answers_as_pysides_own_for_every_module_the_window_imports():
+    own = json.loads(run_fresh(IMPORTS))
+    quick = json.loads(run_fresh(IMPORTS.replace('sys.argv[-1] == "quick"', "True")))
+    quick.pop("playground.ui.pyside_features")  # imported after PySide6 only in that run
+    assert len(own) > 300
+    assert sum(value == 0 for value in own.values()) > 20  # ours and pyqtgraph's Qt modules use PySide6
+    assert quick == own
+
+
+def test_a_file_is_read_and_a_module_without_one_goes_to_pysides_check(tmp_path):
+    asked = []
+
+    def own(module):
+        asked.append(module.__name__)
+        return False
+
+    check = quick_check(own)
+    uses = tmp_path / "uses.py"
+    uses.write_text("# Grüße\nfrom PySide6.QtCore import QTimer\n", encoding="utf-8")
+    plain = tmp_path / "plain.py"
+    plain.write_text("import numpy\n", encoding="latin-1")
+    modules = {}
+    for path in (uses, plain):
+        module = types.ModuleType(path.stem)
+        module.__file__ = str(path)
+        modules[path.stem] = module
+    assert check(modules["uses"]) is True
+    assert check(modules["plain"]) is False
+    assert asked == []
+    assert check(sys) is False  # built in: no file, PySide6's own check answers
+    gone = types.ModuleType("gone")
+    gone.__file__ = str(tmp_path / "gone.py")
+    assert check(gone) is False
+    assert asked == ["sys", "gone"]
