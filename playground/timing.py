@@ -51,13 +51,18 @@ def calls_per_round(fn: Callable[[], object], seconds: float = ROUND_SECONDS) ->
 
 
 def interleaved_ms(
-    alternatives: Mapping[str, Callable[[], object]], rounds: int = 15, seconds: float = ROUND_SECONDS
+    alternatives: Mapping[str, Callable[[], object]],
+    rounds: int = 15,
+    seconds: float = ROUND_SECONDS,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, np.ndarray]:
     """Per-round mean call time in ms of each alternative, timed in interleaved rounds.
 
     Every round runs each alternative once for about ``seconds`` (the number of
     calls is fixed per alternative beforehand); the order alternates from round
     to round (A, B, then B, A) so that neither always follows the other.
+    ``clock`` times each turn; ``time.thread_time`` counts only this thread's CPU
+    time (as in ``median_ms``).
     """
     if rounds < 1:
         raise ValueError(f"interleaved_ms: rounds must be at least 1, got {rounds}")
@@ -67,10 +72,10 @@ def interleaved_ms(
     for round_index in range(rounds):
         for name in names if round_index % 2 == 0 else names[::-1]:
             fn, count = alternatives[name], calls[name]
-            start = time.perf_counter()
+            start = clock()
             for _ in range(count):
                 fn()
-            times[name].append((time.perf_counter() - start) / count * 1e3)
+            times[name].append((clock() - start) / count * 1e3)
     return {name: np.asarray(values) for name, values in times.items()}
 
 

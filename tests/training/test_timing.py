@@ -17,6 +17,16 @@ def test_interleaved_rounds_alternate_the_order_and_time_every_alternative_each_
     assert set(times) == {"A", "B"} and all(len(v) == 4 and (v >= 0).all() for v in times.values())
 
 
+def test_interleaved_times_each_turn_by_the_clock_given(monkeypatch):
+    # A clock that only the alternatives advance (as thread CPU time ignores other processes): A costs 3 ms a call.
+    now = [0.0]
+    monkeypatch.setattr(timing, "calls_per_round", lambda fn, seconds: 2)
+    costs = {"A": 0.003, "B": 0.001}
+    alternatives = {name: lambda cost=cost: now.__setitem__(0, now[0] + cost) for name, cost in costs.items()}
+    times = timing.interleaved_ms(alternatives, rounds=3, clock=lambda: now[0])
+    assert times["A"] == pytest.approx([3.0] * 3) and times["B"] == pytest.approx([1.0] * 3)
+
+
 def test_interleaved_rejects_no_rounds():
     with pytest.raises(ValueError, match="rounds must be at least 1, got 0"):
         timing.interleaved_ms({"A": lambda: None}, rounds=0)
