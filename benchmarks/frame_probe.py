@@ -1,10 +1,14 @@
-"""What a frame costs the training thread, still against playing (prints numbers, asserts nothing).
+"""What a frame costs the training thread: still or playing, one thread or two (prints numbers, asserts nothing).
 
 For the default network, 8 layers of 16 and 10 layers of 64 (1,000 spiral points), in
-interleaved rounds, thread CPU ms medians of ``make_frame`` as a still frame (paused,
-stepped: the full 100 x 100 grid, the points exactly) and as a playing frame (the grid side
-``probes.playing_resolution`` picks and ``probes.playing_point_count`` points, float32), and
-of the float32 grid probe alone at each side (the times ``probes.UNIT_COST`` is fitted to).
+interleaved rounds, medians of ``make_frame`` as a still frame (paused, stepped: the full
+100 x 100 grid, the points exactly) and as a playing frame (the grid side
+``probes.playing_resolution`` picks and ``probes.playing_point_count`` points, float32), each
+with its probes shared with the helper thread (``probes.SHARED_WORK``, as the window runs) and
+in the calling thread alone. Two clocks: the wall clock (what the window waits for; on an idle
+two-core machine sharing halves it) and the process's CPU time (both threads' work, which a
+loaded machine does not inflate). Then the float32 grid probe alone, one thread, at each side
+(the times ``probes.UNIT_COST`` is fitted to), in the thread's CPU time.
 Run: ``python benchmarks/frame_probe.py [--rounds N]``.
 """
 
@@ -13,13 +17,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from collections.abc import Callable
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from playground.data import DOMAIN, make_dataset
 from playground.engine import tune_allocator
-from playground.training import Trainer, defaults
+from playground.training import Trainer, defaults, probes
 from playground.training.probes import grid_probe, playing_point_count, playing_resolution, probe_cost, probe_grid
 from playground.ui.session.worker import GRID_RESOLUTION, MAX_PROBED_POINTS, make_frame
 
@@ -28,6 +34,28 @@ from grid_probe import interleaved_cpu_ms  # noqa: E402  (a sibling script)
 
 NETWORKS = {"2-16-16-1 (the default)": (16, 16), "8 layers of 16": (16,) * 8, "10 layers of 64": (64,) * 10}
 POINTS = 1000
+SHARED = probes.SHARED_WORK
+
+
+def interleaved_wall_and_cpu(
+    alternatives: dict[str, tuple[Callable[[], object], float]], rounds: int
+) -> dict[str, tuple[float, float]]:
+    """Median wall ms and process CPU ms per call of each ``(function, shared_work)`` alternative,
+    run with ``probes.SHARED_WORK = shared_work``, in rounds whose order alternates."""
+    walls: dict[str, list[float]] = {name: [] for name in alternatives}
+    cpus: dict[str, list[float]] = {name: [] for name in alternatives}
+    names = list(alternatives)
+    for round_ in range(rounds + 1):
+        for name in names if round_ % 2 == 0 else names[::-1]:
+            fn, shared = alternatives[name]
+            probes.SHARED_WORK = shared
+            wall, cpu = time.perf_counter(), time.process_time()
+            fn()
+            if round_:  # the first round warms up
+                walls[name].append(1e3 * (time.perf_counter() - wall))
+                cpus[name].append(1e3 * (time.process_time() - cpu))
+    probes.SHARED_WORK = SHARED
+    return {name: (float(np.median(walls[name])), float(np.median(cpus[name]))) for name in names}
 
 
 def main() -> None:
@@ -39,8 +67,8 @@ def main() -> None:
     _, config = defaults.default_session()
     dataset = make_dataset(defaults.DEFAULT_PRESET, n=POINTS, noise=defaults.DEFAULT_NOISE, seed=0, test_fraction=0.3)
     print(
-        f"A frame in the training thread, {POINTS:,} points, thread CPU ms (median of {args.rounds} interleaved "
-        f"rounds); load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        f"A frame in the training thread, {POINTS:,} points, median of {args.rounds} interleaved rounds "
+        f"(wall ms / process CPU ms); load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     for title, hidden in NETWORKS.items():
         trainer = Trainer(dataset, config.replace(hidden=hidden))
@@ -49,20 +77,30 @@ def main() -> None:
         side = playing_resolution(sizes)
         points = playing_point_count(sizes, MAX_PROBED_POINTS)
         stats = trainer.last_stats()
-        alternatives = {
-            "still frame": lambda: make_frame(trainer, False, stats),
-            "playing frame": lambda: make_frame(trainer, True, stats),
-            f"grid probe {GRID_RESOLUTION}": lambda: grid_probe(trainer, probe_grid(GRID_RESOLUTION, DOMAIN)[0]),
-            f"grid probe {side}": lambda: grid_probe(trainer, probe_grid(side, DOMAIN)[0]),
-        }
-        times = interleaved_cpu_ms(alternatives, args.rounds)
-        medians = {name: float(np.median(values)) for name, values in times.items()}
+        frames = interleaved_wall_and_cpu(
+            {
+                "still, shared": (lambda: make_frame(trainer, False, stats), SHARED),
+                "still, one thread": (lambda: make_frame(trainer, False, stats), float("inf")),
+                "playing, shared": (lambda: make_frame(trainer, True, stats), SHARED),
+                "playing, one thread": (lambda: make_frame(trainer, True, stats), float("inf")),
+            },
+            args.rounds,
+        )
+        probes.SHARED_WORK = float("inf")
+        alone = interleaved_cpu_ms(
+            {
+                f"grid probe {GRID_RESOLUTION}": lambda: grid_probe(trainer, probe_grid(GRID_RESOLUTION, DOMAIN)[0]),
+                f"grid probe {side}": lambda: grid_probe(trainer, probe_grid(side, DOMAIN)[0]),
+            },
+            args.rounds,
+        )
+        probes.SHARED_WORK = SHARED
         print(
             f"- {title}: cost {probe_cost(sizes):,} a cell; playing {side}x{side} cells, "
             f"{min(points, dataset.n):,} points"
         )
-        print("    " + ", ".join(f"{name} {ms:.2f}" for name, ms in medians.items()))
-        print(f"    playing / still: {medians['playing frame'] / medians['still frame']:.2f}")
+        print("    " + ", ".join(f"{name} {wall:.2f} / {cpu:.2f}" for name, (wall, cpu) in frames.items()))
+        print("    one thread's CPU: " + ", ".join(f"{name} {np.median(v):.2f}" for name, v in alone.items()))
 
 
 if __name__ == "__main__":

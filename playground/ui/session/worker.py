@@ -30,7 +30,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from ...data import DOMAIN, Dataset
 from ...training import EpochStats, Snapshot, Trainer, TrainingConfig
 from ...training.diagnosis import Diagnosis, diagnose_trainer
-from ...training.probes import FULL_RESOLUTION, grid_probe, playing_point_count, playing_resolution, probe_grid
+from ...training.probes import FULL_RESOLUTION, frame_probes, playing_point_count, playing_resolution, probe_grid
 from ...training.timeline import Timeline, epoch_stats
 from ...training.trainer import TrainingError
 from .policy import POLICY
@@ -111,14 +111,12 @@ def make_frame(
     """
     sizes = trainer.model.sizes
     points, axis = probe_grid(frame_resolution(sizes, playing), DOMAIN)
-    grid = grid_probe(trainer, points)  # float32 where the picture cannot tell (training/probes.py)
     dataset = trainer.dataset
     rows = probed_rows(dataset.n, playing_point_count(sizes, MAX_PROBED_POINTS) if playing else MAX_PROBED_POINTS)
-    if dataset.n:
-        at_points = grid_probe(trainer, dataset.X[rows]) if playing else trainer.probe(dataset.X[rows])
-        point_z, point_a = at_points.z, at_points.a
-    else:
-        point_z = point_a = []
+    # Both probes at once, shared with a helper thread when big (training/probes.py): the grid in
+    # float32 where the picture cannot tell, the points exactly unless playing.
+    grid, at_points = frame_probes(trainer, points, dataset.X[rows] if dataset.n else None, exact_data=not playing)
+    point_z, point_a = (at_points.z, at_points.a) if at_points is not None else ([], [])
     history = {name: trainer.history.array(name).copy() for name in HISTORY_COLUMNS}
     weights = [(layer.W.data.copy(), layer.b.data.copy()) for layer in trainer.model.layers]
     grads = [(layer.W.grad.copy(), layer.b.grad.copy()) for layer in trainer.model.layers]
