@@ -210,3 +210,18 @@ def test_regression_copies_show_their_values_and_rmse(qtbot):
             assert len({tuple(px) for px in tile.image.reshape(-1, 4)}) > 10  # a map of values, not one colour
     finally:
         w.close()
+
+
+def test_before_start_words_say_what_will_appear_instead_of_empty_axes(window, qtbot):
+    """Seen in the window: before Start the loss plot showed empty axes (epochs 0..1, a loss of 1..10)."""
+    feature = window.compare
+    view = feature.view
+    feature.open()
+    qtbot.waitExposed(view)
+    assert view.placeholder.isVisible() and not view.loss_plot.isVisible()
+    assert "training losses" in view.placeholder.text()
+    _train(qtbot, window, 5)
+    assert view.loss_plot.isVisible() and not view.placeholder.isVisible()
+    assert all(len(curve.getData()[0]) == 5 for curve in view.curves)
+    view.clear()
+    assert view.placeholder.isVisible() and not view.loss_plot.isVisible()

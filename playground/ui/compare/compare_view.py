@@ -39,6 +39,10 @@ DEFAULT_VALUES = {
     "width": "2, 4, 8, 16, 32",
 }
 NAMES = {"seed": "Seed", "lr": "Learning rate", "activation": "Activation", "optimizer": "Optimizer", "width": "Width"}
+PLACEHOLDER = (
+    "Start trains one copy of this session for each value, from its own initial weights.\n"
+    "Their decision boundaries appear here side by side, and their training losses in one plot."
+)
 # Nine colours told apart on both themes (Okabe-Ito and two more), one per copy in legend order.
 CURVE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C8C8C", "#F0E442", "#7B3294")
 
@@ -258,9 +262,16 @@ class CompareView(QWidget):
         self.loss_plot = CompareLossPlot()
         self.legend = self.loss_plot.legend
         self.curves: list[pg.PlotDataItem] = []
+        # Until copies have trained, what will appear is said in words: empty axes (epochs 0..1,
+        # a loss of 1..10) would only show numbers that mean nothing yet.
+        self.placeholder = QLabel(PLACEHOLDER, objectName="comparePlaceholder", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         body = QHBoxLayout()
         body.addWidget(tiles, 0)
         body.addWidget(self.loss_plot, 1)
+        body.addWidget(self.placeholder, 1)
+        self.loss_plot.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.status)
@@ -287,6 +298,8 @@ class CompareView(QWidget):
             self.loss_plot.removeItem(curve)
         self.curves = []
         self.legend.clear()
+        self.loss_plot.setVisible(False)
+        self.placeholder.setVisible(True)
 
     def show_results(self, results: Sequence[CopyResult], dataset: Dataset) -> None:
         """Draw every copy: its picture and score, and its loss curve."""
@@ -305,6 +318,8 @@ class CompareView(QWidget):
             epochs = np.arange(1, len(losses) + 1, dtype=np.float64)
             keep = np.isfinite(losses) & (losses > 0)
             self.curves[k].setData(epochs[keep], losses[keep])
+        self.placeholder.setVisible(not results)
+        self.loss_plot.setVisible(bool(results))
 
     def _redraw(self) -> None:
         if self.results and self._dataset is not None:
