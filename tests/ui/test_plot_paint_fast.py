@@ -9,6 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from playground.ui.plots.activation_space import ActivationSpacePlot
+from playground.ui.plots.boundary import BoundaryPlot
+from playground.ui.plots.curves import SEGMENTS
 from playground.ui.plots.points import PointLayer, _DecorativeScatter
 from playground.ui.plots.style import LIGHT
 
@@ -64,3 +67,71 @@ def test_scatter_paint_draws_pyqtgraphs_pixels_and_skips_its_culling(qtbot, monk
     orange = np.all(np.abs(shown["fast"][..., :3].astype(int) - (0xE6, 0x9F, 0x00)) < 12, axis=2)
     blue = np.all(np.abs(shown["fast"][..., :3].astype(int) - (0x56, 0xB4, 0xE9)) < 12, axis=2)
     assert orange.sum() > 500 and blue.sum() > 500
+
+
+def _shown(qtbot, widget, size=(360, 320)):
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _paths_built(monkeypatch) -> list:
+    built: list = []
+    real = pg.PlotCurveItem.generatePath
+    monkeypatch.setattr(pg.PlotCurveItem, "generatePath", lambda self, *a: built.append(self) or real(self, *a))
+    return built
+
+
+def _same_as_paths(widget, curves, monkeypatch, points: int = 100) -> None:
+    """The curves drawn as lines (as the plot draws them) and as pyqtgraph's paths: the same pixels,
+    and only the first without building a path."""
+    assert all(curve.opts["segmentedLineMode"] == SEGMENTS for curve in curves)
+    assert sum(len(curve.xData) for curve in curves) >= points  # lines to draw
+    built = _paths_built(monkeypatch)
+    as_lines = _pixels(widget)
+    assert not [curve for curve in built if curve in curves]
+    for curve in curves:
+        curve.setSegmentedLineMode("off")
+    as_paths = _pixels(widget)
+    assert [curve for curve in built if curve in curves]
+    for curve in curves:
+        curve.setSegmentedLineMode(SEGMENTS)
+    assert (as_lines != as_paths).any(axis=2).sum() == 0
+
+
+def _circle(n: int, classes: int = 2) -> np.ndarray:
+    """Class probabilities over an n x n grid: class 1 inside a circle, class 2 (of three) on the right."""
+    u = np.linspace(-1.0, 1.0, n)
+    xx, yy = np.meshgrid(u, u)
+    logits = [np.zeros_like(xx), 6.0 * (0.6 - np.hypot(xx + 0.1, yy))]
+    if classes == 3:
+        logits.append(8.0 * (xx - 0.5))
+    z = np.stack(logits, axis=-1)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def test_boundary_lines_are_drawn_as_segments_with_the_pixels_of_paths(qtbot, monkeypatch):
+    plot = _shown(qtbot, BoundaryPlot())
+    lines = [plot._line, plot._faint]
+    plot.set_map(_circle(100), "classification")  # the solid 50% line and the faint dashed 25% / 75%
+    _same_as_paths(plot, lines, monkeypatch)
+    plot.set_discrete(True)
+    _same_as_paths(plot, lines[:1], monkeypatch)
+    plot.set_discrete(False)
+    plot.set_classes((*COLORS, "#009E73"))
+    plot.set_map(_circle(100, classes=3), "classification")  # where the winner changes
+    _same_as_paths(plot, lines[:1], monkeypatch)
+    plot.apply_theme(dark=True)
+    _same_as_paths(plot, lines[:1], monkeypatch)
+
+
+def test_activation_class_edges_are_drawn_as_segments_with_the_pixels_of_paths(qtbot, monkeypatch):
+    plot = _shown(qtbot, ActivationSpacePlot())
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(60, 2))
+    A = np.array([[1.0, -0.5, -0.5], [0.0, 0.9, -0.9]])  # three classes meeting near the origin
+    plot.update_space(points, rng.integers(0, 3, 60), "classification", (*COLORS, "#009E73"), output=(A, np.zeros(3)))
+    _same_as_paths(plot, [plot._class_lines], monkeypatch, points=6)  # three edges from where they meet

@@ -19,7 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 
 from playground.ui.plots.colors import class_region_image, class_rgb
-from playground.ui.plots.curves import BoundedCurve
+from playground.ui.plots.curves import SEGMENTS, BoundedCurve
 from playground.ui.plots.points import PointLayer, RingMarker
 from playground.ui.plots.projection import class_edges_in_plane, classes_on_grid, pca_2d  # noqa: F401 (pca_2d: re-exported)
 from playground.ui.plots.rgba_image import RGBAImageItem
@@ -72,6 +72,7 @@ class ActivationSpacePlot(ThemedPlot):
         self._line.hide()
         # Softmax: where the winner changes (segments clipped to the view, so within its bounds).
         self._class_lines = BoundedCurve(connect="pairs", antialias=True)
+        self._class_lines.setSegmentedLineMode(SEGMENTS)  # loose segments: see curves.SEGMENTS
         for item in (self._regions, self._grid, self._line, self._class_lines):
             self.addItem(item, ignoreBounds=True)
         self._points = PointLayer(self.getPlotItem())

@@ -33,7 +33,7 @@ from playground.ui.plots.colors import (
     winning_class,
 )
 from playground.ui.plots.contour import class_boundary_segments, contour_levels, contour_segments
-from playground.ui.plots.curves import BoundedCurve
+from playground.ui.plots.curves import SEGMENTS, BoundedCurve
 from playground.ui.plots.points import PointLayer, value_range
 from playground.ui.plots.rgba_image import RGBAImageItem
 from playground.ui.plots.style import Theme, ThemedPlot, with_alpha
@@ -154,11 +154,13 @@ class BoundaryPlot(ThemedPlot):
 
         self._image = RGBAImageItem()  # painted as premultiplied ARGB32, Qt's fast path (rgba_image.py)
         self._image.setZValue(-10)
-        # The contour lines never leave the domain: their bounds need no pass over them.
+        # The contour lines never leave the domain: their bounds need no pass over them. Drawn
+        # as separate lines (curves.SEGMENTS), not through a path built anew every frame.
         self._faint = BoundedCurve(connect="pairs", antialias=True, skipFiniteCheck=True)
         self._line = BoundedCurve(connect="pairs", antialias=True, skipFiniteCheck=True)
         for curve in (self._faint, self._line):
             curve.set_bounds(domain, domain)
+            curve.setSegmentedLineMode(SEGMENTS)
         for item in (self._image, self._faint, self._line):
             self.addItem(item, ignoreBounds=True)
         # The points change only with the data; the map under them, every frame.

@@ -14,6 +14,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+# ``segmentedLineMode`` for curves of loose segments (``connect="pairs"``: the contour lines):
+# ``QPainter.drawLines`` on pyqtgraph's array of ``QLineF`` instead of a ``QPainterPath``
+# that pyqtgraph builds again after every ``setData`` (through a big-endian ``QDataStream``:
+# about 0.4 ms for the boundary's 2,000 faint points). Qt strokes a path of separate
+# segments as it strokes the same lines one by one, antialiased or not, dashed or not: the
+# same pixels (tests/ui/test_plot_paint_fast.py). Not for polylines: there the path joins
+# the segments, and drawn one by one a translucent line's joints would be blended twice.
+SEGMENTS = "on"
+
 
 class BoundedCurve(pg.PlotCurveItem):
     """A ``PlotCurveItem`` with cheap data bounds (see the module docstring).
