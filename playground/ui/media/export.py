@@ -21,7 +21,6 @@ from typing import Callable
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRect, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QPainter, QRegion
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QMenu, QStyle, QToolButton, QWidget
 
 from .capture import plots_area, render_image, scaled_size
@@ -102,6 +101,9 @@ def export_widget_png(widget: QWidget, path: str, scale: int = 1, rect: QRect | 
 
 def export_widget_svg(widget: QWidget, path: str, rect: QRect | None = None) -> None:
     """Write ``widget`` (or its ``rect``) as an SVG, through Qt's SVG paint device."""
+    # Imported at the first SVG export, not at start-up: QtSvg's library and module cost ~30 ms.
+    from PySide6.QtSvg import QSvgGenerator
+
     rect = rect if rect is not None else widget.rect()
     generator = QSvgGenerator()
     generator.setFileName(path)
