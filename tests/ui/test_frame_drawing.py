@@ -15,7 +15,7 @@ from playground.training.planes import pca_plane
 from playground.ui.plots.activation_view import GRID_LINES, _grid_lines
 from playground.ui.plots.boundary import BoundaryPlot
 from playground.ui.plots.points import PointLayer
-from playground.ui.plots.rgba_image import RGBAImageItem, argb32_image
+from playground.ui.plots.rgba_image import RGBAImageItem, argb32_image, argb32_images
 from playground.ui.plots.style import LIGHT
 
 
@@ -197,3 +197,21 @@ def test_an_empty_curve_stays_empty_and_fills_when_there_is_data(qtbot):
     np.testing.assert_array_equal(plot._test.yData, loss + 0.1)
     plot.update_history(epochs, loss, None, loss * 100, None)  # the test set went: the curves empty
     assert plot.curve_point_count()["test loss"] == 0
+
+
+def test_argb32_images_show_each_rgba_image_of_a_stack_whatever_its_memory_layout():
+    rng = np.random.default_rng(5)
+    stack = rng.integers(0, 256, (3, 4, 6, 4), dtype=np.uint8)
+    stack[..., 3] = 255
+    # A transposed view (columns as rows): not C-contiguous, still shown as its rows read.
+    turned = stack.transpose(0, 2, 1, 3)
+    images, buffer = argb32_images(turned)
+    assert buffer.flags.c_contiguous and buffer.shape == turned.shape
+    for image, rgba in zip(images, turned):
+        assert image.format() == QImage.Format.Format_ARGB32_Premultiplied
+        np.testing.assert_array_equal(_rgba_of(image), rgba)
+    stack[1, 0, 0, 3] = 0  # one clear pixel: the whole stack is handed over straight
+    images, _ = argb32_images(stack)
+    assert {image.format() for image in images} == {QImage.Format.Format_ARGB32}
+    assert images[1].pixelColor(0, 0).alpha() == 0
+    np.testing.assert_array_equal(_rgba_of(images[2]), stack[2])
