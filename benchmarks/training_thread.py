@@ -9,8 +9,14 @@
    read (what Save does), a pause and ``stop()`` (what Quit does) wait.
 3. Whether the large products of big datasets still gain from a second BLAS
    thread: a probe of 100,000 points and a (100000, 64) x (64, 64) product.
+4. The training thread alone (``--alone`` runs only this): the window's default session
+   (spiral 300, 2-16-16-1 tanh, Adam) at batch 32 and at batch 10, the worker playing at
+   full speed with frames taken as soon as they are sent (nothing drawn): epochs per CPU
+   second of the training thread itself (``time.thread_time`` read in that thread), which
+   a loaded machine does not inflate, and the share of that CPU time spent building frames.
+   To compare two versions, run it on each in turn (``PYTHONPATH=old/tree``), several times.
 
-Run: ``python benchmarks/training_thread.py [--seconds S] [--rounds N]``.
+Run: ``python benchmarks/training_thread.py [--seconds S] [--rounds N] [--alone]``.
 """
 
 from __future__ import annotations
@@ -108,20 +114,94 @@ def big_products(rounds: int) -> dict[int, tuple[float, float]]:
     for _ in range(rounds * 5):
         for threads in (1, 2):
             with threadpool_limits(threads, user_api="blas"):
-                for action, out in ((lambda: trainer.probe(trainer.dataset.X), times[threads][0]),
-                                    (lambda: a @ b, times[threads][1])):
+                for action, out in (
+                    (lambda: trainer.probe(trainer.dataset.X), times[threads][0]),
+                    (lambda: a @ b, times[threads][1]),
+                ):
                     start = time.perf_counter()
                     action()
                     out.append(time.perf_counter() - start)
     return {t: (statistics.median(p) * 1000, statistics.median(m) * 1000) for t, (p, m) in times.items()}
 
 
+def _run_loop(seconds: float) -> None:
+    """Qt's event loop for ``seconds``, as the app runs it: it sleeps until something happens,
+    where a polling loop would take the GIL from the training thread a thousand times a second."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def thread_alone(config: TrainingConfig, seconds: float) -> tuple[float, float, float]:
+    """(epochs per training-thread CPU second, frames/s, share of that CPU in ``make_frame``) of
+    the default dataset playing at full speed, each frame taken at once."""
+    from playground.training import defaults
+    from playground.ui.session import worker as worker_module
+
+    dataset, _ = defaults.default_session()
+    session = SessionModel(dataset, config)
+    frame_cpu = [0.0]
+    make_frame = worker_module.make_frame
+
+    def timed_make_frame(*args, **kwargs):  # runs in the training thread
+        start = time.thread_time()
+        try:
+            return make_frame(*args, **kwargs)
+        finally:
+            frame_cpu[0] += time.thread_time() - start
+
+    frames = []
+    session.frameReady.connect(lambda frame: (frames.append(frame.epoch), session.worker.frame_taken()))
+    worker_module.make_frame = timed_make_frame
+    try:
+        _run_loop(0.3)
+        session.play()
+        _run_loop(0.5)  # warm up
+        cpu0, epoch0 = session.run_in_worker(lambda trainer: (time.thread_time(), trainer.epoch))
+        built0, frames0, start = frame_cpu[0], len(frames), time.perf_counter()
+        _run_loop(seconds)
+        cpu1, epoch1 = session.run_in_worker(lambda trainer: (time.thread_time(), trainer.epoch))
+        elapsed, built, shown = time.perf_counter() - start, frame_cpu[0] - built0, len(frames) - frames0
+    finally:
+        worker_module.make_frame = make_frame
+        session.shutdown()
+    cpu = cpu1 - cpu0
+    return (epoch1 - epoch0) / cpu, shown / elapsed, built / cpu
+
+
+def print_thread_alone(seconds: float, rounds: int) -> None:
+    """Section 4: the default session at batch 32 and 10, interleaved in rounds, medians."""
+    from playground.training.defaults import DEFAULT_CONFIG
+
+    configs = {"batch 32": DEFAULT_CONFIG, "batch 10": DEFAULT_CONFIG.replace(batch_size=10)}
+    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in configs}
+    for _ in range(rounds):
+        for name, config in configs.items():
+            results[name].append(thread_alone(config, seconds))
+    print("4. The training thread alone, default session, frames taken at once (medians of interleaved rounds)")
+    for name, runs in results.items():
+        rate = statistics.median(r[0] for r in runs)
+        frames = statistics.median(r[1] for r in runs)
+        share = statistics.median(r[2] for r in runs)
+        print(
+            f"    {name}: {rate:7.1f} epochs per training-thread CPU second ({1000 / rate:.3f} ms an epoch), "
+            f"{frames:5.1f} frames/s, {share:5.1%} of its CPU building frames"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds of playing per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per case")
+    parser.add_argument("--alone", action="store_true", help="only section 4, the training thread alone")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
+    policy.BLAS_THREADS = 1
+    if args.alone:
+        print_thread_alone(args.seconds, args.rounds)
+        return
     print("1. BLAS threads while playing (medians of interleaved rounds)")
     for n, label in ((300, "default session (spiral 300, 2-16-16-1, batch 32)"), (10_000, "10,000 points")):
         results: dict[int, list[tuple[float, float, float]]] = {1: [], 2: []}
@@ -133,15 +213,20 @@ def main() -> None:
             epochs = statistics.median(r[0] for r in runs)
             frames = statistics.median(r[1] for r in runs)
             per_cpu = statistics.median(r[2] for r in runs)
-            print(f"    {threads} BLAS thread{'s' if threads > 1 else ' '}: {epochs:7.1f} epochs/s, "
-                  f"{frames:5.1f} frames/s, {per_cpu:7.1f} epochs per CPU second")
+            print(
+                f"    {threads} BLAS thread{'s' if threads > 1 else ' '}: {epochs:7.1f} epochs/s, "
+                f"{frames:5.1f} frames/s, {per_cpu:7.1f} epochs per CPU second"
+            )
     print("2. Waits in the middle of a 10,000-point epoch at batch 1 (seconds)")
     for name, seconds in latencies(app).items():
         print(f"    {name:12s} {seconds * 1000:7.1f} ms")
     print("3. Big products (median ms)")
     for threads, (probe, product) in big_products(args.rounds).items():
-        print(f"    {threads} BLAS thread{'s' if threads > 1 else ' '}: probe of 100,000 points {probe:6.1f} ms, "
-              f"(100000, 64) x (64, 64) {product:6.1f} ms")
+        print(
+            f"    {threads} BLAS thread{'s' if threads > 1 else ' '}: probe of 100,000 points {probe:6.1f} ms, "
+            f"(100000, 64) x (64, 64) {product:6.1f} ms"
+        )
+    print_thread_alone(args.seconds, args.rounds)
 
 
 if __name__ == "__main__":

@@ -148,19 +148,31 @@ class Adam(Optimizer):
         self.eps = _check_finite("eps", eps, 0.0, 1.0, open_low=True)
         self.m = np.zeros_like(params.data)
         self.v = np.zeros_like(params.data)
+        # Two scratch buffers, so that a step allocates nothing: its dozen whole-buffer calls
+        # cost more than their arithmetic at a small network's few hundred parameters.
+        self._scratch = np.empty_like(params.data)
+        self._denom = np.empty_like(params.data)
 
     def _update(self, data: np.ndarray, grad: np.ndarray) -> None:
+        # The textbook order of operations, each written into a buffer kept for it:
+        # m = b1 m + (1 - b1) g;  v = b2 v + ((1 - b2) g) g;  data -= (step m) / (sqrt(v) + eps').
         b1, b2, t = self.beta1, self.beta2, self.steps
-        self.m *= b1
-        self.m += (1.0 - b1) * grad
-        self.v *= b2
-        self.v += (1.0 - b2) * grad * grad
+        m, v, scratch, denom = self.m, self.v, self._scratch, self._denom
+        m *= b1
+        np.multiply(grad, 1.0 - b1, out=scratch)
+        m += scratch
+        v *= b2
+        np.multiply(grad, 1.0 - b2, out=scratch)
+        scratch *= grad
+        v += scratch
         # Fold both bias corrections into one scalar step size (Kingma & Ba, section 2).
         correction2 = math.sqrt(1.0 - b2**t)
         step = self._lr * correction2 / (1.0 - b1**t)
-        denom = np.sqrt(self.v)
+        np.sqrt(v, out=denom)
         denom += self.eps * correction2
-        data -= step * self.m / denom
+        np.multiply(m, step, out=scratch)
+        scratch /= denom
+        data -= scratch
 
     def state_dict(self) -> dict[str, object]:
         return {"steps": self.steps, "m": self.m.copy(), "v": self.v.copy()}

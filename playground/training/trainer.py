@@ -30,12 +30,16 @@ import numpy as np
 from .. import nn
 from ..data import Dataset
 from ..data.features import Standardizer, compute_features
-from ..engine import RecordedSteps, Replay, Tensor, no_grad
+from ..engine import RecordedSteps, Replay, Tensor, is_grad_enabled, no_grad
 from ..nn.regularization import add_penalty_gradient
 from .config import TrainingConfig
 from .history import EpochStats, History
 from .numbers import format_number
 from .state_copies import WeightsCopy, copy_state, read_only, read_only_state
+
+# Test sets up to this many points have their evaluation's graph recorded and replayed
+# (Trainer._evaluate); above it building is a small share of the arithmetic.
+EVALUATION_REPLAY_POINTS = 4096
 
 
 @dataclass(frozen=True)
@@ -271,7 +275,12 @@ class Trainer:
         # The step's graph, recorded per batch shape and replayed (engine/replay.py): a new
         # network or head starts without recordings, and _check_recordings checks they are its own.
         self._recorded = RecordedSteps()
+        # The test set's loss graph, recorded too: the epoch's evaluation replays it (forward only).
+        self._evaluations = RecordedSteps(limit=2)
         self._recorded_for = (self.model, self.head)
+        # The epoch's per-batch bookkeeping writes into these instead of allocating.
+        self._grad_squares = np.empty_like(self.model.params.grad)
+        self._schedule: tuple[TrainingConfig, nn.Schedule] | None = None
 
     def _prepare_data(self) -> None:
         """Compute the training and test inputs once per dataset or feature change."""
@@ -446,7 +455,7 @@ class Trainer:
         n = self.n_train
         batch = min(cfg.batch_size, n)
         batches_total = -(-n // batch)
-        lr = nn.Schedule(cfg.schedule, cfg.schedule_gamma, cfg.schedule_every).lr_at(cfg.lr, self.epoch)
+        lr = self._schedule_of(cfg).lr_at(cfg.lr, self.epoch)
         start = self._open_start = self._mark()
         batches = 0
         try:
@@ -455,22 +464,28 @@ class Trainer:
             with np.errstate(over="ignore", invalid="ignore"):
                 self.optimizer.lr = lr
                 params = self.model.params
+                grad = params.grad
                 order = self.rng.permutation(n) if batch < n else None
                 self._check_recordings()
                 # Per-step bookkeeping in as few numpy calls as the values allow (a call on a
-                # tiny array costs 1 to 2 us, as much as the step's arithmetic): both columns
-                # of norms in one sum, the biases' "got a gradient" in one logical_or. A count
-                # of correct predictions is exact in any grouping, so classification counts
-                # once per epoch from the logits kept; squared errors are summed per batch,
-                # in the order the history always used.
-                norm_sum = np.zeros((len(self.model.layers), 2))
-                alive = np.zeros(self._bias_index.size, dtype=bool)
+                # tiny array costs 1 to 2 us, as much as the step's arithmetic): each batch's
+                # squared gradient norms, per tensor, go into one row of a table (two calls),
+                # whose square roots are summed over the batches once, at the end; "got a
+                # gradient" (nonzero or NaN) is one logical_or over the whole flat gradient,
+                # whose biases are picked out at the end. A count of correct predictions is
+                # exact in any grouping, so classification counts once per epoch from the
+                # logits kept; squared errors are summed per batch, in the order the history
+                # always used.
+                squares, starts = self._grad_squares, params.offsets[:-1]
+                batch_squares = np.empty((batches_total, starts.size), dtype=grad.dtype)
+                alive = np.zeros(grad.size, dtype=bool)
                 counting = self.head.name != "identity"
                 epoch_logits = np.empty((n, self.model.n_out), dtype=self.model.dtype) if counting else None
+                penalised = bool(cfg.l1 or cfg.l2)
                 loss_sum = metric_sum = 0.0
                 replays: dict[int, Replay | None] = {}  # this epoch's recordings by batch size
                 for begin in range(0, n, batch):
-                    self.model.zero_grad()
+                    grad.fill(0.0)  # zero_grad, without two calls to get here
                     loss, replay, yb = self._batch_loss(order, begin, batch, cfg.dropout, replays)
                     value = float(loss.data)
                     if not math.isfinite(value):
@@ -480,9 +495,11 @@ class Trainer:
                     else:
                         replay.backward()
                     logits = loss.parents[0].data
-                    norm_sum += self.model.grad_norms()
-                    np.logical_or(alive, params.grad[self._bias_index], out=alive)  # nonzero or NaN: alive
-                    add_penalty_gradient(params, cfg.l1, cfg.l2)
+                    np.multiply(grad, grad, out=squares)
+                    np.add.reduceat(squares, starts, out=batch_squares[batches])
+                    np.logical_or(alive, grad, out=alive)
+                    if penalised:
+                        add_penalty_gradient(params, cfg.l1, cfg.l2)
                     self.optimizer.step()
                     loss_sum += value * len(yb)
                     if epoch_logits is None:
@@ -500,10 +517,11 @@ class Trainer:
                     metric_sum = self._metric_sum(
                         epoch_logits, self._y_train if order is None else self._y_train[order]
                     )
+                norm_sum = _summed_norms(batch_squares)
                 train_loss = loss_sum / n
                 train_metric = self._finish_metric(metric_sum, n)
                 test_loss, test_metric = self._evaluate(self._F_test, self._y_test)
-                dead = np.add.reduceat(~alive, self._bias_starts).astype(np.float64)
+                dead = np.add.reduceat(~alive[self._bias_index], self._bias_starts).astype(np.float64)
         except Exception as error:
             self._rollback(start)
             raise TrainingError(self.epoch + 1, min(batches + 1, batches_total), batches_total, error) from error
@@ -536,10 +554,21 @@ class Trainer:
         return self._apply_stop_rules(stats)
 
     def _check_recordings(self) -> None:
-        """Forget the recorded steps if the model or head was swapped since they were recorded."""
+        """Forget the recorded steps and evaluations if the model or head was swapped since
+        they were recorded."""
         if self._recorded_for[0] is not self.model or self._recorded_for[1] is not self.head:
             self._recorded.clear()
+            self._evaluations.clear()
             self._recorded_for = (self.model, self.head)
+            self._grad_squares = np.empty_like(self.model.params.grad)
+
+    def _schedule_of(self, config: TrainingConfig) -> nn.Schedule:
+        """The learning-rate schedule ``config`` asks for, made once per config (a Schedule
+        checks its fields when made, which cost more than the rest of an epoch's set-up)."""
+        kept = self._schedule
+        if kept is None or kept[0] is not config:
+            kept = self._schedule = (config, nn.Schedule(config.schedule, config.schedule_gamma, config.schedule_every))
+        return kept[1]
 
     def _batch_loss(
         self,
@@ -639,14 +668,35 @@ class Trainer:
         return math.sqrt(total / n) if self.head.name == "identity" else total / n
 
     def _evaluate(self, F: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-        """Loss and metric of the current weights on (F, y); NaNs if there are no points."""
+        """Loss and metric of the current weights on (F, y); NaNs if there are no points.
+
+        Up to ``EVALUATION_REPLAY_POINTS`` points, the loss's graph is recorded the first
+        time and replayed after that (forward only: no new nodes; the same ops, so the
+        same numbers as a fresh evaluation, bit for bit). Above it, building costs little
+        next to the arithmetic, and a recording would keep every layer's values for all
+        the points alive between epochs.
+        """
         if len(F) == 0:
             return float("nan"), float("nan")
+        replayable = len(F) <= EVALUATION_REPLAY_POINTS and is_grad_enabled()
         # Weights on their way to diverging may overflow here too; the stats then say so.
-        with no_grad(), np.errstate(over="ignore", invalid="ignore"):
-            logits = self.model(Tensor(F))
-            loss = self.head.loss(logits, y).item()
-        return loss, self._finish_metric(self._metric_sum(logits.data, y), len(F))
+        with np.errstate(over="ignore", invalid="ignore"):
+            replay = self._evaluations.find(F, y) if replayable else None
+            if replay is not None:
+                loss = replay.forward(F, y, check=False)
+                logits = loss.parents[0].data
+            elif replayable:
+                # Recorded on private copies: a recording's buffers are overwritten by its feeds.
+                inputs, targets = Tensor(F.copy()), y.copy()
+                loss = self.head.loss(self.model(inputs), targets)
+                self._evaluations.record(loss, (inputs.data, targets))
+                logits = loss.parents[0].data
+            else:
+                with no_grad():
+                    output = self.model(Tensor(F))
+                    loss = self.head.loss(output, y)
+                logits = output.data
+        return float(loss.data), self._finish_metric(self._metric_sum(logits, y), len(F))
 
     def _apply_stop_rules(self, stats: EpochStats) -> EpochStats:
         """Early stopping on the test loss (train loss without test points), and the epoch limit."""
@@ -890,6 +940,15 @@ def _in_private_context(run: Generator[EpochProgress, None, EpochStats]) -> Gene
             yield item
     finally:
         context.run(run.close)
+
+
+def _summed_norms(batch_squares: np.ndarray) -> np.ndarray:
+    """(tensors / 2, 2) sums over the batches (rows) of each tensor's gradient norm, from the
+    batches' squared norms: as ``total += sqrt(squares)`` batch after batch in float64 (numpy
+    adds the rows of a reduction over axis 0 one after another, and 0 + x is x for a norm)."""
+    roots = np.sqrt(batch_squares).astype(np.float64, copy=False)
+    total: np.ndarray = roots.sum(axis=0).reshape(-1, 2)
+    return total
 
 
 def early_stopping_counters(stats: EpochStats, best_loss: float, epochs_since_best: int) -> tuple[float, int]:

@@ -21,6 +21,7 @@ class _NeverReplay(RecordedSteps):
 
 def _building(trainer: Trainer) -> Trainer:
     trainer._recorded = _NeverReplay()
+    trainer._evaluations = _NeverReplay()  # the test set's evaluation too
     return trainer
 
 
@@ -116,3 +117,58 @@ def test_a_swapped_model_is_never_trained_through_the_old_recording():
     trainer.step(1)
     np.testing.assert_array_equal(old.params.data, before)
     assert not np.array_equal(twin.model.params.data, Trainer(data, TrainingConfig(hidden=(4,))).model.params.data)
+
+
+def _fresh_evaluation(trainer: Trainer) -> tuple[float, float]:
+    """The test set's loss and metric from a graph built afresh without recording (the reference)."""
+    from playground.engine import Tensor, no_grad
+
+    F, y = trainer._F_test, trainer._y_test
+    with no_grad():
+        logits = trainer.model(Tensor(F))
+        loss = trainer.head.loss(logits, y)
+    return float(loss.data), trainer._finish_metric(trainer._metric_sum(logits.data, y), len(F))
+
+
+@pytest.mark.parametrize("name", ["playground_defaults", "residual_softmax", "regression_float32"])
+def test_the_test_set_evaluation_replays_and_matches_a_fresh_one(name, replays):
+    (dataset, extra), fields = SESSIONS[name]
+    data = make_dataset(dataset, n=120, noise=0.1, seed=3, test_fraction=0.25, **extra)
+    trainer = Trainer(data, TrainingConfig(seed=5, lr=0.05, **fields))
+    n_test = len(trainer._F_test)
+    for _ in range(3):
+        trainer.step(2)
+        stats = trainer.last_stats()
+        assert np.float64(stats.test_loss).tobytes() == np.float64(_fresh_evaluation(trainer)[0]).tobytes()
+        assert stats.test_metric == _fresh_evaluation(trainer)[1]
+    assert replays.count((n_test, trainer._F_test.shape[1])) >= 5  # recorded once, then replayed
+    # A hand edit is read by the replay (the weights change in place) ...
+    trainer.set_parameter(0, "bias", 0, 3.0)
+    assert trainer._evaluate(trainer._F_test, trainer._y_test) == _fresh_evaluation(trainer)
+    # ... and a test set of another size is recorded anew.
+    keep = np.ones(data.n, dtype=bool)
+    keep[np.flatnonzero(data.is_test)[:3]] = False
+    trainer.set_dataset(data.with_points(data.X[keep], data.y[keep], data.is_test[keep]))
+    assert len(trainer._F_test) == n_test - 3
+    trainer.step(2)
+    assert replays.count((n_test - 3, trainer._F_test.shape[1])) == 1  # recorded, then replayed once
+    assert trainer.last_stats().test_loss == _fresh_evaluation(trainer)[0]
+
+
+def test_a_large_test_set_is_evaluated_without_a_recording():
+    from playground.training import trainer as trainer_module
+
+    data = make_dataset("spiral", n=200, noise=0.1, seed=0, test_fraction=0.5)
+    config = TrainingConfig(hidden=(4,), batch_size=50, seed=0)
+    small_limit = trainer_module.EVALUATION_REPLAY_POINTS
+    trainer = Trainer(data, config)
+    trainer.step(2)
+    assert len(trainer._evaluations) == 1
+    try:
+        trainer_module.EVALUATION_REPLAY_POINTS = 50  # the test set's 100 points are "large"
+        large = Trainer(data, config)
+        large.step(2)
+    finally:
+        trainer_module.EVALUATION_REPLAY_POINTS = small_limit
+    assert len(large._evaluations) == 0
+    assert large.history.array("test_loss").tobytes() == trainer.history.array("test_loss").tobytes()
