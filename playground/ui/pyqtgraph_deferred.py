@@ -81,6 +81,8 @@ DEFERRED = (
     ),
     # RemoteGraphicsView (imported by name, so it is real) uses it only when one is made.
     "pyqtgraph.multiprocess",
+    # pyqtgraph.Qt imports it for the SVG exporter alone (not QtTest: pyqtgraph.Qt reads QtTest.QTest).
+    "PySide6.QtSvg",
 )
 PACKAGES = ("pyqtgraph", "pyqtgraph.graphicsItems", "pyqtgraph.widgets")  # the parents that get a __getattr__
 
@@ -137,6 +139,8 @@ def _bind_exports(names: list[str], bound: set[str]) -> None:
     ``__init__``'s star-imports would have, but for the names ``bound`` by the import itself."""
     top = sys.modules["pyqtgraph"]
     for name in names:
+        if not name.startswith("pyqtgraph."):  # a Qt module: pyqtgraph star-imports none of them
+            continue
         module = real_module(name)
         for exported in getattr(module, "__all__", ()):
             if exported not in bound:

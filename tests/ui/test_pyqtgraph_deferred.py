@@ -39,7 +39,7 @@ def test_the_unused_modules_are_not_imported_and_load_on_first_use():
 
         pg = import_pyqtgraph()
         unused = ("pyqtgraph.parametertree", "pyqtgraph.multiprocess", "pyqtgraph.imageview",
-                  "pyqtgraph.widgets.SpinBox", "pyqtgraph.graphicsItems.ROI")
+                  "pyqtgraph.widgets.SpinBox", "pyqtgraph.graphicsItems.ROI", "PySide6.QtSvg")
         print("at start", *[name for name in unused if name in sys.modules])
         print("stand-ins left", *[name for name in sys.modules if isinstance(sys.modules[name], StandIn)])
         # What the window uses is there without loading anything.
@@ -61,6 +61,9 @@ def test_the_unused_modules_are_not_imported_and_load_on_first_use():
         # RemoteGraphicsView kept the stand-in it imported: it forwards to the real package.
         from pyqtgraph.widgets import RemoteGraphicsView
         assert RemoteGraphicsView.mp.QtProcess is pg.multiprocess.QtProcess
+        # pyqtgraph's SVG exporter kept the stand-in of QtSvg: it forwards to the real module.
+        from pyqtgraph.Qt import QtSvg
+        assert QtSvg.QSvgGenerator.__module__ == "PySide6.QtSvg"
         print("after", *[name for name in unused if name in sys.modules])
         """
     )
@@ -74,6 +77,7 @@ def test_the_unused_modules_are_not_imported_and_load_on_first_use():
         "pyqtgraph.imageview",
         "pyqtgraph.widgets.SpinBox",
         "pyqtgraph.graphicsItems.ROI",
+        "PySide6.QtSvg",
     ]
 
 
