@@ -8,8 +8,6 @@ node, and the losses are numerically safe where the naive composition is not
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from . import kernels
@@ -31,14 +29,6 @@ def _same_shape(target: np.ndarray, pred: Tensor, name: str, op: str) -> np.ndar
             raise ValueError(f"{op}: {name} has shape {target.shape} but the prediction has shape {pred.shape}")
         target = target.reshape(pred.shape)
     return target
-
-
-@functools.lru_cache(maxsize=32)
-def _ones(n: int, dtype: np.dtype) -> np.ndarray:
-    """A read-only vector of ``n`` ones, kept: batches repeat the same few sizes."""
-    ones = np.ones(n, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
 
 
 def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
@@ -82,18 +72,24 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
     # The transposes are views and g has z's shape and dtype, so these are taken once:
     # a replayed graph (engine/replay.py) runs this backward again with every batch.
     Wt, xt = Wd.T, xd.T
-    # A row of ones times g sums the columns; numpy's axis-0 reduction of a
-    # narrow (n, k) array is several times slower than this product.
-    ones = None if b is None else _ones(len(z), z.dtype)
+    # A row of ones times g sums the columns (kernels.ones).
+    ones = None if b is None else kernels.ones(len(z), z.dtype)
+    # A large layer goes through g once, in blocks of rows (kernels.affine_grads), when the
+    # operands share g's dtype (np.dot writes into the blocks of its results).
+    same = xd.dtype == Wd.dtype == z.dtype
+    rows = kernels.grad_block_rows(len(xd), Wd.shape[0], Wd.shape[1], z.dtype.itemsize) if same else 0
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, ...]:
         # Skip the products nobody asked for: the input batch never needs one.
+        need_db = b is not None and b.requires_grad
+        if rows and g.dtype == z.dtype and g.flags.c_contiguous and g.shape == z.shape:
+            dx, dW, db = kernels.affine_grads(g, xd, Wd, rows, x.requires_grad, W.requires_grad, need_db)
+            return (dx, dW) if b is None else (dx, dW, db)
         dx = np.dot(g, Wt) if x.requires_grad else None
         dW = np.dot(xt, g) if W.requires_grad else None
         if b is None or ones is None:
             return dx, dW
-        db = np.dot(ones, g) if b.requires_grad else None
-        return dx, dW, db
+        return dx, dW, (np.dot(ones, g) if need_db else None)
 
     return x._make(z, parents, "linear", backward, forward)
 

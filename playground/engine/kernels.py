@@ -18,9 +18,17 @@ cache, not in a second pass over the whole product; a row may differ from one wh
 product in the last bit) and tanh's derivative ``g (1 - a^2)`` (``tanh_grad``: three
 passes per chunk in cache instead of over the whole array, bit for bit the same).
 float32 arrays, half the bytes, gained nothing measurable and keep the plain forms.
+
+A large layer's backward reads its incoming gradient ``g`` once, block of rows by block
+of rows (``affine_grads``): each block gives its rows of ``dx = g W^T`` and adds its share
+of ``dW = x^T g`` and ``db = 1^T g`` while it is in cache, where the three whole products
+read ``g`` from memory three times (at 100,000 x 16 in float64, 12.8 MB each time; about
+15% of the layer's backward, in both dtypes).
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -165,3 +173,60 @@ def softplus_into(out: np.ndarray, z: np.ndarray, scratch: np.ndarray) -> np.nda
     np.maximum(z, 0.0, out=out)
     np.add(out, scratch, out=out)
     return out
+
+
+@functools.lru_cache(maxsize=32)
+def ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of ``n`` ones, kept: batches repeat the same few sizes. A row of ones
+    times ``g`` sums its columns; numpy's axis-0 reduction of a narrow (n, k) array is several
+    times slower than this product."""
+    values = np.ones(n, dtype=dtype)
+    values.flags.writeable = False
+    return values
+
+
+# Bytes of g in a backward block: 2,048 rows of 16 float64 units, 4,096 of float32. Measured at
+# 100,000 x 16: float64 gains the same from 1,024 to 8,192 rows, float32 more the longer the
+# block (BLAS calls on short blocks cost more than the cache saves).
+_GRAD_BLOCK_BYTES = 256 << 10
+
+
+def grad_block_rows(n: int, k_in: int, k_out: int, itemsize: int) -> int:
+    """The rows of each of ``affine_grads``'s blocks for an (n, k_in) @ (k_in, k_out) layer of
+    ``itemsize``-byte floats, or 0 when it is too small to gain from blocks (fewer than 4: then
+    one product each)."""
+    rows = max(16, _GRAD_BLOCK_BYTES // itemsize // max(k_in, k_out, 1) // 16 * 16)
+    return rows if n >= 4 * rows else 0
+
+
+def affine_grads(
+    g: np.ndarray, x: np.ndarray, W: np.ndarray, rows: int, need_dx: bool, need_dW: bool, need_db: bool
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """``(g W^T, x^T g, 1^T g)`` for the layer ``x @ W + b`` (each None when not needed), going
+    through ``g`` (C-contiguous, ``(len(x), W.shape[1])``, ``x``'s dtype) once in blocks of
+    ``rows`` rows (``grad_block_rows``), the last block taking the rest.
+
+    ``dx``'s rows are each block's own product, as a whole product would give them up to the
+    last bit (OpenBLAS picks kernels by shape); ``dW`` and ``db`` add the blocks' sums in
+    order, a different rounding from one product's, within a few eps of it.
+    """
+    n, k_in, k_out = len(x), W.shape[0], W.shape[1]
+    dtype = g.dtype
+    dx = np.empty((n, k_in), dtype=dtype) if need_dx else None
+    dW = np.zeros((k_in, k_out), dtype=dtype) if need_dW else None
+    db = np.zeros(k_out, dtype=dtype) if need_db else None
+    part_W = np.empty((k_in, k_out), dtype=dtype)
+    part_b = np.empty(k_out, dtype=dtype)
+    Wt, xt = W.T, x.T
+    for start in range(0, n - rows + 1, rows):
+        stop = start + rows if start + 2 * rows <= n else n
+        block = g[start:stop]
+        if dx is not None:
+            np.dot(block, Wt, out=dx[start:stop])
+        if dW is not None:
+            np.dot(xt[:, start:stop], block, out=part_W)
+            dW += part_W
+        if db is not None:
+            np.dot(ones(stop - start, dtype), block, out=part_b)
+            db += part_b
+    return dx, dW, db

@@ -51,6 +51,13 @@ def test_linear_values_and_gradcheck_without_bias():
     assert gradcheck(lambda x, W: linear(x, W).tanh(), [tx, tW])
 
 
+def test_a_large_linear_layers_blocked_backward_passes_gradcheck():
+    # 8,192 rows of 16 units: the backward goes through g in blocks (kernels.affine_grads).
+    x = Tensor(RNG.normal(size=(8192, 2)))
+    W, b = leaf(RNG.normal(size=(2, 16))), leaf(RNG.normal(size=16))
+    assert gradcheck(lambda x, W, b: linear(x, W, b).tanh(), [x, W, b])
+
+
 def test_linear_explicit_gradients():
     x, W, b = RNG.normal(size=(4, 3)), leaf(RNG.normal(size=(3, 2))), leaf(np.zeros(2))
     g = RNG.normal(size=(4, 2))

@@ -129,3 +129,48 @@ def test_softplus_into_is_logaddexp(size, dtype):
     else:
         np.testing.assert_array_equal(out[:6], expected[:6])
         np.testing.assert_allclose(out, expected, rtol=2 * np.finfo(dtype).eps, atol=np.finfo(dtype).tiny)
+
+
+@pytest.mark.parametrize(
+    "n, k_in, k_out", [(16_384, 16, 16), (16_385, 16, 16), (70_001, 16, 8), (100_000, 2, 16), (140_000, 16, 1)]
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_affine_grads_in_blocks_are_the_three_products(n, k_in, k_out, dtype):
+    rng = np.random.default_rng(5)
+    x, W = rng.normal(size=(n, k_in)).astype(dtype), rng.normal(size=(k_in, k_out)).astype(dtype)
+    g = rng.normal(size=(n, k_out)).astype(dtype)
+    rows = kernels.grad_block_rows(n, k_in, k_out, np.dtype(dtype).itemsize)
+    assert rows and n >= 4 * rows  # these layers are blocked
+    dx, dW, db = kernels.affine_grads(g, x, W, rows, True, True, True)
+    eps = np.finfo(dtype).eps
+    for got, expected in ((dx, g @ W.T), (dW, x.T @ g), (db, g.sum(axis=0))):
+        assert got is not None and got.dtype == dtype and got.shape == expected.shape
+        scale = np.abs(g).max() * max(np.abs(x).max(), np.abs(W).max(), 1.0) * np.sqrt(n)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=16 * eps * scale)
+    assert kernels.affine_grads(g, x, W, rows, False, True, False)[::2] == (None, None)
+
+
+def test_a_small_layer_is_not_blocked():
+    assert kernels.grad_block_rows(8191, 16, 16, 8) == 0  # 4 blocks of 2,048 float64 rows at least
+    assert kernels.grad_block_rows(8192, 16, 16, 8) == 2048
+    assert kernels.grad_block_rows(16_384, 16, 16, 4) == 4096  # float32: twice the rows in the same bytes
+    assert kernels.grad_block_rows(20_000, 2, 8, 8) == 4096  # a narrower layer, longer blocks
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_large_layers_backward_takes_blocks_or_a_strided_gradient(dtype):
+    from playground.engine import functional as F
+
+    rng = np.random.default_rng(6)
+    xd = rng.normal(size=(40_000, 16)).astype(dtype)
+    eps = np.finfo(dtype).eps
+    g = rng.normal(size=(40_000, 2, 8)).astype(dtype)[:, 0, :]  # (40000, 8), not contiguous
+    for upstream in (np.ascontiguousarray(g), g):
+        x = Tensor(xd, requires_grad=True)
+        W = Tensor(rng.normal(size=(16, 8)).astype(dtype), requires_grad=True)
+        b = Tensor(np.zeros(8, dtype), requires_grad=True)
+        F.linear(x, W, b).backward(upstream)
+        tol = 64 * eps * np.abs(upstream).max() * np.abs(xd).max() * np.sqrt(len(xd))
+        np.testing.assert_allclose(x.grad, upstream @ W.data.T, rtol=0, atol=tol)
+        np.testing.assert_allclose(W.grad, xd.T @ upstream, rtol=0, atol=tol)
+        np.testing.assert_allclose(b.grad, upstream.sum(axis=0), rtol=0, atol=tol)
