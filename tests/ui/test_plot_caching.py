@@ -202,3 +202,51 @@ def test_a_fitted_title_follows_shrinking_at_once_but_grows_back_only_for_real_r
     assert plot.shown_axis_label("left") == compact
     plot.resize(500, 400)  # real room again: it grows back to one line
     qtbot.waitUntil(lambda: plot.shown_axis_label("left")[0] == "main other direction", timeout=2000)
+
+
+def _activation_frames():
+    """A trained default-size session's frame, the same model's frame made again (equal
+    content, new arrays), and the frame after one more epoch."""
+    from playground.data import make_dataset
+    from playground.training import Trainer, TrainingConfig
+    from playground.ui.session.worker import make_frame
+
+    dataset = make_dataset("spiral", n=200, noise=0.1, seed=0, test_fraction=0.3)
+    trainer = Trainer(dataset, TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", seed=0))
+    stats = trainer.step(40)
+    first, again = make_frame(trainer, False, stats), make_frame(trainer, False, stats)
+    return first, again, make_frame(trainer, False, trainer.step(1))
+
+
+def test_activation_view_skips_a_frame_that_shows_the_same_and_draws_one_that_does_not(qtbot, monkeypatch):
+    from playground.ui.plots.activation_view import ActivationView
+
+    first, again, later = _activation_frames()
+    assert again.grid_a[0] is not first.grid_a[0] and np.array_equal(again.grid_a[0], first.grid_a[0])
+    view = _shown(qtbot, ActivationView(), (460, 460))
+    updates = []
+    real = view.plot.update_space
+    monkeypatch.setattr(view.plot, "update_space", lambda *a, **k: updates.append(a[0]) or real(*a, **k))
+
+    def drawn_matches(frame) -> bool:
+        # The drawn points are the chosen (last hidden) layer's activations on the plane drawn.
+        expected = view.plane().project(frame.point_a[view.layer_box.currentIndex()])
+        drawn = np.concatenate(list(view.plot.drawn_points().values()))
+        return len(drawn) == len(expected) and np.allclose(np.sort(drawn, axis=0), np.sort(expected, axis=0))
+
+    view.show_frame(first)
+    assert len(updates) == 1 and drawn_matches(first)
+    view.show_frame(again)  # a paused session's frame after, say, a new learning rate
+    assert len(updates) == 1  # nothing to draw
+    assert view._frame is again and drawn_matches(again)
+
+    view.show_frame(later)  # the model moved on: drawn
+    assert len(updates) == 2 and drawn_matches(later)
+    assert not drawn_matches(first)
+
+    view.kind_box.setCurrentIndex(view.kind_box.findData("z"))  # another choice: drawn, frame unchanged
+    assert len(updates) == 3
+    view.show_frame(later)
+    assert len(updates) == 3
+    view.kind_box.setCurrentIndex(view.kind_box.findData("a"))
+    assert len(updates) == 4 and drawn_matches(later)
