@@ -162,3 +162,16 @@ def test_contour_levels_match_one_level_at_a_time_with_non_finite_cells():
         assert len(alone) > 0 and np.array_equal(segments, alone)
         # Every end lies on the circle of that radius (to the grid's linear interpolation).
         np.testing.assert_allclose(np.hypot(*segments.T), level, atol=0.02)
+
+
+def test_contour_levels_agree_with_the_masked_tracing_of_every_cell():
+    # Two ways to find the crossed cells (whole-grid bit cases, and per-cell comparisons of
+    # the masked path), with saddles, a NaN and an infinity, on a grid wider than it is tall.
+    rng = np.random.default_rng(7)
+    Z = rng.random((23, 31))
+    Z[4, 9] = np.nan
+    Z[11, 2] = np.inf
+    everywhere = np.ones((22, 30), dtype=bool)
+    for level, segments in zip((0.5, 0.25, 0.9), contour_levels(Z, (0.5, 0.25, 0.9), (-1.0, 2.0), (0.0, 5.0))):
+        masked = contour_segments(Z, level, (-1.0, 2.0), (0.0, 5.0), mask=everywhere)
+        assert len(segments) > 40 and np.array_equal(segments, masked)
