@@ -360,13 +360,15 @@ class Trainer:
         self._abandon_epoch()
         for _ in range(epochs):
             # Without pauses the epoch yields once, at its end, with its stats.
-            stats = typing.cast(EpochStats, next(self._epoch(pause=False)).stats)
+            stats = typing.cast(EpochStats, next(self._epoch(0)).stats)
             if stats.status != "ok":
                 break
         return stats  # epochs >= 1, so the loop ran
 
-    def epoch_steps(self) -> Generator[EpochProgress, None, EpochStats]:
-        """Train one epoch, yielding an ``EpochProgress`` after every mini-batch.
+    def epoch_steps(self, every: int = 1) -> Generator[EpochProgress, None, EpochStats]:
+        """Train one epoch, yielding an ``EpochProgress`` after every mini-batch (after every
+        ``every``-th one with ``every`` > 1: a caller whose mini-batches take microseconds need
+        not look up after each).
 
         The last item carries the epoch's stats (``progress.done``), which are
         also the generator's return value (``stats = yield from ...``). Between
@@ -378,8 +380,10 @@ class Trainer:
         ``step``, ``set_parameter``, ...) abandons it the same way. The numbers
         are those of ``step(1)``, bit for bit.
         """
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"epoch_steps: every must be a whole number of mini-batches >= 1, got {every!r}")
         self._abandon_epoch()
-        run = _in_private_context(self._epoch(pause=True))
+        run = _in_private_context(self._epoch(every))
         self._open_epoch = run
         return run
 
@@ -423,14 +427,14 @@ class Trainer:
             dead_units=h.array("dead_units")[-1].copy(),
         )
 
-    def _epoch(self, pause: bool) -> Generator[EpochProgress, None, EpochStats]:
+    def _epoch(self, every: int) -> Generator[EpochProgress, None, EpochStats]:
         """One epoch; the last item yielded (and the return value) holds its stats.
 
-        With ``pause`` it also yields after every mini-batch but the last.
+        With ``every`` > 0 it also yields after every ``every``-th mini-batch but the last.
         """
         stats = self._refusal()
         if stats is None:
-            stats = yield from self._train_epoch(pause)
+            stats = yield from self._train_epoch(every)
         yield EpochProgress(self.n_train, self.n_train, stats)
         return stats
 
@@ -449,7 +453,7 @@ class Trainer:
             return self._stop("there are no training points to learn from")
         return None
 
-    def _train_epoch(self, pause: bool) -> Generator[EpochProgress, None, EpochStats]:
+    def _train_epoch(self, every: int) -> Generator[EpochProgress, None, EpochStats]:
         """The mini-batches of one epoch, then its bookkeeping; rolls back unless it completes."""
         cfg = self._config
         n = self.n_train
@@ -507,7 +511,7 @@ class Trainer:
                     else:
                         epoch_logits[begin : begin + batch] = logits
                     batches += 1
-                    if pause and batches < batches_total:
+                    if every and batches < batches_total and not batches % every:
                         yield EpochProgress(begin + batch, n)
 
                 weight_norms = self.model.weight_norms()
@@ -603,8 +607,9 @@ class Trainer:
                     np.copyto(xf, F)
                     np.copyto(yf, y)
                 else:
-                    np.take(F, rows, axis=0, out=xf, mode="clip")  # "clip": no checking copy; the rows are valid
-                    np.take(y, rows, axis=0, out=yf, mode="clip")
+                    # The method, not np.take (a Python wrapper); "clip": no checking copy, the rows are valid.
+                    F.take(rows, axis=0, out=xf, mode="clip")
+                    y.take(rows, axis=0, out=yf, mode="clip")
                 return replay.recompute(), replay, yf
         if rows is not None:
             xb, yb = F[rows], y[rows]

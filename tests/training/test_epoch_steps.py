@@ -130,6 +130,25 @@ def test_epoch_steps_trains_exactly_as_step(spiral, fields):
         assert len(items) == 1
 
 
+@pytest.mark.parametrize("every, points", [(3, [96, 192]), (7, []), (100, [])])
+def test_epoch_steps_every_k_yields_after_every_kth_mini_batch_and_trains_as_step(spiral, every, points):
+    a, b = Trainer(spiral, WINDOW_CONFIG), Trainer(spiral, WINDOW_CONFIG)  # 210 training points: 7 mini-batches
+    for _ in range(3):
+        a.step(1)
+        items = drain(b.epoch_steps(every))
+        assert [item.points for item in items[:-1]] == points
+        assert items[-1].done and items[-1].points == 210
+    assert_same(fingerprint(a), fingerprint(b))
+
+
+@pytest.mark.parametrize("every", [0, -1, 1.5, True, "2"])
+def test_epoch_steps_refuses_a_bad_every(spiral, every):
+    trainer = Trainer(spiral, WINDOW_CONFIG)
+    with pytest.raises(ValueError, match="every must be a whole number"):
+        trainer.epoch_steps(every)
+    assert trainer.epoch == 0 and not trainer.in_epoch
+
+
 def test_an_abandoned_epoch_leaves_no_trace(spiral):
     cfg = WINDOW_CONFIG.replace(dropout=0.2)  # dropout draws from the random stream too
     tr, twin = Trainer(spiral, cfg), Trainer(spiral, cfg)

@@ -52,6 +52,11 @@ DIAGNOSIS_INTERVAL = 0.25  # s: while playing, frames carry a diagnosis at most 
 # Of the playing time, what diagnoses may take: a big network's (it probes up to 2,000 points in
 # float64, 10 to 15 ms for 10 layers of 64 units) come less often than every DIAGNOSIS_INTERVAL.
 DIAGNOSIS_SHARE = 0.02
+# Seconds of training between two looks at the inbox in the middle of an epoch: the worker asks
+# the trainer to yield after as many mini-batches as take about this long (the last epoch's
+# measure), not after every one, which at the default session's 0.2 ms mini-batches cost more in
+# yields and looks than the commands' promptness gains (a command waits at most this long more).
+LOOK_EVERY_S = 0.002
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,7 @@ class TrainingWorker(QObject):
         self._last_frame = 0.0
         self._train_slice = 1.0 / FRAME_RATE
         self._chunk_seconds = 0.0  # the longest stretch of training between two looks at the inbox
+        self._batch_seconds = 0.0  # one mini-batch's time in the last completed epoch (0: not known)
         self._diagnoses: tuple[Diagnosis, ...] = ()
         self._diagnosed_at = -float("inf")
         self._diagnosis_wait = DIAGNOSIS_INTERVAL  # s between two diagnoses while playing
@@ -527,6 +533,8 @@ class TrainingWorker(QObject):
             # Frames made from here on show these commands' effect.
             self._redraws_seen += sum(1 for c in commands if c.redraw and not c.read)
         redraw = self._run_commands(commands)
+        if commands:
+            self._batch_seconds = 0.0  # a change may make mini-batches slower: look after each until measured
         if redraw and inbox.running and not self._redraw_pending():
             # Show the commands' effect now, before training on: playing, the next
             # frame would otherwise come a training slice later.
@@ -625,7 +633,10 @@ class TrainingWorker(QObject):
         """One epoch, a mini-batch at a time, asking ``go_on()`` between two of them; None
         if it said no (the trainer is then as the last epoch left it). With ``frames``, a
         long epoch sends frames from its middle."""
-        steps = self._trainer.epoch_steps()
+        trainer = self._trainer
+        batches = -(-trainer.n_train // max(1, min(trainer.config.batch_size, trainer.n_train)))
+        every = max(1, int(LOOK_EVERY_S / self._batch_seconds)) if self._batch_seconds > 0.0 else 1
+        steps = trainer.epoch_steps(every)
         began = time.perf_counter()
         try:
             while True:
@@ -637,6 +648,8 @@ class TrainingWorker(QObject):
                 finally:
                     self._chunk_seconds = time.perf_counter() - started
                 if progress.done:
+                    # Wall-clock time: any wait counts as training, so ``every`` errs on the prompt side.
+                    self._batch_seconds = (time.perf_counter() - began) / max(1, batches)
                     return progress.stats
                 if not go_on():
                     return None
