@@ -113,3 +113,38 @@ def test_class_region_image_is_the_full_class_colour_or_background():
     np.testing.assert_array_equal(winning_class(np.array([[0.2, 0.7]])), [[0, 1]])  # (h, w): p of class 1
     with pytest.raises(ValueError, match="class 2 in the regions but only 2 class colours"):
         class_region_image(np.array([[2]]), class_rgb(OKABE_ITO[:2]), WHITE)
+
+
+def _argmax_colours(P, colors, background):
+    """probability_image's rule written out with argmax for any class count: the winner's
+    colour toward the background by the confidence, the background where p is not finite."""
+    k = P.shape[-1]
+    winner = P.argmax(axis=-1)
+    p_max = np.take_along_axis(P, winner[..., None], axis=-1)[..., 0]
+    with np.errstate(invalid="ignore"):
+        confidence = np.where(np.isfinite(p_max), np.clip((p_max - 1 / k) / (1 - 1 / k), 0, 1), 0.0)
+    q = (confidence * 255 + 0.5).astype(int)
+    bg = np.asarray(background, dtype=np.float64)
+    t = np.linspace(0.0, 1.0, 256)[q]  # the lookup table's steps
+    rgb = bg + (colors.astype(np.float64)[winner] - bg) * (MAP_STRENGTH * t)[..., None]
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+def test_two_class_maps_take_the_winners_colour_with_nan_infinite_and_tied_pixels():
+    rng = np.random.default_rng(11)
+    p1 = rng.random((30, 40))
+    p1[0, :4] = (np.nan, np.inf, -np.inf, 0.5)
+    P = np.stack([1.0 - p1, p1], axis=-1)
+    P[1, 0] = (np.nan, 0.4)  # class 0 not finite
+    P[1, 1] = (0.3, 0.3)  # a tie that does not sum to 1
+    P[1, 2] = (np.inf, 0.2)
+    colors = class_rgb(("#E69F00", "#56B4E9"))
+    image = probability_image(P, colors, (30, 31, 34))
+    assert image.shape == (30, 40, 4) and (image[..., 3] == 255).all()
+    np.testing.assert_array_equal(image[..., :3], _argmax_colours(P, colors, (30, 31, 34)))
+    assert (image[0, :3, :3] == (30, 31, 34)).all() and (image[1, :3, :3] == (30, 31, 34)).all()
+    # The (h, w) form is the probability of class 1.
+    np.testing.assert_array_equal(
+        probability_image(p1, colors, (30, 31, 34)),
+        probability_image(np.stack([1.0 - p1, p1], axis=-1), colors, (30, 31, 34)),
+    )

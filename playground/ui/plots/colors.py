@@ -45,10 +45,23 @@ def probability_lut(
     class_colors: np.ndarray, background_rgb: Sequence[int], strength: float = MAP_STRENGTH
 ) -> np.ndarray:
     """``(k, 256, 4)`` uint8: entry ``[c, q]`` is class ``c`` at confidence ``q / 255``."""
-    bg = np.asarray(background_rgb, dtype=np.float64)
-    target = np.asarray(class_colors, dtype=np.float64)[:, None, :]
-    t = np.linspace(0.0, 1.0, _LUT_SIZE)[:, None]
-    return _rgba(bg + (target - bg) * (strength * t))
+    colors = np.asarray(class_colors, dtype=np.float64).reshape(-1, 3)
+    key = (colors.tobytes(), tuple(float(v) for v in background_rgb), float(strength))
+    lut = _PROBABILITY_LUTS.get(key)
+    if lut is None:
+        bg = np.asarray(background_rgb, dtype=np.float64)
+        t = np.linspace(0.0, 1.0, _LUT_SIZE)[:, None]
+        lut = _rgba(bg + (colors[:, None, :] - bg) * (strength * t))
+        lut.flags.writeable = False  # shared by every frame's map
+        if len(_PROBABILITY_LUTS) >= 32:
+            _PROBABILITY_LUTS.clear()
+        _PROBABILITY_LUTS[key] = lut
+    return lut
+
+
+# The tables made so far, by colours, background and strength: the map of every frame uses the
+# same one (about 30 us to make, a tenth of colouring the map).
+_PROBABILITY_LUTS: dict[tuple, np.ndarray] = {}
 
 
 def probability_image(
@@ -67,15 +80,22 @@ def probability_image(
     Returns ``(h, w, 4)`` uint8 RGBA, C-contiguous, same row order as ``P``.
     """
     P = np.asarray(P, dtype=np.float64)
-    if P.ndim == 2:
-        P = np.stack([1.0 - P, P], axis=-1)
-    k = P.shape[-1]
+    k = 2 if P.ndim == 2 else P.shape[-1]
     if len(class_colors) < k:
         raise ValueError(f"{k} classes in the map but only {len(class_colors)} class colours")
-    # argmax treats NaN as the largest value, so a row holding a NaN (or +inf)
-    # yields a non-finite p_max: one check covers all classes.
-    winner = P.argmax(axis=-1)
-    p_max = np.take_along_axis(P, winner[..., None], axis=-1)[..., 0]
+    if k == 2:
+        # Two classes (every binary map, every frame): the larger of two planes, not argmax and a
+        # gather along a last axis of two (0.5 -> 0.2 ms at 100 x 100). A NaN or infinity makes
+        # p_max non-finite as argmax's pick would, and a pixel of confidence 0 is the background
+        # whichever class wins, so the colours are the same.
+        p0, p1 = (1.0 - P, P) if P.ndim == 2 else (P[..., 0], P[..., 1])
+        winner = p1 > p0
+        p_max = np.maximum(p0, p1)
+    else:
+        # argmax treats NaN as the largest value, so a row holding a NaN (or +inf)
+        # yields a non-finite p_max: one check covers all classes.
+        winner = P.argmax(axis=-1)
+        p_max = np.take_along_axis(P, winner[..., None], axis=-1)[..., 0]
     with np.errstate(invalid="ignore"):
         confidence = (p_max - 1.0 / k) / (1.0 - 1.0 / k) if k > 1 else np.ones_like(p_max)
     confidence = np.where(np.isfinite(p_max), np.clip(confidence, 0.0, 1.0), 0.0)
