@@ -146,31 +146,55 @@ class Adam(Optimizer):
         self.beta1 = _check_finite("beta1", beta1, 0.0, 0.9999)
         self.beta2 = _check_finite("beta2", beta2, 0.0, 0.99999)
         self.eps = _check_finite("eps", eps, 0.0, 1.0, open_low=True)
-        self.m = np.zeros_like(params.data)
-        self.v = np.zeros_like(params.data)
-        # Two scratch buffers, so that a step allocates nothing: its dozen whole-buffer calls
-        # cost more than their arithmetic at a small network's few hundred parameters.
-        self._scratch = np.empty_like(params.data)
+        # m and v are the two rows of one buffer, so that a step updates both with one call
+        # per operation; with two scratch buffers a step allocates nothing (its calls cost more
+        # than their arithmetic at a small network's few hundred parameters). Views of the rows
+        # are made per step, never kept: a deep copy would not keep a view tied to its buffer.
+        self._moments = np.zeros((2, params.data.size), dtype=params.data.dtype)
+        self._pair = np.empty_like(self._moments)
         self._denom = np.empty_like(params.data)
+        self._columns: tuple[float, float, np.ndarray, np.ndarray] | None = None
+
+    @property
+    def m(self) -> np.ndarray:
+        """The running average of the gradient (a view of the optimiser's buffer)."""
+        return self._moments[0]
+
+    @property
+    def v(self) -> np.ndarray:
+        """The running average of the squared gradient (a view of the optimiser's buffer)."""
+        return self._moments[1]
+
+    def _beta_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """(b1, b2) and (1 - b1, 1 - b2) as columns in the parameters' dtype, made once per betas:
+        a float32 column holds exactly what a Python float scalar is rounded to in the product."""
+        b1, b2 = self.beta1, self.beta2
+        kept = self._columns
+        if kept is None or kept[0] != b1 or kept[1] != b2:
+            dtype = self._moments.dtype
+            decay = np.array([[b1], [b2]], dtype=dtype)
+            keep = np.array([[1.0 - b1], [1.0 - b2]], dtype=dtype)
+            kept = self._columns = (b1, b2, decay, keep)
+        return kept[2], kept[3]
 
     def _update(self, data: np.ndarray, grad: np.ndarray) -> None:
         # The textbook order of operations, each written into a buffer kept for it:
         # m = b1 m + (1 - b1) g;  v = b2 v + ((1 - b2) g) g;  data -= (step m) / (sqrt(v) + eps').
         b1, b2, t = self.beta1, self.beta2, self.steps
-        m, v, scratch, denom = self.m, self.v, self._scratch, self._denom
-        m *= b1
-        np.multiply(grad, 1.0 - b1, out=scratch)
-        m += scratch
-        v *= b2
-        np.multiply(grad, 1.0 - b2, out=scratch)
-        scratch *= grad
-        v += scratch
+        moments, pair, denom = self._moments, self._pair, self._denom
+        decay, keep = self._beta_columns()
+        moments *= decay
+        np.multiply(grad, keep, out=pair)
+        squared = pair[1]
+        squared *= grad
+        moments += pair
         # Fold both bias corrections into one scalar step size (Kingma & Ba, section 2).
         correction2 = math.sqrt(1.0 - b2**t)
         step = self._lr * correction2 / (1.0 - b1**t)
-        np.sqrt(v, out=denom)
+        np.sqrt(moments[1], out=denom)
         denom += self.eps * correction2
-        np.multiply(m, step, out=scratch)
+        scratch = pair[0]
+        np.multiply(moments[0], step, out=scratch)
         scratch /= denom
         data -= scratch
 

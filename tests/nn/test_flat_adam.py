@@ -95,3 +95,25 @@ def test_the_trainers_adam_equals_per_tensor_adam_through_edits_and_an_architect
         trainer.step(8)
     assert flat.model.sizes == [2, 8, 4, 4, 1]
     same()
+
+
+def test_a_deep_copy_of_adam_and_a_loaded_state_step_as_the_original():
+    import copy
+
+    params, twin_params = _params("float64", 3), _params("float64", 3)
+    adam = Adam(params, lr=0.05)
+    rng = np.random.default_rng(4)
+    for _ in range(5):
+        params.grad[:] = rng.normal(size=params.size)
+        adam.step()
+    copied = copy.deepcopy(adam)  # its own parameters and moments, not views of the original's
+    loaded = Adam(twin_params, lr=0.05)
+    twin_params.load_data(params.data)
+    loaded.load_state_dict(adam.state_dict())
+    g = rng.normal(size=params.size)
+    for optimiser in (adam, copied, loaded):
+        optimiser.params.grad[:] = g
+        optimiser.step()
+    assert copied.params.data.tobytes() == adam.params.data.tobytes() == loaded.params.data.tobytes()
+    assert copied.m.tobytes() == adam.m.tobytes() and copied.v.tobytes() == adam.v.tobytes()
+    assert copied.m.base is copied._moments and adam.m.base is adam._moments
