@@ -158,12 +158,14 @@ class Adam(Optimizer):
     @property
     def m(self) -> np.ndarray:
         """The running average of the gradient (a view of the optimiser's buffer)."""
-        return self._moments[0]
+        row: np.ndarray = self._moments[0]
+        return row
 
     @property
     def v(self) -> np.ndarray:
         """The running average of the squared gradient (a view of the optimiser's buffer)."""
-        return self._moments[1]
+        row: np.ndarray = self._moments[1]
+        return row
 
     def _beta_columns(self) -> tuple[np.ndarray, np.ndarray]:
         """(b1, b2) and (1 - b1, 1 - b2) as columns in the parameters' dtype, made once per betas:
