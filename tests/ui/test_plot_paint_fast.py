@@ -135,3 +135,28 @@ def test_activation_class_edges_are_drawn_as_segments_with_the_pixels_of_paths(q
     A = np.array([[1.0, -0.5, -0.5], [0.0, 0.9, -0.9]])  # three classes meeting near the origin
     plot.update_space(points, rng.integers(0, 3, 60), "classification", (*COLORS, "#009E73"), output=(A, np.zeros(3)))
     _same_as_paths(plot, [plot._class_lines], monkeypatch, points=6)  # three edges from where they meet
+
+
+def test_activation_grid_path_is_built_as_polylines_with_the_pixels_of_pyqtgraphs_path(qtbot, monkeypatch):
+    plot = _shown(qtbot, ActivationSpacePlot())
+    t = np.linspace(-1.0, 1.0, 40)
+    lines = [np.column_stack([t, 0.3 * np.sin(3 * t + k) + 0.15 * k - 0.7]) for k in range(10)]
+    lines += [np.column_stack([0.2 * np.cos(2 * t + k) + 0.2 * k - 0.9, t]) for k in range(10)]
+    lines.append(np.array([[0.5, 0.5]]))  # a line of one point draws nothing
+    plot.update_space(np.zeros((0, 2)), np.zeros(0), "classification", COLORS, grid_lines=lines)
+    grid = plot._grid
+    built = []
+    real = pg.PlotCurveItem.generatePath
+    monkeypatch.setattr(pg.PlotCurveItem, "generatePath", lambda self, *a: built.append(self) or real(self, *a))
+    own = _pixels(plot)
+    assert grid not in built  # its own polylines
+    path = grid.getPath()
+    assert path.elementCount() == 20 * 40  # one move and 39 lines a grid line
+    assert np.allclose([path.elementAt(40).x, path.elementAt(40).y], lines[1][0])
+    monkeypatch.setattr(type(grid), "generatePath", pg.PlotCurveItem.generatePath)
+    grid.path = None
+    grid.update()
+    pyqtgraphs = _pixels(plot)
+    assert grid in built
+    assert (own != pyqtgraphs).any(axis=2).sum() == 0
+    assert (own[..., :3] < 200).any(axis=2).sum() > 500  # the grid's grey lines are drawn
