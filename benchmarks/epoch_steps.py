@@ -1,7 +1,8 @@
 """What training a mini-batch at a time costs, and how promptly a long epoch lets go
 (prints numbers, asserts nothing).
 
-1. ``step(1)`` against draining ``epoch_steps()`` for one epoch, on twin trainers,
+1. ``step(1)`` against draining ``epoch_steps()`` (and ``epoch_steps(k)``, yielding only every
+   k-th mini-batch, as the training thread asks for short ones) for one epoch, on twin trainers,
    interleaved in rounds (thread CPU time, medians, and the median of the per-round ratios, so
    one load spike on a shared machine cannot decide them): the cost of yielding
    after every mini-batch. Cases: TensorFlow Playground's defaults (250 training
@@ -42,27 +43,38 @@ def cpu_seconds(action: Callable[[], object]) -> float:
     return seconds(action, time.thread_time)
 
 
-def drain(trainer: Trainer) -> None:
-    for _ in trainer.epoch_steps():
+def drain(trainer: Trainer, every: int = 1) -> None:
+    for _ in trainer.epoch_steps(every):
         pass
 
 
 def compare_step_and_epoch_steps(label: str, dataset: object, config: TrainingConfig, rounds: int) -> None:
-    plain, paused = Trainer(dataset, config), Trainer(dataset, config)  # type: ignore[arg-type]
+    plain, paused, batched = (Trainer(dataset, config) for _ in range(3))  # type: ignore[arg-type]
     batches = -(-plain.n_train // min(config.batch_size, plain.n_train))
-    step_times, steps_times, ratios = [], [], []
+    # What the training thread asks for once it has measured an epoch (worker.LOOK_EVERY_S):
+    # the default session's mini-batches are so short that the epoch runs without a pause.
+    every = max(1, batches)
+    times: dict[str, list[float]] = {"step(1)": [], "epoch_steps()": [], f"epoch_steps({every})": []}
+    ratios = []
     for _ in range(rounds):
         a = cpu_seconds(lambda: plain.step(1))
         b = cpu_seconds(lambda: drain(paused))
-        step_times.append(a)
-        steps_times.append(b)
+        c = cpu_seconds(lambda: drain(batched, every))
+        for name, value in zip(times, (a, b, c)):
+            times[name].append(value)
         ratios.append(b / a)
-    a, b = statistics.median(step_times), statistics.median(steps_times)
     print(f"{label}: {batches} mini-batches an epoch (thread CPU time)")
-    print(f"  step(1)        {a * 1e3:8.3f} ms an epoch  ({a / batches * 1e6:6.1f} us a mini-batch)")
-    print(f"  epoch_steps()  {b * 1e3:8.3f} ms an epoch  ({b / batches * 1e6:6.1f} us a mini-batch)")
-    print(f"  ratio {statistics.median(ratios):.3f} (median of rounds); yielding costs about "
-          f"{(b - a) / batches * 1e6:.2f} us a mini-batch")
+    for name, values in times.items():
+        t = statistics.median(values)
+        print(
+            f"  {name:16s} {t * 1e3:8.3f} ms an epoch  ({t / batches * 1e6:6.1f} us a mini-batch, "
+            f"{1 / t:6.0f} epochs per CPU second)"
+        )
+    a, b = statistics.median(times["step(1)"]), statistics.median(times["epoch_steps()"])
+    print(
+        f"  ratio {statistics.median(ratios):.3f} (median of rounds); yielding costs about "
+        f"{(b - a) / batches * 1e6:.2f} us a mini-batch"
+    )
 
 
 def long_epoch(batch_size: int, dataset: object, rounds: int) -> None:
@@ -75,17 +87,23 @@ def long_epoch(batch_size: int, dataset: object, rounds: int) -> None:
             waits.append(seconds(lambda: next(steps)))
         closes.append(seconds(steps.close))
     waits.sort()
-    print(f"100,000 points, batch {batch_size} ({trainer.n_train:,} training points, "
-          f"{-(-trainer.n_train // batch_size):,} mini-batches an epoch; wall-clock time):")
-    print(f"  one mini-batch: median {statistics.median(waits) * 1e3:.3f} ms, "
-          f"99th percentile {waits[int(0.99 * (len(waits) - 1))] * 1e3:.3f} ms")
+    print(
+        f"100,000 points, batch {batch_size} ({trainer.n_train:,} training points, "
+        f"{-(-trainer.n_train // batch_size):,} mini-batches an epoch; wall-clock time):"
+    )
+    print(
+        f"  one mini-batch: median {statistics.median(waits) * 1e3:.3f} ms, "
+        f"99th percentile {waits[int(0.99 * (len(waits) - 1))] * 1e3:.3f} ms"
+    )
     print(f"  abandoning the epoch (rollback): median {statistics.median(closes) * 1e3:.3f} ms")
 
 
 def diagnosis_cost(label: str, trainer: Trainer, rounds: int) -> None:
     times = [cpu_seconds(lambda: diagnose_trainer(trainer)) for _ in range(rounds)]
-    print(f"diagnose_trainer, {label} (thread CPU time): median {statistics.median(times) * 1e3:.3f} ms, "
-          f"max {max(times) * 1e3:.3f} ms")
+    print(
+        f"diagnose_trainer, {label} (thread CPU time): median {statistics.median(times) * 1e3:.3f} ms, "
+        f"max {max(times) * 1e3:.3f} ms"
+    )
 
 
 def main() -> None:

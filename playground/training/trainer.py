@@ -789,8 +789,14 @@ class Trainer:
         During an ``epoch_steps`` epoch it describes the epoch's start (the last
         completed epoch), so that what is saved is always a whole epoch.
         """
-        now = self._last_whole_epoch()
-        return Snapshot(self.epoch, now.params, now.optimizer, now.rng_state, self._best_loss, self._epochs_since_best)
+        if self._open_start is None:  # the usual case (the timeline takes one every epoch): no gradient to copy
+            params = self.model.params.copy_data()
+            optimizer = self.optimizer.state_dict()
+            rng_state = dict(self.rng.bit_generator.state)
+        else:
+            now = self._last_whole_epoch()
+            params, optimizer, rng_state = now.params, now.optimizer, now.rng_state
+        return Snapshot(self.epoch, params, optimizer, rng_state, self._best_loss, self._epochs_since_best)
 
     def restore(self, snapshot: Snapshot) -> None:
         """Put the trainer back exactly as it was at ``snapshot``; later history is dropped."""

@@ -338,3 +338,18 @@ def test_an_interrupt_inside_an_epoch_rolls_back_and_is_not_wrapped(spiral, monk
     with pytest.raises(KeyboardInterrupt):
         tr.step(1)
     assert_same(fingerprint(tr), before)
+
+
+def test_a_snapshot_between_epochs_is_a_copy_that_restores_exactly(spiral):
+    tr, twin = Trainer(spiral, WINDOW_CONFIG), Trainer(spiral, WINDOW_CONFIG)
+    tr.step(2)
+    twin.step(2)
+    snap = tr.snapshot()
+    assert snap.params is not tr.model.params.data and not np.shares_memory(snap.params, tr.model.params.data)
+    assert not np.shares_memory(snap.optimizer["m"], tr.optimizer.m)
+    tr.step(3)  # changes nothing in the snapshot
+    tr.restore(snap)
+    assert_same(fingerprint(tr) | {"grad": None}, fingerprint(twin) | {"grad": None})
+    tr.step(1)
+    twin.step(1)
+    assert_same(fingerprint(tr), fingerprint(twin))
