@@ -154,24 +154,23 @@ def tanh_grad(a: np.ndarray, g: np.ndarray) -> np.ndarray:
     return out
 
 
-def softplus_into(out: np.ndarray, z: np.ndarray, scratch: np.ndarray) -> np.ndarray:
-    """``log(1 + e^z)`` written into ``out``, as ``max(z, 0) + log1p(exp(-|z|))`` (``scratch``: a
-    buffer of ``z``'s shape and dtype).
+def softplus_into(out: np.ndarray, z: np.ndarray, e: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """``log(1 + e^z)`` written into ``out``, as ``max(z, 0) + log1p(exp(-|z|))``, leaving
+    ``exp(-|z|)`` in ``e`` (the loss's backward builds sigmoid from it); ``e`` and ``scratch``:
+    buffers of ``z``'s shape and dtype.
 
     The same formula as ``np.logaddexp(0, z)``, which evaluates it value by value in a
     scalar loop; as whole-array ufuncs (numpy's vectorised exp) it takes half the time at
     100,000 values. float64 values are bit for bit ``logaddexp``'s; float32 ones may differ
-    in the last bit (numpy's float32 exp and log1p are its own SIMD routines).
+    in the last bit (numpy's float32 exp and log1p are its own SIMD routines). A small batch
+    gains nothing from it (``SOFTPLUS_MIN_SIZE``): six calls cost more than logaddexp's one.
     """
-    if z.size < SOFTPLUS_MIN_SIZE:  # six ufunc calls cost more than they save on a small batch
-        np.logaddexp(0.0, z, out=out)
-        return out
-    np.abs(z, out=scratch)
-    np.negative(scratch, out=scratch)
-    np.exp(scratch, out=scratch)  # at most 1: no overflow, and an underflow to 0 is the exact limit
-    np.log1p(scratch, out=scratch)
-    np.maximum(z, 0.0, out=out)
-    np.add(out, scratch, out=out)
+    np.abs(z, out=e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # at most 1: no overflow, and an underflow to 0 is the exact limit
+    np.log1p(e, out=out)
+    np.maximum(z, 0.0, out=scratch)
+    np.add(scratch, out, out=out)
     return out
 
 

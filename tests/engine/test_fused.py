@@ -130,6 +130,37 @@ def test_bce_extreme_logits_finite(big):
     np.testing.assert_allclose(z.grad, [[0.0], [0.0], [0.25], [-0.25]], atol=1e-15)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_large_batchs_bce_builds_sigmoid_from_its_forwards_exp(dtype):
+    # 5,000 logits: the vectorised path, whose float64 backward reads exp(-|z|) from the forward.
+    z = (RNG.normal(size=(5000, 1)) * 8).astype(dtype)
+    z[:6, 0] = [0.0, -0.0, 40.0, -40.0, 800.0, -800.0]
+    y = (RNG.random((5000, 1)) < 0.5).astype(dtype)
+    y[3] = 0.0  # z = -40 against 0
+    tz = Tensor(z, requires_grad=True)
+    loss = bce_with_logits(tz, y)
+    loss.backward()
+    exact = z.astype(np.float64)
+    sigmoid = np.where(
+        exact >= 0, 1 / (1 + np.exp(-np.abs(exact))), np.exp(-np.abs(exact)) / (1 + np.exp(-np.abs(exact)))
+    )
+    eps = np.finfo(dtype).eps
+    assert tz.grad.dtype == dtype and loss.dtype == dtype
+    np.testing.assert_allclose(tz.grad, (sigmoid - y) / 5000, rtol=4 * eps, atol=2 * eps / 5000)
+    if dtype == np.float64:
+        # Where y = 0 the gradient is sigmoid / n, right to its relative rounding even at
+        # sigmoid(-40) = 4e-18, which 0.5 + 0.5 tanh(-20) rounded to 0 (float32 keeps that form).
+        zero = y[:, 0] == 0
+        np.testing.assert_allclose(tz.grad[zero] * 5000, sigmoid[zero], rtol=4 * eps, atol=0)
+    expected = np.mean(np.logaddexp(0.0, exact) - exact * y)  # naive_bce's log(0) at +-800 is -inf
+    np.testing.assert_allclose(loss.data, expected, rtol=1e-6 if dtype == np.float32 else 1e-12)
+
+
+def test_a_large_batchs_bce_passes_gradcheck():
+    z, y = RNG.normal(size=(4096, 1)) * 3, (RNG.random((4096, 1)) < 0.5).astype(float)
+    assert gradcheck(lambda z: bce_with_logits(z, y), [leaf(z)])
+
+
 def test_bce_float32():
     z = Tensor(np.array([[-100.0], [0.5], [100.0]], dtype=np.float32), requires_grad=True)
     loss = bce_with_logits(z, np.array([1, 0, 1]))
