@@ -33,6 +33,7 @@ from ..data.features import Standardizer, compute_features
 from ..engine import RecordedSteps, Replay, Tensor, is_grad_enabled, no_grad
 from ..nn.regularization import add_penalty_gradient
 from .config import TrainingConfig
+from .gradient_book import GradientBook
 from .history import EpochStats, History
 from .numbers import format_number
 from .state_copies import WeightsCopy, copy_state, read_only, read_only_state
@@ -278,8 +279,6 @@ class Trainer:
         # The test set's loss graph, recorded too: the epoch's evaluation replays it (forward only).
         self._evaluations = RecordedSteps(limit=2)
         self._recorded_for = (self.model, self.head)
-        # The epoch's per-batch bookkeeping writes into these instead of allocating.
-        self._grad_squares = np.empty_like(self.model.params.grad)
         self._schedule: tuple[TrainingConfig, nn.Schedule] | None = None
 
     def _prepare_data(self) -> None:
@@ -472,17 +471,12 @@ class Trainer:
                 order = self.rng.permutation(n) if batch < n else None
                 self._check_recordings()
                 # Per-step bookkeeping in as few numpy calls as the values allow (a call on a
-                # tiny array costs 1 to 2 us, as much as the step's arithmetic): each batch's
-                # squared gradient norms, per tensor, go into one row of a table (two calls),
-                # whose square roots are summed over the batches once, at the end; "got a
-                # gradient" (nonzero or NaN) is one logical_or over the whole flat gradient,
-                # whose biases are picked out at the end. A count of correct predictions is
-                # exact in any grouping, so classification counts once per epoch from the
-                # logits kept; squared errors are summed per batch, in the order the history
-                # always used.
-                squares, starts = self._grad_squares, params.offsets[:-1]
-                batch_squares = np.empty((batches_total, starts.size), dtype=grad.dtype)
-                alive = np.zeros(grad.size, dtype=bool)
+                # tiny array costs 1 to 2 us, as much as the step's arithmetic): the gradients'
+                # norms and "got a gradient" are kept by a GradientBook (one call a batch for a
+                # small network). A count of correct predictions is exact in any grouping, so
+                # classification counts once per epoch from the logits kept; squared errors are
+                # summed per batch, in the order the history always used.
+                book = GradientBook(params.offsets[:-1], grad.size, grad.dtype, batches_total)
                 counting = self.head.name != "identity"
                 epoch_logits = np.empty((n, self.model.n_out), dtype=self.model.dtype) if counting else None
                 penalised = bool(cfg.l1 or cfg.l2)
@@ -499,9 +493,7 @@ class Trainer:
                     else:
                         replay.backward()
                     logits = loss.parents[0].data
-                    np.multiply(grad, grad, out=squares)
-                    np.add.reduceat(squares, starts, out=batch_squares[batches])
-                    np.logical_or(alive, grad, out=alive)
+                    book.add(grad)  # before the penalty's gradient: the data's own
                     if penalised:
                         add_penalty_gradient(params, cfg.l1, cfg.l2)
                     self.optimizer.step()
@@ -521,11 +513,11 @@ class Trainer:
                     metric_sum = self._metric_sum(
                         epoch_logits, self._y_train if order is None else self._y_train[order]
                     )
-                norm_sum = _summed_norms(batch_squares)
+                norm_sum = book.norm_sums()
                 train_loss = loss_sum / n
                 train_metric = self._finish_metric(metric_sum, n)
                 test_loss, test_metric = self._evaluate(self._F_test, self._y_test)
-                dead = np.add.reduceat(~alive[self._bias_index], self._bias_starts).astype(np.float64)
+                dead = np.add.reduceat(~book.alive()[self._bias_index], self._bias_starts).astype(np.float64)
         except Exception as error:
             self._rollback(start)
             raise TrainingError(self.epoch + 1, min(batches + 1, batches_total), batches_total, error) from error
@@ -564,7 +556,6 @@ class Trainer:
             self._recorded.clear()
             self._evaluations.clear()
             self._recorded_for = (self.model, self.head)
-            self._grad_squares = np.empty_like(self.model.params.grad)
 
     def _schedule_of(self, config: TrainingConfig) -> nn.Schedule:
         """The learning-rate schedule ``config`` asks for, made once per config (a Schedule
@@ -951,15 +942,6 @@ def _in_private_context(run: Generator[EpochProgress, None, EpochStats]) -> Gene
             yield item
     finally:
         context.run(run.close)
-
-
-def _summed_norms(batch_squares: np.ndarray) -> np.ndarray:
-    """(tensors / 2, 2) sums over the batches (rows) of each tensor's gradient norm, from the
-    batches' squared norms: as ``total += sqrt(squares)`` batch after batch in float64 (numpy
-    adds the rows of a reduction over axis 0 one after another, and 0 + x is x for a norm)."""
-    roots = np.sqrt(batch_squares).astype(np.float64, copy=False)
-    total: np.ndarray = roots.sum(axis=0).reshape(-1, 2)
-    return total
 
 
 def early_stopping_counters(stats: EpochStats, best_loss: float, epochs_since_best: int) -> tuple[float, int]:
