@@ -250,3 +250,46 @@ def test_activation_view_skips_a_frame_that_shows_the_same_and_draws_one_that_do
     assert len(updates) == 3
     view.kind_box.setCurrentIndex(view.kind_box.findData("a"))
     assert len(updates) == 4 and drawn_matches(later)
+
+
+def test_curve_rect_keeps_the_pixel_size_until_the_view_moves_and_matches_pyqtgraphs(qtbot, monkeypatch):
+    import pyqtgraph as pg
+
+    widget = _shown(qtbot, pg.PlotWidget())
+    view = widget.getPlotItem().getViewBox()
+    view.setRange(xRange=(0, 10), yRange=(0, 5), padding=0)
+    view.updateMatrix()
+    curve = BoundedCurve(pen=pg.mkPen("k", width=3), skipFiniteCheck=True)
+    widget.addItem(curve)
+    vectors = []
+    real = pg.GraphicsObject.pixelVectors
+    monkeypatch.setattr(pg.GraphicsObject, "pixelVectors", lambda self, *a: vectors.append(self) or real(self, *a))
+
+    def pyqtgraphs() -> tuple[float, ...]:
+        curve._boundingRect = None
+        return pg.PlotCurveItem.boundingRect(curve).getRect()
+
+    def x_padding(rect, x) -> float:
+        return (rect[2] - (x.max() - x.min())) / 2
+
+    rng = np.random.default_rng(2)
+    x, y = rng.random(50) * 10, rng.random(50) * 5
+    curve.setData(x, y)
+    first = x_padding(curve.boundingRect().getRect(), x)
+    assert first > 0 and len(vectors) == 1
+    for _ in range(3):  # new data, the same view: the pixel's size is not worked out again
+        x, y = rng.random(50) * 10, rng.random(50) * 5
+        curve.setData(x, y)
+        rect = curve.boundingRect()
+        assert rect.left() < x.min() and rect.right() > x.max() and rect.top() < y.min()
+    assert len(vectors) == 1
+    assert curve.boundingRect().getRect() == pytest.approx(pyqtgraphs())
+
+    seen = len(vectors)
+    view.setRange(xRange=(0, 100), yRange=(0, 5), padding=0)  # ten times wider a pixel along x
+    view.updateMatrix()  # as the next paint would
+    curve.setData(x, y)
+    moved = curve.boundingRect().getRect()
+    assert len(vectors) == seen + 1  # worked out again, once, for the new view
+    assert x_padding(moved, x) == pytest.approx(10 * first)
+    assert moved == pytest.approx(pyqtgraphs())

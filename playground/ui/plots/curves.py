@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.functions as fn
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainterPath
 
 # ``segmentedLineMode`` for curves of loose segments (``connect="pairs"``: the contour lines):
@@ -66,7 +67,37 @@ class BoundedCurve(pg.PlotCurveItem):
             return self._known[ax]
         if not self.opts["skipFiniteCheck"]:
             return super().dataBounds(ax, frac, orthoRange)
-        return (float(np.min(d)), float(np.max(d)))
+        return (float(d.min()), float(d.max()))
+
+    # The length of one device pixel along x and y in data units, until the view's transform
+    # changes (pyqtgraph then calls viewTransformChanged). None: work it out at the next need.
+    _pixel_lengths: tuple[float, float] | None = None
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph naming)
+        self._pixel_lengths = None
+        super().viewTransformChanged()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt naming)
+        """pyqtgraph's rect (the data bounds widened by the pen's pixel padding), with the pixel's
+        length kept until the view moves: Qt asks for the rect after every ``setData``, and
+        pyqtgraph's ``pixelVectors`` (the device transform, its inverse, two vectors) was most of
+        its cost, for a view that had not changed. pyqtgraph keeps the rect itself on the same
+        terms (until new data or a view transform change)."""
+        if self._boundingRect is None:
+            x_min, x_max = self.dataBounds(ax=0)
+            if x_min is None or x_max is None:
+                return QRectF()
+            y_min, y_max = self.dataBounds(ax=1)
+            if y_min is None or y_max is None:
+                return QRectF()
+            px = py = 0.0
+            pad = self.pixelPadding()
+            if pad > 0:
+                if self._pixel_lengths is None:
+                    self._pixel_lengths = _pixel_lengths(self)
+                px, py = (pad * length for length in self._pixel_lengths)
+            self._boundingRect = QRectF(x_min - px, y_min - py, 2 * px + x_max - x_min, 2 * py + y_max - y_min)
+        return self._boundingRect
 
     def generatePath(self, x: np.ndarray, y: np.ndarray) -> QPainterPath:  # noqa: N802 (pyqtgraph naming)
         """pyqtgraph's path, for an array of joins built as polylines (see :func:`polylines_path`)."""
@@ -80,6 +111,18 @@ class BoundedCurve(pg.PlotCurveItem):
         ):
             return polylines_path(x, y, connect)
         return super().generatePath(x, y)
+
+
+def _pixel_lengths(item: pg.GraphicsObject) -> tuple[float, float]:
+    """One device pixel's length along the item's x and y in its coordinates, as pyqtgraph's
+    ``PlotCurveItem.boundingRect`` works it out (0 where the view has no size yet, or overflows)."""
+    lengths = []
+    for vector in item.pixelVectors():
+        try:
+            lengths.append(0.0 if vector is None else float(vector.length()))
+        except OverflowError:
+            lengths.append(0.0)
+    return lengths[0], lengths[1]
 
 
 def polylines_path(x: np.ndarray, y: np.ndarray, joins: np.ndarray) -> QPainterPath:
