@@ -39,6 +39,12 @@ SOFTPLUS_MIN_SIZE = _FAST_TANH_MIN_SIZE
 # Values per chunk: 128 KiB of float64, so each chunk's five passes read the cache, not memory.
 _CHUNK = 16384
 CHUNK = _CHUNK  # public: the ops choose their chunked path by it
+# Values in a block of affine_into's output: 4,096 rows of 16 float64 units. Measured at 100,000
+# rows (thread CPU, interleaved), 16 -> 16 units took 8.2 ms in blocks of 1,024 rows, 7.3 in
+# blocks of 4,096, 8.9 in one product; 2 -> 16 units 4.4, 3.9 and 5.7.
+_AFFINE_BLOCK_VALUES = 65536
+# Values per chunk of tanh_grad: 3.99 -> 3.65 ms at 100,000 x 16 from 16,384 (fewer calls).
+_GRAD_CHUNK = 32768
 
 
 def tanh_from_exp(e: np.ndarray) -> np.ndarray:
@@ -103,7 +109,7 @@ def affine_into(out: np.ndarray | None, x: np.ndarray, W: np.ndarray, b: np.ndar
     """
     # Blocks of a multiple of 16 rows, the last one taking the rest: never a one-row
     # block, which OpenBLAS would send to its slower matrix-vector routine.
-    rows = max(16, _CHUNK // max(W.shape[1], 1) // 16 * 16)
+    rows = max(16, _AFFINE_BLOCK_VALUES // max(W.shape[1], 1) // 16 * 16)
     if len(x) < 2 * rows or not is_blocked_affine(x, W):
         # Small or float32: one product, which allocates its own result when there is no buffer.
         out = np.dot(x, W) if out is None else np.dot(x, W, out=out)
@@ -146,11 +152,11 @@ def tanh_grad(a: np.ndarray, g: np.ndarray) -> np.ndarray:
         return slope
     out = np.empty(a.shape, dtype=np.float64)
     flat_a, flat_g, flat_out = a.reshape(-1), g.reshape(-1), out.reshape(-1)
-    for start in range(0, flat_out.size, _CHUNK):
-        chunk, values = flat_out[start : start + _CHUNK], flat_a[start : start + _CHUNK]
+    for start in range(0, flat_out.size, _GRAD_CHUNK):
+        chunk, values = flat_out[start : start + _GRAD_CHUNK], flat_a[start : start + _GRAD_CHUNK]
         np.multiply(values, values, out=chunk)
         np.subtract(1.0, chunk, out=chunk)
-        np.multiply(chunk, flat_g[start : start + _CHUNK], out=chunk)
+        np.multiply(chunk, flat_g[start : start + _GRAD_CHUNK], out=chunk)
     return out
 
 
