@@ -146,17 +146,27 @@ def main() -> None:
         return
     trees = args.tree or [str(Path(__file__).resolve().parents[1])]
     runs: dict[str, list[dict[str, float]]] = defaultdict(list)
-    for _ in range(args.rounds):
-        for tree in trees:
+    for round_ in range(args.rounds):
+        # Every other round in the reverse order: a tree run first in each round would meet the
+        # shared machine's load on other terms than the one after it.
+        for tree in trees if round_ % 2 == 0 else trees[::-1]:
             runs[tree].append(_child(tree, args.frames))
     print(
         f"default session, {args.frames} frames {EPOCHS_PER_FRAME} epochs apart after {WARM_EPOCHS}; "
         f"GUI-thread CPU ms, median of {args.rounds} rounds of per-run medians"
+        + ("; last column: the median of the rounds' ratios, last tree / first" if len(trees) > 1 else "")
     )
     keys = list(runs[trees[0]][0])
-    print(f"{'':18}" + "".join(f"{Path(t).name[-14:]:>16}" for t in trees))
+    print(
+        f"{'':18}"
+        + "".join(f"{Path(t).name[-14:]:>16}" for t in trees)
+        + ("           ratio" if len(trees) > 1 else "")
+    )
     for key in keys:
         cells = "".join(f"{statistics.median(r[key] for r in runs[t]):16.2f}" for t in trees)
+        if len(trees) > 1:
+            ratios = [last[key] / first[key] for first, last in zip(runs[trees[0]], runs[trees[-1]]) if first[key] > 0]
+            cells += f"{statistics.median(ratios):16.2f}" if ratios else f"{'-':>16}"
         print(f"{key:18}{cells}")
 
 
