@@ -154,3 +154,47 @@ def test_a_big_networks_playing_thumbnails_are_sharp_and_show_the_grid(qtbot, di
     top_down = a[picks[::-1]][:, picks]  # row 0 of a thumbnail is the top of the plane (largest x2)
     expected = value_image(top_down, -1.0, 1.0, diagram.diagram_scene.theme.background_rgb)
     assert image.tolist() == expected.tolist()
+
+
+def test_an_edge_picture_is_painted_off_the_gui_thread_as_the_lines_themselves(qtbot, diagram, trainer):
+    import threading
+
+    from PySide6.QtCore import QLineF, QRectF, Qt
+    from PySide6.QtGui import QPainter, QPen
+
+    from playground.ui.diagram import edges
+
+    threads = []
+    real = edges.paint_picture
+
+    def spy(*args):
+        threads.append(threading.current_thread())
+        return real(*args)
+
+    edges_module_paint = edges.paint_picture
+    try:
+        edges.paint_picture = spy
+        pixels = _show(qtbot, diagram, _frame(trainer, w00=-2.0))
+    finally:
+        edges.paint_picture = edges_module_paint
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert np.abs(_at(diagram, pixels, _edge_middle(diagram, 2, 0, 0)) - _rgb(NEGATIVE)).max() <= 2
+    # The picture is what painting the lines there gives, pixel for pixel.
+    rect = QRectF(3.25, 7.5, 60.0, 40.0)
+    batches = [
+        (QPen(QColor(POSITIVE), 0.5), [QLineF(5, 9, 60, 45)]),
+        (QPen(QColor(NEGATIVE), 3.0), [QLineF(8, 40, 50, 10)]),
+    ]
+    picture = edges.paint_picture(rect, 1.0, batches)
+    assert (picture.origin.x(), picture.origin.y()) == (3.0, 7.0)  # from a whole pixel
+    direct = QImage(picture.image.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    direct.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(direct)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(-3.0, -7.0)
+    for pen, lines in batches:
+        painter.setPen(pen)
+        painter.drawLines(lines)
+    painter.end()
+    assert picture.image == direct
+    assert edges.paint_picture(QRectF(), 1.0, batches) is None

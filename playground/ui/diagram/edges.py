@@ -13,16 +13,71 @@ cached picture: a frame repaints only the layers where some edge changed pen, an
 an unchanged layer is one blit. Edges of two layers never overlap (each layer runs
 between two rows of maps), so painting them apart looks the same as painting them
 together.
+
+The pictures are painted in a helper thread (``_painter_pool``): a layer whose pens changed
+hands its lines and pens over at once, and the GUI thread goes on drawing the frame's other
+views while ``drawLines`` runs there (it lets go of the GIL); the layer's ``paint`` then blits
+the finished picture, waiting for it only if it is not done yet. The picture is in device
+pixels, placed on whole pixels, so the blit is the picture Qt's own cache would have painted.
+A painter that scales (an export) or lands between pixels gets the lines themselves.
 """
 
 from __future__ import annotations
 
+import math
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
+
+_pool_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+
+
+def _painter_pool() -> ThreadPoolExecutor:
+    """The one thread that paints edge pictures (made on first use)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diagram-edges")
+        return _pool
+
+
+@dataclass(frozen=True)
+class EdgePicture:
+    """A layer's edges painted at ``ratio`` device pixels a scene unit, its top-left at scene ``origin``."""
+
+    image: QImage
+    origin: QPointF
+    ratio: float
+
+
+def paint_picture(rect: QRectF, ratio: float, batches: list[tuple[QPen, list[QLineF]]]) -> EdgePicture | None:
+    """``batches`` (each pen's lines, in painting order) antialiased on a transparent image covering
+    ``rect`` (scene coordinates) at ``ratio`` device pixels a unit, from a whole device pixel; None
+    for an empty rect. Touches no Qt object but its own image, so any thread may run it."""
+    if rect.isEmpty():
+        return None
+    left, top = math.floor(rect.left() * ratio), math.floor(rect.top() * ratio)
+    width = math.ceil(rect.right() * ratio) - left + 1
+    height = math.ceil(rect.bottom() * ratio) - top + 1
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(-left, -top)
+    painter.scale(ratio, ratio)
+    for pen, lines in batches:
+        if lines:
+            painter.setPen(pen)
+            painter.drawLines(lines)
+    painter.end()
+    image.setDevicePixelRatio(ratio)
+    return EdgePicture(image, QPointF(left / ratio, top / ratio), ratio)
 
 
 @dataclass(frozen=True)
@@ -43,10 +98,11 @@ class EdgeLayer(QGraphicsItem):
         self.batches: list[list[QLineF]] = []  # per pen, the lines drawn with it
         self.repaints = 0  # times the picture was painted anew (tests prove the cache refreshes)
         self._rect = QRectF()
-        # Painted once per change of this layer's pens and blitted from a pixmap otherwise
-        # (the maps beside the edges change every frame; an edge's pen only when its weight
-        # crosses a step).
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # Painted once per change of this layer's pens (in the helper thread) and blitted
+        # otherwise: the maps beside the edges change every frame, an edge's pen only when its
+        # weight crosses a step.
+        self._picture: Future[EdgePicture | None] | None = None
+        self._ratio = 1.0  # device pixels a scene unit, as the last paint found them
 
     def set_lines(self, starts: np.ndarray, ends: np.ndarray, pad: float) -> None:
         """The segments ``starts[k] -> ends[k]`` (``(n, 2)`` each), ``pad`` px of pen beyond them."""
@@ -67,14 +123,36 @@ class EdgeLayer(QGraphicsItem):
         bounds = np.searchsorted(self.keys[order], np.arange(pens + 1)).tolist()
         lines, order = self.lines, order.tolist()
         self.batches = [[lines[k] for k in order[bounds[p] : bounds[p + 1]]] for p in range(pens)]
+        self._paint_picture()
+
+    def _paint_picture(self) -> None:
+        """Have the helper thread paint the picture anew (a picture still waiting is not needed)."""
+        if self._picture is not None:
+            self._picture.cancel()
+        pens = self.parentItem().pens if self.parentItem() is not None else []
+        batches = list(zip(pens, self.batches))
+        self._picture = _painter_pool().submit(paint_picture, QRectF(self._rect), self._ratio, batches)
+        self.repaints += 1
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         return self._rect
 
     def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ARG002 - Qt's signature
-        self.repaints += 1
-        for pen, lines in zip(self.parentItem().pens, self.batches):
+        picture = self._picture.result() if self._picture is not None else None
+        transform = painter.worldTransform()
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        if ratio != self._ratio:  # a screen of another pixel density: paint for it from now on
+            self._ratio = ratio
+            self._paint_picture()
+            picture = self._picture.result() if self._picture is not None else None
+        if picture is not None and not transform.isScaling() and not transform.isRotating():
+            at = transform.map(picture.origin) * ratio
+            if abs(at.x() - round(at.x())) < 1e-6 and abs(at.y() - round(at.y())) < 1e-6:
+                painter.drawImage(picture.origin, picture.image)  # whole device pixels: a blit
+                return
+        for pen, lines in zip(self.parentItem().pens, self.batches):  # an export, or between pixels
             if lines:
                 painter.setPen(pen)
                 painter.drawLines(lines)
