@@ -22,135 +22,21 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QSplitter,
-    QStyle,
-    QTextBrowser,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from ...data import Dataset
 from ...training import Trainer
-from ...training.inspect import (
-    PICK_RADIUS,
-    PointInspection,
-    WeightChain,
-    WeightId,
-    explain,
-    inspect_point,
-    nearest_point,
-    snapshot_point,
-)
 from ..plots.boundary import BoundaryPlot
 from ..session.worker import Frame, weights_of
-from .chain_rule_table import NetworkTable
-from .chain_rule_text import chain_html, extras_note, num, summary_html
+from ..shell.lazy_dock import LazyDock
+from ..shell.restyle import restyle_dock_content
 
 if TYPE_CHECKING:
     from ..shell.host import WindowHost
+    from .chain_rule_panel import ChainRulePanel
 
 DOCK_HEIGHT = 190  # px when first shown: the plots keep most of the height at 1280x720
 MIN_PICK_PIXELS = 6  # a click this close to a point picks it even where PICK_RADIUS is fewer pixels
-HINT = (
-    "Click a data point on the decision-boundary plot to see, for that point alone, every z, a and "
-    "gradient of the network, and one weight's gradient written out as the chain rule."
-)
-
-
-class ChainRulePanel(QWidget):
-    """The network table and the written-out chain rule side by side, under a one-line ``header``.
-
-    The header (title, the inspect tool's button, a summary of the point, notices
-    and a close button) is meant as the dock's title bar, so the panel costs the
-    plots no extra row.
-    """
-
-    def __init__(self, tool_action: QAction, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("chainRulePanel")
-        self.inspection: PointInspection | None = None
-        self.chain: WeightChain | None = None
-
-        self.header = QWidget(objectName="chainRuleHeader")
-        title = QLabel("<b>Chain rule</b>")
-        tool = QToolButton(objectName="inspectToolButton")
-        tool.setDefaultAction(tool_action)
-        tool.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.summary = QLabel(HINT, objectName="chainRuleSummary")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.status = QLabel(objectName="chainRuleStatus")
-        self.status.setStyleSheet("QLabel#chainRuleStatus { color: #8A1C12; }")
-        self.status.hide()
-        for label in (self.summary, self.status):
-            # One line that may be cut at the right edge rather than a taller header or a wider
-            # window; the tooltip keeps the whole text.
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.close_button = QToolButton(objectName="chainRuleClose", autoRaise=True)
-        self.close_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
-        self.close_button.setToolTip("Close the chain-rule panel (View menu or I to bring it back)")
-        top = QHBoxLayout(self.header)
-        top.setContentsMargins(4, 2, 2, 2)
-        top.addWidget(title)
-        top.addWidget(tool)
-        top.addWidget(self.summary, 2)
-        top.addWidget(self.status, 1)
-        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-
-        self.table = NetworkTable()
-        self.text = QTextBrowser(objectName="chainRuleText")
-        self.text.setOpenLinks(False)
-        font = self.text.font()
-        font.setPointSizeF(max(font.pointSizeF(), 10.5))
-        self.text.setFont(font)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(self.text)
-        split.setChildrenCollapsible(False)
-        split.setSizes([5, 6])  # proportions: the table and the text side by side
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 0, 4, 4)
-        layout.addWidget(split)
-        self.table.weightChosen.connect(self.choose_weight)
-
-    def show_inspection(self, inspection: PointInspection, description: str) -> None:
-        """Show a new pass; the chosen weight stays chosen if the network still has it."""
-        self.inspection = inspection
-        self.status.hide()
-        self.summary.setText(summary_html(inspection, description))
-        self.summary.setToolTip(self.summary.text())
-        self.table.show_inspection(inspection)
-        if self.chain is not None and inspection.has(self.chain.weight):
-            self.choose_weight(self.chain.weight)
-        else:  # a last-layer weight: the shortest chain to start with
-            self.choose_weight(WeightId(len(inspection.layers) - 1, 0, 0))
-
-    def choose_weight(self, weight: WeightId) -> None:
-        """Write out the chain rule for ``weight`` of the shown point."""
-        if self.inspection is None:
-            return
-        self.chain = explain(self.inspection, weight)
-        self.table.select(weight)
-        self.text.setHtml(chain_html(self.inspection, self.chain) + extras_note(self.inspection))
-
-    def show_message(self, text: str) -> None:
-        """A notice in the header (what is shown stays as it was)."""
-        self.status.setText(text)
-        self.status.setToolTip(text)
-        self.status.show()
-
-    def clear(self, text: str) -> None:
-        """Forget the inspected point and say why."""
-        self.inspection = self.chain = None
-        self.summary.setText(HINT)
-        self.table.clear_rows()
-        self.text.clear()
-        self.show_message(text)
 
 
 class PointRing:
@@ -214,12 +100,12 @@ class ChainRuleInspector(QObject):
         self.action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.action.setToolTip("Inspect tool (I): click a data point to see the chain rule for it")
         self.action.setIconText("Inspect")
-        self.panel = ChainRulePanel(self.action)
-        self.dock = QDockWidget("Chain rule for one point", window, objectName="chainRuleDock")
-        self.dock.setWidget(self.panel)
-        self.dock.setTitleBarWidget(self.panel.header)
-        self.panel.close_button.clicked.connect(self.dock.close)
-        self.ring = PointRing(window.boundary_plot)
+        # The panel (and the inspection code it shows) is built when the dock is first shown.
+        self.dock = LazyDock(
+            "Chain rule for one point", window, "chainRuleDock", self._build_panel, self._restyle_panel
+        )  # type: ignore[arg-type]
+        self.dock.built.connect(self._panel_built)
+        self._ring: PointRing | None = None  # made at the first inspection
         self._place_dock()
         view = window.menu("&View")
         view.addAction(self.action)
@@ -236,6 +122,33 @@ class ChainRuleInspector(QObject):
         window.add_frame_view(self._frame_drawn)
         self._session.datasetChanged.connect(self._dataset_changed)
         self._session.playingChanged.connect(self._playing_changed)
+
+    @property
+    def panel(self) -> ChainRulePanel:
+        """The chain-rule panel, built now if the dock was never shown."""
+        return self.dock.content()  # type: ignore[return-value]
+
+    @property
+    def ring(self) -> PointRing:
+        """The ring around the inspected point on the boundary plot, made now if there was none."""
+        if self._ring is None:
+            self._ring = PointRing(self._window.boundary_plot)
+        return self._ring
+
+    def _build_panel(self) -> QWidget:
+        from .chain_rule_panel import ChainRulePanel
+
+        return ChainRulePanel(self.action)
+
+    def _restyle_panel(self, panel: QWidget) -> None:
+        # The header becomes the dock's title bar once built (_panel_built): it is restyled here with the
+        # panel, both still without a parent, so presentation mode scales their text once.
+        restyle_dock_content(self._window, panel)  # type: ignore[arg-type]
+        restyle_dock_content(self._window, panel.header)  # type: ignore[arg-type, attr-defined]
+
+    def _panel_built(self, panel: QWidget) -> None:
+        self.dock.setTitleBarWidget(panel.header)  # type: ignore[attr-defined]
+        panel.close_button.clicked.connect(self.dock.close)  # type: ignore[attr-defined]
 
     def _place_dock(self) -> None:
         # Below the plots, across the whole window: at 1280 wide the plots' own minimum
@@ -273,6 +186,9 @@ class ChainRuleInspector(QObject):
     def inspect_at(self, x: float, y: float) -> bool:
         """Inspect the data point nearest to (x, y) within PICK_RADIUS (or a few pixels, if that is
         more); False, with a message and nothing else changed, if there is none."""
+        from ...training.inspect import PICK_RADIUS, nearest_point
+        from .chain_rule_text import num
+
         dataset = self._session.dataset
         shown = None if self._tools.show_test else ~dataset.is_test
         pixel = max(self._window.boundary_plot.getPlotItem().getViewBox().viewPixelSize())
@@ -292,6 +208,8 @@ class ChainRuleInspector(QObject):
         """Run the pass again for the inspected point with the current weights."""
         if self._point is None:
             return
+        from ...training.inspect import inspect_point, snapshot_point
+
         point, target, viewing = self._point, self._target, self._viewing
         worker = self._session.worker
 
@@ -328,7 +246,7 @@ class ChainRuleInspector(QObject):
             self.refresh()
 
     def _dock_visible(self, visible: bool) -> None:
-        if visible and self.panel.inspection is not None:
+        if visible and self.dock.is_built and self.panel.inspection is not None:
             self.refresh()  # it may have missed steps while it was closed or behind a tab
 
     def _dataset_changed(self, dataset: Dataset) -> None:
@@ -346,7 +264,8 @@ class ChainRuleInspector(QObject):
     def _show_ring(self, point: np.ndarray | None) -> None:
         """Ring ``point`` on the boundary plot (None: remove the ring) and tell the other views."""
         if point is None:
-            self.ring.hide()
+            if self._ring is not None:
+                self._ring.hide()
         else:
             self.ring.show_at(point)
         same = (point is None and self._ringed is None) or (
@@ -364,6 +283,8 @@ class ChainRuleInspector(QObject):
 
 def _label(dataset: Dataset, index: int) -> tuple[float, str]:
     """The target of point ``index`` and a few words about it."""
+    from .chain_rule_text import num
+
     role = "test point" if dataset.is_test[index] else "training point"
     if dataset.task == "regression":
         value = float(dataset.y[index])
