@@ -167,6 +167,20 @@ def test_activation_grid_breaks_at_a_non_finite_point_and_between_lines(qtbot):
     assert len(x) == 7 and x[3] == 3.0
 
 
+def test_activation_grid_given_as_one_array_joins_as_the_same_lines_given_as_a_list(qtbot):
+    plot = _shown(qtbot, ActivationSpacePlot())
+    lines = np.random.default_rng(4).normal(size=(4, 6, 2))
+    lines[1, 2] = np.nan  # a gap within the second line
+    drawn = []
+    for given in (list(lines), lines):
+        plot.update_space(np.zeros((0, 2)), np.zeros(0), "classification", COLORS, grid_lines=given)
+        drawn.append((plot._grid.opts["connect"].copy(), *(v.copy() for v in plot._grid.getData())))
+    assert drawn[1][0].tolist() == drawn[0][0].tolist()
+    assert drawn[1][0].sum() == 4 * 5 - 2  # five joins a line, less the two at the gap
+    np.testing.assert_array_equal(drawn[1][1], drawn[0][1])
+    np.testing.assert_array_equal(drawn[1][2], drawn[0][2])
+
+
 def test_history_curves_draw_finite_points_joined_without_a_second_check(qtbot):
     plot = _shown(qtbot, LossPlot())
     plot.update_history(np.arange(5.0), np.array([1.0, np.nan, 0.5, np.inf, 0.25]))

@@ -107,7 +107,7 @@ class ActivationSpacePlot(ThemedPlot):
 
         ``points_xy`` (n, 2): the data in this space; ``y`` (n,) labels or targets;
         ``grid_lines``: polylines ``(m, 2)``, the images of the input plane's grid
-        lines; ``axis_labels``: (bottom, left).
+        lines (or one ``(lines, m, 2)`` array of lines of one length); ``axis_labels``: (bottom, left).
 
         The output on this plane, either as ``output = (A (2, k), c (k,))``, its
         logits ``(u, v) @ A + c`` (k = 1: a sigmoid unit, class 1 where positive;
@@ -179,10 +179,16 @@ class ActivationSpacePlot(ThemedPlot):
         # One curve for all lines, each point joined to the next except a line's last one. An
         # array of joins builds the path in one pass; NaN rows between the lines (connect="finite")
         # made pyqtgraph split the data and add each line's polygon from Python.
-        lines = [np.asarray(line, dtype=np.float64).reshape(-1, 2) for line in grid_lines]
-        xy = np.concatenate(lines) if lines else np.empty((0, 2))
-        joins = np.ones(len(xy), dtype=bool)
-        joins[np.cumsum([len(line) for line in lines], dtype=np.intp) - 1] = False
+        if isinstance(grid_lines, np.ndarray) and grid_lines.ndim == 3 and grid_lines.shape[1]:
+            # Lines of one length in one array (the view's probe grid): no list to join.
+            xy = np.asarray(grid_lines, dtype=np.float64).reshape(-1, 2)
+            joins = np.ones(len(xy), dtype=bool)
+            joins[grid_lines.shape[1] - 1 :: grid_lines.shape[1]] = False
+        else:
+            lines = [np.asarray(line, dtype=np.float64).reshape(-1, 2) for line in grid_lines]
+            xy = np.concatenate(lines) if lines else np.empty((0, 2))
+            joins = np.ones(len(xy), dtype=bool)
+            joins[np.cumsum([len(line) for line in lines], dtype=np.intp) - 1] = False
         # A non-finite point (diverging weights) is joined to neither neighbour: a gap, as before.
         finite = np.isfinite(xy).all(axis=1)
         joins &= finite

@@ -290,15 +290,16 @@ class ActivationView(QWidget):
         self.plot.set_highlight(self._plane.project(point_values[rows[:1]])[0])
 
 
-def _grid_lines(plane: Plane, grid_values: np.ndarray, r: int) -> list[np.ndarray]:
-    """The ``2 * GRID_LINES`` drawn lines of the ``r`` x ``r`` probe grid (rows, then columns), each
-    ``(r, 2)`` on ``plane``. Only the grid points on those lines are projected: a fifth of the
-    grid at r = 100, where projecting all of it was a third of the view's time."""
+def _grid_lines(plane: Plane, grid_values: np.ndarray, r: int) -> np.ndarray:
+    """The ``2 * GRID_LINES`` drawn lines of the ``r`` x ``r`` probe grid (rows, then columns) on
+    ``plane``, as one ``(2 * GRID_LINES, r, 2)`` array. Only the grid points on those lines are
+    projected: a fifth of the grid at r = 100, where projecting all of it was a third of the
+    view's time."""
     square = grid_values.reshape(r, r, -1)
     picks = np.linspace(0, r - 1, GRID_LINES).round().astype(int)
     rows = plane.project(square[picks])  # (GRID_LINES, r, 2): grid row i is the line x2 = axis[i]
     columns = plane.project(square[:, picks])  # (r, GRID_LINES, 2)
-    return [*rows, *np.swapaxes(columns, 0, 1)]
+    return np.concatenate([rows, np.swapaxes(columns, 0, 1)])
 
 
 def _predicted(logits: np.ndarray) -> np.ndarray:
