@@ -50,7 +50,7 @@ class GraphFeature(QObject):
         self._shown: object = None
         if self._inspector is not None:
             self._inspector.highlightChanged.connect(lambda _: self.sync())
-            self._inspector.panel.table.weightChosen.connect(self._weight_chosen)
+            self._inspector.weightChosen.connect(self._weight_chosen)  # not .panel: built when first shown
         window.add_frame_view(self._frame_drawn)
         # The diagram is a feature of the MainWindow too; a window without it just gets no highlight.
         self._network_view = getattr(window, "network_view", None)
@@ -118,7 +118,7 @@ class GraphFeature(QObject):
         dock has nothing to rebuild: it catches up when it is built)."""
         if not self.dock.is_built:
             return
-        inspection = None if self._inspector is None else self._inspector.panel.inspection
+        inspection = None if self._inspector is None else self._inspector.inspection
         if inspection is self._shown:
             return
         self._shown = inspection

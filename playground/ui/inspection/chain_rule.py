@@ -32,6 +32,7 @@ from ..shell.lazy_dock import LazyDock
 from ..shell.restyle import restyle_dock_content
 
 if TYPE_CHECKING:
+    from ...training.inspect import PointInspection
     from ..shell.host import WindowHost
     from .chain_rule_panel import ChainRulePanel
 
@@ -75,9 +76,11 @@ class ChainRuleInspector(QObject):
     ``highlightChanged(point)``: the point other views should mark as inspected
     changed; ``point`` is its input coordinates (a ``(2,)`` array, a row of the
     dataset's ``X``) or None when nothing is (the ring went, e.g. the panel closed).
+    ``weightChosen(weight)``: a weight (a ``WeightId``) was chosen in the panel's table.
     """
 
     highlightChanged = Signal(object)
+    weightChosen = Signal(object)  # a WeightId chosen in the panel's table (once the panel is built)
 
     def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
@@ -129,6 +132,11 @@ class ChainRuleInspector(QObject):
         return self.dock.content()  # type: ignore[return-value]
 
     @property
+    def inspection(self) -> PointInspection | None:
+        """The pass the panel shows, if any (None while the panel was never built)."""
+        return self.panel.inspection if self.dock.is_built else None
+
+    @property
     def ring(self) -> PointRing:
         """The ring around the inspected point on the boundary plot, made now if there was none."""
         if self._ring is None:
@@ -149,6 +157,7 @@ class ChainRuleInspector(QObject):
     def _panel_built(self, panel: QWidget) -> None:
         self.dock.setTitleBarWidget(panel.header)  # type: ignore[attr-defined]
         panel.close_button.clicked.connect(self.dock.close)  # type: ignore[attr-defined]
+        panel.table.weightChosen.connect(self.weightChosen)  # type: ignore[attr-defined]
 
     def _place_dock(self) -> None:
         # Below the plots, across the whole window: at 1280 wide the plots' own minimum
