@@ -41,7 +41,6 @@ import os
 import subprocess
 import tempfile
 import threading
-from fractions import Fraction
 from typing import Callable
 
 import numpy as np
@@ -100,6 +99,8 @@ def ffmpeg_command(
         options = ["-vf", ",".join(filters), *options]
         if merge_repeats:  # variable frame durations: a merged repeat lengthens the frame before it
             options = ["-fps_mode", "vfr", *options]
+    from fractions import Fraction  # here, when a recording starts, not at start-up
+
     rate = str(Fraction(fps).limit_denominator(1001))  # 29.97 stays 30000/1001
     return [
         imageio_ffmpeg.get_ffmpeg_exe(),

@@ -14,7 +14,6 @@ sliders, combo boxes, the plots) leaves the keys to the shortcuts.
 
 from __future__ import annotations
 
-import html
 import re
 
 import shiboken6
@@ -134,6 +133,8 @@ def _fold_numbered(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str
 
 def shortcuts_html(rows: list[tuple[str, str, str]]) -> str:
     """The rows as an HTML table, a heading per section."""
+    import html  # here, when the overlay is first filled: its entity table costs start-up ~5-10 ms
+
     parts = ["<table cellspacing='0' cellpadding='3'>"]
     section = None
     for title, what, keys in rows:
