@@ -1,0 +1,107 @@
+"""What the window's start-up leaves for first use: through the real entry point (``python -m playground``,
+offscreen, in a fresh interpreter) the painted window has not imported the chain-rule panel and the
+inspection code, pyqtgraph's parameter tree, image view and multiprocess package, Qt's SVG module, nor
+the modules of the shortcut overlay's and the recorder's text; then each feature, used through its
+action, builds and works: the chain rule of a clicked point, an SVG export, the shortcut overlay."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+DEFERRED = (
+    "playground.ui.inspection.chain_rule_panel",
+    "playground.training.inspect",
+    "pyqtgraph.parametertree",
+    "pyqtgraph.imageview",
+    "pyqtgraph.multiprocess",
+    "PySide6.QtSvg",
+    "html",
+    "fractions",
+)
+
+CHILD = """
+import json, os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+app = QApplication([sys.argv[0]])
+out, deferred = sys.argv[1], json.loads(sys.argv[2])
+report = {}
+
+
+def at_start():
+    window = next(w for w in app.topLevelWidgets() if type(w).__qualname__ == "MainWindow")
+    report["visible"] = window.isVisible()
+    report["at_start"] = [name for name in deferred if name in sys.modules]
+    inspector = window.chain_rule
+    report["dock_built_at_start"] = inspector.dock.is_built
+    # The inspect tool from its View-menu action, then a click on the first data point.
+    inspector.action.trigger()
+    app.processEvents()
+    report["dock_visible"] = inspector.dock.isVisible()
+    x, y = (float(v) for v in window.session.dataset.X[0])
+    report["inspected"] = inspector.inspect_at(x, y)
+    panel = inspector.panel
+    report["title_bar_is_header"] = inspector.dock.titleBarWidget() is panel.header
+    report["chain_text"] = panel.text.toPlainText()
+    report["table_rows"] = panel.table.topLevelItemCount()
+    # Export SVG from the boundary plot's Export menu, saved as boundary.svg.
+    svg = os.path.join(out, "boundary.svg")
+    QFileDialog.getSaveFileName = staticmethod(lambda *args, **kwargs: (svg, "SVG image (*.svg)"))
+    window.findChild(QAction, "export-boundary-svg").trigger()
+    with open(svg, encoding="utf-8") as file:
+        report["svg_start"] = file.read(400)
+    # The shortcut overlay from its action: a table of the window's keys.
+    window.findChild(QAction, "shortcutsAction").trigger()
+    from playground.ui.shell.shortcuts import ShortcutOverlay
+
+    overlay = window.findChild(ShortcutOverlay)
+    report["overlay_visible"] = overlay.isVisible()
+    report["overlay_text"] = overlay.text()
+    report["after"] = [name for name in deferred if name in sys.modules]
+    with open(os.path.join(out, "report.json"), "w") as file:
+        json.dump(report, file)
+    window.files.confirm_unsaved = False
+    window.close()
+
+
+QTimer.singleShot(0, at_start)
+from playground.__main__ import main
+
+sys.exit(main(["--no-restore"]))
+"""
+
+
+def test_start_up_leaves_features_for_first_use_and_each_builds_then(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), PLAYGROUND_DATA_DIR=str(tmp_path))
+    env.pop("PLAYGROUND_TEST_DRIVER", None)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(CHILD), str(tmp_path), json.dumps(DEFERRED)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["visible"] is True
+    assert report["at_start"] == []
+    assert report["dock_built_at_start"] is False
+    # First use: each feature builds and shows what it is for.
+    assert report["dock_visible"] is True
+    assert report["inspected"] is True
+    assert report["title_bar_is_header"] is True
+    assert "∂L/∂w =" in report["chain_text"] and "✓ equal" in report["chain_text"]  # checked against the engine
+    assert report["table_rows"] > 0
+    assert report["svg_start"].lstrip().startswith("<?xml") and "<svg" in report["svg_start"]
+    assert report["overlay_visible"] is True
+    assert "Play / Pause" in report["overlay_text"]
+    assert set(report["after"]) >= {
+        "playground.ui.inspection.chain_rule_panel",
+        "playground.training.inspect",
+        "PySide6.QtSvg",
+        "html",
+    }
