@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
 
 from playground.data import DOMAIN, make_dataset
 from playground.training import Trainer, TrainingConfig, grid_points
@@ -255,3 +256,30 @@ def test_label_text_fits_its_fixed_width_or_is_elided(window):
     assert row.label.text() == "epoch 123456 of 123456 (viewing history)"
     row._set_label_text("epoch 123456789 of 123456789 (viewing history)")
     assert row.label.text().endswith("…") and "123456789 of 123456789" in row.label.toolTip()
+
+
+def test_a_narrow_row_keeps_a_slider_that_can_be_scrubbed_and_elides_the_label(window, qtbot):
+    """Presentation mode's larger text with a side dock open: the label's room for its widest text
+    left the slider a square (seen under Xvfb at 1280x720)."""
+    from playground.ui.shell.presentation import set_presentation
+
+    row = window.timeline_row
+    zero = row.label.fontMetrics().horizontalAdvance("0")
+    set_presentation(window, True)
+    try:
+        window.findChild(QDockWidget, "transformsDock").show()
+        window.network_view.action.setChecked(True)  # the diagram beside the dock too: the narrowest row
+        qtbot.wait(50)
+        zero = row.label.fontMetrics().horizontalAdvance("0")
+        assert row.slider.width() >= 14 * zero
+        wide = "epoch 123456 of 123456 (nearest to 123456)"
+        row._set_label_text(wide)
+        shown = row.label.text()
+        assert shown == wide or (shown.endswith("…") and wide in row.label.toolTip())
+        assert row.label.fontMetrics().horizontalAdvance(shown) <= row.label.contentsRect().width()
+    finally:
+        set_presentation(window, False)
+    qtbot.wait(50)
+    # Back at the normal size the label has room for its widest text again.
+    row._set_label_text("epoch 123456 of 123456 (nearest to 123456)")
+    assert row.label.text() == "epoch 123456 of 123456 (nearest to 123456)"

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QApplication, QBoxLayout, QDockWidget, QLayout, QS
 from ..plots.style import ThemedPlot
 from .lesson_strip import LessonStrip
 from .screen_fit import resize_on_screen
+from .side_room import SideRoom
 
 SCALE = 1.4
 RECORDING_SIZES = (QSize(1280, 720), QSize(1920, 1080))
@@ -104,6 +105,7 @@ class Presentation(QObject):
         self.window = window
         self.size = RECORDING_SIZES[0]
         self._saved: _Saved | None = None
+        self.side_room = SideRoom(window)  # in presentation mode a side dock replaces the diagram
         self.strip = LessonStrip(window.session, window)
         self.strip.hide()
         window.add_bottom_row(self.strip)
@@ -187,6 +189,7 @@ class Presentation(QObject):
         for plot in window.findChildren(ThemedPlot):
             plot.set_presentation_scale(SCALE)
         self._saved.curves = _curves_as_tabs(window)
+        self.side_room.set_active(True)
         if not window.isFullScreen():
             self.set_recording_size(self.size)
 
@@ -201,6 +204,7 @@ class Presentation(QObject):
             _boundary_back(window, saved.boundary)
         if saved.curves is not None:
             _curves_back(saved.curves)
+        self.side_room.set_active(False)
         self.strip.hide()
         for root in _text_roots(window):
             _restore_fonts(root)

@@ -13,7 +13,7 @@ Bookmarks button's menu (also Train > Bookmarks), jumps to its epoch.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPolygonF,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -69,6 +70,54 @@ _VIEWING_COLORS = {QPalette.ColorRole.Window: "#FCEBC7", QPalette.ColorRole.Wind
 # The label's width fits the longest usual text, so the slider never shrinks as epochs grow.
 # (Six-digit epochs: longer runs' text is elided, the full text is the tooltip.)
 _WIDEST_TEXTS = ("epoch 000000 of 000000 (viewing history)", "epoch 000000 of 000000 (nearest to 000000)")
+# The slider keeps at least this many widths of "0": in presentation mode's larger text with a side
+# dock open, the label's room for its widest text left the slider a square (seen under Xvfb), and a
+# square cannot be scrubbed. The label gives way instead, down to its live text, and elides.
+_SLIDER_MIN_EMS = 14
+_NARROWEST_TEXT = "epoch 000000 (live)"
+
+
+class _EpochLabel(QLabel):
+    """The epoch shown. Its size hint is its widest text's, whatever it shows, so that the slider beside
+    it keeps its width as the text changes; in a narrow row it gives way down to ``_NARROWEST_TEXT``
+    (see ``_SLIDER_MIN_EMS``) and elides its text, which the tooltip then gives whole."""
+
+    def __init__(self, tooltip: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.tooltip = tooltip
+        self.full_text = ""
+        self.setToolTip(tooltip)
+
+    def _padding(self) -> int:
+        # The frame counted whether drawn or not (a box while the past is shown): the hint stays put.
+        return 2 * (self.margin() + self.indent() + max(self.frameWidth(), 1)) + 4
+
+    def _width_of(self, text: str) -> int:
+        return self.fontMetrics().horizontalAdvance(text) + self._padding()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(max(self._width_of(text) for text in _WIDEST_TEXTS), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self._width_of(_NARROWEST_TEXT), super().minimumSizeHint().height())
+
+    def set_full_text(self, text: str) -> None:
+        """Show ``text``, elided to the label's width."""
+        self.full_text = text
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        # Before its first layout a label has no width of its own yet: its hint is what it will get.
+        width = self.width() if self.testAttribute(Qt.WidgetAttribute.WA_Resized) or self.isVisible() else 0
+        room = (width or self.sizeHint().width()) - self._padding()
+        shown = self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, max(room, 1))
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip(self.tooltip if shown == self.full_text else f"{self.full_text}\n{self.tooltip}")
 
 
 class _TimelineSlider(QSlider):
@@ -219,7 +268,7 @@ class TimelineRow(QWidget):
         self.slider.setRange(0, 0)
         self.slider.valueChanged.connect(self._on_value)
         self.slider.sliderReleased.connect(self._show_state)
-        self.label = tip(QLabel(self), TIPS["label"])
+        self.label = _EpochLabel(TIPS["label"], self)
         self.label.setObjectName("timelineLabel")
         self.label.setMargin(2)
         self.label.setIndent(5)
@@ -319,17 +368,11 @@ class TimelineRow(QWidget):
         label.setPalette(palette)
 
     def _set_label_text(self, text: str) -> None:
-        # The fixed width, not the current one: before the first layout the label has no width yet.
-        label = self.label
-        room = label.maximumWidth() - 2 * (label.margin() + label.indent() + label.frameWidth())
-        shown = label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(room, 1))
-        self.label.setText(shown)
-        self.label.setToolTip(TIPS["label"] if shown == text else f"{text}\n{TIPS['label']}")
+        self.label.set_full_text(text)
 
     def _fit_label(self) -> None:
-        metrics = self.label.fontMetrics()
-        extra = 2 * (self.label.margin() + self.label.indent() + self.label.frameWidth()) + 4
-        self.label.setFixedWidth(max(metrics.horizontalAdvance(text) for text in _WIDEST_TEXTS) + extra)
+        self.slider.setMinimumWidth(_SLIDER_MIN_EMS * self.label.fontMetrics().horizontalAdvance("0"))
+        self.label.updateGeometry()  # its size hint follows its font
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
