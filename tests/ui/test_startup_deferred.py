@@ -19,6 +19,8 @@ DEFERRED = (
     "PySide6.QtSvg",
     "html",
     "fractions",
+    "playground.training.export_code",
+    "playground.ui.recipes.formula_dialog",
 )
 
 CHILD = """

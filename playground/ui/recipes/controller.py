@@ -26,17 +26,16 @@ from ...data import Dataset
 from ...data.files import write_text_atomic
 from ...data.spec import DatasetSpec, formula_spec
 from ...training import Trainer
-from ...training.export_code import export_script, suggested_file_name
 from ...training.recipes import parse_recipe, recipe_of
 from ..panels.recipes import Recipes
 from ..session.commands import short_text
 from ..shell import dialogs
 from ..shell.actions import menu_action
-from . import formula_dialog
 
 if TYPE_CHECKING:
     from ..files.file_controller import FileController
     from ..shell.host import WindowHost
+    from . import formula_dialog
 
     class RecipeHost(WindowHost, Protocol):
         """The window, with the file controller a pasted session is handed to."""
@@ -164,6 +163,8 @@ class RecipeController(QObject):
             if spec is None or spec.expr is None
             else (spec.expr if isinstance(spec.expr, str) else "; ".join(spec.expr))
         )
+        from . import formula_dialog  # the dialog's module, at its first use
+
         return formula_dialog.ask(self.window, self._formula_dataset, initial, self._apply_formula)
 
     def set_formula(self, expr: str | list[str]) -> bool:
@@ -195,6 +196,9 @@ class RecipeController(QObject):
     # ------------------------------------------------------------------ export
     def export_script(self, flavour: str, weights: str, path: str | Path | None = None) -> bool:
         """Write the session as a script (asking where when ``path`` is None)."""
+        # The script writer and its templates, at the first export, not at start-up.
+        from ...training.export_code import export_script, suggested_file_name
+
         try:
             # Read in the training thread, which owns the trainer (a whole epoch, even mid-epoch).
             text = self.session.run_in_worker(lambda trainer: export_script(trainer, flavour, weights))
