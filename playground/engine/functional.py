@@ -76,8 +76,9 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
     ones = None if b is None else kernels.ones(len(z), z.dtype)
     # A large layer goes through g once, in blocks of rows (kernels.affine_grads), when the
     # operands share g's dtype (np.dot writes into the blocks of its results).
-    same = xd.dtype == Wd.dtype == z.dtype
-    rows = kernels.grad_block_rows(len(xd), Wd.shape[0], Wd.shape[1], z.dtype.itemsize) if same else 0
+    # A mini-batch (under 64 rows: never blocked) skips the call and the dtype tests, which it would pay each step.
+    large = len(xd) >= 64 and xd.dtype == Wd.dtype == z.dtype
+    rows = kernels.grad_block_rows(len(xd), Wd.shape[0], Wd.shape[1], z.dtype.itemsize) if large else 0
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, ...]:
         # Skip the products nobody asked for: the input batch never needs one.

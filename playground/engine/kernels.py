@@ -198,8 +198,8 @@ _GRAD_BLOCK_BYTES = 256 << 10
 
 def grad_block_rows(n: int, k_in: int, k_out: int, itemsize: int) -> int:
     """The rows of each of ``affine_grads``'s blocks for an (n, k_in) @ (k_in, k_out) layer of
-    ``itemsize``-byte floats, or 0 when it is too small to gain from blocks (fewer than 4: then
-    one product each)."""
+    ``itemsize``-byte floats, or 0 when it is too small to gain from blocks (fewer than 4 blocks,
+    so always below 64 rows: then one product each)."""
     rows = max(16, _GRAD_BLOCK_BYTES // itemsize // max(k_in, k_out, 1) // 16 * 16)
     return rows if n >= 4 * rows else 0
 
