@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import signal
 import sys
 from typing import TYPE_CHECKING, Sequence
@@ -184,7 +185,7 @@ def run_app(options: argparse.Namespace) -> int:
     import_pyqtgraph()
     from PySide6.QtWidgets import QApplication
 
-    from .devtools.driver import Driver
+    from .devtools import DRIVER_ENV
     from .files.autosave import recover
     from .plots.style import configure_pyqtgraph
     from .shell.gui_gc import collect_in_gui_thread
@@ -198,7 +199,11 @@ def run_app(options: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     set_identity(app)  # name, version, organisation, desktop file, icon, Qt's translations
     gc_timer = collect_in_gui_thread(app)  # noqa: F841 - kept alive for the event loop
-    driver = Driver.from_environment()  # a test hook: None unless $PLAYGROUND_TEST_DRIVER is set
+    driver = None  # a test hook, imported only when $PLAYGROUND_TEST_DRIVER asks for it
+    if os.environ.get(DRIVER_ENV):
+        from .devtools.driver import Driver
+
+        driver = Driver.from_environment()
 
     settings = Settings()
     window = MainWindow(

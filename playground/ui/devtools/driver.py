@@ -34,11 +34,11 @@ from ...training import save_session
 from ..shell import dialogs
 from ..shell.presentation import presentation
 from ..shell.theme import theme_state
+from . import DRIVER_ENV
 
 if TYPE_CHECKING:
     from ..shell.main_window import MainWindow
 
-DRIVER_ENV = "PLAYGROUND_TEST_DRIVER"
 PREFIX = "playground-driver"
 ACTIONS = {"add_points": list, "update_config": dict, "train": int, "save_session": str, "report": bool, "quit": bool}
 ANSWERS = {"save_changes": (dialogs.SAVE, dialogs.DISCARD, dialogs.CANCEL), "restore": (True, False)}
