@@ -2,7 +2,8 @@
 offscreen, in a fresh interpreter) the painted window has not imported the chain-rule panel and the
 inspection code, pyqtgraph's parameter tree, image view and multiprocess package, Qt's SVG module, nor
 the modules of the shortcut overlay's and the recorder's text; then each feature, used through its
-action, builds and works: the chain rule of a clicked point, an SVG export, the shortcut overlay."""
+action, builds and works: the chain rule of a clicked point, an SVG export, the shortcut overlay, the
+examples' gallery."""
 
 import json
 import os
@@ -21,6 +22,8 @@ DEFERRED = (
     "fractions",
     "playground.training.export_code",
     "playground.ui.recipes.formula_dialog",
+    "playground.ui.gallery.gallery",
+    "playground.training.examples",
 )
 
 CHILD = """
@@ -63,6 +66,14 @@ def at_start():
     overlay = window.findChild(ShortcutOverlay)
     report["overlay_visible"] = overlay.isVisible()
     report["overlay_text"] = overlay.text()
+    overlay.hide()
+    # File > Examples…: the gallery of the shipped lessons, a tile each.
+    window.gallery.action.trigger()
+    from playground.ui.gallery.gallery import ExampleTile
+
+    report["gallery_visible"] = window.gallery.dialog.isVisible()
+    report["gallery_tiles"] = len(window.gallery.dialog.findChildren(ExampleTile))
+    window.gallery.dialog.close()
     report["after"] = [name for name in deferred if name in sys.modules]
     with open(os.path.join(out, "report.json"), "w") as file:
         json.dump(report, file)
@@ -101,7 +112,10 @@ def test_start_up_leaves_features_for_first_use_and_each_builds_then(tmp_path):
     assert report["svg_start"].lstrip().startswith("<?xml") and "<svg" in report["svg_start"]
     assert report["overlay_visible"] is True
     assert "Play / Pause" in report["overlay_text"]
+    assert report["gallery_visible"] is True and report["gallery_tiles"] >= 3
     assert set(report["after"]) >= {
+        "playground.ui.gallery.gallery",
+        "playground.training.examples",
         "playground.ui.inspection.chain_rule_panel",
         "playground.training.inspect",
         "PySide6.QtSvg",

@@ -1,4 +1,4 @@
-"""File > Examples…: the shipped lessons as a gallery of pictures, one sentence each.
+"""File > Examples…'s dialog: the shipped lessons as a gallery of pictures, one sentence each.
 
 Each tile shows the example's data (the first session its lesson loads) in the
 class colours, its title, and the lesson's summary. Choosing a tile opens the
@@ -6,7 +6,8 @@ example as Open does, asking first about unsaved changes: the lesson through the
 lesson feature (``window.lessons.open_lesson``) when the window has one, which
 loads its first state, and otherwise the example's first session. Either way the
 session opens untitled, so Save asks where to write rather than writing into the
-installed package.
+installed package. The menu entry and the opening are ``ExampleGallery``'s (feature.py), which
+imports this module when the gallery is first opened.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QMouseEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QMouseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,21 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...data import Dataset
-from ...training.examples import shipped_examples
 from ...training.lessons import Lesson, read_lesson
-from ...training.sessions import read_session
-from ..shell import dialogs
-from .preset_picker import is_dark, shared_cache
-
-if TYPE_CHECKING:
-    from ..files.file_controller import FileController
-    from ..shell.host import WindowHost
-
-    class GalleryHost(WindowHost, Protocol):
-        """The window, with the file controller an example is opened through."""
-
-        files: FileController
-
+from .preset_picker import shared_cache
 
 TILE_PICTURE = 120  # px: the thumbnail of a tile
 COLUMNS = 5  # 2 rows of 5 fit a 1280x720 screen with their sentences
@@ -166,72 +153,3 @@ class GalleryDialog(QDialog):
     def _choose(self, entry: ExampleEntry) -> None:
         self.accept()
         self.chosen.emit(entry)
-
-
-class ExampleGallery(QObject):
-    """File > Examples… and its headless form, ``open_example(path)``."""
-
-    def __init__(self, window: GalleryHost) -> None:
-        super().__init__(window)
-        self.setObjectName("exampleGallery")
-        self.window = window
-        self.dialog: GalleryDialog | None = None
-        self.action = QAction("E&xamples…", window)
-        tip = "Open one of the lessons shipped with the playground, picked from a gallery."
-        self.action.setStatusTip(tip)
-        self.action.setToolTip(tip)
-        self.action.triggered.connect(lambda checked=False: self.open_dialog())
-        self._add_to_menu()
-
-    def _add_to_menu(self) -> None:
-        # Beside Open and Open Recent: another way to open a session.
-        menu = self.window.menu("&File")
-        actions = menu.actions()
-        recent = self.window.files.recent_menu.menuAction()
-        after = actions.index(recent) + 1 if recent in actions else len(actions)
-        if after < len(actions):
-            menu.insertAction(actions[after], self.action)
-        else:
-            menu.addAction(self.action)
-
-    def open_dialog(self, paths: list[Path] | None = None) -> GalleryDialog:
-        """Show the gallery of ``paths`` (default: the shipped lessons), window-modal, without blocking."""
-        entries, problems = read_entries(shipped_examples() if paths is None else paths)
-        for problem in problems:
-            self.window.session.message.emit("error", f"Example not shown: {problem}")
-        dialog = GalleryDialog(entries, is_dark(self.window.data_panel), self.window)  # type: ignore[arg-type]
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.chosen.connect(lambda entry: self.open_example(entry.path))
-        dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
-    def open_example(self, lesson_path: str | Path) -> bool:
-        """Open the example whose lesson is ``lesson_path`` (asking about unsaved changes first);
-        False if nothing changed."""
-        lesson_path = Path(lesson_path)
-        files = self.window.files
-        lessons = getattr(self.window, "lessons", None)
-        if lessons is not None and hasattr(lessons, "open_lesson"):
-            return bool(lessons.open_lesson(lesson_path))
-        if not files.maybe_save():
-            return False
-        try:
-            lesson = read_lesson(lesson_path)
-            state = lesson.state_path(lesson.steps[0])
-            if state is None:
-                raise ValueError(f"{lesson_path.name}: step 1 has no state")
-            loaded = read_session(state)
-        except (OSError, ValueError) as exc:
-            dialogs.show_error(self.window, "Open example", str(exc))  # type: ignore[arg-type]
-            return False
-        files.take_session(loaded.trainer, None, modified=False, timeline=loaded.timeline)
-        self.window.session.message.emit("info", f"Opened the example “{lesson.title}”: {lesson.summary}")
-        return True
-
-
-def install_gallery(window: GalleryHost) -> ExampleGallery:
-    """Give ``window`` File > Examples…, a gallery of the shipped lessons."""
-    return ExampleGallery(window)
