@@ -24,6 +24,7 @@ DEFERRED = (
     "playground.ui.recipes.formula_dialog",
     "playground.ui.gallery.gallery",
     "playground.training.examples",
+    "playground.ui.media.video",
 )
 
 CHILD = """

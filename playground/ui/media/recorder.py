@@ -30,7 +30,7 @@ import datetime as _dt
 import math
 import os
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence
@@ -39,7 +39,9 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QToolButton
 from .as_seen import grab_as_seen
 from .capture import even_size, fit_frame, plots_area, rgb_array
 from .overlay import CORNERS, InputTracker, Overlay, overlay_text, widget_mapper
-from .video import QUEUE_FRAMES, VideoWriter, missing_video_support
+
+if TYPE_CHECKING:
+    from .video import VideoWriter
 
 FRAME_RATES = (10, 15, 24, 30)
 AREAS = {"plots": "Plots area", "window": "Whole window"}
@@ -51,6 +53,14 @@ CLOSE_WAIT_S = 10.0  # closing the window waits this long at most for recordings
 # the rest even when the screen cannot be grabbed at the frame rate.
 GRAB_SHARE = 0.5
 GIF_QUEUE_FRAMES = 1
+
+
+def missing_video_support() -> str | None:
+    """None when video can be written, else what to install (video.py's answer; that module, the
+    encoder's, is imported at the first recording, not with the window)."""
+    from .video import missing_video_support as missing
+
+    return missing()
 
 
 class Recorder(QObject):
@@ -115,6 +125,8 @@ class Recorder(QObject):
         """Start writing ``path`` (.mp4 or .gif) at ``fps`` frames a second; the first frame now."""
         if self.recording:
             raise RuntimeError("already recording")
+        from .video import QUEUE_FRAMES, VideoWriter  # the encoder's module, at the first recording
+
         first = self.capture()
         self._size = even_size(first.size())
         self._fill = background_of(first)
