@@ -14,6 +14,9 @@ units), in a diagram of the size it has in a 1280x720 window, three kinds of fra
 - ``all moved``: still frames whose every weight moved (each edge's pen may change):
   the worst case for the edges.
 
+The edges' pictures are painted in a helper thread (``edges.py``): beside the GUI thread's CPU
+the process's (both threads; nothing else runs in this script) is printed too.
+
 Cases and kinds are interleaved in rounds, so a load spike on the shared machine
 does not decide a result; medians over the rounds. Compare two versions of the code by
 running this script from each (``PYTHONPATH=<checkout> python benchmarks/diagram_frame.py``),
@@ -87,21 +90,23 @@ class Bench:
         self.health = GradientHealth()
         QApplication.processEvents()
 
-    def run(self, kind: str) -> list[float]:
-        """Per frame, the GUI thread's CPU seconds (the first two frames, which build, left out)."""
-        diagram, out = self.diagram, []
+    def run(self, kind: str) -> tuple[list[float], list[float]]:
+        """Per frame, the GUI thread's and the process's CPU seconds (the first two frames, which
+        build, left out)."""
+        diagram, gui, process = self.diagram, [], []
         for i, frame in enumerate(self.frames[kind]):
             due = time.perf_counter() + FRAME_INTERVAL
-            start = time.thread_time()
+            start, whole = time.thread_time(), time.process_time()
             diagram.show_frame(frame, self.health)
             QApplication.processEvents()  # the paint it asked for, once, as in the window's event loop
             if kind == "playing":  # what else runs before the next frame: the edges' timer and its paint
                 _wait(due - time.perf_counter())
             if i >= 2:
-                out.append(time.thread_time() - start)
+                gui.append(time.thread_time() - start)
+                process.append(time.process_time() - whole)
         if kind == "playing":  # let the last catch-up happen outside the next measurement
             _wait(0.2)
-        return out
+        return gui, process
 
 
 def _wait(seconds: float) -> None:
@@ -118,23 +123,26 @@ def main() -> None:
     args = parser.parse_args()
     QApplication.instance() or QApplication([])
     benches = {name: Bench(hidden, args.frames + 2) for name, hidden in CASES.items()}
-    samples: dict[tuple[str, str], list[list[float]]] = {(n, k): [] for n in CASES for k in KINDS}
+    samples: dict[tuple[str, str], list[tuple[list[float], list[float]]]] = {(n, k): [] for n in CASES for k in KINDS}
     for _ in range(args.rounds):
         for kind in KINDS:
             for name, bench in benches.items():
                 samples[name, kind].append(bench.run(kind))
     print(
-        f"diagram {SIZE[0]}x{SIZE[1]} px, GUI thread CPU ms per frame (show_frame + paint"
+        f"diagram {SIZE[0]}x{SIZE[1]} px, CPU ms per frame (show_frame + paint"
         f" [+ events until the next frame, playing]); {args.rounds} interleaved rounds of {args.frames} frames;"
-        " median of the rounds' medians / of their means / of their 90th percentiles"
+        " median of the rounds' medians / of their means / of their 90th percentiles; GUI thread, then process"
     )
     for name in CASES:
         for kind in KINDS:
-            rounds = samples[name, kind]
-            med = statistics.median(statistics.median(r) for r in rounds) * 1e3
-            mean = statistics.median(statistics.fmean(r) for r in rounds) * 1e3
-            p90 = statistics.median(float(np.percentile(r, 90)) for r in rounds) * 1e3
-            print(f"  {name:>18}  {kind:>9}: median {med:6.1f}   mean {mean:6.1f}   p90 {p90:6.1f} ms")
+            texts = []
+            for which in (0, 1):
+                rounds = [r[which] for r in samples[name, kind]]
+                med = statistics.median(statistics.median(r) for r in rounds) * 1e3
+                mean = statistics.median(statistics.fmean(r) for r in rounds) * 1e3
+                p90 = statistics.median(float(np.percentile(r, 90)) for r in rounds) * 1e3
+                texts.append(f"{med:5.1f} / {mean:5.1f} / {p90:5.1f}")
+            print(f"  {name:>18}  {kind:>9}: GUI {texts[0]}   process {texts[1]} ms")
 
 
 if __name__ == "__main__":
