@@ -122,6 +122,9 @@ def _render(args: argparse.Namespace, lesson: Lesson, sessions: dict[int, Any], 
         return _film(app, window, args, lesson, total, interrupted)
     finally:
         window.close()
+        # Deleted, not only closed: its signals hold it in a cycle through Qt that Python's
+        # collector cannot see, so a caller that goes on (the tests) would keep every window.
+        window.deleteLater()
 
 
 def _film(app, window, args: argparse.Namespace, lesson: Lesson, total: int, interrupted) -> int:

@@ -288,6 +288,9 @@ def _render(args: argparse.Namespace, trainer, schedule: list[int], hold: int, i
         return _film(app, window, args, trainer, schedule, hold, interrupted)
     finally:
         window.close()
+        # Deleted, not only closed: its signals hold it in a cycle through Qt that Python's
+        # collector cannot see, so a caller that goes on (the tests) would keep every window.
+        window.deleteLater()
 
 
 def _film(
