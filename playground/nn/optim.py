@@ -150,7 +150,8 @@ class Adam(Optimizer):
         # per operation; with two scratch buffers a step allocates nothing (its calls cost more
         # than their arithmetic at a small network's few hundred parameters). Views of the rows
         # are made per step, never kept: a deep copy would not keep a view tied to its buffer.
-        self._moments = np.zeros((2, params.data.size), dtype=params.data.dtype)
+        # (A comparison's copies train as one batch: its parameters are (copies, size), and so is each row.)
+        self._moments = np.zeros((2, *params.data.shape), dtype=params.data.dtype)
         self._pair = np.empty_like(self._moments)
         self._denom = np.empty_like(params.data)
         self._columns: tuple[float, float, np.ndarray, np.ndarray] | None = None
@@ -173,9 +174,9 @@ class Adam(Optimizer):
         b1, b2 = self.beta1, self.beta2
         kept = self._columns
         if kept is None or kept[0] != b1 or kept[1] != b2:
-            dtype = self._moments.dtype
-            decay = np.array([[b1], [b2]], dtype=dtype)
-            keep = np.array([[1.0 - b1], [1.0 - b2]], dtype=dtype)
+            dtype, column = self._moments.dtype, (2,) + (1,) * (self._moments.ndim - 1)
+            decay = np.array([b1, b2], dtype=dtype).reshape(column)
+            keep = np.array([1.0 - b1, 1.0 - b2], dtype=dtype).reshape(column)
             kept = self._columns = (b1, b2, decay, keep)
         return kept[2], kept[3]
 

@@ -117,3 +117,24 @@ def test_a_deep_copy_of_adam_and_a_loaded_state_step_as_the_original():
     assert copied.params.data.tobytes() == adam.params.data.tobytes() == loaded.params.data.tobytes()
     assert copied.m.tobytes() == adam.m.tobytes() and copied.v.tobytes() == adam.v.tobytes()
     assert copied.m.base is copied._moments and adam.m.base is adam._moments
+
+
+def test_adam_over_a_batch_of_copies_steps_each_copy_as_alone():
+    """A comparison trains its copies as one (copies, size) buffer (training/compare.py)."""
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(5)
+    data = rng.normal(size=(3, 17))
+    batched = SimpleNamespace(data=data.copy(), grad=np.zeros_like(data), weight_mask=np.ones(17))
+    alone = [SimpleNamespace(data=row.copy(), grad=np.zeros(17), weight_mask=np.ones(17)) for row in data]
+    adam = Adam(batched, lr=0.02)  # type: ignore[arg-type]
+    singles = [Adam(p, lr=0.02) for p in alone]  # type: ignore[arg-type]
+    for _ in range(20):
+        g = rng.normal(size=(3, 17))
+        batched.grad[:] = g
+        adam.step()
+        for k, (p, single) in enumerate(zip(alone, singles)):
+            p.grad[:] = g[k]
+            single.step()
+    assert adam.m.shape == (3, 17)
+    assert batched.data.tobytes() == np.stack([p.data for p in alone]).tobytes()
