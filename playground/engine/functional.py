@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
-from .tensor import Backward, Tensor
+from .tensor import Backward, Tensor, is_walking
 
 
 def _constant(values: object, like: Tensor, name: str, op: str) -> np.ndarray:
@@ -80,11 +80,20 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
     large = len(xd) >= 64 and xd.dtype == Wd.dtype == z.dtype
     rows = kernels.grad_block_rows(len(xd), Wd.shape[0], Wd.shape[1], z.dtype.itemsize) if large else 0
 
+    # Over a tanh's output (a hidden layer's input), the blocked backward also does that tanh's
+    # backward of dx while each block is in cache, and leaves it to the walk (Tensor._ready): one
+    # pass over memory fewer a layer than tanh's backward reading dx and a again.
+    over_tanh = bool(rows) and x.op == "tanh" and x._backward is not None and xd.flags.c_contiguous
+
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, ...]:
         # Skip the products nobody asked for: the input batch never needs one.
         need_db = b is not None and b.requires_grad
         if rows and g.dtype == z.dtype and g.flags.c_contiguous and g.shape == z.shape:
-            dx, dW, db = kernels.affine_grads(g, xd, Wd, rows, x.requires_grad, W.requires_grad, need_db)
+            ahead = over_tanh and x.requires_grad and is_walking()
+            slope = np.empty(xd.shape, xd.dtype) if ahead else None
+            dx, dW, db = kernels.affine_grads(g, xd, Wd, rows, x.requires_grad, W.requires_grad, need_db, slope)
+            if slope is not None and dx is not None:
+                x._ready = (dx, (slope,))
             return (dx, dW) if b is None else (dx, dW, db)
         dx = np.dot(g, Wt) if x.requires_grad else None
         dW = np.dot(xt, g) if W.requires_grad else None

@@ -205,7 +205,14 @@ def grad_block_rows(n: int, k_in: int, k_out: int, itemsize: int) -> int:
 
 
 def affine_grads(
-    g: np.ndarray, x: np.ndarray, W: np.ndarray, rows: int, need_dx: bool, need_dW: bool, need_db: bool
+    g: np.ndarray,
+    x: np.ndarray,
+    W: np.ndarray,
+    rows: int,
+    need_dx: bool,
+    need_dW: bool,
+    need_db: bool,
+    tanh_slope: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """``(g W^T, x^T g, 1^T g)`` for the layer ``x @ W + b`` (each None when not needed), going
     through ``g`` (C-contiguous, ``(len(x), W.shape[1])``, ``x``'s dtype) once in blocks of
@@ -214,6 +221,10 @@ def affine_grads(
     ``dx``'s rows are each block's own product, as a whole product would give them up to the
     last bit (OpenBLAS picks kernels by shape); ``dW`` and ``db`` add the blocks' sums in
     order, a different rounding from one product's, within a few eps of it.
+
+    With ``tanh_slope`` (a buffer of ``x``'s shape; ``x`` C-contiguous and the output of a
+    tanh, ``need_dx``), each block also writes ``(1 - x * x) * dx`` there while both are in
+    cache: the tanh's own backward of ``dx``, value for value the arithmetic of ``tanh_grad``.
     """
     n, k_in, k_out = len(x), W.shape[0], W.shape[1]
     dtype = g.dtype
@@ -228,6 +239,11 @@ def affine_grads(
         block = g[start:stop]
         if dx is not None:
             np.dot(block, Wt, out=dx[start:stop])
+            if tanh_slope is not None:
+                slope, values = tanh_slope[start:stop], x[start:stop]
+                np.multiply(values, values, out=slope)
+                np.subtract(1.0, slope, out=slope)
+                np.multiply(slope, dx[start:stop], out=slope)
         if dW is not None:
             np.dot(xt[:, start:stop], block, out=part_W)
             dW += part_W

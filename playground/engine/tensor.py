@@ -31,7 +31,7 @@ import heapq
 import itertools
 import numbers
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -44,13 +44,23 @@ Forward = Callable[[np.ndarray], object]
 
 
 class _GradMode(threading.local):
-    """Per-thread switch; the class attribute is every new thread's default."""
+    """Per-thread switch; the class attribute is every new thread's default.
+
+    ``walking`` is true while ``Tensor.backward`` walks a graph on this thread: only then may
+    an op leave a parent's backward result computed ahead (``Tensor._ready``), which that walk
+    takes up (a replay runs the closures itself and never asks for one)."""
 
     enabled = True
+    walking = False
 
 
 _grad_mode = _GradMode()
 _creation_counter = itertools.count()  # orders the graph's nodes; next() is atomic in CPython
+
+
+def is_walking() -> bool:
+    """Whether ``Tensor.backward`` is walking a graph on this thread (see ``Tensor._ready``)."""
+    return _grad_mode.walking
 
 
 def is_grad_enabled() -> bool:
@@ -104,13 +114,30 @@ class Tensor:
     (``""`` for a leaf) and ``parents`` the tensors it was made from.
     """
 
-    __slots__ = ("_backward", "_forward", "_order", "_reads", "data", "grad", "name", "op", "parents", "requires_grad")
+    __slots__ = (
+        "_backward",
+        "_forward",
+        "_order",
+        "_reads",
+        "_ready",
+        "data",
+        "grad",
+        "name",
+        "op",
+        "parents",
+        "requires_grad",
+    )
     __array_priority__ = 1000  # make ``ndarray * Tensor`` call Tensor.__rmul__
     _order: int  # creation order; set only on nodes that join the graph (see _make)
     # Set only on nodes that join the graph: the op's in-place forward (None if it has
     # none) and the constant arrays it reads besides its parents (a loss's targets).
     _forward: Forward | None
     _reads: tuple[np.ndarray, ...]
+    # A backward result computed ahead by the op that consumes this node, while the arrays were
+    # in cache (a large linear layer over a tanh's output, functional.linear): (the gradient it
+    # was computed from, the results). backward() uses it only if that very array arrives as
+    # this node's gradient; adding another gradient into it drops it (_accumulate).
+    _ready: tuple[np.ndarray, Sequence[np.ndarray | None]] | None
 
     def __init__(self, data: object, requires_grad: bool = False, name: str = "") -> None:
         self.data: np.ndarray = (
@@ -121,6 +148,7 @@ class Tensor:
         self.op = ""
         self.parents: tuple[Tensor, ...] = ()
         self._backward: Backward | None = None
+        self._ready = None
         self.name = name
 
     # ----------------------------------------------------------------- basics
@@ -209,6 +237,7 @@ class Tensor:
                     out._backward = backward
                     out._forward = forward
                     out._reads = reads
+                    out._ready = None
                     out._order = next(_creation_counter)
                     return out
         out.requires_grad = False
@@ -449,19 +478,31 @@ class Tensor:
         # (PyTorch's engine does the same with its sequence numbers).
         queue: list[tuple[int, Tensor]] = [(-self._order, self)]
         seen = {self}
-        while queue:
-            node = heapq.heappop(queue)[1]
-            incoming, backward = node.grad, node._backward
-            grads = backward(incoming) if incoming is not None and backward is not None else itertools.repeat(None)
-            for parent, g in zip(node.parents, grads):
-                if parent._backward is not None and parent.requires_grad and parent not in seen:
-                    seen.add(parent)
-                    # Left over from an earlier backward, an inner node's gradient
-                    # would be pushed down again and the leaves would get too much.
-                    parent.grad = None
-                    heapq.heappush(queue, (-parent._order, parent))
-                if g is not None and parent.requires_grad:
-                    _accumulate(parent, g, incoming, node.op)
+        walking, _grad_mode.walking = _grad_mode.walking, True
+        try:
+            while queue:
+                node = heapq.heappop(queue)[1]
+                incoming, backward, ready = node.grad, node._backward, node._ready
+                if ready is not None:
+                    node._ready = None
+                grads: Iterable[np.ndarray | None]
+                if ready is not None and ready[0] is incoming:
+                    grads = ready[1]  # computed by its consumer from this very gradient, unchanged since
+                elif incoming is not None and backward is not None:
+                    grads = backward(incoming)
+                else:
+                    grads = itertools.repeat(None)
+                for parent, g in zip(node.parents, grads):
+                    if parent._backward is not None and parent.requires_grad and parent not in seen:
+                        seen.add(parent)
+                        # Left over from an earlier backward, an inner node's gradient
+                        # would be pushed down again and the leaves would get too much.
+                        parent.grad = None
+                        heapq.heappush(queue, (-parent._order, parent))
+                    if g is not None and parent.requires_grad:
+                        _accumulate(parent, g, incoming, node.op)
+        finally:
+            _grad_mode.walking = walking
 
 
 def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray | None, op: str) -> None:
@@ -491,3 +532,4 @@ def _accumulate(node: Tensor, g: np.ndarray, incoming: np.ndarray | None, op: st
             node.grad = np.array(g, dtype=node.data.dtype)
     else:
         node.grad += g
+        node._ready = None  # a result computed ahead from the first gradient alone is stale now

@@ -175,3 +175,40 @@ def test_a_large_layers_backward_takes_blocks_or_a_strided_gradient(dtype):
         np.testing.assert_allclose(x.grad, upstream @ W.data.T, rtol=0, atol=tol)
         np.testing.assert_allclose(W.grad, xd.T @ upstream, rtol=0, atol=tol)
         np.testing.assert_allclose(b.grad, upstream.sum(axis=0), rtol=0, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_layer_over_a_tanh_does_the_tanhs_backward_ahead_bit_for_bit(dtype):
+    from playground.engine import functional as F
+
+    rng = np.random.default_rng(7)
+    x = Tensor(rng.normal(size=(20_000, 2)).astype(dtype))
+    W1, b1 = (Tensor(rng.normal(size=s).astype(dtype), requires_grad=True) for s in ((2, 16), (16,)))
+    W2, b2 = (Tensor(rng.normal(size=s).astype(dtype) * 0.3, requires_grad=True) for s in ((16, 16), (16,)))
+    z1 = F.linear(x, W1, b1)
+    a1 = z1.tanh()
+    z2 = F.linear(a1, W2, b2)
+    g = rng.normal(size=z2.shape).astype(dtype)
+    z2.backward(g)
+    assert a1._ready is None  # taken up by the walk
+    # The tanh's gradient is its own formula of the gradient it received, to the last bit.
+    np.testing.assert_array_equal(z1.grad, kernels.tanh_grad(a1.data, a1.grad))
+    eps = np.finfo(dtype).eps
+    tol = 64 * eps * np.abs(g).max() * np.sqrt(len(g)) * 16
+    np.testing.assert_allclose(a1.grad, g @ W2.data.T, rtol=0, atol=tol)
+    np.testing.assert_allclose(W1.grad, x.data.T @ ((1 - a1.data**2) * (g @ W2.data.T)), rtol=0, atol=tol)
+
+
+def test_a_second_gradient_into_the_tanh_drops_the_result_computed_ahead():
+    from playground.engine import functional as F
+
+    rng = np.random.default_rng(8)
+    z = Tensor(rng.normal(size=(20_000, 16)), requires_grad=True)
+    a = z.tanh()
+    doubled = a * 2.0  # made before the layer, so the walk reaches it after the layer
+    W, b = Tensor(rng.normal(size=(16, 8)), requires_grad=True), Tensor(np.zeros(8), requires_grad=True)
+    out = F.linear(a, W, b)
+    g1, g2 = rng.normal(size=out.shape), rng.normal(size=a.shape)
+    ((out * g1).sum() + (doubled * g2).sum()).backward()
+    np.testing.assert_allclose(a.grad, g1 @ W.data.T + 2.0 * g2, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(z.grad, kernels.tanh_grad(a.data, a.grad))  # both paths' sum, not the layer's alone
