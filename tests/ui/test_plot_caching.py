@@ -307,3 +307,19 @@ def test_curve_rect_keeps_the_pixel_size_until_the_view_moves_and_matches_pyqtgr
     assert len(vectors) == seen + 1  # worked out again, once, for the new view
     assert x_padding(moved, x) == pytest.approx(10 * first)
     assert moved == pytest.approx(pyqtgraphs())
+
+
+def test_finite_rows_and_the_activation_bounds_leave_out_rows_with_a_non_finite_coordinate():
+    from playground.ui.plots.activation_space import _bounds
+    from playground.ui.plots.points import finite_rows
+
+    xy = np.array([[0.0, 1.0], [np.nan, 5.0], [2.0, -np.inf], [-3.0, 4.0], [1.0, 9.0]])
+    assert finite_rows(xy).tolist() == [True, False, False, True, True]
+    wide = np.ones((3, 5))
+    wide[1, 4] = np.nan
+    assert finite_rows(wide).tolist() == [True, False, True]
+    assert finite_rows(np.empty((0, 2))).shape == (0,)
+    grid = np.array([[10.0, -2.0], [np.inf, 0.0]])
+    np.testing.assert_array_equal(_bounds([xy, grid]), [[-3.0, -2.0], [10.0, 9.0]])
+    np.testing.assert_array_equal(_bounds([xy]), [[-3.0, 1.0], [1.0, 9.0]])
+    assert _bounds([np.full((2, 2), np.nan), np.empty((0, 2))]) is None

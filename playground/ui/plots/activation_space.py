@@ -20,7 +20,7 @@ from PySide6.QtCore import QRectF, Qt
 
 from playground.ui.plots.colors import class_region_image, class_rgb
 from playground.ui.plots.curves import SEGMENTS, BoundedCurve
-from playground.ui.plots.points import PointLayer, RingMarker
+from playground.ui.plots.points import PointLayer, RingMarker, finite_rows
 from playground.ui.plots.projection import class_edges_in_plane, classes_on_grid, pca_2d  # noqa: F401 (pca_2d: re-exported)
 from playground.ui.plots.rgba_image import RGBAImageItem
 from playground.ui.plots.style import FONT_PT, ThemedPlot, cache_legend_text, with_alpha
@@ -38,12 +38,17 @@ REGION_STRENGTH = 0.22
 
 def _bounds(arrays: Sequence[np.ndarray]) -> np.ndarray | None:
     """``[[xmin, ymin], [xmax, ymax]]`` over the finite rows of ``(m, 2)`` arrays, or None."""
-    rows = [a[np.isfinite(a).all(axis=1)] for a in arrays if len(a)]
-    rows = [r for r in rows if len(r)]
+    rows = []
+    for a in arrays:
+        finite = finite_rows(a)
+        if finite.any():
+            rows.append(a if finite.all() else a[finite])
     if not rows:
         return None
-    stacked = np.concatenate(rows)
-    return np.array([stacked.min(axis=0), stacked.max(axis=0)])
+    # Column by column: min(axis=0) over (n, 2) rows is ten times slower in numpy.
+    low = [min(float(r[:, axis].min()) for r in rows) for axis in (0, 1)]
+    high = [max(float(r[:, axis].max()) for r in rows) for axis in (0, 1)]
+    return np.array([low, high])
 
 
 def _union(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
@@ -190,7 +195,7 @@ class ActivationSpacePlot(ThemedPlot):
             joins = np.ones(len(xy), dtype=bool)
             joins[np.cumsum([len(line) for line in lines], dtype=np.intp) - 1] = False
         # A non-finite point (diverging weights) is joined to neither neighbour: a gap, as before.
-        finite = np.isfinite(xy).all(axis=1)
+        finite = finite_rows(xy)
         joins &= finite
         joins[:-1] &= finite[1:]
         bounds = _bounds([xy])

@@ -31,6 +31,21 @@ VALUE_BINS = 16  # distinct point colours in regression
 _POINT_VALUE_CENTRE = (190, 190, 190)
 
 
+def finite_rows(xy: np.ndarray) -> np.ndarray:
+    """``(n,)`` bool: the rows of ``xy`` ``(n, d)`` whose coordinates are all finite.
+
+    Column by column: numpy's ``all(axis=1)`` reduces along a row of two in a loop of its
+    own per row, 115 us for the activation space's 2,200 grid points against 7 us.
+    """
+    xy = np.asarray(xy)
+    if xy.ndim != 2 or not xy.shape[1]:
+        return np.isfinite(xy).reshape(len(xy), -1).all(axis=1)
+    rows = np.isfinite(xy[:, 0])
+    for column in range(1, xy.shape[1]):
+        rows &= np.isfinite(xy[:, column])
+    return rows
+
+
 def value_range(y: np.ndarray) -> tuple[float, float]:
     """The range the value map spans for targets ``y``: ``(min, max)`` of the finite values, widened to
     ``(-m, m)`` when it contains 0, so that the map's pale middle is 0, orange negative and blue
@@ -97,7 +112,7 @@ class PointLayer:
         else:
             group = y.astype(np.intp)
         style = 2 * group + test
-        keep = np.isfinite(X).all(axis=1) & (style >= 0) & (style < len(self._items))
+        keep = finite_rows(X) & (style >= 0) & (style < len(self._items))
         if not show_test:
             keep &= ~test
         X, style = X[keep], style[keep]
