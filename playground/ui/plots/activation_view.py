@@ -282,7 +282,8 @@ class ActivationView(QWidget):
             return
         # Among the probed points (all up to worker.MAX_PROBED_POINTS): the ring marks
         # a point the plot draws.
-        rows = np.flatnonzero(np.all(frame.dataset.X[frame.point_rows] == self._highlight, axis=1))
+        X = frame.dataset.X[frame.point_rows]
+        rows = np.flatnonzero((X[:, 0] == self._highlight[0]) & (X[:, 1] == self._highlight[1]))
         if not len(rows):
             self.plot.set_highlight(None)  # not (or no longer) a drawn point of this frame's data
             return

@@ -110,7 +110,11 @@ def winning_class(P: np.ndarray) -> np.ndarray:
     if P.ndim == 2:
         P = np.stack([1.0 - P, P], axis=-1)
     winner = P.argmax(axis=-1)
-    return np.where(np.isfinite(P).all(axis=-1), winner, -1)
+    # Class by class: numpy's all(axis=-1) over an axis of two or three loops per pixel.
+    finite = np.isfinite(P[..., 0])
+    for c in range(1, P.shape[-1]):
+        finite &= np.isfinite(P[..., c])
+    return np.where(finite, winner, -1)
 
 
 def class_region_image(
