@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .cores import spare_core
 from .trainer import Probe
 
 if TYPE_CHECKING:
@@ -148,7 +149,8 @@ def frame_probes(
     """A frame's probes: ``grid`` as ``grid_probe`` does, and the data points ``data`` (None: none)
     exactly (``trainer.probe``, when ``exact_data``) or as the grid.
 
-    Big probes are shared between this thread and one helper thread (``SHARED_WORK``): the numpy
+    Big probes are shared between this thread and one helper thread (``SHARED_WORK``), while the
+    machine has a core to spare (``cores.spare_core``): the numpy
     products and activations let go of the GIL, and while a frame is made the GUI thread is idle
     (the lockstep, ARCHITECTURE.md), so the second core does half of it. Every value is what a
     probe in one thread gives: float32 row blocks start at fixed rows, and exact or session-dtype
@@ -174,7 +176,7 @@ def frame_probes(
     if exact is not None:
         helper.insert(0, lambda: trainer.probe(exact))
     own: list[Callable[[], object]] = [functools.partial(p.run, start) for p, start in blocks[taken:]]
-    if total * probe_cost(sizes) >= SHARED_WORK and helper and own:
+    if total * probe_cost(sizes) >= SHARED_WORK and helper and own and spare_core():
         done, _ = _run_shared(helper, own)
     else:
         done = [job() for job in helper + own]
@@ -191,7 +193,7 @@ def _whole_probes(trainer: Trainer, grid: np.ndarray, data: np.ndarray | None) -
     points in the helper thread when the work is big enough (``SHARED_WORK``)."""
     if data is None:
         return trainer.probe(grid), None
-    if (len(grid) + len(data)) * probe_cost(trainer.model.sizes) < SHARED_WORK:
+    if (len(grid) + len(data)) * probe_cost(trainer.model.sizes) < SHARED_WORK or not spare_core():
         return trainer.probe(grid), trainer.probe(data)
     (points,), (whole,) = _run_shared([lambda: trainer.probe(data)], [lambda: trainer.probe(grid)])
     assert isinstance(points, Probe) and isinstance(whole, Probe)

@@ -48,6 +48,7 @@ def test_shared_probes_equal_one_thread_probes_bit_for_bit(monkeypatch, changes,
         return real_run(helper, own)
 
     monkeypatch.setattr(probes, "SHARED_WORK", 1)  # share even these
+    monkeypatch.setattr(probes, "spare_core", lambda: True)  # as on an idle machine
     monkeypatch.setattr(probes, "_run_shared", spy)
     grid, points = frame_probes(trainer, GRID, data, exact_data=exact)
     assert helpers and helpers[0] >= 1  # the helper thread did part of it
@@ -79,6 +80,7 @@ def test_no_data_gives_no_point_probe_and_a_failing_helper_raises_here(monkeypat
     grid, points = frame_probes(trainer, GRID)
     assert points is None and grid.output.shape == (len(GRID), 2)
     monkeypatch.setattr(probes, "SHARED_WORK", 1)
+    monkeypatch.setattr(probes, "spare_core", lambda: True)
 
     def broken(*_: object) -> None:
         raise RuntimeError("probe failed in the helper")
@@ -94,3 +96,26 @@ def test_no_data_gives_no_point_probe_and_a_failing_helper_raises_here(monkeypat
     with pytest.raises(RuntimeError, match="in the helper"):
         frame_probes(trainer, GRID)
     assert any(name.startswith("frame-probe") for name in ran_in)
+
+
+def test_a_busy_machine_probes_in_one_thread(monkeypatch):
+    trainer = _trained(hidden=(64,) * 4)
+    monkeypatch.setattr(probes, "SHARED_WORK", 1)
+    monkeypatch.setattr(probes, "spare_core", lambda: False)
+    monkeypatch.setattr(probes, "_run_shared", lambda *_: pytest.fail("shared on a busy machine"))
+    grid, points = frame_probes(trainer, GRID, trainer.dataset.X, exact_data=True)
+    np.testing.assert_array_equal(points.a[-1], trainer.probe(trainer.dataset.X).a[-1])
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "spare"), [(2, 0.9, True), (2, 1.25, True), (2, 1.5, False), (2, 7.5, False), (1, 0.0, False)]
+)
+def test_a_core_is_spare_while_the_load_leaves_one_free(monkeypatch, cores, load, spare):
+    from playground.training import cores as cores_module
+
+    monkeypatch.setattr(cores_module.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(cores_module.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(cores_module, "_checked", -float("inf"))
+    assert cores_module.spare_core() is spare
+    monkeypatch.setattr(cores_module.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert cores_module.spare_core() is spare  # read at most once a second

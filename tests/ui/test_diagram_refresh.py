@@ -171,13 +171,19 @@ def test_an_edge_picture_is_painted_off_the_gui_thread_as_the_lines_themselves(q
         threads.append(threading.current_thread())
         return real(*args)
 
-    edges_module_paint = edges.paint_picture
+    edges_module_paint, spare = edges.paint_picture, edges.spare_core
     try:
-        edges.paint_picture = spy
+        edges.paint_picture, edges.spare_core = spy, lambda: True  # as on an idle machine
+        pixels = _show(qtbot, diagram, _frame(trainer, w00=-2.0))
+        assert threads and all(t is not threading.main_thread() for t in threads)
+        threads.clear()
+        edges.spare_core = lambda: False  # a busy machine: painted at once in this thread
+        pixels = _show(qtbot, diagram, _frame(trainer, w00=2.0))
+        assert threads and all(t is threading.main_thread() for t in threads)
+        assert np.abs(_at(diagram, pixels, _edge_middle(diagram, 2, 0, 0)) - _rgb(POSITIVE)).max() <= 2
         pixels = _show(qtbot, diagram, _frame(trainer, w00=-2.0))
     finally:
-        edges.paint_picture = edges_module_paint
-    assert threads and all(t is not threading.main_thread() for t in threads)
+        edges.paint_picture, edges.spare_core = edges_module_paint, spare
     assert np.abs(_at(diagram, pixels, _edge_middle(diagram, 2, 0, 0)) - _rgb(NEGATIVE)).max() <= 2
     # The picture is what painting the lines there gives, pixel for pixel.
     rect = QRectF(3.25, 7.5, 60.0, 40.0)

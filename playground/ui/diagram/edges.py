@@ -14,7 +14,8 @@ an unchanged layer is one blit. Edges of two layers never overlap (each layer ru
 between two rows of maps), so painting them apart looks the same as painting them
 together.
 
-The pictures are painted in a helper thread (``_painter_pool``): a layer whose pens changed
+The pictures are painted in a helper thread (``_painter_pool``) while the machine has a core to
+spare (``training.cores.spare_core``; else in the GUI thread, at once): a layer whose pens changed
 hands its lines and pens over at once, and the GUI thread goes on drawing the frame's other
 views while ``drawLines`` runs there (it lets go of the GIL); the layer's ``paint`` then blits
 the finished picture, waiting for it only if it is not done yet. The picture is in device
@@ -33,6 +34,8 @@ import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
+
+from ...training.cores import spare_core
 
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
@@ -131,7 +134,11 @@ class EdgeLayer(QGraphicsItem):
             self._picture.cancel()
         pens = self.parentItem().pens if self.parentItem() is not None else []
         batches = list(zip(pens, self.batches))
-        self._picture = _painter_pool().submit(paint_picture, QRectF(self._rect), self._ratio, batches)
+        if spare_core():
+            self._picture = _painter_pool().submit(paint_picture, QRectF(self._rect), self._ratio, batches)
+        else:  # a busy machine: a hand-over would wait for a core, so this thread paints it
+            self._picture = Future()
+            self._picture.set_result(paint_picture(QRectF(self._rect), self._ratio, batches))
         self.repaints += 1
         self.update()
 
