@@ -136,9 +136,8 @@ class EdgeLayer(QGraphicsItem):
         batches = list(zip(pens, self.batches))
         if spare_core():
             self._picture = _painter_pool().submit(paint_picture, QRectF(self._rect), self._ratio, batches)
-        else:  # a busy machine: a hand-over would wait for a core, so this thread paints it
-            self._picture = Future()
-            self._picture.set_result(paint_picture(QRectF(self._rect), self._ratio, batches))
+        else:  # a busy machine: a hand-over would wait for a core; this thread paints it when shown
+            self._picture = None
         self.repaints += 1
         self.update()
 
@@ -146,7 +145,12 @@ class EdgeLayer(QGraphicsItem):
         return self._rect
 
     def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: ARG002 - Qt's signature
-        picture = self._picture.result() if self._picture is not None else None
+        if self._picture is None:  # painted here, once for however many changes came since the last paint
+            pens = self.parentItem().pens if self.parentItem() is not None else []
+            done: Future[EdgePicture | None] = Future()
+            done.set_result(paint_picture(QRectF(self._rect), self._ratio, list(zip(pens, self.batches))))
+            self._picture = done
+        picture = self._picture.result()
         transform = painter.worldTransform()
         device = painter.device()
         ratio = device.devicePixelRatioF() if device is not None else 1.0
