@@ -5,7 +5,9 @@ interleaved rounds, medians of ``make_frame`` as a still frame (paused, stepped:
 100 x 100 grid, the points exactly) and as a playing frame (the grid side
 ``probes.playing_resolution`` picks and ``probes.playing_point_count`` points, float32), each
 with its probes shared with the helper thread (``probes.SHARED_WORK``, as the window runs) and
-in the calling thread alone. Two clocks: the wall clock (what the window waits for; on an idle
+in the calling thread alone (shared whatever the machine's load: the window shares only while a
+core is spare, ``training/cores.py``, and on a loaded machine the wall clock of sharing is the
+scheduler's). Two clocks: the wall clock (what the window waits for; on an idle
 two-core machine sharing halves it) and the process's CPU time (both threads' work, which a
 loaded machine does not inflate). Then the float32 grid probe alone, one thread, at each side
 (the times ``probes.UNIT_COST`` is fitted to), in the thread's CPU time.
@@ -35,6 +37,7 @@ from grid_probe import interleaved_cpu_ms  # noqa: E402  (a sibling script)
 NETWORKS = {"2-16-16-1 (the default)": (16, 16), "8 layers of 16": (16,) * 8, "10 layers of 64": (64,) * 10}
 POINTS = 1000
 SHARED = probes.SHARED_WORK
+spare_core = probes.spare_core
 
 
 def interleaved_wall_and_cpu(
@@ -49,12 +52,14 @@ def interleaved_wall_and_cpu(
         for name in names if round_ % 2 == 0 else names[::-1]:
             fn, shared = alternatives[name]
             probes.SHARED_WORK = shared
+            # Shared whatever the load (the window shares only while a core is spare, cores.py).
+            probes.spare_core = lambda: True
             wall, cpu = time.perf_counter(), time.process_time()
             fn()
             if round_:  # the first round warms up
                 walls[name].append(1e3 * (time.perf_counter() - wall))
                 cpus[name].append(1e3 * (time.process_time() - cpu))
-    probes.SHARED_WORK = SHARED
+    probes.SHARED_WORK, probes.spare_core = SHARED, spare_core
     return {name: (float(np.median(walls[name])), float(np.median(cpus[name]))) for name in names}
 
 
