@@ -2,7 +2,9 @@
 
 import gc
 import os
+import warnings
 
+import leftovers
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,9 +24,31 @@ def pytest_collection_finish(session):
 
 
 @pytest.fixture(autouse=True)
-def _collect_in_the_main_thread():
+def _collect_in_the_main_thread_and_leave_nothing_running():
+    before = leftovers.take()
     yield
     gc.collect()
+    _fail_on_leftovers(before, "this test")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _module_leaves_nothing_running():
+    """What the module's shared fixtures (a window for all its tests) leave once they are torn down."""
+    before = leftovers.take()
+    yield
+    gc.collect()
+    _fail_on_leftovers(before, "this module's shared fixtures")
+
+
+def _fail_on_leftovers(before: leftovers.Snapshot, whose: str) -> None:
+    # Whatever keeps running slows every later test in this process (see tests/leftovers.py).
+    found = leftovers.leftovers(before)
+    if not found:
+        return
+    message = f"{whose} left running: " + "; ".join(found)
+    if leftovers.strict():
+        pytest.fail(message, pytrace=False)
+    warnings.warn(leftovers.LeftoverWarning(message), stacklevel=1)
 
 
 def pytest_addoption(parser):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from shared_window import close
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
@@ -36,7 +37,7 @@ def window(qapp):
         deadline -= 1
     qapp.processEvents()
     yield w
-    w.close()
+    close(w)  # and deleted: a window only closed stays alive (tests/leftovers.py)
 
 
 def test_the_limits_are_ten_layers_of_64():
