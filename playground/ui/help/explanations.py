@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..shell.lazy_dock import LazyDock
 from .pictures import PICTURE_SIZE, picture
 from .texts import EXPLANATIONS
 
@@ -172,6 +173,10 @@ class Explanations(QObject):
         button.setFont(font)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click must not take the keys from the plots
         button.clicked.connect(lambda checked=False, k=key, b=button: self.show(k, b))
+        if isinstance(target, LazyDock) and not target.is_built:
+            # Its content may bring a title bar of its own (the chain-rule panel's header): the "?"
+            # moves there when it is built, before the dock is first painted.
+            target.built.connect(lambda _, k=key, t=target, f=first, a=after: self._moved_to_title_bar(k, t, f, a))
         if isinstance(target, QDockWidget) and target.titleBarWidget() is not None:
             target = target.titleBarWidget()
         row = None if isinstance(target, (QGroupBox, QDockWidget)) else _header_row(target, first, after)
@@ -183,6 +188,16 @@ class Explanations(QObject):
             _Pinned(button, target)
         self.buttons[key] = button
         return button
+
+    def _moved_to_title_bar(self, key: str, dock: QDockWidget, first: bool, after: str) -> None:
+        """Attach ``key``'s "?" again if ``dock``'s content just gave it a title bar widget."""
+        if dock.titleBarWidget() is None:
+            return
+        old = self.buttons.pop(key)
+        old.hide()
+        old.deleteLater()
+        # Its font sets only bold: the size is the header's (scaled already in presentation mode).
+        self.attach(key, dock, first, after)
 
     def show(self, key: str, anchor: QWidget | None = None) -> ExplanationPopup:
         """Open the explanation of view ``key`` (below its "?" button by default)."""
