@@ -18,6 +18,7 @@ from playground.ui.plots.style import DARK, FONT_PT, LIGHT, ThemedPlot
 from playground.ui.shell.lazy_dock import LazyDock
 from playground.ui.shell.main_window import MainWindow
 from playground.ui.shell.presentation import SCALE
+from playground.ui.shell.theme import apply_theme
 
 LAZY = ("transformsDock", "landscapeDock", "regionsDock", "raceDock", "graphDock")
 FEATURE_PLOTS = ("transformsPlot", "landscapePlot", "regionsPlot", "racePlot")
@@ -28,6 +29,9 @@ def window(qtbot):
     ds = make_dataset("xor", n=80, noise=0.0, seed=0, test_fraction=0.25)
     w = open_window(qtbot, ds, TrainingConfig(hidden=(6, 4), activation="relu", batch_size=20, seed=0))
     yield w
+    # The theme is the application's palette: left dark, every later test in this process ran dark
+    # (a diagram ring test then found the map under its ring too dark to tell the ring apart).
+    apply_theme(w, "light")
     w.close()
 
 
