@@ -37,6 +37,7 @@ class Snapshot:
     windows: set[int] = field(default_factory=set)  # top-level widgets alive (ids)
     training: int = 0  # training threads running (workers holding the training policy)
     switch_interval: float = 0.0
+    palette: str = ""  # the application palette's window colour ("" before a QApplication exists)
 
 
 def _qt_app():
@@ -93,7 +94,19 @@ def take() -> Snapshot:
         windows={id(w) for w in app.topLevelWidgets()} if app is not None else set(),
         training=_training_threads(),
         switch_interval=sys.getswitchinterval(),
+        palette=_palette(app),
     )
+
+
+def _palette(app) -> str:
+    """The application palette's window colour: the theme (shell/theme.py) is application-wide, and a
+    test that leaves it dark makes every later test in the process run dark (a diagram ring test
+    then could not tell its ring from the dark map under it)."""
+    if app is None:
+        return ""
+    from PySide6.QtGui import QPalette
+
+    return app.palette().color(QPalette.ColorRole.Window).name()
 
 
 def _flush_qt(app) -> None:
@@ -157,6 +170,10 @@ def _problems(before: Snapshot) -> list[str]:
     app = _qt_app()
     if app is not None:
         problems.extend(_window_leftovers(app, before))
+    if before.palette and now.palette != before.palette:
+        problems.append(
+            f"the application palette's window colour is {now.palette}, was {before.palette} (a theme left on)"
+        )
     if now.switch_interval != before.switch_interval:
         problems.append(f"the switch interval is {now.switch_interval} s, was {before.switch_interval} s")
     return problems

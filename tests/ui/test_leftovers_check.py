@@ -87,3 +87,20 @@ def test_a_training_policy_left_held_is_a_training_thread_named(qapp):
     assert problems[0] == "1 training thread(s) still running (a window or session not closed)"
     assert problems[1].startswith("the switch interval is 0.001 s")
     assert leftovers.leftovers(before, grace_s=0) == []
+
+
+def test_a_theme_left_on_is_named(qapp):
+    """The theme is the application's palette: left dark, every later test in the process ran dark."""
+    from PySide6.QtGui import QColor, QPalette
+
+    before = leftovers.take()
+    light = qapp.palette()
+    dark = QPalette(light)
+    dark.setColor(QPalette.ColorRole.Window, QColor("#2b2d31"))
+    qapp.setPalette(dark)
+    try:
+        (found,) = leftovers.leftovers(before, grace_s=0)
+        assert found.startswith("the application palette's window colour is #2b2d31")
+    finally:
+        qapp.setPalette(light)
+    assert leftovers.leftovers(before, grace_s=0) == []
