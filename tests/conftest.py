@@ -25,8 +25,9 @@ def pytest_collection_finish(session):
 
 @pytest.fixture(autouse=True)
 def _collect_in_the_main_thread_and_leave_nothing_running():
-    before = leftovers.take()
+    before, palette = leftovers.take(), leftovers.palette()
     yield
+    leftovers.restore_palette(palette)  # the theme as the test found it
     gc.collect()
     _fail_on_leftovers(before, "this test")
 

@@ -37,7 +37,6 @@ class Snapshot:
     windows: set[int] = field(default_factory=set)  # top-level widgets alive (ids)
     training: int = 0  # training threads running (workers holding the training policy)
     switch_interval: float = 0.0
-    palette: str = ""  # the application palette's window colour ("" before a QApplication exists)
 
 
 def _qt_app():
@@ -94,19 +93,7 @@ def take() -> Snapshot:
         windows={id(w) for w in app.topLevelWidgets()} if app is not None else set(),
         training=_training_threads(),
         switch_interval=sys.getswitchinterval(),
-        palette=_palette(app),
     )
-
-
-def _palette(app) -> str:
-    """The application palette's window colour: the theme (shell/theme.py) is application-wide, and a
-    test that leaves it dark makes every later test in the process run dark (a diagram ring test
-    then could not tell its ring from the dark map under it)."""
-    if app is None:
-        return ""
-    from PySide6.QtGui import QPalette
-
-    return app.palette().color(QPalette.ColorRole.Window).name()
 
 
 def _flush_qt(app) -> None:
@@ -170,10 +157,6 @@ def _problems(before: Snapshot) -> list[str]:
     app = _qt_app()
     if app is not None:
         problems.extend(_window_leftovers(app, before))
-    if before.palette and now.palette != before.palette:
-        problems.append(
-            f"the application palette's window colour is {now.palette}, was {before.palette} (a theme left on)"
-        )
     if now.switch_interval != before.switch_interval:
         problems.append(f"the switch interval is {now.switch_interval} s, was {before.switch_interval} s")
     return problems
@@ -200,3 +183,24 @@ class LeftoverWarning(UserWarning):
 def strict() -> bool:
     """False when PLAYGROUND_TEST_LEFTOVERS=warn: report what tests leave (as warnings) without failing them."""
     return os.environ.get("PLAYGROUND_TEST_LEFTOVERS", "fail") != "warn"
+
+
+def palette():
+    """A copy of the application palette (None before a QApplication exists): the theme
+    (shell/theme.py) is the application's palette, so see :func:`restore_palette`."""
+    app = _qt_app()
+    if app is None:
+        return None
+    from PySide6.QtGui import QPalette
+
+    return QPalette(app.palette())
+
+
+def restore_palette(saved) -> None:
+    """Put back the application palette ``saved`` by :func:`palette`. A test that leaves the dark
+    theme on would make every later test in its process run dark (a diagram ring test then could
+    not tell its dark ring from the dark map under it); a window closed in the dark theme is no
+    fault of the test, so this puts it back rather than failing the test."""
+    app = _qt_app()
+    if saved is not None and app is not None and app.palette() != saved:
+        app.setPalette(saved)
