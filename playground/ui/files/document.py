@@ -32,12 +32,13 @@ class SessionDocument(QObject):
         self.window = window
         self.path: Path | None = None
         self.modified = False
-        # (dataset, epoch, modified) of a session just swapped in: its first frame
-        # fixes the modified flag, undoing the "changed" that the epoch jump from the
-        # previous session's frames signals on the way. An edit made before that frame
-        # arrives ends the settling: the frame predates it and must not unmark it.
+        # (dataset, epoch, modified) of a session just swapped in: until its first frame
+        # arrives, "changed" comes from the swap (the epoch jump from the previous session's
+        # frames) and is not shown: the title of a session just opened never flashes its "*".
+        # An edit made before that frame (an undo step) ends the settling and marks the
+        # session: the frame predates the edit and must not unmark it.
         self._settling: tuple[Dataset, int, bool] | None = None
-        window.session.changed.connect(lambda: self.set_modified(True))
+        window.session.changed.connect(self._changed)
         window.session.undo_stack.indexChanged.connect(self._stop_settling)
         window.session.frameReady.connect(self._on_frame)
         self._show_title()
@@ -54,13 +55,20 @@ class SessionDocument(QObject):
         self._show_title()
 
     def settle_on(self, dataset: Dataset, epoch: int, modified: bool) -> None:
-        """A session with ``dataset`` at ``epoch`` has just been swapped in: when its first
-        frame arrives, the modified flag is ``modified`` whatever the frames before it
-        changed, unless the person edits the session (an undo step) before then."""
+        """A session with ``dataset`` at ``epoch`` has just been swapped in: the modified flag is
+        ``modified`` now and when its first frame arrives, whatever the frames before it change,
+        unless the person edits the session (an undo step) before then."""
         self._settling = (dataset, epoch, modified)
+        self.set_modified(modified)
 
     def _stop_settling(self) -> None:
-        self._settling = None
+        if self._settling is not None:
+            self._settling = None
+            self.set_modified(True)
+
+    def _changed(self) -> None:
+        if self._settling is None:
+            self.set_modified(True)
 
     def set_modified(self, modified: bool) -> None:
         """Set the flag and Qt's mark in the title; ``modifiedChanged`` when the flag changes."""
@@ -77,6 +85,7 @@ class SessionDocument(QObject):
         if self._settling is None:
             return
         dataset, epoch, modified = self._settling
-        if frame.dataset is dataset and frame.epoch == epoch:
+        if frame.dataset is dataset:  # the swapped-in session's first frame
             self._settling = None
-            self.set_modified(modified)
+            # Trained since the swap (a Step before the first frame came): that is a change.
+            self.set_modified(modified or frame.epoch != epoch)
