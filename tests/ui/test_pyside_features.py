@@ -27,9 +27,16 @@ def test_the_quick_check_answers_as_pysides_own_for_every_module_the_window_impo
     own = json.loads(run_fresh(IMPORTS))
     quick = json.loads(run_fresh(IMPORTS.replace('sys.argv[-1] == "quick"', "True")))
     quick.pop("playground.ui.pyside_features")  # imported after PySide6 only in that run
-    assert len(own) > 300
-    assert sum(value == 0 for value in own.values()) > 20  # ours and pyqtgraph's Qt modules use PySide6
     assert quick == own
+    # PySide6 6.10 asks about every module imported after it; 6.9 (the lowest allowed) about a few,
+    # where the quick check has little to answer (and little to save).
+    import PySide6
+
+    if PySide6.__version_info__ >= (6, 10):
+        assert len(own) > 300
+        assert sum(value == 0 for value in own.values()) > 20  # ours and pyqtgraph's Qt modules use PySide6
+    else:
+        assert len(own) >= 5
 
 
 def test_a_file_is_read_and_a_module_without_one_goes_to_pysides_check(tmp_path):
