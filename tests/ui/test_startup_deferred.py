@@ -6,10 +6,8 @@ action, builds and works: the chain rule of a clicked point, an SVG export, the 
 examples' gallery."""
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
+
+from start_up_child import run_start_up
 
 DEFERRED = (
     "playground.ui.inspection.chain_rule_panel",
@@ -76,31 +74,11 @@ def at_start():
     report["gallery_tiles"] = len(window.gallery.dialog.findChildren(ExampleTile))
     window.gallery.dialog.close()
     report["after"] = [name for name in deferred if name in sys.modules]
-    with open(os.path.join(out, "report.json"), "w") as file:
-        json.dump(report, file)
-    window.files.confirm_unsaved = False
-    window.close()
-
-
-QTimer.singleShot(0, at_start)
-from playground.__main__ import main
-
-sys.exit(main(["--no-restore"]))
 """
 
 
 def test_start_up_leaves_features_for_first_use_and_each_builds_then(tmp_path):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), PLAYGROUND_DATA_DIR=str(tmp_path))
-    env.pop("PLAYGROUND_TEST_DRIVER", None)
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(CHILD), str(tmp_path), json.dumps(DEFERRED)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads((tmp_path / "report.json").read_text())
+    report = run_start_up(tmp_path, CHILD, json.dumps(DEFERRED))
     assert report["visible"] is True
     assert report["at_start"] == []
     assert report["dock_built_at_start"] is False

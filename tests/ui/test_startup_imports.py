@@ -3,13 +3,8 @@ offscreen, in a fresh interpreter) shows its window without pyqtgraph's exporter
 classes the window does not use (ui/pyqtgraph_import.py), with the start-up's objects frozen out of
 the collector's walks; exporting a plot from its menu then loads the exporters and writes the PNG."""
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
-
 import pytest
+from start_up_child import run_start_up
 
 CHILD = """
 import gc, json, os, sys
@@ -48,31 +43,11 @@ def at_start():
     report["png"] = [image.width(), image.height()]
     report["plot"] = [plot.width(), plot.height()]
     report["status"] = window.statusBar().currentMessage()
-    with open(os.path.join(out, "report.json"), "w") as file:
-        json.dump(report, file)
-    window.files.confirm_unsaved = False
-    window.close()
-
-
-QTimer.singleShot(0, at_start)
-from playground.__main__ import main
-
-sys.exit(main(["--no-restore"]))
 """
 
 
 def test_start_up_defers_exporters_and_unused_qt_classes_and_export_still_works(tmp_path):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), PLAYGROUND_DATA_DIR=str(tmp_path))
-    env.pop("PLAYGROUND_TEST_DRIVER", None)
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(CHILD), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads((tmp_path / "report.json").read_text())
+    report = run_start_up(tmp_path, CHILD)
     assert report["visible"] is True
     assert report["boundary_items"] > 0  # the real plots, not a splash
     assert report["exporters_at_start"] is False
