@@ -248,14 +248,7 @@ class _Float32Pass:
         """The pass as a ``Probe``: the head's output from the last layer's z, as ``Trainer.probe``."""
         with np.errstate(over="ignore", invalid="ignore"):
             out = trainer.head.activate(self.z[-1])
-        a = [*self.a, out]
-        if trainer.head.name == "sigmoid":
-            output = np.concatenate([1.0 - out, out], axis=1)
-        elif trainer.head.name == "identity":
-            output = out[:, 0]
-        else:
-            output = out
-        return Probe(self.inputs, list(self.z), a, output)
+        return Probe(self.inputs, list(self.z), [*self.a, out], Probe.head_output(trainer.head.name, out))
 
 
 _helper_lock = threading.Lock()

@@ -58,6 +58,16 @@ class Probe:
     a: list[np.ndarray]
     output: np.ndarray
 
+    @staticmethod
+    def head_output(head: str, out: np.ndarray) -> np.ndarray:
+        """``output`` from the head ``head``'s activation ``out``: both class probabilities of a
+        sigmoid, the values of a regression (one column), a softmax's probabilities as they are."""
+        if head == "sigmoid":
+            return np.concatenate([1.0 - out, out], axis=1)
+        if head == "identity":
+            return out[:, 0]
+        return out
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -765,13 +775,7 @@ class Trainer:
         z = [t.z.data for t in trace]
         a = [t.a.data for t in trace[:-1]]
         a.append(out)
-        if self.head.name == "sigmoid":
-            output = np.concatenate([1.0 - out, out], axis=1)
-        elif self.head.name == "identity":
-            output = out[:, 0]
-        else:
-            output = out
-        return Probe(F, z, a, output)
+        return Probe(F, z, a, Probe.head_output(self.head.name, out))
 
     # -------------------------------------------------------------- snapshots
     def snapshot(self) -> Snapshot:
