@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -91,3 +92,283 @@ def shared_window_left_as_found(request):
         return
     with left_as_found(request.getfixturevalue("shared_window")):
         yield
+
+
+# ---------------------------------------------------------------- a window reused, reset and checked
+# Most UI tests change the window (they edit points, train, open docks), so they cannot share one
+# as the read-only tests above do. Building, showing and closing a MainWindow costs about half a
+# second of CPU; a module of such tests reuses one window instead: before each test the window is
+# put back as a new one starts (``reset``), and ``window_look`` taken then must equal the look it
+# had when it was new, or the test fails before it runs: it cannot depend on what an earlier test left.
+
+
+def _widget_path(widget: QWidget, root: QWidget) -> str:
+    # A name that stays the same when a panel rebuilds the same widgets: object names where set,
+    # otherwise the class and the place among the parent's children of that class.
+    parts = []
+    while widget is not None and widget is not root:
+        parent = widget.parentWidget()
+        name = widget.objectName()
+        if not name:
+            siblings = [] if parent is None else [c for c in parent.children() if type(c) is type(widget)]
+            name = f"{type(widget).__name__}#{siblings.index(widget) if widget in siblings else 0}"
+        parts.append(name)
+        widget = parent
+    return "/".join(reversed(parts))
+
+
+def _input_value(widget: QWidget) -> object:
+    """What the person sees set in an input widget; None for a widget that holds no input."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit
+
+    if isinstance(widget, QAbstractSpinBox):
+        return widget.text()
+    if isinstance(widget, QComboBox):
+        return (widget.currentText(), widget.count())
+    if isinstance(widget, QAbstractButton):
+        return (widget.text(), widget.isChecked()) if widget.isCheckable() else None
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QAbstractSlider):
+        return widget.value()
+    return None
+
+
+def window_look(window) -> dict:
+    """What a new window shows that a test could change: the session (``session_state``), the
+    frame on show, the tools, presentation, full screen, the size, the theme, every dock, every
+    other window on screen, every input widget's value and visibility, every checkable action,
+    the status line and the banner."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QDockWidget
+
+    from playground.ui.shell.presentation import presentation
+    from playground.ui.shell.theme import theme_state
+
+    tools = window.tools
+    frame = window.session.latest_frame
+    theme = theme_state(window)
+    inputs = {}
+    for widget in window.findChildren(QWidget):
+        value = _input_value(widget)
+        if value is not None:
+            inputs[_widget_path(widget, window)] = (value, widget.isVisibleTo(window), widget.isEnabled())
+    return {
+        "session": session_state(window),
+        "frame": (frame.epoch, frame.playing, frame.viewing, frame.dataset is window.session.dataset),
+        "tools": (tools.current_class, tools.tool, tools.brush_radius, tools.show_test, tools.value, tools.add_as_test),
+        "presentation": presentation(window).enabled,
+        "window state": (window.isFullScreen(), window.isMaximized(), window.isMinimized(), window.size()),
+        "theme": (theme.theme, theme.palette),
+        "docks": sorted(
+            (dock.objectName(), dock.isVisible(), dock.isFloating(), window.dockWidgetArea(dock))
+            for dock in window.findChildren(QDockWidget)
+        ),
+        "other windows": sorted(
+            f"{type(top).__name__} {top.objectName()}"
+            for top in QApplication.topLevelWidgets()
+            if top.isVisible() and top is not window
+        ),
+        "inputs": inputs,
+        "actions": sorted(
+            (action.objectName() or action.text(), action.isChecked(), action.isEnabled())
+            for action in window.findChildren(QAction)
+            if action.isCheckable()
+        ),
+        "file": (window.files.path, window.files.modified),
+        "status": window.statusBar().currentMessage(),
+        "inspected": (_rounded(window.chain_rule.point), window.network_view.diagram.selected, window._map_kind),
+        "plot sizes": [
+            (plot.width(), plot.height(), plot.getPlotItem().getViewBox().width())
+            for plot in (window.boundary_plot, window.activation_plot, window.loss_plot, window.gradient_plot)
+        ],
+        "view ranges": [
+            _rounded(plot.getPlotItem().getViewBox().viewRange())
+            for plot in (window.boundary_plot, window.activation_plot, window.loss_plot, window.gradient_plot)
+        ],
+        # Hidden, the banner keeps its last words: what it shows is its severity, and its text then.
+        "banner": (
+            window.banner.severity(),
+            window.banner.severity() and window.banner.text(),
+            window.banner.diagnosis(),
+        ),
+    }
+
+
+def settled_look(window, timeout_ms: int = 2000) -> dict:
+    """``window_look`` once two looks 30 ms apart agree (a layout may take a few event rounds:
+    a column that fits its plot square waits for the plot's resize)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    look = window_look(window)
+    while True:
+        settle(30)
+        again = window_look(window)
+        if again == look or time.monotonic() > deadline:
+            return again
+        look = again
+
+
+def _rounded(values) -> object:
+    # Ranges and coordinates compared to a millionth: the same layout gives the same numbers.
+    return None if values is None else np.round(np.asarray(values, dtype=float), 6).tolist()
+
+
+def _near(ranges: list, others: list) -> bool:
+    """Whether the plots' view ranges agree to 2% of their spans: two new windows differ by
+    about that much (the layout's last pixels, the activation view's fit to the grid lines)."""
+    a, b = np.asarray(ranges, dtype=float), np.asarray(others, dtype=float)
+    if a.shape != b.shape:
+        return False
+    span = np.abs(a[..., 1] - a[..., 0])[..., None]
+    return bool(np.all(np.abs(a - b) <= 0.02 * span))
+
+
+def differences(before: dict, after: dict) -> list[str]:
+    """The entries of two ``window_look``s that differ, each as ``key: before -> after``."""
+    found = []
+    for key in before:
+        if before[key] == after[key] or (key == "view ranges" and _near(before[key], after[key])):
+            continue
+        if isinstance(before[key], dict):
+            names = sorted(set(before[key]) | set(after[key]))
+            changed = [
+                f"{n}: {before[key].get(n)} -> {after[key].get(n)}"
+                for n in names
+                if before[key].get(n) != after[key].get(n)
+            ]
+            found.append(f"{key}: " + "; ".join(changed))
+        else:
+            found.append(f"{key}: {before[key]} -> {after[key]}")
+    return found
+
+
+class ReusedWindow:
+    """One shown window that a module's tests take in turn; ``reset`` puts it back as it was new.
+
+    ``build`` makes the window (not shown); its dataset and config are what ``reset`` gives the
+    session again, through File > Open's own path (``FileController.take_session``), which clears
+    the undo history, the banner, the bookmarks and the open editors as opening a file does."""
+
+    def __init__(self, build: Callable[[], QWidget]) -> None:
+        from PySide6.QtWidgets import QDockWidget
+
+        self.window = window = build()
+        show(window)
+        wait_until(lambda: window.session.latest_frame is not None, what="the first frame")
+        settle(30)
+        self.dataset = window.session.dataset
+        self.config = window.session.config
+        self.size = window.size()
+        tools = window.tools
+        self.tools = {name: getattr(tools, name) for name in _TOOL_SETTINGS}
+        self.docks = {
+            dock: (dock.isVisible(), dock.isFloating(), window.dockWidgetArea(dock))
+            for dock in window.findChildren(QDockWidget)
+        }
+        self.fresh = settled_look(window)
+        self.last_user = "nothing yet"
+
+    def reset(self) -> None:
+        """Put the window back as ``build`` made it: no other window, presentation and full
+        screen off, the light theme, the docks as they were, the size, the tools, and a new
+        session of the same dataset and config at epoch 0 (nothing to undo, untitled, unmodified)."""
+        from playground.training import Trainer
+        from playground.ui.shell.presentation import presentation
+        from playground.ui.shell.theme import apply_class_palette, apply_theme, theme_state
+
+        window = self.window
+        window.session.pause()
+        for top in QApplication.topLevelWidgets():
+            if top.isVisible() and top is not window:
+                top.close()
+        mode = presentation(window)
+        mode.set_full_screen(False)
+        mode.set_enabled(False)
+        theme = theme_state(window)
+        if (theme.theme, theme.palette) != self.fresh["theme"]:
+            apply_theme(window, self.fresh["theme"][0])
+            apply_class_palette(window, self.fresh["theme"][1])
+        for dock, (visible, floating, area) in self.docks.items():
+            if window.dockWidgetArea(dock) != area:
+                window.addDockWidget(area, dock)
+            dock.setFloating(floating)
+            dock.setVisible(visible)
+        window.showNormal()
+        window.resize(self.size)
+        for name, value in self.tools.items():
+            setattr(window.tools, name, value)
+        window.files.take_session(Trainer(self.dataset, self.config), None, modified=False)
+        session = window.session
+
+        def new_and_still() -> bool:
+            frame = session.latest_frame
+            return frame.dataset is session.dataset and frame.epoch == 0 and not frame.playing and not frame.viewing
+
+        wait_until(new_and_still, what="the new session's first frame")
+        wait_until(lambda: window._drawn is session.latest_frame, what="the new session's first frame drawn")
+        # The activation view only grows to follow the data (ActivationSpace.set_frame), where a
+        # new window's fits its first frame: choosing the kind shown again refits it, as a person would.
+        kind = window.activation_view.kind_box
+        if kind.count() > 1:
+            shown = kind.currentIndex()
+            kind.setCurrentIndex((shown + 1) % kind.count())
+            kind.setCurrentIndex(shown)
+        settle(30)
+        window.statusBar().clearMessage()
+
+    def check_fresh(self, who: str) -> None:
+        """Fail unless the window looks as it did new (``window_look``); ``who`` takes it next."""
+        found = differences(self.fresh, settled_look(self.window))
+        assert not found, (
+            f"the reused window is not as new after {self.last_user} (reset() does not undo it: "
+            f"give that test a window of its own, or teach reset): " + " | ".join(found)
+        )
+        self.last_user = who
+
+
+_TOOL_SETTINGS = ("current_class", "tool", "brush_radius", "show_test", "value", "add_as_test")
+
+
+def reused_window(build: Callable[[], QWidget]):
+    """Two fixtures for a test module, ``(kept_window, window)``, to be assigned at module level:
+    ``kept_window`` (module scope) builds and shows one window with ``build``, its settings in a
+    temp folder; ``window`` hands it to a test after checking that it looks as it did new
+    (``ReusedWindow.check_fresh``), and resets it after the test (``ReusedWindow.reset``)."""
+
+    @pytest.fixture(scope="module", name="kept_window")
+    def kept_window(qapp, tmp_path_factory):
+        with shared_data_dir(tmp_path_factory.mktemp("data")):
+            kept = ReusedWindow(build)
+            try:
+                yield kept
+            finally:
+                close(kept.window)
+
+    @pytest.fixture(name="window")
+    def window(kept_window, request):
+        kept_window.check_fresh(request.node.nodeid)
+        try:
+            yield kept_window.window
+        finally:
+            kept_window.reset()
+
+    return kept_window, window
+
+
+def own_window(build: Callable[[], QWidget]):
+    """A fixture ``own_window``: a window of the test's own, made by ``build``, shown with its first
+    frame and closed after the test, for a test that leaves what ``ReusedWindow.reset`` cannot undo
+    (a widened axis, a closed window) or that needs a window no test used before."""
+
+    @pytest.fixture(name="own_window")
+    def own(qtbot, monkeypatch, tmp_path):
+        monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+        w = build()
+        qtbot.addWidget(w)
+        show(w)
+        wait_until(lambda: w.session.latest_frame is not None, what="the first frame")
+        settle(30)
+        yield w
+        w.close()
+
+    return own
