@@ -236,16 +236,19 @@ def run_app(options: argparse.Namespace) -> int:
     if driver is not None:
         driver.start(window)
 
+    from .shell.shutdown import finishing_on_quit
+
     previous = close_on_interrupt(window)
     try:
-        code = app.exec()
+        # However the loop ends (the window closed, QApplication.quit(), SIGTERM at a logout), the
+        # threads are joined and unsaved work is kept (an autosave is kept or removed there).
+        with finishing_on_quit(app, window, autosaver):
+            code = app.exec()
     finally:
         signal.signal(signal.SIGINT, previous)
     if not presentation(window).enabled:  # its recording size is not the window's own size
         settings.geometry = window.saveGeometry()
     settings.sync()
-    if autosaver is not None:
-        autosaver.discard()  # a clean exit: nothing to recover next time
     return code
 
 

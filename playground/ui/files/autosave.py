@@ -16,6 +16,7 @@ writes, timeline included, so whatever is autosaved opens again.
 
 from __future__ import annotations
 
+import sys
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -80,6 +81,7 @@ class Autosaver(QObject):
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")
         self._job: Future | None = None
         self._failed = False
+        self._finished = False
         self._timer = QTimer(self, interval=max(1, round(seconds * 1000)))
         self._timer.timeout.connect(self.write_if_changed)
         files.session.changed.connect(self._on_changed)
@@ -134,12 +136,42 @@ class Autosaver(QObject):
             self._pending = True  # it could not be moved: write the restored session afresh
         orphan.lock.unlock()
 
+    @property
+    def finished(self) -> bool:
+        """True once ``discard`` or ``keep`` has ended autosaving."""
+        return self._finished
+
     def discard(self) -> None:
         """Stop autosaving and remove the autosave and its lock (a clean exit)."""
         self._timer.stop()
         self._remove_file()
+        self._end()
+
+    def keep(self) -> None:
+        """Stop autosaving with the unsaved session written now and left on disk for the next start
+        to offer: the run ends without the person having been asked about it (a logout, SIGTERM, a
+        script's quit; shell/shutdown.py). With nothing unsaved, as ``discard``. Call it while the
+        training thread still runs: the session is read there."""
+        self._timer.stop()
+        if not self.files.modified:
+            self.discard()
+            return
+        if self._job is not None:
+            self._job.exception()  # a write in flight ends first, so it cannot overwrite this newer one
+            self._job = None
+        if self._pending or not self.path.exists():
+            try:
+                _write_capture(self.path, self.files.capture_session())
+            except TimeoutError:
+                pass  # the training thread is stuck in a long command: the last autosave stays
+            except OSError as exc:  # the window is gone: the terminal is the one place left to say it
+                sys.stderr.write(f"playground: the session could not be autosaved to {self.path}: {exc}\n")
+        self._end()
+
+    def _end(self) -> None:
         self._writer.shutdown(wait=True)
-        self._lock.unlock()
+        self._lock.unlock()  # without its lock, the autosave (if kept) is offered at the next start
+        self._finished = True
 
 
 @dataclass

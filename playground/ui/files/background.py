@@ -6,13 +6,17 @@ the window's event loop keeps running (painting, training frames, the
 recording) and a busy indicator appears if the work takes longer than a moment.
 Input waits, or goes to that window-modal indicator, so the person cannot start
 a second Open while the first one reads; closing the window waits too (``busy``
-tells the close handler).
+tells the close handler, which closes it ``when_idle``).
+
+If the application quits meanwhile (Qt then ends every event loop at once), a read
+is dropped as if cancelled and a write is waited for, so no file is left half
+written.
 """
 
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from typing import Callable, TypeVar
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
@@ -24,6 +28,7 @@ SHOW_AFTER_MS = 400  # a busy indicator for anything slower; quicker work shows 
 POLL_MS = 15
 
 _depth = 0
+_when_idle: list[Callable[[], None]] = []
 
 
 def _start(work: Callable[[], T]) -> Future:
@@ -45,6 +50,23 @@ def _start(work: Callable[[], T]) -> Future:
 def busy() -> bool:
     """True while ``run_in_background`` waits for some work."""
     return _depth > 0
+
+
+def when_idle(callback: Callable[[], None]) -> None:
+    """Call ``callback`` from the event loop once no work is waited for (soon, if none is); the
+    same callback asked for twice runs once. A close asked for while a file is written (the
+    close button, a quit) happens when it is written."""
+    if callback not in _when_idle:
+        _when_idle.append(callback)
+    if not busy():
+        _run_when_idle()
+
+
+def _run_when_idle() -> None:
+    callbacks = list(_when_idle)
+    _when_idle.clear()
+    for callback in callbacks:
+        QTimer.singleShot(0, callback)  # after the caller that waited has finished its work
 
 
 class Cancelled(Exception):
@@ -89,9 +111,11 @@ def run_in_background(parent: QWidget | None, text: str, work: Callable[[], T], 
     reveal.timeout.connect(loop.quit)
     reveal.start()
     dialog: QProgressDialog | None = None
+    # exec() returns -1 at once while the application quits: Qt has ended every event loop.
+    quitting = False
     try:
-        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-        if not future.done():
+        quitting = loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents) < 0
+        if not future.done() and not quitting:
             dialog = progress_dialog(parent, text, cancellable)
 
             def cancel() -> None:
@@ -99,11 +123,19 @@ def run_in_background(parent: QWidget | None, text: str, work: Callable[[], T], 
                 cancelled = True
                 loop.quit()
 
-            dialog.canceled.connect(cancel)
+            # Without a Cancel button, the dialog closing (a quit closes every window) is no cancel.
+            if cancellable:
+                dialog.canceled.connect(cancel)
             dialog.show()
             # The dialog is modal to the window: input reaches only the dialog.
-            while not future.done() and not cancelled:
-                loop.exec()
+            while not future.done() and not cancelled and not quitting:
+                quitting = loop.exec() < 0
+        if quitting and not future.done():
+            # No loop would wait now, only spin: a read is dropped, a write is waited for.
+            if cancellable:
+                cancelled = True
+            else:
+                wait([future])
     finally:
         poll.stop()
         reveal.stop()
@@ -111,6 +143,8 @@ def run_in_background(parent: QWidget | None, text: str, work: Callable[[], T], 
             dialog.close()
             dialog.deleteLater()
         _depth -= 1
+        if not busy():
+            _run_when_idle()
     if cancelled and not future.done():
         raise Cancelled(text)
     return future.result()

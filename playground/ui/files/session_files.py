@@ -147,7 +147,11 @@ class SessionFiles(FileFlow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Closing the window asks about unsaved changes first (when confirm_unsaved)."""
         if watched is self.window and event.type() == QEvent.Type.Close:
-            if background.busy() or not self.maybe_save():  # a file is being read or written
+            if background.busy():  # a file is being read or written: the window closes once it is done
+                background.when_idle(self.window.close)
+                event.ignore()
+                return True
+            if not self.maybe_save():
                 event.ignore()
                 return True
         return False

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QImage, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QToolButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMenu, QToolButton
 
 from .as_seen import grab_as_seen
 from .capture import even_size, fit_frame, plots_area, rgb_array
@@ -290,6 +290,9 @@ class RecordingControls(QObject):
         )
         self.indicator.hide()
         window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.finish_recordings)
 
     # ------------------------------------------------------------ capture
     def grab_area(self) -> QImage:
@@ -353,11 +356,17 @@ class RecordingControls(QObject):
         return path
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Close and (self.recorder.recording or self.recorder.finishing):
+        if event.type() == QEvent.Type.Close:
+            self.finish_recordings()
+        return False
+
+    def finish_recordings(self) -> None:
+        """Stop recording and wait (CLOSE_WAIT_S at most) until every recording is saved: the window
+        closes, or the app quits without closing it (``aboutToQuit``; shell/shutdown.py)."""
+        if self.recorder.recording or self.recorder.finishing:
             self.stop()
             # Closing the window still leaves a playable file: only a few queued frames are left to encode.
             self.recorder.wait_saved(CLOSE_WAIT_S)
-        return False
 
     # ------------------------------------------------------------ display
     def _show_state(self) -> None:

@@ -431,9 +431,14 @@ class MainWindow(QMainWindow):
         if playing:
             self.banner.clear_error()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def shutdown(self) -> None:
+        """Stop drawing and join the training thread; closing the window and every other way the
+        app quits end here (shell/shutdown.py), so it may run twice."""
         self.pacer.stop()
         self.session.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.shutdown()
         super().closeEvent(event)
 
 
