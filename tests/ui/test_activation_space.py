@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF, QRectF
 
 from playground.data import make_dataset
 from playground.data.palette import hex_to_rgb
@@ -233,12 +234,32 @@ def test_regression_has_no_regions_or_line(qtbot):
 
 
 def test_boundary_legend_leaves_the_plot_free(qtbot, spiral):
+    """The legend lies above the view, inside the plot, and covers none of the points: drawn in
+    the view's corner it covered the points there (seen at 1280x720, where the data fill the view)."""
     _, frame = spiral
     view = _view(qtbot, frame)
-    key = view.plot._key.sceneBoundingRect()
-    vb = view.plot.getPlotItem().getViewBox().sceneBoundingRect()
-    assert key.width() * key.height() < vb.width() * vb.height() / 10
-    assert vb.contains(key)
+    plot = view.plot
+    key = plot._key.sceneBoundingRect()
+    vb = plot.getPlotItem().getViewBox()
+    view_rect = vb.sceneBoundingRect()
+    assert plot.boundary_legend() == "output boundary (exact)"
+    assert key.height() > 5 and key.width() > 50  # laid out, one line of text
+    assert not key.intersects(view_rect), (key, view_rect)
+    assert key.bottom() <= view_rect.top() + 0.5
+    assert plot.getPlotItem().sceneBoundingRect().contains(key)
+    assert QRectF(plot.rect()).contains(plot.mapFromScene(key).boundingRect())  # on the widget, not cut
+    # No drawn point lies under the legend.
+    for xy in plot.drawn_points().values():
+        for x, y in xy[::7]:
+            assert not key.contains(vb.mapViewToScene(QPointF(float(x), float(y))))
+    # The legend's text keeps its room when it grows (presentation mode), and gives it back when hidden.
+    plot.set_presentation_scale(1.5)
+    qtbot.wait(20)
+    big = plot._key.sceneBoundingRect()
+    assert big.height() > key.height() and not big.intersects(vb.sceneBoundingRect())
+    view.kind_box.setCurrentIndex(view.kind_box.findData("z"))  # z: no line, no legend
+    qtbot.wait(20)
+    assert plot.boundary_legend() == "" and plot.getPlotItem().layout.rowMaximumHeight(0) == 0
 
 
 # -- the inspected point ---------------------------------------------------------------------

@@ -86,11 +86,14 @@ class ActivationSpacePlot(ThemedPlot):
         self._output: tuple[np.ndarray, np.ndarray] | None = None  # in-plane logits (A (2, k), c (k,))
         self._key_text = ""
 
-        # One line in the corner of the view: what the dashed line is, and whether to trust it.
+        # One line above the view: what the dashed line is, and whether to trust it. Inside the
+        # view it covered the points (the data fill the view's corners), so it sits in the plot's
+        # title row, which is as tall as the legend while it is shown (see _fit_legend_row).
         self._key_sample = pg.PlotDataItem()
-        self._key = pg.LegendItem(labelTextSize=f"{FONT_PT}pt", offset=(4, 4), frame=False)
-        self._key.setParentItem(vb)
-        self._key.setZValue(40)
+        self._key = pg.LegendItem(labelTextSize=f"{FONT_PT}pt", offset=None, frame=False)
+        self._key.setParentItem(self.getPlotItem())
+        self._key.layout.setContentsMargins(0, 0, 0, 0)  # the style's 9 px a side doubled the row's height
+        self._key.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0))
         self._key.hide()
         vb.sigRangeChanged.connect(self._draw_regions)
         self._theme_changed()
@@ -228,7 +231,9 @@ class ActivationSpacePlot(ThemedPlot):
 
     def _set_legend(self, note: str | None) -> None:
         if note is None:
-            self._key.hide()
+            if self._key.isVisible():
+                self._key.hide()
+                self._fit_legend_row()
             return
         text = f"output boundary ({note})" if note else "output boundary"
         if text != self._key_text:
@@ -237,7 +242,9 @@ class ActivationSpacePlot(ThemedPlot):
             self._key.addItem(self._key_sample, text)
             cache_legend_text(self._key)
             self._style_boundary_legend()
-        self._key.show()
+        if not self._key.isVisible():
+            self._key.show()
+            self._fit_legend_row()
 
     def _draw_regions(self) -> None:
         """Shade the output's class regions over the visible view (redone when the view moves)."""
@@ -292,6 +299,16 @@ class ActivationSpacePlot(ThemedPlot):
         self._key.setLabelTextSize(f"{FONT_PT * self.presentation_scale:g}pt")
         for _, label in self._key.items:
             label.setText(label.text)  # pyqtgraph keeps drawing existing labels in the old style
+        self._fit_legend_row()
+
+    def _fit_legend_row(self) -> None:
+        """Make the title row (row 0 of the plot's layout, empty: the plot has no title) as tall as
+        the legend while it is shown, so the view starts below it; no height while it is hidden."""
+        # The layout's size, not LegendItem.updateSize's: that one sums its items' last geometry,
+        # which still has the old text size when the presentation scale has just changed.
+        size = self._key.layout.preferredSize()
+        self._key.resize(size)
+        self.getPlotItem().layout.setRowFixedHeight(0, size.height() if self._key.isVisible() else 0)
 
     def set_presentation_scale(self, factor: float) -> None:
         """See :meth:`ThemedPlot.set_presentation_scale`; the boundary legend's text scales too."""

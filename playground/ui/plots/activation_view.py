@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from ..session.worker import Frame
 from ..shell.titled import titled
+from ..shell.wrap_row import wrap_row
 from .activation_space import ActivationSpacePlot
 from .projection import Plane, classes_in_plane, is_exact, logits_in_plane, output_plane, pca_plane, unit_plane
 
 GRID_LINES = 11  # lines per direction drawn from the probe grid
 PCA = -1
 OUTPUT_ALIGNED = -2
+MIN_PLOT_WIDTH = 160  # px: below this the plot's axes leave no room for the data
 
 
 class ActivationView(QWidget):
@@ -46,16 +48,19 @@ class ActivationView(QWidget):
         self.y_box.setToolTip("Unit on the vertical axis (only when the horizontal axis is a unit).")
         for box in (self.layer_box, self.kind_box, self.x_box, self.y_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # The layer and the plane each keep their two boxes together; in a narrow column (a side
+        # dock open at 1280x720) the plane's pair wraps under the layer's instead of every box
+        # being cut, and the view is never narrower than the wider pair.
+        self.selectors = wrap_row(_pair(self.layer_box, self.kind_box), _pair(self.x_box, self.y_box))
+        self.selectors.setObjectName("activationSelectors")
+        self.plot.setMinimumWidth(MIN_PLOT_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(
             titled(
                 "Activation space",
                 self.plot,
-                self.layer_box,
-                self.kind_box,
-                self.x_box,
-                self.y_box,
+                self.selectors,
                 controls_below=True,
                 tooltip="The data and the input grid as the chosen hidden layer sees them; "
                 "in the last hidden layer, the output's regions shaded.",
@@ -289,6 +294,17 @@ class ActivationView(QWidget):
             return
         _, point_values = _values(frame, layer, self.kind_box.currentData())
         self.plot.set_highlight(self._plane.project(point_values[rows[:1]])[0])
+
+
+def _pair(first: QWidget, second: QWidget) -> QWidget:
+    """Two selectors side by side that wrap as one."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    row.addWidget(first)
+    row.addWidget(second)
+    return box
 
 
 def _grid_lines(plane: Plane, grid_values: np.ndarray, r: int) -> np.ndarray:

@@ -50,6 +50,7 @@ from .frame_pacer import CURVES_INTERVAL_S, SPACE_INTERVAL_S, FramePacer, Thrott
 from .help_menu import HelpMenu, install_help_menu
 from .lazy_dock import LazyDock, add_lazy_dock
 from .restyle import restyle
+from .scroll_width import fit_width_to_content
 from .titled import titled
 from .tutorial import install_tutorial_features
 
@@ -273,8 +274,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(side.sizeHint().width() + 20)
-        scroll.setMaximumWidth(side.sizeHint().width() + 40)
+        fit_width_to_content(scroll)  # as wide as the panels' widest row, beside the scrollbar
 
         loss_box = titled(
             "Loss",
@@ -303,7 +303,8 @@ class MainWindow(QMainWindow):
             plots.addLayout(row, stretch)
         for widget in (self.boundary_plot, self.activation_view, self.loss_plot, self.gradient_plot):
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            widget.setMinimumSize(160, 120)
+            # No floor on the activation view's width: its selectors set it (they wrap, not cut).
+            widget.setMinimumSize(0 if widget is self.activation_view else 160, 120)
         self._square = SquareColumn(self.boundary_plot, (self.boundary_view,))
 
         right = QVBoxLayout()
