@@ -173,6 +173,11 @@ def run_app(options: argparse.Namespace) -> int:
     if problem:
         sys.stderr.write(f"{PROG}: {problem}\n")
         return 1
+    # The window's imports and build allocate a few hundred thousand objects, which made the automatic
+    # collector walk the growing heap about a hundred times (a full pass of it once): 0.05-0.1 s of CPU
+    # for the handful of cycles start-up leaves. From here on it is off (no thread but this one runs yet);
+    # collect_in_gui_thread keeps it off and collects on a timer, after gc.freeze below.
+    gc.disable()
     # Imported here so that ``python -m playground train`` and --help never load Qt.
     from .pyqtgraph_import import import_pyqtgraph
     from .pyside_features import quicken_feature_check

@@ -22,6 +22,11 @@ import sys  # noqa: E402
 from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
 
+# What the entry point imports before Qt (numpy, the engine, the data and training layers), imported
+# before Qt here too: once PySide6 is imported it checks every module imported after it, so importing
+# Qt first would charge this child a check of 260 modules the real app never checks.
+import playground.engine.allocator  # noqa: E402, F401
+import playground.ui.app  # noqa: E402, F401
 from playground.__main__ import main  # noqa: E402
 
 

@@ -227,6 +227,21 @@ class LogFriendlyAxis(pg.AxisItem):
         if orientation in ("top", "bottom"):
             self.setStyle(hideOverlappingLabels=_END_OVERHANG_PX)
 
+    # The title's rich text as last given to Qt. pyqtgraph sets it again at every pen, label and SI
+    # prefix change, most often to the same text (48 times a plot while it is built, 190 a window), and
+    # each setHtml parses and lays out a new document: a fifth of a plot's construction.
+    _label_html: str | None = None
+
+    def _updateLabel(self) -> None:  # noqa: N802 (pyqtgraph naming)
+        """pyqtgraph's ``_updateLabel``, but the title's document is set only when its text changes."""
+        html = self.labelString()
+        if html != self._label_html:
+            self._label_html = html
+            self.label.setHtml(html)
+        self._adjustSize()
+        self.picture = None
+        self.update()
+
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph naming)
         levels = super().tickSpacing(minVal, maxVal, size)
         if not levels or size <= 0 or self._tickSpacing is not None:
