@@ -148,11 +148,15 @@ def window_look(window) -> dict:
     tools = window.tools
     frame = window.session.latest_frame
     theme = theme_state(window)
+    plots = (window.boundary_plot, window.activation_plot, window.loss_plot, window.gradient_plot)
+    fitted = (window.boundary_plot, window.loss_plot, window.gradient_plot)
     inputs = {}
     for widget in window.findChildren(QWidget):
         value = _input_value(widget)
         if value is not None:
-            inputs[_widget_path(widget, window)] = (value, widget.isVisibleTo(window), widget.isEnabled())
+            # A hidden input's value is not seen (a closed editor keeps its last text until it opens again).
+            shown = widget.isVisibleTo(window)
+            inputs[_widget_path(widget, window)] = (value if shown else None, shown, widget.isEnabled())
     return {
         "session": session_state(window),
         "frame": (frame.epoch, frame.playing, frame.viewing, frame.dataset is window.session.dataset),
@@ -178,14 +182,12 @@ def window_look(window) -> dict:
         "file": (window.files.path, window.files.modified),
         "status": window.statusBar().currentMessage(),
         "inspected": (_rounded(window.chain_rule.point), window.network_view.diagram.selected, window._map_kind),
-        "plot sizes": [
-            (plot.width(), plot.height(), plot.getPlotItem().getViewBox().width())
-            for plot in (window.boundary_plot, window.activation_plot, window.loss_plot, window.gradient_plot)
-        ],
-        "view ranges": [
-            _rounded(plot.getPlotItem().getViewBox().viewRange())
-            for plot in (window.boundary_plot, window.activation_plot, window.loss_plot, window.gradient_plot)
-        ],
+        "plot sizes": [(plot.width(), plot.height()) for plot in plots],
+        # Not the activation view's range (nor its axis, whose width follows the tick labels): that
+        # view only grows to follow the data and keeps its range through a Reset or a new session
+        # (ActivationSpacePlot.update_space), so a reused window's may be wider than a new one's.
+        "view boxes": [plot.getPlotItem().getViewBox().width() for plot in fitted],
+        "view ranges": [_rounded(plot.getPlotItem().getViewBox().viewRange()) for plot in fitted],
         # Hidden, the banner keeps its last words: what it shows is its severity, and its text then.
         "banner": (
             window.banner.severity(),
@@ -214,8 +216,8 @@ def _rounded(values) -> object:
 
 
 def _near(ranges: list, others: list) -> bool:
-    """Whether the plots' view ranges agree to 2% of their spans: two new windows differ by
-    about that much (the layout's last pixels, the activation view's fit to the grid lines)."""
+    """Whether the plots' view ranges agree to 2% of their spans (two new windows differ by
+    about 1%: the layout's last pixels)."""
     a, b = np.asarray(ranges, dtype=float), np.asarray(others, dtype=float)
     if a.shape != b.shape:
         return False
@@ -306,13 +308,6 @@ class ReusedWindow:
 
         wait_until(new_and_still, what="the new session's first frame")
         wait_until(lambda: window._drawn is session.latest_frame, what="the new session's first frame drawn")
-        # The activation view only grows to follow the data (ActivationSpace.set_frame), where a
-        # new window's fits its first frame: choosing the kind shown again refits it, as a person would.
-        kind = window.activation_view.kind_box
-        if kind.count() > 1:
-            shown = kind.currentIndex()
-            kind.setCurrentIndex((shown + 1) % kind.count())
-            kind.setCurrentIndex(shown)
         settle(30)
         window.statusBar().clearMessage()
 
@@ -329,8 +324,9 @@ class ReusedWindow:
 _TOOL_SETTINGS = ("current_class", "tool", "brush_radius", "show_test", "value", "add_as_test")
 
 
-def reused_window(build: Callable[[], QWidget]):
-    """Two fixtures for a test module, ``(kept_window, window)``, to be assigned at module level:
+def reused_window(build: Callable[[], QWidget], name: str = "window"):
+    """Two fixtures for a test module, ``(kept_window, window)``, to be assigned at module level
+    (the second named ``name``):
     ``kept_window`` (module scope) builds and shows one window with ``build``, its settings in a
     temp folder; ``window`` hands it to a test after checking that it looks as it did new
     (``ReusedWindow.check_fresh``), and resets it after the test (``ReusedWindow.reset``)."""
@@ -344,7 +340,7 @@ def reused_window(build: Callable[[], QWidget]):
             finally:
                 close(kept.window)
 
-    @pytest.fixture(name="window")
+    @pytest.fixture(name=name)
     def window(kept_window, request):
         kept_window.check_fresh(request.node.nodeid)
         try:

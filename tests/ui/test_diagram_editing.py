@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
+from shared_window import own_window, reused_window
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
@@ -38,11 +39,20 @@ def _fresh(qtbot, window) -> None:
     )
 
 
+def _build() -> MainWindow:
+    ds = make_dataset("xor", n=60, noise=0.0, seed=0, test_fraction=0.25)
+    return MainWindow(ds, TrainingConfig(hidden=(3,), activation="tanh", features=("x1", "x2"), seed=0))
+
+
+# One window for the module's tests, checked to look as new before each (shared_window.py).
+kept_window, reused = reused_window(_build, name="reused")
+own_window = own_window(_build)
+
+
 @pytest.fixture
-def window(qtbot):
-    w = _open(qtbot, TrainingConfig(hidden=(3,), activation="tanh", features=("x1", "x2"), seed=0))
-    yield w
-    w.close()
+def window(reused, qtbot):
+    _fresh(qtbot, reused)  # as _open waits: the diagram shows the newest frame
+    return reused
 
 
 def _edge_point(diagram, layer: int, i: int, j: int) -> QPoint:
@@ -244,7 +254,10 @@ def test_a_nudge_steps_onto_round_values(value, steps, expected):
     assert nudged(value, steps) == pytest.approx(expected, abs=1e-12)
 
 
-def test_the_chain_rule_panel_and_the_boundary_follow_an_edit(window, qtbot):
+def test_the_chain_rule_panel_and_the_boundary_follow_an_edit(own_window, qtbot):
+    # Its own window: the chain-rule dock, once built, stays built (a reused window would not look new).
+    window = own_window
+    _fresh(qtbot, window)
     session, view = window.session, window.network_view
     point = session.dataset.X[4]
     window.chain_rule.action.trigger()  # the Inspect tool, with its panel
