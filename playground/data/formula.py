@@ -15,18 +15,25 @@ Formulas are parsed by ``expressions.parse`` (a whitelist, never ``eval``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .dataset import MIN_CLASSES
-from .expressions import Expression, parse
 from .palette import MAX_CLASSES
+
+if TYPE_CHECKING:
+    from .expressions import Expression
 
 CLASSIFICATION, REGRESSION = "classification", "regression"
 
 
 def parse_formulas(expr: str | Sequence[str]) -> list[Expression]:
     """The parsed formula (one) or conditions (one per class); ValueError naming the bad one."""
+    # Imported at the first formula: the parser's eleven frozen dataclasses took a fortieth of the
+    # window's start-up, which reads no formula.
+    from .expressions import parse
+
     if isinstance(expr, str):
         return [parse(expr)]
     if not isinstance(expr, (list, tuple)) or not MIN_CLASSES <= len(expr) <= MAX_CLASSES:

@@ -1,9 +1,9 @@
 """What the window's start-up leaves for first use: through the real entry point (``python -m playground``,
 offscreen, in a fresh interpreter) the painted window has not imported the chain-rule panel and the
-inspection code, pyqtgraph's parameter tree, image view and multiprocess package, Qt's SVG module, nor
-the modules of the shortcut overlay's and the recorder's text; then each feature, used through its
-action, builds and works: the chain rule of a clicked point, an SVG export, the shortcut overlay, the
-examples' gallery."""
+inspection code, pyqtgraph's parameter tree, image view and multiprocess package, Qt's SVG module, the
+modules of the shortcut overlay's and the recorder's text, nor the formula parser; then each feature,
+used through its action, builds and works: the chain rule of a clicked point, an SVG export, the
+shortcut overlay, the examples' gallery, a dataset from a formula."""
 
 import json
 
@@ -23,6 +23,7 @@ DEFERRED = (
     "playground.ui.gallery.gallery",
     "playground.training.examples",
     "playground.ui.media.video",
+    "playground.data.expressions",
 )
 
 CHILD = """
@@ -77,6 +78,13 @@ def at_start():
     report["gallery_visible"] = window.gallery.dialog.isVisible()
     report["gallery_tiles"] = len(window.gallery.dialog.findChildren(ExampleTile))
     window.gallery.dialog.close()
+    # Edit > Dataset from Formula…, answered: the formula's parser loads with the first formula.
+    from playground.ui.recipes import controller_of
+
+    report["formula_set"] = controller_of(window).set_formula("x2 > x1")
+    data = window.session.dataset
+    report["formula_classes"] = data.n_classes
+    report["formula_agrees"] = float(((data.X[:, 1] > data.X[:, 0]) == (data.y == 1)).mean())
     report["after"] = [name for name in deferred if name in sys.modules]
     report["before_the_app"] = [name for name in deferred if name in before_the_app]
 """
@@ -99,6 +107,8 @@ def test_start_up_leaves_features_for_first_use_and_each_builds_then(tmp_path):
     assert report["overlay_visible"] is True
     assert "Play / Pause" in report["overlay_text"]
     assert report["gallery_visible"] is True and report["gallery_tiles"] >= 3
+    assert report["formula_set"] is True and report["formula_classes"] == 2
+    assert report["formula_agrees"] > 0.8  # class 2 above the diagonal (label noise aside)
     assert set(report["after"]) >= {
         "playground.ui.gallery.gallery",
         "playground.training.examples",
@@ -106,4 +116,5 @@ def test_start_up_leaves_features_for_first_use_and_each_builds_then(tmp_path):
         "playground.training.inspect",
         "PySide6.QtSvg",
         "html",
+        "playground.data.expressions",
     }
