@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 
+import imageio.v3 as iio
 import pytest
 from file_fixtures import app_env
 
@@ -33,6 +34,10 @@ def at_start():
     window = next(w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow")
     play = next(a for a in window.findChildren(QAction) if a.text() == "Play / Pause")
     play.trigger()
+    if len(sys.argv) > 2:  # and record the window meanwhile, to argv[2]
+        from playground.ui.media.recorder import RecordingControls
+
+        assert window.findChild(RecordingControls).start(sys.argv[2])
 
     def quit_when_trained():
         frame = window.session.latest_frame
@@ -58,10 +63,11 @@ sys.exit(main(["--no-restore"]))
 """
 
 
-def quit_while_playing(tmp_path, how: str) -> tuple[subprocess.CompletedProcess, int]:
-    """Run the child quitting by ``how``; its outcome and the epoch it had trained when it quit."""
+def quit_while_playing(tmp_path, how: str, *recording: str) -> tuple[subprocess.CompletedProcess, int]:
+    """Run the child quitting by ``how`` (recording to the path ``recording`` names, if any); its
+    outcome and the epoch it had trained when it quit."""
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(CHILD), how],
+        [sys.executable, "-c", textwrap.dedent(CHILD), how, *recording],
         env=app_env(tmp_path / "data"),
         cwd=tmp_path,
         capture_output=True,
@@ -86,9 +92,12 @@ def assert_stopped_cleanly_and_kept_the_session(tmp_path, done: subprocess.Compl
     assert list(folder.glob("*.lock")) == []
 
 
-def test_quit_while_playing_joins_the_threads_and_keeps_the_autosave(tmp_path):
-    done, epoch = quit_while_playing(tmp_path, "quit")
+def test_quit_while_playing_and_recording_joins_the_threads_keeps_the_autosave_and_the_video(tmp_path):
+    video = tmp_path / "quit.mp4"
+    done, epoch = quit_while_playing(tmp_path, "quit", str(video))
     assert_stopped_cleanly_and_kept_the_session(tmp_path, done, epoch)
+    frames = iio.imread(video)  # finished on aboutToQuit: whole, it decodes to the end
+    assert frames.ndim == 4 and len(frames) >= 1
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM cannot be caught on Windows")
