@@ -157,7 +157,8 @@ class Autosaver(QObject):
             self.discard()
             return
         if self._job is not None:
-            self._job.exception()  # a write in flight ends first, so it cannot overwrite this newer one
+            # A write in flight ends first, so it cannot overwrite this newer one; a failed one is made again.
+            self._pending = self._job.exception() is not None or self._pending
             self._job = None
         if self._pending or not self.path.exists():
             try:
