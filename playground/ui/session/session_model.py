@@ -90,7 +90,9 @@ class SessionModel(QObject):
         return self.latest_frame is not None and self.latest_frame.viewing
 
     def shutdown(self) -> None:
-        """Stop the training thread; call before the window closes."""
+        """Stop the training thread and wait until it has ended; again, nothing happens. Every way
+        the window's run ends calls it (``MainWindow.shutdown``): a QThread still running when Qt
+        destroys it aborts the process."""
         self.worker.stop()
 
     def run_in_worker(self, function: Callable[[Trainer], object]) -> object:
