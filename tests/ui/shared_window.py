@@ -118,8 +118,8 @@ def _widget_path(widget: QWidget, root: QWidget) -> str:
 
 
 def _input_value(widget: QWidget) -> object:
-    """What the person sees set in an input widget; None for a widget that holds no input."""
-    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit
+    """What the person sees set in an input widget or written in a label; None for other widgets."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLabel, QLineEdit
 
     if isinstance(widget, QAbstractSpinBox):
         return widget.text()
@@ -131,13 +131,15 @@ def _input_value(widget: QWidget) -> object:
         return widget.text()
     if isinstance(widget, QAbstractSlider):
         return widget.value()
+    if isinstance(widget, QLabel):
+        return widget.text()  # a caption, a readout, a status: hidden ones show again with the same text
     return None
 
 
 def window_look(window) -> dict:
     """What a new window shows that a test could change: the session (``session_state``), the
     frame on show, the tools, presentation, full screen, the size, the theme, every dock, every
-    other window on screen, every input widget's value and visibility, every checkable action,
+    other window on screen, every input's value and label's text (shown or not), every checkable action,
     the status line and the banner."""
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QDockWidget
@@ -152,11 +154,11 @@ def window_look(window) -> dict:
     fitted = (window.boundary_plot, window.loss_plot, window.gradient_plot)
     inputs = {}
     for widget in window.findChildren(QWidget):
+        if widget.objectName() == "qtooltip_label":
+            continue  # Qt's tooltip, made at the first hover and kept: a popup, not the window's
         value = _input_value(widget)
         if value is not None:
-            # A hidden input's value is not seen (a closed editor keeps its last text until it opens again).
-            shown = widget.isVisibleTo(window)
-            inputs[_widget_path(widget, window)] = (value if shown else None, shown, widget.isEnabled())
+            inputs[_widget_path(widget, window)] = (value, widget.isVisibleTo(window), widget.isEnabled())
     return {
         "session": session_state(window),
         "frame": (frame.epoch, frame.playing, frame.viewing, frame.dataset is window.session.dataset),
@@ -272,7 +274,7 @@ class ReusedWindow:
 
     def reset(self) -> None:
         """Put the window back as ``build`` made it: no other window, presentation and full
-        screen off, the light theme, the docks as they were, the size, the tools, and a new
+        screen off, the light theme, the docks as they were, no unit's map, the size, the tools, and a new
         session of the same dataset and config at epoch 0 (nothing to undo, untitled, unmodified)."""
         from playground.training import Trainer
         from playground.ui.shell.presentation import presentation
@@ -295,8 +297,9 @@ class ReusedWindow:
                 window.addDockWidget(area, dock)
             dock.setFloating(floating)
             dock.setVisible(visible)
+        if window.network_view.diagram.selected is not None:
+            window.boundary_plot.show_output_map()  # as its close button does: the diagram drops the unit
         window.showNormal()
-        window.resize(self.size)
         for name, value in self.tools.items():
             setattr(window.tools, name, value)
         window.files.take_session(Trainer(self.dataset, self.config), None, modified=False)
@@ -308,8 +311,12 @@ class ReusedWindow:
 
         wait_until(new_and_still, what="the new session's first frame")
         wait_until(lambda: window._drawn is session.latest_frame, what="the new session's first frame drawn")
+        window.resize(self.size)  # now: a panel that grew with a wider network has shrunk back
         settle(30)
         window.statusBar().clearMessage()
+        editor = window.network_view.editor  # closed, it keeps its last words (set again when it opens)
+        for text in (editor.title, editor.field, editor.message):
+            text.clear()
 
     def check_fresh(self, who: str) -> None:
         """Fail unless the window looks as it did new (``window_look``); ``who`` takes it next."""

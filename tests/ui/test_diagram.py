@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolButton, QToolTip
+from shared_window import reused_window
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
@@ -45,18 +46,22 @@ def _drawn(qtbot, window: MainWindow, epoch: int, config: TrainingConfig | None 
     return window.session.latest_frame
 
 
-@pytest.fixture
-def window(qtbot):
+def _build() -> MainWindow:
     ds = make_dataset("xor", n=80, noise=0.0, seed=0, test_fraction=0.25)
-    w = _open(
-        qtbot,
-        ds,
-        TrainingConfig(
-            hidden=(3, 4), activation="tanh", features=("x1", "x2", "x1^2"), optimizer="adam", lr=0.05, seed=0
-        ),
+    config = TrainingConfig(
+        hidden=(3, 4), activation="tanh", features=("x1", "x2", "x1^2"), optimizer="adam", lr=0.05, seed=0
     )
-    yield w
-    w.close()
+    return MainWindow(ds, config)
+
+
+# One window for the module's tests, checked to look as new before each (shared_window.py).
+kept_window, reused = reused_window(_build, name="reused")
+
+
+@pytest.fixture
+def window(reused, qtbot):
+    _drawn(qtbot, reused, 0)  # as _open waits
+    return reused
 
 
 def _set_first_unit(window: MainWindow, weights, bias: float, unit: int = 0) -> None:
