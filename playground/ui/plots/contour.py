@@ -111,33 +111,47 @@ def contour_segments(
 def contour_levels(
     Z: np.ndarray, levels: Sequence[float], x_range: tuple[float, float], y_range: tuple[float, float]
 ) -> list[np.ndarray]:
-    """:func:`contour_segments` of ``Z`` for each of ``levels`` (the same segments), sharing the
-    work that does not depend on the level: which cells have a non-finite corner.
+    """:func:`contour_segments` of ``Z`` for each of ``levels`` (the same segments), worked out
+    for all the levels at once.
 
-    Each level then costs one comparison over the grid and four slices of it, instead
-    of four comparisons and four finiteness tests (the boundary map traces three levels
-    a frame).
+    The boundary map traces three levels a frame. One comparison of the grid with every
+    level, one search for the crossed cells and one pass of :func:`_segment_rows` over the
+    cells of all of them cost a third of three rounds of the same dozens of small numpy
+    calls (0.39 ms a level at 100 x 100); which cells have a non-finite corner is found once.
     """
     Z = np.asarray(Z, dtype=np.float64)
     h, w = Z.shape
-    if h < 2 or w < 2:
-        return [np.empty((0, 2)) for _ in levels]
+    values = np.asarray(levels, dtype=np.float64).reshape(-1)
+    if h < 2 or w < 2 or not values.size:
+        return [np.empty((0, 2)) for _ in values]
     finite = np.isfinite(Z)
     # None when every cell is finite (the usual case): nothing to take out then.
     cells_finite = None if finite.all() else finite[:-1, :-1] & finite[:-1, 1:] & finite[1:, 1:] & finite[1:, :-1]
-    out = []
-    for level in levels:
-        with np.errstate(invalid="ignore"):
-            above = (Z > level).view(np.uint8)
-        case = above[:-1, :-1] | (above[:-1, 1:] << 1) | (above[1:, 1:] << 2) | (above[1:, :-1] << 3)
-        crossed = (case - np.uint8(1)) < 14  # neither 0 nor 15 (uint8: 0 - 1 wraps to 255)
-        if cells_finite is not None:
-            crossed &= cells_finite
-        # Row-major, as nonzero would give them, from one flat search and a divmod (faster).
-        cells = np.flatnonzero(crossed)
-        ii, jj = np.divmod(cells, w - 1)
-        out.append(_segments(Z, level, ii, jj, case.reshape(-1)[cells].astype(np.intp), x_range, y_range))
-    return out
+    with np.errstate(invalid="ignore"):
+        above = (Z > values[:, None, None]).view(np.uint8)  # (levels, h, w)
+    # The case bits (a 1, b 2, c 4, d 8; see _EDGE_CORNERS) from row pairs: each row's a + 2b
+    # for the cells above it and 8d + 4c for those below, added (numpy's uint8 sums and
+    # products are vectorised, its shifts and ors are not: three times faster).
+    left, right = above[:, :, :-1], above[:, :, 1:]
+    case = (left + 2 * right)[:, :-1] + (4 * right + 8 * left)[:, 1:]
+    crossed = (case - np.uint8(1)) < 14  # neither 0 nor 15 (uint8: 0 - 1 wraps to 255)
+    if cells_finite is not None:
+        crossed &= cells_finite
+    # Level by level, each level's cells row-major, as nonzero would give them: one flat search and divmods.
+    cells = np.flatnonzero(crossed)
+    which, rest = np.divmod(cells, (h - 1) * (w - 1))
+    ii, jj = np.divmod(rest, w - 1)
+    rows, saddles = _segment_rows(Z, values[which], ii, jj, case.reshape(-1)[cells].astype(np.intp), x_range, y_range)
+    if values.size == 1:
+        return [rows]
+    # Each level's first segments, then its saddles' second ones: what a call per level returned.
+    bounds = np.searchsorted(which, np.arange(values.size + 1)).tolist()
+    seconds = np.searchsorted(saddles, bounds).tolist()
+    n = cells.size
+    return [
+        np.concatenate((rows[2 * bounds[k] : 2 * bounds[k + 1]], rows[2 * (n + seconds[k]) : 2 * (n + seconds[k + 1])]))
+        for k in range(values.size)
+    ]
 
 
 def _segments(
@@ -150,10 +164,25 @@ def _segments(
     y_range: tuple[float, float],
 ) -> np.ndarray:
     """The segments through the crossed cells ``(ii, jj)`` of case ``case`` (see :func:`contour_segments`)."""
+    return _segment_rows(Z, np.full(ii.size, level), ii, jj, case, x_range, y_range)[0]
+
+
+def _segment_rows(
+    Z: np.ndarray,
+    level: np.ndarray,
+    ii: np.ndarray,
+    jj: np.ndarray,
+    case: np.ndarray,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The segments through the crossed cells ``(ii, jj)`` of case ``case``, cell ``k`` cut at
+    ``level[k]``: ``(rows, saddles)``, the endpoint rows of every cell's first segment in cell
+    order, then of the second segments of the cells ``saddles`` (increasing)."""
     h, w = Z.shape
     n = ii.size
     if n == 0:
-        return np.empty((0, 2))
+        return np.empty((0, 2)), np.zeros(0, dtype=np.intp)
 
     # Flat indices into Z and np.take: numpy's gather by a pair of index arrays (Z[ii, jj])
     # costs several times more per element, and this is most of the work.
@@ -174,7 +203,7 @@ def _segments(
     z0 = flat.take(start)
     z1 = flat.take(start + dr * w + dc)
     # One end is above the level and the other is not, so z1 != z0.
-    t = (level - z0) / (z1 - z0)
+    t = (np.repeat(level[cells], 2) - z0) / (z1 - z0)
     row = r0 + t * dr
     col = c0 + t * dc
 
@@ -183,7 +212,7 @@ def _segments(
     out = np.empty((row.size, 2))
     out[:, 0] = x0 + col * ((x1 - x0) / (w - 1))
     out[:, 1] = y0 + row * ((y1 - y0) / (h - 1))
-    return out
+    return out, saddles
 
 
 def class_boundary_segments(P: np.ndarray, x_range: tuple[float, float], y_range: tuple[float, float]) -> np.ndarray:
