@@ -119,7 +119,15 @@ def _widget_path(widget: QWidget, root: QWidget) -> str:
 
 def _input_value(widget: QWidget) -> object:
     """What the person sees set in an input widget or written in a label; None for other widgets."""
-    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLabel, QLineEdit
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSlider,
+        QAbstractSpinBox,
+        QComboBox,
+        QLabel,
+        QLineEdit,
+        QScrollBar,
+    )
 
     if isinstance(widget, QAbstractSpinBox):
         return widget.text()
@@ -129,8 +137,10 @@ def _input_value(widget: QWidget) -> object:
         return (widget.text(), widget.isChecked()) if widget.isCheckable() else None
     if isinstance(widget, QLineEdit):
         return widget.text()
+    if isinstance(widget, QScrollBar):
+        return widget.value()  # its range follows the geometry (a hidden popup's list is sized when it opens)
     if isinstance(widget, QAbstractSlider):
-        return widget.value()
+        return (widget.value(), widget.minimum(), widget.maximum(), widget.pageStep(), widget.singleStep())
     if isinstance(widget, QLabel):
         return widget.text()  # a caption, a readout, a status: hidden ones show again with the same text
     return None
@@ -183,6 +193,8 @@ def window_look(window) -> dict:
         ),
         "file": (window.files.path, window.files.modified),
         "status": window.statusBar().currentMessage(),
+        "focus": _focus_path(window),
+        "timeline": _timeline_settings(window),
         "inspected": (_rounded(window.chain_rule.point), window.network_view.diagram.selected, window._map_kind),
         "plot sizes": [(plot.width(), plot.height()) for plot in plots],
         # Not the activation view's range (nor its axis, whose width follows the tick labels): that
@@ -197,6 +209,17 @@ def window_look(window) -> dict:
             window.banner.diagnosis(),
         ),
     }
+
+
+def _timeline_settings(window) -> tuple:
+    # The training thread's timeline: how many epochs it keeps (a test may plant a small one).
+    timeline = window.session.worker.timeline
+    return (timeline.max_snapshots, timeline.memory_budget, timeline.capacity, timeline.per_level)
+
+
+def _focus_path(window) -> str | None:
+    focus = QApplication.focusWidget()
+    return None if focus is None else _widget_path(focus, window)
 
 
 def settled_look(window, timeout_ms: int = 2000) -> dict:
@@ -269,13 +292,15 @@ class ReusedWindow:
             dock: (dock.isVisible(), dock.isFloating(), window.dockWidgetArea(dock))
             for dock in window.findChildren(QDockWidget)
         }
+        self.focus = QApplication.focusWidget()
         self.fresh = settled_look(window)
         self.last_user = "nothing yet"
 
     def reset(self) -> None:
         """Put the window back as ``build`` made it: no other window, presentation and full
-        screen off, the light theme, the docks as they were, no unit's map, the size, the tools, and a new
-        session of the same dataset and config at epoch 0 (nothing to undo, untitled, unmodified)."""
+        screen off, the light theme, the docks as they were, no unit's map, the size, the focus,
+        the tools, a timeline of the usual length, the closed editor's words, and a new session
+        of the same dataset and config at epoch 0 (nothing to undo, untitled, unmodified)."""
         from playground.training import Trainer
         from playground.ui.shell.presentation import presentation
         from playground.ui.shell.theme import apply_class_palette, apply_theme, theme_state
@@ -302,6 +327,11 @@ class ReusedWindow:
         window.showNormal()
         for name, value in self.tools.items():
             setattr(window.tools, name, value)
+        if _timeline_settings(window) != self.fresh["timeline"]:
+            from playground.training.timeline import Timeline
+
+            worker = window.session.worker
+            window.session.run_in_worker(lambda trainer: setattr(worker, "timeline", Timeline()))
         window.files.take_session(Trainer(self.dataset, self.config), None, modified=False)
         session = window.session
 
@@ -312,11 +342,20 @@ class ReusedWindow:
         wait_until(new_and_still, what="the new session's first frame")
         wait_until(lambda: window._drawn is session.latest_frame, what="the new session's first frame drawn")
         window.resize(self.size)  # now: a panel that grew with a wider network has shrunk back
+        self.refocus()
         settle(30)
         window.statusBar().clearMessage()
         editor = window.network_view.editor  # closed, it keeps its last words (set again when it opens)
         for text in (editor.title, editor.field, editor.message):
             text.clear()
+
+    def refocus(self) -> None:
+        """Give the keyboard focus back to where it was in the new window (a window another test
+        showed and closed since may have taken it)."""
+        if self.focus is not None and QApplication.focusWidget() is not self.focus:
+            self.window.activateWindow()
+            self.focus.setFocus()
+            wait_until(lambda: QApplication.focusWidget() is self.focus, 2000, "the focus back where it was")
 
     def check_fresh(self, who: str) -> None:
         """Fail unless the window looks as it did new (``window_look``); ``who`` takes it next."""
@@ -349,6 +388,7 @@ def reused_window(build: Callable[[], QWidget], name: str = "window"):
 
     @pytest.fixture(name=name)
     def window(kept_window, request):
+        kept_window.refocus()
         kept_window.check_fresh(request.node.nodeid)
         try:
             yield kept_window.window

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
+from shared_window import reused_window
 
 from playground.data import DOMAIN, make_dataset
 from playground.training import Trainer, TrainingConfig, grid_points
@@ -23,17 +24,21 @@ def dataset():
     return make_dataset("xor", n=120, noise=0.0, seed=0, test_fraction=0.25)
 
 
-@pytest.fixture
-def window(qtbot, dataset):
-    w = MainWindow(dataset, CONFIG)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
-    w.drawn = []  # every frame drawn on the plots, in order
+def _build() -> MainWindow:
+    w = MainWindow(make_dataset("xor", n=120, noise=0.0, seed=0, test_fraction=0.25), CONFIG)
+    w.drawn = []  # every frame drawn on the plots, in order (the test's own: emptied for each)
     w.add_frame_view(w.drawn.append)
-    yield w
-    w.close()
+    return w
+
+
+# One window for the module's tests, checked to look as new before each (shared_window.py).
+kept_window, reused = reused_window(_build, name="reused")
+
+
+@pytest.fixture
+def window(reused):
+    reused.drawn.clear()
+    return reused
 
 
 def drawn_is(window, epoch: int, viewing: bool):
