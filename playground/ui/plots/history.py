@@ -106,13 +106,15 @@ class HistoryPlot(ThemedPlot):
         # finite: without connect="all" pyqtgraph takes the clipped data as unchecked and checks
         # every point again, for the path and for the bounds, each frame.
         curve = HistoryCurve(antialias=True, connect="all", skipFiniteCheck=True)
-        # Long runs have thousands of epochs: draw only what is visible, downsampled to the pixels.
-        curve.setDownsampling(auto=True, method="peak")
-        curve.setClipToView(True)
         if view is None:
             self.getPlotItem().addItem(curve)
         else:
             view.addItem(curve)
+        # Long runs have thousands of epochs: draw only what is visible, downsampled to the pixels.
+        # After addItem: PlotItem.addItem gives the curve the plot's own modes (none), which had
+        # left the loss and gradient curves drawing every epoch of a long run.
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setClipToView(True)
         self._curves[name] = curve
         return curve
 
@@ -136,7 +138,10 @@ class HistoryPlot(ThemedPlot):
         if shown[0] is not None and np.array_equal(shown[0], x) and np.array_equal(shown[1], y):
             return
         # The points are finite already: pyqtgraph need not check them again.
-        curve.setData(x, y, skipFiniteCheck=True)
+        if isinstance(curve, HistoryCurve):
+            curve.set_finite(x, y)
+        else:
+            curve.setData(x, y, skipFiniteCheck=True)
 
     def _set_legend(self, entries: list[tuple[pg.PlotDataItem, str]]) -> None:
         """Show exactly ``entries`` (curve, label) in the legend, rebuilding it only when they change."""
