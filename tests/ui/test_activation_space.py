@@ -257,6 +257,18 @@ def test_boundary_legend_leaves_the_plot_free(qtbot, spiral):
     qtbot.wait(20)
     big = plot._key.sceneBoundingRect()
     assert big.height() > key.height() and not big.intersects(vb.sceneBoundingRect())
+    # In a narrow column (160 px beside the diagram and a side dock) one line was wider than the plot
+    # and cut at both ends: the note goes on a second line, and the whole legend stays on the widget.
+    plot.set_presentation_scale(1.0)
+    view.resize(160, 300)
+    qtbot.waitUntil(lambda: plot.width() <= 170, timeout=2000)
+    qtbot.wait(20)
+    narrow = plot._key.sceneBoundingRect()
+    assert QRectF(plot.rect()).contains(plot.mapFromScene(narrow).boundingRect()), (narrow, plot.rect())
+    assert narrow.height() > 1.5 * key.height() and not narrow.intersects(vb.sceneBoundingRect())
+    assert plot.boundary_legend() == "output boundary (exact)"
+    view.resize(460, 460)
+    qtbot.waitUntil(lambda: plot._key.sceneBoundingRect().height() < 1.5 * key.height(), timeout=2000)
     view.kind_box.setCurrentIndex(view.kind_box.findData("z"))  # z: no line, no legend
     qtbot.wait(20)
     assert plot.boundary_legend() == "" and plot.getPlotItem().layout.rowMaximumHeight(0) == 0

@@ -5,7 +5,7 @@ the side panel's rows with ten hidden layers, which were cut at its vertical scr
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, QRectF
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -51,7 +51,8 @@ def _text_room(box: QComboBox) -> int:
 
 def _assert_selectors_whole(window: MainWindow) -> None:
     view = window.activation_view
-    boxes = (view.layer_box, view.kind_box, view.x_box, view.y_box)
+    boxes = [view.layer_box, view.kind_box, view.x_box] + ([view.y_box] if view.x_box.currentData() >= 0 else [])
+    assert view.y_box.isVisible() == (view.x_box.currentData() >= 0)  # shown where it applies
     for box in boxes:
         assert box.isVisible()
         text = box.currentText()
@@ -60,8 +61,13 @@ def _assert_selectors_whole(window: MainWindow) -> None:
     # No two boxes overlap.
     rects = [_rect_in(box, view) for box in boxes]
     assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
-    # The plot keeps a usable view under them.
-    assert view.plot.getPlotItem().getViewBox().width() >= 80
+    # The plot keeps a usable view under them, and its legend lies whole above that view.
+    plot = view.plot
+    assert plot.getPlotItem().getViewBox().width() >= 80
+    key = plot._key.sceneBoundingRect()
+    assert plot.boundary_legend() and key.height() > 5
+    assert QRectF(plot.rect()).contains(plot.mapFromScene(key).boundingRect()), (key, plot.rect())
+    assert not key.intersects(plot.getPlotItem().getViewBox().sceneBoundingRect())
 
 
 def test_activation_selectors_whole_beside_the_diagram_and_a_side_dock(window, qtbot):
@@ -109,8 +115,9 @@ def test_ten_hidden_layers_of_64_fit_beside_the_scrollbar(window, qtbot):
     scroll = window.findChild(QScrollArea, "sidePanels")
     window.session.update_config(hidden=(64,) * MAX_HIDDEN_LAYERS, activation="tanh")
     qtbot.waitUntil(lambda: len(window.network_panel.layer_rows) == MAX_HIDDEN_LAYERS, timeout=3000)
-    qtbot.wait(100)
-    assert scroll.verticalScrollBar().isVisible()  # ten rows do not fit 720 px: the case that cut them
+    # Ten rows do not fit 720 px: the scrollbar shows, the case that cut them.
+    qtbot.waitUntil(scroll.verticalScrollBar().isVisible, timeout=3000)
+    qtbot.wait(50)
     assert _cut_widgets(scroll) == []
     selector = window.findChild(ClassSelector)
     viewport = scroll.viewport()

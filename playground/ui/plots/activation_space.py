@@ -23,7 +23,7 @@ from playground.ui.plots.curves import SEGMENTS, BoundedCurve
 from playground.ui.plots.points import PointLayer, RingMarker, finite_rows
 from playground.ui.plots.projection import class_edges_in_plane, classes_on_grid, pca_2d  # noqa: F401 (pca_2d: re-exported)
 from playground.ui.plots.rgba_image import RGBAImageItem
-from playground.ui.plots.style import FONT_PT, ThemedPlot, cache_legend_text, with_alpha
+from playground.ui.plots.style import ThemedPlot, with_alpha
 
 _PADDING = 0.08  # fraction of the data span added on each side when fitting the view
 _HEADROOM = 0.25  # when the data outgrows the view, grow by more so it need not grow again next frame
@@ -62,6 +62,9 @@ class ActivationSpacePlot(ThemedPlot):
     """Two coordinates of a hidden layer's activations, with the data, the warped input grid and,
     for the last hidden layer, the output's decision regions."""
 
+    # A class attribute: the base PlotWidget fits the legend (see _fit_legend) during __init__.
+    _key_text = ""  # the boundary legend's one-line text, "" while it is hidden
+
     def __init__(self, parent=None) -> None:
         super().__init__("activationPlot", {"bottom": "unit 1 (a)", "left": "unit 2 (a)"}, parent=parent)
         vb = self.getPlotItem().getViewBox()
@@ -84,17 +87,15 @@ class ActivationSpacePlot(ThemedPlot):
         self._ring = RingMarker(self.getPlotItem())
         self._class_colors: tuple[str, ...] = ()
         self._output: tuple[np.ndarray, np.ndarray] | None = None  # in-plane logits (A (2, k), c (k,))
-        self._key_text = ""
 
-        # One line above the view: what the dashed line is, and whether to trust it. Inside the
-        # view it covered the points (the data fill the view's corners), so it sits in the plot's
-        # title row, which is as tall as the legend while it is shown (see _fit_legend_row).
+        # One line above the view (ThemedPlot's header legend): what the dashed line is, and
+        # whether to trust it. In the view's corner it covered the points there.
         self._key_sample = pg.PlotDataItem()
-        self._key = pg.LegendItem(labelTextSize=f"{FONT_PT}pt", offset=None, frame=False)
-        self._key.setParentItem(self.getPlotItem())
-        self._key.layout.setContentsMargins(0, 0, 0, 0)  # the style's 9 px a side doubled the row's height
-        self._key.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0))
-        self._key.hide()
+        self._key = self._add_legend()
+        # One entry: the style's 9 px margins and pyqtgraph's 25 px between a sample and its text
+        # only widened it past a narrow plot (160 px beside the diagram and a side dock).
+        self._key.layout.setContentsMargins(0, 2, 0, 2)
+        self._key.layout.setHorizontalSpacing(6)
         vb.sigRangeChanged.connect(self._draw_regions)
         self._theme_changed()
 
@@ -180,7 +181,7 @@ class ActivationSpacePlot(ThemedPlot):
 
     def boundary_legend(self) -> str:
         """The text of the dashed boundary's legend, ``""`` when it is hidden."""
-        return self._key_text if self._key.isVisible() else ""
+        return self._key_text
 
     def _set_grid(self, grid_lines: Sequence[np.ndarray]) -> np.ndarray | None:
         """Draw the grid lines; their bounds (as :func:`_bounds`), which the curve reports too."""
@@ -230,21 +231,27 @@ class ActivationSpacePlot(ThemedPlot):
         self._line.show()
 
     def _set_legend(self, note: str | None) -> None:
-        if note is None:
-            if self._key.isVisible():
-                self._key.hide()
-                self._fit_legend_row()
+        text = "" if note is None else (f"output boundary ({note})" if note else "output boundary")
+        if text == self._key_text:
             return
-        text = f"output boundary ({note})" if note else "output boundary"
-        if text != self._key_text:
-            self._key_text = text
-            self._key.clear()
+        self._key_text = text
+        self._key.clear()
+        if text:
             self._key.addItem(self._key_sample, text)
-            cache_legend_text(self._key)
-            self._style_boundary_legend()
-        if not self._key.isVisible():
-            self._key.show()
-            self._fit_legend_row()
+            self._key.items[0][1].item.document().setDocumentMargin(1)  # Qt's 4 px: a taller row
+            self._style_legend(self._key)
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """The header legend as :meth:`ThemedPlot._fit_legend` lays it out, its note on a second
+        line when one line is wider than the plot (a narrow column cut it at both ends)."""
+        if self._key_text and self._key.items:
+            label = self._key.items[0][1]
+            fits = self.legend_row_width([self._key_text]) <= self.legend_room()
+            wanted = self._key_text if fits else self._key_text.replace(" (", "<br>(", 1)
+            if label.text != wanted:
+                label.setText(wanted)
+        super()._fit_legend()
 
     def _draw_regions(self) -> None:
         """Shade the output's class regions over the visible view (redone when the view moves)."""
@@ -292,29 +299,6 @@ class ActivationSpacePlot(ThemedPlot):
         self._range = target
         self.getPlotItem().getViewBox().setRange(xRange=target[:, 0], yRange=target[:, 1], padding=0)
 
-    def _style_boundary_legend(self) -> None:
-        t = self.theme
-        self._key.setBrush(pg.mkBrush(with_alpha(t.background, 215)))
-        self._key.setLabelTextColor(t.foreground)
-        self._key.setLabelTextSize(f"{FONT_PT * self.presentation_scale:g}pt")
-        for _, label in self._key.items:
-            label.setText(label.text)  # pyqtgraph keeps drawing existing labels in the old style
-        self._fit_legend_row()
-
-    def _fit_legend_row(self) -> None:
-        """Make the title row (row 0 of the plot's layout, empty: the plot has no title) as tall as
-        the legend while it is shown, so the view starts below it; no height while it is hidden."""
-        # The layout's size, not LegendItem.updateSize's: that one sums its items' last geometry,
-        # which still has the old text size when the presentation scale has just changed.
-        size = self._key.layout.preferredSize()
-        self._key.resize(size)
-        self.getPlotItem().layout.setRowFixedHeight(0, size.height() if self._key.isVisible() else 0)
-
-    def set_presentation_scale(self, factor: float) -> None:
-        """See :meth:`ThemedPlot.set_presentation_scale`; the boundary legend's text scales too."""
-        super().set_presentation_scale(factor)
-        self._style_boundary_legend()
-
     def _theme_changed(self) -> None:
         t = self.theme
         self._grid.setPen(pg.mkPen(with_alpha(t.faint, 150), width=1))
@@ -322,6 +306,6 @@ class ActivationSpacePlot(ThemedPlot):
         self._line.setPen(dashed)
         self._class_lines.setPen(dashed)
         self._key_sample.setPen(dashed)
-        self._style_boundary_legend()
+        self._style_legend(self._key)
         self._points.restyle(self._class_colors, t)
         self._draw_regions()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from ..session.worker import Frame
 from ..shell.titled import titled
@@ -48,10 +48,10 @@ class ActivationView(QWidget):
         self.y_box.setToolTip("Unit on the vertical axis (only when the horizontal axis is a unit).")
         for box in (self.layer_box, self.kind_box, self.x_box, self.y_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        # The layer and the plane each keep their two boxes together; in a narrow column (a side
-        # dock open at 1280x720) the plane's pair wraps under the layer's instead of every box
-        # being cut, and the view is never narrower than the wider pair.
-        self.selectors = wrap_row(_pair(self.layer_box, self.kind_box), _pair(self.x_box, self.y_box))
+        # In a narrow column (the diagram and a side dock open at 1280x720) the boxes wrap onto
+        # a second row instead of all being cut; the view is never narrower than its widest box,
+        # so it asks no more of the row than the plot's own minimum width.
+        self.selectors = wrap_row(self.layer_box, self.kind_box, self.x_box, self.y_box)
         self.selectors.setObjectName("activationSelectors")
         self.plot.setMinimumWidth(MIN_PLOT_WIDTH)
         layout = QVBoxLayout(self)
@@ -123,7 +123,7 @@ class ActivationView(QWidget):
         default = 0 if units == 2 else (OUTPUT_ALIGNED if last else PCA)
         self.x_box.setCurrentIndex(self.x_box.findData(default))
         self.y_box.setCurrentIndex(min(1, units - 1))
-        self.y_box.setEnabled(self._x_is_unit())
+        self._sync_y_box()
         for box in (self.x_box, self.y_box):
             box.blockSignals(False)
         self._plane = None
@@ -131,12 +131,20 @@ class ActivationView(QWidget):
     def _selection_changed(self) -> None:
         if self.sender() is self.layer_box and self._frame is not None:
             self._fill_units(self._frame)
-        self.y_box.setEnabled(self._x_is_unit())
+        self._sync_y_box()
         self._plane = None
         self._drawn_from = None  # the view is refitted: draw even the same frame again
         self.plot.reset_range()
         if self._frame is not None:
             self.show_frame(self._frame)
+
+    def _sync_y_box(self) -> None:
+        # The vertical unit only applies beside a horizontal one; hidden otherwise, so the other
+        # three boxes share one row at 1280x720 in presentation mode (with it they wrapped to two,
+        # taking the plot a row of its height).
+        unit = self._x_is_unit()
+        self.y_box.setEnabled(unit)
+        self.y_box.setHidden(not unit)
 
     def _x_is_unit(self) -> bool:
         data = self.x_box.currentData()
@@ -294,17 +302,6 @@ class ActivationView(QWidget):
             return
         _, point_values = _values(frame, layer, self.kind_box.currentData())
         self.plot.set_highlight(self._plane.project(point_values[rows[:1]])[0])
-
-
-def _pair(first: QWidget, second: QWidget) -> QWidget:
-    """Two selectors side by side that wrap as one."""
-    box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(4)
-    row.addWidget(first)
-    row.addWidget(second)
-    return box
 
 
 def _grid_lines(plane: Plane, grid_values: np.ndarray, r: int) -> np.ndarray:
