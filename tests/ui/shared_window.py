@@ -164,8 +164,10 @@ def window_look(window) -> dict:
     fitted = (window.boundary_plot, window.loss_plot, window.gradient_plot)
     inputs = {}
     for widget in window.findChildren(QWidget):
-        if widget.objectName() == "qtooltip_label":
-            continue  # Qt's tooltip, made at the first hover and kept: a popup, not the window's
+        if widget.objectName() == "qtooltip_label" or widget is window.banner:
+            # Qt's tooltip, made at the first hover and kept: a popup, not the window's; the
+            # banner has its own entry (hidden, it keeps its last words).
+            continue
         value = _input_value(widget)
         if value is not None:
             inputs[_widget_path(widget, window)] = (value, widget.isVisibleTo(window), widget.isEnabled())

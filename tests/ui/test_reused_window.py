@@ -1,0 +1,70 @@
+"""The reused window of tests/ui/shared_window.py: its reset brings back what tests change, and its
+check fails when something is left that the reset does not undo (a test cannot lean on an earlier one)."""
+
+from __future__ import annotations
+
+import pytest
+from shared_window import ReusedWindow, close, differences, settled_look, shared_data_dir
+
+from playground.data import make_dataset
+from playground.training import TrainingConfig
+from playground.training.timeline import Timeline
+from playground.ui import MainWindow
+from playground.ui.shell.theme import apply_theme
+
+
+def _build() -> MainWindow:
+    return MainWindow(
+        make_dataset("xor", n=60, noise=0.0, seed=0, test_fraction=0.25), TrainingConfig(hidden=(3,), seed=0)
+    )
+
+
+@pytest.fixture(scope="module")
+def kept(qapp, tmp_path_factory):
+    with shared_data_dir(tmp_path_factory.mktemp("data")):
+        reused = ReusedWindow(_build)
+        try:
+            yield reused
+        finally:
+            close(reused.window)
+
+
+def test_a_new_window_passes_its_own_check(kept):
+    kept.check_fresh("test_a_new_window_passes_its_own_check")
+
+
+def test_the_reset_undoes_training_edits_settings_tools_and_theme(kept, qtbot):
+    window = kept.window
+    session = window.session
+    session.set_dataset(session.dataset.with_classes(3), "Add class")
+    session.update_config(lr=0.5)
+    session.step(5)
+    window.tools.current_class = 2
+    apply_theme(window, "dark")
+    qtbot.waitUntil(lambda: session.latest_frame.epoch == 5 and session.latest_frame.config.lr == 0.5, timeout=10000)
+    changed = differences(kept.fresh, settled_look(window))
+    for what in ("session", "tools", "theme"):
+        assert any(line.startswith(f"{what}:") for line in changed), (what, changed)
+    kept.reset()
+    kept.check_fresh("the next test")
+    assert session.undo_stack.count() == 0 and session.latest_frame.epoch == 0 and session.config.lr != 0.5
+
+
+@pytest.mark.parametrize(
+    "leave, named",
+    [
+        (lambda w: w.boundary_plot.setFocus(), "focus"),
+        (lambda w: w.log_loss.setChecked(True), "inputs"),
+        (lambda w: setattr(w.tools, "brush_radius", 2.0), "tools"),
+        (lambda w: setattr(w.session.worker, "timeline", Timeline(max_snapshots=16)), "timeline"),
+    ],
+)
+def test_the_check_names_what_a_test_left_behind(kept, qtbot, leave, named):
+    leave(kept.window)
+    qtbot.wait(50)
+    with pytest.raises(AssertionError, match=f"after the leaving test .*{named}:"):
+        kept.last_user = "the leaving test"
+        kept.check_fresh("the next test")
+    kept.window.log_loss.setChecked(False)  # what the reset does not touch
+    kept.reset()
+    kept.check_fresh("the next test")
