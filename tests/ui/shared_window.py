@@ -281,6 +281,7 @@ class ReusedWindow:
     def __init__(self, build: Callable[[], QWidget]) -> None:
         from PySide6.QtWidgets import QDockWidget
 
+        self.before = {id(top) for top in QApplication.topLevelWidgets() if top.isVisible()}
         self.window = window = build()
         show(window)
         wait_until(lambda: window.session.latest_frame is not None, what="the first frame")
@@ -310,7 +311,8 @@ class ReusedWindow:
         window = self.window
         window.session.pause()
         for top in QApplication.topLevelWidgets():
-            if top.isVisible() and top is not window:
+            # Not a window that was there before this one (another fixture's, of a wider scope).
+            if top.isVisible() and top is not window and id(top) not in self.before:
                 top.close()
         mode = presentation(window)
         mode.set_full_screen(False)
