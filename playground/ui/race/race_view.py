@@ -9,6 +9,7 @@ rate, and draws.
 from __future__ import annotations
 
 import time
+import unicodedata
 
 import numpy as np
 import pyqtgraph as pg
@@ -33,6 +34,7 @@ from ..panels.form import LadderSpinBox, spin, wheel_safe
 from ..plots.boundary import DRAG_FINISH, CanvasViewBox
 from ..plots.contour import contour_segments
 from ..plots.style import ThemedPlot
+from ..shell.aspect_height import AspectHeight
 
 # Okabe-Ito colours: told apart by colour-blind eyes, bright on the dark valleys of the heatmap.
 COLORS = {"sgd": (230, 159, 0), "momentum": (86, 180, 233), "nesterov": (0, 158, 115), "adam": (204, 121, 167)}
@@ -43,6 +45,17 @@ CONTOURS = 14  # contour lines, evenly spaced in the heatmap's (log) shading
 TICK_MS = 30  # ms between animation frames
 DURATION = 2.5  # s the race takes to unfold, whatever its number of steps (frames are time-based)
 LR_LADDER = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
+
+
+def drawable(rule: str) -> str:
+    """``rule`` as the labels can draw it: Adam's bias-corrected ``m̂`` becomes ``mˆ`` (a spacing circumflex).
+
+    Qt misplaces a combining mark on any line but a label's first: the rules wrap in the narrow dock, and
+    the hat of ``m̂`` was drawn a line higher, over another symbol. Letters with a precomposed form
+    (``ŝ``) keep it (NFC first)."""
+    return unicodedata.normalize("NFC", rule).replace(
+        "\N{COMBINING CIRCUMFLEX ACCENT}", "\N{MODIFIER LETTER CIRCUMFLEX ACCENT}"
+    )
 
 
 def shading(values: np.ndarray) -> np.ndarray:
@@ -127,6 +140,10 @@ class RaceView(QWidget):
         layout.addWidget(self.plot, 1)
         layout.addWidget(hint)
         layout.addLayout(rules)
+        # The dock is tall and narrow and the map locks its aspect: stretched to the dock's height it drew
+        # a wide map in a band with blank plot above and below. The plot takes the height the map needs at
+        # the dock's width (AspectHeight); what it cannot take goes below the rules.
+        layout.addStretch(0)
         self.error.hide()  # shown with a message only: the map keeps the height
         self.expression: Expression = parse_surface(next(iter(SURFACES.values())).formula)
         self.bounds = CUSTOM_RECT
@@ -144,6 +161,7 @@ class RaceView(QWidget):
         self.play.clicked.connect(self.run)
         box.sigClicked.connect(lambda x, y, *_: self.set_start(x, y))
         box.sigDragged.connect(self._dragged)
+        self._fit = AspectHeight(self.plot, self._aspect)
         self._ready = False  # the first race is run when the view is first shown, not at the window's start
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
@@ -151,6 +169,11 @@ class RaceView(QWidget):
         if not self._ready:
             self._ready = True
             self._function_chosen()
+
+    def _aspect(self) -> float:
+        """The map's height over its width, in plane units (as the locked aspect draws them)."""
+        x0, y0, x1, y1 = self.bounds
+        return (y1 - y0) / (x1 - x0) if x1 > x0 and y1 > y0 else 1.0
 
     # --------------------------------------------------------------- choices
     def _function_chosen(self) -> None:
@@ -256,6 +279,7 @@ class RaceView(QWidget):
         joined = np.concatenate([s for s in segments if len(s)] or [np.zeros((0, 2))])
         self.contours.setData(joined[:, 0], joined[:, 1])
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+        self._fit.refit()  # another function may have another rectangle
 
     def _draw_paths(self) -> None:
         for name in RACERS:
@@ -278,4 +302,4 @@ class RaceView(QWidget):
             if len(full) < self.steps.value() + 1 and len(path) == len(full):
                 where += " — diverged: stopped"
         dot = f"<span style='color: rgb({r},{g},{b}); font-weight: bold'>●</span>"
-        return f"{dot} {RULES[name]}<br><small>{where}</small>"
+        return f"{dot} {drawable(RULES[name])}<br><small>{where}</small>"
