@@ -16,7 +16,7 @@ from playground.ui.session.worker import make_frame
 from playground.ui.shell.lazy_dock import LazyDock, add_lazy_dock
 from playground.ui.shell.restyle import restyle
 from playground.ui.transforms import install_transforms
-from playground.ui.transforms.transforms_view import STEPS
+from playground.ui.transforms.transforms_view import STEPS, stages_aspect
 
 
 class Host(QMainWindow):
@@ -170,3 +170,35 @@ def test_the_plane_keeps_its_shape_one_unit_as_long_across_as_up(shown, qtbot):
         origin, right, up = (view.mapViewToDevice(pg.Point(*p)) for p in ((0, 0), (1, 0), (0, 1)))
         across, rise = right.x() - origin.x(), origin.y() - up.y()
         assert across > 0 and rise == pytest.approx(across, rel=1e-6), (stage, across, rise)
+
+
+def test_the_plane_fills_the_plot_in_the_tall_narrow_dock(shown, qtbot):
+    # The dock beside the plots is about 300 x 650 px: the square input plane was drawn in a band across a
+    # plot stretched to the dock's height (y from -16 to 16 around a grid from -6 to 6), blank above and below.
+    host, feature = shown
+    host.resize(300, 680)
+    trainer = Trainer(make_dataset("blobs", n=60, classes=3, seed=0), TrainingConfig(hidden=(16, 16, 16)))
+    host.views[0](_frame(trainer))
+    view = feature.view
+    view.set_stage(0)
+    box = view.plot.getPlotItem().getViewBox()
+    want = stages_aspect(view.coords)
+    assert want == pytest.approx(1.0)  # the input grid is square
+    qtbot.waitUntil(lambda: abs(box.height() - box.width() * want) <= 3, timeout=3000)
+    (x0, x1), (y0, y1) = box.viewRange()
+    lines = feature.lines.reshape(-1, 2)
+    # The grid from edge to edge, with pyqtgraph's automatic padding (up to a tenth a side); it was 32 for 12.
+    assert y1 - y0 == pytest.approx(np.ptp(lines[:, 1]), rel=0.2)
+    assert x1 - x0 == pytest.approx(np.ptp(lines[:, 0]), rel=0.2)
+    # The controls follow right under the plot; the room it does not need is below them.
+    assert view.play.geometry().bottom() < view.height() - 100
+
+
+def test_stages_aspect_is_the_tallest_stage_within_bounds():
+    square = np.array([[0.0, 0.0], [2.0, 2.0]])
+    tall = np.array([[0.0, 0.0], [1.0, 1.3], [np.nan, 5.0]])  # the NaN row is not drawn
+    line = np.array([[0.0, 0.0], [4.0, 0.0]])
+    assert stages_aspect([square, tall]) == pytest.approx(1.3)
+    assert stages_aspect([line]) == pytest.approx(0.5)
+    assert stages_aspect([np.array([[0.0, 0.0], [0.0, 3.0]])]) == pytest.approx(1.5)
+    assert stages_aspect([]) == 1.0

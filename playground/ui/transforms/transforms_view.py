@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLa
 
 from ...training.transforms import morph
 from ..plots.style import ThemedPlot
+from ..shell.aspect_height import AspectHeight
 
 STEPS = 12  # slider positions per stage: the morph's frames between two stages
 PLAY_INTERVAL = 40  # ms between morph frames while playing (25 a second)
@@ -21,6 +22,26 @@ PLAY_INTERVAL = 40  # ms between morph frames while playing (25 a second)
 ROW_COLOR = (86, 180, 233)
 COLUMN_COLOR = (230, 159, 0)
 DECISION_COLOR = (213, 94, 0)  # the output's decision line: a colour that reads on light and dark themes
+# The plot's height over its width: the tallest stage's shape, within these bounds (a layer that squashes
+# the plane to a line must not shrink the plot to a strip), in steps that do not relayout at every frame.
+ASPECT_RANGE, ASPECT_STEP = (0.5, 1.5), 0.1
+
+
+def stages_aspect(coords: list[np.ndarray]) -> float:
+    """The height over the width of the tallest stage's picture (finite points only), clipped to
+    ``ASPECT_RANGE`` and rounded to ``ASPECT_STEP``; 1 without a picture."""
+    tallest: float | None = None
+    for stage in coords:
+        xy = stage[np.isfinite(stage).all(axis=1)]
+        if len(xy) < 2:
+            continue
+        wide, tall = np.ptp(xy[:, 0]), np.ptp(xy[:, 1])
+        shape = float(tall / wide) if wide > 0 else ASPECT_RANGE[1]
+        tallest = shape if tallest is None else max(tallest, shape)
+    if tallest is None:
+        return 1.0
+    low, high = ASPECT_RANGE
+    return round(min(max(tallest, low), high) / ASPECT_STEP) * ASPECT_STEP
 
 
 class TransformsView(QWidget):
@@ -71,6 +92,12 @@ class TransformsView(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.plot, 1)
         layout.addLayout(row)
+        # The dock beside the plots is tall and narrow, the aspect locked: stretched to the dock's height the
+        # plot drew the plane in a band with blank plot above and below. It takes the height the pictures
+        # need at the dock's width (AspectHeight); the controls follow right under it, the rest below them.
+        layout.addStretch(0)
+        self.aspect = 1.0
+        self._fit = AspectHeight(self.plot, lambda: self.aspect)
         self.coords: list[np.ndarray] = []
         self.labels: list[str] = []
         self.line_shape = (0, 0)
@@ -94,6 +121,10 @@ class TransformsView(QWidget):
             raise ValueError(f"TransformsView: {len(coords)} stages with {len(labels)} labels")
         self.coords, self.labels, self.line_shape = coords, labels, line_shape
         self.brushes, self.decision = brushes, decision
+        aspect = stages_aspect(coords)
+        if aspect != self.aspect:
+            self.aspect = aspect
+            self._fit.refit()
         top = (len(coords) - 1) * STEPS
         if self.slider.maximum() != top:
             self.slider.setMaximum(top)  # may emit valueChanged (a clamp), which redraws
