@@ -8,7 +8,7 @@ shares travel along which edges and which paths are highlighted.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QVariantAnimation, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsPathItem,
@@ -89,6 +89,27 @@ class GraphCanvas(QGraphicsView):
         self._motion = QVariantAnimation(self, startValue=0.0, endValue=1.0, duration=MOTION_MS)
         self._motion.valueChanged.connect(self._move_dots)
         self.min_scale = MIN_SCALE  # a rendered video shows the whole graph instead: it cannot scroll
+        self.empty_text = ""  # written across the canvas while there is no graph (why it is empty)
+
+    def set_empty_text(self, text: str) -> None:
+        """Write ``text`` in the middle of the canvas while no graph is shown: an empty white box
+        with the reason in small print under it read as a broken view."""
+        self.empty_text = text
+        self.viewport().update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self.graph is not None or not self.empty_text:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        margin = 12
+        painter.drawText(
+            self.viewport().rect().adjusted(margin, margin, -margin, -margin),
+            int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+            self.empty_text,
+        )
+        painter.end()
 
     # ------------------------------------------------------------- building
     def show_graph(self, graph: PointGraph, layout: Layout) -> None:
@@ -128,6 +149,7 @@ class GraphCanvas(QGraphicsView):
         self._motion.stop()
         self.scene().clear()
         self.graph, self.boxes, self.edges, self.labels, self.dots, self.current = None, [], {}, [], [], None
+        self.viewport().update()  # the empty text
 
     @staticmethod
     def _centre(column: float, row: float) -> QPointF:

@@ -58,6 +58,7 @@ class StepControls(QWidget):
         row.addWidget(self.slider, 1)
         row.addWidget(self.position)
         self.units_label = QLabel("Units:")
+        self.units_label.hide()  # until a graph has layers to unfold: "Units:" and no buttons read as broken
         row.addWidget(self.units_label)
         row.addLayout(self.units)
 
@@ -74,6 +75,7 @@ class GraphPanel(QWidget):
         self.setObjectName("graphPanel")
         self.controls = StepControls()
         self.canvas = GraphCanvas()
+        self.canvas.set_empty_text(HINT)
         self.detail = QLabel(HINT, objectName="graphDetail", wordWrap=True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -135,6 +137,7 @@ class GraphPanel(QWidget):
     def clear(self, text: str = HINT) -> None:
         self.graph = self.snapshot = None
         self.canvas.clear_graph()
+        self.canvas.set_empty_text(text)
         self.detail.setText(text)
         self._enable(False)
 
