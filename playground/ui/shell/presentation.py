@@ -51,11 +51,12 @@ _OWN = "presentationOwnFont"  # whether that font was the widget's own (not inhe
 # 1280x720 the boundary's view is a square of 440 px, capped there by main_window.SquareColumn; with a
 # dock beside the plots, 1:1 left it 317 px wide and 418 tall (narrower, it shows beyond the data).
 _BOUNDARY_SHARE = (3, 2)
-# Beside it the activation space above, the curves below, 3:4: the activation space keeps its aspect,
-# so at 2:3 (seen under Xvfb at 1280x720) it was a strip 110 px tall showing -15..15 around points
-# within -1..1; the curves, one tab at a time and as wide as the column, keep room for their legends
-# (at most a third of their plot) and axis texts that do not meet (at 1:1 they met).
-_RIGHT_ROWS = (3, 4)
+# Beside it the activation space above, the curves below, 1:1. The activation space keeps its aspect,
+# so a short view is a strip showing -15..15 around points within -1..1: seen under Xvfb at 1280x720,
+# 110 px tall at 2:3, and 94 px at 3:4 once its legend took a row above the view (the loss plot 145).
+# At 1:1 the views are 133 and 106 px: the curves, one tab at a time and as wide as the column, keep
+# their legend row and axis texts apart.
+_RIGHT_ROWS = (1, 1)
 CURVE_TABS = ("Loss", "Gradient norms")  # the tabs' names, in the order of the curves' row
 _NO_MAXIMUM = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX (PySide6 does not export it)
 
