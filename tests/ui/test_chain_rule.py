@@ -256,3 +256,23 @@ def test_panel_explains_the_epoch_the_timeline_shows(qtbot, window):
         np.testing.assert_array_equal(b, b5)
     live = window.session.run_in_worker(lambda t: t.model.layers[0].W.data.copy())
     assert not np.array_equal(live, shown.weights[0][0])  # the live network was left as it is
+
+
+def test_the_empty_chain_rule_box_says_what_will_appear_there(qtbot):
+    # Opened before a point was inspected, the panel was two blank boxes under its header.
+    from empty_ink import ink
+    from PySide6.QtGui import QAction, QPalette
+
+    from playground.ui.inspection.chain_rule_panel import EMPTY_TEXT, ChainRulePanel
+
+    panel = ChainRulePanel(QAction("Inspect"))
+    qtbot.addWidget(panel)
+    panel.resize(1000, 240)
+    panel.show()
+    qtbot.waitExposed(panel)
+    viewport = panel.text.viewport()
+    background = viewport.palette().color(QPalette.ColorRole.Base)
+    assert ink(viewport, background) > 50  # the words, drawn in the box
+    assert panel.text.placeholderText() == EMPTY_TEXT
+    panel.clear("The network changed.")
+    assert panel.text.toPlainText() == "" and ink(viewport, background) > 50

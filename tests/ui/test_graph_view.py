@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from empty_ink import ink
 from PySide6.QtCore import Qt
 from test_chain_rule import click, open_window, start_inspecting
 
@@ -195,19 +196,6 @@ def test_each_share_travels_along_its_edge(panel, qtbot):
     assert dot.pos() == canvas.edges[dot.data(0)].path().pointAtPercent(0.0)  # forward: from the parent
 
 
-def _ink(widget, background) -> int:
-    """How many pixels of ``widget``'s picture differ clearly from ``background``."""
-    image = widget.grab().toImage()
-    bg = background.rgb() & 0xFFFFFF
-    count = 0
-    for y in range(0, image.height(), 2):
-        for x in range(0, image.width(), 2):
-            c = image.pixel(x, y) & 0xFFFFFF
-            if sum(abs(((c >> s) & 255) - ((bg >> s) & 255)) for s in (0, 8, 16)) > 60:
-                count += 1
-    return count
-
-
 def test_an_empty_canvas_says_why_in_its_middle_and_offers_no_units(qtbot):
     # Shown before any point is inspected, the dock was a blank box with "Units:" and no buttons beside it.
     from PySide6.QtGui import QPalette
@@ -221,11 +209,11 @@ def test_an_empty_canvas_says_why_in_its_middle_and_offers_no_units(qtbot):
     qtbot.waitExposed(view)
     canvas = view.canvas
     background = canvas.viewport().palette().color(QPalette.ColorRole.Base)
-    assert _ink(canvas.viewport(), background) > 50  # the words, drawn across the canvas
+    assert ink(canvas.viewport(), background) > 50  # the words, drawn across the canvas
     assert canvas.empty_text == HINT
     assert not view.controls.units_label.isVisible()
     view.show_snapshot(snapshot())
     assert view.controls.units_label.isVisible()
     view.clear("The network changed: inspect the point again.")
     assert canvas.empty_text.startswith("The network changed")
-    assert _ink(canvas.viewport(), background) > 50
+    assert ink(canvas.viewport(), background) > 50

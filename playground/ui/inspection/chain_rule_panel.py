@@ -28,6 +28,8 @@ HINT = (
     "Click a data point on the decision-boundary plot to see, for that point alone, every z, a and "
     "gradient of the network, and one weight's gradient written out as the chain rule."
 )
+# In the text's empty box until a point is inspected: two blank boxes under the header read as broken.
+EMPTY_TEXT = "One weight's gradient, written out as the chain rule, appears here once a point is inspected."
 
 
 class ChainRulePanel(QWidget):
@@ -72,6 +74,7 @@ class ChainRulePanel(QWidget):
         self.table = NetworkTable()
         self.text = QTextBrowser(objectName="chainRuleText")
         self.text.setOpenLinks(False)
+        self.text.setPlaceholderText(EMPTY_TEXT)
         font = self.text.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         self.text.setFont(font)
