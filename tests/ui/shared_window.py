@@ -1,9 +1,13 @@
-"""A window shared by the read-only tests of one module (or class).
+"""A window shared by the tests of one module.
 
-Building a MainWindow takes a second or more; tests that only look at it (palettes, layout,
-what the plots draw) can share one per configuration. pytest-qt's ``qtbot`` is per test, so
-a fixture of a wider scope shows, waits for and closes the window itself with these helpers.
-Tests that change the window keep a window of their own.
+Building, showing and closing a MainWindow takes about half a second of CPU; tests that only
+look at it (palettes, layout, what the plots draw) can share one per configuration
+(``shared_window``, each test checked to leave the session as it found it). Tests that change
+it can reuse one too (``reused_window``): it is reset after each test and checked to look as
+it did new before the next. A test that leaves what the reset cannot undo (a lazily built view,
+presentation mode, a widened axis) or that closes the window takes ``own_window``.
+pytest-qt's ``qtbot`` is per test, so a fixture of a wider scope shows, waits for and closes the
+window itself with these helpers.
 """
 
 from __future__ import annotations
