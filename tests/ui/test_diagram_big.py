@@ -22,6 +22,7 @@ from playground.ui.diagram.sampling import (
     sampling_note,
 )
 from playground.ui.diagram.scene import EDGE_WIDTH
+from playground.ui.shell.presentation import set_presentation
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +128,23 @@ def test_the_network_panel_offers_ten_layers_of_64(window):
     spins = [s for s in panel.findChildren(QSpinBox) if s.suffix() == " units" and s.isVisibleTo(panel)]
     assert len(spins) == MAX_HIDDEN_LAYERS and all(s.maximum() == MAX_UNITS and s.value() == 64 for s in spins)
     assert not panel.add_layer_button.isEnabled()  # ten layers: no eleventh
+
+
+def test_in_a_narrow_diagram_the_caption_wraps_whole_inside_the_view(window, qapp):
+    # Seen in presentation mode at 1280x720 with 10 layers of 64: "showing 10 of 64 units in ea".
+    diagram = window.network_view.diagram
+    set_presentation(window, True)
+    window.resize(1280, 720)
+    try:
+        for _ in range(50):
+            qapp.processEvents()
+        scene = diagram.diagram_scene
+        lines = scene.caption.text().split("\n")
+        assert len(lines) > 1 and " ".join(lines) == diagram.sampling_note()  # wrapped, every word kept
+        view = diagram.viewport().rect()
+        box = diagram.mapFromScene(scene.caption.sceneBoundingRect()).boundingRect()
+        assert view.contains(box), (box, view)
+        rects = [diagram.node_rect(c, u) for c in range(12) for u in diagram.drawn_units(c)]
+        assert all(not r.intersects(scene.caption.sceneBoundingRect()) for r in rects)
+    finally:
+        set_presentation(window, False)

@@ -231,7 +231,8 @@ class NetworkDiagram(QGraphicsView):
 
     def sampling_note(self) -> str:
         """What the diagram says about the units it leaves out ("" when it draws them all)."""
-        return self.diagram_scene.caption.text() if self.diagram_scene.caption.isVisible() else ""
+        scene = self.diagram_scene
+        return scene.structure.note if scene.structure is not None and scene.caption.isVisible() else ""
 
     def node_image(self, column: int, unit: int) -> np.ndarray:
         """The ``(h, w, 4)`` RGBA thumbnail shown for a unit (row 0 at the top, largest x2)."""
@@ -294,7 +295,7 @@ class NetworkDiagram(QGraphicsView):
             sampled = (
                 0 < what < self.columns() - 1 and len(self.drawn_units(what)) < self._frame.config.hidden[what - 1]
             )
-            return prose.layer_text(what, scene.caption.text() if sampled else "")
+            return prose.layer_text(what, self.sampling_note() if sampled else "")
         return ""
 
     def _thing_at(self, pos: QPoint) -> tuple[str, object]:

@@ -87,13 +87,37 @@ def fit_geometry(font: QFont, structure: Structure, sizes: list[int], width: flo
     boxes = [metrics.boundingRect(QRectF(), 0, name) for name in names]
     header = (max(b.width() for b in boxes), max(b.height() for b in boxes))
     label = (max(metrics.horizontalAdvance(FEATURES[f][0]) for f in structure.features), metrics.height())
-    caption = metrics.height() + 4 if structure.note else 0.0
+    caption = _caption_height(metrics, structure.note, width)
     g = diagram_geometry(sizes, width, height - caption, header, label)
     if any(structure.residual):  # keep a strip beside the layers free for the arcs
         rows = g.orientation == ROWS
         room = (width - _SKIP_ROOM, height - caption) if rows else (width, height - caption - _SKIP_ROOM)
         g = diagram_geometry(sizes, *room, header, label)
     return g
+
+
+_CAPTION_INSET = 6.0  # px between the caption and the view's left (and right) edge
+
+
+def wrapped_caption(metrics: QFontMetricsF, note: str, width: float) -> str:
+    """``note`` broken at spaces into lines of at most ``width`` px less the insets (a word wider
+    than that keeps its own line): in a narrow diagram one line was cut ("units in ea")."""
+    room = width - 2 * _CAPTION_INSET
+    lines: list[str] = []
+    for word in note.split():
+        longer = f"{lines[-1]} {word}" if lines else word
+        if lines and metrics.horizontalAdvance(longer) <= room:
+            lines[-1] = longer
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _caption_height(metrics: QFontMetricsF, note: str, width: float) -> float:
+    """The strip the caption takes at the bottom (none without a note)."""
+    if not note:
+        return 0.0
+    return metrics.height() * (wrapped_caption(metrics, note, width).count("\n") + 1) + 4
 
 
 class DiagramScene(QGraphicsScene):
@@ -194,7 +218,9 @@ class DiagramScene(QGraphicsScene):
             return
         sizes = [len(units) for units in s.drawn]
         g = self.geometry = fit_geometry(self.font, s, sizes, width, height)
-        caption = QFontMetricsF(self.font).height() + 4 if s.note else 0.0
+        metrics = QFontMetricsF(self.font)
+        caption = _caption_height(metrics, s.note, width)
+        self.caption.setText(wrapped_caption(metrics, s.note, width))
         for column, centres in zip(self.nodes, g.centres):
             for node, centre in zip(column, centres):
                 node.place(centre, g.thumbnail)
@@ -204,7 +230,7 @@ class DiagramScene(QGraphicsScene):
         self._place_labels(g)
         for c, outline in enumerate(self.outlines):
             outline.setRect(QRectF(*g.column_rect(c, _OUTLINE_PAD)))
-        self.caption.setPos(6.0, height - caption)
+        self.caption.setPos(_CAPTION_INSET, height - caption)
         for column, arc in self.skips.items():
             arc.setPath(self._arc(g, column))
         self._draw_emphasis()
