@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from test_transforms_view import Host
 
 from playground.data import make_dataset
@@ -115,3 +116,30 @@ def test_the_slice_fills_its_plot_in_a_tall_narrow_dock(setup, qtbot):
     # The words follow right under the picture, not at the dock's bottom.
     gap = view.label.geometry().top() - view.plot.geometry().bottom()
     assert 0 <= gap <= 20
+
+
+def test_the_directions_box_shows_each_whole_name_in_the_narrow_dock(setup, qtbot):
+    # "Main directions of the path (PCA)" was cut to "Main directions of the" in the dock beside the plots.
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    from playground.ui.landscape.landscape_view import METHOD_NAMES, METHOD_TIPS
+    from playground.ui.shell.presentation import SCALE
+
+    host, feature, trainer, worker = setup
+    host.resize(300, 680)
+    feature.dock.show()
+    combo = feature.view.methods
+    for scale in (1.0, SCALE):
+        font = combo.font()
+        font.setPointSizeF(host.font().pointSizeF() * scale)
+        combo.setFont(font)
+        qtbot.wait(20)  # the relayout at the new size
+        for index, key in enumerate(METHOD_NAMES):
+            combo.setCurrentIndex(index)
+            option = QStyleOptionComboBox()
+            combo.initStyleOption(option)
+            field = combo.style().subControlRect(
+                QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+            )
+            assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width(), (scale, key)
+            assert combo.itemData(index, Qt.ItemDataRole.ToolTipRole) == METHOD_TIPS[key]

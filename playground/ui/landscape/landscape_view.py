@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ...training.landscape import Landscape
@@ -15,7 +15,13 @@ from ..shell.aspect_height import AspectHeight
 
 ARROW_SHARE = 0.25  # the arrows are drawn a quarter of the slice long; the label gives their sizes
 PATH_COLOR, GRADIENT_COLOR, STEP_COLOR = (255, 255, 255), (213, 94, 0), (86, 180, 233)
-METHOD_NAMES = {"pca": "Main directions of the path (PCA)", "random": "Random, filter-normalised"}
+# Short enough for the narrow dock's box, also in presentation mode's larger font (a longer name was cut
+# mid-word there); the item's tooltip says what each one is.
+METHOD_NAMES = {"pca": "Path's main axes", "random": "Random directions"}
+METHOD_TIPS = {
+    "pca": "The two main directions of the path the weights took (PCA of the timeline's snapshots)",
+    "random": "Two random directions, filter-normalised (each unit's weights scaled to the unit's size)",
+}
 
 
 class LandscapeView(QWidget):
@@ -42,6 +48,7 @@ class LandscapeView(QWidget):
         self.methods = QComboBox()
         for key, text in METHOD_NAMES.items():
             self.methods.addItem(text, key)
+            self.methods.setItemData(self.methods.count() - 1, METHOD_TIPS[key], Qt.ItemDataRole.ToolTipRole)
         self.methods.setToolTip("The two directions of weight space the slice spans")
         # Sized to a few letters, not to its longest name: the dock must fit beside the plots.
         self.methods.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
