@@ -225,3 +225,25 @@ def test_before_start_words_say_what_will_appear_instead_of_empty_axes(window, q
     assert all(len(curve.getData()[0]) == 5 for curve in view.curves)
     view.clear()
     assert view.placeholder.isVisible() and not view.loss_plot.isVisible()
+
+
+def test_a_tall_tile_draws_its_picture_right_above_its_caption(qtbot):
+    # The tiles share the dialog's height: in a tile taller than wide the centred picture left a band
+    # of empty background between itself and its caption (seed, score, Use).
+    from playground.ui.compare.compare_view import CopyTile
+
+    tile = CopyTile(0)
+    qtbot.addWidget(tile)
+    tile.resize(160, 330)
+    rgba = np.full((4, 4, 4), 200, dtype=np.uint8)
+    rgba[..., 3] = 255
+    tile.picture.set_image(rgba)
+    tile.caption.setText("seed 0<br>test 100%")
+    tile.show()
+    qtbot.waitExposed(tile)
+    picture, square = tile.picture, tile.picture.square()
+    assert picture.height() > picture.width() + 40  # the case: taller than wide
+    drawn_bottom = picture.geometry().top() + square.bottom()
+    assert 0 <= tile.caption.geometry().top() - drawn_bottom <= 8
+    image = picture.grab().toImage()  # what is painted: the picture's grey down to the widget's bottom
+    assert image.pixelColor(picture.width() // 2, picture.height() - 2).red() == 200

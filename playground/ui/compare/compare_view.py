@@ -135,9 +135,10 @@ class Picture(QWidget):
         self.update()
 
     def square(self) -> QRect:
-        """Where the picture is drawn: the largest centred square."""
+        """Where the picture is drawn: the largest square, centred across and at the bottom, right above
+        its caption (centred in a tile taller than wide, it floated far from its name and Use button)."""
         side = min(self.width(), self.height())
-        return QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+        return QRect((self.width() - side) // 2, self.height() - side, side, side)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         if self._image is None:
