@@ -3,11 +3,13 @@ change nothing, a click moves the start, the learning rate reruns, and the race 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QTextDocument
 from test_transforms_view import Host
 
 from playground.training.race import RACERS, RULES, SURFACES, parse_surface, race
@@ -115,4 +117,44 @@ def test_the_rules_draw_no_combining_marks(view):
     for name in RACERS:
         text = view.rules[name].text()
         assert not [c for c in text if unicodedata.combining(c)], name
-    assert "η mˆ / (√ŝ + ε)" in view.rules["adam"].text()
+    assert "η mˆ / (√ŝ + ε)" in view.rules["adam"].text().replace("\N{NO-BREAK SPACE}", " ")
+
+
+def _drawn_lines(label) -> list[str]:
+    """The lines ``label`` draws its rich text in at its width (the same layout QLabel uses)."""
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setDocumentMargin(0)
+    document.setHtml(label.text())
+    document.setTextWidth(label.contentsRect().width())
+    document.documentLayout().documentSize()  # lays the lines out now
+    lines = []
+    block = document.firstBlock()
+    while block.isValid():
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            lines.append(block.text()[line.textStart() : line.textStart() + line.textLength()].strip())
+        block = block.next()
+    return lines
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.4])
+def test_the_rules_wrap_between_updates_not_inside_one(view, qtbot, scale):
+    # In the narrow dock "Momentum: v ← μ v + ∇f(w); w ←" ended a line and "w − η v" began the next.
+    view.window().resize(300, 680)
+    font = view.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    for label in view.rules.values():
+        label.setFont(font)
+    view.finish()
+    qtbot.wait(30)
+    for name in RACERS:
+        label = view.rules[name]
+        drawn = _drawn_lines(label)
+        lines = drawn[: next(i for i, line in enumerate(drawn) if line.startswith("step "))]  # the rule's
+        assert len(lines) >= 1
+        for line in lines[1:]:  # every wrapped line starts an update: "w ← ..."
+            assert re.match(r"^[a-zμ]\N{NO-BREAK SPACE}←", line), (name, lines)
+        # No update wider than the dock: the labels do not widen it.
+        assert label.minimumSizeHint().width() <= 300, name

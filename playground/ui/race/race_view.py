@@ -48,14 +48,19 @@ LR_LADDER = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
 
 
 def drawable(rule: str) -> str:
-    """``rule`` as the labels can draw it: Adam's bias-corrected ``m̂`` becomes ``mˆ`` (a spacing circumflex).
+    """``rule`` as the labels can draw it: wrapped only between its updates, and without combining marks.
 
-    Qt misplaces a combining mark on any line but a label's first: the rules wrap in the narrow dock, and
-    the hat of ``m̂`` was drawn a line higher, over another symbol. Letters with a precomposed form
-    (``ŝ``) keep it (NFC first)."""
-    return unicodedata.normalize("NFC", rule).replace(
+    The rules wrap in the narrow dock: a break inside an update ("w ←" and "w − η v" on two lines) is
+    hard to read, so the spaces within each update (the parts between the name's colon and the
+    semicolons) do not break. Qt misplaces a combining mark on any line but a label's first: the hat
+    of Adam's bias-corrected ``m̂`` was drawn a line higher, over another symbol, so it becomes ``mˆ``
+    (a spacing circumflex); letters with a precomposed form (``ŝ``) keep it (NFC first)."""
+    text = unicodedata.normalize("NFC", rule).replace(
         "\N{COMBINING CIRCUMFLEX ACCENT}", "\N{MODIFIER LETTER CIRCUMFLEX ACCENT}"
     )
+    name, colon, updates = text.rpartition(":")
+    parts = [part.strip().replace(" ", "\N{NO-BREAK SPACE}") for part in updates.split(";")]
+    return f"{name}{colon} " + "; ".join(parts)
 
 
 def shading(values: np.ndarray) -> np.ndarray:
