@@ -158,3 +158,25 @@ def test_the_rules_wrap_between_updates_not_inside_one(view, qtbot, scale):
             assert re.match(r"^[a-zμ]\N{NO-BREAK SPACE}←", line), (name, lines)
         # No update wider than the dock: the labels do not widen it.
         assert label.minimumSizeHint().width() <= 300, name
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.4])
+def test_the_function_box_shows_each_whole_name_in_the_narrow_dock(view, qtbot, scale):
+    # Beside "Race again", presentation mode's font cut "Bowl (long and narrow)" to "Bowl (long and narr".
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    view.window().resize(300, 680)
+    combo = view.functions
+    font = combo.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    combo.setFont(font)
+    qtbot.wait(30)
+    for index in range(combo.count()):
+        combo.setCurrentIndex(index)
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+        )
+        assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width(), combo.currentText()
+    assert view.play.geometry().top() == pytest.approx(view.formula.geometry().top(), abs=4)  # one row

@@ -126,8 +126,10 @@ class RaceView(QWidget):
             self.rules[name] = label
             rules.addWidget(label, row, 0)
         # Narrow rows and wrapping labels: the dock must fit beside the plots of a 1280-pixel window.
+        # The function's name gets the dock's whole width (beside Race again, presentation mode's larger
+        # font cut it mid-word); the button goes by the formula, which scrolls when it is long anyway.
         controls = QHBoxLayout()
-        controls.addWidget(self.functions, 1)
+        controls.addWidget(self.formula, 1)
         controls.addWidget(self.play)
         settings = QHBoxLayout()
         settings.addWidget(QLabel("η"))
@@ -138,8 +140,8 @@ class RaceView(QWidget):
         hint = QLabel("Click or drag on the map to move the start (white square).")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.functions)
         layout.addLayout(controls)
-        layout.addWidget(self.formula)
         layout.addLayout(settings)
         layout.addWidget(self.error)
         layout.addWidget(self.plot, 1)
