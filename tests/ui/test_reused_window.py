@@ -4,7 +4,7 @@ check fails when something is left that the reset does not undo (a test cannot l
 from __future__ import annotations
 
 import pytest
-from shared_window import ReusedWindow, close, differences, settled_look, shared_data_dir
+from shared_window import differences, reused_window, settled_look
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
@@ -19,22 +19,16 @@ def _build() -> MainWindow:
     )
 
 
-@pytest.fixture(scope="module")
-def kept(qapp, tmp_path_factory):
-    with shared_data_dir(tmp_path_factory.mktemp("data")):
-        reused = ReusedWindow(_build)
-        try:
-            yield reused
-        finally:
-            close(reused.window)
+# The module's ReusedWindow itself (these tests call its check and reset by hand, not its ``window``).
+kept_window, _unused_window = reused_window(_build, name="unused_window")
 
 
-def test_a_new_window_passes_its_own_check(kept):
-    kept.check_fresh("test_a_new_window_passes_its_own_check")
+def test_a_new_window_passes_its_own_check(kept_window):
+    kept_window.check_fresh("test_a_new_window_passes_its_own_check")
 
 
-def test_the_reset_undoes_training_edits_settings_tools_and_theme(kept, qtbot):
-    window = kept.window
+def test_the_reset_undoes_training_edits_settings_tools_and_theme(kept_window, qtbot):
+    window = kept_window.window
     session = window.session
     session.set_dataset(session.dataset.with_classes(3), "Add class")
     session.update_config(lr=0.5)
@@ -42,11 +36,11 @@ def test_the_reset_undoes_training_edits_settings_tools_and_theme(kept, qtbot):
     window.tools.current_class = 2
     apply_theme(window, "dark")
     qtbot.waitUntil(lambda: session.latest_frame.epoch == 5 and session.latest_frame.config.lr == 0.5, timeout=10000)
-    changed = differences(kept.fresh, settled_look(window))
+    changed = differences(kept_window.fresh, settled_look(window))
     for what in ("session", "tools", "theme"):
         assert any(line.startswith(f"{what}:") for line in changed), (what, changed)
-    kept.reset()
-    kept.check_fresh("the next test")
+    kept_window.reset()
+    kept_window.check_fresh("the next test")
     assert session.undo_stack.count() == 0 and session.latest_frame.epoch == 0 and session.config.lr != 0.5
 
 
@@ -59,12 +53,12 @@ def test_the_reset_undoes_training_edits_settings_tools_and_theme(kept, qtbot):
         (lambda w: setattr(w.session.worker, "timeline", Timeline(max_snapshots=16)), "timeline"),
     ],
 )
-def test_the_check_names_what_a_test_left_behind(kept, qtbot, leave, named):
-    leave(kept.window)
+def test_the_check_names_what_a_test_left_behind(kept_window, qtbot, leave, named):
+    leave(kept_window.window)
     qtbot.wait(50)
     with pytest.raises(AssertionError, match=f"after the leaving test .*{named}:"):
-        kept.last_user = "the leaving test"
-        kept.check_fresh("the next test")
-    kept.window.log_loss.setChecked(False)  # what the reset does not touch
-    kept.reset()
-    kept.check_fresh("the next test")
+        kept_window.last_user = "the leaving test"
+        kept_window.check_fresh("the next test")
+    kept_window.window.log_loss.setChecked(False)  # what the reset does not touch
+    kept_window.reset()
+    kept_window.check_fresh("the next test")
