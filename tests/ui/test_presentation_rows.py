@@ -5,6 +5,8 @@ tall against the loss plot's 145, at stretches 3:4 once its legend moved above t
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QDockWidget
+
 from playground.ui import MainWindow
 from playground.ui.plots.loss import LossPlot
 from playground.ui.shell.presentation import set_presentation
@@ -29,4 +31,24 @@ def test_the_activation_space_is_not_shorter_than_the_curves_beside_the_boundary
     assert space >= curves, (space, curves)
     assert curves >= 80, curves  # and the curves keep a plot a tick apart from the next
     set_presentation(window, False)
+    window.close()
+
+
+def test_leaving_presentation_with_a_side_dock_open_gives_the_window_its_size_back(qtbot):
+    # Seen under Xvfb at 1280x720: the side panels came back while the text was still large, the
+    # window's minimum grew to 1,356 px on the way, and the window stayed that wide past the screen.
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.findChild(QDockWidget, "landscapeDock").show()
+    qtbot.wait(100)
+    before = window.size()
+    set_presentation(window, True)
+    qtbot.wait(100)
+    set_presentation(window, False)
+    qtbot.waitUntil(lambda: window.size() == before, timeout=3000)
+    qtbot.wait(50)  # and it stays so
+    assert window.size() == before and window.minimumSize().width() <= before.width()
     window.close()

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QBoxLayout, QDockWidget, QLayout, QScrollArea, QTabBar, QTabWidget, QWidget
 
@@ -213,11 +213,25 @@ class Presentation(QObject):
             plot.set_presentation_scale(1.0)
         if window.isFullScreen():
             return  # full screen stays; its own toggle gives the window back
-        # The minimum size still holds the large fonts until the layouts hear of the new ones.
+        # The minimum size still holds the large fonts until the layouts hear of the new ones. It
+        # also kept the largest minimum met on the way back (the side panels shown while the text
+        # was still large: 1,356 px with a side dock open, which then widened the window past a
+        # 1280 px screen for good), so the window's layout works it out again from what is shown.
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        window.layout().invalidate()
+        window.layout().activate()
         window.setGeometry(saved.geometry)
         if saved.maximized:
             window.showMaximized()
+        else:
+            # Some minimums (labels sized to their widest text) hear of their old font only in the
+            # event loop; once they have, the window may take back its own size (seen: 1284 px).
+            QTimer.singleShot(0, self, lambda: self._give_back_geometry(saved.geometry))
+
+    def _give_back_geometry(self, geometry: QRect) -> None:
+        window = self.window
+        if not self.enabled and not window.isFullScreen() and not window.isMaximized():
+            window.setGeometry(geometry)
 
     def _fit_transport(self) -> None:
         """Shrink the transport bar's text back until it fits the recording width without clipping."""
