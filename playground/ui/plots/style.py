@@ -356,10 +356,19 @@ class LogFriendlyAxis(pg.AxisItem):
         ]
         few_decades = v.max() - v.min() <= 2.0
         keep = (mantissa == 1) | (few_decades & np.isin(mantissa, (2, 5)))
+        # pyqtgraph writes 1e-4 to 1e4 as decimals and the rest as powers of ten ("0.0001" above
+        # "10⁻⁵"): one style for the whole axis, powers of ten as soon as one shown label is one.
+        if any(k and _is_power(text) for text, k in zip(strings, keep)):
+            strings = [_power_of_ten_label(int(m), int(e)) for m, e in zip(mantissa, exponent)]
         return [text if k else "" for text, k in zip(strings, keep)]
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _is_power(text: str) -> bool:
+    """Whether a log tick label is written as a power of ten (``10⁻⁵``, ``2·10⁶``), not a decimal."""
+    return "10" in text and text[-1] in "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 
 def _power_of_ten_label(mantissa: int, exponent: int) -> str:
