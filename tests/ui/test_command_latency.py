@@ -48,6 +48,23 @@ def test_a_command_runs_while_the_frame_before_it_is_undrawn(session, qtbot, mon
     qtbot.waitUntil(lambda: session.latest_frame.config.lr == 0.01, timeout=10000)  # and its frame is shown
 
 
+def test_a_play_that_comes_while_a_paused_frame_is_built_does_not_wait_for_its_drawing(session, qtbot, monkeypatch):
+    # Seen under load: Play arrived while the worker built a paused frame; the worker then waited
+    # in lockstep for that paused frame to be drawn, and no playing frame came for DRAW_WAIT.
+    monkeypatch.setattr(worker, "DRAW_WAIT", 60.0)
+    built = worker.make_frame
+
+    def play_meanwhile(trainer, playing, *args, **kwargs):
+        frame = built(trainer, playing, *args, **kwargs)
+        if not playing:
+            session.worker.set_playing(True)  # after the frame has read the paused state
+        return frame
+
+    monkeypatch.setattr(worker, "make_frame", play_meanwhile)
+    session.worker.submit(lambda trainer: None)  # a paused frame, during which Play comes
+    qtbot.waitUntil(lambda: session.latest_frame.playing, timeout=10000)
+
+
 def test_the_frame_after_a_command_shows_it_before_training_goes_on(session, qtbot):
     frames = _take_frames(session)
     session.play()

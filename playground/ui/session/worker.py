@@ -698,7 +698,10 @@ class TrainingWorker(QObject):
         self._still_due = frame.playing
         self._frame_taken.clear()
         self.frameReady.emit(frame)
-        if self._inbox.playing:
+        # The frame's own state, not the inbox's: a Play that came while a paused frame was being
+        # built must not hold training back for the drawing of that frame (a window that skips
+        # drawing paused frames would leave the worker waiting the whole DRAW_WAIT).
+        if frame.playing and self._inbox.playing:
             self._await_drawing()
         # Train for what is left of the frame period after that frame, but
         # never less than MIN_TRAIN_SHARE of it, however slow drawing gets.
