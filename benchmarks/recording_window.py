@@ -31,8 +31,9 @@ def _measure(fmt: str, seconds: float, area: str, fps: int) -> dict[str, float]:
 
     configure_pyqtgraph()
     app = QApplication.instance() or QApplication([])
-    window = MainWindow(make_dataset("spiral", n=400, noise=0.1, seed=0, test_fraction=0.3),
-                        DEFAULT_CONFIG.replace(hidden=(8, 8)))
+    window = MainWindow(
+        make_dataset("spiral", n=400, noise=0.1, seed=0, test_fraction=0.3), DEFAULT_CONFIG.replace(hidden=(8, 8))
+    )
     window.resize(1280, 720)
     window.show()
     for _ in range(20):
@@ -72,10 +73,15 @@ def _measure(fmt: str, seconds: float, area: str, fps: int) -> dict[str, float]:
             app.processEvents()
         saved_s = time.perf_counter() - stopping
         recorder = controls.recorder
-        result = {"recorded s": seconds, "max GUI stall s": stall, "stop s": stop_s,
-                  "saved after s": saved_s, "frames": recorder.frames,
-                  "repeats (dropped)": recorder.dropped,
-                  "MB": os.path.getsize(path) / 2**20}
+        result = {
+            "recorded s": seconds,
+            "max GUI stall s": stall,
+            "stop s": stop_s,
+            "saved after s": saved_s,
+            "frames": recorder.frames,
+            "repeats (dropped)": recorder.dropped,
+            "MB": os.path.getsize(path) / 2**20,
+        }
     window.session.pause()
     window.close()
     return result
@@ -84,8 +90,9 @@ def _measure(fmt: str, seconds: float, area: str, fps: int) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, record once, print one line per number."""
     parser = argparse.ArgumentParser(prog="python benchmarks/recording_window.py")
-    parser.add_argument("--format", choices=("mp4", "gif", "none"), default="gif",
-                        help="none: play without recording, for comparison")
+    parser.add_argument(
+        "--format", choices=("mp4", "gif", "none"), default="gif", help="none: play without recording, for comparison"
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--area", choices=("plots", "window"), default="window")
     parser.add_argument("--fps", type=int, default=30)

@@ -72,8 +72,7 @@ _CHILD = textwrap.dedent("""
 
 
 def run(case: str, path: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", _CHILD, case, path], capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run([sys.executable, "-c", _CHILD, case, path], capture_output=True, text=True, timeout=600)
     if done.returncode:
         return {"error": done.stderr.strip().splitlines()[-1]}
     return json.loads(done.stdout)

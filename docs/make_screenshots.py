@@ -24,20 +24,50 @@ SIZE = "1280x720"
 
 # name -> the render command's options (the video's first frame is epoch 0, its last the result).
 SHOTS: dict[str, list[str]] = {
-    "window": ["--preset", "spiral", "--hidden", "8,8", "--lr", "0.03", "--batch-size", "10",
-               "--epochs", "300", "--size", SIZE],
-    "lesson-no-hidden": ["--preset", "xor", "--hidden", "0", "--epochs", "100", "--view", "plots",
-                         "--size", "960x540"],
-    "lesson-hidden": ["--preset", "xor", "--hidden", "4", "--activation", "tanh", "--epochs", "200",
-                      "--view", "plots", "--size", "960x540"],
+    "window": [
+        "--preset",
+        "spiral",
+        "--hidden",
+        "8,8",
+        "--lr",
+        "0.03",
+        "--batch-size",
+        "10",
+        "--epochs",
+        "300",
+        "--size",
+        SIZE,
+    ],
+    "lesson-no-hidden": ["--preset", "xor", "--hidden", "0", "--epochs", "100", "--view", "plots", "--size", "960x540"],
+    "lesson-hidden": [
+        "--preset",
+        "xor",
+        "--hidden",
+        "4",
+        "--activation",
+        "tanh",
+        "--epochs",
+        "200",
+        "--view",
+        "plots",
+        "--size",
+        "960x540",
+    ],
     "presentation": ["--preset", "moons", "--hidden", "6", "--epochs", "150", "--presentation", "--size", SIZE],
 }
 # The labelled copy of "window": badge number -> (x, y) as fractions of the picture's width and height.
 BADGES = {
-    1: (0.215, 0.026), 2: (0.215, 0.372), 3: (0.215, 0.659),   # data, network, training panels
-    4: (0.36, 0.022), 5: (0.705, 0.017),                        # decision boundary, activation space
-    6: (0.285, 0.558), 7: (0.675, 0.555), 8: (0.872, 0.021),    # loss, gradient norms, network diagram
-    9: (0.04, 0.87), 10: (0.485, 0.97), 11: (0.535, 0.97),      # timeline, transport bar, readouts
+    1: (0.215, 0.026),
+    2: (0.215, 0.372),
+    3: (0.215, 0.659),  # data, network, training panels
+    4: (0.36, 0.022),
+    5: (0.705, 0.017),  # decision boundary, activation space
+    6: (0.285, 0.558),
+    7: (0.675, 0.555),
+    8: (0.872, 0.021),  # loss, gradient norms, network diagram
+    9: (0.04, 0.87),
+    10: (0.485, 0.97),
+    11: (0.535, 0.97),  # timeline, transport bar, readouts
 }
 
 
@@ -49,11 +79,36 @@ def render_last_frame(name: str, options: list[str], out: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         video = Path(folder) / f"{name}.mp4"
         # Two frames: before training and after all the epochs.
-        command = [sys.executable, "-m", "playground", "render", *options, "--epochs-per-frame", epochs,
-                   "--fps", "1", "--out", str(video)]
+        command = [
+            sys.executable,
+            "-m",
+            "playground",
+            "render",
+            *options,
+            "--epochs-per-frame",
+            epochs,
+            "--fps",
+            "1",
+            "--out",
+            str(video),
+        ]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(video),
-                        "-vf", r"select=eq(n\,1)", "-frames:v", "1", str(out)], check=True)
+        subprocess.run(
+            [
+                imageio_ffmpeg.get_ffmpeg_exe(),
+                "-v",
+                "error",
+                "-y",
+                "-i",
+                str(video),
+                "-vf",
+                r"select=eq(n\,1)",
+                "-frames:v",
+                "1",
+                str(out),
+            ],
+            check=True,
+        )
 
 
 def label(source: Path, out: Path) -> None:
