@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from ..shell.host import WindowHost
     from .chain_rule_panel import ChainRulePanel
 
-DOCK_HEIGHT = 190  # px when first shown: the plots keep most of the height at 1280x720
 MIN_PICK_PIXELS = 6  # a click this close to a point picks it even where PICK_RADIUS is fewer pixels
 
 
@@ -170,8 +169,7 @@ class ChainRuleInspector(QObject):
         if on:
             self._tools.tool = "inspect"
             if self.dock.isHidden():
-                self.dock.show()
-                self._window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+                self.dock.show()  # at the height the window's add_dock opens a dock below the plots at
             self.dock.raise_()
         elif self._tools.tool == "inspect":
             self._tools.tool = "add"

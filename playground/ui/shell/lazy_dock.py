@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from .restyle import restyle_dock_content
 
@@ -90,6 +90,68 @@ class LazyDock(QDockWidget):
         if visible and self._build is not None:
             self.content()
         super().setVisible(visible)
+
+
+# The most of the window's height a dock above or below the plots opens at (its content may ask for less;
+# it can be dragged taller, up to main_window.DOCK_SHARE). At 1280x720 the Computational graph and the
+# chain-rule docks opened at 0.3 of it (216 px) left the boundary's square view 128 px, and less with a
+# diagnosis above the plots (seen under Xvfb); at 0.15 it keeps about 200 px.
+OPEN_SHARE = 0.15
+ACROSS = (Qt.DockWidgetArea.TopDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea)
+
+
+def natural_min_height(dock: QDockWidget) -> int:
+    """The least height ``dock`` shows its whole content at: its minimum size hint as its content's
+    layout asks, whatever floor :func:`let_squeeze` gave the content."""
+    content = dock.widget()
+    own = dock.minimumSizeHint().height()
+    if content is None or content.minimumHeight() == 0:
+        return own
+    return own - content.minimumHeight() + content.minimumSizeHint().height()
+
+
+def let_squeeze(dock: QDockWidget, floor: int) -> None:
+    """Let ``dock`` be squeezed down to ``floor`` px (its content cut at the bottom) when the plots'
+    minimum needs the height: at 1280x720 in presentation mode the Computational graph dock's 188 px
+    and the plots' minimum did not both fit, and the window grew past the screen. The dock area asks
+    the content, not the dock, for its minimum, so the floor is the content's."""
+    if floor < 0:
+        raise ValueError(f"let_squeeze: {dock.objectName()}'s floor must be >= 0 px, not {floor}")
+    content = dock.widget()
+    if content is None:
+        return
+    title = natural_min_height(dock) - content.minimumSizeHint().height()  # title bar and margins
+    content.setMinimumHeight(max(1, min(content.minimumSizeHint().height(), floor - title)))
+
+
+def opening_height(dock: QDockWidget, window_height: int) -> int:
+    """The height ``dock``, above or below the plots, opens at: its content's size hint, at most
+    ``OPEN_SHARE`` of ``window_height``, never below what shows all of its content
+    (:func:`natural_min_height`)."""
+    if window_height < 0:
+        raise ValueError(f"opening_height: the window's height must be >= 0, not {window_height}")
+    wanted = min(dock.sizeHint().height(), round(window_height * OPEN_SHARE))
+    return max(natural_min_height(dock), wanted)
+
+
+def open_at_share(window: QMainWindow, dock: QDockWidget) -> None:
+    """Each time ``dock`` is opened above or below the plots of ``window``, give it its
+    :func:`opening_height` (Qt keeps the height it had last, or what the area had)."""
+
+    def shown(visible: bool) -> None:
+        if visible and not dock.isFloating() and window.dockWidgetArea(dock) in ACROSS:
+            window.resizeDocks([dock], [opening_height(dock, window.height())], Qt.Orientation.Vertical)
+
+    # visibilityChanged also comes when a tab is brought forward or the window is shown: only a dock
+    # that was closed opens at the share (a height the person dragged stays while the dock is open).
+    was_hidden = {"hidden": dock.isHidden()}
+
+    def visibility(visible: bool) -> None:
+        if visible and was_hidden["hidden"]:
+            shown(visible)
+        was_hidden["hidden"] = dock.isHidden()
+
+    dock.visibilityChanged.connect(visibility)
 
 
 class FrameViews(Protocol):

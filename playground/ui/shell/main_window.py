@@ -48,7 +48,7 @@ from ..transforms import install_transforms
 from .banner import Banner
 from .frame_pacer import CURVES_INTERVAL_S, SPACE_INTERVAL_S, FramePacer, Throttle
 from .help_menu import HelpMenu, install_help_menu
-from .lazy_dock import LazyDock, add_lazy_dock
+from .lazy_dock import LazyDock, add_lazy_dock, let_squeeze, natural_min_height, open_at_share
 from .restyle import restyle
 from .scroll_width import fit_width_to_content
 from .titled import titled
@@ -57,6 +57,9 @@ from .tutorial import install_tutorial_features
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" for a widget's size
 DEFAULT_SIZE = QSize(1280, 720)  # the smaller recording size: what a tutorial films
 DOCK_SHARE = 0.3  # the most of the window's height a dock below (or above) the plots takes
+# The least such a dock may be squeezed to, even if its content asks for more: at 1280x720 in presentation
+# mode the Computational graph dock's 188 px and the plots' minimum did not both fit, the window grew.
+DOCK_FLOOR = 0.08
 
 
 def initial_size(available: QRect) -> QSize:
@@ -228,15 +231,16 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         if others:
             self.tabifyDockWidget(others[0], dock)
+        open_at_share(self, dock)  # above or below the plots: a share that keeps them readable
+        if isinstance(dock, LazyDock):  # its minimum height is the content's, built at its first show
+            dock.built.connect(lambda _: self._cap_docks())
         self._cap_docks()
 
     def add_lazy_dock(
         self, title: str, object_name: str, build: Callable[[], QWidget], area: Qt.DockWidgetArea, tooltip: str
     ) -> LazyDock:
         """Add a hidden dock whose content ``build()`` makes when it is first shown (shell/lazy_dock.py)."""
-        dock = add_lazy_dock(self, title, object_name, build, area, tooltip)
-        dock.built.connect(lambda _: self._cap_docks())  # its minimum height is the content's
-        return dock
+        return add_lazy_dock(self, title, object_name, build, area, tooltip)
 
     def restyle(self, widget: QWidget) -> None:
         """Give ``widget``, built after start-up, the window's current theme and presentation scale."""
@@ -248,15 +252,17 @@ class MainWindow(QMainWindow):
         return self.findChildren(QDockWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
 
     def _cap_docks(self) -> None:
-        """Docks above or below the plots take at most ``DOCK_SHARE`` of the window's height,
-        so the plots never become slivers however far a dock is dragged open."""
+        """Docks above or below the plots take at most ``DOCK_SHARE`` of the window's height, so the plots
+        never become slivers however far a dock is dragged open, and give way down to ``DOCK_FLOOR`` of it
+        where the plots' minimum needs the height (the window never grows past the screen for a dock)."""
         limit = round(self.height() * DOCK_SHARE)
         for dock in self._docks():
             if self.dockWidgetArea(dock) in (
                 Qt.DockWidgetArea.BottomDockWidgetArea,
                 Qt.DockWidgetArea.TopDockWidgetArea,
             ):
-                dock.setMaximumHeight(max(limit, dock.minimumSizeHint().height()))
+                let_squeeze(dock, round(self.height() * DOCK_FLOOR))
+                dock.setMaximumHeight(max(limit, natural_min_height(dock)))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -303,8 +309,10 @@ class MainWindow(QMainWindow):
             plots.addLayout(row, stretch)
         for widget in (self.boundary_plot, self.activation_view, self.loss_plot, self.gradient_plot):
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            # No floor on the activation view's width: its selectors set it (they wrap, not cut).
-            widget.setMinimumSize(0 if widget is self.activation_view else 160, 120)
+            # No explicit floor on the activation view: its selectors set its width (they wrap, not cut) and
+            # its plot's minimum its height (activation_view.MIN_PLOT_HEIGHT: the axis titles fit).
+            if widget is not self.activation_view:
+                widget.setMinimumSize(160, 120)
         self._square = SquareColumn(self.boundary_plot, (self.boundary_view,))
 
         right = QVBoxLayout()
