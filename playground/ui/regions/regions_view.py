@@ -12,16 +12,22 @@ import colorsys
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...data.dataset import DOMAIN
 from ..plots.boundary import CanvasViewBox
+from ..plots.history import round_up
 from ..plots.style import ThemedPlot
 from ..shell.aspect_height import AspectHeight
 
 FOLD_COLOR = (40, 40, 40)  # the fold lines: dark on the light shades of the regions
 COUNT_COLOR, LOSS_COLOR = (0, 114, 178), (213, 94, 0)
 _GOLDEN = 0.618033988749895  # hue step: consecutive regions get far-apart hues
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 def region_palette(count: int) -> np.ndarray:
@@ -60,16 +66,27 @@ class RegionsView(QWidget):
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formula.setObjectName("regionsFormula")
-        # The axis titles name the curves' colours: a legend row would take half of this short plot.
-        self.curve_plot = ThemedPlot(
-            "regionCountPlot", {"bottom": "epoch", "left": "regions (blue)", "right": "loss (orange)"}
+        # A key above the plot names the curves, their colours and axes; the side axes carry no titles.
+        # In the narrow dock at presentation size the titles ("regions (blue)", "loss (orange)", two
+        # lines each) took most of the width and left the epoch axis too short for two tick labels.
+        self.curve_key = QLabel(
+            f"<span style='color:{_hex(COUNT_COLOR)}'>━</span> regions (left) &nbsp; "
+            f"<span style='color:{_hex(LOSS_COLOR)}'>━</span> loss (right)"
         )
+        self.curve_key.setWordWrap(True)
+        self.curve_key.setObjectName("regionCountKey")
+        self.curve_plot = ThemedPlot("regionCountPlot", {"bottom": "epoch"})
+        for side in ("left", "right"):
+            self.curve_plot.getPlotItem().showAxis(side)
         self.count_curve = pg.PlotDataItem(pen=pg.mkPen(COUNT_COLOR, width=2))
         self.curve_plot.addItem(self.count_curve)
         # The loss on its own axis at the right: the two curves share the epochs, not the scale.
         self.loss_box = pg.ViewBox()
         item = self.curve_plot.getPlotItem()
         item.scene().addItem(self.loss_box)
+        # Behind the count's view (whose background is clear): where both curves sit at their lowest
+        # (a count at its minimum beside a loss near 0) the blue count stays on top of the orange loss.
+        self.loss_box.setZValue(item.vb.zValue() - 1)
         item.getAxis("right").linkToView(self.loss_box)
         self.loss_box.setXLink(item.vb)
         self.loss_curve = pg.PlotCurveItem(pen=pg.mkPen(LOSS_COLOR, width=1.5))
@@ -83,9 +100,13 @@ class RegionsView(QWidget):
         # the count curve right under it, the rest of the dock's height below them (AspectHeight).
         layout.addWidget(self.plot, 4)
         layout.addWidget(self.formula)
+        layout.addWidget(self.curve_key)
         layout.addWidget(self.curve_plot, 1)
         layout.addStretch(0)  # only what the capped plot cannot take (a wide, short dock: nothing)
         self._fit = AspectHeight(self.plot)
+        self._newest_epoch = 0.0
+        # The right margin holds the last label at the axis's current length and font.
+        self.curve_plot.getPlotItem().vb.sigResized.connect(self._fit_epochs)
         self.ids: np.ndarray = np.zeros((0, 0), dtype=np.intp)
         self.palette: np.ndarray = region_palette(0)
 
@@ -110,8 +131,8 @@ class RegionsView(QWidget):
         self.folds.setData(folds[:, 0], folds[:, 1]) if len(folds) else self.folds.setData([], [])
         self.points.setData(points[:, 0], points[:, 1], brush=brushes or None)
         self.image.setVisible(True)
-        for plot in (self.plot, self.curve_plot):
-            plot.setVisible(True)
+        for widget in (self.plot, self.curve_plot, self.curve_key):
+            widget.setVisible(True)
         self.status.setText(
             f"{count} linear region{'s' if count != 1 else ''} (one linear function on each shade); "
             f"dashed: first-layer folds, z = 0"
@@ -123,8 +144,8 @@ class RegionsView(QWidget):
         The map and the count curve go too: empty axes under the reason were a blank dock with a frame."""
         self.status.setText(text)
         self.image.setVisible(False)
-        for plot in (self.plot, self.curve_plot):
-            plot.setVisible(False)
+        for widget in (self.plot, self.curve_plot, self.curve_key):
+            widget.setVisible(False)
         self.folds.setData([], [])
         self.marker.setData([], [])
         self.formula.setText("")
@@ -139,4 +160,21 @@ class RegionsView(QWidget):
         self.count_curve.setData(epochs, counts)
         finite = np.isfinite(loss)
         self.loss_curve.setData(loss_epochs[finite], loss[finite])
-        self.loss_box.enableAutoRange()
+        self.loss_box.enableAutoRange(axis=pg.ViewBox.YAxis)  # x follows the count's view (linked)
+        self._newest_epoch = float(np.max(epochs)) if len(epochs) else 0.0
+        self._fit_epochs()
+
+    def _fit_epochs(self) -> None:
+        """Show epochs 0 to a round number past the newest, as the history plots do, with room at the
+        right for that number's tick label: an auto-range ending at the newest epoch (1486), or a label
+        cut by the axis's end, left this short axis with the "0" label alone."""
+        item = self.curve_plot.getPlotItem()
+        high = round_up(max(self._newest_epoch, 10.0))
+        axis = item.getAxis("bottom")
+        width = float(axis.width())
+        font = axis.style["tickFont"] or axis.font()
+        half = QFontMetrics(font).horizontalAdvance(f"{high:g}") / 2 + 2
+        # The share of the axis the right margin takes (at most 40%: a tiny axis still shows its data).
+        share = min(half / width, 0.4) if width > 1 else 0.03
+        low = -0.03 * high
+        item.vb.setXRange(low, low + (high - low) / (1 - share), padding=0.0)
