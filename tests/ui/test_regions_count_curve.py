@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from axis_specs import draw_specs
 
+from playground.ui.plots.style import FONT_PT
 from playground.ui.regions.regions_view import COUNT_COLOR, RegionsView
 from playground.ui.shell.presentation import SCALE
 
@@ -74,3 +75,14 @@ def test_the_count_line_at_its_minimum_is_drawn_over_the_loss_line(qtbot, view):
     # anti-aliased fringes the wider blue pen left around the orange one.
     plateau_px = 0.9 * vb.width()
     assert _blue_pixels(view) > plateau_px
+
+
+def test_the_key_names_each_curve_its_colour_and_axis_at_the_plots_text_size(qtbot, view):
+    plot = view.curve_plot
+    for scale in (1.0, SCALE):
+        plot.set_presentation_scale(scale)
+        key = plot.key_text()
+        assert "regions (left)" in key and "loss (right)" in key
+        assert "#0072b2" in key and "#d55e00" in key  # each name after a dash in its curve's colour
+        assert plot.getPlotItem().titleLabel.opts["size"] == f"{round(FONT_PT * scale)}pt"  # the ticks' size
+    assert plot.getPlotItem().getAxis("left").isVisible() and plot.getPlotItem().getAxis("right").isVisible()

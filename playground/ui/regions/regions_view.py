@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ...data.dataset import DOMAIN
 from ..plots.boundary import CanvasViewBox
 from ..plots.history import round_up
-from ..plots.style import ThemedPlot
+from ..plots.style import FONT_PT, ThemedPlot
 from ..shell.aspect_height import AspectHeight
 
 FOLD_COLOR = (40, 40, 40)  # the fold lines: dark on the light shades of the regions
@@ -39,6 +39,40 @@ def region_palette(count: int) -> np.ndarray:
         for i in ids
     ]
     return np.round(np.array(rgb, dtype=np.float64).reshape(-1, 3) * 255).astype(np.uint8)
+
+
+class CountPlot(ThemedPlot):
+    """The number of regions (left axis) and the loss (right axis) over the epochs, named by a key in
+    the plot's title row. The side axes carry no titles: "regions (blue)" and "loss (orange)" took two
+    lines each at presentation size in the narrow dock, and left the epoch axis too short for two
+    tick labels. The key sits inside the plot, so it takes none of the map's height."""
+
+    KEY = (
+        f"<span style='color:{_hex(COUNT_COLOR)}'>━</span> regions (left) &nbsp; "
+        f"<span style='color:{_hex(LOSS_COLOR)}'>━</span> loss (right)"
+    )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("regionCountPlot", {"bottom": "epoch"}, parent)
+        for side in ("left", "right"):
+            self.getPlotItem().showAxis(side)  # ThemedPlot shows only the titled axes
+        self._theme_changed()
+
+    def set_presentation_scale(self, factor: float) -> None:
+        """Scale the plot's text and lines (see ThemedPlot), the key's text with them."""
+        super().set_presentation_scale(factor)
+        self._show_key()
+
+    def key_text(self) -> str:
+        """The key as shown in the title row (rich text)."""
+        return self.getPlotItem().titleLabel.text
+
+    def _theme_changed(self) -> None:
+        self._show_key()
+
+    def _show_key(self) -> None:
+        size = f"{round(FONT_PT * self.presentation_scale)}pt"
+        self.getPlotItem().setTitle(self.KEY, color=self.theme.foreground, size=size)
 
 
 class RegionsView(QWidget):
@@ -66,18 +100,7 @@ class RegionsView(QWidget):
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formula.setObjectName("regionsFormula")
-        # A key above the plot names the curves, their colours and axes; the side axes carry no titles.
-        # In the narrow dock at presentation size the titles ("regions (blue)", "loss (orange)", two
-        # lines each) took most of the width and left the epoch axis too short for two tick labels.
-        self.curve_key = QLabel(
-            f"<span style='color:{_hex(COUNT_COLOR)}'>━</span> regions (left) &nbsp; "
-            f"<span style='color:{_hex(LOSS_COLOR)}'>━</span> loss (right)"
-        )
-        self.curve_key.setWordWrap(True)
-        self.curve_key.setObjectName("regionCountKey")
-        self.curve_plot = ThemedPlot("regionCountPlot", {"bottom": "epoch"})
-        for side in ("left", "right"):
-            self.curve_plot.getPlotItem().showAxis(side)
+        self.curve_plot = CountPlot()
         self.count_curve = pg.PlotDataItem(pen=pg.mkPen(COUNT_COLOR, width=2))
         self.curve_plot.addItem(self.count_curve)
         # The loss on its own axis at the right: the two curves share the epochs, not the scale.
@@ -100,7 +123,6 @@ class RegionsView(QWidget):
         # the count curve right under it, the rest of the dock's height below them (AspectHeight).
         layout.addWidget(self.plot, 4)
         layout.addWidget(self.formula)
-        layout.addWidget(self.curve_key)
         layout.addWidget(self.curve_plot, 1)
         layout.addStretch(0)  # only what the capped plot cannot take (a wide, short dock: nothing)
         self._fit = AspectHeight(self.plot)
@@ -131,7 +153,7 @@ class RegionsView(QWidget):
         self.folds.setData(folds[:, 0], folds[:, 1]) if len(folds) else self.folds.setData([], [])
         self.points.setData(points[:, 0], points[:, 1], brush=brushes or None)
         self.image.setVisible(True)
-        for widget in (self.plot, self.curve_plot, self.curve_key):
+        for widget in (self.plot, self.curve_plot):
             widget.setVisible(True)
         self.status.setText(
             f"{count} linear region{'s' if count != 1 else ''} (one linear function on each shade); "
@@ -144,7 +166,7 @@ class RegionsView(QWidget):
         The map and the count curve go too: empty axes under the reason were a blank dock with a frame."""
         self.status.setText(text)
         self.image.setVisible(False)
-        for widget in (self.plot, self.curve_plot, self.curve_key):
+        for widget in (self.plot, self.curve_plot):
             widget.setVisible(False)
         self.folds.setData([], [])
         self.marker.setData([], [])
