@@ -13,7 +13,7 @@ from test_chain_rule import open_window
 from playground.data import make_dataset
 from playground.training import TrainingConfig
 from playground.ui.plots.activation_view import MIN_PLOT_HEIGHT
-from playground.ui.shell.lazy_dock import opening_height
+from playground.ui.shell.lazy_dock import let_squeeze, natural_min_height, opening_height
 from playground.ui.shell.main_window import DOCK_SHARE
 
 BOTTOM_DOCKS = ("graphDock", "chainRuleDock")
@@ -91,3 +91,22 @@ def test_in_presentation_mode_a_bottom_dock_leaves_the_activation_space_readable
     assert _view_height(plot) >= 70
     assert _label_fits(plot)
     window.findChild(QAction, "presentationAction").trigger()
+
+
+def test_a_negative_height_or_floor_is_refused_naming_the_dock(qtbot, window):
+    dock = window.findChild(QDockWidget, "graphDock")
+    with pytest.raises(ValueError, match="window's height must be >= 0, not -1"):
+        opening_height(dock, -1)
+    dock.toggleViewAction().trigger()  # built: it has a content to give a floor
+    with pytest.raises(ValueError, match="graphDock's floor must be >= 0 px, not -5"):
+        let_squeeze(dock, -5)
+
+
+def test_a_squeezed_dock_still_knows_the_height_that_shows_all_of_its_content(qtbot, window):
+    dock = _open(qtbot, window, "graphDock")
+    content = dock.widget()
+    natural = natural_min_height(dock)
+    let_squeeze(dock, 50)
+    assert content.minimumHeight() < content.minimumSizeHint().height()  # the area may squeeze it
+    assert dock.minimumSizeHint().height() <= 50 < natural == natural_min_height(dock)
+    assert opening_height(dock, 720) >= natural  # it still opens showing all of its content
