@@ -77,12 +77,22 @@ def test_the_count_line_at_its_minimum_is_drawn_over_the_loss_line(qtbot, view):
     assert _blue_pixels(view) > plateau_px
 
 
-def test_the_key_names_each_curve_its_colour_and_axis_at_the_plots_text_size(qtbot, view):
+@pytest.mark.parametrize("width", [240, 300])
+def test_the_key_names_each_curve_in_its_colour_and_fits_the_narrow_dock(qtbot, width):
+    view = _view(qtbot, width)
     plot = view.curve_plot
+    epochs = np.arange(300.0)
+    view.show_curve(epochs, 200 + (epochs % 7), epochs, np.exp(-epochs / 50))
     for scale in (1.0, SCALE):
         plot.set_presentation_scale(scale)
         key = plot.key_text()
-        assert "regions (left)" in key and "loss (right)" in key
+        assert "regions" in key and "loss" in key
         assert "#0072b2" in key and "#d55e00" in key  # each name after a dash in its curve's colour
         assert plot.getPlotItem().titleLabel.opts["size"] == f"{round(FONT_PT * scale)}pt"  # the ticks' size
-    assert plot.getPlotItem().getAxis("left").isVisible() and plot.getPlotItem().getAxis("right").isVisible()
+        qtbot.wait(30)
+        # The whole plot, right axis included, lies inside the widget (a long key had pushed it out).
+        item = plot.getPlotItem()
+        right = item.getAxis("right")
+        assert item.sceneBoundingRect().right() <= plot.width() + 1
+        assert right.sceneBoundingRect().right() <= plot.width() + 1
+        assert len([text for _r, _f, text in draw_specs(right)[2] if text]) >= 2  # the loss's ticks

@@ -47,15 +47,21 @@ class CountPlot(ThemedPlot):
     lines each at presentation size in the narrow dock, and left the epoch axis too short for two
     tick labels. The key sits inside the plot, so it takes none of the map's height."""
 
+    # Short: the title row does not wrap. Which axis is whose, the ranges tell (counts vs a loss).
     KEY = (
-        f"<span style='color:{_hex(COUNT_COLOR)}'>━</span> regions (left) &nbsp; "
-        f"<span style='color:{_hex(LOSS_COLOR)}'>━</span> loss (right)"
+        f"<span style='color:{_hex(COUNT_COLOR)}'>━</span> regions &nbsp; "
+        f"<span style='color:{_hex(LOSS_COLOR)}'>━</span> loss"
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("regionCountPlot", {"bottom": "epoch"}, parent)
+        item = self.getPlotItem()
         for side in ("left", "right"):
-            self.getPlotItem().showAxis(side)  # ThemedPlot shows only the titled axes
+            item.showAxis(side)  # ThemedPlot shows only the titled axes
+        # The key spans the axes' columns too: over the view alone its width (presentation size, the
+        # narrow dock) set the plot's minimum width, wider than the dock, and the right axis fell outside.
+        item.layout.removeItem(item.titleLabel)
+        item.layout.addItem(item.titleLabel, 0, 0, 1, 3)
         self._theme_changed()
 
     def set_presentation_scale(self, factor: float) -> None:
