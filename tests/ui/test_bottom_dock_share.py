@@ -12,7 +12,7 @@ from test_chain_rule import open_window
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
-from playground.ui.plots.activation_view import MIN_PLOT_HEIGHT
+from playground.ui.plots.activation_space import MIN_HEIGHT, PRESENTATION_MIN_HEIGHT
 from playground.ui.shell.lazy_dock import let_squeeze, natural_min_height, opening_height
 from playground.ui.shell.main_window import DOCK_SHARE
 
@@ -75,7 +75,7 @@ def test_a_bottom_dock_drags_taller_but_not_past_the_plots_minimum(qtbot, window
     assert opened < dock.height() <= round(720 * DOCK_SHARE)
     assert window.height() == 720
     assert window.boundary_plot.height() >= window.boundary_plot.minimumHeight() == 120
-    assert window.activation_plot.height() >= MIN_PLOT_HEIGHT
+    assert window.activation_plot.height() >= MIN_HEIGHT
     assert _label_fits(window.activation_plot)
 
 
@@ -87,7 +87,7 @@ def test_in_presentation_mode_a_bottom_dock_leaves_the_activation_space_readable
     assert window.height() == 720  # the plots' minimum and the dock's both fit: the window does not grow
     plot = window.activation_plot
     # It was a strip 68 px tall (its view 0-3 px) and its y-axis title was drawn over itself.
-    assert plot.height() >= MIN_PLOT_HEIGHT
+    assert plot.height() >= PRESENTATION_MIN_HEIGHT
     assert _view_height(plot) >= 70
     assert _label_fits(plot)
     window.findChild(QAction, "presentationAction").trigger()

@@ -58,6 +58,15 @@ def _union(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
     return np.array([np.minimum(a[0], b[0]), np.maximum(a[1], b[1])])
 
 
+# The plot's least height, in px, that keeps its y-axis title ("output direction 2", ~90 px long) whole
+# beside the view: squeezed to a strip by a dock below, the title was drawn over itself. Presentation
+# mode's larger text needs more; normal mode's floor is the smaller one so the window's own minimum
+# height stays small (168 px there made it 526 px: a 1280x400 window could not shrink, nor a lesson's
+# render window be its size).
+MIN_HEIGHT = 96
+PRESENTATION_MIN_HEIGHT = 168
+
+
 class ActivationSpacePlot(ThemedPlot):
     """Two coordinates of a hidden layer's activations, with the data, the warped input grid and,
     for the last hidden layer, the output's decision regions."""
@@ -67,6 +76,7 @@ class ActivationSpacePlot(ThemedPlot):
 
     def __init__(self, parent=None) -> None:
         super().__init__("activationPlot", {"bottom": "unit 1 (a)", "left": "unit 2 (a)"}, parent=parent)
+        self.setMinimumHeight(MIN_HEIGHT)
         vb = self.getPlotItem().getViewBox()
         vb.setAspectLocked(True, ratio=1.0)  # geometry is the point: keep angles and distances true
         vb.disableAutoRange()
@@ -146,6 +156,11 @@ class ActivationSpacePlot(ThemedPlot):
                 self.set_axis_label(axis, text)
         self._follow(_union(_bounds([points_xy]), grid_bounds))
         self._draw_regions()
+
+    def set_presentation_scale(self, factor: float) -> None:
+        """As ThemedPlot's, and the larger text's least height (``PRESENTATION_MIN_HEIGHT``)."""
+        super().set_presentation_scale(factor)
+        self.setMinimumHeight(MIN_HEIGHT if factor == 1.0 else PRESENTATION_MIN_HEIGHT)
 
     def reset_range(self) -> None:
         """Fit the view to the next frame's data (call when the layer or the units change)."""

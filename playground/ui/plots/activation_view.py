@@ -24,10 +24,7 @@ from .projection import Plane, classes_in_plane, is_exact, logits_in_plane, outp
 GRID_LINES = 11  # lines per direction drawn from the probe grid
 PCA = -1
 OUTPUT_ALIGNED = -2
-MIN_PLOT_WIDTH = 160  # px: below this the plot's axes leave no room for the data
-# px: its y-axis title ("output direction 2", ~90 px long, also in presentation mode's larger text) fits
-# beside the view; squeezed to a strip by a dock below, it was drawn over itself ("ot|put d.rection 2").
-MIN_PLOT_HEIGHT = 168
+MIN_PLOT_WIDTH = 160  # px: below this the plot's axes leave no room for the data (its height: activation_space)
 
 
 class ActivationView(QWidget):
@@ -56,7 +53,7 @@ class ActivationView(QWidget):
         # so it asks no more of the row than the plot's own minimum width.
         self.selectors = wrap_row(self.layer_box, self.kind_box, self.x_box, self.y_box)
         self.selectors.setObjectName("activationSelectors")
-        self.plot.setMinimumSize(MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT)
+        self.plot.setMinimumWidth(MIN_PLOT_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(

@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         for widget in (self.boundary_plot, self.activation_view, self.loss_plot, self.gradient_plot):
             widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             # No explicit floor on the activation view: its selectors set its width (they wrap, not cut) and
-            # its plot's minimum its height (activation_view.MIN_PLOT_HEIGHT: the axis titles fit).
+            # its plot's minimum its height (activation_space.MIN_HEIGHT: the axis titles fit).
             if widget is not self.activation_view:
                 widget.setMinimumSize(160, 120)
         self._square = SquareColumn(self.boundary_plot, (self.boundary_view,))
