@@ -319,40 +319,6 @@ def run_scenario(name: str, seconds: float) -> dict[str, Any]:
     return result
 
 
-def _startup(repeats: int = 5) -> dict[str, float]:
-    """Medians: process start to the window shown and painted, the child's own split of it,
-    and the CPU time the child had used by then (what a busy machine does not inflate)."""
-    script = (
-        "import time; t0 = time.perf_counter();"
-        "import os; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen');"
-        # As the entry point (ui/app.py) imports it: its Qt mirrors filled on first use.
-        "from playground.ui.pyqtgraph_import import import_pyqtgraph; import_pyqtgraph(); t1 = time.perf_counter();"
-        "from PySide6.QtWidgets import QApplication;"
-        "from playground.ui.plots.style import configure_pyqtgraph;"
-        "from playground.ui.shell.main_window import MainWindow; t2 = time.perf_counter();"
-        "configure_pyqtgraph(); app = QApplication([]); w = MainWindow(); w.show(); app.processEvents();"
-        "t3 = time.perf_counter(); w.grab(); t4 = time.perf_counter();"
-        "print(t1 - t0, t2 - t0, t3 - t0, t4 - t0, time.process_time(), flush=True); w.close()"
-    )
-    totals, splits = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-        line = child.stdout.readline()  # arrives when the window has been shown and painted
-        totals.append(time.perf_counter() - start)
-        child.wait()
-        splits.append([float(v) for v in line.split()])
-    pyqtgraph, imports, shown, painted, cpu = np.median(np.array(splits), axis=0)
-    return {
-        "total": float(np.median(totals)),
-        "pyqtgraph": pyqtgraph,
-        "imports": imports,
-        "shown": shown,
-        "painted": painted,
-        "cpu": cpu,
-    }
-
-
 def _child(name: str, seconds: float) -> dict[str, Any] | None:
     """``run_scenario`` in a fresh process; None (and its error output) if it failed."""
     command = [sys.executable, "-m", __name__, name, "--seconds", str(seconds)]
@@ -405,12 +371,11 @@ def bench_ui(seconds: float = 5.0, only: list[str] | None = None) -> None:
             f"peak memory {r['peak_rss_mib']:.0f} MiB"
         )
     if only is None or STARTUP in only:
-        s = _startup()
-        print(
-            f"- start-up, process start to the window shown and painted: {s['total']:.2f} s "
-            f"(in the process: pyqtgraph imported {s['pyqtgraph']:.2f} s, every import {s['imports']:.2f} s, "
-            f"shown {s['shown']:.2f} s, painted {s['painted']:.2f} s; {s['cpu']:.2f} s of CPU by then)"
-        )
+        # The real entry point, as ``bench startup`` measures it (one measurement, not two that disagree).
+        from .startup_bench import bench_startup
+
+        print("- ", end="")
+        bench_startup()
 
 
 def main(argv: list[str] | None = None) -> int:
