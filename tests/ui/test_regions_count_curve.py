@@ -89,10 +89,15 @@ def test_the_key_names_each_curve_in_its_colour_and_fits_the_narrow_dock(qtbot, 
         assert "regions" in key and "loss" in key
         assert "#0072b2" in key and "#d55e00" in key  # each name after a dash in its curve's colour
         assert plot.getPlotItem().titleLabel.opts["size"] == f"{round(FONT_PT * scale)}pt"  # the ticks' size
-        qtbot.wait(30)
-        # The whole plot, right axis included, lies inside the widget (a long key had pushed it out).
         item = plot.getPlotItem()
         right = item.getAxis("right")
+
+        def loss_labels() -> int:
+            return len([text for _r, _f, text in draw_specs(right)[2] if text])
+
+        # Once the new text size is laid out (a fixed 30 ms wait was too short under coverage): the
+        # loss's axis labels at least two ticks ...
+        qtbot.waitUntil(lambda: loss_labels() >= 2, timeout=3000)
+        # ... and the whole plot, right axis included, lies inside the widget (a long key had pushed it out).
         assert item.sceneBoundingRect().right() <= plot.width() + 1
         assert right.sceneBoundingRect().right() <= plot.width() + 1
-        assert len([text for _r, _f, text in draw_specs(right)[2] if text]) >= 2  # the loss's ticks
