@@ -111,7 +111,7 @@ def run_in_background(parent: QWidget | None, text: str, work: Callable[[], T], 
     reveal.timeout.connect(loop.quit)
     reveal.start()
     dialog: QProgressDialog | None = None
-    # exec() returns -1 at once while the application quits: Qt has ended every event loop.
+    # The local event loop returns -1 at once while the application quits: Qt has ended every loop.
     quitting = False
     try:
         quitting = loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents) < 0

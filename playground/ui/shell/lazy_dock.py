@@ -138,18 +138,15 @@ def open_at_share(window: QMainWindow, dock: QDockWidget) -> None:
     """Each time ``dock`` is opened above or below the plots of ``window``, give it its
     :func:`opening_height` (Qt keeps the height it had last, or what the area had)."""
 
-    def shown(visible: bool) -> None:
-        if visible and not dock.isFloating() and window.dockWidgetArea(dock) in ACROSS:
-            window.resizeDocks([dock], [opening_height(dock, window.height())], Qt.Orientation.Vertical)
-
     # visibilityChanged also comes when a tab is brought forward or the window is shown: only a dock
     # that was closed opens at the share (a height the person dragged stays while the dock is open).
-    was_hidden = {"hidden": dock.isHidden()}
+    was_hidden = dock.isHidden()
 
     def visibility(visible: bool) -> None:
-        if visible and was_hidden["hidden"]:
-            shown(visible)
-        was_hidden["hidden"] = dock.isHidden()
+        nonlocal was_hidden
+        if visible and was_hidden and not dock.isFloating() and window.dockWidgetArea(dock) in ACROSS:
+            window.resizeDocks([dock], [opening_height(dock, window.height())], Qt.Orientation.Vertical)
+        was_hidden = dock.isHidden()
 
     dock.visibilityChanged.connect(visibility)
 

@@ -48,7 +48,7 @@ from ..transforms import install_transforms
 from .banner import Banner
 from .frame_pacer import CURVES_INTERVAL_S, SPACE_INTERVAL_S, FramePacer, Throttle
 from .help_menu import HelpMenu, install_help_menu
-from .lazy_dock import LazyDock, add_lazy_dock, let_squeeze, natural_min_height, open_at_share
+from .lazy_dock import ACROSS, LazyDock, add_lazy_dock, let_squeeze, natural_min_height, open_at_share
 from .restyle import restyle
 from .scroll_width import fit_width_to_content
 from .titled import titled
@@ -257,10 +257,7 @@ class MainWindow(QMainWindow):
         where the plots' minimum needs the height (the window never grows past the screen for a dock)."""
         limit = round(self.height() * DOCK_SHARE)
         for dock in self._docks():
-            if self.dockWidgetArea(dock) in (
-                Qt.DockWidgetArea.BottomDockWidgetArea,
-                Qt.DockWidgetArea.TopDockWidgetArea,
-            ):
+            if self.dockWidgetArea(dock) in ACROSS:
                 let_squeeze(dock, round(self.height() * DOCK_FLOOR))
                 dock.setMaximumHeight(max(limit, natural_min_height(dock)))
 
