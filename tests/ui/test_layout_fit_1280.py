@@ -21,7 +21,7 @@ from playground.training.config import MAX_HIDDEN_LAYERS
 from playground.ui import MainWindow
 from playground.ui.panels.class_selector import ClassSelector
 from playground.ui.shell.presentation import set_presentation
-from playground.ui.shell.scroll_width import SLACK
+from playground.ui.shell.scroll_width import SLACK, needed_width
 
 
 @pytest.fixture
@@ -127,6 +127,7 @@ def test_ten_hidden_layers_of_64_fit_beside_the_scrollbar(window, qtbot):
         assert button.isVisible() and 0 <= rect.left() and rect.right() <= viewport.rect().right(), button.text()
     # Back to two layers the column's width range narrows again, to what its rows need (its width
     # within that range is the layout's: whether it had slack to give decided a test of the width).
+    qtbot.waitUntil(lambda: scroll.minimumWidth() == needed_width(scroll), timeout=3000)  # ten layers' fit done
     wide = scroll.minimumWidth()
     window.session.update_config(hidden=(16, 16))
     qtbot.waitUntil(lambda: len(window.network_panel.layer_rows) == 2, timeout=3000)
