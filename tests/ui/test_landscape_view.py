@@ -143,3 +143,33 @@ def test_the_directions_box_shows_each_whole_name_in_the_narrow_dock(setup, qtbo
             )
             assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width(), (scale, key)
             assert combo.itemData(index, Qt.ItemDataRole.ToolTipRole) == METHOD_TIPS[key]
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_slice_whose_loss_overflows_everywhere_clears_the_picture_and_says_why(setup):
+    """Weights grown huge (lr 100 in the long monkey drive) made every point's loss infinite or NaN:
+    the view took ``nanmax`` of an all-NaN slice (a RuntimeWarning, a NaN image). Now it clears the
+    old picture and says why; a slice that overflows only in part shows its highest finite value there."""
+    import dataclasses
+
+    from playground.ui.landscape.landscape_view import NOT_FINITE
+
+    host, feature, trainer, worker = setup
+    feature.dock.show()
+    host.views[0](_play(trainer, worker, 6))
+    view = feature.view
+    land = view.landscape
+    partly = land.loss.copy()
+    partly[0, :3] = (np.inf, np.nan, 1e400)
+    view.show_landscape(dataclasses.replace(land, loss=partly))
+    highest = np.log10(np.delete(partly.ravel(), [0, 1, 2])).max()
+    np.testing.assert_allclose(view.image.image.T[0, :3], highest)
+    np.testing.assert_allclose(view.image.image.T[1:], np.log10(partly[1:]))
+    view.show_landscape(dataclasses.replace(land, loss=np.full_like(land.loss, np.nan)))
+    assert view.image.image is None and view.label.text() == NOT_FINITE
+    for item in (view.path_item, view.gradient_item, view.step_item):
+        x, _ = item.getData()
+        assert x is None or len(x) == 0
+    view.show_landscape(land)  # a finite slice again draws again
+    np.testing.assert_allclose(view.image.image, np.log10(land.loss).T, rtol=1e-6)
+    assert "loss here" in view.label.text()

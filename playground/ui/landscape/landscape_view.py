@@ -17,6 +17,10 @@ ARROW_SHARE = 0.25  # the arrows are drawn a quarter of the slice long; the labe
 PATH_COLOR, GRADIENT_COLOR, STEP_COLOR = (255, 255, 255), (213, 94, 0), (86, 180, 233)
 # Short enough for the narrow dock's box, also in presentation mode's larger font (a longer name was cut
 # mid-word there); the item's tooltip says what each one is.
+NOT_FINITE = (
+    "The loss is infinite or NaN everywhere on this slice: the weights have grown too large. "
+    "Lower the learning rate and reset the weights."
+)
 METHOD_NAMES = {"pca": "Path's main axes", "random": "Random directions"}
 METHOD_TIPS = {
     "pca": "The two main directions of the path the weights took (PCA of the timeline's snapshots)",
@@ -93,7 +97,12 @@ class LandscapeView(QWidget):
         a, b = land.alphas, land.betas
         with np.errstate(divide="ignore", invalid="ignore"):
             shown = np.log10(np.maximum(land.loss, 1e-12))
-        shown = np.where(np.isfinite(shown), shown, np.nanmax(np.where(np.isfinite(shown), shown, np.nan)))
+        finite = np.isfinite(shown)
+        if not finite.any():  # weights so large that the loss overflows at every point of the slice
+            self._show_nothing(NOT_FINITE)
+            return
+        # Where the loss overflows (far out, with large weights) the slice shows its highest finite value.
+        shown = np.where(finite, shown, shown[finite].max())
         self.image.setImage(shown.T, autoLevels=True)  # ImageItem's first index is x (alpha)
         self.image.setRect(QRectF(float(a[0]), float(b[0]), float(a[-1] - a[0]), float(b[-1] - b[0])))
         self._fit.refit()  # another slice may have another shape
@@ -110,6 +119,13 @@ class LandscapeView(QWidget):
             f"(length {format_number(float(np.linalg.norm(land.step)))} in plane units); both drawn "
             f"{int(100 * ARROW_SHARE)}% of the slice long"
         )
+
+    def _show_nothing(self, why: str) -> None:
+        """Clear the picture (an old slice would be mistaken for this one's) and say why."""
+        self.image.clear()
+        for item in (self.path_item, self.current_item, self.gradient_item, self.step_item):
+            item.setData([], [])
+        self.label.setText(why)
 
 
 def _scaled(vector: np.ndarray, length: float) -> np.ndarray:
