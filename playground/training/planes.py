@@ -264,6 +264,12 @@ def class_edges_in_plane(A: np.ndarray, c: np.ndarray, rect: tuple[float, float,
     pairs, the layout of ``PlotCurveItem(connect="pairs")``.
     """
     A, c = np.asarray(A, dtype=np.float64), np.asarray(c, dtype=np.float64)
+    # Which class wins does not change when every logit is scaled by one positive number: dividing by
+    # the largest coefficient keeps the products below from overflowing when the weights have grown huge.
+    largest = max(float(np.abs(A).max(initial=0.0)), float(np.abs(c).max(initial=0.0)))
+    if not np.isfinite(largest) or largest == 0.0:
+        return np.zeros((0, 2))
+    A, c = A / largest, c / largest
     x0, y0, x1, y1 = rect
     k = A.shape[1]
     out = []

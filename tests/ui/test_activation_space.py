@@ -344,6 +344,22 @@ def test_class_edges_are_exactly_where_two_classes_tie_and_beat_the_rest():
     np.testing.assert_array_equal(classes_on_grid(A, c, xs, ys), classes_in_plane(A, c, uv))
 
 
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_class_edges_of_huge_logits_are_those_of_the_same_logits_scaled_down():
+    """Weights grown to 1e200 (lr 100 in the long monkey drive) overflowed ``offset * normal``: the
+    winner does not change when every logit is scaled by one positive number, nor do the edges."""
+    from playground.ui.plots.projection import class_edges_in_plane
+
+    rng = np.random.default_rng(3)
+    A, c = rng.normal(size=(2, 4)), rng.normal(size=4)
+    rect = (-3.0, -3.0, 3.0, 3.0)
+    want = class_edges_in_plane(A, c, rect)
+    np.testing.assert_allclose(class_edges_in_plane(A * 1e200, c * 1e200, rect), want, rtol=1e-9, atol=1e-12)
+    assert class_edges_in_plane(A * np.inf, c, rect).shape == (0, 2)
+    assert class_edges_in_plane(np.zeros((2, 4)), np.zeros(4), rect).shape == (0, 2)
+
+
 def test_planes_survive_diverging_and_non_finite_layers():
     from playground.ui.plots.projection import pca_plane
 
