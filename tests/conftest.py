@@ -61,3 +61,10 @@ def pytest_addoption(parser):
         metavar="N",
         help="random actions the monkey test (tests/ui/test_monkey.py) performs (default 150; -m slow drives 3000)",
     )
+    parser.addoption(
+        "--monkey-seed",
+        type=int,
+        default=1234,
+        metavar="S",
+        help="the seed of the monkey test's random actions (default 1234): other seeds drive other paths",
+    )

@@ -2,7 +2,7 @@
 plays, with invariants checked after each action, and at the end no exception and no Qt warning.
 
 The default run is short (``DEFAULT_ACTIONS``, or ``--monkey-actions=N``); the slow tier
-(``pytest -m slow``) runs the long drive (``LONG_ACTIONS``).
+(``pytest -m slow``) runs the long drive (``LONG_ACTIONS``); ``--monkey-seed=S`` drives other paths.
 """
 
 from __future__ import annotations
@@ -296,7 +296,7 @@ KINDS = [
 @pytest.mark.parametrize("drive", ["short", pytest.param("long", marks=pytest.mark.slow)])
 def test_random_actions(window, qtbot, qt_messages, request, drive):
     actions = request.config.getoption("--monkey-actions") if drive == "short" else LONG_ACTIONS
-    rng = np.random.default_rng(1234)
+    rng = np.random.default_rng(request.config.getoption("--monkey-seed"))
     session, plot = window.session, window.boundary_plot
     stop_recording_at = None
     for index in range(actions):
