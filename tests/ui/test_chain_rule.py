@@ -256,6 +256,8 @@ def test_panel_explains_the_epoch_the_timeline_shows(qtbot, window):
         np.testing.assert_array_equal(b, b5)
     live = window.session.run_in_worker(lambda t: t.model.layers[0].W.data.copy())
     assert not np.array_equal(live, shown.weights[0][0])  # the live network was left as it is
+    # The header names the epoch it explains, the one shown, not the live epoch 12.
+    assert " · epoch 5 · " in window.chain_rule.panel.summary.text()
 
 
 def test_the_empty_chain_rule_box_says_what_will_appear_there(qtbot):

@@ -16,6 +16,7 @@ training step while training is paused.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -223,9 +224,11 @@ class ChainRuleInspector(QObject):
         def read(trainer: Trainer) -> object:
             if viewing is None:
                 return snapshot_point(trainer, point, target)
-            # The timeline shows a past epoch: explain the network as it was then.
-            with weights_of(trainer, worker.timeline.nearest(viewing)):
-                return snapshot_point(trainer, point, target)
+            # The timeline shows a past epoch: explain the network as it was then, and say which epoch
+            # that is (the trainer's own epoch is the live one).
+            past = worker.timeline.nearest(viewing)
+            with weights_of(trainer, past):
+                return dataclasses.replace(snapshot_point(trainer, point, target), epoch=past.epoch)
 
         try:
             snapshot = self._session.run_in_worker(read)
