@@ -16,6 +16,7 @@ from playground.training import Trainer, TrainingConfig, save_session
 from playground.training.lessons import read_lesson
 from playground.ui import MainWindow
 from playground.ui.lessons.highlight import FlashFrame
+from playground.ui.recipes import controller_of
 from playground.ui.shell import dialogs
 
 A = TrainingConfig(hidden=(4, 3), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=1)
@@ -267,3 +268,18 @@ def test_actions_that_cannot_be_done_warn_and_change_nothing(qtbot, window):
     assert window.session.config == config and not window.session.viewing
     with pytest.raises(ValueError, match="play step is trained by its caller"):
         apply_action(window, LessonAction("play", {"epochs": 3}))
+
+
+def test_another_session_in_the_window_closes_the_lesson(qtbot, window, folder):
+    """File > New or a pasted recipe ends the lesson: its card would go on naming steps of a network
+    that is gone (and Back would load it again over the teacher's new session); a step that loads its
+    own session keeps it open."""
+    lessons, card = window.lessons, window.lessons.card
+    recipe = "moons n=100 noise=0.1 seed=0 test=0.2 | 4 tanh | sgd lr=0.1 batch=10"
+    for replace in (window.files.new_session, lambda: controller_of(window).apply_recipe(recipe)):
+        assert lessons.open_lesson(folder / "t.lesson.json")
+        assert lessons.go_to(5) and card.isVisible()  # step six loads another session: still the lesson
+        assert card_caption(window) == "six: another session"
+        assert replace()
+        assert not card.isVisible() and lessons.lesson is None and lessons.caption == ""
+        assert lessons.next_action.shortcut().isEmpty()  # Page Down pages the panels again

@@ -52,6 +52,7 @@ class LessonFeature(QObject):
         self.lesson: Lesson | None = None
         self.index = -1
         self.playing_to: int | None = None
+        self._taking = False  # while a step loads its own session (which is not leaving the lesson)
         self.card = LessonCard(window)
         self.card.back_button.clicked.connect(self.back)
         self.card.next_button.clicked.connect(self.next)
@@ -59,6 +60,7 @@ class LessonFeature(QObject):
         window.add_column(self.card)
         window.add_frame_view(self._frame_drawn)
         self.session.playingChanged.connect(self._playing_changed)
+        self.session.sessionReplaced.connect(self._session_replaced)
         self._build_actions()
 
     def _build_actions(self) -> None:
@@ -204,7 +206,17 @@ class LessonFeature(QObject):
             apply_action(self.window, action)
 
     def _take(self, loaded: LoadedSession) -> None:
-        take_session(self.window, loaded)
+        self._taking = True
+        try:
+            take_session(self.window, loaded)
+        finally:
+            self._taking = False
+
+    def _session_replaced(self) -> None:
+        # File > New, Open, a pasted recipe or a restored autosave put another session in the window:
+        # the card would go on naming a lesson whose network is gone, and Back would load it again.
+        if self.lesson is not None and not self._taking:
+            self.close_lesson()
 
     def _show(self, step_index: int) -> None:
         assert self.lesson is not None
