@@ -200,3 +200,18 @@ def test_export_of_an_unsupported_session_says_why(window, errors, tmp_path):
     assert not controller_of(window).export_script("numpy", "initial", tmp_path / "x.py")
     assert "float64 networks only" in errors[0][1]
     assert not (tmp_path / "x.py").exists()
+
+
+def test_the_formula_dialog_opens_wide_and_keeps_its_size_when_an_error_shows(qtbot):
+    # It opened 277 px wide (its minimum width was overridden by the layout's) and jumped to 511 px at
+    # the first error, whose lines never wrap, leaving a gap under the help text laid out narrow.
+    dialog = FormulaDialog(lambda expr: make_dataset("formula", expr=expr), "")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    opened = dialog.size()
+    assert opened.width() >= 600
+    dialog.line.setText("9**9**9**9")
+    assert "too large" in dialog.feedback.text()
+    dialog.layout().activate()  # what the next event loop pass would do: apply the new minimum size
+    assert dialog.size() == opened and dialog.feedback.sizeHint().width() <= dialog.feedback.width()

@@ -30,6 +30,9 @@ EXAMPLES = (
 )
 
 
+MIN_WIDTH = 600  # px: the help in a few lines, and room for a typical error without widening the dialog
+
+
 def split_conditions(text: str) -> str | list[str]:
     """The line as one formula, or a list of conditions when it holds ``;``."""
     pieces = [piece.strip() for piece in text.split(";")]
@@ -64,7 +67,9 @@ class FormulaDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(600)
+        # The least width is the line's: the layout's SetMinimumSize replaces a minimum set on the dialog
+        # itself, which then opened 277 px wide and widened at the first error message (which never wraps).
+        self.line.setMinimumWidth(MIN_WIDTH)
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # wrapped text keeps its height
         for widget in (intro, examples, self.line, self.feedback, self.buttons):
