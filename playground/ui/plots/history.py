@@ -22,16 +22,38 @@ def finite_series(x: Sequence[float], y: Sequence[float], log: bool = False) -> 
     """``(x, y)`` as float arrays without the pairs where either is NaN or infinite.
 
     With ``log``, values are raised to at least :data:`LOG_FLOOR` so that zeros stay on the plot.
+    The arrays are copies: a curve keeps them, and compares the next ones with them.
     """
-    x = np.asarray(x, dtype=np.float64).ravel()
-    y = np.asarray(y, dtype=np.float64).ravel()
+    x = np.array(x, dtype=np.float64).ravel()
+    y = np.array(y, dtype=np.float64).ravel()
     n = min(len(x), len(y))
     x, y = x[:n], y[:n]
-    keep = np.isfinite(x) & np.isfinite(y)
-    x, y = x[keep], y[keep]
-    if log:
+    if not (all_finite(x) and all_finite(y)):
+        keep = np.isfinite(x) & np.isfinite(y)
+        x, y = x[keep], y[keep]
+    if log and len(y) and float(y.min()) < LOG_FLOOR:
         y = np.maximum(y, LOG_FLOOR)
     return x, y
+
+
+def all_finite(values: np.ndarray) -> bool:
+    """Whether every value is finite, in two reductions and no temporary array (the history
+    columns grow by an epoch a step: a long run's checks were most of a curve's redraw).
+    A NaN makes the minimum NaN, an infinity the minimum or the maximum infinite."""
+    return not len(values) or bool(np.isfinite(values.min()) and np.isfinite(values.max()))
+
+
+def finite_range(arrays: Sequence[np.ndarray]) -> tuple[float, float] | None:
+    """The least and the greatest finite value over ``arrays``, None when none is finite."""
+    lows, highs = [], []
+    for values in arrays:
+        values = np.ravel(values)
+        if not all_finite(values):
+            values = values[np.isfinite(values)]
+        if len(values):
+            lows.append(float(values.min()))
+            highs.append(float(values.max()))
+    return (min(lows), max(highs)) if lows else None
 
 
 _STEPS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -79,15 +101,18 @@ class HistoryPlot(ThemedPlot):
         ``log`` the value bounds are whole decades (view coordinates are log10).
         """
         newest = float(np.nanmax(epochs)) if len(epochs) else 0.0
-        finite = np.concatenate([np.ravel(v) for v in values]) if len(values) else np.zeros(0)
-        finite = finite[np.isfinite(finite)]
+        # Only the extremes matter (log10 and the floor keep their order): no joined copy, no mask.
+        extremes = finite_range(values)
         if log:
-            finite = np.log10(np.maximum(finite, LOG_FLOOR))
-            low, high = (np.floor(finite.min()), np.ceil(finite.max())) if len(finite) else (-1.0, 0.0)
+            if extremes is None:
+                low, high = -1.0, 0.0
+            else:
+                low, high = (float(f(np.log10(max(v, LOG_FLOOR)))) for f, v in zip((np.floor, np.ceil), extremes))
             high = max(high, low + 1.0)
-        elif len(finite):
-            low = 0.0 if finite.min() >= 0 else -round_up(-finite.min())
-            high = round_up(finite.max()) if finite.max() > 0 else 1.0
+        elif extremes is not None:
+            least, most = extremes
+            low = 0.0 if least >= 0 else -round_up(-least)
+            high = round_up(most) if most > 0 else 1.0
         else:
             low, high = 0.0, 1.0
         shown = (0.0, round_up(max(newest, 10.0)), float(low), float(high))
