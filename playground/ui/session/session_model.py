@@ -217,10 +217,7 @@ class SessionModel(QObject):
     def pause(self) -> None:
         """Stop playing (and any epochs a Step still had to train)."""
         if self.worker.playing or self.worker.stepping:
-            self.worker.set_playing(False)
-            # One more frame, of the paused state: views that skip some frames while
-            # playing (the curves) then show the very last epoch.
-            self.worker.submit(lambda trainer: None)
+            self.worker.pause()  # and one more frame, of the paused state
 
     def toggle_play(self) -> None:
         self.pause() if self.worker.playing else self.play()

@@ -1,0 +1,91 @@
+"""When the training thread sends frames (issue 16): once the training slice is over a frame comes
+from the middle of an epoch however short the epoch so far, unless the epoch ends at its next
+step; a Pause builds its paused frame once.
+
+Behaviour only: ``bench ui`` measures the frame rates and latencies.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from playground.data import make_dataset
+from playground.training import Trainer, TrainingConfig
+from playground.ui.session import worker
+from playground.ui.session.session_model import SessionModel
+from playground.ui.session.worker import TrainingWorker
+
+
+def _worker(n_train: int, qtbot) -> TrainingWorker:
+    """A worker (its thread not started: the test calls its epoch itself) on ``n_train`` points at batch 1."""
+    dataset = make_dataset("xor", n=n_train, noise=0.1, seed=0, test_fraction=0.0)
+    config = TrainingConfig(hidden=(4,), activation="tanh", lr=0.03, batch_size=1, seed=0)
+    return TrainingWorker(Trainer(dataset, config))
+
+
+def _frames_of_one_epoch(w: TrainingWorker, monkeypatch) -> list[int]:
+    """Train one epoch as playing does, the slice long over; the epochs of the frames it sent."""
+    sent: list[int] = []
+    monkeypatch.setattr(w, "_send_frame", lambda: sent.append(w.trainer.epoch))
+    w._last_frame, w._train_slice = 0.0, 0.0
+    assert w._epoch(lambda: True, frames=True) is not None
+    return sent
+
+
+def test_an_epoch_shorter_than_a_frame_period_sends_a_frame_once_the_slice_is_over(qtbot, monkeypatch):
+    # 40 one-point mini-batches of a 4-unit network: milliseconds, far less than a frame period.
+    # The old rule waited for an epoch to last a frame period (1 / FRAME_RATE) before a frame
+    # from its middle, so every frame waited for a whole epoch: 10 layers of 64 at 1,000 points
+    # trained 22 ms a frame where the slice left after drawing was 12 to 18 ms.
+    w = _worker(40, qtbot)
+    sent = _frames_of_one_epoch(w, monkeypatch)
+    assert sent and sent[0] == 0  # from the epoch's middle: the first epoch is not done yet
+
+
+def test_an_epoch_that_ends_at_its_next_step_sends_no_frame_from_its_middle(qtbot, monkeypatch):
+    w = _worker(2, qtbot)  # two mini-batches: after the first, the next step ends the epoch
+    assert _frames_of_one_epoch(w, monkeypatch) == []  # the round sends the frame after the epoch
+
+
+@pytest.fixture
+def playing_session(qtbot):
+    dataset = make_dataset("spiral", n=200, noise=0.1, seed=0, test_fraction=0.3)
+    model = SessionModel(dataset, TrainingConfig(hidden=(8,), activation="tanh", batch_size=10, seed=0))
+    qtbot.waitUntil(lambda: model.latest_frame is not None, timeout=10000)
+    model.frameReady.connect(lambda frame: model.worker.frame_taken())  # as the window does
+    yield model
+    model.shutdown()
+
+
+def test_a_pause_builds_its_paused_frame_once(playing_session, qtbot, monkeypatch):
+    session = playing_session
+    built: list[bool] = []  # each frame's playing state, as it is built
+    still_begun = threading.Event()
+    make = worker.make_frame
+
+    def recorded(trainer, playing, *args, **kwargs):
+        built.append(playing)
+        if not playing:
+            still_begun.set()
+        return make(trainer, playing, *args, **kwargs)
+
+    monkeypatch.setattr(worker, "make_frame", recorded)
+    submit = session.worker.submit
+
+    def late_submit(command, redraw=True):
+        # Whatever the GUI posts after a pause comes after the worker may have begun the paused
+        # frame (the pause and its redraw were two steps, and the worker woke in between).
+        still_begun.wait(2.0)
+        submit(command, redraw)
+
+    monkeypatch.setattr(session.worker, "submit", late_submit)
+    session.play()
+    qtbot.waitUntil(lambda: session.latest_frame.playing, timeout=10000)
+    del built[:]
+    session.pause()
+    qtbot.waitUntil(lambda: not session.latest_frame.playing, timeout=10000)
+    session.run_in_worker(lambda trainer: None)  # the worker has done what the pause asked
+    assert built.count(False) == 1
+    assert not session.worker.stale(session.latest_frame)
