@@ -202,3 +202,25 @@ def test_stages_aspect_is_the_tallest_stage_within_bounds():
     assert stages_aspect([line]) == pytest.approx(0.5)
     assert stages_aspect([np.array([[0.0, 0.0], [0.0, 3.0]])]) == pytest.approx(1.5)
     assert stages_aspect([]) == 1.0
+
+
+def test_a_one_unit_output_is_framed_at_its_own_width_not_the_stage_before(shown, qtbot):
+    # The sigmoid's [0, 1] on a line has no height: pyqtgraph kept the logit stage's scale for it (x from
+    # -15 to 16 for points between 0 and 1), and the last stage was drawn as a dot.
+    host, feature = shown
+    host.resize(300, 680)
+    trainer = Trainer(make_dataset("xor", n=60, seed=0), TrainingConfig(hidden=(4,), lr=0.3))
+    for _ in range(10):
+        trainer.step(10)
+    host.views[0](make_frame(trainer, False, trainer.step(1)))
+    view = feature.view
+    box = view.plot.getPlotItem().getViewBox()
+    last = view.slider.maximum() // STEPS
+    view.set_stage(last - 1)  # the logit: wider than 1
+    assert np.ptp(view.coords[last - 1][:, 0]) > 4
+    qtbot.waitUntil(lambda: np.ptp(box.viewRange()[0]) > 4, timeout=3000)
+    view.set_stage(last)
+    xs = view.points_item.getData()[0]
+    assert xs.min() >= 0 and xs.max() <= 1 and np.ptp(view.coords[last][:, 1]) == 0
+    # The points' span fills most of the width shown (pyqtgraph's padding aside).
+    qtbot.waitUntil(lambda: np.ptp(box.viewRange()[0]) < 1.5 * max(np.ptp(xs), 0.1), timeout=3000)

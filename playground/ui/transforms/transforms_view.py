@@ -25,6 +25,10 @@ DECISION_COLOR = (213, 94, 0)  # the output's decision line: a colour that reads
 # The plot's height over its width: the tallest stage's shape, within these bounds (a layer that squashes
 # the plane to a line must not shrink the plot to a strip), in steps that do not relayout at every frame.
 ASPECT_RANGE, ASPECT_STEP = (0.5, 1.5), 0.1
+# A stage with no height (a one-unit output puts every point on a line) is framed as if it were this share
+# of its width tall: pyqtgraph keeps the previous scale for a range of zero, so the sigmoid's [0, 1] stayed
+# framed at the logit's width (about 30) and was drawn as a dot.
+FLAT_SHARE = 0.1
 
 
 def stages_aspect(coords: list[np.ndarray]) -> float:
@@ -42,6 +46,18 @@ def stages_aspect(coords: list[np.ndarray]) -> float:
         return 1.0
     low, high = ASPECT_RANGE
     return round(min(max(tallest, low), high) / ASPECT_STEP) * ASPECT_STEP
+
+
+def frame_corners(picture: np.ndarray) -> np.ndarray:
+    """Two corners of a box around ``picture``'s finite points in which a flat axis (no extent) has
+    ``FLAT_SHARE`` of the other's (shape (2, 2)); empty (0, 2) without a finite point."""
+    xy = picture[np.isfinite(picture).all(axis=1)]
+    if not len(xy):
+        return np.empty((0, 2))
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    centre, half = (low + high) / 2, (high - low) / 2
+    half = np.maximum(half, FLAT_SHARE * max(float(half.max()), 0.5))  # one point alone: a box 0.1 across
+    return np.array([centre - half, centre + half])
 
 
 class TransformsView(QWidget):
@@ -62,7 +78,9 @@ class TransformsView(QWidget):
         self.decision_item = pg.PlotCurveItem(
             pen=pg.mkPen(DECISION_COLOR, width=2, style=Qt.PenStyle.DashLine), connect="pairs"
         )
-        for item in (self.rows_item, self.columns_item, self.decision_item, self.points_item):
+        # Never drawn: its two corners give the automatic range a box with height and width (frame_corners).
+        self.frame_item = pg.PlotCurveItem(pen=pg.mkPen(None))
+        for item in (self.rows_item, self.columns_item, self.decision_item, self.points_item, self.frame_item):
             self.plot.addItem(item)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setToolTip(
@@ -154,6 +172,8 @@ class TransformsView(QWidget):
             gaps = np.full((len(family), 1, 2), np.nan)
             joined = np.concatenate([family, gaps], axis=1).reshape(-1, 2)
             item.setData(joined[:, 0], joined[:, 1])
+        corners = frame_corners(picture)
+        self.frame_item.setData(corners[:, 0], corners[:, 1])
         points = picture[n_lines * samples :]
         self.points_item.setData(points[:, 0], points[:, 1], brush=self.brushes or None)
         lower = int(np.floor(t))
