@@ -41,6 +41,7 @@ from .history import History
 from .numbers import format_number
 
 if TYPE_CHECKING:
+    from ..data import Dataset
     from .trainer import Divergence, Trainer
 
 DIVERGED, LEARNING_RATE, DEAD_UNITS, SATURATION, EXPLODING_GRADIENTS, VANISHING_GRADIENTS = (
@@ -147,14 +148,24 @@ def diagnose(
     return sorted(found, key=lambda d: (order[d.severity], causes[d.cause], d.layers))
 
 
-def diagnose_trainer(trainer: Trainer, max_points: int = 2000) -> list[Diagnosis]:
-    """``diagnose`` for a trainer: probes at most ``max_points`` of its training points
-    (evenly spread, so the cost stays bounded at 100,000 points)."""
-    dataset = trainer.dataset
+def diagnosis_rows(dataset: Dataset, max_points: int = 2000) -> np.ndarray:
+    """The rows of ``dataset`` that ``diagnose_trainer`` probes: its training points, at most
+    ``max_points`` of them evenly spread (so the cost stays bounded at 100,000 points)."""
     train = np.flatnonzero(~dataset.is_test)
     if len(train) > max_points:
         train = train[np.linspace(0, len(train) - 1, max_points).astype(np.intp)]
-    hidden = trainer.probe(dataset.X[train]).a[:-1] if len(train) else None
+    return train
+
+
+def diagnose_trainer(
+    trainer: Trainer, max_points: int = 2000, hidden: Sequence[np.ndarray] | None = None
+) -> list[Diagnosis]:
+    """``diagnose`` for a trainer, from its hidden layers' activations at ``diagnosis_rows``:
+    ``hidden`` if the caller has them (a still frame probes those points exactly), else probed here."""
+    if hidden is None:
+        dataset = trainer.dataset
+        train = diagnosis_rows(dataset, max_points)
+        hidden = trainer.probe(dataset.X[train]).a[:-1] if len(train) else None
     return diagnose(
         trainer.history, trainer.config, hidden, divergence=trainer.divergence, baseline_loss=trainer.baseline_loss()
     )

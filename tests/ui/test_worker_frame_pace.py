@@ -1,6 +1,7 @@
-"""When the training thread sends frames (issue 16): once the training slice is over a frame comes
-from the middle of an epoch however short the epoch so far, unless the epoch ends at its next
-step; a Pause builds its paused frame once.
+"""When the training thread sends frames and what they cost (issue 16): once the training slice is
+over a frame comes from the middle of an epoch however short the epoch so far, unless the epoch
+ends at its next step; a Pause builds its paused frame once; a still frame's diagnosis reads the
+frame's exact probe of the training points instead of probing them again.
 
 Behaviour only: ``bench ui`` measures the frame rates and latencies.
 """
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pytest
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig
+from playground.training.diagnosis import diagnose_trainer, diagnosis_rows
 from playground.ui.session import worker
 from playground.ui.session.session_model import SessionModel
 from playground.ui.session.worker import TrainingWorker
@@ -89,3 +92,35 @@ def test_a_pause_builds_its_paused_frame_once(playing_session, qtbot, monkeypatc
     session.run_in_worker(lambda trainer: None)  # the worker has done what the pause asked
     assert built.count(False) == 1
     assert not session.worker.stale(session.latest_frame)
+
+
+def _trained(n: int, hidden=(8, 8)) -> Trainer:
+    dataset = make_dataset("spiral", n=n, noise=0.1, seed=0, test_fraction=0.3)
+    trainer = Trainer(dataset, TrainingConfig(hidden=hidden, activation="tanh", seed=0))
+    trainer.step(3)
+    return trainer
+
+
+def test_a_still_frame_lends_the_diagnosis_its_exact_probe_of_the_training_points(qtbot, monkeypatch):
+    trainer = _trained(300)
+    frame = worker.make_frame(trainer, False, trainer.last_stats())
+    hidden = worker.diagnosed_hidden(frame)
+    rows = diagnosis_rows(trainer.dataset)
+    assert hidden is not None and len(rows) == 210  # every training point
+    for lent, probed in zip(hidden, trainer.probe(trainer.dataset.X[rows]).a[:-1], strict=True):
+        np.testing.assert_allclose(lent, probed, rtol=0, atol=1e-12)
+    # The worker's diagnosis of a still frame is the usual one, without probing the points again.
+    expected = tuple(diagnose_trainer(trainer))
+    w = TrainingWorker(trainer)
+    probes = []
+    monkeypatch.setattr(trainer, "probe", lambda points: probes.append(len(points)) or Trainer.probe(trainer, points))
+    made = w._frame()
+    assert made.diagnoses == expected
+    assert probes == [len(made.point_rows)]  # the frame's own exact probe of its points, and no other
+
+
+def test_a_playing_frame_or_one_of_fewer_points_lends_nothing(qtbot):
+    trainer = _trained(300)
+    assert worker.diagnosed_hidden(worker.make_frame(trainer, True, trainer.last_stats())) is None  # float32
+    big = _trained(8000)  # 5,600 training points: the diagnosis takes 2,000, the frame every 2nd row
+    assert worker.diagnosed_hidden(worker.make_frame(big, False, big.last_stats())) is None
