@@ -173,3 +173,17 @@ def test_a_slice_whose_loss_overflows_everywhere_clears_the_picture_and_says_why
     view.show_landscape(land)  # a finite slice again draws again
     np.testing.assert_allclose(view.image.image, np.log10(land.loss).T, rtol=1e-6)
     assert "loss here" in view.label.text()
+
+
+def test_a_weight_set_by_hand_while_paused_draws_the_new_slice(setup):
+    # Editing a weight changes no epoch, dataset or setting: the slice and its 'loss here' stayed the old ones.
+    host, feature, trainer, worker = setup
+    feature.dock.show()
+    frame = _play(trainer, worker, 6)
+    host.views[0](frame)
+    before = feature.view.label.text()
+    trainer.model.layers[-1].b.data[...] = 20.0  # what the diagram's bias editor does, in the training thread
+    host.views[0](make_frame(trainer, False, frame.stats))
+    want = loss_landscape(trainer, np.array([s.params for s in worker.timeline.snapshots_of(trainer)]), "pca")
+    assert feature.view.landscape.centre_loss == pytest.approx(want.centre_loss)
+    assert feature.view.label.text() != before

@@ -43,6 +43,7 @@ class LandscapeFeature(QObject):
             "The training loss on a slice of weight space, with the path training took",
         )
         self._drawn: tuple[object, ...] | None = None
+        self._drawn_weights: list[tuple[np.ndarray, np.ndarray]] = []
         self._clock = time.monotonic  # replaced by the tests
         self._refreshed = -float("inf")
         self.dock.visibilityChanged.connect(lambda visible: visible and self.refresh())
@@ -64,11 +65,12 @@ class LandscapeFeature(QObject):
 
     def _frame_drawn(self, frame: Frame) -> None:
         key = (frame.epoch, frame.dataset, frame.config, frame.viewing)
-        if not self.dock.isVisible() or key == self._drawn:
+        # A weight or bias set by hand changes none of the others: paused, the slice stayed the old one's.
+        if not self.dock.isVisible() or (key == self._drawn and same_weights(frame.weights, self._drawn_weights)):
             return
         if frame.playing and self._clock() - self._refreshed < PLAYING_INTERVAL:
             return
-        self._drawn = key
+        self._drawn, self._drawn_weights = key, frame.weights
         self.refresh()
 
     def refresh(self) -> None:
@@ -93,6 +95,13 @@ class LandscapeFeature(QObject):
             return
         assert isinstance(land, Landscape)
         self.view.show_landscape(land)
+
+
+def same_weights(a: list[tuple[np.ndarray, np.ndarray]], b: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+    """Whether two frames' (W, b) lists hold the same values."""
+    return len(a) == len(b) and all(
+        np.array_equal(Wa, Wb) and np.array_equal(ba, bb) for (Wa, ba), (Wb, bb) in zip(a, b)
+    )
 
 
 def install_landscape(window: WindowHost) -> LandscapeFeature:
