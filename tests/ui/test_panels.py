@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QSli
 
 from playground.data import make_dataset
 from playground.data.features import FEATURES
-from playground.training import TrainingConfig
+from playground.training import Trainer, TrainingConfig
 from playground.ui.panels import DataPanel, NetworkPanel, TrainingPanel, TransportBar
 from playground.ui.panels.form import MIN_POINT_SIZE, select_data
 from playground.ui.panels.training_panel import FULL_BATCH
@@ -278,6 +278,23 @@ def test_missing_numbers_show_a_dash(qtbot):
         assert bar.metric_label.text().startswith("RMSE")
     finally:
         session.shutdown()
+
+
+def test_a_longer_loss_is_shown_whole_in_the_paint_that_follows_and_the_readouts_never_narrow(qtbot, model):
+    # Below 1e-4 the loss's text changes length frame to frame ("8.7e-6", "1.389e-5"); the frame pacer paints
+    # before the relayout that follows setText, so a frame showed 'test 1.389e-' cut and the bar jittered.
+    bar = shown(qtbot, TransportBar(model), width=1280)
+    bar._show_numbers(237, 7.598e-6, 1.389e-5, 1.0, 1.0, "classification")
+    label = bar.loss_label
+    assert label.text() == "loss: train 7.598e-6 · test 1.389e-5"
+    assert label.width() >= label.sizeHint().width()  # at once: no event loop between the text and the paint
+    metric_x, wide = bar.metric_label.x(), label.width()
+    bar._show_numbers(238, 4.6e-6, 8.7e-6, 1.0, 1.0, "classification")
+    for layout in (bar._readouts.layout(), bar.layout()):
+        layout.activate()  # the relayouts the event loop would do next
+    assert label.width() == wide and bar.metric_label.x() == metric_x  # no jitter
+    model.replace_session(Trainer(make_dataset("xor", n=50, seed=0), TrainingConfig()))
+    assert label.minimumWidth() < wide  # another session: the usual width again
 
 
 # -- every panel --------------------------------------------------------------------------

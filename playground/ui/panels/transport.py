@@ -106,6 +106,7 @@ class TransportBar(QWidget):
 
         model.playingChanged.connect(self._on_playing_changed)
         model.frameReady.connect(self._on_frame)
+        model.sessionReplaced.connect(self._fit_readouts)  # another run: back to the usual widths
         self._on_playing_changed(model.playing)
         self._show_numbers(0, math.nan, math.nan, math.nan, math.nan, model.dataset.task)
         if model.latest_frame is not None:
@@ -127,10 +128,13 @@ class TransportBar(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         # A larger font (presentation mode) needs wider labels, or the numbers clip.
         if event.type() == QEvent.Type.FontChange:
-            for label in self.findChildren(QLabel):
-                if label.property("widest"):
-                    _fit_width(label)
+            self._fit_readouts()
         super().changeEvent(event)
+
+    def _fit_readouts(self) -> None:
+        for label in self.findChildren(QLabel):
+            if label.property("widest"):
+                _fit_width(label)
 
     # ------------------------------------------------------------------ layout
     def _one_row_width(self) -> int:
@@ -216,6 +220,21 @@ class TransportBar(QWidget):
         self.loss_label.setText(f"loss: train {_number(train_loss)} · test {_number(test_loss)}")
         name, spec = ("RMSE", "") if task == "regression" else ("accuracy", ".1%")
         self.metric_label.setText(f"{name}: train {_number(train_metric, spec)} · test {_number(test_metric, spec)}")
+        self._widen_to_texts()
+
+    def _widen_to_texts(self) -> None:
+        """Give a readout whose text outgrew its width that width now, and keep it: a loss below 1e-4
+        ("7.598e-6", "8.7e-6") changes length from frame to frame, and the frame pacer paints before the
+        relayout that follows a longer text, so the frame showed it cut ("test 1.389e-") and the bar
+        jittered; a readout now never narrows while the font and the session stay."""
+        grown = False
+        for label in (self.epoch_label, self.loss_label, self.metric_label):
+            needed = label.sizeHint().width()
+            if needed > label.minimumWidth():
+                label.setMinimumWidth(needed)
+                grown = True
+        if grown:
+            self._grid.activate()  # lay the readouts out before the paint that follows, not after it
 
 
 def _whole(rate: float) -> float:
