@@ -23,6 +23,26 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+BLAS_THREADS_VARIABLE = "OPENBLAS_NUM_THREADS"  # read once, as numpy loads its OpenBLAS
+
+
+def import_numpy_for_the_window() -> None:
+    """Import numpy with its OpenBLAS on one thread, unless it is imported already or the user chose a
+    number (the variable is set). The window's process computes on one BLAS thread anyway: its worker holds
+    ui/session/policy.py's limit of one for as long as the window trains, which is its whole life. Loaded
+    for two, OpenBLAS started a helper thread that busy-waited through the rest of start-up: 30-70 ms of
+    CPU before the first paint, and on two cores a core taken from start-up. The variable is unset again
+    once OpenBLAS has read it: processes the window starts (the video encoder) get the user's environment.
+    """
+    if "numpy" in sys.modules or BLAS_THREADS_VARIABLE in os.environ:
+        return
+    os.environ[BLAS_THREADS_VARIABLE] = "1"
+    try:
+        import numpy  # noqa: F401 - loads OpenBLAS, which reads the variable now
+    finally:
+        del os.environ[BLAS_THREADS_VARIABLE]
+
+
 def unknown_command(word: str) -> bool:
     """Whether ``word``, the first argument, reads as a mistyped command rather than a FILE to open:
     no option, no file or folder of that name, no extension and no folder in it."""
@@ -38,11 +58,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # window's start-up goes on without the collector (ui/app.py's run_app freezes what it made, so the
     # objects held back here are never walked); a headless command gets it back before it runs.
     with collector_paused():
+        from .ui.app import COMMANDS, parse_arguments  # no numpy yet
+
+        if not args or args[0] not in COMMANDS:  # the window (or a typo): headless commands keep BLAS's own
+            import_numpy_for_the_window()
         # Process-wide, so the application opts in here rather than the engine on import.
         from .engine.allocator import tune_allocator
 
         tune_allocator()
-        from .ui.app import COMMANDS, parse_arguments
 
         if args and args[0] not in COMMANDS and unknown_command(args[0]):
             # One line, argparse's status 2, and no window: a typo must not open the app.

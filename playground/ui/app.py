@@ -17,9 +17,9 @@ import sys
 from typing import TYPE_CHECKING, Sequence
 
 from .._version import __version__
-from ..data import DATASET_NAMES
-from ..training.defaults import DEFAULT_PRESET, DEFAULT_SEED
 
+# No numpy here (nor anything that imports it): the entry point reads COMMANDS to know whether the window
+# opens before numpy loads OpenBLAS (playground/__main__.py, import_numpy_for_the_window).
 if TYPE_CHECKING:
     from .files.autosave import Autosaver
     from .files.file_controller import FileController
@@ -54,6 +54,9 @@ USAGE = (
 
 
 def _add_window_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..data import DATASET_NAMES
+    from ..training.defaults import DEFAULT_PRESET, DEFAULT_SEED
+
     parser.add_argument(
         "file",
         nargs="?",
@@ -167,6 +170,7 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
 def run_app(options: argparse.Namespace) -> int:
     """Open the playground window for ``options`` (from :func:`parse_arguments`) and run the
     event loop until it closes; 1 with one sentence on stderr when there is no display."""
+    from ..training.defaults import DEFAULT_PRESET, DEFAULT_SEED
     from .display import display_problem
 
     problem = display_problem()

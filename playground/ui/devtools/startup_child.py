@@ -20,14 +20,16 @@ import gc  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 
-from playground.__main__ import main  # noqa: E402
+from playground.__main__ import import_numpy_for_the_window, main  # noqa: E402
 
 # What the entry point imports before Qt (numpy, the engine, the data and training layers), imported
 # before Qt here too: once PySide6 is imported it checks every module imported after it, so importing
 # Qt first would charge this child a check of 260 modules the real app never checks. And as the app
 # imports them all, Qt included, with the collector off (playground/__main__.py's collector_paused,
 # then ui/app.py's run_app), here off for good: turned on in between, it would walk them all once.
+# numpy comes first, as the window's entry point imports it (OpenBLAS on one thread).
 gc.disable()
+import_numpy_for_the_window()
 # isort: off
 import playground.engine.allocator  # noqa: E402, F401
 import playground.ui.app  # noqa: E402, F401
