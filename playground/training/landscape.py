@@ -40,9 +40,13 @@ from .. import nn
 from ..engine import Tensor
 from ..nn.regularization import add_penalty_gradient
 from .forward import PlaneFirstLayer, batched_logits, layer_buffers
+from .numbers import format_number
 from .trainer import Trainer
 
 METHODS = ("pca", "random")
+# The largest weight a slice is computed around: the grid is float32 (up to 3.4e38), and a product of
+# two such weights stays inside it. Past it the run is diverging and every loss on the slice overflows.
+LARGEST_WEIGHT = 1e15
 # Floats of one layer's values per batch of weight vectors: about a megabyte in float32, so a
 # batch's layers stay in the processor's cache between the product, the bias and the activation
 # (measured: a third faster than batches of 2,000,000 values; benchmarks/loss_landscape.py).
@@ -328,6 +332,12 @@ def loss_landscape(
     path = np.zeros((0, centre.size)) if trajectory is None else np.asarray(trajectory, dtype=np.float64)
     if path.ndim != 2 or path.shape[1] != centre.size:
         raise ValueError(f"loss landscape: trajectory must be (snapshots, {centre.size}), got {path.shape}")
+    largest = max(float(np.abs(centre).max(initial=0.0)), float(np.abs(path).max(initial=0.0)))
+    if not largest <= LARGEST_WEIGHT:  # also NaN
+        raise ValueError(
+            f"loss landscape: a weight has grown to {format_number(largest)} (the run is diverging), too large "
+            "for a slice of the loss around it: lower the learning rate and reset the weights"
+        )
     directions = pca_directions(path, centre) if method == "pca" else random_directions(centre, problem.sizes, seed)
     coords = plane_coordinates(path, centre, directions) if len(path) else np.zeros((0, 2))
     if span is None:

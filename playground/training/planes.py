@@ -288,18 +288,26 @@ def class_edges_in_plane(A: np.ndarray, c: np.ndarray, rect: tuple[float, float,
             for axis, lo, hi in ((0, x0, x1), (1, y0, y1)):
                 alpha += [direction[axis], -direction[axis]]
                 beta += [start[axis] - lo, hi - start[axis]]
-            t_lo, t_hi = -np.inf, np.inf
-            for a, b in zip(alpha, beta):
-                if abs(a) < 1e-300:
-                    if b < 0:
-                        t_lo, t_hi = 1.0, 0.0  # never satisfied
-                elif a > 0:
-                    t_lo = max(t_lo, -b / a)
-                else:
-                    t_hi = min(t_hi, -b / a)
+            t_lo, t_hi = _parameter_interval(alpha, beta)
             if t_lo < t_hi:
                 out += [start + t_lo * direction, start + t_hi * direction]
     return np.array(out).reshape(-1, 2)
+
+
+def _parameter_interval(alpha: list[float], beta: list[float]) -> tuple[float, float]:
+    """The interval of ``t`` where every ``alpha[n] * t + beta[n] >= 0`` (empty: ``lo >= hi``)."""
+    t_lo, t_hi = -np.inf, np.inf
+    # A constraint all but parallel to the line puts its bound at +-inf, which is what it means there.
+    with np.errstate(over="ignore"):
+        for a, b in zip(alpha, beta):
+            if abs(a) < 1e-300:
+                if b < 0:
+                    return 1.0, 0.0  # never satisfied
+            elif a > 0:
+                t_lo = max(t_lo, -b / a)
+            else:
+                t_hi = min(t_hi, -b / a)
+    return t_lo, t_hi
 
 
 def _remove_direction(centred: np.ndarray, direction: np.ndarray) -> np.ndarray:

@@ -135,3 +135,24 @@ def test_batched_logits_into_reused_buffers_equal_fresh_arrays(activations, resi
         want = batched_logits(X, part, sizes, activations, residual=residual)
         got = batched_logits(X, part, sizes, activations, residual=residual, buffers=buffers)
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_weights_grown_past_the_largest_get_a_message_not_an_overflow() -> None:
+    """A diverging run (lr 100 in the long monkey drive) had weights of 1e100 to 1e200: the float32
+    grid overflowed in the cast and the norms of random directions in their squares."""
+    from playground.training.landscape import LARGEST_WEIGHT
+
+    trainer, path = _run(epochs=3)
+    snap = trainer.snapshot()
+    for scale, where in ((1e200, "current"), (1.0, "path")):
+        trainer.restore(type(snap)(**{**snap.__dict__, "params": snap.params * scale}))
+        huge_path = path * (1e30 if where == "path" else 1.0)
+        for method in ("pca", "random"):
+            with pytest.raises(ValueError, match=r"a weight has grown to \d.*e\d+ \(the run is diverging\)"):
+                loss_landscape(trainer, huge_path, method)
+    # Just inside the limit a slice is still drawn, in float32, without a warning.
+    largest = float(np.abs(snap.params).max())
+    trainer.restore(type(snap)(**{**snap.__dict__, "params": snap.params * (0.99 * LARGEST_WEIGHT / largest)}))
+    land = loss_landscape(trainer, None, "random")
+    assert np.isfinite(land.centre_loss) and land.loss.shape == (41, 41)

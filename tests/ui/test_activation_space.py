@@ -344,7 +344,6 @@ def test_class_edges_are_exactly_where_two_classes_tie_and_beat_the_rest():
     np.testing.assert_array_equal(classes_on_grid(A, c, xs, ys), classes_in_plane(A, c, uv))
 
 
-
 @pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_class_edges_of_huge_logits_are_those_of_the_same_logits_scaled_down():
     """Weights grown to 1e200 (lr 100 in the long monkey drive) overflowed ``offset * normal``: the
@@ -358,6 +357,19 @@ def test_class_edges_of_huge_logits_are_those_of_the_same_logits_scaled_down():
     np.testing.assert_allclose(class_edges_in_plane(A * 1e200, c * 1e200, rect), want, rtol=1e-9, atol=1e-12)
     assert class_edges_in_plane(A * np.inf, c, rect).shape == (0, 2)
     assert class_edges_in_plane(np.zeros((2, 4)), np.zeros(4), rect).shape == (0, 2)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_constraint_all_but_parallel_to_the_edge_bounds_it_at_infinity():
+    """The long monkey drive (seed 2): a class's constraint all but parallel to an edge's line put its
+    bound on the line's parameter past float64's range, and the scalar division overflowed."""
+    from playground.training.planes import _parameter_interval
+
+    tiny, far = np.float64(1e-299), np.float64(1e12)
+    assert _parameter_interval([tiny, -tiny], [far, far]) == (-np.inf, np.inf)  # both hold everywhere
+    assert _parameter_interval([tiny, np.float64(1.0)], [-far, np.float64(2.0)]) == (np.inf, np.inf)  # empty
+    assert _parameter_interval([np.float64(2.0), np.float64(-1.0)], [np.float64(2.0), np.float64(3.0)]) == (-1.0, 3.0)
+    assert _parameter_interval([np.float64(0.0)], [np.float64(-1.0)]) == (1.0, 0.0)  # parallel and outside
 
 
 def test_planes_survive_diverging_and_non_finite_layers():
