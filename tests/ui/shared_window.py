@@ -349,13 +349,26 @@ class ReusedWindow:
 
         wait_until(new_and_still, what="the new session's first frame")
         wait_until(lambda: window._drawn is session.latest_frame, what="the new session's first frame drawn")
-        window.resize(self.size)  # now: a panel that grew with a wider network has shrunk back
+        self.restore_size()
         self.refocus()
         settle(30)
         window.statusBar().clearMessage()
         editor = window.network_view.editor  # closed, it keeps its last words (set again when it opens)
         for text in (editor.title, editor.field, editor.message):
             text.clear()
+
+    def restore_size(self) -> None:
+        """Give the window its first size back. A session that grew a panel (a wider network) left
+        the window's minimum wider; the new session's layout may lower it only an event round or
+        two after its first frame, so the window is resized until it takes the size."""
+
+        def sized() -> bool:
+            if self.window.size() == self.size:
+                return True
+            self.window.resize(self.size)
+            return False
+
+        wait_until(sized, 2000, f"the window back at its size {self.size}")
 
     def refocus(self) -> None:
         """Give the keyboard focus back to where it was in the new window (a window another test

@@ -4,8 +4,8 @@ clamped, and every frame after the change draws without an exception."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
+from shared_window import own_window, reused_window
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
@@ -28,18 +28,16 @@ def _drawn(qtbot, window: MainWindow, **config) -> None:
     qtbot.waitUntil(done, timeout=10000)
 
 
-@pytest.fixture
-def window(qtbot):
+def _build() -> MainWindow:
     ds = make_dataset("spiral", n=120, noise=0.1, seed=0, test_fraction=0.25)
-    w = MainWindow(
+    return MainWindow(
         ds, TrainingConfig(hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.03, batch_size=32, seed=0)
     )
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    _drawn(qtbot, w)
-    yield w
-    w.close()
+
+
+# One window for the module's tests, reset after each and checked to look as new before the next.
+kept_window, window = reused_window(_build)
+own_window = own_window(_build)  # for a test that builds the chain rule's dock (the reset cannot unbuild it)
 
 
 def _click_unit(qtbot, window: MainWindow, column: int, unit: int) -> None:
@@ -119,9 +117,10 @@ def test_viewing_a_past_epoch_ends_when_the_network_is_rebuilt(window, qtbot):
     assert window.timeline_row.slider.maximum() == 0
 
 
-def test_the_inspected_point_goes_when_a_new_class_rebuilds(window, qtbot):
+def test_the_inspected_point_goes_when_a_new_class_rebuilds(own_window, qtbot):
     """A new class count rebuilds the network: the inspected point is explained again by
     the new network, or dropped with a word if it went."""
+    window = own_window
     inspector = window.chain_rule
     point = window.session.dataset.X[0]
     inspector.action.setChecked(True)
