@@ -275,6 +275,65 @@ def test_the_empty_chain_rule_box_says_what_will_appear_there(qtbot):
     viewport = panel.text.viewport()
     background = viewport.palette().color(QPalette.ColorRole.Base)
     assert ink(viewport, background) > 50  # the words, drawn in the box
-    assert panel.text.placeholderText() == EMPTY_TEXT
+    assert panel.text.toPlainText() == EMPTY_TEXT
     panel.clear("The network changed.")
-    assert panel.text.toPlainText() == "" and ink(viewport, background) > 50
+    assert panel.text.toPlainText() == EMPTY_TEXT and ink(viewport, background) > 50
+
+
+def test_the_empty_box_wraps_its_words_in_a_1280_px_window(qtbot):
+    # As the box's placeholder the sentence was drawn on one line, cut after 'appears here once a point is'.
+    from PySide6.QtGui import QAction, QPalette
+
+    from playground.ui.inspection.chain_rule_panel import ChainRulePanel
+
+    panel = ChainRulePanel(QAction("Inspect"))
+    qtbot.addWidget(panel)
+    panel.resize(1270, 100)  # the dock across a 1280-px window: the text box about 630 px wide
+    panel.show()
+    qtbot.waitExposed(panel)
+    viewport = panel.text.viewport()
+    image, background = viewport.grab().toImage(), viewport.palette().color(QPalette.ColorRole.Base)
+    inked = [
+        y for y in range(image.height()) if any(image.pixelColor(x, y) != background for x in range(image.width()))
+    ]
+    line = panel.text.fontMetrics().lineSpacing()
+    assert inked and inked[-1] - inked[0] > 1.5 * line  # two lines of words, not one cut at the edge
+    # Nothing of the words runs past the right edge: each line's ink ends inside the box.
+    assert panel.text.document().size().width() <= viewport.width()
+
+
+def contrast(a, b) -> float:
+    """WCAG contrast ratio of two QColors."""
+
+    def luminance(c) -> float:
+        lin = [(v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4) for v in (c.redF(), c.greenF(), c.blueF())]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_panels_notice_and_the_expression_error_read_in_both_themes(qtbot, window):
+    # A fixed dark red (#8A1C12) was 1.5:1 on the dark theme's background.
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QDockWidget
+
+    from playground.ui.graph.expression_panel import ExpressionPanel
+    from playground.ui.shell.theme import apply_theme
+
+    start_inspecting(qtbot, window)
+    assert not window.chain_rule.inspect_at(50.0, 50.0)  # no point there: a notice
+    window.findChild(QDockWidget, "graphDock").show()
+    error = window.findChild(ExpressionPanel).error
+    status = window.chain_rule.panel.status
+    assert status.isVisible()
+    try:
+        for theme in ("dark", "light"):
+            apply_theme(window, theme)
+            for label in (status, error):
+                palette = label.palette()
+                shown = palette.color(QPalette.ColorRole.WindowText)
+                assert contrast(shown, palette.color(QPalette.ColorRole.Window)) >= 4.5, (theme, label.objectName())
+                assert shown.red() > shown.green() + 60  # still red: it is a notice
+    finally:
+        apply_theme(window, "light")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...data.expressions import Expression
 from ...training.expression_graph import build_expression_graph, evaluate_grid, gradient, parse_formula
+from ..inspection.alert_label import AlertLabel
 from .graph_panel import GraphPanel
 from .graph_text import num
 
@@ -109,8 +110,7 @@ class ExpressionPanel(QWidget):
             "sin cos tan exp log abs sqrt tanh, pi. Examples: " + ", ".join(EXAMPLES)
         )
         self._loaded = ""  # the example whose values were last loaded
-        self.error = QLabel(objectName="expressionError", wordWrap=True)
-        self.error.setStyleSheet("QLabel#expressionError { color: #8A1C12; }")
+        self.error = AlertLabel(objectName="expressionError", wordWrap=True)
         self.error.hide()
         self.boxes: dict[str, QDoubleSpinBox] = {}
         self.values_grid = QGridLayout()

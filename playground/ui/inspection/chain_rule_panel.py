@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...training.inspect import PointInspection, WeightChain, WeightId, explain
+from .alert_label import AlertLabel
 from .chain_rule_table import NetworkTable
 from .chain_rule_text import chain_html, extras_note, summary_html
 
@@ -53,8 +54,7 @@ class ChainRulePanel(QWidget):
         tool.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.summary = QLabel(HINT, objectName="chainRuleSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.status = QLabel(objectName="chainRuleStatus")
-        self.status.setStyleSheet("QLabel#chainRuleStatus { color: #8A1C12; }")
+        self.status = AlertLabel(objectName="chainRuleStatus")
         self.status.hide()
         for label in (self.summary, self.status):
             # One line that may be cut at the right edge rather than a taller header or a wider
@@ -74,7 +74,6 @@ class ChainRulePanel(QWidget):
         self.table = NetworkTable()
         self.text = QTextBrowser(objectName="chainRuleText")
         self.text.setOpenLinks(False)
-        self.text.setPlaceholderText(EMPTY_TEXT)
         font = self.text.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         self.text.setFont(font)
@@ -87,6 +86,12 @@ class ChainRulePanel(QWidget):
         layout.setContentsMargins(4, 0, 4, 4)
         layout.addWidget(split)
         self.table.weightChosen.connect(self.choose_weight)
+        self._say_what_will_appear()
+
+    def _say_what_will_appear(self) -> None:
+        # As the box's text, not its placeholder: Qt draws a placeholder on one line, which a 1280-px
+        # window cut after 'appears here once a point is'.
+        self.text.setHtml(f"<i>{EMPTY_TEXT}</i>")
 
     def show_inspection(self, inspection: PointInspection, description: str) -> None:
         """Show a new pass; the chosen weight stays chosen if the network still has it."""
@@ -119,5 +124,5 @@ class ChainRulePanel(QWidget):
         self.inspection = self.chain = None
         self.summary.setText(HINT)
         self.table.clear_rows()
-        self.text.clear()
+        self._say_what_will_appear()
         self.show_message(text)
