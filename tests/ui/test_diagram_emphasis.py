@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
+from shared_window import reused_window
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
@@ -16,16 +17,13 @@ from playground.ui.diagram.scene import EMPHASIS
 from playground.ui.shell.theme import apply_theme
 
 
-@pytest.fixture
-def window(qtbot):
+def _build() -> MainWindow:
     ds = make_dataset("xor", n=60, noise=0.0, seed=0, test_fraction=0.25)
-    w = MainWindow(ds, TrainingConfig(hidden=(3, 4), features=("x1", "x2", "x1^2"), seed=0))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.network_view.diagram.frame is not None, timeout=10000)
-    yield w
-    w.close()
+    return MainWindow(ds, TrainingConfig(hidden=(3, 4), features=("x1", "x2", "x1^2"), seed=0))
+
+
+# One window for the module's tests, reset after each and checked to look as new before the next.
+kept_window, window = reused_window(_build)
 
 
 def _pixel(diagram, scene_point: QPointF) -> QColor:
