@@ -23,9 +23,12 @@ STYLES = {
     WARNING: ("#FFF4DC", "#6B4200", "#E69F00"),
     NOTE: ("#E8F1FA", "#0B4470", "#0072B2"),
 }
-_SHEET = "".join(
-    f'QLabel#banner[severity="{severity}"] {{ background: {ground}; color: {text}; padding: 6px;'
-    f" border: 1px solid {border}; border-radius: 3px; }}"
+# The box (padding, border) in a rule of its own, matched from the start: Qt makes it the label's contents
+# margins, which its height for a width counts, only for a rule that matched when the sheet was set. In the
+# severity's rule, matched only once the property is set, the label was as tall as its text alone, the
+# border drawn over it (14 px at the normal size, 20 in presentation mode's larger text, not 28 and 33).
+_SHEET = "QLabel#banner { padding: 6px; border: 1px solid; border-radius: 3px; }" + "".join(
+    f'QLabel#banner[severity="{severity}"] {{ background: {ground}; color: {text}; border-color: {border}; }}'
     for severity, (ground, text, border) in STYLES.items()
 )
 

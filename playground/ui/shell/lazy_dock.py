@@ -23,6 +23,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from .restyle import restyle_dock_content
+from .side_room import ACROSS
 
 if TYPE_CHECKING:
     from ..session.worker import Frame
@@ -32,6 +33,9 @@ class LazyDock(QDockWidget):
     """A dock with a ``build()`` for its content, called once, at the first show or :meth:`content`."""
 
     built = Signal(QWidget)  # the content, just built and restyled
+    # About to be shown, before the window lays it out: a view that steps aside for it (side_room.py) does
+    # so now. At its Show event the window had already grown to fit the dock beside that view (722 px).
+    opening = Signal()
 
     def __init__(
         self,
@@ -89,6 +93,8 @@ class LazyDock(QDockWidget):
         # show(), hide(), the toggle action and restoreState all come through here: build before showing.
         if visible and self._build is not None:
             self.content()
+        if visible and self.isHidden():
+            self.opening.emit()
         super().setVisible(visible)
 
 
@@ -97,7 +103,6 @@ class LazyDock(QDockWidget):
 # chain-rule docks opened at 0.3 of it (216 px) left the boundary's square view 128 px, and less with a
 # diagnosis above the plots (seen under Xvfb); at 0.15 it keeps about 200 px.
 OPEN_SHARE = 0.15
-ACROSS = (Qt.DockWidgetArea.TopDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea)
 
 
 def natural_min_height(dock: QDockWidget) -> int:

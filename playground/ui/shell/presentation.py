@@ -95,6 +95,25 @@ class _Tabbed:
     stretches: list[int]
     visible: list[bool]
     tabs: _CurveTabs
+    row_stretch: int = 0  # the row's stretch in its column, kept while the tab view is hidden
+
+    def shown(self) -> bool:
+        """Whether the tab view is on screen, or about to be (side_room.View): its layout shows it when the event
+        loop comes, unless it is hidden by then (a dock open when presentation mode begins)."""
+        explicit = self.tabs.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+        return not (self.tabs.isHidden() and explicit)
+
+    def set_shown(self, on: bool) -> None:
+        """Show or hide the tab view (side_room.View: a dock below the plots takes its place). Hidden, its row
+        gives its share of the column to the activation space: an empty row keeps its stretch's share (the
+        activation space stopped 189 px short of the dock, a blank band under it)."""
+        column = self.row.parent()
+        place = column.indexOf(self.row) if isinstance(column, QBoxLayout) else -1
+        if place >= 0 and not on:
+            self.row_stretch = column.stretch(place)
+        self.tabs.setVisible(on)
+        if place >= 0:
+            column.setStretch(place, self.row_stretch if on else 0)
 
 
 class Presentation(QObject):
@@ -106,7 +125,7 @@ class Presentation(QObject):
         self.window = window
         self.size = RECORDING_SIZES[0]
         self._saved: _Saved | None = None
-        self.side_room = SideRoom(window)  # in presentation mode a side dock replaces the diagram
+        self.side_room = SideRoom(window)  # in presentation mode a dock replaces the diagram or the curves
         self.strip = LessonStrip(window.session, window)
         self.strip.hide()
         window.add_bottom_row(self.strip)
@@ -190,7 +209,7 @@ class Presentation(QObject):
         for plot in window.findChildren(ThemedPlot):
             plot.set_presentation_scale(SCALE)
         self._saved.curves = _curves_as_tabs(window)
-        self.side_room.set_active(True)
+        self.side_room.set_active(True, self._saved.curves)
         if not window.isFullScreen():
             self.set_recording_size(self.size)
 
@@ -201,11 +220,11 @@ class Presentation(QObject):
         panels = window.findChild(QScrollArea, "sidePanels")
         if panels is not None:
             panels.setVisible(saved.panels_visible)
+        self.side_room.set_active(False)  # what stepped aside for a dock comes back, before it moves back
         if saved.boundary is not None:
             _boundary_back(window, saved.boundary)
         if saved.curves is not None:
             _curves_back(saved.curves)
-        self.side_room.set_active(False)
         self.strip.hide()
         for root in _text_roots(window):
             _restore_fonts(root)
@@ -398,14 +417,16 @@ def scale_fonts(root: QWidget, factor: float) -> None:
 
     All fonts are read before any is changed: a widget's own font may set only some
     attributes (a bold heading) and inherit its size, which scaling its parent first
-    would already have enlarged.
+    would already have enlarged. A widget with a style sheet of its own is scaled like one
+    with its own font: Qt resolves its font once, when the sheet is set, and a new font of
+    its parent no longer reaches it (the banner's text stayed at the normal size).
     """
     fonts = [
         (widget, QFont(widget.font()), widget.testAttribute(Qt.WidgetAttribute.WA_SetFont))
         for widget in [root, *root.findChildren(QWidget)]
     ]
     for widget, font, own in fonts:
-        if widget is not root and not own:
+        if widget is not root and not own and not widget.styleSheet():
             continue
         widget.setProperty(_FONT, QFont(font))
         widget.setProperty(_OWN, own)
