@@ -313,24 +313,27 @@ def contrast(a, b) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def test_the_panels_notice_and_the_expression_error_read_in_both_themes(qtbot, window):
-    # A fixed dark red (#8A1C12) was 1.5:1 on the dark theme's background.
+def test_the_notices_and_errors_in_red_read_in_both_themes(qtbot, window):
+    # A fixed dark red (#8A1C12) was 1.5:1 on the dark theme's background, the race's #C0392B 2.5:1.
     from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QDockWidget
 
     from playground.ui.graph.expression_panel import ExpressionPanel
+    from playground.ui.race.race_view import RaceView
     from playground.ui.shell.theme import apply_theme
 
     start_inspecting(qtbot, window)
     assert not window.chain_rule.inspect_at(50.0, 50.0)  # no point there: a notice
     window.findChild(QDockWidget, "graphDock").show()
+    window.findChild(QDockWidget, "raceDock").show()
     error = window.findChild(ExpressionPanel).error
+    race_error = window.findChild(RaceView).error
     status = window.chain_rule.panel.status
     assert status.isVisible()
     try:
         for theme in ("dark", "light"):
             apply_theme(window, theme)
-            for label in (status, error):
+            for label in (status, error, race_error):
                 palette = label.palette()
                 shown = palette.color(QPalette.ColorRole.WindowText)
                 assert contrast(shown, palette.color(QPalette.ColorRole.Window)) >= 4.5, (theme, label.objectName())

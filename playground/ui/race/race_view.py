@@ -30,6 +30,7 @@ from ...data.expressions import Expression
 from ...training.expression_graph import evaluate_grid
 from ...training.numbers import format_number
 from ...training.race import CUSTOM_RECT, MAX_STEPS, RACERS, RULES, SURFACES, parse_surface, race, surface_grid
+from ..inspection.alert_label import AlertLabel
 from ..panels.form import LadderSpinBox, spin, wheel_safe
 from ..plots.boundary import DRAG_FINISH, CanvasViewBox
 from ..plots.contour import contour_segments
@@ -89,10 +90,9 @@ class RaceView(QWidget):
         self.formula = QLineEdit()
         self.formula.setObjectName("raceFormula")
         self.formula.setToolTip("f(x, y): numbers, x, y, + − * / **, sin cos tan exp log abs sqrt tanh; Enter applies")
-        self.error = QLabel("")
+        self.error = AlertLabel("")  # a fixed #C0392B was 2.5:1 on the dark theme
         self.error.setObjectName("raceError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #C0392B;")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.lr = LadderSpinBox(LR_LADDER, 1e-5, 10.0, "The learning rate η every optimiser uses")
         self.steps = spin(1, MAX_STEPS, "How many steps each optimiser takes")
