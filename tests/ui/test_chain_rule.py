@@ -340,3 +340,30 @@ def test_the_notices_and_errors_in_red_read_in_both_themes(qtbot, window):
                 assert shown.red() > shown.green() + 60  # still red: it is a notice
     finally:
         apply_theme(window, "light")
+
+
+def test_the_engines_verdict_reads_in_the_dark_theme(qtbot, window):
+    # '✓ equal to display precision' was #007A4D on the dark theme's background: 2.6:1.
+    from PySide6.QtGui import QPalette, QTextCursor
+
+    from playground.ui.shell.theme import apply_theme
+
+    start_inspecting(qtbot, window)
+    x1, x2 = window.session.dataset.X[3]
+    assert window.chain_rule.inspect_at(float(x1), float(x2))
+    panel = window.chain_rule.panel
+    try:
+        apply_theme(window, "dark")
+        viewport = panel.text.viewport()
+        qtbot.waitUntil(lambda: viewport.palette().color(QPalette.ColorRole.Base).lightness() < 128, timeout=2000)
+        document = panel.text.document()
+        at = document.find("✓")
+        assert not at.isNull()
+        cursor = QTextCursor(document)
+        cursor.setPosition(at.selectionEnd())  # the format of the character before: the ✓
+        form = cursor.charFormat()
+        base = viewport.palette().color(QPalette.ColorRole.Base)
+        ground = form.background().color() if form.background().style() != Qt.BrushStyle.NoBrush else base
+        assert contrast(form.foreground().color(), ground) >= 4.5
+    finally:
+        apply_theme(window, "light")

@@ -125,12 +125,14 @@ def loss_citation(inspection: PointInspection) -> str:
 
 
 # --------------------------------------------------------------------- HTML
+# The verdict on a pale chip of its own, dark text on it (contrast above 6), so it reads on either theme:
+# green or red text alone on the dark theme's background was 2.6:1.
+AGREES = "<span style='background-color:#DFF3E8; color:#005C3D'>&nbsp;✓ equal to display precision&nbsp;</span>"
+DIFFERS = "<span style='background-color:#FDECEA; color:#8A1C12'>&nbsp;✗ differs&nbsp;</span>"
+
+
 def _check(written: float, engine: float, agrees: bool, where: str) -> str:
-    mark = (
-        "<span style='color:#007A4D'>✓ equal to display precision</span>"
-        if agrees
-        else "<span style='color:#B3261E'>✗ differs</span>"
-    )
+    mark = AGREES if agrees else DIFFERS
     return f"engine: <code>{escape(where)}</code> = {num(engine)} &nbsp; (written out: {num(written)}) &nbsp; {mark}"
 
 
