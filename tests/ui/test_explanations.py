@@ -131,3 +131,24 @@ def test_a_group_box_question_mark_stays_on_the_title_line(shared_window, qtbot)
     top_row = min(w.geometry().top() for w in rows)
     assert button.geometry().bottom() < top_row + 2  # above the first row of the form
     assert button.geometry().right() <= panel.width()
+
+
+def test_the_loss_picture_falls_and_its_test_curve_stays_above_the_training_one(qtbot):
+    # It rose from the bottom left to the top ("lower is better" beside a loss that grew): y grows downwards.
+    from PySide6.QtGui import QPalette
+
+    from playground.ui.help.pictures import BLUE, ORANGE, PICTURE_SIZE, picture
+
+    image = picture("loss", QPalette()).toImage()
+    w, h = PICTURE_SIZE
+
+    def rows_of(color, x: int) -> list[int]:
+        def near(c) -> bool:  # the curve's own colour, give or take its antialiased edge
+            return abs(c.red() - color.red()) + abs(c.green() - color.green()) + abs(c.blue() - color.blue()) < 60
+
+        return [y for y in range(h) if near(image.pixelColor(x, y))]
+
+    early, late = rows_of(BLUE, 14), rows_of(BLUE, w - 10)
+    assert early and late and max(early) < min(late)  # the training loss is higher (nearer the top) at first
+    late_test = rows_of(ORANGE, w - 10)
+    assert late_test and max(late_test) < min(late)  # and the test loss ends above it

@@ -78,8 +78,9 @@ def _axes(p: QPainter, w: float, h: float, ink: QColor) -> None:
 
 def _loss(p: QPainter, w: float, h: float, ink: QColor) -> None:
     _axes(p, w, h, ink)
-    train = [(10 + s * (w - 16), 8 + (h - 22) * math.exp(-4 * s)) for s in _steps(20)]
-    test = [(x, y + 6 * (x - 10) / w) for x, y in train]
+    # High at the start (near the top: y grows downwards), falling; the test loss stays above it.
+    train = [(10 + s * (w - 16), h - 14 - (h - 22) * math.exp(-4 * s)) for s in _steps(20)]
+    test = [(x, y - 6 * (x - 10) / w) for x, y in train]
     _curve(p, train, _pen(BLUE, 2))
     _curve(p, test, _pen(ORANGE, 2, Qt.PenStyle.DashLine))
 
