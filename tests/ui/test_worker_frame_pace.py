@@ -9,6 +9,7 @@ Behaviour only: ``bench ui`` measures the frame rates and latencies.
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -28,11 +29,13 @@ def _worker(n_train: int, qtbot) -> TrainingWorker:
     return TrainingWorker(Trainer(dataset, config))
 
 
-def _frames_of_one_epoch(w: TrainingWorker, monkeypatch) -> list[int]:
-    """Train one epoch as playing does, the slice long over; the epochs of the frames it sent."""
+def _frames_of_one_epoch(w: TrainingWorker, monkeypatch, frame_seconds: float = 0.0) -> list[int]:
+    """Train one epoch as playing does, the slice long over, after a frame that took ``frame_seconds``
+    to build and draw; the epochs of the frames it sent."""
     sent: list[int] = []
     monkeypatch.setattr(w, "_send_frame", lambda: sent.append(w.trainer.epoch))
-    w._last_frame, w._train_slice = 0.0, 0.0
+    w._train_slice, w._frame_seconds = 0.0, frame_seconds
+    w._last_frame = time.perf_counter() - 1e-3  # a millisecond ago: the slice is over
     assert w._epoch(lambda: True, frames=True) is not None
     return sent
 
@@ -45,6 +48,13 @@ def test_an_epoch_shorter_than_a_frame_period_sends_a_frame_once_the_slice_is_ov
     w = _worker(40, qtbot)
     sent = _frames_of_one_epoch(w, monkeypatch)
     assert sent and sent[0] == 0  # from the epoch's middle: the first epoch is not done yet
+
+
+def test_training_keeps_its_share_of_the_time_however_long_frames_take(qtbot, monkeypatch):
+    # A frame that took 10 s (a busy machine) is followed by at least 10 * 0.4 / 0.6 s of training:
+    # the 40 mini-batches' epoch ends before any frame from its middle.
+    w = _worker(40, qtbot)
+    assert _frames_of_one_epoch(w, monkeypatch, frame_seconds=10.0) == []
 
 
 def test_an_epoch_that_ends_at_its_next_step_sends_no_frame_from_its_middle(qtbot, monkeypatch):

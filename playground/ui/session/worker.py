@@ -284,6 +284,7 @@ class TrainingWorker(QObject):
         self._next_epoch = time.perf_counter()
         self._last_frame = 0.0
         self._train_slice = 1.0 / FRAME_RATE
+        self._frame_seconds = 0.0  # what the last frame took: building it and waiting while it was drawn
         self._chunk_seconds = 0.0  # the longest stretch of training between two looks at the inbox
         self._batch_seconds = 0.0  # one mini-batch's time in the last completed epoch (0: not known)
         self._diagnoses: tuple[Diagnosis, ...] = ()
@@ -698,10 +699,17 @@ class TrainingWorker(QObject):
         never of weights on their way to diverging (the epoch will be rolled back, and no plot
         should show them). Waiting for the end of any epoch shorter than a frame period made every
         frame wait for a whole one (10 layers of 64 at 1,000 points: 22 ms of training, where the
-        slice left after building and drawing a frame is 12 to 18 ms)."""
+        slice left after building and drawing a frame is 12 to 18 ms).
+
+        Training since the last frame must also have had MIN_TRAIN_SHARE of the time that frame and
+        this training took: on a busy machine a frame's drawing takes several slices of the wall
+        clock, and frames cut from an epoch's middle after the fixed least slice trained a third
+        as many epochs a second as frames at its end (10 x 64 at a load of 6: 7 against 21)."""
+        since = time.perf_counter() - self._last_frame
         return (
             ends_later
-            and time.perf_counter() - self._last_frame >= self._train_slice
+            and since >= self._train_slice
+            and since >= self._frame_seconds * MIN_TRAIN_SHARE / (1.0 - MIN_TRAIN_SHARE)
             and bool(np.isfinite(self._trainer.model.params.data).all())
         )
 
@@ -742,7 +750,7 @@ class TrainingWorker(QObject):
         # Train for what is left of the frame period after that frame, but
         # never less than MIN_TRAIN_SHARE of it, however slow drawing gets.
         self._last_frame = time.perf_counter()
-        spent = self._last_frame - started
+        spent = self._frame_seconds = self._last_frame - started
         # Training runs past the slice by half of its stretch between looks on average.
         overshoot = 0.5 * self._chunk_seconds
         self._train_slice = max(1.0 / FRAME_RATE - spent - overshoot, MIN_TRAIN_SHARE / FRAME_RATE)
