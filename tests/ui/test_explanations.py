@@ -152,3 +152,38 @@ def test_the_loss_picture_falls_and_its_test_curve_stays_above_the_training_one(
     assert early and late and max(early) < min(late)  # the training loss is higher (nearer the top) at first
     late_test = rows_of(ORANGE, w - 10)
     assert late_test and max(late_test) < min(late)  # and the test loss ends above it
+
+
+def _inked_rows(image, x: int, background) -> list[int]:
+    return [
+        y
+        for y in range(2, image.height() - 2)
+        if sum(abs(a - b) for a, b in zip(image.pixelColor(x, y).getRgb()[:3], background.getRgb()[:3])) > 200
+    ]
+
+
+def test_the_training_picture_is_a_valley_the_ball_goes_down(qtbot):
+    # It was a hill the ball climbed (the curve drawn upside down: y grows downwards).
+    from PySide6.QtGui import QPalette
+
+    from playground.ui.help.pictures import PICTURE_SIZE, picture
+
+    palette = QPalette()
+    image = picture("training", palette).toImage()
+    w, h = PICTURE_SIZE
+    background = palette.color(QPalette.ColorRole.Base)
+    middle, side = _inked_rows(image, w // 2, background), _inked_rows(image, 3, background)
+    assert middle and side and min(middle) > h / 2 > max(side)  # lowest in the middle, high at the sides
+
+
+def test_the_data_pictures_x1_label_is_above_its_axis_not_cut_by_the_frame(qtbot):
+    from PySide6.QtGui import QPalette
+
+    from playground.ui.help.pictures import PICTURE_SIZE, picture
+
+    palette = QPalette()
+    image = picture("data", palette).toImage()
+    w, h = PICTURE_SIZE
+    background = palette.color(QPalette.ColorRole.Base)
+    below_axis = [y for x in range(w - 26, w - 3) for y in _inked_rows(image, x, background) if y > h - 10]
+    assert below_axis == []  # 'x1' hung below the axis line, its lower half cut off by the picture's edge

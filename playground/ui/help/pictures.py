@@ -109,7 +109,7 @@ def _network(p: QPainter, w: float, h: float, ink: QColor) -> None:
 def _data(p: QPainter, w: float, h: float, ink: QColor) -> None:
     _axes(p, w, h, ink)
     p.setPen(ink)
-    p.drawText(QRectF(w - 24, h - 10, 22, 10), Qt.AlignmentFlag.AlignRight, "x1")
+    p.drawText(QRectF(w - 26, h - 26, 24, 15), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, "x1")
     p.drawText(QRectF(12, 0, 22, 12), 0, "x2")
     _dots(p, [(30, 20), (45, 35), (25, 45), (60, 18)], ORANGE)
     _dots(p, [(75, 50), (95, 35), (85, 62), (105, 55)], BLUE)
@@ -135,11 +135,14 @@ def _features(p: QPainter, w: float, h: float, ink: QColor) -> None:
 
 
 def _training(p: QPainter, w: float, h: float, ink: QColor) -> None:
-    valley = [(s * w, 8 + (h - 16) * (1 - (2 * s - 1) ** 2)) for s in _steps(24)]
-    _curve(p, [(x, h - y) for x, y in valley], _pen(ink, 1.6))
+    # A valley, lowest in the middle (y grows downwards: it was drawn as a hill the ball climbed), and the
+    # ball's steps down one side to the bottom.
+    def depth(s: float) -> float:
+        return 8 + (h - 16) * (1 - (2 * s - 1) ** 2)
+
+    _curve(p, [(s * w, depth(s)) for s in _steps(24)], _pen(ink, 1.6))
     for k, s in enumerate((0.1, 0.25, 0.38, 0.46)):
-        x, y = s * w, h - (8 + (h - 16) * (1 - (2 * s - 1) ** 2))
-        _dots(p, [(x, y - 4)], ORANGE if k == 3 else _faded(ORANGE), 4)
+        _dots(p, [(s * w, depth(s) - 4)], ORANGE if k == 3 else _faded(ORANGE), 4)
 
 
 def _timeline(p: QPainter, w: float, h: float, ink: QColor) -> None:
