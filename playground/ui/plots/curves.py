@@ -207,3 +207,62 @@ class HistoryCurve(pg.PlotDataItem):
                 curve.show()
         self.informViewBoundsChanged()
         self.sigPlotChanged.emit(self)
+
+    def _getDisplayDataset(self):  # noqa: N802 (pyqtgraph naming)
+        """pyqtgraph's display pipeline with its peak downsampling done here, faster.
+
+        Each of a long run's redraws gives a curve its whole history again, and pyqtgraph takes
+        each block's maximum and minimum as numpy reductions along the short rows of a
+        ``(n / ds, ds)`` view, which numpy does element by element: 0.36 ms a curve at 20,000
+        epochs (ds 12), the loss and gradient plots' seven curves 2.5 ms. The same maxima and
+        minima column by column are a quarter of that (:func:`peak_downsample`). pyqtgraph still
+        maps, clips to the view and limits the range (clipping values commutes with taking a
+        block's maximum and minimum), then this takes the blocks of the ``ds`` it chose; a
+        display it kept (its cache, or the range limit's) is not downsampled again."""
+        opts = self.opts
+        if opts["downsampleMethod"] != "peak" or isinstance(opts["connect"], np.ndarray):
+            return super()._getDisplayDataset()
+        kept = self._datasetDisplay
+        opts["downsampleMethod"] = _PEAK_HERE  # a method pyqtgraph does not know: it leaves the blocks alone
+        try:
+            shown = super()._getDisplayDataset()
+        finally:
+            opts["downsampleMethod"] = "peak"
+        if shown is None or shown is kept or (kept is not None and shown.x is kept.x):
+            return shown
+        ds = self._adsLastValue if opts["autoDownsample"] else opts["downsample"]
+        if not isinstance(ds, int) or ds <= 1 or shown.connect is not None:
+            return shown
+        x, y = peak_downsample(shown.x, shown.y, ds)
+        self._datasetDisplay = _PlotDataset(x, y, shown.xAllFinite, shown.yAllFinite)
+        return self._datasetDisplay
+
+
+_PEAK_HERE = "peak (HistoryCurve)"
+# Block widths where a pass per column is fastest; wider blocks go through reduceat (measured here:
+# 20,000 points in blocks of 12 0.13 ms against reduceat's 0.41 and the reduction along rows' 0.55;
+# 100,000 in blocks of 60 0.73 against reduceat's 0.36 and 0.66).
+_COLUMN_LOOP_UP_TO = 24
+
+
+def peak_downsample(x: np.ndarray, y: np.ndarray, ds: int) -> tuple[np.ndarray, np.ndarray]:
+    """pyqtgraph's ``"peak"`` downsampling: each whole block of ``ds`` points becomes two points at
+    the block's middle x, its maximum then its minimum (the same values, float64, in the same order)."""
+    n = len(x) // ds
+    start = ds // 2  # pyqtgraph's "somewhat centered point"
+    xs = np.empty((n, 2))
+    xs[:] = x[start : start + n * ds : ds, np.newaxis]
+    ys = np.empty((n, 2))
+    if n and ds <= _COLUMN_LOOP_UP_TO:
+        blocks = y[: n * ds].reshape((n, ds))
+        high, low = ys[:, 0], ys[:, 1]
+        high[:] = blocks[:, 0]
+        low[:] = blocks[:, 0]
+        for k in range(1, ds):
+            np.maximum(high, blocks[:, k], out=high)
+            np.minimum(low, blocks[:, k], out=low)
+    elif n:
+        starts = np.arange(0, n * ds, ds)
+        ys[:, 0] = np.maximum.reduceat(y[: n * ds], starts)
+        ys[:, 1] = np.minimum.reduceat(y[: n * ds], starts)
+    return xs.reshape(n * 2), ys.reshape(n * 2)
