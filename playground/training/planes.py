@@ -238,14 +238,29 @@ def classes_in_plane(A: np.ndarray, c: np.ndarray, uv: np.ndarray) -> np.ndarray
     One output unit is a sigmoid: class 1 where its logit is positive. Several
     are a softmax: the largest logit wins.
     """
+    A, c = _scaled_down(A, c)
     return _winner(np.asarray(uv, dtype=np.float64) @ A + c)
 
 
 def classes_on_grid(A: np.ndarray, c: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """:func:`classes_in_plane` at every ``(xs[j], ys[i])``, as ``(len(ys), len(xs))``: the logits of
     a grid are an outer sum of a row and a column, several times cheaper than a product per point."""
+    A, c = _scaled_down(A, c)
     logits = (ys[:, None, None] * A[1] + c)[:, :, :] + (xs[:, None] * A[0])[None]
     return _winner(logits)
+
+
+def _scaled_down(A: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``A`` and ``c`` divided by their largest coefficient when it is finite and not 0.
+
+    Which class wins, and where two classes tie, do not change when every logit is scaled by one
+    positive number; scaled down, the products cannot overflow when the weights have grown huge.
+    """
+    A, c = np.asarray(A, dtype=np.float64), np.asarray(c, dtype=np.float64)
+    largest = max(float(np.abs(A).max(initial=0.0)), float(np.abs(c).max(initial=0.0)))
+    if not np.isfinite(largest) or largest == 0.0:
+        return A, c
+    return A / largest, c / largest
 
 
 def _winner(logits: np.ndarray) -> np.ndarray:
@@ -263,13 +278,9 @@ def class_edges_in_plane(A: np.ndarray, c: np.ndarray, rect: tuple[float, float,
     interval to each constraint (no sampling). Returns ``(m * 2, 2)`` endpoint
     pairs, the layout of ``PlotCurveItem(connect="pairs")``.
     """
-    A, c = np.asarray(A, dtype=np.float64), np.asarray(c, dtype=np.float64)
-    # Which class wins does not change when every logit is scaled by one positive number: dividing by
-    # the largest coefficient keeps the products below from overflowing when the weights have grown huge.
-    largest = max(float(np.abs(A).max(initial=0.0)), float(np.abs(c).max(initial=0.0)))
-    if not np.isfinite(largest) or largest == 0.0:
+    A, c = _scaled_down(A, c)
+    if not (np.isfinite(A).all() and np.isfinite(c).all()) or not (A.any() or c.any()):
         return np.zeros((0, 2))
-    A, c = A / largest, c / largest
     x0, y0, x1, y1 = rect
     k = A.shape[1]
     out = []

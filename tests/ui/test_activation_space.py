@@ -348,7 +348,7 @@ def test_class_edges_are_exactly_where_two_classes_tie_and_beat_the_rest():
 def test_class_edges_of_huge_logits_are_those_of_the_same_logits_scaled_down():
     """Weights grown to 1e200 (lr 100 in the long monkey drive) overflowed ``offset * normal``: the
     winner does not change when every logit is scaled by one positive number, nor do the edges."""
-    from playground.ui.plots.projection import class_edges_in_plane
+    from playground.ui.plots.projection import class_edges_in_plane, classes_in_plane, classes_on_grid
 
     rng = np.random.default_rng(3)
     A, c = rng.normal(size=(2, 4)), rng.normal(size=4)
@@ -356,6 +356,10 @@ def test_class_edges_of_huge_logits_are_those_of_the_same_logits_scaled_down():
     want = class_edges_in_plane(A, c, rect)
     np.testing.assert_allclose(class_edges_in_plane(A * 1e200, c * 1e200, rect), want, rtol=1e-9, atol=1e-12)
     assert class_edges_in_plane(A * np.inf, c, rect).shape == (0, 2)
+    xs, ys = np.linspace(-3, 3, 9), np.linspace(-2, 2, 7)  # and the regions (seed 2 of the long drive)
+    np.testing.assert_array_equal(classes_on_grid(A * 1e200, c * 1e200, xs, ys), classes_on_grid(A, c, xs, ys))
+    uv = np.stack(np.meshgrid(xs, ys), axis=-1)
+    np.testing.assert_array_equal(classes_in_plane(A * 1e200, c * 1e200, uv), classes_in_plane(A, c, uv))
     assert class_edges_in_plane(np.zeros((2, 4)), np.zeros(4), rect).shape == (0, 2)
 
 
