@@ -1,7 +1,8 @@
 """When the training thread sends frames and what they cost (issue 16): once the training slice is
 over a frame comes from the middle of an epoch however short the epoch so far, unless the epoch
 ends at its next step; a Pause builds its paused frame once; a still frame's diagnosis reads the
-frame's exact probe of the training points instead of probing them again.
+frame's exact probe of the training points instead of probing them again; frames carry the history
+without copying it whole every time.
 
 Behaviour only: ``bench ui`` measures the frame rates and latencies.
 """
@@ -15,11 +16,11 @@ import numpy as np
 import pytest
 
 from playground.data import make_dataset
-from playground.training import Trainer, TrainingConfig
+from playground.training import EpochStats, History, Trainer, TrainingConfig
 from playground.training.diagnosis import diagnose_trainer, diagnosis_rows
 from playground.ui.session import worker
 from playground.ui.session.session_model import SessionModel
-from playground.ui.session.worker import TrainingWorker
+from playground.ui.session.worker import FrameHistory, TrainingWorker
 
 
 def _worker(n_train: int, qtbot) -> TrainingWorker:
@@ -134,3 +135,45 @@ def test_a_playing_frame_or_one_of_fewer_points_lends_nothing(qtbot):
     assert worker.diagnosed_hidden(worker.make_frame(trainer, True, trainer.last_stats())) is None  # float32
     big = _trained(8000)  # 5,600 training points: the diagnosis takes 2,000, the frame every 2nd row
     assert worker.diagnosed_hidden(worker.make_frame(big, False, big.last_stats())) is None
+
+
+def _epoch_stats(k: int, layers: int = 2) -> EpochStats:
+    norms = np.full(layers, float(k))
+    return EpochStats(k, k + 0.5, k + 0.25, 0.5, 0.5, 0.1, norms, norms, norms, dead_units=np.zeros(layers))
+
+
+def _history(epochs: int) -> History:
+    history = History(2)
+    for k in range(epochs):
+        history.append(_epoch_stats(k))
+    return history
+
+
+def test_frames_carry_the_history_and_keep_what_they_carried():
+    history, carried = _history(300), FrameHistory()
+    first = carried.views(history)
+    for name in worker.HISTORY_COLUMNS:
+        np.testing.assert_array_equal(first[name], history.array(name))
+        assert not first[name].flags.writeable
+    history.append(_epoch_stats(300))
+    second = carried.views(history)  # one more epoch: copied alone, the first 300 shared
+    assert len(first["epoch"]) == 300 and second["epoch"].tolist() == list(range(301))
+    history.truncate(100)  # a restore: later epochs are trained anew
+    for k in range(100, 400):
+        history.append(_epoch_stats(k) if k != 250 else _epoch_stats(-1))
+    carried.invalidate()  # (the worker does so after every command)
+    third = carried.views(history)
+    np.testing.assert_array_equal(third["train_loss"], history.array("train_loss"))
+    assert second["epoch"].tolist() == list(range(301))  # what an earlier frame shows stays as it was
+    assert carried.views(_history(5))["grad_norms"].shape == (5, 2)  # another history: copied afresh
+
+
+def test_the_worker_copies_the_history_anew_after_a_restore(playing_session, qtbot):
+    session = playing_session
+    session.worker.step(20)  # the timeline keeps each of these epochs
+    qtbot.waitUntil(lambda: len(session.latest_frame.history["epoch"]) == 20, timeout=10000)
+    session.worker.continue_from(5)  # the history is cut back, then retrained with another rate
+    session.worker.submit(lambda trainer: (trainer.set_config(trainer.config.replace(lr=0.3)), trainer.step(20)))
+    qtbot.waitUntil(lambda: len(session.latest_frame.history["epoch"]) == 25, timeout=10000)
+    live = session.run_in_worker(lambda trainer: trainer.history.array("train_loss").copy())
+    np.testing.assert_array_equal(session.latest_frame.history["train_loss"], live)
