@@ -9,17 +9,23 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 from tutorial_window import window  # noqa: F401 - the fixture
 
+from playground.ui.shell.curve_room import NO_ROOM, READABLE_VIEW
 from playground.ui.shell.presentation import SCALE, set_presentation
 from playground.ui.shell.side_room import ACROSS
 
-# The least height of a plot's data area that still shows a curve's shape and two tick labels in
-# presentation mode's larger text (the loss plot's was 19 px with a dock below: a flat line).
-READABLE_VIEW = 60
 # What a divergence says (training/diagnosis.py): two lines of the banner in presentation mode.
 LONG_TEXT = (
     "Training diverged in epoch 12: the loss became infinite. The weights were put back to those after "
     "epoch 11. Lower the learning rate (now 3), for example to 0.3, then train on. With linear or ReLU units "
     "nothing limits how large the values grow, so an overshooting step feeds on itself."
+)
+
+# What a learning rate too high says (seen under Xvfb with the Landscape dock open: four lines).
+LR_TEXT = (
+    "The training loss has risen to 0.1278 (its best was 0.007629, at epoch 464; guessing the same answer for "
+    "every point scores 0.6927). The learning rate (0.03) is too high: each step overshoots the minimum. Lower "
+    "it, for example to 0.003, and press Reset if the loss does not come down (the weights may have grown too "
+    "large to recover)."
 )
 
 
@@ -174,3 +180,19 @@ def _title_whole(window) -> None:
     for other in (curves, window.banner, window.transport, *window.findChildren(QDockWidget)):
         if other.isVisible():
             assert not _in_window(other, other.rect(), window).intersects(title), other.objectName()
+
+
+@pytest.mark.parametrize("dock", ["transformsDock", "raceDock"])
+def test_with_a_side_dock_and_a_long_banner_the_curves_step_aside_for_want_of_room(window, qtbot, dock):
+    """A dock beside the plots narrows the banner, which then takes four lines: the loss plot's view was 20 px
+    tall and the curves' tabs lay over the activation space's x-axis title (seen under Xvfb)."""
+    _present(window, qtbot)
+    tabs = window.findChild(QTabWidget, "presentationCurves")
+    _open(qtbot, window, dock)
+    window.banner.show_error(LR_TEXT)
+    qtbot.waitUntil(lambda: _all_readable(window), timeout=3000)
+    qtbot.waitUntil(lambda: _title_whole(window), timeout=3000)
+    assert tabs.isHidden() and window.statusBar().currentMessage() == NO_ROOM
+    window.banner.clear_error()  # room again: the curves come back, readable
+    qtbot.waitUntil(lambda: tabs.isVisible() and _view_height(window.loss_plot) >= READABLE_VIEW, timeout=3000)
+    _all_readable(window)

@@ -37,6 +37,7 @@ from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QBoxLayout, QDockWidget, QLayout, QScrollArea, QTabBar, QTabWidget, QWidget
 
 from ..plots.style import ThemedPlot
+from .curve_room import CurveRoom
 from .lesson_strip import LessonStrip
 from .screen_fit import resize_on_screen
 from .side_room import SideRoom
@@ -95,25 +96,7 @@ class _Tabbed:
     stretches: list[int]
     visible: list[bool]
     tabs: _CurveTabs
-    row_stretch: int = 0  # the row's stretch in its column, kept while the tab view is hidden
-
-    def shown(self) -> bool:
-        """Whether the tab view is on screen, or about to be (side_room.View): its layout shows it when the event
-        loop comes, unless it is hidden by then (a dock open when presentation mode begins)."""
-        explicit = self.tabs.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
-        return not (self.tabs.isHidden() and explicit)
-
-    def set_shown(self, on: bool) -> None:
-        """Show or hide the tab view (side_room.View: a dock below the plots takes its place). Hidden, its row
-        gives its share of the column to the activation space: an empty row keeps its stretch's share (the
-        activation space stopped 189 px short of the dock, a blank band under it)."""
-        column = self.row.parent()
-        place = column.indexOf(self.row) if isinstance(column, QBoxLayout) else -1
-        if place >= 0 and not on:
-            self.row_stretch = column.stretch(place)
-        self.tabs.setVisible(on)
-        if place >= 0:
-            column.setStretch(place, self.row_stretch if on else 0)
+    room: CurveRoom  # hides the tab view while it has no room to be read, or a dock takes its place
 
 
 class Presentation(QObject):
@@ -209,7 +192,7 @@ class Presentation(QObject):
         for plot in window.findChildren(ThemedPlot):
             plot.set_presentation_scale(SCALE)
         self._saved.curves = _curves_as_tabs(window)
-        self.side_room.set_active(True, self._saved.curves)
+        self.side_room.set_active(True, self._saved.curves.room if self._saved.curves is not None else None)
         if not window.isFullScreen():
             self.set_recording_size(self.size)
 
@@ -374,24 +357,28 @@ def _curves_as_tabs(window) -> _Tabbed | None:
     if row is None or row.indexOf(boxes[1]) != row.indexOf(boxes[0]) + 1:
         return None
     place = row.indexOf(boxes[0])
+    tabs = _CurveTabs(objectName="presentationCurves")
+    plots = {boxes[0]: window.loss_plot, boxes[1]: window.gradient_plot}
     tabbed = _Tabbed(
         row,
         boxes,
         [row.stretch(row.indexOf(box)) for box in boxes],
         [not box.isHidden() for box in boxes],
-        _CurveTabs(objectName="presentationCurves"),
+        tabs,
+        CurveRoom(window, tabs, row, window.activation_view, plots),
     )
-    tabbed.tabs.setDocumentMode(True)  # no frame around the pages: the plots keep the pixels
+    tabs.setDocumentMode(True)  # no frame around the pages: the plots keep the pixels
     for box, name in zip(boxes, CURVE_TABS):
         row.removeWidget(box)
-        tabbed.tabs.addTab(box, name)
-    row.insertWidget(place, tabbed.tabs, 1)
+        tabs.addTab(box, name)
+    row.insertWidget(place, tabs, 1)
     return tabbed
 
 
 def _curves_back(tabbed: _Tabbed) -> None:
     """Put the curves' boxes back side by side in their row, as they were before :func:`_curves_as_tabs`."""
     row, tabs = tabbed.row, tabbed.tabs
+    tabbed.room.detach()
     place = row.indexOf(tabs)
     row.removeWidget(tabs)
     tabs.hide()
