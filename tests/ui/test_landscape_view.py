@@ -187,3 +187,25 @@ def test_a_weight_set_by_hand_while_paused_draws_the_new_slice(setup):
     want = loss_landscape(trainer, np.array([s.params for s in worker.timeline.snapshots_of(trainer)]), "pca")
     assert feature.view.landscape.centre_loss == pytest.approx(want.centre_loss)
     assert feature.view.label.text() != before
+
+
+def test_a_past_epoch_on_the_timeline_draws_the_slice_around_its_weights(setup):
+    # Scrubbed back to an earlier epoch, the dock went on showing the live network's slice and loss.
+    from playground.ui.session.worker import make_view_frame, weights_of
+
+    host, feature, trainer, worker = setup
+    feature.dock.show()
+    host.views[0](_play(trainer, worker, 12))
+    live = feature.view.landscape.centre_loss
+    past = worker.timeline.nearest(6)
+    host.views[0](make_view_frame(trainer, past))
+    path = np.array([s.params for s in worker.timeline.snapshots_of(trainer) if s.epoch <= past.epoch])
+    with weights_of(trainer, past):
+        want = loss_landscape(trainer, path, "pca")
+    view = feature.view
+    assert view.landscape.centre_loss == pytest.approx(want.centre_loss) != pytest.approx(live)
+    np.testing.assert_allclose(np.column_stack(view.path_item.getData()), want.trajectory)
+    assert view.label.text().startswith(f"epoch {past.epoch}, as the timeline shows it: loss here")
+    assert len(view.step_item.getData()[0]) == 0  # no optimiser step: its state of then is not at hand
+    host.views[0](_play(trainer, worker, 1))  # back to live: the live slice, with the step
+    assert not view.label.text().startswith("epoch") and len(view.step_item.getData()[0]) == 2

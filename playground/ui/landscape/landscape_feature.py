@@ -6,7 +6,8 @@ timeline, which the training thread owns, so it is computed there
 the lockstep wait) when a frame of new weights is drawn while training is
 paused (after Pause, Step, an edit), on Refresh, and while training plays at
 most once every ``PLAYING_INTERVAL`` seconds: a slice costs about a tenth of a
-second, which every frame could not afford.
+second, which every frame could not afford. While the timeline shows a past
+epoch the slice is around that epoch's weights, on the path up to it.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class LandscapeFeature(QObject):
         )
         self._drawn: tuple[object, ...] | None = None
         self._drawn_weights: list[tuple[np.ndarray, np.ndarray]] = []
+        self._viewing: int | None = None  # the past epoch the timeline shows, if any
         self._clock = time.monotonic  # replaced by the tests
         self._refreshed = -float("inf")
         self.dock.visibilityChanged.connect(lambda visible: visible and self.refresh())
@@ -71,6 +73,7 @@ class LandscapeFeature(QObject):
         if frame.playing and self._clock() - self._refreshed < PLAYING_INTERVAL:
             return
         self._drawn, self._drawn_weights = key, frame.weights
+        self._viewing = frame.epoch if frame.viewing else None
         self.refresh()
 
     def refresh(self) -> None:
@@ -79,22 +82,31 @@ class LandscapeFeature(QObject):
             return
         # Imported at the first refresh (a shown dock), not with the window: one never opened never loads it.
         from ...training.landscape import Landscape, loss_landscape
+        from ..session.worker import weights_of
 
         self._refreshed = self._clock()
         worker = self._window.session.worker
-        method = self.view.method
+        method, viewing = self.view.method, self._viewing
 
-        def compute(trainer: Trainer) -> Landscape:
-            path = np.array([s.params for s in worker.timeline.snapshots_of(trainer)])
-            return loss_landscape(trainer, path if len(path) else None, method)
+        def compute(trainer: Trainer) -> tuple[Landscape, int | None]:
+            snapshots = worker.timeline.snapshots_of(trainer)
+            if viewing is None:
+                path = np.array([s.params for s in snapshots])
+                return loss_landscape(trainer, path if len(path) else None, method), None
+            # The timeline shows a past epoch: the slice around the weights of then, on the path up to then
+            # (around the live weights it said 'loss here 0.3219' beside epoch 71's loss of 0.07691).
+            past = worker.timeline.nearest(viewing)
+            path = np.array([s.params for s in snapshots if s.epoch <= past.epoch])
+            with weights_of(trainer, past):
+                return loss_landscape(trainer, path if len(path) else None, method), past.epoch
 
         try:
-            land = worker.call(compute)
+            land, past_epoch = worker.call(compute)
         except (ValueError, TimeoutError) as error:
             self.view.show_message(str(error))
             return
         assert isinstance(land, Landscape)
-        self.view.show_landscape(land)
+        self.view.show_landscape(land, past_epoch)
 
 
 def same_weights(a: list[tuple[np.ndarray, np.ndarray]], b: list[tuple[np.ndarray, np.ndarray]]) -> bool:

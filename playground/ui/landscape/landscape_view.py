@@ -91,8 +91,10 @@ class LandscapeView(QWidget):
         """Say why there is no landscape (e.g. too few epochs for PCA); the last picture stays."""
         self.label.setText(text)
 
-    def show_landscape(self, land: Landscape) -> None:
-        """Draw ``land``: log10 of the loss as the heatmap (its range spans decades)."""
+    def show_landscape(self, land: Landscape, past_epoch: int | None = None) -> None:
+        """Draw ``land``: log10 of the loss as the heatmap (its range spans decades). ``past_epoch``: the slice
+        is around the weights of that epoch of the timeline, whose optimiser state is not at hand, so the
+        optimiser's step is not drawn."""
         self.landscape = land
         a, b = land.alphas, land.betas
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -109,16 +111,24 @@ class LandscapeView(QWidget):
         self.path_item.setData(land.trajectory[:, 0], land.trajectory[:, 1])
         self.current_item.setData([0.0], [0.0])
         reach = ARROW_SHARE * float(a[-1] - a[0])
-        for item, vector in ((self.gradient_item, land.arrow), (self.step_item, land.step)):
-            tip = _scaled(vector, reach)
-            item.setData([0.0, tip[0]], [0.0, tip[1]])
-        self.label.setText(
-            f"loss here {format_number(land.centre_loss)}  ·  slopes along the directions "
+        arrows = ((self.gradient_item, land.arrow), (self.step_item, land.step if past_epoch is None else None))
+        for item, vector in arrows:
+            tip = None if vector is None else _scaled(vector, reach)
+            item.setData([] if tip is None else [0.0, tip[0]], [] if tip is None else [0.0, tip[1]])
+        where = "" if past_epoch is None else f"epoch {past_epoch}, as the timeline shows it: "
+        numbers = (
+            f"{where}loss here {format_number(land.centre_loss)}  ·  slopes along the directions "
             f"{format_number(float(land.slopes[0]))}, {format_number(float(land.slopes[1]))}  ·  "
-            f"orange: downhill (−gradient), blue: the optimiser's next step "
-            f"(length {format_number(float(np.linalg.norm(land.step)))} in plane units); both drawn "
-            f"{int(100 * ARROW_SHARE)}% of the slice long"
         )
+        if past_epoch is None:
+            arrows_text = (
+                f"orange: downhill (−gradient), blue: the optimiser's next step "
+                f"(length {format_number(float(np.linalg.norm(land.step)))} in plane units); both drawn "
+                f"{int(100 * ARROW_SHARE)}% of the slice long"
+            )
+        else:
+            arrows_text = f"orange: downhill (−gradient), drawn {int(100 * ARROW_SHARE)}% of the slice long"
+        self.label.setText(numbers + arrows_text)
 
     def _show_nothing(self, why: str) -> None:
         """Clear the picture (an old slice would be mistaken for this one's) and say why."""
