@@ -198,6 +198,7 @@ def window_look(window) -> dict:
             if action.isCheckable()
         ),
         "file": (window.files.path, window.files.modified),
+        "recording": _recording_settings(window),
         "status": window.statusBar().currentMessage(),
         "focus": _focus_path(window),
         "timeline": _timeline_settings(window),
@@ -215,6 +216,26 @@ def window_look(window) -> dict:
             window.banner.diagnosis(),
         ),
     }
+
+
+_RECORDING_SETTINGS = ("area", "format", "fps", "folder", "overlay_corner", "show_pointer")
+
+
+def _recording_controls(window):
+    from playground.ui.media.recorder import RecordingControls
+
+    return window.findChild(RecordingControls)
+
+
+def _recording_settings(window) -> tuple:
+    # What Record films and how (a test sets the area, a caption corner, the pointer marks), whether
+    # it is filming now, and what its overlay remembers (the frames burnt, the clicks and keys seen).
+    controls = _recording_controls(window)
+    if controls is None:
+        return ()
+    tracker = controls.tracker
+    memory = (len(controls.overlay.log), tracker.cursor, tuple(tracker.clicks), tuple(tracker.keys))
+    return (*(getattr(controls, name) for name in _RECORDING_SETTINGS), controls.recorder.recording, memory)
 
 
 def _timeline_settings(window) -> tuple:
@@ -300,6 +321,10 @@ class ReusedWindow:
             for dock in window.findChildren(QDockWidget)
         }
         self.focus = QApplication.focusWidget()
+        controls = _recording_controls(window)
+        self.recording = {} if controls is None else {name: getattr(controls, name) for name in _RECORDING_SETTINGS}
+        choices = [] if controls is None else [a for a in controls.options.actions() if a.isCheckable()]
+        self.recording_choices = {choice: choice.isChecked() for choice in choices}
         self.fresh = settled_look(window)
         self.last_user = "nothing yet"
 
@@ -335,6 +360,7 @@ class ReusedWindow:
         window.showNormal()
         for name, value in self.tools.items():
             setattr(window.tools, name, value)
+        self.reset_recording()
         if _timeline_settings(window) != self.fresh["timeline"]:
             from playground.training.timeline import Timeline
 
@@ -356,6 +382,30 @@ class ReusedWindow:
         editor = window.network_view.editor  # closed, it keeps its last words (set again when it opens)
         for text in (editor.title, editor.field, editor.message):
             text.clear()
+
+    def reset_recording(self) -> None:
+        """Stop a recording, wait for its file, and give Record its first settings back, a new
+        overlay and a tracker that saw nothing; the hidden indicator keeps its last words, cleared
+        as a new window's are empty."""
+        from playground.ui.media.overlay import Overlay
+
+        controls = _recording_controls(self.window)
+        if controls is None:
+            return
+        controls.finish_recordings()
+        controls.overlay = Overlay(None)  # as RecordingControls makes it; its corner is set below
+        tracker = controls.tracker
+        tracker.stop()
+        tracker.cursor = None
+        tracker.clicks.clear()
+        tracker.keys.clear()
+        for choice, checked in self.recording_choices.items():  # the options menu's ticks, as a click sets them
+            group = choice.actionGroup()
+            if choice.isChecked() != checked and (checked or group is None or not group.isExclusive()):
+                choice.trigger()
+        for name, value in self.recording.items():
+            setattr(controls, name, value)
+        controls.indicator.clear()
 
     def restore_size(self) -> None:
         """Give the window its first size back. A session that grew a panel (a wider network) left

@@ -10,11 +10,15 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLineEdit
-from tutorial_window import window  # noqa: F401 - the fixture
+from shared_window import reused_window
+from tutorial_window import tutorial_window
 
 from playground.ui.media.capture import plots_area, rgb_array
 from playground.ui.media.overlay import Overlay, PointerMarks, stats_line
 from playground.ui.media.recorder import RecordingControls
+
+# One small window for the module's tests, reset after each and checked to look as new before the next.
+kept_window, window = reused_window(tutorial_window)
 
 CAPTION = "Press Play and watch the boundary bend."
 
@@ -126,7 +130,7 @@ def test_a_click_draws_a_ripple_where_it_was_clicked(window, qtbot, monkeypatch)
 def test_shortcut_names_are_shown_and_typing_is_not(window, qtbot, monkeypatch):
     controls = _controls(window, monkeypatch, pointer=True)
     clock = Clock()
-    controls.tracker.clock = clock
+    monkeypatch.setattr(controls.tracker, "clock", clock)
     field = QLineEdit(window)
     field.show()
     controls.tracker.start()
@@ -140,6 +144,8 @@ def test_shortcut_names_are_shown_and_typing_is_not(window, qtbot, monkeypatch):
     finally:
         controls.tracker.stop()
         window.session.pause()
+        field.setParent(None)  # the window goes on to the next test without it
+        field.deleteLater()
     assert [name for _, name in controls.tracker.keys] == ["Ctrl+Z", "Space", "Space"]
     image = controls.grab_area()
     assert controls.overlay.log[-1].keys == ("Ctrl+Z", "Space", "Space")

@@ -14,12 +14,19 @@ from PIL import Image, ImageSequence
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QDialog
-from tutorial_window import window  # noqa: F401 - the fixture
+from shared_window import own_window, reused_window
+from tutorial_window import tutorial_window
 
 from playground.ui.media import recorder as recorder_module
 from playground.ui.media.capture import plots_area
 from playground.ui.media.recorder import Recorder, RecordingControls, reserve_path
 from playground.ui.media.video import QUEUE_FRAMES, VideoWriter
+
+# One small window for the module's tests, reset after each and checked to look as new before the next.
+kept_window, window = reused_window(tutorial_window)
+# The error banner of a refused or failed recording leaves the loss plot's view box a few pixels
+# wider than new (its axis's labels narrowed while the banner took room), which the reset does not undo.
+own_window = own_window(tutorial_window)
 
 
 def _frames(path: str) -> np.ndarray:
@@ -99,7 +106,8 @@ def test_writer_rejects_odd_sizes_and_other_extensions(tmp_path):
         VideoWriter(str(tmp_path / "a.avi"), (640, 360), 10)
 
 
-def test_missing_ffmpeg_says_how_to_install(window, monkeypatch, tmp_path):
+def test_missing_ffmpeg_says_how_to_install(own_window, monkeypatch, tmp_path):
+    window = own_window
     monkeypatch.setattr(recorder_module, "missing_video_support", lambda: 'pip install "backprop-playground[video]"')
     controls = window.findChild(RecordingControls)
     assert not controls.start(str(tmp_path / "x.mp4"))
@@ -208,7 +216,8 @@ def test_a_gif_merges_repeats_but_keeps_its_length(tmp_path):
     assert sum(_gif_durations(str(tmp_path / "m.gif"))) == 1000
 
 
-def test_a_failing_encoder_is_reported_not_raised(window, tmp_path):
+def test_a_failing_encoder_is_reported_not_raised(own_window, tmp_path):
+    window = own_window
     controls = window.findChild(RecordingControls)
     controls.format = "mp4"
     path = str(tmp_path / "missing-folder" / "x.mp4")  # ffmpeg cannot create it
@@ -222,7 +231,8 @@ def test_a_failing_encoder_is_reported_not_raised(window, tmp_path):
     assert "Recording stopped" in window.banner.text() and "x.mp4" in window.banner.text()
 
 
-def test_closing_the_window_while_recording_leaves_a_playable_file(window, qtbot, tmp_path):
+def test_closing_the_window_while_recording_leaves_a_playable_file(own_window, qtbot, tmp_path):
+    window = own_window  # closed
     controls = window.findChild(RecordingControls)
     controls.format, controls.fps = "gif", 10
     path = str(tmp_path / "closing.gif")
@@ -237,9 +247,10 @@ def _patch(frame: np.ndarray, rect) -> np.ndarray:
     return frame[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1].astype(float)
 
 
-def test_a_recording_shows_the_compare_window_over_the_main_window(window, qtbot, tmp_path):
+def test_a_recording_shows_the_compare_window_over_the_main_window(own_window, qtbot, tmp_path):
     """View > Compare opens a window of its own: a recording of the window (or of the plots) shows it
     where it covers them on screen, as the person sees it, not the main window under it."""
+    window = own_window  # it builds the compare window, which a reset cannot unbuild
     from PySide6.QtCore import QPoint, QRect
     from PySide6.QtGui import QAction
 

@@ -4,12 +4,14 @@ check fails when something is left that the reset does not undo (a test cannot l
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QAction
 from shared_window import differences, reused_window, settled_look
 
 from playground.data import make_dataset
 from playground.training import TrainingConfig
 from playground.training.timeline import Timeline
 from playground.ui import MainWindow
+from playground.ui.media.recorder import RecordingControls
 from playground.ui.shell.theme import apply_theme
 
 
@@ -51,6 +53,7 @@ def test_the_reset_undoes_training_edits_settings_tools_and_theme(kept_window, q
         (lambda w: w.log_loss.setChecked(True), "inputs"),
         (lambda w: setattr(w.tools, "brush_radius", 2.0), "tools"),
         (lambda w: setattr(w.session.worker, "timeline", Timeline(max_snapshots=16)), "timeline"),
+        (lambda w: setattr(w.findChild(RecordingControls), "overlay_corner", "top-left"), "recording"),
     ],
 )
 def test_the_check_names_what_a_test_left_behind(kept_window, qtbot, leave, named):
@@ -62,3 +65,18 @@ def test_the_check_names_what_a_test_left_behind(kept_window, qtbot, leave, name
     kept_window.window.log_loss.setChecked(False)  # what the reset does not touch
     kept_window.reset()
     kept_window.check_fresh("the next test")
+
+
+def test_the_reset_undoes_records_settings_its_menu_and_what_its_overlay_saw(kept_window):
+    window = kept_window.window
+    controls = window.findChild(RecordingControls)
+    window.findChild(QAction, "record-area-window").trigger()  # through the options menu
+    controls.overlay_corner = "top-left"
+    controls.grab_area()  # a burnt frame: the overlay's log holds it
+    changed = differences(kept_window.fresh, settled_look(window))
+    for what in ("recording", "actions"):
+        assert any(line.startswith(f"{what}:") for line in changed), (what, changed)
+    kept_window.reset()
+    kept_window.check_fresh("the next test")
+    assert (controls.area, controls.overlay_corner, len(controls.overlay.log)) == ("plots", "off", 0)
+    assert window.findChild(QAction, "record-area-plots").isChecked()
