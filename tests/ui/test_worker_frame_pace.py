@@ -58,6 +58,20 @@ def test_training_keeps_its_share_of_the_time_however_long_frames_take(qtbot, mo
     assert _frames_of_one_epoch(w, monkeypatch, frame_seconds=10.0) == []
 
 
+def test_an_epoch_that_has_run_a_frame_period_sends_its_frame_once_the_slice_is_over(qtbot):
+    # As before at 100,000 points, where an epoch takes seconds: the slice alone decides, however long
+    # the last frame took (the share above would halve their frame rate).
+    w = _worker(40, qtbot)
+    w._train_slice, w._frame_seconds = 0.02, 10.0
+    now = time.perf_counter()
+    w._last_frame = now - 0.03
+    assert w._mid_epoch_frame_due(now - 2 / worker.FRAME_RATE, ends_later=True)
+    assert not w._mid_epoch_frame_due(now - 2 / worker.FRAME_RATE, ends_later=False)
+    assert not w._mid_epoch_frame_due(now, ends_later=True)  # a young epoch: training has not had its share
+    w._last_frame = now  # the slice is not over
+    assert not w._mid_epoch_frame_due(now - 2 / worker.FRAME_RATE, ends_later=True)
+
+
 def test_an_epoch_that_ends_at_its_next_step_sends_no_frame_from_its_middle(qtbot, monkeypatch):
     w = _worker(2, qtbot)  # two mini-batches: after the first, the next step ends the epoch
     assert _frames_of_one_epoch(w, monkeypatch) == []  # the round sends the frame after the epoch

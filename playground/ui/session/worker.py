@@ -741,28 +741,33 @@ class TrainingWorker(QObject):
                     return progress.stats
                 if not go_on():
                     return None
-                if frames and self._mid_epoch_frame_due(-(-(progress.total - progress.points) // batch) > every):
+                if frames and self._mid_epoch_frame_due(began, -(-(progress.total - progress.points) // batch) > every):
                     self._send_frame()  # an epoch longer than the training slice shows its progress
         finally:
             steps.close()  # rolls an unfinished epoch back; nothing to do for a finished one
 
-    def _mid_epoch_frame_due(self, ends_later: bool) -> bool:
-        """A frame from the middle of an epoch, once the training slice is over: unless the epoch
-        ends at its next step anyway (``ends_later`` False; the round then sends the frame), and
-        never of weights on their way to diverging (the epoch will be rolled back, and no plot
-        should show them). Waiting for the end of any epoch shorter than a frame period made every
-        frame wait for a whole one (10 layers of 64 at 1,000 points: 22 ms of training, where the
-        slice left after building and drawing a frame is 12 to 18 ms).
+    def _mid_epoch_frame_due(self, began: float, ends_later: bool) -> bool:
+        """A frame from the middle of the epoch that ``began`` then, once the training slice is
+        over: unless the epoch ends at its next step anyway (``ends_later`` False; the round then
+        sends the frame), and never of weights on their way to diverging (the epoch will be rolled
+        back, and no plot should show them).
 
-        Training since the last frame must also have had MIN_TRAIN_SHARE of the time that frame and
-        this training took: on a busy machine a frame's drawing takes several slices of the wall
-        clock, and frames cut from an epoch's middle after the fixed least slice trained a third
-        as many epochs a second as frames at its end (10 x 64 at a load of 6: 7 against 21)."""
-        since = time.perf_counter() - self._last_frame
+        An epoch that has run for a frame period sends it then (at 100,000 points an epoch takes
+        seconds). A younger one sends it once training has had MIN_TRAIN_SHARE of the time the last
+        frame and the training since took: waiting for the end of every epoch shorter than a frame
+        period made each frame wait for a whole one (10 layers of 64 at 1,000 points: 22 ms of
+        training, where the slice left after building and drawing a frame is 12 to 18 ms); and on
+        a busy machine, where drawing a frame takes several slices of the wall clock, frames cut
+        after the least slice alone trained that network at 7 epochs/s against 21."""
+        now = time.perf_counter()
+        since = now - self._last_frame
         return (
             ends_later
             and since >= self._train_slice
-            and since >= self._frame_seconds * MIN_TRAIN_SHARE / (1.0 - MIN_TRAIN_SHARE)
+            and (
+                now - began >= 1.0 / FRAME_RATE
+                or since >= self._frame_seconds * MIN_TRAIN_SHARE / (1.0 - MIN_TRAIN_SHARE)
+            )
             and bool(np.isfinite(self._trainer.model.params.data).all())
         )
 
