@@ -68,7 +68,7 @@ def test_the_window_entry_point_loads_openblas_on_one_thread():
         + """
 import playground.ui.app as app
 
-app.run_app = lambda options: print(blas_report()) or 0
+app.run_app = lambda options, compiled=None: print(blas_report()) or 0
 from playground.__main__ import main
 
 main([])
@@ -97,7 +97,7 @@ print(blas_report())
         + """
 import playground.ui.app as app
 
-app.run_app = lambda options: print(blas_report()) or 0
+app.run_app = lambda options, compiled=None: print(blas_report()) or 0
 from playground.__main__ import main
 
 main([])
