@@ -303,7 +303,8 @@ class TrainingWorker(QObject):
     epoch in progress, which the trainer rolls back exactly, and the epoch starts
     again after it; a read (``call``) runs between two mini-batches without
     abandoning anything, and what it saves (``Trainer.snapshot``) is the last
-    completed epoch. Long epochs also send frames from their middle.
+    completed epoch. An epoch under way when a frame is due sends it from its
+    middle (``_mid_epoch_frame_due``).
 
     Any exception in a command, an epoch or a frame pauses training and is
     reported by ``failed(str)``; the thread goes on serving commands.
