@@ -26,7 +26,7 @@ from playground.engine import allocator
 after_import = (len(lookups), allocator.allocator_tuned())
 calls = [allocator.tune_allocator() for _ in range(int(sys.argv[1]))]
 print(json.dumps({"after_import": after_import, "calls": calls, "lookups": len(lookups),
-                  "tuned": allocator.allocator_tuned()}))
+                  "tuned": allocator.allocator_tuned(), "subprocess": "subprocess" in sys.modules}))
 """
 
 
@@ -49,6 +49,7 @@ def test_tune_allocator_takes_effect_once_and_is_idempotent():
     assert result["calls"] == [True, True]
     assert result["lookups"] == 1  # the second call does not call mallopt again
     assert result["tuned"] == allocator.DEFAULT_TRIM_THRESHOLD
+    assert result["subprocess"] is False  # the C library is not looked up with ldconfig (ctypes.util)
 
 
 def test_tune_allocator_is_a_no_op_off_linux(monkeypatch):
