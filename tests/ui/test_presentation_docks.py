@@ -196,3 +196,21 @@ def test_with_a_side_dock_and_a_long_banner_the_curves_step_aside_for_want_of_ro
     window.banner.clear_error()  # room again: the curves come back, readable
     qtbot.waitUntil(lambda: tabs.isVisible() and _view_height(window.loss_plot) >= READABLE_VIEW, timeout=3000)
     _all_readable(window)
+
+
+def test_a_dock_below_gives_way_when_a_long_banner_comes_after_it(window, qtbot):
+    """The graph's dock kept the 188 px it opened at when a diagnosis of four lines came later beside a side
+    dock: the plots were laid out below their minimum, the activation space's x-axis title cut by the rows
+    under it (the central part's minimum size hint counts the word-wrapped banner as one line)."""
+    _present(window, qtbot)
+    _open(qtbot, window, "transformsDock")
+    graph = _open(qtbot, window, "graphDock")
+    qtbot.waitUntil(lambda: graph.height() >= graph.minimumSizeHint().height(), timeout=3000)
+    opened = graph.height()
+    window.banner.show_error(LR_TEXT)
+    central = window.centralWidget()
+    qtbot.waitUntil(
+        lambda: central.height() >= central.layout().totalMinimumHeightForWidth(central.width()), timeout=3000
+    )
+    _title_whole(window)
+    assert graph.minimumSizeHint().height() <= graph.height() < opened

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -101,6 +101,53 @@ class SquareColumn(QObject):
         # A cap above the column's share of the row does not bind: the column then takes its share.
         for widget in self.column:
             widget.setMaximumWidth(width)
+
+
+class PlotsFirst(QObject):
+    """Docks above or below the plots give way, down to their floor, while the window's central part (the
+    plots, the rows under them, the transport bar) is shorter than its minimum.
+
+    A dock keeps the height it opened at when the plots' minimum grows later: in presentation mode at
+    1280x720, with the Computational graph below (188 px), a side dock and a diagnosis of four lines in
+    the banner, the plots were laid out below their minimum, the activation space's x-axis title cut and
+    the boundary's view 95 px tall (seen under Xvfb).
+    """
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self._timer = QTimer(self, singleShot=True, interval=0)  # once the layouts have their new minimums
+        self._timer.timeout.connect(self.fit)
+        window.centralWidget().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+            self._timer.start()
+        return False
+
+    def fit(self) -> None:
+        """Shrink the docks across the window by what the central part lacks, each not below its minimum."""
+        central = self.window.centralWidget()
+        lacking = _least_height(central) - central.height()
+        docks = [
+            dock
+            for dock in self.window.findChildren(QDockWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if dock.isVisible() and not dock.isFloating() and self.window.dockWidgetArea(dock) in ACROSS
+        ]
+        if lacking <= 0 or not docks:
+            return
+        heights = [max(dock.minimumSizeHint().height(), dock.height() - lacking) for dock in docks]
+        if heights != [dock.height() for dock in docks]:
+            self.window.resizeDocks(docks, heights, Qt.Orientation.Vertical)
+
+
+def _least_height(widget: QWidget) -> int:
+    """The least height ``widget`` shows all of its layout's items at, at its width. Its minimum size hint
+    counts a word-wrapped label (the banner) as one line; at 1280 px a diagnosis takes four."""
+    layout = widget.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        return layout.totalMinimumHeightForWidth(widget.width())
+    return widget.minimumSizeHint().height()
 
 
 class MainWindow(QMainWindow):
@@ -332,6 +379,7 @@ class MainWindow(QMainWindow):
         outer.addLayout(self._bottom_rows)
         outer.addWidget(self.transport)
         self.setCentralWidget(central)
+        self._plots_first = PlotsFirst(self)
 
     def _build_actions(self) -> None:
         edit = self.menu("&Edit")
