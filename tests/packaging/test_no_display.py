@@ -55,3 +55,20 @@ def test_display_problem_cases():
     # Wayland does not need it; and a lookup that finds nothing at all proves nothing.
     assert display_problem({"DISPLAY": ":0", "WAYLAND_DISPLAY": "w"}, "linux", no_cursor) is None
     assert display_problem({"DISPLAY": ":0"}, "linux", lambda name: None) is None
+
+
+def test_the_libraries_are_looked_up_without_a_subprocess():
+    # ctypes.util.find_library ran ldconfig for each library at every start on X11.
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from playground.ui.display import display_problem, loadable; "
+            "print(display_problem({'DISPLAY': ':0'}, 'linux'), loadable('xcb'), 'subprocess' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None", "libxcb.so.1", "False"]  # Qt's X11 plugin needs both libraries here

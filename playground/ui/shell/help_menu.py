@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.resources
 import site
 import sys
-import sysconfig
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QUrl
@@ -32,6 +31,8 @@ def tr(text: str) -> str:
 def guide_candidates() -> list[Path]:
     """Where the guide may be, in order: the source tree beside the package, then the
     environment's and the user's ``share`` folders (where pip puts a wheel's data files)."""
+    import sysconfig  # here: only Help > User Guide asks (its import was a millisecond of every start-up)
+
     package = Path(str(importlib.resources.files("playground")))
     roots = [Path(sysconfig.get_path("data")), Path(sys.prefix), Path(site.getuserbase())]
     return [package.parent / "docs" / GUIDE, *(root / SHARE / GUIDE for root in roots)]
