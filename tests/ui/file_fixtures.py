@@ -65,12 +65,17 @@ def answers(monkeypatch, tmp_path) -> Dialogs:
     return fake
 
 
+def small_window():
+    """The small window of the file tests (XOR, one hidden layer of 4), not yet shown."""
+    from playground.ui import MainWindow
+
+    return MainWindow(make_dataset("xor", n=60, noise=0.0, seed=0, test_fraction=0.25), CONFIG)
+
+
 @pytest.fixture
 def window(qtbot, answers):
     """A small window, shown, with its first frame drawn."""
-    from playground.ui import MainWindow
-
-    w = MainWindow(make_dataset("xor", n=60, noise=0.0, seed=0, test_fraction=0.25), CONFIG)
+    w = small_window()
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
