@@ -101,6 +101,7 @@ def test_every_bottom_dock_leaves_every_shown_plot_readable(window, qtbot, banne
         dock.toggleViewAction().trigger()
         qtbot.waitUntil(lambda: tabs.isVisible() and _view_height(window.loss_plot) >= READABLE_VIEW, timeout=3000)
         _all_readable(window)
+        assert dock.windowTitle() not in window.statusBar().currentMessage()  # it went with the dock
     set_presentation(window, False)
     assert window.loss_plot.isVisible() and window.gradient_plot.isVisible()
 
@@ -112,6 +113,7 @@ def test_a_bottom_dock_open_when_presentation_begins_keeps_the_curves_aside_unti
     set_presentation(window, False)  # the dock stays open, the curves are back side by side
     qtbot.waitUntil(lambda: window.loss_plot.isVisible() and window.gradient_plot.isVisible(), timeout=3000)
     assert dock.isVisible()
+    assert "Presentation mode" not in window.statusBar().currentMessage()  # it no longer holds
 
 
 def _label_size(window) -> tuple[float, int]:
@@ -196,6 +198,7 @@ def test_with_a_side_dock_and_a_long_banner_the_curves_step_aside_for_want_of_ro
     window.banner.clear_error()  # room again: the curves come back, readable
     qtbot.waitUntil(lambda: tabs.isVisible() and _view_height(window.loss_plot) >= READABLE_VIEW, timeout=3000)
     _all_readable(window)
+    assert window.statusBar().currentMessage() != NO_ROOM
 
 
 def test_a_dock_below_gives_way_when_a_long_banner_comes_after_it(window, qtbot):

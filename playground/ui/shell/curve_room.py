@@ -27,6 +27,17 @@ MESSAGE_MS = 10000
 NO_ROOM = "Presentation mode: no room to read the loss and gradient curves at this size; they come back when there is."
 
 
+def tell(window: QMainWindow, text: str) -> None:
+    """Say ``text`` in ``window``'s status bar for a while: why a view stepped aside."""
+    window.statusBar().showMessage(text, MESSAGE_MS)
+
+
+def untell(window: QMainWindow, text: str) -> None:
+    """Take ``text`` back from the status bar if it still says it (the view is back, or the mode ended)."""
+    if window.statusBar().currentMessage() == text:
+        window.statusBar().clearMessage()
+
+
 class CurveRoom(QObject):
     """Shows ``tabs`` (in ``row`` of its column, below ``neighbour``) only while the plot of its current page
     (``plots``: page -> plot) has a readable data area; also side_room's ``View`` of it, for the docks."""
@@ -55,6 +66,7 @@ class CurveRoom(QObject):
         if self.hidden_for and found is not None:
             found[0].setStretch(found[1], self._stretch)
         self.hidden_for.clear()
+        untell(self.window, NO_ROOM)
 
     # side_room.View: the docks above and below the plots
     def shown(self) -> bool:
@@ -77,9 +89,10 @@ class CurveRoom(QObject):
             if 0 < view < READABLE_VIEW:
                 self._needed = self.tabs.height() + READABLE_VIEW + _SLACK - view
                 self._hide_for(FOR_ROOM, True)
-                self.window.statusBar().showMessage(NO_ROOM, MESSAGE_MS)
+                tell(self.window, NO_ROOM)
         elif self.hidden_for == {FOR_ROOM} and self._room() >= self._needed:
             self._hide_for(FOR_ROOM, False)
+            untell(self.window, NO_ROOM)
 
     def _view_height(self) -> float:
         plot = self.plots.get(self.tabs.currentWidget())

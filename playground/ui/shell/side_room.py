@@ -29,9 +29,10 @@ from typing import Protocol
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget
 
+from .curve_room import tell, untell
+
 SIDES = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
 ACROSS = (Qt.DockWidgetArea.TopDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea)  # above, below the plots
-MESSAGE_MS = 10000  # how long the status bar says why the curves went
 
 
 class View(Protocol):
@@ -50,6 +51,7 @@ class _Place:
     areas: tuple[Qt.DockWidgetArea, ...]
     view: View
     stepped_aside: bool = False
+    message: str = ""  # what the status bar said when it stepped aside
 
 
 class _Diagram:
@@ -137,11 +139,11 @@ class SideRoom(QObject):
             place.stepped_aside = True
             place.view.set_shown(False)
             if place is self.curves:
-                self.window.statusBar().showMessage(
+                place.message = (
                     f"Presentation mode: the loss and gradient curves make room for {dock.windowTitle()};"
-                    " close it to see them again.",
-                    MESSAGE_MS,
+                    " close it to see them again."
                 )
+                tell(self.window, place.message)
             return True
         return False
 
@@ -149,6 +151,7 @@ class SideRoom(QObject):
         if place.stepped_aside:
             place.stepped_aside = False
             place.view.set_shown(True)
+            untell(self.window, place.message)
 
     def _docks(self) -> list[QDockWidget]:
         return self.window.findChildren(QDockWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
