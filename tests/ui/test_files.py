@@ -7,42 +7,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from file_fixtures import CONFIG, answers, session_state, small_window, wait_idle  # noqa: F401 - fixtures
+from file_fixtures import CONFIG, answers, reused_file_window, session_state, wait_idle  # noqa: F401 - fixtures
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QKeySequence
-from shared_window import own_window, reused_window
 
 from playground.data import AddPoints, load_dataset, make_dataset
 from playground.training import Trainer, load_session, save_session
 from playground.ui.files.file_names import CSV_FILTER, JSON_FILTER, dataset_file_name, file_kind, session_file_name
 from playground.ui.shell import dialogs
-from playground.ui.shell.settings import DATA_DIR_ENV, MAX_RECENT, Settings
+from playground.ui.shell.settings import MAX_RECENT, Settings
 
 # One window for the module's tests, reset after each and checked to look as new before the next;
-# a test that closes the window takes its own.
-kept_window, reused = reused_window(small_window, name="reused")
-own_window = own_window(small_window)
-
-
-def _as_new(window, monkeypatch):
-    """``window`` as a new one made in this test would be: its settings file empty (a new window's
-    data folder has none) and the one the test reads (``Settings()``), its file commands asking nothing."""
-    settings_file = Path(window.files.settings.file_name)
-    settings_file.unlink(missing_ok=True)
-    monkeypatch.setenv(DATA_DIR_ENV, str(settings_file.parent))
-    window.files.confirm_unsaved = False
-    return window
-
-
-@pytest.fixture
-def window(reused, answers, monkeypatch):
-    yield _as_new(reused, monkeypatch)
-    reused.files.confirm_unsaved = False  # a test may leave "cancel" as the answer
-
-
-@pytest.fixture
-def closing_window(own_window, answers, monkeypatch):
-    return _as_new(own_window, monkeypatch)
+# a test that closes the window takes its own (``closing_window``).
+kept_window, reused_file_window, own_window, window, closing_window = reused_file_window()
 
 
 def _edit(window, qtbot, x=1.5, y=-2.5, label=1):
