@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 from tutorial_window import window  # noqa: F401 - the fixture
 
 from playground.ui.shell.curve_room import NO_ROOM, READABLE_VIEW
+from playground.ui.shell.lazy_dock import PRESENTING_SHARE, opening_height
 from playground.ui.shell.presentation import SCALE, set_presentation
 from playground.ui.shell.side_room import ACROSS
 
@@ -217,3 +218,16 @@ def test_a_dock_below_gives_way_when_a_long_banner_comes_after_it(window, qtbot)
     )
     _title_whole(window)
     assert graph.minimumSizeHint().height() <= graph.height() < opened
+
+
+@pytest.mark.parametrize("name", ["chainRuleDock", "graphDock"])
+def test_in_presentation_mode_a_bottom_dock_opens_into_the_height_the_curves_left(window, qtbot, name):
+    """At 0.15 of the height (104 px) the chain rule's table showed its header and no row while the activation
+    space beside the boundary grew into the curves' place, mostly an empty band around its picture."""
+    _present(window, qtbot)
+    dock = _open(qtbot, window, name)
+    wanted = opening_height(dock, 720, PRESENTING_SHARE)
+    assert wanted >= round(720 * PRESENTING_SHARE)  # both docks have that much to show
+    qtbot.waitUntil(lambda: abs(dock.height() - wanted) <= 2, timeout=3000)
+    qtbot.waitUntil(lambda: _all_readable(window), timeout=3000)
+    assert _view_height(window.boundary_plot) >= 150

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Protocol
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
-from .restyle import restyle_dock_content
+from .restyle import current_look, restyle_dock_content
 from .side_room import ACROSS
 
 if TYPE_CHECKING:
@@ -103,6 +103,10 @@ class LazyDock(QDockWidget):
 # chain-rule docks opened at 0.3 of it (216 px) left the boundary's square view 128 px, and less with a
 # diagnosis above the plots (seen under Xvfb); at 0.15 it keeps about 200 px.
 OPEN_SHARE = 0.15
+# In presentation mode the curves step aside for such a dock (side_room.py) and the height they leave goes
+# to it: at 0.15 the chain rule's table showed its header and no row, while the activation space beside the
+# boundary grew to 273 px, mostly the empty band around its aspect-locked picture (seen under Xvfb).
+PRESENTING_SHARE = 0.25
 
 
 def natural_min_height(dock: QDockWidget) -> int:
@@ -129,13 +133,13 @@ def let_squeeze(dock: QDockWidget, floor: int) -> None:
     content.setMinimumHeight(max(1, min(content.minimumSizeHint().height(), floor - title)))
 
 
-def opening_height(dock: QDockWidget, window_height: int) -> int:
+def opening_height(dock: QDockWidget, window_height: int, share: float = OPEN_SHARE) -> int:
     """The height ``dock``, above or below the plots, opens at: its content's size hint, at most
-    ``OPEN_SHARE`` of ``window_height``, never below what shows all of its content
+    ``share`` of ``window_height``, never below what shows all of its content
     (:func:`natural_min_height`)."""
     if window_height < 0:
         raise ValueError(f"opening_height: the window's height must be >= 0, not {window_height}")
-    wanted = min(dock.sizeHint().height(), round(window_height * OPEN_SHARE))
+    wanted = min(dock.sizeHint().height(), round(window_height * share))
     return max(natural_min_height(dock), wanted)
 
 
@@ -150,7 +154,8 @@ def open_at_share(window: QMainWindow, dock: QDockWidget) -> None:
     def visibility(visible: bool) -> None:
         nonlocal was_hidden
         if visible and was_hidden and not dock.isFloating() and window.dockWidgetArea(dock) in ACROSS:
-            window.resizeDocks([dock], [opening_height(dock, window.height())], Qt.Orientation.Vertical)
+            share = OPEN_SHARE if current_look(window)[1] == 1.0 else PRESENTING_SHARE
+            window.resizeDocks([dock], [opening_height(dock, window.height(), share)], Qt.Orientation.Vertical)
         was_hidden = dock.isHidden()
 
     dock.visibilityChanged.connect(visibility)
