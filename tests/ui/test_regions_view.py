@@ -95,7 +95,7 @@ def test_a_click_shows_the_linear_function_of_the_clicked_region(qtbot):
     point = np.array([clicked[0][0], clicked[1][0]])
     assert np.allclose(point, [1.3, -2.1], atol=0.05)
     want = linear_piece(plane_network(trainer), point)
-    assert view.formula.text() == piece_text(want, "sigmoid")
+    assert view.formula.text() == piece_text(want, "sigmoid", [6, 5])
     piece = linear_piece(feature.network, point)
     np.testing.assert_allclose(piece.slopes, want.slopes, atol=1e-9)
     np.testing.assert_allclose(piece.offset, want.offset, atol=1e-9)
@@ -154,3 +154,35 @@ def test_the_count_curve_follows_the_epochs_and_fills_the_timeline_on_pause(qtbo
     np.testing.assert_allclose(loss_y, frame.history["train_loss"])
     host.views[0](frame)
     assert worker.calls == 1  # nothing left to fill
+
+
+def test_a_click_on_a_data_point_shows_its_region_and_a_wide_pattern_wraps_in_the_narrow_dock(qtbot):
+    # The data points' item took clicks on them (nothing shown), and a 64-unit layer's pattern was one string
+    # of 64 digits: the label, the dock and the window grew past a 1280-px screen.
+    trainer = Trainer(make_dataset("circle", n=60, noise=0.1, seed=0), TrainingConfig(hidden=(64,), activation="relu"))
+    worker = Worker(trainer)
+    worker.timeline.follow(trainer)
+    host = Host()
+    host.session = Session(worker)
+    qtbot.addWidget(host)
+    feature = install_regions(host)
+    host.resize(900, 700)
+    host.show()
+    feature.dock.show()
+    qtbot.waitExposed(host)
+    frame = _step(trainer, worker, 2)
+    host.views[0](frame)
+    view = feature.view
+    x, y = (float(v) for v in frame.dataset.X[frame.point_rows][0])
+    qtbot.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton, pos=_widget_pos(view.plot, x, y))
+    assert view.formula.text().startswith("On this region")
+    np.testing.assert_allclose(np.array(view.marker.getData()).ravel(), [x, y], atol=0.05)
+    # A sigmoid's positive logit is y = 1, the second class (it said class 1): at the clicked point the
+    # sign of the region's logit is the side the network puts it on.
+    piece = linear_piece(feature.network, np.array([x, y]))
+    logit = float(np.array([x, y]) @ piece.slopes[:, 0] + piece.offset[0])
+    assert "class 2 where the logit is positive" in view.formula.text()
+    p = trainer.probe(np.array([[x, y]])).a[-1][0, 0]
+    assert (logit > 0) == (p > 0.5)  # p is the probability of class 2 (y = 1)
+    pattern = view.formula.text().split(": ")[-1]
+    assert max(len(word) for word in pattern.split()) <= 8 and len(pattern.replace(" ", "")) == 64

@@ -24,6 +24,8 @@ from ...training.probes import FULL_RESOLUTION
 # training.regions and training.transforms (with training.forward) are imported where they are used, at the
 # first drawing: the dock is built when first shown, and a window that never shows it never loads them.
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ...training import Trainer
     from ...training.forward import Network
     from ...training.regions import LinearPiece
@@ -34,8 +36,14 @@ if TYPE_CHECKING:
 FIT_ROWS = 400  # grid cells used to fit the first layer in plane coordinates (the fit is exact)
 
 
-def piece_text(piece: LinearPiece, head: str) -> str:
-    """The linear function of a region, as the person reads it: one line per output."""
+PATTERN_GROUP = 8  # digits of an activation pattern between two spaces, where a line may wrap
+
+
+def piece_text(piece: LinearPiece, head: str, widths: Sequence[int] = (), positive: str = "class 2") -> str:
+    """The linear function of a region, as the person reads it: one line per output; then the activation
+    pattern, layer by layer (``widths``: the hidden layers' units) in groups of ``PATTERN_GROUP``, so the
+    words wrap in the narrow dock (one unbroken string of 64 digits widened the window past the screen).
+    ``positive``: the class a sigmoid head's positive logit means (its y = 1: the second class)."""
     rows = []
     k = piece.slopes.shape[1]
     for j in range(k):
@@ -44,8 +52,8 @@ def piece_text(piece: LinearPiece, head: str) -> str:
         terms += f"{'−' if c < 0 else '+'} {format_number(abs(c))}"
         name = "ŷ" if head == "identity" else "logit" if k == 1 else f"logit of class {j + 1}"
         rows.append(f"{name} = {terms}")
-    on = "".join("1" if p else "0" for p in piece.pattern)
-    where = "class 1 where the logit is positive" if head == "sigmoid" else "the largest logit wins"
+    on = pattern_text(piece.pattern, widths)
+    where = f"{positive} where the logit is positive" if head == "sigmoid" else "the largest logit wins"
     tail = "" if head == "identity" else f" ({where})"
     return "On this region: " + ";  ".join(rows) + tail + f"\nactivation pattern (units with z > 0): {on}"
 
@@ -69,6 +77,7 @@ class RegionsFeature(QObject):
         self._coarse: set[int] = set()  # epochs of counts over a playing frame's coarser grid
         self._key: object = None
         self._head = "sigmoid"
+        self._positive = "class 2"  # the class of y = 1, which a sigmoid head's positive logit predicts
         self._clicked: tuple[float, float] | None = None
         self.dock.follow_frames(window, self.draw)
 
@@ -106,6 +115,7 @@ class RegionsFeature(QObject):
         grid = np.column_stack([x1.ravel(), x2.ravel()])
         rows = np.linspace(0, r * r - 1, min(FIT_ROWS, r * r)).astype(np.intp)
         self._head = head_for_task(dataset.task, dataset.n_classes).name
+        self._positive = dataset.class_names[-1] if dataset.task == "classification" else ""
         # The frame's z(1) is affine in the plane point whatever the standardisation: fitted exactly.
         self.network = network_on_features(
             frame.weights, cfg.activations, self._head, grid[rows], frame.grid_z[0][rows], cfg.residual
@@ -173,7 +183,21 @@ class RegionsFeature(QObject):
 
         self._clicked = (x, y)
         piece = linear_piece(self.network, np.array([x, y]))
-        self.view.show_piece(x, y, piece_text(piece, self._head))
+        widths = [W.shape[1] for W, _ in self.network.weights[:-1]]
+        self.view.show_piece(x, y, piece_text(piece, self._head, widths, self._positive))
+
+
+def pattern_text(pattern: np.ndarray, widths: Sequence[int] = ()) -> str:
+    """``pattern``'s units as 1 (z > 0) and 0, layers apart by " | " (``widths``, summing to its length; empty:
+    one layer), each layer's digits in groups of ``PATTERN_GROUP``."""
+    digits = "".join("1" if p else "0" for p in pattern)
+    sizes = list(widths) if sum(widths) == len(digits) and len(widths) else [len(digits)]
+    layers, start = [], 0
+    for size in sizes:
+        layer = digits[start : start + size]
+        layers.append(" ".join(layer[i : i + PATTERN_GROUP] for i in range(0, len(layer), PATTERN_GROUP)))
+        start += size
+    return " | ".join(layers)
 
 
 def install_regions(window: WindowHost) -> RegionsFeature:

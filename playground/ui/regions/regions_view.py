@@ -81,6 +81,14 @@ class CountPlot(ThemedPlot):
         self.getPlotItem().setTitle(self.KEY, color=self.theme.foreground, size=size)
 
 
+class _PassClicks(pg.ScatterPlotItem):
+    """Points drawn over the map that leave its clicks to the map: a ScatterPlotItem takes a click on one
+    of its points, and the data points cover the regions they sit in (a click there showed nothing)."""
+
+    def mouseClickEvent(self, ev) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - pyqtgraph's name
+        ev.ignore()
+
+
 class RegionsView(QWidget):
     """The region map, its labels and the count curve. ``pointClicked(x1, x2)``: a click on the map."""
 
@@ -97,8 +105,8 @@ class RegionsView(QWidget):
         self.plot.setRange(xRange=DOMAIN, yRange=DOMAIN, padding=0.0)
         self.image = pg.ImageItem()
         self.folds = pg.PlotCurveItem(pen=pg.mkPen(FOLD_COLOR, width=1.5, style=Qt.PenStyle.DashLine), connect="pairs")
-        self.points = pg.ScatterPlotItem(size=5, pen=pg.mkPen((30, 30, 30), width=0.6))
-        self.marker = pg.ScatterPlotItem(size=12, symbol="x", pen=pg.mkPen((0, 0, 0), width=2), brush=None)
+        self.points = _PassClicks(size=5, pen=pg.mkPen((30, 30, 30), width=0.6))
+        self.marker = _PassClicks(size=12, symbol="x", pen=pg.mkPen((0, 0, 0), width=2), brush=None)
         for item in (self.image, self.folds, self.points, self.marker):
             self.plot.addItem(item)
         box.sigClicked.connect(lambda x, y, button, _mods: self.pointClicked.emit(float(x), float(y)))
