@@ -87,12 +87,13 @@ def window(qtbot, answers):
 
 def reused_file_window():
     """Fixtures for a module of file tests, to be assigned at module level as
-    ``kept_window, reused, own_window, window, closing_window = reused_file_window()``:
+    ``kept_window, reused_file_window, own_window, window, own_file_window = reused_file_window()``:
     ``window`` is one ``small_window`` the module's tests reuse (``shared_window.reused_window``:
-    reset after each test and checked to look as new before the next), ``closing_window`` one of
-    the test's own for a test that closes it. Each is handed over as a window new in the test
-    would be: its settings file empty (a new window's data folder has none) and the one the test
-    reads (``Settings()``), its file commands asking nothing."""
+    reset after each test and checked to look as new before the next), ``own_file_window`` one of
+    the test's own for a test that leaves what the reset cannot undo (it closes the window, say).
+    Each is handed over as a window new in the test would be: its settings file empty (a new
+    window's data folder has none) and the one the test reads (``Settings()``), its file commands
+    asking nothing."""
     from shared_window import own_window, reused_window
 
     def as_new(window, monkeypatch):
@@ -109,11 +110,11 @@ def reused_file_window():
         yield as_new(reused_file_window, monkeypatch)
         reused_file_window.files.confirm_unsaved = False  # a test may leave "cancel" as the answer
 
-    @pytest.fixture(name="closing_window")
-    def closing_window(own_window, answers, monkeypatch):
+    @pytest.fixture(name="own_file_window")
+    def own_file_window(own_window, answers, monkeypatch):
         return as_new(own_window, monkeypatch)
 
-    return kept, reused, own_window(small_window), window, closing_window
+    return kept, reused, own_window(small_window), window, own_file_window
 
 
 def wait_idle(qtbot, window) -> None:

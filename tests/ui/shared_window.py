@@ -221,6 +221,14 @@ def window_look(window) -> dict:
 _RECORDING_SETTINGS = ("area", "format", "fps", "folder", "overlay_corner", "show_pointer")
 
 
+def _lesson_card(window):
+    # The lessons feature's card (None in a window without it, or while a test stands in for it).
+    from playground.ui.lessons.feature import LessonFeature
+
+    lessons = getattr(window, "lessons", None)
+    return lessons.card if isinstance(lessons, LessonFeature) else None
+
+
 def _recording_controls(window):
     from playground.ui.media.recorder import RecordingControls
 
@@ -325,6 +333,8 @@ class ReusedWindow:
         self.recording = {} if controls is None else {name: getattr(controls, name) for name in _RECORDING_SETTINGS}
         choices = [] if controls is None else [a for a in controls.options.actions() if a.isCheckable()]
         self.recording_choices = {choice: choice.isChecked() for choice in choices}
+        card = _lesson_card(window)
+        self.lesson_buttons = {} if card is None else {b: b.isEnabled() for b in (card.back_button, card.next_button)}
         self.fresh = settled_look(window)
         self.last_user = "nothing yet"
 
@@ -361,6 +371,7 @@ class ReusedWindow:
         for name, value in self.tools.items():
             setattr(window.tools, name, value)
         self.reset_recording()
+        self.reset_lesson()
         if _timeline_settings(window) != self.fresh["timeline"]:
             from playground.training.timeline import Timeline
 
@@ -382,6 +393,21 @@ class ReusedWindow:
         editor = window.network_view.editor  # closed, it keeps its last words (set again when it opens)
         for text in (editor.title, editor.field, editor.message):
             text.clear()
+
+    def reset_lesson(self) -> None:
+        """Close an open lesson as the card's close button does; the hidden card keeps its last
+        step's words and buttons, given back as a new window's."""
+        lessons = getattr(self.window, "lessons", None)
+        card = _lesson_card(self.window)
+        if card is None:
+            return
+        if lessons.lesson is not None:
+            lessons.close_lesson()
+        card.hide()  # a new window's card is hidden, lesson or not
+        for text in (card.title, card.progress, card.caption):
+            text.clear()
+        for button, enabled in self.lesson_buttons.items():
+            button.setEnabled(enabled)
 
     def reset_recording(self) -> None:
         """Stop a recording, wait for its file, and give Record its first settings back, a new

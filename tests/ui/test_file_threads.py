@@ -26,8 +26,8 @@ from playground.ui.files.capture import PIECE, capture, capture_json, encode_jso
 from playground.ui.session.commands import MAX_TEXT, short_text
 
 # One window for the module's tests, reset after each and checked to look as new before the next;
-# a test that closes the window takes its own (``closing_window``).
-kept_window, reused_file_window, own_window, window, closing_window = reused_file_window()
+# a test that closes the window takes its own (``own_file_window``).
+kept_window, reused_file_window, own_window, window, own_file_window = reused_file_window()
 
 TICK = 0.05
 
@@ -187,8 +187,8 @@ def test_a_read_error_in_the_background_is_reported_and_changes_nothing(window, 
     assert window.session.dataset is before
 
 
-def test_closing_waits_while_a_file_is_read(closing_window, qtbot, answers, tmp_path, monkeypatch):
-    window = closing_window
+def test_closing_waits_while_a_file_is_read(own_file_window, qtbot, answers, tmp_path, monkeypatch):
+    window = own_file_window
     path = tmp_path / "wait.playground.json"
     path.write_text(session_to_json(Trainer(make_dataset("xor", n=20, seed=0), CONFIG)))
     closed = []

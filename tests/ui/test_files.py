@@ -18,8 +18,8 @@ from playground.ui.shell import dialogs
 from playground.ui.shell.settings import MAX_RECENT, Settings
 
 # One window for the module's tests, reset after each and checked to look as new before the next;
-# a test that closes the window takes its own (``closing_window``).
-kept_window, reused_file_window, own_window, window, closing_window = reused_file_window()
+# a test that closes the window takes its own (``own_file_window``).
+kept_window, reused_file_window, own_window, window, own_file_window = reused_file_window()
 
 
 def _edit(window, qtbot, x=1.5, y=-2.5, label=1):
@@ -137,15 +137,15 @@ def test_save_failure_says_why_and_keeps_the_mark(window, qtbot, answers, tmp_pa
     assert window.isWindowModified() and window.files.path is None
 
 
-def test_close_without_changes_does_not_ask(closing_window, answers):
-    window = closing_window
+def test_close_without_changes_does_not_ask(own_file_window, answers):
+    window = own_file_window
     window.files.confirm_unsaved = True
     assert window.close()
     assert answers.asked == []
 
 
-def test_close_asks_and_cancel_keeps_the_window(closing_window, qtbot, answers, tmp_path):
-    window = closing_window
+def test_close_asks_and_cancel_keeps_the_window(own_file_window, qtbot, answers, tmp_path):
+    window = own_file_window
     window.files.confirm_unsaved = True
     _edit(window, qtbot)
     answers.save_changes = dialogs.CANCEL
@@ -161,8 +161,8 @@ def test_close_asks_and_cancel_keeps_the_window(closing_window, qtbot, answers, 
     assert load_session(tmp_path / "closing.playground.json").dataset == window.session.dataset
 
 
-def test_close_discard_closes_without_writing(closing_window, qtbot, answers, tmp_path):
-    window = closing_window
+def test_close_discard_closes_without_writing(own_file_window, qtbot, answers, tmp_path):
+    window = own_file_window
     window.files.confirm_unsaved = True
     _edit(window, qtbot)
     answers.save_changes = dialogs.DISCARD

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from file_fixtures import answers, wait_idle, window  # noqa: F401 - fixtures
+from file_fixtures import answers, reused_file_window, wait_idle  # noqa: F401 - fixtures
 from pyqtgraph.graphicsItems.ScatterPlotItem import SymbolAtlas
 from PySide6.QtWidgets import QGraphicsItem
 
 from playground.data import AddPoints, make_dataset
 from playground.ui.plots.points import PointLayer
 from playground.ui.plots.style import LIGHT
+
+# One window for the module's tests, reset after each and checked to look as new before the next.
+kept_window, reused_file_window, own_window, window, own_file_window = reused_file_window()
 
 
 def _layer(qtbot):

@@ -54,6 +54,7 @@ def test_the_reset_undoes_training_edits_settings_tools_and_theme(kept_window, q
         (lambda w: setattr(w.tools, "brush_radius", 2.0), "tools"),
         (lambda w: setattr(w.session.worker, "timeline", Timeline(max_snapshots=16)), "timeline"),
         (lambda w: setattr(w.findChild(RecordingControls), "overlay_corner", "top-left"), "recording"),
+        (lambda w: w.lessons.card.show_step("Own", 1, 3, "A step's caption"), "inputs"),  # a lesson's card
     ],
 )
 def test_the_check_names_what_a_test_left_behind(kept_window, qtbot, leave, named):
