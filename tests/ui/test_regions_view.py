@@ -17,10 +17,10 @@ from playground.ui.regions.regions_feature import piece_text
 from playground.ui.session.worker import make_frame
 
 
-def _setup(qtbot, activation: str = "relu", **fields):
+def _setup(qtbot, activation: str = "relu", hidden: tuple[int, ...] = (6, 5), **fields):
     trainer = Trainer(
         make_dataset("circle", n=60, noise=0.1, seed=0),
-        TrainingConfig(hidden=(6, 5), activation=activation, **fields),
+        TrainingConfig(hidden=hidden, activation=activation, **fields),
     )
     worker = Worker(trainer)
     worker.timeline.follow(trainer)
@@ -159,17 +159,7 @@ def test_the_count_curve_follows_the_epochs_and_fills_the_timeline_on_pause(qtbo
 def test_a_click_on_a_data_point_shows_its_region_and_a_wide_pattern_wraps_in_the_narrow_dock(qtbot):
     # The data points' item took clicks on them (nothing shown), and a 64-unit layer's pattern was one string
     # of 64 digits: the label, the dock and the window grew past a 1280-px screen.
-    trainer = Trainer(make_dataset("circle", n=60, noise=0.1, seed=0), TrainingConfig(hidden=(64,), activation="relu"))
-    worker = Worker(trainer)
-    worker.timeline.follow(trainer)
-    host = Host()
-    host.session = Session(worker)
-    qtbot.addWidget(host)
-    feature = install_regions(host)
-    host.resize(900, 700)
-    host.show()
-    feature.dock.show()
-    qtbot.waitExposed(host)
+    host, feature, trainer, worker = _setup(qtbot, hidden=(64,))
     frame = _step(trainer, worker, 2)
     host.views[0](frame)
     view = feature.view
