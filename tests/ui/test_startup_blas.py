@@ -44,6 +44,8 @@ def blas_report():
 def openblas_threads_by_default() -> int:
     """How many threads numpy's OpenBLAS starts with here when nobody asks for a number."""
     report = run_fresh(BLAS_REPORT + "import numpy\nprint(blas_report())")
+    if not report["threads"]:  # an older threadpoolctl does not know numpy's scipy-openblas
+        pytest.skip("threadpoolctl sees no OpenBLAS here")
     assert len(report["threads"]) == 1  # numpy's wheels bundle one OpenBLAS
     return report["threads"][0]
 
