@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
+from shared_window import own_window, reused_window
 
 from playground.data import make_dataset
 from playground.training import Trainer, TrainingConfig, save_session
@@ -43,19 +44,34 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def window(qtbot, monkeypatch):
+def _build() -> MainWindow:
+    window = MainWindow()
+    window.resize(1280, 720)
+    return window
+
+
+# One window for the module's tests, reset after each and checked to look as new before the next.
+kept_window, reused = reused_window(_build, name="reused")
+# For a test whose lesson opens a lazily built view (the graph, the chain rule), which a reset cannot unbuild.
+own_window = own_window(_build)
+
+
+def _noting_errors(window, monkeypatch):
+    """``window``, its error dialogs written down in ``window.errors``."""
     errors: list[tuple[str, str]] = []
     monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: errors.append((title, text)))
-    w = MainWindow()
-    w.errors = errors
-    qtbot.addWidget(w)
-    w.resize(1280, 720)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.session.latest_frame is not None, timeout=5000)
-    yield w
-    w.close()
+    monkeypatch.setattr(window, "errors", errors, raising=False)
+    return window
+
+
+@pytest.fixture
+def window(reused, monkeypatch):
+    return _noting_errors(reused, monkeypatch)
+
+
+@pytest.fixture
+def viewing_window(own_window, monkeypatch):
+    return _noting_errors(own_window, monkeypatch)
 
 
 def card_caption(window) -> str:
@@ -76,7 +92,8 @@ def epoch_is(window, epoch: int, viewing: bool = False):
     return check
 
 
-def test_next_and_back_act_out_the_steps(qtbot, window, folder):
+def test_next_and_back_act_out_the_steps(qtbot, viewing_window, folder):
+    window = viewing_window
     lessons, card = window.lessons, window.lessons.card
     seen: list[tuple[int, str]] = []
     lessons.step_changed.connect(lambda i, c: seen.append((i, c)))
@@ -193,7 +210,8 @@ def test_save_as_lesson_round_trips(qtbot, window, tmp_path):
     qtbot.waitUntil(epoch_is(window, 12), timeout=5000)
 
 
-def test_an_inspect_step_opens_the_inspect_tool_at_the_point(qtbot, window, tmp_path):
+def test_an_inspect_step_opens_the_inspect_tool_at_the_point(qtbot, viewing_window, tmp_path):
+    window = viewing_window
     data = make_dataset("xor", n=60, noise=0.0, seed=0)
     save_session(tmp_path / "a.playground.json", Trainer(data, A))
     x1, x2 = (float(v) for v in data.X[7])
@@ -249,7 +267,8 @@ def test_a_person_pausing_a_play_step_takes_over(qtbot, window, tmp_path):
     assert 2 <= epoch < 3000
 
 
-def test_actions_that_cannot_be_done_warn_and_change_nothing(qtbot, window):
+def test_actions_that_cannot_be_done_warn_and_change_nothing(qtbot, viewing_window):
+    window = viewing_window
     from playground.training.lessons import LessonAction
     from playground.ui.lessons.actions import apply_action
 
