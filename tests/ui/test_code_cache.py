@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import json
 import marshal
 import os
+import subprocess
 import sys
 import types
 
@@ -213,3 +215,47 @@ def test_the_window_start_up_keeps_its_compiled_code_and_a_second_start_compiles
     written = os.stat(first["path"]).st_mtime_ns
     second = run_start_up(tmp_path, START_UP)
     assert second["kept"] == first["kept"] and os.stat(first["path"]).st_mtime_ns == written  # nothing new to write
+
+
+SIGNATURE_MODULES = """
+import json, sys, types
+if sys.argv[1] == "cached":
+    from playground.code_cache import CodeCache, default_path
+
+    cache = CodeCache(default_path())
+    with cache.compiling():
+        import PySide6.QtCore
+    cache.save()
+    taken = sum(key in cache.loaded for key in cache.used)
+else:
+    import PySide6.QtCore
+    taken = 0
+functions = {}
+for name, module in sorted(sys.modules.items()):
+    if name.startswith("shibokensupport"):
+        for attribute, value in vars(module).items():
+            if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
+                code = value.__code__
+                functions[f"{name}.{attribute}"] = [code.co_flags, code.co_code.hex(), repr(value.__annotations__)]
+print(json.dumps({"taken": taken, "functions": functions}))
+"""
+
+
+def test_pysides_signature_modules_from_the_cache_are_the_modules_compile_makes(tmp_path):
+    # Compiled by shiboken's loader, whose __future__ import (annotations) the cache's compile inherits.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPYCACHEPREFIX=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+
+    def run(kind: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", SIGNATURE_MODULES, kind], capture_output=True, text=True, timeout=120, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.splitlines()[-1])
+
+    plain = run("plain")
+    run("cached")  # compiles them, and keeps them
+    cached = run("cached")
+    assert cached["taken"] >= 10  # every signature module from the file (14 in PySide6 6.10)
+    assert len(plain["functions"]) > 50
+    assert cached["functions"] == plain["functions"]
