@@ -212,8 +212,9 @@ def test_an_empty_canvas_says_why_in_its_middle_and_offers_no_units(qtbot):
     assert ink(canvas.viewport(), background) > 50  # the words, drawn across the canvas
     assert canvas.empty_text == HINT
     assert not view.controls.units_label.isVisible()
+    assert not view.detail.isVisible()  # the canvas says it: not the same words again under it
     view.show_snapshot(snapshot())
-    assert view.controls.units_label.isVisible()
+    assert view.controls.units_label.isVisible() and view.detail.isVisible()
     view.clear("The network changed: inspect the point again.")
     assert canvas.empty_text.startswith("The network changed")
-    assert ink(canvas.viewport(), background) > 50
+    assert ink(canvas.viewport(), background) > 50 and not view.detail.isVisible()

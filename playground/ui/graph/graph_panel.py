@@ -76,9 +76,12 @@ class GraphPanel(QWidget):
         self.controls = StepControls()
         self.canvas = GraphCanvas()
         self.canvas.set_empty_text(HINT)
-        self.detail = QLabel(HINT, objectName="graphDetail", wordWrap=True)
+        # Below a graph, what the step shows; hidden without one, when the canvas says why it is empty (the
+        # same words twice took a line of the dock below the plots, which has few to give).
+        self.detail = QLabel("", objectName="graphDetail", wordWrap=True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.detail.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(2)
@@ -138,7 +141,8 @@ class GraphPanel(QWidget):
         self.graph = self.snapshot = None
         self.canvas.clear_graph()
         self.canvas.set_empty_text(text)
-        self.detail.setText(text)
+        self.detail.clear()
+        self.detail.hide()
         self._enable(False)
 
     def _enable(self, on: bool) -> None:
@@ -313,6 +317,7 @@ class GraphPanel(QWidget):
             lines.append(graph.note)
         self.canvas.set_marks(current, shares, path_nodes, path_edges, backward=self.mode != "forward")
         self.detail.setText("<br>".join(lines))
+        self.detail.show()
         slider = self.controls.slider
         slider.blockSignals(True)
         slider.setMaximum(self._length() if self.mode else len(self.backward))
