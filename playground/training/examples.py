@@ -32,6 +32,7 @@ import numpy as np
 from ..data import Dataset, make_dataset
 from .config import TrainingConfig
 from .defaults import DEFAULT_CONFIG
+from .diagnosis import DEAD_UNITS, DIVERGED, LEARNING_RATE, VANISHING_GRADIENTS
 from .lessons import LESSON_SUFFIX, lesson_from_dict
 from .presets import apply_preset
 from .sessions import SUFFIX as SESSION_SUFFIX
@@ -55,18 +56,49 @@ class State:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What a step's caption says the window shows once the step is done, as bounds a test
+    checks (``tests/training/test_lesson_outcomes.py`` acts the lesson file's steps out headless).
+
+    ``train`` and ``test`` bound the accuracy (classification) or loss (regression) as
+    ``(low, high)``, both included; ``flagged`` are diagnosis causes the banner names then,
+    ``not_flagged`` causes it must not name; ``status`` the trainer's (e.g. ``"diverged"``);
+    ``gradient_ratio_below`` bounds the first layer's gradient norm over the output layer's (the
+    gradient plot's two ends); ``test_loss_rise`` is a least factor by which the test loss is
+    above its lowest of the run (it climbed).
+    """
+
+    train: tuple[float, float] | None = None
+    test: tuple[float, float] | None = None
+    flagged: tuple[str, ...] = ()
+    not_flagged: tuple[str, ...] = ()
+    status: str | None = None
+    gradient_ratio_below: float | None = None
+    test_loss_rise: float | None = None
+
+
+Step = tuple[str, str | None, dict[str, Any] | None] | tuple[str, str | None, dict[str, Any] | None, Outcome]
+"""``(caption, state key or None, action or None)``, and the Outcome its caption claims if it claims one."""
+
+
+@dataclass(frozen=True)
 class Example:
     """One shipped example: its sessions by key and its lesson's steps.
 
-    A step is ``(caption, state key or None, action or None)``; an action is the
-    lesson file's object, e.g. ``{"kind": "play", "epochs": 300}``.
+    A step is a :data:`Step`; an action is the lesson file's object, e.g.
+    ``{"kind": "play", "epochs": 300}``.
     """
 
     name: str
     title: str
     summary: str
     states: Mapping[str, State]
-    steps: Sequence[tuple[str, str | None, dict[str, Any] | None]] = field(default_factory=tuple)
+    steps: Sequence[Step] = field(default_factory=tuple)
+
+    @property
+    def outcomes(self) -> tuple[Outcome | None, ...]:
+        """Each step's claimed Outcome (None where its caption claims nothing measurable)."""
+        return tuple(step[3] if len(step) == 4 else None for step in self.steps)
 
     def session_name(self, key: str) -> str:
         """The file name of the session ``key`` (``MAIN`` is the first one)."""
@@ -80,7 +112,7 @@ class Example:
     def lesson_dict(self) -> dict[str, Any]:
         """The lesson file's content."""
         steps: list[dict[str, Any]] = []
-        for caption, key, action in self.steps:
+        for caption, key, action, *_ in self.steps:
             step: dict[str, Any] = {"caption": caption}
             if key is not None:
                 step["state"] = self.session_name(key)
@@ -139,6 +171,7 @@ FEW_POINTS = _preset("circle", n=200, noise=0.5, test=0.85)
 BIG = TrainingConfig(hidden=(32, 32), activation="tanh", optimizer="adam", lr=0.03, batch_size=30, seed=0)
 TOO_HIGH = TrainingConfig(hidden=(8, 8), activation="relu", init="he", optimizer="sgd", lr=3.0, batch_size=10, seed=0)
 SPIRAL = _preset("spiral", n=300, test=0.3)
+DEEP_RELU = apply_preset(DEFAULT_CONFIG, "deep ReLU + He")
 
 
 # ------------------------------------------------------------------ the examples
@@ -154,13 +187,19 @@ EXAMPLES: tuple[Example, ...] = (
                 MAIN,
                 None,
             ),
-            ("Press Play: one line separates these two classes perfectly.", None, {"kind": "play", "epochs": 100}),
+            (
+                "Press Play: one line separates these two classes perfectly.",
+                None,
+                {"kind": "play", "epochs": 100},
+                Outcome(train=(1.0, 1.0), test=(1.0, 1.0)),
+            ),
             ("Now the V-shaped data. Inside the V is one class, outside the other.", "v", None),
             (
                 "Train again: the line settles where it misclassifies the fewest points, "
                 "but no line fits a V (test accuracy stays below 80 %).",
                 None,
                 {"kind": "play", "epochs": 300},
+                Outcome(train=(0.0, 0.85), test=(0.0, 0.8)),
             ),
             ("To bend the boundary the network needs hidden units.", None, {"kind": "highlight", "control": "layers"}),
         ),
@@ -173,13 +212,23 @@ EXAMPLES: tuple[Example, ...] = (
         {MAIN: State(V_DATA, TWO_SIGMOIDS), "relu": State(V_DATA, FIGURE_12)},
         (
             ("Two sigmoid hidden units, each a logistic regression of its own; a third combines them.", MAIN, None),
-            ("Press Play: each hidden unit learns one arm of the V.", None, {"kind": "play", "epochs": 100}),
+            (
+                "Press Play: each hidden unit learns one arm of the V.",
+                None,
+                {"kind": "play", "epochs": 100},
+                Outcome(train=(0.95, 1.0), test=(0.95, 1.0)),
+            ),
             (
                 "The [4, 2] ReLU network of the chapter's Figures 8 to 12, trained with plain gradient descent.",
                 "relu",
                 None,
             ),
-            ("Train it: it reaches at least 95 % on the test points.", None, {"kind": "play", "epochs": 300}),
+            (
+                "Train it: it reaches at least 95 % on the test points.",
+                None,
+                {"kind": "play", "epochs": 300},
+                Outcome(test=(0.95, 1.0)),
+            ),
             (
                 "The activation space of the last hidden layer: there the two classes lie on either side of a line.",
                 None,
@@ -206,6 +255,7 @@ EXAMPLES: tuple[Example, ...] = (
                 "Press Play: gradient descent with momentum bends the boundary around the corners.",
                 None,
                 {"kind": "play", "epochs": 500},
+                Outcome(train=(0.95, 1.0)),
             ),
             (
                 "In the hidden layer's activation space the four corners became linearly separable.",
@@ -217,6 +267,7 @@ EXAMPLES: tuple[Example, ...] = (
                 "and two opposite quadrants need a cross.",
                 "quadrants",
                 {"kind": "play", "epochs": 1000},
+                Outcome(train=(0.0, 0.9)),
             ),
             ("Add hidden units (4 are enough) and train again.", None, {"kind": "highlight", "control": "units"}),
         ),
@@ -228,13 +279,20 @@ EXAMPLES: tuple[Example, ...] = (
         {MAIN: State(V_DATA, TWO_SIGMOIDS)},
         (
             ("A small network: two sigmoid hidden units and one output.", MAIN, None),
-            ("Train it a little, so the weights mean something.", None, {"kind": "play", "epochs": 100}),
             (
-                "The computation graph: every operation from the inputs to the loss.",
+                "Train it a little, so the weights mean something.",
+                None,
+                {"kind": "play", "epochs": 100},
+                Outcome(train=(0.95, 1.0)),
+            ),
+            # The point first: the graph and the chain rule show one point's loss (without one, "Inspect a
+            # data point").
+            ("Pick one point inside the V.", None, {"kind": "inspect", "point": [0.0, 2.0]}),
+            (
+                "The computation graph of its loss: every operation from the inputs to the loss.",
                 None,
                 {"kind": "view", "name": "graph"},
             ),
-            ("Pick one point inside the V.", None, {"kind": "inspect", "point": [0.0, 2.0]}),
             (
                 "The chain rule: each weight's gradient is a product of local slopes along the path to the loss.",
                 None,
@@ -248,26 +306,39 @@ EXAMPLES: tuple[Example, ...] = (
         "Eight sigmoid layers pass almost no gradient back to the first ones; ReLU with He initialisation does.",
         {
             MAIN: State(SPIRAL, apply_preset(DEFAULT_CONFIG, "vanishing gradients")),
-            "relu": State(SPIRAL, apply_preset(DEFAULT_CONFIG, "deep ReLU + He")),
+            "relu": State(SPIRAL, DEEP_RELU),
+            # Plain SGD at 0.03 wanders on the spiral (64 % after 100 epochs, 68 % after 500); Adam at
+            # 0.005 is at 99.5 % train, 100 % test after 250 (at 0.01: 94 % / 92 %).
+            "relu-adam": State(SPIRAL, DEEP_RELU.replace(optimizer="adam", lr=0.005)),
         },
         (
             ("Eight hidden layers of eight sigmoid units on the spiral.", MAIN, None),
             (
-                "Press Play and watch the gradient plot: the first layers get a thousandth of the output's gradient "
-                "and the loss stalls.",
+                "Press Play and watch the gradient plot: the first layer gets less than a ten-thousandth of the "
+                "output's gradient and the loss stalls.",
                 None,
                 {"kind": "play", "epochs": 50},
+                Outcome(train=(0.0, 0.6), flagged=(VANISHING_GRADIENTS,), gradient_ratio_below=1e-4),
             ),
             (
                 "A sigmoid's slope is at most 1/4, so each layer shrinks the gradient flowing back.",
                 None,
                 {"kind": "highlight", "control": "activation"},
             ),
-            ("The same depth with ReLU and He initialisation.", "relu", None),
+            ("The same depth with ReLU and He initialisation, still plain SGD at 0.03.", "relu", None),
             (
-                "Train it: the gradients reach every layer and the spiral is learned.",
+                "Train it: no layer's gradient vanishes now, though some ReLUs die (the banner names them); "
+                "plain SGD is still far from the spiral after 100 epochs.",
                 None,
                 {"kind": "play", "epochs": 100},
+                Outcome(train=(0.0, 0.8), flagged=(DEAD_UNITS,), not_flagged=(VANISHING_GRADIENTS,)),
+            ),
+            (
+                "With Adam (learning rate 0.005) the same ReLU network learns the spiral in 250 epochs: "
+                "above 95 % on the training and the test points.",
+                "relu-adam",
+                {"kind": "play", "epochs": 250},
+                Outcome(train=(0.95, 1.0), test=(0.95, 1.0), not_flagged=(VANISHING_GRADIENTS,)),
             ),
         ),
     ),
@@ -283,9 +354,11 @@ EXAMPLES: tuple[Example, ...] = (
         (
             ("A ReLU network on the circle, trained with a learning rate of 3.", MAIN, None),
             (
-                "Press Play: each step overshoots, the loss jumps about, and the banner names the cause.",
+                "Press Play: the first steps overshoot so far that within two epochs every ReLU of the second "
+                "layer is dead; the network gives every point the same answer and the banner names the cause.",
                 None,
                 {"kind": "play", "epochs": 50},
+                Outcome(train=(0.0, 0.6), flagged=(DEAD_UNITS,)),
             ),
             (
                 "Units whose map went flat are dead ReLUs, zero on every point. The cure is a lower learning rate.",
@@ -297,9 +370,15 @@ EXAMPLES: tuple[Example, ...] = (
                 "first epoch, and training stops with the last finite weights put back.",
                 "diverges",
                 {"kind": "play", "epochs": 20},
+                Outcome(flagged=(DIVERGED,), status="diverged"),
             ),
             ("The ReLU network again, with a learning rate of 0.03.", "right", None),
-            ("Train it: the loss falls smoothly and the circle is learned.", None, {"kind": "play", "epochs": 100}),
+            (
+                "Train it: the loss falls smoothly and the circle is learned.",
+                None,
+                {"kind": "play", "epochs": 100},
+                Outcome(train=(0.95, 1.0), test=(0.95, 1.0), not_flagged=(DEAD_UNITS, LEARNING_RATE, DIVERGED)),
+            ),
         ),
     ),
     Example(
@@ -312,13 +391,24 @@ EXAMPLES: tuple[Example, ...] = (
             "seed-8": State(V_DATA, FIGURE_12.replace(seed=STUCK_SEED)),
         },
         (
-            ("The [4, 2] ReLU network on the V, from weight seed 0.", MAIN, {"kind": "play", "epochs": 300}),
-            ("Seed 1: other starting weights, the same result.", "seed-1", {"kind": "play", "epochs": 300}),
+            (
+                "The [4, 2] ReLU network on the V, from weight seed 0.",
+                MAIN,
+                {"kind": "play", "epochs": 300},
+                Outcome(test=(0.95, 1.0)),
+            ),
+            (
+                "Seed 1: other starting weights, the same result.",
+                "seed-1",
+                {"kind": "play", "epochs": 300},
+                Outcome(test=(0.95, 1.0)),
+            ),
             (
                 "Seed 8: both units of the 2-unit layer start at zero on every point, so no gradient flows "
                 "and the network is stuck at a guess.",
                 "seed-8",
                 {"kind": "play", "epochs": 300},
+                Outcome(train=(0.0, 0.6), test=(0.0, 0.6), flagged=(DEAD_UNITS,)),
             ),
             ("Reset with another seed and it learns again.", None, {"kind": "highlight", "control": "play"}),
         ),
@@ -340,17 +430,20 @@ EXAMPLES: tuple[Example, ...] = (
                 "wraps around single points.",
                 None,
                 {"kind": "play", "epochs": 200},
+                Outcome(train=(1.0, 1.0), test=(0.0, 0.9), test_loss_rise=1.5),
             ),
             (
                 "With L2 regularisation (0.01) large weights cost loss: the boundary is smoother and the test "
                 "accuracy higher.",
                 "l2",
                 {"kind": "play", "epochs": 200},
+                Outcome(test=(0.9, 1.0)),
             ),
             (
                 "Early stopping halts when the test loss has not improved for 20 epochs.",
                 "early-stopping",
                 {"kind": "play", "epochs": 200},
+                Outcome(status="stopped"),
             ),
             ("Dropout (0.3) switches units off at random while training; try it.", "dropout", None),
             ("Compare the settings here.", None, {"kind": "highlight", "control": "regularization"}),
@@ -367,6 +460,7 @@ EXAMPLES: tuple[Example, ...] = (
                 "Press Play: x1² + x2² is the squared radius, so a line in those features is a circle in the plane.",
                 None,
                 {"kind": "play", "epochs": 100},
+                Outcome(train=(0.97, 1.0), test=(0.97, 1.0)),
             ),
             ("Try the inputs x1 and x2 instead: no line can close around the disc.", None, None),
         ),
@@ -391,7 +485,12 @@ EXAMPLES: tuple[Example, ...] = (
         },
         (
             ("A regression: the colour of each point is a number, three bumps and three dips.", MAIN, None),
-            ("Press Play: the surface takes shape bump by bump.", None, {"kind": "play", "epochs": 300}),
+            (
+                "Press Play: the surface takes shape bump by bump.",
+                None,
+                {"kind": "play", "epochs": 300},
+                Outcome(train=(0.0, 0.08), test=(0.0, 0.1)),
+            ),
             (
                 "Each unit's map in the diagram is a smooth ridge; the output is a weighted sum of the last "
                 "layer's maps.",

@@ -1,0 +1,96 @@
+"""Every shipped lesson's measurable claims hold at the step that makes them: each lesson file's
+steps are acted out headless as the window acts them (a ``state`` loads its session, a ``play``
+trains exactly its epochs) and each step's stated Outcome (training/examples.py) is checked there.
+The views a step opens and the points it inspects are checked in the lesson file's order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from playground.training import Trainer, load_session
+from playground.training.diagnosis import diagnose_trainer
+from playground.training.examples import EXAMPLES, Example, Outcome, examples_folder
+from playground.training.lessons import Lesson, read_lesson
+
+POINT_VIEWS = ("graph", "chain_rule")
+"""Views that show one inspected point's loss (without one they only say "Inspect a data point")."""
+
+
+def acted_out(lesson: Lesson) -> Iterator[Trainer]:
+    """The session after each of ``lesson``'s steps, trained as the window's lesson card trains it."""
+    trainer: Trainer | None = None
+    for step in lesson.steps:
+        state = lesson.state_path(step)
+        if state is not None:
+            trainer = load_session(state)
+        assert trainer is not None  # step 1 loads a session (read_lesson checks)
+        if step.action is not None and step.action.kind == "play":
+            trainer.step(int(step.action.params["epochs"]))
+        yield trainer
+
+
+def outcome_problems(trainer: Trainer, outcome: Outcome) -> list[str]:
+    """What of ``outcome`` the trainer does not show (empty: all of it holds)."""
+    stats = trainer.last_stats()
+    problems = []
+    for name, bounds, value in (
+        ("train", outcome.train, stats.train_metric),
+        ("test", outcome.test, stats.test_metric),
+    ):
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            problems.append(f"{name} {value:.3f} outside {bounds}")
+    causes = {d.cause for d in diagnose_trainer(trainer)}
+    problems += [f"{cause} not flagged (flagged: {sorted(causes)})" for cause in outcome.flagged if cause not in causes]
+    problems += [f"{cause} flagged" for cause in outcome.not_flagged if cause in causes]
+    if outcome.status is not None and trainer.status != outcome.status:
+        problems.append(f"status {trainer.status!r}, not {outcome.status!r}")
+    if outcome.gradient_ratio_below is not None:
+        norms = trainer.history.array("grad_norms")[-1]
+        if not norms[0] / norms[-1] < outcome.gradient_ratio_below:
+            problems.append(
+                f"first/output gradient {norms[0] / norms[-1]:.2g}, not below {outcome.gradient_ratio_below}"
+            )
+    if outcome.test_loss_rise is not None:
+        test_loss = trainer.history.array("test_loss")
+        if not test_loss[-1] >= outcome.test_loss_rise * test_loss.min():
+            problems.append(
+                f"test loss {test_loss[-1]:.3f}, not {outcome.test_loss_rise}x its lowest {test_loss.min():.3f}"
+            )
+    return problems
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
+def test_each_step_shows_the_outcome_its_caption_states(example: Example):
+    lesson = read_lesson(examples_folder() / example.lesson_name)
+    failures = []
+    for number, (trainer, outcome) in enumerate(zip(acted_out(lesson), example.outcomes, strict=True), start=1):
+        if outcome is not None:
+            failures += [
+                f"step {number} ({lesson.steps[number - 1].caption!r}): {p}" for p in outcome_problems(trainer, outcome)
+            ]
+    assert not failures
+
+
+def test_the_lessons_claim_something_measurable():
+    """Every lesson that trains states at least one outcome, so a change that breaks it is caught."""
+    for example in EXAMPLES:
+        plays = any(step[2] is not None and step[2]["kind"] == "play" for step in example.steps)
+        assert not plays or any(example.outcomes), example.name
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
+def test_a_point_view_is_opened_only_after_a_point_is_inspected(example: Example):
+    """The graph and the chain rule show the inspected point's loss: a step that opens one before
+    any step inspected a point would show only "Inspect a data point" beside its caption."""
+    lesson = read_lesson(examples_folder() / example.lesson_name)
+    inspected = False
+    for number, step in enumerate(lesson.steps, start=1):
+        if step.state is not None:
+            inspected = False  # another session: the Inspect tool's point is not one of its points
+        action = step.action
+        if action is not None and action.kind == "inspect":
+            inspected = True
+        if action is not None and action.kind == "view" and action.params["name"] in POINT_VIEWS:
+            assert inspected, f"step {number} opens the {action.params['name']} before a point is inspected"
