@@ -1,4 +1,4 @@
-"""The training thread at a size where one epoch takes seconds (10,000 points at batch 1):
+"""The training thread at a size where one epoch takes a second or more (40,000 points at batch 1):
 commands are answered between mini-batches, quitting abandons the epoch and ends the thread,
 and an error in training pauses it with a message instead of ending the thread in silence.
 
