@@ -770,3 +770,39 @@ def test_early_stopping_stays_stopped_until_the_patience_changes():
     assert again.status == "stopped" and tr.epoch == stopped_at  # no further epoch trained
     tr.set_config(tr.config.replace(patience=0))
     assert tr.step(2).status == "ok" and tr.epoch == stopped_at + 2
+
+
+# ------------------------------------------------------------------ stats of the weights as they are now
+def _by_hand(tr: Trainer, ds: Dataset, test: bool) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy of ``tr.predict`` on one side of ``ds``, computed here."""
+    rows = ds.is_test if test else ~ds.is_test
+    p = np.clip(tr.predict(ds.X[rows])[:, 1], 1e-300, 1 - 1e-16)
+    y = ds.y[rows]
+    loss = float(-np.mean(np.where(y == 1, np.log(p), np.log1p(-p))))
+    return loss, float(np.mean((p > 0.5) == (y == 1)))
+
+
+def test_stats_now_are_the_edited_network_on_the_edited_data():
+    """After a weight set by hand or another dataset, the last epoch's numbers described a network
+    and points no longer there (the readout said 99.5% beside a one-coloured plane)."""
+    ds = xor_data(80)
+    tr = Trainer(ds, small_config())
+    before_any = tr.stats_now()
+    assert math.isnan(before_any.train_loss) and before_any.epoch == 0
+    tr.step(30)
+    last = tr.last_stats()
+    now = tr.stats_now()
+    assert now.test_loss == last.test_loss and now.test_metric == last.test_metric  # the same weights and data
+    assert now.epoch == last.epoch and np.array_equal(now.grad_norms, last.grad_norms)
+    for test in (False, True):
+        loss, accuracy = _by_hand(tr, ds, test)
+        got = (now.test_loss, now.test_metric) if test else (now.train_loss, now.train_metric)
+        assert got == pytest.approx((loss, accuracy), rel=1e-9)
+    tr.set_parameter(len(tr.model.layers) - 1, "bias", 0, 20.0)  # every point predicted class 1
+    edited = tr.stats_now()
+    assert edited.train_metric == pytest.approx(np.mean(ds.y[~ds.is_test] == 1))
+    assert edited.train_loss == pytest.approx(_by_hand(tr, ds, False)[0], rel=1e-6)  # p rounds near 1
+    assert edited.train_loss > 3 * last.train_loss and tr.last_stats().train_loss == last.train_loss
+    other = xor_data(80, seed=5)
+    tr.set_dataset(other)
+    assert tr.stats_now().test_loss == pytest.approx(_by_hand(tr, other, True)[0], rel=1e-9)

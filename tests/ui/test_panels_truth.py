@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractButton
 from playground.data import AddPoints, make_dataset, save_dataset
 from playground.training import Trainer, TrainingConfig, save_session
 from playground.training.defaults import DEFAULT_CONFIG
+from playground.training.numbers import format_number
 from playground.ui import MainWindow
 from playground.ui.panels.data_panel import CUSTOM
 from playground.ui.panels.form import select_data
@@ -175,3 +176,25 @@ def test_a_window_told_the_options_that_drew_its_data_shows_them(qtbot):
         assert generator_state(w.data_panel) == ("xor", 20, 300, 30, 3)
     finally:
         w.close()
+
+
+def test_a_weight_set_by_hand_or_new_data_while_paused_show_their_own_numbers(window, qtbot):
+    """The readouts kept the last epoch's numbers after a weight edit or a dataset change while paused
+    ("accuracy: train 99.5%" beside a plane the edited network paints one colour)."""
+    bar, session = window.transport, window.session
+    session.update_config(hidden=(6,))
+    session.step(40)
+    wait_epoch(qtbot, window, 40)
+    trained = bar.metric_label.text()
+    output = len(session.latest_frame.weights) - 1
+    session.worker.set_parameter(output, "bias", 0, 40.0)  # every point class 2 (the sigmoid's 1)
+    train = ~session.dataset.is_test
+    share = float((session.dataset.y[train] == 1).mean())
+    test_share = float((session.dataset.y[~train] == 1).mean())
+    wanted = f"accuracy: train {share:.1%} · test {test_share:.1%}"
+    qtbot.waitUntil(lambda: bar.metric_label.text() == wanted, timeout=5000)
+    assert trained != wanted and bar.epoch_label.text() == "epoch 40"
+    session.generate("xor", n=200, noise=0.1, seed=4)  # the same task: the weights stay
+    stats = session.worker.call(lambda trainer: trainer.stats_now())
+    qtbot.waitUntil(lambda: window.session.latest_frame.dataset == session.dataset, timeout=5000)
+    qtbot.waitUntil(lambda: bar.loss_label.text().startswith(f"loss: train {format_number(stats.train_loss)}"))

@@ -119,7 +119,7 @@ class SessionModel(QObject):
     def replace_dataset(self, dataset: Dataset) -> None:
         """Make ``dataset`` current (used by undo commands; push an edit to make it undoable)."""
         self._dataset = dataset
-        self.worker.submit(lambda trainer: trainer.set_dataset(dataset))
+        self.worker.set_dataset(dataset)
         self.datasetChanged.emit(dataset)
         self.changed.emit()
 

@@ -439,8 +439,23 @@ class TrainingWorker(QObject):
         mini-batches, the epoch in progress abandoned and started again), then a frame of the
         edited network. Returns the value it had; raises its ValueError (nothing changed)."""
         old = self.call(lambda trainer: trainer.set_parameter(layer, kind, index, value), read=False)
-        self.submit(lambda trainer: None)  # draw the edited network, paused too
+        self.submit(self._stats_of_an_edit)  # draw the edited network, paused too
         return float(old)  # type: ignore[arg-type]
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """``Trainer.set_dataset`` in the training thread before the next mini-batch, then a frame."""
+
+        def change(trainer: Trainer) -> EpochStats | None:
+            trainer.set_dataset(dataset)
+            return self._stats_of_an_edit(trainer)
+
+        self.submit(change)
+
+    def _stats_of_an_edit(self, trainer: Trainer) -> EpochStats | None:
+        """Paused, the readouts after a data or weight edit are the edited network's on the edited data
+        (``Trainer.stats_now``: the last epoch's numbers describe what is no longer there). Playing, the
+        next epoch's come soon, and at 100,000 points every point of a drag would evaluate them all."""
+        return None if self._inbox.playing else trainer.stats_now()
 
     def replace_trainer(self, trainer: Trainer) -> None:
         """Train ``trainer`` from now on (a loaded session); pauses first."""
