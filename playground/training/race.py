@@ -19,7 +19,9 @@ import numpy as np
 from .. import nn
 from ..data.expressions import Expression, parse
 from ..engine import Tensor
+from ..nn.optim import Optimizer
 from .expression_graph import evaluate_grid, expression_tensor
+from .numbers import format_number
 
 RACERS = ("sgd", "momentum", "nesterov", "adam")
 VARIABLES = ("x", "y")
@@ -93,17 +95,68 @@ def _gradients(expression: Expression, positions: np.ndarray) -> tuple[np.ndarra
     return values, np.column_stack([gx, gy]).astype(np.float64)
 
 
-def race(
+@dataclass(frozen=True)
+class Stop:
+    """Why a racer's path ends early: at optimiser step ``step`` (1-based; the path then holds the
+    start and ``step - 1`` updates), for ``cause``, a sentence such as the Trainer's divergence gives."""
+
+    step: int
+    cause: str
+
+
+@dataclass(frozen=True)
+class RacerPath:
+    """One racer's path ``(k + 1, 2)`` (the start, then one point per step taken) and, if it diverged,
+    where and why it stopped."""
+
+    points: np.ndarray
+    stop: Stop | None
+
+
+# The running state an optimiser keeps, as its rule (RULES) writes it.
+_STATE_WORDS = {"velocity": "its velocity v", "m": "its average m of g", "v": "its average s of g²"}
+LARGEST = "the largest float, about 1.8e308"
+
+
+def _pair(xy: np.ndarray) -> str:
+    return f"({format_number(float(xy[0]))}, {format_number(float(xy[1]))})"
+
+
+def _divergence(value: float, grad: np.ndarray) -> str | None:
+    """Why ``f`` or its gradient at a racer's position cannot be stepped on, or None."""
+    if not np.isfinite(value):
+        return f"f became {format_number(float(value))}"
+    if not np.isfinite(grad).all():
+        return f"the gradient became {_pair(grad)}"
+    return None
+
+
+def _step_divergence(optimizer: Optimizer, grad: np.ndarray, moved: np.ndarray) -> str | None:
+    """Why an optimiser's step diverged (its state or the new position not finite, or gone), or None."""
+    for key, state in optimizer.state_dict().items():
+        if isinstance(state, np.ndarray) and not np.isfinite(state).all():
+            # A finite gradient whose square (Adam) or running sum (momentum) is beyond float64:
+            # the racer would stop dead (Adam's step becomes m / inf = 0), so it is said instead.
+            return f"{_STATE_WORDS.get(key, key)} overflowed past {LARGEST} (g = {_pair(grad)})"
+    if not np.isfinite(moved).all():
+        return f"the step overflowed to {_pair(moved)} (g = {_pair(grad)})"
+    if np.abs(moved).max() >= ESCAPE:
+        return f"it left the picture for good, to {_pair(moved)}"
+    return None
+
+
+def run_race(
     expression: Expression,
     start: tuple[float, float],
     lr: float,
     steps: int,
     racers: tuple[str, ...] = RACERS,
-) -> dict[str, np.ndarray]:
-    """Each racer's path ``(k + 1, 2)`` from ``start``: the start, then one point per optimiser step.
+) -> dict[str, RacerPath]:
+    """Each racer's path from ``start`` and, where it diverged, its :class:`Stop`.
 
-    A path ends early where ``f`` or its gradient stops being finite or the racer
-    leaves for good (beyond ``ESCAPE``): what a diverging run looks like.
+    A path ends early at the first step where ``f`` or its gradient is not finite,
+    the optimiser's state overflows, or the racer leaves for good (beyond ``ESCAPE``):
+    what a diverging run looks like, named as the Trainer names one.
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
         raise ValueError(f"race: steps must be a whole number in 1..{MAX_STEPS}, got {steps!r}")
@@ -119,21 +172,38 @@ def race(
         optimizers.append(nn.make_optimizer(name, params, lr, MOMENTUM))  # raises for a bad lr
         buffers.append(params)
     paths = [[start_xy.copy()] for _ in racers]
+    stops: list[Stop | None] = [None] * len(racers)
     running = list(range(len(racers)))
-    for _ in range(steps):
+    for step in range(1, steps + 1):
         if not running:
             break
         positions = np.array([buffers[i].data for i in running])
         values, grads = _gradients(expression, positions)
         still = []
         for i, value, grad in zip(running, values, grads):
-            if not (np.isfinite(value) and np.isfinite(grad).all()):
-                continue
-            np.copyto(buffers[i].grad, grad)
-            optimizers[i].step()
-            moved = buffers[i].data
-            if np.isfinite(moved).all() and np.abs(moved).max() < ESCAPE:
-                paths[i].append(moved.copy())
+            cause = _divergence(value, grad)
+            if cause is None:
+                np.copyto(buffers[i].grad, grad)
+                # An overflow on the way to diverging is expected here, as in the Trainer's epoch:
+                # it is found in the state and the position just below, and said.
+                with np.errstate(over="ignore", invalid="ignore"):
+                    optimizers[i].step()
+                cause = _step_divergence(optimizers[i], grad, buffers[i].data)
+            if cause is None:
+                paths[i].append(buffers[i].data.copy())
                 still.append(i)
+            else:
+                stops[i] = Stop(step, cause)
         running = still
-    return {name: np.array(path) for name, path in zip(racers, paths)}
+    return {name: RacerPath(np.array(path), stop) for name, path, stop in zip(racers, paths, stops)}
+
+
+def race(
+    expression: Expression,
+    start: tuple[float, float],
+    lr: float,
+    steps: int,
+    racers: tuple[str, ...] = RACERS,
+) -> dict[str, np.ndarray]:
+    """Each racer's path ``(k + 1, 2)`` from ``start`` (:func:`run_race`'s points, without the stops)."""
+    return {name: run.points for name, run in run_race(expression, start, lr, steps, racers).items()}

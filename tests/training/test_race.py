@@ -9,7 +9,7 @@ import pytest
 from playground import nn
 from playground.engine import Tensor
 from playground.training.expression_graph import build_expression_graph, gradient
-from playground.training.race import RACERS, SURFACES, parse_surface, race, surface_grid
+from playground.training.race import RACERS, SURFACES, Stop, parse_surface, race, run_race, surface_grid
 
 
 @pytest.mark.parametrize("name", RACERS)
@@ -49,6 +49,41 @@ def test_a_diverging_racer_stops_where_it_leaves() -> None:
     assert len(paths["sgd"]) < 40  # |1 - 2 lr| = 9: gone in a few steps
     assert np.abs(paths["sgd"]).max() < 1e6
     assert len(paths["adam"]) == 201
+    runs = run_race(parse_surface("x**2 + y**2"), (1.0, 1.0), 5.0, 200, ("sgd", "adam"))
+    stop = runs["sgd"].stop
+    assert stop is not None and stop.step == len(runs["sgd"].points) and "left the picture" in stop.cause
+    assert runs["adam"].stop is None
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_adam_whose_squared_gradient_overflows_is_diverged_at_that_step_not_parked_at_the_start() -> None:
+    # g = 2e300 x = -9e300 is finite, but Adam's g² is not: s became inf, its step m / inf = 0, and Adam sat
+    # at the start for every step, unmarked (with a RuntimeWarning from optim.py).
+    runs = run_race(parse_surface("exp(x*y*10) + 1e300*x**2"), (-4.5, 1.5), 0.09, 150)
+    adam = runs["adam"]
+    assert adam.stop is not None and adam.stop.step == 1
+    assert "average s of g² overflowed" in adam.stop.cause and "-9e300" in adam.stop.cause
+    np.testing.assert_array_equal(adam.points, [[-4.5, 1.5]])
+    for name in ("sgd", "momentum", "nesterov"):  # a step of 8e299: gone at once
+        assert runs[name].stop == Stop(1, runs[name].stop.cause) and len(runs[name].points) == 1, name
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize(
+    "formula, start, lr, racer, step, words",
+    [
+        ("1e308*x + y", (1.0, 1.0), 0.09, "nesterov", 1, "the step overflowed to (-inf, 0.829)"),  # g + μ v = 1.9e308
+        ("1e308*x + y", (1.0, 1.0), 0.09, "adam", 1, "g² overflowed"),
+        ("sqrt(x) + y", (0.0, 1.0), 0.09, "sgd", 1, "the gradient became (inf, 1)"),  # d sqrt(x)/dx = inf at 0
+        ("log(x) + y", (0.5, 0.0), 1.0, "sgd", 2, "f became nan"),  # step 1 lands at x = -1.5
+    ],
+)
+def test_a_racer_stops_at_the_first_non_finite_value_gradient_or_state_and_says_which(
+    formula: str, start: tuple[float, float], lr: float, racer: str, step: int, words: str
+) -> None:
+    run = run_race(parse_surface(formula), start, lr, 20)[racer]
+    assert run.stop is not None and run.stop.step == step and words in run.stop.cause
+    assert len(run.points) == step and np.isfinite(run.points).all()  # the start and step - 1 updates
 
 
 @pytest.mark.parametrize(

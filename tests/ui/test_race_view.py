@@ -180,3 +180,31 @@ def test_the_function_box_shows_each_whole_name_in_the_narrow_dock(view, qtbot, 
         )
         assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width(), combo.currentText()
     assert view.play.geometry().top() == pytest.approx(view.formula.geometry().top(), abs=4)  # one row
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_racer_whose_run_overflows_is_shown_diverged_at_its_step_with_the_cause(view):
+    # Adam sat at the start for 150 steps, its rule saying nothing, after a RuntimeWarning from optim.py.
+    view.start = (-4.5, 1.5)
+    assert view.apply_formula("exp(x*y*10) + 1e300*x**2")
+    view.finish()
+    text = view.rules["adam"].text()
+    assert "step 0: f(-4.5, 1.5)" in text
+    assert "diverged at step 1: its average s of g² overflowed" in text and "stopped here" in text
+    assert len(_drawn(view)["adam"]) == 1
+    for name in RACERS:
+        assert "diverged at step 1" in view.rules[name].text(), name
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_the_shading_of_a_map_whose_range_is_beyond_the_largest_float_is_finite_and_in_order():
+    # 1e308*x over the map: f - min f overflowed in log(1 + f - min f).
+    from playground.ui.race.race_view import shading
+
+    values = np.array([-1.5e308, -1e307, 0.0, 1e307, 1.5e308, np.nan])
+    shaded = shading(values)
+    assert np.isfinite(shaded[:5]).all() and np.isnan(shaded[5])
+    assert (np.diff(shaded[:5]) > 0).all()
+    assert shaded[0] == pytest.approx(0.0, abs=1e-12)
+    assert shaded[4] == pytest.approx(np.log(2.0) + np.log(1.5e308), rel=1e-12)  # log(1 + 3e308)
+    np.testing.assert_array_equal(shading(np.array([1.0, 3.0])), np.log1p([0.0, 2.0]))  # the usual path as before

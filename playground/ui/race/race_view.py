@@ -8,6 +8,7 @@ rate, and draws.
 
 from __future__ import annotations
 
+import math
 import time
 import unicodedata
 
@@ -29,7 +30,17 @@ from PySide6.QtWidgets import (
 from ...data.expressions import Expression
 from ...training.expression_graph import evaluate_grid
 from ...training.numbers import format_number
-from ...training.race import CUSTOM_RECT, MAX_STEPS, RACERS, RULES, SURFACES, parse_surface, race, surface_grid
+from ...training.race import (
+    CUSTOM_RECT,
+    MAX_STEPS,
+    RACERS,
+    RULES,
+    SURFACES,
+    RacerPath,
+    parse_surface,
+    run_race,
+    surface_grid,
+)
 from ..inspection.alert_label import AlertLabel
 from ..panels.form import LadderSpinBox, spin, wheel_safe
 from ..plots.boundary import DRAG_FINISH, CanvasViewBox
@@ -70,8 +81,13 @@ def shading(values: np.ndarray) -> np.ndarray:
     finite = np.isfinite(values)
     if not finite.any():
         return values
+    low, high = float(values[finite].min()), float(values[finite].max())
     with np.errstate(invalid="ignore"):
-        return np.log1p(values - float(values[finite].min()))
+        if high / 2 - low / 2 < np.finfo(np.float64).max / 2:
+            return np.log1p(values - low)
+        # f - min f is beyond the largest float (1e308*x over the map): log(1 + d) = log 2 + log(1/2 + d/2),
+        # with d/2 = f/2 - min/2, which does not overflow.
+        return math.log(2.0) + np.log(0.5 + (values / 2 - low / 2))
 
 
 class RaceView(QWidget):
@@ -156,6 +172,7 @@ class RaceView(QWidget):
         self.bounds = CUSTOM_RECT
         self.start = (0.0, 0.0)
         self.race: dict[str, np.ndarray] = {}
+        self.runs: dict[str, RacerPath] = {}  # each racer's path with where and why it diverged
         self.values: dict[str, np.ndarray] = {}  # f along each path, for the rules' readouts
         self.shown = 0  # steps revealed so far
         self._started = 0.0
@@ -241,10 +258,11 @@ class RaceView(QWidget):
     def run(self, animate: bool = True) -> None:
         """Race from the start with the current learning rate and steps, revealed step by step."""
         try:
-            self.race = race(self.expression, self.start, self.lr.value(), self.steps.value())
+            self.runs = run_race(self.expression, self.start, self.lr.value(), self.steps.value())
         except ValueError as error:
             self._say(str(error))
             return
+        self.race = {name: run.points for name, run in self.runs.items()}
         self.values = {
             name: evaluate_grid(self.expression, {"x": path[:, 0], "y": path[:, 1]}) for name, path in self.race.items()
         }
@@ -305,8 +323,8 @@ class RaceView(QWidget):
             x, y = (float(v) for v in path[-1])
             f = float(self.values[name][len(path) - 1])
             where = f"step {len(path) - 1}: f({format_number(x)}, {format_number(y)}) = {format_number(f)}"
-            full = self.race[name]
-            if len(full) < self.steps.value() + 1 and len(path) == len(full):
-                where += " — diverged: stopped"
+            stop = self.runs[name].stop
+            if stop is not None and len(path) == stop.step:
+                where += f" — diverged at step {stop.step}: {stop.cause}; stopped here"
         dot = f"<span style='color: rgb({r},{g},{b}); font-weight: bold'>●</span>"
         return f"{dot} {drawable(RULES[name])}<br><small>{where}</small>"
