@@ -4,8 +4,8 @@ rebuild and a reset, every control and readout tells what the data and network n
 from __future__ import annotations
 
 import pytest
-from default_window import window  # noqa: F401 - the fixture
 from PySide6.QtWidgets import QAbstractButton
+from shared_window import reused_window
 
 from playground.data import AddPoints, make_dataset, save_dataset
 from playground.training import Trainer, TrainingConfig, save_session
@@ -18,6 +18,10 @@ from playground.ui.panels.recipes import MAX_RECOGNISED, Recipe, Recipes, recogn
 from playground.ui.panels.transport import MISSING
 
 SMALL = TrainingConfig(hidden=(4,), activation="tanh", optimizer="adam", lr=0.05, batch_size=20, seed=0)
+
+# One window on the default session for the module's tests, reset after each and checked to look as
+# new before the next.
+kept_window, window = reused_window(MainWindow)
 
 
 def generator_state(panel) -> tuple:
