@@ -54,7 +54,8 @@ HIGHLIGHT_CONTROLS = (
     "regularization",
 )
 """The controls a ``highlight`` step may name (the UI maps each to a widget)."""
-VIEW_NAMES = ("transforms", "landscape", "graph", "chain_rule")
+VIEW_NAMES = ("transforms", "landscape", "graph", "chain_rule", "regions", "race")
+"""The views a ``view`` step may show: the window's docks (the UI maps each to one)."""
 
 _TOP_KEYS = ("format", "version", "title", "summary", "steps")
 _STEP_KEYS = ("caption", "state", "action")

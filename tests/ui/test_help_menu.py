@@ -58,8 +58,22 @@ def test_the_guide_is_found_in_the_source_tree():
 def test_help_menu_holds_guide_shortcuts_and_about(window):
     menu = window.menu("&Help")
     names = [action.objectName() for action in menu.actions() if not action.isSeparator()]
-    assert names == ["userGuideAction", "shortcutsAction", "aboutAction"]
+    assert names == ["userGuideAction", "lessonsAction", "shortcutsAction", "aboutAction"]
     assert window.help_menu.guide_action.shortcut().toString() == "F1"
+
+
+def test_help_lessons_opens_the_gallery_of_the_shipped_lessons(window, qtbot):
+    """The lessons were reached only from File (Examples…, Open Lesson…): Help leads to them too."""
+    from playground.training.examples import EXAMPLES
+
+    window.help_menu.lessons_action.trigger()
+    dialog = window.gallery.dialog
+    try:
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.windowTitle() == "Examples"
+        assert len(dialog.tiles) == len(EXAMPLES)
+    finally:
+        dialog.close()
 
 
 def test_user_guide_opens_the_guide_with_its_pictures(window, qtbot):

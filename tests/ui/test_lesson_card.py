@@ -302,3 +302,24 @@ def test_another_session_in_the_window_closes_the_lesson(qtbot, window, folder):
         assert replace()
         assert not card.isVisible() and lessons.lesson is None and lessons.caption == ""
         assert lessons.next_action.shortcut().isEmpty()  # Page Down pages the panels again
+
+
+def test_a_view_step_opens_every_view_a_lesson_may_name(qtbot, viewing_window, tmp_path):
+    """Each name a lesson's ``view`` may give has a dock in the window, and the step shows it
+    (the Regions dock and the optimiser race could not be opened by a lesson before)."""
+    from playground.training.lessons import VIEW_NAMES
+    from playground.ui.lessons.actions import VIEW_DOCKS
+
+    window = viewing_window
+    assert set(VIEW_DOCKS) == set(VIEW_NAMES)
+    save_session(tmp_path / "a.playground.json", Trainer(make_dataset("xor", n=60, noise=0.0, seed=0), B))
+    steps = [{"caption": "start", "state": "a.playground.json"}]
+    steps += [{"caption": f"the {name}", "action": {"kind": "view", "name": name}} for name in ("regions", "race")]
+    lesson = {"format": "playground-lesson", "version": 1, "title": "Views", "summary": "", "steps": steps}
+    (tmp_path / "v.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
+    assert window.lessons.open_lesson(tmp_path / "v.lesson.json")
+    for dock_name in ("regionsDock", "raceDock"):
+        assert window.lessons.next()
+        dock = window.findChild(QDockWidget, dock_name)
+        qtbot.waitUntil(dock.isVisible, timeout=5000)
+    assert window.errors == []

@@ -25,6 +25,8 @@ VIEW_DOCKS = {
     "landscape": "landscapeDock",
     "graph": "graphDock",
     "chain_rule": "chainRuleDock",
+    "regions": "regionsDock",
+    "race": "raceDock",
 }
 
 

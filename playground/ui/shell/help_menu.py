@@ -1,4 +1,4 @@
-"""Help > User guide (F1) and Help > About Playground.
+"""Help > User guide (F1), Help > Lessons… (the shipped lessons' gallery) and Help > About Playground.
 
 The guide is ``docs/guide.md``, shown inside the app (Qt reads Markdown and its pictures), so a
 teacher needs no Markdown viewer. A source checkout has it in ``docs/``; an installed wheel
@@ -139,6 +139,13 @@ class HelpMenu:
         )
         self.guide_action.setToolTip(tr("Open the guide for teachers: installing, a first lesson, recording."))
         self.guide_action.triggered.connect(self.show_guide)
+        # The lessons are a File menu's gallery (Examples…); a person looking for help looks here first.
+        self.lessons_action = QAction(tr("&Lessons…"), window, objectName="lessonsAction")
+        self.lessons_action.setToolTip(
+            tr("Pick one of the lessons shipped with Playground, step-by-step guided sessions (File > Examples…).")
+        )
+        self.lessons_action.setStatusTip(self.lessons_action.toolTip())
+        self.lessons_action.triggered.connect(self.show_lessons)
         self.about_action = QAction(tr("&About Playground"), window, objectName="aboutAction")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS puts it in the app menu
         self.about_action.triggered.connect(self.show_about)
@@ -161,15 +168,21 @@ class HelpMenu:
         self.guide_window.raise_()
         self.guide_window.activateWindow()
 
+    def show_lessons(self) -> None:
+        """Open the gallery of the shipped lessons (the window's File > Examples…)."""
+        self.window.gallery.open_dialog()  # type: ignore[attr-defined]  # installed after the Help menu
+
     def show_about(self) -> None:
         QMessageBox.about(self.window, tr("About Playground"), about_text())
 
 
 def install_help_menu(window) -> HelpMenu:
-    """Add Help > User guide (F1) and Help > About Playground, below what the menu holds."""
+    """Add Help > User guide (F1) and Lessons… above what the menu holds, Help > About Playground below."""
     help_menu = HelpMenu(window)
     menu = window.menu("&Help")
-    menu.insertAction(menu.actions()[0] if menu.actions() else None, help_menu.guide_action)
+    menu.insertActions(
+        menu.actions()[0] if menu.actions() else None, [help_menu.guide_action, help_menu.lessons_action]
+    )
     menu.addSeparator()
     menu.addAction(help_menu.about_action)
     return help_menu
