@@ -10,6 +10,7 @@ runs the same engine ops on whole arrays (no graph) for a height map.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Callable
 
@@ -19,6 +20,8 @@ from ..data.expressions import Binary, Call, Expression, Name, Negate, Node, Num
 from ..engine import Tensor, no_grad
 from ..engine.pieces import absolute, cos, sin, tan
 from .graph import NodeMeta, PointGraph, collect_graph
+from .graph_steps import backward_steps, shares_into
+from .numbers import format_number
 
 MAX_VARIABLES = 8
 """More names than a primer's formula needs; the variable boxes would not fit."""
@@ -154,6 +157,62 @@ def gradient(graph: PointGraph) -> dict[str, float]:
         for node in graph.nodes
         if node.kind == "input" and node.grad is not None
     }
+
+
+def gradient_note(graph: PointGraph) -> str:
+    """What went wrong where a formula's gradient is not a finite number (inf or NaN), or ``""``.
+
+    Names the first backward step whose share is not finite though its incoming gradient is (an
+    overflow such as ``1e10 × 1e308``, a local derivative that is infinite, ``0 × inf``), or else the
+    node whose finite shares added up past the largest float. The values stay the engine's IEEE ones.
+    """
+    bad = {name: value for name, value in gradient(graph).items() if not math.isfinite(value)}
+    if not bad:
+        return ""
+    listed = ", ".join(f"∂f/∂{name} = {format_number(value)}" for name, value in bad.items())
+    return f"{listed}: not a finite number. {_where_not_finite(graph)}"
+
+
+def _where_not_finite(graph: PointGraph) -> str:
+    steps = backward_steps(graph)
+    for step in steps:
+        if not np.isfinite(step.incoming).all():
+            continue
+        for share in step.contributions:
+            if not np.isfinite(share.value).all():
+                here, parent = graph.nodes[step.node].label, graph.nodes[share.parent].label
+                how = (
+                    ""
+                    if share.local is None
+                    else f" (∂f/∂{_wrap(here)} = {_brief(step.incoming)} × local {_brief(share.local)})"
+                )
+                return (
+                    f"It arose at {here}: the share it passes to {parent} is {_brief(share.value)}{how}, "
+                    f"{_KIND[_kind(share.value)]}."
+                )
+    for node in graph.nodes:
+        shares = [share.value for _, share in shares_into(steps, node.index)]
+        if node.grad is not None and not np.isfinite(node.grad).all() and all(np.isfinite(s).all() for s in shares):
+            return f"The shares into {node.label} add up to {_brief(node.grad)}, {_KIND[_kind(node.grad)]}."
+    return ""
+
+
+_KIND = {
+    "inf": "infinite: beyond the largest float (about 1.8e308), or a division by zero",
+    "nan": "a number IEEE arithmetic cannot give (0 × inf, inf − inf)",
+}
+
+
+def _wrap(label: str) -> str:
+    return f"({label})" if " " in label else label
+
+
+def _kind(values: np.ndarray) -> str:
+    return "nan" if np.isnan(values).any() else "inf"
+
+
+def _brief(values: np.ndarray) -> str:
+    return format_number(float(np.asarray(values).reshape(-1)[0]))
 
 
 def evaluate_grid(expression: Expression, values: Mapping[str, np.ndarray | float]) -> np.ndarray:

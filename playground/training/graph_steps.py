@@ -79,9 +79,12 @@ def backward_steps(graph: PointGraph) -> list[BackwardStep]:
         closure = tensor._backward
         if incoming is None or closure is None:
             continue
-        shares = closure(incoming.copy())
         elementwise = is_elementwise(node.op)
-        locals_ = closure(np.ones_like(incoming)) if elementwise else [None] * len(node.parents)
+        # The engine's own closures, run again: where the engine's backward overflowed to inf or made
+        # NaN (1e10 × 1e308, 0 × inf), they do the same, and that IEEE value is what the steps show.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            shares = closure(incoming.copy())
+            locals_ = closure(np.ones_like(incoming)) if elementwise else [None] * len(node.parents)
         contributions = []
         for parent, share, local in zip(node.parents, shares, locals_):
             if share is None or graph.nodes[parent].grad is None:
@@ -105,12 +108,13 @@ def gradients_after(graph: PointGraph, steps: list[BackwardStep], done: int) -> 
     loss, plus every share added so far. Nodes nothing reached yet are absent."""
     root = graph.nodes[graph.root]
     grads: dict[int, np.ndarray] = {graph.root: np.ones_like(root.value)}
-    for step in steps[:done]:
-        for share in step.contributions:
-            if share.parent in grads:
-                grads[share.parent] = grads[share.parent] + share.value
-            else:
-                grads[share.parent] = share.value.copy()
+    with np.errstate(over="ignore", invalid="ignore"):  # inf + inf, inf − inf: as the engine's += made them
+        for step in steps[:done]:
+            for share in step.contributions:
+                if share.parent in grads:
+                    grads[share.parent] = grads[share.parent] + share.value
+                else:
+                    grads[share.parent] = share.value.copy()
     return grads
 
 

@@ -10,6 +10,7 @@ from playground.training.expression_graph import (
     evaluate_grid,
     formula_text,
     gradient,
+    gradient_note,
     parse_formula,
 )
 from playground.training.graph_steps import backward_steps, gradients_after
@@ -79,3 +80,41 @@ def test_height_map_values_come_from_the_same_engine_ops():
 def test_bad_formulas_are_named(text, values, message):
     with pytest.raises(ValueError, match=message):
         build_expression_graph(text, values)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_gradient_that_overflows_is_the_engines_inf_and_the_note_says_where_it_arose():
+    # x*1e308*1e10 at x = 0: the value is 0, but ∂f/∂x = 1e10 × 1e308 overflows. The steps re-ran the
+    # engine's closures outside its np.errstate: a RuntimeWarning from tensor.py's mul backward.
+    graph = build_expression_graph("x*1e308*1e10", {"x": 0.0})
+    assert graph.loss == 0.0 and gradient(graph) == {"x": np.inf}
+    steps = backward_steps(graph)
+    final = gradients_after(graph, steps, len(steps))
+    assert [float(final[n.index]) for n in graph.nodes if n.label == "x"] == [np.inf]
+    note = gradient_note(graph)
+    assert note.startswith("∂f/∂x = inf: not a finite number. It arose at x · 1e+308")
+    assert "(∂f/∂(x · 1e+308) = 1e10 × local 1e308)" in note and "beyond the largest float" in note
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize(
+    "text, values, words",
+    [
+        ("sqrt(x*x)", {"x": 0.0}, "∂f/∂x = nan: not a finite number. It arose at sqrt(x · x)"),  # inf × 0 below
+        ("1/x", {"x": 1e-300}, "∂f/∂x = -inf"),  # -1/x² overflows
+        ("x*1e308 + x*1e308", {"x": 1e-10}, "The shares into x add up to inf"),  # each share is finite
+        ("exp(709*x)*x", {"x": 1.0}, "∂f/∂x = inf"),
+        ("x**-0.5 + y", {"x": 1e-300, "y": 1.0}, "∂f/∂x = -inf"),
+    ],
+)
+def test_hostile_formulas_give_inf_or_nan_gradients_with_a_note_and_no_warning(text, values, words):
+    graph = build_expression_graph(text, values)
+    steps = backward_steps(graph)
+    gradients_after(graph, steps, len(steps))
+    assert words in gradient_note(graph)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("text, values", FORMULAS)
+def test_finite_gradients_have_no_note(text, values):
+    assert gradient_note(build_expression_graph(text, values)) == ""

@@ -80,3 +80,31 @@ def test_a_bad_formula_is_named_and_the_graph_stays(panel):
     assert "log(x) is not a finite number" in panel.error.text()
     panel.boxes["x"].setValue(2.0)
     assert panel.error.isHidden()
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_gradient_that_overflows_is_drawn_as_inf_with_a_note_and_every_step_walks(panel):
+    # x*1e308*1e10 at x = 0 warned from the engine's mul backward (via graph_steps) and said nothing.
+    panel.formula.setText("x*1e308*1e10")
+    assert not panel.apply_formula()  # at x = 1 the value itself is inf: named, as before
+    assert "x · 1e+308 · 1e+10 is not a finite number at x = 1" in panel.error.text()
+    panel.set_value("x", 0.0)
+    x = next(n for n in panel.graph_panel.graph.nodes if n.label == "x")
+    assert x.grad.item() == np.inf
+    assert not panel.error.isHidden()
+    assert "∂f/∂x = inf: not a finite number. It arose at x · 1e+308" in panel.error.text()
+    for _ in panel.graph_panel.backward:
+        panel.graph_panel.step_backward()
+    assert "product inf" in panel.graph_panel.detail.text()
+    panel.formula.setText("x*2")
+    assert panel.apply_formula() and panel.error.isHidden()  # a finite gradient: the note goes
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_non_finite_gradient_of_two_variables_draws_no_arrow_and_says_why(panel):
+    panel.values.update(x=0.0, y=0.0)
+    panel.formula.setText("x*y*1e308*1e10")
+    assert panel.apply_formula()
+    assert "∇f = (nan, nan): not a finite number, so there is no arrow" in panel.map_note.text()
+    assert panel.map.tip == (0.0, 0.0) and not panel.map.arrow_head.isVisible()
+    assert "∂f/∂x = nan, ∂f/∂y = nan" in panel.error.text()

@@ -9,6 +9,7 @@ steepest way up); dragging the point changes the variables' values.
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -26,7 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...data.expressions import Expression
-from ...training.expression_graph import build_expression_graph, evaluate_grid, gradient, parse_formula
+from ...training.expression_graph import (
+    build_expression_graph,
+    evaluate_grid,
+    gradient,
+    gradient_note,
+    parse_formula,
+)
 from ..inspection.alert_label import AlertLabel
 from .graph_panel import GraphPanel
 from .graph_text import num
@@ -83,6 +90,8 @@ class HeightMap(pg.PlotWidget):
         self.point.blockSignals(True)
         self.point.setPos(QPointF(u0, v0))
         self.point.blockSignals(False)
+        if not all(map(math.isfinite, grad)):  # an overflowed gradient has no direction to draw
+            grad = (0.0, 0.0)
         length = math.hypot(*grad)
         scale = ARROW_SHARE * 2 * MAP_HALF_WIDTH / length if length > 0 else 0.0
         self.tip = (u0 + grad[0] * scale, v0 + grad[1] * scale)
@@ -210,17 +219,24 @@ class ExpressionPanel(QWidget):
         except ValueError as exc:
             self._show_error(str(exc))
             return False
-        self.error.hide()
+        # A gradient that overflowed (x*1e308*1e10 at 0) is drawn as the engine's inf or NaN, and said.
+        note = gradient_note(graph)
+        if note:
+            self.error.setText(html.escape(note))
+        self.error.setVisible(bool(note))
         self.graph_panel.show_graph(graph)
         grads = gradient(graph)
         names = self.expression.names
         if len(names) == 2:
             self.map.show()
-            self.map.show_function(self.expression, (names[0], names[1]), values, (grads[names[0]], grads[names[1]]))
-            self.map_note.setText(
-                f"∇f = ({num(grads[names[0]])}, {num(grads[names[1]])}): the arrow points "
-                f"the steepest way up. Drag the point."
+            pair = (grads[names[0]], grads[names[1]])
+            self.map.show_function(self.expression, (names[0], names[1]), values, pair)
+            where = (
+                "the arrow points the steepest way up"
+                if all(map(math.isfinite, pair))
+                else "not a finite number, so there is no arrow"
             )
+            self.map_note.setText(f"∇f = ({num(pair[0])}, {num(pair[1])}): {where}. Drag the point.")
         else:
             self.map.hide()
             self.map_note.setText("A formula of two variables also shows its height map.")

@@ -87,9 +87,11 @@ def backward_sentence(graph: PointGraph, step: BackwardStep) -> str:
             parts.append(f"∂{R}/∂{wrap(parent.label)} += {rule} = {brief(share.value)}")
             continue
         if share.local is not None and is_elementwise(node.op):
+            with np.errstate(over="ignore", invalid="ignore"):  # 1e10 × 1e308 is inf, inf × 0 NaN: as the engine's
+                product = step.incoming * share.local
             parts.append(
                 f"∂{name}/∂{wrap(parent.label)} = {brief(share.local)}, product "
-                f"{brief(step.incoming * share.local)} → ∂{R}/∂{wrap(parent.label)} += {brief(share.value)}"
+                f"{brief(product)} → ∂{R}/∂{wrap(parent.label)} += {brief(share.value)}"
             )
         else:
             rule = local_rule(node.op)
