@@ -32,7 +32,7 @@ import numpy as np
 from ..data import Dataset, make_dataset
 from .config import TrainingConfig
 from .defaults import DEFAULT_CONFIG
-from .diagnosis import DEAD_UNITS, DIVERGED, LEARNING_RATE, VANISHING_GRADIENTS
+from .diagnosis import DEAD_UNITS, DIVERGED, LEARNING_RATE, VANISHING_GRADIENTS, diagnose_trainer
 from .lessons import LESSON_SUFFIX, lesson_from_dict
 from .presets import apply_preset
 from .sessions import SUFFIX as SESSION_SUFFIX
@@ -58,7 +58,8 @@ class State:
 @dataclass(frozen=True)
 class Outcome:
     """What a step's caption says the window shows once the step is done, as bounds a test
-    checks (``tests/training/test_lesson_outcomes.py`` acts the lesson file's steps out headless).
+    checks (``tests/training/test_lesson_outcomes.py`` acts the lesson file's steps out headless,
+    ``tests/ui/test_lesson_shipped.py`` in the window).
 
     ``train`` and ``test`` bound the accuracy (classification) or loss (regression) as
     ``(low, high)``, both included; ``flagged`` are diagnosis causes the banner names then,
@@ -75,6 +76,37 @@ class Outcome:
     status: str | None = None
     gradient_ratio_below: float | None = None
     test_loss_rise: float | None = None
+
+    def unmet(self, trainer: Trainer) -> list[str]:
+        """What of this outcome ``trainer`` (trained to the step) does not show; empty when all holds."""
+        stats = trainer.last_stats()
+        problems = [
+            f"{name} {value:.3f} outside {bounds}"
+            for name, bounds, value in (
+                ("train", self.train, stats.train_metric),
+                ("test", self.test, stats.test_metric),
+            )
+            if bounds is not None and not bounds[0] <= value <= bounds[1]
+        ]
+        causes = {d.cause for d in diagnose_trainer(trainer)}
+        problems += [
+            f"{cause} not flagged (flagged: {sorted(causes)})" for cause in self.flagged if cause not in causes
+        ]
+        problems += [f"{cause} flagged" for cause in self.not_flagged if cause in causes]
+        if self.status is not None and trainer.status != self.status:
+            problems.append(f"status {trainer.status!r}, not {self.status!r}")
+        if self.gradient_ratio_below is not None:
+            norms = trainer.history.array("grad_norms")[-1]
+            ratio = float(norms[0] / norms[-1])
+            if not ratio < self.gradient_ratio_below:
+                problems.append(f"first/output gradient {ratio:.2g}, not below {self.gradient_ratio_below}")
+        if self.test_loss_rise is not None:
+            test_loss = trainer.history.array("test_loss")
+            if not test_loss[-1] >= self.test_loss_rise * test_loss.min():
+                problems.append(
+                    f"test loss {test_loss[-1]:.3f}, not {self.test_loss_rise}x its lowest {test_loss.min():.3f}"
+                )
+        return problems
 
 
 Step = tuple[str, str | None, dict[str, Any] | None] | tuple[str, str | None, dict[str, Any] | None, Outcome]

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from playground.training import Trainer, load_session
-from playground.training.diagnosis import diagnose_trainer
-from playground.training.examples import EXAMPLES, Example, Outcome, examples_folder
+from playground.training.examples import EXAMPLES, Example, examples_folder
 from playground.training.lessons import Lesson, read_lesson
 
 POINT_VIEWS = ("graph", "chain_rule")
@@ -31,45 +30,13 @@ def acted_out(lesson: Lesson) -> Iterator[Trainer]:
         yield trainer
 
 
-def outcome_problems(trainer: Trainer, outcome: Outcome) -> list[str]:
-    """What of ``outcome`` the trainer does not show (empty: all of it holds)."""
-    stats = trainer.last_stats()
-    problems = []
-    for name, bounds, value in (
-        ("train", outcome.train, stats.train_metric),
-        ("test", outcome.test, stats.test_metric),
-    ):
-        if bounds is not None and not bounds[0] <= value <= bounds[1]:
-            problems.append(f"{name} {value:.3f} outside {bounds}")
-    causes = {d.cause for d in diagnose_trainer(trainer)}
-    problems += [f"{cause} not flagged (flagged: {sorted(causes)})" for cause in outcome.flagged if cause not in causes]
-    problems += [f"{cause} flagged" for cause in outcome.not_flagged if cause in causes]
-    if outcome.status is not None and trainer.status != outcome.status:
-        problems.append(f"status {trainer.status!r}, not {outcome.status!r}")
-    if outcome.gradient_ratio_below is not None:
-        norms = trainer.history.array("grad_norms")[-1]
-        if not norms[0] / norms[-1] < outcome.gradient_ratio_below:
-            problems.append(
-                f"first/output gradient {norms[0] / norms[-1]:.2g}, not below {outcome.gradient_ratio_below}"
-            )
-    if outcome.test_loss_rise is not None:
-        test_loss = trainer.history.array("test_loss")
-        if not test_loss[-1] >= outcome.test_loss_rise * test_loss.min():
-            problems.append(
-                f"test loss {test_loss[-1]:.3f}, not {outcome.test_loss_rise}x its lowest {test_loss.min():.3f}"
-            )
-    return problems
-
-
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
 def test_each_step_shows_the_outcome_its_caption_states(example: Example):
     lesson = read_lesson(examples_folder() / example.lesson_name)
     failures = []
     for number, (trainer, outcome) in enumerate(zip(acted_out(lesson), example.outcomes, strict=True), start=1):
         if outcome is not None:
-            failures += [
-                f"step {number} ({lesson.steps[number - 1].caption!r}): {p}" for p in outcome_problems(trainer, outcome)
-            ]
+            failures += [f"step {number} ({lesson.steps[number - 1].caption!r}): {p}" for p in outcome.unmet(trainer)]
     assert not failures
 
 
