@@ -7,7 +7,9 @@ shares travel along which edges and which paths are highlighted.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QVariantAnimation, Signal
+import math
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
@@ -27,6 +29,10 @@ NODE_W, NODE_H = 156.0, 52.0  # scene units (pixels at scale 1)
 COLUMN, ROW = 236.0, 58.0  # between columns (room for a share's number on the edge) and rows
 DOT, MOTION_MS = 9.0, 450  # the travelling share: its size, and its time along the edge
 MIN_SCALE = 0.7  # below this the numbers are hard to read: scroll instead
+# The canvas asks for the height of this much of a graph at MIN_SCALE: a row of boxes and most of the next
+# (a vector graph has three rows). At 1280x720 the dock below the plots, opened at 0.15 of the height, gave
+# the canvas 35 px with the chain rule tabbed beside it: a strip of cut boxes.
+READABLE_SCENE = NODE_H + ROW
 FILL = {"input": "#D6E9F8", "parameter": "#FBE3C4", "target": "#D8F0D2", "constant": "#E6E6E6", "op": "#FFFFFF"}
 TEXT, EDGE, DIM = QColor("#1A1A1A"), QColor("#8C8C8C"), QColor("#D0D0D0")
 CURRENT, SHARE, PATH = QColor("#D55E00"), QColor("#C0392B"), QColor("#0072B2")  # the palette's vermilion, blue
@@ -89,6 +95,9 @@ class GraphCanvas(QGraphicsView):
         self._motion = QVariantAnimation(self, startValue=0.0, endValue=1.0, duration=MOTION_MS)
         self._motion.valueChanged.connect(self._move_dots)
         self.min_scale = MIN_SCALE  # a rendered video shows the whole graph instead: it cannot scroll
+        # The font the scene's scale is 1 at: presentation mode's larger text zooms the drawing by as much
+        # (its boxes' text is the scene's, which no widget font reaches).
+        self._base_pt = self.font().pointSizeF()
         self.empty_text = ""  # written across the canvas while there is no graph (why it is empty)
 
     def set_empty_text(self, text: str) -> None:
@@ -143,6 +152,7 @@ class GraphCanvas(QGraphicsView):
         self.set_marks(None, {}, set(), set())
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-8, -8, 8, 8))
         self.fit()
+        self.updateGeometry()  # a graph of one row asks for less height
 
     def clear_graph(self) -> None:
         """Draw nothing (no point is inspected)."""
@@ -155,21 +165,44 @@ class GraphCanvas(QGraphicsView):
     def _centre(column: float, row: float) -> QPointF:
         return QPointF(column * COLUMN + NODE_W / 2, row * ROW + NODE_H / 2)
 
+    @property
+    def text_zoom(self) -> float:
+        """How much larger than at start the canvas's font is (presentation mode's scale, else 1)."""
+        return self.font().pointSizeF() / self._base_pt
+
     def fit(self) -> None:
-        """Fit the height (not above 1:1, not below MIN_SCALE); a long graph scrolls sideways."""
+        """Fit the height (not above 1:1, not below MIN_SCALE, both times :attr:`text_zoom`); a long graph
+        scrolls sideways."""
         rect = self.scene().sceneRect()
         if rect.height() <= 0 or self.viewport().height() <= 0:
             return
-        scale = min(
-            1.0,
-            max(self.min_scale, min(self.viewport().height() / rect.height(), self.viewport().width() / rect.width())),
-        )
+        zoom = self.text_zoom
+        fitting = min(self.viewport().height() / rect.height(), self.viewport().width() / rect.width())
+        scale = min(zoom, max(self.min_scale * zoom, fitting))
         self.resetTransform()
         self.scale(scale, scale)
+
+    def readable_height(self) -> int:
+        """The height, in px, that shows ``READABLE_SCENE`` of the graph (or all of a shorter one) at the
+        least scale, with the scrollbar under it and the frame."""
+        rect = self.scene().sceneRect()
+        scene = READABLE_SCENE if self.graph is None else min(READABLE_SCENE, rect.height())
+        chrome = self.horizontalScrollBar().sizeHint().height() + 2 * self.frameWidth()
+        return math.ceil(scene * self.min_scale * self.text_zoom) + chrome
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # The dock opens at its content's least height (lazy_dock.opening_height): this makes it a readable one.
+        return QSize(super().minimumSizeHint().width(), self.readable_height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self.fit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode began or ended
+            self.fit()
+            self.updateGeometry()
 
     # ------------------------------------------------------------- marking
     def set_known(self, values: set[int], grads: dict[int, object]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QStackedWidget, QTabWidget, QWidget
 
 if TYPE_CHECKING:
     from ...training.graph import GraphNode
@@ -64,8 +64,16 @@ class GraphFeature(QObject):
         tabs = QTabWidget(objectName="graphTabs")
         tabs.setDocumentMode(True)
         tabs.addTab(panel, "Inspected point")
-        tabs.addTab(ExpressionPanel(), "Expression")
+        expression = ExpressionPanel()
+        tabs.addTab(expression, "Expression")
         tabs.setTabToolTip(1, "Type a formula of a few variables and step through its chain rule")
+        # Each tab's buttons and slider beside the tabs, not in a row of their own under them: at 1280x720
+        # that row was a quarter of the dock's height, taken from the canvas.
+        controls = QStackedWidget(objectName="graphControls")
+        for graph_panel in (panel, expression.graph_panel):
+            controls.addWidget(graph_panel.take_controls())
+        tabs.setCornerWidget(controls, Qt.Corner.TopRightCorner)
+        tabs.currentChanged.connect(controls.setCurrentIndex)
         panel.nodeSelected.connect(self._highlight_in_diagram)
         return tabs
 

@@ -110,6 +110,12 @@ class GraphPanel(QWidget):
         self.canvas.nodeClicked.connect(self.select_node)
         self._enable(False)
 
+    def take_controls(self) -> StepControls:
+        """The step controls, out of the panel's own rows, for a row the panel shares with others (the
+        dock's tab bar, graph_feature.py): a dock below the plots has few rows to give."""
+        self.layout().removeWidget(self.controls)
+        return self.controls
+
     # ------------------------------------------------------------ the graph
     def show_snapshot(self, snapshot: PointSnapshot, expanded: Collection[int] | None = None) -> None:
         """Build and draw the graph of ``snapshot``'s loss; the pass starts over, finished."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabBar, QWidget
 
 from .restyle import current_look, restyle_dock_content
 from .side_room import ACROSS
@@ -143,20 +143,40 @@ def opening_height(dock: QDockWidget, window_height: int, share: float = OPEN_SH
     return max(natural_min_height(dock), wanted)
 
 
+def group_opening_height(window: QMainWindow, dock: QDockWidget, share: float) -> int:
+    """The height ``dock`` opens at with the open docks it is tabbed with: the tallest one's
+    :func:`opening_height` and the row of tabs under them. With its own, the graph opened onto the chain
+    rule's tab got 0 px of canvas at 1280x720 (the group kept the chain rule's height and lost the tabs')."""
+    group = [dock, *(other for other in window.tabifiedDockWidgets(dock) if not other.isHidden())]
+    height = max(opening_height(member, window.height(), share) for member in group)
+    if len(group) == 1:
+        return height
+    bars = [bar for bar in window.findChildren(QTabBar) if bar.parent() is window and _holds(bar, dock)]
+    return height + (bars[0].sizeHint().height() if bars else 0)
+
+
+def _holds(bar: QTabBar, dock: QDockWidget) -> bool:
+    return any(bar.tabText(index) == dock.windowTitle() for index in range(bar.count()))
+
+
 def open_at_share(window: QMainWindow, dock: QDockWidget) -> None:
     """Each time ``dock`` is opened above or below the plots of ``window``, give it its
     :func:`opening_height` (Qt keeps the height it had last, or what the area had)."""
 
     # visibilityChanged also comes when a tab is brought forward or the window is shown: only a dock
-    # that was closed opens at the share (a height the person dragged stays while the dock is open).
+    # that was closed opens at the share (a height the person dragged stays while the dock is open). A dock
+    # opened into a tab behind another says it is not visible, and opens too.
     was_hidden = dock.isHidden()
 
     def visibility(visible: bool) -> None:
         nonlocal was_hidden
-        if visible and was_hidden and not dock.isFloating() and window.dockWidgetArea(dock) in ACROSS:
+        opened = was_hidden and not dock.isHidden()
+        if opened and not dock.isFloating() and window.dockWidgetArea(dock) in ACROSS:
             share = OPEN_SHARE if current_look(window)[1] == 1.0 else PRESENTING_SHARE
-            window.resizeDocks([dock], [opening_height(dock, window.height(), share)], Qt.Orientation.Vertical)
+            window.resizeDocks([dock], [group_opening_height(window, dock, share)], Qt.Orientation.Vertical)
         was_hidden = dock.isHidden()
+        if opened and not visible:
+            dock.raise_()  # its tab to the front: the dock the person just opened is the one to see
 
     dock.visibilityChanged.connect(visibility)
 
