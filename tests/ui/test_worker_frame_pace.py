@@ -30,12 +30,14 @@ def _worker(n_train: int, qtbot) -> TrainingWorker:
     return TrainingWorker(Trainer(dataset, config))
 
 
-def _frames_of_one_epoch(w: TrainingWorker, monkeypatch, frame_seconds: float = 0.0) -> list[int]:
+def _frames_of_one_epoch(
+    w: TrainingWorker, monkeypatch, frame_seconds: float = 0.0, batch_seconds: float = 1e-3
+) -> list[int]:
     """Train one epoch as playing does, the slice long over, after a frame that took ``frame_seconds``
-    to build and draw; the epochs of the frames it sent."""
+    to build and draw, mini-batches measured at ``batch_seconds``; the epochs of the frames it sent."""
     sent: list[int] = []
     monkeypatch.setattr(w, "_send_frame", lambda: sent.append(w.trainer.epoch))
-    w._train_slice, w._frame_seconds = 0.0, frame_seconds
+    w._train_slice, w._frame_seconds, w._batch_seconds = 0.0, frame_seconds, batch_seconds
     w._last_frame = time.perf_counter() - 1e-3  # a millisecond ago: the slice is over
     assert w._epoch(lambda: True, frames=True) is not None
     return sent
@@ -58,6 +60,14 @@ def test_training_keeps_its_share_of_the_time_however_long_frames_take(qtbot, mo
     assert _frames_of_one_epoch(w, monkeypatch, frame_seconds=10.0) == []
 
 
+def test_an_epoch_with_little_left_to_train_sends_no_frame_from_its_middle(qtbot, monkeypatch):
+    # 60 mini-batches of 0.1 ms, looked at every 20: after the first 20, the rest (4 ms) is below
+    # MID_EPOCH_REST, so the epoch ends first. Cutting such short epochs for frames halved the default
+    # session's epochs a second at batch 10.
+    w = _worker(60, qtbot)
+    assert _frames_of_one_epoch(w, monkeypatch, batch_seconds=1e-4) == []
+
+
 def test_an_epoch_that_has_run_a_frame_period_sends_its_frame_once_the_slice_is_over(qtbot):
     # As before at 100,000 points, where an epoch takes seconds: the slice alone decides, however long
     # the last frame took (the share above would halve their frame rate).
@@ -65,11 +75,14 @@ def test_an_epoch_that_has_run_a_frame_period_sends_its_frame_once_the_slice_is_
     w._train_slice, w._frame_seconds = 0.02, 10.0
     now = time.perf_counter()
     w._last_frame = now - 0.03
-    assert w._mid_epoch_frame_due(now - 2 / worker.FRAME_RATE, ends_later=True)
-    assert not w._mid_epoch_frame_due(now - 2 / worker.FRAME_RATE, ends_later=False)
-    assert not w._mid_epoch_frame_due(now, ends_later=True)  # a young epoch: training has not had its share
+    old = now - 2 / worker.FRAME_RATE
+    assert w._mid_epoch_frame_due(old, rest=0.0)
+    assert not w._mid_epoch_frame_due(now, rest=1.0)  # a young epoch: training has not had its share
+    w._frame_seconds = 0.0
+    assert w._mid_epoch_frame_due(now, rest=1.0)
+    assert not w._mid_epoch_frame_due(now, rest=0.5 * worker.MID_EPOCH_REST)  # it ends soon enough
     w._last_frame = now  # the slice is not over
-    assert not w._mid_epoch_frame_due(now - 2 / worker.FRAME_RATE, ends_later=True)
+    assert not w._mid_epoch_frame_due(old, rest=1.0)
 
 
 def test_an_epoch_that_ends_at_its_next_step_sends_no_frame_from_its_middle(qtbot, monkeypatch):
