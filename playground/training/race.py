@@ -12,6 +12,7 @@ of their positions, and the gradient of the sum is each racer's own gradient).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,23 +125,24 @@ def _pair(xy: np.ndarray) -> str:
 
 def _divergence(value: float, grad: np.ndarray) -> str | None:
     """Why ``f`` or its gradient at a racer's position cannot be stepped on, or None."""
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         return f"f became {format_number(float(value))}"
-    if not np.isfinite(grad).all():
+    if not (math.isfinite(grad[0]) and math.isfinite(grad[1])):
         return f"the gradient became {_pair(grad)}"
     return None
 
 
 def _step_divergence(optimizer: Optimizer, grad: np.ndarray, moved: np.ndarray) -> str | None:
     """Why an optimiser's step diverged (its state or the new position not finite, or gone), or None."""
+    x, y = float(moved[0]), float(moved[1])
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return f"the step overflowed to {_pair(moved)} (g = {_pair(grad)})"
     for key, state in optimizer.state_dict().items():
         if isinstance(state, np.ndarray) and not np.isfinite(state).all():
-            # A finite gradient whose square (Adam) or running sum (momentum) is beyond float64:
-            # the racer would stop dead (Adam's step becomes m / inf = 0), so it is said instead.
+            # A finite gradient whose square overflowed (Adam's s) leaves the racer where it is, as
+            # its step becomes m / inf = 0: it would sit there for every step, so it is said instead.
             return f"{_STATE_WORDS.get(key, key)} overflowed past {LARGEST} (g = {_pair(grad)})"
-    if not np.isfinite(moved).all():
-        return f"the step overflowed to {_pair(moved)} (g = {_pair(grad)})"
-    if np.abs(moved).max() >= ESCAPE:
+    if max(abs(x), abs(y)) >= ESCAPE:
         return f"it left the picture for good, to {_pair(moved)}"
     return None
 
@@ -180,20 +182,20 @@ def run_race(
         positions = np.array([buffers[i].data for i in running])
         values, grads = _gradients(expression, positions)
         still = []
-        for i, value, grad in zip(running, values, grads):
-            cause = _divergence(value, grad)
-            if cause is None:
-                np.copyto(buffers[i].grad, grad)
-                # An overflow on the way to diverging is expected here, as in the Trainer's epoch:
-                # it is found in the state and the position just below, and said.
-                with np.errstate(over="ignore", invalid="ignore"):
+        # An overflow on the way to diverging is expected in a step, as in the Trainer's epoch:
+        # it is found in the new position and the optimiser's state, and said.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i, value, grad in zip(running, values, grads):
+                cause = _divergence(value, grad)
+                if cause is None:
+                    np.copyto(buffers[i].grad, grad)
                     optimizers[i].step()
-                cause = _step_divergence(optimizers[i], grad, buffers[i].data)
-            if cause is None:
-                paths[i].append(buffers[i].data.copy())
-                still.append(i)
-            else:
-                stops[i] = Stop(step, cause)
+                    cause = _step_divergence(optimizers[i], grad, buffers[i].data)
+                if cause is None:
+                    paths[i].append(buffers[i].data.copy())
+                    still.append(i)
+                else:
+                    stops[i] = Stop(step, cause)
         running = still
     return {name: RacerPath(np.array(path), stop) for name, path, stop in zip(racers, paths, stops)}
 
