@@ -442,7 +442,12 @@ EXAMPLES: tuple[Example, ...] = (
                 {"kind": "play", "epochs": 300},
                 Outcome(train=(0.0, 0.6), test=(0.0, 0.6), flagged=(DEAD_UNITS,)),
             ),
-            ("Reset with another seed and it learns again.", None, {"kind": "highlight", "control": "play"}),
+            # Reset keeps the seed (and so seed 8's dead start): the seed is changed beside Init.
+            (
+                "Another seed, here beside Init, starts from other weights, and the network learns again.",
+                None,
+                {"kind": "highlight", "control": "seed"},
+            ),
         ),
     ),
     Example(

@@ -52,6 +52,7 @@ HIGHLIGHT_CONTROLS = (
     "preset",
     "noise",
     "regularization",
+    "seed",
 )
 """The controls a ``highlight`` step may name (the UI maps each to a widget)."""
 VIEW_NAMES = ("transforms", "landscape", "graph", "chain_rule", "regions", "race")

@@ -61,3 +61,22 @@ def test_a_point_view_is_opened_only_after_a_point_is_inspected(example: Example
             inspected = True
         if action is not None and action.kind == "view" and action.params["name"] in POINT_VIEWS:
             assert inspected, f"step {number} opens the {action.params['name']} before a point is inspected"
+
+
+def _changed(session_name: str, epochs: int, **changes) -> Trainer:
+    """The shipped session ``session_name`` with ``changes`` to its settings, trained ``epochs``."""
+    shipped = load_session(examples_folder() / session_name)
+    trainer = Trainer(shipped.dataset, shipped.config.replace(**changes))
+    trainer.step(epochs)
+    return trainer
+
+
+def test_what_the_lessons_tell_the_student_to_try_does_what_they_say():
+    """03: 'Add hidden units (4 are enough)'; 07: 'Another seed ... learns again' (Reset would keep
+    seed 8); 09: 'Try the inputs x1 and x2 instead: no line can close around the disc'."""
+    four = _changed("03-xor-quadrants.playground.json", 1000, hidden=(4,))
+    assert four.last_stats().train_metric >= 0.95 and four.last_stats().test_metric >= 0.9
+    for seed in (9, 10, 11):
+        assert _changed("07-initialisation-seed-8.playground.json", 300, seed=seed).last_stats().test_metric >= 0.95
+    plain = _changed("09-feature-engineering.playground.json", 100, features=("x1", "x2"))
+    assert plain.last_stats().train_metric < 0.7

@@ -115,6 +115,7 @@ def control_widget(window: Any, control: str) -> QWidget | None:
         "preset": [window.data_panel.preset],
         "noise": [window.data_panel.noise],
         "regularization": [training and training.control("l2")],
+        "seed": [network and network.control("seed")],
     }
     widgets = [w for w in candidates[control] if isinstance(w, QWidget)]
     shown = [w for w in widgets if w.isVisible()]
