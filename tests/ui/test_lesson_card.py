@@ -323,3 +323,31 @@ def test_a_view_step_opens_every_view_a_lesson_may_name(qtbot, viewing_window, t
         dock = window.findChild(QDockWidget, dock_name)
         qtbot.waitUntil(dock.isVisible, timeout=5000)
     assert window.errors == []
+
+
+def test_another_lesson_closes_the_views_the_last_one_opened(qtbot, viewing_window, tmp_path):
+    """Lesson 05 opened after lesson 04 showed 04's chain-rule dock, empty ('The inspected point was
+    removed') under half the window, and the Inspect tool still on; a view the person opened stays."""
+    window = viewing_window
+    data = make_dataset("xor", n=60, noise=0.0, seed=0)
+    save_session(tmp_path / "a.playground.json", Trainer(data, A))
+    x1, x2 = (float(v) for v in data.X[7])
+    steps = [
+        {"caption": "a point", "state": "a.playground.json"},
+        {"caption": "its chain rule", "action": {"kind": "inspect", "point": [x1, x2]}},
+        {"caption": "its graph", "action": {"kind": "view", "name": "graph"}},
+    ]
+    lesson = {"format": "playground-lesson", "version": 1, "title": "Inspect", "summary": "", "steps": steps}
+    (tmp_path / "i.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
+    landscape = window.findChild(QDockWidget, "landscapeDock")
+    landscape.show()  # the person's own
+    assert window.lessons.open_lesson(tmp_path / "i.lesson.json")
+    assert window.lessons.next() and window.lessons.next()
+    graph = window.findChild(QDockWidget, "graphDock")
+    qtbot.waitUntil(lambda: graph.isVisible() and window.chain_rule.dock.isVisible(), timeout=5000)
+    lesson["steps"] = steps[:1]
+    (tmp_path / "j.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
+    assert window.lessons.open_lesson(tmp_path / "j.lesson.json")
+    assert not graph.isVisible() and not window.chain_rule.dock.isVisible()
+    assert not window.chain_rule.action.isChecked()
+    assert landscape.isVisible()

@@ -75,4 +75,11 @@ def test_each_step_shows_what_its_caption_says(qtbot, own_window, monkeypatch, e
             assert unmet == [], f"step {number}: {step.caption}"
             qtbot.waitUntil(lambda: window.session.latest_frame.epoch == epoch, timeout=5000)
             assert not window.session.latest_frame.viewing
+    # Back replays the lesson to the step before: it shows what that step says as well.
+    for number in range(len(lessons.lesson.steps) - 1, 0, -1):
+        assert lessons.back()
+        qtbot.waitUntil(lambda: _done(window), timeout=PLAY_TIMEOUT_MS)
+        step = lessons.lesson.steps[number - 1]
+        if step.action is not None:
+            _check_action(qtbot, window, step.action)
     assert errors == [] and warnings == []

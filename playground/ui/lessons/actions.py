@@ -75,6 +75,16 @@ def apply_action(window: Any, action: LessonAction) -> None:
         raise ValueError(f"apply_action: unknown action kind {kind!r}")
 
 
+def docks_shown_by(window: Any, action: LessonAction) -> list[QDockWidget]:
+    """The docks ``action`` shows on ``window`` (a view's dock; the chain rule for an inspect)."""
+    if action.kind == "view":
+        dock = window.findChild(QDockWidget, VIEW_DOCKS[str(action.params["name"])])
+        return [dock] if dock is not None else []
+    if action.kind == "inspect":
+        return [window.chain_rule.dock]
+    return []
+
+
 # ------------------------------------------------------------------ the kinds
 def inspect_at(window: Any, x: float, y: float) -> bool:
     """Turn the Inspect tool on (its panel opens) and inspect the data point nearest (x, y)."""

@@ -8,7 +8,9 @@ has trained that many more epochs, then pauses, exactly there). Any other move
 loads a session: the plays in between are trained at once (so the epochs are
 exactly those of going through in order) and the layer choices made again; then
 the step itself is done. A lesson that cannot be read, or whose first session
-cannot, is reported naming the file, step and field, and nothing changes.
+cannot, is reported naming the file, step and field, and nothing changes. Opening a
+lesson closes the views the last one opened (its view steps' docks, the chain rule and
+Inspect tool of its inspect steps): the new lesson's captions do not talk about them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDockWidget
 
 from ...training.lessons import LESSON_SUFFIX, Lesson, LessonAction, LessonStep, read_lesson, save_lesson
 from ...training.sessions import SUFFIX as SESSION_SUFFIX
@@ -29,7 +32,7 @@ from ..files.session_files import SAVE_ERRORS, could_not_save, write_capture
 from ..session.worker import Frame
 from ..shell import dialogs
 from ..shell.actions import menu_action
-from .actions import apply_action, take_session
+from .actions import apply_action, docks_shown_by, take_session
 from .card import LessonCard
 
 LESSON_FILTER = f"Lessons (*{LESSON_SUFFIX})"
@@ -53,6 +56,7 @@ class LessonFeature(QObject):
         self.index = -1
         self.playing_to: int | None = None
         self._taking = False  # while a step loads its own session (which is not leaving the lesson)
+        self._shown_docks: list[QDockWidget] = []  # the views this lesson's steps showed
         self.card = LessonCard(window)
         self.card.back_button.clicked.connect(self.back)
         self.card.next_button.clicked.connect(self.next)
@@ -112,6 +116,7 @@ class LessonFeature(QObject):
             return False
         if files is not None and not files.maybe_save():
             return False
+        self._hide_shown_docks()  # the last lesson's views: this one's steps do not talk about them
         self.lesson = lesson
         self._replay(0, first)
         self.session.message.emit("info", f"Lesson {lesson.title!r}: {len(lesson.steps)} steps.")
@@ -204,6 +209,15 @@ class LessonFeature(QObject):
             self.session.play()
         else:
             apply_action(self.window, action)
+            self._shown_docks += [d for d in docks_shown_by(self.window, action) if d not in self._shown_docks]
+
+    def _hide_shown_docks(self) -> None:
+        inspector = getattr(self.window, "chain_rule", None)
+        if inspector is not None and inspector.dock in self._shown_docks:
+            inspector.action.setChecked(False)  # a click on the new lesson's plot adds a point again
+        for dock in self._shown_docks:
+            dock.hide()
+        self._shown_docks = []
 
     def _take(self, loaded: LoadedSession) -> None:
         self._taking = True
