@@ -210,18 +210,26 @@ def test_save_as_lesson_round_trips(qtbot, window, tmp_path):
     qtbot.waitUntil(epoch_is(window, 12), timeout=5000)
 
 
-def test_an_inspect_step_opens_the_inspect_tool_at_the_point(qtbot, viewing_window, tmp_path):
-    window = viewing_window
+def point_lesson(folder: Path, *more_steps: dict, near: float = 0.0) -> tuple[Path, float, float]:
+    """A lesson in ``folder`` that loads an XOR session and inspects (``near`` to the right of) its
+    8th point, then ``more_steps``; the lesson's path and that point."""
     data = make_dataset("xor", n=60, noise=0.0, seed=0)
-    save_session(tmp_path / "a.playground.json", Trainer(data, A))
+    save_session(folder / "a.playground.json", Trainer(data, A))
     x1, x2 = (float(v) for v in data.X[7])
     steps = [
         {"caption": "a point", "state": "a.playground.json"},
-        {"caption": "its chain rule", "action": {"kind": "inspect", "point": [x1 + 0.01, x2]}},
+        {"caption": "its chain rule", "action": {"kind": "inspect", "point": [x1 + near, x2]}},
+        *more_steps,
     ]
     lesson = {"format": "playground-lesson", "version": 1, "title": "Inspect", "summary": "", "steps": steps}
-    (tmp_path / "i.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
-    assert window.lessons.open_lesson(tmp_path / "i.lesson.json")
+    (folder / "i.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
+    return folder / "i.lesson.json", x1, x2
+
+
+def test_an_inspect_step_opens_the_inspect_tool_at_the_point(qtbot, viewing_window, tmp_path):
+    window = viewing_window
+    path, x1, x2 = point_lesson(tmp_path, near=0.01)
+    assert window.lessons.open_lesson(path)
     qtbot.waitUntil(epoch_is(window, 0), timeout=5000)
     assert window.lessons.next()
     inspector = window.chain_rule
@@ -329,24 +337,16 @@ def test_another_lesson_closes_the_views_the_last_one_opened(qtbot, viewing_wind
     """Lesson 05 opened after lesson 04 showed 04's chain-rule dock, empty ('The inspected point was
     removed') under half the window, and the Inspect tool still on; a view the person opened stays."""
     window = viewing_window
-    data = make_dataset("xor", n=60, noise=0.0, seed=0)
-    save_session(tmp_path / "a.playground.json", Trainer(data, A))
-    x1, x2 = (float(v) for v in data.X[7])
-    steps = [
-        {"caption": "a point", "state": "a.playground.json"},
-        {"caption": "its chain rule", "action": {"kind": "inspect", "point": [x1, x2]}},
-        {"caption": "its graph", "action": {"kind": "view", "name": "graph"}},
-    ]
-    lesson = {"format": "playground-lesson", "version": 1, "title": "Inspect", "summary": "", "steps": steps}
-    (tmp_path / "i.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
+    path, _, _ = point_lesson(tmp_path, {"caption": "its graph", "action": {"kind": "view", "name": "graph"}})
     landscape = window.findChild(QDockWidget, "landscapeDock")
     landscape.show()  # the person's own
-    assert window.lessons.open_lesson(tmp_path / "i.lesson.json")
+    assert window.lessons.open_lesson(path)
     assert window.lessons.next() and window.lessons.next()
     graph = window.findChild(QDockWidget, "graphDock")
     qtbot.waitUntil(lambda: graph.isVisible() and window.chain_rule.dock.isVisible(), timeout=5000)
-    lesson["steps"] = steps[:1]
-    (tmp_path / "j.lesson.json").write_text(json.dumps(lesson), encoding="utf-8")
+    first_only = json.loads(path.read_text(encoding="utf-8"))
+    first_only["steps"] = first_only["steps"][:1]
+    (tmp_path / "j.lesson.json").write_text(json.dumps(first_only), encoding="utf-8")
     assert window.lessons.open_lesson(tmp_path / "j.lesson.json")
     assert not graph.isVisible() and not window.chain_rule.dock.isVisible()
     assert not window.chain_rule.action.isChecked()
