@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from playground.training.diagnosis import DEAD_UNITS, DIVERGED, ERROR, LEARNING_RATE, VANISHING_GRADIENTS, WARNING
 from playground.training.presets import NETWORK_PRESETS
@@ -44,6 +44,8 @@ def settled(window, qtbot) -> None:
     session.run_in_worker(lambda trainer: None)
     QApplication.processEvents()
     qtbot.waitUntil(lambda: window._drawn is session.latest_frame, timeout=30000)
+    # A new cause shows once it has held a moment, and a shown one stays a while (banner.py).
+    qtbot.waitUntil(lambda: not window.banner.changing(), timeout=5000)
 
 
 def test_tanh_at_lr_10_says_the_learning_rate_is_too_high_not_vanishing_gradients(window, qtbot):
@@ -119,3 +121,55 @@ def test_a_reported_error_shows_until_training_plays(window, qtbot):
     window.session.play()
     assert not banner.isVisible()
     window.session.pause()
+
+
+class FakeClock:
+    """Seconds that pass only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _visibility(banner, clock, frames, step=1 / 60):
+    """Give ``banner`` one frame's diagnoses per entry of ``frames``, ``step`` seconds apart; its visibility after each."""
+    seen = []
+    for diagnoses in frames:
+        banner.show_diagnoses(diagnoses)
+        seen.append(banner.isVisible())
+        clock.now += step
+    return seen
+
+
+def test_a_diagnosis_that_comes_and_goes_from_frame_to_frame_does_not_flicker(qtbot):
+    from playground.training.diagnosis import Diagnosis
+    from playground.ui.shell.banner import HOLD_S, STAY_S, Banner
+
+    clock = FakeClock()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    banner = Banner(parent, clock=clock)
+    parent.show()
+    dead = (Diagnosis(DEAD_UNITS, WARNING, "layer 1: 2 of 8 ReLU units dead.", "Press Reset."),)
+    # Near its threshold: there on every other frame for two seconds, never shown (it never held HOLD_S).
+    assert not any(_visibility(banner, clock, [dead, ()] * 60))
+    # There for good: shown once it has held HOLD_S (30 frames), and not before.
+    seen = _visibility(banner, clock, [dead] * 40)
+    first = seen.index(True)
+    assert abs(first / 60 - HOLD_S) <= 1 / 30 and all(seen[first:])
+    # Then flickering again: it stays (no break in its showing), however long.
+    assert all(_visibility(banner, clock, [(), dead] * 120))
+    # Gone for good: it goes once gone HOLD_S, and it was shown at least STAY_S.
+    seen = _visibility(banner, clock, [()] * 60)
+    assert seen.index(False) > 0 and not any(seen[seen.index(False) :])
+    # Shown briefly: it stays STAY_S even if the frames no longer have it after HOLD_S.
+    clock.now += 10
+    shown_from = next(i for i, v in enumerate(_visibility(banner, clock, [dead] * 40)) if v)
+    seen = _visibility(banner, clock, [()] * 150)
+    stayed = (40 - shown_from) + seen.index(False)
+    assert abs(stayed / 60 - STAY_S) <= 1 / 30
+    # An error (a divergence) shows at once.
+    diverged = (Diagnosis(DIVERGED, ERROR, "Training diverged.", "Lower the learning rate."),)
+    assert _visibility(banner, clock, [diverged]) == [True]
