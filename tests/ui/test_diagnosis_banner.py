@@ -134,7 +134,7 @@ class FakeClock:
 
 
 def _visibility(banner, clock, frames, step=1 / 60):
-    """Give ``banner`` one frame's diagnoses per entry of ``frames``, ``step`` seconds apart; its visibility after each."""
+    """Give ``banner`` each entry of ``frames`` (a frame's diagnoses), ``step`` s apart; its visibility after each."""
     seen = []
     for diagnoses in frames:
         banner.show_diagnoses(diagnoses)

@@ -120,8 +120,8 @@ class Banner(QLabel):
         if shown == self._shown:
             self._asked = None
             return
-        calm = shown is None or shown[0] != ERROR
-        if not at_once and calm and self.severity() != ERROR and cause != self._shown_cause and not self._due_now(cause):
+        calm = ERROR not in (shown[0] if shown else "", self.severity())  # an error comes and goes at once
+        if not at_once and calm and cause != self._shown_cause and not self._due_now(cause):
             return
         self._asked = None
         self._due.stop()
