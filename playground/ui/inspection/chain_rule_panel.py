@@ -6,8 +6,8 @@ HTML it writes): the chain-rule dock builds it the first time it is shown (chain
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -33,6 +33,42 @@ HINT = (
 EMPTY_TEXT = "One weight's gradient, written out as the chain rule, appears here once a point is inspected."
 
 
+class WrappedLine(QLabel):
+    """A word-wrapped label that asks for the height its text takes at the width it has (one line before
+    it has one). A wrapped QLabel asks for its text's height at a narrow width it picks itself: as the
+    dock's title bar that made the chain rule 467 px tall. Unwrapped, the hint was cut after "every z, a
+    and gradient of the network, and" in presentation mode at 1280x720."""
+
+    MAX_LINES = 2
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.setWordWrap(True)
+
+    def _lines(self, count: int) -> int:
+        margins = self.contentsMargins()
+        return count * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # At most MAX_LINES: a width not yet laid out (or a narrow one for a moment) asks for many lines,
+        # and the title bar's hint is part of the window's least height.
+        wrapped = self.heightForWidth(self.width()) if self.width() > 0 else self._lines(1)
+        return QSize(super().sizeHint().width(), min(wrapped, self._lines(self.MAX_LINES)))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(0, self._lines(1))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        # Its height is its size hint's: the layouts above asked heights at narrow widths and the window's
+        # least height grew past the screen (797 px in presentation mode).
+        return False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # another width, maybe another number of lines
+
+
 class ChainRulePanel(QWidget):
     """The network table and the written-out chain rule side by side, under a one-line ``header``.
 
@@ -52,13 +88,13 @@ class ChainRulePanel(QWidget):
         tool = QToolButton(objectName="inspectToolButton")
         tool.setDefaultAction(tool_action)
         tool.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.summary = QLabel(HINT, objectName="chainRuleSummary")
+        self.summary = WrappedLine(HINT, objectName="chainRuleSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.status = AlertLabel(objectName="chainRuleStatus")
         self.status.hide()
         for label in (self.summary, self.status):
-            # One line that may be cut at the right edge rather than a taller header or a wider
-            # window; the tooltip keeps the whole text.
+            # Never widening the window: the summary wraps in the width the header gives it, a notice
+            # may be cut at the right edge (its tooltip keeps the whole text).
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.close_button = QToolButton(objectName="chainRuleClose", autoRaise=True)
         self.close_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
