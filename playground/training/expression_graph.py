@@ -223,3 +223,18 @@ def evaluate_grid(expression: Expression, values: Mapping[str, np.ndarray | floa
     shape = np.broadcast_shapes(*(leaf.shape for leaf in leaves.values()))
     result = np.broadcast_to(out, shape).astype(np.float64)
     return np.where(np.isfinite(result), result, np.nan)
+
+
+def unit_range(values: np.ndarray) -> np.ndarray:
+    """A map of ``f`` scaled to [0, 1] for an image (NaN stays NaN; a flat map is 0).
+
+    Done here, not by the image's levels: pyqtgraph's 255 / (max − min) overflowed for a map
+    as flat as ``x*1e-320`` (a span of 1e-319). Halves first, so that a span beyond the largest
+    float (-1e308 to 1e308) does not overflow either."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return values
+    low, half_span = float(finite.min()) / 2, float(finite.max()) / 2 - float(finite.min()) / 2
+    if half_span == 0.0:
+        return np.where(np.isfinite(values), 0.0, np.nan)
+    return (values / 2 - low) / half_span  # NaN where f is undefined stays NaN

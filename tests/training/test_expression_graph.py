@@ -118,3 +118,14 @@ def test_hostile_formulas_give_inf_or_nan_gradients_with_a_note_and_no_warning(t
 @pytest.mark.parametrize("text, values", FORMULAS)
 def test_finite_gradients_have_no_note(text, values):
     assert gradient_note(build_expression_graph(text, values)) == ""
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_unit_range_scales_maps_too_flat_or_too_wide_for_an_images_levels():
+    # x*1e-320 over a map spans 1e-319: pyqtgraph's 255 / span overflowed while painting it.
+    from playground.training.expression_graph import unit_range
+
+    np.testing.assert_allclose(unit_range(np.array([0.0, 5e-320, 1e-319])), [0.0, 0.5, 1.0], atol=0.02)
+    np.testing.assert_array_equal(unit_range(np.array([-1.5e308, 0.0, 1.5e308, np.nan])), [0.0, 0.5, 1.0, np.nan])
+    np.testing.assert_array_equal(unit_range(np.array([3.0, 3.0, np.nan])), [0.0, 0.0, np.nan])
+    np.testing.assert_array_equal(unit_range(np.array([1.0, 2.0, 5.0])), [0.0, 0.25, 1.0])

@@ -108,3 +108,16 @@ def test_a_non_finite_gradient_of_two_variables_draws_no_arrow_and_says_why(pane
     assert "∇f = (nan, nan): not a finite number, so there is no arrow" in panel.map_note.text()
     assert panel.map.tip == (0.0, 0.0) and not panel.map.arrow_head.isVisible()
     assert "∂f/∂x = nan, ∂f/∂y = nan" in panel.error.text()
+
+
+def test_a_map_as_flat_as_x_times_1e_320_paints_without_a_warning(panel, qtbot):
+    import warnings
+
+    panel.formula.setText("x*1e-320 + y*1e-320")
+    assert panel.apply_formula()
+    image = panel.map.image.image
+    assert image.min() == 0.0 and image.max() == 1.0
+    with warnings.catch_warnings(record=True) as caught:  # pyqtgraph reports a painting error as a warning
+        warnings.simplefilter("always")
+        panel.map.grab()
+    assert not [w for w in caught if "overflow" in str(w.message)]

@@ -33,6 +33,7 @@ from ...training.expression_graph import (
     gradient,
     gradient_note,
     parse_formula,
+    unit_range,
 )
 from ..inspection.alert_label import AlertLabel
 from .graph_panel import GraphPanel
@@ -80,12 +81,8 @@ class HeightMap(pg.PlotWidget):
         vs = np.linspace(v0 - MAP_HALF_WIDTH, v0 + MAP_HALF_WIDTH, MAP_CELLS)
         U, V = np.meshgrid(us, vs)
         grid = {**values, names[0]: U, names[1]: V}
-        heights = evaluate_grid(expression, grid)
-        finite = heights[np.isfinite(heights)]
-        levels = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        if levels[0] == levels[1]:
-            levels = (levels[0] - 1.0, levels[1] + 1.0)
-        self.image.setImage(np.nan_to_num(heights, nan=levels[0]), levels=levels)
+        heights = unit_range(evaluate_grid(expression, grid))
+        self.image.setImage(np.nan_to_num(heights, nan=0.0), levels=(0.0, 1.0))
         self.image.setRect(QRectF(us[0], vs[0], us[-1] - us[0], vs[-1] - vs[0]))
         self.point.blockSignals(True)
         self.point.setPos(QPointF(u0, v0))

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...data.expressions import Expression
-from ...training.expression_graph import evaluate_grid
+from ...training.expression_graph import evaluate_grid, unit_range
 from ...training.numbers import format_number
 from ...training.race import (
     CUSTOM_RECT,
@@ -292,14 +292,12 @@ class RaceView(QWidget):
     # --------------------------------------------------------------- drawing
     def _draw_surface(self) -> None:
         x0, y0, x1, y1 = self.bounds
-        values = shading(surface_grid(self.expression, self.bounds, RESOLUTION))
-        finite = values[np.isfinite(values)]
-        levels = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
-        shown = np.where(np.isfinite(values), values, levels[1])
-        self.image.setImage(shown.T, autoLevels=False, levels=levels)  # ImageItem's first index is x
+        values = unit_range(shading(surface_grid(self.expression, self.bounds, RESOLUTION)))
+        shown = np.where(np.isfinite(values), values, 1.0)
+        self.image.setImage(shown.T, autoLevels=False, levels=(0.0, 1.0))  # ImageItem's first index is x
         self.image.setRect(x0, y0, x1 - x0, y1 - y0)
         segments = [
-            contour_segments(values, level, (x0, x1), (y0, y1)) for level in np.linspace(*levels, CONTOURS + 2)[1:-1]
+            contour_segments(values, level, (x0, x1), (y0, y1)) for level in np.linspace(0.0, 1.0, CONTOURS + 2)[1:-1]
         ]
         joined = np.concatenate([s for s in segments if len(s)] or [np.zeros((0, 2))])
         self.contours.setData(joined[:, 0], joined[:, 1])
