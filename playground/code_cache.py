@@ -3,7 +3,7 @@
 Start-up compiles two kinds of code from text, not from files, so Python's bytecode cache (``.pyc``)
 never holds them: the methods ``dataclasses`` writes for each dataclass (``__init__``, ``__repr__``,
 ``__eq__``...: about 320 small functions for the window's 60 dataclasses, which Python 3.11 parses and
-compiles one by one at every start) and PySide6's signature modules, which shiboken compiles from a zip
+compiles one by one at every start) and the Qt binding's signature modules, which its runtime compiles from a zip
 embedded in its library (14 modules). A :class:`CodeCache` compiles each text once and keeps the code
 objects in a file beside the package's own bytecode (``__pycache__``, so ``PYTHONPYCACHEPREFIX`` and
 ``PYTHONDONTWRITEBYTECODE`` apply as they do to ``.pyc`` files). An entry's key is the whole text with
@@ -13,7 +13,7 @@ give; a file of another Python, or one that does not read back, is ignored.
 
 The window's entry point (``playground/__main__.py``) routes the ``exec`` of ``dataclasses`` through the
 cache from its first import until the window is shown (:meth:`CodeCache.dataclass_methods`), and
-``compile`` during PySide6's import (:meth:`CodeCache.compiling`, ``ui/app.py``'s ``import_qt``); then
+``compile`` during the Qt binding's import (:meth:`CodeCache.compiling`, ``ui/app.py``'s ``import_qt``); then
 :meth:`CodeCache.finish` writes what start-up compiled, if anything was new.
 """
 
@@ -123,8 +123,8 @@ class CodeCache:
 
     @contextmanager
     def compiling(self) -> Iterator[CodeCache]:
-        """Within, ``compile`` of a text not read from a file goes through this cache (for PySide6's
-        import, which compiles its signature modules); a file's code is left to Python's ``.pyc``."""
+        """Within, ``compile`` of a text not read from a file goes through this cache (for the Qt
+        binding's import, which compiles its signature modules); a file's code is left to Python's ``.pyc``."""
         builtins.compile = self.compile  # type: ignore[assignment]
         try:
             yield self

@@ -167,8 +167,8 @@ def softplus_into(out: np.ndarray, z: np.ndarray, e: np.ndarray, scratch: np.nda
 
     The same formula as ``np.logaddexp(0, z)``, which evaluates it value by value in a
     scalar loop; as whole-array ufuncs (numpy's vectorised exp) it takes half the time at
-    100,000 values. float64 values are bit for bit ``logaddexp``'s; float32 ones may differ
-    in the last bit (numpy's float32 exp and log1p are its own SIMD routines). A small batch
+    100,000 values. The values are ``logaddexp``'s to a unit or two in the last place (numpy's
+    vectorised exp and log1p are its own SIMD routines, float64 ones too from numpy 2.4). A small batch
     gains nothing from it (``SOFTPLUS_MIN_SIZE``): six calls cost more than logaddexp's one.
     """
     np.abs(z, out=e)

@@ -228,7 +228,7 @@ def evaluate_grid(expression: Expression, values: Mapping[str, np.ndarray | floa
 def unit_range(values: np.ndarray) -> np.ndarray:
     """A map of ``f`` scaled to [0, 1] for an image (NaN stays NaN; a flat map is 0).
 
-    Done here, not by the image's levels: pyqtgraph's 255 / (max − min) overflowed for a map
+    Done here, not by the image's levels: the plotting library's 255 / (max − min) overflowed for a map
     as flat as ``x*1e-320`` (a span of 1e-319). Halves first, so that a span beyond the largest
     float (-1e308 to 1e308) does not overflow either."""
     finite = values[np.isfinite(values)]

@@ -125,11 +125,10 @@ def test_softplus_into_is_logaddexp_and_leaves_exp_of_minus_abs_z(size, dtype):
         assert kernels.softplus_into(out, z, e, scratch) is out
         expected = np.logaddexp(dtype(0.0), z)
     np.testing.assert_array_equal(e, np.exp(-np.abs(z)))
-    if dtype == np.float64:
-        np.testing.assert_array_equal(out, expected)  # NaN in the same places, inf kept
-    else:
-        np.testing.assert_array_equal(out[:6], expected[:6])
-        np.testing.assert_allclose(out, expected, rtol=2 * np.finfo(dtype).eps, atol=np.finfo(dtype).tiny)
+    np.testing.assert_array_equal(out[:6], expected[:6])  # 0, -0, inf kept, NaN, 800 exactly
+    # A few units in the last place: numpy's SIMD exp and log1p (float64 ones from numpy 2.4) are
+    # not logaddexp's scalar loop to the last bit.
+    np.testing.assert_allclose(out, expected, rtol=4 * np.finfo(dtype).eps, atol=np.finfo(dtype).tiny)
 
 
 @pytest.mark.parametrize(

@@ -57,12 +57,20 @@ def drain(steps) -> list[EpochProgress]:
 # ------------------------------------------------------- step is unchanged
 @pytest.mark.parametrize("name", sorted(RUNS))
 def test_step_gives_the_numbers_saved_before_it_was_rebuilt(name):
-    """Bit for bit: losses, metrics, norms, final weights, gradients, optimiser and random state."""
+    """Losses, metrics, norms, final weights, gradients, optimiser and random state: counts, statuses
+    and random state exactly, floats to a few units in the last place of the largest value (numpy's
+    SIMD exp and log differ in the last bit between numpy versions and CPUs: numpy 2.4's float64
+    exp moved the softmax run by 1 ulp; a changed step moves them by far more)."""
     reference = np.load(REFERENCE)
     for key, value in run(name).items():
         expected = reference[key]
         assert value.dtype == expected.dtype, key
-        np.testing.assert_array_equal(value, expected, err_msg=key)
+        if value.dtype.kind == "f" and not key.endswith(("/rng", "/epoch")):
+            largest = np.abs(expected[np.isfinite(expected)]).max(initial=0.0)
+            tolerance = 16 * np.finfo(value.dtype).eps * largest
+            np.testing.assert_allclose(value, expected, rtol=0, atol=tolerance, err_msg=key)
+        else:
+            np.testing.assert_array_equal(value, expected, err_msg=key)
 
 
 # ------------------------------------------------------------- epoch_steps

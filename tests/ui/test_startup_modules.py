@@ -10,6 +10,9 @@ import ctypes.util, json, os, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+# Under coverage (its subprocess patch) sysconfig is imported before this script runs: forget it, so
+# that only an import by start-up counts (coverage keeps its own reference to the module).
+sys.modules.pop("sysconfig", None)
 app = QApplication([sys.argv[0]])
 out = sys.argv[1]
 report = {}
