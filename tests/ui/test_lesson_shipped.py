@@ -16,6 +16,7 @@ from playground.training.lessons import LessonAction
 from playground.ui import MainWindow
 from playground.ui.lessons.actions import VIEW_DOCKS
 from playground.ui.lessons.highlight import FlashFrame
+from playground.ui.panels.transport import SPEEDS
 from playground.ui.shell import dialogs
 
 PLAY_TIMEOUT_MS = 300_000  # the longest lesson play is 1000 epochs; CI runs under coverage
@@ -24,6 +25,10 @@ PLAY_TIMEOUT_MS = 300_000  # the longest lesson play is 1000 epochs; CI runs und
 def _build() -> MainWindow:
     window = MainWindow()
     window.resize(1280, 720)
+    # As fast as it goes, set on the transport's slider as a student may: at the default 60 epochs/s
+    # the plays alone took 2 1/2 minutes (lesson 03: 3,000 epochs with Back's replays, 50 s). A play
+    # then overshoots its epochs between two frames and the card goes back to them (continue_from).
+    window.transport.speed.setValue(SPEEDS.index(0))
     return window
 
 
