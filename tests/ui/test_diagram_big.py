@@ -13,6 +13,7 @@ from playground.data import make_dataset
 from playground.training import TrainingConfig
 from playground.training.config import MAX_HIDDEN_LAYERS, MAX_UNITS
 from playground.ui import MainWindow
+from playground.ui.diagram.layout import COLUMNS, ROWS
 from playground.ui.diagram.sampling import (
     MAX_DRAWN_UNITS,
     READABLE,
@@ -21,7 +22,7 @@ from playground.ui.diagram.sampling import (
     sample_size,
     sampling_note,
 )
-from playground.ui.diagram.scene import EDGE_WIDTH
+from playground.ui.diagram.scene import EDGE_WIDTH, DiagramScene, Structure
 from playground.ui.shell.presentation import set_presentation
 
 
@@ -130,21 +131,51 @@ def test_the_network_panel_offers_ten_layers_of_64(window):
     assert not panel.add_layer_button.isEnabled()  # ten layers: no eleventh
 
 
-def test_in_a_narrow_diagram_the_caption_wraps_whole_inside_the_view(window, qapp):
-    # Seen in presentation mode at 1280x720 with 10 layers of 64: "showing 10 of 64 units in ea".
-    diagram = window.network_view.diagram
+@pytest.fixture
+def presenting(window, qapp):
+    """The window in presentation mode at 1280x720, laid out."""
     set_presentation(window, True)
     window.resize(1280, 720)
     try:
         for _ in range(50):
             qapp.processEvents()
-        scene = diagram.diagram_scene
-        lines = scene.caption.text().split("\n")
-        assert len(lines) > 1 and " ".join(lines) == diagram.sampling_note()  # wrapped, every word kept
-        view = diagram.viewport().rect()
-        box = diagram.mapFromScene(scene.caption.sceneBoundingRect()).boundingRect()
-        assert view.contains(box), (box, view)
-        rects = [diagram.node_rect(c, u) for c in range(12) for u in diagram.drawn_units(c)]
-        assert all(not r.intersects(scene.caption.sceneBoundingRect()) for r in rects)
+        yield window
     finally:
         set_presentation(window, False)
+
+
+def test_in_a_narrow_diagram_the_caption_wraps_whole_inside_the_view(presenting):
+    # Seen in presentation mode at 1280x720 with 10 layers of 64: "showing 10 of 64 units in ea".
+    diagram = presenting.network_view.diagram
+    scene = diagram.diagram_scene
+    lines = scene.caption.text().split("\n")
+    assert len(lines) > 1 and " ".join(lines) == diagram.sampling_note()  # wrapped, every word kept
+    view = diagram.viewport().rect()
+    box = diagram.mapFromScene(scene.caption.sceneBoundingRect()).boundingRect()
+    assert view.contains(box), (box, view)
+    rects = [diagram.node_rect(c, u) for c in range(12) for u in diagram.drawn_units(c)]
+    assert all(not r.intersects(scene.caption.sceneBoundingRect()) for r in rects)
+
+
+def test_layer_names_beside_rows_are_one_line_each_apart_from_the_next_and_the_maps(presenting):
+    # Seen in presentation mode at 1280x720 with 10 layers of 64: the names were "L1" over "tanh"
+    # and each row's "tanh" ran into the next row's "L2" (rows 27 px apart, two lines 38 px).
+    diagram = presenting.network_view.diagram
+    scene = diagram.diagram_scene
+    assert scene.geometry.orientation == ROWS
+    names = [item.text() for item in scene.headers]
+    assert names == ["in", *(f"L{c} tanh" for c in range(1, 11)), "out"]
+    boxes = [item.sceneBoundingRect() for item in scene.headers]
+    assert all(not a.intersects(b) for a, b in zip(boxes, boxes[1:]))
+    maps = [diagram.node_rect(c, u) for c in range(12) for u in diagram.drawn_units(c)]
+    assert not any(box.intersects(m) for box in boxes for m in maps)
+
+
+def test_layer_names_above_columns_put_the_activation_under_the_number(qtbot):
+    scene = DiagramScene()
+    units = tuple(range(16))
+    wide = Structure(("x1", "x2"), (16, 16), ("tanh", "tanh"), 1, (False, False), ((0, 1), units, units, (0,)), "")
+    scene.build(wide)  # wide and shallow: columns
+    scene.relayout(300, 600)
+    assert scene.geometry.orientation == COLUMNS
+    assert [item.text() for item in scene.headers] == ["in", "L1\ntanh", "L2\ntanh", "out"]

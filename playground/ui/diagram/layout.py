@@ -62,14 +62,22 @@ class Geometry:
 
 
 def diagram_geometry(
-    sizes: Sequence[int], width: float, height: float, header: tuple[float, float], input_label: tuple[float, float]
+    sizes: Sequence[int],
+    width: float,
+    height: float,
+    header: tuple[float, float],
+    input_label: tuple[float, float],
+    row_header: tuple[float, float] | None = None,
 ) -> Geometry:
     """Lay out layers of ``sizes`` units (inputs first, outputs last) in ``width`` x ``height`` px.
 
     ``header`` and ``input_label`` are the ``(width, height)`` of the largest
-    layer name and input name, so the labels get room and never overlap a map.
+    layer name and input name, so the labels get room and never overlap a map;
+    ``row_header`` is the largest layer name's as the rows layout writes it, if it
+    writes them otherwise (on one line: rows are closer than two lines of text).
     """
-    candidates = [_layout(sizes, width, height, header, input_label, orientation) for orientation in (ROWS, COLUMNS)]
+    headers = {ROWS: row_header or header, COLUMNS: header}
+    candidates = [_layout(sizes, width, height, headers[o], input_label, o) for o in (ROWS, COLUMNS)]
     return max(candidates, key=lambda g: g.thumbnail)
 
 

@@ -41,7 +41,7 @@ from ..plots.unit_maps import (
 from ..session.worker import Frame
 from .edges import DrawnEdge, EdgeBatch
 from .items import UnitMaps, UnitNode
-from .layout import ROWS, Geometry, diagram_geometry
+from .layout import COLUMNS, ROWS, Geometry, diagram_geometry
 from .thumbnails import value_thumbnails
 
 POSITIVE, NEGATIVE = "#0072B2", "#E69F00"  # edge colours: the palette's blue and orange
@@ -84,17 +84,28 @@ def fit_geometry(font: QFont, structure: Structure, sizes: list[int], width: flo
     """Where the maps of ``structure`` go when its columns draw ``sizes`` units in ``width`` x
     ``height`` px, with room for the labels in ``font``, the caption and the skips' arcs."""
     metrics = QFontMetricsF(font)
-    names = ["in", *(f"L{c}\n{_SHORT_ACTIVATION[a]}" for c, a in enumerate(structure.activations, 1)), "out"]
-    boxes = [metrics.boundingRect(QRectF(), 0, name) for name in names]
-    header = (max(b.width() for b in boxes), max(b.height() for b in boxes))
+    header, row_header = (_largest(metrics, layer_names(structure, o)) for o in (COLUMNS, ROWS))
     label = (max(metrics.horizontalAdvance(FEATURES[f][0]) for f in structure.features), metrics.height())
     caption = _caption_height(metrics, structure.note, width)
-    g = diagram_geometry(sizes, width, height - caption, header, label)
+    g = diagram_geometry(sizes, width, height - caption, header, label, row_header)
     if any(structure.residual):  # keep a strip beside the layers free for the arcs
         rows = g.orientation == ROWS
         room = (width - _SKIP_ROOM, height - caption) if rows else (width, height - caption - _SKIP_ROOM)
-        g = diagram_geometry(sizes, *room, header, label)
+        g = diagram_geometry(sizes, *room, header, label, row_header)
     return g
+
+
+def layer_names(structure: Structure, orientation: str) -> list[str]:
+    """Each column's name ("in", "L1 tanh", ..., "out"): the activation under the layer's number
+    above columns, beside it in the rows layout, whose rows of ten layers at presentation size were
+    closer than two lines of text (each name ran into the next)."""
+    between = " " if orientation == ROWS else "\n"
+    return ["in", *(f"L{c}{between}{_SHORT_ACTIVATION[a]}" for c, a in enumerate(structure.activations, 1)), "out"]
+
+
+def _largest(metrics: QFontMetricsF, names: list[str]) -> tuple[float, float]:
+    boxes = [metrics.boundingRect(QRectF(), 0, name) for name in names]
+    return max(b.width() for b in boxes), max(b.height() for b in boxes)
 
 
 _CAPTION_INSET = 6.0  # px between the caption and the view's left (and right) edge
@@ -182,8 +193,7 @@ class DiagramScene(QGraphicsScene):
         self.nodes = [[UnitNode(c, u) for u in units] for c, units in enumerate(structure.drawn)]
         self._index = [{u: k for k, u in enumerate(units)} for units in structure.drawn]
         self.outlines = [QGraphicsRectItem() for _ in structure.drawn]
-        short = ["in", *(f"L{c}\n{_SHORT_ACTIVATION[a]}" for c, a in enumerate(structure.activations, 1)), "out"]
-        self.headers = [QGraphicsSimpleTextItem(text) for text in short]
+        self.headers = [QGraphicsSimpleTextItem(text) for text in layer_names(structure, COLUMNS)]
         self.input_labels = [QGraphicsSimpleTextItem(FEATURES[name][0]) for name in structure.features]
         self.caption.setText(structure.note)
         for item in (*self.headers, *self.input_labels, self.caption):
@@ -252,6 +262,10 @@ class DiagramScene(QGraphicsScene):
 
     def _place_labels(self, g: Geometry) -> None:
         rows = g.orientation == ROWS
+        assert self.structure is not None
+        for item, name in zip(self.headers, layer_names(self.structure, g.orientation)):
+            if item.text() != name:
+                item.setText(name)
         for item, (x, y) in zip(self.headers, g.headers):
             box = item.boundingRect()
             # Rows: the name sits left of its row; columns: centred above its column.
