@@ -172,7 +172,7 @@ def test_the_gui_never_waits_on_a_busy_encoder(window, tmp_path, monkeypatch):
     release.set()
     assert recorder.wait_saved(30) and not recorder.finishing
     assert window.statusBar().currentMessage() == (
-        f"Recording saved: {path} (41 frames, 4.1 s; {41 - len(grabs)} repeat the frame before, the computer was busy)"
+        f"Recording saved: {path} (41 frames, 4.1 s; {41 - len(grabs)} repeated: the computer was busy)"
     )
     # Video time is kept: a dropped frame repeats the picture before it, so 4.1 s stay 4.1 s at 10 fps.
     assert _frames(path).shape[0] == 41

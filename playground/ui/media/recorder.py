@@ -387,7 +387,9 @@ class RecordingControls(QObject):
         self.window.statusBar().showMessage(f"Finishing the recording {path}…")
 
     def _finished(self, path: str, frames: int, seconds: float, dropped: int) -> None:
-        busy = f"; {dropped} repeat the frame before, the computer was busy" if dropped else ""
+        # Few words: in presentation mode at 1280 px "66 repeat the frame before, the computer was busy"
+        # was cut beside the Record button (1,181 px of text, about 1,140 of room; this wording 1,054).
+        busy = f"; {dropped} repeated: the computer was busy" if dropped else ""
         self.window.statusBar().showMessage(f"Recording saved: {path} ({frames} frames, {seconds:.1f} s{busy})", 30000)
 
     def _failed(self, message: str) -> None:
