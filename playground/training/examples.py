@@ -319,7 +319,9 @@ EXAMPLES: tuple[Example, ...] = (
             ),
             # The point first: the graph and the chain rule show one point's loss (without one, "Inspect a
             # data point").
-            ("Pick one point inside the V.", None, {"kind": "inspect", "point": [0.0, 2.0]}),
+            # A training point's own place: (0, 2) was 0.49 from the nearest point, found only where the
+            # plot was small enough for the pick's 6 px to reach it (not in a 1280x720 window).
+            ("Pick one point inside the V.", None, {"kind": "inspect", "point": [0.07, 2.67]}),
             (
                 "The computation graph of its loss: every operation from the inputs to the loss.",
                 None,

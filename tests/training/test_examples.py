@@ -12,6 +12,7 @@ import pytest
 from playground.training import Trainer, load_session
 from playground.training.diagnosis import DEAD_UNITS, DIVERGED, LEARNING_RATE, VANISHING_GRADIENTS, diagnose_trainer
 from playground.training.examples import EXAMPLES, example_files, examples_folder, main, shipped_examples
+from playground.training.inspect import PICK_RADIUS, nearest_point
 from playground.training.lessons import ACTION_KINDS, read_lesson
 from playground.training.sessions import session_from_dict
 
@@ -94,6 +95,21 @@ def test_every_lesson_validates_and_its_states_load_and_train(lesson_path):
                 assert trainer.status == "diverged" and stats.epoch == 0
             else:
                 assert stats.epoch == 2 and np.isfinite(stats.train_loss)
+
+
+@pytest.mark.parametrize("lesson_path", shipped_examples(), ids=lambda p: p.name)
+def test_every_inspect_step_names_a_training_point_within_the_pick_radius(lesson_path):
+    """Whatever the plot's size on screen: the pick also reaches 6 px, and lesson 04's (0, 2), 0.49 from
+    the nearest point, was found in a small plot and not in a 1280x720 window."""
+    lesson = read_lesson(lesson_path)
+    dataset = None
+    for step in lesson.steps:
+        state = lesson.state_path(step)
+        if state is not None:
+            dataset = load_session(state).dataset
+        if step.action is not None and step.action.kind == "inspect":
+            shown = ~dataset.is_test  # the test points may be hidden
+            assert nearest_point(dataset.X, tuple(step.action.params["point"]), PICK_RADIUS, shown) is not None
 
 
 def test_logistic_regression_separates_the_linear_data_but_not_the_v():
