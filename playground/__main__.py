@@ -5,11 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING, Iterator, Sequence
-
-if TYPE_CHECKING:
-    from .code_cache import CodeCache
+from contextlib import contextmanager
+from typing import Iterator, Sequence
 
 
 @contextmanager
@@ -60,16 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imports of numpy, the engine, the data and training layers: long-lived objects, not garbage. The
     # window's start-up goes on without the collector (ui/app.py's run_app freezes what it made, so the
     # objects held back here are never walked); a headless command gets it back before it runs.
-    with collector_paused(), ExitStack() as start_up:
+    with collector_paused():
         from .ui.app import COMMANDS, parse_arguments  # no numpy yet
 
-        compiled: CodeCache | None = None
         if not args or args[0] not in COMMANDS:  # the window (or a typo): headless commands keep BLAS's own
-            from .code_cache import CodeCache, default_path
-
-            # The methods of the dataclasses imported from here on and PySide6's signature modules, compiled
-            # at the last start; until the window is shown (run_app calls finish), then saved if new.
-            compiled = start_up.enter_context(CodeCache(default_path()).dataclass_methods())
             import_numpy_for_the_window()
         # Process-wide, so the application opts in here rather than the engine on import.
         from .engine.allocator import tune_allocator
@@ -87,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.command is None:
             from .ui import app
 
-            return app.run_app(options, compiled)
+            return app.run_app(options)
     if options.command == "train":
         from .cli import train_command
 

@@ -14,7 +14,6 @@ import gc
 import os
 import signal
 import sys
-from contextlib import nullcontext
 from typing import TYPE_CHECKING, Sequence
 
 from .._version import __version__
@@ -22,7 +21,6 @@ from .._version import __version__
 # No numpy here (nor anything that imports it): the entry point reads COMMANDS to know whether the window
 # opens before numpy loads OpenBLAS (playground/__main__.py, import_numpy_for_the_window).
 if TYPE_CHECKING:
-    from ..code_cache import CodeCache
     from .files.autosave import Autosaver
     from .files.file_controller import FileController
     from .shell.main_window import MainWindow
@@ -169,25 +167,23 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     return options
 
 
-def import_qt(compiled: CodeCache | None = None) -> None:
+def import_qt() -> None:
     """PySide6 and pyqtgraph, imported as the window wants them (``run_app`` does it first; again, it
-    does nothing); PySide6's signature modules compiled through ``compiled`` (code_cache.py)."""
+    does nothing)."""
     from .pyqtgraph_import import import_pyqtgraph
     from .pyside_features import quicken_feature_check
 
     # PySide6 reads the source of every module imported after it (inspect.getsource, 500 of them):
     # read as bytes, the same answer in a tenth of the time; see pyside_features. It imports PySide6.
-    with compiled.compiling() if compiled is not None else nullcontext():
-        quicken_feature_check()
+    quicken_feature_check()
     # First, before any module imports pyqtgraph: without this its import creates every Qt class
     # (0.3 s of CPU, a third of the start-up); see pyqtgraph_import for how and why it is safe.
     import_pyqtgraph()
 
 
-def run_app(options: argparse.Namespace, compiled: CodeCache | None = None) -> int:
+def run_app(options: argparse.Namespace) -> int:
     """Open the playground window for ``options`` (from :func:`parse_arguments`) and run the
-    event loop until it closes; 1 with one sentence on stderr when there is no display.
-    ``compiled`` is the entry point's cache of start-up code, finished once the window is shown."""
+    event loop until it closes; 1 with one sentence on stderr when there is no display."""
     from ..training.defaults import DEFAULT_PRESET, DEFAULT_SEED
     from .display import display_problem
 
@@ -201,7 +197,7 @@ def run_app(options: argparse.Namespace, compiled: CodeCache | None = None) -> i
     # collect_in_gui_thread keeps it off and collects on a timer, after gc.freeze below.
     gc.disable()
     # Imported here so that ``python -m playground train`` and --help never load Qt.
-    import_qt(compiled)
+    import_qt()
     from PySide6.QtWidgets import QApplication
 
     from .devtools import DRIVER_ENV
@@ -238,8 +234,6 @@ def run_app(options: argparse.Namespace, compiled: CodeCache | None = None) -> i
     # The few hundred objects of start-up garbage it keeps are not worth a collection here.
     gc.freeze()
     window.show()
-    if compiled is not None:
-        compiled.finish()  # start-up's code compiled: saved for the next start if new
     keep_on_screen(window)  # the window manager's title bar must not push the status bar off screen
     autosaver = _start_autosave(window.files, settings.autosave_seconds)
     if options.file is not None:

@@ -19,7 +19,7 @@ def bench_startup(repeats: int = 5) -> None:
     walls: list[float] = []
     marks: dict[str, list[tuple[float, float]]] = {}
     # Bytecode cached as an installed copy has it (in a folder of this run's own, nothing written into
-    # the tree); the first, uncounted run compiles it, and the start-up code cache beside it (code_cache.py).
+    # the tree); the first, uncounted run compiles it.
     cache = tempfile.TemporaryDirectory(prefix="playground-startup-pycache-")
     for run in range(repeats + 1):
         with tempfile.TemporaryDirectory(prefix="playground-startup-") as home:

@@ -11,7 +11,7 @@ module began (the interpreter's own start, a few tens of ms, comes before), both
 
 The child imports nothing of its own before the entry point (which imports numpy, the data and training
 layers, then Qt, in an order that matters: PySide6 checks every module imported after it, OpenBLAS is
-loaded for one thread, and the code cache must be in place): it makes its QApplication and filter in
+loaded for one thread): it makes its QApplication and filter in
 ``run_app``'s stead, once Qt is imported as ``run_app`` imports it.
 
 It lives in the UI layer, the only one that may import Qt.
@@ -30,16 +30,16 @@ from playground.__main__ import main  # noqa: E402
 run_app = playground.ui.app.run_app
 
 
-def watched_run_app(options, compiled=None):
+def watched_run_app(options):
     """``run_app``, its QApplication made first with the filter on it: after Qt's import as the app
-    imports it (``import_qt``, with the entry point's cache of start-up code), before the window."""
-    playground.ui.app.import_qt(compiled)
+    imports it (``import_qt``), before the window."""
+    playground.ui.app.import_qt()
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([sys.argv[0]])
     first_paint = first_paint_filter()  # held here while the app runs
     app.installEventFilter(first_paint)
-    return run_app(options, compiled)
+    return run_app(options)
 
 
 def first_paint_filter():
