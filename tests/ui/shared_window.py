@@ -150,6 +150,15 @@ def _input_value(widget: QWidget) -> object:
     return None
 
 
+def _axes(window) -> list:
+    """Every pyqtgraph axis of ``window``'s plots."""
+    from pyqtgraph import AxisItem
+    from PySide6.QtWidgets import QGraphicsView
+
+    views = window.findChildren(QGraphicsView)
+    return [item for view in views if view.scene() for item in view.scene().items() if isinstance(item, AxisItem)]
+
+
 def window_look(window) -> dict:
     """What a new window shows that a test could change: the session (``session_state``), the
     frame on show, the tools, presentation, full screen, the size, the theme, every dock, every
@@ -335,6 +344,7 @@ class ReusedWindow:
         self.recording_choices = {choice: choice.isChecked() for choice in choices}
         card = _lesson_card(window)
         self.lesson_buttons = {} if card is None else {b: b.isEnabled() for b in (card.back_button, card.next_button)}
+        self.axis_text = {axis: (axis.textWidth, axis.textHeight) for axis in _axes(window)}
         self.fresh = settled_look(window)
         self.last_user = "nothing yet"
 
@@ -386,6 +396,7 @@ class ReusedWindow:
 
         wait_until(new_and_still, what="the new session's first frame")
         wait_until(lambda: window._drawn is session.latest_frame, what="the new session's first frame drawn")
+        self.reset_axes()
         self.restore_size()
         self.refocus()
         settle(30)
@@ -432,6 +443,16 @@ class ReusedWindow:
         for name, value in self.recording.items():
             setattr(controls, name, value)
         controls.indicator.clear()
+
+    def reset_axes(self) -> None:
+        """Give every axis the room for tick labels it had new. pyqtgraph widens an axis to its
+        widest label so far and narrows it only when labels shrink by more than 10 px (so that
+        it does not jitter): an example's wider labels, shown for a moment, left the boundary's
+        left axis 8 px wider after the reset, as a window that opened it would keep it."""
+        for axis, (width, height) in self.axis_text.items():
+            if (axis.textWidth, axis.textHeight) != (width, height):
+                axis.textWidth, axis.textHeight = width, height
+                axis._adjustSize()  # what pyqtgraph calls when the labels need another size
 
     def restore_size(self) -> None:
         """Give the window its first size back. A session that grew a panel (a wider network) left

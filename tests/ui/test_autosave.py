@@ -152,16 +152,16 @@ def test_sigkill_then_restore_brings_back_what_was_autosaved(tmp_path):
         tmp_path / "first.json",
         [
             {"after": 0.2, "add_points": OLD_A},
-            {"after": 1.0, "add_points": OLD_B},
+            {"after": 0.5, "add_points": OLD_B},
             {"after": 0.1, "update_config": {"lr": 0.07}},
             {"after": 0.1, "train": 4},
-            {"after": 3.0, "add_points": LATE},
+            {"after": 1.5, "add_points": LATE},  # three autosave intervals after the training
             {"after": 600, "quit": True},
         ],
     )
     app = subprocess.Popen(
         app_command(),
-        env=app_env(data, first, autosave_seconds=1),
+        env=app_env(data, first, autosave_seconds=0.5),
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

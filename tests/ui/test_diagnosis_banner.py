@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from playground.training.diagnosis import DEAD_UNITS, DIVERGED, ERROR, LEARNING_RATE, VANISHING_GRADIENTS, WARNING
 from playground.training.presets import NETWORK_PRESETS
 from playground.ui import MainWindow
+from playground.ui.shell import banner as banner_module
 from playground.ui.shell import dialogs
 from playground.ui.shell.settings import DATA_DIR_ENV
 
@@ -17,6 +18,10 @@ from playground.ui.shell.settings import DATA_DIR_ENV
 def window(qtbot, monkeypatch, tmp_path):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     monkeypatch.setattr(dialogs, "ask_save_changes", lambda *args: dialogs.DISCARD)
+    # The hysteresis (half a second to show, two to stay) is checked with a fake clock below;
+    # these tests are about which cause shows, so it is shortened rather than waited out.
+    monkeypatch.setattr(banner_module, "HOLD_S", 0.05)
+    monkeypatch.setattr(banner_module, "STAY_S", 0.1)
     w = MainWindow()  # the default session (playground.training.defaults)
     qtbot.addWidget(w)
     w.show()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import threading
 import time
 
 from file_fixtures import CONFIG, app_command, app_env, driver_records, write_driver
@@ -14,6 +15,7 @@ from playground.data import make_dataset
 from playground.training import Trainer, load_session, save_session
 
 START_TIMEOUT = 60
+CLOSED_WITHIN_S = 0.5  # an answered Save or Discard has closed the window by then (0.03 to 0.06 s here)
 
 
 def _start(tmp_path, answer: str):
@@ -63,16 +65,31 @@ def test_ctrl_c_asks_then_saves_and_exits(tmp_path):
 def test_ctrl_c_answered_cancel_keeps_the_window(tmp_path):
     process, lesson, n = _start(tmp_path, "cancel")
     try:
-        process.send_signal(signal.SIGINT)
-        time.sleep(2.0)
-        assert process.poll() is None  # still open: the person cancelled
-        process.send_signal(signal.SIGINT)
-        time.sleep(1.0)
-        assert process.poll() is None
+        for _ in range(2):  # a second Ctrl+C asks again
+            process.send_signal(signal.SIGINT)
+            assert _next_answer(process) == {"answered": "save_changes", "with": "cancel"}
+            time.sleep(CLOSED_WITHIN_S)
+            assert process.poll() is None  # still open: the person cancelled
     finally:
         process.kill()
         process.communicate(timeout=20)
     assert load_session(lesson).dataset.n == n
+
+
+def _next_answer(process, timeout_s: float = 20) -> dict:
+    """The next dialog answer the app's driver prints (it prints one as it answers). An app that
+    prints nothing for ``timeout_s`` is killed, which ends the read."""
+    watchdog = threading.Timer(timeout_s, process.kill)
+    watchdog.start()
+    try:
+        for line in process.stdout:
+            answers = [r for r in driver_records(line) if "answered" in r]
+            if answers:
+                return answers[0]
+    finally:
+        watchdog.cancel()
+        watchdog.join()
+    raise AssertionError("the app ended (or was killed after a silence) without asking: " + process.stderr.read())
 
 
 def test_records_are_json():

@@ -13,7 +13,7 @@ from PySide6.QtGui import QTextDocument
 from test_transforms_view import Host
 
 from playground.training.race import RACERS, RULES, SURFACES, parse_surface, race
-from playground.ui.race import install_race
+from playground.ui.race import install_race, race_view
 from playground.ui.race.race_view import drawable
 
 
@@ -47,7 +47,8 @@ def test_the_drawn_paths_are_the_headless_race_and_each_rule_is_beside_its_path(
     assert view.formula.text() == s.formula
 
 
-def test_the_race_animates_step_by_step(view, qtbot):
+def test_the_race_animates_step_by_step(view, qtbot, monkeypatch):
+    monkeypatch.setattr(race_view, "DURATION", 0.6)  # of 2.5 s: the unfolding, not its pace, is tested
     view.run()
     assert view.shown == 0 and len(_drawn(view)["sgd"]) == 1
     qtbot.waitUntil(lambda: view.shown == view.steps.value(), timeout=10000)

@@ -15,8 +15,8 @@ Each step runs ``after`` seconds after the previous one (the first after the
 window shows) and then prints one line ``playground-driver {json}`` to stdout.
 While a script runs, the app's dialogs are answered instead of shown: errors are
 printed the same way, "save changes?" gets ``answers.save_changes`` (default
-discard), a restore question gets ``answers.restore`` (default false), and file
-choosers are cancelled.
+discard), a restore question gets ``answers.restore`` (default false), each answer
+printed as ``{"answered": question, "with": answer}``, and file choosers are cancelled.
 """
 
 from __future__ import annotations
@@ -74,10 +74,17 @@ class Driver:
     def answer_dialogs(self) -> None:
         """Replace the app's dialogs with this script's answers (the process is the test's)."""
         dialogs.show_error = lambda parent, title, text: emit({"error": {"title": title, "text": text}})
-        dialogs.ask_save_changes = lambda parent, name: self.answers.get("save_changes", dialogs.DISCARD)
-        dialogs.ask_restore = lambda parent, saved_at: self.answers.get("restore", False)
+        dialogs.ask_save_changes = lambda parent, name: self._answer("save_changes", dialogs.DISCARD)
+        dialogs.ask_restore = lambda parent, saved_at: self._answer("restore", False)
         dialogs.choose_open_path = lambda *args: ""
         dialogs.choose_save_path = lambda *args: ("", "")
+
+    def _answer(self, question: str, default: Any) -> Any:
+        """The script's answer to ``question``, printed (``{"answered": ..., "with": ...}``) so
+        that a test knows the app asked and what it was told, without waiting blind."""
+        answer = self.answers.get(question, default)
+        emit({"answered": question, "with": answer})
+        return answer
 
     def start(self, window: MainWindow) -> None:
         self.window = window
