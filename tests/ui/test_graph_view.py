@@ -15,7 +15,7 @@ from playground.training.graph_steps import gradients_after
 from playground.training.inspect import WeightId, snapshot_model
 from playground.ui.graph.graph_canvas import PATH, SHARE
 from playground.ui.graph.graph_panel import GraphPanel
-from playground.ui.graph.graph_text import brief
+from playground.ui.graph.graph_text import brief, magnitude
 
 
 def snapshot(hidden=(4, 2), target=0.0):
@@ -218,3 +218,19 @@ def test_an_empty_canvas_says_why_in_its_middle_and_offers_no_units(qtbot):
     view.clear("The network changed: inspect the point again.")
     assert canvas.empty_text.startswith("The network changed")
     assert ink(canvas.viewport(), background) > 50 and not view.detail.isVisible()
+
+
+def test_a_diverging_runs_matrix_shows_its_norm_without_overflowing():
+    """|·| of a gradient whose squares pass the float limit is its norm (or inf past it), with no
+    overflow warning (which the window's event loop raised: the long monkey drive found it)."""
+    import warnings
+
+    rng = np.random.default_rng(0)
+    ordinary = rng.normal(size=(4, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert magnitude(ordinary) == pytest.approx(np.linalg.norm(ordinary), rel=1e-15)
+        assert brief(np.full((2, 3), 1e200)) == "2×3, |·| 2.449e200"  # √6 · 1e200
+        assert brief(np.full((2, 3), -1e308)) == "2×3, |·| inf"
+        assert brief(np.array([[1.0, np.nan], [0.0, 2.0]])) == "2×2, |·| nan"
+        assert brief(np.zeros((2, 2))) == "2×2, |·| 0"

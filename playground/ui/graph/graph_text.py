@@ -33,7 +33,17 @@ def brief(values: np.ndarray | None) -> str:
     if array.ndim <= 1 or min(array.shape) == 1:
         shown = ", ".join(num(v) for v in flat[:SHOWN_ENTRIES])
         return f"[{shown}{', …' if flat.size > SHOWN_ENTRIES else ''}]"
-    return f"{'×'.join(map(str, array.shape))}, |·| {num(np.linalg.norm(array))}"
+    return f"{'×'.join(map(str, array.shape))}, |·| {num(magnitude(array))}"
+
+
+def magnitude(array: np.ndarray) -> float:
+    """The L2 norm of ``array``, computed on it scaled by its largest entry: a diverging run's
+    gradients of 1e200 square to more than a float holds (numpy's norm then overflows with a
+    warning), but their norm is a number, or inf past the float limit; NaN if an entry is NaN."""
+    largest = float(np.max(np.abs(array)))
+    if largest == 0.0 or not np.isfinite(largest):
+        return largest
+    return largest * float(np.linalg.norm(array / largest))  # Python floats go to inf silently
 
 
 def full(values: np.ndarray | None) -> str:
