@@ -78,7 +78,7 @@ def test_ctrl_c_answered_cancel_keeps_the_window(tmp_path):
 
 def _next_answer(process, timeout_s: float = 20) -> dict:
     """The next dialog answer the app's driver prints (it prints one as it answers). An app that
-    prints nothing for ``timeout_s`` is killed, which ends the read."""
+    has not answered within ``timeout_s`` is killed, which ends the read."""
     watchdog = threading.Timer(timeout_s, process.kill)
     watchdog.start()
     try:
@@ -89,7 +89,7 @@ def _next_answer(process, timeout_s: float = 20) -> dict:
     finally:
         watchdog.cancel()
         watchdog.join()
-    raise AssertionError("the app ended (or was killed after a silence) without asking: " + process.stderr.read())
+    raise AssertionError("the app ended (or was killed after the timeout) without asking: " + process.stderr.read())
 
 
 def test_records_are_json():
